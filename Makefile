@@ -1,0 +1,44 @@
+# The two commands a new user runs: `make demo` and `make test`.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+DEV    := $(VENV)/.dev-installed
+RUN    := $(VENV)/.run-installed
+PYTEST_ARGS ?=
+
+.PHONY: demo test lint types imports unit install dev clean docs bench
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+
+$(RUN): pyproject.toml | $(BIN)/python
+	@scripts/install.sh $(BIN)/python demo
+	@touch $@
+
+$(DEV): pyproject.toml | $(BIN)/python
+	@scripts/install.sh $(BIN)/python dev
+	@touch $@ $(RUN)
+
+install: $(RUN)
+dev: $(DEV)
+
+## demo: create .venv, install, run a full offline round against the bundled local model, write a report
+demo: $(RUN)
+	$(BIN)/redline demo
+
+## test: install dev dependencies, then lint, types, layer contracts and the whole test suite
+test: $(DEV)
+	@scripts/ensure-postgres.sh
+	$(BIN)/ruff check src tests benchmarks scripts
+	$(BIN)/ruff format --check src tests benchmarks scripts
+	$(BIN)/mypy
+	$(BIN)/lint-imports
+	$(BIN)/python -m redline.devtools.docs --check
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+docs: $(DEV)
+	$(BIN)/python -m redline.devtools.docs --write
+
+clean:
+	rm -rf $(VENV) demo-workspace .pytest_cache .mypy_cache .ruff_cache test-artifacts

@@ -1,0 +1,48 @@
+"""Redline: run an ethical red-teaming program on AI models.
+
+The public API is re-exported here lazily, so importing `redline` stays cheap.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+__version__ = "0.1.0"
+
+_EXPORTS = {
+    "load_catalog": "redline.catalog.loader",
+    "load_settings": "redline.settings",
+    "Settings": "redline.settings",
+    "RedlineError": "redline.core.errors",
+    "risk_of": "redline.core.risk",
+    "Evidence": "redline.core.evidence",
+    "init_workspace": "redline.program.workspace",
+}
+
+__all__ = [
+    "Evidence",
+    "RedlineError",
+    "Settings",
+    "__version__",
+    "init_workspace",
+    "load_catalog",
+    "load_settings",
+    "risk_of",
+]
+
+if TYPE_CHECKING:
+    from redline.catalog.loader import load_catalog
+    from redline.core.errors import RedlineError
+    from redline.core.evidence import Evidence
+    from redline.core.risk import risk_of
+    from redline.program.workspace import init_workspace
+    from redline.settings import Settings, load_settings
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'redline' has no attribute {name!r}")
+    import importlib
+
+    return getattr(importlib.import_module(module), name)

@@ -1,0 +1,114 @@
+"""The `redline` command: global options, sub-commands, and the one place errors become exit codes.
+
+Exit codes: 0 ok; 1 gate failed or findings above threshold; 2 usage or configuration error;
+3 runtime error. Heavy modules are imported inside commands, so `redline --help` stays fast.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from redline import __version__
+from redline.cli import audit as audit_cmd
+from redline.cli import catalog as catalog_cmd
+from redline.cli import db as db_cmd
+from redline.cli import demo as demo_cmd
+from redline.cli import system as system_cmd
+from redline.cli import workspace as workspace_cmd
+from redline.cli.context import CliState
+
+EXIT_OK = 0
+EXIT_GATE_FAILED = 1
+EXIT_USAGE = 2
+EXIT_RUNTIME = 3
+
+app = typer.Typer(
+    name="redline",
+    help="Run an ethical red-teaming program on AI models: probe, score, govern, report.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        sys.stdout.write(f"redline {__version__}\n")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def main(
+    ctx: typer.Context,
+    workspace: Annotated[
+        Path | None,
+        typer.Option(
+            "--workspace", "-w", help="Workspace folder (default: REDLINE_WORKSPACE or nearest parent)."
+        ),
+    ] = None,
+    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks on errors.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only what machines need.")] = False,
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit.")
+    ] = False,
+) -> None:
+    """Global options."""
+    ctx.obj = CliState(workspace=workspace, debug=debug, quiet=quiet)
+    ctx.call_on_close(ctx.obj.close)
+
+
+app.command("init")(workspace_cmd.init)
+app.command("demo")(demo_cmd.demo)
+app.add_typer(audit_cmd.app, name="audit")
+app.add_typer(catalog_cmd.app, name="catalog")
+app.add_typer(db_cmd.app, name="db")
+app.add_typer(system_cmd.app, name="system")
+
+
+def run(argv: list[str] | None = None) -> int:
+    """Entry point of the console script; returns (and exits with) the exit code."""
+    from typer.exceptions import TyperException
+
+    from redline.core.errors import RedlineError
+
+    args = sys.argv[1:] if argv is None else argv
+    debug = "--debug" in args
+    command = typer.main.get_command(app)
+    try:
+        result = command.main(args=args, prog_name="redline", standalone_mode=False)
+        code = result if isinstance(result, int) else EXIT_OK
+    except typer.Exit as exc:
+        code = exc.exit_code
+    except TyperException as exc:  # usage errors from the (vendored) click parser
+        show = getattr(exc, "show", None)
+        if callable(show):
+            show()
+        else:
+            sys.stderr.write(f"error: {exc}\n")
+        code = EXIT_USAGE
+    except (typer.Abort, KeyboardInterrupt):
+        sys.stderr.write("aborted\n")
+        code = 130
+    except RedlineError as exc:
+        if debug:
+            raise
+        sys.stderr.write(f"error: {exc}\n")
+        code = exc.exit_code
+    except Exception as exc:  # the edge: anything unexpected becomes one line and exit 3
+        if debug:
+            raise
+        sys.stderr.write(f"internal error: {type(exc).__name__}: {exc} (run with --debug for details)\n")
+        code = EXIT_RUNTIME
+    if argv is None:
+        sys.exit(code)
+    return code
+
+
+if __name__ == "__main__":
+    run()

@@ -1,0 +1,70 @@
+"""Test plans and their approval workflow."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from redline.core.errors import TransitionError
+
+
+class PlanStatus(StrEnum):
+    """Where a plan stands: draft -> submitted -> approved or rejected -> active -> closed."""
+
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+    ACTIVE = "active"
+    CLOSED = "closed"
+
+
+P = PlanStatus
+PLAN_TRANSITIONS: dict[PlanStatus, frozenset[PlanStatus]] = {
+    P.DRAFT: frozenset({P.SUBMITTED}),
+    P.SUBMITTED: frozenset({P.APPROVED, P.REJECTED, P.DRAFT}),
+    P.REJECTED: frozenset({P.DRAFT}),
+    P.APPROVED: frozenset({P.ACTIVE, P.CLOSED}),
+    P.ACTIVE: frozenset({P.CLOSED}),
+    P.CLOSED: frozenset(),
+}
+RUNNABLE_PLAN_STATUSES = frozenset({P.APPROVED, P.ACTIVE})
+
+
+def check_plan_transition(current: PlanStatus, new: PlanStatus) -> None:
+    """Raise `TransitionError` unless `current -> new` is allowed."""
+    if new not in PLAN_TRANSITIONS[current]:
+        raise TransitionError(f"a plan cannot go from {current.value} to {new.value}")
+
+
+class PreMortem(BaseModel):
+    """An imagined failure traced back to its causes."""
+
+    model_config = ConfigDict(frozen=True)
+
+    failure: str
+    causes: tuple[str, ...] = ()
+
+
+class Plan(BaseModel):
+    """What a round will test, why, by whom and within which budget."""
+
+    model_config = ConfigDict(frozen=True)
+
+    id: str
+    title: str
+    release_id: str | None = None
+    status: PlanStatus = PlanStatus.DRAFT
+    scope: str = ""
+    goals: tuple[str, ...] = ()
+    hypotheses: tuple[str, ...] = ()
+    pre_mortem: tuple[PreMortem, ...] = ()
+    success_criteria: tuple[str, ...] = ()
+    threats: tuple[str, ...] = ()
+    playbooks: tuple[str, ...] = ()
+    testers: tuple[str, ...] = ()
+    budget_requests: int | None = Field(default=None, ge=0)
+    created_by: str | None = None
+    created_at: datetime | None = None

@@ -1,0 +1,1 @@
+"""Runs rounds: scheduling, concurrency, rate limits, retries, caching, checkpoint and resume."""

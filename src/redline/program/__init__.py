@@ -1,0 +1,1 @@
+"""Governance workflows over evidence: workspaces, plans, findings, mitigations, decisions."""

@@ -1,0 +1,1 @@
+"""Scorers that judge one response: detectors, classifiers, LLM judges, group statistics."""

@@ -1,0 +1,208 @@
+"""Settings: the environment plus the workspace's `redline.yaml`, built once and passed down."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, Self
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from redline.core.errors import ConfigError, WorkspaceNotFoundError
+from redline.core.risk import RiskMatrix
+from redline.core.users import Role
+
+CONFIG_NAME = "redline.yaml"
+STATE_DIR = ".redline"
+DB_NAME = "redline.db"
+WORKSPACE_DIRS = ("catalog", "playbooks", "policies")
+_SECRET_KEYS = {"api_key", "apikey", "password", "token", "secret", "authorization"}
+
+
+class TargetConfig(BaseModel):
+    """How to reach a system under test. Secrets are named by environment variable, never written here."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    kind: str = Field(
+        description="Target adapter: 'gguf', 'openai-compat', 'http-app', 'callable', 'replay'."
+    )
+    model: str | None = Field(default=None, description="Model name or local model path.")
+    base_url: str | None = Field(default=None, description="Base URL of an HTTP API.")
+    api_key_env: str | None = Field(default=None, description="Environment variable holding the API key.")
+    headers_env: dict[str, str] = Field(
+        default_factory=dict, description="Header name -> environment variable holding its value."
+    )
+    system_prompt: str | None = Field(default=None, description="System prompt the target runs with.")
+    options: dict[str, Any] = Field(default_factory=dict, description="Adapter options (temperature, ...).")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_inline_secrets(cls, data: Any) -> Any:
+        if isinstance(data, dict):
+            for key in data:
+                if str(key).lower() in _SECRET_KEYS:
+                    raise ValueError(
+                        f"'{key}' must not be written in the workspace; put it in an environment "
+                        "variable and name it with api_key_env or headers_env"
+                    )
+        return data
+
+
+class SystemConfig(BaseModel):
+    """A system under test declared in the workspace."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$", description="Short name used on the CLI.")
+    description: str = ""
+    owner: str | None = None
+    target: TargetConfig
+
+
+class DatabaseConfig(BaseModel):
+    """Where the store lives; REDLINE_DATABASE_URL overrides it."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    url: str | None = Field(default=None, description="SQLAlchemy URL; default: SQLite in .redline/.")
+
+
+class Defaults(BaseModel):
+    """Defaults for rounds and reports."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    concurrency: int = Field(default=8, ge=1, le=4096, description="Requests in flight per target.")
+    seed: int = Field(default=0, description="Seed for every random choice in a round.")
+    timeout_s: float = Field(default=60.0, gt=0, description="Per-request timeout in seconds.")
+    max_retries: int = Field(default=6, ge=0, description="Retries on transient errors.")
+    sample_size: int = Field(default=20, ge=1, description="Cases per technique and threat.")
+    audience: str = Field(default="internal", description="Default report audience.")
+
+
+class DecisionRights(BaseModel):
+    """Who approves plans and signs release decisions."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    plan_approvers: tuple[Role, ...] = (Role.COMMITTEE, Role.ADMIN)
+    quorum: int = Field(default=1, ge=1, description="Approvals needed for a plan.")
+    critical_plan_approvers: tuple[Role, ...] = Field(
+        default=(Role.COMMITTEE,), description="Roles that may approve plans touching critical threats."
+    )
+    gate_signers: tuple[Role, ...] = (Role.COMMITTEE,)
+    gate_quorum: int = Field(default=1, ge=1)
+
+
+class WorkspaceConfig(BaseModel):
+    """The contents of `redline.yaml`."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str = Field(min_length=1, description="Name of the program or product being red-teamed.")
+    systems: tuple[SystemConfig, ...] = Field(default=(), description="Systems under test.")
+    database: DatabaseConfig = Field(default_factory=DatabaseConfig)
+    defaults: Defaults = Field(default_factory=Defaults)
+    risk_matrix: RiskMatrix = Field(default_factory=RiskMatrix)
+    decision_rights: DecisionRights = Field(default_factory=DecisionRights)
+
+    @model_validator(mode="after")
+    def _unique_systems(self) -> Self:
+        names = [s.name for s in self.systems]
+        dupes = sorted({n for n in names if names.count(n) > 1})
+        if dupes:
+            raise ValueError(f"system names must be unique; repeated: {', '.join(dupes)}")
+        return self
+
+    def system(self, name: str) -> SystemConfig:
+        """The system of that name."""
+        for sys_cfg in self.systems:
+            if sys_cfg.name == name:
+                return sys_cfg
+        known = ", ".join(s.name for s in self.systems) or "none"
+        raise ConfigError(f"no system named '{name}' in {CONFIG_NAME} (known: {known})")
+
+
+class EnvSettings(BaseSettings):
+    """What the environment can set: REDLINE_WORKSPACE, REDLINE_DATABASE_URL."""
+
+    model_config = SettingsConfigDict(env_prefix="REDLINE_", extra="ignore")
+
+    workspace: Path | None = None
+    database_url: str | None = None
+
+
+class Settings(BaseModel):
+    """Everything a command needs to know, built once at the edge and passed down explicitly."""
+
+    model_config = ConfigDict(frozen=True)
+
+    workspace: Path = Field(description="Workspace folder (holds redline.yaml).")
+    config: WorkspaceConfig
+    database_url: str = Field(description="Resolved database URL; may hold a password, never logged.")
+    debug: bool = False
+    actor: str = Field(default="cli", description="Who acts in audit events from this process.")
+
+    @property
+    def state_dir(self) -> Path:
+        """The `.redline/` folder."""
+        return self.workspace / STATE_DIR
+
+    @property
+    def config_path(self) -> Path:
+        """Path of `redline.yaml`."""
+        return self.workspace / CONFIG_NAME
+
+
+def find_workspace(explicit: Path | None, *, env: Mapping[str, str], cwd: Path) -> Path:
+    """The workspace: from the flag, then REDLINE_WORKSPACE, then the nearest parent with redline.yaml."""
+    env_ws = EnvSettings.model_validate({"workspace": env.get("REDLINE_WORKSPACE") or None}).workspace
+    for candidate, origin in ((explicit, "--workspace"), (env_ws, "REDLINE_WORKSPACE")):
+        if candidate is not None:
+            path = candidate.expanduser().resolve()
+            if not (path / CONFIG_NAME).is_file():
+                raise WorkspaceNotFoundError(f"{origin} points to {path}, which has no {CONFIG_NAME}")
+            return path
+    here = cwd.resolve()
+    for folder in (here, *here.parents):
+        if (folder / CONFIG_NAME).is_file():
+            return folder
+    raise WorkspaceNotFoundError(
+        f"no {CONFIG_NAME} in {here} or its parents; run 'redline init' or pass --workspace"
+    )
+
+
+def load_workspace_config(path: Path) -> WorkspaceConfig:
+    """Read and validate `redline.yaml`."""
+    from redline.yamlio import load_model
+
+    return load_model(path, WorkspaceConfig)
+
+
+def default_database_url(workspace: Path) -> str:
+    """SQLite database inside the workspace's state folder."""
+    return f"sqlite:///{workspace / STATE_DIR / DB_NAME}"
+
+
+def load_settings(
+    workspace: Path | None = None,
+    *,
+    env: Mapping[str, str] | None = None,
+    cwd: Path | None = None,
+    debug: bool = False,
+    actor: str | None = None,
+) -> Settings:
+    """Build the one Settings object for this process."""
+    env = os.environ if env is None else env
+    ws = find_workspace(workspace, env=env, cwd=cwd or Path.cwd())
+    config = load_workspace_config(ws / CONFIG_NAME)
+    url = env.get("REDLINE_DATABASE_URL") or config.database.url or default_database_url(ws)
+    if url.startswith("sqlite:///") and not url.startswith("sqlite:////"):
+        rel = url.removeprefix("sqlite:///")
+        if rel and rel != ":memory:" and not Path(rel).is_absolute():
+            url = f"sqlite:///{(ws / rel).resolve()}"
+    who = actor or env.get("REDLINE_ACTOR") or f"cli:{env.get('USER', 'unknown')}"
+    return Settings(workspace=ws, config=config, database_url=url, debug=debug, actor=who)

@@ -1,0 +1,1 @@
+"""Persistence: SQLAlchemy tables, repositories, migrations and the audit log. Nothing else writes SQL."""

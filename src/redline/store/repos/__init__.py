@@ -1,0 +1,1 @@
+"""Repositories: one module per aggregate; each function takes an open Session."""

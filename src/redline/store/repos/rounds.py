@@ -1,0 +1,239 @@
+"""Rounds, their cases, attempts and scores: written in batches, idempotent on resume."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Table, func, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from redline.core.cases import AttackCase
+from redline.core.conversation import Conversation, Response
+from redline.core.errors import NotFoundError
+from redline.core.provenance import Provenance
+from redline.core.rounds import Attempt, Round, RoundStatus
+from redline.core.scores import Score, ScoreOutcome, Verdict
+from redline.core.secrets import redact_secrets
+from redline.store import audit
+from redline.store.tables import AttemptRow, Base, CaseRow, RoundRow, ScoreRow
+
+
+def _insert_ignore(session: Session, model: type[Base], rows: Sequence[dict[str, Any]]) -> int:
+    """Insert rows, skipping any that collide with an existing key; returns rows inserted."""
+    if not rows:
+        return 0
+    table = model.__table__
+    assert isinstance(table, Table)
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    key = next(iter(table.primary_key.columns))
+    stmt = dialect.insert(table).values(list(rows)).on_conflict_do_nothing().returning(key)
+    return len(session.execute(stmt).all())
+
+
+def _round(row: RoundRow) -> Round:
+    return Round(
+        id=row.id,
+        release_id=row.release_id,
+        plan_id=row.plan_id,
+        adhoc=row.adhoc,
+        status=RoundStatus(row.status),
+        seed=row.seed,
+        config=row.config,
+        versions=row.versions,
+        started_at=row.started_at,
+        finished_at=row.finished_at,
+    )
+
+
+def create_round(session: Session, rnd: Round, *, actor: str) -> Round:
+    """Record a new round (its configuration snapshot is stripped of secrets)."""
+    row = RoundRow(
+        id=rnd.id,
+        release_id=rnd.release_id,
+        plan_id=rnd.plan_id,
+        adhoc=rnd.adhoc,
+        status=rnd.status.value,
+        seed=rnd.seed,
+        config=redact_secrets(rnd.config),
+        versions=rnd.versions,
+        started_at=rnd.started_at,
+    )
+    session.add(row)
+    session.flush()
+    audit.append(
+        session,
+        actor=actor,
+        action="round.create",
+        subject=rnd.id,
+        payload={"release_id": rnd.release_id, "plan_id": rnd.plan_id, "adhoc": rnd.adhoc, "seed": rnd.seed},
+    )
+    return _round(row)
+
+
+def get_round(session: Session, round_id: str) -> Round:
+    """A round by id."""
+    row = session.get(RoundRow, round_id)
+    if row is None:
+        raise NotFoundError(f"no round with id '{round_id}'")
+    return _round(row)
+
+
+def latest_round(session: Session) -> Round | None:
+    """The most recently created round."""
+    row = session.scalars(select(RoundRow).order_by(RoundRow.created_at.desc()).limit(1)).first()
+    return _round(row) if row else None
+
+
+def list_rounds(session: Session, *, release_id: str | None = None, limit: int = 100) -> list[Round]:
+    """Rounds, newest first."""
+    query = select(RoundRow).order_by(RoundRow.created_at.desc()).limit(limit)
+    if release_id:
+        query = query.where(RoundRow.release_id == release_id)
+    return [_round(r) for r in session.scalars(query)]
+
+
+def set_status(session: Session, round_id: str, status: RoundStatus, *, actor: str) -> None:
+    """Move a round to a new status (audited); finishing statuses stamp the end time."""
+    row = session.get(RoundRow, round_id)
+    if row is None:
+        raise NotFoundError(f"no round with id '{round_id}'")
+    before = row.status
+    row.status = status.value
+    if status in (RoundStatus.COMPLETED, RoundStatus.STOPPED, RoundStatus.FAILED):
+        row.finished_at = datetime.now(UTC)
+    audit.append(
+        session,
+        actor=actor,
+        action="round.status",
+        subject=round_id,
+        payload={"from": before, "to": status.value},
+    )
+
+
+def add_cases(session: Session, round_id: str, cases: Iterable[AttackCase], *, start: int = 0) -> int:
+    """Record a round's planned cases (idempotent); returns how many were new."""
+    rows = [
+        {
+            "round_id": round_id,
+            "case_id": c.id,
+            "position": start + i,
+            "technique": c.technique,
+            "seed_id": c.seed_id,
+            "threat_ids": list(c.threat_ids),
+            "body": c.model_dump(mode="json"),
+        }
+        for i, c in enumerate(cases)
+    ]
+    return _insert_ignore(session, CaseRow, rows)
+
+
+def list_cases(session: Session, round_id: str) -> list[AttackCase]:
+    """A round's cases in planned order."""
+    rows = session.scalars(select(CaseRow).where(CaseRow.round_id == round_id).order_by(CaseRow.position))
+    return [AttackCase.model_validate(r.body) for r in rows]
+
+
+def add_attempts(session: Session, attempts: Sequence[Attempt]) -> int:
+    """Record attempts in one batch; an attempt whose (round, case, turn) exists is skipped."""
+    rows = [
+        {
+            "id": a.id,
+            "round_id": a.round_id,
+            "case_id": a.case_id,
+            "turn": a.turn,
+            "request": a.request.model_dump(mode="json"),
+            "response_text": a.response.text,
+            "response": a.response.model_dump(mode="json", exclude={"text"}),
+            "error_kind": a.response.error.value if a.response.error else None,
+            "latency_ms": a.response.latency_ms,
+            "cached": a.cached,
+            "provenance": a.provenance.model_dump(mode="json") if a.provenance else None,
+            "created_at": a.created_at or datetime.now(UTC),
+        }
+        for a in attempts
+    ]
+    return _insert_ignore(session, AttemptRow, rows)
+
+
+def done_keys(session: Session, round_id: str) -> set[tuple[str, int]]:
+    """(case id, turn) of every attempt already stored for a round: what a resume skips."""
+    rows = session.execute(
+        select(AttemptRow.case_id, AttemptRow.turn).where(AttemptRow.round_id == round_id)
+    ).all()
+    return {(r[0], r[1]) for r in rows}
+
+
+def _attempt(row: AttemptRow) -> Attempt:
+    return Attempt(
+        id=row.id,
+        round_id=row.round_id,
+        case_id=row.case_id,
+        turn=row.turn,
+        request=Conversation.model_validate(row.request),
+        response=Response.model_validate({**row.response, "text": row.response_text}),
+        cached=row.cached,
+        provenance=Provenance.model_validate(row.provenance) if row.provenance else None,
+        created_at=row.created_at,
+    )
+
+
+def list_attempts(session: Session, round_id: str, *, case_id: str | None = None) -> list[Attempt]:
+    """A round's attempts in case and turn order."""
+    query = select(AttemptRow).where(AttemptRow.round_id == round_id)
+    if case_id is not None:
+        query = query.where(AttemptRow.case_id == case_id)
+    query = query.order_by(AttemptRow.case_id, AttemptRow.turn)
+    return [_attempt(r) for r in session.scalars(query)]
+
+
+def count_attempts(session: Session, round_id: str) -> dict[str, int]:
+    """Attempts of a round by outcome: 'ok' or the error kind."""
+    rows = session.execute(
+        select(AttemptRow.error_kind, func.count())
+        .where(AttemptRow.round_id == round_id)
+        .group_by(AttemptRow.error_kind)
+    ).all()
+    return {(kind or "ok"): int(n) for kind, n in rows}
+
+
+def add_scores(session: Session, scored: Sequence[tuple[Attempt, Score]]) -> int:
+    """Record scores in one batch; a (attempt, scorer) pair already stored is skipped."""
+    rows = [
+        {
+            "attempt_id": a.id,
+            "round_id": a.round_id,
+            "case_id": a.case_id,
+            "scorer": s.scorer,
+            "outcome": s.outcome.value,
+            "verdict": s.verdict.value if s.verdict else None,
+            "value": s.value,
+            "scale_lo": s.scale[0] if s.scale else None,
+            "scale_hi": s.scale[1] if s.scale else None,
+            "rationale": s.rationale,
+            "provenance": s.provenance.model_dump(mode="json") if s.provenance else None,
+        }
+        for a, s in scored
+    ]
+    return _insert_ignore(session, ScoreRow, rows)
+
+
+def _score(row: ScoreRow) -> Score:
+    scale = (row.scale_lo, row.scale_hi) if row.scale_lo is not None and row.scale_hi is not None else None
+    return Score(
+        scorer=row.scorer,
+        outcome=ScoreOutcome(row.outcome),
+        verdict=Verdict(row.verdict) if row.verdict else None,
+        value=row.value,
+        scale=scale,
+        rationale=row.rationale,
+        provenance=Provenance.model_validate(row.provenance) if row.provenance else None,
+    )
+
+
+def list_scores(session: Session, round_id: str) -> list[tuple[str, Score]]:
+    """(attempt id, score) for every score of a round."""
+    rows = session.scalars(select(ScoreRow).where(ScoreRow.round_id == round_id).order_by(ScoreRow.id))
+    return [(r.attempt_id, _score(r)) for r in rows]

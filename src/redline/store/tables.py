@@ -1,0 +1,260 @@
+"""SQLAlchemy table models: one class per stored record."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def utcnow() -> datetime:
+    """Current time in UTC."""
+    return datetime.now(UTC)
+
+
+class Base(DeclarativeBase):
+    """Declarative base with stable constraint names (so migrations match on both databases)."""
+
+    metadata = MetaData(naming_convention=NAMING)
+    type_annotation_map = {dict[str, Any]: JSON, list[Any]: JSON}
+
+
+class SystemRow(Base):
+    """A system under test."""
+
+    __tablename__ = "systems"
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    description: Mapped[str] = mapped_column(Text, default="")
+    owner: Mapped[str | None] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class ReleaseRow(Base):
+    """One version of a system."""
+
+    __tablename__ = "releases"
+    __table_args__ = (UniqueConstraint("system_id", "version", name="uq_releases_system_version"),)
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    system_id: Mapped[str] = mapped_column(ForeignKey("systems.id"), index=True)
+    version: Mapped[str] = mapped_column(String(200))
+    model: Mapped[dict[str, Any]] = mapped_column(JSON)
+    config: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    config_fingerprint: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class UserRow(Base):
+    """A local account."""
+
+    __tablename__ = "users"
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    email: Mapped[str | None] = mapped_column(String(320))
+    roles: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    password_hash: Mapped[str | None] = mapped_column(String(400))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class PlanRow(Base):
+    """A test plan; its full body is kept as JSON, the workflow fields as columns."""
+
+    __tablename__ = "plans"
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    title: Mapped[str] = mapped_column(String(500))
+    release_id: Mapped[str | None] = mapped_column(ForeignKey("releases.id"), index=True)
+    status: Mapped[str] = mapped_column(String(20), index=True)
+    body: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created_by: Mapped[str | None] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+
+
+class PlanApprovalRow(Base):
+    """One approver's vote on a plan."""
+
+    __tablename__ = "plan_approvals"
+    __table_args__ = (UniqueConstraint("plan_id", "approver", name="uq_plan_approvals_plan_approver"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    plan_id: Mapped[str] = mapped_column(ForeignKey("plans.id"), index=True)
+    approver: Mapped[str] = mapped_column(String(200))
+    approve: Mapped[bool] = mapped_column(Boolean)
+    comment: Mapped[str] = mapped_column(Text, default="")
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class RoundRow(Base):
+    """One run of cases against a release."""
+
+    __tablename__ = "rounds"
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    release_id: Mapped[str | None] = mapped_column(ForeignKey("releases.id"), index=True)
+    plan_id: Mapped[str | None] = mapped_column(ForeignKey("plans.id"), index=True)
+    adhoc: Mapped[bool] = mapped_column(Boolean, default=False)
+    status: Mapped[str] = mapped_column(String(20), index=True)
+    seed: Mapped[int] = mapped_column(Integer, default=0)
+    config: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    versions: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class CaseRow(Base):
+    """An attack case planned for a round (its id is deterministic; the same case recurs across rounds)."""
+
+    __tablename__ = "cases"
+    round_id: Mapped[str] = mapped_column(ForeignKey("rounds.id"), primary_key=True)
+    case_id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    position: Mapped[int] = mapped_column(Integer)
+    technique: Mapped[str] = mapped_column(String(200), index=True)
+    seed_id: Mapped[str] = mapped_column(String(200))
+    threat_ids: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    body: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+
+class AttemptRow(Base):
+    """One call to the target: (round, case, turn) is unique, so a resumed round never duplicates."""
+
+    __tablename__ = "attempts"
+    __table_args__ = (
+        UniqueConstraint("round_id", "case_id", "turn", name="uq_attempts_round_case_turn"),
+        Index("ix_attempts_round_error", "round_id", "error_kind"),
+    )
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    round_id: Mapped[str] = mapped_column(ForeignKey("rounds.id"), index=True)
+    case_id: Mapped[str] = mapped_column(String(40))
+    turn: Mapped[int] = mapped_column(Integer, default=0)
+    request: Mapped[dict[str, Any]] = mapped_column(JSON)
+    response_text: Mapped[str] = mapped_column(Text, default="")
+    response: Mapped[dict[str, Any]] = mapped_column(JSON)
+    error_kind: Mapped[str | None] = mapped_column(String(30))
+    latency_ms: Mapped[float] = mapped_column(Float, default=0.0)
+    cached: Mapped[bool] = mapped_column(Boolean, default=False)
+    provenance: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class ScoreRow(Base):
+    """One scorer's judgement of one attempt."""
+
+    __tablename__ = "scores"
+    __table_args__ = (UniqueConstraint("attempt_id", "scorer", name="uq_scores_attempt_scorer"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    attempt_id: Mapped[str] = mapped_column(ForeignKey("attempts.id"), index=True)
+    round_id: Mapped[str] = mapped_column(ForeignKey("rounds.id"), index=True)
+    case_id: Mapped[str] = mapped_column(String(40))
+    scorer: Mapped[str] = mapped_column(String(200))
+    outcome: Mapped[str] = mapped_column(String(20))
+    verdict: Mapped[str | None] = mapped_column(String(20))
+    value: Mapped[float | None] = mapped_column(Float)
+    scale_lo: Mapped[float | None] = mapped_column(Float)
+    scale_hi: Mapped[float | None] = mapped_column(Float)
+    rationale: Mapped[str] = mapped_column(Text, default="")
+    provenance: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+
+
+class CacheRow(Base):
+    """Response cache keyed by a hash of target identity, conversation and generation parameters."""
+
+    __tablename__ = "response_cache"
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    response: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class FindingRow(Base):
+    """A finding in the risk register."""
+
+    __tablename__ = "findings"
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    title: Mapped[str] = mapped_column(String(500))
+    threat_id: Mapped[str] = mapped_column(String(200), index=True)
+    status: Mapped[str] = mapped_column(String(20), index=True)
+    likelihood: Mapped[int] = mapped_column(Integer)
+    impact: Mapped[int] = mapped_column(Integer)
+    risk: Mapped[str] = mapped_column(String(20), index=True)
+    round_id: Mapped[str | None] = mapped_column(ForeignKey("rounds.id"))
+    release_id: Mapped[str | None] = mapped_column(ForeignKey("releases.id"), index=True)
+    owner: Mapped[str | None] = mapped_column(String(200))
+    effort: Mapped[str | None] = mapped_column(String(50))
+    due: Mapped[str | None] = mapped_column(String(10))
+    description: Mapped[str] = mapped_column(Text, default="")
+    details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+
+
+class FindingNoteRow(Base):
+    """A comment or status change on a finding."""
+
+    __tablename__ = "finding_notes"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    finding_id: Mapped[str] = mapped_column(ForeignKey("findings.id"), index=True)
+    author: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(20))
+    text: Mapped[str] = mapped_column(Text)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class MitigationRow(Base):
+    """A mitigation linked to a finding."""
+
+    __tablename__ = "mitigations"
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    finding_id: Mapped[str] = mapped_column(ForeignKey("findings.id"), index=True)
+    type: Mapped[str] = mapped_column(String(30))
+    description: Mapped[str] = mapped_column(Text)
+    owner: Mapped[str | None] = mapped_column(String(200))
+    status: Mapped[str] = mapped_column(String(20))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class DecisionRow(Base):
+    """A release gate decision."""
+
+    __tablename__ = "decisions"
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    release_id: Mapped[str] = mapped_column(ForeignKey("releases.id"), index=True)
+    outcome: Mapped[str] = mapped_column(String(20))
+    reasons: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    conditions: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    signed_by: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class AuditEventRow(Base):
+    """One event of the hash-chained audit log; `seq` is the primary key, so the chain cannot fork."""
+
+    __tablename__ = "audit_events"
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    at: Mapped[str] = mapped_column(String(40))
+    actor: Mapped[str] = mapped_column(String(200), index=True)
+    action: Mapped[str] = mapped_column(String(100), index=True)
+    subject: Mapped[str] = mapped_column(String(200), default="", index=True)
+    payload: Mapped[str] = mapped_column(Text, default="{}")
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64), unique=True)

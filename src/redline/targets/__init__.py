@@ -1,0 +1,1 @@
+"""The systems under test: the Target protocol and its adapters (stage 1)."""

@@ -1,0 +1,38 @@
+from __future__ import annotations
+
+import pytest
+
+from redline.core.errors import TransitionError
+from redline.core.findings import TRANSITIONS, FindingStatus, check_transition
+from redline.core.plans import PLAN_TRANSITIONS, PlanStatus, check_plan_transition
+
+
+def test_every_status_has_a_row_in_the_table() -> None:
+    assert set(TRANSITIONS) == set(FindingStatus)
+    assert set(PLAN_TRANSITIONS) == set(PlanStatus)
+
+
+def test_new_finding_cannot_jump_to_verified() -> None:
+    with pytest.raises(TransitionError, match="from new to verified"):
+        check_transition(FindingStatus.NEW, FindingStatus.VERIFIED)
+
+
+def test_regression_reopens_a_closed_finding() -> None:
+    check_transition(FindingStatus.CLOSED, FindingStatus.REOPENED)
+
+
+def test_every_status_is_reachable_from_new() -> None:
+    seen = {FindingStatus.NEW}
+    frontier = [FindingStatus.NEW]
+    while frontier:
+        for nxt in TRANSITIONS[frontier.pop()]:
+            if nxt not in seen:
+                seen.add(nxt)
+                frontier.append(nxt)
+    assert seen == set(FindingStatus)
+
+
+def test_plan_must_be_approved_before_active() -> None:
+    with pytest.raises(TransitionError):
+        check_plan_transition(PlanStatus.SUBMITTED, PlanStatus.ACTIVE)
+    check_plan_transition(PlanStatus.APPROVED, PlanStatus.ACTIVE)

@@ -1,0 +1,21 @@
+from __future__ import annotations
+
+from redline.core.secrets import REDACTED, redact_secrets, redact_text
+
+
+def test_values_under_secret_keys_are_redacted_but_env_names_kept() -> None:
+    clean = redact_secrets(
+        {"api_key": "abc", "api_key_env": "OPENAI_API_KEY", "nested": [{"Authorization": "x"}]}
+    )
+    assert clean == {
+        "api_key": REDACTED,
+        "api_key_env": "OPENAI_API_KEY",
+        "nested": [{"Authorization": REDACTED}],
+    }
+
+
+def test_url_passwords_and_bearer_tokens_are_redacted() -> None:
+    text = "postgresql://bob:hunter2@db/x and Bearer abcdefghijkl and sk-ABCDEFGHIJKLMNOPQRSTUV"
+    out = redact_text(text)
+    assert "hunter2" not in out and "abcdefghijkl" not in out and "sk-ABCD" not in out
+    assert "bob:" in out
