@@ -110,3 +110,15 @@ class Response(BaseModel):
     def ok(self) -> bool:
         """True when the target answered with text and no error."""
         return self.error is None
+
+
+class GenerationParams(BaseModel):
+    """How a target should generate; part of the response-cache key."""
+
+    model_config = ConfigDict(frozen=True)
+
+    temperature: float = Field(default=0.0, ge=0.0, le=5.0)
+    max_tokens: int = Field(default=256, ge=1)
+    seed: int | None = Field(default=None, description="Seed passed to targets that accept one.")
+    logprobs: bool = Field(default=False, description="Ask for token log-probabilities when offered.")
+    top_logprobs: int = Field(default=0, ge=0, le=20)
