@@ -9,6 +9,7 @@ from typing import ClassVar, Protocol, runtime_checkable
 from pydantic import BaseModel
 
 from redline.core.cases import AttackCase, Seed
+from redline.core.conversation import Conversation
 
 
 @runtime_checkable
@@ -34,4 +35,19 @@ class Technique(Protocol):
 
     def expand(self, seed: Seed, params: BaseModel, *, rng: random.Random) -> Iterator[AttackCase]:
         """The cases this technique makes from one seed; same seed and rng state, same cases."""
+        ...
+
+
+@runtime_checkable
+class MultiTurnStrategy(Protocol):
+    """Drives a conversation turn by turn; the engine stores each turn as an attempt, so it resumes.
+
+    The engine sends `case.conversation` as turn 0, then asks the strategy for the next user message
+    given the whole history (the target's answers included); None ends the conversation.
+    """
+
+    name: ClassVar[str]
+
+    async def next_message(self, case: AttackCase, history: Conversation, *, turn: int) -> str | None:
+        """The next user message for `turn` (>= 1), or None to stop."""
         ...
