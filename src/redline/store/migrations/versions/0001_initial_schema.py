@@ -2,7 +2,6 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-27 00:10:40.509129
 """
 
 from __future__ import annotations
