@@ -104,7 +104,13 @@ class Response(BaseModel):
     error: ErrorKind | None = Field(default=None, description="Set when the attempt produced no answer.")
     error_detail: str | None = Field(default=None, description="Short text of what went wrong.")
     blocked: bool = Field(default=False, description="A guard or provider filter blocked the exchange.")
+    blocked_by: str | None = Field(
+        default=None, description="What blocked it: a guard's name, or 'provider' for a provider filter."
+    )
     finish_reason: str | None = None
+    retry_after_s: float | None = Field(
+        default=None, description="Seconds the provider asked to wait before the next attempt."
+    )
 
     @property
     def ok(self) -> bool:
