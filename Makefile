@@ -30,8 +30,8 @@ demo: $(RUN)
 ## test: install dev dependencies, then lint, types, layer contracts and the whole test suite
 test: $(DEV)
 	@scripts/ensure-postgres.sh
-	$(BIN)/ruff check src tests benchmarks scripts
-	$(BIN)/ruff format --check src tests benchmarks scripts
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 	$(BIN)/python -m redline.devtools.docs --check
