@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 
 Z95 = 1.959963984540054  # two-sided 95% normal quantile
@@ -59,3 +60,22 @@ def rate_interval(successes: int, n: int) -> Interval:
 def _check_counts(successes: int, n: int) -> None:
     if n < 0 or successes < 0 or successes > n:
         raise ValueError(f"invalid counts: {successes} successes out of {n}")
+
+
+def cohen_kappa(first: Sequence[Hashable], second: Sequence[Hashable]) -> float:
+    """Cohen's kappa (1960): agreement of two raters on the same items, beyond chance.
+
+    1 is perfect agreement, 0 is what chance gives; when both raters always give the one same label
+    the expected agreement is 1 and kappa is defined here as 1.0.
+    """
+    if len(first) != len(second):
+        raise ValueError(f"raters labelled different numbers of items: {len(first)} and {len(second)}")
+    n = len(first)
+    if n == 0:
+        raise ValueError("kappa needs at least one item labelled by both raters")
+    observed = sum(a == b for a, b in zip(first, second, strict=True)) / n
+    labels = set(first) | set(second)
+    expected = sum((list(first).count(lab) / n) * (list(second).count(lab) / n) for lab in labels)
+    if expected == 1.0:
+        return 1.0
+    return (observed - expected) / (1 - expected)

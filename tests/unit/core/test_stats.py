@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from redline.core.evidence import Evidence
-from redline.core.stats import clopper_pearson_interval, rate_interval, wilson_interval
+from redline.core.stats import clopper_pearson_interval, cohen_kappa, rate_interval, wilson_interval
 
 
 def test_zero_failures_in_50_has_upper_bound_near_007() -> None:
@@ -47,3 +47,15 @@ def test_evidence_reports_rate_n_and_interval() -> None:
     assert ev.low < 0.3 < ev.high
     assert ev.describe().startswith("12/40 (30%, 95% CI")
     assert ev.could_not_score == 3
+
+
+def test_cohen_kappa_textbook_value() -> None:
+    # 50 items: yes/yes 20, yes/no 5, no/yes 10, no/no 15 -> po 0.7, pe 0.5, kappa 0.4
+    first = ["y"] * 25 + ["n"] * 25
+    second = ["y"] * 20 + ["n"] * 5 + ["y"] * 10 + ["n"] * 15
+    assert cohen_kappa(first, second) == pytest.approx(0.4)
+
+
+def test_cohen_kappa_perfect_and_chance() -> None:
+    assert cohen_kappa(["a", "b", "a"], ["a", "b", "a"]) == pytest.approx(1.0)
+    assert cohen_kappa(["a", "a", "b", "b"], ["a", "b", "a", "b"]) == pytest.approx(0.0)
