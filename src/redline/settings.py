@@ -10,8 +10,10 @@ from typing import Any, Self
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from redline.core.assessment import Reach
 from redline.core.errors import ConfigError, WorkspaceNotFoundError
 from redline.core.risk import RiskMatrix
+from redline.core.triage import SlaPolicy
 from redline.core.users import Role
 
 CONFIG_NAME = "redline.yaml"
@@ -95,6 +97,30 @@ class DecisionRights(BaseModel):
     )
     gate_signers: tuple[Role, ...] = (Role.COMMITTEE,)
     gate_quorum: int = Field(default=1, ge=1)
+    risk_acceptors: tuple[Role, ...] = Field(
+        default=(Role.COMMITTEE,), description="Roles that may accept the risk of a finding."
+    )
+
+
+class TriageConfig(BaseModel):
+    """How findings are triaged."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    sla_days: SlaPolicy = Field(default_factory=SlaPolicy, description="Days to mitigate, per risk level.")
+
+
+class NotifierConfig(BaseModel):
+    """A notification hook: a `redline.notifiers` plugin, where it sends, and which events it gets."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    kind: str = Field(default="webhook", description="Registered notifier name.")
+    url_env: str | None = Field(default=None, description="Environment variable holding the URL.")
+    headers_env: dict[str, str] = Field(
+        default_factory=dict, description="Header name -> environment variable holding its (secret) value."
+    )
+    events: tuple[str, ...] = Field(default=("escalation",), description="Event kinds to send.")
 
 
 class WorkspaceConfig(BaseModel):
@@ -108,6 +134,11 @@ class WorkspaceConfig(BaseModel):
     defaults: Defaults = Field(default_factory=Defaults)
     risk_matrix: RiskMatrix = Field(default_factory=RiskMatrix)
     decision_rights: DecisionRights = Field(default_factory=DecisionRights)
+    reach: Reach = Field(
+        default=Reach.BROAD, description="How many people the systems reach (raises impact)."
+    )
+    triage: TriageConfig = Field(default_factory=TriageConfig)
+    notifications: tuple[NotifierConfig, ...] = Field(default=(), description="Notification hooks.")
 
     @model_validator(mode="after")
     def _unique_systems(self) -> Self:

@@ -112,7 +112,8 @@ class Decision(BaseModel):
     created_at: datetime | None = None
 
 
-def _limit_for(threat: Threat, policy: ReleasePolicy) -> float | None:
+def limit_for(threat: Threat, policy: ReleasePolicy) -> float | None:
+    """Highest allowed upper-bound failure rate of a threat: policy by id, category, threat, default."""
     if threat.id in policy.max_upper_rate:
         return policy.max_upper_rate[threat.id]
     if threat.harm_category in policy.max_upper_rate:
@@ -154,7 +155,7 @@ def evaluate_gate(
         threat = active.get(ev.threat_id)
         if threat is None or ev.threat_id in zero or ev.n == 0:
             continue
-        limit = _limit_for(threat, policy)
+        limit = limit_for(threat, policy)
         if limit is None:
             continue
         ok = ev.high <= limit

@@ -27,8 +27,13 @@ def redact_text(text: str) -> str:
 def redact_secrets(value: Any) -> Any:
     """A copy of a JSON-like value with secrets replaced by '[redacted]'."""
     if isinstance(value, dict):
+        # Numbers are never secrets: `max_tokens` or `tokens_per_minute` must survive for replay.
         return {
-            k: (REDACTED if isinstance(k, str) and is_secret_key(k) and v else redact_secrets(v))
+            k: (
+                REDACTED
+                if isinstance(k, str) and is_secret_key(k) and v and not isinstance(v, int | float)
+                else redact_secrets(v)
+            )
             for k, v in value.items()
         }
     if isinstance(value, list | tuple):

@@ -19,3 +19,14 @@ def test_url_passwords_and_bearer_tokens_are_redacted() -> None:
     out = redact_text(text)
     assert "hunter2" not in out and "abcdefghijkl" not in out and "sk-ABCD" not in out
     assert "bob:" in out
+
+
+def test_numeric_settings_with_secret_looking_names_are_kept() -> None:
+    clean = redact_secrets(
+        {"params": {"max_tokens": 128, "top_logprobs": 0}, "tokens_per_minute": 9e4, "token": "t"}
+    )
+    assert clean == {
+        "params": {"max_tokens": 128, "top_logprobs": 0},
+        "tokens_per_minute": 9e4,
+        "token": REDACTED,
+    }
