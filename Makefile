@@ -30,6 +30,7 @@ demo: $(RUN)
 ## test: install dev dependencies, then lint, types, layer contracts and the whole test suite
 test: $(DEV)
 	@scripts/ensure-postgres.sh
+	@scripts/ensure-chromium.sh
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -62,3 +62,26 @@ class Evidence(BaseModel):
     def describe(self) -> str:
         """'12/40 (30%, 95% CI 18-45%)': the form used in tables and reports."""
         return f"{self.failures}/{self.n} ({self.rate:.0%}, 95% CI {self.low:.0%}-{self.high:.0%})"
+
+
+def evidence_from_outcomes(outcomes: Iterable[tuple[Sequence[str], int | None, int, int]]) -> list[Evidence]:
+    """Per-threat evidence, by threat id, from per-case outcomes (threat ids, failed, scores, error attempts).
+
+    A case counts once per threat it exercises: scored when `failed` is 0 or 1, could-not-score when it
+    has scores but none reached a judgement (or nothing scored it yet), an error when it only has errors.
+    """
+    counts: dict[str, list[int]] = {}
+    for threat_ids, failed, scores, errors in outcomes:
+        for tid in threat_ids:
+            c = counts.setdefault(tid, [0, 0, 0, 0])
+            if failed is not None:
+                c[0] += int(bool(failed))
+                c[1] += 1
+            elif errors and not scores:
+                c[3] += 1
+            else:
+                c[2] += 1
+    return [
+        Evidence.from_counts(tid, failures=f, n=n, could_not_score=cns, errors=err)
+        for tid, (f, n, cns, err) in sorted(counts.items())
+    ]
