@@ -13,6 +13,7 @@ import pytest
 from redline.program.workspace import init_workspace
 from redline.settings import Settings
 from redline.store.session import Store, open_store
+from redline.targets.echo import EchoRule, EchoTarget
 
 _db_counter = itertools.count()
 
@@ -62,6 +63,18 @@ def store(db_url: str) -> Iterator[Store]:
 def workspace(tmp_path: Path) -> Settings:
     """A fresh workspace on SQLite."""
     return init_workspace(tmp_path / "ws", name="test-program", actor="tester").settings
+
+
+@pytest.fixture
+def echo_target() -> EchoTarget:
+    """A deterministic offline target: echoes the prompt; 'refuse' prompts get a refusal, 'empty' nothing."""
+    return EchoTarget(
+        "echo",
+        rules=[
+            EchoRule(match=r"\brefuse\b", reply="I can't help with that."),
+            EchoRule(match=r"\bempty\b", reply=""),
+        ],
+    )
 
 
 @pytest.fixture

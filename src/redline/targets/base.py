@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Protocol, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
 
-from redline.core.conversation import Conversation, GenerationParams, Response
+from redline.core.conversation import (
+    Conversation,
+    GenerationParams,
+    Message,
+    MessageRole,
+    Response,
+    TokenLogprob,
+)
 from redline.core.provenance import ModelIdentity
 
 
@@ -41,3 +49,82 @@ class Target(Protocol):
     async def aclose(self) -> None:
         """Release connections, processes or model memory."""
         ...
+
+
+@dataclass(frozen=True)
+class TokenGradients:
+    """Gradient of a target continuation's loss with respect to one-hot input tokens (what GCG needs)."""
+
+    input_ids: tuple[int, ...]
+    span: tuple[int, int]
+    """Positions [start, end) of the input tokens the gradient rows belong to."""
+    target_ids: tuple[int, ...]
+    loss: float
+    """Mean cross-entropy of the target tokens after the input."""
+    grad: Any
+    """A float32 CPU tensor of shape [end - start, vocabulary size]."""
+
+
+@runtime_checkable
+class WhiteBoxTarget(Target, Protocol):
+    """A target whose weights are open: token probabilities of any continuation, entropy, gradients.
+
+    Check `capabilities.whitebox` before relying on it. Token ids are plain ints; only `grad` and
+    `logits` give tensors.
+    """
+
+    async def encode(self, conversation: Conversation) -> list[int]:
+        """Token ids of the conversation as the model reads it, ready for the assistant's turn."""
+        ...
+
+    async def decode(self, token_ids: Sequence[int]) -> str:
+        """Text of token ids."""
+        ...
+
+    async def logits(self, conversation: Conversation, continuation: str) -> Any:
+        """Logits [continuation tokens, vocabulary] at the positions that predict the continuation."""
+        ...
+
+    async def token_logprobs(
+        self, conversation: Conversation, continuation: str, *, top: int = 0
+    ) -> tuple[TokenLogprob, ...]:
+        """Log-probability of each token of `continuation` as the answer to `conversation`."""
+        ...
+
+    async def entropy(self, conversation: Conversation, continuation: str | None = None) -> list[float]:
+        """Next-token entropy (nats) at each position of `continuation`, or of a greedy answer if None."""
+        ...
+
+    async def gradients(
+        self, conversation: Conversation, target: str, *, span: str | None = None
+    ) -> TokenGradients:
+        """Gradient of the loss of `target` w.r.t. one-hot tokens of `span` (default: last user message)."""
+        ...
+
+    async def input_gradients(
+        self, input_ids: Sequence[int], *, span: tuple[int, int], target_ids: Sequence[int]
+    ) -> TokenGradients:
+        """`gradients` on token ids, for loops that edit tokens directly."""
+        ...
+
+    async def target_losses(
+        self, candidates: Sequence[Sequence[int]], target_ids: Sequence[int]
+    ) -> list[float]:
+        """Loss of `target_ids` after each candidate input, batched: GCG's candidate evaluation."""
+        ...
+
+
+def with_system_prompt(conversation: Conversation, system_prompt: str | None) -> Conversation:
+    """The conversation as the deployment sees it: its own system prompt first.
+
+    A case may bring system messages of its own; they are merged after the deployment's prompt into one
+    leading system message, because many chat templates accept only one, and only at the start.
+    """
+    if not system_prompt:
+        return conversation
+    msgs = conversation.messages
+    lead = 0
+    while lead < len(msgs) and msgs[lead].role is MessageRole.SYSTEM:
+        lead += 1
+    text = "\n\n".join([system_prompt, *(m.content for m in msgs[:lead])])
+    return Conversation(messages=(Message(role=MessageRole.SYSTEM, content=text), *msgs[lead:]))

@@ -1,0 +1,231 @@
+"""Adapter for OpenAI-compatible chat-completion APIs (OpenAI, Azure OpenAI, vLLM, llama.cpp server, ...)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Any, ClassVar, Self
+from urllib.parse import urlencode
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from redline.core.conversation import (
+    Conversation,
+    ErrorKind,
+    GenerationParams,
+    Response,
+    Usage,
+)
+from redline.core.errors import ConfigError
+from redline.core.provenance import ModelIdentity
+from redline.core.secrets import redact_text
+from redline.targets.base import Capabilities, with_system_prompt
+from redline.targets.chat_format import parse_logprobs, to_messages
+from redline.targets.http_pool import (
+    HttpFailure,
+    HttpPool,
+    error_message,
+    is_content_filter_error,
+    retry_after_s,
+    status_kind,
+)
+from redline.targets.spec import TargetSpec, parse_options, static_headers
+
+
+class OpenAICompatOptions(BaseModel):
+    """Options of the `openai-compat` adapter (the `options:` mapping of a target in redline.yaml)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    timeout_s: float = Field(
+        default=60.0, gt=0, description="Seconds before one request counts as timed out."
+    )
+    max_connections: int = Field(default=64, ge=1, description="Pooled keep-alive connections to the API.")
+    path: str = Field(default="/chat/completions", description="Path of the endpoint below base_url.")
+    query: dict[str, str] = Field(
+        default_factory=dict, description="Query parameters on every request, e.g. Azure's api-version."
+    )
+    api_key_header: str = Field(
+        default="Authorization",
+        description="Header carrying the key: 'Authorization' sends 'Bearer KEY'; any other sends KEY as is.",
+    )
+    headers: dict[str, str] = Field(
+        default_factory=dict, description="Non-secret headers sent as written (secrets go in headers_env)."
+    )
+    extra_body: dict[str, Any] = Field(
+        default_factory=dict, description="Fields merged into every request body (top_p, stop, ...)."
+    )
+    temperature: float | None = Field(
+        default=None, description="Temperature when a call gives no parameters."
+    )
+    max_tokens: int | None = Field(
+        default=None, ge=1, description="Token limit when a call gives no parameters."
+    )
+    seed: int | None = Field(default=None, description="Seed when a call gives no parameters.")
+    version: str | None = Field(default=None, description="Model version label recorded in the identity.")
+    proxy_from_env: bool = Field(default=False, description="Honour HTTP(S)_PROXY and NO_PROXY.")
+
+
+class OpenAICompatTarget:
+    """A chat model behind an OpenAI-compatible HTTP API; one attempt per `send`, outcome in the Response."""
+
+    kind: ClassVar[str] = "openai-compat"
+
+    def __init__(
+        self,
+        *,
+        base_url: str,
+        model: str,
+        name: str = "openai-compat",
+        api_key: str | None = None,
+        headers: Mapping[str, str] | None = None,
+        system_prompt: str | None = None,
+        options: OpenAICompatOptions | None = None,
+    ) -> None:
+        self.name = name
+        self.capabilities = Capabilities(logprobs=True)
+        self._options = opts = options or OpenAICompatOptions()
+        self._model = model
+        self._system_prompt = system_prompt
+        query = urlencode(opts.query)
+        self._url = base_url.rstrip("/") + "/" + opts.path.lstrip("/") + (f"?{query}" if query else "")
+        self._secret = api_key
+        hdrs = {"Content-Type": "application/json", "Accept": "application/json"}
+        hdrs.update(static_headers(opts.headers, where=f"target '{name}'"))
+        hdrs.update(headers or {})
+        if api_key:
+            is_bearer = opts.api_key_header.lower() == "authorization"
+            hdrs[opts.api_key_header] = f"Bearer {api_key}" if is_bearer else api_key
+        self._headers = hdrs
+        self._defaults = GenerationParams(
+            temperature=opts.temperature if opts.temperature is not None else 0.0,
+            max_tokens=opts.max_tokens or 256,
+            seed=opts.seed,
+        )
+        self._pool = HttpPool(
+            max_connections=opts.max_connections, timeout_s=opts.timeout_s, trust_env=opts.proxy_from_env
+        )
+
+    @classmethod
+    def from_config(cls, spec: TargetSpec) -> Self:
+        """Build from a workspace target; base_url and model are required."""
+        cfg = spec.config
+        if not cfg.base_url:
+            raise ConfigError(f"{spec.where}: base_url is required (e.g. https://api.example.com/v1)")
+        if not cfg.model:
+            raise ConfigError(f"{spec.where}: model is required (the name the API knows the model by)")
+        return cls(
+            base_url=cfg.base_url,
+            model=cfg.model,
+            name=spec.name,
+            api_key=spec.api_key,
+            headers=spec.headers,
+            system_prompt=cfg.system_prompt,
+            options=parse_options(OpenAICompatOptions, spec),
+        )
+
+    def identity(self) -> ModelIdentity:
+        """The model name the API serves, with the configured version label."""
+        return ModelIdentity(provider=self.kind, name=self._model, version=self._options.version)
+
+    def request_body(self, conversation: Conversation, params: GenerationParams) -> dict[str, Any]:
+        """The JSON body sent for one conversation."""
+        convo = with_system_prompt(conversation, self._system_prompt)
+        body: dict[str, Any] = {
+            "model": self._model,
+            "messages": to_messages(convo),
+            "temperature": params.temperature,
+            "max_tokens": params.max_tokens,
+        }
+        if params.seed is not None:
+            body["seed"] = params.seed
+        if params.logprobs:
+            body["logprobs"] = True
+            if params.top_logprobs:
+                body["top_logprobs"] = params.top_logprobs
+        if self._options.extra_body:
+            body.update(self._options.extra_body)
+        return body
+
+    async def send(self, conversation: Conversation, *, params: GenerationParams | None = None) -> Response:
+        """One chat-completion request; every outcome, failures included, is a Response."""
+        p = params or self._defaults
+        payload = json.dumps(self.request_body(conversation, p)).encode()
+        reply = await self._pool.request("POST", self._url, body=payload, headers=self._headers)
+        if isinstance(reply, HttpFailure):
+            return Response(
+                error=reply.kind, error_detail=self._scrub(reply.detail), latency_ms=reply.latency_ms
+            )
+        try:
+            data = json.loads(reply.body) if reply.body else None
+        except ValueError:
+            data = None
+        kind = status_kind(reply.status)
+        if kind is not None:
+            filtered = is_content_filter_error(data)
+            detail = f"HTTP {reply.status} from {self.name}: {error_message(data, reply.body)}"
+            return Response(
+                error=ErrorKind.CONTENT_FILTER if filtered else kind,
+                error_detail=self._scrub(detail),
+                blocked=filtered,
+                blocked_by="provider" if filtered else None,
+                latency_ms=reply.latency_ms,
+                retry_after_s=retry_after_s(reply.headers) if kind is ErrorKind.RATE_LIMIT else None,
+            )
+        return self._parse(data, reply.body, latency_ms=reply.latency_ms, want_logprobs=p.logprobs)
+
+    def _parse(self, data: Any, raw: bytes, *, latency_ms: float, want_logprobs: bool) -> Response:
+        try:
+            choice = data["choices"][0]
+            message = choice.get("message") or {}
+        except (TypeError, KeyError, IndexError, AttributeError):
+            snippet = raw[:200].decode("utf-8", "replace")
+            return Response(
+                error=ErrorKind.OTHER,
+                error_detail=self._scrub(f"{self.name} answered without choices: {snippet}"),
+                latency_ms=latency_ms,
+            )
+        text = message.get("content") or message.get("refusal") or ""
+        if not isinstance(text, str):  # content parts
+            text = "".join(str(part.get("text", "")) for part in text if isinstance(part, dict))
+        finish = choice.get("finish_reason")
+        raw_usage = data.get("usage") or {}
+        usage = Usage(
+            prompt_tokens=raw_usage.get("prompt_tokens") or 0,
+            completion_tokens=raw_usage.get("completion_tokens") or 0,
+        )
+        logprobs = parse_logprobs(choice.get("logprobs")) if want_logprobs else None
+        if finish == "content_filter":
+            return Response(
+                text=text,
+                logprobs=logprobs,
+                latency_ms=latency_ms,
+                usage=usage,
+                error=ErrorKind.CONTENT_FILTER,
+                error_detail=f"{self.name}: the provider's content filter stopped the answer",
+                blocked=True,
+                blocked_by="provider",
+                finish_reason=finish,
+            )
+        if not text.strip():
+            detail = "tool calls and no text" if message.get("tool_calls") else "an empty answer"
+            return Response(
+                text=text,
+                latency_ms=latency_ms,
+                usage=usage,
+                error=ErrorKind.EMPTY,
+                error_detail=f"{self.name} gave {detail} (finish_reason={finish})",
+                finish_reason=finish,
+            )
+        return Response(
+            text=text, logprobs=logprobs, latency_ms=latency_ms, usage=usage, finish_reason=finish
+        )
+
+    def _scrub(self, detail: str) -> str:
+        if self._secret:
+            detail = detail.replace(self._secret, "[redacted]")
+        return redact_text(detail)
+
+    async def aclose(self) -> None:
+        """Close the connection pool."""
+        await self._pool.aclose()

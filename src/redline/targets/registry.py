@@ -1,0 +1,74 @@
+"""Build a target from its workspace configuration through the `redline.targets` entry points."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from redline import plugins
+from redline.core.errors import ConfigError
+from redline.settings import TargetConfig
+from redline.targets.base import Target
+from redline.targets.spec import GuardResolver, TargetSpec
+
+GROUP = "redline.targets"
+
+
+def resolve_secrets(
+    config: TargetConfig, *, env: Mapping[str, str], name: str
+) -> tuple[str | None, dict[str, str]]:
+    """The API key and secret headers named by `api_key_env` and `headers_env`, read from `env`."""
+    where = f"target '{name}' ({config.kind})"
+    api_key: str | None = None
+    if config.api_key_env:
+        api_key = env.get(config.api_key_env)
+        if not api_key:
+            raise ConfigError(
+                f"{where}: environment variable {config.api_key_env} is not set; it should hold the API key",
+                field="api_key_env",
+            )
+    headers: dict[str, str] = {}
+    for header, var in config.headers_env.items():
+        value = env.get(var)
+        if not value:
+            raise ConfigError(
+                f"{where}: environment variable {var} is not set; it should hold the '{header}' header",
+                field=f"headers_env.{header}",
+            )
+        headers[header] = value
+    return api_key, headers
+
+
+def build_target(
+    config: TargetConfig,
+    *,
+    env: Mapping[str, str],
+    name: str,
+    guard_resolver: GuardResolver | None = None,
+) -> Target:
+    """The target a configuration describes, with secrets read from `env` (never from the workspace)."""
+    factory = plugins.load(GROUP, config.kind)
+    if not callable(getattr(factory, "from_config", None)):
+        raise ConfigError(f"plugin '{config.kind}' in {GROUP} has no from_config(spec); it cannot be built")
+    api_key, headers = resolve_secrets(config, env=env, name=name)
+
+    def build_nested(inner: TargetConfig, inner_name: str) -> Target:
+        return build_target(inner, env=env, name=inner_name, guard_resolver=guard_resolver)
+
+    spec = TargetSpec(
+        name=name,
+        config=config,
+        api_key=api_key,
+        headers=headers,
+        env=env,
+        guard_resolver=guard_resolver,
+        build=build_nested,
+    )
+    target = factory.from_config(spec)
+    if not isinstance(target, Target):
+        raise ConfigError(f"plugin '{config.kind}' built {type(target).__name__}, which is not a Target")
+    return target
+
+
+def target_kinds() -> list[str]:
+    """Registered target kinds, without importing their adapters."""
+    return plugins.names(GROUP)
