@@ -243,6 +243,67 @@ class DecisionRow(Base):
     reasons: Mapped[list[Any]] = mapped_column(JSON, default=list)
     conditions: Mapped[list[Any]] = mapped_column(JSON, default=list)
     signed_by: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    policy: Mapped[str] = mapped_column(String(200), default="")
+    details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class SignoffRow(Base):
+    """A committee member's vote on a release, bound to the evidence it was given on."""
+
+    __tablename__ = "gate_signoffs"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    release_id: Mapped[str] = mapped_column(ForeignKey("releases.id"), index=True)
+    signer: Mapped[str] = mapped_column(String(200))
+    vote: Mapped[str] = mapped_column(String(10))
+    comment: Mapped[str] = mapped_column(Text, default="")
+    basis: Mapped[str] = mapped_column(String(64))
+    decision_id: Mapped[str | None] = mapped_column(ForeignKey("decisions.id"))
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class EscalationRow(Base):
+    """A matter raised to the committee: a critical finding, a split vote, production drift."""
+
+    __tablename__ = "escalations"
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(30), index=True)
+    subject: Mapped[str] = mapped_column(String(200), index=True)
+    release_id: Mapped[str | None] = mapped_column(ForeignKey("releases.id"), index=True)
+    summary: Mapped[str] = mapped_column(Text)
+    details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    resolved: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class VerificationRow(Base):
+    """A re-run of a finding's evidence cases against a new release, and what it showed."""
+
+    __tablename__ = "verifications"
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    finding_id: Mapped[str] = mapped_column(ForeignKey("findings.id"), index=True)
+    mitigation_id: Mapped[str | None] = mapped_column(ForeignKey("mitigations.id"))
+    release_id: Mapped[str] = mapped_column(ForeignKey("releases.id"), index=True)
+    original_round_id: Mapped[str] = mapped_column(ForeignKey("rounds.id"))
+    round_id: Mapped[str] = mapped_column(ForeignKey("rounds.id"))
+    outcome: Mapped[str] = mapped_column(String(20))
+    p_value: Mapped[float] = mapped_column(Float)
+    details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    actor: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class MonitoringRunRow(Base):
+    """One ingest of production samples for a release, with its drift checks."""
+
+    __tablename__ = "monitoring_runs"
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    release_id: Mapped[str] = mapped_column(ForeignKey("releases.id"), index=True)
+    source: Mapped[str] = mapped_column(String(500))
+    samples: Mapped[int] = mapped_column(Integer)
+    drifted: Mapped[bool] = mapped_column(Boolean, default=False)
+    reports: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    actor: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 

@@ -88,6 +88,8 @@ def upgrade() -> None:
         sa.Column("reasons", sa.JSON(), nullable=False),
         sa.Column("conditions", sa.JSON(), nullable=False),
         sa.Column("signed_by", sa.JSON(), nullable=False),
+        sa.Column("policy", sa.String(length=200), nullable=False),
+        sa.Column("details", sa.JSON(), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["release_id"], ["releases.id"], name=op.f("fk_decisions_release_id_releases")
@@ -96,6 +98,44 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("decisions", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_decisions_release_id"), ["release_id"], unique=False)
+
+    op.create_table(
+        "escalations",
+        sa.Column("id", sa.String(length=40), nullable=False),
+        sa.Column("kind", sa.String(length=30), nullable=False),
+        sa.Column("subject", sa.String(length=200), nullable=False),
+        sa.Column("release_id", sa.String(length=40), nullable=True),
+        sa.Column("summary", sa.Text(), nullable=False),
+        sa.Column("details", sa.JSON(), nullable=False),
+        sa.Column("resolved", sa.Boolean(), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["release_id"], ["releases.id"], name=op.f("fk_escalations_release_id_releases")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_escalations")),
+    )
+    with op.batch_alter_table("escalations", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_escalations_kind"), ["kind"], unique=False)
+        batch_op.create_index(batch_op.f("ix_escalations_release_id"), ["release_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_escalations_subject"), ["subject"], unique=False)
+
+    op.create_table(
+        "monitoring_runs",
+        sa.Column("id", sa.String(length=40), nullable=False),
+        sa.Column("release_id", sa.String(length=40), nullable=False),
+        sa.Column("source", sa.String(length=500), nullable=False),
+        sa.Column("samples", sa.Integer(), nullable=False),
+        sa.Column("drifted", sa.Boolean(), nullable=False),
+        sa.Column("reports", sa.JSON(), nullable=False),
+        sa.Column("actor", sa.String(length=200), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["release_id"], ["releases.id"], name=op.f("fk_monitoring_runs_release_id_releases")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_monitoring_runs")),
+    )
+    with op.batch_alter_table("monitoring_runs", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_monitoring_runs_release_id"), ["release_id"], unique=False)
 
     op.create_table(
         "plans",
@@ -113,6 +153,27 @@ def upgrade() -> None:
     with op.batch_alter_table("plans", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_plans_release_id"), ["release_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_plans_status"), ["status"], unique=False)
+
+    op.create_table(
+        "gate_signoffs",
+        sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
+        sa.Column("release_id", sa.String(length=40), nullable=False),
+        sa.Column("signer", sa.String(length=200), nullable=False),
+        sa.Column("vote", sa.String(length=10), nullable=False),
+        sa.Column("comment", sa.Text(), nullable=False),
+        sa.Column("basis", sa.String(length=64), nullable=False),
+        sa.Column("decision_id", sa.String(length=40), nullable=True),
+        sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["decision_id"], ["decisions.id"], name=op.f("fk_gate_signoffs_decision_id_decisions")
+        ),
+        sa.ForeignKeyConstraint(
+            ["release_id"], ["releases.id"], name=op.f("fk_gate_signoffs_release_id_releases")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_gate_signoffs")),
+    )
+    with op.batch_alter_table("gate_signoffs", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_gate_signoffs_release_id"), ["release_id"], unique=False)
 
     op.create_table(
         "plan_approvals",
@@ -274,11 +335,48 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_scores_attempt_id"), ["attempt_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_scores_round_id"), ["round_id"], unique=False)
 
+    op.create_table(
+        "verifications",
+        sa.Column("id", sa.String(length=40), nullable=False),
+        sa.Column("finding_id", sa.String(length=40), nullable=False),
+        sa.Column("mitigation_id", sa.String(length=40), nullable=True),
+        sa.Column("release_id", sa.String(length=40), nullable=False),
+        sa.Column("original_round_id", sa.String(length=40), nullable=False),
+        sa.Column("round_id", sa.String(length=40), nullable=False),
+        sa.Column("outcome", sa.String(length=20), nullable=False),
+        sa.Column("p_value", sa.Float(), nullable=False),
+        sa.Column("details", sa.JSON(), nullable=False),
+        sa.Column("actor", sa.String(length=200), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["finding_id"], ["findings.id"], name=op.f("fk_verifications_finding_id_findings")
+        ),
+        sa.ForeignKeyConstraint(
+            ["mitigation_id"], ["mitigations.id"], name=op.f("fk_verifications_mitigation_id_mitigations")
+        ),
+        sa.ForeignKeyConstraint(
+            ["original_round_id"], ["rounds.id"], name=op.f("fk_verifications_original_round_id_rounds")
+        ),
+        sa.ForeignKeyConstraint(
+            ["release_id"], ["releases.id"], name=op.f("fk_verifications_release_id_releases")
+        ),
+        sa.ForeignKeyConstraint(["round_id"], ["rounds.id"], name=op.f("fk_verifications_round_id_rounds")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_verifications")),
+    )
+    with op.batch_alter_table("verifications", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_verifications_finding_id"), ["finding_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_verifications_release_id"), ["release_id"], unique=False)
+
     # ### end Alembic commands ###
 
 
 def downgrade() -> None:
     # ### commands auto generated by Alembic - please adjust! ###
+    with op.batch_alter_table("verifications", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_verifications_release_id"))
+        batch_op.drop_index(batch_op.f("ix_verifications_finding_id"))
+
+    op.drop_table("verifications")
     with op.batch_alter_table("scores", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_scores_round_id"))
         batch_op.drop_index(batch_op.f("ix_scores_attempt_id"))
@@ -318,11 +416,25 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_plan_approvals_plan_id"))
 
     op.drop_table("plan_approvals")
+    with op.batch_alter_table("gate_signoffs", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_gate_signoffs_release_id"))
+
+    op.drop_table("gate_signoffs")
     with op.batch_alter_table("plans", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_plans_status"))
         batch_op.drop_index(batch_op.f("ix_plans_release_id"))
 
     op.drop_table("plans")
+    with op.batch_alter_table("monitoring_runs", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_monitoring_runs_release_id"))
+
+    op.drop_table("monitoring_runs")
+    with op.batch_alter_table("escalations", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_escalations_subject"))
+        batch_op.drop_index(batch_op.f("ix_escalations_release_id"))
+        batch_op.drop_index(batch_op.f("ix_escalations_kind"))
+
+    op.drop_table("escalations")
     with op.batch_alter_table("decisions", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_decisions_release_id"))
 
