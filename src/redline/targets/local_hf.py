@@ -8,6 +8,7 @@ imported only when the model loads. Uses the GPU when one is present.
 from __future__ import annotations
 
 import asyncio
+import os
 import time
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -70,7 +71,7 @@ class HFTarget:
         self.options = opts = options or HFOptions()
         self.capabilities = Capabilities(logprobs=True, whitebox=True)
         self._system_prompt = system_prompt
-        self._cache = opts.cache_dir or cache_root(env or {})
+        self._cache = opts.cache_dir or cache_root(os.environ if env is None else env)
         self._lm: LoadedModel | None = None
         self._executor: ThreadPoolExecutor | None = None
 

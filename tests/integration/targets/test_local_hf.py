@@ -17,10 +17,11 @@ pytest.importorskip("transformers", reason="the hf target needs redline[whitebox
 
 
 @pytest.fixture(scope="module")
-def hf_target(request: pytest.FixtureRequest) -> HFTarget:
+def hf_target(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> HFTarget:
     # The plain copy of the dequantised GGUF is kept in pytest's cache folder, so only the first run
     # pays for the conversion.
-    cache = Path(request.config.cache.mkdir("redline-models"))
+    pytest_cache = getattr(request.config, "cache", None)
+    cache = Path(pytest_cache.mkdir("redline-models")) if pytest_cache else tmp_path_factory.mktemp("models")
     return HFTarget(name="smol-wb", options=HFOptions(cache_dir=cache, device="cpu"))
 
 
