@@ -29,7 +29,8 @@ class TargetConfig(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     kind: str = Field(
-        description="Target adapter: 'gguf', 'openai-compat', 'http-app', 'callable', 'replay'."
+        description="Target adapter (a `redline.targets` entry point): 'openai-compat', 'http-app', 'gguf', "
+        "'hf', 'callable', 'replay', 'echo', 'guarded'."
     )
     model: str | None = Field(default=None, description="Model name or local model path.")
     base_url: str | None = Field(default=None, description="Base URL of an HTTP API.")
