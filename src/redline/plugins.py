@@ -1,4 +1,4 @@
-"""Entry-point discovery for the four plugin groups; built-ins register the same way as third parties."""
+"""Entry-point discovery for the plugin groups; built-ins register the same way as third parties."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from typing import Any
 
 from redline.core.errors import ConfigError
 
-GROUPS = ("redline.targets", "redline.attacks", "redline.scorers", "redline.reporters")
+GROUPS = ("redline.targets", "redline.attacks", "redline.scorers", "redline.reporters", "redline.notifiers")
 
 
 @cache
