@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from tests.unit.program.webhook_server import webhook_server
-
 from redline.program.notifications import Notification, WebhookNotifier, dispatch
 from redline.settings import NotifierConfig, Settings
+from tests.unit.program.webhook_server import webhook_server
 
 
 def _with_hook(settings: Settings) -> Settings:
