@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Table, func, select
+from sqlalchemy import Table, case, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -22,15 +22,22 @@ from redline.store.tables import AttemptRow, Base, CaseRow, RoundRow, ScoreRow
 
 
 def _insert_ignore(session: Session, model: type[Base], rows: Sequence[dict[str, Any]]) -> int:
-    """Insert rows, skipping any that collide with an existing key; returns rows inserted."""
+    """Insert rows, skipping any that collide with an existing key; returns rows inserted.
+
+    One cached statement executed with many parameter sets (executemany): compiling a multi-row
+    VALUES clause per batch cost about ten times more CPU than the database work itself.
+    """
     if not rows:
         return 0
     table = model.__table__
     assert isinstance(table, Table)
     dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    stmt = dialect.insert(table).on_conflict_do_nothing()
+    if dialect is sqlite:
+        return int(session.connection().execute(stmt, list(rows)).rowcount)
+    # psycopg reports no row count for executemany; RETURNING batched by "insertmanyvalues" does.
     key = next(iter(table.primary_key.columns))
-    stmt = dialect.insert(table).values(list(rows)).on_conflict_do_nothing().returning(key)
-    return len(session.execute(stmt).all())
+    return len(session.connection().execute(stmt.returning(key), list(rows)).all())
 
 
 def _round(row: RoundRow) -> Round:
@@ -237,3 +244,74 @@ def list_scores(session: Session, round_id: str) -> list[tuple[str, Score]]:
     """(attempt id, score) for every score of a round."""
     rows = session.scalars(select(ScoreRow).where(ScoreRow.round_id == round_id).order_by(ScoreRow.id))
     return [(r.attempt_id, _score(r)) for r in rows]
+
+
+_UNFINISHED = (RoundStatus.PENDING, RoundStatus.RUNNING, RoundStatus.INTERRUPTED, RoundStatus.STOPPED)
+
+
+def find_resumable(session: Session, spec_hash: str) -> Round | None:
+    """The newest unfinished round whose configuration snapshot carries `spec_hash`, if any."""
+    query = (
+        select(RoundRow)
+        .where(RoundRow.status.in_([s.value for s in _UNFINISHED]))
+        .order_by(RoundRow.created_at.desc())
+    )
+    for row in session.scalars(query):
+        if isinstance(row.config, dict) and row.config.get("spec_hash") == spec_hash:
+            return _round(row)
+    return None
+
+
+def update_config(session: Session, round_id: str, patch: dict[str, Any]) -> None:
+    """Merge `patch` into a round's configuration snapshot (secrets stripped), e.g. the final case count."""
+    row = session.get(RoundRow, round_id)
+    if row is None:
+        raise NotFoundError(f"no round with id '{round_id}'")
+    row.config = {**row.config, **redact_secrets(patch)}
+
+
+def count_cases(session: Session, round_id: str) -> int:
+    """How many cases a round has recorded."""
+    return int(
+        session.scalar(select(func.count()).select_from(CaseRow).where(CaseRow.round_id == round_id)) or 0
+    )
+
+
+def case_outcomes(session: Session, round_id: str) -> Iterator[tuple[list[str], int | None, int, int]]:
+    """Per recorded case: (threat ids, failed, scores, error attempts), streamed.
+
+    `failed` is 1 when any score of any turn failed, 0 when some score held and none failed, None when
+    nothing was scored. A case with no attempt yet is left out.
+    """
+    half = ScoreRow.scale_lo + (ScoreRow.scale_hi - ScoreRow.scale_lo) / 2
+    failed = case(
+        (ScoreRow.id.is_(None), None),  # an attempt nothing scored (e.g. an error) decides nothing
+        (ScoreRow.outcome == ScoreOutcome.COULD_NOT_SCORE.value, None),
+        (ScoreRow.verdict.in_([Verdict.FAIL.value, Verdict.PARTIAL.value]), 1),
+        (ScoreRow.verdict == Verdict.PASS.value, 0),
+        (ScoreRow.value >= half, 1),
+        else_=0,
+    )
+    per_case = (
+        select(
+            AttemptRow.case_id.label("case_id"),
+            func.max(failed).label("failed"),
+            func.count(ScoreRow.id).label("scores"),
+            func.count(func.distinct(case((AttemptRow.error_kind.is_not(None), AttemptRow.id)))).label(
+                "errors"
+            ),
+        )
+        .select_from(AttemptRow)
+        .outerjoin(ScoreRow, ScoreRow.attempt_id == AttemptRow.id)
+        .where(AttemptRow.round_id == round_id)
+        .group_by(AttemptRow.case_id)
+        .subquery()
+    )
+    query = (
+        select(CaseRow.threat_ids, per_case.c.failed, per_case.c.scores, per_case.c.errors)
+        .join(per_case, per_case.c.case_id == CaseRow.case_id)
+        .where(CaseRow.round_id == round_id)
+        .execution_options(yield_per=2000)
+    )
+    for threats, fail, scores, errors in session.execute(query):
+        yield list(threats or []), (None if fail is None else int(fail)), int(scores), int(errors)

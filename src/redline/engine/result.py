@@ -1,0 +1,75 @@
+"""What a round produced: counts, errors by kind, and per-threat evidence computed from stored scores."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from redline.core.evidence import Evidence, evidence_from_outcomes
+from redline.core.rounds import Round, RoundStatus
+from redline.engine.events import ProgressSnapshot
+from redline.store.repos import rounds as rounds_repo
+from redline.store.session import Store
+
+UNCLASSIFIED = "unclassified"
+
+
+class RoundResult(BaseModel):
+    """The outcome of one invocation of a round, with the round's totals as stored."""
+
+    model_config = ConfigDict(frozen=True)
+
+    round_id: str
+    status: RoundStatus
+    resumed: bool = Field(default=False, description="This invocation continued an earlier one.")
+    stopped_reason: str | None = Field(default=None, description="The budget that stopped the round.")
+    spec_hash: str | None = None
+    cases: int = Field(default=0, description="Cases recorded for the round.")
+    attempts: int = Field(default=0, description="Attempts stored for the round, all invocations.")
+    errors: dict[str, int] = Field(default_factory=dict, description="Stored error outcomes by kind.")
+    evidence: tuple[Evidence, ...] = Field(default=(), description="Failure rates per threat, with CIs.")
+    run: ProgressSnapshot = Field(description="Counters of this invocation (requests, cache hits, ...).")
+    wall_s: float = Field(default=0.0, description="Wall time of this invocation in seconds.")
+
+    @property
+    def error_count(self) -> int:
+        """Stored error outcomes, all kinds."""
+        return sum(self.errors.values())
+
+
+class RoundSummary(BaseModel):
+    """A round's stored totals, for `round show` and `round status`."""
+
+    model_config = ConfigDict(frozen=True)
+
+    round: Round
+    cases: int
+    attempts: int
+    errors: dict[str, int]
+    evidence: tuple[Evidence, ...]
+
+
+def evidence_of(store: Store, round_id: str) -> tuple[Evidence, ...]:
+    """Per-threat evidence from the stored scores, by the rule of `core.evidence.evidence_from_outcomes`.
+
+    A case with no threat ids counts under 'unclassified'. Cases are streamed from the store, so the
+    memory used does not grow with the round.
+    """
+    with store.session() as session:
+        outcomes = (
+            (threats or [UNCLASSIFIED], failed, scores, errors)
+            for threats, failed, scores, errors in rounds_repo.case_outcomes(session, round_id)
+        )
+        return tuple(evidence_from_outcomes(outcomes))
+
+
+def summarise(store: Store, round_id: str) -> RoundSummary:
+    """The stored totals of a round."""
+    with store.session() as session:
+        rnd = rounds_repo.get_round(session, round_id)
+        cases = rounds_repo.count_cases(session, round_id)
+        by_kind = rounds_repo.count_attempts(session, round_id)
+    attempts = sum(by_kind.values())
+    errors = {k: v for k, v in sorted(by_kind.items()) if k != "ok"}
+    return RoundSummary(
+        round=rnd, cases=cases, attempts=attempts, errors=errors, evidence=evidence_of(store, round_id)
+    )

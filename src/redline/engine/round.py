@@ -1,0 +1,269 @@
+"""run_round: the one entry point that runs a round, for the CLI, the web app and the program layer.
+
+A round is found again by its spec hash: the same target, case source, scorers, parameters and seed
+give the same hash, and a new invocation continues the newest unfinished round with that hash (or the
+round named by `RoundSpec.resume`). Stored attempts are skipped, so nothing is lost or duplicated.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import platform
+import time
+from dataclasses import asdict
+from datetime import UTC, datetime
+from importlib import metadata
+from typing import Any
+
+from redline import __version__
+from redline.core.errors import ConfigError, UsageError
+from redline.core.ids import new_id
+from redline.core.provenance import ModelIdentity, Provenance
+from redline.core.rounds import Round, RoundStatus
+from redline.engine.checkpoint import DoneState
+from redline.engine.events import EventKind, EventSink, Reporter, RunCounters
+from redline.engine.executors import Executor, Job, LocalExecutor
+from redline.engine.executors.base import WorkerSpec
+from redline.engine.pipeline import CaseFeed
+from redline.engine.result import RoundResult, summarise
+from redline.engine.spec import RoundSpec, spec_hash, target_fingerprint
+from redline.settings import Settings, TargetConfig
+from redline.store.repos import rounds as rounds_repo
+from redline.store.repos import systems as systems_repo
+from redline.store.session import Store
+from redline.targets.base import Target
+
+_PACKAGES = ("pydantic", "sqlalchemy", "httpx", "aiohttp", "llama-cpp-python", "transformers", "torch")
+
+
+def package_versions(*extra: str) -> dict[str, str]:
+    """Versions of Python, Redline and the installed packages that can change a round's results."""
+    versions = {"python": platform.python_version(), "redline": __version__}
+    for name in (*_PACKAGES, *extra):
+        try:
+            versions[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            continue
+    return versions
+
+
+def build_target(config: TargetConfig, *, name: str) -> Target:
+    """A target from its configuration, through the targets registry."""
+    try:
+        from redline.targets.registry import build_target as registry_build
+    except ImportError:
+        raise ConfigError(f"no target adapters are installed to build '{name}' ({config.kind})") from None
+    target: Target = registry_build(config, env=os.environ, name=name)
+    return target
+
+
+def ensure_release(
+    store: Store,
+    *,
+    system: str,
+    identity: ModelIdentity,
+    config: dict[str, Any],
+    version: str | None,
+    actor: str,
+) -> str:
+    """The id of the release a round tests: the system's release with this version (created if new).
+
+    Without a version label, the release is named after the model and a fingerprint of its
+    configuration, so a changed system prompt or model is a new release.
+    """
+    from redline.core.systems import Release
+
+    fingerprint = Release.fingerprint(identity, config)
+    label = version or f"{identity.version or identity.name}+{fingerprint[:12]}"
+    with store.session() as session:
+        sys_ = systems_repo.ensure_system(session, name=system, actor=actor)
+        release = systems_repo.ensure_release(
+            session, system_id=sys_.id, version=label, model=identity, config=config, actor=actor
+        )
+    return release.id
+
+
+async def run_round(
+    spec: RoundSpec,
+    *,
+    settings: Settings,
+    store: Store,
+    executor: Executor | None = None,
+    events: EventSink | None = None,
+) -> RoundResult:
+    """Run (or continue) a round and return its result; every attempt is stored as it completes."""
+    started = time.monotonic()
+    executor = executor or LocalExecutor()
+    owned = isinstance(spec.target, TargetConfig)
+    target = (
+        build_target(spec.target, name=spec.target_name)
+        if isinstance(spec.target, TargetConfig)
+        else spec.target
+    )
+    try:
+        identity = target.identity()
+        target_fp = target_fingerprint(spec, identity)
+        shash = spec_hash(spec, target_fp=target_fp)
+        rnd, resumed = await asyncio.to_thread(
+            _open_round,
+            store,
+            spec,
+            actor=settings.actor,
+            spec_hash=shash,
+            identity=identity,
+            target_fp=target_fp,
+            executor=executor.name,
+        )
+        done = await asyncio.to_thread(DoneState.load, store, rnd.id) if resumed else DoneState.empty()
+        counters = RunCounters(cases_total=spec.cases_total)
+        reporter = Reporter(rnd.id, counters, events, interval_s=0.25)
+
+        def skipped(n: int) -> None:
+            counters.cases_skipped += n
+
+        feed = CaseFeed(
+            spec.cases, done=done, strategies=spec.strategies, chunk=spec.batching.cases, on_skip=skipped
+        )
+        worker = WorkerSpec(
+            round_id=rnd.id,
+            database_url=settings.database_url,
+            target=spec.target,
+            target_name=spec.target_name or target.name,
+            target_fingerprint=target_fp,
+            scorers=tuple(spec.scorers),
+            strategies=dict(spec.strategies),
+            params=spec.generation_params(),
+            pacing=spec.pacing,
+            budget=spec.budget,
+            pricing=spec.pricing,
+            batching=spec.batching,
+            seed=spec.seed,
+            use_cache=spec.use_cache,
+            provenance=Provenance(
+                component=spec.target_name or target.name,
+                version=__version__,
+                params=spec.generation_params().model_dump(mode="json"),
+                seed=spec.seed,
+                model=identity,
+            ),
+        )
+        job = Job(worker=worker, feed=feed, target=target, store=store, counters=counters, reporter=reporter)
+        await asyncio.to_thread(_set_status, store, rnd.id, RoundStatus.RUNNING, settings.actor)
+        reporter.emit(EventKind.STARTED, "resumed" if resumed else "started")
+        reason = await _execute(executor, job, store=store, actor=settings.actor, reporter=reporter)
+    finally:
+        if owned:
+            await target.aclose()
+    status = RoundStatus.STOPPED if reason else RoundStatus.COMPLETED
+    summary = await asyncio.to_thread(_finish, store, rnd.id, status, settings.actor, feed)
+    reporter.emit(EventKind.STOPPED if reason else EventKind.FINISHED, reason or "")
+    return RoundResult(
+        round_id=rnd.id,
+        status=status,
+        resumed=resumed,
+        stopped_reason=reason,
+        spec_hash=shash,
+        cases=summary.cases,
+        attempts=summary.attempts,
+        errors=summary.errors,
+        evidence=summary.evidence,
+        run=counters.snapshot(),
+        wall_s=round(time.monotonic() - started, 3),
+    )
+
+
+async def _execute(
+    executor: Executor, job: Job, *, store: Store, actor: str, reporter: Reporter
+) -> str | None:
+    """Run the executor; an interruption or a failure is written on the round before it propagates."""
+    try:
+        return await executor.execute(job)
+    except (asyncio.CancelledError, KeyboardInterrupt):
+        _set_status(store, job.worker.round_id, RoundStatus.INTERRUPTED, actor)
+        reporter.emit(EventKind.INTERRUPTED, "interrupted; run the same command again to resume")
+        raise
+    except BaseException as exc:
+        _set_status(store, job.worker.round_id, RoundStatus.FAILED, actor)
+        reporter.emit(EventKind.FAILED, f"{type(exc).__name__}: {exc}")
+        raise
+
+
+def _set_status(store: Store, round_id: str, status: RoundStatus, actor: str) -> None:
+    with store.session() as session:
+        rounds_repo.set_status(session, round_id, status, actor=actor)
+
+
+def _finish(store: Store, round_id: str, status: RoundStatus, actor: str, feed: CaseFeed) -> Any:
+    with store.session() as session:
+        if feed.exhausted:
+            rounds_repo.update_config(
+                session, round_id, {"cases_total": rounds_repo.count_cases(session, round_id)}
+            )
+        rounds_repo.set_status(session, round_id, status, actor=actor)
+    return summarise(store, round_id)
+
+
+def _open_round(
+    store: Store,
+    spec: RoundSpec,
+    *,
+    actor: str,
+    spec_hash: str | None,
+    identity: ModelIdentity,
+    target_fp: str,
+    executor: str,
+) -> tuple[Round, bool]:
+    """The round to run: the one named by `spec.resume`, else an unfinished one with the same spec hash,
+    else a new one."""
+    with store.session() as session:
+        if spec.resume is not None:
+            rnd = rounds_repo.get_round(session, spec.resume)
+            stored = rnd.config.get("spec_hash")
+            if spec_hash is not None and stored is not None and stored != spec_hash:
+                raise UsageError(
+                    f"round {rnd.id} was started with a different target, cases, scorers, parameters or "
+                    "seed; run without --resume to start a new round"
+                )
+            return rnd, True
+        if spec.auto_resume and spec_hash is not None:
+            found = rounds_repo.find_resumable(session, spec_hash)
+            if found is not None:
+                return found, True
+        rnd = Round(
+            id=new_id("rnd"),
+            release_id=spec.release_id,
+            plan_id=spec.plan_id,
+            adhoc=spec.adhoc,
+            status=RoundStatus.PENDING,
+            seed=spec.seed,
+            config=_snapshot(
+                spec, spec_hash=spec_hash, identity=identity, target_fp=target_fp, executor=executor
+            ),
+            versions=package_versions(*(("ray",) if executor == "ray" else ())),
+            started_at=datetime.now(UTC),
+        )
+        return rounds_repo.create_round(session, rnd, actor=actor), False
+
+
+def _snapshot(
+    spec: RoundSpec, *, spec_hash: str | None, identity: ModelIdentity, target_fp: str, executor: str
+) -> dict[str, Any]:
+    """The configuration a reviewer needs to replay the round (secrets are stripped by the store)."""
+    return {
+        "spec_hash": spec_hash,
+        "system": spec.target_name,
+        "target": spec.target_config_snapshot(),
+        "target_fingerprint": target_fp,
+        "model": identity.model_dump(mode="json"),
+        "cases_source": dict(spec.cases_source) if spec.cases_source is not None else None,
+        "cases_total": spec.cases_total,
+        "scorers": [{"name": s.name, "version": s.version} for s in spec.scorers],
+        "strategies": sorted(spec.strategies),
+        "params": spec.generation_params().model_dump(mode="json"),
+        "pacing": asdict(spec.pacing),
+        "budget": asdict(spec.budget),
+        "pricing": asdict(spec.pricing) if spec.pricing else None,
+        "executor": executor,
+        "use_cache": spec.use_cache,
+    }

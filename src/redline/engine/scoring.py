@@ -1,0 +1,115 @@
+"""Score each response as it arrives: cheap scorers inline, model-backed ones in batches.
+
+A scorer that declares `batch_size > 1` (a class attribute) is fed through `score_batch`, collecting
+responses from many cases for up to `batch_ms`. A scorer that raises gives `could_not_score` with the
+error as its rationale, so the failure is on record.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Sequence
+
+from redline.core.cases import AttackCase
+from redline.core.conversation import ErrorKind, Response
+from redline.core.scores import Score
+from redline.scorers.base import Scorer
+
+# Responses that are answers of a kind (a block, silence) are judged; transport failures are not.
+SCORED_ERRORS = frozenset({ErrorKind.CONTENT_FILTER, ErrorKind.EMPTY})
+
+
+def should_score(response: Response) -> bool:
+    """True when a response is an answer a scorer can judge (including blocks and empty answers)."""
+    return response.error is None or response.error in SCORED_ERRORS
+
+
+def _failed(scorer: Scorer, exc: BaseException) -> Score:
+    return Score.could_not_score(scorer.name, f"scorer {scorer.name} raised {type(exc).__name__}: {exc}")
+
+
+class _Batcher:
+    """Collects items for one batched scorer and judges them together."""
+
+    def __init__(self, scorer: Scorer, *, size: int, wait_s: float) -> None:
+        self.scorer = scorer
+        self.size = size
+        self.wait_s = wait_s
+        self._items: list[tuple[AttackCase, Response, asyncio.Future[Score]]] = []
+        self._timer: asyncio.TimerHandle | None = None
+        self._tasks: set[asyncio.Task[None]] = set()
+
+    def submit(self, case: AttackCase, response: Response) -> asyncio.Future[Score]:
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[Score] = loop.create_future()
+        self._items.append((case, response, future))
+        if len(self._items) >= self.size:
+            self._launch()
+        elif self._timer is None:
+            self._timer = loop.call_later(self.wait_s, self._launch)
+        return future
+
+    def _launch(self) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+        items, self._items = self._items, []
+        if items:
+            task = asyncio.get_running_loop().create_task(self._judge(items))
+            self._tasks.add(task)
+            task.add_done_callback(self._tasks.discard)
+
+    async def _judge(self, items: list[tuple[AttackCase, Response, asyncio.Future[Score]]]) -> None:
+        try:
+            scores = await self.scorer.score_batch([(c, r) for c, r, _ in items])
+            if len(scores) != len(items):
+                raise ValueError(f"score_batch returned {len(scores)} scores for {len(items)} responses")
+        except Exception as exc:  # recorded: every item gets could-not-score naming the error
+            scores = [_failed(self.scorer, exc)] * len(items)
+        for (_, _, future), score in zip(items, scores, strict=True):
+            if not future.done():
+                future.set_result(score)
+
+    async def drain(self) -> None:
+        self._launch()
+        while self._tasks:
+            await asyncio.gather(*list(self._tasks))
+
+
+class Scoring:
+    """The scorers of a round, split into inline and batched."""
+
+    def __init__(self, scorers: Sequence[Scorer], *, batch_ms: float = 50.0) -> None:
+        self.inline: list[Scorer] = []
+        self.batched: list[_Batcher] = []
+        for scorer in scorers:
+            size = int(getattr(scorer, "batch_size", 1) or 1)
+            if size > 1:
+                self.batched.append(_Batcher(scorer, size=size, wait_s=batch_ms / 1000))
+            else:
+                self.inline.append(scorer)
+
+    @property
+    def batch_capacity(self) -> int:
+        """How many responses may wait in batches at once."""
+        return max((b.size for b in self.batched), default=0)
+
+    async def score(self, case: AttackCase, response: Response) -> tuple[Score, ...]:
+        """Every scorer's judgement of one response (empty for transport failures)."""
+        if not should_score(response):
+            return ()
+        scores: list[Score] = []
+        for scorer in self.inline:
+            try:
+                scores.append(await scorer.score(case, response))
+            except Exception as exc:  # recorded as could-not-score, with the error as rationale
+                scores.append(_failed(scorer, exc))
+        if self.batched:
+            futures = [b.submit(case, response) for b in self.batched]
+            scores.extend(await asyncio.gather(*futures))
+        return tuple(scores)
+
+    async def drain(self) -> None:
+        """Judge whatever waits in a batch."""
+        for batcher in self.batched:
+            await batcher.drain()
