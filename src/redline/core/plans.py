@@ -66,5 +66,22 @@ class Plan(BaseModel):
     playbooks: tuple[str, ...] = ()
     testers: tuple[str, ...] = ()
     budget_requests: int | None = Field(default=None, ge=0)
+    budget_hours: float | None = Field(default=None, ge=0, description="Tester hours budgeted.")
+    system: str | None = Field(default=None, description="Name of the system under test.")
+    release: str | None = Field(default=None, description="Version label of the release under test.")
+    submission: int = Field(default=0, ge=0, description="How many times the plan was submitted.")
     created_by: str | None = None
     created_at: datetime | None = None
+
+
+class PlanVote(BaseModel):
+    """One approver's vote on one submission of a plan."""
+
+    model_config = ConfigDict(frozen=True)
+
+    plan_id: str
+    submission: int = Field(ge=1, description="Which submission of the plan the vote is on.")
+    approver: str = Field(description="User name of the approver.")
+    approve: bool = Field(description="True to approve, False to reject.")
+    comment: str = ""
+    at: datetime | None = None

@@ -34,6 +34,9 @@ class Threat(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9.-]*$", description="Stable id, e.g. 'injection.direct'.")
+    aliases: tuple[str, ...] = Field(
+        default=(), description="Other ids that resolve to this threat (former ids after a rename)."
+    )
     title: str
     description: str
     harm_category: str = Field(description="Harm area, e.g. 'security', 'discrimination', 'privacy'.")
@@ -49,6 +52,11 @@ class Threat(BaseModel):
         default=None, ge=0, le=1, description="Upper-interval failure rate above which a finding is proposed."
     )
     mappings: tuple[StandardRef, ...] = Field(default=(), description="Public standards it maps to.")
+
+    @property
+    def critical(self) -> bool:
+        """Severe by default or zero-tolerance: plans that touch it need a critical-plan approver."""
+        return self.default_severity is Impact.SEVERE or self.zero_tolerance
 
 
 class AutomatedStep(BaseModel):

@@ -88,6 +88,7 @@ class PlanRow(Base):
     release_id: Mapped[str | None] = mapped_column(ForeignKey("releases.id"), index=True)
     status: Mapped[str] = mapped_column(String(20), index=True)
     body: Mapped[dict[str, Any]] = mapped_column(JSON)
+    submission: Mapped[int] = mapped_column(Integer, default=0)
     created_by: Mapped[str | None] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
@@ -97,13 +98,40 @@ class PlanApprovalRow(Base):
     """One approver's vote on a plan."""
 
     __tablename__ = "plan_approvals"
-    __table_args__ = (UniqueConstraint("plan_id", "approver", name="uq_plan_approvals_plan_approver"),)
+    __table_args__ = (UniqueConstraint("plan_id", "submission", "approver", name="uq_plan_approvals_vote"),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     plan_id: Mapped[str] = mapped_column(ForeignKey("plans.id"), index=True)
+    submission: Mapped[int] = mapped_column(Integer, default=1)
     approver: Mapped[str] = mapped_column(String(200))
     approve: Mapped[bool] = mapped_column(Boolean)
     comment: Mapped[str] = mapped_column(Text, default="")
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class CatalogRevisionRow(Base):
+    """One change set of the threat catalog (a sync of the files, or an edit)."""
+
+    __tablename__ = "catalog_revisions"
+    number: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    author: Mapped[str] = mapped_column(String(200))
+    reason: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class ThreatVersionRow(Base):
+    """One recorded state of one threat; (threat, version) is unique, so concurrent edits cannot fork."""
+
+    __tablename__ = "threat_versions"
+    __table_args__ = (UniqueConstraint("threat_id", "version", name="uq_threat_versions_threat_version"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    threat_id: Mapped[str] = mapped_column(String(200), index=True)
+    version: Mapped[int] = mapped_column(Integer)
+    revision: Mapped[int] = mapped_column(ForeignKey("catalog_revisions.number"), index=True)
+    change: Mapped[str] = mapped_column(String(20))
+    content: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    content_hash: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
 class RoundRow(Base):
@@ -319,3 +347,107 @@ class AuditEventRow(Base):
     payload: Mapped[str] = mapped_column(Text, default="{}")
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64), unique=True)
+
+
+class WebSessionRow(Base):
+    """A signed-in browser session; only a hash of the cookie's token is kept."""
+
+    __tablename__ = "web_sessions"
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[str] = mapped_column(ForeignKey("users.id"), index=True)
+    csrf: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class ApiTokenRow(Base):
+    """An API token for CI; only its hash is kept, the token itself is shown once."""
+
+    __tablename__ = "api_tokens"
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    user_id: Mapped[str] = mapped_column(ForeignKey("users.id"), index=True)
+    label: Mapped[str] = mapped_column(String(200))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    prefix: Mapped[str] = mapped_column(String(16))
+    revoked: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    last_used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class IntakeSubmissionRow(Base):
+    """A report from an outside researcher, waiting in the triage queue."""
+
+    __tablename__ = "intake_submissions"
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+    status: Mapped[str] = mapped_column(String(20), index=True)
+    category: Mapped[str] = mapped_column(String(40))
+    severity_claim: Mapped[str] = mapped_column(String(20))
+    title: Mapped[str] = mapped_column(String(300))
+    body: Mapped[dict[str, Any]] = mapped_column(JSON)
+    client: Mapped[str] = mapped_column(String(64), index=True)
+    duplicate_of: Mapped[str | None] = mapped_column(String(40))
+    similarity: Mapped[float | None] = mapped_column(Float)
+    match_method: Mapped[str] = mapped_column(String(20), default="none")
+    disclosure_due: Mapped[str] = mapped_column(String(10))
+    finding_id: Mapped[str | None] = mapped_column(ForeignKey("findings.id"))
+    triaged_by: Mapped[str | None] = mapped_column(String(200))
+    note: Mapped[str] = mapped_column(Text, default="")
+
+
+class ExposureRow(Base):
+    """One view of flagged content by one person, for the daily exposure count."""
+
+    __tablename__ = "content_exposures"
+    __table_args__ = (Index("ix_content_exposures_viewer_day", "viewer", "day"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    viewer: Mapped[str] = mapped_column(String(200))
+    subject: Mapped[str] = mapped_column(String(200))
+    category: Mapped[str] = mapped_column(String(200))
+    day: Mapped[str] = mapped_column(String(10))
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class ExposureOverrideRow(Base):
+    """A lead's permission for one person to view more flagged content than the daily limit."""
+
+    __tablename__ = "exposure_overrides"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    viewer: Mapped[str] = mapped_column(String(200), index=True)
+    day: Mapped[str] = mapped_column(String(10))
+    extra: Mapped[int] = mapped_column(Integer)
+    granted_by: Mapped[str] = mapped_column(String(200))
+    reason: Mapped[str] = mapped_column(Text, default="")
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class WellbeingPreferenceRow(Base):
+    """The harm categories one person has opted out of seeing."""
+
+    __tablename__ = "wellbeing_preferences"
+    viewer: Mapped[str] = mapped_column(String(200), primary_key=True)
+    opted_out: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+
+
+class PlaygroundSessionRow(Base):
+    """A tester's manual conversation with a target: its round, case and what the tester recorded."""
+
+    __tablename__ = "playground_sessions"
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    round_id: Mapped[str] = mapped_column(ForeignKey("rounds.id"), index=True)
+    case_id: Mapped[str] = mapped_column(String(40))
+    tester: Mapped[str] = mapped_column(String(200), index=True)
+    system: Mapped[str] = mapped_column(String(200))
+    playbook: Mapped[str | None] = mapped_column(String(200))
+    step: Mapped[int] = mapped_column(Integer, default=0)
+    threat_ids: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    hypothesis: Mapped[str] = mapped_column(Text, default="")
+    method: Mapped[str] = mapped_column(Text, default="")
+    observation: Mapped[str] = mapped_column(Text, default="")
+    severity: Mapped[int | None] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(20), default="open")
+    finding_id: Mapped[str | None] = mapped_column(ForeignKey("findings.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)

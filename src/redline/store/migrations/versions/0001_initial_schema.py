@@ -36,6 +36,42 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_audit_events_subject"), ["subject"], unique=False)
 
     op.create_table(
+        "catalog_revisions",
+        sa.Column("number", sa.Integer(), autoincrement=True, nullable=False),
+        sa.Column("kind", sa.String(length=20), nullable=False),
+        sa.Column("author", sa.String(length=200), nullable=False),
+        sa.Column("reason", sa.Text(), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("number", name=op.f("pk_catalog_revisions")),
+    )
+    op.create_table(
+        "content_exposures",
+        sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
+        sa.Column("viewer", sa.String(length=200), nullable=False),
+        sa.Column("subject", sa.String(length=200), nullable=False),
+        sa.Column("category", sa.String(length=200), nullable=False),
+        sa.Column("day", sa.String(length=10), nullable=False),
+        sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_content_exposures")),
+    )
+    with op.batch_alter_table("content_exposures", schema=None) as batch_op:
+        batch_op.create_index("ix_content_exposures_viewer_day", ["viewer", "day"], unique=False)
+
+    op.create_table(
+        "exposure_overrides",
+        sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
+        sa.Column("viewer", sa.String(length=200), nullable=False),
+        sa.Column("day", sa.String(length=10), nullable=False),
+        sa.Column("extra", sa.Integer(), nullable=False),
+        sa.Column("granted_by", sa.String(length=200), nullable=False),
+        sa.Column("reason", sa.Text(), nullable=False),
+        sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_exposure_overrides")),
+    )
+    with op.batch_alter_table("exposure_overrides", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_exposure_overrides_viewer"), ["viewer"], unique=False)
+
+    op.create_table(
         "response_cache",
         sa.Column("key", sa.String(length=64), nullable=False),
         sa.Column("response", sa.JSON(), nullable=False),
@@ -65,6 +101,30 @@ def upgrade() -> None:
         sa.UniqueConstraint("name", name=op.f("uq_users_name")),
     )
     op.create_table(
+        "wellbeing_preferences",
+        sa.Column("viewer", sa.String(length=200), nullable=False),
+        sa.Column("opted_out", sa.JSON(), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("viewer", name=op.f("pk_wellbeing_preferences")),
+    )
+    op.create_table(
+        "api_tokens",
+        sa.Column("id", sa.String(length=40), nullable=False),
+        sa.Column("user_id", sa.String(length=40), nullable=False),
+        sa.Column("label", sa.String(length=200), nullable=False),
+        sa.Column("token_hash", sa.String(length=64), nullable=False),
+        sa.Column("prefix", sa.String(length=16), nullable=False),
+        sa.Column("revoked", sa.Boolean(), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("last_used_at", sa.DateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(["user_id"], ["users.id"], name=op.f("fk_api_tokens_user_id_users")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_api_tokens")),
+        sa.UniqueConstraint("token_hash", name=op.f("uq_api_tokens_token_hash")),
+    )
+    with op.batch_alter_table("api_tokens", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_api_tokens_user_id"), ["user_id"], unique=False)
+
+    op.create_table(
         "releases",
         sa.Column("id", sa.String(length=40), nullable=False),
         sa.Column("system_id", sa.String(length=40), nullable=False),
@@ -79,6 +139,42 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("releases", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_releases_system_id"), ["system_id"], unique=False)
+
+    op.create_table(
+        "threat_versions",
+        sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
+        sa.Column("threat_id", sa.String(length=200), nullable=False),
+        sa.Column("version", sa.Integer(), nullable=False),
+        sa.Column("revision", sa.Integer(), nullable=False),
+        sa.Column("change", sa.String(length=20), nullable=False),
+        sa.Column("content", sa.JSON(), nullable=True),
+        sa.Column("content_hash", sa.String(length=64), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["revision"],
+            ["catalog_revisions.number"],
+            name=op.f("fk_threat_versions_revision_catalog_revisions"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_threat_versions")),
+        sa.UniqueConstraint("threat_id", "version", name="uq_threat_versions_threat_version"),
+    )
+    with op.batch_alter_table("threat_versions", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_threat_versions_revision"), ["revision"], unique=False)
+        batch_op.create_index(batch_op.f("ix_threat_versions_threat_id"), ["threat_id"], unique=False)
+
+    op.create_table(
+        "web_sessions",
+        sa.Column("id", sa.String(length=64), nullable=False),
+        sa.Column("user_id", sa.String(length=40), nullable=False),
+        sa.Column("csrf", sa.String(length=64), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("last_seen_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(["user_id"], ["users.id"], name=op.f("fk_web_sessions_user_id_users")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_web_sessions")),
+    )
+    with op.batch_alter_table("web_sessions", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_web_sessions_user_id"), ["user_id"], unique=False)
 
     op.create_table(
         "decisions",
@@ -144,6 +240,7 @@ def upgrade() -> None:
         sa.Column("release_id", sa.String(length=40), nullable=True),
         sa.Column("status", sa.String(length=20), nullable=False),
         sa.Column("body", sa.JSON(), nullable=False),
+        sa.Column("submission", sa.Integer(), nullable=False),
         sa.Column("created_by", sa.String(length=200), nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
@@ -179,13 +276,14 @@ def upgrade() -> None:
         "plan_approvals",
         sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
         sa.Column("plan_id", sa.String(length=40), nullable=False),
+        sa.Column("submission", sa.Integer(), nullable=False),
         sa.Column("approver", sa.String(length=200), nullable=False),
         sa.Column("approve", sa.Boolean(), nullable=False),
         sa.Column("comment", sa.Text(), nullable=False),
         sa.Column("at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(["plan_id"], ["plans.id"], name=op.f("fk_plan_approvals_plan_id_plans")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_plan_approvals")),
-        sa.UniqueConstraint("plan_id", "approver", name="uq_plan_approvals_plan_approver"),
+        sa.UniqueConstraint("plan_id", "submission", "approver", name="uq_plan_approvals_vote"),
     )
     with op.batch_alter_table("plan_approvals", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_plan_approvals_plan_id"), ["plan_id"], unique=False)
@@ -296,6 +394,33 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_finding_notes_finding_id"), ["finding_id"], unique=False)
 
     op.create_table(
+        "intake_submissions",
+        sa.Column("id", sa.String(length=40), nullable=False),
+        sa.Column("received_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("status", sa.String(length=20), nullable=False),
+        sa.Column("category", sa.String(length=40), nullable=False),
+        sa.Column("severity_claim", sa.String(length=20), nullable=False),
+        sa.Column("title", sa.String(length=300), nullable=False),
+        sa.Column("body", sa.JSON(), nullable=False),
+        sa.Column("client", sa.String(length=64), nullable=False),
+        sa.Column("duplicate_of", sa.String(length=40), nullable=True),
+        sa.Column("similarity", sa.Float(), nullable=True),
+        sa.Column("match_method", sa.String(length=20), nullable=False),
+        sa.Column("disclosure_due", sa.String(length=10), nullable=False),
+        sa.Column("finding_id", sa.String(length=40), nullable=True),
+        sa.Column("triaged_by", sa.String(length=200), nullable=True),
+        sa.Column("note", sa.Text(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["finding_id"], ["findings.id"], name=op.f("fk_intake_submissions_finding_id_findings")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_intake_submissions")),
+    )
+    with op.batch_alter_table("intake_submissions", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_intake_submissions_client"), ["client"], unique=False)
+        batch_op.create_index(batch_op.f("ix_intake_submissions_received_at"), ["received_at"], unique=False)
+        batch_op.create_index(batch_op.f("ix_intake_submissions_status"), ["status"], unique=False)
+
+    op.create_table(
         "mitigations",
         sa.Column("id", sa.String(length=40), nullable=False),
         sa.Column("finding_id", sa.String(length=40), nullable=False),
@@ -311,6 +436,36 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("mitigations", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_mitigations_finding_id"), ["finding_id"], unique=False)
+
+    op.create_table(
+        "playground_sessions",
+        sa.Column("id", sa.String(length=40), nullable=False),
+        sa.Column("round_id", sa.String(length=40), nullable=False),
+        sa.Column("case_id", sa.String(length=40), nullable=False),
+        sa.Column("tester", sa.String(length=200), nullable=False),
+        sa.Column("system", sa.String(length=200), nullable=False),
+        sa.Column("playbook", sa.String(length=200), nullable=True),
+        sa.Column("step", sa.Integer(), nullable=False),
+        sa.Column("threat_ids", sa.JSON(), nullable=False),
+        sa.Column("hypothesis", sa.Text(), nullable=False),
+        sa.Column("method", sa.Text(), nullable=False),
+        sa.Column("observation", sa.Text(), nullable=False),
+        sa.Column("severity", sa.Integer(), nullable=True),
+        sa.Column("status", sa.String(length=20), nullable=False),
+        sa.Column("finding_id", sa.String(length=40), nullable=True),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["finding_id"], ["findings.id"], name=op.f("fk_playground_sessions_finding_id_findings")
+        ),
+        sa.ForeignKeyConstraint(
+            ["round_id"], ["rounds.id"], name=op.f("fk_playground_sessions_round_id_rounds")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_playground_sessions")),
+    )
+    with op.batch_alter_table("playground_sessions", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_playground_sessions_round_id"), ["round_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_playground_sessions_tester"), ["tester"], unique=False)
 
     op.create_table(
         "scores",
@@ -382,10 +537,21 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_scores_attempt_id"))
 
     op.drop_table("scores")
+    with op.batch_alter_table("playground_sessions", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_playground_sessions_tester"))
+        batch_op.drop_index(batch_op.f("ix_playground_sessions_round_id"))
+
+    op.drop_table("playground_sessions")
     with op.batch_alter_table("mitigations", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_mitigations_finding_id"))
 
     op.drop_table("mitigations")
+    with op.batch_alter_table("intake_submissions", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_intake_submissions_status"))
+        batch_op.drop_index(batch_op.f("ix_intake_submissions_received_at"))
+        batch_op.drop_index(batch_op.f("ix_intake_submissions_client"))
+
+    op.drop_table("intake_submissions")
     with op.batch_alter_table("finding_notes", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_finding_notes_finding_id"))
 
@@ -439,13 +605,36 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_decisions_release_id"))
 
     op.drop_table("decisions")
+    with op.batch_alter_table("web_sessions", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_web_sessions_user_id"))
+
+    op.drop_table("web_sessions")
+    with op.batch_alter_table("threat_versions", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_threat_versions_threat_id"))
+        batch_op.drop_index(batch_op.f("ix_threat_versions_revision"))
+
+    op.drop_table("threat_versions")
     with op.batch_alter_table("releases", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_releases_system_id"))
 
     op.drop_table("releases")
+    with op.batch_alter_table("api_tokens", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_api_tokens_user_id"))
+
+    op.drop_table("api_tokens")
+    op.drop_table("wellbeing_preferences")
     op.drop_table("users")
     op.drop_table("systems")
     op.drop_table("response_cache")
+    with op.batch_alter_table("exposure_overrides", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_exposure_overrides_viewer"))
+
+    op.drop_table("exposure_overrides")
+    with op.batch_alter_table("content_exposures", schema=None) as batch_op:
+        batch_op.drop_index("ix_content_exposures_viewer_day")
+
+    op.drop_table("content_exposures")
+    op.drop_table("catalog_revisions")
     with op.batch_alter_table("audit_events", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_audit_events_subject"))
         batch_op.drop_index(batch_op.f("ix_audit_events_actor"))
