@@ -96,3 +96,21 @@ def test_at_least_twelve_playbooks_cover_every_threat_and_lint_without_errors() 
     assert covered == set(catalog.entries)
     report = lint_playbooks(None, catalog=catalog, registry=Registry())
     assert report.ok, [p.render() for p in report.errors]
+
+
+def test_shipped_playbooks_name_only_registered_techniques_seed_sets_and_scorers() -> None:
+    from redline import plugins
+    from redline.attacks.seeds.library import SeedLibrary
+
+    attacks = frozenset(plugins.names("redline.attacks"))
+    scorers = frozenset(plugins.names("redline.scorers"))
+    if not attacks or not scorers:
+        pytest.skip("attack or scorer registry is empty in this installation")
+    registry = Registry(
+        techniques=attacks,
+        seed_sets=frozenset(SeedLibrary.load().names()),
+        scorers=scorers,
+        converters=attacks,
+    )
+    report = lint_playbooks(None, catalog=load_catalog(), registry=registry)
+    assert report.ok, [p.render() for p in report.errors]
