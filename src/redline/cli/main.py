@@ -13,10 +13,12 @@ from typing import Annotated
 import typer
 
 from redline import __version__
+from redline.cli import attacks as attacks_cmd
 from redline.cli import audit as audit_cmd
 from redline.cli import catalog as catalog_cmd
 from redline.cli import db as db_cmd
 from redline.cli import demo as demo_cmd
+from redline.cli import seeds as seeds_cmd
 from redline.cli import system as system_cmd
 from redline.cli import workspace as workspace_cmd
 from redline.cli.context import CliState
@@ -65,10 +67,12 @@ def main(
 
 app.command("init")(workspace_cmd.init)
 app.command("demo")(demo_cmd.demo)
+app.add_typer(attacks_cmd.app, name="attacks")
 app.add_typer(audit_cmd.app, name="audit")
 app.add_typer(catalog_cmd.app, name="catalog")
 app.add_typer(db_cmd.app, name="db")
 app.add_typer(system_cmd.app, name="system")
+app.add_typer(seeds_cmd.app, name="seeds")
 
 
 def run(argv: list[str] | None = None) -> int:

@@ -91,7 +91,18 @@ def cli_reference() -> str:
     return "\n".join(out).rstrip() + "\n"
 
 
-TARGETS: dict[str, Callable[[], str]] = {"architecture.md": architecture, "cli.md": cli_reference}
+def attack_reference() -> str:
+    """docs/attacks.md: every registered technique and converter, the seed sets and the importers."""
+    from redline.attacks.reference import render_markdown
+
+    return f"{GENERATED}\n\n{render_markdown()}"
+
+
+TARGETS: dict[str, Callable[[], str]] = {
+    "architecture.md": architecture,
+    "attacks.md": attack_reference,
+    "cli.md": cli_reference,
+}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,0 +1,1 @@
+"""Converters: composable text transforms (encodings, perturbations, structure, model rewrites)."""

@@ -1,0 +1,1 @@
+"""Multi-turn attacks: Crescendo escalation and the PAIR / TAP attacker-model loops."""

@@ -1,0 +1,120 @@
+"""Build a round's cases from automated playbook steps: technique x seed set x converters x sample size.
+
+Deterministic: the same steps, seed sets and `seed` give the same cases with the same ids, in the same
+order. Each seed gets its own random stream derived from (seed, step, technique, seed id), so drawing
+a larger sample adds cases without changing the ones already drawn.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+from pydantic import BaseModel, ValidationError
+
+from redline.attacks.base import Technique
+from redline.attacks.converters.chain import AnyConverter, apply_chain, apply_chain_async, build_converter
+from redline.attacks.registry import get_technique
+from redline.attacks.seeds.library import SeedLibrary
+from redline.core.cases import AttackCase, Seed
+from redline.core.conversation import Conversation, Message, MessageRole
+from redline.core.errors import ConfigError
+from redline.core.ids import content_hash
+from redline.core.threats import AutomatedStep
+from redline.targets.base import Target
+
+
+def derive_seed(*parts: object) -> int:
+    """A 32-bit seed from any JSON-able parts."""
+    return int(content_hash(list(parts))[:8], 16)
+
+
+def sample_seeds(seeds: Sequence[Seed], n: int, *, seed: int, salt: str) -> list[Seed]:
+    """`n` seeds drawn without replacement, kept in their set order; all of them when n >= len."""
+    if n >= len(seeds):
+        return list(seeds)
+    ranked = sorted(seeds, key=lambda s: derive_seed(seed, salt, s.id))
+    chosen = {s.id for s in ranked[:n]}
+    return [s for s in seeds if s.id in chosen]
+
+
+def _params(technique: Technique, step: AutomatedStep, index: int) -> BaseModel:
+    try:
+        return technique.Params.model_validate(step.params)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        field = "params." + ".".join(str(p) for p in err["loc"])
+        raise ConfigError(f"step {index + 1} ({step.technique}): {err['msg']}", field=field) from None
+
+
+def _convert_case(case: AttackCase, text: str, chain: Sequence[AnyConverter]) -> AttackCase:
+    """The case with its last user message replaced by the converted text."""
+    msgs = list(case.conversation.messages)
+    last = max(i for i, m in enumerate(msgs) if m.role is MessageRole.USER)
+    msgs[last] = Message(role=MessageRole.USER, content=text)
+    convo = Conversation(messages=tuple(msgs))
+    names = tuple(c.name for c in chain)
+    return case.model_copy(
+        update={
+            "id": AttackCase.make_id(
+                case.technique, case.seed_id, {**case.params, "converters": names}, convo
+            ),
+            "conversation": convo,
+            "converters": (*case.converters, *names),
+        }
+    )
+
+
+def _plan(
+    steps: Sequence[AutomatedStep], *, seed: int, sample_size: int | None, library: SeedLibrary
+) -> Iterator[tuple[Sequence[AnyConverter], random.Random, AttackCase]]:
+    for index, step in enumerate(steps):
+        technique = get_technique(step.technique)
+        params = _params(technique, step, index)
+        chain = [build_converter(spec) for spec in step.converters]
+        n = step.sample_size if sample_size is None else sample_size
+        for s in sample_seeds(
+            library.seeds(step.seeds), n, seed=seed, salt=f"{index}:{step.technique}:{step.seeds}"
+        ):
+            rng = random.Random(derive_seed(seed, index, step.technique, s.id))
+            for case in technique.expand(s, params, rng=rng):
+                yield chain, rng, case
+
+
+def build_cases(
+    steps: Sequence[AutomatedStep],
+    *,
+    seed: int,
+    sample_size: int | None = None,
+    library: SeedLibrary | None = None,
+    workspace: Path | None = None,
+) -> Iterator[AttackCase]:
+    """The cases of a round's automated steps; `sample_size` overrides each step's own."""
+    lib = library or SeedLibrary.load(workspace)
+    for chain, rng, case in _plan(steps, seed=seed, sample_size=sample_size, library=lib):
+        if not chain:
+            yield case
+            continue
+        yield _convert_case(case, apply_chain(case.conversation.last_user_text, chain, rng=rng), chain)
+
+
+async def build_cases_async(
+    steps: Sequence[AutomatedStep],
+    *,
+    seed: int,
+    sample_size: int | None = None,
+    library: SeedLibrary | None = None,
+    workspace: Path | None = None,
+    attacker: Target | None = None,
+) -> list[AttackCase]:
+    """Like `build_cases`, for chains with model converters (translation, paraphrase) run by `attacker`."""
+    lib = library or SeedLibrary.load(workspace)
+    out = []
+    for chain, rng, case in _plan(steps, seed=seed, sample_size=sample_size, library=lib):
+        if not chain:
+            out.append(case)
+            continue
+        text = await apply_chain_async(case.conversation.last_user_text, chain, rng=rng, model=attacker)
+        out.append(_convert_case(case, text, chain))
+    return out

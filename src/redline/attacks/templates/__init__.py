@@ -1,0 +1,1 @@
+"""Single-turn template techniques, one module per family of framings."""
