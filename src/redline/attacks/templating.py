@@ -127,11 +127,8 @@ class TemplateTechnique(TechniqueBase):
     ) -> Conversation:
         """The messages of one variant."""
         msgs: list[Message] = []
-        system = variant.system if variant.system is not None else params.system_prompt
-        if variant.system is not None and params.system_prompt:
-            system = f"{params.system_prompt}\n\n{render(variant.system, slots)}"
-        elif system is not None and variant.system is not None:
-            system = render(system, slots)
+        parts = [params.system_prompt, render(variant.system, slots) if variant.system is not None else None]
+        system = "\n\n".join(p for p in parts if p)
         if system:
             msgs.append(Message(role=MessageRole.SYSTEM, content=system))
         for role, text in variant.before:
