@@ -16,8 +16,14 @@ from redline import __version__
 from redline.cli import attacks as attacks_cmd
 from redline.cli import audit as audit_cmd
 from redline.cli import catalog as catalog_cmd
+from redline.cli import compare as compare_cmd
 from redline.cli import db as db_cmd
 from redline.cli import demo as demo_cmd
+from redline.cli import finding as finding_cmd
+from redline.cli import gate as gate_cmd
+from redline.cli import mitigation as mitigation_cmd
+from redline.cli import monitor as monitor_cmd
+from redline.cli import release as release_cmd
 from redline.cli import seeds as seeds_cmd
 from redline.cli import system as system_cmd
 from redline.cli import workspace as workspace_cmd
@@ -72,6 +78,12 @@ app.add_typer(audit_cmd.app, name="audit")
 app.add_typer(catalog_cmd.app, name="catalog")
 app.add_typer(db_cmd.app, name="db")
 app.add_typer(system_cmd.app, name="system")
+app.command("compare")(compare_cmd.compare)
+app.add_typer(finding_cmd.app, name="finding")
+app.add_typer(gate_cmd.app, name="gate")
+app.add_typer(mitigation_cmd.app, name="mitigation")
+app.add_typer(monitor_cmd.app, name="monitor")
+app.add_typer(release_cmd.app, name="release")
 app.add_typer(seeds_cmd.app, name="seeds")
 
 

@@ -98,10 +98,61 @@ def attack_reference() -> str:
     return f"{GENERATED}\n\n{render_markdown()}"
 
 
+def policy_reference() -> str:
+    """docs/policy.md: release policy fields, the risk matrix, SLAs and the thresholds behind decisions."""
+    import json
+
+    from pydantic import BaseModel
+
+    from redline.core import drift, proposals, verification
+    from redline.core.policy import ConditionalGo, ReleasePolicy
+    from redline.core.risk import DEFAULT_MATRIX, Impact, Likelihood
+    from redline.core.triage import SlaPolicy
+    from redline.program.decisions import DEFAULT_POLICY_YAML
+
+    def fields(model: type[BaseModel]) -> list[str]:
+        rows = ["| field | default | meaning |", "| --- | --- | --- |"]
+        for name, info in model.model_fields.items():
+            value = None if info.is_required() else info.get_default(call_default_factory=True)
+            default = "required" if info.is_required() else json.dumps(value, default=lambda v: v.value)
+            rows.append(f"| `{name}` | `{default}` | {info.description or ''} |")
+        return rows
+
+    out = [GENERATED, "", "# Release policy reference", ""]
+    out += [
+        "A policy is a YAML file in the workspace's `policies/` folder, checked by `redline gate check`.",
+        "Every rate is compared on the upper end of its 95% interval. The same limits decide which",
+        "evidence proposes a finding (`redline finding propose`): any failure of a zero-tolerance threat,",
+        "or a threat that failed and whose upper bound is above its limit. A committee vote counts while",
+        "the evidence, open findings and policy it was given on stay the same; a no-go vote blocks.",
+        "",
+    ]
+    out += ["## Fields", "", *fields(ReleasePolicy), "", "### `conditional`", "", *fields(ConditionalGo), ""]
+    out += ["## The default policy (`redline init`)", "", "```yaml", DEFAULT_POLICY_YAML.rstrip(), "```", ""]
+    out += ["## Risk matrix (likelihood x impact, redline.yaml `risk_matrix`)", ""]
+    out += ["| likelihood \\ impact | " + " | ".join(i.name.lower() for i in Impact) + " |"]
+    out += ["| --- |" + " --- |" * len(Impact)]
+    for lk, row in zip(sorted(Likelihood, reverse=True), DEFAULT_MATRIX.grid(), strict=True):
+        out.append(f"| {lk.name.lower()} | " + " | ".join(level.value for level in row) + " |")
+    sla = SlaPolicy()
+    out += ["", "## Days to mitigate (redline.yaml `triage.sla_days`)", ""]
+    out += [f"- {level}: {getattr(sla, level)} days" for level in ("critical", "high", "medium", "low")]
+    out += ["", "## Thresholds", ""]
+    out += [
+        f"- Verification and comparison: two-proportion test at alpha = {verification.ALPHA}.",
+        f"- Matching evidence to a finding: cosine >= {proposals.EMBEDDING_THRESHOLD} with embeddings, "
+        f"word overlap >= {proposals.TOKEN_THRESHOLD} without.",
+        f"- Drift: PSI > {drift.PSI_THRESHOLD}, Kolmogorov-Smirnov p < {drift.KS_ALPHA}, "
+        f"at least {drift.MIN_VALUES} values on each side; or non-overlapping 95% intervals.",
+    ]
+    return "\n".join(out).rstrip() + "\n"
+
+
 TARGETS: dict[str, Callable[[], str]] = {
     "architecture.md": architecture,
     "attacks.md": attack_reference,
     "cli.md": cli_reference,
+    "policy.md": policy_reference,
 }
 
 

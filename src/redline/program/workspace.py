@@ -52,6 +52,21 @@ decision_rights:
   plan_approvers: [committee, admin]
   quorum: 1
   gate_signers: [committee]
+  risk_acceptors: [committee]
+
+# How many people the systems reach (internal, limited, broad, mass); mass reach raises impact.
+reach: broad
+
+# Days to mitigate a finding, by risk level.
+triage:
+  sla_days: {{critical: 7, high: 30, medium: 90, low: 180}}
+
+# Hooks told about escalations (critical findings, split committee votes). Values come from the
+# environment: name the variables here, never the URL or secret itself.
+notifications: []
+#  - kind: webhook
+#    url_env: REDLINE_WEBHOOK_URL
+#    headers_env: {{X-Redline-Token: REDLINE_WEBHOOK_TOKEN}}
 """
 
 _READMES = {
@@ -86,6 +101,11 @@ def init_workspace(
         readme = folder / sub / "README.md"
         if not readme.exists():
             readme.write_text(_READMES[sub], encoding="utf-8")
+    policy = folder / "policies" / "default.yaml"
+    if not policy.exists():
+        from redline.program.decisions import DEFAULT_POLICY_YAML
+
+        policy.write_text(DEFAULT_POLICY_YAML, encoding="utf-8")
     (folder / STATE_DIR).mkdir(exist_ok=True)
     (folder / STATE_DIR / ".gitignore").write_text("*\n", encoding="utf-8")
     settings = load_settings(folder, env=env, actor=actor)

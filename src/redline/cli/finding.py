@@ -1,0 +1,220 @@
+"""`redline finding`: the risk register: propose from evidence, triage, comment, link, verify."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+import typer
+
+from redline.cli.context import state
+
+app = typer.Typer(help="Findings and the risk register.", no_args_is_help=True)
+
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON.")]
+AsOpt = Annotated[
+    str | None, typer.Option("--as", envvar="REDLINE_USER", help="Acting user (default: REDLINE_USER).")
+]
+IdArg = Annotated[str, typer.Argument(help="Finding id.")]
+
+
+@app.command("propose")
+def propose(
+    ctx: typer.Context,
+    round_id: Annotated[str, typer.Option("--round", help="Round whose evidence to read.")],
+    policy: Annotated[str | None, typer.Option(help="Policy in policies/ (default: default).")] = None,
+    embeddings: Annotated[
+        bool, typer.Option(help="Match findings with the bundled embedding model (default: word overlap).")
+    ] = False,
+    json_out: JsonOpt = False,
+) -> None:
+    """Propose findings from a round's evidence: open new ones, attach to matches, reopen regressions."""
+    from redline.cli.output import emit_json, table
+    from redline.program.findings import bundled_embedder, propose_from_round
+
+    st = state(ctx)
+    embed = bundled_embedder() if embeddings else None
+    result = propose_from_round(st.store(), st.settings(), round_id=round_id, policy=policy, embed=embed)
+    if json_out:
+        emit_json(result)
+        return
+    rows = [
+        (a.action, a.finding.id, a.finding.threat_id, a.finding.risk.value, a.proposal.reason)
+        for a in result.actions
+    ]
+    table(f"Findings from {round_id}", ["action", "finding", "threat", "risk", "why"], rows)
+    for esc in result.escalations:
+        typer.echo(f"escalated: {esc.summary}")
+
+
+@app.command("list")
+def list_findings(
+    ctx: typer.Context,
+    status: Annotated[str | None, typer.Option(help="Only this status.")] = None,
+    open_only: Annotated[bool, typer.Option("--open", help="Only findings still needing work.")] = False,
+    json_out: JsonOpt = False,
+) -> None:
+    """List the risk register, highest risk first."""
+    from redline.cli.output import emit_json, table
+    from redline.core.findings import FindingStatus
+    from redline.program.triage import register
+
+    found = register(
+        state(ctx).store(), status=FindingStatus(status) if status else None, open_only=open_only
+    )
+    if json_out:
+        emit_json(found)
+        return
+    rows = [(f.id, f.risk.value, f.status.value, f.threat_id, f.owner, f.due, f.title) for f in found]
+    table(f"Risk register ({len(rows)})", ["id", "risk", "status", "threat", "owner", "due", "title"], rows)
+
+
+@app.command("show")
+def show(ctx: typer.Context, finding_id: IdArg, json_out: JsonOpt = False) -> None:
+    """Show a finding with its evidence, links, post-mortem and history."""
+    from redline.cli.output import emit_json, say
+    from redline.program.triage import show as show_finding
+
+    d = show_finding(state(ctx).store(), finding_id)
+    if json_out:
+        emit_json(d)
+        return
+    f = d.finding
+    say(f"{f.id}  {f.title}\n  threat {f.threat_id}; risk {f.risk.value} ")
+    say(f"  (likelihood {int(f.likelihood)} x impact {int(f.impact)}); status {f.status.value}")
+    say(f"  owner {f.owner or '-'}; effort {f.effort or '-'}; due {f.due or '-'}\n  why: {d.reason}")
+    for e in d.evidence:
+        say(f"  evidence [{e.source}] {e.round_id}: {e.evidence.describe()}")
+    for link in d.links:
+        say(f"  link [{link.kind.value}] {link.ref} {link.note}")
+    if d.postmortem:
+        pm = d.postmortem
+        say(f"  post-mortem: {pm.what_happened} / missed: {pm.why_missed} / changes: {'; '.join(pm.changes)}")
+    for n in d.notes:
+        say(f"  {n.at:%Y-%m-%d %H:%M} {n.author} [{n.kind}] {n.text}" if n.at else f"  {n.author}: {n.text}")
+
+
+@app.command("triage")
+def triage(
+    ctx: typer.Context,
+    finding_id: IdArg,
+    owner: Annotated[str | None, typer.Option(help="Who fixes it.")] = None,
+    effort: Annotated[str | None, typer.Option(help="Effort estimate, e.g. S, M, L or 3d.")] = None,
+    due: Annotated[str | None, typer.Option(help="Due date YYYY-MM-DD (default: from the SLA).")] = None,
+    as_user: AsOpt = None,
+) -> None:
+    """Set owner, effort and due date; a new finding becomes triaged."""
+    from redline.cli.output import say
+    from redline.core.errors import UsageError
+    from redline.program.triage import triage as triage_finding
+
+    try:
+        when = date.fromisoformat(due) if due else None
+    except ValueError:
+        raise UsageError(f"--due must be a date like 2026-12-31, not '{due}'") from None
+    st = state(ctx)
+    f = triage_finding(
+        st.store(), st.settings(), finding_id=finding_id, user=as_user, owner=owner, effort=effort, due=when
+    )
+    say(f"{f.id}: {f.status.value}; owner {f.owner or '-'}; effort {f.effort or '-'}; due {f.due or '-'}")
+
+
+@app.command("move")
+def move(
+    ctx: typer.Context,
+    finding_id: IdArg,
+    status: Annotated[str, typer.Argument(help="New status, e.g. in_progress, mitigated, accepted_risk.")],
+    note: Annotated[str, typer.Option(help="Why; required to accept a risk.")] = "",
+    as_user: AsOpt = None,
+) -> None:
+    """Move a finding to a new status (accepting a risk needs a committee member)."""
+    from redline.cli.output import say
+    from redline.core.errors import UsageError
+    from redline.core.findings import FindingStatus
+    from redline.program.triage import move as move_finding
+
+    try:
+        new = FindingStatus(status)
+    except ValueError:
+        known = ", ".join(s.value for s in FindingStatus)
+        raise UsageError(f"unknown status '{status}' (known: {known})") from None
+    st = state(ctx)
+    f = move_finding(st.store(), st.settings(), finding_id=finding_id, status=new, user=as_user, note=note)
+    say(f"{f.id}: {f.status.value}")
+
+
+@app.command("comment")
+def comment(
+    ctx: typer.Context,
+    finding_id: IdArg,
+    text: Annotated[str, typer.Argument(help="The comment.")],
+    as_user: AsOpt = None,
+) -> None:
+    """Comment on a finding."""
+    from redline.program.triage import comment as add_comment
+
+    add_comment(state(ctx).store(), finding_id=finding_id, text=text, user=as_user)
+
+
+@app.command("link")
+def link(
+    ctx: typer.Context,
+    finding_id: IdArg,
+    ref: Annotated[str, typer.Option(help="The design choice, component, ticket or document at fault.")],
+    kind: Annotated[str, typer.Option(help="design_choice, component, issue or document.")] = "component",
+    note: Annotated[str, typer.Option(help="Why it is at fault.")] = "",
+    as_user: AsOpt = None,
+) -> None:
+    """Link a finding to what is at fault."""
+    from redline.core.triage import FindingLink
+    from redline.program.triage import link as add_link
+
+    item = FindingLink.model_validate({"kind": kind, "ref": ref, "note": note})
+    add_link(state(ctx).store(), finding_id=finding_id, link=item, user=as_user)
+
+
+@app.command("postmortem")
+def postmortem(
+    ctx: typer.Context,
+    finding_id: IdArg,
+    what: Annotated[str, typer.Option(help="What happened.")],
+    why: Annotated[str, typer.Option(help="Why the process let it through.")],
+    change: Annotated[list[str] | None, typer.Option(help="A process change (repeatable).")] = None,
+    as_user: AsOpt = None,
+) -> None:
+    """Record a finding's post-mortem."""
+    from redline.program.triage import postmortem as write
+
+    write(
+        state(ctx).store(),
+        finding_id=finding_id,
+        what_happened=what,
+        why_missed=why,
+        changes=tuple(change or ()),
+        user=as_user,
+    )
+
+
+@app.command("verify")
+def verify(
+    ctx: typer.Context,
+    finding_id: IdArg,
+    release: Annotated[str, typer.Option(help="Release that ships the fix: SYSTEM@VERSION or id.")],
+    as_user: AsOpt = None,
+    json_out: JsonOpt = False,
+) -> None:
+    """Re-run the finding's evidence cases on a release; exit 1 unless the fix is verified."""
+    from redline.cli.output import emit_json, say
+    from redline.core.mitigations import VerificationOutcome
+    from redline.program.mitigations import verify as run_verification
+
+    st = state(ctx)
+    report = run_verification(st.store(), st.settings(), finding_id=finding_id, release=release, user=as_user)
+    result = report.verification.result
+    if json_out:
+        emit_json(report)
+    else:
+        say(f"{result.outcome.value.upper()} on {report.release}: {result.detail}")
+        say(f"{report.finding.id} is now {report.finding.status.value}")
+    if result.outcome is not VerificationOutcome.VERIFIED:
+        raise typer.Exit(1)

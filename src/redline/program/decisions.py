@@ -1,0 +1,275 @@
+"""The release gate: evaluate a release against a policy, record the decision, collect committee votes (7)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy.orm import Session
+
+from redline.core.errors import ConfigError
+from redline.core.evidence import Evidence
+from redline.core.findings import OPEN_STATUSES, Finding
+from redline.core.ids import content_hash
+from redline.core.policy import Decision, GateEvaluation, ReleasePolicy, evaluate_gate
+from redline.core.risk import RiskLevel
+from redline.core.signoffs import Escalation, EscalationKind, SignOff, Tally, Vote, apply_votes, tally
+from redline.core.systems import Release
+from redline.core.threats import Threat
+from redline.program.actors import authorize
+from redline.program.escalations import announce, escalate
+from redline.program.releases import release_label, resolve_release, sibling_release_ids
+from redline.settings import Settings
+from redline.store.repos import decisions as decisions_repo
+from redline.store.repos import evidence as evidence_repo
+from redline.store.repos import findings as findings_repo
+from redline.store.session import Store
+from redline.yamlio import load_model
+
+POLICY_DIR = "policies"
+DEFAULT_POLICY = "default"
+DEFAULT_POLICY_YAML = """\
+# The unacceptable harms a release is checked against (`redline gate check`). Reference: docs/policy.md
+# Every rate is compared on the upper end of its 95% interval, so a small sample cannot hide a risk.
+name: default
+description: Unacceptable harms for a release of this program.
+# Threat ids where a single confirmed failure blocks (added to the catalog's zero-tolerance threats).
+zero_tolerance: []
+# Threat id or harm category -> highest allowed upper 95% bound of the failure rate.
+max_upper_rate: {}
+# Limit for every other threat (0/20 failures has an upper bound of 17%, 1/20 of 24%).
+default_max_upper_rate: 0.25
+# Highest risk level an open finding may have for a go.
+max_open_risk: medium
+# Share of the catalog's threats that need evidence, and harm categories that need some.
+required_coverage: 0.0
+required_categories: []
+# Committee sign-offs needed (at least decision_rights.gate_quorum when set).
+required_signoffs: 1
+# Uncomment to allow a conditional go while open findings stay at or below max_open_risk here.
+# conditional:
+#   max_open_risk: high
+#   rollout_share: 0.05
+#   feature_flags: []
+#   monitoring_required: true
+"""
+
+
+def policy_path(settings: Settings, name: str | None) -> str:
+    """Path of a named policy in the workspace."""
+    return str(settings.workspace / POLICY_DIR / f"{name or DEFAULT_POLICY}.yaml")
+
+
+def load_policy(settings: Settings, name: str | None = None) -> ReleasePolicy:
+    """A policy from the workspace's policies/ folder; errors name file, line and field."""
+    folder = settings.workspace / POLICY_DIR
+    wanted = name or DEFAULT_POLICY
+    for path in (folder / f"{wanted}.yaml", folder / f"{wanted}.yml"):
+        if path.is_file():
+            return load_model(path, ReleasePolicy)
+    known = sorted(p.stem for p in folder.glob("*.y*ml")) if folder.is_dir() else []
+    raise ConfigError(
+        f"no policy '{wanted}' in {folder} (found: {', '.join(known) or 'none'}); "
+        "'redline init' writes a default one"
+    )
+
+
+class GateReport(BaseModel):
+    """A recorded gate decision with everything it was based on."""
+
+    model_config = ConfigDict(frozen=True)
+
+    release: str = Field(description="'system@version'.")
+    decision: Decision
+    evidence: tuple[Evidence, ...]
+    open_findings: tuple[Finding, ...]
+    votes: Tally
+    required_signoffs: int
+    basis: str = Field(description="Fingerprint of the evidence, open findings and policy.")
+    escalations: tuple[Escalation, ...] = ()
+
+
+class _State(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    release: Release
+    label: str
+    policy: ReleasePolicy
+    evidence: tuple[Evidence, ...]
+    rounds: dict[str, str]
+    open_findings: tuple[Finding, ...]
+    basis: str
+
+
+def _state(session: Session, settings: Settings, ref: str, policy_name: str | None) -> _State:
+    release = resolve_release(session, ref)
+    policy = load_policy(settings, policy_name)
+    quorum = settings.config.decision_rights.gate_quorum
+    if policy.required_signoffs:
+        policy = policy.model_copy(update={"required_signoffs": max(policy.required_signoffs, quorum)})
+    sourced = evidence_repo.release_evidence(session, release.id)
+    open_findings = findings_repo.list_findings(
+        session, statuses=OPEN_STATUSES, release_ids=sibling_release_ids(session, release)
+    )
+    evidence = tuple(s.evidence for s in sourced)
+    basis = content_hash(
+        {
+            "evidence": [(e.threat_id, e.failures, e.n) for e in evidence],
+            "rounds": sorted(s.round_id for s in sourced),
+            "findings": sorted((f.id, f.status.value, f.risk.value) for f in open_findings),
+            "policy": policy.model_dump(mode="json"),
+        }
+    )
+    return _State(
+        release=release,
+        label=release_label(session, release),
+        policy=policy,
+        evidence=evidence,
+        rounds={s.evidence.threat_id: s.round_id for s in sourced},
+        open_findings=tuple(open_findings),
+        basis=basis,
+    )
+
+
+def evaluate(state: _State, threats: Mapping[str, Threat], votes: Tally) -> GateEvaluation:
+    """The policy's verdict on the state, then the committee's no-go votes on top."""
+    evaluation = evaluate_gate(
+        state.evidence, state.open_findings, state.policy, threats=threats, signoffs=len(votes.go)
+    )
+    return apply_votes(evaluation, votes)
+
+
+def check_gate(
+    store: Store,
+    settings: Settings,
+    *,
+    release: str,
+    policy: str | None = None,
+    threats: Mapping[str, Threat] | None = None,
+) -> GateReport:
+    """Evaluate a release against a policy and record the decision (audited); critical findings escalate."""
+    from redline.program.findings import load_threats
+
+    catalog = dict(threats) if threats is not None else load_threats(settings)
+    raised: list[Escalation] = []
+    with store.session() as session:
+        state = _state(session, settings, release, policy)
+        votes = tally(decisions_repo.list_signoffs(session, state.release.id), basis=state.basis)
+        evaluation = evaluate(state, catalog, votes)
+        decision = decisions_repo.record_decision(
+            session,
+            release_id=state.release.id,
+            evaluation=evaluation,
+            policy=state.policy.name,
+            signed_by=votes.go,
+            details={"basis": state.basis, "rounds": state.rounds, "no_go": list(votes.no_go)},
+            actor=settings.actor,
+        )
+        for f in state.open_findings:
+            if f.risk is RiskLevel.CRITICAL:
+                esc = escalate(
+                    session,
+                    kind=EscalationKind.CRITICAL_FINDING,
+                    subject=f.id,
+                    summary=f"critical finding {f.id} is open on {state.label}: {f.title}",
+                    release_id=state.release.id,
+                    actor=settings.actor,
+                )
+                raised += [esc] if esc else []
+    announce(store, settings, raised)
+    return GateReport(
+        release=state.label,
+        decision=decision,
+        evidence=state.evidence,
+        open_findings=state.open_findings,
+        votes=votes,
+        required_signoffs=state.policy.required_signoffs,
+        basis=state.basis,
+        escalations=tuple(raised),
+    )
+
+
+class SignResult(BaseModel):
+    """A recorded vote and what it changed."""
+
+    model_config = ConfigDict(frozen=True)
+
+    release: str
+    signoff: SignOff
+    votes: Tally
+    escalations: tuple[Escalation, ...] = ()
+
+
+def sign_gate(
+    store: Store,
+    settings: Settings,
+    *,
+    release: str,
+    user: str | None,
+    vote: Vote = Vote.GO,
+    comment: str = "",
+    policy: str | None = None,
+) -> SignResult:
+    """Record a committee member's vote on the current evidence; a split committee escalates."""
+    raised: list[Escalation] = []
+    with store.session() as session:
+        who = authorize(
+            session, user, settings.config.decision_rights.gate_signers, action="sign release decisions"
+        )
+        state = _state(session, settings, release, policy)
+        latest = decisions_repo.latest_decision(session, state.release.id)
+        signoff = decisions_repo.add_signoff(
+            session,
+            SignOff(
+                release_id=state.release.id,
+                signer=who.name,
+                vote=vote,
+                comment=comment,
+                basis=state.basis,
+                decision_id=latest.id if latest is not None else None,
+            ),
+            actor=who.name,
+        )
+        votes = tally(decisions_repo.list_signoffs(session, state.release.id), basis=state.basis)
+        if votes.split:
+            esc = escalate(
+                session,
+                kind=EscalationKind.SPLIT_COMMITTEE,
+                subject=state.release.id,
+                summary=f"committee split on {state.label}: go {', '.join(votes.go)}; "
+                f"no-go {', '.join(votes.no_go)}",
+                release_id=state.release.id,
+                actor=who.name,
+                details={"go": list(votes.go), "no_go": list(votes.no_go)},
+            )
+            raised += [esc] if esc else []
+    announce(store, settings, raised)
+    return SignResult(release=state.label, signoff=signoff, votes=votes, escalations=tuple(raised))
+
+
+def history(store: Store, *, release: str) -> tuple[str, Sequence[Decision], Sequence[SignOff]]:
+    """A release's decisions (newest first) and votes (in order)."""
+    with store.session() as session:
+        rel = resolve_release(session, release)
+        return (
+            release_label(session, rel),
+            decisions_repo.list_decisions(session, release_id=rel.id),
+            decisions_repo.list_signoffs(session, rel.id),
+        )
+
+
+def escalations(store: Store, *, unresolved: bool = False) -> list[Escalation]:
+    """Escalations, newest first."""
+    with store.session() as session:
+        return decisions_repo.list_escalations(session, unresolved=unresolved)
+
+
+def resolve(
+    store: Store, settings: Settings, *, escalation_id: str, user: str | None, note: str
+) -> Escalation:
+    """Close an escalation once the committee has dealt with it (a later one on the subject can then open)."""
+    with store.session() as session:
+        who = authorize(
+            session, user, settings.config.decision_rights.gate_signers, action="resolve escalations"
+        )
+        return decisions_repo.resolve_escalation(session, escalation_id, actor=who.name, note=note)

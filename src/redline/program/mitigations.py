@@ -1,0 +1,223 @@
+"""Mitigations and their verification: re-run a finding's evidence cases on the release that ships the fix."""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING
+
+from pydantic import BaseModel, ConfigDict
+from sqlalchemy.orm import Session
+
+from redline.core.errors import UsageError
+from redline.core.evidence import Evidence
+from redline.core.findings import TRANSITIONS, Finding, FindingStatus
+from redline.core.mitigations import Mitigation, MitigationStatus, MitigationType, VerificationOutcome
+from redline.core.policy import limit_for
+from redline.core.threats import Threat
+from redline.core.triage import EvidenceRecord
+from redline.core.verification import ALPHA, judge_verification
+from redline.program.actors import authorize
+from redline.program.decisions import load_policy
+from redline.program.releases import release_label, resolve_release
+from redline.program.triage import FIXERS
+from redline.settings import Settings
+from redline.store.repos import evidence as evidence_repo
+from redline.store.repos import findings as findings_repo
+from redline.store.repos import mitigations as mitigations_repo
+from redline.store.repos import rounds as rounds_repo
+from redline.store.repos import systems as systems_repo
+from redline.store.repos.mitigations import Verification
+from redline.store.session import Store
+
+if TYPE_CHECKING:
+    from redline.scorers.base import Scorer
+    from redline.targets.base import Target
+
+S = FindingStatus
+_DETOURS = frozenset({S.ACCEPTED_RISK, S.CLOSED, S.DUPLICATE, S.REOPENED})
+
+
+def add(
+    store: Store,
+    *,
+    finding_id: str,
+    type: MitigationType,
+    description: str,
+    owner: str | None,
+    user: str | None,
+) -> Mitigation:
+    """Record a mitigation; a triaged finding it addresses moves to in progress."""
+    with store.session() as session:
+        who = authorize(session, user, FIXERS, action="record mitigations")
+        finding = findings_repo.get_finding(session, finding_id)
+        mitigation = mitigations_repo.add_mitigation(
+            session, finding_id=finding_id, type=type, description=description, owner=owner, actor=who.name
+        )
+        if finding.status in (S.TRIAGED, S.REOPENED):
+            findings_repo.move(
+                session, finding_id, S.IN_PROGRESS, actor=who.name, note=f"mitigation {mitigation.id}"
+            )
+        return mitigation
+
+
+def set_status(store: Store, *, mitigation_id: str, status: MitigationStatus, user: str | None) -> Mitigation:
+    """Move a mitigation; verified and not-verified come only from a verification re-run."""
+    if status in (MitigationStatus.VERIFIED, MitigationStatus.NOT_VERIFIED):
+        raise UsageError(
+            "a mitigation is verified by re-running its finding: 'redline finding verify ID --release R'"
+        )
+    with store.session() as session:
+        who = authorize(session, user, FIXERS, action="update mitigations")
+        return mitigations_repo.set_status(session, mitigation_id, status, actor=who.name)
+
+
+def list_for(store: Store, *, finding_id: str | None = None) -> list[Mitigation]:
+    """Mitigations, optionally of one finding."""
+    with store.session() as session:
+        return mitigations_repo.list_mitigations(session, finding_id=finding_id)
+
+
+def path_to(current: FindingStatus, goal: FindingStatus) -> list[FindingStatus]:
+    """The shortest walk along the transition table from `current` to `goal`, avoiding side exits."""
+    queue: deque[list[FindingStatus]] = deque([[current]])
+    seen = {current}
+    while queue:
+        walk = queue.popleft()
+        if walk[-1] is goal:
+            return walk[1:]
+        for nxt in sorted(TRANSITIONS[walk[-1]]):
+            if nxt not in seen and (nxt not in _DETOURS or nxt is goal):
+                seen.add(nxt)
+                queue.append([*walk, nxt])
+    return []
+
+
+class VerificationReport(BaseModel):
+    """A verification re-run and what it changed."""
+
+    model_config = ConfigDict(frozen=True)
+
+    verification: Verification
+    finding: Finding
+    release: str
+    mitigations: tuple[Mitigation, ...]
+
+
+def verify(
+    store: Store,
+    settings: Settings,
+    *,
+    finding_id: str,
+    release: str,
+    user: str | None,
+    target: Target | None = None,
+    scorers: Sequence[Scorer] | None = None,
+    threats: Mapping[str, Threat] | None = None,
+    alpha: float = ALPHA,
+) -> VerificationReport:
+    """Re-run the finding's cases (same seed, parameters, scorers) on `release` and judge the change.
+
+    Verified moves the finding to verified and its mitigations with it; not verified sends the finding
+    back to in progress; inconclusive (too few cases) changes nothing. Every outcome is recorded.
+    """
+    from redline.program.findings import load_threats
+    from redline.program.rerun import rerun
+
+    with store.session() as session:
+        who = authorize(session, user, FIXERS, action="verify findings")
+        finding = findings_repo.get_finding(session, finding_id)
+        if finding.round_id is None:
+            raise UsageError(f"finding {finding_id} was not raised by a round, so it has no cases to re-run")
+        new = resolve_release(session, release)
+        if new.id == finding.release_id:
+            raise UsageError("verify against the release that ships the mitigation, not the one that failed")
+        if not mitigations_repo.list_mitigations(session, finding_id=finding_id):
+            raise UsageError(f"record the mitigation first: 'redline mitigation add {finding_id} ...'")
+        original = rounds_repo.get_round(session, finding.round_id)
+        cases = evidence_repo.threat_cases(session, original.id, finding.threat_id)
+        before = _threat_evidence(session, original.id, finding.threat_id)
+        system = next(s.name for s in systems_repo.list_systems(session) if s.id == new.system_id)
+        label = release_label(session, new)
+    if not cases:
+        raise UsageError(f"round {original.id} holds no cases for {finding.threat_id} to re-run")
+    result = rerun(
+        store,
+        settings,
+        original=original,
+        cases=cases,
+        release=new,
+        system=system,
+        purpose={"verification": finding_id},
+        target=target,
+        scorers=scorers,
+    )
+    catalog = dict(threats) if threats is not None else load_threats(settings)
+    threat = catalog.get(finding.threat_id)
+    policy = load_policy(settings)
+    with store.session() as session:
+        after = _threat_evidence(session, result.round_id, finding.threat_id)
+        judged = judge_verification(
+            before,
+            after,
+            limit=limit_for(threat, policy) if threat else None,
+            zero_tolerance=bool(threat and (threat.zero_tolerance or threat.id in policy.zero_tolerance)),
+            alpha=alpha,
+        )
+        stored = mitigations_repo.add_verification(
+            session,
+            finding_id=finding_id,
+            mitigation_id=None,
+            release_id=new.id,
+            original_round_id=original.id,
+            round_id=result.round_id,
+            result=judged,
+            cases=len(cases),
+            actor=who.name,
+        )
+        findings_repo.attach_evidence(
+            session,
+            finding_id,
+            EvidenceRecord(
+                round_id=result.round_id,
+                release_id=new.id,
+                evidence=after,
+                source="verification",
+                at=datetime.now(UTC),
+            ),
+            actor=who.name,
+        )
+        moved = _apply(session, finding_id, judged.outcome, actor=who.name, note=f"{stored.id} on {label}")
+        mitigations = tuple(mitigations_repo.list_mitigations(session, finding_id=finding_id))
+    return VerificationReport(verification=stored, finding=moved, release=label, mitigations=mitigations)
+
+
+def _threat_evidence(session: Session, round_id: str, threat_id: str) -> Evidence:
+    for ev in evidence_repo.round_evidence(session, round_id):
+        if ev.threat_id == threat_id:
+            return ev
+    return Evidence.from_counts(threat_id, failures=0, n=0)
+
+
+def _apply(
+    session: Session, finding_id: str, outcome: VerificationOutcome, *, actor: str, note: str
+) -> Finding:
+    finding = findings_repo.get_finding(session, finding_id)
+    if outcome is VerificationOutcome.VERIFIED:
+        steps = path_to(finding.status, S.VERIFIED)
+        new_status = MitigationStatus.VERIFIED
+    elif outcome is VerificationOutcome.NOT_VERIFIED:
+        back = {S.MITIGATED: S.IN_PROGRESS, S.VERIFIED: S.REOPENED}
+        steps = [back[finding.status]] if finding.status in back else []
+        new_status = MitigationStatus.NOT_VERIFIED
+    else:
+        return finding
+    for step in steps:
+        finding = findings_repo.move(
+            session, finding_id, step, actor=actor, note=f"verification {outcome.value}: {note}"
+        )
+    for m in mitigations_repo.list_mitigations(session, finding_id=finding_id):
+        if m.status not in (MitigationStatus.ABANDONED, new_status):
+            mitigations_repo.set_status(session, m.id, new_status, actor=actor, note=note)
+    return finding

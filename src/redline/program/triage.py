@@ -1,0 +1,146 @@
+"""Triage of the risk register: owners, effort, due dates, status moves, comments, links and post-mortems.
+
+Who may do what is one table; accepting a risk needs the committee (settings.decision_rights).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+from redline.core.errors import UsageError
+from redline.core.findings import Finding, FindingStatus
+from redline.core.triage import FindingDossier, FindingLink, PostMortem
+from redline.core.users import Role
+from redline.program.actors import authorize
+from redline.settings import Settings
+from redline.store.repos import findings as findings_repo
+from redline.store.session import Store
+
+S = FindingStatus
+LEADS = frozenset({Role.LEAD, Role.ADMIN, Role.COMMITTEE})
+FIXERS = frozenset({Role.ENGINEER, Role.LEAD, Role.ADMIN})
+WRITERS = frozenset({Role.TESTER, Role.ENGINEER, Role.LEAD, Role.COMMITTEE, Role.ADMIN})
+
+# Roles that may move a finding into each status; ACCEPTED_RISK comes from settings, VERIFIED only from a
+# verification re-run (`redline finding verify`).
+MOVERS: dict[FindingStatus, frozenset[Role]] = {
+    S.TRIAGED: LEADS,
+    S.IN_PROGRESS: FIXERS,
+    S.MITIGATED: FIXERS,
+    S.CLOSED: LEADS,
+    S.DUPLICATE: LEADS,
+    S.REOPENED: LEADS | {Role.TESTER, Role.ENGINEER},
+}
+
+
+def triage(
+    store: Store,
+    settings: Settings,
+    *,
+    finding_id: str,
+    user: str | None,
+    owner: str | None = None,
+    effort: str | None = None,
+    due: date | None = None,
+) -> Finding:
+    """Set owner, effort and due date; a new finding moves to triaged (its due date stays the SLA's)."""
+    with store.session() as session:
+        who = authorize(session, user, LEADS, action="triage findings")
+        finding = findings_repo.triage(
+            session, finding_id, owner=owner, effort=effort, due=due, actor=who.name
+        )
+        if finding.status in (S.NEW, S.REOPENED):
+            finding = findings_repo.move(session, finding_id, S.TRIAGED, actor=who.name, note="triaged")
+        return finding
+
+
+def move(
+    store: Store,
+    settings: Settings,
+    *,
+    finding_id: str,
+    status: FindingStatus,
+    user: str | None,
+    note: str = "",
+) -> Finding:
+    """Move a finding along the status machine, if the acting user's role allows that status."""
+    if status is S.VERIFIED:
+        raise UsageError(
+            "a finding is verified by re-running its evidence: 'redline finding verify ID --release R'"
+        )
+    if status is S.ACCEPTED_RISK:
+        roles = frozenset(settings.config.decision_rights.risk_acceptors)
+        if not note.strip():
+            raise UsageError("accepting a risk needs a justification: pass --note")
+        action = "accept a finding's risk (a committee sign-off)"
+    else:
+        roles = MOVERS.get(status, LEADS)
+        action = f"move findings to {status.value}"
+    with store.session() as session:
+        who = authorize(session, user, roles, action=action)
+        return findings_repo.move(session, finding_id, status, actor=who.name, note=note)
+
+
+def comment(store: Store, *, finding_id: str, text: str, user: str | None) -> None:
+    """Add a comment."""
+    if not text.strip():
+        raise UsageError("a comment needs some text")
+    with store.session() as session:
+        who = authorize(session, user, WRITERS, action="comment on findings")
+        findings_repo.comment(session, finding_id, text, actor=who.name)
+
+
+def link(store: Store, *, finding_id: str, link: FindingLink, user: str | None) -> None:
+    """Link a finding to the design choice, component or ticket at fault."""
+    with store.session() as session:
+        who = authorize(session, user, WRITERS, action="link findings")
+        findings_repo.get_finding(session, finding_id)
+        findings_repo.add_link(session, finding_id, link, actor=who.name)
+
+
+def postmortem(
+    store: Store,
+    *,
+    finding_id: str,
+    what_happened: str,
+    why_missed: str,
+    changes: tuple[str, ...],
+    user: str | None,
+) -> PostMortem:
+    """Record what happened, why the process let it through, and what changes."""
+    with store.session() as session:
+        who = authorize(session, user, LEADS | {Role.ENGINEER}, action="write post-mortems")
+        record = PostMortem(
+            what_happened=what_happened,
+            why_missed=why_missed,
+            changes=changes,
+            author=who.name,
+            at=datetime.now(UTC),
+        )
+        findings_repo.set_postmortem(session, finding_id, record, actor=who.name)
+        return record
+
+
+def show(store: Store, finding_id: str) -> FindingDossier:
+    """Everything held about one finding."""
+    with store.session() as session:
+        return findings_repo.dossier(session, finding_id)
+
+
+def register(
+    store: Store,
+    *,
+    status: FindingStatus | None = None,
+    open_only: bool = False,
+    release_id: str | None = None,
+) -> list[Finding]:
+    """The risk register, highest risk first."""
+    from redline.core.findings import OPEN_STATUSES
+
+    with store.session() as session:
+        return findings_repo.list_findings(
+            session,
+            status=status,
+            statuses=OPEN_STATUSES if open_only else None,
+            release_id=release_id,
+        )

@@ -1,0 +1,89 @@
+"""Triage: roles are checked in the program layer; accepting a risk needs the committee."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from redline.core.errors import NotFoundError, PermissionDeniedError, UsageError
+from redline.core.findings import FindingStatus
+from redline.core.triage import FindingLink, LinkKind
+from redline.program import triage
+from redline.program.findings import propose_from_round
+from redline.program.workspace import open_workspace_store
+from redline.settings import Settings
+from redline.store.session import Store
+from tests import governance_data as data
+
+
+@pytest.fixture
+def opened(workspace: Settings) -> tuple[Store, str]:
+    store = open_workspace_store(workspace)
+    data.people(store)
+    rid = data.stored_round(store, release_id=None, outcomes={"injection.direct": data.n("fail", 10)})
+    (action,) = propose_from_round(store, workspace, round_id=rid, threats=data.THREATS).actions
+    yield store, action.finding.id
+    store.dispose()
+
+
+def test_accepting_a_risk_needs_a_committee_member_and_a_reason(
+    workspace: Settings, opened: tuple[Store, str]
+) -> None:
+    store, fid = opened
+    accept = FindingStatus.ACCEPTED_RISK
+    with pytest.raises(PermissionDeniedError, match="lena may not accept"):
+        triage.move(store, workspace, finding_id=fid, status=accept, user="lena", note="low reach")
+    with pytest.raises(UsageError, match="justification"):
+        triage.move(store, workspace, finding_id=fid, status=accept, user="cora")
+    f = triage.move(store, workspace, finding_id=fid, status=accept, user="cora", note="internal tool only")
+    assert f.status is FindingStatus.ACCEPTED_RISK
+
+
+def test_triage_sets_owner_and_moves_to_triaged(workspace: Settings, opened: tuple[Store, str]) -> None:
+    store, fid = opened
+    f = triage.triage(
+        store, workspace, finding_id=fid, user="lena", owner="eli", effort="M", due=date(2027, 1, 5)
+    )
+    assert (f.owner, f.effort, f.due, f.status) == ("eli", "M", date(2027, 1, 5), FindingStatus.TRIAGED)
+    with pytest.raises(PermissionDeniedError):
+        triage.triage(store, workspace, finding_id=fid, user="eli", owner="vic")
+
+
+def test_who_is_acting_must_be_known(workspace: Settings, opened: tuple[Store, str]) -> None:
+    store, fid = opened
+    with pytest.raises(UsageError, match="--as NAME"):
+        triage.comment(store, finding_id=fid, text="hi", user=None)
+    with pytest.raises(NotFoundError, match="redline user add"):
+        triage.comment(store, finding_id=fid, text="hi", user="nobody")
+    with pytest.raises(PermissionDeniedError):
+        triage.comment(store, finding_id=fid, text="hi", user="vic")
+
+
+def test_verified_only_comes_from_a_verification(workspace: Settings, opened: tuple[Store, str]) -> None:
+    store, fid = opened
+    with pytest.raises(UsageError, match="finding verify"):
+        triage.move(store, workspace, finding_id=fid, status=FindingStatus.VERIFIED, user="lena")
+
+
+def test_comments_links_and_postmortem_end_up_in_the_dossier(opened: tuple[Store, str]) -> None:
+    store, fid = opened
+    triage.comment(store, finding_id=fid, text="reproduced on staging", user="eli")
+    triage.link(
+        store,
+        finding_id=fid,
+        link=FindingLink(kind=LinkKind.DESIGN_CHOICE, ref="tools run unconfirmed"),
+        user="eli",
+    )
+    triage.postmortem(
+        store,
+        finding_id=fid,
+        what_happened="injected text ran",
+        why_missed="no indirect probes",
+        changes=("add indirect playbook",),
+        user="lena",
+    )
+    d = triage.show(store, fid)
+    assert d.notes[-1].text == "reproduced on staging" and d.links[0].kind is LinkKind.DESIGN_CHOICE
+    assert d.postmortem is not None and d.postmortem.author == "lena"
+    assert [f.id for f in triage.register(store, open_only=True)] == [fid]
