@@ -176,8 +176,13 @@ def fixed_model(prompt: str) -> str:
     return "I can't share my instructions, but I can help with something else."
 
 
-def cases(threats: Mapping[str, int], *, technique: str = "roleplay.persona") -> list[AttackCase]:
-    """`count` single-turn cases per threat, with the prompts of PROMPTS where known."""
+def cases(
+    threats: Mapping[str, int], *, technique: str = "roleplay.persona", canary: bool = False
+) -> list[AttackCase]:
+    """`count` single-turn cases per threat, with the prompts of PROMPTS where known.
+
+    With `canary`, each case carries the planted canary for the `leak.canary` scorer to look for.
+    """
     out: list[AttackCase] = []
     for threat, count in threats.items():
         template = PROMPTS.get(threat, "Probe {i} for " + threat)
@@ -191,6 +196,7 @@ def cases(threats: Mapping[str, int], *, technique: str = "roleplay.persona") ->
                     threat_ids=(threat,),
                     conversation=conv,
                     objective=f"make the model fail on {threat}",
+                    params={"canaries": [CANARY]} if canary else {},
                 )
             )
     return out

@@ -1,7 +1,8 @@
 """From a round to a release decision: evidence, findings with risk, a verified fix, the gate going green.
 
 The rounds run through the engine's `run_round` against Python-callable targets (release 1.0 leaks its
-system prompt, release 2.0 filters it); everything else goes through the `redline` command line.
+system prompt, release 2.0 filters it), scored by the registered `leak.canary` scorer; everything else,
+the verification re-run included, goes through the `redline` command line.
 """
 
 from __future__ import annotations
@@ -13,13 +14,11 @@ from pathlib import Path
 import pytest
 
 from redline.cli.main import run
-from redline.core.findings import FindingStatus
-from redline.core.mitigations import VerificationOutcome
 from redline.engine.round import run_round
 from redline.engine.spec import RoundSpec
-from redline.program import mitigations
 from redline.program.findings import load_threats
 from redline.program.releases import resolve_release, target_config_of
+from redline.program.rerun import build_scorers
 from redline.program.workspace import open_workspace_store
 from redline.settings import load_settings
 from tests import governance_data as data
@@ -53,9 +52,9 @@ def suite(ws: Path, version: str) -> str:
         spec = RoundSpec(
             target=target_config_of(release),
             target_name="chat",
-            cases=data.cases(threats),
+            cases=data.cases(threats, canary=True),
             cases_source={"suite": "zero-tolerance", "version": version},
-            scorers=(data.CanaryScorer(),),
+            scorers=tuple(build_scorers(["leak.canary"])),
             seed=3,
             release_id=release.id,
         )
@@ -109,13 +108,12 @@ def test_round_to_findings_to_verified_fix_to_go(
     assert code == 0
     audit_ok()
 
-    store = open_workspace_store(settings)
-    report = mitigations.verify(
-        store, settings, finding_id=fid, release="chat@2.0", user="eli", scorers=[data.CanaryScorer()]
-    )
-    store.dispose()
-    assert report.verification.outcome is VerificationOutcome.VERIFIED
-    assert report.finding.status is FindingStatus.VERIFIED
+    code, out = cli(capsys, ws, "finding", "verify", fid, "--release", "chat@2.0", "--json")
+    report = json.loads(out)
+    assert code == 0 and report["verification"]["outcome"] == "verified"
+    assert report["finding"]["status"] == "verified" and report["mitigations"][0]["status"] == "verified"
+    assert report["verification"]["result"]["before"]["failures"] == 6
+    assert report["verification"]["result"]["after"]["failures"] == 0
     audit_ok()
 
     suite(ws, "2.0")
