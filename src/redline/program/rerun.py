@@ -23,13 +23,10 @@ if TYPE_CHECKING:
 
 
 def build_scorers(names: Sequence[str]) -> list[Scorer]:
-    """Scorers by registered name, each built with its default parameters."""
-    built: list[Scorer] = []
-    for name in names:
-        factory = plugins.load("redline.scorers", name)
-        scorer = factory() if isinstance(factory, type) else factory
-        built.append(scorer)
-    return built
+    """Scorers by registered name, each built with its default parameters (judges need a target)."""
+    from redline.scorers.registry import build_scorer
+
+    return [build_scorer(name) for name in names]
 
 
 def scorer_names(rnd: Round) -> list[str]:
