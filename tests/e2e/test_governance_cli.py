@@ -11,6 +11,8 @@ from redline.cli.main import run
 from redline.program.workspace import init_workspace, open_workspace_store
 from tests import governance_data as data
 
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture
 def ws(tmp_path: Path) -> tuple[Path, str]:
