@@ -124,6 +124,39 @@ class NotifierConfig(BaseModel):
     events: tuple[str, ...] = Field(default=("escalation",), description="Event kinds to send.")
 
 
+class WellbeingConfig(BaseModel):
+    """Tester wellbeing: how much flagged content one person may view in a day before a lead must agree."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    daily_exposure_limit: int = Field(
+        default=40, ge=1, le=10_000, description="Flagged items one person may view per day (UTC)."
+    )
+    warn_fraction: float = Field(
+        default=0.8, gt=0, le=1, description="Share of the daily limit at which a warning is shown."
+    )
+    reveal_minutes: int = Field(
+        default=10, ge=1, le=1440, description="Minutes a consented item stays visible without asking again."
+    )
+
+
+class IntakeConfig(BaseModel):
+    """The external intake: rate and size limits, and the coordinated-disclosure clock."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    disclosure_days: int = Field(
+        default=90, ge=1, le=3650, description="Days from receipt to coordinated disclosure."
+    )
+    rate_limit: int = Field(
+        default=5, ge=1, le=10_000, description="Submissions per client address per window."
+    )
+    rate_window_minutes: int = Field(default=60, ge=1, le=10_080, description="Length of the rate window.")
+    max_bytes: int = Field(
+        default=65_536, ge=1024, le=10_485_760, description="Largest accepted submission, in bytes."
+    )
+
+
 class WorkspaceConfig(BaseModel):
     """The contents of `redline.yaml`."""
 
@@ -140,6 +173,8 @@ class WorkspaceConfig(BaseModel):
     )
     triage: TriageConfig = Field(default_factory=TriageConfig)
     notifications: tuple[NotifierConfig, ...] = Field(default=(), description="Notification hooks.")
+    wellbeing: WellbeingConfig = Field(default_factory=WellbeingConfig)
+    intake: IntakeConfig = Field(default_factory=IntakeConfig)
 
     @model_validator(mode="after")
     def _unique_systems(self) -> Self:

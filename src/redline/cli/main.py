@@ -25,6 +25,7 @@ from redline.cli import mitigation as mitigation_cmd
 from redline.cli import monitor as monitor_cmd
 from redline.cli import release as release_cmd
 from redline.cli import seeds as seeds_cmd
+from redline.cli import serve as serve_cmd
 from redline.cli import system as system_cmd
 from redline.cli import workspace as workspace_cmd
 from redline.cli.context import CliState
@@ -85,6 +86,7 @@ app.add_typer(mitigation_cmd.app, name="mitigation")
 app.add_typer(monitor_cmd.app, name="monitor")
 app.add_typer(release_cmd.app, name="release")
 app.add_typer(seeds_cmd.app, name="seeds")
+app.command("serve")(serve_cmd.serve)
 
 
 def run(argv: list[str] | None = None) -> int:

@@ -1,0 +1,47 @@
+"""`redline serve`: the web workbench on the workspace's store."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from redline.cli.context import state
+
+
+def serve(
+    ctx: typer.Context,
+    host: Annotated[
+        str, typer.Option(help="Address to listen on (127.0.0.1: this machine only).")
+    ] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.", min=1, max=65535)] = 8000,
+    proxy: Annotated[
+        bool,
+        typer.Option(
+            "--proxy/--no-proxy",
+            help="Trust X-Forwarded-For/-Proto from a reverse proxy here (https, client addresses).",
+        ),
+    ] = False,
+) -> None:
+    """Serve the web workbench: pages, a JSON API under /api/ and its OpenAPI schema (/api/openapi.json)."""
+    import os
+
+    import uvicorn
+
+    from redline.cli.output import say
+
+    settings = state(ctx).settings()
+    # The app is named by import path (the front doors do not import each other); it reads the workspace
+    # from the environment, as `uvicorn --factory redline.web.app:app_from_environment` would.
+    os.environ["REDLINE_WORKSPACE"] = str(settings.workspace)
+    say(f"Redline workbench for '{settings.config.name}' on http://{host}:{port}/ (Ctrl-C to stop)")
+    uvicorn.run(
+        "redline.web.app:app_from_environment",
+        factory=True,
+        host=host,
+        port=port,
+        proxy_headers=proxy,
+        forwarded_allow_ips="127.0.0.1" if proxy else None,
+        log_level="info",
+        server_header=False,
+    )

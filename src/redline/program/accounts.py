@@ -1,0 +1,181 @@
+"""Signing in: Argon2 password hashes, browser sessions and API tokens for CI (stored as hashes only)."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import UTC, datetime, timedelta
+from functools import cache
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy.orm import Session
+
+from redline.core.errors import NotFoundError, PermissionDeniedError, UsageError
+from redline.core.users import Role, User
+from redline.program.actors import acting_user
+from redline.store.repos import accounts as accounts_repo
+
+SESSION_IDLE = timedelta(hours=12)
+SESSION_MAX = timedelta(days=7)
+TOUCH_EVERY = timedelta(minutes=5)
+MIN_PASSWORD = 10
+TOKEN_PREFIX = "rl_"
+
+_hasher = PasswordHasher()
+
+
+@cache
+def _dummy_hash() -> str:
+    """Verified against when an account has no password, so a wrong name costs as long as a wrong password."""
+    return _hasher.hash("no password is set for this account")
+
+
+class SignIn(BaseModel):
+    """A new browser session: the cookie token and the anti-forgery token, both shown only to the browser."""
+
+    model_config = ConfigDict(frozen=True)
+
+    user: User
+    token: str = Field(description="The session cookie's value.")
+    csrf: str = Field(description="The session's anti-forgery token.")
+    expires_at: datetime
+
+
+class IssuedToken(BaseModel):
+    """A new API token; `token` is shown once and never stored."""
+
+    model_config = ConfigDict(frozen=True)
+
+    token: str = Field(description="The token: send it as 'Authorization: Bearer TOKEN'. Shown once.")
+    record: accounts_repo.ApiToken
+
+
+def digest(token: str) -> str:
+    """SHA-256 of a random token: enough for 256-bit secrets, which no one can guess or brute-force."""
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def hash_password(password: str) -> str:
+    """An Argon2id hash of a password, after checking it is long enough."""
+    if len(password) < MIN_PASSWORD:
+        raise UsageError(f"a password needs at least {MIN_PASSWORD} characters")
+    return _hasher.hash(password)
+
+
+def set_password(session: Session, *, name: str, password: str, acting: str | None) -> User:
+    """Set an account's password: the account itself or an admin may; other sessions are signed out."""
+    who = acting_user(session, acting)
+    if who.name != name and Role.ADMIN not in who.roles:
+        raise PermissionDeniedError(f"{who.name} may not set the password of {name}: only an admin may")
+    return accounts_repo.set_password_hash(session, name, hash_password(password), actor=who.name)
+
+
+def change_password(session: Session, *, name: str, current: str, new: str) -> User:
+    """Change one's own password after checking the current one; other sessions are signed out."""
+    user, stored = accounts_repo.password_hash(session, name)
+    try:
+        _hasher.verify(stored or _dummy_hash(), current)
+    except (VerificationError, InvalidHashError):
+        raise PermissionDeniedError("the current password is not right") from None
+    if stored is None:
+        raise PermissionDeniedError("the current password is not right")
+    return accounts_repo.set_password_hash(session, user.name, hash_password(new), actor=user.name)
+
+
+def sign_in(session: Session, *, name: str, password: str, now: datetime | None = None) -> SignIn:
+    """Check a name and password and open a session; every failure reads the same to the caller."""
+    when = now or datetime.now(UTC)
+    refused = PermissionDeniedError("wrong user name or password")
+    try:
+        user, stored = accounts_repo.password_hash(session, name)
+    except NotFoundError:
+        user, stored = None, None
+    try:
+        _hasher.verify(stored or _dummy_hash(), password)
+    except (VerificationError, InvalidHashError):
+        raise refused from None
+    if user is None or stored is None or not user.active:
+        raise refused
+    if _hasher.check_needs_rehash(stored):
+        accounts_repo.rehash_password(session, name, _hasher.hash(password))
+    return open_session(session, user=user, now=when)
+
+
+def open_session(session: Session, *, user: User, now: datetime | None = None) -> SignIn:
+    """A new session for an account whose credentials were checked."""
+    when = now or datetime.now(UTC)
+    token, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(24)
+    expires = when + SESSION_MAX
+    accounts_repo.add_session(
+        session, user=user, token_hash=digest(token), csrf=csrf, now=when, expires_at=expires
+    )
+    return SignIn(user=user, token=token, csrf=csrf, expires_at=expires)
+
+
+def session_of(
+    session: Session, token: str, *, now: datetime | None = None
+) -> accounts_repo.WebSession | None:
+    """The live session a cookie names; expired, idle or deactivated ones count as none."""
+    when = now or datetime.now(UTC)
+    key = digest(token)
+    found = accounts_repo.get_session(session, key)
+    if found is None:
+        return None
+    last = _aware(found.last_seen_at)
+    if when >= _aware(found.expires_at) or when - last >= SESSION_IDLE or not found.user.active:
+        accounts_repo.end_session(session, key, actor=None)
+        return None
+    if when - last >= TOUCH_EVERY:
+        accounts_repo.touch_session(session, key, now=when)
+    return found
+
+
+def _aware(value: datetime) -> datetime:
+    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+
+
+def sign_out(session: Session, token: str, *, user: str) -> None:
+    """End a session."""
+    accounts_repo.end_session(session, digest(token), actor=user)
+
+
+def issue_token(session: Session, *, name: str, label: str, acting: str | None) -> IssuedToken:
+    """A new API token for an account: the account itself or an admin may issue it."""
+    who = acting_user(session, acting)
+    if who.name != name and Role.ADMIN not in who.roles:
+        raise PermissionDeniedError(f"{who.name} may not issue tokens for {name}: only an admin may")
+    label = label.strip()
+    if not label:
+        raise UsageError("say what the token is for: give it a label")
+    token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    record = accounts_repo.add_token(
+        session, name=name, label=label, token_hash=digest(token), prefix=token[:10], actor=who.name
+    )
+    return IssuedToken(token=token, record=record)
+
+
+def token_user(session: Session, token: str, *, now: datetime | None = None) -> User | None:
+    """The active account a bearer token acts as, or None."""
+    if not token.startswith(TOKEN_PREFIX):
+        return None
+    user = accounts_repo.token_user(session, digest(token), now=now or datetime.now(UTC))
+    return user if user is not None and user.active else None
+
+
+def list_tokens(session: Session, *, name: str | None, acting: str | None) -> list[accounts_repo.ApiToken]:
+    """Tokens of one account (its own, or any for an admin); all tokens for an admin when no name."""
+    who = acting_user(session, acting)
+    if (name is None or name != who.name) and Role.ADMIN not in who.roles:
+        raise PermissionDeniedError(f"{who.name} may list only their own tokens")
+    return accounts_repo.list_tokens(session, name=name)
+
+
+def revoke_token(session: Session, *, token_id: str, acting: str | None) -> accounts_repo.ApiToken:
+    """Revoke a token: its owner or an admin may."""
+    who = acting_user(session, acting)
+    token = accounts_repo.get_token(session, token_id)
+    if token.user != who.name and Role.ADMIN not in who.roles:
+        raise PermissionDeniedError(f"{who.name} may not revoke a token of {token.user}")
+    return accounts_repo.revoke_token(session, token_id, actor=who.name)

@@ -1,0 +1,232 @@
+"""Flagged content: which stored texts may be harmful, and their release only to people who consented.
+
+An exchange is flagged when a scorer judged it a failure (the model did what the probe asked); the
+failing prompts kept with a finding and researchers' transcripts are always flagged. Flagged text is
+withheld from pages until the viewer consents (`program.wellbeing.consent`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime, timedelta
+
+from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy.orm import Session
+
+from redline.core.errors import NotFoundError
+from redline.core.threats import Threat
+from redline.settings import Settings
+from redline.store.repos import findings as findings_repo
+from redline.store.repos import intake as intake_repo
+from redline.store.repos import wellbeing as wellbeing_repo
+from redline.store.session import Store
+
+UNCATEGORISED = "uncategorised"
+EXTERNAL = "external-report"
+FAILING = frozenset({"fail", "partial"})
+
+
+class ContentPart(BaseModel):
+    """One labelled text of an item."""
+
+    model_config = ConfigDict(frozen=True)
+
+    label: str
+    text: str
+
+
+class FlaggedContent(BaseModel):
+    """An item that may be harmful: its subject key, harm category and texts."""
+
+    model_config = ConfigDict(frozen=True)
+
+    subject: str = Field(description="'attempt:ID', 'exemplar:FINDING:N' or 'intake:ID'.")
+    category: str = Field(description="Harm category, for opt-outs and counts.")
+    parts: tuple[ContentPart, ...]
+
+
+class Exchange(BaseModel):
+    """One stored item as a page shows it: the text, or only its label while withheld."""
+
+    model_config = ConfigDict(frozen=True)
+
+    subject: str
+    label: str
+    category: str
+    flagged: bool
+    verdicts: tuple[str, ...] = ()
+    content: FlaggedContent | None = Field(default=None, description="None while withheld.")
+
+
+def _threats(settings: Settings) -> dict[str, Threat]:
+    from redline.program.findings import load_threats
+
+    return load_threats(settings)
+
+
+def category_of(threat_ids: Sequence[str], threats: Mapping[str, Threat]) -> str:
+    """The harm category of the first known threat."""
+    for tid in threat_ids:
+        if tid in threats:
+            return threats[tid].harm_category
+    return UNCATEGORISED
+
+
+def resolve(session: Session, settings: Settings, subject: str) -> FlaggedContent:
+    """The content a subject key names."""
+    kind, _, ref = subject.partition(":")
+    if kind == "attempt":
+        found = wellbeing_repo.attempt_exchange(session, ref)
+        if found is not None:
+            prompt, response, threat_ids, _ = found
+            parts = (ContentPart(label="prompt", text=prompt), ContentPart(label="response", text=response))
+            return FlaggedContent(
+                subject=subject, category=category_of(threat_ids, _threats(settings)), parts=parts
+            )
+    elif kind == "exemplar":
+        finding_id, _, index = ref.rpartition(":")
+        if finding_id and index.isdigit():
+            dossier = findings_repo.dossier(session, finding_id)
+            if int(index) < len(dossier.exemplars):
+                text = dossier.exemplars[int(index)]
+                category = category_of([dossier.finding.threat_id], _threats(settings))
+                return FlaggedContent(
+                    subject=subject,
+                    category=category,
+                    parts=(ContentPart(label="failing prompt", text=text),),
+                )
+    elif kind == "intake":
+        sub = intake_repo.get_submission(session, ref)
+        text = str(sub.body.get("transcript", ""))
+        return FlaggedContent(
+            subject=subject, category=EXTERNAL, parts=(ContentPart(label="transcript", text=text),)
+        )
+    raise NotFoundError(f"no stored content '{subject}'")
+
+
+def _withhold(
+    items: list[Exchange], session: Session, settings: Settings, viewer: str, now: datetime
+) -> list[Exchange]:
+    window = timedelta(minutes=settings.config.wellbeing.reveal_minutes)
+    flagged = [e.subject for e in items if e.flagged]
+    seen = wellbeing_repo.viewed_since(session, viewer=viewer, subjects=flagged, since=now - window)
+    return [
+        e if not e.flagged or e.subject in seen else e.model_copy(update={"content": None}) for e in items
+    ]
+
+
+def _attempt_items(
+    session: Session, threats: Mapping[str, Threat], round_id: str, *, cases: set[str] | None, limit: int
+) -> list[Exchange]:
+    from redline.store.repos import rounds as rounds_repo
+
+    rounds_repo.get_round(session, round_id)
+    verdicts: dict[str, list[str]] = {}
+    for attempt_id, score in rounds_repo.list_scores(session, round_id):
+        if score.verdict is not None:
+            verdicts.setdefault(attempt_id, []).append(score.verdict.value)
+    items = []
+    for attempt in rounds_repo.list_attempts(session, round_id):
+        if cases is not None and attempt.case_id not in cases:
+            continue
+        subject = f"attempt:{attempt.id}"
+        found = wellbeing_repo.attempt_exchange(session, attempt.id)
+        category = category_of(found[2] if found else [], threats)
+        marks = tuple(verdicts.get(attempt.id, ()))
+        parts = (
+            ContentPart(label="prompt", text=attempt.request.last_user_text),
+            ContentPart(label="response", text=attempt.response.text or (attempt.response.error or "")),
+        )
+        items.append(
+            Exchange(
+                subject=subject,
+                label=f"{attempt.case_id} turn {attempt.turn}",
+                category=category,
+                flagged=bool(FAILING & set(marks)),
+                verdicts=marks,
+                content=FlaggedContent(subject=subject, category=category, parts=parts),
+            )
+        )
+    items.sort(key=lambda e: not e.flagged)
+    return items[:limit]
+
+
+def round_exchanges(
+    store: Store,
+    settings: Settings,
+    *,
+    round_id: str,
+    viewer: str,
+    limit: int = 50,
+    now: datetime | None = None,
+) -> list[Exchange]:
+    """A round's exchanges, failures first, flagged ones withheld unless the viewer consented."""
+    threats = _threats(settings)
+    with store.session() as session:
+        items = _attempt_items(session, threats, round_id, cases=None, limit=limit)
+        return _withhold(items, session, settings, viewer, now or datetime.now(UTC))
+
+
+def finding_exchanges(
+    store: Store,
+    settings: Settings,
+    *,
+    finding_id: str,
+    viewer: str,
+    limit: int = 20,
+    now: datetime | None = None,
+) -> list[Exchange]:
+    """The failing exchanges behind a finding's evidence, withheld unless the viewer consented."""
+    threats = _threats(settings)
+    with store.session() as session:
+        dossier = findings_repo.dossier(session, finding_id)
+        items: list[Exchange] = []
+        for record in dossier.evidence:
+            if record.source != "round" or not record.failing_cases or len(items) >= limit:
+                continue
+            try:
+                items += _attempt_items(
+                    session,
+                    threats,
+                    record.round_id,
+                    cases=set(record.failing_cases),
+                    limit=limit - len(items),
+                )
+            except NotFoundError:
+                continue  # evidence from a round that was since removed
+        return _withhold(items, session, settings, viewer, now or datetime.now(UTC))
+
+
+def finding_exemplars(
+    store: Store, settings: Settings, *, finding_id: str, viewer: str, now: datetime | None = None
+) -> list[Exchange]:
+    """The failing prompts kept with a finding, withheld unless the viewer consented."""
+    with store.session() as session:
+        dossier = findings_repo.dossier(session, finding_id)
+        category = category_of([dossier.finding.threat_id], _threats(settings))
+        items = []
+        for i, text in enumerate(dossier.exemplars):
+            subject = f"exemplar:{finding_id}:{i}"
+            part = ContentPart(label="failing prompt", text=text)
+            items.append(
+                Exchange(
+                    subject=subject,
+                    label=f"failing case {i + 1}",
+                    category=category,
+                    flagged=True,
+                    content=FlaggedContent(subject=subject, category=category, parts=(part,)),
+                )
+            )
+        return _withhold(items, session, settings, viewer, now or datetime.now(UTC))
+
+
+def intake_transcript(
+    store: Store, settings: Settings, *, submission_id: str, viewer: str, now: datetime | None = None
+) -> Exchange:
+    """A researcher's transcript, withheld unless the viewer consented."""
+    with store.session() as session:
+        content = resolve(session, settings, f"intake:{submission_id}")
+        item = Exchange(
+            subject=content.subject, label="transcript", category=EXTERNAL, flagged=True, content=content
+        )
+        return _withhold([item], session, settings, viewer, now or datetime.now(UTC))[0]

@@ -1,0 +1,155 @@
+"""The program at a glance (releases, gate decisions, open findings, heat map), and a round's progress."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from redline.core.evidence import Evidence
+from redline.core.findings import OPEN_STATUSES
+from redline.core.policy import Decision
+from redline.core.risk import Impact, Likelihood, RiskLevel
+from redline.core.rounds import Round
+from redline.program.content import Exchange
+from redline.settings import Settings
+from redline.store.repos import decisions as decisions_repo
+from redline.store.repos import findings as findings_repo
+from redline.store.repos import rounds as rounds_repo
+from redline.store.repos import systems as systems_repo
+from redline.store.session import Store
+
+
+class HeatCell(BaseModel):
+    """Open findings at one likelihood and impact, with the cell's risk level."""
+
+    model_config = ConfigDict(frozen=True)
+
+    likelihood: Likelihood
+    impact: Impact
+    level: RiskLevel
+    count: int
+
+
+class ReleaseStatus(BaseModel):
+    """A release and its latest gate decision."""
+
+    model_config = ConfigDict(frozen=True)
+
+    release: str = Field(description="'system@version'.")
+    release_id: str
+    decision: Decision | None = None
+
+
+class Dashboard(BaseModel):
+    """What the dashboard shows."""
+
+    model_config = ConfigDict(frozen=True)
+
+    program: str
+    releases: tuple[ReleaseStatus, ...] = ()
+    open_findings: int = 0
+    open_by_risk: dict[RiskLevel, int] = Field(default_factory=dict)
+    heatmap: tuple[tuple[HeatCell, ...], ...] = Field(
+        default=(), description="Rows of likelihood 5 down to 1, columns of impact 1 to 5."
+    )
+    recent_rounds: tuple[Round, ...] = ()
+    unresolved_escalations: int = 0
+
+
+def dashboard(store: Store, settings: Settings, *, rounds: int = 10) -> Dashboard:
+    """Assemble the dashboard from the register, the decisions and the rounds."""
+    matrix = settings.config.risk_matrix
+    with store.session() as session:
+        names = {s.id: s.name for s in systems_repo.list_systems(session)}
+        releases = tuple(
+            ReleaseStatus(
+                release=f"{names.get(r.system_id, r.system_id)}@{r.version}",
+                release_id=r.id,
+                decision=decisions_repo.latest_decision(session, r.id),
+            )
+            for r in reversed(systems_repo.list_releases(session))
+        )
+        open_findings = findings_repo.list_findings(session, statuses=OPEN_STATUSES)
+        recent = tuple(rounds_repo.list_rounds(session, limit=rounds))
+        escalations = len(decisions_repo.list_escalations(session, unresolved=True))
+    counts: dict[tuple[int, int], int] = {}
+    for f in open_findings:
+        key = (int(f.likelihood), int(f.impact))
+        counts[key] = counts.get(key, 0) + 1
+    heatmap = tuple(
+        tuple(
+            HeatCell(
+                likelihood=lk, impact=im, level=matrix.level(lk, im), count=counts.get((int(lk), int(im)), 0)
+            )
+            for im in Impact
+        )
+        for lk in sorted(Likelihood, reverse=True)
+    )
+    by_risk = {level: sum(1 for f in open_findings if f.risk is level) for level in reversed(RiskLevel)}
+    return Dashboard(
+        program=settings.config.name,
+        releases=releases,
+        open_findings=len(open_findings),
+        open_by_risk=by_risk,
+        heatmap=heatmap,
+        recent_rounds=recent,
+        unresolved_escalations=escalations,
+    )
+
+
+class RoundProgress(BaseModel):
+    """How far a round has got, from what the store holds (works for rounds run by any process)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    round_id: str
+    status: str
+    cases: int = Field(description="Cases planned.")
+    attempts: int = Field(description="Attempts stored.")
+    outcomes: dict[str, int] = Field(
+        default_factory=dict, description="Attempts by outcome: 'ok' or error kind."
+    )
+    finished: bool
+
+
+def round_progress(store: Store, round_id: str) -> RoundProgress:
+    """A round's status and counters."""
+    from redline.core.rounds import RoundStatus
+
+    with store.session() as session:
+        rnd = rounds_repo.get_round(session, round_id)
+        outcomes = rounds_repo.count_attempts(session, round_id)
+        cases = rounds_repo.count_cases(session, round_id)
+    return RoundProgress(
+        round_id=round_id,
+        status=rnd.status.value,
+        cases=cases,
+        attempts=sum(outcomes.values()),
+        outcomes=outcomes,
+        finished=rnd.status not in (RoundStatus.PENDING, RoundStatus.RUNNING),
+    )
+
+
+class RoundDetail(BaseModel):
+    """A round as its page shows it: progress, per-threat evidence, and its exchanges."""
+
+    model_config = ConfigDict(frozen=True)
+
+    round: Round
+    progress: RoundProgress
+    evidence: tuple[Evidence, ...] = ()
+    exchanges: tuple[Exchange, ...] = Field(default=(), description="Flagged ones withheld unless consented.")
+
+
+def round_detail(
+    store: Store, settings: Settings, *, round_id: str, viewer: str, limit: int = 50
+) -> RoundDetail:
+    """Everything the round page shows."""
+    from redline.program.content import round_exchanges
+    from redline.store.repos import evidence as evidence_repo
+
+    progress = round_progress(store, round_id)
+    with store.session() as session:
+        rnd = rounds_repo.get_round(session, round_id)
+        evidence = evidence_repo.round_evidence(session, round_id)
+    exchanges = round_exchanges(store, settings, round_id=round_id, viewer=viewer, limit=limit)
+    return RoundDetail(round=rnd, progress=progress, evidence=tuple(evidence), exchanges=tuple(exchanges))

@@ -1,0 +1,186 @@
+"""External intake: reports from outside researchers -> triage queue -> candidate findings.
+
+The fields follow common AI bug-bounty practice (reporter contact, affected model and version,
+category, steps, transcript, claimed severity, disclosure preference); the coordinated-disclosure
+clock starts at receipt (default 90 days, as in Project Zero's policy; `intake.disclosure_days`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from datetime import UTC, date, datetime, timedelta
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from redline.core.errors import RedlineError, UsageError
+from redline.core.ids import new_id
+from redline.core.proposals import Embed
+from redline.program.intake_triage import suggest_duplicate
+from redline.settings import Settings
+from redline.store.repos import intake as intake_repo
+from redline.store.session import Store
+
+
+class IntakeCategory(StrEnum):
+    """What kind of failure the researcher reports."""
+
+    JAILBREAK = "jailbreak"
+    PROMPT_INJECTION = "prompt_injection"
+    DATA_LEAKAGE = "data_leakage"
+    HARMFUL_CONTENT = "harmful_content"
+    BIAS = "bias"
+    MISINFORMATION = "misinformation"
+    EXCESSIVE_AGENCY = "excessive_agency"
+    MODEL_THEFT = "model_theft"
+    DENIAL_OF_SERVICE = "denial_of_service"
+    OTHER = "other"
+
+
+class SeverityClaim(StrEnum):
+    """The severity the researcher claims; triage sets the real one."""
+
+    LOW = "low"
+    MEDIUM = "medium"
+    HIGH = "high"
+    SEVERE = "severe"
+
+
+class AccessSurface(StrEnum):
+    """Where the researcher reached the model."""
+
+    API = "api"
+    APP = "app"
+    AGENT = "agent"
+    OTHER = "other"
+
+
+class DisclosurePreference(StrEnum):
+    """What the researcher wants done about publication."""
+
+    COORDINATED = "coordinated"
+    PRIVATE = "private"
+    OWN_DATE = "own_date"
+
+
+class IntakeStatus(StrEnum):
+    """Where a submission stands in the queue."""
+
+    RECEIVED = "received"
+    ACCEPTED = "accepted"
+    DUPLICATE = "duplicate"
+    REJECTED = "rejected"
+
+
+class IntakeReport(BaseModel):
+    """A report from an outside researcher, as submitted through the public page or API."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
+
+    reporter_contact: str = Field(min_length=3, max_length=320, description="E-mail or handle to reply to.")
+    credit_name: str = Field(
+        default="", max_length=200, description="Name to credit; empty to stay anonymous."
+    )
+    affected_system: str = Field(min_length=1, max_length=200, description="Model or product affected.")
+    affected_version: str = Field(min_length=1, max_length=100, description="Its version, as seen.")
+    access_surface: AccessSurface = Field(default=AccessSurface.API, description="Where it was reached.")
+    category: IntakeCategory
+    title: str = Field(min_length=3, max_length=300, description="The failure, in a line.")
+    reproduction_steps: str = Field(min_length=1, max_length=20_000, description="How to reproduce it.")
+    transcript: str = Field(default="", max_length=50_000, description="Prompts and answers, verbatim.")
+    reproducibility: str = Field(default="", max_length=200, description="E.g. '4 of 5 attempts'.")
+    impact: str = Field(default="", max_length=5_000, description="Who is harmed, and how.")
+    severity_claim: SeverityClaim = SeverityClaim.MEDIUM
+    disclosure_preference: DisclosurePreference = DisclosurePreference.COORDINATED
+    planned_disclosure: date | None = Field(default=None, description="The researcher's own date, if any.")
+    accept_terms: bool = Field(description="The researcher accepts the disclosure policy and safe harbour.")
+
+
+class Acknowledgement(BaseModel):
+    """What the researcher gets back: the id to quote, and the disclosure date."""
+
+    model_config = ConfigDict(frozen=True)
+
+    id: str = Field(description="Acknowledgement id; quote it in any follow-up.")
+    received_at: datetime
+    disclosure_due: date = Field(description="Coordinated-disclosure date, unless agreed otherwise.")
+    status: IntakeStatus = IntakeStatus.RECEIVED
+
+
+class IntakeRateLimitedError(RedlineError):
+    """One client address sent too many reports in the window."""
+
+    exit_code = 2
+
+    def __init__(self, message: str, *, retry_after_s: int) -> None:
+        super().__init__(message)
+        self.retry_after_s = retry_after_s
+
+
+class IntakeTooLargeError(RedlineError):
+    """A report is larger than the configured limit."""
+
+    exit_code = 2
+
+
+def client_key(address: str) -> str:
+    """What is kept of a client address: a hash, enough to count its reports and no more."""
+    return hashlib.sha256(f"redline-intake:{address}".encode()).hexdigest()
+
+
+def _aware(value: datetime) -> datetime:
+    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+
+
+def submit(
+    store: Store,
+    settings: Settings,
+    report: IntakeReport,
+    *,
+    client: str,
+    embed: Embed | None = None,
+    now: datetime | None = None,
+) -> Acknowledgement:
+    """Queue a report after the size and rate limits; suggests the existing finding it may repeat."""
+    config = settings.config.intake
+    when = now or datetime.now(UTC)
+    size = len(report.model_dump_json().encode("utf-8"))
+    if size > config.max_bytes:
+        raise IntakeTooLargeError(f"the report is {size} bytes; the limit is {config.max_bytes}")
+    if not report.accept_terms:
+        raise UsageError("accept the disclosure policy and safe-harbour terms to submit a report")
+    key = client_key(client)
+    since = when - timedelta(minutes=config.rate_window_minutes)
+    with store.session() as session:
+        if intake_repo.count_since(session, client=key, since=since) >= config.rate_limit:
+            oldest = intake_repo.oldest_since(session, client=key, since=since) or when
+            wait = _aware(oldest) + timedelta(minutes=config.rate_window_minutes) - when
+            raise IntakeRateLimitedError(
+                f"at most {config.rate_limit} reports per {config.rate_window_minutes} minutes from one "
+                "address; please wait before sending another",
+                retry_after_s=max(1, int(wait.total_seconds())),
+            )
+        match = suggest_duplicate(session, _texts(report), embed=embed)
+        record = intake_repo.StoredSubmission(
+            id=new_id("ack"),
+            received_at=when,
+            status=IntakeStatus.RECEIVED.value,
+            category=report.category.value,
+            severity_claim=report.severity_claim.value,
+            title=report.title,
+            body=report.model_dump(mode="json"),
+            duplicate_of=match.finding_id,
+            similarity=match.similarity,
+            match_method=match.method,
+            disclosure_due=(when + timedelta(days=config.disclosure_days)).date(),
+        )
+        stored = intake_repo.add_submission(session, record, client=key, actor="intake")
+    return Acknowledgement(id=stored.id, received_at=when, disclosure_due=stored.disclosure_due)
+
+
+def _texts(report: IntakeReport) -> Sequence[str]:
+    texts = [report.title, report.reproduction_steps[:2000]]
+    if report.transcript:
+        texts.append(report.transcript[:2000])
+    return texts

