@@ -23,10 +23,12 @@ from redline.cli import finding as finding_cmd
 from redline.cli import gate as gate_cmd
 from redline.cli import mitigation as mitigation_cmd
 from redline.cli import monitor as monitor_cmd
+from redline.cli import plan as plan_cmd
+from redline.cli import playbook as playbook_cmd
 from redline.cli import release as release_cmd
 from redline.cli import seeds as seeds_cmd
-from redline.cli import serve as serve_cmd
 from redline.cli import system as system_cmd
+from redline.cli import user as user_cmd
 from redline.cli import workspace as workspace_cmd
 from redline.cli.context import CliState
 
@@ -79,6 +81,9 @@ app.add_typer(audit_cmd.app, name="audit")
 app.add_typer(catalog_cmd.app, name="catalog")
 app.add_typer(db_cmd.app, name="db")
 app.add_typer(system_cmd.app, name="system")
+app.add_typer(plan_cmd.app, name="plan")
+app.add_typer(playbook_cmd.app, name="playbook")
+app.add_typer(user_cmd.app, name="user")
 app.command("compare")(compare_cmd.compare)
 app.add_typer(finding_cmd.app, name="finding")
 app.add_typer(gate_cmd.app, name="gate")
@@ -86,7 +91,6 @@ app.add_typer(mitigation_cmd.app, name="mitigation")
 app.add_typer(monitor_cmd.app, name="monitor")
 app.add_typer(release_cmd.app, name="release")
 app.add_typer(seeds_cmd.app, name="seeds")
-app.command("serve")(serve_cmd.serve)
 
 
 def run(argv: list[str] | None = None) -> int:
