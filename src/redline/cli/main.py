@@ -27,6 +27,7 @@ from redline.cli import plan as plan_cmd
 from redline.cli import playbook as playbook_cmd
 from redline.cli import release as release_cmd
 from redline.cli import seeds as seeds_cmd
+from redline.cli import serve as serve_cmd
 from redline.cli import system as system_cmd
 from redline.cli import user as user_cmd
 from redline.cli import workspace as workspace_cmd
@@ -91,6 +92,7 @@ app.add_typer(mitigation_cmd.app, name="mitigation")
 app.add_typer(monitor_cmd.app, name="monitor")
 app.add_typer(release_cmd.app, name="release")
 app.add_typer(seeds_cmd.app, name="seeds")
+app.command("serve")(serve_cmd.serve)
 
 
 def run(argv: list[str] | None = None) -> int:
