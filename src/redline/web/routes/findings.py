@@ -74,6 +74,11 @@ def _board(
     return [f for f in found if (risk is None or f.risk is risk) and (not owner or f.owner == owner)]
 
 
+def _movable(status: FindingStatus) -> frozenset[FindingStatus]:
+    """Statuses a person may move to (verified comes only from a verification re-run)."""
+    return TRANSITIONS[status] - {FindingStatus.VERIFIED}
+
+
 def _detail(ctx: Ctx, finding_id: str) -> FindingPage:
     dossier = triage_program.show(ctx.store, finding_id)
     return FindingPage(
@@ -85,7 +90,7 @@ def _detail(ctx: Ctx, finding_id: str) -> FindingPage:
         exchanges=tuple(
             content.finding_exchanges(ctx.store, ctx.settings, finding_id=finding_id, viewer=ctx.name)
         ),
-        next_statuses=tuple(sorted(TRANSITIONS[dossier.finding.status] - {FindingStatus.VERIFIED})),
+        next_statuses=tuple(s for s in FindingStatus if s in _movable(dossier.finding.status)),
     )
 
 
