@@ -79,7 +79,7 @@ def _plan(
         ):
             rng = random.Random(derive_seed(seed, index, step.technique, s.id))
             for case in technique.expand(s, params, rng=rng):
-                yield chain, rng, case
+                yield chain, rng, case.model_copy(update={"scorers": tuple(step.scorers)})
 
 
 def build_cases(

@@ -40,6 +40,10 @@ class AttackCase(BaseModel):
     turns: int = Field(default=1, description="Planned number of user turns (multi-turn strategies).")
     group: str | None = Field(default=None, description="Counterfactual set id, for disparity tests.")
     attributes: dict[str, str] = Field(default_factory=dict, description="Varied attributes in the set.")
+    scorers: tuple[str, ...] = Field(
+        default=(),
+        description="Scorers that judge this case (its playbook step's); empty: all of the round's.",
+    )
 
     @staticmethod
     def make_id(technique: str, seed_id: str, params: dict[str, Any], conversation: Conversation) -> str:

@@ -98,14 +98,19 @@ class Scoring:
         """Every scorer's judgement of one response (empty for transport failures)."""
         if not should_score(response):
             return ()
+        # A case planned from a playbook step is judged by that step's scorers only: a refusal detector
+        # reading a false-premise answer, say, would call an honest answer a failure.
+        wanted = frozenset(case.scorers)
         scores: list[Score] = []
         for scorer in self.inline:
+            if wanted and scorer.name not in wanted:
+                continue
             try:
                 scores.append(await scorer.score(case, response))
             except Exception as exc:  # recorded as could-not-score, with the error as rationale
                 scores.append(_failed(scorer, exc))
-        if self.batched:
-            futures = [b.submit(case, response) for b in self.batched]
+        futures = [b.submit(case, response) for b in self.batched if not wanted or b.scorer.name in wanted]
+        if futures:
             scores.extend(await asyncio.gather(*futures))
         return tuple(scores)
 
