@@ -17,7 +17,7 @@ from importlib import metadata
 from typing import Any
 
 from redline import __version__
-from redline.core.errors import ConfigError, UsageError
+from redline.core.errors import ConfigError, PermissionDeniedError, UsageError
 from redline.core.ids import new_id
 from redline.core.provenance import ModelIdentity, Provenance
 from redline.core.rounds import Round, RoundStatus
@@ -54,7 +54,10 @@ def build_target(config: TargetConfig, *, name: str) -> Target:
         from redline.targets.registry import build_target as registry_build
     except ImportError:
         raise ConfigError(f"no target adapters are installed to build '{name}' ({config.kind})") from None
-    target: Target = registry_build(config, env=os.environ, name=name)
+    from redline.scorers.guard import guard_by_name
+
+    # Guarded applications name their input and output guards; scorers stand behind the names.
+    target: Target = registry_build(config, env=os.environ, name=name, guard_resolver=guard_by_name)
     return target
 
 
@@ -230,9 +233,22 @@ def _open_round(
             found = rounds_repo.find_resumable(session, spec_hash)
             if found is not None:
                 return found, True
+    if spec.plan_id is not None:
+        _check_plan(store, spec.plan_id)
+    release_id = spec.release_id
+    if release_id is None and spec.target_name:
+        release_id = ensure_release(
+            store,
+            system=spec.target_name,
+            identity=identity,
+            config=spec.target_config_snapshot() or {},
+            version=spec.release_version,
+            actor=actor,
+        )
+    with store.session() as session:
         rnd = Round(
             id=new_id("rnd"),
-            release_id=spec.release_id,
+            release_id=release_id,
             plan_id=spec.plan_id,
             adhoc=spec.adhoc,
             status=RoundStatus.PENDING,
@@ -244,6 +260,19 @@ def _open_round(
             started_at=datetime.now(UTC),
         )
         return rounds_repo.create_round(session, rnd, actor=actor), False
+
+
+def _check_plan(store: Store, plan_id: str) -> None:
+    """Refuse a plan the committee has not approved: only ad-hoc rounds run without approval."""
+    from redline.core.plans import PlanStatus
+    from redline.store.repos import plans as plans_repo
+
+    with store.session() as session:
+        plan = plans_repo.get_plan(session, plan_id)
+    if plan.status not in (PlanStatus.APPROVED, PlanStatus.ACTIVE):
+        raise PermissionDeniedError(
+            f"plan {plan_id} is {plan.status.value}; a round runs on an approved plan, or ad hoc without one"
+        )
 
 
 def _snapshot(

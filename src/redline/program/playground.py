@@ -8,7 +8,6 @@ observation and a severity can be promoted to a candidate finding.
 from __future__ import annotations
 
 import asyncio
-import os
 from datetime import UTC, datetime
 from enum import StrEnum
 
@@ -74,10 +73,9 @@ class PlaygroundView(BaseModel):
 
 def build_target(settings: Settings, system: str) -> Target:
     """The target of a configured system, with secrets from the environment."""
-    from redline.targets.registry import build_target as registry_build
+    from redline.engine.round import build_target as engine_build
 
-    config = settings.config.system(system).target
-    return registry_build(config, env=os.environ, name=system)
+    return engine_build(settings.config.system(system).target, name=system)
 
 
 def _may_read(user: User, record: PlaygroundRecord) -> None:
