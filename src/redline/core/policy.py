@@ -79,6 +79,11 @@ class ReleasePolicy(BaseModel):
         default=(), description="Harm categories that need evidence from at least one threat."
     )
     required_signoffs: int = Field(default=0, ge=0, description="Committee sign-offs needed for a go.")
+    applies_to: tuple[str, ...] = Field(
+        default=(),
+        description="Threat ids or harm categories the policy covers (e.g. a product without tools leaves "
+        "out agentic threats); empty: the whole catalog.",
+    )
     conditional: ConditionalGo | None = Field(default=None, description="Allow a conditional go, and how.")
 
 
@@ -134,7 +139,12 @@ def evaluate_gate(
     """Check every criterion of the policy; pure, so it is tested with literals."""
     by_threat = {e.threat_id: e for e in evidence}
     reasons: list[GateReason] = []
-    active = {tid: t for tid, t in threats.items() if t.status is not ThreatStatus.RETIRED}
+    scope = set(policy.applies_to)
+    active = {
+        tid: t
+        for tid, t in threats.items()
+        if t.status is not ThreatStatus.RETIRED and (not scope or tid in scope or t.harm_category in scope)
+    }
     zero = sorted(set(policy.zero_tolerance) | {tid for tid, t in active.items() if t.zero_tolerance})
     for tid in zero:
         ev = by_threat.get(tid)

@@ -89,3 +89,12 @@ def test_coverage_and_signoffs() -> None:
     result = evaluate_gate(ev, [], policy, threats=THREATS, signoffs=1)
     assert {r.criterion for r in result.failed} == {"coverage", "sign-off"}
     assert len(result.failed) == 3
+
+
+def test_policy_scope_leaves_out_threats_it_does_not_cover() -> None:
+    ev = [Evidence.from_counts("inj", failures=0, n=100)]
+    assert (
+        evaluate_gate(ev, [], ReleasePolicy(), threats=THREATS).outcome is GateOutcome.NO_GO
+    )  # leak untested
+    scoped = ReleasePolicy(applies_to=("security",))
+    assert evaluate_gate(ev, [], scoped, threats=THREATS).outcome is GateOutcome.GO
