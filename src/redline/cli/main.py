@@ -26,6 +26,8 @@ from redline.cli import monitor as monitor_cmd
 from redline.cli import plan as plan_cmd
 from redline.cli import playbook as playbook_cmd
 from redline.cli import release as release_cmd
+from redline.cli import round as round_cmd
+from redline.cli import scan as scan_cmd
 from redline.cli import seeds as seeds_cmd
 from redline.cli import serve as serve_cmd
 from redline.cli import system as system_cmd
@@ -93,6 +95,8 @@ app.add_typer(monitor_cmd.app, name="monitor")
 app.add_typer(release_cmd.app, name="release")
 app.add_typer(seeds_cmd.app, name="seeds")
 app.command("serve")(serve_cmd.serve)
+app.add_typer(round_cmd.app, name="round")
+app.command("scan")(scan_cmd.scan)
 
 
 def run(argv: list[str] | None = None) -> int:

@@ -80,7 +80,9 @@ class RoundSpec:
 
     `cases` is read once, lazily: it may be a generator over millions of cases. `cases_source`
     describes where they come from (a prompts file's hash, a plan id, a playbook list) and enters the
-    spec hash; without it a round is only resumed by id.
+    spec hash; without it a round is only resumed by id. Without `release_id`, a round with a
+    `target_name` records its release itself: the system of that name, at `release_version` or at a
+    label made of the model and a fingerprint of its configuration.
     """
 
     target: Target | TargetConfig
@@ -99,6 +101,7 @@ class RoundSpec:
     plan_id: str | None = None
     adhoc: bool = True
     release_id: str | None = None
+    release_version: str | None = None
     use_cache: bool = True
     resume: str | None = None
     auto_resume: bool = True
@@ -153,5 +156,6 @@ def spec_hash(spec: RoundSpec, *, target_fp: str) -> str | None:
             "seed": spec.seed,
             "plan_id": spec.plan_id,
             "release_id": spec.release_id,
+            "release_version": spec.release_version,
         }
     )

@@ -9,7 +9,6 @@ from __future__ import annotations
 import asyncio
 import queue
 import threading
-import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -50,7 +49,11 @@ _STOP = object()
 
 
 class BatchWriter:
-    """A writer thread: flushes every `batching.attempts` attempts or `batching.ms` milliseconds."""
+    """Collects records on the event loop and hands them to a writer thread a batch at a time.
+
+    The hand-over happens every `batching.attempts` attempts or `batching.ms` milliseconds, so the
+    thread wakes once per batch (not once per attempt) and each batch is one transaction.
+    """
 
     def __init__(self, store: Store, *, batching: Batching) -> None:
         self.store = store
@@ -60,7 +63,10 @@ class BatchWriter:
         self.error: BaseException | None = None
         self._queue: queue.SimpleQueue[object] = queue.SimpleQueue()
         self._thread = threading.Thread(target=self._run, name="redline-writer", daemon=True)
-        self._high_water = max(4 * batching.attempts, 1024)
+        self._pending: list[_Cases | AttemptRecord] = []
+        self._pending_attempts = 0
+        self._timer: asyncio.TimerHandle | None = None
+        self._max_queued = 8
 
     def start(self) -> BatchWriter:
         """Start the thread."""
@@ -70,16 +76,22 @@ class BatchWriter:
     def add_cases(self, round_id: str, cases: Sequence[AttackCase], *, start: int) -> None:
         """Queue a batch of planned cases (recorded before the attempts queued after them)."""
         self.raise_if_failed()
-        self._queue.put(_Cases(round_id, cases, start))
+        self._pending.append(_Cases(round_id, list(cases), start))
+        self._schedule()
 
     def add(self, record: AttemptRecord) -> None:
         """Queue an attempt with its scores."""
         self.raise_if_failed()
-        self._queue.put(record)
+        self._pending.append(record)
+        self._pending_attempts += 1
+        if self._pending_attempts >= self.batching.attempts:
+            self._handoff()
+        else:
+            self._schedule()
 
     async def add_async(self, record: AttemptRecord) -> None:
-        """Queue an attempt, yielding to the writer while it is far behind (memory stays bounded)."""
-        while self._queue.qsize() > self._high_water:
+        """Queue an attempt, waiting while the thread is far behind (memory stays bounded)."""
+        while self._queue.qsize() > self._max_queued:
             self.raise_if_failed()
             await asyncio.sleep(0.005)
         self.add(record)
@@ -87,6 +99,7 @@ class BatchWriter:
     async def flush(self) -> None:
         """Wait until everything queued so far is committed."""
         self.raise_if_failed()
+        self._handoff()
         loop = asyncio.get_running_loop()
         future: asyncio.Future[None] = loop.create_future()
         self._queue.put(_Barrier(loop, future))
@@ -95,6 +108,7 @@ class BatchWriter:
     def close(self) -> None:
         """Commit what is queued and stop the thread (safe to call twice)."""
         if self._thread.is_alive():
+            self._handoff()
             self._queue.put(_STOP)
             self._thread.join()
 
@@ -103,43 +117,53 @@ class BatchWriter:
         if self.error is not None:
             raise StoreError(f"results could not be written to the store: {self.error}")
 
+    def _schedule(self) -> None:
+        if self._timer is None:
+            try:
+                loop = asyncio.get_running_loop()
+            except RuntimeError:
+                return  # no loop (closing): close() hands over what is pending
+            self._timer = loop.call_later(self.batching.ms / 1000, self._handoff)
+
+    def _handoff(self) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+        if self._pending:
+            self._queue.put(self._pending)
+            self._pending = []
+            self._pending_attempts = 0
+
     def _run(self) -> None:
-        cases: list[_Cases] = []
-        records: list[AttemptRecord] = []
-        barriers: list[_Barrier] = []
-        deadline: float | None = None
-        limit_s = self.batching.ms / 1000
         stop = False
         while not stop:
-            timeout = None if deadline is None else max(0.0, deadline - time.monotonic())
-            try:
-                item = self._queue.get(timeout=timeout)
-            except queue.Empty:
-                item = None
-            if item is _STOP:
-                stop = True
-            elif isinstance(item, AttemptRecord):
-                records.append(item)
-            elif isinstance(item, _Cases):
-                cases.append(item)
-            elif isinstance(item, _Barrier):
-                barriers.append(item)
-            if deadline is None and (records or cases):
-                deadline = time.monotonic() + limit_s
-            due = deadline is not None and time.monotonic() >= deadline
-            if stop or barriers or due or len(records) >= self.batching.attempts:
-                self._flush(cases, records)
-                for barrier in barriers:
-                    self._signal(barrier)
-                cases, records, barriers, deadline = [], [], [], None
+            items: list[_Cases | AttemptRecord] = []
+            barriers: list[_Barrier] = []
+            item = self._queue.get()
+            while True:  # take every batch already waiting: one transaction for all of them
+                if item is _STOP:
+                    stop = True
+                elif isinstance(item, _Barrier):
+                    barriers.append(item)
+                elif isinstance(item, list):
+                    items.extend(item)
+                try:
+                    item = self._queue.get_nowait()
+                except queue.Empty:
+                    break
+            self._flush(items)
+            for barrier in barriers:
+                self._signal(barrier)
 
-    def _flush(self, cases: list[_Cases], records: list[AttemptRecord]) -> None:
-        if self.error is not None or not (cases or records):
+    def _flush(self, items: list[_Cases | AttemptRecord]) -> None:
+        if self.error is not None or not items:
             return
+        records = [r for r in items if isinstance(r, AttemptRecord)]
         try:
             with self.store.session() as session:
-                for batch in cases:
-                    rounds_repo.add_cases(session, batch.round_id, batch.cases, start=batch.start)
+                for batch in items:
+                    if isinstance(batch, _Cases):
+                        rounds_repo.add_cases(session, batch.round_id, batch.cases, start=batch.start)
                 rounds_repo.add_attempts(session, [r.attempt for r in records])
                 rounds_repo.add_scores(session, [(r.attempt, s) for r in records for s in r.scores])
                 entries: list[tuple[str, dict[str, Any]]] = [
@@ -150,7 +174,7 @@ class BatchWriter:
                 cache_repo.put_many(session, entries)
             self.flushes += 1
             self.written += len(records)
-        except Exception as exc:  # reported to the event loop through _check and the barriers
+        except Exception as exc:  # reported to the event loop through raise_if_failed and the barriers
             self.error = exc
 
     def _signal(self, barrier: _Barrier) -> None:

@@ -7,6 +7,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import pydantic_core
 from sqlalchemy import Engine, create_engine, event, inspect
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, OperationalError, SQLAlchemyError
@@ -27,6 +28,11 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur.close()
 
 
+def _to_json(value: Any) -> str:
+    """JSON for JSON columns, serialised in Rust: several times faster than `json.dumps` on batches."""
+    return pydantic_core.to_json(value).decode("utf-8")
+
+
 def make_engine(url: str) -> Engine:
     """A SQLAlchemy engine for a URL; SQLite gets WAL mode and foreign keys."""
     try:
@@ -36,13 +42,13 @@ def make_engine(url: str) -> Engine:
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(parsed, connect_args={"timeout": 30})
+        engine = create_engine(parsed, connect_args={"timeout": 30}, json_serializer=_to_json)
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
     if parsed.get_backend_name() == "postgresql" and parsed.drivername == "postgresql":
         parsed = parsed.set(drivername="postgresql+psycopg")
     try:
-        return create_engine(parsed, pool_pre_ping=True)
+        return create_engine(parsed, pool_pre_ping=True, json_serializer=_to_json)
     except ModuleNotFoundError as exc:
         raise ConfigError(
             f"database driver missing for {parsed.drivername} ({exc.name}); install redline[postgres]",

@@ -163,3 +163,11 @@ def make_cases(n: int, *, turns: int = 1, start: int = 0) -> Iterator[AttackCase
     """`n` cases, generated lazily."""
     for i in range(start, start + n):
         yield make_case(i, turns=turns, threats=("t.one",) if i % 2 else ("t.one", "t.two"))
+
+
+async def answer(conversation: Conversation) -> str:
+    """A callable-target function: the fake model's answer after REDLINE_FAKE_LATENCY_S (default 10 ms)."""
+    import os
+
+    await asyncio.sleep(float(os.environ.get("REDLINE_FAKE_LATENCY_S", "0.01")))
+    return reply_for(conversation)

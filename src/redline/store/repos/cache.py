@@ -37,17 +37,15 @@ def put_many(session: Session, entries: Sequence[tuple[str, dict[str, Any]]]) ->
     assert isinstance(table, Table)
     dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
     now = datetime.now(UTC)
-    latest = dict(entries)  # one row per key: a statement may not update the same row twice
-    items = list(latest.items())
-    for start in range(0, len(items), _CHUNK):
-        rows = [{"key": k, "response": body, "created_at": now} for k, body in items[start : start + _CHUNK]]
-        stmt = dialect.insert(table).values(rows)
-        stmt = stmt.on_conflict_do_update(
-            index_elements=[table.c.key],
-            set_={"response": stmt.excluded.response, "created_at": stmt.excluded.created_at},
-        )
-        session.execute(stmt)
-    return len(items)
+    latest = dict(entries)  # one row per key: a batch may not update the same row twice
+    rows = [{"key": k, "response": body, "created_at": now} for k, body in latest.items()]
+    stmt = dialect.insert(table)
+    stmt = stmt.on_conflict_do_update(
+        index_elements=[table.c.key],
+        set_={"response": stmt.excluded.response, "created_at": stmt.excluded.created_at},
+    )
+    session.connection().execute(stmt, rows)  # one cached statement, many parameter sets
+    return len(rows)
 
 
 def count(session: Session) -> int:

@@ -1,0 +1,246 @@
+"""`redline round`: run a round against a system, list rounds, show one, and follow its status.
+
+A re-run of the same `round run` command continues the newest unfinished round with the same spec
+(system, prompts or playbooks, scorers, parameters, seed); `--resume ID` names the round, `--new`
+starts afresh. Budgets stop a round as STOPPED; running the command again continues it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from redline.cli.context import state
+
+if TYPE_CHECKING:
+    from redline.core.evidence import Evidence
+    from redline.engine.result import RoundResult
+
+app = typer.Typer(help="Rounds: run cases against a system and inspect the results.", no_args_is_help=True)
+
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON.")]
+
+
+def evidence_table(title: str, evidence: tuple[Evidence, ...]) -> None:
+    """Print failure rates per threat with n and the 95% interval."""
+    from redline.cli.output import table
+
+    rows = [
+        (
+            e.threat_id,
+            f"{e.failures}/{e.n}",
+            f"{e.rate:.0%}",
+            f"{e.low:.0%}-{e.high:.0%}",
+            e.could_not_score,
+            e.errors,
+        )
+        for e in evidence
+    ]
+    table(title, ["threat", "failed/n", "rate", "95% CI", "not scored", "errors"], rows)
+
+
+def print_result(result: RoundResult, *, json_out: bool, quiet: bool) -> None:
+    """Render a round's result for people or machines."""
+    from redline.cli.output import emit_json, say
+
+    if json_out:
+        emit_json(result.model_dump(mode="json"))
+        return
+    if quiet:
+        say(result.round_id)
+        return
+    run = result.run
+    say(
+        f"Round {result.round_id}: {result.status.value}"
+        + (f" ({result.stopped_reason})" if result.stopped_reason else "")
+        + f"; {result.cases} cases, {result.attempts} attempts stored"
+        + (f", {result.error_count} errors {result.errors}" if result.errors else "")
+    )
+    say(
+        f"This run: {run.attempts} attempts, {run.requests} requests ({run.retries} retries, "
+        f"{run.rate_limited} rate-limited), {run.cached} from cache, {run.tokens} tokens"
+        + (f", cost {run.cost:.4f}" if run.cost else "")
+        + f", {result.wall_s:.1f} s"
+    )
+    evidence_table("Failure rates", result.evidence)
+
+
+@app.command("run")
+def run(
+    ctx: typer.Context,
+    system: Annotated[str, typer.Option("--system", help="System under test, as named in redline.yaml.")],
+    prompts: Annotated[
+        Path | None, typer.Option("--prompts", help="Prompts file: one per line, or JSON Lines.")
+    ] = None,
+    playbook: Annotated[
+        list[str] | None,
+        typer.Option("--playbook", help="Playbook to run (repeatable; default: a core set)."),
+    ] = None,
+    sample_size: Annotated[int | None, typer.Option(help="Seeds per playbook step.", min=1)] = None,
+    scorer: Annotated[list[str] | None, typer.Option("--scorer", help="Scorer to use (repeatable).")] = None,
+    concurrency: Annotated[int | None, typer.Option(help="Requests in flight.", min=1)] = None,
+    rpm: Annotated[float | None, typer.Option("--rpm", help="Requests per minute at most.")] = None,
+    tpm: Annotated[float | None, typer.Option("--tpm", help="Tokens per minute at most.")] = None,
+    timeout: Annotated[float | None, typer.Option(help="Seconds per request.")] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Count cases, requests, tokens, cost.")] = False,
+    no_cache: Annotated[bool, typer.Option("--no-cache", help="Do not reuse cached answers.")] = False,
+    max_requests: Annotated[int | None, typer.Option(help="Stop after this many requests.")] = None,
+    max_tokens: Annotated[int | None, typer.Option(help="Stop after this many tokens.")] = None,
+    max_cost: Annotated[float | None, typer.Option(help="Stop at this cost.")] = None,
+    price_prompt: Annotated[float, typer.Option(help="Price per 1k prompt tokens.")] = 0.0,
+    price_completion: Annotated[float, typer.Option(help="Price per 1k completion tokens.")] = 0.0,
+    resume: Annotated[str | None, typer.Option("--resume", help="Continue this round.")] = None,
+    new: Annotated[bool, typer.Option("--new", help="Start a new round even if one can resume.")] = False,
+    executor: Annotated[str, typer.Option(help="local (default) or ray.")] = "local",
+    address: Annotated[str | None, typer.Option(help="Ray cluster address (with --executor ray).")] = None,
+    seed: Annotated[int | None, typer.Option(help="Seed for every random choice.")] = None,
+    release: Annotated[str | None, typer.Option(help="Release version label.")] = None,
+    plan: Annotated[str | None, typer.Option("--plan", help="Approved plan id (default: ad hoc).")] = None,
+    json_out: JsonOpt = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only the round id.")] = False,
+) -> None:
+    """Run (or continue) a round of cases against a system, stored as it goes."""
+    import asyncio
+
+    from redline.cli.output import emit_json, say
+    from redline.cli.progress import ProgressBar
+    from redline.engine.dryrun import estimate_round
+    from redline.engine.executors import make_executor
+    from redline.engine.launch import RoundRequest, prepare_round
+    from redline.engine.round import run_round
+    from redline.engine.spec import Budget, Pricing
+
+    st = state(ctx)
+    quiet = quiet or st.quiet
+    pricing = Pricing(price_prompt, price_completion) if price_prompt or price_completion else None
+    request = RoundRequest(
+        system=system,
+        prompts=prompts,
+        playbooks=tuple(playbook or ()),
+        sample_size=sample_size,
+        scorers=tuple(scorer or ()),
+        concurrency=concurrency,
+        requests_per_minute=rpm,
+        tokens_per_minute=tpm,
+        timeout_s=timeout,
+        budget=Budget(max_requests=max_requests, max_tokens=max_tokens, max_cost=max_cost),
+        pricing=pricing,
+        use_cache=not no_cache,
+        resume=resume,
+        new=new,
+        seed=seed,
+        release=release,
+        plan_id=plan,
+    )
+    settings, store = st.settings(), st.store()
+    prepared = prepare_round(settings, request)
+    if not (json_out or quiet):
+        for warning in prepared.warnings:
+            say(f"warning: {warning}")
+    if dry_run:
+        estimate = asyncio.run(estimate_round(prepared.spec, store=store))
+        if json_out:
+            emit_json(estimate.model_dump(mode="json"))
+        else:
+            say(
+                f"{estimate.cases} cases ({estimate.done} already run, {estimate.cached} cached): "
+                f"{estimate.requests} requests, about {estimate.prompt_tokens} prompt tokens and at most "
+                f"{estimate.completion_tokens} completion tokens"
+                + (f", cost about {estimate.cost:.4f}" if estimate.cost is not None else "")
+            )
+        return
+    runner = make_executor(executor, address=address)
+    with ProgressBar(enabled=not (json_out or quiet), total=prepared.spec.cases_total) as bar:
+        result = asyncio.run(
+            run_round(prepared.spec, settings=settings, store=store, executor=runner, events=bar.update)
+        )
+    print_result(result, json_out=json_out, quiet=quiet)
+
+
+@app.command("list")
+def list_rounds(ctx: typer.Context, json_out: JsonOpt = False) -> None:
+    """List rounds, newest first."""
+    from redline.cli.output import emit_json, table
+    from redline.store.repos import rounds as rounds_repo
+
+    with state(ctx).store().session() as session:
+        rows = [
+            (r, sum(rounds_repo.count_attempts(session, r.id).values()))
+            for r in rounds_repo.list_rounds(session)
+        ]
+    if json_out:
+        emit_json([{**r.model_dump(mode="json"), "attempts": n} for r, n in rows])
+        return
+    table(
+        "Rounds",
+        ["id", "status", "system", "attempts", "ad hoc", "started"],
+        [
+            (
+                r.id,
+                r.status.value,
+                r.config.get("system", ""),
+                n,
+                "yes" if r.adhoc else "",
+                r.started_at.strftime("%Y-%m-%d %H:%M") if r.started_at else "",
+            )
+            for r, n in rows
+        ],
+    )
+
+
+@app.command("show")
+def show(
+    ctx: typer.Context, round_id: Annotated[str, typer.Argument(help="Round id.")], json_out: JsonOpt = False
+) -> None:
+    """Show a round: its configuration, counts, errors and failure rates per threat."""
+    from redline.cli.output import emit_json, say
+    from redline.engine.result import summarise
+
+    summary = summarise(state(ctx).store(), round_id)
+    if json_out:
+        emit_json(summary.model_dump(mode="json"))
+        return
+    rnd, cfg = summary.round, summary.round.config
+    say(f"Round {rnd.id}: {rnd.status.value}{' (ad hoc)' if rnd.adhoc else ''}, seed {rnd.seed}")
+    say(
+        f"System {cfg.get('system')}, model {cfg.get('model', {}).get('name')}, "
+        f"spec {str(cfg.get('spec_hash'))[:12]}"
+    )
+    say(
+        f"{summary.cases} cases, {summary.attempts} attempts"
+        + (f", errors {summary.errors}" if summary.errors else "")
+    )
+    evidence_table("Failure rates", summary.evidence)
+
+
+@app.command("status")
+def status(
+    ctx: typer.Context, round_id: Annotated[str, typer.Argument(help="Round id.")], json_out: JsonOpt = False
+) -> None:
+    """Where a round stands: status, cases done out of planned, errors by kind."""
+    from redline.cli.output import emit_json, say
+    from redline.store.repos import rounds as rounds_repo
+
+    with state(ctx).store().session() as session:
+        rnd = rounds_repo.get_round(session, round_id)
+        done = len({case for case, _ in rounds_repo.done_keys(session, round_id)})
+        by_kind = rounds_repo.count_attempts(session, round_id)
+        recorded = rounds_repo.count_cases(session, round_id)
+    total = rnd.config.get("cases_total") or recorded
+    data = {
+        "round_id": rnd.id,
+        "status": rnd.status.value,
+        "cases_done": done,
+        "cases_total": total,
+        "attempts": sum(by_kind.values()),
+        "errors": {k: v for k, v in by_kind.items() if k != "ok"},
+    }
+    if json_out:
+        emit_json(data)
+        return
+    say(
+        f"{rnd.id}: {rnd.status.value}, {done}/{total} cases started, {data['attempts']} attempts, "
+        f"errors {data['errors'] or 'none'}"
+    )

@@ -1,0 +1,167 @@
+"""What a round sends: cases from a prompts file or from playbooks' automated steps, their scorers and
+multi-turn strategies, each with a description of its source for the spec hash."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from redline import plugins
+from redline.attacks.base import MultiTurnStrategy
+from redline.core.cases import AttackCase
+from redline.core.conversation import Conversation
+from redline.core.errors import ConfigError
+from redline.core.threats import AutomatedStep
+from redline.scorers.base import Scorer
+
+PROMPT_TECHNIQUE = "prompt"
+# Playbooks a round or a quick scan runs when none is named: the common single-turn failures.
+DEFAULT_PLAYBOOKS = ("jailbreak", "prompt-injection", "system-prompt-leakage")
+FALLBACK_SCORERS = ("refusal",)
+
+
+@dataclass(frozen=True)
+class CaseSource:
+    """Cases to run (read lazily, once), how many, what they come from, and the scorers they ask for."""
+
+    cases: Iterator[AttackCase]
+    total: int | None
+    description: dict[str, Any]
+    scorer_names: tuple[str, ...] = ()
+    strategies: dict[str, MultiTurnStrategy] = field(default_factory=dict)
+
+
+def _file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _is_jsonl(path: Path) -> bool:
+    if path.suffix.lower() in (".jsonl", ".ndjson"):
+        return True
+    with path.open(encoding="utf-8") as fh:
+        for line in fh:
+            if line.strip():
+                return line.lstrip().startswith("{")
+    return False
+
+
+def _prompt_case(path: Path, lineno: int, row: dict[str, Any]) -> AttackCase:
+    text = row.get("prompt", row.get("text"))
+    if not isinstance(text, str) or not text.strip():
+        raise ConfigError("each line needs a non-empty 'prompt' (or 'text')", file=str(path), line=lineno)
+    system = row.get("system")
+    threats = row.get("threats", ())
+    if isinstance(threats, str):
+        threats = (threats,)
+    conversation = Conversation.of(text, system=system if isinstance(system, str) else None)
+    seed_id = str(row.get("id") or f"line-{lineno}")
+    return AttackCase(
+        id=AttackCase.make_id(PROMPT_TECHNIQUE, seed_id, {}, conversation),
+        technique=PROMPT_TECHNIQUE,
+        seed_id=seed_id,
+        threat_ids=tuple(str(t) for t in threats),
+        conversation=conversation,
+        objective=str(row.get("objective") or text),
+    )
+
+
+def _prompt_cases(path: Path, *, jsonl: bool) -> Iterator[AttackCase]:
+    with path.open(encoding="utf-8") as fh:
+        for lineno, line in enumerate(fh, 1):
+            if not line.strip():
+                continue
+            if not jsonl:
+                yield _prompt_case(path, lineno, {"prompt": line.rstrip("\r\n")})
+                continue
+            try:
+                row = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise ConfigError(f"not JSON: {exc.msg}", file=str(path), line=lineno) from None
+            if not isinstance(row, dict):
+                raise ConfigError("each line must be a JSON object", file=str(path), line=lineno)
+            yield _prompt_case(path, lineno, row)
+
+
+def prompts_file(path: Path) -> CaseSource:
+    """Cases from a file of one prompt a line, or JSON Lines (prompt, id, threats, system, objective)."""
+    if not path.is_file():
+        raise ConfigError(f"prompts file {path} does not exist")
+    jsonl = _is_jsonl(path)
+    with path.open(encoding="utf-8") as fh:
+        total = sum(1 for line in fh if line.strip())
+    return CaseSource(
+        cases=_prompt_cases(path, jsonl=jsonl),
+        total=total,
+        description={
+            "prompts_file": path.name,
+            "sha256": _file_sha256(path),
+            "format": "jsonl" if jsonl else "lines",
+        },
+    )
+
+
+def playbook_cases(
+    names: Sequence[str], *, workspace: Path | None, seed: int, sample_size: int | None
+) -> CaseSource:
+    """Cases of playbooks' automated steps (technique x seed set x converters); same seed, same cases."""
+    from redline.attacks.planning import build_cases
+    from redline.attacks.seeds.library import SeedLibrary
+    from redline.catalog.playbooks import load_playbooks
+
+    playbooks = load_playbooks(workspace / "playbooks" if workspace else None)
+    steps: list[AutomatedStep] = []
+    for name in names:
+        steps.extend(playbooks.get(name).automated)
+    if not steps:
+        raise ConfigError(f"playbooks {', '.join(names)} have no automated steps to run")
+    library = SeedLibrary.load(workspace)
+    total = sum(1 for _ in build_cases(steps, seed=seed, sample_size=sample_size, library=library))
+    scorers = tuple(dict.fromkeys(s for step in steps for s in step.scorers))
+    techniques = sorted({step.technique for step in steps})
+    return CaseSource(
+        cases=build_cases(steps, seed=seed, sample_size=sample_size, library=library),
+        total=total,
+        description={
+            "playbooks": list(names),
+            "steps": [step.model_dump(mode="json") for step in steps],
+            "sample_size": sample_size,
+        },
+        scorer_names=scorers,
+        strategies=strategies_for(techniques, steps),
+    )
+
+
+def strategies_for(techniques: Sequence[str], steps: Sequence[AutomatedStep]) -> dict[str, MultiTurnStrategy]:
+    """The multi-turn strategies of the techniques that drive conversations turn by turn."""
+    out: dict[str, MultiTurnStrategy] = {}
+    for name in techniques:
+        cls = plugins.load("redline.attacks", name)
+        make = getattr(cls, "strategy", None)
+        if not callable(make):
+            continue
+        params = next((s.params for s in steps if s.technique == name), {})
+        instance = cls()
+        out[name] = instance.strategy(cls.Params.model_validate(params))
+    return out
+
+
+def build_scorers(names: Sequence[str]) -> tuple[list[Scorer], list[str]]:
+    """Scorers by registered name, and the problems of those that could not be built (e.g. a judge
+    with no model configured): the caller decides whether to go on without them."""
+    built: list[Scorer] = []
+    problems: list[str] = []
+    for name in dict.fromkeys(names):
+        try:
+            factory = plugins.load("redline.scorers", name)
+            built.append(factory() if isinstance(factory, type) else factory)
+        except (ConfigError, TypeError, ValueError) as exc:
+            problems.append(f"scorer '{name}' skipped: {exc}")
+    return built, problems
