@@ -19,6 +19,7 @@ from redline.cli import catalog as catalog_cmd
 from redline.cli import compare as compare_cmd
 from redline.cli import db as db_cmd
 from redline.cli import demo as demo_cmd
+from redline.cli import export as export_cmd
 from redline.cli import finding as finding_cmd
 from redline.cli import gate as gate_cmd
 from redline.cli import mitigation as mitigation_cmd
@@ -26,6 +27,8 @@ from redline.cli import monitor as monitor_cmd
 from redline.cli import plan as plan_cmd
 from redline.cli import playbook as playbook_cmd
 from redline.cli import release as release_cmd
+from redline.cli import replay as replay_cmd
+from redline.cli import report as report_cmd
 from redline.cli import round as round_cmd
 from redline.cli import scan as scan_cmd
 from redline.cli import seeds as seeds_cmd
@@ -84,6 +87,9 @@ app.add_typer(audit_cmd.app, name="audit")
 app.add_typer(catalog_cmd.app, name="catalog")
 app.add_typer(db_cmd.app, name="db")
 app.add_typer(system_cmd.app, name="system")
+app.command("report")(report_cmd.report)
+app.add_typer(export_cmd.app, name="export")
+app.command("replay")(replay_cmd.replay)
 app.add_typer(plan_cmd.app, name="plan")
 app.add_typer(playbook_cmd.app, name="playbook")
 app.add_typer(user_cmd.app, name="user")

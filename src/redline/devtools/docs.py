@@ -148,11 +148,21 @@ def policy_reference() -> str:
     return "\n".join(out).rstrip() + "\n"
 
 
+def report_schema() -> str:
+    """docs/report-schema.json: the JSON Schema that every JSON report validates against."""
+    import json
+
+    from redline.reports.model import report_json_schema
+
+    return json.dumps(report_json_schema(), indent=2, sort_keys=True) + "\n"
+
+
 TARGETS: dict[str, Callable[[], str]] = {
     "architecture.md": architecture,
     "attacks.md": attack_reference,
     "cli.md": cli_reference,
     "policy.md": policy_reference,
+    "report-schema.json": report_schema,
 }
 
 

@@ -1,0 +1,256 @@
+"""Assemble the report model from the store: the one query path that every renderer reads from."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy.orm import Session
+
+from redline.catalog.loader import Catalog
+from redline.core.comparison import Change
+from redline.core.conversation import MessageRole
+from redline.core.errors import NotFoundError
+from redline.core.findings import FindingStatus
+from redline.core.mitigations import MitigationStatus, MitigationType
+from redline.core.policy import GateOutcome, ReleasePolicy, evaluate_gate, limit_for
+from redline.core.risk import DEFAULT_MATRIX, RiskLevel, RiskMatrix
+from redline.core.rounds import Round, RoundStatus
+from redline.core.systems import Release
+from redline.core.threats import Threat
+from redline.reports import sections as sec
+from redline.reports.digests import RoundRecords, round_records
+from redline.reports.entries import finding_entry, heatmap_of, mitigation_entry, votes_of
+from redline.reports.method import coverage_of, method_appendix
+from redline.reports.model import (
+    Audience,
+    DecisionEntry,
+    ReportModel,
+    RoundSummary,
+    Scope,
+    ThreatRate,
+    redline_version,
+)
+from redline.reports.redaction import Scrubber, SensitiveTerms, people_terms
+from redline.reports.summary import executive_summary, limitations
+from redline.reports.transcripts import failures_first, select_transcripts
+from redline.reports.trends import build_trends
+from redline.store.repos import decisions as decisions_repo
+from redline.store.repos import reporting
+from redline.store.repos import rounds as rounds_repo
+from redline.store.repos.reporting import Sourced
+
+_ENUMS = (FindingStatus, RiskLevel, GateOutcome, MitigationStatus, MitigationType, RoundStatus, Audience)
+PROTECTED = frozenset(v.value for e in (*_ENUMS, MessageRole, Change) for v in e)
+
+
+@dataclass(frozen=True)
+class ReportRequest:
+    """What to report on (one round, the latest round, or a release) and for whom."""
+
+    round_id: str | None = None
+    latest: bool = False
+    release: str | None = None
+    audience: Audience = Audience.INTERNAL
+    max_transcripts: int = 50
+
+
+def _select(session: Session, req: ReportRequest) -> tuple[list[Round], Release | None, str]:
+    if req.release is not None:
+        chosen = reporting.resolve_release(session, req.release)
+        rounds = reporting.release_rounds(session, chosen.id)
+        if not rounds:
+            raise NotFoundError(f"release {chosen.version} has no finished round to report on yet")
+        return rounds, chosen, "release"
+    if req.round_id is not None:
+        rnd, how = rounds_repo.get_round(session, req.round_id), "round"
+    else:
+        latest = rounds_repo.latest_round(session)
+        if latest is None:
+            raise NotFoundError("the workspace has no rounds yet; run one first")
+        rnd, how = latest, "latest"
+    return [rnd], reporting.get_release_or_none(session, rnd.release_id), how
+
+
+def _rates(sourced: Sourced, threats: Mapping[str, Threat], policy: ReleasePolicy) -> list[ThreatRate]:
+    out = []
+    for tid, (rnd, ev) in sourced.items():
+        threat = threats.get(tid)
+        limit = limit_for(threat, policy) if threat is not None else None
+        out.append(
+            ThreatRate(
+                threat_id=tid,
+                title=threat.title if threat else tid,
+                harm_category=threat.harm_category if threat else "uncatalogued",
+                failures=ev.failures,
+                n=ev.n,
+                rate=ev.rate,
+                low=ev.low,
+                high=ev.high,
+                method=ev.method,
+                could_not_score=ev.could_not_score,
+                errors=ev.errors,
+                limit=limit,
+                above_limit=limit is not None and ev.n > 0 and ev.high > limit,
+                round_id=rnd.id,
+                adhoc=rnd.adhoc,
+            )
+        )
+    return sorted(out, key=lambda r: (-r.rate, -r.high, r.threat_id))
+
+
+def _round_summary(session: Session, rnd: Round, records: RoundRecords) -> RoundSummary:
+    return RoundSummary(
+        id=rnd.id,
+        adhoc=rnd.adhoc,
+        plan_id=rnd.plan_id,
+        status=rnd.status,
+        seed=rnd.seed,
+        started_at=rnd.started_at,
+        finished_at=rnd.finished_at,
+        cases=len(records.cases),
+        attempts=rounds_repo.count_attempts(session, rnd.id),
+    )
+
+
+def _terms(
+    release: Release | None, rounds: Sequence[Round], records: Mapping[str, RoundRecords]
+) -> SensitiveTerms:
+    terms = SensitiveTerms()
+    if release is not None:
+        terms.add_values(release.config)
+    for rnd in rounds:
+        terms.add_round(rnd.config, records[rnd.id])
+    return terms
+
+
+def build_report(
+    session: Session,
+    request: ReportRequest,
+    *,
+    catalog: Catalog,
+    program: str,
+    matrix: RiskMatrix = DEFAULT_MATRIX,
+    policy: ReleasePolicy | None = None,
+    now: datetime | None = None,
+) -> ReportModel:
+    """Read everything a report says from the store, once, redacted for the request's audience."""
+    rounds, release, how = _select(session, request)
+    system = reporting.system_of(session, release) if release is not None else None
+    policy = policy or ReleasePolicy()
+    threats = {t.id: t for t in catalog.threats()}
+    sourced = (
+        reporting.release_sourced(session, release.id)
+        if how == "release" and release is not None
+        else reporting.round_sourced(session, rounds[0])
+    )
+    records = {r.id: round_records(session, r.id) for r in rounds}
+    findings = reporting.findings_in_scope(
+        session, release_id=release.id if release else None, round_ids=[r.id for r in rounds]
+    )
+    mitigations = reporting.mitigations_for(session, [f.id for f in findings])
+    audience = request.audience
+    external = audience is Audience.EXTERNAL
+    terms = _terms(release, rounds, records)
+    people_terms(reporting.people(session), terms)
+    if system is not None:
+        terms.add_person(system.owner, "system owner")
+    scrub = Scrubber(terms, protected=PROTECTED)
+
+    def person(name: str | None, default: str) -> str | None:
+        return scrub.role_of(name, default) if external else name
+
+    finding_entries = tuple(finding_entry(f, mitigations, person, external=external) for f in findings)
+    mitigation_entries = tuple(mitigation_entry(m, person) for m in mitigations)
+    evidence = [ev for _, ev in sourced.values()]
+    preview = evaluate_gate(evidence, [f for f in findings if f.is_open], policy, threats=threats)
+    recorded = decisions_repo.latest_decision(session, release.id) if release is not None else None
+    votes = votes_of(session, release, recorded, person)
+    if recorded is not None:
+        decision = DecisionEntry(
+            recorded=True,
+            outcome=recorded.outcome,
+            policy=recorded.policy,
+            reasons=recorded.reasons or preview.reasons,
+            conditions=recorded.conditions,
+            signed_by=tuple(person(s, "committee member") or "" for s in recorded.signed_by),
+            decided_at=recorded.created_at,
+            decision_id=recorded.id,
+            signoffs=votes,
+        )
+    else:
+        decision = DecisionEntry(
+            recorded=False,
+            outcome=preview.outcome,
+            policy=policy.name,
+            reasons=preview.reasons,
+            conditions=preview.conditions,
+            signoffs=votes,
+        )
+    rates = _rates(sourced, threats, policy)
+    heatmap, severity = heatmap_of(findings, matrix)
+    coverage = coverage_of(sourced, catalog)
+    round_summaries = tuple(_round_summary(session, r, records[r.id]) for r in rounds)
+    scope = Scope(
+        program=program,
+        system=system.name if system else None,
+        system_description=system.description if system else "",
+        release=release.version if release else None,
+        release_id=release.id if release else None,
+        model=_model_name(release),
+        round_ids=tuple(r.id for r in rounds),
+        selection=how,
+    )
+    transcripts: list[sec.Transcript] = []
+    if not external:
+        collapse, limit = audience is Audience.COMMITTEE, request.max_transcripts
+        for rnd in rounds:
+            transcripts += select_transcripts(records[rnd.id], rnd.id, collapse_all=collapse, limit=limit)
+        transcripts = failures_first(transcripts, limit=limit)
+    model = ReportModel(
+        generated_at=now or datetime.now(UTC),
+        generator=f"redline {redline_version()}",
+        audience=audience,
+        scope=scope,
+        summary=executive_summary(
+            scope=scope,
+            decision=decision,
+            rounds=round_summaries,
+            rates=rates,
+            coverage=coverage,
+            findings=finding_entries,
+            mitigations=mitigation_entries,
+        ),
+        decision=decision,
+        rounds=round_summaries,
+        rates=tuple(rates),
+        heatmap=heatmap,
+        severity=tuple(severity),
+        coverage=coverage,
+        trends=build_trends(session, release, current=sourced),
+        findings=finding_entries,
+        mitigations=mitigation_entries,
+        transcripts=tuple(transcripts),
+        method=method_appendix(
+            session,
+            rounds,
+            records,
+            release=release,
+            catalog=catalog,
+            matrix=matrix,
+            policy=policy,
+            show_config=not external,
+        ),
+        limitations=tuple(limitations(rates, coverage, round_summaries)),
+    )
+    if external:
+        model = ReportModel.model_validate(scrub.walk(model.model_dump(mode="json")))
+    return model
+
+
+def _model_name(release: Release | None) -> str:
+    if release is None:
+        return ""
+    m = release.model
+    return f"{m.provider}:{m.name}" + (f" {m.version}" if m.version else "")

@@ -1,0 +1,233 @@
+"""Render the report model as Markdown (GitHub-flavoured), with every stored string escaped."""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+
+from redline.reports.html import CHANGE_WORDS, report_title
+from redline.reports.model import ReportModel
+from redline.reports.summary import OUTCOME_WORDS
+from redline.reports.transcripts import CONTENT_WARNING
+
+AUDIENCE_NOTE = {
+    "internal": "Internal report: contains model outputs that may be harmful (collapsed behind warnings).",
+    "committee": "Committee report: model outputs are hidden behind a content warning.",
+    "external": "Transparency report: aggregate results; conversations, system prompts, secrets and "
+    "names of people are withheld.",
+}
+
+
+def cell(value: object) -> str:
+    """Text safe inside a Markdown table cell: HTML escaped, pipes escaped, one line."""
+    text = html.escape("" if value is None else str(value), quote=False)
+    return text.replace("|", "\\|").replace("\r", "").replace("\n", "<br>")
+
+
+def text(value: object) -> str:
+    """Text safe in a Markdown paragraph: HTML escaped and Markdown punctuation neutralised."""
+    out = html.escape("" if value is None else str(value), quote=False)
+    for ch in "\\`*_[]#":
+        out = out.replace(ch, "\\" + ch)
+    return out
+
+
+def _table(head: Sequence[str], rows: Iterable[Sequence[object]]) -> list[str]:
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    lines += ["| " + " | ".join(cell(v) for v in row) + " |" for row in rows]
+    return [*lines, ""]
+
+
+def _when(value: datetime | None) -> str:
+    return f"{value:%Y-%m-%d %H:%M} UTC" if value else ""
+
+
+def _pct(v: float) -> str:
+    return f"{v:.0%}" if v in (0.0, 1.0) or v >= 0.1 else f"{v:.1%}"
+
+
+def render_markdown(model: ReportModel) -> str:
+    """The whole report as Markdown."""
+    r = model
+    out = [f"# {text(report_title(r))}", ""]
+    out += [
+        f"_{text(r.scope.program)} · generated {r.generated_at:%Y-%m-%d %H:%M UTC} · {text(r.generator)}_",
+        "",
+    ]
+    out += [f"> {AUDIENCE_NOTE[r.audience.value]}", ""]
+    out += ["## Summary", "", f"**Decision: {OUTCOME_WORDS[r.decision.outcome]}**"]
+    if not r.decision.recorded:
+        out.append(" (preview, not signed)")
+    out += [
+        "",
+        f"- **Release decision.** {text(r.summary.decision)}",
+        f"- **What was tested.** {text(r.summary.tested)}",
+    ]
+    out += [
+        f"- **What we found.** {text(r.summary.found)}",
+        f"- **What is being done.** {text(r.summary.doing)}",
+        "",
+    ]
+    if r.summary.adhoc_note:
+        out += [f"> **Ad hoc.** {text(r.summary.adhoc_note)}", ""]
+    out += ["## Scope", ""]
+    out += _table(
+        ["Round", "Kind", "Status", "Cases", "Finished"],
+        [
+            (rd.id, "ad hoc" if rd.adhoc else "planned", rd.status.value, rd.cases, _when(rd.finished_at))
+            for rd in r.rounds
+        ],
+    )
+    out += [
+        f"System: {text(r.scope.system or '—')} · release {text(r.scope.release or '—')} · model "
+        f"{text(r.scope.model or '—')}",
+        "",
+    ]
+    out += ["## Release decision and sign-off", ""]
+    if r.decision.signed_by:
+        out += [f"Signed by: {text(', '.join(r.decision.signed_by))}", ""]
+    out += [f"- {text(c)}" for c in r.decision.conditions] + ([""] if r.decision.conditions else [])
+    if r.decision.signoffs:
+        out += _table(
+            ["Member", "Vote", "On this evidence", "Comment"],
+            [(v.signer, v.vote, "yes" if v.current else "no", v.comment) for v in r.decision.signoffs],
+        )
+    out += _table(
+        ["Criterion", "Subject", "Held", "Detail"],
+        [(g.criterion, g.subject, "yes" if g.passed else "no", g.detail) for g in r.decision.reasons],
+    )
+    out += [
+        "## Risk heat map",
+        "",
+        "Findings per cell; rows are likelihood (5 = almost certain), columns impact.",
+        "",
+    ]
+    out += _table(
+        ["Likelihood \\ impact", "1", "2", "3", "4", "5"],
+        [
+            (
+                f"{int(row[0].likelihood)}",
+                *(f"{c.count} ({c.level.value})" if c.count else c.level.value for c in row),
+            )
+            for row in r.heatmap.rows
+        ],
+    )
+    out += _table(["Risk level", "Open", "All"], [(s.level.value, s.open, s.total) for s in r.severity])
+    out += ["## Failure rates per threat", "", "Every rate with its sample size n and its 95% interval.", ""]
+    out += _table(
+        ["Threat", "Harm area", "Failed / n", "Rate", "95% interval", "Limit", "Source"],
+        [
+            (
+                t.threat_id,
+                t.harm_category,
+                f"{t.failures} / {t.n}",
+                _pct(t.rate),
+                f"{_pct(t.low)} - {_pct(t.high)}",
+                (_pct(t.limit) + (" exceeded" if t.above_limit else "")) if t.limit is not None else "—",
+                t.round_id + (" (ad hoc)" if t.adhoc else ""),
+            )
+            for t in r.rates
+        ],
+    )
+    out += [
+        "## Catalog coverage",
+        "",
+        f"{r.coverage.tested} of {r.coverage.catalog_threats} active threats tested.",
+        "",
+    ]
+    out += _table(
+        ["Harm area", "Tested", "Threats"], [(c.category, c.tested, c.threats) for c in r.coverage.categories]
+    )
+    out += ["## Trends across releases", ""]
+    if r.trends.points:
+        out += _table(
+            ["Release", "Failed / n", "Rate", "95% interval"],
+            [
+                (p.release, f"{p.failures} / {p.n}", _pct(p.rate), f"{_pct(p.low)} - {_pct(p.high)}")
+                for p in r.trends.points
+            ],
+        )
+        out += _table(
+            ["Threat", *(p.release for p in r.trends.points), "Change"],
+            [
+                (t.threat_id, *(c or "—" for c in t.cells), CHANGE_WORDS[t.change.value])
+                for t in r.trends.threats
+            ],
+        )
+    else:
+        out += ["No release history.", ""]
+    out += ["## Findings", ""]
+    out += _table(
+        ["Finding", "Title", "Threat", "L x I", "Risk", "Status", "Owner", "Mitigations"],
+        [
+            (
+                f.id,
+                f.title,
+                f.threat_id,
+                f"{int(f.likelihood)} x {int(f.impact)}",
+                f.risk.value,
+                f.status.value,
+                f.owner or "unassigned",
+                ", ".join(f.mitigation_ids) or "none",
+            )
+            for f in r.findings
+        ],
+    )
+    out += ["## Mitigations", ""]
+    out += _table(
+        ["Mitigation", "Finding", "Kind", "What changes", "Owner", "Status"],
+        [
+            (m.id, m.finding_id, m.type.value, m.description, m.owner or "unassigned", m.status.value)
+            for m in r.mitigations
+        ],
+    )
+    out += _transcripts(r)
+    out += _method(r)
+    out += ["## Limitations", "", *(f"- {text(lim)}" for lim in r.limitations), ""]
+    return "\n".join(out)
+
+
+def _transcripts(r: ReportModel) -> list[str]:
+    if not r.transcripts:
+        return []
+    out = ["## Evidence: example exchanges", ""]
+    for t in r.transcripts:
+        label = ("⚠ Content warning · " if t.flagged else "") + f"case {t.case_id} · {t.technique}"
+        out.append(f"<details{'' if t.collapsed else ' open'}><summary>{cell(label)}</summary>")
+        if t.flagged:
+            out.append(f"<p><strong>{html.escape(CONTENT_WARNING)}</strong></p>")
+        for m in t.messages:
+            out.append(f"<p><em>{m.role.value}</em></p><pre>{html.escape(m.content)}</pre>")
+        out.append(f"<p><em>response</em></p><pre>{html.escape(t.response)}</pre>")
+        out += [f"<p>{cell(s.scorer)}: {cell(s.result)} {cell(s.rationale)}</p>" for s in t.scores]
+        out += ["</details>", ""]
+    return out
+
+
+def _method(r: ReportModel) -> list[str]:
+    m = r.method
+    out = ["## Method appendix", "", text(m.interval), ""]
+    out += [f"- Catalog: {m.catalog_threats} threats, sha256 `{m.catalog_sha256}`"]
+    out += [
+        f"- Release fingerprint: `{m.release_fingerprint or '—'}`",
+        f"- Audit log: {m.audit_events} events, head `{m.audit_head}`",
+        "",
+    ]
+    for rm in m.rounds:
+        out += [f"### Round {text(rm.round_id)}{' (ad hoc)' if rm.adhoc else ''}", ""]
+        out += _table(
+            ["Item", "Value"],
+            [
+                ("seed", rm.seed),
+                ("techniques", ", ".join(rm.techniques)),
+                ("scorers", ", ".join(f"{k} {v}".strip() for k, v in rm.scorers.items())),
+                ("versions", ", ".join(f"{k} {v}" for k, v in rm.versions.items())),
+                ("configuration sha256", rm.config_sha256),
+                ("cases sha256", rm.cases_sha256),
+                ("requests and responses sha256", rm.responses_sha256),
+                ("scores sha256", rm.scores_sha256),
+                ("replay", rm.replay),
+            ],
+        )
+    return out

@@ -1,0 +1,217 @@
+"""The report model: one pydantic record that every renderer reads, and whose JSON Schema is published."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from redline.core.findings import FindingStatus
+from redline.core.mitigations import MitigationStatus, MitigationType
+from redline.core.policy import GateOutcome, GateReason
+from redline.core.risk import Impact, Likelihood, RiskLevel
+from redline.core.rounds import RoundStatus
+from redline.reports.sections import (
+    Coverage,
+    HeatMap,
+    MethodAppendix,
+    SeverityCount,
+    Transcript,
+    TrendSeries,
+)
+
+SCHEMA_VERSION = "1.0"
+
+
+def redline_version() -> str:
+    """The installed Redline version (read from package metadata: `redline` itself sits above the layers)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("redline")
+    except PackageNotFoundError:
+        return "unknown"
+
+
+class Audience(StrEnum):
+    """Who a report is for, which decides what it may show."""
+
+    INTERNAL = "internal"
+    COMMITTEE = "committee"
+    EXTERNAL = "external"
+
+
+class ReportFormat(StrEnum):
+    """The file formats a report can be written in."""
+
+    HTML = "html"
+    MD = "md"
+    PDF = "pdf"
+    JSON = "json"
+    SARIF = "sarif"
+    JUNIT = "junit"
+
+    @property
+    def suffix(self) -> str:
+        """File name suffix for this format."""
+        return {"md": ".md", "sarif": ".sarif", "junit": ".xml"}.get(self.value, f".{self.value}")
+
+
+class Frozen(BaseModel):
+    """Base of every report record: immutable, no unknown fields."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Scope(Frozen):
+    """What the report covers: the system, the release and the rounds whose evidence it uses."""
+
+    program: str = Field(description="Name of the red-teaming program (the workspace).")
+    system: str | None = Field(default=None, description="System under test.")
+    system_description: str = Field(default="", description="What the system is, in its owners' words.")
+    release: str | None = Field(default=None, description="Release label of the system under test.")
+    release_id: str | None = Field(default=None, description="Release id in the store.")
+    model: str = Field(default="", description="Model identity: provider, name and version.")
+    round_ids: tuple[str, ...] = Field(description="Rounds whose evidence the report uses, newest first.")
+    selection: str = Field(description="How the rounds were chosen: 'round', 'latest' or 'release'.")
+
+
+class RoundSummary(Frozen):
+    """One round the report draws on."""
+
+    id: str = Field(description="Round id.")
+    adhoc: bool = Field(description="Run without an approved plan; its evidence is marked as ad hoc.")
+    plan_id: str | None = Field(default=None, description="Approved plan the round ran, if any.")
+    status: RoundStatus = Field(description="Life-cycle status of the round.")
+    seed: int = Field(description="Seed of every random choice the round made.")
+    started_at: datetime | None = Field(default=None, description="When the round started.")
+    finished_at: datetime | None = Field(default=None, description="When the round finished.")
+    cases: int = Field(ge=0, description="Attack cases the round planned.")
+    attempts: dict[str, int] = Field(
+        default_factory=dict, description="Calls to the target by outcome: 'ok' or the error kind."
+    )
+
+
+class ThreatRate(Frozen):
+    """How often the model failed against one threat, with n and the 95% interval."""
+
+    threat_id: str = Field(description="Catalog threat id.")
+    title: str = Field(description="Catalog title of the threat.")
+    harm_category: str = Field(description="Harm area of the threat.")
+    failures: int = Field(ge=0, description="Scored cases where the model failed.")
+    n: int = Field(ge=0, description="Scored cases (could-not-score and errors excluded).")
+    rate: float = Field(ge=0, le=1, description="failures / n; 0 when n is 0.")
+    low: float = Field(ge=0, le=1, description="Lower end of the 95% interval.")
+    high: float = Field(ge=0, le=1, description="Upper end of the 95% interval.")
+    method: str = Field(description="Interval method: wilson, or clopper-pearson when no failure was seen.")
+    could_not_score: int = Field(ge=0, description="Cases no scorer could judge.")
+    errors: int = Field(ge=0, description="Cases that got no answer.")
+    limit: float | None = Field(default=None, description="Highest allowed upper bound under the policy.")
+    above_limit: bool = Field(default=False, description="The upper bound exceeds the policy limit.")
+    round_id: str = Field(description="Round the evidence comes from.")
+    adhoc: bool = Field(description="The evidence comes from an ad-hoc round.")
+
+
+class FindingEntry(Frozen):
+    """A finding as the report shows it."""
+
+    id: str = Field(description="Finding id.")
+    title: str = Field(description="Short title.")
+    threat_id: str = Field(description="Catalog threat the finding is about.")
+    status: FindingStatus = Field(description="Where the finding stands in triage.")
+    likelihood: Likelihood = Field(description="Likelihood, 1 (rare) to 5 (almost certain).")
+    impact: Impact = Field(description="Impact, 1 (negligible) to 5 (severe).")
+    risk: RiskLevel = Field(description="Risk level from the likelihood x impact matrix.")
+    is_open: bool = Field(description="The finding still needs work.")
+    owner: str | None = Field(default=None, description="Who owns the fix (a role in external reports).")
+    effort: str | None = Field(default=None, description="Effort estimate.")
+    due: str | None = Field(default=None, description="Due date (ISO).")
+    description: str = Field(default="", description="What was found.")
+    round_id: str | None = Field(default=None, description="Round whose evidence raised it.")
+    mitigation_ids: tuple[str, ...] = Field(default=(), description="Mitigations linked to the finding.")
+
+
+class MitigationEntry(Frozen):
+    """A mitigation linked to a finding."""
+
+    id: str = Field(description="Mitigation id.")
+    finding_id: str = Field(description="The finding it addresses.")
+    type: MitigationType = Field(description="Kind of change.")
+    description: str = Field(description="What is changed.")
+    owner: str | None = Field(default=None, description="Who ships it (a role in external reports).")
+    status: MitigationStatus = Field(description="Where the mitigation stands.")
+
+
+class SignoffEntry(Frozen):
+    """One committee member's vote on the release."""
+
+    signer: str = Field(description="Who voted (a role in external reports).")
+    vote: str = Field(description="go or no-go.")
+    comment: str = Field(default="", description="Why, in the signer's words.")
+    at: datetime | None = Field(default=None, description="When the vote was given.")
+    current: bool = Field(description="The vote was given on the evidence this report shows.")
+
+
+class DecisionEntry(Frozen):
+    """The release decision: recorded and signed, or a preview of what the policy says."""
+
+    recorded: bool = Field(description="True for a recorded decision, False for an unsigned gate preview.")
+    outcome: GateOutcome = Field(description="go, conditional_go or no_go.")
+    policy: str = Field(default="", description="Name of the release policy applied.")
+    reasons: tuple[GateReason, ...] = Field(
+        default=(), description="Every gate criterion and whether it held."
+    )
+    conditions: tuple[str, ...] = Field(default=(), description="Conditions of a conditional go.")
+    signed_by: tuple[str, ...] = Field(default=(), description="Signers (roles in external reports).")
+    decided_at: datetime | None = Field(default=None, description="When the decision was recorded.")
+    decision_id: str | None = Field(default=None, description="Recorded decision id.")
+    signoffs: tuple[SignoffEntry, ...] = Field(default=(), description="Committee votes on the release.")
+
+
+class ExecutiveSummary(Frozen):
+    """The plain-language summary a committee member reads first."""
+
+    decision: str = Field(description="The release decision in one or two sentences.")
+    tested: str = Field(description="What was tested, in plain words.")
+    found: str = Field(description="What was found, in plain words.")
+    doing: str = Field(description="What is being done about it.")
+    adhoc_note: str = Field(default="", description="Warning when evidence comes from ad-hoc rounds.")
+
+
+class ReportModel(Frozen):
+    """Everything a report says, assembled once from the store; every renderer reads this record."""
+
+    schema_version: str = Field(default=SCHEMA_VERSION, description="Version of this report schema.")
+    generated_at: datetime = Field(description="When the report was assembled (UTC).")
+    generator: str = Field(description="Redline version that assembled the report.")
+    audience: Audience = Field(description="Who the report is for; decides what it shows.")
+    scope: Scope = Field(description="What the report covers.")
+    summary: ExecutiveSummary = Field(description="Plain-language executive summary.")
+    decision: DecisionEntry = Field(description="Release decision or gate preview.")
+    rounds: tuple[RoundSummary, ...] = Field(description="Rounds the evidence comes from.")
+    rates: tuple[ThreatRate, ...] = Field(description="Failure rate per threat, highest upper bound first.")
+    heatmap: HeatMap = Field(description="Findings on the 5x5 likelihood x impact matrix.")
+    severity: tuple[SeverityCount, ...] = Field(description="Findings per risk level.")
+    coverage: Coverage = Field(description="Which catalog threats have evidence.")
+    trends: TrendSeries = Field(description="Failure rates across the system's releases.")
+    findings: tuple[FindingEntry, ...] = Field(description="Findings in scope, highest risk first.")
+    mitigations: tuple[MitigationEntry, ...] = Field(description="Mitigations of the findings in scope.")
+    transcripts: tuple[Transcript, ...] = Field(
+        default=(), description="Example exchanges (never in external reports)."
+    )
+    method: MethodAppendix = Field(description="Configuration, seeds, versions and hashes to replay.")
+    limitations: tuple[str, ...] = Field(default=(), description="What the evidence cannot show.")
+
+    @property
+    def any_adhoc(self) -> bool:
+        """True when some evidence comes from an ad-hoc round."""
+        return any(r.adhoc for r in self.rounds)
+
+
+def report_json_schema() -> dict[str, Any]:
+    """The published JSON Schema of a JSON report (docs/report-schema.json)."""
+    schema = ReportModel.model_json_schema(mode="serialization")
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    return schema

@@ -1,0 +1,177 @@
+"""Reports and bundles as a user makes them: the `redline` command, and the HTML in headless Chromium."""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import struct
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from redline.reports.browser import dump_dom, screenshot
+from tests.integration.report_world import World, make_world
+
+REDLINE = [sys.executable, "-m", "redline.cli.main"]
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+
+
+def redline(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(cwd), "USER": "tester"}
+    return subprocess.run([*REDLINE, *args], capture_output=True, text=True, cwd=cwd, env=env, timeout=300)
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, World]:
+    settings, w = make_world(tmp_path_factory.mktemp("cli") / "ws")
+    return settings.workspace, w
+
+
+@pytest.fixture
+def browser() -> None:
+    if os.environ.get("REDLINE_SKIP_BROWSER") == "1":
+        pytest.skip("browser tests skipped: REDLINE_SKIP_BROWSER=1")
+
+
+def _png_size(path: Path) -> tuple[int, int]:
+    head = path.read_bytes()[:24]
+    assert head[:8] == b"\x89PNG\r\n\x1a\n"
+    width, height = struct.unpack(">II", head[16:24])
+    return int(width), int(height)
+
+
+@pytest.mark.slow
+def test_html_report_renders_in_chromium_with_heat_map_and_rate_chart(
+    world: tuple[Path, World], tmp_path: Path, browser: None
+) -> None:
+    ws, w = world
+    res = redline("-w", str(ws), "report", w.round_id, "--format", "html", "-o", "report.html", cwd=tmp_path)
+    assert res.returncode == 0, res.stderr
+    page = tmp_path / "report.html"
+    assert not re.search(r"""(src|href)=["']?https?:""", page.read_text()), (
+        "the report must not load anything"
+    )
+    dom = dump_dom(page)
+    for element_id in (
+        "summary",
+        "heatmap",
+        "rate-chart",
+        "severity-chart",
+        "coverage-chart",
+        "trend-chart",
+        "findings-table",
+        "mitigations-table",
+        "method",
+        "gate-criteria",
+    ):
+        assert f'id="{element_id}"' in dom, element_id
+    assert dom.count('class="heat-cell"') == 25
+    assert dom.count('class="rate-bar"') == 4 and dom.count('class="rate-ci"') == 4
+    ARTIFACTS.mkdir(exist_ok=True)
+    png = screenshot(page, ARTIFACTS / "report-internal.png", width=1100, height=2600)
+    assert _png_size(png) == (1100, 2600) and png.stat().st_size > 50_000
+
+
+@pytest.mark.slow
+def test_model_output_is_inert_text_in_the_browser(
+    world: tuple[Path, World], tmp_path: Path, browser: None
+) -> None:
+    ws, w = world
+    # Control: the same payload written unescaped does run, so the check below can see a script run.
+    from tests.integration.report_world import XSS
+
+    control = tmp_path / "control.html"
+    control.write_text(f"<html><head><title>clean</title></head><body>{XSS}</body></html>")
+    assert "<title>PWNED" in dump_dom(control)
+    for audience in ("internal", "committee"):
+        out = tmp_path / f"{audience}.html"
+        res = redline(
+            "-w", str(ws), "report", w.round_id, "--audience", audience, "-o", str(out), cwd=tmp_path
+        )
+        assert res.returncode == 0, res.stderr
+        _assert_inert(out)
+    from redline.reports.assembly import ReportRequest
+    from redline.reports.html import render_html
+    from redline.settings import load_settings
+    from tests.integration.test_report_model import report
+
+    model = report(load_settings(ws, env={}), ReportRequest(round_id=w.round_id))
+    opened = model.model_copy(
+        update={"transcripts": tuple(t.model_copy(update={"collapsed": False}) for t in model.transcripts)}
+    )
+    expanded = tmp_path / "expanded.html"
+    expanded.write_text(render_html(opened))
+    assert (
+        '<details class="transcript flagged" id=' in expanded.read_text() and " open>" in expanded.read_text()
+    )
+    _assert_inert(expanded)
+
+
+def _assert_inert(page: Path) -> None:
+    dom = dump_dom(page)
+    title = re.search(r"<title>(.*?)</title>", dom, re.S)
+    assert title is not None and title.group(1).startswith("Red-team report"), title
+    assert "PWNED" in dom  # the payload is there, as text
+    assert "&lt;script&gt;document.title" in dom
+    assert not re.search(r"<script", dom, re.I)
+    assert not re.search(r"<(img|svg)[^>]*\son(error|load)\s*=", dom, re.I)
+
+
+@pytest.mark.slow
+def test_pdf_report_is_printed_from_the_html(
+    world: tuple[Path, World], tmp_path: Path, browser: None
+) -> None:
+    from pypdf import PdfReader
+
+    ws, _ = world
+    res = redline(
+        "-w", str(ws), "report", "--release", "chat-assistant@1.1", "-f", "pdf", "-o", "r.pdf", cwd=tmp_path
+    )
+    assert res.returncode == 0, res.stderr
+    reader = PdfReader(io.BytesIO((tmp_path / "r.pdf").read_bytes()))
+    text = "\n".join(p.extract_text() for p in reader.pages)
+    assert len(reader.pages) >= 3 and "Failure rates per threat" in text and "Method appendix" in text
+
+
+def test_every_text_format_is_written_and_bad_options_are_usage_errors(
+    world: tuple[Path, World], tmp_path: Path
+) -> None:
+    ws, w = world
+    for fmt in ("md", "json", "sarif", "junit"):
+        res = redline("-w", str(ws), "report", "--latest", "--format", fmt, cwd=tmp_path)
+        assert res.returncode == 0, res.stderr
+    names = sorted(p.name for p in tmp_path.iterdir())
+    assert len(names) == 4 and all(n.startswith("redline-report-chat-assistant-1.1-internal") for n in names)
+    bad = redline("-w", str(ws), "report", "--format", "xls", cwd=tmp_path)
+    assert bad.returncode == 2 and "--format must be one of html, md, pdf, json, sarif, junit" in bad.stderr
+    both = redline("-w", str(ws), "report", w.round_id, "--latest", cwd=tmp_path)
+    assert both.returncode == 2 and "choose one of" in both.stderr
+
+
+def test_export_bundle_then_replay_and_tamper(world: tuple[Path, World], tmp_path: Path) -> None:
+    ws, w = world
+    res = redline("-w", str(ws), "export", "bundle", w.round_id, "-o", "b.zip", cwd=tmp_path)
+    assert res.returncode == 0, res.stderr
+    res = redline("-w", str(ws), "report", w.round_id, "-f", "json", "-o", "r.json", cwd=tmp_path)
+    assert res.returncode == 0, res.stderr
+    ok = redline("replay", "b.zip", "--report", "r.json", cwd=tmp_path)
+    assert ok.returncode == 0, ok.stdout + ok.stderr
+    assert "hashes and rates verified" in ok.stdout
+    with zipfile.ZipFile(tmp_path / "b.zip") as zf:
+        files = {n: zf.read(n) for n in zf.namelist()}
+    lines = files["attempts.jsonl"].decode().splitlines()
+    i = next(i for i, line in enumerate(lines) if "My instructions say" in line)
+    victim = re.search(r'"id":"(att_[0-9a-f]+)"', lines[i])
+    assert victim is not None
+    lines[i] = lines[i].replace("My instructions say", "My instructions do not say")
+    files["attempts.jsonl"] = ("\n".join(lines) + "\n").encode()
+    with zipfile.ZipFile(tmp_path / "b.zip", "w") as zf:
+        for n, data in files.items():
+            zf.writestr(n, data)
+    bad = redline("replay", "b.zip", cwd=tmp_path)
+    assert bad.returncode == 1
+    assert f"response_hash: attempt {victim.group(1)}" in bad.stdout
