@@ -79,6 +79,7 @@ def create_app(
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         yield
+        await state.hub.aclose()
         for target in state.targets.values():
             await target.aclose()
         if owned:

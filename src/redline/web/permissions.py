@@ -15,6 +15,7 @@ from redline.program.catalog_versions import CATALOG_EDITORS
 from redline.program.intake_triage import INTAKE_TRIAGERS
 from redline.program.plans import PLAN_AUTHORS
 from redline.program.playground import PLAYGROUND_USERS
+from redline.program.runs import ROUND_RUNNERS
 from redline.program.triage import FIXERS, LEADS, MOVERS, WRITERS
 from redline.program.users import USER_ADMINS
 from redline.program.wellbeing import WELLBEING_LEADS
@@ -39,6 +40,7 @@ class Action(StrEnum):
     PLAN_WRITE = "plan_write"
     PLAN_VOTE = "plan_vote"
     ROUND_READ = "round_read"
+    ROUND_START = "round_start"
     FINDING_READ = "finding_read"
     FINDING_TRIAGE = "finding_triage"
     FINDING_MOVE = "finding_move"
@@ -86,6 +88,7 @@ def permission_table(rights: DecisionRights) -> dict[Action, Grant]:
         Action.PLAN_WRITE: PLAN_AUTHORS,
         Action.PLAN_VOTE: frozenset(rights.plan_approvers) | frozenset(rights.critical_plan_approvers),
         Action.ROUND_READ: INTERNAL,
+        Action.ROUND_START: ROUND_RUNNERS,
         Action.FINDING_READ: INTERNAL,
         Action.FINDING_TRIAGE: LEADS,
         Action.FINDING_MOVE: movers,
@@ -136,6 +139,8 @@ ROUTES: dict[str, Action] = {
     **_twin("rounds.list", Action.ROUND_READ),
     **_twin("rounds.show", Action.ROUND_READ),
     "rounds.events": Action.ROUND_READ,
+    "rounds.new": Action.ROUND_START,
+    **_twin("rounds.start", Action.ROUND_START),
     "api.rounds.progress": Action.ROUND_READ,
     **_twin("findings.list", Action.FINDING_READ),
     **_twin("findings.show", Action.FINDING_READ),

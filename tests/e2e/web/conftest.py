@@ -65,9 +65,13 @@ def live(tmp_path: Path) -> Iterator[tuple[World, str]]:
     world.close()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    """Headless Chromium from the system (Playwright's own download does not work offline)."""
+    """Headless Chromium from the system (Playwright's own download does not work offline).
+
+    Module-scoped: Playwright's synchronous API holds an event loop in the main thread while it runs,
+    which would stop later tests from calling asyncio.run.
+    """
     os.environ.setdefault("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")
     from playwright.sync_api import sync_playwright
 

@@ -4,16 +4,22 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request
-from fastapi.responses import HTMLResponse, StreamingResponse
+from fastapi import APIRouter, Depends, Form, Query, Request
+from fastapi.responses import HTMLResponse, Response, StreamingResponse
 from pydantic import BaseModel, ConfigDict
+from starlette.concurrency import run_in_threadpool
 
+from redline.catalog.playbooks import load_playbooks
+from redline.core.plans import RUNNABLE_PLAN_STATUSES
 from redline.core.rounds import Round
+from redline.program import runs
 from redline.program.dashboard import RoundDetail, RoundProgress, round_detail, round_progress
+from redline.program.plans import list_plans
+from redline.program.runs import RunRequest
 from redline.store.repos import rounds as rounds_repo
 from redline.web.deps import Ctx, guard
 from redline.web.live import stream
-from redline.web.templating import page
+from redline.web.templating import page, redirect
 
 router = APIRouter()
 Context = Annotated[Ctx, Depends(guard)]
@@ -45,6 +51,52 @@ def rounds_page(request: Request, ctx: Context, limit: Limit = 100) -> HTMLRespo
 def rounds_api(ctx: Context, limit: Limit = 100) -> list[RoundRow]:
     """Rounds, newest first, with their counters."""
     return _list(ctx, limit)
+
+
+@router.get("/rounds/new", name="rounds.new", include_in_schema=False)
+def new_round_page(request: Request, ctx: Context) -> HTMLResponse:
+    """The form to start a round: a system, playbooks or an approved plan, a sample size."""
+    with ctx.store.session() as session:
+        runnable = [p for p in list_plans(session) if p.status in RUNNABLE_PLAN_STATUSES]
+    books = [b.name for b in load_playbooks(ctx.settings.workspace / "playbooks").all() if b.automated]
+    systems = [s.name for s in ctx.settings.config.systems]
+    return page(request, ctx, "round_new.html", systems=systems, playbooks=books, plans=runnable)
+
+
+async def _start(ctx: Ctx, body: RunRequest) -> str:
+    prepared, settings = await run_in_threadpool(runs.prepare, ctx.store, ctx.settings, body, user=ctx.name)
+    return await ctx.state.hub.launch(prepared.spec, settings=settings, store=ctx.store)
+
+
+@router.post("/rounds", name="rounds.start", include_in_schema=False)
+async def start_form(
+    request: Request,
+    ctx: Context,
+    system: Annotated[str, Form(max_length=200)],
+    playbooks: Annotated[list[str] | None, Form()] = None,
+    plan_id: Annotated[str, Form(max_length=40)] = "",
+    sample_size: Annotated[str, Form(max_length=4)] = "",
+    scorers: Annotated[str, Form(max_length=500)] = "",
+) -> Response:
+    """Start a round and watch it run."""
+    body = RunRequest.model_validate(
+        {
+            "system": system,
+            "playbooks": tuple(playbooks or ()),
+            "plan_id": plan_id or None,
+            "sample_size": sample_size or None,
+            "scorers": tuple(s.strip() for s in scorers.split(",") if s.strip()),
+        }
+    )
+    round_id = await _start(ctx, body)
+    return redirect(request, f"/rounds/{round_id}", flash="round started")
+
+
+@router.post("/api/rounds", name="api.rounds.start", status_code=202)
+async def start_api(ctx: Context, body: RunRequest) -> RoundProgress:
+    """Start a round in the background; follow it at /api/rounds/{id}/progress."""
+    round_id = await _start(ctx, body)
+    return await run_in_threadpool(round_progress, ctx.store, round_id)
 
 
 @router.get("/rounds/{round_id}", name="rounds.show", include_in_schema=False)
