@@ -143,9 +143,10 @@ def _round(
     return rid
 
 
-def make_world(folder: Path) -> tuple[Settings, World]:
+def make_world(folder: Path, *, database_url: str | None = None) -> tuple[Settings, World]:
     """A fresh workspace in `folder` (environment ignored) with the world written into it."""
-    settings = init_workspace(folder, name="assistant-program", env={}, actor="tester").settings
+    env = {"REDLINE_DATABASE_URL": database_url} if database_url else {}
+    settings = init_workspace(folder, name="assistant-program", env=env, actor="tester").settings
     return settings, build_world(settings)
 
 

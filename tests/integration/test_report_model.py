@@ -173,3 +173,21 @@ def test_committee_report_collapses_every_exchange(world: tuple[Settings, World]
     assert {t.collapsed for t in internal.transcripts} == {True, False}
     assert all(t.collapsed for t in internal.transcripts if t.flagged)
     assert internal.transcripts[0].failed is True
+
+
+def test_report_and_bundle_on_each_database(db_url: str, tmp_path: Path) -> None:
+    from redline.reports.bundle import export_bundle
+    from redline.reports.bundle_verify import read_bundle, verify_bundle
+
+    settings, w = make_world(tmp_path / "ws", database_url=db_url)
+    m = report(settings, ReportRequest(release="chat-assistant@1.1", audience=Audience.EXTERNAL))
+    rates = {r.threat_id: (r.failures, r.n, r.adhoc) for r in m.rates}
+    assert rates["leakage.system-prompt"] == (3, 10, False) and rates["jailbreak.roleplay"] == (2, 5, True)
+    assert m.method.database == settings.database_url.split(":")[0].split("+")[0]
+    store = open_workspace_store(settings)
+    try:
+        with store.session() as s:
+            export_bundle(s, w.round_id, audience=Audience.INTERNAL, path=tmp_path / "b.zip", actor="t")
+    finally:
+        store.dispose()
+    assert verify_bundle(read_bundle(tmp_path / "b.zip")) == []
