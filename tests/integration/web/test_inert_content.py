@@ -71,3 +71,14 @@ def test_no_inline_script_or_style_in_any_template() -> None:
         text = path.read_text(encoding="utf-8")
         assert "<script>" not in text and "style=" not in text and "javascript:" not in text, path.name
         assert "|safe" not in text, f"{path.name} marks a value safe"
+
+
+def test_gate_sign_off_comments_and_token_labels_render_inert(world: World) -> None:
+    committee = world.client("cora")
+    assert committee.post(f"/api/gate/{world.release}/sign", json={"vote": "go", "comment": XSS}).status_code == 200
+    gate = world.client("lena").get(f"/gate/{world.release}").text
+    assert XSS_MARK not in gate and ESCAPED in gate
+    lead = world.client("lena")
+    assert lead.post("/api/account/tokens", json={"label": XSS}).status_code == 201
+    account = lead.get("/account").text
+    assert XSS_MARK not in account and ESCAPED in account
