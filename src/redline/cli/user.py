@@ -87,3 +87,14 @@ def list_users(
         for u in found
     ]
     table("Users", ["name", "roles", "email", "active"], rows)
+
+
+def _credentials() -> None:
+    """Register `user password` and `user token` (kept in cli/account.py)."""
+    from redline.cli import account
+
+    app.command("password")(account.password)
+    app.add_typer(account.token_app, name="token")
+
+
+_credentials()
