@@ -38,6 +38,7 @@ class KeywordScorer:
 
     name: ClassVar[str] = "bench.keyword"
     version: ClassVar[str] = "1"
+    batch_size: ClassVar[int] = 1  # cheap: judged inline, no batching
 
     async def score(self, case: Any, response: Any) -> Any:
         from redline.core.scores import Score, Verdict

@@ -17,17 +17,23 @@ _EXPORTS = {
     "risk_of": "redline.core.risk",
     "Evidence": "redline.core.evidence",
     "init_workspace": "redline.program.workspace",
+    "run_round": "redline.engine.round",
+    "RoundSpec": "redline.engine.spec",
+    "RoundResult": "redline.engine.result",
 }
 
 __all__ = [
     "Evidence",
     "RedlineError",
+    "RoundResult",
+    "RoundSpec",
     "Settings",
     "__version__",
     "init_workspace",
     "load_catalog",
     "load_settings",
     "risk_of",
+    "run_round",
 ]
 
 if TYPE_CHECKING:
@@ -35,6 +41,9 @@ if TYPE_CHECKING:
     from redline.core.errors import RedlineError
     from redline.core.evidence import Evidence
     from redline.core.risk import risk_of
+    from redline.engine.result import RoundResult
+    from redline.engine.round import run_round
+    from redline.engine.spec import RoundSpec
     from redline.program.workspace import init_workspace
     from redline.settings import Settings, load_settings
 

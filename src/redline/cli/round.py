@@ -85,7 +85,7 @@ def run(
     tpm: Annotated[float | None, typer.Option("--tpm", help="Tokens per minute at most.")] = None,
     timeout: Annotated[float | None, typer.Option(help="Seconds per request.")] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Count cases, requests, tokens, cost.")] = False,
-    no_cache: Annotated[bool, typer.Option("--no-cache", help="Do not reuse cached answers.")] = False,
+    no_cache: Annotated[bool, typer.Option("--no-cache", help="Do not use the cache.")] = False,
     max_requests: Annotated[int | None, typer.Option(help="Stop after this many requests.")] = None,
     max_tokens: Annotated[int | None, typer.Option(help="Stop after this many tokens.")] = None,
     max_cost: Annotated[float | None, typer.Option(help="Stop at this cost.")] = None,

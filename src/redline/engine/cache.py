@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
-import json
 from collections.abc import Sequence
+
+import pydantic_core
 
 from redline.core.conversation import Conversation, GenerationParams, Response
 from redline.core.ids import canonical_json
@@ -28,8 +29,7 @@ class CacheKeyer:
     def key(self, conversation: Conversation) -> str:
         """The key of one conversation sent to this target with these parameters."""
         digest = self._prefix.copy()
-        messages = [[m.role.value, m.content] for m in conversation.messages]
-        digest.update(json.dumps(messages, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
+        digest.update(pydantic_core.to_json([[m.role.value, m.content] for m in conversation.messages]))
         return digest.hexdigest()
 
 

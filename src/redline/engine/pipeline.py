@@ -113,7 +113,12 @@ async def process(ctx: RunContext, chunks: Iterable[Sequence[WorkItem]], *, work
 
     tasks = [asyncio.create_task(feed(), name="redline-feed")]
     tasks += [asyncio.create_task(work(), name=f"redline-worker-{i}") for i in range(workers)]
-    await _supervise(tasks)
+    try:
+        await _supervise(tasks)
+        await ctx.finisher.drain()
+    except BaseException:
+        ctx.finisher.cancel()
+        raise
 
 
 async def _supervise(tasks: list[asyncio.Task[Any]]) -> None:

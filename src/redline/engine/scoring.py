@@ -1,8 +1,10 @@
-"""Score each response as it arrives: cheap scorers inline, model-backed ones in batches.
+"""Score each response as it arrives, in batches: `score_batch` gets answers from many cases at once.
 
-A scorer that declares `batch_size > 1` (a class attribute) is fed through `score_batch`, collecting
-responses from many cases for up to `batch_ms`. A scorer that raises gives `could_not_score` with the
-error as its rationale, so the failure is on record.
+Batching is what lets model-backed scorers (embeddings, classifiers, judges) amortise their cost, and
+it saves the thread hop per answer of scorers that judge in a worker thread. A scorer collects up to
+its `batch_size` (a class attribute; 32 when absent) answers for up to `batch_ms`; `batch_size = 1`
+judges inline, one answer at a time. Scoring runs beside the workers, so waiting for a batch never
+holds a request slot. A scorer that raises gives `could_not_score` with the error as its rationale.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from redline.core.conversation import ErrorKind, Response
 from redline.core.scores import Score
 from redline.scorers.base import Scorer
 
+DEFAULT_BATCH = 32
 # Responses that are answers of a kind (a block, silence) are judged; transport failures are not.
 SCORED_ERRORS = frozenset({ErrorKind.CONTENT_FILTER, ErrorKind.EMPTY})
 
@@ -83,7 +86,7 @@ class Scoring:
         self.inline: list[Scorer] = []
         self.batched: list[_Batcher] = []
         for scorer in scorers:
-            size = int(getattr(scorer, "batch_size", 1) or 1)
+            size = int(getattr(scorer, "batch_size", DEFAULT_BATCH) or 1)
             if size > 1:
                 self.batched.append(_Batcher(scorer, size=size, wait_s=batch_ms / 1000))
             else:

@@ -13,7 +13,7 @@ from redline.core.provenance import Provenance
 from redline.engine.cache import CacheKeyer, ResponseCache
 from redline.engine.events import Reporter, RunCounters
 from redline.engine.pipeline import CaseFeed
-from redline.engine.runner import RunContext
+from redline.engine.runner import Finisher, RunContext
 from redline.engine.scheduler import BudgetMeter, TargetScheduler
 from redline.engine.scoring import Scoring
 from redline.engine.spec import Batching, Budget, Pacing, Pricing
@@ -103,29 +103,33 @@ async def open_context(
     scheduler = TargetScheduler(target, pacing=spec.pacing, counters=counters, meter=meter, seed=spec.seed)
     writer = BatchWriter(store, batching=spec.batching).start()
     cache = ResponseCache(store, CacheKeyer(spec.target_fingerprint, spec.params), read=spec.use_cache)
+    scoring = Scoring(spec.scorers)
     ctx = RunContext(
         round_id=spec.round_id,
         store=store,
         scheduler=scheduler,
-        scoring=Scoring(spec.scorers),
+        scoring=scoring,
         writer=writer,
         cache=cache,
-        write_cache=True,
+        write_cache=spec.use_cache,
         params=spec.params,
         strategies=spec.strategies,
         counters=counters,
         reporter=reporter,
         provenance=spec.provenance,
+        finisher=Finisher(limit=2 * spec.pacing.concurrency + 2 * scoring.batch_capacity),
     )
     try:
         yield ctx
+        await ctx.finisher.drain()
         await ctx.scoring.drain()
         await writer.flush()
     finally:
+        ctx.finisher.cancel()
         writer.close()
     writer.raise_if_failed()
 
 
-def worker_count(pacing: Pacing, scoring_capacity: int) -> int:
-    """Workers for one context: enough to keep `concurrency` requests in flight while others score."""
-    return pacing.concurrency + scoring_capacity
+def worker_count(pacing: Pacing) -> int:
+    """Workers for one context: one per request in flight (scoring happens beside them)."""
+    return pacing.concurrency

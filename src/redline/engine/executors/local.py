@@ -18,5 +18,5 @@ class LocalExecutor:
         ) as ctx:
             round_id = ctx.round_id
             chunks = job.feed.chunks(lambda cases, start: ctx.writer.add_cases(round_id, cases, start=start))
-            await process(ctx, chunks, workers=worker_count(job.worker.pacing, ctx.scoring.batch_capacity))
+            await process(ctx, chunks, workers=worker_count(job.worker.pacing))
             return ctx.scheduler.meter.reason

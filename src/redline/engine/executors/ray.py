@@ -59,7 +59,7 @@ class ShardWorker:
     async def run(self, items: list[WorkItem]) -> dict[str, Any]:
         """Run one chunk; returns this actor's counters so far and the budget that stopped it, if any."""
         ctx = await self._context()
-        await process(ctx, [items], workers=worker_count(self.spec.pacing, ctx.scoring.batch_capacity))
+        await process(ctx, [items], workers=worker_count(self.spec.pacing))
         await ctx.writer.flush()
         return {"counters": asdict(self.counters), "reason": ctx.scheduler.meter.reason}
 
