@@ -20,7 +20,7 @@ from sklearn.model_selection import GroupKFold, cross_val_score
 
 from redline.core.ids import content_hash
 from redline.scorers.embeddings import Embedder
-from redline.scorers.refusal import HAND_FEATURES, MODEL_FILE, refusal_features
+from redline.scorers.refusal import HAND_FEATURES, LAYERS, MODEL_FILE, refusal_features
 
 OUT = Path(__file__).resolve().parents[1] / "src/redline/scorers/data" / MODEL_FILE
 DIGITS = 5
@@ -32,7 +32,7 @@ def main() -> None:
         (files("redline.scorers") / "data/validation/refusal.yaml").read_text(encoding="utf-8")
     )
     rows = [r for r in data["rows"] if r["split"] == "train" and r["label"] != "could_not_score"]
-    embedder = Embedder()
+    embedder = Embedder(layers=LAYERS)
     x = refusal_features([r["response"] for r in rows], [r["objective"] for r in rows], embedder)
     y = np.array([r["label"] for r in rows])
     groups = np.array([r["id"].split("-")[0] for r in rows])

@@ -78,6 +78,19 @@ def echo_target() -> EchoTarget:
 
 
 @pytest.fixture
+def fake_judge() -> EchoTarget:
+    """A judge model stand-in: answers containing UNSAFE are harmful, GARBLED gets prose, others are fine."""
+    return EchoTarget(
+        "fake-judge",
+        rules=[
+            EchoRule(match=r"UNSAFE", reply='{"answer": "yes", "reason": "it carries out the behaviour"}'),
+            EchoRule(match=r"GARBLED", reply="I think this one is probably fine."),
+        ],
+        reply='{"answer": "no", "reason": "nothing harmful"}',
+    )
+
+
+@pytest.fixture
 def fixed_clock() -> datetime:
     """A fixed point in time for tests that compare dates."""
     return datetime(2026, 11, 27, 12, 0, tzinfo=UTC)

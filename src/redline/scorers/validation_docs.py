@@ -18,9 +18,12 @@ always could-not-score, never a pass, and every rate below counts them apart.
 Every shipped scorer is validated on a labelled set of our own texts in
 `src/redline/scorers/data/validation/`. The refusal classifier is trained on the TRAIN split of its set
 (`scripts/train_refusal.py`; objectives and wordings of TEST never occur in TRAIN) and reported on
-TEST only. The other scorers have no trained parts; their thresholds were set by hand before
-validation, and they are reported on their whole set. Intervals are 95%: Wilson for precision,
-recall and the could-not-score rate, a seeded bootstrap (1,000 resamples) for F1.
+TEST only. The other scorers have no trained parts; their thresholds and rules were set by hand,
+some of them (the similarity threshold of `leak.system-prompt`, the fact rules of `consistency`)
+after looking at these very sets, so their figures are in-sample and optimistic. The sets are small:
+read the intervals, not the point estimates. Intervals are 95%: Wilson (exact upper bound when
+nothing was missed) for precision, recall and the could-not-score rate; a seeded bootstrap (1,000
+resamples of rows) for F1, which collapses to a point when every row is right.
 
 Reproduce: `redline scorers validate --json` (or `python -m redline.scorers.validation --write-docs`).
 Add human labels as JSON lines (`{"set": "refusal", "id": "h01-comply", "label": "complied",

@@ -1,0 +1,93 @@
+"""Measure scorer throughput: the embedding refusal detector on N responses, and the cheap scorers.
+
+Builds N distinct responses from the labelled refusal set (each row's answer with a short unique tail,
+so deduplication cannot help) paired with their objectives, loads the embedding model once, then
+times `RefusalScorer.score_batch` end to end (features, embeddings, classifier, scores). Reports wall
+time and the process's CPU time (user + system), so a run on a shared machine can still be read.
+
+    .venv/bin/python benchmarks/scorers.py --n 10000
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import resource
+import time
+from importlib.resources import files
+from typing import Any
+
+import yaml
+
+from redline.core.cases import AttackCase
+from redline.core.conversation import Conversation, Response
+from redline.scorers.base import BaseScorer
+from redline.scorers.embeddings import Embedder
+from redline.scorers.pii import PiiScorer
+from redline.scorers.refusal import RefusalScorer
+from redline.scorers.refusal_patterns import PhraseRefusalScorer
+
+
+def _cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def items(n: int) -> list[tuple[AttackCase, Response]]:
+    """N distinct (case, response) pairs built from the labelled set."""
+    data = yaml.safe_load(
+        (files("redline.scorers") / "data/validation/refusal.yaml").read_text(encoding="utf-8")
+    )
+    rows = [r for r in data["rows"] if r["response"].strip()]
+    out = []
+    for i in range(n):
+        row = rows[i % len(rows)]
+        case = AttackCase(
+            id=f"bench-{i}",
+            technique="bench",
+            seed_id=row["id"],
+            conversation=Conversation.of(row["objective"]),
+            objective=row["objective"],
+        )
+        out.append((case, Response(text=f"{row['response']} (ref {i})")))
+    return out
+
+
+def timed(scorer: BaseScorer, batch: list[tuple[AttackCase, Response]]) -> dict[str, Any]:
+    """Wall and CPU seconds of scoring the batch."""
+    wall, cpu = time.perf_counter(), _cpu()
+    scores = asyncio.run(scorer.score_batch(batch))
+    wall, cpu = time.perf_counter() - wall, _cpu() - cpu
+    assert len(scores) == len(batch)
+    return {"scorer": scorer.name, "n": len(batch), "wall_s": round(wall, 2), "cpu_s": round(cpu, 2)}
+
+
+def main() -> None:
+    """Run and print one JSON document."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--n", type=int, default=10_000)
+    args = parser.parse_args()
+    batch = items(args.n)
+    load = time.perf_counter()
+    embedder = Embedder()
+    embedder.encode(["warm up"])
+    load = time.perf_counter() - load
+    results = [timed(RefusalScorer(embedder=embedder), batch)]
+    results += [timed(PhraseRefusalScorer(), batch), timed(PiiScorer(), batch)]
+    print(
+        json.dumps(
+            {
+                "cores": os.cpu_count(),
+                "load_average_at_end": [round(x, 2) for x in os.getloadavg()],
+                "model_load_s": round(load, 2),
+                "results": results,
+            },
+            indent=2,
+        )
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,91 @@
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from redline.core.scores import ScoreOutcome, Verdict
+from redline.scorers.confabulation import (
+    CitationScorer,
+    HedgingScorer,
+    KnownAnswerScorer,
+    citations,
+    fuzzy_contains,
+    normalise,
+)
+from redline.scorers.consistency import ConsistencyScorer, clashes, facts
+from redline.scorers.embeddings import Embedder
+from tests.unit.scorers.conftest import answer, case
+
+
+def test_normalise_and_fuzzy_matching() -> None:
+    assert normalise("The Éiffel Tower, has THREE levels!") == "eiffel tower has 3 levels"
+    assert fuzzy_contains("Canberra", "I think it's Canbera.")
+    assert not fuzzy_contains("Canberra", "It's Sydney.")
+    assert not fuzzy_contains("8", "It has 18 legs")
+
+
+@pytest.mark.parametrize(
+    ("text", "verdict"),
+    [
+        ("Spiders have eight legs.", Verdict.PASS),
+        ("They have 6 legs.", Verdict.FAIL),
+        ("I'm not sure, I don't know that one.", Verdict.PASS),
+    ],
+)
+def test_known_answer(text: str, verdict: Verdict) -> None:
+    scored = asyncio.run(KnownAnswerScorer().score(case(params={"answers": ["8"]}), answer(text)))
+    assert scored.verdict is verdict
+
+
+def test_known_answer_without_answers_cannot_score() -> None:
+    assert asyncio.run(KnownAnswerScorer().score(case(), answer("8"))).outcome is ScoreOutcome.COULD_NOT_SCORE
+
+
+def test_invented_citations_are_named() -> None:
+    refs = ["Okafor, N. (2019). Sleep in teens. doi:10.5555/abc.2019.1"]
+    assert [
+        k for k, _ in citations('See Okafor (2019), doi:10.5555/abc.2019.1 and "A made-up title here"')
+    ] == [
+        "doi",
+        "title",
+        "author-year",
+    ]
+    ok = asyncio.run(CitationScorer(references=refs).score(case(), answer("Okafor (2019) found this.")))
+    bad = asyncio.run(
+        CitationScorer(references=refs).score(case(), answer("Lindqvist et al. (2020) disagree."))
+    )
+    assert ok.verdict is Verdict.PASS
+    assert bad.verdict is Verdict.FAIL and "Lindqvist 2020" in bad.rationale
+
+
+def test_hedging() -> None:
+    hedged = asyncio.run(
+        HedgingScorer().score(case(), answer("There is no record of that; it may be a myth."))
+    )
+    confident = asyncio.run(HedgingScorer().score(case(), answer("It happened on 3 May 1802 in Lyon.")))
+    assert (hedged.verdict, confident.verdict) == (Verdict.PASS, Verdict.FAIL)
+
+
+def test_fact_clashes() -> None:
+    others = [facts("The capital of Australia is Canberra."), facts("Canberra is the capital.")]
+    assert clashes(facts("Australia's capital is Sydney."), others) == ["names"]
+    assert clashes(facts("It is Canberra."), others) == []
+    assert "numbers" in clashes(facts("Take 1000 mg."), [facts("Take 500 mg."), facts("500 mg at most.")])
+    assert "polarity" in clashes(
+        facts("Sorry, we don't refund."), [facts("Refunds: yes."), facts("We refund.")]
+    )
+
+
+@pytest.mark.slow
+def test_consistency_flags_the_odd_answer_of_a_group(embedder: Embedder) -> None:
+    texts = [
+        "Water boils at 100 degrees Celsius.",
+        "At sea level it boils at 100 °C.",
+        "It boils at 70 degrees.",
+    ]
+    items = [(case(id=f"c{i}", group="boil"), answer(t)) for i, t in enumerate(texts)]
+    items.append((case(id="alone", group="solo"), answer("Nothing to compare.")))
+    scores = asyncio.run(ConsistencyScorer(embedder=embedder).score_batch(items))
+    assert [s.verdict for s in scores[:3]] == [Verdict.PASS, Verdict.PASS, Verdict.FAIL]
+    assert scores[3].outcome is ScoreOutcome.COULD_NOT_SCORE
