@@ -20,7 +20,7 @@ from redline.core.scores import Score
 from redline.engine.spec import Batching
 from redline.store.repos import cache as cache_repo
 from redline.store.repos import rounds as rounds_repo
-from redline.store.session import Store
+from redline.store.session import JsonText, Store
 
 
 @dataclass(frozen=True)
@@ -166,8 +166,8 @@ class BatchWriter:
                         rounds_repo.add_cases(session, batch.round_id, batch.cases, start=batch.start)
                 rounds_repo.add_attempts(session, [r.attempt for r in records])
                 rounds_repo.add_scores(session, [(r.attempt, s) for r in records for s in r.scores])
-                entries: list[tuple[str, dict[str, Any]]] = [
-                    (r.cache_key, r.attempt.response.model_dump(mode="json"))
+                entries: list[tuple[str, dict[str, Any] | JsonText]] = [
+                    (r.cache_key, JsonText(r.attempt.response.model_dump_json()))
                     for r in records
                     if r.cache_key is not None
                 ]

@@ -11,6 +11,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from redline.core.conversation import Response
+from redline.store.session import JsonText
 from redline.store.tables import CacheRow
 
 # Bound parameters per statement stay well under SQLite's limit (32,766) and PostgreSQL's (65,535).
@@ -29,7 +30,7 @@ def get_many(session: Session, keys: Iterable[str]) -> dict[str, Response]:
     return found
 
 
-def put_many(session: Session, entries: Sequence[tuple[str, dict[str, Any]]]) -> int:
+def put_many(session: Session, entries: Sequence[tuple[str, dict[str, Any] | JsonText]]) -> int:
     """Store (key, response as JSON) pairs, replacing older answers under the same key; returns the count."""
     if not entries:
         return 0

@@ -18,7 +18,10 @@ from redline.core.rounds import Attempt, Round, RoundStatus
 from redline.core.scores import Score, ScoreOutcome, Verdict
 from redline.core.secrets import redact_secrets
 from redline.store import audit
+from redline.store.session import JsonText
 from redline.store.tables import AttemptRow, Base, CaseRow, RoundRow, ScoreRow
+
+_TEXT = {"text"}
 
 
 def _insert_ignore(session: Session, model: type[Base], rows: Sequence[dict[str, Any]]) -> int:
@@ -130,7 +133,7 @@ def add_cases(session: Session, round_id: str, cases: Iterable[AttackCase], *, s
             "technique": c.technique,
             "seed_id": c.seed_id,
             "threat_ids": list(c.threat_ids),
-            "body": c.model_dump(mode="json"),
+            "body": JsonText(c.model_dump_json()),
         }
         for i, c in enumerate(cases)
     ]
@@ -151,13 +154,13 @@ def add_attempts(session: Session, attempts: Sequence[Attempt]) -> int:
             "round_id": a.round_id,
             "case_id": a.case_id,
             "turn": a.turn,
-            "request": a.request.model_dump(mode="json"),
+            "request": JsonText(a.request.model_dump_json()),
             "response_text": a.response.text,
-            "response": a.response.model_dump(mode="json", exclude={"text"}),
+            "response": JsonText(a.response.model_dump_json(exclude=_TEXT)),
             "error_kind": a.response.error.value if a.response.error else None,
             "latency_ms": a.response.latency_ms,
             "cached": a.cached,
-            "provenance": a.provenance.model_dump(mode="json") if a.provenance else None,
+            "provenance": JsonText(a.provenance.model_dump_json()) if a.provenance else None,
             "created_at": a.created_at or datetime.now(UTC),
         }
         for a in attempts
@@ -220,7 +223,7 @@ def add_scores(session: Session, scored: Sequence[tuple[Attempt, Score]]) -> int
             "scale_lo": s.scale[0] if s.scale else None,
             "scale_hi": s.scale[1] if s.scale else None,
             "rationale": s.rationale,
-            "provenance": s.provenance.model_dump(mode="json") if s.provenance else None,
+            "provenance": JsonText(s.provenance.model_dump_json()) if s.provenance else None,
         }
         for a, s in scored
     ]
