@@ -1,4 +1,4 @@
-"""`redline demo`: the whole story on the embedded default, offline."""
+"""`redline demo`: the whole program on the embedded default, offline, ending with a report."""
 
 from __future__ import annotations
 
@@ -15,20 +15,75 @@ def demo(
     folder: Annotated[Path, typer.Option("--dir", help="Workspace folder for the demo.")] = Path(
         "demo-workspace"
     ),
+    sample_size: Annotated[int, typer.Option(help="Seeds per playbook step (more: tighter intervals).")] = 3,
+    json_out: Annotated[bool, typer.Option("--json", help="Print the outcome as JSON.")] = False,
 ) -> None:
-    """Create a demo workspace and show what it holds (grows into a full offline round)."""
-    from redline.catalog.loader import load_catalog
-    from redline.cli.output import say, table
-    from redline.program.workspace import init_workspace
-    from redline.store import audit
+    """Plan, approve, attack the bundled SmolLM2 model, file findings, mitigate, verify, gate, report."""
+    import os
 
-    result = init_workspace(folder, name="redline-demo")
+    from redline.catalog.loader import load_catalog
+    from redline.cli.output import emit_json, say, table
+    from redline.program.demo import run_demo
+    from redline.program.workspace import open_workspace_store
+    from redline.reports.assembly import ReportRequest, build_report
+    from redline.reports.model import Audience, ReportFormat
+    from redline.reports.render import write_report
+    from redline.settings import load_settings
+
+    # Offline by construction; model loaders' progress bars only clutter the story.
+    for var in ("HF_HUB_OFFLINE", "HF_HUB_DISABLE_PROGRESS_BARS", "TQDM_DISABLE"):
+        os.environ.setdefault(var, "1")
+    os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
     st = state(ctx)
-    st.workspace = result.settings.workspace
-    catalog = load_catalog(result.settings.workspace / "catalog")
-    rows = [(t.id, t.harm_category, int(t.default_severity)) for t in catalog.threats()]
-    table(f"Threat catalog ({len(rows)} threats)", ["id", "category", "severity"], rows)
-    with st.store().session() as sess:
-        checked, brk = audit.verify(sess)
-    say(f"Workspace: {result.settings.workspace}")
-    say(f"Audit chain: {checked} events, {'intact' if brk is None else 'BROKEN at ' + str(brk.seq)}")
+    quiet = st.quiet or json_out
+    result = run_demo(folder, sample_size=sample_size, say=(lambda _m: None) if quiet else say)
+    settings = load_settings(result.workspace)
+    store = open_workspace_store(settings)
+    paths: dict[str, str] = {}
+    try:
+        catalog = load_catalog(settings.workspace / "catalog")
+        from redline.program.decisions import load_policy
+
+        for audience in (Audience.INTERNAL, Audience.EXTERNAL):
+            with store.session() as sess:
+                model = build_report(
+                    sess,
+                    ReportRequest(release="smollm2@2.0", audience=audience),
+                    catalog=catalog,
+                    program=settings.config.name,
+                    matrix=settings.config.risk_matrix,
+                    policy=load_policy(settings, "demo"),
+                )
+            out = settings.workspace / "reports" / f"release-2.0-{audience.value}.html"
+            out.parent.mkdir(exist_ok=True)
+            paths[audience.value] = str(write_report(model, ReportFormat.HTML, out))
+    finally:
+        store.dispose()
+    if json_out:
+        emit_json({**result.__dict__, "workspace": str(result.workspace), "reports": paths})
+        return
+    for label, rates in result.evidence.items():
+        rows = [
+            (
+                e["threat_id"],
+                f"{e['failures']}/{e['n']}",
+                f"{e['rate']:.0%}",
+                f"{e['low']:.0%}-{e['high']:.0%}",
+            )
+            for e in rates
+        ]
+        table(f"Release {label}: failure rates (95% CI)", ["threat", "failed/n", "rate", "95% CI"], rows)
+    if result.verifications:
+        rows = [(v["threat"], v["before"], v["after"], v["outcome"]) for v in result.verifications]
+        table("Verification of each finding on release 2.0", ["threat", "1.0", "2.0", "outcome"], rows)
+    for label, gate in result.gates.items():
+        say(f"Gate for release {label}: {gate['outcome'].upper()}")
+        for reason in gate["reasons"]:
+            say(f"  - {reason}")
+        for condition in gate["conditions"]:
+            say(f"  condition: {condition}")
+    for problem in result.scorer_problems:
+        say(f"note: {problem}")
+    say(f"Workspace: {result.workspace}")
+    say(f"Report (internal): {paths['internal']}")
+    say(f"Report (external transparency): {paths['external']}")

@@ -26,10 +26,7 @@ systems:
   - name: smollm2
     description: SmolLM2-135M-Instruct, the bundled local model (Q4_1 GGUF, Apache-2.0)
     target:
-      kind: gguf
-      options:
-        temperature: 0.0
-        max_tokens: 128
+      kind: gguf            # model: path to another GGUF file (default: the bundled one)
 #  - name: my-api
 #    target:
 #      kind: openai-compat
