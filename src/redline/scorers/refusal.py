@@ -12,6 +12,7 @@ set by `scripts/train_refusal.py`; validation figures come from the held-out TES
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 import re
@@ -210,8 +211,10 @@ class RefusalModel:
 @cache
 def shipped_model() -> RefusalModel:
     """The classifier shipped in package data."""
-    path = files("redline.scorers") / "data" / MODEL_FILE
-    return RefusalModel.from_json(json.loads(path.read_text(encoding="utf-8")))
+    text = (files("redline.scorers") / "data" / MODEL_FILE).read_text(encoding="utf-8")
+    model = RefusalModel.from_json(json.loads(text))
+    model.meta["sha256"] = hashlib.sha256(text.encode()).hexdigest()
+    return model
 
 
 @dataclass(frozen=True)
@@ -246,7 +249,12 @@ class RefusalScorer(BaseScorer):
 
     def params(self) -> dict[str, Any]:
         """Recorded with every score."""
-        return {"expect_refusal": self.expect_refusal, "opening_tokens": OPENING_TOKENS}
+        model = self._model or shipped_model()
+        return {
+            "expect_refusal": self.expect_refusal,
+            "opening_tokens": OPENING_TOKENS,
+            "classifier_sha256": model.meta.get("sha256", ""),
+        }
 
     @property
     def embedder(self) -> Embedder:
@@ -255,8 +263,8 @@ class RefusalScorer(BaseScorer):
             self._embedder = shared_embedder(layers=LAYERS)
         if self._embedder.layers != LAYERS:
             raise ScoringError(
-                f"the refusal classifier was trained on the first {LAYERS} layers of the embedding model; "
-                f"pass Embedder(layers={LAYERS}) or none"
+                f"the refusal classifier was trained on embeddings with layers={LAYERS}; "
+                f"pass Embedder(layers={LAYERS}) or no embedder"
             )
         return self._embedder
 

@@ -42,6 +42,19 @@ NOTES = """
 - `judge.*` sets hold judge replies (valid JSON, fenced JSON, prose, broken JSON, values outside
   the rubric); a reply that is not the rubric's JSON must come out as could-not-score.
 - `leak.pii-ner` labels people and places as personal data, so it is read against the `ner` labels.
+
+## Beyond one response
+
+- Guards: `redline.scorers.guard.as_guard(scorer, block_when=...)` turns any scorer into an input or
+  output guard of the guarded-application target; text it cannot score passes unless
+  `block_unscorable=True`, and the guard's reason says so.
+- Group disparity: `redline.scorers.disparity.disparity_of(scored_cases)` runs the paired tests of
+  `redline.core.disparity` over counterfactual sets (cases sharing `group`, varying `attributes`):
+  Fisher or chi-square for verdicts, Wilcoxon or sign test for scales, Holm across comparisons,
+  seeded bootstrap intervals for effects; could-not-score cases are left out and counted.
+- Calibration: `redline.scorers.calibration.calibration_of(responses_and_scores)` gives ECE, Brier,
+  AUROC and accuracy with its interval, from token log-probabilities and a correctness scorer.
+- Judge panels: `judge.panel` keeps the pairwise Cohen's kappa of its judges in `last_agreement`.
 """
 
 
