@@ -9,7 +9,7 @@ from enum import StrEnum
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session
 
-from redline.core.errors import ConfigError, ScoringError, UsageError
+from redline.core.errors import ConfigError, NotFoundError, ScoringError, UsageError
 from redline.core.findings import Finding
 from redline.core.ids import new_id
 from redline.core.proposals import Embed, centroid, cosine, jaccard, tokens
@@ -19,6 +19,7 @@ from redline.program.actors import authorize
 from redline.settings import Settings
 from redline.store.repos import findings as findings_repo
 from redline.store.repos import intake as intake_repo
+from redline.store.repos import systems as systems_repo
 from redline.store.session import Store
 
 INTAKE_TRIAGERS = frozenset({Role.LEAD, Role.ADMIN})
@@ -105,6 +106,19 @@ def suggest_duplicate(session: Session, texts: Sequence[str], *, embed: Embed | 
     return DuplicateMatch(finding_id=chosen, similarity=round(best, 4), method=MatchMethod.TOKENS)
 
 
+def _release_of(session: Session, body: dict[str, object]) -> str | None:
+    """The recorded release the researcher names, if there is one (the gate then counts the finding)."""
+    try:
+        found = systems_repo.find_release(
+            session,
+            system=str(body.get("affected_system", "")),
+            version=str(body.get("affected_version", "")),
+        )
+    except NotFoundError:
+        return None
+    return found.id
+
+
 def _entry(session: Session, sub: intake_repo.StoredSubmission, today: date) -> QueueEntry:
     title = None
     if sub.duplicate_of:
@@ -174,6 +188,7 @@ def triage(
             body = sub.body
             finding = Finding(
                 id=new_id("fnd"),
+                release_id=_release_of(session, body),
                 title=f"External report: {sub.title}"[:500],
                 threat_id=threat_id,
                 likelihood=likelihood,

@@ -12,11 +12,12 @@ from datetime import UTC, datetime
 from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy.orm import Session
 
 from redline import __version__
 from redline.core.cases import AttackCase
 from redline.core.conversation import Conversation, MessageRole
-from redline.core.errors import ConfigError, PermissionDeniedError, UsageError
+from redline.core.errors import ConfigError, NotFoundError, PermissionDeniedError, UsageError
 from redline.core.findings import Finding
 from redline.core.ids import new_id
 from redline.core.provenance import Provenance
@@ -29,6 +30,7 @@ from redline.settings import Settings
 from redline.store.repos import findings as findings_repo
 from redline.store.repos import playground as playground_repo
 from redline.store.repos import rounds as rounds_repo
+from redline.store.repos import systems as systems_repo
 from redline.store.repos.playground import PlaygroundRecord
 from redline.store.session import Store
 from redline.targets.base import Target
@@ -76,6 +78,15 @@ def build_target(settings: Settings, system: str) -> Target:
     from redline.engine.round import build_target as engine_build
 
     return engine_build(settings.config.system(system).target, name=system)
+
+
+def _latest_release(session: Session, system: str) -> str | None:
+    """The newest recorded release of a system, so manual evidence counts for the release under test."""
+    try:
+        found = systems_repo.list_releases(session, system_id=systems_repo.get_system(session, system).id)
+    except NotFoundError:
+        return None
+    return found[-1].id if found else None
 
 
 def _may_read(user: User, record: PlaygroundRecord) -> None:
@@ -138,6 +149,7 @@ def start(
         }
         rnd = Round(
             id=round_id,
+            release_id=_latest_release(session, system),
             adhoc=True,
             status=RoundStatus.RUNNING,
             config=config,
@@ -339,6 +351,9 @@ def promote(
         ),
     )
     with store.session() as session:
+        finding = finding.model_copy(
+            update={"release_id": rounds_repo.get_round(session, record.round_id).release_id}
+        )
         opened = findings_repo.add_finding(
             session,
             finding,

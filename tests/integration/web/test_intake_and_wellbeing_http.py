@@ -105,3 +105,15 @@ def test_opting_out_hides_a_category(world: World) -> None:
     assert tester.post("/api/wellbeing/opt-outs", json={"categories": ["external-report"]}).status_code == 200
     refused = tester.post("/api/content/consent", json={"subject": f"intake:{world.submission_id}"})
     assert refused.status_code == 403 and refused.json()["code"] == "opted_out"
+
+
+def test_an_accepted_report_counts_for_the_release_it_names(world: World) -> None:
+    lead = world.client("lena")
+    body = {"decision": "accept", "threat_id": "confabulation.false-premise", "likelihood": 4, "impact": 3}
+    done = lead.post(f"/api/intake/queue/{world.submission_id}/triage", json=body)
+    assert done.status_code == 200, done.text
+    finding_id = done.json()["submission"]["finding_id"]
+    finding = lead.get(f"/api/findings/{finding_id}").json()["dossier"]["finding"]
+    assert finding["status"] == "new" and finding["release_id"] is not None
+    gate = lead.post(f"/api/gate/{world.release}/check").json()
+    assert finding_id in [f["id"] for f in gate["open_findings"]]

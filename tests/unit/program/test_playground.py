@@ -75,6 +75,19 @@ def test_only_the_owner_converses_and_leads_may_read(store: Store, workspace: Se
 
 
 def test_promotion_needs_an_observation_and_a_severity(store: Store, workspace: Settings) -> None:
+    from redline.core.provenance import ModelIdentity
+    from redline.store.repos import systems
+
+    with store.session() as s:  # a recorded release of the system: manual evidence counts for it
+        system = systems.ensure_system(s, name="smollm2", actor="test")
+        release = systems.ensure_release(
+            s,
+            system_id=system.id,
+            version="1",
+            model=ModelIdentity(provider="gguf", name="m"),
+            config={},
+            actor="t",
+        )
     pg = playground.start(
         store, workspace, user="tess", system="smollm2", threat_ids=("jailbreak.roleplay",)
     ).record.id
@@ -101,6 +114,7 @@ def test_promotion_needs_an_observation_and_a_severity(store: Store, workspace: 
         likelihood=Likelihood.LIKELY,
     )
     assert finding.status is FindingStatus.NEW and finding.risk is RiskLevel.HIGH
+    assert finding.release_id == release.id
     assert finding.threat_id == "jailbreak.roleplay" and "Observation: it complied" in finding.description
     with store.session() as s:
         dossier = findings_repo.dossier(s, finding.id)
