@@ -227,8 +227,10 @@ def _human_agreement(
     truth: Sequence[str],
     labels_dir: Path | None,
 ) -> tuple[LabellerAgreement, ...]:
-    if labels_dir is None or not labels_dir.is_dir():
+    if labels_dir is None:
         return ()
+    if not labels_dir.is_dir():
+        raise ConfigError("the labels folder does not exist or is not a folder", file=str(labels_dir))
     import json
 
     from redline.core.stats import cohen_kappa
