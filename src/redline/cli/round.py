@@ -98,6 +98,7 @@ def run(
     seed: Annotated[int | None, typer.Option(help="Seed for every random choice.")] = None,
     release: Annotated[str | None, typer.Option(help="Release version label.")] = None,
     plan: Annotated[str | None, typer.Option("--plan", help="Approved plan id (default: ad hoc).")] = None,
+    adhoc: Annotated[bool, typer.Option("--adhoc", help="Run without a plan (the default).")] = False,
     json_out: JsonOpt = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only the round id.")] = False,
 ) -> None:
@@ -106,12 +107,15 @@ def run(
 
     from redline.cli.output import emit_json, say
     from redline.cli.progress import ProgressBar
+    from redline.core.errors import UsageError
     from redline.engine.dryrun import estimate_round
     from redline.engine.executors import make_executor
     from redline.engine.launch import RoundRequest, prepare_round
     from redline.engine.round import run_round
     from redline.engine.spec import Budget, Pricing
 
+    if adhoc and plan:
+        raise UsageError("--adhoc runs without a plan; drop --plan or --adhoc")
     st = state(ctx)
     quiet = quiet or st.quiet
     pricing = Pricing(price_prompt, price_completion) if price_prompt or price_completion else None
