@@ -42,9 +42,15 @@ def clopper_pearson_interval(successes: int, n: int, *, level: float = 0.95) -> 
     _check_counts(successes, n)
     if n == 0:
         return Interval(0.0, 1.0, level, "clopper-pearson")
+    alpha = 1 - level
+    if successes in (0, n):
+        # Closed forms of the beta quantiles at the edges: no scipy (seconds to import) for the common case
+        edge = (alpha / 2) ** (1 / n)
+        return Interval(
+            0.0 if successes == 0 else edge, 1 - edge if successes == 0 else 1.0, level, "clopper-pearson"
+        )
     from scipy.stats import beta  # deferred: scipy.stats is slow to import
 
-    alpha = 1 - level
     low = 0.0 if successes == 0 else float(beta.ppf(alpha / 2, successes, n - successes + 1))
     high = 1.0 if successes == n else float(beta.ppf(1 - alpha / 2, successes + 1, n - successes))
     return Interval(low, high, level, "clopper-pearson")
