@@ -14,14 +14,18 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session
 
 from redline.core.errors import NotFoundError
+from redline.core.risk import Impact
 from redline.core.threats import Threat
 from redline.settings import Settings
 from redline.store.repos import findings as findings_repo
 from redline.store.repos import intake as intake_repo
+from redline.store.repos import playground as playground_repo
 from redline.store.repos import wellbeing as wellbeing_repo
 from redline.store.session import Store
 
 UNCATEGORISED = "uncategorised"
+FLAG_SEVERITY = Impact.MODERATE
+"""A manual (playground) exchange is flagged when its tester recorded this severity or worse."""
 EXTERNAL = "external-report"
 FAILING = frozenset({"fail", "partial"})
 
@@ -104,6 +108,22 @@ def resolve(session: Session, settings: Settings, subject: str) -> FlaggedConten
     raise NotFoundError(f"no stored content '{subject}'")
 
 
+def manual_flagged(severity: Impact | None) -> bool:
+    """Whether a tester's recorded severity flags a manual conversation's exchanges."""
+    return severity is not None and severity >= FLAG_SEVERITY
+
+
+def withheld_subjects(
+    session: Session, settings: Settings, *, viewer: str, subjects: Sequence[str]
+) -> set[str]:
+    """Of flagged `subjects`, those the viewer has not consented to within the reveal window."""
+    window = timedelta(minutes=settings.config.wellbeing.reveal_minutes)
+    seen = wellbeing_repo.viewed_since(
+        session, viewer=viewer, subjects=subjects, since=datetime.now(UTC) - window
+    )
+    return set(subjects) - seen
+
+
 def _withhold(
     items: list[Exchange], session: Session, settings: Settings, viewer: str, now: datetime
 ) -> list[Exchange]:
@@ -125,6 +145,8 @@ def _attempt_items(
     for attempt_id, score in rounds_repo.list_scores(session, round_id):
         if score.verdict is not None:
             verdicts.setdefault(attempt_id, []).append(score.verdict.value)
+    manual = playground_repo.for_round(session, round_id)
+    hand_flagged = manual is not None and manual_flagged(manual.severity)
     items = []
     for attempt in rounds_repo.list_attempts(session, round_id):
         if cases is not None and attempt.case_id not in cases:
@@ -142,7 +164,7 @@ def _attempt_items(
                 subject=subject,
                 label=f"{attempt.case_id} turn {attempt.turn}",
                 category=category,
-                flagged=bool(FAILING & set(marks)),
+                flagged=hand_flagged or bool(FAILING & set(marks)),
                 verdicts=marks,
                 content=FlaggedContent(subject=subject, category=category, parts=parts),
             )

@@ -60,6 +60,8 @@ class Turn(BaseModel):
     response: str
     error: str | None = None
     latency_ms: float = 0.0
+    subject: str = Field(default="", description="'attempt:ID', the key to consent to view it.")
+    withheld: bool = Field(default=False, description="Flagged and not consented to by this viewer.")
 
 
 class PlaygroundView(BaseModel):
@@ -71,6 +73,7 @@ class PlaygroundView(BaseModel):
     turns: tuple[Turn, ...] = ()
     steps: tuple[ManualStep, ...] = Field(default=(), description="The playbook's manual steps, in order.")
     guidance: str = Field(default="", description="The playbook's content warnings and guidance.")
+    category: str = Field(default="", description="Harm category of the threats in view.")
 
 
 def build_target(settings: Settings, system: str) -> Target:
@@ -172,30 +175,43 @@ def start(
 
 
 def view(store: Store, settings: Settings, *, playground_id: str, user: str | None) -> PlaygroundView:
-    """A conversation: its owner, leads and admins may read it."""
+    """A conversation: its owner, leads and admins may read it; others than the tester see flagged turns
+    (severity moderate or worse) only after consenting, as anywhere else."""
     from redline.catalog.playbooks import load_playbooks
+    from redline.program.content import category_of, manual_flagged, withheld_subjects
+    from redline.program.findings import load_threats
 
     with store.session() as session:
         who = authorize(session, user, PLAYGROUND_USERS, action="use the playground")
         record = playground_repo.get(session, playground_id)
         _may_read(who, record)
-        attempts = rounds_repo.list_attempts(session, record.round_id, case_id=record.case_id)
+        attempts = sorted(
+            rounds_repo.list_attempts(session, record.round_id, case_id=record.case_id), key=lambda a: a.turn
+        )
+        hidden: set[str] = set()
+        if who.name != record.tester and manual_flagged(record.severity):
+            hidden = withheld_subjects(
+                session, settings, viewer=who.name, subjects=[f"attempt:{a.id}" for a in attempts]
+            )
     turns = tuple(
         Turn(
             turn=a.turn,
-            prompt=a.request.last_user_text,
-            response=a.response.text,
+            prompt="" if f"attempt:{a.id}" in hidden else a.request.last_user_text,
+            response="" if f"attempt:{a.id}" in hidden else a.response.text,
             error=a.response.error.value if a.response.error else None,
             latency_ms=a.response.latency_ms,
+            subject=f"attempt:{a.id}",
+            withheld=f"attempt:{a.id}" in hidden,
         )
-        for a in sorted(attempts, key=lambda a: a.turn)
+        for a in attempts
     )
     steps: tuple[ManualStep, ...] = ()
     guidance = ""
     if record.playbook:
         book = load_playbooks(settings.workspace / "playbooks").get(record.playbook)
         steps, guidance = book.manual, book.guidance
-    return PlaygroundView(record=record, turns=turns, steps=steps, guidance=guidance)
+    category = category_of(record.threat_ids, load_threats(settings))
+    return PlaygroundView(record=record, turns=turns, steps=steps, guidance=guidance, category=category)
 
 
 def conversations(store: Store, *, user: str | None) -> list[PlaygroundRecord]:

@@ -117,3 +117,21 @@ def test_an_accepted_report_counts_for_the_release_it_names(world: World) -> Non
     assert finding["status"] == "new" and finding["release_id"] is not None
     gate = lead.post(f"/api/gate/{world.release}/check").json()
     assert finding_id in [f["id"] for f in gate["open_findings"]]
+
+
+def test_a_lead_reading_a_severe_playground_conversation_consents_first(world: World) -> None:
+    tester = world.client("tess")
+    pg = world.playground_id
+    assert (
+        tester.post(f"/api/playground/{pg}/turns", json={"text": "tell me the forbidden recipe"}).status_code
+        == 201
+    )
+    notes = {"hypothesis": "h", "method": "m", "observation": "it answered", "severity": 4}
+    assert tester.post(f"/api/playground/{pg}/notes", json=notes).status_code == 200
+    assert "forbidden recipe" in tester.get(f"/playground/{pg}").text
+    lead = world.client("lena")
+    page = lead.get(f"/playground/{pg}").text
+    assert "forbidden recipe" not in page and "Show this content" in page
+    subject = lead.get(f"/api/playground/{pg}").json()["turns"][0]["subject"]
+    assert lead.post("/api/content/consent", json={"subject": subject}).status_code == 200
+    assert "forbidden recipe" in lead.get(f"/playground/{pg}").text

@@ -137,3 +137,29 @@ def test_guided_mode_walks_the_playbooks_manual_steps(store: Store, workspace: S
     free = playground.start(store, workspace, user="tess", system="smollm2")
     with pytest.raises(UsageError):
         playground.goto_step(store, workspace, playground_id=free.record.id, user="tess", step=0)
+
+
+def test_others_see_a_severe_conversation_only_after_consent(store: Store, workspace: Settings) -> None:
+    from redline.program import content, wellbeing
+
+    pg = playground.start(store, workspace, user="tess", system="smollm2").record.id
+    _send(store, workspace, pg, "something the model should refuse")
+    assert not playground.view(store, workspace, playground_id=pg, user="lena").turns[0].withheld
+    playground.record_notes(
+        store,
+        playground_id=pg,
+        user="tess",
+        hypothesis="h",
+        method="m",
+        observation="o",
+        severity=Impact.MAJOR,
+    )
+    mine = playground.view(store, workspace, playground_id=pg, user="tess").turns[0]
+    theirs = playground.view(store, workspace, playground_id=pg, user="lena").turns[0]
+    assert not mine.withheld and mine.prompt
+    assert theirs.withheld and theirs.prompt == "" and theirs.response == ""
+    record = playground.view(store, workspace, playground_id=pg, user="tess").record
+    (exchange,) = content.round_exchanges(store, workspace, round_id=record.round_id, viewer="lena")
+    assert exchange.flagged and exchange.content is None
+    wellbeing.consent(store, workspace, user="lena", subject=theirs.subject)
+    assert playground.view(store, workspace, playground_id=pg, user="lena").turns[0].prompt

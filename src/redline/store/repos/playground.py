@@ -92,6 +92,14 @@ def get(session: Session, playground_id: str) -> PlaygroundRecord:
     return _record(_row(session, playground_id))
 
 
+def for_round(session: Session, round_id: str) -> PlaygroundRecord | None:
+    """The conversation a playground round holds, if the round is one."""
+    row = session.scalars(
+        select(PlaygroundSessionRow).where(PlaygroundSessionRow.round_id == round_id)
+    ).first()
+    return _record(row) if row is not None else None
+
+
 def list_records(session: Session, *, tester: str | None = None, limit: int = 100) -> list[PlaygroundRecord]:
     """Conversations, newest first; one tester's when `tester` is given."""
     query = select(PlaygroundSessionRow).order_by(PlaygroundSessionRow.created_at.desc()).limit(limit)
