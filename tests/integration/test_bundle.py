@@ -63,6 +63,7 @@ def test_bundle_verifies_and_matches_the_report_digests(
         "scores.jsonl",
         "evidence.json",
         "README.md",
+        "records.sha256",
     }
     from redline.reports.assembly import ReportRequest
     from tests.integration.test_report_model import report

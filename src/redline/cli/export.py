@@ -36,4 +36,4 @@ def bundle(
     if json_out:
         emit_json(manifest)
     elif not st.quiet:
-        say(f"wrote {path}: {len(manifest.records)} records in {len(manifest.files)} files ({who.value})")
+        say(f"wrote {path}: {manifest.records} records in {len(manifest.files)} files ({who.value})")

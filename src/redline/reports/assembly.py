@@ -20,7 +20,6 @@ from redline.core.rounds import Round, RoundStatus
 from redline.core.systems import Release
 from redline.core.threats import Threat
 from redline.reports import sections as sec
-from redline.reports.digests import RoundRecords, round_records
 from redline.reports.entries import finding_entry, heatmap_of, mitigation_entry, votes_of
 from redline.reports.method import coverage_of, method_appendix
 from redline.reports.model import (
@@ -100,7 +99,7 @@ def _rates(sourced: Sourced, threats: Mapping[str, Threat], policy: ReleasePolic
     return sorted(out, key=lambda r: (-r.rate, -r.high, r.threat_id))
 
 
-def _round_summary(session: Session, rnd: Round, records: RoundRecords) -> RoundSummary:
+def _round_summary(session: Session, rnd: Round) -> RoundSummary:
     return RoundSummary(
         id=rnd.id,
         adhoc=rnd.adhoc,
@@ -109,19 +108,17 @@ def _round_summary(session: Session, rnd: Round, records: RoundRecords) -> Round
         seed=rnd.seed,
         started_at=rnd.started_at,
         finished_at=rnd.finished_at,
-        cases=len(records.cases),
+        cases=rounds_repo.count_cases(session, rnd.id),
         attempts=rounds_repo.count_attempts(session, rnd.id),
     )
 
 
-def _terms(
-    release: Release | None, rounds: Sequence[Round], records: Mapping[str, RoundRecords]
-) -> SensitiveTerms:
+def _terms(session: Session, release: Release | None, rounds: Sequence[Round]) -> SensitiveTerms:
     terms = SensitiveTerms()
     if release is not None:
         terms.add_values(release.config)
     for rnd in rounds:
-        terms.add_round(rnd.config, records[rnd.id])
+        terms.add_round(rnd.config, reporting.iter_private_values(session, rnd.id))
     return terms
 
 
@@ -145,14 +142,13 @@ def build_report(
         if how == "release" and release is not None
         else reporting.round_sourced(session, rounds[0])
     )
-    records = {r.id: round_records(session, r.id) for r in rounds}
     findings = reporting.findings_in_scope(
         session, release_id=release.id if release else None, round_ids=[r.id for r in rounds]
     )
     mitigations = reporting.mitigations_for(session, [f.id for f in findings])
     audience = request.audience
     external = audience is Audience.EXTERNAL
-    terms = _terms(release, rounds, records)
+    terms = _terms(session, release, rounds) if external else SensitiveTerms()
     people_terms(reporting.people(session), terms)
     if system is not None:
         terms.add_person(system.owner, "system owner")
@@ -191,7 +187,7 @@ def build_report(
     rates = _rates(sourced, threats, policy)
     heatmap, severity = heatmap_of(findings, matrix)
     coverage = coverage_of(sourced, catalog)
-    round_summaries = tuple(_round_summary(session, r, records[r.id]) for r in rounds)
+    round_summaries = tuple(_round_summary(session, r) for r in rounds)
     scope = Scope(
         program=program,
         system=system.name if system else None,
@@ -206,7 +202,7 @@ def build_report(
     if not external:
         collapse, limit = audience is Audience.COMMITTEE, request.max_transcripts
         for rnd in rounds:
-            transcripts += select_transcripts(records[rnd.id], rnd.id, collapse_all=collapse, limit=limit)
+            transcripts += select_transcripts(session, rnd.id, collapse_all=collapse, limit=limit)
         transcripts = failures_first(transcripts, limit=limit)
     model = ReportModel(
         generated_at=now or datetime.now(UTC),
@@ -235,7 +231,6 @@ def build_report(
         method=method_appendix(
             session,
             rounds,
-            records,
             release=release,
             catalog=catalog,
             matrix=matrix,

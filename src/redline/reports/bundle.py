@@ -1,15 +1,18 @@
 """Replication bundles: a zip with a round's configuration, cases, responses, scores and a hash manifest.
 
-The manifest holds the SHA-256 of every file and of every record, and the digests of the round's
-records as the store held them (the same digests the report's method appendix prints), so a reviewer
-can check that the numbers in a report come from exactly these records.
+The manifest holds the SHA-256 of every file, `records.sha256` the SHA-256 of every record, and the
+manifest the digests of the round's records as the store held them (the same digests the report's
+method appendix prints), so a reviewer can check that a report's numbers come from exactly these
+records. Records are streamed from the store into the zip, so a round of any size fits in memory.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import tempfile
 import zipfile
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
@@ -20,8 +23,10 @@ from sqlalchemy.orm import Session
 
 from redline.core.evidence import Evidence
 from redline.core.ids import canonical_json, content_hash
+from redline.core.rounds import Round
+from redline.core.systems import Release
 from redline.reports.assembly import PROTECTED
-from redline.reports.digests import RoundDigests, RoundRecords, digests_of, round_records
+from redline.reports.digests import Digest, RoundDigests
 from redline.reports.model import Audience, redline_version
 from redline.reports.redaction import WITHHELD, Scrubber, SensitiveTerms, people_terms
 from redline.store import audit
@@ -30,8 +35,19 @@ from redline.store.repos import rounds as rounds_repo
 from redline.store.repos.evidence import round_evidence
 
 BUNDLE_FORMAT = "redline-bundle/1"
-FILES = ("round.json", "cases.jsonl", "attempts.jsonl", "scores.jsonl", "evidence.json", "README.md")
+RECORDS_FILE = "records.sha256"
+FILES = (
+    "round.json",
+    "cases.jsonl",
+    "attempts.jsonl",
+    "scores.jsonl",
+    "evidence.json",
+    "README.md",
+    RECORDS_FILE,
+)
 _EPOCH = (2000, 1, 1, 0, 0, 0)  # fixed zip timestamps: the same records give the same bytes
+Shape = Callable[[dict[str, Any]], dict[str, Any]]
+_Stream = tuple[str, "RecordKind", Iterator[dict[str, Any]], Shape, Callable[[dict[str, Any]], str]]
 
 
 class RecordKind(StrEnum):
@@ -66,7 +82,7 @@ class BundleManifest(BaseModel):
     generator: str = Field(description="Redline version that wrote it.")
     withheld: tuple[str, ...] = Field(default=(), description="What the audience's redaction removed.")
     files: dict[str, str] = Field(description="File name -> SHA-256 of its bytes.")
-    records: tuple[RecordHash, ...] = Field(description="SHA-256 of every record, in file order.")
+    records: int = Field(ge=0, description=f"Records listed, with their SHA-256, in {RECORDS_FILE}.")
     digests: RoundDigests = Field(description="Digests of the round's records as the store held them.")
 
 
@@ -94,8 +110,27 @@ def _case_record(case: dict[str, Any], scrub: Scrubber | None) -> dict[str, Any]
     return {**out, "conversation_sha256": content_hash(case["conversation"])}
 
 
-def _jsonl(records: list[dict[str, Any]]) -> bytes:
-    return "".join(canonical_json(r) + "\n" for r in records).encode("utf-8")
+class _Entry:
+    """One file being written into the zip, hashed as it goes."""
+
+    def __init__(self, zf: zipfile.ZipFile, name: str) -> None:
+        info = zipfile.ZipInfo(name, date_time=_EPOCH)
+        info.compress_type = zipfile.ZIP_DEFLATED
+        self._out = zf.open(info, "w", force_zip64=True)
+        self._sha = hashlib.sha256()
+
+    def write(self, data: bytes) -> None:
+        self._out.write(data)
+        self._sha.update(data)
+
+    def close(self) -> str:
+        self._out.close()
+        return self._sha.hexdigest()
+
+
+def record_line(kind: RecordKind, record_id: str, sha256: str) -> str:
+    """One line of records.sha256."""
+    return f"{kind.value}\t{record_id}\t{sha256}\n"
 
 
 def _readme(manifest: BundleManifest) -> str:
@@ -105,8 +140,50 @@ def _readme(manifest: BundleManifest) -> str:
         + (f"Withheld: {', '.join(manifest.withheld)}.\n" if manifest.withheld else "")
         + "\nCheck it with `redline replay <this file>`: every file and record hash is verified, the\n"
         "failure rates are recomputed from the scores, and installed deterministic scorers re-score\n"
-        "the responses. manifest.json lists the SHA-256 of every file and record.\n"
+        f"the responses. manifest.json lists the SHA-256 of every file, {RECORDS_FILE} of every record.\n"
     )
+
+
+def _terms(session: Session, rnd: Round, release: Release | None) -> Scrubber:
+    terms = SensitiveTerms()
+    terms.add_round(rnd.config, reporting.iter_private_values(session, rnd.id))
+    if release is not None:
+        terms.add_values(release.config)
+    people_terms(reporting.people(session), terms)
+    return Scrubber(terms, protected=PROTECTED)
+
+
+def _streams(session: Session, round_id: str, scrub: Scrubber | None) -> list[_Stream]:
+    external = scrub is not None
+
+    def score_out(r: dict[str, Any]) -> dict[str, Any]:
+        out = r if scrub is None else scrub.walk(r)
+        assert isinstance(out, dict)
+        return out
+
+    return [
+        (
+            "cases.jsonl",
+            RecordKind.CASE,
+            reporting.iter_case_records(session, round_id),
+            lambda c: _case_record(c, scrub),
+            lambda c: str(c["id"]),
+        ),
+        (
+            "attempts.jsonl",
+            RecordKind.ATTEMPT,
+            reporting.iter_attempt_records(session, round_id),
+            lambda a: attempt_record(a, withhold=external),
+            lambda a: str(a["attempt"]["id"]),
+        ),
+        (
+            "scores.jsonl",
+            RecordKind.SCORE,
+            reporting.iter_score_records(session, round_id),
+            score_out,
+            lambda s: f"{s['attempt_id']}/{s['score']['scorer']}",
+        ),
+    ]
 
 
 def export_bundle(
@@ -116,45 +193,8 @@ def export_bundle(
     rnd = rounds_repo.get_round(session, round_id)
     release = reporting.get_release_or_none(session, rnd.release_id)
     system = reporting.system_of(session, release) if release else None
-    records: RoundRecords = round_records(session, round_id)
     external = audience is Audience.EXTERNAL
-    scrub: Scrubber | None = None
-    if external:
-        terms = SensitiveTerms()
-        terms.add_round(rnd.config, records)
-        if release is not None:
-            terms.add_values(release.config)
-        people_terms(reporting.people(session), terms)
-        scrub = Scrubber(terms, protected=PROTECTED)
-    cases = [_case_record(c, scrub) for c in records.cases]
-    attempts = [attempt_record(a, withhold=external) for a in records.attempts]
-    scores = [r if scrub is None else scrub.walk(r) for r in records.scores]
-    round_doc = {
-        "round": {**rnd.model_dump(mode="json"), **({"config": {}} if external else {})},
-        "config_sha256": content_hash(rnd.config),
-        "release": release.model_dump(mode="json", exclude={"config"} if external else set())
-        if release
-        else None,
-        "system": system.name if system else None,
-    }
-    evidence = [e.model_dump(mode="json") for e in round_evidence(session, round_id)]
-    blobs = {
-        "round.json": json.dumps(round_doc, indent=2, sort_keys=True).encode("utf-8"),
-        "cases.jsonl": _jsonl(cases),
-        "attempts.jsonl": _jsonl(attempts),
-        "scores.jsonl": _jsonl(scores),
-        "evidence.json": json.dumps(evidence, indent=2, sort_keys=True).encode("utf-8"),
-    }
-    hashes = [RecordHash(kind=RecordKind.CASE, id=c["id"], sha256=content_hash(c)) for c in cases]
-    hashes += [
-        RecordHash(kind=RecordKind.ATTEMPT, id=a["attempt"]["id"], sha256=content_hash(a)) for a in attempts
-    ]
-    hashes += [
-        RecordHash(
-            kind=RecordKind.SCORE, id=f"{s['attempt_id']}/{s['score']['scorer']}", sha256=content_hash(s)
-        )
-        for s in scores
-    ]
+    scrub = _terms(session, rnd, release) if external else None
     withheld = (
         ("request and response text", "system prompts", "configuration", "planted values") if external else ()
     )
@@ -167,18 +207,51 @@ def export_bundle(
         generator=f"redline {redline_version()}",
         withheld=withheld,
         files={},
-        records=tuple(hashes),
-        digests=digests_of(records),
+        records=0,
+        digests=RoundDigests(cases="", responses="", scores=""),
     )
-    blobs["README.md"] = _readme(draft).encode("utf-8")
-    manifest = draft.model_copy(
-        update={"files": {n: hashlib.sha256(b).hexdigest() for n, b in blobs.items()}}
-    )
-    manifest_bytes = manifest.model_dump_json(indent=2).encode("utf-8")
+    round_doc = {
+        "round": {**rnd.model_dump(mode="json"), **({"config": {}} if external else {})},
+        "config_sha256": content_hash(rnd.config),
+        "release": release.model_dump(mode="json", exclude={"config"} if external else set())
+        if release
+        else None,
+        "system": system.name if system else None,
+    }
+    evidence = [e.model_dump(mode="json") for e in round_evidence(session, round_id)]
+    small = {
+        "round.json": json.dumps(round_doc, indent=2, sort_keys=True).encode("utf-8"),
+        "evidence.json": json.dumps(evidence, indent=2, sort_keys=True).encode("utf-8"),
+        "README.md": _readme(draft).encode("utf-8"),
+    }
+    files = {name: hashlib.sha256(data).hexdigest() for name, data in small.items()}
+    digests: dict[str, str] = {}
+    count = 0
     path.parent.mkdir(parents=True, exist_ok=True)
-    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as zf:
-        for name, data in [("manifest.json", manifest_bytes), *blobs.items()]:
+    with tempfile.TemporaryFile() as hashes, zipfile.ZipFile(path, "w", allowZip64=True) as zf:
+        for name, data in small.items():
             zf.writestr(zipfile.ZipInfo(name, date_time=_EPOCH), data, compress_type=zipfile.ZIP_DEFLATED)
+        for (name, kind, records, shape, ident), key in zip(
+            _streams(session, round_id, scrub), ("cases", "responses", "scores"), strict=True
+        ):
+            entry, digest = _Entry(zf, name), Digest()
+            for record in records:
+                digest.add(record)
+                out = shape(record)
+                entry.write((canonical_json(out) + "\n").encode("utf-8"))
+                hashes.write(record_line(kind, ident(out), content_hash(out)).encode("utf-8"))
+                count += 1
+            files[name], digests[key] = entry.close(), digest.hexdigest()
+        hashes.seek(0)
+        entry = _Entry(zf, RECORDS_FILE)
+        while chunk := hashes.read(1 << 20):
+            entry.write(chunk)
+        files[RECORDS_FILE] = entry.close()
+        manifest = draft.model_copy(
+            update={"files": files, "records": count, "digests": RoundDigests(**digests)}
+        )
+        manifest_bytes = manifest.model_dump_json(indent=2).encode("utf-8")
+        zf.writestr(zipfile.ZipInfo("manifest.json", date_time=_EPOCH), manifest_bytes)
     audit.append(
         session,
         actor=actor,

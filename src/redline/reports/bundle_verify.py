@@ -20,7 +20,15 @@ from redline.core.evidence import Evidence, evidence_from_outcomes
 from redline.core.ids import content_hash
 from redline.core.rounds import Attempt
 from redline.core.scores import Score
-from redline.reports.bundle import BUNDLE_FORMAT, FILES, BundleManifest, RecordKind, evidence_of
+from redline.reports.bundle import (
+    BUNDLE_FORMAT,
+    FILES,
+    RECORDS_FILE,
+    BundleManifest,
+    RecordHash,
+    RecordKind,
+    evidence_of,
+)
 from redline.reports.digests import digest_records
 from redline.reports.redaction import WITHHELD
 
@@ -119,11 +127,24 @@ def _check_files(b: LoadedBundle) -> list[BundleProblem]:
     return out
 
 
+def listed_records(b: LoadedBundle) -> list[RecordHash]:
+    """The record hashes listed in records.sha256."""
+    out = []
+    for line in b.raw.get(RECORDS_FILE, b"").decode("utf-8").splitlines():
+        kind, record_id, sha = line.split("\t")
+        out.append(RecordHash(kind=RecordKind(kind), id=record_id, sha256=sha))
+    return out
+
+
 def _check_records(b: LoadedBundle) -> list[BundleProblem]:
     out = []
     present = _record_ids(b)
     case_of = {a.get("attempt", {}).get("id"): a.get("attempt", {}).get("case_id") for a in b.attempts}
-    for rec in b.manifest.records:
+    listed = listed_records(b)
+    if len(listed) != b.manifest.records:
+        detail = f"{len(listed)} records listed, the manifest says {b.manifest.records}"
+        out.append(BundleProblem(kind=ProblemKind.MISSING_RECORD, subject=RECORDS_FILE, detail=detail))
+    for rec in listed:
         b.checks += 1
         found = present.get((rec.kind, rec.id))
         where = f"{rec.kind.value} {rec.id}" + (f" (case {case_of[rec.id]})" if rec.id in case_of else "")
@@ -192,8 +213,9 @@ def recompute_evidence(b: LoadedBundle) -> list[Evidence]:
 
 def verify_bundle(b: LoadedBundle) -> list[BundleProblem]:
     """Every check a reviewer can run offline; an empty list means the bundle is intact."""
-    problems = _check_files(b) + _check_records(b) + _check_digests(b)
+    problems = _check_files(b) + _check_digests(b)
     try:
+        problems += _check_records(b)
         stated = {e.threat_id: e for e in evidence_of(b.raw.get("evidence.json", b"[]"))}
         again = {e.threat_id: e for e in recompute_evidence(b)}
     except (KeyError, ValueError, ValidationError) as exc:

@@ -10,17 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session
 
 from redline.core.ids import content_hash
-from redline.store.repos import rounds as rounds_repo
-
-
-class RoundRecords(BaseModel):
-    """A round's cases, attempts and scores as JSON records, in their canonical order."""
-
-    model_config = ConfigDict(frozen=True)
-
-    cases: list[dict[str, Any]] = Field(description="AttackCase records in planned order.")
-    attempts: list[dict[str, Any]] = Field(description="Attempt records in (case, turn) order.")
-    scores: list[dict[str, Any]] = Field(description="{'attempt_id', 'score'} records in stored order.")
+from redline.store.repos import reporting
 
 
 class RoundDigests(BaseModel):
@@ -28,38 +18,42 @@ class RoundDigests(BaseModel):
 
     model_config = ConfigDict(frozen=True)
 
-    cases: str = Field(description="Digest of the case records.")
-    responses: str = Field(description="Digest of the attempt records (requests and responses).")
-    scores: str = Field(description="Digest of the score records.")
+    cases: str = Field(description="Digest of the case records, in planned order.")
+    responses: str = Field(
+        description="Digest of the attempt records (requests and responses), by case and turn."
+    )
+    scores: str = Field(description="Digest of the score records, in stored order.")
+
+
+class Digest:
+    """A digest built one record at a time: SHA-256 over the content hashes of records, in order."""
+
+    def __init__(self) -> None:
+        self._h = hashlib.sha256()
+
+    def add(self, record: Any) -> str:
+        """Take one record; returns its own content hash."""
+        one = content_hash(record)
+        self._h.update(one.encode("ascii") + b"\n")
+        return one
+
+    def hexdigest(self) -> str:
+        """The digest so far."""
+        return self._h.hexdigest()
 
 
 def digest_records(records: Iterable[Any]) -> str:
-    """SHA-256 over the content hashes of records, in order: one record changed changes the digest."""
-    h = hashlib.sha256()
+    """The digest of records in order: one record changed changes the digest."""
+    digest = Digest()
     for record in records:
-        h.update(content_hash(record).encode("ascii"))
-        h.update(b"\n")
-    return h.hexdigest()
+        digest.add(record)
+    return digest.hexdigest()
 
 
-def score_record(attempt_id: str, score: BaseModel) -> dict[str, Any]:
-    """The JSON record of one score of one attempt."""
-    return {"attempt_id": attempt_id, "score": score.model_dump(mode="json")}
-
-
-def round_records(session: Session, round_id: str) -> RoundRecords:
-    """Read a round's records from the store as JSON, the form they are hashed and exported in."""
-    return RoundRecords(
-        cases=[c.model_dump(mode="json") for c in rounds_repo.list_cases(session, round_id)],
-        attempts=[a.model_dump(mode="json") for a in rounds_repo.list_attempts(session, round_id)],
-        scores=[score_record(aid, s) for aid, s in rounds_repo.list_scores(session, round_id)],
-    )
-
-
-def digests_of(records: RoundRecords) -> RoundDigests:
-    """The digests of a round's records."""
+def round_digests(session: Session, round_id: str) -> RoundDigests:
+    """The digests of a round's records as the store holds them, streamed in batches."""
     return RoundDigests(
-        cases=digest_records(records.cases),
-        responses=digest_records(records.attempts),
-        scores=digest_records(records.scores),
+        cases=digest_records(reporting.iter_case_records(session, round_id)),
+        responses=digest_records(reporting.iter_attempt_records(session, round_id)),
+        scores=digest_records(reporting.iter_score_records(session, round_id)),
     )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 
 from sqlalchemy.orm import Session
 
@@ -14,9 +14,10 @@ from redline.core.risk import RiskMatrix
 from redline.core.rounds import Round
 from redline.core.systems import Release
 from redline.core.threats import ThreatStatus
-from redline.reports.digests import RoundRecords, digests_of
+from redline.reports.digests import round_digests
 from redline.reports.sections import CategoryCoverage, Coverage, MethodAppendix, RoundMethod
 from redline.store import audit
+from redline.store.repos import reporting
 from redline.store.repos.reporting import Sourced
 
 INTERVAL_METHOD = (
@@ -50,12 +51,8 @@ def coverage_of(sourced: Sourced, catalog: Catalog) -> Coverage:
     )
 
 
-def _round_method(rnd: Round, records: RoundRecords, *, show_config: bool) -> RoundMethod:
-    digests = digests_of(records)
-    scorers: dict[str, str] = {}
-    for rec in records.scores:
-        prov = rec["score"].get("provenance") or {}
-        scorers.setdefault(rec["score"]["scorer"], str(prov.get("version", "")))
+def _round_method(session: Session, rnd: Round, *, show_config: bool) -> RoundMethod:
+    digests = round_digests(session, rnd.id)
     return RoundMethod(
         round_id=rnd.id,
         adhoc=rnd.adhoc,
@@ -63,8 +60,8 @@ def _round_method(rnd: Round, records: RoundRecords, *, show_config: bool) -> Ro
         config=rnd.config if show_config else {},
         config_sha256=content_hash(rnd.config),
         versions={str(k): str(v) for k, v in rnd.versions.items()},
-        techniques=tuple(sorted({c["technique"] for c in records.cases})),
-        scorers=dict(sorted(scorers.items())),
+        techniques=tuple(reporting.techniques_of(session, rnd.id)),
+        scorers=reporting.scorers_of(session, rnd.id),
         cases_sha256=digests.cases,
         responses_sha256=digests.responses,
         scores_sha256=digests.scores,
@@ -75,7 +72,6 @@ def _round_method(rnd: Round, records: RoundRecords, *, show_config: bool) -> Ro
 def method_appendix(
     session: Session,
     rounds: Sequence[Round],
-    records: Mapping[str, RoundRecords],
     *,
     release: Release | None,
     catalog: Catalog,
@@ -86,7 +82,7 @@ def method_appendix(
     """Configuration, seeds, versions and content hashes of every round in the report."""
     head = audit.list_events(session, limit=1)
     return MethodAppendix(
-        rounds=tuple(_round_method(r, records[r.id], show_config=show_config) for r in rounds),
+        rounds=tuple(_round_method(session, r, show_config=show_config) for r in rounds),
         model=release.model.model_dump(mode="json") if release else {},
         release_fingerprint=release.config_fingerprint if release else "",
         catalog_sha256=content_hash([t.model_dump(mode="json") for t in catalog.threats()]),

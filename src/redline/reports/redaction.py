@@ -10,7 +10,6 @@ from typing import Any
 from redline.core.conversation import MessageRole
 from redline.core.secrets import redact_text
 from redline.core.users import Role, User
-from redline.reports.digests import RoundRecords
 
 WITHHELD = "[withheld]"
 # Keys whose values are planted or private strings (canaries, system prompts, credentials).
@@ -58,16 +57,14 @@ class SensitiveTerms:
             if msg.get("role") == MessageRole.SYSTEM.value:
                 self.add_text(str(msg.get("content", "")))
 
-    def add_round(self, config: Mapping[str, Any], records: RoundRecords) -> None:
-        """Withhold what a round planted: system prompts, canaries and private configuration values."""
+    def add_round(self, config: Mapping[str, Any], private: Iterable[tuple[str, Any]]) -> None:
+        """Withhold what a round planted: its private configuration, system prompts and canaries."""
         self.add_values(config)
-        for case in records.cases:
-            self.add_conversation(case["conversation"])
-            self.add_values(case.get("params", {}))
-        for attempt in records.attempts:
-            self.add_conversation(attempt["request"])
-        for score in records.scores:
-            self.add_values((score["score"].get("provenance") or {}).get("params", {}))
+        for kind, value in private:
+            if kind == "conversation":
+                self.add_conversation(value)
+            else:
+                self.add_values(value)
 
     def add_person(self, name: str | None, role: str) -> None:
         """Replace a person's name by a role label (kept if the name is already known)."""

@@ -5,11 +5,13 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 
+from sqlalchemy.orm import Session
+
 from redline.core.cases import AttackCase
 from redline.core.rounds import Attempt
 from redline.core.scores import Score
-from redline.reports.digests import RoundRecords
 from redline.reports.sections import ScoreLine, Transcript, TranscriptMessage
+from redline.store.repos import reporting
 
 CONTENT_WARNING = (
     "Content warning: this exchange was judged a failure and may contain harmful, offensive or "
@@ -37,43 +39,44 @@ def _failed(scores: Sequence[Score]) -> bool | None:
 
 
 def select_transcripts(
-    records: RoundRecords, round_id: str, *, collapse_all: bool, limit: int
+    session: Session, round_id: str, *, collapse_all: bool, limit: int
 ) -> list[Transcript]:
     """Up to `limit` exchanges of a round, failures first; `collapse_all` hides every response."""
     if limit <= 0:
         return []
-    cases = {c["id"]: AttackCase.model_validate(c) for c in records.cases}
+    ids = reporting.example_attempt_ids(session, round_id, limit=limit)
+    attempts, cases, score_records = reporting.records_for_attempts(session, round_id, ids)
     by_attempt: dict[str, list[Score]] = defaultdict(list)
-    for rec in records.scores:
+    for rec in score_records:
         by_attempt[rec["attempt_id"]].append(Score.model_validate(rec["score"]))
-    rows: list[tuple[int, int, Transcript]] = []
-    for i, raw in enumerate(records.attempts):
-        attempt = Attempt.model_validate(raw)
+    out = []
+    for attempt_id in ids:
+        attempt = Attempt.model_validate(attempts[attempt_id])
         scores = by_attempt.get(attempt.id, [])
         failed = _failed(scores)
-        case = cases.get(attempt.case_id)
+        raw_case = cases.get(attempt.case_id)
+        case = AttackCase.model_validate(raw_case) if raw_case else None
         flagged = failed is True
-        transcript = Transcript(
-            case_id=attempt.case_id,
-            attempt_id=attempt.id,
-            round_id=round_id,
-            technique=case.technique if case else "",
-            threat_ids=case.threat_ids if case else (),
-            turn=attempt.turn,
-            messages=tuple(
-                TranscriptMessage(role=m.role, content=m.content) for m in attempt.request.messages
-            ),
-            response=attempt.response.text,
-            error=attempt.response.error.value if attempt.response.error else None,
-            scores=tuple(_score_line(s) for s in scores),
-            failed=failed,
-            flagged=flagged,
-            collapsed=collapse_all or flagged,
+        out.append(
+            Transcript(
+                case_id=attempt.case_id,
+                attempt_id=attempt.id,
+                round_id=round_id,
+                technique=case.technique if case else "",
+                threat_ids=case.threat_ids if case else (),
+                turn=attempt.turn,
+                messages=tuple(
+                    TranscriptMessage(role=m.role, content=m.content) for m in attempt.request.messages
+                ),
+                response=attempt.response.text,
+                error=attempt.response.error.value if attempt.response.error else None,
+                scores=tuple(_score_line(s) for s in scores),
+                failed=failed,
+                flagged=flagged,
+                collapsed=collapse_all or flagged,
+            )
         )
-        rank = 0 if failed else (1 if failed is False else 2)
-        rows.append((rank, i, transcript))
-    rows.sort(key=lambda r: (r[0], r[1]))
-    return [t for _, _, t in rows[:limit]]
+    return failures_first(out, limit=limit)
 
 
 def failures_first(transcripts: Sequence[Transcript], *, limit: int) -> list[Transcript]:
