@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -94,7 +95,7 @@ def download(
     from redline.reports.render import default_name, render
 
     model = _model(ctx, round, release, audience)
-    name = default_name(model, format)
+    name = re.sub(r"[^A-Za-z0-9._-]", "_", default_name(model, format))  # safe in a header
     return Response(
         render(model, format),
         media_type=MEDIA[format],
