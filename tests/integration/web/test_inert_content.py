@@ -75,7 +75,10 @@ def test_no_inline_script_or_style_in_any_template() -> None:
 
 def test_gate_sign_off_comments_and_token_labels_render_inert(world: World) -> None:
     committee = world.client("cora")
-    assert committee.post(f"/api/gate/{world.release}/sign", json={"vote": "go", "comment": XSS}).status_code == 200
+    assert (
+        committee.post(f"/api/gate/{world.release}/sign", json={"vote": "go", "comment": XSS}).status_code
+        == 200
+    )
     gate = world.client("lena").get(f"/gate/{world.release}").text
     assert XSS_MARK not in gate and ESCAPED in gate
     lead = world.client("lena")
