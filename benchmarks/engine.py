@@ -169,6 +169,7 @@ async def run(args: argparse.Namespace, base_url: str) -> dict[str, Any]:
         "rate_limited": result.run.rate_limited,
         "retries": result.run.retries,
         "server_max_in_flight": stats.get("max_in_flight") if stats else None,
+        "server_busy_s": stats.get("busy_span_s") if stats else None,
         "prompts_per_s": round(expected / wall, 1) if wall else None,
         "cpu_s": round(cpu, 3),
         "cpu_ms_per_attempt": round(1000 * cpu / max(result.attempts, 1), 3),

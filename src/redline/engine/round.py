@@ -8,9 +8,12 @@ round named by `RoundSpec.resume`). Stored attempts are skipped, so nothing is l
 from __future__ import annotations
 
 import asyncio
+import gc
 import os
 import platform
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import asdict
 from datetime import UTC, datetime
 from importlib import metadata
@@ -46,6 +49,33 @@ def package_versions(*extra: str) -> dict[str, str]:
         except metadata.PackageNotFoundError:
             continue
     return versions
+
+
+_GC_THRESHOLD = 50_000
+_gc_rounds = 0
+
+
+@contextmanager
+def fewer_collections() -> Iterator[None]:
+    """Collect garbage less often while rounds run (the outermost round sets it, and restores it).
+
+    A round allocates many short-lived objects; with the default gen-0 threshold (700) the collector
+    ran about 600 times in a 5,000-attempt round and took a third of the engine's CPU. Freezing what
+    exists before the round and raising the threshold cut that by three quarters (benchmarks/README.md).
+    """
+    global _gc_rounds
+    before = gc.get_threshold()
+    if _gc_rounds == 0:
+        gc.freeze()
+        gc.set_threshold(max(before[0], _GC_THRESHOLD), before[1], before[2])
+    _gc_rounds += 1
+    try:
+        yield
+    finally:
+        _gc_rounds -= 1
+        if _gc_rounds == 0:
+            gc.set_threshold(*before)
+            gc.unfreeze()
 
 
 def build_target(config: TargetConfig, *, name: str) -> Target:
@@ -154,7 +184,8 @@ async def run_round(
         job = Job(worker=worker, feed=feed, target=target, store=store, counters=counters, reporter=reporter)
         await asyncio.to_thread(_set_status, store, rnd.id, RoundStatus.RUNNING, settings.actor)
         reporter.emit(EventKind.STARTED, "resumed" if resumed else "started")
-        reason = await _execute(executor, job, store=store, actor=settings.actor, reporter=reporter)
+        with fewer_collections():
+            reason = await _execute(executor, job, store=store, actor=settings.actor, reporter=reporter)
     finally:
         if owned:
             await target.aclose()

@@ -119,11 +119,10 @@ class CaseRunner:
         previous: asyncio.Task[None] | None = None  # the turn before: stored first, always
         try:
             while True:
-                key = ctx.cache.keyer.key(conversation)
-                response, cached = await self._answer(conversation, key, prefetched, looked_up=looked_up)
+                response, cached = await self._answer(conversation, prefetched, looked_up=looked_up)
                 prefetched, looked_up = None, False
                 previous = await ctx.finisher.submit(
-                    partial(self._finish, case, turn, conversation, response, key, cached, previous)
+                    partial(self._finish, case, turn, conversation, response, cached, previous)
                 )
                 if strategy is None or turn + 1 >= case.turns or not should_score(response):
                     break
@@ -139,7 +138,7 @@ class CaseRunner:
         except Exception as exc:  # the per-case guard: what went wrong is stored as this turn's outcome
             failure = Response(error=ErrorKind.OTHER, error_detail=f"{type(exc).__name__}: {exc}"[:2000])
             await ctx.finisher.submit(
-                partial(self._finish, case, turn, conversation, failure, None, False, previous)
+                partial(self._finish, case, turn, conversation, failure, False, previous, judged=False)
             )
         ctx.counters.cases_done += 1
         ctx.reporter.tick()
@@ -150,20 +149,27 @@ class CaseRunner:
         turn: int,
         conversation: Conversation,
         response: Response,
-        key: str | None,
         cached: bool,
         previous: asyncio.Task[None] | None,
+        *,
+        judged: bool = True,
     ) -> None:
-        scores = await self.ctx.scoring.score(case, response) if key is not None else ()
+        """Score an answer and queue it for the store, after the case's previous turn (off the hot path).
+
+        A failure caught by the case guard (`judged=False`) is stored as it is: no scores, no cache key.
+        """
+        key = self.ctx.cache.keyer.key(conversation) if judged else None
+        scores = await self.ctx.scoring.score(case, response) if judged else ()
         if previous is not None:
             await previous
         await self._store(case, turn, conversation, response, scores, key=key, cached=cached)
 
     async def _answer(
-        self, conversation: Conversation, key: str, prefetched: Response | None, *, looked_up: bool
+        self, conversation: Conversation, prefetched: Response | None, *, looked_up: bool
     ) -> tuple[Response, bool]:
         ctx = self.ctx
         if not looked_up and ctx.cache.read:
+            key = ctx.cache.keyer.key(conversation)
             prefetched = (await ctx.cache.lookup([key])).get(key)
         if prefetched is not None:
             ctx.counters.cached += 1
