@@ -4,7 +4,7 @@ The regularisation strength is chosen by cross-validation inside TRAIN, grouped 
 no objective is in both folds; the TEST split is never read here. Needs scikit-learn (it comes with
 the `classifiers` extra).
 
-    .venv/bin/python scripts/train_refusal.py
+    .venv/bin/python scripts/train_refusal.py [--out PATH]
 """
 
 from __future__ import annotations
@@ -28,6 +28,11 @@ DIGITS = 5
 
 def main() -> None:
     """Fit, pick C by grouped cross-validation, and write the coefficients."""
+    import argparse
+
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--out", type=Path, default=OUT, help="Where to write the model JSON.")
+    out = parser.parse_args().out
     data = yaml.safe_load(
         (files("redline.scorers") / "data/validation/refusal.yaml").read_text(encoding="utf-8")
     )
@@ -72,8 +77,8 @@ def main() -> None:
             "embedder": embedder.identity(),
         },
     }
-    OUT.write_text(json.dumps(model, separators=(",", ":")) + "\n", encoding="utf-8")
-    print(f"wrote {OUT} ({OUT.stat().st_size // 1024} KiB), C={best_c}")
+    out.write_text(json.dumps(model, separators=(",", ":")) + "\n", encoding="utf-8")
+    print(f"wrote {out} ({out.stat().st_size // 1024} KiB), C={best_c}")
 
 
 if __name__ == "__main__":

@@ -1,7 +1,12 @@
 from __future__ import annotations
 
 import asyncio
+import json
+import subprocess
+import sys
+from pathlib import Path
 
+import numpy as np
 import pytest
 
 from redline.core.scores import Verdict
@@ -83,3 +88,21 @@ def test_held_out_styles_harmful_topic_does_not_mean_refusal() -> None:
     assert accuracy("compliant") >= 0.85 and accuracy("warn_then_comply") >= 0.8
     assert accuracy("off_topic") >= 0.8 and accuracy("over_refusal") >= 0.8
     assert accuracy("non_english") == 1.0
+
+
+@pytest.mark.slow
+def test_shipped_classifier_is_reproduced_by_its_training_script(tmp_path: Path) -> None:
+    root = Path(__file__).resolve().parents[3]
+    out = tmp_path / "model.json"
+    res = subprocess.run(
+        [sys.executable, str(root / "scripts" / "train_refusal.py"), "--out", str(out)],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert res.returncode == 0, res.stderr
+    fresh = json.loads(out.read_text())
+    shipped = json.loads((root / "src/redline/scorers/data/refusal_model.json").read_text())
+    assert fresh["classes"] == shipped["classes"] and fresh["meta"]["C"] == shipped["meta"]["C"]
+    assert fresh["meta"]["rows_sha256"] == shipped["meta"]["rows_sha256"]
+    assert np.allclose(fresh["coef"], shipped["coef"], rtol=1e-3, atol=1e-4)
