@@ -205,11 +205,13 @@ def build_world(settings: Settings) -> World:
         round_id=planned,
         old_round_id=old_round,
         adhoc_round_id=adhoc,
-        finding_ids=_governance(settings, release_id=new.id, round_id=planned),
+        finding_ids=_governance(settings, release_id=new.id, round_id=planned, old_release_id=old.id),
     )
 
 
-def _governance(settings: Settings, *, release_id: str, round_id: str) -> tuple[str, ...]:
+def _governance(
+    settings: Settings, *, release_id: str, round_id: str, old_release_id: str
+) -> tuple[str, ...]:
     store = open_workspace_store(settings)
     spec = [
         (
@@ -250,6 +252,23 @@ def _governance(settings: Settings, *, release_id: str, round_id: str) -> tuple[
                 findings.add_finding(s, f, actor="bob")
                 ids.append(f.id)
             findings.move(s, ids[2], FindingStatus.TRIAGED, actor="bob")
+            for status in (
+                FindingStatus.TRIAGED,
+                FindingStatus.CLOSED,
+            ):  # raised on 1.0: one open, one closed
+                old = Finding(
+                    id=new_id("fnd"),
+                    title=f"raised on 1.0, {status.value}",
+                    threat_id="injection.direct",
+                    likelihood=Likelihood.RARE,
+                    impact=Impact.MINOR,
+                    risk=RiskLevel.LOW,
+                    release_id=old_release_id,
+                    owner="bob",
+                )
+                findings.add_finding(s, old, actor="bob")
+                findings.move(s, old.id, status, actor="bob")
+                ids.append(old.id)
             mitigations.add_mitigation(
                 s,
                 finding_id=ids[0],

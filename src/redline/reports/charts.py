@@ -136,6 +136,10 @@ def rate_chart_svg(rates: Sequence[ThreatRate]) -> Markup:
         color = ADHOC if r.adhoc else BAR
         body.append(f'<g class="rate-row" data-threat="{escape(r.threat_id)}"><title>{escape(tip)}</title>')
         body.append(_text(label_w - 8, mid + 4, name + (" (ad hoc)" if r.adhoc else ""), anchor="end"))
+        if r.n == 0:  # nothing scored: no rate to draw, and an empty bar would read as 0%
+            unscored = f"no scored case ({r.could_not_score + r.errors} not scored)"
+            body.append(_text(label_w + 4, mid + 4, unscored, size=11) + "</g>")
+            continue
         body.append(
             f'<rect class="rate-bar" x="{label_w}" y="{mid - 6:.1f}" width="{plot_w * r.rate:.1f}" '
             'height="12" '

@@ -92,18 +92,20 @@ def _doing(findings: Sequence[FindingEntry], mitigations: Sequence[MitigationEnt
     if not mitigations and not any(f.is_open for f in findings):
         return "Nothing needs mitigating from this evidence."
     states = Counter(m.status for m in mitigations)
-    active = states[MitigationStatus.PLANNED] + states[MitigationStatus.IN_PROGRESS]
-    parts = [
-        f"{_plural(len(mitigations), 'mitigation')} recorded: {active} planned or in progress, "
-        f"{states[MitigationStatus.SHIPPED]} shipped awaiting verification, "
-        f"{states[MitigationStatus.VERIFIED]} verified by a re-run."
+    groups = [
+        (states[MitigationStatus.PLANNED] + states[MitigationStatus.IN_PROGRESS], "planned or in progress"),
+        (states[MitigationStatus.SHIPPED], "shipped and awaiting verification"),
+        (states[MitigationStatus.VERIFIED], "verified by a re-run"),
+        (states[MitigationStatus.NOT_VERIFIED], "not confirmed by a re-run"),
+        (states[MitigationStatus.ABANDONED], "abandoned"),
     ]
+    listed = ", ".join(f"{n} {words}" for n, words in groups if n)
+    parts = [f"{_plural(len(mitigations), 'mitigation')} recorded" + (f": {listed}." if listed else ".")]
     covered = {m.finding_id for m in mitigations}
     bare = [f for f in findings if f.is_open and f.id not in covered]
     if bare:
-        parts.append(
-            f"{_plural(len(bare), 'open finding')} {'has' if len(bare) == 1 else 'have'} no mitigation yet."
-        )
+        verb = "has" if len(bare) == 1 else "have"
+        parts.append(f"{_plural(len(bare), 'open finding')} {verb} no mitigation yet.")
     return " ".join(parts)
 
 

@@ -99,3 +99,10 @@ def test_severity_and_trend_charts_are_well_formed() -> None:
     assert root.get("id") == "trend-chart"
     assert len([g for g in root.iter(f"{SVG}g") if g.get("class") == "trend-point"]) == 2
     assert root.find(f"{SVG}polyline") is not None
+
+
+def test_a_threat_with_nothing_scored_gets_no_bar_but_says_so() -> None:
+    root = ET.fromstring(str(rate_chart_svg([_rate("agency.goal-hijack", 0, 0)])))
+    classes = [e.get("class") for e in root.iter()]
+    assert "rate-bar" not in classes and "rate-ci" not in classes
+    assert "no scored case" in "".join(root.itertext())

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from redline.core.errors import NotFoundError, UsageError
 from redline.core.evidence import Evidence
-from redline.core.findings import Finding
+from redline.core.findings import Finding, FindingStatus
 from redline.core.mitigations import Mitigation
 from redline.core.rounds import Round
 from redline.core.scores import ScoreOutcome, Verdict
@@ -77,12 +77,24 @@ def release_rounds(session: Session, release_id: str) -> list[Round]:
 
 
 def findings_in_scope(session: Session, *, release_id: str | None, round_ids: Sequence[str]) -> list[Finding]:
-    """Findings raised by the rounds or recorded against the release, highest risk first."""
+    """Findings a report covers, highest risk first.
+
+    Those raised by its rounds or recorded against its release, and those of the system's earlier
+    releases that are not closed: a finding stays on the register until it is resolved.
+    """
     wanted = set(round_ids)
+    earlier: set[str] = set()
+    if release_id is not None:
+        release = systems_repo.get_release(session, release_id)
+        ordered = [r.id for r in systems_repo.list_releases(session, system_id=release.system_id)]
+        earlier = set(ordered[: ordered.index(release_id)]) if release_id in ordered else set()
+    settled = {FindingStatus.CLOSED, FindingStatus.DUPLICATE}
     return [
         f
         for f in findings_repo.list_findings(session)
-        if (release_id is not None and f.release_id == release_id) or (f.round_id in wanted)
+        if f.round_id in wanted
+        or (release_id is not None and f.release_id == release_id)
+        or (f.release_id in earlier and f.status not in settled)
     ]
 
 
