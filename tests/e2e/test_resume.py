@@ -98,6 +98,8 @@ def test_sigkill_mid_round_then_the_same_command_stores_every_case_once(tmp_path
         _kill_when(proc, lambda t=threshold: _stored(ws) >= t)
     ((round_id, status),) = round_rows(ws)
     assert status == "running"  # nothing could mark it: that is what SIGKILL means
+    shown = redline("-w", str(ws), "round", "status", round_id, "--json", cwd=tmp_path)
+    assert '"process_gone": true' in shown.stdout
     assert 140 <= _stored(ws) < 300
     res = redline(*args, "--json", cwd=tmp_path, latency_s=0.001)
     assert res.returncode == 0, res.stderr

@@ -47,6 +47,7 @@ def test_round_run_list_show_status(ws: Path, tmp_path: Path) -> None:
     assert status == {
         "round_id": round_id,
         "status": "completed",
+        "process_gone": False,
         "cases_done": 40,
         "cases_total": 40,
         "attempts": 40,

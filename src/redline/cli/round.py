@@ -16,6 +16,7 @@ from redline.cli.context import state
 
 if TYPE_CHECKING:
     from redline.core.evidence import Evidence
+    from redline.core.rounds import Round
     from redline.engine.result import RoundResult
 
 app = typer.Typer(help="Rounds: run cases against a system and inspect the results.", no_args_is_help=True)
@@ -219,12 +220,22 @@ def show(
     evidence_table("Failure rates", summary.evidence)
 
 
+def _local(rnd: Round) -> bool:
+    """True when the round's recorded runner was a process on this machine."""
+    import socket
+
+    stamp = rnd.config.get("runner")
+    return isinstance(stamp, dict) and stamp.get("host") == socket.gethostname()
+
+
 @app.command("status")
 def status(
     ctx: typer.Context, round_id: Annotated[str, typer.Argument(help="Round id.")], json_out: JsonOpt = False
 ) -> None:
     """Where a round stands: status, cases done out of planned, errors by kind."""
     from redline.cli.output import emit_json, say
+    from redline.core.rounds import RoundStatus
+    from redline.engine.checkpoint import live_runner
     from redline.store.repos import rounds as rounds_repo
 
     with state(ctx).store().session() as session:
@@ -233,9 +244,11 @@ def status(
         by_kind = rounds_repo.count_attempts(session, round_id)
         recorded = rounds_repo.count_cases(session, round_id)
     total = rnd.config.get("cases_total") or recorded
+    gone = rnd.status is RoundStatus.RUNNING and live_runner(rnd) is None and _local(rnd)
     data = {
         "round_id": rnd.id,
         "status": rnd.status.value,
+        "process_gone": gone,
         "cases_done": done,
         "cases_total": total,
         "attempts": sum(by_kind.values()),
@@ -247,4 +260,5 @@ def status(
     say(
         f"{rnd.id}: {rnd.status.value}, {done}/{total} cases started, {data['attempts']} attempts, "
         f"errors {data['errors'] or 'none'}"
+        + ("; its process is gone: run the same command again to resume it" if gone else "")
     )

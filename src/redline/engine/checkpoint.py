@@ -4,15 +4,45 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import os
+import socket
 from dataclasses import dataclass
+from typing import Any
 
 from redline.attacks.base import MultiTurnStrategy
 from redline.core.cases import AttackCase
 from redline.core.conversation import Conversation, MessageRole
-from redline.core.rounds import Attempt
+from redline.core.rounds import Attempt, Round, RoundStatus
 from redline.engine.scoring import should_score
 from redline.store.repos import rounds as rounds_repo
 from redline.store.session import Store
+
+
+def runner_stamp() -> dict[str, Any]:
+    """Which process runs a round now: recorded on the round when it starts running."""
+    return {"host": socket.gethostname(), "pid": os.getpid()}
+
+
+def live_runner(rnd: Round) -> int | None:
+    """The id of a live process on this machine that is running `rnd`, or None.
+
+    A round killed with SIGKILL stays RUNNING in the store; its recorded process is gone, so it can
+    be resumed. A round whose process is still alive is being run: a second runner would send its
+    cases again (the store keeps one attempt each, but the requests would be wasted).
+    """
+    stamp = rnd.config.get("runner")
+    if rnd.status is not RoundStatus.RUNNING or not isinstance(stamp, dict):
+        return None
+    pid = stamp.get("pid")
+    if stamp.get("host") != socket.gethostname() or not isinstance(pid, int) or pid == os.getpid():
+        return None
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return None
+    except PermissionError:
+        return pid  # alive, owned by someone else
+    return pid
 
 
 def attempt_id(round_id: str, case_id: str, turn: int) -> str:

@@ -24,7 +24,7 @@ from redline.core.errors import ConfigError, PermissionDeniedError, UsageError
 from redline.core.ids import new_id
 from redline.core.provenance import ModelIdentity, Provenance
 from redline.core.rounds import Round, RoundStatus
-from redline.engine.checkpoint import DoneState
+from redline.engine.checkpoint import DoneState, live_runner, runner_stamp
 from redline.engine.events import EventKind, EventSink, Reporter, RunCounters
 from redline.engine.executors import Executor, Job, LocalExecutor
 from redline.engine.executors.base import WorkerSpec
@@ -182,7 +182,7 @@ async def run_round(
             ),
         )
         job = Job(worker=worker, feed=feed, target=target, store=store, counters=counters, reporter=reporter)
-        await asyncio.to_thread(_set_status, store, rnd.id, RoundStatus.RUNNING, settings.actor)
+        await asyncio.to_thread(_start, store, rnd.id, settings.actor)
         reporter.emit(EventKind.STARTED, "resumed" if resumed else "started")
         with fewer_collections():
             reason = await _execute(executor, job, store=store, actor=settings.actor, reporter=reporter)
@@ -223,6 +223,22 @@ async def _execute(
         raise
 
 
+def _start(store: Store, round_id: str, actor: str) -> None:
+    with store.session() as session:
+        rounds_repo.update_config(session, round_id, {"runner": runner_stamp()})
+        rounds_repo.set_status(session, round_id, RoundStatus.RUNNING, actor=actor)
+
+
+def _refuse_if_running(rnd: Round) -> Round:
+    pid = live_runner(rnd)
+    if pid is not None:
+        raise UsageError(
+            f"round {rnd.id} is being run by process {pid} on this machine; wait for it to finish, "
+            "or start a separate round with --new"
+        )
+    return rnd
+
+
 def _set_status(store: Store, round_id: str, status: RoundStatus, actor: str) -> None:
     with store.session() as session:
         rounds_repo.set_status(session, round_id, status, actor=actor)
@@ -259,11 +275,11 @@ def _open_round(
                     f"round {rnd.id} was started with a different target, cases, scorers, parameters or "
                     "seed; run without --resume to start a new round"
                 )
-            return rnd, True
+            return _refuse_if_running(rnd), True
         if spec.auto_resume and spec_hash is not None:
             found = rounds_repo.find_resumable(session, spec_hash)
             if found is not None:
-                return found, True
+                return _refuse_if_running(found), True
     if spec.plan_id is not None:
         _check_plan(store, spec.plan_id)
     release_id = spec.release_id

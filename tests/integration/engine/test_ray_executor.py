@@ -84,3 +84,15 @@ def test_ray_round_stopped_by_budget_resumes_to_the_same_set(sqlite_env: Env, lo
     assert resumed.round_id == stopped.round_id and resumed.status is RoundStatus.COMPLETED
     keys = list(_snapshot(sqlite_env, resumed.round_id))
     assert len(keys) == len(set(keys)) == 80 + 20 * 3
+
+
+def test_ray_workers_rebuild_a_configured_target(sqlite_env: Env, local_ray: None) -> None:
+    from redline.settings import TargetConfig
+
+    target = TargetConfig(kind="callable", model="tests.unit.engine.fakes:answer")
+    cases = list(make_cases(40))
+    base = _spec(0, cases=cases, target=target, strategies={}, use_cache=False)
+    local = _run(sqlite_env, base, "local")
+    ray_result = _run(sqlite_env, replace(base, auto_resume=False), "ray")
+    assert ray_result.attempts == local.attempts == 40
+    assert _snapshot(sqlite_env, ray_result.round_id) == _snapshot(sqlite_env, local.round_id)

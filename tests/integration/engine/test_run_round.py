@@ -194,3 +194,25 @@ def test_blocked_answers_are_scored_and_empty_answers_are_classified(sqlite_env:
     assert result.errors == {"content_filter": 1, "empty": 1}
     with sqlite_env.store.session() as s:
         assert len(rounds_repo.list_scores(s, result.round_id)) == 4
+
+
+def test_a_round_its_live_process_still_runs_is_not_resumed_twice(sqlite_env: Env) -> None:
+    import socket
+    import subprocess
+    import sys
+
+    stopped = _run(sqlite_env, _spec(FakeTarget(), 10, budget=Budget(max_requests=3)))
+    sleeper = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:
+        with sqlite_env.store.session() as s:
+            rounds_repo.update_config(
+                s, stopped.round_id, {"runner": {"host": socket.gethostname(), "pid": sleeper.pid}}
+            )
+            rounds_repo.set_status(s, stopped.round_id, RoundStatus.RUNNING, actor="t")
+        with pytest.raises(UsageError, match=f"being run by process {sleeper.pid}"):
+            _run(sqlite_env, _spec(FakeTarget(), 10))
+    finally:
+        sleeper.kill()
+        sleeper.wait()
+    resumed = _run(sqlite_env, _spec(FakeTarget(), 10))  # its process is gone: resumable again
+    assert resumed.round_id == stopped.round_id and resumed.attempts == 10
