@@ -15,6 +15,9 @@ from redline.engine import inputs
 from redline.engine.spec import Budget, Pacing, Pricing, RoundSpec
 from redline.settings import Settings, TargetConfig
 
+# Connection pools of the HTTP adapters when `options.max_connections` is not set.
+_POOLED = {"openai-compat": 64, "http-app": 32}
+
 
 @dataclass(frozen=True)
 class RoundRequest:
@@ -115,4 +118,10 @@ def prepare_round(
         resume=request.resume,
         auto_resume=not request.new,
     )
+    pool = config.options.get("max_connections", _POOLED.get(config.kind))
+    if pool is not None and pacing.concurrency > int(pool):
+        problems.append(
+            f"{request.system} ({config.kind}) pools at most {pool} connections, fewer than --concurrency "
+            f"{pacing.concurrency}; set options.max_connections in redline.yaml to use them all"
+        )
     return PreparedRound(spec=spec, warnings=tuple(problems))
