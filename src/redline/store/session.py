@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 import pydantic_core
@@ -32,6 +33,18 @@ class JsonText(str):
     """JSON text already serialised (e.g. by `model_dump_json`): a JSON column stores it as it is."""
 
     __slots__ = ()
+
+
+def conflict_dialect(session: Session) -> ModuleType:
+    """The dialect module (sqlite or postgresql) whose `insert` has ON CONFLICT; imported when first used,
+    as PostgreSQL's takes a noticeable part of start-up to import."""
+    if session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects import postgresql
+
+        return postgresql
+    from sqlalchemy.dialects import sqlite
+
+    return sqlite
 
 
 def _to_json(value: Any) -> str:

@@ -7,11 +7,10 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Table, delete, func, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from redline.core.conversation import Response
-from redline.store.session import JsonText
+from redline.store.session import JsonText, conflict_dialect
 from redline.store.tables import CacheRow
 
 # Bound parameters per statement stay well under SQLite's limit (32,766) and PostgreSQL's (65,535).
@@ -36,7 +35,7 @@ def put_many(session: Session, entries: Sequence[tuple[str, dict[str, Any] | Jso
         return 0
     table = CacheRow.__table__
     assert isinstance(table, Table)
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    dialect = conflict_dialect(session)
     now = datetime.now(UTC)
     latest = dict(entries)  # one row per key: a batch may not update the same row twice
     rows = [{"key": k, "response": body, "created_at": now} for k, body in latest.items()]

@@ -7,7 +7,6 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Table, case, func, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from redline.core.cases import AttackCase
@@ -18,7 +17,7 @@ from redline.core.rounds import Attempt, Round, RoundStatus
 from redline.core.scores import Score, ScoreOutcome, Verdict
 from redline.core.secrets import redact_secrets
 from redline.store import audit
-from redline.store.session import JsonText
+from redline.store.session import JsonText, conflict_dialect
 from redline.store.tables import AttemptRow, Base, CaseRow, RoundRow, ScoreRow
 
 _TEXT = {"text"}
@@ -34,9 +33,9 @@ def _insert_ignore(session: Session, model: type[Base], rows: Sequence[dict[str,
         return 0
     table = model.__table__
     assert isinstance(table, Table)
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    dialect = conflict_dialect(session)
     stmt = dialect.insert(table).on_conflict_do_nothing()
-    if dialect is sqlite:
+    if dialect.__name__.endswith("sqlite"):
         return int(session.connection().execute(stmt, list(rows)).rowcount)
     # psycopg reports no row count for executemany; RETURNING batched by "insertmanyvalues" does.
     key = next(iter(table.primary_key.columns))
