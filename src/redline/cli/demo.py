@@ -15,7 +15,7 @@ def demo(
     folder: Annotated[Path, typer.Option("--dir", help="Workspace folder for the demo.")] = Path(
         "demo-workspace"
     ),
-    sample_size: Annotated[int, typer.Option(help="Seeds per playbook step (more: tighter intervals).")] = 3,
+    sample_size: Annotated[int, typer.Option(help="Seeds per playbook step (more: tighter intervals).")] = 2,
     json_out: Annotated[bool, typer.Option("--json", help="Print the outcome as JSON.")] = False,
 ) -> None:
     """Plan, approve, attack the bundled SmolLM2 model, file findings, mitigate, verify, gate, report."""

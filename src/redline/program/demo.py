@@ -241,7 +241,7 @@ def _round(
     return result.round_id, problems, rates
 
 
-def run_demo(folder: Path, *, sample_size: int = 3, say: Say = print) -> DemoResult:
+def run_demo(folder: Path, *, sample_size: int = 2, say: Say = print) -> DemoResult:
     """Run the whole program offline on the bundled model; returns what happened at each step."""
     from redline.program import decisions, findings, mitigations, triage
     from redline.program.workspace import open_workspace_store
