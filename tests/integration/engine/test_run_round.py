@@ -216,3 +216,21 @@ def test_a_round_its_live_process_still_runs_is_not_resumed_twice(sqlite_env: En
         sleeper.wait()
     resumed = _run(sqlite_env, _spec(FakeTarget(), 10))  # its process is gone: resumable again
     assert resumed.round_id == stopped.round_id and resumed.attempts == 10
+
+
+def test_a_failing_case_source_fails_the_round_and_the_same_spec_resumes_it(sqlite_env: Env) -> None:
+    from redline.core.errors import ConfigError
+
+    def broken() -> Iterator[Any]:
+        yield from make_cases(100)
+        raise ConfigError("not JSON", file="p.jsonl", line=101)
+
+    with pytest.raises(ConfigError, match=r"p\.jsonl:101"):
+        _run(sqlite_env, _spec(FakeTarget(), 100, cases=broken()))
+    with sqlite_env.store.session() as s:
+        (failed,) = rounds_repo.list_rounds(s)
+    assert failed.status is RoundStatus.FAILED
+    resumed = _run(sqlite_env, _spec(FakeTarget(), 100))
+    assert resumed.round_id == failed.id and resumed.status is RoundStatus.COMPLETED
+    keys = _attempt_keys(sqlite_env, resumed.round_id)
+    assert len(keys) == len(set(keys)) == 100

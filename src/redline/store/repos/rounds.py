@@ -248,7 +248,13 @@ def list_scores(session: Session, round_id: str) -> list[tuple[str, Score]]:
     return [(r.attempt_id, _score(r)) for r in rows]
 
 
-_UNFINISHED = (RoundStatus.PENDING, RoundStatus.RUNNING, RoundStatus.INTERRUPTED, RoundStatus.STOPPED)
+_UNFINISHED = (
+    RoundStatus.PENDING,
+    RoundStatus.RUNNING,
+    RoundStatus.INTERRUPTED,
+    RoundStatus.STOPPED,
+    RoundStatus.FAILED,
+)
 
 
 def find_resumable(session: Session, spec_hash: str) -> Round | None:
