@@ -30,17 +30,14 @@ class ProgressBar:
             MofNCompleteColumn,
             Progress,
             TextColumn,
-            TimeElapsedColumn,
             TimeRemainingColumn,
         )
 
         self._progress = Progress(
             TextColumn("{task.description}"),
-            BarColumn(),
+            BarColumn(bar_width=24),
             MofNCompleteColumn(),
-            TextColumn("{task.fields[rate]:>7.1f}/s"),
-            TimeElapsedColumn(),
-            TextColumn("eta"),
+            TextColumn("{task.fields[rate]:>6.1f}/s eta"),
             TimeRemainingColumn(),
             TextColumn("errors {task.fields[errors]}  cached {task.fields[cached]}  {task.fields[note]}"),
             console=Console(stderr=True),
@@ -66,7 +63,7 @@ class ProgressBar:
             self._task,
             completed=done,
             total=snap.cases_total or self.total,
-            description=f"{self.label} {event.round_id}",
+            description=self.label,
             rate=snap.cases_done / elapsed,
             errors=snap.error_count,
             cached=snap.cached,
