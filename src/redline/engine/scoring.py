@@ -43,6 +43,7 @@ class _Batcher:
         self._tasks: set[asyncio.Task[None]] = set()
 
     def submit(self, case: AttackCase, response: Response) -> asyncio.Future[Score]:
+        """Add an answer to the batch; its score arrives when the batch fills or the wait runs out."""
         loop = asyncio.get_running_loop()
         future: asyncio.Future[Score] = loop.create_future()
         self._items.append((case, response, future))
@@ -74,6 +75,7 @@ class _Batcher:
                 future.set_result(score)
 
     async def drain(self) -> None:
+        """Judge what waits now and wait for every batch in progress."""
         self._launch()
         while self._tasks:
             await asyncio.gather(*list(self._tasks))
