@@ -17,6 +17,7 @@ from redline.cli import attacks as attacks_cmd
 from redline.cli import audit as audit_cmd
 from redline.cli import catalog as catalog_cmd
 from redline.cli import compare as compare_cmd
+from redline.cli import concern as concern_cmd
 from redline.cli import db as db_cmd
 from redline.cli import demo as demo_cmd
 from redline.cli import export as export_cmd
@@ -86,6 +87,7 @@ app.command("demo")(demo_cmd.demo)
 app.add_typer(attacks_cmd.app, name="attacks")
 app.add_typer(audit_cmd.app, name="audit")
 app.add_typer(catalog_cmd.app, name="catalog")
+app.add_typer(concern_cmd.app, name="concern")
 app.add_typer(db_cmd.app, name="db")
 app.add_typer(system_cmd.app, name="system")
 app.command("report")(report_cmd.report)

@@ -115,9 +115,13 @@ def open_session(session: Session, *, user: User, now: datetime | None = None) -
 
 
 def session_of(
-    session: Session, token: str, *, now: datetime | None = None
+    session: Session, token: str, *, now: datetime | None = None, touch: bool = True
 ) -> accounts_repo.WebSession | None:
-    """The live session a cookie names; expired, idle or deactivated ones count as none."""
+    """The live session a cookie names; expired, idle or deactivated ones count as none.
+
+    `touch=False` leaves its last-seen time alone (pages whose visit must leave no trace, such as
+    raising an anonymous concern).
+    """
     when = now or datetime.now(UTC)
     key = digest(token)
     found = accounts_repo.get_session(session, key)
@@ -127,7 +131,7 @@ def session_of(
     if when >= _aware(found.expires_at) or when - last >= SESSION_IDLE or not found.user.active:
         accounts_repo.end_session(session, key, actor=None)
         return None
-    if when - last >= TOUCH_EVERY:
+    if touch and when - last >= TOUCH_EVERY:
         accounts_repo.touch_session(session, key, now=when)
     return found
 
@@ -156,11 +160,14 @@ def issue_token(session: Session, *, name: str, label: str, acting: str | None) 
     return IssuedToken(token=token, record=record)
 
 
-def token_user(session: Session, token: str, *, now: datetime | None = None) -> User | None:
-    """The active account a bearer token acts as, or None."""
+def token_user(
+    session: Session, token: str, *, now: datetime | None = None, touch: bool = True
+) -> User | None:
+    """The active account a bearer token acts as, or None; `touch=False` leaves its last use alone."""
     if not token.startswith(TOKEN_PREFIX):
         return None
-    user = accounts_repo.token_user(session, digest(token), now=now or datetime.now(UTC))
+    used = (now or datetime.now(UTC)) if touch else None
+    user = accounts_repo.token_user(session, digest(token), now=used)
     return user if user is not None and user.active else None
 
 

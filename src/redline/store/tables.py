@@ -451,3 +451,54 @@ class PlaygroundSessionRow(Base):
     finding_id: Mapped[str | None] = mapped_column(ForeignKey("findings.id"))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+
+
+# The concern channel keeps no reporter identity: random ids, days instead of moments, and no row
+# order to read either (SQLite's hidden, sequential rowid is dropped with WITHOUT ROWID).
+_NO_ROWID = {"sqlite_with_rowid": False}
+
+
+class ConcernRow(Base):
+    """A concern raised anonymously about the program; only the UTC day it was raised is kept."""
+
+    __tablename__ = "concerns"
+    __table_args__ = _NO_ROWID
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    raised_on: Mapped[str] = mapped_column(String(10), index=True)
+    subject_kind: Mapped[str] = mapped_column(String(20))
+    reference: Mapped[str] = mapped_column(String(200), default="")
+    text: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(20), index=True)
+    status_reason: Mapped[str] = mapped_column(Text, default="")
+    updated_on: Mapped[str] = mapped_column(String(10))
+    claim_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    audited: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class ConcernMessageRow(Base):
+    """One entry of a concern's thread: the reporter's follow-up, a handler's answer, or a status change."""
+
+    __tablename__ = "concern_messages"
+    __table_args__ = _NO_ROWID
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    concern_id: Mapped[str] = mapped_column(ForeignKey("concerns.id"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(20))
+    handler: Mapped[str | None] = mapped_column(String(200))
+    role: Mapped[str | None] = mapped_column(String(20))
+    signed: Mapped[bool] = mapped_column(Boolean, default=False)
+    status: Mapped[str | None] = mapped_column(String(20))
+    text: Mapped[str] = mapped_column(Text, default="")
+    day: Mapped[str] = mapped_column(String(10))
+    audited: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class ConcernLinkRow(Base):
+    """A one-time link to raise a concern without an account; deleted when used, so it ties to nothing."""
+
+    __tablename__ = "concern_links"
+    __table_args__ = _NO_ROWID
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    issued_by: Mapped[str] = mapped_column(String(200))
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)

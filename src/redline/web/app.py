@@ -24,6 +24,7 @@ from redline.web.routes import (
     audit,
     auth,
     catalog,
+    concerns,
     dashboard,
     findings,
     gate,
@@ -109,6 +110,7 @@ def create_app(
         audit,
         playground,
         wellbeing,
+        concerns,
     )
     app.state.routers = [m.router for m in (*modules, intake)]
     for router in app.state.routers:
@@ -122,6 +124,7 @@ def create_app(
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     errors.install(app)
     app.add_middleware(security.SecurityMiddleware)
+    concerns.install_log_filter()
     return app
 
 

@@ -26,6 +26,10 @@ if TYPE_CHECKING:
     from redline.web.live import RoundHub
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+UNIDENTIFIED = frozenset({Action.CONCERN_CLAIM})
+"""Actions whose requests are treated as signed out: no cookie or token is even looked up."""
+UNTRACED = frozenset({Action.CONCERN_RAISE})
+"""Actions that identify the user without noting the visit (no session last-seen, no token last-use)."""
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 
 
@@ -112,19 +116,24 @@ class Ctx:
             raise (LoginRequired() if self.user is None else RouteForbidden(action))
 
 
-def _identify(state: WebState, request: Request) -> tuple[User | None, str, str | None, bool]:
+def _identify(
+    state: WebState, request: Request, action: Action
+) -> tuple[User | None, str, str | None, bool]:
     from redline.program import accounts
 
     auth = request.headers.get("authorization", "")
+    anon = str(getattr(request.state, "anon", "") or "")
+    if action in UNIDENTIFIED:
+        return None, security.anon_csrf(state.secret, anon), None, False
+    touch = action not in UNTRACED
     with state.store.session() as session:
         if auth.lower().startswith("bearer "):
-            return accounts.token_user(session, auth[7:].strip()), "", None, True
+            return accounts.token_user(session, auth[7:].strip(), touch=touch), "", None, True
         token = request.cookies.get(security.SESSION_COOKIE)
         if token:
-            found = accounts.session_of(session, token)
+            found = accounts.session_of(session, token, touch=touch)
             if found is not None:
                 return found.user, found.csrf, token, False
-    anon = str(getattr(request.state, "anon", "") or "")
     return None, security.anon_csrf(state.secret, anon), None, False
 
 
@@ -138,7 +147,7 @@ async def guard(request: Request) -> Ctx:
     length = request.headers.get("content-length", "0")
     if not length.isdigit() or int(length) > state.max_body:
         raise BodyTooLarge()
-    user, csrf, session_token, via_token = await run_in_threadpool(_identify, state, request)
+    user, csrf, session_token, via_token = await run_in_threadpool(_identify, state, request, action)
     ctx = Ctx(
         state=state, action=action, user=user, csrf=csrf, session_token=session_token, via_token=via_token
     )

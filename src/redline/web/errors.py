@@ -23,6 +23,7 @@ from redline.core.errors import (
     TransitionError,
     UsageError,
 )
+from redline.program.concerns import ClaimThrottledError
 from redline.program.intake import IntakeRateLimitedError, IntakeTooLargeError
 from redline.program.plans import PlanNotRunnableError
 from redline.program.wellbeing import ExposureLimitError, OptedOutError
@@ -40,6 +41,7 @@ _STATUS: tuple[tuple[type[RedlineError], int, str], ...] = (
     (TransitionError, 409, "transition"),
     (PlanNotRunnableError, 409, "plan_not_runnable"),
     (IntakeRateLimitedError, 429, "rate_limited"),
+    (ClaimThrottledError, 429, "rate_limited"),
     (IntakeTooLargeError, 413, "too_large"),
     (ConfigError, 400, "invalid"),
     (UsageError, 400, "invalid"),
@@ -107,7 +109,7 @@ async def _redline(request: Request, exc: Exception) -> Response:
     for cls, status, code in _STATUS:
         if isinstance(exc, cls):
             headers = None
-            if isinstance(exc, IntakeRateLimitedError):
+            if isinstance(exc, IntakeRateLimitedError | ClaimThrottledError):
                 headers = {"Retry-After": str(exc.retry_after_s)}
             return problem(request, status, code, str(exc), headers=headers)
     log.error("unexpected %s on %s: %s", type(exc).__name__, request.url.path, exc)

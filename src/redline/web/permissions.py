@@ -12,6 +12,8 @@ from enum import StrEnum
 
 from redline.core.users import Role, User
 from redline.program.catalog_versions import CATALOG_EDITORS
+from redline.program.concerns import HANDLERS as CONCERN_HANDLERS
+from redline.program.concerns import LINK_ISSUERS as CONCERN_LINK_ISSUERS
 from redline.program.intake_triage import INTAKE_TRIAGERS
 from redline.program.plans import PLAN_AUTHORS
 from redline.program.playground import PLAYGROUND_USERS
@@ -56,6 +58,10 @@ class Action(StrEnum):
     WELLBEING_TEAM = "wellbeing_team"
     INTAKE_TRIAGE = "intake_triage"
     USER_ADMIN = "user_admin"
+    CONCERN_RAISE = "concern_raise"
+    CONCERN_CLAIM = "concern_claim"
+    CONCERN_HANDLE = "concern_handle"
+    CONCERN_LINK = "concern_link"
 
 
 Grant = frozenset[Role] | None
@@ -104,6 +110,12 @@ def permission_table(rights: DecisionRights) -> dict[Action, Grant]:
         Action.WELLBEING_TEAM: WELLBEING_LEADS,
         Action.INTAKE_TRIAGE: INTAKE_TRIAGERS,
         Action.USER_ADMIN: USER_ADMINS,
+        # Raising needs an account or a one-time link: the program layer checks which, so a link
+        # holder can reach the form without signing in. The claim page needs only the claim code.
+        Action.CONCERN_RAISE: ANYONE,
+        Action.CONCERN_CLAIM: ANYONE,
+        Action.CONCERN_HANDLE: CONCERN_HANDLERS,
+        Action.CONCERN_LINK: CONCERN_LINK_ISSUERS,
     }
 
 
@@ -174,6 +186,17 @@ ROUTES: dict[str, Action] = {
     **_twin("intake.queue", Action.INTAKE_TRIAGE),
     **_twin("intake.show", Action.INTAKE_TRIAGE),
     **_twin("intake.triage", Action.INTAKE_TRIAGE),
+    "concerns.new": Action.CONCERN_RAISE,
+    **_twin("concerns.raise", Action.CONCERN_RAISE),
+    "concerns.claim.form": Action.CONCERN_CLAIM,
+    **_twin("concerns.claim", Action.CONCERN_CLAIM),
+    **_twin("concerns.follow_up", Action.CONCERN_CLAIM),
+    **_twin("concerns.list", Action.CONCERN_HANDLE),
+    **_twin("concerns.show", Action.CONCERN_HANDLE),
+    **_twin("concerns.respond", Action.CONCERN_HANDLE),
+    **_twin("concerns.status", Action.CONCERN_HANDLE),
+    **_twin("concerns.links", Action.CONCERN_LINK),
+    **_twin("concerns.links.issue", Action.CONCERN_LINK),
 }
 
 

@@ -153,8 +153,8 @@ def _token(row: ApiTokenRow, user: str) -> ApiToken:
     )
 
 
-def token_user(session: Session, token_hash: str, *, now: datetime) -> User | None:
-    """The account a live token acts as; notes its use."""
+def token_user(session: Session, token_hash: str, *, now: datetime | None) -> User | None:
+    """The account a live token acts as; notes its use at `now` (None: leaves no note)."""
     found = session.execute(
         select(ApiTokenRow, UserRow)
         .join(UserRow, UserRow.id == ApiTokenRow.user_id)
@@ -163,7 +163,8 @@ def token_user(session: Session, token_hash: str, *, now: datetime) -> User | No
     if found is None:
         return None
     row, user = found
-    row.last_used_at = now
+    if now is not None:
+        row.last_used_at = now
     return _user(user)
 
 

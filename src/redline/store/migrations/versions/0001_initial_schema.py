@@ -45,6 +45,39 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("number", name=op.f("pk_catalog_revisions")),
     )
     op.create_table(
+        "concern_links",
+        sa.Column("id", sa.String(length=40), nullable=False),
+        sa.Column("token_hash", sa.String(length=64), nullable=False),
+        sa.Column("issued_by", sa.String(length=200), nullable=False),
+        sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_concern_links")),
+        sa.UniqueConstraint("token_hash", name=op.f("uq_concern_links_token_hash")),
+        sqlite_with_rowid=False,
+    )
+    with op.batch_alter_table("concern_links", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_concern_links_expires_at"), ["expires_at"], unique=False)
+
+    op.create_table(
+        "concerns",
+        sa.Column("id", sa.String(length=40), nullable=False),
+        sa.Column("raised_on", sa.String(length=10), nullable=False),
+        sa.Column("subject_kind", sa.String(length=20), nullable=False),
+        sa.Column("reference", sa.String(length=200), nullable=False),
+        sa.Column("text", sa.Text(), nullable=False),
+        sa.Column("status", sa.String(length=20), nullable=False),
+        sa.Column("status_reason", sa.Text(), nullable=False),
+        sa.Column("updated_on", sa.String(length=10), nullable=False),
+        sa.Column("claim_hash", sa.String(length=64), nullable=False),
+        sa.Column("audited", sa.Boolean(), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_concerns")),
+        sa.UniqueConstraint("claim_hash", name=op.f("uq_concerns_claim_hash")),
+        sqlite_with_rowid=False,
+    )
+    with op.batch_alter_table("concerns", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_concerns_raised_on"), ["raised_on"], unique=False)
+        batch_op.create_index(batch_op.f("ix_concerns_status"), ["status"], unique=False)
+
+    op.create_table(
         "content_exposures",
         sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
         sa.Column("viewer", sa.String(length=200), nullable=False),
@@ -123,6 +156,28 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("api_tokens", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_api_tokens_user_id"), ["user_id"], unique=False)
+
+    op.create_table(
+        "concern_messages",
+        sa.Column("id", sa.String(length=40), nullable=False),
+        sa.Column("concern_id", sa.String(length=40), nullable=False),
+        sa.Column("position", sa.Integer(), nullable=False),
+        sa.Column("kind", sa.String(length=20), nullable=False),
+        sa.Column("handler", sa.String(length=200), nullable=True),
+        sa.Column("role", sa.String(length=20), nullable=True),
+        sa.Column("signed", sa.Boolean(), nullable=False),
+        sa.Column("status", sa.String(length=20), nullable=True),
+        sa.Column("text", sa.Text(), nullable=False),
+        sa.Column("day", sa.String(length=10), nullable=False),
+        sa.Column("audited", sa.Boolean(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["concern_id"], ["concerns.id"], name=op.f("fk_concern_messages_concern_id_concerns")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_concern_messages")),
+        sqlite_with_rowid=False,
+    )
+    with op.batch_alter_table("concern_messages", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_concern_messages_concern_id"), ["concern_id"], unique=False)
 
     op.create_table(
         "releases",
@@ -618,6 +673,10 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_releases_system_id"))
 
     op.drop_table("releases")
+    with op.batch_alter_table("concern_messages", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_concern_messages_concern_id"))
+
+    op.drop_table("concern_messages")
     with op.batch_alter_table("api_tokens", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_api_tokens_user_id"))
 
@@ -634,6 +693,15 @@ def downgrade() -> None:
         batch_op.drop_index("ix_content_exposures_viewer_day")
 
     op.drop_table("content_exposures")
+    with op.batch_alter_table("concerns", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_concerns_status"))
+        batch_op.drop_index(batch_op.f("ix_concerns_raised_on"))
+
+    op.drop_table("concerns")
+    with op.batch_alter_table("concern_links", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_concern_links_expires_at"))
+
+    op.drop_table("concern_links")
     op.drop_table("catalog_revisions")
     with op.batch_alter_table("audit_events", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_audit_events_subject"))
