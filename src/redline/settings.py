@@ -157,6 +157,20 @@ class IntakeConfig(BaseModel):
     )
 
 
+class PerspectivesConfig(BaseModel):
+    """Testers' declared perspectives: the smallest group whose size plans and reports may show."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    min_group_size: int = Field(
+        default=2,
+        ge=2,
+        le=100,
+        description="k: a count of testers is shown only when at least k hold a perspective and k do not; "
+        "below that, plans and reports say 'covered' or 'gap' only.",
+    )
+
+
 class WorkspaceConfig(BaseModel):
     """The contents of `redline.yaml`."""
 
@@ -175,6 +189,7 @@ class WorkspaceConfig(BaseModel):
     notifications: tuple[NotifierConfig, ...] = Field(default=(), description="Notification hooks.")
     wellbeing: WellbeingConfig = Field(default_factory=WellbeingConfig)
     intake: IntakeConfig = Field(default_factory=IntakeConfig)
+    perspectives: PerspectivesConfig = Field(default_factory=PerspectivesConfig)
 
     @model_validator(mode="after")
     def _unique_systems(self) -> Self:

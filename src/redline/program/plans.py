@@ -16,9 +16,11 @@ from redline.catalog.loader import Catalog, load_catalog
 from redline.catalog.playbooks import Playbooks, load_playbooks
 from redline.core.errors import ConfigError, NotFoundError, PermissionDeniedError, RedlineError, UsageError
 from redline.core.ids import new_id
+from redline.core.perspectives import TeamCoverage
 from redline.core.plans import RUNNABLE_PLAN_STATUSES, Plan, PlanStatus, PlanVote, PreMortem
 from redline.core.users import Role, User
 from redline.program.actors import authorize
+from redline.program.perspectives import team_coverage
 from redline.settings import DecisionRights, Settings
 from redline.store.repos import plans as plans_repo
 from redline.store.repos import systems as systems_repo
@@ -76,6 +78,11 @@ class PlanView(BaseModel):
     needed: int = Field(description="Approvals needed (the quorum).")
     critical_threats: tuple[str, ...] = Field(default=(), description="Critical threats the plan touches.")
     approver_roles: tuple[Role, ...] = Field(description="Roles that may vote on this plan.")
+    perspectives: TeamCoverage | None = Field(
+        default=None,
+        description="Perspectives the plan's threats call for and whether its testers cover them "
+        "(aggregate only).",
+    )
 
 
 def load_plan_spec(path: Path) -> PlanSpec:
@@ -221,6 +228,10 @@ def view_plan(session: Session, plan_id: str, *, settings: Settings) -> PlanView
     critical = critical_threats(plan, catalog=catalog, playbooks=playbooks)
     rights = settings.config.decision_rights
     votes = plans_repo.list_votes(session, plan_id, submission=plan.submission) if plan.submission else []
+    in_scope = [catalog.get(t) for t in _scope_threats(plan, catalog, playbooks) if catalog.knows(t)]
+    perspectives = team_coverage(
+        session, in_scope, testers=plan.testers, k=settings.config.perspectives.min_group_size
+    )
     return PlanView(
         plan=plan,
         votes=tuple(votes),
@@ -228,6 +239,7 @@ def view_plan(session: Session, plan_id: str, *, settings: Settings) -> PlanView
         needed=rights.quorum,
         critical_threats=tuple(critical),
         approver_roles=approver_roles(rights, critical=bool(critical)),
+        perspectives=perspectives,
     )
 
 

@@ -431,6 +431,18 @@ class WellbeingPreferenceRow(Base):
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
 
 
+class PerspectiveDeclarationRow(Base):
+    """One person's declared perspectives (sensitive: shown to that person only), with their consent."""
+
+    __tablename__ = "perspective_declarations"
+    user: Mapped[str] = mapped_column(String(200), primary_key=True)
+    perspectives: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    consent_version: Mapped[str] = mapped_column(String(20))
+    consent_statement: Mapped[str] = mapped_column(Text)
+    consented_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
 class PlaygroundSessionRow(Base):
     """A tester's manual conversation with a target: its round, case and what the tester recorded."""
 

@@ -105,6 +105,29 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_exposure_overrides_viewer"), ["viewer"], unique=False)
 
     op.create_table(
+        "onboarding_consents",
+        sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
+        sa.Column("user", sa.String(length=200), nullable=False),
+        sa.Column("sections", sa.JSON(), nullable=False),
+        sa.Column("consented_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("withdrawn_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("withdraw_reason", sa.Text(), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_onboarding_consents")),
+    )
+    with op.batch_alter_table("onboarding_consents", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_onboarding_consents_user"), ["user"], unique=False)
+
+    op.create_table(
+        "perspective_declarations",
+        sa.Column("user", sa.String(length=200), nullable=False),
+        sa.Column("perspectives", sa.JSON(), nullable=False),
+        sa.Column("consent_version", sa.String(length=20), nullable=False),
+        sa.Column("consent_statement", sa.Text(), nullable=False),
+        sa.Column("consented_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("user", name=op.f("pk_perspective_declarations")),
+    )
+    op.create_table(
         "response_cache",
         sa.Column("key", sa.String(length=64), nullable=False),
         sa.Column("response", sa.JSON(), nullable=False),
@@ -685,6 +708,11 @@ def downgrade() -> None:
     op.drop_table("users")
     op.drop_table("systems")
     op.drop_table("response_cache")
+    op.drop_table("perspective_declarations")
+    with op.batch_alter_table("onboarding_consents", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_onboarding_consents_user"))
+
+    op.drop_table("onboarding_consents")
     with op.batch_alter_table("exposure_overrides", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_exposure_overrides_viewer"))
 
