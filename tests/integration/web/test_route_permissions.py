@@ -47,6 +47,7 @@ def _fill(world: World, path: str) -> str:
         "pg_id": world.playground_id,
         "sub_id": world.submission_id,
         "token_id": "tok_missing",
+        "concern_id": "cn_missing",
     }
     return re.sub(r"\{(\w+)\}", lambda m: values[m.group(1)], path)
 
@@ -60,10 +61,21 @@ def test_every_route_has_exactly_one_table_entry(world: World) -> None:
     assert len(routes) > 80
 
 
-def test_anonymous_users_reach_only_sign_in_and_intake(world: World) -> None:
+def test_anonymous_users_reach_only_sign_in_intake_and_concerns(world: World) -> None:
     table = world.app.state.web.table
     public = sorted({name for _, _, name in _routes(world) if allowed(table, ROUTES[name], None)})
-    assert public == ["api.intake.submit", "intake.form", "intake.submit", "login.form", "login.submit"]
+    concerns = [
+        "api.concerns.claim",
+        "api.concerns.follow_up",
+        "api.concerns.raise",
+        "concerns.claim",
+        "concerns.claim.form",
+        "concerns.follow_up",
+        "concerns.new",
+        "concerns.raise",
+    ]
+    intake = ["api.intake.submit", "intake.form", "intake.submit", "login.form", "login.submit"]
+    assert public == sorted(concerns + intake)
 
 
 @pytest.mark.parametrize("person", PEOPLE)

@@ -34,8 +34,12 @@ def test_every_action_has_a_grant_and_every_route_an_action() -> None:
     assert set(ROUTES.values()) <= set(Action)
 
 
-def test_only_sign_in_and_intake_are_public() -> None:
-    assert {a for a, g in TABLE.items() if g is ANYONE} == {Action.SIGN_IN, Action.INTAKE_SUBMIT}
+PUBLIC = {Action.SIGN_IN, Action.INTAKE_SUBMIT, Action.CONCERN_RAISE, Action.CONCERN_CLAIM}
+
+
+def test_only_sign_in_intake_and_concerns_are_public() -> None:
+    # Raising a concern still needs an account or a one-time link: the program layer checks which.
+    assert {a for a, g in TABLE.items() if g is ANYONE} == PUBLIC
 
 
 def test_viewers_and_external_reviewers_change_nothing() -> None:
@@ -47,8 +51,7 @@ def test_external_reviewers_see_only_external_reports_and_their_account() -> Non
     reviewer = _user(Role.EXTERNAL_REVIEWER)
     granted = {a for a in Action if allowed(TABLE, a, reviewer)}
     assert granted == {
-        Action.SIGN_IN,
-        Action.INTAKE_SUBMIT,
+        *PUBLIC,
         Action.SIGN_OUT,
         Action.ACCOUNT,
         Action.API_SCHEMA,
@@ -58,7 +61,7 @@ def test_external_reviewers_see_only_external_reports_and_their_account() -> Non
 
 def test_deactivated_accounts_get_nothing_but_public_actions() -> None:
     ghost = _user(Role.ADMIN, active=False)
-    assert {a for a in Action if allowed(TABLE, a, ghost)} == {Action.SIGN_IN, Action.INTAKE_SUBMIT}
+    assert {a for a in Action if allowed(TABLE, a, ghost)} == PUBLIC
 
 
 def test_committee_signs_the_gate_and_admins_do_not_by_default() -> None:
