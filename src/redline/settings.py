@@ -7,7 +7,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Self
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
+from pydantic_core import PydanticCustomError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from redline.core.assessment import Reach
@@ -190,6 +191,16 @@ class WorkspaceConfig(BaseModel):
     wellbeing: WellbeingConfig = Field(default_factory=WellbeingConfig)
     intake: IntakeConfig = Field(default_factory=IntakeConfig)
     perspectives: PerspectivesConfig = Field(default_factory=PerspectivesConfig)
+    attacker: str | None = Field(
+        default=None,
+        description="System that plays the attacker model in PAIR, TAP and Crescendo (a playbook step's "
+        "`attacker` overrides it); without one PAIR and TAP are skipped and Crescendo uses scripted turns.",
+    )
+    judge: str | None = Field(
+        default=None,
+        description="System that plays the judge model for `judge.*` scorers in rounds, mitigation "
+        "re-runs and monitoring; without one those scorers are skipped.",
+    )
 
     @model_validator(mode="after")
     def _unique_systems(self) -> Self:
@@ -198,6 +209,20 @@ class WorkspaceConfig(BaseModel):
         if dupes:
             raise ValueError(f"system names must be unique; repeated: {', '.join(dupes)}")
         return self
+
+    @field_validator("attacker", "judge")
+    @classmethod
+    def _names_a_system(cls, value: str | None, info: ValidationInfo) -> str | None:
+        systems = info.data.get("systems") or ()
+        names = [s.name for s in systems]
+        if value is not None and value not in names:
+            known = ", ".join(names) or "none"
+            raise PydanticCustomError(
+                "unknown_system",
+                "no system named '{name}' in systems (known: {known})",
+                {"name": value, "known": known},
+            )
+        return value
 
     def system(self, name: str) -> SystemConfig:
         """The system of that name."""

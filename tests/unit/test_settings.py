@@ -68,3 +68,26 @@ def test_environment_database_url_overrides(tmp_path: Path) -> None:
 def test_default_database_lives_in_state_folder(tmp_path: Path) -> None:
     ws = _ws(tmp_path / "ws")
     assert load_settings(ws, env={}).database_url.endswith("/ws/.redline/redline.db")
+
+
+_SYSTEMS = "systems:\n  - name: local-smol\n    target: {kind: gguf}\n"
+
+
+def test_attacker_and_judge_name_configured_systems(tmp_path: Path) -> None:
+    ws = _ws(tmp_path / "ws", f"name: t\n{_SYSTEMS}attacker: local-smol\njudge: local-smol\n")
+    config = load_settings(ws, env={}).config
+    assert config.attacker == config.judge == "local-smol"
+    assert load_settings(_ws(tmp_path / "bare"), env={}).config.attacker is None
+
+
+@pytest.mark.parametrize("field", ["attacker", "judge"])
+def test_an_unknown_attacker_or_judge_is_a_one_line_error_naming_the_field(
+    tmp_path: Path, field: str
+) -> None:
+    ws = _ws(tmp_path / "ws", f"name: t\n{_SYSTEMS}{field}: nowhere\n")
+    with pytest.raises(ConfigError) as info:
+        load_settings(ws, env={})
+    message = str(info.value)
+    assert "\n" not in message
+    assert f"field '{field}': no system named 'nowhere'" in message and "known: local-smol" in message
+    assert info.value.field == field

@@ -70,6 +70,10 @@ class AutomatedStep(BaseModel):
     converters: tuple[str, ...] = ()
     sample_size: int = Field(default=20, ge=1)
     params: dict[str, object] = Field(default_factory=dict)
+    attacker: str | None = Field(
+        default=None,
+        description="System that plays the attacker model in this step (default: the workspace's).",
+    )
 
 
 class ManualStep(BaseModel):

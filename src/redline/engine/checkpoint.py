@@ -82,7 +82,8 @@ class ResumePoint:
     conversation: Conversation
 
 
-def _history(store: Store, round_id: str, case_id: str) -> list[Attempt]:
+def stored_turns(store: Store, round_id: str, case_id: str) -> list[Attempt]:
+    """A case's stored attempts in turn order (blocking: call it off the event loop)."""
     with store.session() as session:
         return rounds_repo.list_attempts(session, round_id, case_id=case_id)
 
@@ -103,7 +104,7 @@ async def resume_point(
     nxt = last_turn + 1
     if strategy is None or nxt >= case.turns:
         return None
-    attempts = await asyncio.to_thread(_history, store, round_id, case.id)
+    attempts = await asyncio.to_thread(stored_turns, store, round_id, case.id)
     if not attempts or attempts[-1].turn != last_turn:
         return None
     last = attempts[-1]

@@ -16,7 +16,10 @@ from redline.core.cases import AttackCase
 from redline.core.conversation import Conversation
 from redline.core.errors import ConfigError
 from redline.core.threats import AutomatedStep
+from redline.engine.loops import CaseLoop, build_loop, is_loop
+from redline.engine.models import HelperModels
 from redline.scorers.base import Scorer
+from redline.targets.base import Target
 
 PROMPT_TECHNIQUE = "prompt"
 # Playbooks a round or a quick scan runs when none is named: the common single-turn failures.
@@ -33,6 +36,8 @@ class CaseSource:
     description: dict[str, Any]
     scorer_names: tuple[str, ...] = ()
     strategies: dict[str, MultiTurnStrategy] = field(default_factory=dict)
+    loops: dict[str, CaseLoop] = field(default_factory=dict)
+    warnings: tuple[str, ...] = ()
 
 
 def _file_sha256(path: Path) -> str:
@@ -109,59 +114,152 @@ def prompts_file(path: Path) -> CaseSource:
 
 
 def playbook_cases(
-    names: Sequence[str], *, workspace: Path | None, seed: int, sample_size: int | None
+    names: Sequence[str],
+    *,
+    workspace: Path | None,
+    seed: int,
+    sample_size: int | None,
+    models: HelperModels | None = None,
 ) -> CaseSource:
-    """Cases of playbooks' automated steps (technique x seed set x converters); same seed, same cases."""
+    """Cases of playbooks' automated steps (technique x seed set x converters); same seed, same cases.
+
+    Attacker loops (PAIR, TAP) run with the attacker model of `models`; steps that need one when none
+    is configured are left out, each with a warning naming the setting.
+    """
     from redline.attacks.planning import build_cases
     from redline.attacks.seeds.library import SeedLibrary
     from redline.catalog.playbooks import load_playbooks
 
+    models = models or HelperModels()
     playbooks = load_playbooks(workspace / "playbooks" if workspace else None)
     steps: list[AutomatedStep] = []
     for name in names:
         steps.extend(playbooks.get(name).automated)
     if not steps:
         raise ConfigError(f"playbooks {', '.join(names)} have no automated steps to run")
+    loops, warnings = loops_for(steps, models=models)
+    runnable = [s for s in steps if s.technique in loops or not _is_loop(s.technique)]
+    if not runnable:
+        raise ConfigError("; ".join(warnings) or f"playbooks {', '.join(names)} have nothing to run")
+    steps = runnable
     library = SeedLibrary.load(workspace)
     total = sum(1 for _ in build_cases(steps, seed=seed, sample_size=sample_size, library=library))
     scorers = tuple(dict.fromkeys(s for step in steps for s in step.scorers))
-    techniques = sorted({step.technique for step in steps})
+    techniques = sorted({step.technique for step in steps} - set(loops))
     return CaseSource(
         cases=build_cases(steps, seed=seed, sample_size=sample_size, library=library),
         total=total,
         description={
             "playbooks": list(names),
-            "steps": [step.model_dump(mode="json") for step in steps],
+            "steps": [step.model_dump(mode="json", exclude_none=True) for step in steps],
             "sample_size": sample_size,
         },
         scorer_names=scorers,
-        strategies=strategies_for(techniques, steps),
+        strategies=strategies_for(techniques, steps, models=models),
+        loops=loops,
+        warnings=tuple(warnings),
     )
 
 
-def strategies_for(techniques: Sequence[str], steps: Sequence[AutomatedStep]) -> dict[str, MultiTurnStrategy]:
-    """The multi-turn strategies of the techniques that drive conversations turn by turn."""
+def _is_loop(name: str) -> bool:
+    return is_loop(plugins.load("redline.attacks", name))
+
+
+def loops_for(
+    steps: Sequence[AutomatedStep], *, models: HelperModels
+) -> tuple[dict[str, CaseLoop], list[str]]:
+    """The loops of the steps' loop techniques, and one warning per step left out for want of an attacker.
+
+    A loop is steered by the judge model when the workspace names one, else by the refusal scorer.
+    The first step that names a technique decides its attacker.
+    """
+    loops: dict[str, CaseLoop] = {}
+    warnings: list[str] = []
+    for step in steps:
+        if step.technique in loops or not _is_loop(step.technique):
+            continue
+        try:
+            loops[step.technique] = build_loop(
+                step.technique, attacker=models.attacker(step.attacker), judge=_loop_judge(models)
+            )
+        except ConfigError as exc:
+            warnings.append(f"step '{step.technique}' ({step.seeds}) skipped: {exc}")
+    return loops, list(dict.fromkeys(warnings))
+
+
+def _loop_judge(models: HelperModels) -> Target | Scorer:
+    judge = models.judge()
+    if judge is not None:
+        return judge
+    from redline.scorers.registry import build_scorer
+
+    refusal: Scorer = build_scorer("refusal")
+    return refusal
+
+
+def strategies_for(
+    techniques: Sequence[str], steps: Sequence[AutomatedStep], *, models: HelperModels | None = None
+) -> dict[str, MultiTurnStrategy]:
+    """The multi-turn strategies of the techniques that drive conversations turn by turn.
+
+    Each gets the attacker model (the first step's `attacker`, else the workspace's) and the judge;
+    without an attacker Crescendo follows its scripted ladder.
+    """
+    models = models or HelperModels()
     out: dict[str, MultiTurnStrategy] = {}
     for name in techniques:
         cls = plugins.load("redline.attacks", name)
         make = getattr(cls, "strategy", None)
         if not callable(make):
             continue
-        params = next((s.params for s in steps if s.technique == name), {})
+        step = next((s for s in steps if s.technique == name), None)
+        params = step.params if step is not None else {}
         instance = cls()
-        out[name] = instance.strategy(cls.Params.model_validate(params))
+        out[name] = instance.strategy(
+            cls.Params.model_validate(params),
+            attacker=models.attacker(step.attacker if step is not None else None),
+            judge=models.judge(),
+        )
     return out
 
 
-def build_scorers(names: Sequence[str]) -> tuple[list[Scorer], list[str]]:
+def build_scorers(names: Sequence[str], *, judge: Target | None = None) -> tuple[list[Scorer], list[str]]:
     """Scorers by registered name, and the problems of those that could not be built (e.g. a judge
-    with no model configured): the caller decides whether to go on without them."""
+    with no model configured): the caller decides whether to go on without them.
+
+    Scorers that need a judge model (`judge.*`) are given `judge`, the workspace's judge system.
+    """
+    from redline.scorers.registry import build_scorer
+
     built: list[Scorer] = []
     problems: list[str] = []
     for name in dict.fromkeys(names):
         try:
             factory = plugins.load("redline.scorers", name)
-            built.append(factory() if isinstance(factory, type) else factory)
+            if not isinstance(factory, type):
+                built.append(factory)
+            elif _judge_param(factory) is not None and judge is not None:
+                built.append(build_scorer(name, **_judge_option(factory, judge)))
+            elif _judge_param(factory) is not None:
+                raise ConfigError("it needs a judge model; set `judge: <system>` in redline.yaml")
+            else:
+                built.append(factory())
         except (ConfigError, TypeError, ValueError) as exc:
             problems.append(f"scorer '{name}' skipped: {exc}")
     return built, problems
+
+
+def _judge_param(factory: type) -> str | None:
+    """'judge' or 'judges' when the scorer must be given a judge model, else None."""
+    import inspect
+
+    takes = inspect.signature(factory).parameters
+    for name in ("judge", "judges"):
+        param = takes.get(name)
+        if param is not None and param.default is inspect.Parameter.empty:
+            return name
+    return None
+
+
+def _judge_option(factory: type, judge: Target) -> dict[str, Any]:
+    return {"judges": [judge]} if _judge_param(factory) == "judges" else {"judge": judge}

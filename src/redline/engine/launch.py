@@ -12,6 +12,7 @@ from pathlib import Path
 from redline.core.conversation import GenerationParams
 from redline.core.errors import UsageError
 from redline.engine import inputs
+from redline.engine.models import HelperModels
 from redline.engine.spec import Budget, Pacing, Pricing, RoundSpec
 from redline.settings import Settings, TargetConfig
 
@@ -72,6 +73,7 @@ def prepare_round(
     defaults = settings.config.defaults
     seed = defaults.seed if request.seed is None else request.seed
     config = target if target is not None else settings.config.system(request.system).target
+    models = HelperModels(settings)
     if request.prompts is not None:
         source = inputs.prompts_file(request.prompts)
     else:
@@ -80,14 +82,16 @@ def prepare_round(
             workspace=settings.workspace,
             seed=seed,
             sample_size=request.sample_size,
+            models=models,
         )
     names = request.scorers or source.scorer_names or inputs.FALLBACK_SCORERS
-    scorers, problems = inputs.build_scorers(names)
+    scorers, problems = inputs.build_scorers(names, judge=models.judge())
     if not scorers and not request.scorers:
         fallback, more = inputs.build_scorers(inputs.FALLBACK_SCORERS)
         scorers, problems = fallback, [*problems, *more]
     if request.scorers and problems:
         raise UsageError("; ".join(problems))
+    problems = [*source.warnings, *problems]
     pacing = Pacing(
         concurrency=request.concurrency or defaults.concurrency,
         requests_per_minute=request.requests_per_minute,
@@ -106,6 +110,8 @@ def prepare_round(
         cases_total=source.total,
         scorers=tuple(scorers),
         strategies=source.strategies,
+        loops=source.loops,
+        helpers=models.owned,
         params=generation_params(config, seed),
         pacing=pacing,
         budget=request.budget,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 from redline.attacks.base import MultiTurnStrategy
@@ -29,10 +29,12 @@ class CaseFeed:
         strategies: Mapping[str, MultiTurnStrategy],
         chunk: int,
         on_skip: Callable[[int], None] | None = None,
+        loops: Collection[str] = (),
     ) -> None:
         self._cases = cases
         self._done = done
         self._strategies = strategies
+        self._loops = frozenset(loops)
         self._chunk = max(1, chunk)
         self._on_skip = on_skip
         self.total = 0
@@ -63,7 +65,12 @@ class CaseFeed:
         skipped = 0
         for case in batch:
             last = self._done.last_turn.get(case.id)
-            if last is not None and (case.turns <= 1 or case.technique not in self._strategies):
+            looping = case.technique in self._loops  # the loop decides from its stored turns
+            if (
+                last is not None
+                and not looping
+                and (case.turns <= 1 or case.technique not in self._strategies)
+            ):
                 skipped += 1
                 continue
             items.append(WorkItem(case, last))
@@ -91,7 +98,11 @@ async def process(ctx: RunContext, chunks: Iterable[Sequence[WorkItem]], *, work
                 hits: dict[str, Response] = {}
                 keys: dict[str, str] = {}
                 if read:
-                    keys = {w.case.id: keyer.key(w.case.conversation) for w in chunk if w.last_turn is None}
+                    keys = {
+                        w.case.id: keyer.key(w.case.conversation)
+                        for w in chunk
+                        if w.last_turn is None and w.case.technique not in ctx.loops
+                    }
                     hits = await ctx.cache.lookup(list(keys.values()))
                 for item in chunk:
                     key = keys.get(item.case.id)

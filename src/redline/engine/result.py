@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from pydantic import BaseModel, ConfigDict, Field
 
 from redline.core.evidence import Evidence, evidence_from_outcomes
@@ -9,6 +11,9 @@ from redline.core.rounds import Round, RoundStatus
 from redline.engine.events import ProgressSnapshot
 from redline.store.repos import rounds as rounds_repo
 from redline.store.session import Store
+
+if TYPE_CHECKING:
+    from redline.attacks.configuration_shift import ConfigurationShift
 
 UNCLASSIFIED = "unclassified"
 
@@ -73,3 +78,31 @@ def summarise(store: Store, round_id: str) -> RoundSummary:
     return RoundSummary(
         round=rnd, cases=cases, attempts=attempts, errors=errors, evidence=evidence_of(store, round_id)
     )
+
+
+def evidence_by_attribute(store: Store, round_id: str, attribute: str) -> dict[str, Evidence]:
+    """Failure rates of a round's cases grouped by one case attribute (pooled over threats).
+
+    Cases without the attribute are left out. With `attribute="configuration"` this is how safety moves
+    across an operator-error sweep's configurations; `compare_configurations` tests each against the
+    baseline.
+    """
+    with store.session() as session:
+        groups = {
+            case.id: case.attributes[attribute]
+            for case in rounds_repo.list_cases(session, round_id)
+            if attribute in case.attributes
+        }
+        outcomes = [
+            ([groups[case_id]], failed, scores, errors)
+            for case_id, failed, scores, errors in rounds_repo.case_outcomes_by_id(session, round_id)
+            if case_id in groups
+        ]
+    return {ev.threat_id: ev for ev in evidence_from_outcomes(outcomes)}
+
+
+def configuration_shifts(store: Store, round_id: str) -> list[ConfigurationShift]:
+    """How safety moves per configuration of an operator-error sweep against its baseline, worst first."""
+    from redline.attacks.configuration_shift import compare_configurations
+
+    return compare_configurations(evidence_by_attribute(store, round_id, "configuration"))

@@ -28,6 +28,7 @@ from redline.engine.checkpoint import DoneState, live_runner, runner_stamp
 from redline.engine.events import EventKind, EventSink, Reporter, RunCounters
 from redline.engine.executors import Executor, Job, LocalExecutor
 from redline.engine.executors.base import WorkerSpec
+from redline.engine.loops import require_whitebox_loops
 from redline.engine.pipeline import CaseFeed
 from redline.engine.result import RoundResult, summarise
 from redline.engine.spec import RoundSpec, spec_hash, target_fingerprint
@@ -135,6 +136,7 @@ async def run_round(
         else spec.target
     )
     try:
+        require_whitebox_loops(spec.loops, target, system=spec.target_name or target.name)
         identity = target.identity()
         target_fp = target_fingerprint(spec, identity)
         shash = spec_hash(spec, target_fp=target_fp)
@@ -156,7 +158,12 @@ async def run_round(
             counters.cases_skipped += n
 
         feed = CaseFeed(
-            spec.cases, done=done, strategies=spec.strategies, chunk=spec.batching.cases, on_skip=skipped
+            spec.cases,
+            done=done,
+            strategies=spec.strategies,
+            chunk=spec.batching.cases,
+            on_skip=skipped,
+            loops=tuple(spec.loops),
         )
         worker = WorkerSpec(
             round_id=rnd.id,
@@ -173,6 +180,7 @@ async def run_round(
             batching=spec.batching,
             seed=spec.seed,
             use_cache=spec.use_cache,
+            loops=dict(spec.loops),
             provenance=Provenance(
                 component=spec.target_name or target.name,
                 version=__version__,
@@ -189,6 +197,8 @@ async def run_round(
     finally:
         if owned:
             await target.aclose()
+        for helper in spec.helpers:
+            await helper.aclose()
     status = RoundStatus.STOPPED if reason else RoundStatus.COMPLETED
     summary = await asyncio.to_thread(_finish, store, rnd.id, status, settings.actor, feed)
     reporter.emit(EventKind.STOPPED if reason else EventKind.FINISHED, reason or "")
@@ -336,6 +346,7 @@ def _snapshot(
         "cases_total": spec.cases_total,
         "scorers": [{"name": s.name, "version": s.version} for s in spec.scorers],
         "strategies": sorted(spec.strategies),
+        "loops": sorted(spec.loops),
         "params": spec.generation_params().model_dump(mode="json"),
         "pacing": asdict(spec.pacing),
         "budget": asdict(spec.budget),

@@ -96,12 +96,17 @@ class TargetScheduler:
         self.tokens_bucket = TokenBucket(tpm / 60.0, burst=max(tpm / 6.0, 1.0)) if tpm else None
         counters.concurrency_limit = pacing.concurrency
 
-    async def send(self, conversation: Conversation, params: GenerationParams) -> Response:
-        """The target's response, after retrying transient errors; the last error when retries run out."""
+    async def send(
+        self, conversation: Conversation, params: GenerationParams, *, target: Target | None = None
+    ) -> Response:
+        """The target's response, after retrying transient errors; the last error when retries run out.
+
+        `target` sends through a reconfigured copy of the round's target, under the same pacing.
+        """
         retries = rate_limit_retries = 0
         while True:
             self.meter.reserve_request()
-            response = await self._paced_call(conversation, params)
+            response = await self._paced_call(conversation, params, target or self.target)
             kind = response.error
             if kind is None:
                 if not response.text.strip() and not response.blocked:
@@ -126,7 +131,9 @@ class TargetScheduler:
             self.counters.retries += 1
             await asyncio.sleep(delay)
 
-    async def _paced_call(self, conversation: Conversation, params: GenerationParams) -> Response:
+    async def _paced_call(
+        self, conversation: Conversation, params: GenerationParams, target: Target
+    ) -> Response:
         reserved = 0
         if self.tokens_bucket is not None:
             reserved = estimate_tokens(conversation_chars(conversation)) + params.max_tokens
@@ -138,7 +145,7 @@ class TargetScheduler:
         self.counters.in_flight += 1
         response: Response | None = None
         try:
-            response = await self._call(conversation, params)
+            response = await self._call(conversation, params, target)
         finally:
             self.counters.in_flight -= 1
             self.limit.release(success=response is not None and response.error is None)
@@ -150,14 +157,14 @@ class TargetScheduler:
                 self.tokens_bucket.refund(reserved - used)
         return response
 
-    async def _call(self, conversation: Conversation, params: GenerationParams) -> Response:
+    async def _call(self, conversation: Conversation, params: GenerationParams, target: Target) -> Response:
         timeout = self.pacing.timeout_s
         start = time.perf_counter()
         try:
             async with asyncio.timeout(timeout):
-                return await self.target.send(conversation, params=params)
+                return await target.send(conversation, params=params)
         except TimeoutError:
-            kind, detail = ErrorKind.TIMEOUT, f"{self.target.name} gave no answer within {timeout:g} s"
+            kind, detail = ErrorKind.TIMEOUT, f"{target.name} gave no answer within {timeout:g} s"
         except (ConnectionError, OSError) as exc:
-            kind, detail = ErrorKind.CONNECTION, f"{self.target.name}: {type(exc).__name__}: {exc}"
+            kind, detail = ErrorKind.CONNECTION, f"{target.name}: {type(exc).__name__}: {exc}"
         return Response(error=kind, error_detail=detail, latency_ms=(time.perf_counter() - start) * 1000)

@@ -12,6 +12,7 @@ from redline.core.conversation import GenerationParams
 from redline.core.ids import content_hash
 from redline.core.provenance import ModelIdentity
 from redline.core.secrets import redact_secrets
+from redline.engine.loops import CaseLoop
 from redline.scorers.base import Scorer
 from redline.settings import TargetConfig
 from redline.targets.base import Target
@@ -105,6 +106,9 @@ class RoundSpec:
     use_cache: bool = True
     resume: str | None = None
     auto_resume: bool = True
+    loops: Mapping[str, CaseLoop] = field(default_factory=dict)
+    helpers: Sequence[Target] = ()
+    """Attacker and judge models the round closes when it ends."""
 
     def __post_init__(self) -> None:
         if self.plan_id is None and not self.adhoc:
@@ -145,8 +149,12 @@ def spec_hash(spec: RoundSpec, *, target_fp: str) -> str | None:
     """
     if spec.cases_source is None:
         return None
+    extra: dict[str, Any] = {}
+    if spec.loops:  # only when present, so rounds without loops keep their hashes
+        extra["loops"] = sorted(spec.loops)
     return content_hash(
         {
+            **extra,
             "target": target_fp,
             "target_name": spec.target_name,
             "cases": dict(spec.cases_source),

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import copy
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Protocol, runtime_checkable
+from typing import Any, Protocol, TypeVar, runtime_checkable
 
 from redline.core.conversation import (
     Conversation,
@@ -49,6 +50,37 @@ class Target(Protocol):
     async def aclose(self) -> None:
         """Release connections, processes or model memory."""
         ...
+
+
+@runtime_checkable
+class Reconfigurable(Protocol):
+    """A target that can give a copy of itself deployed with some options changed.
+
+    Operator-error sweeps use it to send a case as a mis-configured deployment would (its system prompt
+    emptied, say). The copy shares the original's connections and model; only the original is closed.
+    """
+
+    def reconfigured(self, options: Mapping[str, Any]) -> tuple[Target, tuple[str, ...]]:
+        """The copy with `options` applied, and the names of the options it applied (others are ignored)."""
+        ...
+
+
+T = TypeVar("T")
+
+
+def with_own_system_prompt(
+    target: T, options: Mapping[str, Any], *, attr: str = "_system_prompt"
+) -> tuple[T, tuple[str, ...]]:
+    """A shallow copy of `target` with the deployment system prompt (held in `attr`) from `options`.
+
+    `options["system_prompt"]` replaces it; an empty string removes it. The helper behind adapters'
+    `reconfigured`; other options are left alone.
+    """
+    if "system_prompt" not in options:
+        return target, ()
+    derived = copy.copy(target)
+    setattr(derived, attr, options["system_prompt"] or None)
+    return derived, ("system_prompt",)
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import threading
 import time
+from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from functools import partial
 from pathlib import Path
@@ -19,7 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from redline.core.conversation import Conversation, ErrorKind, GenerationParams, Response, Usage
 from redline.core.provenance import ModelIdentity
-from redline.targets.base import Capabilities, with_system_prompt
+from redline.targets.base import Capabilities, Target, with_own_system_prompt, with_system_prompt
 from redline.targets.chat_format import parse_logprobs, to_messages
 from redline.targets.spec import TargetSpec, parse_options
 from redline.targets.weights import file_sha256, local_model_path
@@ -171,6 +172,10 @@ class GGUFTarget:
             )
         logprobs = parse_logprobs(choice.get("logprobs"), top=p.top_logprobs) if p.logprobs else None
         return Response(text=text, logprobs=logprobs, latency_ms=latency, usage=usage, finish_reason=finish)
+
+    def reconfigured(self, options: Mapping[str, Any]) -> tuple[Target, tuple[str, ...]]:
+        """A copy deployed with another system prompt (`system_prompt`; empty removes it)."""
+        return with_own_system_prompt(self, options)
 
     async def aclose(self) -> None:
         """Keep the model: it is shared by every target on the same weights in this process."""

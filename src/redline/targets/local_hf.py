@@ -27,7 +27,13 @@ from redline.core.conversation import (
 )
 from redline.core.provenance import ModelIdentity
 from redline.targets import hf_whitebox as wb
-from redline.targets.base import Capabilities, TokenGradients, with_system_prompt
+from redline.targets.base import (
+    Capabilities,
+    Target,
+    TokenGradients,
+    with_own_system_prompt,
+    with_system_prompt,
+)
 from redline.targets.chat_format import to_messages
 from redline.targets.hf_loading import LoadedModel, cache_root, default_device, load_model
 from redline.targets.spec import TargetSpec, parse_options
@@ -209,6 +215,10 @@ class HFTarget:
         """Loss of `target_ids` after each candidate input, batched: GCG's candidate evaluation."""
         cands, targets = [list(c) for c in candidates], list(target_ids)
         return await self._run(lambda lm: wb.target_losses(lm, cands, targets))
+
+    def reconfigured(self, options: Mapping[str, Any]) -> tuple[Target, tuple[str, ...]]:
+        """A copy deployed with another system prompt (`system_prompt`; empty removes it)."""
+        return with_own_system_prompt(self, options)
 
     async def aclose(self) -> None:
         """Stop the worker thread; the model stays cached for other targets on the same weights."""

@@ -19,7 +19,7 @@ from redline.core.conversation import (
 from redline.core.errors import ConfigError
 from redline.core.provenance import ModelIdentity
 from redline.core.secrets import redact_text
-from redline.targets.base import Capabilities, with_system_prompt
+from redline.targets.base import Capabilities, Target, with_own_system_prompt, with_system_prompt
 from redline.targets.chat_format import parse_logprobs, to_messages
 from redline.targets.http_pool import (
     HttpFailure,
@@ -225,6 +225,10 @@ class OpenAICompatTarget:
         if self._secret:
             detail = detail.replace(self._secret, "[redacted]")
         return redact_text(detail)
+
+    def reconfigured(self, options: Mapping[str, Any]) -> tuple[Target, tuple[str, ...]]:
+        """A copy deployed with another system prompt (`system_prompt`; empty removes it)."""
+        return with_own_system_prompt(self, options)
 
     async def aclose(self) -> None:
         """Close the connection pool."""

@@ -6,7 +6,7 @@ import asyncio
 import importlib
 import inspect
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from enum import StrEnum
 from typing import Any, ClassVar, Self, get_type_hints
 
@@ -15,7 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from redline.core.conversation import Conversation, ErrorKind, GenerationParams, Response
 from redline.core.errors import ConfigError
 from redline.core.provenance import ModelIdentity
-from redline.targets.base import Capabilities, with_system_prompt
+from redline.targets.base import Capabilities, with_own_system_prompt, with_system_prompt
 from redline.targets.spec import TargetSpec, parse_options
 
 TargetFunction = Callable[[Any], Any] | Callable[[Any], Awaitable[Any]]
@@ -161,6 +161,10 @@ class CallableTarget:
                 latency_ms=latency_ms,
             )
         return Response(text=result, latency_ms=latency_ms, finish_reason="stop")
+
+    def reconfigured(self, options: Mapping[str, Any]) -> tuple[CallableTarget, tuple[str, ...]]:
+        """A copy deployed with another system prompt (`system_prompt`; empty removes it)."""
+        return with_own_system_prompt(self, options)
 
     async def aclose(self) -> None:
         """Nothing to release."""

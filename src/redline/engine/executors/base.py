@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Protocol
 
 from redline.attacks.base import MultiTurnStrategy
@@ -12,6 +12,8 @@ from redline.core.conversation import GenerationParams
 from redline.core.provenance import Provenance
 from redline.engine.cache import CacheKeyer, ResponseCache
 from redline.engine.events import Reporter, RunCounters
+from redline.engine.loops import CaseLoop
+from redline.engine.overrides import TargetVariants
 from redline.engine.pipeline import CaseFeed
 from redline.engine.runner import Finisher, RunContext
 from redline.engine.scheduler import BudgetMeter, TargetScheduler
@@ -47,6 +49,7 @@ class WorkerSpec:
     seed: int
     use_cache: bool
     provenance: Provenance
+    loops: Mapping[str, CaseLoop] = field(default_factory=dict)
 
     def share(self, index: int, of: int) -> WorkerSpec:
         """The spec for worker `index` of `of`: concurrency, rate limits and budgets split between them."""
@@ -118,6 +121,8 @@ async def open_context(
         reporter=reporter,
         provenance=spec.provenance,
         finisher=Finisher(limit=2 * spec.pacing.concurrency + 2 * scoring.batch_capacity),
+        loops=spec.loops,
+        variants=TargetVariants(target),
     )
     try:
         yield ctx

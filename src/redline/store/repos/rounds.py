@@ -285,12 +285,8 @@ def count_cases(session: Session, round_id: str) -> int:
     )
 
 
-def case_outcomes(session: Session, round_id: str) -> Iterator[tuple[list[str], int | None, int, int]]:
-    """Per recorded case: (threat ids, failed, scores, error attempts), streamed.
-
-    `failed` is 1 when any score of any turn failed, 0 when some score held and none failed, None when
-    nothing was scored. A case with no attempt yet is left out.
-    """
+def _per_case_outcomes(round_id: str) -> Any:
+    """Per stored case of a round: case id, failed (max over its scores), scores, error attempts."""
     half = ScoreRow.scale_lo + (ScoreRow.scale_hi - ScoreRow.scale_lo) / 2
     failed = case(
         (ScoreRow.id.is_(None), None),  # an attempt nothing scored (e.g. an error) decides nothing
@@ -300,7 +296,7 @@ def case_outcomes(session: Session, round_id: str) -> Iterator[tuple[list[str], 
         (ScoreRow.value >= half, 1),
         else_=0,
     )
-    per_case = (
+    return (
         select(
             AttemptRow.case_id.label("case_id"),
             func.max(failed).label("failed"),
@@ -315,6 +311,15 @@ def case_outcomes(session: Session, round_id: str) -> Iterator[tuple[list[str], 
         .group_by(AttemptRow.case_id)
         .subquery()
     )
+
+
+def case_outcomes(session: Session, round_id: str) -> Iterator[tuple[list[str], int | None, int, int]]:
+    """Per recorded case: (threat ids, failed, scores, error attempts), streamed.
+
+    `failed` is 1 when any score of any turn failed, 0 when some score held and none failed, None when
+    nothing was scored. A case with no attempt yet is left out.
+    """
+    per_case = _per_case_outcomes(round_id)
     query = (
         select(CaseRow.threat_ids, per_case.c.failed, per_case.c.scores, per_case.c.errors)
         .join(per_case, per_case.c.case_id == CaseRow.case_id)
@@ -323,3 +328,11 @@ def case_outcomes(session: Session, round_id: str) -> Iterator[tuple[list[str], 
     )
     for threats, fail, scores, errors in session.execute(query):
         yield list(threats or []), (None if fail is None else int(fail)), int(scores), int(errors)
+
+
+def case_outcomes_by_id(session: Session, round_id: str) -> Iterator[tuple[str, int | None, int, int]]:
+    """Like `case_outcomes`, keyed by case id instead of threats: (case id, failed, scores, errors)."""
+    per_case = _per_case_outcomes(round_id)
+    query = select(per_case.c.case_id, per_case.c.failed, per_case.c.scores, per_case.c.errors)
+    for case_id, fail, scores, errors in session.execute(query.execution_options(yield_per=2000)):
+        yield str(case_id), (None if fail is None else int(fail)), int(scores), int(errors)
