@@ -29,6 +29,7 @@ from redline.web.routes import (
     findings,
     gate,
     intake,
+    perspectives,
     plans,
     playground,
     reports,
@@ -110,6 +111,7 @@ def create_app(
         audit,
         playground,
         wellbeing,
+        perspectives,
         concerns,
     )
     app.state.routers = [m.router for m in (*modules, intake)]

@@ -15,6 +15,7 @@ from redline.program.catalog_versions import CATALOG_EDITORS
 from redline.program.concerns import HANDLERS as CONCERN_HANDLERS
 from redline.program.concerns import LINK_ISSUERS as CONCERN_LINK_ISSUERS
 from redline.program.intake_triage import INTAKE_TRIAGERS
+from redline.program.perspectives import PERSPECTIVE_REMOVERS
 from redline.program.plans import PLAN_AUTHORS
 from redline.program.playground import PLAYGROUND_USERS
 from redline.program.runs import ROUND_RUNNERS
@@ -56,6 +57,8 @@ class Action(StrEnum):
     CONTENT_VIEW = "content_view"
     WELLBEING_SELF = "wellbeing_self"
     WELLBEING_TEAM = "wellbeing_team"
+    PERSPECTIVES_SELF = "perspectives_self"
+    PERSPECTIVES_REMOVE = "perspectives_remove"
     INTAKE_TRIAGE = "intake_triage"
     USER_ADMIN = "user_admin"
     CONCERN_RAISE = "concern_raise"
@@ -108,6 +111,8 @@ def permission_table(rights: DecisionRights) -> dict[Action, Grant]:
         Action.CONTENT_VIEW: INTERNAL,
         Action.WELLBEING_SELF: INTERNAL,
         Action.WELLBEING_TEAM: WELLBEING_LEADS,
+        Action.PERSPECTIVES_SELF: INTERNAL,
+        Action.PERSPECTIVES_REMOVE: PERSPECTIVE_REMOVERS,
         Action.INTAKE_TRIAGE: INTAKE_TRIAGERS,
         Action.USER_ADMIN: USER_ADMINS,
         # Raising needs an account or a one-time link: the program layer checks which, so a link
@@ -180,6 +185,10 @@ ROUTES: dict[str, Action] = {
     **_twin("wellbeing.show", Action.WELLBEING_SELF),
     **_twin("wellbeing.opt_outs", Action.WELLBEING_SELF),
     **_twin("wellbeing.override", Action.WELLBEING_TEAM),
+    **_twin("perspectives.show", Action.PERSPECTIVES_SELF),
+    **_twin("perspectives.declare", Action.PERSPECTIVES_SELF),
+    **_twin("perspectives.withdraw", Action.PERSPECTIVES_SELF),
+    **_twin("perspectives.remove", Action.PERSPECTIVES_REMOVE),
     **_twin("content.consent", Action.CONTENT_VIEW),
     "intake.form": Action.INTAKE_SUBMIT,
     **_twin("intake.submit", Action.INTAKE_SUBMIT),
