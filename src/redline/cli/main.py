@@ -25,6 +25,7 @@ from redline.cli import finding as finding_cmd
 from redline.cli import gate as gate_cmd
 from redline.cli import mitigation as mitigation_cmd
 from redline.cli import monitor as monitor_cmd
+from redline.cli import perspectives as perspectives_cmd
 from redline.cli import plan as plan_cmd
 from redline.cli import playbook as playbook_cmd
 from redline.cli import release as release_cmd
@@ -95,6 +96,7 @@ app.add_typer(export_cmd.app, name="export")
 app.command("replay")(replay_cmd.replay)
 app.add_typer(scorers_cmd.app, name="scorers")
 app.add_typer(plan_cmd.app, name="plan")
+app.add_typer(perspectives_cmd.app, name="perspectives")
 app.add_typer(playbook_cmd.app, name="playbook")
 app.add_typer(user_cmd.app, name="user")
 app.command("compare")(compare_cmd.compare)

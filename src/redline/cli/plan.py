@@ -76,6 +76,17 @@ def _render(view: PlanView) -> None:
     for vote in view.votes:
         verdict = "approved" if vote.approve else "rejected"
         typer.echo(f"  {vote.approver} {verdict}{': ' + vote.comment if vote.comment else ''}")
+    cov = view.perspectives
+    if cov is not None and cov.perspectives:
+        declared = f", {cov.declared} declared perspectives" if cov.declared is not None else ""
+        typer.echo(
+            f"perspectives: {cov.covered} of {len(cov.perspectives)} covered "
+            f"by {cov.testers} assigned tester(s){declared}"
+        )
+        for row in cov.perspectives:
+            state_ = "covered" if row.covered else "GAP"
+            count = f" ({row.testers})" if row.testers is not None else ""
+            typer.echo(f"  {state_}{count}: {row.label}  [{', '.join(row.threats)}]")
 
 
 @app.command("show")
