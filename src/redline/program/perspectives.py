@@ -1,5 +1,6 @@
-"""Declared perspectives: a person declares (with consent), changes or withdraws their own; plans and
-reports see them in aggregate only.
+"""Declared perspectives: each person declares (with consent), changes or withdraws their own.
+
+Plans and reports see them in aggregate only.
 
 No function here returns one person's declaration to anyone else: `mine` answers for the acting user
 alone, an admin's `remove_for` deletes without reading, and `plan_coverage` returns aggregates that

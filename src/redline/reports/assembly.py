@@ -14,6 +14,7 @@ from redline.core.conversation import MessageRole
 from redline.core.errors import NotFoundError
 from redline.core.findings import FindingStatus
 from redline.core.mitigations import MitigationStatus, MitigationType
+from redline.core.perspectives import DEFAULT_MIN_GROUP_SIZE
 from redline.core.policy import GateOutcome, ReleasePolicy, evaluate_gate, limit_for
 from redline.core.risk import DEFAULT_MATRIX, RiskLevel, RiskMatrix
 from redline.core.rounds import Round, RoundStatus
@@ -31,6 +32,7 @@ from redline.reports.model import (
     ThreatRate,
     redline_version,
 )
+from redline.reports.perspectives import perspective_section
 from redline.reports.redaction import Scrubber, SensitiveTerms, people_terms
 from redline.reports.summary import executive_summary, limitations
 from redline.reports.transcripts import failures_first, select_transcripts
@@ -131,6 +133,7 @@ def build_report(
     matrix: RiskMatrix = DEFAULT_MATRIX,
     policy: ReleasePolicy | None = None,
     now: datetime | None = None,
+    min_group_size: int = DEFAULT_MIN_GROUP_SIZE,
 ) -> ReportModel:
     """Read everything a report says from the store, once, redacted for the request's audience."""
     rounds, release, how = _select(session, request)
@@ -224,6 +227,9 @@ def build_report(
         heatmap=heatmap,
         severity=tuple(severity),
         coverage=coverage,
+        perspectives=perspective_section(
+            session, rounds, tested=list(sourced), catalog=catalog, k=min_group_size
+        ),
         trends=build_trends(session, release, current=sourced),
         findings=finding_entries,
         mitigations=mitigation_entries,

@@ -139,6 +139,7 @@ def render_markdown(model: ReportModel) -> str:
     out += _table(
         ["Harm area", "Tested", "Threats"], [(c.category, c.tested, c.threats) for c in r.coverage.categories]
     )
+    out += _perspectives(r)
     out += ["## Trends across releases", ""]
     if r.trends.points:
         out += _table(
@@ -186,6 +187,29 @@ def render_markdown(model: ReportModel) -> str:
     out += _method(r)
     out += ["## Limitations", "", *(f"- {text(lim)}" for lim in r.limitations), ""]
     return "\n".join(out)
+
+
+def _perspectives(r: ReportModel) -> list[str]:
+    p = r.perspectives
+    out = ["## Perspective coverage", ""]
+    if not p.perspectives:
+        return [*out, "No threat in scope calls for a perspective.", ""]
+    declared = f"; {p.declared} declared perspectives" if p.declared is not None else ""
+    out += [
+        f"{len(p.perspectives) - len(p.gaps)} of {len(p.perspectives)} perspectives the threats call for are "
+        f"covered by {p.testers} assigned tester(s){declared}. Aggregate only: a count is shown where at "
+        f"least {p.min_group_size} testers hold a perspective and {p.min_group_size} do not.",
+        "",
+    ]
+    rows = [
+        (
+            c.label,
+            ("covered" + (f" ({c.testers})" if c.testers is not None else "")) if c.covered else "**gap**",
+            ", ".join(c.threats),
+        )
+        for c in p.perspectives
+    ]
+    return out + _table(["Perspective", "Testers", "Called for by"], rows)
 
 
 def _transcripts(r: ReportModel) -> list[str]:

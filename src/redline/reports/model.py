@@ -17,6 +17,7 @@ from redline.reports.sections import (
     Coverage,
     HeatMap,
     MethodAppendix,
+    PerspectiveSection,
     SeverityCount,
     Transcript,
     TrendSeries,
@@ -195,6 +196,10 @@ class ReportModel(Frozen):
     heatmap: HeatMap = Field(description="Findings on the 5x5 likelihood x impact matrix.")
     severity: tuple[SeverityCount, ...] = Field(description="Findings per risk level.")
     coverage: Coverage = Field(description="Which catalog threats have evidence.")
+    perspectives: PerspectiveSection = Field(
+        default_factory=PerspectiveSection,
+        description="Perspectives the plans' threats call for and whether testers cover them (aggregate).",
+    )
     trends: TrendSeries = Field(description="Failure rates across the system's releases.")
     findings: tuple[FindingEntry, ...] = Field(description="Findings in scope, highest risk first.")
     mitigations: tuple[MitigationEntry, ...] = Field(description="Mitigations of the findings in scope.")

@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from redline.core.comparison import Change
 from redline.core.conversation import MessageRole
+from redline.core.perspectives import DEFAULT_MIN_GROUP_SIZE, PerspectiveCoverage
 from redline.core.risk import Impact, Likelihood, RiskLevel
 
 
@@ -63,6 +64,19 @@ class Coverage(_Frozen):
     standards: dict[str, int] = Field(
         default_factory=dict, description="Standard key -> entries touched by tested threats."
     )
+
+
+class PerspectiveSection(_Frozen):
+    """Perspectives the reported plans' threats call for, covered or not by their testers: aggregate only."""
+
+    plans: tuple[str, ...] = Field(default=(), description="Plans of the reported rounds.")
+    perspectives: tuple[PerspectiveCoverage, ...] = Field(default=(), description="Each called-for one.")
+    gaps: tuple[str, ...] = Field(default=(), description="Labels of the perspectives no tester covers.")
+    testers: int = Field(default=0, ge=0, description="Testers assigned to those plans.")
+    declared: int | None = Field(
+        default=None, description="Testers who declared any perspective; absent when fewer than k."
+    )
+    min_group_size: int = Field(default=DEFAULT_MIN_GROUP_SIZE, ge=1, description="k for counts.")
 
 
 class TrendPoint(_Frozen):

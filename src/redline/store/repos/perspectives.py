@@ -1,5 +1,4 @@
-"""Declared perspectives: one row per person. Sensitive: audit events record that a declaration
-changed, never what it says."""
+"""Declared perspectives, one row per person; the audit log records that one changed, never its content."""
 
 from __future__ import annotations
 
