@@ -139,6 +139,13 @@ class WellbeingConfig(BaseModel):
     reveal_minutes: int = Field(
         default=10, ge=1, le=1440, description="Minutes a consented item stays visible without asking again."
     )
+    onboarding_dir: str = Field(
+        default="onboarding",
+        min_length=1,
+        max_length=500,
+        description="Folder (relative to the workspace) whose YAML sections override or extend the "
+        "onboarding material.",
+    )
 
 
 class IntakeConfig(BaseModel):

@@ -147,7 +147,7 @@ def _check(entry: PlaybookEntry, catalog: Catalog, registry: Registry) -> Iterab
             yield problem(ProblemLevel.WARNING, f"'{threat_id}' is an alias; write '{canonical}'", threat_id)
     if not book.automated and not book.manual:
         yield problem(ProblemLevel.ERROR, "has neither automated nor manual steps")
-    if book.manual and not book.guidance:
+    if book.manual and not (book.guidance or book.content_warnings):
         yield problem(ProblemLevel.WARNING, "has manual steps but no guidance or content warning for testers")
     if not book.stop_conditions:
         yield problem(ProblemLevel.WARNING, "has no stop conditions: say when testers stop and escalate")

@@ -25,6 +25,7 @@ from redline.cli import finding as finding_cmd
 from redline.cli import gate as gate_cmd
 from redline.cli import mitigation as mitigation_cmd
 from redline.cli import monitor as monitor_cmd
+from redline.cli import onboarding as onboarding_cmd
 from redline.cli import perspectives as perspectives_cmd
 from redline.cli import plan as plan_cmd
 from redline.cli import playbook as playbook_cmd
@@ -104,6 +105,7 @@ app.add_typer(finding_cmd.app, name="finding")
 app.add_typer(gate_cmd.app, name="gate")
 app.add_typer(mitigation_cmd.app, name="mitigation")
 app.add_typer(monitor_cmd.app, name="monitor")
+app.add_typer(onboarding_cmd.app, name="onboarding")
 app.add_typer(release_cmd.app, name="release")
 app.add_typer(seeds_cmd.app, name="seeds")
 app.command("serve")(serve_cmd.serve)

@@ -38,7 +38,7 @@ def list_playbooks(ctx: typer.Context, json_out: JsonOut = False) -> None:
 def show(
     ctx: typer.Context, name: Annotated[str, typer.Argument(help="Playbook name.")], json_out: JsonOut = False
 ) -> None:
-    """Show one playbook: objective, threats, steps, stop conditions and guidance."""
+    """Show one playbook: its content warnings and guidance first, then objective, threats and steps."""
     from redline.catalog.playbooks import load_playbooks
     from redline.cli.output import emit_json
     from redline.yamlio import dump_yaml
@@ -46,8 +46,15 @@ def show(
     book = load_playbooks(_folder(ctx)).get(name)
     if json_out:
         emit_json(book.model_dump(mode="json"))
-    else:
-        typer.echo(dump_yaml(book.model_dump(mode="json", exclude_defaults=True)).rstrip())
+        return
+    if book.content_warnings:
+        typer.echo(f"CONTENT WARNING: {'; '.join(book.content_warnings)}")
+    if book.guidance:
+        typer.echo(f"GUIDANCE: {book.guidance.strip()}")
+    if book.content_warnings or book.guidance:
+        typer.echo("")
+    rest = book.model_dump(mode="json", exclude_defaults=True, exclude={"guidance", "content_warnings"})
+    typer.echo(dump_yaml(rest).rstrip())
 
 
 def _registry(workspace: Path) -> Registry:

@@ -102,8 +102,19 @@ def run(
     adhoc: Annotated[bool, typer.Option("--adhoc", help="Run without a plan (the default).")] = False,
     json_out: JsonOpt = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only the round id.")] = False,
+    as_user: Annotated[
+        str | None,
+        typer.Option(
+            "--as",
+            envvar="REDLINE_USER",
+            help="Tester running it (default: REDLINE_USER); their onboarding must be current.",
+        ),
+    ] = None,
 ) -> None:
-    """Run (or continue) a round of cases against a system, stored as it goes."""
+    """Run (or continue) a round of cases against a system, stored as it goes.
+
+    Run by a named user (--as or REDLINE_USER), the round starts only if their onboarding is current.
+    """
     import asyncio
 
     from redline.cli.output import emit_json, say
@@ -140,6 +151,10 @@ def run(
         plan_id=plan,
     )
     settings, store = st.settings(), st.store()
+    if as_user and not dry_run:
+        from redline.program.onboarding import ensure_onboarded
+
+        ensure_onboarded(store, settings, user=as_user, action="start a round of playbooks")
     prepared = prepare_round(settings, request)
     if not (json_out or quiet):
         for warning in prepared.warnings:

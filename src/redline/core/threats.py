@@ -98,4 +98,8 @@ class Playbook(BaseModel):
     manual: tuple[ManualStep, ...] = ()
     stop_conditions: tuple[str, ...] = ()
     expected_evidence: tuple[str, ...] = ()
-    guidance: str = Field(default="", description="Content warnings and guidance shown before manual steps.")
+    guidance: str = Field(default="", description="Guidance for testers, shown before the manual steps.")
+    content_warnings: tuple[str, ...] = Field(
+        default=(),
+        description="Short warnings of what testers may see (e.g. 'self-harm'), shown before the guidance.",
+    )

@@ -2,7 +2,8 @@
 
 An exchange is flagged when a scorer judged it a failure (the model did what the probe asked); the
 failing prompts kept with a finding and researchers' transcripts are always flagged. Flagged text is
-withheld from pages until the viewer consents (`program.wellbeing.consent`).
+withheld from pages until the viewer consents (`program.wellbeing.consent`), and from anyone whose
+onboarding (`program.onboarding`) is not current.
 """
 
 from __future__ import annotations
@@ -113,11 +114,20 @@ def manual_flagged(severity: Impact | None) -> bool:
     return severity is not None and severity >= FLAG_SEVERITY
 
 
+def _onboarded(session: Session, settings: Settings, viewer: str) -> bool:
+    """Whether the viewer's onboarding is current: without it every flagged item stays withheld."""
+    from redline.program.onboarding import is_onboarded
+
+    return is_onboarded(session, settings, viewer)
+
+
 def withheld_subjects(
     session: Session, settings: Settings, *, viewer: str, subjects: Sequence[str]
 ) -> set[str]:
     """Of flagged `subjects`, those the viewer has not consented to within the reveal window."""
     window = timedelta(minutes=settings.config.wellbeing.reveal_minutes)
+    if not _onboarded(session, settings, viewer):
+        return set(subjects)
     seen = wellbeing_repo.viewed_since(
         session, viewer=viewer, subjects=subjects, since=datetime.now(UTC) - window
     )
@@ -129,7 +139,9 @@ def _withhold(
 ) -> list[Exchange]:
     window = timedelta(minutes=settings.config.wellbeing.reveal_minutes)
     flagged = [e.subject for e in items if e.flagged]
-    seen = wellbeing_repo.viewed_since(session, viewer=viewer, subjects=flagged, since=now - window)
+    seen: set[str] = set()
+    if flagged and _onboarded(session, settings, viewer):
+        seen = wellbeing_repo.viewed_since(session, viewer=viewer, subjects=flagged, since=now - window)
     return [
         e if not e.flagged or e.subject in seen else e.model_copy(update={"content": None}) for e in items
     ]

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC, datetime
 from enum import StrEnum
+from functools import partial
 
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session
@@ -26,6 +27,7 @@ from redline.core.rounds import Attempt, Round, RoundStatus
 from redline.core.threats import ManualStep
 from redline.core.users import Role, User
 from redline.program.actors import authorize
+from redline.program.onboarding import ensure_onboarded, require_onboarded
 from redline.settings import Settings
 from redline.store.repos import findings as findings_repo
 from redline.store.repos import playground as playground_repo
@@ -40,6 +42,8 @@ PLAYGROUND_USERS = frozenset({Role.TESTER, Role.LEAD, Role.ENGINEER, Role.ADMIN}
 PLAYGROUND_READERS = frozenset({Role.LEAD, Role.ADMIN})
 """Roles that may read every tester's conversations."""
 TECHNIQUE = "manual"
+MANUAL_ACTION = "run manual steps in the playground"
+"""What onboarding gates here: a conversation is a playbook's manual steps, guided or not."""
 
 
 class PlaygroundStatus(StrEnum):
@@ -143,6 +147,7 @@ def start(
     )
     with store.session() as session:
         who = authorize(session, user, PLAYGROUND_USERS, action="use the playground")
+        require_onboarded(session, settings, who, action=MANUAL_ACTION)
         config = {
             "mode": "playground",
             "manual": True,
@@ -210,6 +215,8 @@ def view(store: Store, settings: Settings, *, playground_id: str, user: str | No
     if record.playbook:
         book = load_playbooks(settings.workspace / "playbooks").get(record.playbook)
         steps, guidance = book.manual, book.guidance
+        if book.content_warnings:
+            guidance = f"Content warning: {'; '.join(book.content_warnings)}. {guidance}".strip()
     category = category_of(record.threat_ids, load_threats(settings))
     return PlaygroundView(record=record, turns=turns, steps=steps, guidance=guidance, category=category)
 
@@ -229,6 +236,7 @@ async def send(
     if not text.strip():
         raise UsageError("type a message to send")
     record = await asyncio.to_thread(_owned, store, playground_id, user)
+    await asyncio.to_thread(partial(ensure_onboarded, store, settings, user=user, action=MANUAL_ACTION))
     current = await asyncio.to_thread(view, store, settings, playground_id=playground_id, user=user)
     conversation = Conversation()
     for turn in current.turns:
@@ -300,6 +308,7 @@ def goto_step(
 ) -> PlaygroundView:
     """Move to another manual step of the guiding playbook (audited)."""
     record = _owned(store, playground_id, user)
+    ensure_onboarded(store, settings, user=user, action=MANUAL_ACTION)
     steps = view(store, settings, playground_id=playground_id, user=user).steps
     if not steps:
         raise UsageError("this conversation follows no playbook")

@@ -8,6 +8,7 @@ from redline.core.errors import UsageError
 from redline.core.users import Role
 from redline.engine.launch import PreparedRound, RoundRequest, prepare_round
 from redline.program.actors import authorize
+from redline.program.onboarding import require_onboarded
 from redline.program.plans import require_runnable
 from redline.settings import Settings
 from redline.store.session import Store
@@ -33,9 +34,11 @@ class RunRequest(BaseModel):
 def prepare(
     store: Store, settings: Settings, request: RunRequest, *, user: str | None
 ) -> tuple[PreparedRound, Settings]:
-    """The round's spec, and settings whose audit actor is the user; a plan must be approved or active."""
+    """The round's spec, and settings whose audit actor is the user; a plan must be approved or active,
+    and the user's onboarding current."""
     with store.session() as session:
         who = authorize(session, user, ROUND_RUNNERS, action="start rounds")
+        require_onboarded(session, settings, who, action="start a round of playbooks")
         playbooks = request.playbooks
         if request.plan_id:
             plan = require_runnable(session, request.plan_id)

@@ -16,6 +16,7 @@ from redline.core.errors import PermissionDeniedError, UsageError
 from redline.core.users import Role
 from redline.program.actors import acting_user, authorize
 from redline.program.content import FlaggedContent, resolve
+from redline.program.onboarding import require_onboarded
 from redline.settings import Settings
 from redline.store.repos import users as users_repo
 from redline.store.repos import wellbeing as wellbeing_repo
@@ -158,11 +159,15 @@ def grant_override(
 def consent(
     store: Store, settings: Settings, *, user: str, subject: str, now: datetime | None = None
 ) -> Consent:
-    """Release one flagged item to a person who asked to see it, counting the view against the limit."""
+    """Release one flagged item to a person who asked to see it, counting the view against the limit.
+
+    Onboarding comes first: without a current consent to the onboarding material nothing is released.
+    """
     when = now or datetime.now(UTC)
     window = timedelta(minutes=settings.config.wellbeing.reveal_minutes)
     with store.session() as session:
         who = acting_user(session, user)
+        require_onboarded(session, settings, who, action="open flagged content")
         content = resolve(session, settings, subject)
         if content.category in wellbeing_repo.opted_out(session, who.name):
             raise OptedOutError(

@@ -443,6 +443,18 @@ class PerspectiveDeclarationRow(Base):
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
+class OnboardingConsentRow(Base):
+    """One person's consent to the onboarding material, with the version of each section agreed to."""
+
+    __tablename__ = "onboarding_consents"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    user: Mapped[str] = mapped_column(String(200), index=True)
+    sections: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    consented_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    withdrawn_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    withdraw_reason: Mapped[str] = mapped_column(Text, default="")
+
+
 class PlaygroundSessionRow(Base):
     """A tester's manual conversation with a target: its round, case and what the tester recorded."""
 

@@ -29,6 +29,7 @@ from redline.web.routes import (
     findings,
     gate,
     intake,
+    onboarding,
     perspectives,
     plans,
     playground,
@@ -113,6 +114,7 @@ def create_app(
         wellbeing,
         perspectives,
         concerns,
+        onboarding,
     )
     app.state.routers = [m.router for m in (*modules, intake)]
     for router in app.state.routers:

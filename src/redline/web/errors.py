@@ -25,6 +25,7 @@ from redline.core.errors import (
 )
 from redline.program.concerns import ClaimThrottledError
 from redline.program.intake import IntakeRateLimitedError, IntakeTooLargeError
+from redline.program.onboarding import OnboardingRequiredError
 from redline.program.plans import PlanNotRunnableError
 from redline.program.wellbeing import ExposureLimitError, OptedOutError
 from redline.web.deps import BodyTooLarge, CsrfRejected, LoginRequired, RouteForbidden
@@ -36,6 +37,7 @@ log = logging.getLogger("redline.web")
 _STATUS: tuple[tuple[type[RedlineError], int, str], ...] = (
     (ExposureLimitError, 403, "exposure_limit"),
     (OptedOutError, 403, "opted_out"),
+    (OnboardingRequiredError, 403, "onboarding_required"),
     (PermissionDeniedError, 403, "permission_denied"),
     (NotFoundError, 404, "not_found"),
     (TransitionError, 409, "transition"),

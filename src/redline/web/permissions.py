@@ -15,6 +15,7 @@ from redline.program.catalog_versions import CATALOG_EDITORS
 from redline.program.concerns import HANDLERS as CONCERN_HANDLERS
 from redline.program.concerns import LINK_ISSUERS as CONCERN_LINK_ISSUERS
 from redline.program.intake_triage import INTAKE_TRIAGERS
+from redline.program.onboarding import ONBOARDING_LEADS
 from redline.program.perspectives import PERSPECTIVE_REMOVERS
 from redline.program.plans import PLAN_AUTHORS
 from redline.program.playground import PLAYGROUND_USERS
@@ -57,6 +58,8 @@ class Action(StrEnum):
     CONTENT_VIEW = "content_view"
     WELLBEING_SELF = "wellbeing_self"
     WELLBEING_TEAM = "wellbeing_team"
+    ONBOARDING_SELF = "onboarding_self"
+    ONBOARDING_TEAM = "onboarding_team"
     PERSPECTIVES_SELF = "perspectives_self"
     PERSPECTIVES_REMOVE = "perspectives_remove"
     INTAKE_TRIAGE = "intake_triage"
@@ -111,6 +114,8 @@ def permission_table(rights: DecisionRights) -> dict[Action, Grant]:
         Action.CONTENT_VIEW: INTERNAL,
         Action.WELLBEING_SELF: INTERNAL,
         Action.WELLBEING_TEAM: WELLBEING_LEADS,
+        Action.ONBOARDING_SELF: INTERNAL,
+        Action.ONBOARDING_TEAM: ONBOARDING_LEADS,
         Action.PERSPECTIVES_SELF: INTERNAL,
         Action.PERSPECTIVES_REMOVE: PERSPECTIVE_REMOVERS,
         Action.INTAKE_TRIAGE: INTAKE_TRIAGERS,
@@ -190,6 +195,10 @@ ROUTES: dict[str, Action] = {
     **_twin("perspectives.withdraw", Action.PERSPECTIVES_SELF),
     **_twin("perspectives.remove", Action.PERSPECTIVES_REMOVE),
     **_twin("content.consent", Action.CONTENT_VIEW),
+    **_twin("onboarding.show", Action.ONBOARDING_SELF),
+    **_twin("onboarding.consent", Action.ONBOARDING_SELF),
+    **_twin("onboarding.withdraw", Action.ONBOARDING_SELF),
+    **_twin("onboarding.team", Action.ONBOARDING_TEAM),
     "intake.form": Action.INTAKE_SUBMIT,
     **_twin("intake.submit", Action.INTAKE_SUBMIT),
     **_twin("intake.queue", Action.INTAKE_TRIAGE),

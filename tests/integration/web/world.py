@@ -37,6 +37,7 @@ from redline.store.repos import users as users_repo
 from redline.targets.echo import EchoTarget
 from redline.web.app import create_app
 from redline.web.security import CSRF_HEADER, SESSION_COOKIE
+from tests.onboarded import onboard
 
 XSS = '<script>window.__pwned=1</script><img src=x onerror="window.__pwned=2">'
 XSS_MARK = "<script>window.__pwned"
@@ -221,6 +222,7 @@ def build_world(folder: Path) -> World:
         ),
         client="203.0.113.9",
     )
+    onboard(store, settings, *ROLES)
     view = playground.start(store, settings, user="tess", system="echo-bot", playbook="jailbreak")
     return World(
         settings=settings,

@@ -20,6 +20,7 @@ from redline.store.repos import rounds as rounds_repo
 from redline.store.repos import users
 from redline.store.session import Store
 from redline.targets.echo import EchoTarget
+from tests.onboarded import onboard
 
 
 @pytest.fixture
@@ -30,6 +31,7 @@ def store(workspace: Settings) -> Iterator[Store]:
         users.add_user(s, name="tom", roles={Role.TESTER}, actor="test")
         users.add_user(s, name="lena", roles={Role.LEAD}, actor="test")
         users.add_user(s, name="vic", roles={Role.VIEWER}, actor="test")
+    onboard(opened, workspace, "tess", "tom", "lena")
     yield opened
     opened.dispose()
 

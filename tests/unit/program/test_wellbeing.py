@@ -16,6 +16,7 @@ from redline.settings import Settings
 from redline.store.repos import users
 from redline.store.session import Store
 from tests import governance_data as data
+from tests.onboarded import onboard
 
 NOW = datetime(2026, 11, 27, 9, 0, tzinfo=UTC)
 
@@ -33,6 +34,7 @@ def world(small_limit: Settings) -> Iterator[tuple[Store, list[str]]]:
         users.add_user(s, name="tess", roles={Role.TESTER}, actor="test")
         users.add_user(s, name="lena", roles={Role.LEAD}, actor="test")
         users.add_user(s, name="lou", roles={Role.LEAD}, actor="test")
+    onboard(store, small_limit, "tess", "lena", "lou")
     rid = data.stored_round(
         store, release_id=None, outcomes={"injection.direct": [*data.n("fail", 5), "pass"]}
     )

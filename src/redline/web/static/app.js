@@ -29,6 +29,13 @@
       .then(function (result) {
         if (!result.ok) {
           note.textContent = result.data.detail || "This content cannot be shown.";
+          if (result.data.code === "onboarding_required") {
+            var link = el("a", "button", "Complete onboarding");
+            link.id = "onboarding-link";
+            link.href = "/onboarding?next=" + encodeURIComponent(location.pathname);
+            note.appendChild(document.createTextNode(" "));
+            note.appendChild(link);
+          }
           return;
         }
         var veil = box.querySelector(".veil");
