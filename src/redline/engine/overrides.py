@@ -66,7 +66,7 @@ class TargetVariants:
     def resolve(self, case: AttackCase, params: GenerationParams) -> Overridden | None:
         """How `case` is sent, or None when it carries no overrides."""
         overrides = run_overrides(case)
-        if overrides is None or (not overrides.generation and not overrides.target_options):
+        if overrides is None:
             return None
         merged = params.model_copy(update=overrides.generation) if overrides.generation else params
         merged = GenerationParams.model_validate(merged.model_dump())

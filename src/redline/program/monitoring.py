@@ -35,6 +35,7 @@ from redline.store.repos.monitoring import MonitoringRun
 from redline.store.session import Store
 
 if TYPE_CHECKING:
+    from redline.engine.models import HelperModels
     from redline.scorers.base import Scorer
 
 MONITORS = frozenset({Role.LEAD, Role.ENGINEER, Role.ADMIN})
@@ -91,9 +92,16 @@ def as_case(sample: ProductionSample) -> tuple[AttackCase, Response]:
 
 
 async def _score(
-    scorers: Sequence[Scorer], items: list[tuple[AttackCase, Response]]
+    scorers: Sequence[Scorer],
+    items: list[tuple[AttackCase, Response]],
+    *,
+    helpers: HelperModels | None = None,
 ) -> dict[str, list[Score]]:
-    return {s.name: list(await s.score_batch(items)) for s in scorers}
+    try:
+        return {s.name: list(await s.score_batch(items)) for s in scorers}
+    finally:
+        if helpers is not None:  # the judge model, closed on the loop that used it
+            await helpers.aclose()
 
 
 class MonitorReport(BaseModel):
@@ -127,6 +135,7 @@ def ingest(
     today: date | None = None,
 ) -> MonitorReport:
     """Score production samples, compare each scorer with the release's baseline, file drift as findings."""
+    from redline.engine.models import HelperModels
     from redline.program.rerun import build_scorers
 
     samples = read_samples(path)
@@ -137,9 +146,13 @@ def ingest(
         baseline = evidence_repo.scorer_results(session, evidence_repo.release_rounds(session, rel.id))
     if not baseline:
         raise UsageError(f"{label} has no scored round to compare production with; run a round first")
-    judges = list(scorers) if scorers is not None else build_scorers(scorer_names or sorted(baseline))
+    models = HelperModels(settings)
+    if scorers is None:
+        judges = build_scorers(scorer_names or sorted(baseline), judge=models.judge())
+    else:
+        judges = list(scorers)
     items = [as_case(s) for s in samples]
-    scored = asyncio.run(_score(judges, items))
+    scored = asyncio.run(_score(judges, items, helpers=models))
     reports: list[DriftReport] = []
     for name, scores in sorted(scored.items()):
         base = baseline.get(name)

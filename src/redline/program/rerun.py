@@ -22,11 +22,18 @@ if TYPE_CHECKING:
     from redline.targets.base import Target
 
 
-def build_scorers(names: Sequence[str]) -> list[Scorer]:
-    """Scorers by registered name, each built with its default parameters (judges need a target)."""
-    from redline.scorers.registry import build_scorer
+def build_scorers(names: Sequence[str], *, judge: Target | None = None) -> list[Scorer]:
+    """Scorers by registered name with their default parameters; `judge.*` scorers are given `judge`.
 
-    return [build_scorer(name) for name in names]
+    A scorer that cannot be built (a judge scorer with no judge model configured) is an error here:
+    re-scoring with fewer scorers than the original round would not compare like with like.
+    """
+    from redline.engine.inputs import build_scorers as build
+
+    built, problems = build(names, judge=judge)
+    if problems:
+        raise ConfigError("; ".join(problems))
+    return built
 
 
 def scorer_names(rnd: Round) -> list[str]:
@@ -64,18 +71,23 @@ def rerun(
     scorers: Sequence[Scorer] | None = None,
 ) -> RoundResult:
     """Run `cases` against `release` with the original round's seed, parameters and scorers."""
+    from redline.engine.models import HelperModels
     from redline.engine.round import run_round
     from redline.engine.spec import RoundSpec
     from redline.program.releases import target_config_of
 
     strategy_names = [str(s) for s in original.config.get("strategies") or []]
+    models = HelperModels(settings)
+    if scorers is None:
+        scorers = build_scorers(scorer_names(original), judge=models.judge())
     spec = RoundSpec(
         target=target if target is not None else target_config_of(release),
         cases=list(cases),
         target_name=system,
         cases_source={**purpose, "original_round": original.id, "cases": [c.id for c in cases]},
         cases_total=len(cases),
-        scorers=tuple(scorers) if scorers is not None else tuple(build_scorers(scorer_names(original))),
+        scorers=tuple(scorers),
+        helpers=models.owned,
         strategies=build_strategies(cases, strategy_names) if strategy_names else {},
         params=GenerationParams.model_validate(original.config.get("params") or {}),
         seed=original.seed,

@@ -6,7 +6,9 @@ import asyncio
 import hashlib
 import json
 import random
+from collections import Counter
 from collections.abc import Iterator
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -201,3 +203,83 @@ def test_a_white_box_search_against_a_black_box_target_refuses_naming_the_system
     assert "\n" not in str(exc.value)
     with sqlite_env.store.session() as s:
         assert rounds_repo.list_rounds(s) == []  # refused before a round was opened
+
+
+class RecordingTarget:
+    """Remembers what each request carried: its deployment system prompt and generation parameters."""
+
+    name = "recording"
+    capabilities = Capabilities()
+
+    def __init__(self, system_prompt: str | None = "Operator prompt.", log: list[Any] | None = None) -> None:
+        self.system_prompt = system_prompt
+        self.log: list[Any] = [] if log is None else log
+
+    def identity(self) -> ModelIdentity:
+        return ModelIdentity(provider="fake", name="recording", version="1")
+
+    def reconfigured(self, options: dict[str, Any]) -> tuple[RecordingTarget, tuple[str, ...]]:
+        if "system_prompt" not in options:
+            return self, ()
+        return RecordingTarget(options["system_prompt"] or None, self.log), ("system_prompt",)
+
+    async def send(self, conversation: Conversation, *, params: GenerationParams | None = None) -> Response:
+        self.log.append((self.system_prompt, conversation, params))
+        return Response(text=f"Sure: {conversation.last_user_text[:20]}")
+
+    async def aclose(self) -> None:
+        return None
+
+
+def test_run_overrides_reach_the_target_and_results_group_by_configuration(sqlite_env: Env) -> None:
+    from redline.attacks.configuration import Misconfiguration, MisconfigurationSweep, SweepParams
+    from redline.engine.result import configuration_shifts, evidence_by_attribute
+
+    sweep = MisconfigurationSweep()
+    seeds = [Seed(id=f"s{i}", text=f"a bad plan {i}") for i in range(3)]
+    cases = [c for s in seeds for c in sweep.expand(s, SweepParams(), rng=random.Random(0))]
+    target = RecordingTarget()
+    spec = RoundSpec(
+        target=target,
+        target_name="recording",
+        cases=cases,
+        cases_source={"sweep": 3},
+        scorers=[ComplianceScorer()],
+        pacing=PACING,
+    )
+    result = _run(sqlite_env, spec)
+    assert result.attempts == len(cases) == 3 * len(Misconfiguration) == len(target.log)
+
+    temperatures = Counter(params.temperature for _, _, params in target.log)
+    assert temperatures == {0.0: 3 * (len(Misconfiguration) - 2), 1.3: 3, 2.0: 3}
+    assert all(params.seed == 0 for _, _, params in target.log if params.temperature > 1)
+    emptied = [(convo, params) for prompt, convo, params in target.log if prompt is None]
+    assert len(emptied) == 3  # the deployment's own system prompt removed for empty-system-prompt
+    assert all(m.role.value != "system" for convo, _ in emptied for m in convo.messages)
+    assert sum(prompt == "Operator prompt." for prompt, _, _ in target.log) == len(cases) - 3
+
+    attempts = _attempts(sqlite_env, result.round_id)
+    with sqlite_env.store.session() as s:
+        configs = {c.id: c.attributes["configuration"] for c in rounds_repo.list_cases(s, result.round_id)}
+    recorded = {configs[a.case_id]: a.provenance.params["run_overrides"] for a in attempts if a.provenance}
+    assert recorded["temperature-extreme"]["generation"]["temperature"] == 2.0
+    assert recorded["empty-system-prompt"]["target_options_applied"] == ["system_prompt"]
+    assert recorded["wrong-chat-template"]["target_options_not_applied"] == ["chat_template"]
+    # Same messages, another temperature: another cache key, so neither answers for the other.
+    keys: dict[tuple[str, str], str] = {}
+    for a in attempts:
+        if a.provenance is not None:
+            keys[(a.case_id, configs[a.case_id])] = a.provenance.content_hash
+    base = {k[0]: v for k, v in keys.items() if k[1] == "baseline"}
+    hot = {k[0]: v for k, v in keys.items() if k[1] == "temperature-high"}
+    assert len(set(base.values()) | set(hot.values())) == 6
+
+    grouped = evidence_by_attribute(sqlite_env.store, result.round_id, "configuration")
+    assert set(grouped) == {c.value for c in Misconfiguration}
+    assert all(ev.n == 3 and ev.failures == 3 for ev in grouped.values())  # the fake always complies
+    shifts = configuration_shifts(sqlite_env.store, result.round_id)
+    assert {s.configuration for s in shifts} == set(grouped) and all(s.delta == 0 for s in shifts)
+
+    # Run again as a new round: every case is answered from its own cache entry, the target untouched.
+    again = _run(sqlite_env, replace(spec, cases=cases, auto_resume=False))
+    assert again.run.cached == len(cases) and len(target.log) == len(cases)

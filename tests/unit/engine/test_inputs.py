@@ -74,3 +74,48 @@ def test_prepare_round_checks_contradictions_and_warns_about_small_pools(
     assert any("pools at most 64 connections" in w for w in prepared.warnings)
     assert [s.name for s in prepared.spec.scorers] == ["refusal.phrases"]
     assert prepared.spec.adhoc and prepared.spec.cases_total == 1 and prepared.spec.pacing.concurrency == 200
+
+
+def _with_models(workspace: Settings, **names: str) -> Settings:
+    from redline.settings import SystemConfig
+
+    system = SystemConfig(name="helper", target=TargetConfig(kind="echo"))
+    config = workspace.config.model_copy(update={"systems": (system,), **names})
+    return workspace.model_copy(update={"config": config})
+
+
+def test_judge_scorers_get_the_workspace_judge_or_are_skipped_naming_the_setting(
+    workspace: Settings, fake_judge: object
+) -> None:
+    from redline.engine.inputs import build_scorers
+    from redline.engine.models import HelperModels
+
+    built, problems = build_scorers(["refusal", "judge.harm"])
+    assert [s.name for s in built] == ["refusal"]
+    assert problems == [
+        "scorer 'judge.harm' skipped: it needs a judge model; set `judge: <system>` in redline.yaml"
+    ]
+
+    judge = HelperModels(_with_models(workspace, judge="helper")).judge()
+    assert judge is not None and judge.name == "helper"
+    built, problems = build_scorers(["judge.harm", "judge.panel"], judge=judge)
+    assert problems == [] and [s.name for s in built] == ["judge.harm", "judge.panel"]
+    assert built[0].judge_target is judge  # type: ignore[attr-defined]
+
+
+def test_pair_and_tap_steps_without_an_attacker_are_left_out_with_a_warning(workspace: Settings) -> None:
+    from redline.engine.inputs import playbook_cases
+    from redline.engine.models import HelperModels
+
+    source = playbook_cases(("jailbreak",), workspace=workspace.workspace, seed=0, sample_size=1)
+    techniques = {c.technique for c in source.cases}
+    assert "pair" not in techniques and "tap" not in techniques and "crescendo" in techniques
+    assert source.loops == {} and any("attacker: <system>" in w and "'pair'" in w for w in source.warnings)
+
+    armed = _with_models(workspace, attacker="helper")
+    models = HelperModels(armed)
+    source = playbook_cases(("jailbreak",), workspace=armed.workspace, seed=0, sample_size=1, models=models)
+    assert set(source.loops) == {"pair", "tap"} and source.warnings == ()
+    assert {"pair", "tap"} <= {c.technique for c in source.cases}
+    crescendo = source.strategies["crescendo"]
+    assert crescendo.attacker is models.attacker()  # type: ignore[attr-defined]
