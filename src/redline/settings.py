@@ -148,6 +148,21 @@ class WellbeingConfig(BaseModel):
     )
 
 
+class PrivacyConfig(BaseModel):
+    """Personal data in stored prompts and responses: who may unmask it, and how it is found."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    cleared_roles: tuple[Role, ...] = Field(
+        default=(Role.ADMIN, Role.LEAD),
+        description="Roles that may unmask personal data, one audited item at a time; others see masks.",
+    )
+    ner: bool = Field(
+        default=True,
+        description="Find names and places with Presidio's NER model where the 'pii' extra is installed.",
+    )
+
+
 class IntakeConfig(BaseModel):
     """The external intake: rate and size limits, and the coordinated-disclosure clock."""
 
@@ -196,6 +211,7 @@ class WorkspaceConfig(BaseModel):
     triage: TriageConfig = Field(default_factory=TriageConfig)
     notifications: tuple[NotifierConfig, ...] = Field(default=(), description="Notification hooks.")
     wellbeing: WellbeingConfig = Field(default_factory=WellbeingConfig)
+    privacy: PrivacyConfig = Field(default_factory=PrivacyConfig)
     intake: IntakeConfig = Field(default_factory=IntakeConfig)
     perspectives: PerspectivesConfig = Field(default_factory=PerspectivesConfig)
     attacker: str | None = Field(

@@ -69,13 +69,32 @@ def list_findings(
     table(f"Risk register ({len(rows)})", ["id", "risk", "status", "threat", "owner", "due", "title"], rows)
 
 
+UnmaskOpt = Annotated[
+    bool,
+    typer.Option(
+        "--unmask", help="Show personal data unmasked (cleared roles only; audited, one event per item)."
+    ),
+]
+
+
 @app.command("show")
-def show(ctx: typer.Context, finding_id: IdArg, json_out: JsonOpt = False) -> None:
-    """Show a finding with its evidence, links, post-mortem and history."""
+def show(
+    ctx: typer.Context,
+    finding_id: IdArg,
+    json_out: JsonOpt = False,
+    unmask: UnmaskOpt = False,
+    as_user: AsOpt = None,
+) -> None:
+    """Show a finding with its evidence, kept failing prompts (personal data masked), links and history."""
     from redline.cli.output import emit_json, say
+    from redline.program.privacy import authorize_unmask
     from redline.program.triage import show as show_finding
 
-    d = show_finding(state(ctx).store(), finding_id)
+    st = state(ctx)
+    d = show_finding(st.store(), finding_id, masked=not unmask)
+    if unmask:
+        subjects = [f"exemplar:{finding_id}:{i}" for i in range(len(d.exemplars))]
+        authorize_unmask(st.store(), st.settings(), user=as_user, subjects=subjects, via="cli")
     if json_out:
         emit_json(d)
         return
@@ -92,6 +111,8 @@ def show(ctx: typer.Context, finding_id: IdArg, json_out: JsonOpt = False) -> No
         say(f"  post-mortem: {pm.what_happened} / missed: {pm.why_missed} / changes: {'; '.join(pm.changes)}")
     for n in d.notes:
         say(f"  {n.at:%Y-%m-%d %H:%M} {n.author} [{n.kind}] {n.text}" if n.at else f"  {n.author}: {n.text}")
+    for i, text in enumerate(d.exemplars, 1):
+        say(f"  failing prompt {i}{'' if unmask else ' (personal data masked)'}: {text[:300]}")
 
 
 @app.command("triage")

@@ -48,8 +48,20 @@ def report(
     policy: Annotated[
         str | None, typer.Option(help="Policy in policies/ for an unsigned gate preview.")
     ] = None,
+    unmask: Annotated[
+        bool,
+        typer.Option(
+            "--unmask",
+            help="Keep personal data in internal or committee transcripts (cleared roles; audited). "
+            "External reports are always masked.",
+        ),
+    ] = False,
+    as_user: Annotated[
+        str | None, typer.Option("--as", envvar="REDLINE_USER", help="Acting user, for --unmask.")
+    ] = None,
 ) -> None:
-    """Write a report that a committee, a regulator or CI can read; model output is always escaped."""
+    """Write a report that a committee, a regulator or CI can read; model output is always escaped and
+    personal data in transcripts is masked."""
     import sys
 
     from redline.catalog.loader import load_catalog
@@ -65,7 +77,16 @@ def report(
     settings = st.settings()
     kind = parse_choice(ReportFormat, fmt, "--format")
     who = parse_choice(Audience, audience or settings.config.defaults.audience, "--audience")
-    request = ReportRequest(round_id=round_id, latest=latest, release=release, audience=who)
+    if unmask and who is Audience.EXTERNAL:
+        raise UsageError(
+            "external reports never carry personal data; --unmask needs --audience internal or committee"
+        )
+    request = ReportRequest(round_id=round_id, latest=latest, release=release, audience=who, unmask=unmask)
+    if unmask:
+        from redline.program.privacy import authorize_unmask
+
+        subject = f"report:{release or round_id or 'latest'}:{who.value}"
+        authorize_unmask(st.store(), settings, user=as_user, subjects=[subject], via="cli")
     with st.store().session() as sess:
         model = build_report(
             sess,

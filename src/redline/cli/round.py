@@ -15,9 +15,11 @@ import typer
 from redline.cli.context import state
 
 if TYPE_CHECKING:
+    from redline.cli.context import CliState
     from redline.core.evidence import Evidence
     from redline.core.rounds import Round
     from redline.engine.result import RoundResult
+    from redline.program.content import Exchange
 
 app = typer.Typer(help="Rounds: run cases against a system and inspect the results.", no_args_is_help=True)
 
@@ -212,15 +214,38 @@ def list_rounds(ctx: typer.Context, json_out: JsonOpt = False) -> None:
 
 @app.command("show")
 def show(
-    ctx: typer.Context, round_id: Annotated[str, typer.Argument(help="Round id.")], json_out: JsonOpt = False
+    ctx: typer.Context,
+    round_id: Annotated[str, typer.Argument(help="Round id.")],
+    json_out: JsonOpt = False,
+    exchanges: Annotated[
+        int,
+        typer.Option(
+            min=0,
+            max=500,
+            help="Also print up to N exchanges, failures first, personal data masked "
+            "(flagged ones stay withheld until consented to on the web).",
+        ),
+    ] = 0,
+    unmask: Annotated[
+        bool,
+        typer.Option(
+            "--unmask", help="Print the exchanges' personal data unmasked (cleared roles only; audited)."
+        ),
+    ] = False,
+    as_user: Annotated[
+        str | None, typer.Option("--as", envvar="REDLINE_USER", help="Viewer (default: REDLINE_USER).")
+    ] = None,
 ) -> None:
-    """Show a round: its configuration, counts, errors and failure rates per threat."""
+    """Show a round: its configuration, counts, errors and failure rates per threat, and its exchanges."""
     from redline.cli.output import emit_json, say
     from redline.engine.result import summarise
 
-    summary = summarise(state(ctx).store(), round_id)
+    st = state(ctx)
+    summary = summarise(st.store(), round_id)
+    shown = _exchanges(st, round_id, limit=exchanges, unmask=unmask, viewer=as_user)
     if json_out:
-        emit_json(summary.model_dump(mode="json"))
+        out = summary.model_dump(mode="json")
+        emit_json(out | {"exchanges": [e.model_dump(mode="json") for e in shown]} if exchanges else out)
         return
     rnd, cfg = summary.round, summary.round.config
     say(f"Round {rnd.id}: {rnd.status.value}{' (ad hoc)' if rnd.adhoc else ''}, seed {rnd.seed}")
@@ -233,6 +258,41 @@ def show(
         + (f", errors {summary.errors}" if summary.errors else "")
     )
     evidence_table("Failure rates", summary.evidence)
+    for e in shown:
+        marks = f" [{', '.join(e.verdicts)}]" if e.verdicts else ""
+        state_note = "unmasked" if unmask else f"{e.masked} masked" if e.masked else "no personal data found"
+        say(f"\n{e.subject} ({e.label}){marks}{' flagged' if e.flagged else ''}; personal data: {state_note}")
+        if e.content is None:
+            say("  withheld: flagged as possibly harmful; consent to view it on the round's web page")
+            continue
+        for part in e.content.parts:
+            say(f"  {part.label}: {part.text}")
+
+
+def _exchanges(
+    st: CliState, round_id: str, *, limit: int, unmask: bool, viewer: str | None
+) -> list[Exchange]:
+    """Up to `limit` exchanges, masked; with `unmask`, unmasked for a cleared viewer (each one audited)."""
+    from redline.core.errors import UsageError
+    from redline.program import privacy
+    from redline.program.content import round_exchanges
+
+    if unmask and not limit:
+        raise UsageError("--unmask applies to the exchanges: add --exchanges N")
+    if not limit:
+        return []
+    store, settings = st.store(), st.settings()
+    who = viewer or settings.actor
+    items = round_exchanges(store, settings, round_id=round_id, viewer=who, limit=limit)
+    if not unmask:
+        return items
+    out = []
+    for e in items:
+        if e.content is not None:
+            shown = privacy.unmask(store, settings, user=viewer or "", subject=e.subject, via="cli")
+            e = e.model_copy(update={"content": shown.content})
+        out.append(e)
+    return out
 
 
 def _local(rnd: Round) -> bool:

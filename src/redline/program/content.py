@@ -3,7 +3,8 @@
 An exchange is flagged when a scorer judged it a failure (the model did what the probe asked); the
 failing prompts kept with a finding and researchers' transcripts are always flagged. Flagged text is
 withheld from pages until the viewer consents (`program.wellbeing.consent`), and from anyone whose
-onboarding (`program.onboarding`) is not current.
+onboarding (`program.onboarding`) is not current. Personal data in every text is masked
+(`[EMAIL-1]`) for everyone; `program.privacy.unmask` releases one item to a cleared person.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from sqlalchemy.orm import Session
 from redline.core.errors import NotFoundError
 from redline.core.risk import Impact
 from redline.core.threats import Threat
+from redline.scorers.masking import Masker
 from redline.settings import Settings
 from redline.store.repos import findings as findings_repo
 from redline.store.repos import intake as intake_repo
@@ -61,6 +63,7 @@ class Exchange(BaseModel):
     flagged: bool
     verdicts: tuple[str, ...] = ()
     content: FlaggedContent | None = Field(default=None, description="None while withheld.")
+    masked: int = Field(default=0, description="Pieces of personal data masked in the content.")
 
 
 def _threats(settings: Settings) -> dict[str, Threat]:
@@ -134,6 +137,26 @@ def withheld_subjects(
     return set(subjects) - seen
 
 
+def mask_content(content: FlaggedContent, masker: Masker) -> tuple[FlaggedContent, int]:
+    """An item's texts with personal data masked, and how many pieces were masked."""
+    before = masker.masked
+    parts = tuple(p.model_copy(update={"text": masker.text(p.text)}) for p in content.parts)
+    return content.model_copy(update={"parts": parts}), masker.masked - before
+
+
+def masked_exchanges(items: Sequence[Exchange], settings: Settings) -> list[Exchange]:
+    """Items with personal data masked, labels numbered across the list (one page is one document)."""
+    masker = Masker(ner=settings.config.privacy.ner)
+    out = []
+    for e in items:
+        if e.content is None:
+            out.append(e)
+            continue
+        content, count = mask_content(e.content, masker)
+        out.append(e.model_copy(update={"content": content, "masked": count}))
+    return out
+
+
 def _withhold(
     items: list[Exchange], session: Session, settings: Settings, viewer: str, now: datetime
 ) -> list[Exchange]:
@@ -142,9 +165,10 @@ def _withhold(
     seen: set[str] = set()
     if flagged and _onboarded(session, settings, viewer):
         seen = wellbeing_repo.viewed_since(session, viewer=viewer, subjects=flagged, since=now - window)
-    return [
-        e if not e.flagged or e.subject in seen else e.model_copy(update={"content": None}) for e in items
-    ]
+    return masked_exchanges(
+        [e if not e.flagged or e.subject in seen else e.model_copy(update={"content": None}) for e in items],
+        settings,
+    )
 
 
 def _attempt_items(

@@ -16,6 +16,7 @@ from redline.core.proposals import Embed, centroid, cosine, jaccard, tokens
 from redline.core.risk import Impact, Likelihood
 from redline.core.users import Role
 from redline.program.actors import authorize
+from redline.scorers.masking import Masker
 from redline.settings import Settings
 from redline.store.repos import findings as findings_repo
 from redline.store.repos import intake as intake_repo
@@ -124,7 +125,17 @@ def _entry(session: Session, sub: intake_repo.StoredSubmission, today: date) -> 
     if sub.duplicate_of:
         found = findings_repo.list_findings(session)
         title = next((f.title for f in found if f.id == sub.duplicate_of), None)
-    return QueueEntry(submission=sub, days_left=(sub.disclosure_due - today).days, duplicate_title=title)
+    # Personal data quoted in the report is masked; the reporter's own contact stays, for replies.
+    masker = Masker()
+    body = {k: v if k in _REPORTER_FIELDS else masker.walk(v) for k, v in sub.body.items()}
+    return QueueEntry(
+        submission=sub.model_copy(update={"body": body}),
+        days_left=(sub.disclosure_due - today).days,
+        duplicate_title=title,
+    )
+
+
+_REPORTER_FIELDS = frozenset({"reporter_contact", "credit_name"})
 
 
 def queue(store: Store, *, status: str | None = None, today: date | None = None) -> list[QueueEntry]:

@@ -28,6 +28,7 @@ from redline.core.threats import ManualStep
 from redline.core.users import Role, User
 from redline.program.actors import authorize
 from redline.program.onboarding import ensure_onboarded, require_onboarded
+from redline.scorers.masking import Masker
 from redline.settings import Settings
 from redline.store.repos import findings as findings_repo
 from redline.store.repos import playground as playground_repo
@@ -66,6 +67,7 @@ class Turn(BaseModel):
     latency_ms: float = 0.0
     subject: str = Field(default="", description="'attempt:ID', the key to consent to view it.")
     withheld: bool = Field(default=False, description="Flagged and not consented to by this viewer.")
+    masked: bool = Field(default=False, description="Personal data in the prompt or response was masked.")
 
 
 class PlaygroundView(BaseModel):
@@ -179,9 +181,21 @@ def start(
     return view(store, settings, playground_id=pg_id, user=who.name)
 
 
-def view(store: Store, settings: Settings, *, playground_id: str, user: str | None) -> PlaygroundView:
+def _turn(turn: Turn, masker: Masker | None) -> Turn:
+    """A turn with personal data masked (unchanged when `masker` is None)."""
+    if masker is None:
+        return turn
+    before = masker.masked
+    prompt, response = masker.text(turn.prompt), masker.text(turn.response)
+    return turn.model_copy(update={"prompt": prompt, "response": response, "masked": masker.masked > before})
+
+
+def view(
+    store: Store, settings: Settings, *, playground_id: str, user: str | None, mask: bool = True
+) -> PlaygroundView:
     """A conversation: its owner, leads and admins may read it; others than the tester see flagged turns
-    (severity moderate or worse) only after consenting, as anywhere else."""
+    (severity moderate or worse) only after consenting, as anywhere else. Personal data is masked
+    unless `mask` is False (only for replaying the conversation to the target, never for display)."""
     from redline.catalog.playbooks import load_playbooks
     from redline.program.content import category_of, manual_flagged, withheld_subjects
     from redline.program.findings import load_threats
@@ -198,15 +212,19 @@ def view(store: Store, settings: Settings, *, playground_id: str, user: str | No
             hidden = withheld_subjects(
                 session, settings, viewer=who.name, subjects=[f"attempt:{a.id}" for a in attempts]
             )
+    masker = Masker(ner=settings.config.privacy.ner) if mask else None
     turns = tuple(
-        Turn(
-            turn=a.turn,
-            prompt="" if f"attempt:{a.id}" in hidden else a.request.last_user_text,
-            response="" if f"attempt:{a.id}" in hidden else a.response.text,
-            error=a.response.error.value if a.response.error else None,
-            latency_ms=a.response.latency_ms,
-            subject=f"attempt:{a.id}",
-            withheld=f"attempt:{a.id}" in hidden,
+        _turn(
+            Turn(
+                turn=a.turn,
+                prompt="" if f"attempt:{a.id}" in hidden else a.request.last_user_text,
+                response="" if f"attempt:{a.id}" in hidden else a.response.text,
+                error=a.response.error.value if a.response.error else None,
+                latency_ms=a.response.latency_ms,
+                subject=f"attempt:{a.id}",
+                withheld=f"attempt:{a.id}" in hidden,
+            ),
+            masker,
         )
         for a in attempts
     )
@@ -237,7 +255,9 @@ async def send(
         raise UsageError("type a message to send")
     record = await asyncio.to_thread(_owned, store, playground_id, user)
     await asyncio.to_thread(partial(ensure_onboarded, store, settings, user=user, action=MANUAL_ACTION))
-    current = await asyncio.to_thread(view, store, settings, playground_id=playground_id, user=user)
+    current = await asyncio.to_thread(
+        partial(view, store, settings, playground_id=playground_id, user=user, mask=False)
+    )
     conversation = Conversation()
     for turn in current.turns:
         conversation = conversation.add(MessageRole.USER, turn.prompt).add(
@@ -275,7 +295,15 @@ async def send(
 
     await asyncio.to_thread(store_turn)
     error = response.error.value if response.error else None
-    return Turn(turn=index, prompt=text, response=response.text, error=error, latency_ms=response.latency_ms)
+    turn = Turn(
+        turn=index,
+        prompt=text,
+        response=response.text,
+        error=error,
+        latency_ms=response.latency_ms,
+        subject=f"attempt:{attempt.id}",
+    )
+    return _turn(turn, Masker(ner=settings.config.privacy.ner))
 
 
 def record_notes(
@@ -341,7 +369,7 @@ def promote(
 ) -> Finding:
     """Turn a conversation with an observation and a severity into a candidate finding (audited)."""
     record = _owned(store, playground_id, user)
-    current = view(store, settings, playground_id=playground_id, user=user)
+    current = view(store, settings, playground_id=playground_id, user=user, mask=False)
     if not current.turns:
         raise UsageError("send at least one message before promoting the conversation")
     if not record.observation or record.severity is None:

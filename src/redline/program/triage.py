@@ -12,6 +12,7 @@ from redline.core.findings import Finding, FindingStatus
 from redline.core.triage import FindingDossier, FindingLink, PostMortem
 from redline.core.users import Role
 from redline.program.actors import authorize
+from redline.scorers.masking import Masker
 from redline.settings import Settings
 from redline.store.repos import findings as findings_repo
 from redline.store.session import Store
@@ -121,10 +122,15 @@ def postmortem(
         return record
 
 
-def show(store: Store, finding_id: str) -> FindingDossier:
-    """Everything held about one finding."""
+def show(store: Store, finding_id: str, *, masked: bool = True) -> FindingDossier:
+    """Everything held about one finding; personal data in its kept failing prompts masked unless
+    `masked` is False (callers check clearance and audit first: `program.privacy.authorize_unmask`)."""
     with store.session() as session:
-        return findings_repo.dossier(session, finding_id)
+        dossier = findings_repo.dossier(session, finding_id)
+    if not masked or not dossier.exemplars:
+        return dossier
+    masker = Masker()
+    return dossier.model_copy(update={"exemplars": tuple(masker.text(t) for t in dossier.exemplars)})
 
 
 def register(

@@ -15,8 +15,9 @@ from pydantic import BaseModel, ConfigDict, Field
 from redline.core.errors import PermissionDeniedError, UsageError
 from redline.core.users import Role
 from redline.program.actors import acting_user, authorize
-from redline.program.content import FlaggedContent, resolve
+from redline.program.content import FlaggedContent, mask_content, resolve
 from redline.program.onboarding import require_onboarded
+from redline.scorers.masking import Masker
 from redline.settings import Settings
 from redline.store.repos import users as users_repo
 from redline.store.repos import wellbeing as wellbeing_repo
@@ -66,7 +67,7 @@ class Consent(BaseModel):
 
     model_config = ConfigDict(frozen=True)
 
-    content: FlaggedContent
+    content: FlaggedContent = Field(description="The item's texts, personal data masked.")
     status: ExposureStatus
     counted: bool = Field(description="False when the item was already consented to within the window.")
 
@@ -176,6 +177,7 @@ def consent(
         recent = wellbeing_repo.viewed_since(
             session, viewer=who.name, subjects=[subject], since=when - window
         )
+    content = mask_content(content, Masker(ner=settings.config.privacy.ner))[0]
     current = _status(store, settings, who.name, when)
     if recent:
         return Consent(content=content, status=current, counted=False)

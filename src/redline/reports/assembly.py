@@ -35,8 +35,9 @@ from redline.reports.model import (
 from redline.reports.perspectives import perspective_section
 from redline.reports.redaction import Scrubber, SensitiveTerms, people_terms
 from redline.reports.summary import executive_summary, limitations
-from redline.reports.transcripts import failures_first, select_transcripts
+from redline.reports.transcripts import failures_first, mask_transcripts, select_transcripts
 from redline.reports.trends import build_trends
+from redline.scorers.masking import Masker
 from redline.store.repos import decisions as decisions_repo
 from redline.store.repos import reporting
 from redline.store.repos import rounds as rounds_repo
@@ -55,6 +56,9 @@ class ReportRequest:
     release: str | None = None
     audience: Audience = Audience.INTERNAL
     max_transcripts: int = 50
+    unmask: bool = False
+    """Keep personal data in internal and committee transcripts (the caller checked clearance and
+    audited it); external reports are always masked."""
 
 
 def _select(session: Session, req: ReportRequest) -> tuple[list[Round], Release | None, str]:
@@ -207,6 +211,9 @@ def build_report(
         for rnd in rounds:
             transcripts += select_transcripts(session, rnd.id, collapse_all=collapse, limit=limit)
         transcripts = failures_first(transcripts, limit=limit)
+    masker = Masker()
+    if not request.unmask or external:
+        transcripts = mask_transcripts(transcripts, masker)
     model = ReportModel(
         generated_at=now or datetime.now(UTC),
         generator=f"redline {redline_version()}",
@@ -247,6 +254,11 @@ def build_report(
     )
     if external:
         model = ReportModel.model_validate(scrub.walk(model.model_dump(mode="json")))
+    if not request.unmask or external:
+        # The rest of the model (titles, rationales, notes) by pattern only, with the transcripts'
+        # labels: NER on titles and labels would mask words that are not people.
+        masker.ner = False
+        model = ReportModel.model_validate(masker.walk(model.model_dump(mode="json"), protected=PROTECTED))
     return model
 
 

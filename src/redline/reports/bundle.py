@@ -29,6 +29,7 @@ from redline.reports.assembly import PROTECTED
 from redline.reports.digests import Digest, RoundDigests
 from redline.reports.model import Audience, redline_version
 from redline.reports.redaction import WITHHELD, Scrubber, SensitiveTerms, people_terms
+from redline.scorers.masking import Masker
 from redline.store import audit
 from redline.store.repos import reporting
 from redline.store.repos import rounds as rounds_repo
@@ -96,7 +97,8 @@ def attempt_record(attempt: dict[str, Any], *, withhold: bool) -> dict[str, Any]
     }
     if withhold:
         messages = [{**m, "content": WITHHELD} for m in attempt["request"]["messages"]]
-        response = {**attempt["response"], "text": WITHHELD if text else ""}
+        # per-token log-probs spell the text out, so they are withheld with it
+        response = {**attempt["response"], "text": WITHHELD if text else "", "logprobs": None}
         record["attempt"] = {**attempt, "request": {"messages": messages}, "response": response}
     return record
 
@@ -153,8 +155,19 @@ def _terms(session: Session, rnd: Round, release: Release | None) -> Scrubber:
     return Scrubber(terms, protected=PROTECTED)
 
 
-def _streams(session: Session, round_id: str, scrub: Scrubber | None) -> list[_Stream]:
+def _streams(session: Session, round_id: str, scrub: Scrubber | None, masker: Masker | None) -> list[_Stream]:
     external = scrub is not None
+
+    def masked(shape: Shape) -> Shape:
+        if masker is None:
+            return shape
+
+        def out(r: dict[str, Any]) -> dict[str, Any]:
+            walked = masker.walk(shape(r), protected=PROTECTED)
+            assert isinstance(walked, dict)
+            return walked
+
+        return out
 
     def score_out(r: dict[str, Any]) -> dict[str, Any]:
         out = r if scrub is None else scrub.walk(r)
@@ -166,21 +179,21 @@ def _streams(session: Session, round_id: str, scrub: Scrubber | None) -> list[_S
             "cases.jsonl",
             RecordKind.CASE,
             reporting.iter_case_records(session, round_id),
-            lambda c: _case_record(c, scrub),
+            masked(lambda c: _case_record(c, scrub)),
             lambda c: str(c["id"]),
         ),
         (
             "attempts.jsonl",
             RecordKind.ATTEMPT,
             reporting.iter_attempt_records(session, round_id),
-            lambda a: attempt_record(a, withhold=external),
+            masked(lambda a: attempt_record(a, withhold=external)),
             lambda a: str(a["attempt"]["id"]),
         ),
         (
             "scores.jsonl",
             RecordKind.SCORE,
             reporting.iter_score_records(session, round_id),
-            score_out,
+            masked(score_out),
             lambda s: f"{s['attempt_id']}/{s['score']['scorer']}",
         ),
     ]
@@ -195,8 +208,12 @@ def export_bundle(
     system = reporting.system_of(session, release) if release else None
     external = audience is Audience.EXTERNAL
     scrub = _terms(session, rnd, release) if external else None
+    # External bundles never carry personal data, whoever writes them: every string is masked.
+    masker = Masker(ner=False) if external else None
     withheld = (
-        ("request and response text", "system prompts", "configuration", "planted values") if external else ()
+        ("request and response text", "system prompts", "configuration", "planted values", "personal data")
+        if external
+        else ()
     )
     draft = BundleManifest(
         round_id=round_id,
@@ -219,6 +236,8 @@ def export_bundle(
         "system": system.name if system else None,
     }
     evidence = [e.model_dump(mode="json") for e in round_evidence(session, round_id)]
+    if masker is not None:
+        round_doc = masker.walk(round_doc, protected=PROTECTED)
     small = {
         "round.json": json.dumps(round_doc, indent=2, sort_keys=True).encode("utf-8"),
         "evidence.json": json.dumps(evidence, indent=2, sort_keys=True).encode("utf-8"),
@@ -232,7 +251,7 @@ def export_bundle(
         for name, data in small.items():
             zf.writestr(zipfile.ZipInfo(name, date_time=_EPOCH), data, compress_type=zipfile.ZIP_DEFLATED)
         for (name, kind, records, shape, ident), key in zip(
-            _streams(session, round_id, scrub), ("cases", "responses", "scores"), strict=True
+            _streams(session, round_id, scrub, masker), ("cases", "responses", "scores"), strict=True
         ):
             entry, digest = _Entry(zf, name), Digest()
             for record in records:

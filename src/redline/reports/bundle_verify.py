@@ -30,7 +30,9 @@ from redline.reports.bundle import (
     evidence_of,
 )
 from redline.reports.digests import digest_records
+from redline.reports.model import Audience
 from redline.reports.redaction import WITHHELD
+from redline.scorers.masking import LABELS, find_unmasked
 
 
 class ProblemKind(StrEnum):
@@ -45,6 +47,7 @@ class ProblemKind(StrEnum):
     DIGEST = "digest"
     EVIDENCE = "evidence"
     UNREADABLE = "unreadable"
+    PERSONAL_DATA = "personal_data"
 
 
 class BundleProblem(BaseModel):
@@ -211,9 +214,48 @@ def recompute_evidence(b: LoadedBundle) -> list[Evidence]:
     return evidence_from_outcomes(outcomes)
 
 
+_MAX_PII_PROBLEMS = 20
+
+
+def check_personal_data(b: LoadedBundle) -> list[BundleProblem]:
+    """An external bundle must carry no personal data: every string is checked by pattern.
+
+    The problem names where the data is and its kind, never the value itself.
+    """
+    if b.manifest.audience is not Audience.EXTERNAL:
+        return []
+    files: list[tuple[str, list[dict[str, Any]]]] = [
+        ("cases.jsonl", b.cases),
+        ("attempts.jsonl", b.attempts),
+        ("scores.jsonl", b.scores),
+    ]
+    out: list[BundleProblem] = []
+    for name in ("round.json", "evidence.json"):
+        try:
+            files.append((name, [json.loads(b.raw.get(name, b"{}"))]))
+        except ValueError:
+            continue  # reported by the other checks
+    for name, records in files:
+        for i, record in enumerate(records, 1):
+            b.checks += 1
+            for where, span in find_unmasked(record):
+                if len(out) >= _MAX_PII_PROBLEMS:
+                    return out
+                label = LABELS.get(span.kind, span.kind)
+                out.append(
+                    BundleProblem(
+                        kind=ProblemKind.PERSONAL_DATA,
+                        subject=f"{name} record {i}" + (f" at {where}" if where else ""),
+                        detail=f"an external bundle carries personal data ({label}); "
+                        "export it again with a Redline that masks it",
+                    )
+                )
+    return out
+
+
 def verify_bundle(b: LoadedBundle) -> list[BundleProblem]:
     """Every check a reviewer can run offline; an empty list means the bundle is intact."""
-    problems = _check_files(b) + _check_digests(b)
+    problems = _check_files(b) + _check_digests(b) + check_personal_data(b)
     try:
         problems += _check_records(b)
         stated = {e.threat_id: e for e in evidence_of(b.raw.get("evidence.json", b"[]"))}

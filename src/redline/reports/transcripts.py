@@ -11,6 +11,7 @@ from redline.core.cases import AttackCase
 from redline.core.rounds import Attempt
 from redline.core.scores import Score
 from redline.reports.sections import ScoreLine, Transcript, TranscriptMessage
+from redline.scorers.masking import Masker
 from redline.store.repos import reporting
 
 CONTENT_WARNING = (
@@ -83,3 +84,15 @@ def failures_first(transcripts: Sequence[Transcript], *, limit: int) -> list[Tra
     """Exchanges from several rounds, failures first, then held, then unscored; at most `limit`."""
     rank = {True: 0, False: 1, None: 2}
     return sorted(transcripts, key=lambda t: rank[t.failed])[:limit]
+
+
+def mask_transcripts(transcripts: Sequence[Transcript], masker: Masker) -> list[Transcript]:
+    """Exchanges with personal data in prompts, responses and rationales masked (labels shared)."""
+    out = []
+    for t in transcripts:
+        messages = tuple(m.model_copy(update={"content": masker.text(m.content)}) for m in t.messages)
+        scores = tuple(s.model_copy(update={"rationale": masker.text(s.rationale)}) for s in t.scores)
+        out.append(
+            t.model_copy(update={"messages": messages, "response": masker.text(t.response), "scores": scores})
+        )
+    return out

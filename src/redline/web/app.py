@@ -33,6 +33,7 @@ from redline.web.routes import (
     perspectives,
     plans,
     playground,
+    privacy,
     reports,
     rounds,
     users,
@@ -73,7 +74,9 @@ def create_app(
         settings=settings,
         store=store or open_workspace_store(settings),
         secret=security.load_secret(settings.state_dir),
-        table=permission_table(settings.config.decision_rights),
+        table=permission_table(
+            settings.config.decision_rights, cleared=settings.config.privacy.cleared_roles
+        ),
         embed=bundled_embedder() if embed == USE_BUNDLED else embed if callable(embed) else None,
         target_factory=target_factory or _default_targets(settings),
         hub=RoundHub(),
@@ -113,6 +116,7 @@ def create_app(
         playground,
         wellbeing,
         perspectives,
+        privacy,
         concerns,
         onboarding,
     )

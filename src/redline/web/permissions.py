@@ -8,6 +8,7 @@ plans, status moves) on top of this table.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from enum import StrEnum
 
 from redline.core.users import Role, User
@@ -23,7 +24,7 @@ from redline.program.runs import ROUND_RUNNERS
 from redline.program.triage import FIXERS, LEADS, MOVERS, WRITERS
 from redline.program.users import USER_ADMINS
 from redline.program.wellbeing import WELLBEING_LEADS
-from redline.settings import DecisionRights
+from redline.settings import DecisionRights, PrivacyConfig
 
 
 class Action(StrEnum):
@@ -64,6 +65,7 @@ class Action(StrEnum):
     PERSPECTIVES_REMOVE = "perspectives_remove"
     INTAKE_TRIAGE = "intake_triage"
     USER_ADMIN = "user_admin"
+    CONTENT_UNMASK = "content_unmask"
     CONCERN_RAISE = "concern_raise"
     CONCERN_CLAIM = "concern_claim"
     CONCERN_HANDLE = "concern_handle"
@@ -81,8 +83,10 @@ AUDITORS = frozenset({Role.ADMIN, Role.COMMITTEE, Role.LEAD})
 REPORT_READERS = frozenset({Role.ADMIN, Role.LEAD, Role.COMMITTEE, Role.ENGINEER, Role.TESTER})
 
 
-def permission_table(rights: DecisionRights) -> dict[Action, Grant]:
-    """Who may do each action, with the workspace's decision rights filled in."""
+def permission_table(
+    rights: DecisionRights, *, cleared: Iterable[Role] = PrivacyConfig().cleared_roles
+) -> dict[Action, Grant]:
+    """Who may do each action, with the workspace's decision rights and privacy clearance filled in."""
     movers = frozenset().union(*MOVERS.values()) | frozenset(rights.risk_acceptors)
     return {
         Action.SIGN_IN: ANYONE,
@@ -120,6 +124,7 @@ def permission_table(rights: DecisionRights) -> dict[Action, Grant]:
         Action.PERSPECTIVES_REMOVE: PERSPECTIVE_REMOVERS,
         Action.INTAKE_TRIAGE: INTAKE_TRIAGERS,
         Action.USER_ADMIN: USER_ADMINS,
+        Action.CONTENT_UNMASK: frozenset(cleared),
         # Raising needs an account or a one-time link: the program layer checks which, so a link
         # holder can reach the form without signing in. The claim page needs only the claim code.
         Action.CONCERN_RAISE: ANYONE,
@@ -195,6 +200,7 @@ ROUTES: dict[str, Action] = {
     **_twin("perspectives.withdraw", Action.PERSPECTIVES_SELF),
     **_twin("perspectives.remove", Action.PERSPECTIVES_REMOVE),
     **_twin("content.consent", Action.CONTENT_VIEW),
+    **_twin("content.unmask", Action.CONTENT_UNMASK),
     **_twin("onboarding.show", Action.ONBOARDING_SELF),
     **_twin("onboarding.consent", Action.ONBOARDING_SELF),
     **_twin("onboarding.withdraw", Action.ONBOARDING_SELF),

@@ -189,6 +189,14 @@ def _attempt(row: AttemptRow) -> Attempt:
     )
 
 
+def get_attempt(session: Session, attempt_id: str) -> Attempt:
+    """One stored attempt by id."""
+    row = session.get(AttemptRow, attempt_id)
+    if row is None:
+        raise NotFoundError(f"no attempt '{attempt_id}'")
+    return _attempt(row)
+
+
 def list_attempts(session: Session, round_id: str, *, case_id: str | None = None) -> list[Attempt]:
     """A round's attempts in case and turn order."""
     query = select(AttemptRow).where(AttemptRow.round_id == round_id)
