@@ -153,7 +153,7 @@ def run(
         plan_id=plan,
     )
     settings, store = st.settings(), st.store()
-    if as_user and not dry_run:
+    if as_user:
         from redline.program.onboarding import ensure_onboarded
 
         ensure_onboarded(store, settings, user=as_user, action="start a round of playbooks")

@@ -26,6 +26,8 @@ from redline.yamlio import dump_yaml
 DEMO_NAME = "redline-demo"
 SYSTEM = "smollm2"
 DEMO_PLAYBOOK = "demo-assistant"
+TESTER = "lena"
+"""The plan's tester, who onboards before running its rounds."""
 # (technique, seed set, scorers): a cut of the shipped jailbreak, injection, leakage and misinformation
 # playbooks, small enough for a 2-core laptop; `--sample-size` sets the seeds per step.
 DEMO_STEPS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
@@ -162,7 +164,7 @@ def _approved_plan(store: Store, settings: Settings) -> tuple[str, list[str]]:
         success_criteria=("Every threat in scope measured with n and a 95% interval",),
         threats=DEMO_THREATS,
         playbooks=(DEMO_PLAYBOOK,),
-        testers=("lena",),
+        testers=(TESTER,),
     )
     with store.session() as session:
         plan = create_plan(session, spec, settings=settings, user="lena")
@@ -211,9 +213,22 @@ def _add_releases(store: Store, settings: Settings) -> tuple[str, str]:
     return ids[0], ids[1]
 
 
+def _onboard(store: Store, settings: Settings, user: str) -> str:
+    """The tester reads the material shown to them and consents, recorded like any consent."""
+    from redline.program import onboarding
+
+    shown = onboarding.packet(store, settings, user=user)
+    onboarding.consent(store, settings, user=user, agree=True, material=shown.material)
+    return ", ".join(shown.status.areas or ("every harm area",))
+
+
 def _round(
     store: Store, settings: Settings, *, plan_id: str, release_id: str, config: TargetConfig, sample_size: int
 ) -> tuple[str, list[str], list[dict[str, Any]]]:
+    from redline.program.onboarding import ensure_onboarded
+
+    # The plan's tester runs the playbook, so the same gate as the workbench and CLI applies.
+    ensure_onboarded(store, settings, user=TESTER, action="start a round of playbooks")
     from redline.engine.inputs import build_scorers, playbook_cases
     from redline.engine.round import run_round
     from redline.engine.spec import Pacing, RoundSpec
@@ -257,6 +272,8 @@ def run_demo(folder: Path, *, sample_size: int = 2, say: Say = print) -> DemoRes
         out.plan_id, threats = _approved_plan(store, settings)
         (settings.workspace / "policies" / "demo.yaml").write_text(_policy(threats), encoding="utf-8")
         say(f"2. Plan {out.plan_id} written by lena, approved by carmen: {len(threats)} threats in scope")
+        areas = _onboard(store, settings, TESTER)
+        say(f"   lena, the plan's tester, reads the onboarding material (warnings for: {areas}) and consents")
         rel1, rel2 = _add_releases(store, settings)
         say(f"3. Round against release 1.0 (the raw model), {sample_size} seeds per step ...")
         raw = settings.config.system(SYSTEM).target

@@ -71,7 +71,7 @@ def test_the_shipped_material_covers_conduct_guidance_resources_and_every_harm_c
 
     material = onboarding.load_material(workspace)
     kinds = [s.kind for s in material.sections]
-    assert kinds[0] is SectionKind.CONDUCT and kinds == sorted(kinds, key=onboarding.KIND_ORDER.get)
+    assert kinds[0] is SectionKind.CONDUCT and kinds == sorted(kinds, key=lambda k: onboarding.KIND_ORDER[k])
     ids = set(material.by_id())
     assert {"code-of-conduct", "problem-framing", "risk-communication", "de-escalation"} <= ids
     assert "wellbeing-resources" in ids
@@ -114,7 +114,7 @@ def test_without_onboarding_no_playbook_round_or_playground_starts(
         playground.start(store, workspace, user="tess", system="smollm2", playbook="jailbreak")
     onboard(store, workspace, "lena", "tess")
     prepared, settings = runs.prepare(store, workspace, RUN, user="lena")
-    assert prepared.spec.cases_total >= 1 and settings.actor == "lena"
+    assert (prepared.spec.cases_total or 0) >= 1 and settings.actor == "lena"
     view = playground.start(store, workspace, user="tess", system="smollm2", playbook="jailbreak")
     assert view.steps and view.guidance.startswith("Content warning:")
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
@@ -41,13 +41,18 @@ class OnboardingConsent(BaseModel):
         return {s.id: s.digest for s in self.sections}
 
 
+def _aware(value: datetime) -> datetime:
+    """SQLite hands back naive datetimes; every stored time is UTC."""
+    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+
+
 def _consent(row: OnboardingConsentRow) -> OnboardingConsent:
     return OnboardingConsent(
         id=row.id,
         user=row.user,
         sections=tuple(SectionVersion.model_validate(s) for s in row.sections),
-        consented_at=row.consented_at,
-        withdrawn_at=row.withdrawn_at,
+        consented_at=_aware(row.consented_at),
+        withdrawn_at=_aware(row.withdrawn_at) if row.withdrawn_at is not None else None,
         withdraw_reason=row.withdraw_reason,
     )
 
