@@ -9,6 +9,7 @@ from redline.core.cases import AttackCase
 from redline.core.conversation import Conversation, Response
 from redline.core.findings import Finding
 from redline.core.ids import new_id
+from redline.core.provenance import ModelIdentity
 from redline.core.risk import Impact, Likelihood, RiskLevel
 from redline.core.rounds import Attempt, Round, RoundStatus
 from redline.core.scores import Score, Verdict
@@ -64,8 +65,13 @@ def plant(store: Any, *, release: str = "1.0", system: str = "chat") -> PiiRound
         scored.append((attempt, Score(scorer="leak.pii", verdict=verdict, rationale=f"saw {EMAIL}")))
     with store.session() as s:
         sys_ = systems_repo.ensure_system(s, name=system, actor="test")
-        rel = next(
-            r for r in systems_repo.list_releases(s) if r.system_id == sys_.id and r.version == release
+        rel = systems_repo.ensure_release(
+            s,
+            system_id=sys_.id,
+            version=release,
+            model=ModelIdentity(provider="echo", name=system, version=release),
+            config={"kind": "echo"},
+            actor="test",
         )
         rounds_repo.create_round(
             s, Round(id=round_id, release_id=rel.id, adhoc=True, config={"system": system}), actor="test"
