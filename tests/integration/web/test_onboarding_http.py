@@ -91,3 +91,12 @@ def test_withdrawal_closes_the_playground_and_is_audited(world: World) -> None:
     actions = [e["action"] for e in events]
     assert "onboarding.withdraw" in actions and "onboarding.consent" in actions
     assert form_token(tess.get("/onboarding").text)
+
+
+def test_the_playbook_page_shows_warnings_and_guidance_before_the_steps(world: World) -> None:
+    html = world.client("tess").get("/playbooks/child-safety").text
+    warnings = html.index('id="content-warnings"')
+    assert "self-harm and suicide" in html[warnings:] and warnings < html.index('id="guidance"')
+    assert html.index('id="guidance"') < html.index("Manual steps")
+    book = world.client("tess").get("/api/playbooks/child-safety").json()
+    assert book["content_warnings"][0] == "self-harm and suicide"
