@@ -83,11 +83,28 @@ def detector(*, ner: bool = True) -> str:
     return "presidio+patterns" if ner and ner_available() else "patterns"
 
 
-def _ner_spans(text: str) -> list[PiiSpan]:
+_load_lock = threading.Lock()
+
+
+def _loaded_analyzer() -> Any:
     from redline.scorers.pii import _analyzer
 
+    with _load_lock:  # one load, even when a page asks while the warm-up is still loading it
+        return _analyzer()
+
+
+def warm_up_in_background() -> threading.Thread | None:
+    """Load the NER model in a daemon thread (it takes seconds), if it is installed."""
+    if not ner_available():
+        return None
+    thread = threading.Thread(target=_loaded_analyzer, name="pii-ner-warm-up", daemon=True)
+    thread.start()
+    return thread
+
+
+def _ner_spans(text: str) -> list[PiiSpan]:
     out = []
-    for r in _analyzer().analyze(text=text, language="en", entities=list(_NER_ENTITIES)):
+    for r in _loaded_analyzer().analyze(text=text, language="en", entities=list(_NER_ENTITIES)):
         if r.score >= _NER_MIN_SCORE:
             out.append(PiiSpan(_NER_ENTITIES[r.entity_type], r.start, r.end, text[r.start : r.end]))
     return out

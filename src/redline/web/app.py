@@ -13,6 +13,7 @@ from fastapi.staticfiles import StaticFiles
 
 from redline import __version__
 from redline.core.proposals import Embed
+from redline.scorers.masking import warm_up_in_background
 from redline.settings import Settings
 from redline.store.session import Store
 from redline.targets.base import Target
@@ -84,6 +85,8 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        if settings.config.privacy.ner:
+            warm_up_in_background()  # the NER model takes seconds to load: not on the first page view
         yield
         await state.hub.aclose()
         for target in state.targets.values():

@@ -120,3 +120,11 @@ def test_presidio_finds_names_that_patterns_miss() -> None:
     assert mask_text(text, ner=False) == "Sure. Contact Jane Doe at [EMAIL-1] today."
     assert mask_text(text, ner=True) == "Sure. Contact [NAME-1] at [EMAIL-1] today."
     assert masking.detector(ner=True) == "presidio+patterns"
+
+
+def test_the_ner_warm_up_runs_in_the_background_only_where_installed() -> None:
+    thread = masking.warm_up_in_background()
+    assert (thread is not None) is masking.ner_available()
+    if thread is not None:
+        thread.join(timeout=300)
+        assert not thread.is_alive()
