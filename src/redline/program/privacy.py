@@ -18,6 +18,7 @@ from redline.core.errors import PermissionDeniedError
 from redline.core.users import Role, User
 from redline.program.actors import acting_user, require_role
 from redline.program.content import FAILING, FlaggedContent, manual_flagged, resolve, withheld_subjects
+from redline.program.intake_triage import INTAKE_TRIAGERS
 from redline.settings import Settings
 from redline.store import audit
 from redline.store.repos import playground as playground_repo
@@ -79,6 +80,8 @@ def unmask(
     with store.session() as session:
         who = acting_user(session, user)
         _require(who, settings)
+        if subject.startswith("intake:"):  # clearance adds to the right to read an item, never replaces it
+            require_role(who, INTAKE_TRIAGERS, action="read external reports")
         content = resolve(session, settings, subject)
     if _flagged(store, subject):
         with store.session() as session:

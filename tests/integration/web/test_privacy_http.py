@@ -177,3 +177,32 @@ def test_the_verifier_rejects_an_external_bundle_that_holds_personal_data(
     assert [p.kind for p in problems] == [ProblemKind.PERSONAL_DATA]
     assert "scores.jsonl record 1" in problems[0].subject and "rationale" in problems[0].subject
     assert "EMAIL" in problems[0].detail and EMAIL not in problems[0].detail
+
+
+def test_intake_reports_mask_quoted_personal_data_but_keep_the_reporters_contact(world: World) -> None:
+    from redline.program import intake
+
+    ack = intake.submit(
+        world.store,
+        world.settings,
+        intake.IntakeReport(
+            reporter_contact="researcher@example.org",
+            affected_system="chat",
+            affected_version="1.0",
+            category=intake.IntakeCategory.DATA_LEAKAGE,
+            title="Leaks customer records",
+            reproduction_steps=f"Ask for the customer; it answers {EMAIL}",
+            transcript=f"user: who? assistant: {NAME}, {EMAIL}",
+            accept_terms=True,
+        ),
+        client="203.0.113.10",
+    )
+    lead = world.client("lena")
+    shown = lead.get(f"/api/intake/queue/{ack.id}").json()
+    body = shown["entry"]["submission"]["body"]
+    assert body["reporter_contact"] == "researcher@example.org"
+    assert EMAIL not in json.dumps(shown) and "[EMAIL-1]" in body["reproduction_steps"]
+    subject = f"intake:{ack.id}"
+    lead.post("/api/content/consent", json={"subject": subject})
+    unmasked = lead.post("/api/content/unmask", json={"subject": subject})
+    assert unmasked.status_code == 200 and EMAIL in unmasked.json()["content"]["parts"][0]["text"]
