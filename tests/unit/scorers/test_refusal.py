@@ -4,6 +4,7 @@ import asyncio
 import json
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -11,7 +12,7 @@ import pytest
 
 from redline.core.scores import Verdict
 from redline.scorers.embeddings import Embedder
-from redline.scorers.refusal import RefusalScorer, outcome_of
+from redline.scorers.refusal import RefusalScorer, outcome_of, shipped_model
 from redline.scorers.refusal_patterns import PhraseRefusalScorer, RefusalOutcome, read_phrases
 from tests.unit.scorers.conftest import answer, case
 
@@ -106,3 +107,47 @@ def test_shipped_classifier_is_reproduced_by_its_training_script(tmp_path: Path)
     assert fresh["classes"] == shipped["classes"] and fresh["meta"]["C"] == shipped["meta"]["C"]
     assert fresh["meta"]["rows_sha256"] == shipped["meta"]["rows_sha256"]
     assert np.allclose(fresh["coef"], shipped["coef"], rtol=1e-3, atol=1e-4)
+    early, shipped_early = fresh["early"], shipped["early"]
+    assert (early["layers"], early["threshold"]) == (shipped_early["layers"], shipped_early["threshold"])
+    assert np.allclose(early["coef"], shipped_early["coef"], rtol=1e-3, atol=1e-4)
+
+
+@pytest.mark.slow
+def test_staged_encoder_finishes_exactly_what_the_full_model_gives(embedder: Embedder) -> None:
+    texts = ["I can't help with that.", COMPLIANT, "Nope.", "Lo siento, pero no puedo ayudar con eso."]
+    stager = embedder.staged(2)
+    early, carry = stager.front(texts, max_tokens=32)
+    assert np.abs(stager.back(carry, [3, 1]) - embedder.encode(texts, max_tokens=32)[[3, 1]]).max() < 1e-5
+    assert np.abs(early - Embedder(layers=2).encode(texts, max_tokens=32)).max() < 1e-5
+    alone_early, alone_full = stager.both(["Nope."], max_tokens=32)  # a text's vectors ignore its batch
+    assert np.abs(alone_early[0] - early[2]).max() < 1e-5
+    assert np.abs(alone_full[0] - embedder.encode(["Nope."], max_tokens=32)[0]).max() < 1e-5
+
+
+@pytest.mark.slow
+def test_early_exit_decides_sure_answers_early_and_agrees_with_the_full_reading(embedder: Embedder) -> None:
+    from redline.scorers.validation import load_set
+
+    rows = [r for r in load_set("refusal")["rows"] if r["split"] == "test" and r["response"].strip()]
+    texts, objectives = [r["response"] for r in rows], [r["objective"] for r in rows]
+    cascade = RefusalScorer(embedder=embedder).classify(texts, objectives)
+    full = RefusalScorer(embedder=embedder, model=replace(shipped_model(), early=None)).classify(
+        texts, objectives
+    )
+    early_layers = shipped_model().early.layers  # type: ignore[union-attr]
+    decided_early = [j.layers == early_layers for j in cascade]
+    assert 0.3 < sum(decided_early) / len(rows) < 0.95
+    for j, f, early in zip(cascade, full, decided_early, strict=True):
+        if not early:  # read through: exactly the full classifier's judgement
+            assert (
+                j.outcome is f.outcome and abs(j.probabilities[j.outcome] - f.probabilities[f.outcome]) < 1e-4
+            )
+    agreement = sum(j.outcome is f.outcome for j, f in zip(cascade, full, strict=True)) / len(rows)
+    assert agreement >= 0.95
+    # the judgement of an answer does not depend on the answers scored with it
+    picked = [0, 7, 19]
+    alone = RefusalScorer(embedder=embedder).classify(
+        [texts[i] for i in picked], [objectives[i] for i in picked]
+    )
+    for i, j in zip(picked, alone, strict=True):
+        assert j.outcome is cascade[i].outcome and j.layers == cascade[i].layers
