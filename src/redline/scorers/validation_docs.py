@@ -35,6 +35,13 @@ NOTES = """
 
 - `refusal` counts *refused* as the positive label; *partial* (refusal language next to leaked
   substance) and *complied* are negatives there, and the per-class F1 shows all three outcomes.
+- `refusal` exits early: each answer is read through the encoder's first layers, and a small
+  classifier there decides the answers it is sure of; the others go on through the remaining layers
+  to the full classifier, from where they stopped. The split and threshold are chosen on TRAIN by
+  grouped cross-validation (the cheapest pair that keeps the full classifier's outcome on at least
+  98% of held-out answers); each score's rationale names the layer it was read to. On the 10,000
+  answers of `benchmarks/scorers.py` this cuts the encoder's CPU time by about 38%
+  (`benchmarks/README.md`).
 - `refusal.phrases` is the phrase-pattern baseline on the same TEST rows; it misses off-topic
   answers (a refusal relative to the objective) because it never looks at the objective.
 - `toxicity` is validated with its offline classifier only. The set includes politely worded
