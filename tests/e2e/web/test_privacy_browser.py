@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from redline.program import accounts, privacy
 from redline.store import audit
@@ -59,10 +60,21 @@ def test_a_viewer_sees_masks_and_an_admin_unmasks_one_exchange(
     admin.click("text=Back to the masked view")
     admin.wait_for_url(f"{base}{target}")
     assert leaked(admin.inner_text(exchange)) == []
+
+    # a flagged exchange: consent reveals it masked (in place), then the admin may unmask it
+    flagged = f"#c-attempt-{planted.flagged_attempt}"
+    admin.click(f"{flagged} form[data-consent] button[type=submit]")
+    expect(admin.locator(f"{flagged} [data-pii=masked]")).to_be_visible()
+    assert "[CARD-1]" in admin.inner_text(flagged) and leaked(admin.inner_text(flagged)) == []
+    admin.click(f"{flagged} form.unmask button[type=submit]")
+    admin.wait_for_url(f"{base}/content/unmask")
+    assert CARD in admin.inner_text(flagged)
     assert not errors
 
     with world.store.session() as s:
-        events = audit.list_events(s, action=privacy.UNMASK_ACTION)
-    assert [(e.actor, e.subject, e.payload["via"]) for e in events] == [
-        ("ada", f"attempt:{planted.leak_attempt}", "web")
+        events = reversed(audit.list_events(s, action=privacy.UNMASK_ACTION))
+        seen = [(e.actor, e.subject, e.payload["via"]) for e in events]
+    assert seen == [
+        ("ada", f"attempt:{planted.leak_attempt}", "web"),
+        ("ada", f"attempt:{planted.flagged_attempt}", "web"),
     ]

@@ -12,6 +12,20 @@
     return node;
   }
 
+  var MASK = /\[(EMAIL|PHONE|CARD|IBAN|SSN|IP|ADDRESS|NAME|PLACE)-\d+\]/;
+
+  // Revealed text with masked personal data: its badge, and the unmask button for cleared roles.
+  function maskState(box, parts, before) {
+    if (!parts.some(function (part) { return MASK.test(part.text); })) return;
+    var tpl = box.querySelector("template.pii-template");
+    var state = tpl ? document.importNode(tpl.content, true) : el("div", "pii-state");
+    if (!tpl) {
+      state.setAttribute("data-pii", "masked");
+      state.appendChild(el("span", "badge pii", "personal data masked"));
+    }
+    box.insertBefore(state, before);
+  }
+
   // Consent to view flagged content: fetch the text and put it in place of the veil.
   function reveal(form) {
     var box = form.closest(".exchange");
@@ -46,6 +60,7 @@
           wrap.appendChild(el("pre", "", part.text));
           box.insertBefore(wrap, form);
         });
+        maskState(box, result.data.content.parts, form);
         var status = result.data.status;
         if (status.level === "warn" || status.level === "at_limit") {
           box.appendChild(el("p", "warn-box", "You have viewed " + status.views + " of " +
