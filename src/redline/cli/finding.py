@@ -91,7 +91,7 @@ def show(
     from redline.program.triage import show as show_finding
 
     st = state(ctx)
-    d = show_finding(st.store(), finding_id, masked=not unmask)
+    d = show_finding(st.store(), finding_id, masked=not unmask, ner=st.settings().config.privacy.ner)
     if unmask:
         subjects = [f"exemplar:{finding_id}:{i}" for i in range(len(d.exemplars))]
         authorize_unmask(st.store(), st.settings(), user=as_user, subjects=subjects, via="cli")

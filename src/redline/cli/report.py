@@ -81,7 +81,14 @@ def report(
         raise UsageError(
             "external reports never carry personal data; --unmask needs --audience internal or committee"
         )
-    request = ReportRequest(round_id=round_id, latest=latest, release=release, audience=who, unmask=unmask)
+    request = ReportRequest(
+        round_id=round_id,
+        latest=latest,
+        release=release,
+        audience=who,
+        unmask=unmask,
+        ner=settings.config.privacy.ner,
+    )
     if unmask:
         from redline.program.privacy import authorize_unmask
 

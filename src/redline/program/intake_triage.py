@@ -120,13 +120,15 @@ def _release_of(session: Session, body: dict[str, object]) -> str | None:
     return found.id
 
 
-def _entry(session: Session, sub: intake_repo.StoredSubmission, today: date) -> QueueEntry:
+def _entry(
+    session: Session, sub: intake_repo.StoredSubmission, today: date, *, ner: bool = True
+) -> QueueEntry:
     title = None
     if sub.duplicate_of:
         found = findings_repo.list_findings(session)
         title = next((f.title for f in found if f.id == sub.duplicate_of), None)
     # Personal data quoted in the report is masked; the reporter's own contact stays, for replies.
-    masker = Masker()
+    masker = Masker(ner=ner)
     body = {k: v if k in _REPORTER_FIELDS else masker.walk(v) for k, v in sub.body.items()}
     return QueueEntry(
         submission=sub.model_copy(update={"body": body}),
@@ -138,18 +140,21 @@ def _entry(session: Session, sub: intake_repo.StoredSubmission, today: date) -> 
 _REPORTER_FIELDS = frozenset({"reporter_contact", "credit_name"})
 
 
-def queue(store: Store, *, status: str | None = None, today: date | None = None) -> list[QueueEntry]:
-    """The queue, newest first, with each submission's disclosure clock."""
+def queue(
+    store: Store, *, status: str | None = None, today: date | None = None, ner: bool = True
+) -> list[QueueEntry]:
+    """The queue, newest first, with each submission's disclosure clock (personal data masked)."""
     day = today or datetime.now(UTC).date()
     with store.session() as session:
-        return [_entry(session, s, day) for s in intake_repo.list_submissions(session, status=status)]
+        found = intake_repo.list_submissions(session, status=status)
+        return [_entry(session, s, day, ner=ner) for s in found]
 
 
-def entry(store: Store, submission_id: str, *, today: date | None = None) -> QueueEntry:
-    """One submission with its clock."""
+def entry(store: Store, submission_id: str, *, today: date | None = None, ner: bool = True) -> QueueEntry:
+    """One submission with its clock (personal data masked)."""
     day = today or datetime.now(UTC).date()
     with store.session() as session:
-        return _entry(session, intake_repo.get_submission(session, submission_id), day)
+        return _entry(session, intake_repo.get_submission(session, submission_id), day, ner=ner)
 
 
 def triage(
@@ -215,4 +220,4 @@ def triage(
             done = intake_repo.decide(
                 session, submission_id, status="accepted", actor=who.name, note=note, finding_id=opened.id
             )
-        return _entry(session, done, today)
+        return _entry(session, done, today, ner=settings.config.privacy.ner)

@@ -122,14 +122,14 @@ def postmortem(
         return record
 
 
-def show(store: Store, finding_id: str, *, masked: bool = True) -> FindingDossier:
+def show(store: Store, finding_id: str, *, masked: bool = True, ner: bool = True) -> FindingDossier:
     """Everything held about one finding; personal data in its kept failing prompts masked unless
     `masked` is False (callers check clearance and audit first: `program.privacy.authorize_unmask`)."""
     with store.session() as session:
         dossier = findings_repo.dossier(session, finding_id)
     if not masked or not dossier.exemplars:
         return dossier
-    masker = Masker()
+    masker = Masker(ner=ner)
     return dossier.model_copy(update={"exemplars": tuple(masker.text(t) for t in dossier.exemplars)})
 
 

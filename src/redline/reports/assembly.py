@@ -57,6 +57,8 @@ class ReportRequest:
     audience: Audience = Audience.INTERNAL
     max_transcripts: int = 50
     unmask: bool = False
+    ner: bool = True
+    """Find names in transcripts with the NER model where installed (`privacy.ner`)."""
     """Keep personal data in internal and committee transcripts (the caller checked clearance and
     audited it); external reports are always masked."""
 
@@ -211,7 +213,7 @@ def build_report(
         for rnd in rounds:
             transcripts += select_transcripts(session, rnd.id, collapse_all=collapse, limit=limit)
         transcripts = failures_first(transcripts, limit=limit)
-    masker = Masker()
+    masker = Masker(ner=request.ner)
     if not request.unmask or external:
         transcripts = mask_transcripts(transcripts, masker)
     model = ReportModel(

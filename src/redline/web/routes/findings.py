@@ -80,7 +80,7 @@ def _movable(status: FindingStatus) -> frozenset[FindingStatus]:
 
 
 def _detail(ctx: Ctx, finding_id: str) -> FindingPage:
-    dossier = triage_program.show(ctx.store, finding_id)
+    dossier = triage_program.show(ctx.store, finding_id, ner=ctx.settings.config.privacy.ner)
     return FindingPage(
         dossier=dossier,
         mitigations=tuple(mitigations_program.list_for(ctx.store, finding_id=finding_id)),

@@ -129,11 +129,12 @@ async def intake_api(request: Request, ctx: Context, report: IntakeReport) -> Ac
 
 
 def _queue(ctx: Ctx, status: IntakeStatus | None) -> list[QueueEntry]:
-    return intake_triage.queue(ctx.store, status=status.value if status else None)
+    ner = ctx.settings.config.privacy.ner
+    return intake_triage.queue(ctx.store, status=status.value if status else None, ner=ner)
 
 
 def _show(ctx: Ctx, sub_id: str) -> SubmissionPage:
-    entry = intake_triage.entry(ctx.store, sub_id)
+    entry = intake_triage.entry(ctx.store, sub_id, ner=ctx.settings.config.privacy.ner)
     transcript = content.intake_transcript(ctx.store, ctx.settings, submission_id=sub_id, viewer=ctx.name)
     return SubmissionPage(entry=entry, transcript=transcript)
 

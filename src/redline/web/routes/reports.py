@@ -50,7 +50,12 @@ def _model(ctx: Ctx, round_id: str | None, release: str | None, audience: Audien
     ctx.require(AUDIENCE_ACTION[audience])
     if bool(round_id) == bool(release):
         raise UsageError("choose either a round or a release")
-    request = ReportRequest(round_id=round_id or None, release=release or None, audience=audience)
+    request = ReportRequest(
+        round_id=round_id or None,
+        release=release or None,
+        audience=audience,
+        ner=ctx.settings.config.privacy.ner,
+    )
     with ctx.store.session() as session:
         return build_report(
             session,
