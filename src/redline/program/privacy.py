@@ -10,7 +10,7 @@ A flagged item must be consented to first (the wellbeing rules still hold for cl
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -23,6 +23,7 @@ from redline.settings import Settings
 from redline.store import audit
 from redline.store.repos import playground as playground_repo
 from redline.store.repos import rounds as rounds_repo
+from redline.store.repos import wellbeing as wellbeing_repo
 from redline.store.session import Store
 
 UNMASK_ACTION = "pii.unmask"
@@ -60,8 +61,8 @@ def _flagged(store: Store, subject: str) -> bool:
         return True  # kept failing prompts and researchers' transcripts are always flagged
     with store.session() as session:
         attempt = rounds_repo.get_attempt(session, ref)
-        scores = rounds_repo.list_scores(session, attempt.round_id)
-        verdicts = {s.verdict.value for a, s in scores if a == ref and s.verdict is not None}
+        found = wellbeing_repo.attempt_exchange(session, ref)
+        verdicts = set(found[3]) if found else set()
         manual = playground_repo.for_round(session, attempt.round_id)
     return bool(FAILING & verdicts) or (manual is not None and manual_flagged(manual.severity))
 
@@ -73,10 +74,8 @@ def unmask(
     user: str,
     subject: str,
     via: str = "web",
-    now: datetime | None = None,
 ) -> Unmasked:
     """The unmasked texts of one item for a cleared person; the view is audited."""
-    when = now or datetime.now(UTC)
     with store.session() as session:
         who = acting_user(session, user)
         _require(who, settings)
@@ -94,7 +93,8 @@ def unmask(
         event = audit.append(
             session, actor=who.name, action=UNMASK_ACTION, subject=subject, payload={"via": via}
         )
-    return Unmasked(content=content, viewer=who.name, at=when, audit_seq=event.seq)
+    at = datetime.fromisoformat(event.at)
+    return Unmasked(content=content, viewer=who.name, at=at, audit_seq=event.seq)
 
 
 def authorize_unmask(
