@@ -128,3 +128,26 @@ def test_the_ner_warm_up_runs_in_the_background_only_where_installed() -> None:
     if thread is not None:
         thread.join(timeout=300)
         assert not thread.is_alive()
+
+
+def test_without_presidio_names_fall_back_to_patterns_and_say_so(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    import importlib.util
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(
+        importlib.util, "find_spec", lambda name, *a: None if name == "presidio_analyzer" else real(name, *a)
+    )
+    masking.ner_available.cache_clear()
+    try:
+        with caplog.at_level("WARNING", logger="redline.scorers.masking"):
+            assert masking.detector(ner=True) == "patterns"
+        assert "install 'redline[pii]'" in caplog.text
+        assert masking.warm_up_in_background() is None
+        assert (
+            mask_text("Sure. Contact Jane Doe; my name is Jane Doe.")
+            == "Sure. Contact Jane Doe; my name is [NAME-1]."
+        )
+    finally:
+        masking.ner_available.cache_clear()
