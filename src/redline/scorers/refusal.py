@@ -46,7 +46,7 @@ OPENING_TOKENS = 32
 LAYERS: int | None = None
 DEPTH = 6
 """Layers of the bundled encoder."""
-CHUNK = 256
+CHUNK = 128
 """Answers encoded together: large enough to keep both cores busy, small enough for the carried states."""
 _LIST_ITEM = re.compile(r"(?m)^\s*(?:\d+[.)]|[-*•])\s+|\b\d+\.\s")
 _STEP = re.compile(r"\b(?:step|first|then|next|finally|afterwards|start by|once)\b", re.IGNORECASE)
