@@ -154,8 +154,15 @@ def test_every_text_format_is_written_and_bad_options_are_usage_errors(
 
 def test_export_bundle_then_replay_and_tamper(world: tuple[Path, World], tmp_path: Path) -> None:
     ws, w = world
-    res = redline("-w", str(ws), "export", "bundle", w.round_id, "-o", "b.zip", cwd=tmp_path)
+    anonymous = redline("-w", str(ws), "export", "bundle", w.round_id, "-o", "b.zip", cwd=tmp_path)
+    assert anonymous.returncode == 2 and "pass --as NAME of a cleared role" in anonymous.stderr
+    uncleared = redline("-w", str(ws), "export", "bundle", w.round_id, "--as", "alice", cwd=tmp_path)
+    assert uncleared.returncode != 0 and "see personal data unmasked" in uncleared.stderr
+    assert not (tmp_path / f"{w.round_id}-internal.zip").exists()
+    res = redline("-w", str(ws), "export", "bundle", w.round_id, "-o", "b.zip", "--as", "bob", cwd=tmp_path)
     assert res.returncode == 0, res.stderr
+    log = redline("-w", str(ws), "audit", "log", "--json", cwd=tmp_path)
+    assert f"bundle:{w.round_id}:internal" in log.stdout
     res = redline("-w", str(ws), "report", w.round_id, "-f", "json", "-o", "r.json", cwd=tmp_path)
     assert res.returncode == 0, res.stderr
     ok = redline("replay", "b.zip", "--report", "r.json", cwd=tmp_path)

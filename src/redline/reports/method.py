@@ -65,7 +65,7 @@ def _round_method(session: Session, rnd: Round, *, show_config: bool) -> RoundMe
         cases_sha256=digests.cases,
         responses_sha256=digests.responses,
         scores_sha256=digests.scores,
-        replay=f"redline export bundle {rnd.id} -o {rnd.id}.zip && redline replay {rnd.id}.zip",
+        replay=f"redline export bundle {rnd.id} -o {rnd.id}.zip --as NAME && redline replay {rnd.id}.zip",
     )
 
 
