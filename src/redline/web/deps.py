@@ -116,9 +116,7 @@ class Ctx:
             raise (LoginRequired() if self.user is None else RouteForbidden(action))
 
 
-def _identify(
-    state: WebState, request: Request, action: Action
-) -> tuple[User | None, str, str | None, bool]:
+def _identify(state: WebState, request: Request, action: Action) -> tuple[User | None, str, str | None, bool]:
     from redline.program import accounts
 
     auth = request.headers.get("authorization", "")
