@@ -146,8 +146,17 @@ def test_a_round_killed_mid_loop_resumes_with_no_duplicate_or_lost_turns(sqlite_
 
     async def kill_midway() -> None:
         task = asyncio.create_task(run_round(spec, settings=sqlite_env.settings, store=sqlite_env.store))
-        while target.calls < 17:
+        stored = 0
+        for _ in range(5000):  # until some turns are stored (the writer flushes every 10 ms or 4 turns)
             await asyncio.sleep(0.002)
+            with sqlite_env.store.session() as s:
+                rounds = rounds_repo.list_rounds(s)
+                stored = len(rounds_repo.list_attempts(s, rounds[0].id)) if rounds else 0
+            if stored >= 8:
+                break
+        assert stored >= 8 and not task.done(), (
+            f"{stored} turns stored, done={task.done()}, {target.calls} calls"
+        )
         task.cancel()
         with pytest.raises(asyncio.CancelledError):
             await task
