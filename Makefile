@@ -4,7 +4,8 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 DEV    := $(VENV)/.dev-installed
 RUN    := $(VENV)/.run-installed
-PYTEST_ARGS ?=
+# two workers, a test file to each at a time (module fixtures stay on one worker); slowest tests listed
+PYTEST_ARGS ?= -n 2 --dist loadfile --durations=15
 
 .PHONY: demo test lint types imports unit install dev clean docs bench
 

@@ -167,15 +167,18 @@ def test_nothing_stored_logged_or_audited_identifies_the_reporter(
     assert "We are checking the gate record." in read.text and ">committee ·" in read.text
 
     # The server's access log would have named the client: uvicorn's records for these paths are dropped.
-    # (uvicorn's own logging setup, done by any server started earlier in the process, stops these
-    # records from propagating to the root logger, so caplog's handler listens on the logger itself)
+    # (logging set up earlier in the process, by uvicorn or another library, may have disabled this
+    # logger or stopped it propagating: make it reach caplog's handler, then put it back)
     access = logging.getLogger("uvicorn.access")
-    access.addHandler(caplog.handler)
+    saved = (access.disabled, access.level, access.propagate)
+    access.disabled, access.propagate = False, True
+    access.setLevel(logging.DEBUG)
     try:
         access.info('%s - "%s %s HTTP/%s" %d', f"{ADDRESS}:50123", "POST", "/concerns/new", "1.1", 200)
         access.info('%s - "%s %s HTTP/%s" %d', "192.0.2.1:4000", "GET", "/findings", "1.1", 200)
     finally:
-        access.removeHandler(caplog.handler)
+        access.disabled, access.propagate = saved[0], saved[2]
+        access.setLevel(saved[1])
     assert any("/findings" in r.getMessage() for r in caplog.records)
 
     after = _dump(store)
