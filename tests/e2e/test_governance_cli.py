@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from redline.cli.main import run
 from redline.program.workspace import init_workspace, open_workspace_store
 from tests import governance_data as data
+from tests.e2e.inprocess import cli
 
 pytestmark = pytest.mark.slow
 
@@ -26,13 +26,6 @@ def ws(tmp_path: Path) -> tuple[Path, str]:
     )
     store.dispose()
     return settings.workspace, rid
-
-
-def cli(capsys: pytest.CaptureFixture[str], ws: Path, *args: str) -> tuple[int, str, str]:
-    capsys.readouterr()
-    code = run(["--workspace", str(ws), *args])
-    out = capsys.readouterr()
-    return code, out.out, out.err
 
 
 def test_findings_read_as_json_and_moves_check_roles(

@@ -7,24 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from redline.cli.main import run
-
-
-def cli(capsys: pytest.CaptureFixture[str], ws: Path, *args: str) -> tuple[int, str, str]:
-    capsys.readouterr()
-    code = run(["--workspace", str(ws), *args])
-    out = capsys.readouterr()
-    return code, out.out, out.err
+from tests.e2e.inprocess import cli, workspace_with_people
 
 
 @pytest.fixture
 def ws(tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.delenv("REDLINE_USER", raising=False)
-    folder = tmp_path / "ws"
-    assert run(["-q", "init", str(folder)]) == 0
-    assert cli(capsys, folder, "user", "add", "ada", "--role", "admin")[0] == 0
-    assert cli(capsys, folder, "user", "add", "tess", "--role", "tester", "--as", "ada")[0] == 0
-    return folder
+    return workspace_with_people(tmp_path / "ws", capsys)
 
 
 def test_a_tester_consents_on_the_command_line_and_leads_list_the_team(

@@ -7,29 +7,18 @@ from pathlib import Path
 
 import pytest
 
-from redline.cli.main import run
 from redline.program import privacy
 from redline.program.workspace import open_workspace_store
 from redline.settings import load_settings
 from redline.store import audit
+from tests.e2e.inprocess import cli, workspace_with_people
 from tests.integration.web.pii import CARD, EMAIL, NAME, PiiRound, leaked, plant
-
-
-def cli(capsys: pytest.CaptureFixture[str], ws: Path, *args: str) -> tuple[int, str, str]:
-    capsys.readouterr()
-    code = run(["--workspace", str(ws), *args])
-    out = capsys.readouterr()
-    return code, out.out, out.err
 
 
 @pytest.fixture
 def ws(tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.delenv("REDLINE_USER", raising=False)
-    folder = tmp_path / "ws"
-    assert run(["-q", "init", str(folder)]) == 0
-    assert cli(capsys, folder, "user", "add", "ada", "--role", "admin")[0] == 0
-    assert cli(capsys, folder, "user", "add", "tess", "--role", "tester", "--as", "ada")[0] == 0
-    return folder
+    return workspace_with_people(tmp_path / "ws", capsys)
 
 
 def _plant(ws: Path) -> PiiRound:
