@@ -142,6 +142,18 @@ def run(argv: list[str] | None = None) -> int:
             raise
         sys.stderr.write(f"error: {exc}\n")
         code = exc.exit_code
+    except ModuleNotFoundError as exc:  # an optional extra that is not installed: name it, exit 2
+        from redline.cli.extras import missing_extra_message
+
+        message = missing_extra_message(exc)
+        if debug or message is None:
+            if debug:
+                raise
+            sys.stderr.write(f"internal error: {type(exc).__name__}: {exc} (run with --debug for details)\n")
+            code = EXIT_RUNTIME
+        else:
+            sys.stderr.write(f"error: {message}\n")
+            code = EXIT_USAGE
     except Exception as exc:  # the edge: anything unexpected becomes one line and exit 3
         if debug:
             raise
