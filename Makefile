@@ -4,8 +4,9 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 DEV    := $(VENV)/.dev-installed
 RUN    := $(VENV)/.run-installed
-# two workers, a test file to each at a time (module fixtures stay on one worker); slowest tests listed
-PYTEST_ARGS ?= -n 2 --dist loadfile --durations=15
+# two workers, a test file to each at a time (module fixtures stay on one worker); slowest tests listed;
+# a crashed worker is not replaced (replacing one under loadfile can deadlock): the run ends, failed
+PYTEST_ARGS ?= -n 2 --dist loadfile --max-worker-restart=0 --durations=15
 
 .PHONY: demo test lint types imports unit install dev clean docs bench
 

@@ -8,6 +8,7 @@ import os
 import shutil
 import socket
 import subprocess
+import sys
 import tempfile
 import time
 from collections.abc import Iterator
@@ -52,6 +53,20 @@ def cluster() -> Iterator[str]:
         os.chmod(base, 0o755)
     port = _free_port()
     log = base / "server.log"
+    # Whatever happens to this process (a crashed test worker included), the reaper stops the cluster.
+    reaper = subprocess.Popen(
+        [
+            sys.executable,
+            str(Path(__file__).with_name("pg_reaper.py")),
+            str(os.getpid()),
+            str(base),
+            str(bindir / "pg_ctl"),
+            str(data),
+            owner or "",
+        ],
+        stdin=subprocess.PIPE,
+        start_new_session=True,
+    )
     try:
         subprocess.run(
             _as_owner(
@@ -102,6 +117,12 @@ def cluster() -> Iterator[str]:
             check=False,
         )
         shutil.rmtree(base, ignore_errors=True)
+        if reaper.stdin is not None:
+            reaper.stdin.close()
+        try:
+            reaper.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            reaper.kill()
 
 
 def create_database(admin_url: str, name: str) -> str:
