@@ -89,6 +89,8 @@ class ErrorKind(StrEnum):
     CONTENT_FILTER = "content_filter"
     EMPTY = "empty"
     CONNECTION = "connection"
+    RUNTIME_CRASH = "runtime_crash"
+    """A local model runtime (llama.cpp's worker process) crashed while answering."""
     OTHER = "other"
 
 

@@ -1,18 +1,16 @@
 """Local GGUF models through llama-cpp-python; the bundled SmolLM2-135M-Instruct is the default.
 
-llama.cpp is not thread-safe, so every load and generation runs on one worker thread of this process
-(and under a lock besides). A model is loaded once per process for each path and set of load options;
-the slower `logits_all` load that token log-probabilities need is made only when they are asked for.
+Generation runs in a worker process (`redline.targets.llama_runtime`), one per model file and set of
+load options, kept warm for the life of this process: a crash inside llama.cpp becomes a
+`RUNTIME_CRASH` response on the request in flight, not the end of the round, and the worker restarts
+for the next request. The slower `logits_all` load that token log-probabilities need is made only
+when they are asked for.
 """
 
 from __future__ import annotations
 
-import asyncio
-import threading
 import time
 from collections.abc import Mapping
-from concurrent.futures import ThreadPoolExecutor
-from functools import partial
 from pathlib import Path
 from typing import Any, ClassVar, Self
 
@@ -22,21 +20,9 @@ from redline.core.conversation import Conversation, ErrorKind, GenerationParams,
 from redline.core.provenance import ModelIdentity
 from redline.targets.base import Capabilities, Target, with_own_system_prompt, with_system_prompt
 from redline.targets.chat_format import parse_logprobs, to_messages
+from redline.targets.llama_runtime import LlamaWorker, LoadOptions, WorkerCrashed, WorkerError, worker_for
 from redline.targets.spec import TargetSpec, parse_options
 from redline.targets.weights import file_sha256, local_model_path
-
-_llama_lock = threading.Lock()
-_executor_lock = threading.Lock()
-_executor: ThreadPoolExecutor | None = None
-_models: dict[tuple[Any, ...], Any] = {}
-
-
-def _worker() -> ThreadPoolExecutor:
-    global _executor
-    with _executor_lock:
-        if _executor is None:
-            _executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="redline-llama")
-        return _executor
 
 
 class GGUFOptions(BaseModel):
@@ -55,26 +41,6 @@ class GGUFOptions(BaseModel):
         default=False, description="Load with logits_all from the start (slower generation, log-probs ready)."
     )
     version: str | None = Field(default=None, description="Version label recorded in the identity.")
-
-
-def load_llama(path: Path, options: GGUFOptions, *, logits_all: bool) -> Any:
-    """The llama.cpp model for these load options, loaded at most once per process."""
-    key = (str(path), options.n_ctx, options.n_threads, options.n_gpu_layers, logits_all)
-    with _llama_lock:
-        model = _models.get(key)
-        if model is None:
-            from llama_cpp import Llama
-
-            model = Llama(
-                model_path=str(path),
-                n_ctx=options.n_ctx,
-                n_threads=options.n_threads,
-                n_gpu_layers=options.n_gpu_layers,
-                logits_all=logits_all,
-                verbose=False,
-            )
-            _models[key] = model
-        return model
 
 
 class GGUFTarget:
@@ -115,44 +81,41 @@ class GGUFTarget:
             weights_sha256=file_sha256(self.path),
         )
 
-    def _generate(self, messages: list[dict[str, str]], params: GenerationParams) -> dict[str, Any]:
-        logits_all = params.logprobs or self.options.logprobs
-        llama = load_llama(self.path, self.options, logits_all=logits_all)
-        with _llama_lock:
-            # A lower bound of the templated prompt's length (about five template tokens a message);
-            # llama.cpp's own check comes late and fails obscurely on some overflows.
-            needed = len(messages) * 5 + sum(
-                len(llama.tokenize(m["content"].encode(), add_bos=False, special=False)) for m in messages
+    def worker(self, *, logprobs: bool = False) -> LlamaWorker:
+        """The worker process handle that serves this target (with `logits_all` when `logprobs`)."""
+        o = self.options
+        return worker_for(
+            LoadOptions(
+                path=str(self.path),
+                n_ctx=o.n_ctx,
+                n_threads=o.n_threads,
+                n_gpu_layers=o.n_gpu_layers,
+                logits_all=logprobs or o.logprobs,
             )
-            if needed >= self.options.n_ctx:
-                raise ValueError(
-                    f"the prompt needs at least {needed} tokens; the context window holds "
-                    f"{self.options.n_ctx} (raise the n_ctx option or shorten the conversation)"
-                )
-            result: dict[str, Any] = llama.create_chat_completion(
-                messages=messages,
-                temperature=params.temperature,
-                max_tokens=params.max_tokens,
-                seed=params.seed,
-                logprobs=params.logprobs or None,
-                top_logprobs=params.top_logprobs if params.logprobs else None,
-            )
-        return result
+        )
 
     async def send(self, conversation: Conversation, *, params: GenerationParams | None = None) -> Response:
-        """Generate one answer on the llama worker thread."""
+        """Generate one answer in the llama.cpp worker process."""
         p = params or GenerationParams()
-        messages = to_messages(with_system_prompt(conversation, self._system_prompt))
+        request = {
+            "messages": to_messages(with_system_prompt(conversation, self._system_prompt)),
+            "temperature": p.temperature,
+            "max_tokens": p.max_tokens,
+            "seed": p.seed,
+            "logprobs": p.logprobs,
+            "top_logprobs": p.top_logprobs,
+        }
         start = time.perf_counter()
-        loop = asyncio.get_running_loop()
         try:
-            result = await loop.run_in_executor(_worker(), partial(self._generate, messages, p))
-        except ValueError as exc:  # llama.cpp's answer to a prompt longer than the context window
-            return Response(
-                error=ErrorKind.BAD_REQUEST,
-                error_detail=f"{self.name}: {exc}"[:500],
-                latency_ms=(time.perf_counter() - start) * 1000.0,
-            )
+            result = await self.worker(logprobs=p.logprobs).ask(request)
+        except WorkerCrashed as exc:
+            return self._failure(ErrorKind.RUNTIME_CRASH, str(exc), start)
+        except WorkerError as exc:
+            if exc.kind == "bad_request":  # a prompt longer than the context window
+                return self._failure(ErrorKind.BAD_REQUEST, exc.message, start)
+            if exc.kind == "load":
+                return self._failure(ErrorKind.OTHER, f"cannot load {self.path}: {exc}", start)
+            return self._failure(ErrorKind.OTHER, str(exc), start)
         latency = (time.perf_counter() - start) * 1000.0
         choice = result["choices"][0]
         text = choice["message"].get("content") or ""
@@ -173,9 +136,20 @@ class GGUFTarget:
         logprobs = parse_logprobs(choice.get("logprobs"), top=p.top_logprobs) if p.logprobs else None
         return Response(text=text, logprobs=logprobs, latency_ms=latency, usage=usage, finish_reason=finish)
 
+    def _failure(self, kind: ErrorKind, detail: str, start: float) -> Response:
+        return Response(
+            error=kind,
+            error_detail=f"{self.name}: {detail}"[:500],
+            latency_ms=(time.perf_counter() - start) * 1000.0,
+        )
+
     def reconfigured(self, options: Mapping[str, Any]) -> tuple[Target, tuple[str, ...]]:
         """A copy deployed with another system prompt (`system_prompt`; empty removes it)."""
         return with_own_system_prompt(self, options)
 
     async def aclose(self) -> None:
-        """Keep the model: it is shared by every target on the same weights in this process."""
+        """Keep the worker: it is shared by every target on the same weights in this process.
+
+        Workers stop at interpreter exit (or `llama_runtime.shutdown_workers`), and by themselves if
+        this process dies.
+        """
