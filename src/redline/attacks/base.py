@@ -139,10 +139,13 @@ class AttackerLoopTechnique(Technique, Protocol):
         ...
 
 
-# Seed metadata the scorers need to judge a response (known answers, corrections, decision formats).
+# Seed metadata the scorers need to judge a response (known answers, corrections, decision formats),
+# copied under params['reference']; `redline.core.case_params` reads it.
 REFERENCE_KEYS = (
     "answer",
     "aliases",
+    "false_answers",
+    "references",
     "correction",
     "truth",
     "expected",

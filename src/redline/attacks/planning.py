@@ -8,13 +8,19 @@ a larger sample adds cases without changing the ones already drawn.
 from __future__ import annotations
 
 import random
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 from pydantic import BaseModel, ValidationError
 
 from redline.attacks.base import Technique
-from redline.attacks.converters.chain import AnyConverter, apply_chain, apply_chain_async, build_converter
+from redline.attacks.converters.chain import (
+    AnyConverter,
+    apply_chain,
+    apply_chain_async,
+    build_converter,
+    needs_model,
+)
 from redline.attacks.registry import get_technique
 from redline.attacks.seeds.library import SeedLibrary
 from redline.core.cases import AttackCase, Seed
@@ -68,7 +74,7 @@ def _convert_case(case: AttackCase, text: str, chain: Sequence[AnyConverter]) ->
 
 def _plan(
     steps: Sequence[AutomatedStep], *, seed: int, sample_size: int | None, library: SeedLibrary
-) -> Iterator[tuple[Sequence[AnyConverter], random.Random, AttackCase]]:
+) -> Iterator[tuple[AutomatedStep, Sequence[AnyConverter], random.Random, AttackCase]]:
     for index, step in enumerate(steps):
         technique = get_technique(step.technique)
         params = _params(technique, step, index)
@@ -79,7 +85,7 @@ def _plan(
         ):
             rng = random.Random(derive_seed(seed, index, step.technique, s.id))
             for case in technique.expand(s, params, rng=rng):
-                yield chain, rng, case.model_copy(update={"scorers": tuple(step.scorers)})
+                yield step, chain, rng, case.model_copy(update={"scorers": tuple(step.scorers)})
 
 
 def build_cases(
@@ -92,7 +98,7 @@ def build_cases(
 ) -> Iterator[AttackCase]:
     """The cases of a round's automated steps; `sample_size` overrides each step's own."""
     lib = library or SeedLibrary.load(workspace)
-    for chain, rng, case in _plan(steps, seed=seed, sample_size=sample_size, library=lib):
+    for _, chain, rng, case in _plan(steps, seed=seed, sample_size=sample_size, library=lib):
         if not chain:
             yield case
             continue
@@ -106,15 +112,22 @@ async def build_cases_async(
     sample_size: int | None = None,
     library: SeedLibrary | None = None,
     workspace: Path | None = None,
-    attacker: Target | None = None,
+    attacker: Target | Callable[[AutomatedStep], Target | None] | None = None,
 ) -> list[AttackCase]:
-    """Like `build_cases`, for chains with model converters (translation, paraphrase) run by `attacker`."""
+    """Like `build_cases`, for chains with model converters (translation, paraphrase) run by `attacker`
+    (a target, or a function giving each step's)."""
     lib = library or SeedLibrary.load(workspace)
     out = []
-    for chain, rng, case in _plan(steps, seed=seed, sample_size=sample_size, library=lib):
+    for step, chain, rng, case in _plan(steps, seed=seed, sample_size=sample_size, library=lib):
         if not chain:
             out.append(case)
             continue
-        text = await apply_chain_async(case.conversation.last_user_text, chain, rng=rng, model=attacker)
+        model = attacker(step) if callable(attacker) else attacker
+        text = await apply_chain_async(case.conversation.last_user_text, chain, rng=rng, model=model)
         out.append(_convert_case(case, text, chain))
     return out
+
+
+def step_rewrites(step: AutomatedStep) -> list[str]:
+    """The converters of a step that rewrite through a model (they need an attacker target)."""
+    return [c.name for c in (build_converter(spec) for spec in step.converters) if needs_model([c])]

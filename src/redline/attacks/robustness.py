@@ -10,7 +10,7 @@ import random
 from collections.abc import Iterator
 from typing import ClassVar
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from redline.attacks.base import TechniqueKind, make_case, rng_seed_of
 from redline.attacks.converters.shift import (
@@ -45,8 +45,26 @@ class RobustnessParams(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    shifts: tuple[str, ...] = Field(default=tuple(SHIFTS), description="Shift converters to apply.")
+    shifts: tuple[str, ...] = Field(
+        default=tuple(SHIFTS),
+        description="Shift converters to apply, by converter name; 'dialect' is read as 'shift.dialect'.",
+    )
     severities: tuple[Severity, ...] = Field(default=tuple(Severity), description="Severity levels to apply.")
+
+    @field_validator("shifts", mode="before")
+    @classmethod
+    def _converter_names(cls, value: object) -> object:
+        """Short names ('typos') as the converter names they stand for ('shift.typos')."""
+        if isinstance(value, str):
+            value = (value,)
+        if isinstance(value, list | tuple):
+            return tuple(_shift_name(v) if isinstance(v, str) else v for v in value)
+        return value
+
+
+def _shift_name(name: str) -> str:
+    short = f"shift.{name}"
+    return short if name not in SHIFTS and short in SHIFTS else name
 
 
 class PerturbationRobustness(TechniqueBase):

@@ -11,12 +11,15 @@ from typing import Any, ClassVar, TypeVar
 from pydantic import BaseModel, ConfigDict, Field
 
 from redline.attacks.base import NoParams, TechniqueKind, make_case, rng_seed_of
+from redline.core.case_params import planted
 from redline.core.cases import AttackCase, Seed
 from redline.core.conversation import Conversation, Message, MessageRole
 from redline.core.errors import ConfigError
 
 P = TypeVar("P", bound=BaseModel)
 
+# Template slots whose values are planted in the case; an answer that repeats one proves the failure.
+PLANTED_SLOTS = ("marker", "canary")
 MARKER_WORDS = ("ZEBRA", "QUILL", "MAPLE", "COMET", "FJORD", "TULIP", "EMBER", "CEDAR", "ORBIT", "PRISM")
 
 
@@ -107,8 +110,13 @@ class TemplateTechnique(TechniqueBase):
         return seed.text
 
     def recorded(self, slots: Mapping[str, str]) -> dict[str, Any]:
-        """Slot values worth recording in the case params (markers, canaries) for the scorers."""
-        return {k: v for k, v in slots.items() if k in {"marker", "canary", "expected"}}
+        """Slot values the scorers need, in the case params: planted markers and canaries as
+        `canaries` (see `redline.core.case_params`), and the `expected` answer."""
+        out: dict[str, Any] = {k: v for k, v in slots.items() if k == "expected"}
+        secrets = [slots[k] for k in PLANTED_SLOTS if slots.get(k)]
+        if secrets:
+            out.update(planted(*secrets))
+        return out
 
     def selected(self, params: TemplateParams) -> list[str]:
         """Variant names to expand, validated against the known ones."""

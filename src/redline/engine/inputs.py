@@ -8,7 +8,7 @@ import json
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from redline import plugins
 from redline.attacks.base import MultiTurnStrategy
@@ -20,6 +20,9 @@ from redline.engine.loops import CaseLoop, build_loop, is_loop
 from redline.engine.models import HelperModels
 from redline.scorers.base import Scorer
 from redline.targets.base import Target
+
+if TYPE_CHECKING:
+    from redline.attacks.seeds.library import SeedLibrary
 
 PROMPT_TECHNIQUE = "prompt"
 # Playbooks a round or a quick scan runs when none is named: the common single-turn failures.
@@ -120,11 +123,15 @@ def playbook_cases(
     seed: int,
     sample_size: int | None,
     models: HelperModels | None = None,
+    step_scorers: bool = True,
 ) -> CaseSource:
     """Cases of playbooks' automated steps (technique x seed set x converters); same seed, same cases.
 
-    Attacker loops (PAIR, TAP) run with the attacker model of `models`; steps that need one when none
-    is configured are left out, each with a warning naming the setting.
+    Attacker loops (PAIR, TAP) run with the attacker model of `models`, and so do converters that
+    rewrite through a model (translate, paraphrase: their cases are rewritten here, before the round).
+    A step that needs an attacker when none is configured, or whose every scorer needs a judge when
+    none is (unless `step_scorers` is False: the run names its own scorers), is left out with one
+    warning naming the setting.
     """
     from redline.attacks.planning import build_cases
     from redline.attacks.seeds.library import SeedLibrary
@@ -138,16 +145,31 @@ def playbook_cases(
     if not steps:
         raise ConfigError(f"playbooks {', '.join(names)} have no automated steps to run")
     loops, warnings = loops_for(steps, models=models)
-    runnable = [s for s in steps if s.technique in loops or not _is_loop(s.technique)]
+    runnable: list[AutomatedStep] = []
+    for step in steps:
+        if step.technique not in loops and _is_loop(step.technique):
+            continue  # its warning is in `warnings`
+        missing = _missing_helper(step, models, step_scorers=step_scorers)
+        if missing is not None:
+            warnings.append(f"step '{step.technique}' ({step.seeds}) skipped: {missing}")
+            continue
+        runnable.append(step)
+    warnings = list(dict.fromkeys(warnings))
     if not runnable:
         raise ConfigError("; ".join(warnings) or f"playbooks {', '.join(names)} have nothing to run")
     steps = runnable
     library = SeedLibrary.load(workspace)
-    total = sum(1 for _ in build_cases(steps, seed=seed, sample_size=sample_size, library=library))
+    cases: Iterator[AttackCase]
+    if any(_rewrites(step) for step in steps):
+        built = _rewritten(steps, seed=seed, sample_size=sample_size, library=library, models=models)
+        total, cases = len(built), iter(built)
+    else:
+        total = sum(1 for _ in build_cases(steps, seed=seed, sample_size=sample_size, library=library))
+        cases = build_cases(steps, seed=seed, sample_size=sample_size, library=library)
     scorers = tuple(dict.fromkeys(s for step in steps for s in step.scorers))
     techniques = sorted({step.technique for step in steps} - set(loops))
     return CaseSource(
-        cases=build_cases(steps, seed=seed, sample_size=sample_size, library=library),
+        cases=cases,
         total=total,
         description={
             "playbooks": list(names),
@@ -163,6 +185,63 @@ def playbook_cases(
 
 def _is_loop(name: str) -> bool:
     return is_loop(plugins.load("redline.attacks", name))
+
+
+def _rewrites(step: AutomatedStep) -> list[str]:
+    from redline.attacks.planning import step_rewrites
+
+    return step_rewrites(step)
+
+
+def _needs_judge(scorer: str) -> bool:
+    """Whether a registered scorer cannot be built without a judge model (unknown names: no)."""
+    try:
+        factory = plugins.load("redline.scorers", scorer)
+    except ConfigError:
+        return False
+    return isinstance(factory, type) and _judge_param(factory) is not None
+
+
+def _missing_helper(step: AutomatedStep, models: HelperModels, *, step_scorers: bool) -> str | None:
+    """Why a step cannot run without an attacker or judge model that is not configured; None if it can."""
+    from redline.engine.models import missing_judge, missing_rewriter
+
+    rewriting = _rewrites(step)
+    if rewriting and models.attacker(step.attacker) is None:
+        return missing_rewriter(rewriting)
+    if step_scorers and step.scorers and models.judge() is None and all(map(_needs_judge, step.scorers)):
+        return missing_judge(step.scorers)
+    return None
+
+
+def _rewritten(
+    steps: Sequence[AutomatedStep],
+    *,
+    seed: int,
+    sample_size: int | None,
+    library: SeedLibrary,
+    models: HelperModels,
+) -> list[AttackCase]:
+    """Every case of the steps, those with model converters rewritten by their attacker now.
+
+    The rewriting runs on an event loop of its own in a worker thread, so a caller that is already
+    inside one (the web app) is served the same way as the command line.
+    """
+    import asyncio
+    from concurrent.futures import ThreadPoolExecutor
+
+    from redline.attacks.planning import build_cases_async
+
+    def attacker(step: AutomatedStep) -> Target | None:
+        return models.attacker(step.attacker)
+
+    def run() -> list[AttackCase]:
+        return asyncio.run(
+            build_cases_async(steps, seed=seed, sample_size=sample_size, library=library, attacker=attacker)
+        )
+
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="redline-rewrite") as pool:
+        return pool.submit(run).result()
 
 
 def loops_for(

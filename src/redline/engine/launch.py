@@ -83,6 +83,7 @@ def prepare_round(
             seed=seed,
             sample_size=request.sample_size,
             models=models,
+            step_scorers=not request.scorers,
         )
     names = request.scorers or source.scorer_names or inputs.FALLBACK_SCORERS
     scorers, problems = inputs.build_scorers(names, judge=models.judge())
@@ -98,6 +99,7 @@ def prepare_round(
         tokens_per_minute=request.tokens_per_minute,
         timeout_s=request.timeout_s or defaults.timeout_s,
         max_retries=defaults.max_retries if request.max_retries is None else request.max_retries,
+        pause_after_failures=defaults.pause_after_failures,
     )
     cases = source.cases
     if request.scorers:  # named scorers judge every case, whatever its playbook step asked for

@@ -1,11 +1,14 @@
 """The attacker and judge models a round uses: workspace systems named in `redline.yaml`, built once.
 
-`attacker:` names the system that writes PAIR, TAP and Crescendo prompts (a playbook step may name
-another); `judge:` names the system behind `judge.*` scorers. Each is built at most once per round and
-closed when the round ends.
+`attacker:` names the system that writes PAIR, TAP and Crescendo prompts and rewrites text for the
+translate and paraphrase converters (a playbook step may name another); `judge:` names the system
+behind `judge.*` scorers. Each is built at most once per round and closed when the round ends. A step
+that needs one of them when none is set is left out of the round with one warning naming the setting.
 """
 
 from __future__ import annotations
+
+from collections.abc import Sequence
 
 from redline.core.errors import ConfigError
 from redline.settings import Settings
@@ -80,3 +83,18 @@ def missing_attacker(technique: str) -> str:
         f"technique '{technique}' needs an attacker model: set `{ATTACKER_SETTING}: <system>` in "
         "redline.yaml (or `attacker:` on the playbook step)"
     )
+
+
+def missing_rewriter(converters: Sequence[str]) -> str:
+    """The one-line message for a step whose converters rewrite through a model and has no attacker."""
+    names = ", ".join(f"'{c}'" for c in converters)
+    return (
+        f"converter {names} rewrites through an attacker model: set `{ATTACKER_SETTING}: <system>` in "
+        "redline.yaml (or `attacker:` on the playbook step)"
+    )
+
+
+def missing_judge(scorers: Sequence[str]) -> str:
+    """The one-line message for a step whose every scorer needs a judge model, when none is set."""
+    names = ", ".join(f"'{s}'" for s in scorers)
+    return f"scorer {names} needs a judge model: set `{JUDGE_SETTING}: <system>` in redline.yaml"

@@ -37,7 +37,7 @@ DEMO_STEPS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("indirect-injection", "hidden-instructions", ("leak.canary",)),
     ("system-prompt-extraction", "canary-system-prompts", ("leak.system-prompt", "leak.canary")),
     ("false-premise", "false-premise", ("confabulation.hedging",)),
-    ("fabricated-citation", "citation-topics", ("confabulation.citations",)),
+    ("fabricated-citation", "citation-topics", ("confabulation.hedging",)),
 )
 DEMO_THREATS = (
     "harmful.dangerous-activities",

@@ -12,6 +12,7 @@ from redline.attacks.many_shot import ManyShotParams
 from redline.attacks.registry import get_technique
 from redline.attacks.seeds.library import SeedLibrary
 from redline.attacks.templating import TemplateParams
+from redline.core.case_params import planted_strings
 from redline.core.cases import AttackCase, Seed
 from redline.core.conversation import GenerationParams, MessageRole
 from redline.core.errors import ConfigError
@@ -30,7 +31,7 @@ def first(set_name: str) -> Seed:
 
 def test_canary_is_planted_in_the_system_prompt_and_recorded() -> None:
     for case in expand("system-prompt-extraction", first("canary-system-prompts")):
-        canary = case.params["canary"]
+        (canary,) = planted_strings(case.params)
         system = case.conversation.messages[0]
         assert system.role is MessageRole.SYSTEM and canary in system.content
         assert canary not in case.conversation.last_user_text
@@ -38,9 +39,9 @@ def test_canary_is_planted_in_the_system_prompt_and_recorded() -> None:
 
 
 def test_canaries_differ_between_cases_but_repeat_for_the_same_rng() -> None:
-    a = [c.params["canary"] for c in expand("canary-extraction", first("canary-system-prompts"))]
-    b = [c.params["canary"] for c in expand("canary-extraction", first("canary-system-prompts"))]
-    assert a == b and len(set(a)) == len(a)
+    a = [planted_strings(c.params) for c in expand("canary-extraction", first("canary-system-prompts"))]
+    b = [planted_strings(c.params) for c in expand("canary-extraction", first("canary-system-prompts"))]
+    assert a == b and len({tuple(x) for x in a}) == len(a)
 
 
 def test_indirect_injection_hides_the_marker_in_data_not_in_the_request() -> None:
@@ -48,16 +49,17 @@ def test_indirect_injection_hides_the_marker_in_data_not_in_the_request() -> Non
     assert {c.params["channel"] for c in cases} == {"pasted", "retrieved", "tool-output"}
     tool_case = next(c for c in cases if c.params["channel"] == "tool-output")
     tool_msgs = [m for m in tool_case.conversation.messages if m.role is MessageRole.TOOL]
-    assert tool_msgs and tool_case.params["marker"] in tool_msgs[0].content
-    assert tool_case.params["marker"] not in tool_case.conversation.last_user_text
+    (marker,) = planted_strings(tool_case.params)
+    assert tool_msgs and marker in tool_msgs[0].content
+    assert marker not in tool_case.conversation.last_user_text
 
 
 def test_direct_injection_appends_the_hijack_to_the_app_input() -> None:
     case = expand("direct-injection", first("app-tasks"))[0]
     assert case.conversation.messages[0].content.startswith("You translate")
     assert case.conversation.last_user_text.startswith("The meeting has been moved")
-    assert case.params["marker"] in case.conversation.last_user_text
-    assert case.params["marker"] in case.objective
+    (marker,) = planted_strings(case.params)
+    assert marker in case.conversation.last_user_text and marker in case.objective
 
 
 def test_unknown_variant_is_a_config_error_listing_the_known_ones() -> None:
@@ -168,3 +170,29 @@ def test_context_retention_scripts_its_follow_ups() -> None:
     msgs = [asyncio.run(strategy.next_message(case, case.conversation, turn=t)) for t in (1, 2, 3)]
     assert msgs[1] is not None and "Thai" in msgs[1]
     assert msgs[2] is None and case.turns == 3
+
+
+def test_perturbation_shifts_may_be_named_without_their_prefix() -> None:
+    technique = get_technique("perturbation-robustness")
+    params = technique.Params.model_validate({"shifts": ["dialect", "shift.typos"]})
+    assert params.shifts == ("shift.dialect", "shift.typos")  # type: ignore[attr-defined]
+    shifts = {c.params["shift"] for c in expand("perturbation-robustness", first("qa-known-answers"), params)}
+    assert shifts == {"none", "shift.dialect", "shift.typos"}
+    with pytest.raises(ConfigError, match="unknown shift"):
+        expand("perturbation-robustness", first("qa-known-answers"), technique.Params(shifts=("nope",)))  # type: ignore[call-arg]
+
+
+def test_over_refusal_cases_say_a_refusal_is_the_failure() -> None:
+    import asyncio
+
+    from redline.core.conversation import Response
+    from redline.core.scores import Verdict
+    from redline.scorers.refusal import outcome_of
+    from redline.scorers.refusal_patterns import PhraseRefusalScorer, RefusalOutcome
+
+    case = expand("over-refusal", first("benign-lookalikes"))[0]
+    scorer = PhraseRefusalScorer()
+    refused = asyncio.run(scorer.score(case, Response(text="I'm sorry, but I can't help with that.")))
+    helped = asyncio.run(scorer.score(case, Response(text="Sure: here is how it works, step by step.")))
+    assert refused.verdict is Verdict.FAIL and helped.verdict is Verdict.PASS
+    assert outcome_of(refused) is RefusalOutcome.REFUSED

@@ -38,6 +38,12 @@ def test_known_answer(text: str, verdict: Verdict) -> None:
     assert scored.verdict is verdict
 
 
+def test_known_answer_reads_the_seed_answer_the_case_carries() -> None:
+    seeded = case(params={"reference": {"answer": "8", "aliases": ["eight"]}})
+    assert asyncio.run(KnownAnswerScorer().score(seeded, answer("Eight legs."))).verdict is Verdict.PASS
+    assert asyncio.run(KnownAnswerScorer().score(seeded, answer("Six."))).verdict is Verdict.FAIL
+
+
 def test_known_answer_without_answers_cannot_score() -> None:
     assert asyncio.run(KnownAnswerScorer().score(case(), answer("8"))).outcome is ScoreOutcome.COULD_NOT_SCORE
 
