@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 import re
 from collections import OrderedDict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any, ClassVar, Self
 from urllib.parse import quote, urlencode, urljoin
@@ -29,6 +29,7 @@ from redline.core.secrets import redact_text
 from redline.targets.base import Capabilities, with_system_prompt
 from redline.targets.http_pool import HttpFailure, HttpPool, error_message, retry_after_s, status_kind
 from redline.targets.json_path import compile_path, lookup
+from redline.targets.preflight import PREFLIGHT_PROMPT, PreflightProblem, reply_problem, transport_problem
 from redline.targets.spec import TargetSpec, parse_options, static_headers
 
 _PLACEHOLDER = re.compile(r"\{\{\s*(prompt|system|session_id|messages)\s*\}\}")
@@ -181,12 +182,29 @@ class HttpAppTarget:
         while len(self._sessions) > self.options.max_sessions:
             self._sessions.popitem(last=False)
 
-    async def send(self, conversation: Conversation, *, params: GenerationParams | None = None) -> Response:
-        """One request built from the template; the answer is read at `answer_path`."""
+    async def preflight(self) -> PreflightProblem | None:
+        """One request built from the template: None when the answer is found at `answer_path`."""
+        url, body, headers = self._request(Conversation.of(PREFLIGHT_PROMPT), _Session())
+        reply = await self._pool.request(self.options.method.value, url, body=body, headers=headers)
+        shown = self._scrub(self._url)
+        problem: PreflightProblem | None
+        if isinstance(reply, HttpFailure):
+            problem = transport_problem(reply, url=shown)
+        else:
+            problem = reply_problem(reply, url=shown, misread=self._misread)
+        return None if problem is None else replace(problem, what=self._scrub(problem.what))
+
+    def _misread(self, data: Any) -> str | None:
+        if lookup(data, self._answer) is None:
+            return f"with nothing at answer_path '{self.options.answer_path}'"
+        return None
+
+    def _request(
+        self, conversation: Conversation, session: _Session
+    ) -> tuple[str, bytes | None, dict[str, str]]:
+        """The URL, body and headers of one request for a conversation."""
         opts = self.options
         convo = with_system_prompt(conversation, self._system_prompt)
-        stateful = opts.session is not SessionMode.NONE
-        session = self._session_for(conversation) if stateful else _Session()
         system = next((m.content for m in convo.messages if m.role is MessageRole.SYSTEM), "")
         values: dict[str, Any] = {
             "prompt": convo.last_user_text,
@@ -201,6 +219,14 @@ class HttpAppTarget:
         if session.cookies:
             headers = {**headers, "Cookie": "; ".join(f"{k}={v}" for k, v in session.cookies.items())}
         body = None if opts.method is HttpMethod.GET else json.dumps(render(opts.body, values)).encode()
+        return url, body, headers
+
+    async def send(self, conversation: Conversation, *, params: GenerationParams | None = None) -> Response:
+        """One request built from the template; the answer is read at `answer_path`."""
+        opts = self.options
+        stateful = opts.session is not SessionMode.NONE
+        session = self._session_for(conversation) if stateful else _Session()
+        url, body, headers = self._request(conversation, session)
         reply = await self._pool.request(opts.method.value, url, body=body, headers=headers)
         if isinstance(reply, HttpFailure):
             return Response(

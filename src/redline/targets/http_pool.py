@@ -37,6 +37,8 @@ class HttpFailure:
     kind: ErrorKind
     detail: str
     latency_ms: float
+    cause: str = "other"
+    """Which transport failure: refused, dns, tls, timeout, dropped, invalid_url or other (for preflights)."""
 
 
 class HttpPool:
@@ -90,21 +92,25 @@ class HttpPool:
         except TimeoutError:
             limit = self._timeout_s if timeout_s is None else timeout_s
             return HttpFailure(
-                ErrorKind.TIMEOUT, f"no answer from {_host(url)} within {limit:g} s", _ms(start)
+                ErrorKind.TIMEOUT, f"no answer from {_host(url)} within {limit:g} s", _ms(start), "timeout"
             )
         except aiohttp.ClientConnectorError as exc:
             reason = exc.os_error.strerror or str(exc.os_error) if exc.os_error else str(exc)
             return HttpFailure(
-                ErrorKind.CONNECTION, f"cannot connect to {exc.host}:{exc.port}: {reason}", _ms(start)
+                ErrorKind.CONNECTION,
+                f"cannot connect to {exc.host}:{exc.port}: {reason}",
+                _ms(start),
+                _connect_cause(exc),
             )
         except (aiohttp.ServerDisconnectedError, aiohttp.ClientPayloadError, aiohttp.ClientOSError) as exc:
             return HttpFailure(
                 ErrorKind.CONNECTION,
                 f"{_host(url)} dropped the connection: {exc or type(exc).__name__}",
                 _ms(start),
+                "dropped",
             )
         except aiohttp.InvalidURL as exc:
-            return HttpFailure(ErrorKind.BAD_REQUEST, f"invalid URL {exc.url}", _ms(start))
+            return HttpFailure(ErrorKind.BAD_REQUEST, f"invalid URL {exc.url}", _ms(start), "invalid_url")
         except aiohttp.ClientError as exc:
             return HttpFailure(ErrorKind.OTHER, f"{type(exc).__name__} from {_host(url)}: {exc}", _ms(start))
 
@@ -128,6 +134,17 @@ def _abandon(session: aiohttp.ClientSession) -> None:
     # Its sockets cannot be closed from another loop; they close when collected. Keep one target on one
     # loop (as the engine does) and `aclose` it there.
     session.detach()
+
+
+def _connect_cause(exc: aiohttp.ClientConnectorError) -> str:
+    """Why a connection could not be opened: refused, dns, tls or other."""
+    if isinstance(exc, aiohttp.ClientConnectorDNSError):
+        return "dns"
+    if isinstance(exc, aiohttp.ClientSSLError):
+        return "tls"
+    if isinstance(exc.os_error, ConnectionRefusedError):
+        return "refused"
+    return "other"
 
 
 def _ms(start: float) -> float:

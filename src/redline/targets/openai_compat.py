@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any, ClassVar, Self
 from urllib.parse import urlencode
 
@@ -28,6 +29,13 @@ from redline.targets.http_pool import (
     is_content_filter_error,
     retry_after_s,
     status_kind,
+)
+from redline.targets.preflight import (
+    PREFLIGHT_PROMPT,
+    PreflightProblem,
+    not_a_chat_completion,
+    reply_problem,
+    transport_problem,
 )
 from redline.targets.spec import TargetSpec, parse_options, static_headers
 
@@ -88,6 +96,7 @@ class OpenAICompatTarget:
         self._model = model
         self._system_prompt = system_prompt
         query = urlencode(opts.query)
+        self._base_url = base_url
         self._url = base_url.rstrip("/") + "/" + opts.path.lstrip("/") + (f"?{query}" if query else "")
         self._secret = api_key
         hdrs = {"Content-Type": "application/json", "Accept": "application/json"}
@@ -173,6 +182,22 @@ class OpenAICompatTarget:
                 retry_after_s=retry_after_s(reply.headers) if kind is ErrorKind.RATE_LIMIT else None,
             )
         return self._parse(data, reply.body, latency_ms=reply.latency_ms, want_logprobs=p.logprobs)
+
+    async def preflight(self) -> PreflightProblem | None:
+        """One chat completion of at most one token: None when the API answers as one, else what came back."""
+        body = self.request_body(Conversation.of(PREFLIGHT_PROMPT), GenerationParams(max_tokens=1))
+        reply = await self._pool.request(
+            "POST", self._url, body=json.dumps(body).encode(), headers=self._headers
+        )
+        url = self._scrub(self._url)
+        problem: PreflightProblem | None
+        if isinstance(reply, HttpFailure):
+            problem = transport_problem(reply, url=url)
+        else:
+            problem = reply_problem(
+                reply, url=url, misread=not_a_chat_completion, v1_base=self._scrub(self._base_url)
+            )
+        return None if problem is None else replace(problem, what=self._scrub(problem.what))
 
     def _parse(self, data: Any, raw: bytes, *, latency_ms: float, want_logprobs: bool) -> Response:
         try:
