@@ -13,7 +13,9 @@ from redline.core.users import Role, User
 
 WITHHELD = "[withheld]"
 # Keys whose values are planted or private strings (canaries, system prompts, credentials).
-_SENSITIVE_KEY = re.compile(r"(canary|system_prompt|secret|password|passwd|api[_-]?key|credential)", re.I)
+_SENSITIVE_KEY = re.compile(
+    r"(canar(?:y|ies)|system_prompt|secret|password|passwd|api[_-]?key|credential)", re.I
+)
 # Tokens inside a system prompt that look like codes (letters and digits): canaries, internal ids.
 _CODE_TOKEN = re.compile(r"\b(?=[\w-]*\d)(?=[\w-]*[A-Za-z])[\w-]{6,}\b")
 _SENTENCE = re.compile(r"(?<=[.!?])\s+|\n+")

@@ -28,6 +28,12 @@ def test_values_under_sensitive_keys_are_withheld_others_kept() -> None:
     assert scrub.text("Be kind always.") == WITHHELD
 
 
+def test_planted_strings_under_the_case_params_contract_are_withheld() -> None:
+    terms = SensitiveTerms()
+    terms.add_values({"params": {"canaries": ["RL-PLANTED42"], "channel": "pasted"}})
+    assert Scrubber(terms).text("it said RL-PLANTED42 via pasted") == f"it said {WITHHELD} via pasted"
+
+
 def test_people_become_roles_and_protected_values_stay() -> None:
     terms = SensitiveTerms()
     people_terms(
