@@ -139,6 +139,11 @@ class LlamaWorker:
         self._warned = False
 
     @property
+    def closed(self) -> bool:
+        """Whether `close` was called; `worker_for` then hands out a new worker."""
+        return self._closed
+
+    @property
     def pid(self) -> int | None:
         """The running worker process's id, if one is running."""
         proc = self._proc
@@ -278,7 +283,7 @@ def worker_for(options: LoadOptions) -> LlamaWorker:
     """The worker of this process for these load options (its process starts on the first request)."""
     with _workers_lock:
         worker = _workers.get(options)
-        if worker is None:
+        if worker is None or worker.closed:
             worker = _workers[options] = LlamaWorker(options)
         return worker
 

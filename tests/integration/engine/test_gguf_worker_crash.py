@@ -13,7 +13,6 @@ import sys
 import threading
 import time
 from collections import Counter
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -55,21 +54,19 @@ def _stored_once(env: Env, result: RoundResult, cases: list[AttackCase]) -> list
     return attempts
 
 
-@pytest.fixture
-def fresh_workers() -> Iterator[None]:
-    yield
-    llama_runtime.shutdown_workers()
-
-
 def test_a_worker_crash_is_one_stored_outcome_and_the_round_goes_on(
-    sqlite_env: Env, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, fresh_workers: None
+    sqlite_env: Env, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     monkeypatch.setattr(llama_runtime, "worker_command", lambda: [sys.executable, str(FAKE_WORKER)])
     weights = tmp_path / "fake.gguf"
     weights.write_bytes(b"GGUF stand-in")  # hashed into the round's model identity
     target = GGUFTarget(weights, name="fake-smol")
     cases = [make_case(i, prompt="CRASH here" if i == 3 else None) for i in range(8)]
-    result = _round(sqlite_env, target, cases, GenerationParams(max_tokens=8))
+    try:
+        result = _round(sqlite_env, target, cases, GenerationParams(max_tokens=8))
+        crashes = target.worker().crashes
+    finally:
+        target.worker().close()
     assert result.status is RoundStatus.COMPLETED and result.cases == 8 and result.attempts == 8
     assert result.errors == {"runtime_crash": 1}
     attempts = _stored_once(sqlite_env, result, cases)
@@ -77,13 +74,11 @@ def test_a_worker_crash_is_one_stored_outcome_and_the_round_goes_on(
     assert crashed.case_id == cases[3].id and crashed.response.error is ErrorKind.RUNTIME_CRASH
     assert "SIGSEGV" in (crashed.response.error_detail or "")
     assert all(a.response.text.startswith("echo: prompt number") for a in attempts if a is not crashed)
-    assert target.worker().crashes == 1
+    assert crashes == 1
 
 
 @pytest.mark.slow
-def test_killing_the_bundled_models_worker_mid_round_loses_and_repeats_nothing(
-    sqlite_env: Env, fresh_workers: None
-) -> None:
+def test_killing_the_bundled_models_worker_mid_round_loses_and_repeats_nothing(sqlite_env: Env) -> None:
     pytest.importorskip(
         "llama_cpp", reason="llama-cpp-python is not installed (pip install 'redline[local]')"
     )
@@ -105,8 +100,12 @@ def test_killing_the_bundled_models_worker_mid_round_loses_and_repeats_nothing(
 
     killer = threading.Thread(target=kill_mid_generation, daemon=True)
     killer.start()
-    result = _round(sqlite_env, target, cases, GenerationParams(max_tokens=48))
-    killer.join(timeout=5)
+    try:
+        result = _round(sqlite_env, target, cases, GenerationParams(max_tokens=48))
+        killer.join(timeout=5)
+        restarted = worker.pid
+    finally:
+        worker.close()
     assert killed, "the worker was never seen generating"
     assert result.status is RoundStatus.COMPLETED and result.cases == 6 and result.attempts == 6
     assert result.errors == {"runtime_crash": 1}
@@ -114,4 +113,4 @@ def test_killing_the_bundled_models_worker_mid_round_loses_and_repeats_nothing(
     (crashed,) = [a for a in attempts if a.response.error is ErrorKind.RUNTIME_CRASH]
     assert crashed.case_id == cases[2].id and "SIGKILL" in (crashed.response.error_detail or "")
     assert all(a.response.ok and a.response.text.strip() for a in attempts if a is not crashed)
-    assert worker.pid not in (None, killed[0])  # the cases after the crash ran on a fresh worker
+    assert restarted not in (None, killed[0])  # the cases after the crash ran on a fresh worker

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import math
+import os
+import signal
 
 import pytest
 
@@ -44,3 +47,40 @@ def test_identity_carries_the_weights_hash_and_overflow_is_a_bad_request() -> No
     resp = asyncio.run(target.send(Conversation.of("word " * 200), params=GenerationParams(max_tokens=2)))
     assert resp.error is ErrorKind.BAD_REQUEST
     assert "context" in (resp.error_detail or "")
+
+
+@pytest.mark.slow
+def test_the_model_answers_from_a_worker_process_that_survives_being_killed_mid_generation(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    caplog.set_level(logging.WARNING, logger="redline.targets.llama")
+    target = GGUFTarget(name="smol", options=GGUFOptions(n_ctx=1024))
+    worker = target.worker()
+    short = GenerationParams(max_tokens=8, seed=1)
+    long = GenerationParams(max_tokens=400, seed=1)
+
+    async def scenario() -> tuple[Response, int | None, Response, Response]:
+        warm = await target.send(Conversation.of("Say hello."), params=short)  # loads the model
+        pid = worker.pid
+        story = asyncio.create_task(
+            target.send(Conversation.of("Write a long story about a dragon."), params=long)
+        )
+        while not worker.in_flight:
+            await asyncio.sleep(0.001)
+        await asyncio.sleep(0.2)  # well into the generation
+        assert pid is not None and worker.pid == pid
+        os.kill(pid, signal.SIGKILL)
+        crashed = await story
+        return warm, pid, crashed, await target.send(Conversation.of("Say hello."), params=short)
+
+    try:
+        warm, pid, crashed, again = asyncio.run(scenario())
+    finally:
+        worker.close()
+    assert warm.ok and warm.text.strip() and pid != os.getpid()
+    assert crashed.error is ErrorKind.RUNTIME_CRASH and "SIGKILL" in (crashed.error_detail or "")
+    assert "while generating" in (crashed.error_detail or "")
+    assert again.ok and again.text == warm.text  # a fresh worker, the same seeded answer
+    assert worker.crashes == 1 and worker.consecutive_crashes == 0
+    (warning,) = [r for r in caplog.records if r.name == "redline.targets.llama"]
+    assert "SIGKILL" in warning.getMessage() and "scripts/build-llama.sh" in warning.getMessage()

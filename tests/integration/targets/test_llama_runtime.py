@@ -152,7 +152,7 @@ def test_the_gguf_target_returns_a_crash_as_a_runtime_crash_response(
     try:
         before, crashed, after = asyncio.run(scenario())
     finally:
-        llama_runtime.shutdown_workers()
+        target.worker().close()
     assert before.ok and before.text == "echo: one"
     assert crashed.error is ErrorKind.RUNTIME_CRASH
     assert (crashed.error_detail or "").startswith("fake-smol: the llama.cpp worker")
