@@ -47,8 +47,12 @@ _BOOT = (
 
 
 def worker_command() -> list[str]:
-    """The command line of a worker process: this interpreter running `redline.targets.llama_worker`."""
-    return [sys.executable, "-c", _BOOT, _SOURCE_ROOT]
+    """The command line of a worker process: this interpreter running `redline.targets.llama_worker`.
+
+    `-P` keeps the current folder off the module path; Redline's own folder is appended to it, so the
+    worker imports the same Redline as this process however that one was found.
+    """
+    return [sys.executable, "-P", "-c", _BOOT, _SOURCE_ROOT]
 
 
 class WorkerCrashed(Exception):
