@@ -83,6 +83,11 @@ class Defaults(BaseModel):
     seed: int = Field(default=0, description="Seed for every random choice in a round.")
     timeout_s: float = Field(default=60.0, gt=0, description="Per-request timeout in seconds.")
     max_retries: int = Field(default=6, ge=0, description="Retries on transient errors.")
+    pause_after_failures: int = Field(
+        default=10,
+        ge=0,
+        description="Connection failures or timeouts in a row (retries included) that pause a round; 0: never.",
+    )
     sample_size: int = Field(default=20, ge=1, description="Cases per technique and threat.")
     audience: str = Field(default="internal", description="Default report audience.")
 

@@ -40,6 +40,9 @@ class ProgressSnapshot(BaseModel):
     cost: float = Field(default=0.0, description="Cost at the configured prices.")
     in_flight: int = Field(default=0, description="Requests waiting for the target now.")
     concurrency_limit: int = Field(default=0, description="Current adaptive concurrency limit.")
+    paused: int = Field(
+        default=0, description="1 when the target stopped answering and the round was paused (per worker)."
+    )
     elapsed_s: float = Field(default=0.0, description="Seconds since this invocation started.")
 
     @property
@@ -81,6 +84,7 @@ class RunCounters:
     cost: float = 0.0
     in_flight: int = 0
     concurrency_limit: int = 0
+    paused: int = 0
     started: float = field(default_factory=time.monotonic)
 
     def add_error(self, kind: str) -> None:
@@ -103,6 +107,7 @@ class RunCounters:
             cost=round(self.cost, 6),
             in_flight=self.in_flight,
             concurrency_limit=self.concurrency_limit,
+            paused=self.paused,
             elapsed_s=round(time.monotonic() - self.started, 3),
         )
 

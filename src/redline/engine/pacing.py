@@ -144,3 +144,36 @@ class Backoff:
         if retry_after_s is not None:
             wait = max(wait, retry_after_s + self._rng.uniform(0, self.base_s / 2))
         return wait
+
+
+class CircuitBreaker:
+    """Opens after `threshold` failures in a row from at least two callers; any other outcome resets it.
+
+    The engine feeds it every request's outcome (retries included, so a case's own retries count
+    towards the threshold rather than multiplying the time before it opens). One caller alone never
+    opens it: a single prompt that keeps timing out says nothing about the target. A threshold of 0
+    never opens.
+    """
+
+    def __init__(self, threshold: int) -> None:
+        if threshold < 0:
+            raise ValueError(f"threshold must be 0 or more, not {threshold}")
+        self.threshold = threshold
+        self.streak = 0
+        self.last: str | None = None
+        self.open = False
+        self._callers: set[int] = set()
+
+    def record(self, *, failed: bool, caller: int, detail: str | None = None) -> bool:
+        """Count one outcome of `caller`'s request; True once the breaker is open."""
+        if failed:
+            self.streak += 1
+            self.last = detail
+            if len(self._callers) < 2:
+                self._callers.add(caller)
+            if self.threshold and self.streak >= self.threshold and len(self._callers) >= 2:
+                self.open = True
+        elif self.streak:
+            self.streak = 0
+            self._callers.clear()
+        return self.open

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
 import time
 
 from redline.core.conversation import Conversation, ErrorKind, GenerationParams, Response, Usage
 from redline.engine.events import RunCounters
-from redline.engine.pacing import AdaptiveLimit, Backoff, TokenBucket
+from redline.engine.pacing import AdaptiveLimit, Backoff, CircuitBreaker, TokenBucket
 from redline.engine.spec import Budget, Pacing, Pricing
 from redline.targets.base import Target
 
 TRANSIENT = frozenset({ErrorKind.RATE_LIMIT, ErrorKind.TIMEOUT, ErrorKind.SERVER_ERROR, ErrorKind.CONNECTION})
+UNREACHABLE = frozenset({ErrorKind.CONNECTION, ErrorKind.TIMEOUT})
+"""Outcomes that say the target is not there (refused, reset, DNS, no answer): they feed the breaker."""
 
 
 class BudgetReached(Exception):
@@ -95,19 +98,30 @@ class TargetScheduler:
         self.requests_bucket = TokenBucket.per_minute(rpm) if rpm else None
         self.tokens_bucket = TokenBucket(tpm / 60.0, burst=max(tpm / 6.0, 1.0)) if tpm else None
         counters.concurrency_limit = pacing.concurrency
+        self.breaker = CircuitBreaker(pacing.pause_after_failures)
+        self._callers = itertools.count()
 
     async def send(
         self, conversation: Conversation, params: GenerationParams, *, target: Target | None = None
     ) -> Response:
         """The target's response, after retrying transient errors; the last error when retries run out.
 
-        `target` sends through a reconfigured copy of the round's target, under the same pacing.
+        `target` sends through a reconfigured copy of the round's target, under the same pacing. When
+        the breaker opens (the target stopped answering), raises BudgetReached: this request, and every
+        one after it, is left unstored for a resume.
         """
         retries = rate_limit_retries = 0
+        caller = next(self._callers)
         while True:
             self.meter.reserve_request()
             response = await self._paced_call(conversation, params, target or self.target)
             kind = response.error
+            unreachable = kind in UNREACHABLE
+            if (
+                self.breaker.record(failed=unreachable, caller=caller, detail=response.error_detail)
+                and unreachable
+            ):
+                raise self._pause()
             if kind is None:
                 if not response.text.strip() and not response.blocked:
                     return response.model_copy(
@@ -130,6 +144,17 @@ class TargetScheduler:
                 return response
             self.counters.retries += 1
             await asyncio.sleep(delay)
+
+    def _pause(self) -> BudgetReached:
+        """Stop sending: every later request is refused as if a budget were reached."""
+        if self.meter.reason is None:
+            b = self.breaker
+            self.meter.reason = (
+                f"paused: {self.target.name} stopped answering ({b.streak} connection failures or timeouts "
+                f"in a row; last: {b.last or 'no detail'}); run the same command again to resume"
+            )
+            self.counters.paused = 1
+        return BudgetReached(self.meter.reason)
 
     async def _paced_call(
         self, conversation: Conversation, params: GenerationParams, target: Target

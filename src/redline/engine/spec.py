@@ -30,10 +30,14 @@ class Pacing:
     max_rate_limit_retries: int = 30
     backoff_base_s: float = 0.5
     backoff_max_s: float = 30.0
+    pause_after_failures: int = 10
+    """Connection failures and timeouts in a row (retries included) that pause the round; 0: never."""
 
     def __post_init__(self) -> None:
         if self.concurrency < 1:
             raise ValueError(f"concurrency must be at least 1, not {self.concurrency}")
+        if self.pause_after_failures < 0:
+            raise ValueError(f"pause_after_failures must be 0 or more, not {self.pause_after_failures}")
         for name in ("requests_per_minute", "tokens_per_minute"):
             value = getattr(self, name)
             if value is not None and value <= 0:

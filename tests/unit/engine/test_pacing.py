@@ -6,7 +6,7 @@ import asyncio
 
 import pytest
 
-from redline.engine.pacing import AdaptiveLimit, Backoff, TokenBucket
+from redline.engine.pacing import AdaptiveLimit, Backoff, CircuitBreaker, TokenBucket
 
 
 class Clock:
@@ -108,3 +108,25 @@ def test_backoff_is_seeded_bounded_and_honours_retry_after() -> None:
     assert all(0.25 <= d <= 4.0 for d in delays)
     assert delays[-1] >= 2.0  # capped at max_s, never below half of it
     assert a.delay(0, retry_after_s=3.0) >= 3.0
+
+
+def test_breaker_opens_after_failures_in_a_row_from_two_callers_and_stays_open() -> None:
+    breaker = CircuitBreaker(4)
+    assert not any(breaker.record(failed=True, caller=0, detail=f"f{i}") for i in range(6))  # one caller
+    assert breaker.record(failed=True, caller=1, detail="refused")
+    assert breaker.open and breaker.last == "refused" and breaker.streak == 7
+    assert breaker.record(failed=False, caller=2)  # once open, it stays open
+
+
+def test_breaker_resets_on_any_other_outcome_and_zero_never_opens() -> None:
+    breaker = CircuitBreaker(3)
+    for caller in (0, 1):
+        breaker.record(failed=True, caller=caller)
+    breaker.record(failed=False, caller=2)
+    assert breaker.streak == 0
+    assert not breaker.record(failed=True, caller=0) and not breaker.record(failed=True, caller=0)
+    assert breaker.record(failed=True, caller=1)
+    never = CircuitBreaker(0)
+    assert not any(never.record(failed=True, caller=i) for i in range(100))
+    with pytest.raises(ValueError):
+        CircuitBreaker(-1)

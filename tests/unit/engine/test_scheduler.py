@@ -118,3 +118,43 @@ def test_requests_per_minute_paces_the_target() -> None:
         return loop.time() - t0
 
     assert asyncio.run(many()) >= 0.45
+
+
+def test_a_target_that_stops_answering_pauses_sending_within_the_threshold() -> None:
+    target = FakeTarget(always=ErrorKind.CONNECTION)
+    pacing = Pacing(
+        concurrency=4, max_retries=6, backoff_base_s=0.001, backoff_max_s=0.002, pause_after_failures=5
+    )
+    sched = _scheduler(target, pacing=pacing)
+
+    async def many() -> list[Response | BaseException]:
+        sends = (sched.send(Conversation.of(str(i)), GenerationParams()) for i in range(20))
+        return list(await asyncio.gather(*sends, return_exceptions=True))
+
+    outcomes = asyncio.run(many())
+    assert all(isinstance(o, BudgetReached) for o in outcomes)  # nothing returned as a stored error
+    assert target.calls < 5 + pacing.concurrency  # retries count towards the threshold, no more are sent
+    reason = sched.meter.reason or ""
+    assert reason.startswith("paused: fake stopped answering (") and "last: fake connection" in reason
+    assert sched.counters.paused == 1
+    with pytest.raises(BudgetReached, match="paused"):
+        _send(sched, "later")
+
+
+def test_other_errors_and_answers_break_the_streak() -> None:
+    script = {str(i): [ErrorKind.CONNECTION, ErrorKind.TIMEOUT] for i in range(10)}
+    pacing = Pacing(
+        concurrency=1, max_retries=3, backoff_base_s=0.001, backoff_max_s=0.002, pause_after_failures=3
+    )
+    sched = _scheduler(FakeTarget(script=script), pacing=pacing)
+    for i in range(10):  # two failures, then an answer: the streak never reaches three
+        assert _send(sched, str(i)).ok
+    assert sched.meter.reason is None and sched.counters.paused == 0
+
+
+def test_one_prompt_that_keeps_timing_out_does_not_pause_the_round() -> None:
+    target = FakeTarget(latency_s=0.2)
+    pacing = Pacing(concurrency=1, timeout_s=0.01, max_retries=12, backoff_base_s=0.001, backoff_max_s=0.001)
+    response = _send(_scheduler(target, pacing=pacing), "hi")
+    # 13 timeouts in a row, more than the default threshold of 10, but from one prompt: stored as usual
+    assert response.error is ErrorKind.TIMEOUT and target.calls == 13
