@@ -145,10 +145,10 @@ def move(
     ctx: typer.Context,
     finding_id: IdArg,
     status: Annotated[str, typer.Argument(help="New status, e.g. in_progress, mitigated, accepted_risk.")],
-    note: Annotated[str, typer.Option(help="Why; required to accept a risk.")] = "",
+    note: Annotated[str, typer.Option(help="Why; required to accept a risk, close or mark duplicate.")] = "",
     as_user: AsOpt = None,
 ) -> None:
-    """Move a finding to a new status (accepting a risk needs a committee member)."""
+    """Move a finding to a new status (accepting a risk or closing an unfixed high one: risk acceptors)."""
     from redline.cli.output import say
     from redline.core.errors import UsageError
     from redline.core.findings import FindingStatus

@@ -44,6 +44,10 @@ OPEN_STATUSES: frozenset[FindingStatus] = frozenset(
     {S.NEW, S.TRIAGED, S.IN_PROGRESS, S.MITIGATED, S.REOPENED}
 )
 STATUSES_NEEDING_COMMITTEE: frozenset[FindingStatus] = frozenset({S.ACCEPTED_RISK})
+STATUSES_NEEDING_NOTE: frozenset[FindingStatus] = frozenset({S.ACCEPTED_RISK, S.CLOSED, S.DUPLICATE})
+"""Moves that must say why: a risk acceptance, a close and a duplicate."""
+UNFIXED_STATUSES: frozenset[FindingStatus] = frozenset({S.NEW, S.TRIAGED})
+"""Statuses from which closing a finding skips the fix and its verification."""
 
 
 def check_transition(current: FindingStatus, new: FindingStatus) -> None:
@@ -51,6 +55,16 @@ def check_transition(current: FindingStatus, new: FindingStatus) -> None:
     if new not in TRANSITIONS[current]:
         allowed = ", ".join(sorted(s.value for s in TRANSITIONS[current])) or "none"
         raise TransitionError(f"a finding cannot go from {current.value} to {new.value} (allowed: {allowed})")
+
+
+def needs_note(new: FindingStatus) -> bool:
+    """Whether a move into `new` must carry a note saying why."""
+    return new in STATUSES_NEEDING_NOTE
+
+
+def closing_needs_acceptors(current: FindingStatus, risk: RiskLevel, new: FindingStatus) -> bool:
+    """Whether a move closes an unfixed, unverified high or critical finding: only risk acceptors may."""
+    return new is S.CLOSED and current in UNFIXED_STATUSES and risk.rank >= RiskLevel.HIGH.rank
 
 
 class Finding(BaseModel):

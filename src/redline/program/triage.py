@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 from redline.core.errors import UsageError
-from redline.core.findings import Finding, FindingStatus
+from redline.core.findings import Finding, FindingStatus, closing_needs_acceptors, needs_note
 from redline.core.triage import FindingDossier, FindingLink, PostMortem
 from redline.core.users import Role
 from redline.program.actors import authorize
@@ -69,15 +69,24 @@ def move(
         raise UsageError(
             "a finding is verified by re-running its evidence: 'redline finding verify ID --release R'"
         )
+    if needs_note(status) and not note.strip():
+        why = "accepting a risk needs a justification" if status is S.ACCEPTED_RISK else "say why"
+        raise UsageError(f"moving a finding to {status.value} needs a note ({why}): pass --note")
+    acceptors = frozenset(settings.config.decision_rights.risk_acceptors)
     if status is S.ACCEPTED_RISK:
-        roles = frozenset(settings.config.decision_rights.risk_acceptors)
-        if not note.strip():
-            raise UsageError("accepting a risk needs a justification: pass --note")
+        roles = acceptors
         action = "accept a finding's risk (a committee sign-off)"
     else:
         roles = MOVERS.get(status, LEADS)
         action = f"move findings to {status.value}"
     with store.session() as session:
+        current = findings_repo.get_finding(session, finding_id)
+        if closing_needs_acceptors(current.status, current.risk, status):
+            roles = acceptors
+            action = (
+                f"close an unfixed {current.risk.value} finding (a risk acceptance: "
+                "its risk acceptors may, or fix and verify it first)"
+            )
         who = authorize(session, user, roles, action=action)
         return findings_repo.move(session, finding_id, status, actor=who.name, note=note)
 

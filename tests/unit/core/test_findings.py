@@ -36,3 +36,16 @@ def test_plan_must_be_approved_before_active() -> None:
     with pytest.raises(TransitionError):
         check_plan_transition(PlanStatus.SUBMITTED, PlanStatus.ACTIVE)
     check_plan_transition(PlanStatus.APPROVED, PlanStatus.ACTIVE)
+
+
+def test_close_and_duplicate_need_a_note_and_early_close_of_high_risk_needs_acceptors() -> None:
+    from redline.core.findings import closing_needs_acceptors, needs_note
+    from redline.core.risk import RiskLevel
+
+    S = FindingStatus
+    assert {s for s in S if needs_note(s)} == {S.CLOSED, S.DUPLICATE, S.ACCEPTED_RISK}
+    assert closing_needs_acceptors(S.NEW, RiskLevel.HIGH, S.CLOSED)
+    assert closing_needs_acceptors(S.TRIAGED, RiskLevel.CRITICAL, S.CLOSED)
+    assert not closing_needs_acceptors(S.NEW, RiskLevel.MEDIUM, S.CLOSED)
+    assert not closing_needs_acceptors(S.VERIFIED, RiskLevel.CRITICAL, S.CLOSED)
+    assert not closing_needs_acceptors(S.NEW, RiskLevel.CRITICAL, S.DUPLICATE)

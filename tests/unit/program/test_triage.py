@@ -8,11 +8,13 @@ import pytest
 
 from redline.core.errors import NotFoundError, PermissionDeniedError, UsageError
 from redline.core.findings import FindingStatus
+from redline.core.risk import RiskLevel
 from redline.core.triage import FindingLink, LinkKind
 from redline.program import triage
 from redline.program.findings import propose_from_round
 from redline.program.workspace import open_workspace_store
 from redline.settings import Settings
+from redline.store.repos import findings as findings_repo
 from redline.store.session import Store
 from tests import governance_data as data
 
@@ -87,3 +89,30 @@ def test_comments_links_and_postmortem_end_up_in_the_dossier(opened: tuple[Store
     assert d.notes[-1].text == "reproduced on staging" and d.links[0].kind is LinkKind.DESIGN_CHOICE
     assert d.postmortem is not None and d.postmortem.author == "lena"
     assert [f.id for f in triage.register(store, open_only=True)] == [fid]
+
+
+def test_closing_and_duplicate_need_a_note(workspace: Settings, opened: tuple[Store, str]) -> None:
+    store, fid = opened
+    for status in (FindingStatus.CLOSED, FindingStatus.DUPLICATE):
+        with pytest.raises(UsageError, match=f"to {status.value} needs a note"):
+            triage.move(store, workspace, finding_id=fid, status=status, user="cora", note="  ")
+    f = triage.move(
+        store, workspace, finding_id=fid, status=FindingStatus.DUPLICATE, user="lena", note="same"
+    )
+    assert f.status is FindingStatus.DUPLICATE
+
+
+def test_closing_an_unfixed_high_finding_needs_the_risk_acceptors(
+    workspace: Settings, opened: tuple[Store, str]
+) -> None:
+    store, fid = opened
+    with store.session() as session:
+        assert findings_repo.get_finding(session, fid).risk.rank >= RiskLevel.HIGH.rank
+    closed = FindingStatus.CLOSED
+    with pytest.raises(PermissionDeniedError, match="lena may not close an unfixed"):
+        triage.move(store, workspace, finding_id=fid, status=closed, user="lena", note="not a real issue")
+    triage.triage(store, workspace, finding_id=fid, user="lena", owner="eli")
+    with pytest.raises(PermissionDeniedError, match="lena may not close an unfixed"):
+        triage.move(store, workspace, finding_id=fid, status=closed, user="lena", note="not a real issue")
+    f = triage.move(store, workspace, finding_id=fid, status=closed, user="cora", note="out of scope")
+    assert f.status is FindingStatus.CLOSED

@@ -47,7 +47,7 @@ class TriageRequest(BaseModel):
 
 
 class MoveRequest(BaseModel):
-    """A status move with its note (a risk acceptance needs one)."""
+    """A status move with its note (accepting a risk, closing and marking duplicate need one)."""
 
     status: FindingStatus
     note: str = Field(default="", max_length=5000)
