@@ -23,11 +23,13 @@ from redline.core.threat_versions import (
 )
 from redline.core.threats import Threat
 from redline.core.users import Role
-from redline.program.actors import authorize
+from redline.program.actors import authorize, require_role
 from redline.settings import Settings
 from redline.store.repos import catalog as catalog_repo
 
 CATALOG_EDITORS = frozenset({Role.ADMIN, Role.LEAD, Role.COMMITTEE})
+TOLERANCE_FIELDS = ("zero_tolerance", "max_failure_rate")
+"""Threat fields that loosen or tighten the release gate: changing them needs the risk acceptors."""
 """Roles that may change the catalog (edit a threat or record a sync)."""
 
 FILES = "files"
@@ -171,6 +173,9 @@ def edit_threat(
     catalog = load_catalog(folder)
     entry = catalog.entry(threat_id)
     updated = apply_changes(entry.threat, assignments)
+    if any(getattr(updated, f) != getattr(entry.threat, f) for f in TOLERANCE_FIELDS):
+        acceptors = settings.config.decision_rights.risk_acceptors
+        require_role(who, acceptors, action="change a threat's gate tolerance (a risk acceptance)")
     baseline = pending_changes(session, catalog)
     if baseline:
         catalog_repo.record_revision(

@@ -33,6 +33,7 @@ def store(workspace: Settings) -> Iterator[Store]:
     with st.session() as s:
         users.add_user(s, name="lee", roles={Role.LEAD}, actor="setup")
         users.add_user(s, name="tia", roles={Role.TESTER}, actor="setup")
+        users.add_user(s, name="cam", roles={Role.COMMITTEE}, actor="setup")
     yield st
     st.dispose()
 
@@ -46,7 +47,7 @@ def test_edit_diff_and_versions_round_trip(store: Store, workspace: Settings) ->
             s,
             "injection.direct",
             settings=workspace,
-            user="lee",
+            user="cam",
             assignments=["max_failure_rate=0.05", "affected_groups=[operators, children]"],
             reason="incident 42 showed children use the product",
         )
@@ -57,7 +58,7 @@ def test_edit_diff_and_versions_round_trip(store: Store, workspace: Settings) ->
         history = cv.threat_history(s, "injection.direct", settings=workspace)
         assert [(v.version, v.author, v.reason) for v in history] == [
             (1, "lee", "baseline"),
-            (2, "lee", "incident 42 showed children use the product"),
+            (2, "cam", "incident 42 showed children use the product"),
         ]
         assert history[0].content_hash != history[1].content_hash
         (diff,) = cv.diff_catalog(
@@ -150,3 +151,27 @@ def test_assignments_read_values_as_yaml_but_keep_text_fields_text() -> None:
     )
     assert edited.owner == "2027" and edited.review_by is not None and edited.review_by.year == 2028
     assert edited.zero_tolerance and edited.max_failure_rate is None
+
+
+def test_gate_tolerances_change_only_by_the_risk_acceptors(store: Store, workspace: Settings) -> None:
+    for change in ("max_failure_rate=0.5", "zero_tolerance=true"):
+        with (
+            store.session() as s,
+            pytest.raises(PermissionDeniedError, match="lee may not change a threat's gate"),
+        ):
+            cv.edit_threat(
+                s, "injection.direct", settings=workspace, user="lee", assignments=[change], reason="r"
+            )
+    with store.session() as s:
+        cv.edit_threat(
+            s, "injection.direct", settings=workspace, user="lee", assignments=["owner=appsec"], reason="r"
+        )
+        done = cv.edit_threat(
+            s,
+            "injection.direct",
+            settings=workspace,
+            user="cam",
+            assignments=["max_failure_rate=0.2"],
+            reason="r",
+        )
+    assert done.threat.max_failure_rate == 0.2
