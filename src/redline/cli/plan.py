@@ -77,7 +77,11 @@ def _render(view: PlanView) -> None:
         verdict = "approved" if vote.approve else "rejected"
         typer.echo(f"  {vote.approver} {verdict}{': ' + vote.comment if vote.comment else ''}")
     cov = view.perspectives
-    if cov is not None and cov.perspectives:
+    if cov is not None and cov.withheld:
+        typer.echo(
+            f"perspectives: not shown; {cov.testers} assigned tester(s) is fewer than {cov.min_group_size}"
+        )
+    elif cov is not None and cov.perspectives:
         declared = f", {cov.declared} declared perspectives" if cov.declared is not None else ""
         typer.echo(
             f"perspectives: {cov.covered} of {len(cov.perspectives)} covered "

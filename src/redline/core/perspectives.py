@@ -9,7 +9,9 @@ Counts are shown only where they cannot single a person out (the k rule, `shown_
 
 * a count of testers holding a perspective is shown only when at least k of the plan's testers hold
   it and at least k do not; otherwise the perspective reads "covered" or "gap" and nothing more;
-* the number of testers who declared anything is shown only when it is at least k.
+* the number of testers who declared anything is shown only under the same rule;
+* a team smaller than k gets no coverage at all (`TeamCoverage.withheld`): with one tester, "covered"
+  and "gap" would read out that person's declaration.
 
 Values are normalised to the vocabulary where they match (case, spacing, hyphens, language names to
 codes); other text is kept, cleaned, as a free value that only an identical declaration can match.
@@ -290,7 +292,9 @@ class PerspectiveCoverage(BaseModel):
     perspective: Perspective
     label: str = Field(description="Readable name of the perspective.")
     threats: tuple[str, ...] = Field(description="Threats that call for it.")
-    covered: bool = Field(description="At least one assigned tester declared it.")
+    covered: bool | None = Field(
+        description="At least one assigned tester declared it; None when the team is smaller than k."
+    )
     testers: int | None = Field(
         default=None, description="Assigned testers who declared it; absent where it could single one out."
     )
@@ -305,9 +309,12 @@ class TeamCoverage(BaseModel):
     gaps: tuple[str, ...] = Field(default=(), description="Labels of the perspectives nobody covers.")
     testers: int = Field(ge=0, description="Assigned testers.")
     declared: int | None = Field(
-        default=None, description="Assigned testers who declared anything; absent when fewer than k."
+        default=None, description="Assigned testers who declared anything; absent where the k rule hides it."
     )
     min_group_size: int = Field(ge=1, description="k: smallest group whose size is shown.")
+    withheld: bool = Field(
+        default=False, description="The team is smaller than k: nothing derived from declarations is shown."
+    )
 
     @property
     def covered(self) -> int:
@@ -324,9 +331,18 @@ def coverage(
 ) -> TeamCoverage:
     """Which called-for perspectives the testers cover; `declarations` maps a person to what they declared.
 
-    Only the testers' own declarations count; counts obey the k rule (`shown_count`).
+    Only the testers' own declarations count; counts obey the k rule (`shown_count`), and a team of
+    fewer than k testers gets no answer derived from declarations (`withheld`).
     """
     team = list(dict.fromkeys(testers))
+    if 0 < len(team) < k:  # refused: any answer would be about one of very few people
+        rows = [
+            PerspectiveCoverage(
+                perspective=item.perspective, label=item.perspective.label, threats=item.threats, covered=None
+            )
+            for item in wanted
+        ]
+        return TeamCoverage(perspectives=tuple(rows), testers=len(team), min_group_size=k, withheld=True)
     held = {name: set(declarations.get(name, ())) for name in team}
     rows = []
     for item in wanted:
@@ -345,7 +361,7 @@ def coverage(
         perspectives=tuple(rows),
         gaps=tuple(r.label for r in rows if not r.covered),
         testers=len(team),
-        declared=declared if declared >= k else None,
+        declared=shown_count(declared, group=len(team), k=k),
         min_group_size=k,
     )
 

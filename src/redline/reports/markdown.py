@@ -194,6 +194,13 @@ def _perspectives(r: ReportModel) -> list[str]:
     out = ["## Perspective coverage", ""]
     if not p.perspectives:
         return [*out, "No threat in scope calls for a perspective.", ""]
+    if p.withheld:
+        return [
+            *out,
+            f"Coverage is not shown: the plans have {p.testers} assigned tester(s), fewer than "
+            f"{p.min_group_size}, so any answer would describe one person's declaration.",
+            "",
+        ]
     declared = f"; {p.declared} declared perspectives" if p.declared is not None else ""
     out += [
         f"{len(p.perspectives) - len(p.gaps)} of {len(p.perspectives)} perspectives the threats call for are "

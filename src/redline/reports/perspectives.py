@@ -45,4 +45,5 @@ def perspective_section(
         testers=result.testers,
         declared=result.declared,
         min_group_size=result.min_group_size,
+        withheld=result.withheld,
     )

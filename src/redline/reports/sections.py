@@ -77,6 +77,9 @@ class PerspectiveSection(_Frozen):
         default=None, description="Testers who declared any perspective; absent when fewer than k."
     )
     min_group_size: int = Field(default=DEFAULT_MIN_GROUP_SIZE, ge=1, description="k for counts.")
+    withheld: bool = Field(
+        default=False, description="Fewer than k testers: no coverage derived from declarations is shown."
+    )
 
 
 class TrendPoint(_Frozen):

@@ -73,7 +73,8 @@ def test_the_plan_page_lists_called_for_perspectives_and_gaps(world: World) -> N
         "covered": True,
         "testers": None,
     }
-    assert view["testers"] == 3 and view["declared"] == 2 and view["min_group_size"] == 2
+    # two of three declared: the count would single out the one who did not
+    assert view["testers"] == 3 and view["declared"] is None and view["min_group_size"] == 2
     assert set(view["gaps"]) == {label for label, r in rows.items() if not r["covered"]}
     assert {"bias.stereotype", "privacy.sensitive-inference"} <= {
         t for r in rows.values() for t in r["threats"]
@@ -181,3 +182,22 @@ def test_an_admin_deletes_a_declaration_without_reading_it(world: World) -> None
     assert world.client("tess").get("/api/perspectives").json()["declaration"] is None
     again = admin.post("/api/admin/users/tess/perspectives/delete")
     assert again.json() == removed.json()  # the same answer whether or not there was anything
+
+
+def test_a_plan_with_one_tester_shows_nothing_derived_from_declarations(world: World) -> None:
+    _seed(world)
+    with world.store.session() as s:
+        plan = plans_program.create_plan(
+            s,
+            PlanSpec(title="Solo round", threats=THREATS, testers=("tess",)),
+            settings=world.settings,
+            user="lena",
+        )
+    lead = world.client("lena")
+    view = lead.get(f"/api/plans/{plan.id}").json()["perspectives"]
+    assert view["withheld"] and view["gaps"] == [] and view["declared"] is None
+    assert all(r["covered"] is None and r["testers"] is None for r in view["perspectives"])
+    html = lead.get(f"/plans/{plan.id}").text
+    section = html.split('id="perspectives"', 1)[1].split("</section>", 1)[0]
+    assert "Coverage is not shown" in section
+    assert "covered" not in section.replace("Coverage is not shown", "") and "gap</" not in section

@@ -140,3 +140,19 @@ def test_a_lone_declarer_is_not_counted() -> None:
 def test_no_testers_means_every_perspective_is_a_gap() -> None:
     cov = coverage(called_for([STEREOTYPE]), {}, testers=[], k=2)
     assert len(cov.gaps) == len(cov.perspectives) == 3 and cov.testers == 0 and cov.declared is None
+
+
+def test_a_team_smaller_than_k_gets_no_coverage_from_declarations() -> None:
+    wanted = called_for([STEREOTYPE])
+    lone = coverage(wanted, {"ana": {p(K.DOMAIN, "discrimination")}}, testers=["ana"], k=2)
+    assert lone.withheld and lone.gaps == () and lone.declared is None and lone.covered == 0
+    assert all(r.covered is None and r.testers is None for r in lone.perspectives)
+    empty = coverage(wanted, {}, testers=["ana"], k=2)
+    assert lone.model_dump() == empty.model_dump()  # nothing tells whether ana declared anything
+
+
+def test_the_declared_count_hides_a_whole_team_too() -> None:
+    wanted = [CalledFor(perspective=p(K.LANGUAGE, "sw"), threats=("t",))]
+    both = {"ana": {p(K.LANGUAGE, "sw")}, "ben": {p(K.LANGUAGE, "de")}}
+    cov = coverage(wanted, both, testers=["ana", "ben", "cy"], k=2)
+    assert cov.declared is None  # 2 of 3 declared: cy alone is the one who did not
