@@ -20,6 +20,8 @@ if TYPE_CHECKING:
     from redline.core.rounds import Round
     from redline.engine.result import RoundResult
     from redline.program.content import Exchange
+    from redline.settings import TargetConfig
+    from redline.targets.preflight import Hints
 
 app = typer.Typer(help="Rounds: run cases against a system and inspect the results.", no_args_is_help=True)
 
@@ -70,6 +72,35 @@ def print_result(result: RoundResult, *, json_out: bool, quiet: bool) -> None:
     evidence_table("Failure rates", result.evidence)
 
 
+def fail_if_paused(result: RoundResult) -> None:
+    """Exit 3 with one line when the round was paused because its target stopped answering."""
+    from redline.core.errors import TargetError
+
+    if result.run.paused:
+        raise TargetError(f"round {result.round_id} {result.stopped_reason}")
+
+
+def check_target_first(config: TargetConfig, *, name: str, hints: Hints) -> None:
+    """The preflight: one small request, so a wrong address fails in a line instead of a round."""
+    import asyncio
+    import os
+
+    from redline.targets.preflight import preflight
+
+    asyncio.run(preflight(config, name=name, env=os.environ, hints=hints))
+
+
+NoPreflightOpt = Annotated[
+    bool,
+    typer.Option(
+        "--no-preflight",
+        help="Skip the one small request that checks the target answers before the round starts "
+        "(a refused connection, DNS failure, timeout or 5xx exits 3; a 401/403, 404, HTML page or "
+        "other wrong answer exits 2).",
+    ),
+]
+
+
 @app.command("run")
 def run(
     ctx: typer.Context,
@@ -102,6 +133,7 @@ def run(
     release: Annotated[str | None, typer.Option(help="Release version label.")] = None,
     plan: Annotated[str | None, typer.Option("--plan", help="Approved plan id (default: ad hoc).")] = None,
     adhoc: Annotated[bool, typer.Option("--adhoc", help="Run without a plan (the default).")] = False,
+    no_preflight: NoPreflightOpt = False,
     json_out: JsonOpt = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only the round id.")] = False,
     as_user: Annotated[
@@ -116,6 +148,9 @@ def run(
     """Run (or continue) a round of cases against a system, stored as it goes.
 
     Run by a named user (--as or REDLINE_USER), the round starts only if their onboarding is current.
+    One small request first checks that the target answers (--no-preflight skips it). If the target
+    stops answering during the round (defaults.pause_after_failures connection failures or timeouts in
+    a row), the round is paused and the command exits 3; run it again to resume.
     """
     import asyncio
 
@@ -157,6 +192,10 @@ def run(
         from redline.program.onboarding import ensure_onboarded
 
         ensure_onboarded(store, settings, user=as_user, action="start a round of playbooks")
+    if not (dry_run or no_preflight):
+        from redline.targets.preflight import Hints
+
+        check_target_first(settings.config.system(system).target, name=system, hints=Hints.workspace(system))
     prepared = prepare_round(settings, request)
     if not (json_out or quiet):
         for warning in prepared.warnings:
@@ -179,6 +218,7 @@ def run(
             run_round(prepared.spec, settings=settings, store=store, executor=runner, events=bar.update)
         )
     print_result(result, json_out=json_out, quiet=quiet)
+    fail_if_paused(result)
 
 
 @app.command("list")
