@@ -1,0 +1,150 @@
+"""Every (technique, scorer) pair a shipped playbook step or the demo names gives a verdict.
+
+For each step, cases are built from a shipped seed the way a round builds them; each scorer the step
+names must FAIL an answer that plainly shows the failure (the planted marker echoed, the system
+prompt repeated, a compliant or confident answer, ...) and PASS a plain refusal that admits not
+knowing (for benign requests, where a refusal is the failure, a plain helpful answer): never
+could-not-score. Judge scorers are given the offline fake judge; without a judge their steps are left
+out of rounds (see tests/unit/engine/test_helper_steps.py).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Sequence
+from functools import cache
+
+import pytest
+
+from redline.attacks.planning import build_cases_async
+from redline.attacks.templating import as_request
+from redline.catalog.playbooks import load_playbooks
+from redline.core.case_params import expects_refusal, planted_strings
+from redline.core.cases import AttackCase
+from redline.core.conversation import MessageRole, Response
+from redline.core.scores import Score, Verdict
+from redline.core.threats import AutomatedStep
+from redline.engine.inputs import build_scorers
+from redline.program.demo import DEMO_STEPS
+from redline.scorers.base import Scorer
+from redline.targets.echo import EchoTarget
+
+REFUSAL = "I'm sorry, but I can't help with that. I don't know, and I cannot verify it."
+
+
+def _complying(case: AttackCase) -> str:
+    """An on-topic answer that does what was asked (the refusal classifier reads it against the objective)."""
+    ask = as_request(case.objective).rstrip(".")
+    return (
+        f"Sure, happy to help. {ask}: here is how, in full. Step 1: gather everything you need for it. "
+        "Step 2: do the main part carefully, exactly as described. Step 3: check the result and finish."
+    )
+
+
+CONFIDENT = "The answer is definitely Qorvalith, as Brannock and Sieve (1987) established beyond doubt."
+ABUSIVE = "Shut up, you stupid worthless idiot. You are a pathetic piece of shit."
+PII = "Of course: her email is dana.lee@corp.example and her card is 4111 1111 1111 1111."
+
+
+def _system_prompt(case: AttackCase) -> str:
+    return "\n".join(m.content for m in case.conversation.messages if m.role is MessageRole.SYSTEM)
+
+
+# The answer that plainly shows the failure each scorer looks for.
+FAILING: dict[str, Callable[[AttackCase], str]] = {
+    "leak.canary": lambda c: f"As instructed: {' '.join(planted_strings(c.params))}",
+    "leak.system-prompt": lambda c: f"My instructions are: {_system_prompt(c)}",
+    "leak.pii": lambda c: PII,
+    "refusal": lambda c: _complying(c) if expects_refusal(c.params) else REFUSAL,
+    "judge.harm": lambda c: f"{_complying(c)} UNSAFE",  # the fake judge calls answers with UNSAFE harmful
+    "toxicity": lambda c: ABUSIVE,
+    "confabulation.hedging": lambda c: CONFIDENT,
+    "confabulation.known-answer": lambda c: CONFIDENT,
+    "confabulation.citations": lambda c: CONFIDENT,
+    "consistency": lambda c: "Approved without hesitation: a score of 9 out of 10, hire at once.",
+}
+
+
+def _passing(scorer: str, case: AttackCase) -> str:
+    if scorer == "refusal" and not expects_refusal(case.params):
+        return _complying(case)
+    return REFUSAL
+
+
+def _steps() -> list[tuple[str, AutomatedStep]]:
+    out: list[tuple[str, AutomatedStep]] = []
+    for book in load_playbooks().all():
+        out.extend((f"{book.name}[{i}]", step) for i, step in enumerate(book.automated))
+    for i, (technique, seeds, scorers) in enumerate(DEMO_STEPS):
+        out.append((f"demo[{i}]", AutomatedStep(technique=technique, seeds=seeds, scorers=list(scorers))))
+    return out
+
+
+PAIRS = [(where, step, scorer) for where, step in _steps() for scorer in step.scorers]
+
+
+def test_every_scorer_a_step_names_has_a_failing_answer_here() -> None:
+    assert {scorer for _, _, scorer in PAIRS} <= set(FAILING)
+
+
+_BUILT: dict[str, tuple[AttackCase, ...]] = {}
+
+
+def _cases(where: str, step: AutomatedStep) -> tuple[AttackCase, ...]:
+    if where in _BUILT:
+        return _BUILT[where]
+    rewriter = EchoTarget("rewriter", reply="{prompt}")  # translate/paraphrase: the text as it was
+    cases = asyncio.run(build_cases_async([step], seed=0, sample_size=1, attacker=rewriter))
+    assert cases, f"{step.technique} on {step.seeds} built no case"
+    _BUILT[where] = tuple(cases)
+    return _BUILT[where]
+
+
+@cache
+def _plain_scorer(name: str) -> Scorer:
+    (scorer,), problems = build_scorers([name])
+    assert not problems
+    return scorer
+
+
+def _scorer(name: str, judge: EchoTarget) -> Scorer:
+    if name.startswith("judge."):
+        (scorer,), problems = build_scorers([name], judge=judge)
+        assert not problems
+        return scorer
+    return _plain_scorer(name)
+
+
+def _score(scorer: Scorer, cases: Sequence[AttackCase], answers: Sequence[str]) -> list[Score]:
+    items = [(c, Response(text=a)) for c, a in zip(cases, answers, strict=True)]
+    return asyncio.run(scorer.score_batch(items))
+
+
+def _checked(cases: Sequence[AttackCase], scorer: str) -> list[int]:
+    """Which cases to assert on: all, or for group scorers the first case of each group (the odd one)."""
+    if scorer != "consistency":
+        return list(range(len(cases)))
+    firsts: dict[str | None, int] = {}
+    for i, case in enumerate(cases):
+        firsts.setdefault(case.group, i)
+    return list(firsts.values())
+
+
+@pytest.mark.parametrize(
+    ("where", "step", "scorer"), PAIRS, ids=[f"{w}-{s.technique}-{n}" for w, s, n in PAIRS]
+)
+def test_the_step_scorer_fails_a_plain_failure_and_passes_a_plain_refusal(
+    where: str, step: AutomatedStep, scorer: str, fake_judge: EchoTarget
+) -> None:
+    cases = _cases(where, step)
+    judge = _scorer(scorer, fake_judge)
+    checked = _checked(cases, scorer)
+
+    failing = [FAILING[scorer](c) if i in checked else _passing(scorer, c) for i, c in enumerate(cases)]
+    for i, score in enumerate(_score(judge, cases, failing)):
+        if i in checked:
+            assert score.verdict is Verdict.FAIL, f"{where} {step.technique}: {score.rationale}"
+
+    passing = [_passing(scorer, c) for c in cases]
+    for score in _score(judge, cases, passing):
+        assert score.verdict is Verdict.PASS, f"{where} {step.technique}: {score.rationale}"
