@@ -21,7 +21,13 @@ _db_counter = itertools.count()
 @pytest.fixture(autouse=True)
 def _isolated_env(monkeypatch: pytest.MonkeyPatch) -> None:
     """Tests never see the developer's workspace or database settings."""
-    for var in ("REDLINE_WORKSPACE", "REDLINE_DATABASE_URL", "REDLINE_ACTOR"):
+    for var in (
+        "REDLINE_WORKSPACE",
+        "REDLINE_DATABASE_URL",
+        "REDLINE_CONCERNS_DATABASE_URL",
+        "REDLINE_ACTOR",
+        "REDLINE_AUDIT_KEY",
+    ):
         monkeypatch.delenv(var, raising=False)
 
 

@@ -72,6 +72,12 @@ class DatabaseConfig(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     url: str | None = Field(default=None, description="SQLAlchemy URL; default: SQLite in .redline/.")
+    concerns_url: str | None = Field(
+        default=None,
+        description="Store for anonymous concerns, kept apart so no other writer's commits order them; "
+        "default: a sibling file of a SQLite database. With PostgreSQL, name a SQLite file or a database "
+        "in another cluster (REDLINE_CONCERNS_DATABASE_URL overrides it).",
+    )
 
 
 class Defaults(BaseModel):
@@ -278,6 +284,9 @@ class Settings(BaseModel):
     workspace: Path = Field(description="Workspace folder (holds redline.yaml).")
     config: WorkspaceConfig
     database_url: str = Field(description="Resolved database URL; may hold a password, never logged.")
+    concerns_database_url: str | None = Field(
+        default=None, description="Resolved concerns store URL, when set; None: the default."
+    )
     debug: bool = False
     actor: str = Field(default="cli", description="Who acts in audit events from this process.")
 
@@ -322,6 +331,15 @@ def default_database_url(workspace: Path) -> str:
     return f"sqlite:///{workspace / STATE_DIR / DB_NAME}"
 
 
+def _absolute_sqlite(url: str, ws: Path) -> str:
+    """A relative SQLite path resolved against the workspace."""
+    if url.startswith("sqlite:///") and not url.startswith("sqlite:////"):
+        rel = url.removeprefix("sqlite:///")
+        if rel and rel != ":memory:" and not Path(rel).is_absolute():
+            return f"sqlite:///{(ws / rel).resolve()}"
+    return url
+
+
 def load_settings(
     workspace: Path | None = None,
     *,
@@ -334,10 +352,16 @@ def load_settings(
     env = os.environ if env is None else env
     ws = find_workspace(workspace, env=env, cwd=cwd or Path.cwd())
     config = load_workspace_config(ws / CONFIG_NAME)
-    url = env.get("REDLINE_DATABASE_URL") or config.database.url or default_database_url(ws)
-    if url.startswith("sqlite:///") and not url.startswith("sqlite:////"):
-        rel = url.removeprefix("sqlite:///")
-        if rel and rel != ":memory:" and not Path(rel).is_absolute():
-            url = f"sqlite:///{(ws / rel).resolve()}"
+    url = _absolute_sqlite(
+        env.get("REDLINE_DATABASE_URL") or config.database.url or default_database_url(ws), ws
+    )
     who = actor or env.get("REDLINE_ACTOR") or f"cli:{env.get('USER', 'unknown')}"
-    return Settings(workspace=ws, config=config, database_url=url, debug=debug, actor=who)
+    concerns = env.get("REDLINE_CONCERNS_DATABASE_URL") or config.database.concerns_url
+    return Settings(
+        workspace=ws,
+        config=config,
+        database_url=url,
+        concerns_database_url=_absolute_sqlite(concerns, ws) if concerns else None,
+        debug=debug,
+        actor=who,
+    )

@@ -22,6 +22,10 @@ class UsageError(RedlineError):
     exit_code = 2
 
 
+class InvalidTextError(UsageError):
+    """Stored text holds a character no backend keeps alike (a NUL byte); names the field."""
+
+
 class ConfigError(RedlineError):
     """A configuration or data file is missing or malformed; names the file, line and field."""
 

@@ -103,8 +103,10 @@ def init_workspace(
         from redline.program.decisions import DEFAULT_POLICY_YAML
 
         policy.write_text(DEFAULT_POLICY_YAML, encoding="utf-8")
-    (folder / STATE_DIR).mkdir(exist_ok=True)
-    (folder / STATE_DIR / ".gitignore").write_text("*\n", encoding="utf-8")
+    state = folder / STATE_DIR
+    state.mkdir(mode=0o700, exist_ok=True)
+    state.chmod(0o700)  # mkdir's mode is filtered by the umask, and an older workspace may be 0755
+    (state / ".gitignore").write_text("*\n", encoding="utf-8")
     settings = load_settings(folder, env=env, actor=actor)
     store = open_workspace_store(settings)
     try:
@@ -124,7 +126,7 @@ def init_workspace(
 
 def open_workspace_store(settings: Settings) -> Store:
     """The workspace's store, migrated to the current schema."""
-    return open_store(settings.database_url)
+    return open_store(settings.database_url, concerns_url=settings.concerns_database_url)
 
 
 def uses_default_database(settings: Settings) -> bool:

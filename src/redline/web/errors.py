@@ -10,11 +10,13 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from pydantic import ValidationError
+from sqlalchemy.exc import SQLAlchemyError
 from starlette.exceptions import HTTPException
 
 from redline.core.errors import (
     AuditError,
     ConfigError,
+    InvalidTextError,
     NotFoundError,
     PermissionDeniedError,
     RedlineError,
@@ -45,6 +47,7 @@ _STATUS: tuple[tuple[type[RedlineError], int, str], ...] = (
     (IntakeRateLimitedError, 429, "rate_limited"),
     (ClaimThrottledError, 429, "rate_limited"),
     (IntakeTooLargeError, 413, "too_large"),
+    (InvalidTextError, 422, "invalid"),
     (ConfigError, 400, "invalid"),
     (UsageError, 400, "invalid"),
     (TargetError, 502, "target_error"),
@@ -140,6 +143,29 @@ async def _http(request: Request, exc: Exception) -> Response:
     return problem(request, exc.status_code, code, str(exc.detail), headers=dict(exc.headers or {}))
 
 
+async def _database(request: Request, exc: Exception) -> Response:
+    """A database failure: 503 problem JSON, logged by class only.
+
+    Neither the statement's parameters (engines hide them anyway) nor the message is logged: a
+    driver's message can quote the offending value, e.g. a concern's text or a claim hash.
+    """
+    orig = getattr(exc, "orig", None)
+    log.error(
+        "database error on %s %s: %s%s",
+        request.method,
+        request.url.path,
+        type(exc).__name__,
+        f" ({type(orig).__name__})" if orig is not None else "",
+    )
+    return problem(
+        request,
+        503,
+        "store_unavailable",
+        "the database could not complete this request; nothing was changed, try again shortly",
+        headers={"Retry-After": "5"},
+    )
+
+
 def install(app: FastAPI) -> None:
     """Register the handlers."""
     app.add_exception_handler(LoginRequired, _login_required)
@@ -150,3 +176,4 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, _validation)
     app.add_exception_handler(ValidationError, _model)
     app.add_exception_handler(HTTPException, _http)
+    app.add_exception_handler(SQLAlchemyError, _database)

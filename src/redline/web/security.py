@@ -10,6 +10,8 @@ from pathlib import Path
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from redline.store.files import write_private_file
+
 SESSION_COOKIE = "redline_session"
 ANON_COOKIE = "redline_anon"
 FLASH_COOKIE = "redline_flash"
@@ -28,9 +30,7 @@ def load_secret(state_dir: Path) -> bytes:
     """The workspace's web secret (created on first start, readable by its owner only)."""
     path = state_dir / SECRET_FILE
     if not path.exists():
-        state_dir.mkdir(parents=True, exist_ok=True)
-        path.write_text(secrets.token_hex(32), encoding="utf-8")
-        path.chmod(0o600)
+        write_private_file(path, secrets.token_hex(32).encode("ascii"))
     return bytes.fromhex(path.read_text(encoding="utf-8").strip())
 
 

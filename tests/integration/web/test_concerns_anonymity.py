@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import text, update
+from sqlalchemy import Engine, inspect, text, update
 
 from redline.core.users import Role
 from redline.program import accounts
@@ -47,23 +47,30 @@ def app_on(store: Store, workspace: Settings) -> Iterator[Any]:
     yield app
 
 
+def _engines(store: Store) -> list[Engine]:
+    """The main database and, where concerns are kept apart, the concerns store."""
+    return [e for e in (store.engine, store.concerns_engine) if e is not None]
+
+
 def _dump(store: Store) -> dict[str, set[str]]:
     tables: dict[str, set[str]] = {}
-    with store.session() as s:
-        for name in store.table_names():
-            if name == "alembic_version":
-                continue
-            rows = s.execute(text(f'select * from "{name}"')).all()
-            tables[name] = {repr(tuple(r)) for r in rows}
+    for engine in _engines(store):
+        with engine.connect() as conn:
+            for name in inspect(engine).get_table_names():
+                if name == "alembic_version":
+                    continue
+                rows = conn.execute(text(f'select * from "{name}"')).all()
+                tables.setdefault(name, set()).update(repr(tuple(r)) for r in rows)
     return tables
 
 
 def _values(store: Store) -> Iterator[tuple[str, Any]]:
-    with store.session() as s:
-        for name in store.table_names():
-            for row in s.execute(text(f'select * from "{name}"')).all():
-                for value in row:
-                    yield name, value
+    for engine in _engines(store):
+        with engine.connect() as conn:
+            for name in inspect(engine).get_table_names():
+                for row in conn.execute(text(f'select * from "{name}"')).all():
+                    for value in row:
+                        yield name, value
 
 
 def _aware(value: datetime) -> datetime:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 from sqlalchemy import text
@@ -25,8 +26,10 @@ from redline.settings import Settings
 from redline.store import audit
 from redline.store.repos import users
 from redline.store.session import Store
+from redline.store.tables import ConcernRow
 
 NOW = datetime(2026, 11, 27, 9, 30, tzinfo=UTC)
+CONCERNS: dict[str, Any] = {"mapper": ConcernRow}  # raw SQL on concern tables goes to their own store
 DRAFT = ConcernDraft(
     subject_kind=SubjectKind.FINDING, reference="fnd_1", text="The severity was lowered to ship."
 )
@@ -77,7 +80,7 @@ def test_a_concern_keeps_only_the_day_and_a_hash_of_the_claim_code(store: Store)
     raised = _raise(store)
     assert raised.raised_on.isoformat() == "2026-11-27"
     with store.session() as s:
-        row = s.execute(text("select * from concerns")).mappings().one()
+        row = s.execute(text("select * from concerns"), bind_arguments=CONCERNS).mappings().one()
     assert row["raised_on"] == "2026-11-27" and row["id"] == raised.concern_id
     assert raised.claim_code not in str(dict(row))
     assert row["claim_hash"] == concerns.claim_digest(raised.claim_code)
@@ -126,7 +129,7 @@ def test_one_time_links_work_once_expire_and_only_admins_issue_them(store: Store
         short = concerns.issue_link(s, acting="ada", days=1, now=NOW)
     assert issued.path.endswith(issued.token) and issued.path.startswith(concerns.RAISE_PATH)
     with store.session() as s:
-        stored = s.execute(text("select * from concern_links")).mappings().all()
+        stored = s.execute(text("select * from concern_links"), bind_arguments=CONCERNS).mappings().all()
         assert len(stored) == 2 and issued.token not in str([dict(r) for r in stored])
         assert concerns.link_is_valid(s, issued.token, now=NOW)
         raised = concerns.raise_concern(s, DRAFT, link=issued.token, now=NOW + timedelta(hours=1))
@@ -139,7 +142,9 @@ def test_one_time_links_work_once_expire_and_only_admins_issue_them(store: Store
             concerns.raise_concern(s, DRAFT, link=short.token, now=NOW + timedelta(days=1, seconds=1))
         assert concerns.raise_concern(s, DRAFT, link=short.token, now=NOW + timedelta(hours=23)).concern_id
         # Used links are deleted: nothing is left that names the concern they opened.
-        assert s.execute(text("select count(*) from concern_links")).scalar_one() == 0
+        assert (
+            s.execute(text("select count(*) from concern_links"), bind_arguments=CONCERNS).scalar_one() == 0
+        )
         assert [e.action for e in audit.list_events(s, action="concern.link")] == ["concern.link.issue"] * 2
 
 
