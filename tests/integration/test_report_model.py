@@ -192,3 +192,28 @@ def test_report_and_bundle_on_each_database(db_url: str, tmp_path: Path) -> None
     finally:
         store.dispose()
     assert verify_bundle(read_bundle(tmp_path / "b.zip")) == []
+
+
+LINKY = "Look ![pixel](http://203.0.113.9/t.png) and [click](http://203.0.113.9/) `code` a|b <b>x</b>"
+
+
+def test_markdown_keeps_link_image_and_code_syntax_from_stored_text_inert(
+    release_report: ReportModel,
+) -> None:
+    finding = release_report.findings[0].model_copy(update={"title": LINKY})
+    mitigation = release_report.mitigations[0].model_copy(update={"description": LINKY})
+    tampered = release_report.model_copy(
+        update={
+            "findings": [finding, *release_report.findings[1:]],
+            "mitigations": [mitigation, *release_report.mitigations[1:]],
+            "limitations": [*release_report.limitations, LINKY],
+        }
+    )
+    md = render(tampered, ReportFormat.MD).decode()
+    assert "](http" not in md.replace("\\](http", "")
+    assert "![" not in md.replace("\\!\\[", "") and "<b>" not in md
+    for line in (ln for ln in md.splitlines() if "pixel" in ln):
+        assert "\\!\\[pixel\\]\\(http://203.0.113.9/t.png\\)" in line
+        assert "\\[click\\]\\(http://203.0.113.9/\\)" in line and "\\`code\\`" in line
+        assert "a\\|b" in line
+    assert sum("pixel" in ln for ln in md.splitlines()) == 3

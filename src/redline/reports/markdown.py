@@ -19,18 +19,32 @@ AUDIENCE_NOTE = {
 }
 
 
+MARKDOWN_PUNCTUATION = "\\`*_[]()#!|~"
+"""Characters that can start Markdown syntax: links and images (`[ ] ( ) !`), code, emphasis, tables."""
+
+
+def md_escape(value: object, *, in_table: bool = False) -> str:
+    """Stored text made inert in Markdown: HTML escaped (`< > &`), every Markdown punctuation character
+    backslash-escaped, so a title like `![x](http://...)` or `[click](...)` stays literal text.
+
+    `in_table` also keeps it on one line (`<br>` for newlines), as a table cell needs. The one helper
+    every Markdown renderer uses for stored data.
+    """
+    out = html.escape("" if value is None else str(value), quote=False)
+    out = "".join("\\" + ch if ch in MARKDOWN_PUNCTUATION else ch for ch in out)
+    if in_table:
+        out = out.replace("\r", "").replace("\n", "<br>")
+    return out
+
+
 def cell(value: object) -> str:
-    """Text safe inside a Markdown table cell: HTML escaped, pipes escaped, one line."""
-    text = html.escape("" if value is None else str(value), quote=False)
-    return text.replace("|", "\\|").replace("\r", "").replace("\n", "<br>")
+    """Text safe inside a Markdown table cell (see `md_escape`)."""
+    return md_escape(value, in_table=True)
 
 
 def text(value: object) -> str:
-    """Text safe in a Markdown paragraph: HTML escaped and Markdown punctuation neutralised."""
-    out = html.escape("" if value is None else str(value), quote=False)
-    for ch in "\\`*_[]#":
-        out = out.replace(ch, "\\" + ch)
-    return out
+    """Text safe in a Markdown paragraph (see `md_escape`)."""
+    return md_escape(value)
 
 
 def _table(head: Sequence[str], rows: Iterable[Sequence[object]]) -> list[str]:
@@ -225,13 +239,17 @@ def _transcripts(r: ReportModel) -> list[str]:
     out = ["## Evidence: example exchanges", ""]
     for t in r.transcripts:
         label = ("⚠ Content warning · " if t.flagged else "") + f"case {t.case_id} · {t.technique}"
-        out.append(f"<details{'' if t.collapsed else ' open'}><summary>{cell(label)}</summary>")
+        # raw HTML block (up to the blank line): Markdown is not read there, HTML escaping is what holds
+        out.append(f"<details{'' if t.collapsed else ' open'}><summary>{html.escape(label)}</summary>")
         if t.flagged:
             out.append(f"<p><strong>{html.escape(CONTENT_WARNING)}</strong></p>")
         for m in t.messages:
             out.append(f"<p><em>{m.role.value}</em></p><pre>{html.escape(m.content)}</pre>")
         out.append(f"<p><em>response</em></p><pre>{html.escape(t.response)}</pre>")
-        out += [f"<p>{cell(s.scorer)}: {cell(s.result)} {cell(s.rationale)}</p>" for s in t.scores]
+        out += [
+            f"<p>{html.escape(s.scorer)}: {html.escape(str(s.result))} {html.escape(s.rationale)}</p>"
+            for s in t.scores
+        ]
         out += ["</details>", ""]
     return out
 
