@@ -80,6 +80,18 @@ class DatabaseConfig(BaseModel):
     )
 
 
+class AuditConfig(BaseModel):
+    """Anchoring the audit log outside the database (`redline audit checkpoint`)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    key: str | None = Field(
+        default=None,
+        description="Path of the Ed25519 signing key for audit checkpoints, outside the workspace's store "
+        "(REDLINE_AUDIT_KEY and --key override it); default ~/.config/redline/audit-signing.key.",
+    )
+
+
 class Defaults(BaseModel):
     """Defaults for rounds and reports."""
 
@@ -213,6 +225,7 @@ class WorkspaceConfig(BaseModel):
     name: str = Field(min_length=1, description="Name of the program or product being red-teamed.")
     systems: tuple[SystemConfig, ...] = Field(default=(), description="Systems under test.")
     database: DatabaseConfig = Field(default_factory=DatabaseConfig)
+    audit: AuditConfig = Field(default_factory=AuditConfig)
     defaults: Defaults = Field(default_factory=Defaults)
     risk_matrix: RiskMatrix = Field(default_factory=RiskMatrix)
     decision_rights: DecisionRights = Field(default_factory=DecisionRights)

@@ -95,3 +95,67 @@ def verify_chain(events: Iterable[AuditEvent]) -> ChainBreak | None:
         if brk is not None:
             return brk
     return None
+
+
+CHECKPOINT_ACTION = "audit.checkpoint"
+"""The audit action that records a checkpoint in the chain itself (reports show the newest one)."""
+
+
+class AuditCheckpoint(BaseModel):
+    """The head of the chain at one moment, signed with a key kept outside the database.
+
+    Written to a file (one JSON line each) or a webhook, it anchors the chain: whoever rewrites an
+    event up to `seq`, or deletes events down below `seq`, no longer matches it, and cannot sign a
+    new one without the private key.
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    workspace: str = Field(description="Name of the program whose log this is.")
+    seq: int = Field(ge=0, description="The chain's last event when the checkpoint was made (0: empty).")
+    head: str = Field(description="That event's hash (GENESIS_HASH for an empty log).")
+    at: str = Field(description="UTC time of the checkpoint, ISO 8601.")
+    key_id: str = Field(description="First 16 hex digits of the SHA-256 of the raw Ed25519 public key.")
+    signature: str = Field(default="", description="Ed25519 signature of `signed_bytes()`, base64.")
+
+    def signed_bytes(self) -> bytes:
+        """What the signature covers: every field but the signature, as canonical JSON."""
+        return canonical_json(self.model_dump(exclude={"signature"})).encode("utf-8")
+
+    def line(self) -> str:
+        """One line of a checkpoint file."""
+        return canonical_json(self.model_dump())
+
+    def summary(self) -> str:
+        """One line for reports: event, head, time and key."""
+        return f"event {self.seq}, head {self.head}, at {self.at}, key {self.key_id}"
+
+
+class CheckpointMismatch(BaseModel):
+    """Why the chain does not match a checkpoint."""
+
+    model_config = ConfigDict(frozen=True)
+
+    checkpoint: AuditCheckpoint
+    reason: str
+
+
+def check_against(
+    checkpoints: Iterable[AuditCheckpoint], heads: dict[int, str], last_seq: int
+) -> CheckpointMismatch | None:
+    """Compare checkpoints with the verified chain: `heads` maps a checkpoint's seq to the hash found
+    there, `last_seq` is the chain's length. Returns the first mismatch, newest checkpoint first."""
+    for cp in sorted(checkpoints, key=lambda c: c.seq, reverse=True):
+        if cp.seq > last_seq:
+            return CheckpointMismatch(
+                checkpoint=cp,
+                reason=f"the log ends at event {last_seq}, but the checkpoint of {cp.at} covers event "
+                f"{cp.seq}: events were removed",
+            )
+        found = heads.get(cp.seq, GENESIS_HASH if cp.seq == 0 else None)
+        if found != cp.head:
+            return CheckpointMismatch(
+                checkpoint=cp,
+                reason=f"event {cp.seq} does not match the checkpoint of {cp.at}: the log was rewritten",
+            )
+    return None

@@ -21,6 +21,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session
 
+from redline.core.audit import AuditCheckpoint
 from redline.core.evidence import Evidence
 from redline.core.ids import canonical_json, content_hash
 from redline.core.rounds import Round
@@ -85,6 +86,9 @@ class BundleManifest(BaseModel):
     files: dict[str, str] = Field(description="File name -> SHA-256 of its bytes.")
     records: int = Field(ge=0, description=f"Records listed, with their SHA-256, in {RECORDS_FILE}.")
     digests: RoundDigests = Field(description="Digests of the round's records as the store held them.")
+    audit_checkpoint: AuditCheckpoint | None = Field(
+        default=None, description="The newest signed checkpoint of the audit chain when it was written."
+    )
 
 
 def attempt_record(attempt: dict[str, Any], *, withhold: bool) -> dict[str, Any]:
@@ -140,6 +144,11 @@ def _readme(manifest: BundleManifest) -> str:
         f"# Replication bundle for round {manifest.round_id}\n\n"
         f"Written by {manifest.generator} for the {manifest.audience.value} audience.\n"
         + (f"Withheld: {', '.join(manifest.withheld)}.\n" if manifest.withheld else "")
+        + (
+            f"Audit checkpoint: {manifest.audit_checkpoint.summary()}.\n"
+            if manifest.audit_checkpoint
+            else "Audit checkpoint: none (the log was not anchored outside the database).\n"
+        )
         + "\nCheck it with `redline replay <this file>`: every file and record hash is verified, the\n"
         "failure rates are recomputed from the scores, and installed deterministic scorers re-score\n"
         f"the responses. manifest.json lists the SHA-256 of every file, {RECORDS_FILE} of every record.\n"
@@ -226,6 +235,7 @@ def export_bundle(
         files={},
         records=0,
         digests=RoundDigests(cases="", responses="", scores=""),
+        audit_checkpoint=audit.latest_checkpoint(session),
     )
     round_doc = {
         "round": {**rnd.model_dump(mode="json"), **({"config": {}} if external else {})},

@@ -261,6 +261,9 @@ def _method(r: ReportModel) -> list[str]:
     out += [
         f"- Release fingerprint: `{m.release_fingerprint or '—'}`",
         f"- Audit log: {m.audit_events} events, head `{m.audit_head}`",
+        f"- Audit checkpoint: {text(m.audit_checkpoint.summary())}"
+        if m.audit_checkpoint
+        else "- Audit checkpoint: none (the log is not anchored outside the database)",
         "",
     ]
     for rm in m.rounds:

@@ -92,5 +92,6 @@ def method_appendix(
         interval=INTERVAL_METHOD,
         audit_events=audit.count(session),
         audit_head=head[0].hash if head else "",
+        audit_checkpoint=audit.latest_checkpoint(session),
         database=session.get_bind().dialect.name,
     )

@@ -7,6 +7,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from redline.core.audit import AuditCheckpoint
 from redline.core.comparison import Change
 from redline.core.conversation import MessageRole
 from redline.core.perspectives import DEFAULT_MIN_GROUP_SIZE, PerspectiveCoverage
@@ -178,4 +179,7 @@ class MethodAppendix(_Frozen):
     interval: str = Field(description="How the 95% intervals are computed.")
     audit_events: int = Field(ge=0, description="Events in the audit log when the report was made.")
     audit_head: str = Field(default="", description="Hash at the head of the audit chain.")
+    audit_checkpoint: AuditCheckpoint | None = Field(
+        default=None, description="The newest signed checkpoint of the chain (`redline audit checkpoint`)."
+    )
     database: str = Field(description="Store backend: sqlite or postgresql.")

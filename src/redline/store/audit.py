@@ -11,7 +11,15 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from redline.core.audit import GENESIS_HASH, AuditEvent, ChainBreak, ChainVerifier, event_hash
+from redline.core.audit import (
+    CHECKPOINT_ACTION,
+    GENESIS_HASH,
+    AuditCheckpoint,
+    AuditEvent,
+    ChainBreak,
+    ChainVerifier,
+    event_hash,
+)
 from redline.core.errors import AuditError
 from redline.core.ids import canonical_json
 from redline.core.secrets import redact_secrets
@@ -123,11 +131,36 @@ def count(session: Session) -> int:
     return int(session.scalar(select(func.count()).select_from(AuditEventRow)) or 0)
 
 
-def verify(session: Session, *, batch: int = 1000) -> tuple[int, ChainBreak | None]:
-    """Walk the whole chain; returns the number of events that verified and the first break, if any."""
+def verify(
+    session: Session, *, batch: int = 1000, heads: dict[int, str] | None = None
+) -> tuple[int, ChainBreak | None]:
+    """Walk the whole chain; returns the number of events that verified and the first break, if any.
+
+    `heads`, when given, maps sequence numbers to fill in with the hash of the verified event there.
+    """
     verifier = ChainVerifier()
     for ev in iter_events(session, batch=batch):
         brk = verifier.feed(ev)
         if brk is not None:
             return verifier.checked, brk
+        if heads is not None and ev.seq in heads:
+            heads[ev.seq] = ev.hash
     return verifier.checked, None
+
+
+def head(session: Session) -> tuple[int, str]:
+    """The chain's last sequence number and hash ((0, GENESIS_HASH) for an empty log)."""
+    row = session.execute(
+        select(AuditEventRow.seq, AuditEventRow.hash).order_by(AuditEventRow.seq.desc()).limit(1)
+    ).first()
+    return (row[0], row[1]) if row else (0, GENESIS_HASH)
+
+
+def latest_checkpoint(session: Session) -> AuditCheckpoint | None:
+    """The newest checkpoint recorded in the chain (`audit.checkpoint` events), or None."""
+    for event in list_events(session, limit=1, action=CHECKPOINT_ACTION):
+        try:
+            return AuditCheckpoint.model_validate(event.payload.get("checkpoint"))
+        except ValueError:
+            return None
+    return None
