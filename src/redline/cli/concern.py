@@ -23,16 +23,23 @@ Json = Annotated[bool, typer.Option("--json", help="Print JSON.")]
 @app.command("raise")
 def raise_(
     ctx: typer.Context,
-    text: Annotated[str, typer.Argument(help="The concern, in your words ('-' reads it from stdin).")],
+    text: Annotated[
+        str | None,
+        typer.Argument(
+            help="Leave it out: the concern is read from stdin, or written in $EDITOR. Given here it "
+            "shows in `ps` and shell history (a warning says so)."
+        ),
+    ] = None,
     about: Annotated[
         str, typer.Option("--about", help="What it is about: program, release_decision, finding or other.")
     ] = "program",
     reference: Annotated[str, typer.Option(help="Optional id it refers to (a release or finding id).")] = "",
     json_out: Json = False,
 ) -> None:
-    """Raise a concern without identifying yourself; prints a claim code, once."""
-    import sys
+    """Raise a concern without identifying yourself; prints a claim code, once.
 
+    The text comes from stdin (`redline concern raise < note.txt`) or, at a terminal, from $EDITOR.
+    """
     from pydantic import ValidationError
 
     from redline.cli.output import emit_json
@@ -42,7 +49,7 @@ def raise_(
     kinds = {k.value for k in concerns.SubjectKind}
     if about not in kinds:
         raise UsageError(f"unknown subject '{about}'; choose one of {', '.join(sorted(kinds))}")
-    body = sys.stdin.read() if text == "-" else text
+    body = read_private_text(text, what="concern")
     try:
         draft = concerns.ConcernDraft(
             subject_kind=concerns.SubjectKind(about), reference=reference, text=body
@@ -57,6 +64,52 @@ def raise_(
     typer.echo(f"raised {raised.concern_id} on {raised.raised_on}")
     typer.echo(f"claim code (shown once; keep it to read answers at {concerns.CLAIM_PATH}):")
     typer.echo(raised.claim_code)
+
+
+ARGV_WARNING = (
+    "warning: text given as an argument is visible to other users (ps) and kept in your shell history; "
+    "leave it out to write it in $EDITOR, or pipe it on stdin"
+)
+
+
+def read_private_text(given: str | None, *, what: str) -> str:
+    """Text that should not sit on the command line: from stdin when piped, else from $VISUAL/$EDITOR,
+    else typed at the terminal. Given as an argument it still works, with a warning on stderr."""
+    import sys
+
+    if given is not None and given != "-":
+        sys.stderr.write(ARGV_WARNING + "\n")
+        return given
+    if given == "-" or not sys.stdin.isatty():
+        return sys.stdin.read()
+    import os
+
+    editor = os.environ.get("VISUAL") or os.environ.get("EDITOR")
+    if editor:
+        return _from_editor(editor, what=what)
+    sys.stderr.write(f"Type the {what}; end with Ctrl-D on a line of its own.\n")
+    return sys.stdin.read()
+
+
+def _from_editor(editor: str, *, what: str) -> str:
+    """Open the editor on a file in a private temporary folder; read it back and remove it."""
+    import shlex
+    import subprocess
+    import tempfile
+    from pathlib import Path
+
+    from redline.core.errors import UsageError
+
+    with tempfile.TemporaryDirectory(prefix="redline-") as folder:  # mode 0700
+        draft = Path(folder) / f"{what}.txt"
+        draft.touch(mode=0o600)
+        try:
+            done = subprocess.run([*shlex.split(editor), str(draft)], check=False)
+        except OSError as exc:
+            raise UsageError(f"cannot start the editor '{editor}': {exc.strerror}") from None
+        if done.returncode != 0:
+            raise UsageError(f"the editor '{editor}' exited with {done.returncode}; nothing was sent")
+        return draft.read_text(encoding="utf-8")
 
 
 def _status(value: str) -> ConcernStatus:
