@@ -222,15 +222,25 @@ def run(
 
 
 @app.command("list")
-def list_rounds(ctx: typer.Context, json_out: JsonOpt = False) -> None:
-    """List rounds, newest first."""
+def list_rounds(
+    ctx: typer.Context,
+    json_out: JsonOpt = False,
+    as_user: Annotated[
+        str | None,
+        typer.Option("--as", envvar="REDLINE_USER", help="Reader; playground rounds show only to theirs."),
+    ] = None,
+) -> None:
+    """List rounds, newest first (playground rounds only to their tester, leads and admins)."""
     from redline.cli.output import emit_json, table
+    from redline.program.access import readable_rounds
+    from redline.program.actors import acting_user
     from redline.store.repos import rounds as rounds_repo
 
     with state(ctx).store().session() as session:
+        reader = acting_user(session, as_user) if as_user else None
         rows = [
             (r, sum(rounds_repo.count_attempts(session, r.id).values()))
-            for r in rounds_repo.list_rounds(session)
+            for r in readable_rounds(session, rounds_repo.list_rounds(session), reader)
         ]
     if json_out:
         emit_json([{**r.model_dump(mode="json"), "attempts": n} for r, n in rows])
@@ -281,6 +291,7 @@ def show(
     from redline.engine.result import summarise
 
     st = state(ctx)
+    _require_readable(st, round_id, as_user)
     summary = summarise(st.store(), round_id)
     shown = _exchanges(st, round_id, limit=exchanges, unmask=unmask, viewer=as_user)
     if json_out:
@@ -307,6 +318,16 @@ def show(
             continue
         for part in e.content.parts:
             say(f"  {part.label}: {part.text}")
+
+
+def _require_readable(st: CliState, round_id: str, viewer: str | None) -> None:
+    """A playground round needs --as naming its tester, a lead or an admin."""
+    from redline.program import access
+    from redline.program.actors import acting_user
+
+    with st.store().session() as session:
+        if access.round_owner(session, round_id) is not None:
+            access.require_round(session, round_id, acting_user(session, viewer))
 
 
 def _exchanges(

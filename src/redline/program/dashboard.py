@@ -144,9 +144,13 @@ def round_detail(
     store: Store, settings: Settings, *, round_id: str, viewer: str, limit: int = 50
 ) -> RoundDetail:
     """Everything the round page shows."""
+    from redline.program.access import require_round
+    from redline.program.actors import acting_user
     from redline.program.content import round_exchanges
     from redline.store.repos import evidence as evidence_repo
 
+    with store.session() as session:
+        require_round(session, round_id, acting_user(session, viewer))
     progress = round_progress(store, round_id)
     with store.session() as session:
         rnd = rounds_repo.get_round(session, round_id)

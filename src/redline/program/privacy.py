@@ -16,9 +16,9 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from redline.core.errors import PermissionDeniedError
 from redline.core.users import Role, User
+from redline.program.access import is_item, require_read
 from redline.program.actors import acting_user, require_role
 from redline.program.content import FAILING, FlaggedContent, manual_flagged, resolve, withheld_subjects
-from redline.program.intake_triage import INTAKE_TRIAGERS
 from redline.settings import Settings
 from redline.store import audit
 from redline.store.repos import playground as playground_repo
@@ -79,8 +79,7 @@ def unmask(
     with store.session() as session:
         who = acting_user(session, user)
         _require(who, settings)
-        if subject.startswith("intake:"):  # clearance adds to the right to read an item, never replaces it
-            require_role(who, INTAKE_TRIAGERS, action="read external reports")
+        require_read(session, subject, who)  # clearance adds to the right to read an item, never replaces it
         content = resolve(session, settings, subject)
     if _flagged(store, subject):
         with store.session() as session:
@@ -104,6 +103,9 @@ def authorize_unmask(
     with store.session() as session:
         who = acting_user(session, user)
         _require(who, settings)
+        for subject in subjects:
+            if is_item(subject):  # whole reports and bundles are checked by their own audience rules
+                require_read(session, subject, who)
         for subject in subjects:
             audit.append(session, actor=who.name, action=UNMASK_ACTION, subject=subject, payload={"via": via})
     return who

@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from redline.core.errors import PermissionDeniedError, UsageError
 from redline.core.users import Role
+from redline.program.access import require_read
 from redline.program.actors import acting_user, authorize
 from redline.program.content import FlaggedContent, mask_content, resolve
 from redline.program.onboarding import require_onboarded
@@ -168,6 +169,7 @@ def consent(
     window = timedelta(minutes=settings.config.wellbeing.reveal_minutes)
     with store.session() as session:
         who = acting_user(session, user)
+        require_read(session, subject, who)
         require_onboarded(session, settings, who, action="open flagged content")
         content = resolve(session, settings, subject)
         if content.category in wellbeing_repo.opted_out(session, who.name):

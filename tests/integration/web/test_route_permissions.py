@@ -127,3 +127,87 @@ def test_table_follows_the_workspace_decision_rights(world: World) -> None:
     )
     assert table[Action.PLAN_VOTE] == frozenset({Role.LEAD})
     assert world.app.state.web.table[Action.PLAN_VOTE] == frozenset({Role.COMMITTEE, Role.ADMIN})
+
+
+# --- Subjects: the same matrix over stored items, whatever door asks for them -------------------------
+
+PLAYGROUND_READERS = {"ada", "lena", "tess"}  # the tester who held it, leads and admins
+INTERNAL = {name for name, role in ROLES.items() if role is not Role.EXTERNAL_REVIEWER}
+
+
+def _playground_turn(world: World) -> tuple[str, str]:
+    """(round id, attempt id) of one turn tess sent in her playground conversation."""
+    from redline.store.repos import playground as playground_repo
+    from redline.store.repos import rounds as rounds_repo
+
+    sent = world.client("tess").post(f"/api/playground/{world.playground_id}/turns", json={"text": "hello"})
+    assert sent.status_code == 201, sent.text
+    with world.store.session() as s:
+        round_id = playground_repo.get(s, world.playground_id).round_id
+        (attempt,) = rounds_repo.list_attempts(s, round_id)
+    return round_id, attempt.id
+
+
+def _subjects(world: World) -> dict[str, set[str]]:
+    """Subject key -> the people who may read it."""
+    _, pg_attempt = _playground_turn(world)
+    return {
+        f"attempt:{world.attempt_id}": INTERNAL,
+        f"attempt:{pg_attempt}": PLAYGROUND_READERS,
+        f"exemplar:{world.finding_id}:0": INTERNAL,
+        f"intake:{world.submission_id}": {"ada", "lena"},
+    }
+
+
+def test_consent_reveals_each_subject_only_to_its_readers(world: World) -> None:
+    wrong: list[str] = []
+    for subject, readers in _subjects(world).items():
+        for person in ROLES:
+            response = world.client(person).post("/api/content/consent", json={"subject": subject})
+            if (response.status_code == 200) != (person in readers):
+                wrong.append(f"{person} {subject}: {response.status_code}")
+            if person not in readers:
+                assert response.status_code == 403 and "parts" not in response.text
+    assert not wrong, "consent reached the wrong people:\n" + "\n".join(wrong)
+
+
+def test_unmask_follows_the_same_read_rule(world: World) -> None:
+    from redline.core.errors import PermissionDeniedError
+    from redline.program import privacy, wellbeing
+    from redline.settings import PrivacyConfig
+
+    config = world.settings.config.model_copy(update={"privacy": PrivacyConfig(cleared_roles=tuple(Role))})
+    everyone_cleared = world.settings.model_copy(update={"config": config})
+    wrong: list[str] = []
+    for subject, readers in _subjects(world).items():
+        for person in ROLES:
+            try:
+                wellbeing.consent(world.store, everyone_cleared, user=person, subject=subject)
+                privacy.unmask(world.store, everyone_cleared, user=person, subject=subject, via="api")
+                granted = True
+            except PermissionDeniedError:
+                granted = False
+            if granted != (person in readers):
+                wrong.append(f"{person} {subject}: {'granted' if granted else 'denied'}")
+    assert not wrong, "clearance stood in for the right to read:\n" + "\n".join(wrong)
+
+
+def test_playground_rounds_are_shown_and_listed_only_to_their_readers(world: World) -> None:
+    round_id, _ = _playground_turn(world)
+    wrong: list[str] = []
+    for person in ROLES:
+        client = world.client(person)
+        readable = person in PLAYGROUND_READERS
+        for url in (f"/rounds/{round_id}", f"/api/rounds/{round_id}", f"/api/rounds/{round_id}/progress"):
+            status = client.get(url).status_code
+            if (status == 200) != readable:
+                wrong.append(f"{person} GET {url}: {status}")
+        listed = client.get("/api/rounds")
+        if listed.status_code == 200 and (round_id in listed.text) != readable:
+            wrong.append(f"{person} /api/rounds lists it: {round_id in listed.text}")
+        page = client.get("/rounds")
+        if page.status_code == 200 and (round_id in page.text) != readable:
+            wrong.append(f"{person} /rounds lists it: {round_id in page.text}")
+        if person in INTERNAL and client.get(f"/rounds/{world.round_id}").status_code != 200:
+            wrong.append(f"{person} cannot read the round of playbooks")
+    assert not wrong, "playground round reached the wrong people:\n" + "\n".join(wrong)

@@ -12,12 +12,12 @@ from starlette.concurrency import run_in_threadpool
 from redline.catalog.playbooks import load_playbooks
 from redline.core.plans import RUNNABLE_PLAN_STATUSES
 from redline.core.rounds import Round
-from redline.program import runs
+from redline.program import access, runs
 from redline.program.dashboard import RoundDetail, RoundProgress, round_detail, round_progress
 from redline.program.plans import list_plans
 from redline.program.runs import RunRequest
 from redline.store.repos import rounds as rounds_repo
-from redline.web.deps import Ctx, guard
+from redline.web.deps import Ctx, LoginRequired, guard
 from redline.web.live import stream
 from redline.web.templating import page, redirect
 
@@ -37,7 +37,7 @@ class RoundRow(BaseModel):
 
 def _list(ctx: Ctx, limit: int) -> list[RoundRow]:
     with ctx.store.session() as session:
-        found = rounds_repo.list_rounds(session, limit=limit)
+        found = access.readable_rounds(session, rounds_repo.list_rounds(session, limit=limit), ctx.user)
     return [RoundRow(round=r, progress=round_progress(ctx.store, r.id)) for r in found]
 
 
@@ -112,15 +112,25 @@ def round_api(ctx: Context, round_id: str) -> RoundDetail:
     return round_detail(ctx.store, ctx.settings, round_id=round_id, viewer=ctx.name)
 
 
+def _readable(ctx: Ctx, round_id: str) -> None:
+    """Refuse a playground round to anyone but its tester and the playground readers."""
+    if ctx.user is None:
+        raise LoginRequired()
+    with ctx.store.session() as session:
+        access.require_round(session, round_id, ctx.user)
+
+
 @router.get("/api/rounds/{round_id}/progress", name="api.rounds.progress")
 def progress_api(ctx: Context, round_id: str) -> RoundProgress:
     """A round's status and counters, for polling."""
+    _readable(ctx, round_id)
     return round_progress(ctx.store, round_id)
 
 
 @router.get("/rounds/{round_id}/events", name="rounds.events", include_in_schema=False)
 def round_events(ctx: Context, round_id: str) -> StreamingResponse:
     """Server-sent events of a round's progress until it finishes."""
+    _readable(ctx, round_id)
     round_progress(ctx.store, round_id)  # 404 before the stream starts
     return StreamingResponse(
         stream(ctx.store, ctx.state.hub, round_id),
