@@ -7,7 +7,8 @@ from typing import Any
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
-from sqlalchemy.orm import Session
+from sqlalchemy import event
+from sqlalchemy.orm import Session, SessionTransaction
 
 from redline.catalog.loader import Catalog, load_catalog
 from redline.core.errors import ConfigError, UsageError
@@ -25,6 +26,7 @@ from redline.core.threats import Threat
 from redline.core.users import Role
 from redline.program.actors import authorize, require_role
 from redline.settings import Settings
+from redline.store.files import FileLock, replace_file
 from redline.store.repos import catalog as catalog_repo
 
 CATALOG_EDITORS = frozenset({Role.ADMIN, Role.LEAD, Role.COMMITTEE})
@@ -33,6 +35,9 @@ TOLERANCE_FIELDS = ("zero_tolerance", "max_failure_rate")
 """Roles that may change the catalog (edit a threat or record a sync)."""
 
 FILES = "files"
+LOCK_FILE = "catalog.lock"
+"""In `.redline/`: held from reading the catalog files until the recorded revision commits."""
+_LOCK_KEY = "redline.catalog_lock"
 
 
 class EditResult(BaseModel):
@@ -53,6 +58,28 @@ def catalog_dir(settings: Settings) -> Path:
 
 def _record(threat: Threat) -> dict[str, Any]:
     return threat.model_dump(mode="json")
+
+
+def hold_catalog_lock(session: Session, settings: Settings) -> None:
+    """Take the workspace's catalog lock until the session's transaction ends (commit or rollback).
+
+    A change reads the files, compares them with the recorded versions, records a revision and
+    writes a file; the revision commits when the caller's transaction does. Holding the lock to
+    that point means no other editor reads files whose revision is not yet committed (which made
+    spurious "files as found" revisions) and two edits never interleave.
+    """
+    if session.info.get(_LOCK_KEY) is not None:
+        return
+    lock = FileLock(settings.state_dir / LOCK_FILE).acquire()
+    session.info[_LOCK_KEY] = lock
+
+    def release(_session: Session, transaction: SessionTransaction) -> None:
+        if transaction.parent is None and lock.held:  # the outer transaction ended
+            lock.release()
+            if session.info.get(_LOCK_KEY) is lock:
+                del session.info[_LOCK_KEY]
+
+    event.listen(session, "after_transaction_end", release)
 
 
 def _reason(reason: str) -> str:
@@ -86,6 +113,7 @@ def sync_catalog(
     """Record every threat whose file changed since the last recorded version; None when nothing did."""
     who = authorize(session, user, CATALOG_EDITORS, action="record catalog changes")
     why = _reason(reason)
+    hold_catalog_lock(session, settings)
     changes = pending_changes(session, load_catalog(catalog_dir(settings)))
     if not changes:
         return None
@@ -139,7 +167,7 @@ def write_threat_file(threat: Threat, folder: Path, *, path: Path | None = None)
     data["id"] = threat.id
     ordered = {k: data[k] for k in Threat.model_fields if k in data}
     text = yaml.dump(ordered, Dumper=_ThreatDumper, sort_keys=False, allow_unicode=True, width=100)
-    target.write_text(text, encoding="utf-8")
+    replace_file(target, text)  # readers see the old file or the new one, never half of it
     return target
 
 
@@ -169,6 +197,7 @@ def edit_threat(
     why = _reason(reason)
     if not assignments:
         raise UsageError("nothing to change: pass at least one --set FIELD=VALUE")
+    hold_catalog_lock(session, settings)
     folder = catalog_dir(settings)
     catalog = load_catalog(folder)
     entry = catalog.entry(threat_id)
