@@ -14,11 +14,11 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 
-$(RUN): pyproject.toml | $(BIN)/python
+$(RUN): pyproject.toml scripts/install.sh scripts/build-llama.sh | $(BIN)/python
 	@scripts/install.sh $(BIN)/python demo
 	@touch $@
 
-$(DEV): pyproject.toml | $(BIN)/python
+$(DEV): pyproject.toml scripts/install.sh scripts/build-llama.sh | $(BIN)/python
 	@scripts/install.sh $(BIN)/python dev
 	@touch $@ $(RUN)
 
