@@ -7,7 +7,15 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Self
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    IPvAnyNetwork,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 from pydantic_core import PydanticCustomError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -203,6 +211,22 @@ class IntakeConfig(BaseModel):
     )
 
 
+class WebConfig(BaseModel):
+    """The web workbench behind a reverse proxy, and what its access log keeps."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    trusted_proxies: tuple[IPvAnyNetwork, ...] = Field(
+        default=(),
+        description="Addresses or networks of reverse proxies whose X-Forwarded-For header names the "
+        "client (for rate limits and throttles); from anyone else the header is ignored.",
+    )
+    log_client_addresses: bool = Field(
+        default=False,
+        description="Keep client addresses in the access log (never for static assets or concern pages).",
+    )
+
+
 class PerspectivesConfig(BaseModel):
     """Testers' declared perspectives: the smallest group whose size plans and reports may show."""
 
@@ -238,6 +262,7 @@ class WorkspaceConfig(BaseModel):
     privacy: PrivacyConfig = Field(default_factory=PrivacyConfig)
     intake: IntakeConfig = Field(default_factory=IntakeConfig)
     perspectives: PerspectivesConfig = Field(default_factory=PerspectivesConfig)
+    web: WebConfig = Field(default_factory=WebConfig)
     attacker: str | None = Field(
         default=None,
         description="System that plays the attacker model in PAIR, TAP and Crescendo (a playbook step's "

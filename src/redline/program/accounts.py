@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+import threading
 from datetime import UTC, datetime, timedelta
 from functools import cache
 
@@ -15,6 +16,7 @@ from sqlalchemy.orm import Session
 from redline.core.errors import NotFoundError, PermissionDeniedError, UsageError
 from redline.core.users import Role, User
 from redline.program.actors import acting_user
+from redline.program.throttle import LoginThrottledError
 from redline.store.repos import accounts as accounts_repo
 
 SESSION_IDLE = timedelta(hours=12)
@@ -23,7 +25,25 @@ TOUCH_EVERY = timedelta(minutes=5)
 MIN_PASSWORD = 10
 TOKEN_PREFIX = "rl_"
 
+MAX_CONCURRENT_VERIFY = 2
+"""Argon2 checks at once (64 MiB each); more wait their turn, so a burst of logins cannot exhaust memory."""
+VERIFY_WAIT_S = 30.0
+
 _hasher = PasswordHasher()
+_verify_slots = threading.BoundedSemaphore(MAX_CONCURRENT_VERIFY)
+
+
+def _verify(stored: str | None, password: str) -> bool:
+    """Whether `password` matches `stored` (a dummy hash when there is none), one of a few at a time."""
+    if not _verify_slots.acquire(timeout=VERIFY_WAIT_S):
+        raise LoginThrottledError("the server is busy checking passwords; try again", retry_after_s=5)
+    try:
+        _hasher.verify(stored or _dummy_hash(), password)
+    except (VerificationError, InvalidHashError):
+        return False
+    finally:
+        _verify_slots.release()
+    return stored is not None
 
 
 @cache
@@ -75,11 +95,7 @@ def set_password(session: Session, *, name: str, password: str, acting: str | No
 def change_password(session: Session, *, name: str, current: str, new: str) -> User:
     """Change one's own password after checking the current one; other sessions are signed out."""
     user, stored = accounts_repo.password_hash(session, name)
-    try:
-        _hasher.verify(stored or _dummy_hash(), current)
-    except (VerificationError, InvalidHashError):
-        raise PermissionDeniedError("the current password is not right") from None
-    if stored is None:
+    if not _verify(stored, current):
         raise PermissionDeniedError("the current password is not right")
     return accounts_repo.set_password_hash(session, user.name, hash_password(new), actor=user.name)
 
@@ -92,11 +108,7 @@ def sign_in(session: Session, *, name: str, password: str, now: datetime | None 
         user, stored = accounts_repo.password_hash(session, name)
     except NotFoundError:
         user, stored = None, None
-    try:
-        _hasher.verify(stored or _dummy_hash(), password)
-    except (VerificationError, InvalidHashError):
-        raise refused from None
-    if user is None or stored is None or not user.active:
+    if not _verify(stored, password) or user is None or stored is None or not user.active:
         raise refused
     if _hasher.check_needs_rehash(stored):
         accounts_repo.rehash_password(session, name, _hasher.hash(password))

@@ -24,7 +24,8 @@ What is kept, and what is not:
   every step, stays verifiable, and its order only says "before the handler acted", which the
   handler knows anyway.
 - Wrong claim codes are counted in memory only (`ClaimThrottle`), keyed by a salted hash of the
-  client address that lives as long as the process; nothing of it is stored.
+  client's network that lives as long as the process; nothing of it is stored. Only misses count:
+  the right code always opens its thread.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ import base64
 import hashlib
 import hmac
 import secrets
+import threading
 from collections import deque
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
@@ -51,6 +53,7 @@ from redline.core.errors import (
 from redline.core.ids import new_id
 from redline.core.users import Role, User
 from redline.program.actors import authorize
+from redline.program.throttle import client_network
 from redline.store import audit
 from redline.store.repos import concerns as concerns_repo
 from redline.store.repos.concerns import StoredConcern, StoredLink, StoredMessage
@@ -190,7 +193,7 @@ class ClaimNotFoundError(NotFoundError):
 
 
 class ClaimThrottledError(RedlineError):
-    """Too many wrong claim codes from one client, or from everyone, in the window."""
+    """Too many wrong claim codes from one client in the window."""
 
     exit_code = 2
 
@@ -510,45 +513,45 @@ def list_links(session: Session, *, acting: str | None, now: datetime | None = N
 
 
 class ClaimThrottle:
-    """Counts wrong claim codes per client and overall, in memory only, and refuses past the limits.
+    """Counts wrong claim codes per client, in memory only, and refuses further wrong codes past the limit.
 
-    Clients are keyed by an HMAC of their address under a salt drawn when the throttle is made, so
-    even the process's memory holds no address. The overall limit stops guessing spread over many
-    addresses; claim codes have 160 bits, so the limits are about load, not about luck.
+    A client is its address, or its /64 for IPv6 (`throttle.client_network`). Only misses count, and
+    the code is looked up before the throttle is asked, so a reporter whose network guessed wrong still
+    opens their thread with the right code; there is no overall limit that one guesser could use to
+    close the channel for everyone (claim codes have 160 bits: the limit is about load, not luck).
+    Clients are keyed by an HMAC of their network under a salt drawn when the throttle is made, so
+    even the process's memory holds no address.
     """
 
     def __init__(
         self,
         *,
         per_client: int = 10,
-        overall: int = 200,
         window: timedelta = timedelta(minutes=15),
         clock: Callable[[], datetime] | None = None,
     ) -> None:
         self.per_client = per_client
-        self.overall = overall
         self.window = window
         self._clock = clock or (lambda: datetime.now(UTC))
         self._salt = secrets.token_bytes(32)
         self._failures: dict[str, deque[datetime]] = {}
-        self._all: deque[datetime] = deque()
+        self._lock = threading.Lock()
 
     def _key(self, client: str) -> str:
-        return hmac.new(self._salt, client.encode(), hashlib.sha256).hexdigest()
+        return hmac.new(self._salt, client_network(client).encode(), hashlib.sha256).hexdigest()
 
     def _prune(self, times: deque[datetime], now: datetime) -> None:
         while times and now - times[0] >= self.window:
             times.popleft()
 
     def check(self, client: str) -> None:
-        """Raise ClaimThrottledError while the client, or everyone together, is over the limit."""
+        """Raise ClaimThrottledError while the client is over the limit of wrong codes."""
         now = self._clock()
-        self._prune(self._all, now)
-        mine = self._failures.get(self._key(client), deque())
-        self._prune(mine, now)
-        for times, limit in ((mine, self.per_client), (self._all, self.overall)):
-            if len(times) >= limit:
-                wait = times[0] + self.window - now
+        with self._lock:
+            mine = self._failures.get(self._key(client), deque())
+            self._prune(mine, now)
+            if len(mine) >= self.per_client:
+                wait = mine[0] + self.window - now
                 raise ClaimThrottledError(
                     "too many wrong claim codes; wait a while before trying again",
                     retry_after_s=max(1, int(wait.total_seconds())),
@@ -557,9 +560,13 @@ class ClaimThrottle:
     def failed(self, client: str) -> None:
         """Count one wrong claim code."""
         now = self._clock()
-        key = self._key(client)
-        self._failures.setdefault(key, deque()).append(now)
-        self._all.append(now)
-        if len(self._failures) > 10_000:  # bound memory: forget clients whose window has passed
-            for stale in [k for k, v in self._failures.items() if not v or now - v[-1] >= self.window]:
-                del self._failures[stale]
+        with self._lock:
+            self._failures.setdefault(self._key(client), deque()).append(now)
+            if len(self._failures) > 10_000:  # bound memory: forget clients whose window has passed
+                for stale in [k for k, v in self._failures.items() if not v or now - v[-1] >= self.window]:
+                    del self._failures[stale]
+
+    def missed(self, client: str) -> None:
+        """A wrong code: refuse it with ClaimThrottledError if the client is over the limit, else count it."""
+        self.check(client)
+        self.failed(client)

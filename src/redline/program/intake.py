@@ -8,6 +8,9 @@ clock starts at receipt (default 90 days, as in Project Zero's policy; `intake.d
 from __future__ import annotations
 
 import hashlib
+import hmac
+import secrets
+import threading
 from collections.abc import Sequence
 from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
@@ -18,6 +21,7 @@ from redline.core.errors import RedlineError, UsageError
 from redline.core.ids import new_id
 from redline.core.proposals import Embed
 from redline.program.intake_triage import suggest_duplicate
+from redline.program.throttle import client_network
 from redline.settings import Settings
 from redline.store.repos import intake as intake_repo
 from redline.store.session import Store
@@ -124,13 +128,37 @@ class IntakeTooLargeError(RedlineError):
     exit_code = 2
 
 
-def client_key(address: str) -> str:
-    """What is kept of a client address: a hash, enough to count its reports and no more."""
-    return hashlib.sha256(f"redline-intake:{address}".encode()).hexdigest()
+SECRET_FILE = "web-secret"
+_PROCESS_KEY = secrets.token_bytes(32)
+_SUBMIT_LOCK = threading.Lock()
+"""Serialises the rate check and the insert within the process; the database lock covers the rest."""
+
+
+def client_key(address: str, secret: bytes) -> str:
+    """What is kept of a client address while its rate window lasts: an HMAC of its network (an IPv6
+    address by its /64) under the workspace secret, so the addresses cannot be enumerated back."""
+    network = client_network(address)
+    return hmac.new(secret, f"redline-intake:{network}".encode(), hashlib.sha256).hexdigest()
+
+
+def workspace_secret(settings: Settings) -> bytes:
+    """The workspace's secret (the web workbench creates it); a per-process key when there is none yet."""
+    path = settings.state_dir / SECRET_FILE
+    try:
+        return bytes.fromhex(path.read_text(encoding="utf-8").strip())
+    except (OSError, ValueError):
+        return _PROCESS_KEY
 
 
 def _aware(value: datetime) -> datetime:
     return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+
+
+def forget_clients(store: Store, settings: Settings, *, now: datetime | None = None) -> int:
+    """Clear the client hash of every submission older than the rate window; returns how many."""
+    since = (now or datetime.now(UTC)) - timedelta(minutes=settings.config.intake.rate_window_minutes)
+    with store.session() as session:
+        return intake_repo.forget_clients(session, before=since)
 
 
 def submit(
@@ -140,9 +168,15 @@ def submit(
     *,
     client: str,
     embed: Embed | None = None,
+    secret: bytes | None = None,
     now: datetime | None = None,
 ) -> Acknowledgement:
-    """Queue a report after the size and rate limits; suggests the existing finding it may repeat."""
+    """Queue a report after the size and rate limits; suggests the existing finding it may repeat.
+
+    The rate check and the insert are serialised (a process lock, and a transaction lock on
+    PostgreSQL), so parallel reports from one client cannot pass the limit together. Client hashes
+    older than the rate window are cleared in the same transaction.
+    """
     config = settings.config.intake
     when = now or datetime.now(UTC)
     size = len(report.model_dump_json().encode("utf-8"))
@@ -150,9 +184,13 @@ def submit(
         raise IntakeTooLargeError(f"the report is {size} bytes; the limit is {config.max_bytes}")
     if not report.accept_terms:
         raise UsageError("accept the disclosure policy and safe-harbour terms to submit a report")
-    key = client_key(client)
+    key = client_key(client, secret if secret is not None else workspace_secret(settings))
     since = when - timedelta(minutes=config.rate_window_minutes)
-    with store.session() as session:
+    with store.session() as session:  # the slow part (embeddings) before the lock
+        match = suggest_duplicate(session, _texts(report), embed=embed)
+    with _SUBMIT_LOCK, store.session() as session:
+        intake_repo.lock_submissions(session)
+        intake_repo.forget_clients(session, before=since)
         if intake_repo.count_since(session, client=key, since=since) >= config.rate_limit:
             oldest = intake_repo.oldest_since(session, client=key, since=since) or when
             wait = _aware(oldest) + timedelta(minutes=config.rate_window_minutes) - when
@@ -161,7 +199,6 @@ def submit(
                 "address; please wait before sending another",
                 retry_after_s=max(1, int(wait.total_seconds())),
             )
-        match = suggest_duplicate(session, _texts(report), embed=embed)
         record = intake_repo.StoredSubmission(
             id=new_id("ack"),
             received_at=when,

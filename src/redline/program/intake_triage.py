@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
+import threading
+import weakref
+from collections import OrderedDict
 from collections.abc import Sequence
 from datetime import UTC, date, datetime
 from enum import StrEnum
@@ -70,6 +74,44 @@ class QueueEntry(BaseModel):
     duplicate_title: str | None = Field(default=None, description="Title of the suggested duplicate.")
 
 
+EMBED_CACHE_SIZE = 20_000
+_embed_caches: weakref.WeakKeyDictionary[Embed, OrderedDict[str, list[float]]] = weakref.WeakKeyDictionary()
+_embed_lock = threading.Lock()
+
+
+def _text_key(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _embed(
+    embed: Embed, texts: Sequence[str], known: Sequence[str]
+) -> tuple[list[list[float]], list[list[float]]]:
+    """Vectors of a report's `texts` and of findings' `known` texts, in one call to the model.
+
+    Findings' texts are cached by content hash, per embedding function, so an anonymous report
+    embeds only its own few texts, not every finding again (a changed finding text is a new key).
+    """
+    try:
+        with _embed_lock:
+            cache = _embed_caches.setdefault(embed, OrderedDict())
+    except TypeError:  # an embedding function that cannot be weakly referenced is not cached
+        cache = OrderedDict()
+    keys = [_text_key(t) for t in known]
+    with _embed_lock:
+        missing = list(dict.fromkeys(t for t, k in zip(known, keys, strict=True) if k not in cache))
+    vectors = [list(v) for v in embed([*texts, *missing])]
+    fresh = dict(zip((_text_key(t) for t in missing), vectors[len(texts) :], strict=True))
+    with _embed_lock:
+        found = [fresh[k] if k in fresh else cache[k] for k in keys]
+        for k, v in fresh.items():
+            cache[k] = v
+        for k in keys:
+            cache.move_to_end(k)
+        while len(cache) > EMBED_CACHE_SIZE:
+            cache.popitem(last=False)
+    return vectors[: len(texts)], found
+
+
 def _nearest(
     texts: Sequence[str], pool: dict[str, list[str]], embed: Embed | None
 ) -> tuple[str | None, float]:
@@ -77,9 +119,9 @@ def _nearest(
     ids = sorted(pool)
     if embed is not None:
         flat = [t for fid in ids for t in pool[fid]]
-        vectors = [list(v) for v in embed([*texts, *flat])]
-        report = centroid(vectors[: len(texts)])
-        rest = iter(vectors[len(texts) :])
+        report_vectors, pool_vectors = _embed(embed, texts, flat)
+        report = centroid(report_vectors)
+        rest = iter(pool_vectors)
         scores = {fid: max(cosine(report, next(rest)) for _ in pool[fid]) for fid in ids}
     else:
         words = frozenset().union(*(tokens(t) for t in texts))

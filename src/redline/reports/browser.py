@@ -6,6 +6,7 @@ import os
 import shutil
 import subprocess
 import tempfile
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -32,6 +33,11 @@ class BrowserError(RedlineError):
     """Chromium ran but could not render the report."""
 
 
+MAX_CHROMIUM = 2
+"""Chromium processes at once (each takes a few hundred MB): many report downloads queue, not pile up."""
+_chromium_slots = threading.BoundedSemaphore(MAX_CHROMIUM)
+
+
 def chromium_path() -> Path:
     """The Chromium executable: REDLINE_CHROMIUM, or one on PATH; a clear error when there is none."""
     given = os.environ.get("REDLINE_CHROMIUM")
@@ -50,8 +56,11 @@ def chromium_path() -> Path:
 
 
 def run_chromium(args: Sequence[str], target: Path, *, timeout_s: float = 120.0) -> str:
-    """Run Chromium on a local file with a fresh profile; returns its standard output."""
-    with tempfile.TemporaryDirectory(prefix="redline-chromium-") as profile:
+    """Run Chromium on a local file with a fresh profile; returns its standard output.
+
+    At most MAX_CHROMIUM run at once in a process; further renders wait their turn.
+    """
+    with _chromium_slots, tempfile.TemporaryDirectory(prefix="redline-chromium-") as profile:
         cmd = [str(chromium_path()), *FLAGS, f"--user-data-dir={profile}", *args, target.resolve().as_uri()]
         env = {**os.environ, "HOME": profile}
         try:

@@ -386,7 +386,7 @@ class IntakeSubmissionRow(Base):
     severity_claim: Mapped[str] = mapped_column(String(20))
     title: Mapped[str] = mapped_column(String(300))
     body: Mapped[dict[str, Any]] = mapped_column(JSON)
-    client: Mapped[str] = mapped_column(String(64), index=True)
+    client: Mapped[str | None] = mapped_column(String(64), index=True)  # cleared after the rate window
     duplicate_of: Mapped[str | None] = mapped_column(String(40))
     similarity: Mapped[float | None] = mapped_column(Float)
     match_method: Mapped[str] = mapped_column(String(20), default="none")

@@ -19,6 +19,7 @@ from redline.store.session import Store
 from redline.targets.base import Target
 from redline.web import errors, security
 from redline.web.deps import WebState, guard
+from redline.web.limits import BodyLimitMiddleware
 from redline.web.live import RoundHub
 from redline.web.permissions import permission_table
 from redline.web.routes import (
@@ -134,8 +135,9 @@ def create_app(
 
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     errors.install(app)
+    app.add_middleware(BodyLimitMiddleware)  # before routing and parsing: bodies counted as they arrive
     app.add_middleware(security.SecurityMiddleware)
-    concerns.install_log_filter()
+    concerns.install_log_filter(log_clients=settings.config.web.log_client_addresses)
     return app
 
 

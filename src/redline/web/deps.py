@@ -116,6 +116,11 @@ class Ctx:
             raise (LoginRequired() if self.user is None else RouteForbidden(action))
 
 
+def media_type(content_type: str) -> str:
+    """A Content-Type's media type, lower case and without parameters (media types ignore case)."""
+    return content_type.split(";", 1)[0].strip().lower()
+
+
 def _identify(state: WebState, request: Request, action: Action) -> tuple[User | None, str, str | None, bool]:
     from redline.program import accounts
 
@@ -142,17 +147,14 @@ async def guard(request: Request) -> Ctx:
     action = ROUTES.get(name or "")
     if action is None:
         raise RouteForbidden(None)
-    length = request.headers.get("content-length", "0")
-    if not length.isdigit() or int(length) > state.max_body:
-        raise BodyTooLarge()
     user, csrf, session_token, via_token = await run_in_threadpool(_identify, state, request, action)
+    via_token = via_token and user is not None  # only a valid token skips the anti-forgery check
     ctx = Ctx(
         state=state, action=action, user=user, csrf=csrf, session_token=session_token, via_token=via_token
     )
     if not allowed(state.table, action, user):
         raise LoginRequired() if user is None else RouteForbidden(action)
-    ctype = request.headers.get("content-type", "")
-    is_form = ctype.startswith(FORM_TYPES)
+    is_form = media_type(request.headers.get("content-type", "")) in FORM_TYPES
     if request.method not in SAFE_METHODS and not via_token and (user is not None or is_form):
         given = request.headers.get(security.CSRF_HEADER)
         if not given and is_form:

@@ -193,18 +193,20 @@ def test_reporter_steps_reach_the_audit_chain_only_when_a_handler_acts(store: St
 
 def test_the_throttle_refuses_after_repeated_wrong_codes_and_forgets_after_the_window() -> None:
     clock = [NOW]
-    throttle = ClaimThrottle(per_client=3, overall=5, window=timedelta(minutes=10), clock=lambda: clock[0])
+    throttle = ClaimThrottle(per_client=3, window=timedelta(minutes=10), clock=lambda: clock[0])
     for _ in range(3):
-        throttle.check("198.51.100.1")
-        throttle.failed("198.51.100.1")
+        throttle.missed("198.51.100.1")
     with pytest.raises(ClaimThrottledError) as refused:
-        throttle.check("198.51.100.1")
+        throttle.missed("198.51.100.1")
     assert 0 < refused.value.retry_after_s <= 600
-    throttle.check("198.51.100.2")  # another client is not affected by the first one's limit
-    throttle.failed("198.51.100.2")
-    throttle.failed("198.51.100.3")
+    for n in range(2, 60):  # many clients guessing do not close the channel for anyone else
+        throttle.missed(f"198.51.100.{n}")
+    throttle.check("198.51.100.200")
+    for _ in range(3):
+        throttle.missed("2001:db8:5:5::1")
     with pytest.raises(ClaimThrottledError):
-        throttle.check("198.51.100.4")  # but everyone together has a limit too
+        throttle.check("2001:db8:5:5:ffff::2")  # an IPv6 client is its /64
+    throttle.check("2001:db8:5:6::1")
     clock[0] = NOW + timedelta(minutes=10)
     throttle.check("198.51.100.1")
     assert "198.51.100.1" not in repr(throttle.__dict__)

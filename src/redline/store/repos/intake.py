@@ -6,7 +6,7 @@ from datetime import date, datetime
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text, update
 from sqlalchemy.orm import Session
 
 from redline.core.errors import NotFoundError
@@ -55,7 +55,7 @@ def _stored(row: IntakeSubmissionRow) -> StoredSubmission:
 
 
 def add_submission(
-    session: Session, record: StoredSubmission, *, client: str, actor: str
+    session: Session, record: StoredSubmission, *, client: str | None, actor: str
 ) -> StoredSubmission:
     """Queue a submission (audited without the report's text, which may be harmful)."""
     row = IntakeSubmissionRow(
@@ -87,6 +87,26 @@ def add_submission(
         },
     )
     return _stored(row)
+
+
+INTAKE_LOCK_ID = 0x5245444C  # 'REDL': the advisory lock that serialises intake rate checks on PostgreSQL
+
+
+def lock_submissions(session: Session) -> None:
+    """Serialise rate checks and inserts across processes until the transaction ends (PostgreSQL's
+    advisory lock; SQLite's single writer is taken by the first write, so a process lock suffices there)."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:id)"), {"id": INTAKE_LOCK_ID})
+
+
+def forget_clients(session: Session, *, before: datetime) -> int:
+    """Clear the client hash of submissions received before `before` (their rate window has passed)."""
+    query = (
+        update(IntakeSubmissionRow)
+        .where(IntakeSubmissionRow.client.is_not(None), IntakeSubmissionRow.received_at < before)
+        .values(client=None)
+    )
+    return int(session.execute(query).rowcount or 0)  # type: ignore[attr-defined]
 
 
 def count_since(session: Session, *, client: str, since: datetime) -> int:

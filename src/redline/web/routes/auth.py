@@ -10,10 +10,13 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from redline.core.errors import PermissionDeniedError
 from redline.core.users import User
-from redline.program import accounts
+from redline.program import accounts, signin
+from redline.program.throttle import LoginThrottle, LoginThrottledError
 from redline.store.repos.accounts import ApiToken
 from redline.web import security
 from redline.web.deps import Ctx, guard
+from redline.web.errors import problem
+from redline.web.limits import client_address
 from redline.web.templating import page, redirect, safe_next
 
 router = APIRouter()
@@ -57,6 +60,19 @@ def login_form(request: Request, ctx: Context, next: str = "/") -> HTMLResponse:
     return page(request, ctx, "login.html", next=safe_next(next), error=None)
 
 
+def login_throttle(request: Request) -> LoginThrottle:
+    """The app's sign-in throttle (made on first use; in memory only)."""
+    state = request.app.state
+    if getattr(state, "login_throttle", None) is None:
+        state.login_throttle = LoginThrottle()
+    throttle: LoginThrottle = state.login_throttle
+    return throttle
+
+
+def _busy(request: Request, exc: LoginThrottledError) -> Response:
+    return problem(request, 429, "rate_limited", str(exc), headers={"Retry-After": str(exc.retry_after_s)})
+
+
 @router.post("/login", name="login.submit", include_in_schema=False)
 def login(
     request: Request,
@@ -65,10 +81,19 @@ def login(
     password: Annotated[str, Form(max_length=1000)],
     next: Annotated[str, Form(max_length=2000)] = "/",
 ) -> Response:
-    """Check the credentials and open a session."""
+    """Check the credentials and open a session (throttled per account and client; failures audited)."""
     try:
-        with ctx.store.session() as session:
-            grant = accounts.sign_in(session, name=username, password=password)
+        grant = signin.sign_in(
+            ctx.store,
+            login_throttle(request),
+            name=username,
+            password=password,
+            client=client_address(request),
+        )
+    except LoginThrottledError as exc:
+        busy = page(request, ctx, "login.html", code=429, next=safe_next(next), error=str(exc))
+        busy.headers["Retry-After"] = str(exc.retry_after_s)
+        return busy
     except PermissionDeniedError as exc:
         return page(request, ctx, "login.html", code=401, next=safe_next(next), error=str(exc))
     response = redirect(request, safe_next(next))
@@ -106,12 +131,17 @@ def account_api(ctx: Context) -> AccountView:
     return _account(ctx)
 
 
-def _change(ctx: Ctx, change: PasswordChange) -> accounts.SignIn | None:
-    with ctx.store.session() as session:
-        user = accounts.change_password(
-            session, name=ctx.name, current=change.current_password, new=change.new_password
-        )
-        return accounts.open_session(session, user=user) if ctx.session_token else None
+def _change(request: Request, ctx: Ctx, change: PasswordChange) -> accounts.SignIn | None:
+    _, grant = signin.change_password(
+        ctx.store,
+        login_throttle(request),
+        name=ctx.name,
+        current=change.current_password,
+        new=change.new_password,
+        client=client_address(request),
+        reopen=ctx.session_token is not None,
+    )
+    return grant
 
 
 @router.post("/account/password", name="account.password", include_in_schema=False)
@@ -122,9 +152,11 @@ def password_form(
     new_password: Annotated[str, Form(max_length=1000)],
 ) -> Response:
     """Change one's password; the browser gets a fresh session, every other session ends."""
-    grant = _change(
-        ctx, PasswordChange.model_construct(current_password=current_password, new_password=new_password)
-    )
+    change = PasswordChange.model_construct(current_password=current_password, new_password=new_password)
+    try:
+        grant = _change(request, ctx, change)
+    except LoginThrottledError as exc:
+        return _busy(request, exc)
     response = redirect(request, "/account", flash="password changed")
     if grant is not None:
         _session_cookie(request, response, grant)
@@ -132,9 +164,12 @@ def password_form(
 
 
 @router.post("/api/account/password", name="api.account.password", status_code=204)
-def password_api(ctx: Context, change: PasswordChange) -> Response:
-    """Change one's password; every browser session ends."""
-    _change(ctx, change)
+def password_api(request: Request, ctx: Context, change: PasswordChange) -> Response:
+    """Change one's password; every browser session ends (wrong current passwords are throttled)."""
+    try:
+        _change(request, ctx, change)
+    except LoginThrottledError as exc:
+        return _busy(request, exc)
     return Response(status_code=204)
 
 

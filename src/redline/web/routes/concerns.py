@@ -31,6 +31,7 @@ from redline.program.concerns import (
 )
 from redline.store.repos.concerns import StoredLink
 from redline.web.deps import Ctx, guard
+from redline.web.limits import client_address
 from redline.web.templating import page, redirect
 
 router = APIRouter()
@@ -38,23 +39,43 @@ Context = Annotated[Ctx, Depends(guard)]
 Text = Annotated[str, Form(max_length=20_000)]
 Code = Annotated[str, Form(max_length=200)]
 QUIET_PREFIXES = ("/concerns", "/api/concerns")
+STATIC_PREFIX = "/static/"
 NO_REFERRER = {"Referrer-Policy": "no-referrer"}
 
 
 class AccessLogFilter(logging.Filter):
-    """Drops access-log records of the concern routes, so no client address is kept beside them."""
+    """Keeps client addresses out of the access log, and drops the concern routes' records altogether.
+
+    Records of concern paths are dropped (no time of a visit is kept beside anything). Other records
+    lose their client address unless `log_clients` (the workspace's `web.log_client_addresses`), and
+    static assets always do: a concern page's assets would otherwise date its visit, with an address.
+    """
+
+    def __init__(self, *, log_clients: bool = False) -> None:
+        super().__init__()
+        self.log_clients = log_clients
 
     def filter(self, record: logging.LogRecord) -> bool:
         """False for a record about a concern path (uvicorn passes the path as an argument)."""
         args = record.args if isinstance(record.args, tuple) else ()
-        return not any(isinstance(a, str) and a.startswith(QUIET_PREFIXES) for a in args)
+        if any(isinstance(a, str) and a.startswith(QUIET_PREFIXES) for a in args):
+            return False
+        if len(args) >= 3:  # uvicorn: (client address, method, path, HTTP version, status)
+            path = args[2]
+            static = isinstance(path, str) and path.startswith(STATIC_PREFIX)
+            if not self.log_clients or static:
+                record.args = ("-", *args[1:])
+        return True
 
 
-def install_log_filter(logger_name: str = "uvicorn.access") -> None:
-    """Add the filter to the access logger once (idempotent; the app factory calls it)."""
+def install_log_filter(logger_name: str = "uvicorn.access", *, log_clients: bool = False) -> None:
+    """Add the filter to the access logger once, or update its setting (the app factory calls it)."""
     logger = logging.getLogger(logger_name)
-    if not any(isinstance(f, AccessLogFilter) for f in logger.filters):
-        logger.addFilter(AccessLogFilter())
+    for existing in logger.filters:
+        if isinstance(existing, AccessLogFilter):
+            existing.log_clients = log_clients
+            return
+    logger.addFilter(AccessLogFilter(log_clients=log_clients))
 
 
 class RaiseRequest(ConcernDraft):
@@ -107,10 +128,6 @@ def _throttle(request: Request) -> ClaimThrottle:
     return throttle
 
 
-def _client(request: Request) -> str:
-    return request.client.host if request.client else "unknown"
-
-
 def _raise(ctx: Ctx, body: RaiseRequest) -> Raised:
     draft = ConcernDraft(subject_kind=body.subject_kind, reference=body.reference, text=body.text)
     with ctx.store.session() as session:
@@ -118,15 +135,14 @@ def _raise(ctx: Ctx, body: RaiseRequest) -> Raised:
 
 
 def _claim(ctx: Ctx, request: Request, code: str, text: str | None = None) -> ReporterView:
-    throttle = _throttle(request)
-    throttle.check(_client(request))
+    """The code is looked up first (the right one always opens its thread); only misses are throttled."""
     try:
         with ctx.store.session() as session:
             if text is None:
                 return concerns.read_claim(session, code)
             return concerns.follow_up(session, code, text)
     except ClaimNotFoundError:
-        throttle.failed(_client(request))
+        _throttle(request).missed(client_address(request))
         raise
 
 

@@ -25,6 +25,7 @@ from redline.program.intake import (
 )
 from redline.program.intake_triage import IntakeDecision, QueueEntry
 from redline.web.deps import Ctx, guard
+from redline.web.limits import client_address
 from redline.web.templating import page, redirect
 
 router = APIRouter()
@@ -53,13 +54,12 @@ class TriageRequest(BaseModel):
     duplicate_of: str | None = Field(default=None, max_length=40, description="Finding id, for a duplicate.")
 
 
-def _client(request: Request) -> str:
-    return request.client.host if request.client else "unknown"
-
-
 async def _submit(ctx: Ctx, request: Request, report: IntakeReport) -> Acknowledgement:
+    client = client_address(request)
     return await run_in_threadpool(
-        lambda: intake.submit(ctx.store, ctx.settings, report, client=_client(request), embed=ctx.state.embed)
+        lambda: intake.submit(
+            ctx.store, ctx.settings, report, client=client, embed=ctx.state.embed, secret=ctx.state.secret
+        )
     )
 
 

@@ -480,7 +480,7 @@ def upgrade() -> None:
         sa.Column("severity_claim", sa.String(length=20), nullable=False),
         sa.Column("title", sa.String(length=300), nullable=False),
         sa.Column("body", sa.JSON(), nullable=False),
-        sa.Column("client", sa.String(length=64), nullable=False),
+        sa.Column("client", sa.String(length=64), nullable=True),
         sa.Column("duplicate_of", sa.String(length=40), nullable=True),
         sa.Column("similarity", sa.Float(), nullable=True),
         sa.Column("match_method", sa.String(length=20), nullable=False),
