@@ -1,7 +1,8 @@
 """A round on a local GGUF model survives its llama.cpp worker dying: every case is stored exactly once.
 
 The first test crashes a stand-in worker on one case (fast, no model); the second kills the real
-bundled model's worker with SIGKILL while it generates, in the middle of a round.
+bundled model's worker with SIGKILL while it generates, in the middle of a round (one llama.cpp
+thread and 24-token answers: 43 s on a busy 2-core machine, two model loads included).
 """
 
 from __future__ import annotations
@@ -82,7 +83,7 @@ def test_killing_the_bundled_models_worker_mid_round_loses_and_repeats_nothing(s
     pytest.importorskip(
         "llama_cpp", reason="llama-cpp-python is not installed (pip install 'redline[local]')"
     )
-    target = GGUFTarget(name="smol", options=GGUFOptions(n_ctx=1024, n_threads=2))
+    target = GGUFTarget(name="smol", options=GGUFOptions(n_ctx=1024, n_threads=1))
     worker = target.worker()
     cases = [make_case(i, prompt=f"Write a short poem about the number {i}.") for i in range(6)]
     kill_at = worker.requests + 3  # the third case's generation
@@ -101,7 +102,7 @@ def test_killing_the_bundled_models_worker_mid_round_loses_and_repeats_nothing(s
     killer = threading.Thread(target=kill_mid_generation, daemon=True)
     killer.start()
     try:
-        result = _round(sqlite_env, target, cases, GenerationParams(max_tokens=48))
+        result = _round(sqlite_env, target, cases, GenerationParams(max_tokens=24))
         killer.join(timeout=5)
         restarted = worker.pid
     finally:
