@@ -42,15 +42,20 @@ def create(
     ctx: typer.Context,
     name: Annotated[str, typer.Argument(help="User the token acts as.")],
     label: Annotated[str, typer.Option("--label", help="What the token is for, e.g. 'nightly CI'.")],
+    write: Annotated[
+        bool, typer.Option("--write", help="May change things (default: read only); never users or tokens.")
+    ] = False,
+    days: Annotated[int, typer.Option("--days", min=1, max=366, help="Days until the token expires.")] = 90,
     as_user: AsUser = None,
     json_out: JsonOpt = False,
 ) -> None:
     """Issue an API token; it is printed once and never stored (send it as 'Authorization: Bearer TOKEN')."""
     from redline.cli.output import emit_json
-    from redline.program.accounts import issue_token
+    from redline.program.accounts import TokenScope, issue_token
 
+    scope = TokenScope.WRITE if write else TokenScope.READ
     with state(ctx).store().session() as sess:
-        issued = issue_token(sess, name=name, label=label, acting=as_user or name)
+        issued = issue_token(sess, name=name, label=label, acting=as_user or name, scope=scope, days=days)
     if json_out:
         emit_json(issued.model_dump(mode="json"))
     else:
@@ -75,10 +80,20 @@ def list_tokens(
         emit_json([t.model_dump(mode="json") for t in found])
         return
     rows = [
-        (t.id, t.user, t.label, f"{t.prefix}…", "revoked" if t.revoked else "live", t.last_used_at)
+        (
+            t.id,
+            t.user,
+            t.label,
+            f"{t.prefix}…",
+            t.scope,
+            "revoked" if t.revoked else "live",
+            t.expires_at,
+            t.last_used_at,
+        )
         for t in found
     ]
-    table("API tokens", ["id", "user", "label", "starts", "state", "last used"], rows)
+    headers = ["id", "user", "label", "starts", "scope", "state", "expires", "last used"]
+    table("API tokens", headers, rows)
 
 
 @token_app.command("revoke")

@@ -69,6 +69,28 @@ def role(
         typer.echo(f"{user.name}: {', '.join(sorted(r.value for r in user.roles))}")
 
 
+@app.command("deactivate")
+def deactivate(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help="User name.")],
+    as_user: AsUser = None,
+    json_out: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Deactivate an account (admins only): it cannot sign in or act; its sessions and tokens end."""
+    from redline.cli.output import emit_json
+    from redline.program.users import deactivate_user
+
+    with state(ctx).store().session() as sess:
+        done = deactivate_user(sess, name=name, acting=as_user)
+    if json_out:
+        emit_json(done.model_dump(mode="json"))
+    else:
+        typer.echo(
+            f"deactivated {done.user.name}: {done.sessions_ended} session(s) ended, "
+            f"{done.tokens_revoked} token(s) revoked"
+        )
+
+
 @app.command("list")
 def list_users(
     ctx: typer.Context, json_out: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False

@@ -6,6 +6,7 @@ import hashlib
 import secrets
 import threading
 from datetime import UTC, datetime, timedelta
+from enum import StrEnum
 from functools import cache
 
 from argon2 import PasswordHasher
@@ -24,6 +25,18 @@ SESSION_MAX = timedelta(days=7)
 TOUCH_EVERY = timedelta(minutes=5)
 MIN_PASSWORD = 10
 TOKEN_PREFIX = "rl_"
+TOKEN_DAYS = 90
+"""How long a new API token lives unless its issuer says otherwise."""
+TOKEN_MAX_DAYS = 366
+
+
+class TokenScope(StrEnum):
+    """What an API token may do: read (safe requests only) or write. No token administers users or
+    issues tokens, whatever its scope."""
+
+    READ = "read"
+    WRITE = "write"
+
 
 MAX_CONCURRENT_VERIFY = 2
 """Argon2 checks at once (64 MiB each); more wait their turn, so a burst of logins cannot exhaust memory."""
@@ -157,30 +170,75 @@ def sign_out(session: Session, token: str, *, user: str) -> None:
     accounts_repo.end_session(session, digest(token), actor=user)
 
 
-def issue_token(session: Session, *, name: str, label: str, acting: str | None) -> IssuedToken:
-    """A new API token for an account: the account itself or an admin may issue it."""
+def issue_token(
+    session: Session,
+    *,
+    name: str,
+    label: str,
+    acting: str | None,
+    scope: TokenScope = TokenScope.READ,
+    days: int = TOKEN_DAYS,
+    now: datetime | None = None,
+) -> IssuedToken:
+    """A new API token for an account: the account itself or an admin may issue it.
+
+    Tokens are read-only unless `scope` is write, and expire after `days` (1 to TOKEN_MAX_DAYS).
+    """
     who = acting_user(session, acting)
     if who.name != name and Role.ADMIN not in who.roles:
         raise PermissionDeniedError(f"{who.name} may not issue tokens for {name}: only an admin may")
     label = label.strip()
     if not label:
         raise UsageError("say what the token is for: give it a label")
+    if not 1 <= days <= TOKEN_MAX_DAYS:
+        raise UsageError(f"a token lives 1 to {TOKEN_MAX_DAYS} days, not {days}")
+    expires = (now or datetime.now(UTC)) + timedelta(days=days)
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
     record = accounts_repo.add_token(
-        session, name=name, label=label, token_hash=digest(token), prefix=token[:10], actor=who.name
+        session,
+        name=name,
+        label=label,
+        token_hash=digest(token),
+        prefix=token[:10],
+        actor=who.name,
+        scope=TokenScope(scope).value,
+        expires_at=expires,
     )
     return IssuedToken(token=token, record=record)
+
+
+class TokenGrant(BaseModel):
+    """Who a bearer token acts as, and what it may do."""
+
+    model_config = ConfigDict(frozen=True)
+
+    user: User
+    scope: TokenScope
+    prefix: str = Field(description="The token's first characters, for the audit log.")
+
+
+def token_grant(
+    session: Session, token: str, *, now: datetime | None = None, touch: bool = True
+) -> TokenGrant | None:
+    """The live grant of a bearer token: unrevoked, unexpired, of an active account; else None."""
+    if not token.startswith(TOKEN_PREFIX):
+        return None
+    when = now or datetime.now(UTC)
+    found = accounts_repo.token_grant(session, digest(token), now=when if touch else None)
+    if found is None:
+        return None
+    user, record = found
+    if not user.active or (record.expires_at is not None and when >= _aware(record.expires_at)):
+        return None
+    return TokenGrant(user=user, scope=TokenScope(record.scope), prefix=record.prefix)
 
 
 def token_user(
     session: Session, token: str, *, now: datetime | None = None, touch: bool = True
 ) -> User | None:
-    """The active account a bearer token acts as, or None; `touch=False` leaves its last use alone."""
-    if not token.startswith(TOKEN_PREFIX):
-        return None
-    used = (now or datetime.now(UTC)) if touch else None
-    user = accounts_repo.token_user(session, digest(token), now=used)
-    return user if user is not None and user.active else None
+    """The active account a live bearer token acts as, or None; `touch=False` leaves its last use alone."""
+    grant = token_grant(session, token, now=now, touch=touch)
+    return grant.user if grant is not None else None
 
 
 def list_tokens(session: Session, *, name: str | None, acting: str | None) -> list[accounts_repo.ApiToken]:

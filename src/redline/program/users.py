@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session
 
 from redline.core.errors import PermissionDeniedError, UsageError
 from redline.core.users import Role, User
 from redline.program.actors import authorize
+from redline.store.repos import accounts as accounts_repo
 from redline.store.repos import users as users_repo
 
 USER_ADMINS = frozenset({Role.ADMIN})
@@ -63,6 +65,30 @@ def set_user_roles(session: Session, *, name: str, roles: set[Role], acting: str
         if len(admins) <= 1:
             raise PermissionDeniedError(f"{name} is the last admin; make someone else admin first")
     return users_repo.set_roles(session, name=name, roles=roles, actor=admin.name)
+
+
+class Deactivated(BaseModel):
+    """An account that can no longer sign in or act, and what ended with it."""
+
+    model_config = ConfigDict(frozen=True)
+
+    user: User
+    sessions_ended: int = Field(ge=0)
+    tokens_revoked: int = Field(ge=0)
+
+
+def deactivate_user(session: Session, *, name: str, acting: str | None) -> Deactivated:
+    """Deactivate an account: its sessions end and its tokens are revoked (audited); the last admin stays."""
+    admin = authorize(session, acting, USER_ADMINS, action="deactivate accounts")
+    target = users_repo.get_user(session, name)
+    if not target.active:
+        raise UsageError(f"the account '{name}' is already deactivated")
+    if Role.ADMIN in target.roles:
+        admins = [u for u in users_repo.list_users(session) if Role.ADMIN in u.roles and u.active]
+        if len(admins) <= 1:
+            raise PermissionDeniedError(f"{name} is the last admin; make someone else admin first")
+    user, sessions, tokens = accounts_repo.deactivate(session, name, actor=admin.name)
+    return Deactivated(user=user, sessions_ended=sessions, tokens_revoked=tokens)
 
 
 def list_users(session: Session) -> list[User]:

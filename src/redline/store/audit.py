@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from contextvars import ContextVar
 from datetime import UTC, datetime
 from typing import Any
 
@@ -26,6 +27,9 @@ from redline.core.secrets import redact_secrets
 from redline.store.tables import AuditEventRow
 
 _MAX_RACE_RETRIES = 20
+ACTING: ContextVar[dict[str, str] | None] = ContextVar("redline_audit_acting", default=None)
+"""How the actor acts, added to every event's payload while set: the API token's prefix for a request
+made with a token, the OS user and account for a CLI command in a workspace that requires sign-in."""
 
 
 def _now() -> str:
@@ -45,7 +49,8 @@ def append(
     Two writers racing for the same position both try the same `seq` (the primary key): the loser's
     savepoint rolls back and it retries on the new head, so the chain never forks.
     """
-    clean = json.loads(canonical_json(redact_secrets(payload or {})))
+    acting = ACTING.get()
+    clean = json.loads(canonical_json(redact_secrets({**(payload or {}), **(acting or {})})))
     for _ in range(_MAX_RACE_RETRIES):
         head = session.execute(
             select(AuditEventRow.seq, AuditEventRow.hash).order_by(AuditEventRow.seq.desc()).limit(1)

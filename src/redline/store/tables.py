@@ -373,6 +373,8 @@ class ApiTokenRow(Base):
     revoked: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     last_used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    scope: Mapped[str] = mapped_column(String(20), default="read")
+    expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class IntakeSubmissionRow(Base):

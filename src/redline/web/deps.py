@@ -17,9 +17,10 @@ from starlette.concurrency import run_in_threadpool
 from redline.core.proposals import Embed
 from redline.core.users import User
 from redline.settings import Settings
+from redline.store import audit
 from redline.store.session import Store
 from redline.web import security
-from redline.web.permissions import ROUTES, Action, Grant, allowed
+from redline.web.permissions import ROUTES, Action, Grant, allowed, token_allows
 
 if TYPE_CHECKING:
     from redline.targets.base import Target
@@ -131,7 +132,9 @@ def _identify(state: WebState, request: Request, action: Action) -> tuple[User |
     touch = action not in UNTRACED
     with state.store.session() as session:
         if auth.lower().startswith("bearer "):
-            return accounts.token_user(session, auth[7:].strip(), touch=touch), "", None, True
+            grant = accounts.token_grant(session, auth[7:].strip(), touch=touch)
+            request.state.token = grant
+            return (grant.user if grant else None), "", None, True
         token = request.cookies.get(security.SESSION_COOKIE)
         if token:
             found = accounts.session_of(session, token, touch=touch)
@@ -154,6 +157,11 @@ async def guard(request: Request) -> Ctx:
     )
     if not allowed(state.table, action, user):
         raise LoginRequired() if user is None else RouteForbidden(action)
+    grant = getattr(request.state, "token", None)
+    if grant is not None:  # a token acts within its scope, and the audit log says which token acted
+        if not token_allows(grant.scope, action, request.method):
+            raise RouteForbidden(action)
+        audit.ACTING.set({"acted_with": grant.prefix})
     is_form = media_type(request.headers.get("content-type", "")) in FORM_TYPES
     if request.method not in SAFE_METHODS and not via_token and (user is not None or is_form):
         given = request.headers.get(security.CSRF_HEADER)

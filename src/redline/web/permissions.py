@@ -151,6 +151,7 @@ ROUTES: dict[str, Action] = {
     **_twin("users.list", Action.USER_ADMIN),
     **_twin("users.add", Action.USER_ADMIN),
     **_twin("users.roles", Action.USER_ADMIN),
+    **_twin("users.deactivate", Action.USER_ADMIN),
     **_twin("dashboard", Action.DASHBOARD),
     **_twin("catalog.list", Action.CATALOG_READ),
     **_twin("catalog.threat", Action.CATALOG_READ),
@@ -222,6 +223,22 @@ ROUTES: dict[str, Action] = {
     **_twin("concerns.links", Action.CONCERN_LINK),
     **_twin("concerns.links.issue", Action.CONCERN_LINK),
 }
+
+
+TOKEN_NEVER = frozenset({Action.USER_ADMIN})
+"""Actions no API token may take, whatever its scope."""
+TOKEN_READ_ONLY = frozenset({Action.ACCOUNT})
+"""Actions a token may only read through: it never changes a password nor issues or revokes tokens."""
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def token_allows(scope: str, action: Action, method: str) -> bool:
+    """Whether a request made with an API token of `scope` ('read' or 'write') may take `action`."""
+    if action in TOKEN_NEVER:
+        return False
+    if method.upper() in SAFE_METHODS:
+        return True
+    return scope == "write" and action not in TOKEN_READ_ONLY
 
 
 def allowed(table: dict[Action, Grant], action: Action, user: User | None) -> bool:

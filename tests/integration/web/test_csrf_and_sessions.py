@@ -90,7 +90,9 @@ def test_json_with_a_session_needs_the_header_but_a_bearer_token_does_not(world:
     del client.headers[CSRF_HEADER]
     assert client.post(f"/api/findings/{world.finding_id}/comments", json={"text": "x"}).status_code == 403
     with world.store.session() as s:
-        issued = accounts.issue_token(s, name="lena", label="ci", acting="lena")
+        issued = accounts.issue_token(
+            s, name="lena", label="ci", acting="lena", scope=accounts.TokenScope.WRITE
+        )
     bot = TestClient(world.app)
     headers = {"Authorization": f"Bearer {issued.token}"}
     assert (

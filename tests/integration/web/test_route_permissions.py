@@ -211,3 +211,39 @@ def test_playground_rounds_are_shown_and_listed_only_to_their_readers(world: Wor
         if person in INTERNAL and client.get(f"/rounds/{world.round_id}").status_code != 200:
             wrong.append(f"{person} cannot read the round of playbooks")
     assert not wrong, "playground round reached the wrong people:\n" + "\n".join(wrong)
+
+
+# --- API tokens: a token acts within its scope, never administers users nor issues tokens ------------
+
+
+@pytest.mark.parametrize("scope", ["read", "write"])
+def test_each_route_grants_a_token_exactly_its_scope(world: World, scope: str) -> None:
+    from fastapi.testclient import TestClient
+
+    from redline.program import accounts
+    from redline.program.accounts import TokenScope
+    from redline.web.permissions import Action, token_allows
+
+    with world.store.session() as s:
+        token = accounts.issue_token(s, name="ada", label="ci", acting="ada", scope=TokenScope(scope)).token
+    table = world.app.state.web.table
+    wrong: list[str] = []
+    for method, path, name in _routes(world):
+        action = ROUTES[name]
+        grant = table[action]
+        if grant is None or action is Action.SIGN_OUT:
+            continue  # public routes ignore who asks; sign-out of a token has no session to end
+        expected = Role.ADMIN in grant and token_allows(scope, action, method)
+        client = TestClient(world.app, follow_redirects=False)
+        client.headers["Authorization"] = f"Bearer {token}"
+        url = _fill(world, path)
+        response = client.get(url) if method == "GET" else client.post(url, json={})
+        client.close()
+        denied = response.status_code == 403 and "route_forbidden" in response.text
+        if denied == expected:
+            wrong.append(
+                f"{method} {path} ({name}): {'denied' if denied else 'granted'} {response.status_code}"
+            )
+    assert not wrong, f"a {scope} token got the wrong access:\n" + "\n".join(wrong)
+    never = {n for m, _, n in _routes(world) if ROUTES[n] is Action.USER_ADMIN}
+    assert never and all(not token_allows(scope, ROUTES[n], "GET") for n in never)

@@ -27,6 +27,8 @@ class ApiToken(BaseModel):
     revoked: bool = False
     created_at: datetime | None = None
     last_used_at: datetime | None = None
+    scope: str = Field(default="read", description="'read' (safe requests only) or 'write'.")
+    expires_at: datetime | None = Field(default=None, description="After this the token acts as no one.")
 
 
 class WebSession(BaseModel):
@@ -68,8 +70,41 @@ def set_password_hash(session: Session, name: str, digest: str, *, actor: str) -
     row = _user_row(session, name)
     row.password_hash = digest
     session.execute(delete(WebSessionRow).where(WebSessionRow.user_id == row.id))
-    audit.append(session, actor=actor, action="user.password", subject=row.id, payload={"name": name})
+    revoked = _revoke_all_tokens(session, row.id)
+    audit.append(
+        session,
+        actor=actor,
+        action="user.password",
+        subject=row.id,
+        payload={"name": name, "tokens_revoked": revoked},
+    )
     return _user(row)
+
+
+def _revoke_all_tokens(session: Session, user_id: str) -> int:
+    rows = session.scalars(
+        select(ApiTokenRow).where(ApiTokenRow.user_id == user_id, ApiTokenRow.revoked.is_(False))
+    ).all()
+    for token in rows:
+        token.revoked = True
+    return len(rows)
+
+
+def deactivate(session: Session, name: str, *, actor: str) -> tuple[User, int, int]:
+    """Deactivate an account, end its sessions, revoke its tokens (audited): (user, sessions, tokens)."""
+    row = _user_row(session, name)
+    row.active = False
+    ended = session.execute(delete(WebSessionRow).where(WebSessionRow.user_id == row.id))
+    sessions = int(getattr(ended, "rowcount", 0) or 0)
+    tokens = _revoke_all_tokens(session, row.id)
+    audit.append(
+        session,
+        actor=actor,
+        action="user.deactivate",
+        subject=row.id,
+        payload={"name": name, "sessions_ended": sessions, "tokens_revoked": tokens},
+    )
+    return _user(row), sessions, tokens
 
 
 def rehash_password(session: Session, name: str, digest: str) -> None:
@@ -124,11 +159,27 @@ def end_session(session: Session, token_hash: str, *, actor: str | None) -> bool
 
 
 def add_token(
-    session: Session, *, name: str, label: str, token_hash: str, prefix: str, actor: str
+    session: Session,
+    *,
+    name: str,
+    label: str,
+    token_hash: str,
+    prefix: str,
+    actor: str,
+    scope: str = "read",
+    expires_at: datetime | None = None,
 ) -> ApiToken:
-    """Record an API token by its hash (audited)."""
+    """Record an API token by its hash, with its scope and expiry (audited)."""
     user = _user_row(session, name)
-    row = ApiTokenRow(id=new_id("tok"), user_id=user.id, label=label, token_hash=token_hash, prefix=prefix)
+    row = ApiTokenRow(
+        id=new_id("tok"),
+        user_id=user.id,
+        label=label,
+        token_hash=token_hash,
+        prefix=prefix,
+        scope=scope,
+        expires_at=expires_at,
+    )
     session.add(row)
     session.flush()
     audit.append(
@@ -136,7 +187,13 @@ def add_token(
         actor=actor,
         action="token.issue",
         subject=row.id,
-        payload={"user": name, "label": label, "prefix": prefix},
+        payload={
+            "user": name,
+            "label": label,
+            "prefix": prefix,
+            "scope": scope,
+            "expires_at": expires_at.isoformat() if expires_at else None,
+        },
     )
     return _token(row, name)
 
@@ -150,11 +207,22 @@ def _token(row: ApiTokenRow, user: str) -> ApiToken:
         revoked=row.revoked,
         created_at=row.created_at,
         last_used_at=row.last_used_at,
+        scope=row.scope,
+        expires_at=row.expires_at,
     )
 
 
 def token_user(session: Session, token_hash: str, *, now: datetime | None) -> User | None:
     """The account a live token acts as; notes its use at `now` (None: leaves no note)."""
+    found = token_grant(session, token_hash, now=now)
+    return found[0] if found is not None else None
+
+
+def token_grant(session: Session, token_hash: str, *, now: datetime | None) -> tuple[User, ApiToken] | None:
+    """The account a live (unrevoked) token acts as, and the token; notes its use at `now` (None: no note).
+
+    Expiry is the caller's to check (it knows the time even when it leaves no note).
+    """
     found = session.execute(
         select(ApiTokenRow, UserRow)
         .join(UserRow, UserRow.id == ApiTokenRow.user_id)
@@ -165,7 +233,7 @@ def token_user(session: Session, token_hash: str, *, now: datetime | None) -> Us
     row, user = found
     if now is not None:
         row.last_used_at = now
-    return _user(user)
+    return _user(user), _token(row, user.name)
 
 
 def list_tokens(session: Session, *, name: str | None = None) -> list[ApiToken]:

@@ -43,6 +43,12 @@ class TokenRequest(BaseModel):
     """A request for a new API token."""
 
     label: str = Field(min_length=1, max_length=200, description="What the token is for.")
+    scope: accounts.TokenScope = Field(
+        default=accounts.TokenScope.READ, description="'read' (GET only, the default) or 'write'."
+    )
+    days: int = Field(
+        default=accounts.TOKEN_DAYS, ge=1, le=accounts.TOKEN_MAX_DAYS, description="Days until it expires."
+    )
 
 
 def _session_cookie(request: Request, response: Response, grant: accounts.SignIn) -> None:
@@ -173,22 +179,30 @@ def password_api(request: Request, ctx: Context, change: PasswordChange) -> Resp
     return Response(status_code=204)
 
 
-def _issue(ctx: Ctx, label: str) -> accounts.IssuedToken:
+def _issue(ctx: Ctx, body: TokenRequest) -> accounts.IssuedToken:
     with ctx.store.session() as session:
-        return accounts.issue_token(session, name=ctx.name, label=label, acting=ctx.name)
+        return accounts.issue_token(
+            session, name=ctx.name, label=body.label, acting=ctx.name, scope=body.scope, days=body.days
+        )
 
 
 @router.post("/account/tokens", name="account.tokens.issue", include_in_schema=False)
-def token_form(request: Request, ctx: Context, label: Annotated[str, Form(max_length=200)]) -> HTMLResponse:
-    """Issue an API token and show it this once."""
-    issued = _issue(ctx, label)
+def token_form(
+    request: Request,
+    ctx: Context,
+    label: Annotated[str, Form(max_length=200)],
+    scope: Annotated[accounts.TokenScope, Form()] = accounts.TokenScope.READ,
+    days: Annotated[int, Form(ge=1, le=accounts.TOKEN_MAX_DAYS)] = accounts.TOKEN_DAYS,
+) -> HTMLResponse:
+    """Issue an API token (read-only unless asked; it expires) and show it this once."""
+    issued = _issue(ctx, TokenRequest(label=label, scope=scope, days=days))
     return page(request, ctx, "account.html", view=_account(ctx), new_token=issued)
 
 
 @router.post("/api/account/tokens", name="api.account.tokens.issue", status_code=201)
 def token_api(ctx: Context, body: TokenRequest) -> accounts.IssuedToken:
     """Issue an API token; the response is the only time it is shown."""
-    return _issue(ctx, body.label)
+    return _issue(ctx, body)
 
 
 def _revoke(ctx: Ctx, token_id: str) -> ApiToken:

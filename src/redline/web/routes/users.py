@@ -100,6 +100,24 @@ def roles_form(request: Request, ctx: Context, name: str, roles: Annotated[list[
     return redirect(request, "/admin/users", flash=f"{user.name}: {', '.join(sorted(user.roles))}")
 
 
+def _deactivate(ctx: Ctx, name: str) -> users_program.Deactivated:
+    with ctx.store.session() as session:
+        return users_program.deactivate_user(session, name=name, acting=ctx.name)
+
+
+@router.post("/admin/users/{name}/deactivate", name="users.deactivate", include_in_schema=False)
+def deactivate_form(request: Request, ctx: Context, name: str) -> Response:
+    """Deactivate an account: its sessions end and its tokens are revoked."""
+    done = _deactivate(ctx, name)
+    return redirect(request, "/admin/users", flash=f"{done.user.name} deactivated")
+
+
+@router.post("/api/users/{name}/deactivate", name="api.users.deactivate")
+def deactivate_api(ctx: Context, name: str) -> users_program.Deactivated:
+    """Deactivate an account (audited): it cannot sign in or act; its sessions and tokens end."""
+    return _deactivate(ctx, name)
+
+
 @router.post("/api/users/{name}/roles", name="api.users.roles")
 def roles_api(ctx: Context, name: str, body: RoleChange) -> User:
     """Replace an account's roles (the last admin keeps the admin role)."""
