@@ -1,0 +1,29 @@
+"""Simulated applications with planted vulnerabilities, for measuring how much a scan finds.
+
+Each app is OpenAI-compatible (``server.py``), standard library only, deterministic and loopback only,
+and logs every exchange with the planted vulnerability its own code path fired (``oracle.py`` reads it).
+"""
+
+from __future__ import annotations
+
+from .common import App
+
+APP_NAMES = ("banking", "pharmacy", "recruiting", "telecom")
+
+
+def load(name: str) -> App:
+    """The application called NAME (one of APP_NAMES)."""
+    if name == "banking":
+        from .banking import APP
+    elif name == "pharmacy":
+        from .pharmacy import APP
+    elif name == "recruiting":
+        from .recruiting import APP
+    elif name == "telecom":
+        from .telecom import APP
+    else:
+        raise SystemExit(f"unknown app {name!r}: choose one of {', '.join(APP_NAMES)}")
+    return APP
+
+
+__all__ = ["APP_NAMES", "App", "load"]
