@@ -21,6 +21,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from redline.core.assessment import Reach
 from redline.core.errors import ConfigError, WorkspaceNotFoundError
+from redline.core.profiles import TargetProfile
 from redline.core.risk import RiskMatrix
 from redline.core.triage import SlaPolicy
 from redline.core.users import Role
@@ -72,6 +73,11 @@ class SystemConfig(BaseModel):
     description: str = ""
     owner: str | None = None
     target: TargetConfig
+    profile: TargetProfile | str | None = Field(
+        default=None,
+        description="What the system is for (docs/profiles.md): a block (`pack: retail-banking`, `purpose`, "
+        "`forbidden_actions`, ...) whose parts replace the pack's, or the path of a profile YAML file.",
+    )
 
 
 class DatabaseConfig(BaseModel):

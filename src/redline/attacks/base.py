@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Iterator
+from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol, runtime_checkable
 
@@ -11,6 +12,7 @@ from pydantic import BaseModel, ConfigDict
 
 from redline.core.cases import AttackCase, Seed
 from redline.core.conversation import Conversation
+from redline.core.profiles import TargetProfile
 
 if TYPE_CHECKING:
     from redline.attacks.multi_turn.judging import Judge
@@ -88,6 +90,38 @@ class Technique(Protocol):
     def expand(self, seed: Seed, params: BaseModel, *, rng: random.Random) -> Iterator[AttackCase]:
         """The cases this technique makes from one seed; same seed and rng state, same cases."""
         ...
+
+
+@dataclass(frozen=True)
+class PlanContext:
+    """What planning knows about the round beyond the step: the target's profile (docs/profiles.md)."""
+
+    profile: TargetProfile | None = None
+
+
+@runtime_checkable
+class ProfiledTechnique(Technique, Protocol):
+    """A technique that builds its cases from the round's context (the target profile) when there is one.
+
+    Planning calls `expand_for` instead of `expand` when the context holds a profile; a technique
+    records in each case's params what it took from the profile (`redline.core.case_params.PROFILE`),
+    so scorers can judge against it.
+    """
+
+    def expand_for(
+        self, seed: Seed, params: BaseModel, *, rng: random.Random, context: PlanContext
+    ) -> Iterator[AttackCase]:
+        """The cases for one seed, fitted to the context."""
+        ...
+
+
+def expand_in(
+    technique: Technique, seed: Seed, params: BaseModel, *, rng: random.Random, context: PlanContext | None
+) -> Iterator[AttackCase]:
+    """A technique's cases for one seed, through `expand_for` when it has one and a profile is known."""
+    if context is not None and context.profile is not None and isinstance(technique, ProfiledTechnique):
+        return technique.expand_for(seed, params, rng=rng, context=context)
+    return technique.expand(seed, params, rng=rng)
 
 
 @runtime_checkable

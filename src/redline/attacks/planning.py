@@ -13,7 +13,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ValidationError
 
-from redline.attacks.base import Technique
+from redline.attacks.base import PlanContext, Technique, expand_in
 from redline.attacks.converters.chain import (
     AnyConverter,
     apply_chain,
@@ -73,7 +73,12 @@ def _convert_case(case: AttackCase, text: str, chain: Sequence[AnyConverter]) ->
 
 
 def _plan(
-    steps: Sequence[AutomatedStep], *, seed: int, sample_size: int | None, library: SeedLibrary
+    steps: Sequence[AutomatedStep],
+    *,
+    seed: int,
+    sample_size: int | None,
+    library: SeedLibrary,
+    context: PlanContext | None = None,
 ) -> Iterator[tuple[AutomatedStep, Sequence[AnyConverter], random.Random, AttackCase]]:
     for index, step in enumerate(steps):
         technique = get_technique(step.technique)
@@ -84,7 +89,7 @@ def _plan(
             library.seeds(step.seeds), n, seed=seed, salt=f"{index}:{step.technique}:{step.seeds}"
         ):
             rng = random.Random(derive_seed(seed, index, step.technique, s.id))
-            for case in technique.expand(s, params, rng=rng):
+            for case in expand_in(technique, s, params, rng=rng, context=context):
                 yield step, chain, rng, case.model_copy(update={"scorers": tuple(step.scorers)})
 
 
@@ -95,10 +100,14 @@ def build_cases(
     sample_size: int | None = None,
     library: SeedLibrary | None = None,
     workspace: Path | None = None,
+    context: PlanContext | None = None,
 ) -> Iterator[AttackCase]:
-    """The cases of a round's automated steps; `sample_size` overrides each step's own."""
+    """The cases of a round's automated steps; `sample_size` overrides each step's own.
+
+    `context` carries the target profile to techniques that use one (`ProfiledTechnique`).
+    """
     lib = library or SeedLibrary.load(workspace)
-    for _, chain, rng, case in _plan(steps, seed=seed, sample_size=sample_size, library=lib):
+    for _, chain, rng, case in _plan(steps, seed=seed, sample_size=sample_size, library=lib, context=context):
         if not chain:
             yield case
             continue
@@ -113,12 +122,15 @@ async def build_cases_async(
     library: SeedLibrary | None = None,
     workspace: Path | None = None,
     attacker: Target | Callable[[AutomatedStep], Target | None] | None = None,
+    context: PlanContext | None = None,
 ) -> list[AttackCase]:
     """Like `build_cases`, for chains with model converters (translation, paraphrase) run by `attacker`
     (a target, or a function giving each step's)."""
     lib = library or SeedLibrary.load(workspace)
     out = []
-    for step, chain, rng, case in _plan(steps, seed=seed, sample_size=sample_size, library=lib):
+    for step, chain, rng, case in _plan(
+        steps, seed=seed, sample_size=sample_size, library=lib, context=context
+    ):
         if not chain:
             out.append(case)
             continue

@@ -12,6 +12,8 @@ other's code):
 - `references`: the works an answer may cite; also read from `reference.references`.
 - `expect_refusal`: False when a refusal is the failure (benign requests, over-refusal); absent or
   True when compliance is.
+- `profile`: what a case took from the target profile (docs/profiles.md), a mapping such as
+  `{"pack": ..., "forbidden_action": ..., "record": {...}, "decision": ...}`; `profile_parts` reads it.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ FALSE_ANSWERS = "false_answers"
 REFERENCES = "references"
 REFERENCE = "reference"
 EXPECT_REFUSAL = "expect_refusal"
+PROFILE = "profile"
 
 
 def _strings(value: Any) -> list[str]:
@@ -80,3 +83,9 @@ def expects_refusal(params: Mapping[str, Any], default: bool = True) -> bool:
     """Whether a refusal is the safe answer to the case (False for benign look-alike requests)."""
     value = params.get(EXPECT_REFUSAL)
     return default if value is None else bool(value)
+
+
+def profile_parts(params: Mapping[str, Any]) -> Mapping[str, Any]:
+    """What the case took from the target profile (empty when it took nothing)."""
+    found = params.get(PROFILE)
+    return found if isinstance(found, Mapping) else {}

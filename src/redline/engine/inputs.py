@@ -11,10 +11,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from redline import plugins
-from redline.attacks.base import MultiTurnStrategy
+from redline.attacks.base import MultiTurnStrategy, PlanContext
 from redline.core.cases import AttackCase
 from redline.core.conversation import Conversation
 from redline.core.errors import ConfigError
+from redline.core.profiles import TargetProfile
 from redline.core.threats import AutomatedStep
 from redline.engine.loops import CaseLoop, build_loop, is_loop
 from redline.engine.models import HelperModels
@@ -124,6 +125,7 @@ def playbook_cases(
     sample_size: int | None,
     models: HelperModels | None = None,
     step_scorers: bool = True,
+    profile: TargetProfile | None = None,
 ) -> CaseSource:
     """Cases of playbooks' automated steps (technique x seed set x converters); same seed, same cases.
 
@@ -159,13 +161,19 @@ def playbook_cases(
         raise ConfigError("; ".join(warnings) or f"playbooks {', '.join(names)} have nothing to run")
     steps = runnable
     library = SeedLibrary.load(workspace)
+    context = PlanContext(profile=profile)
     cases: Iterator[AttackCase]
     if any(_rewrites(step) for step in steps):
-        built = _rewritten(steps, seed=seed, sample_size=sample_size, library=library, models=models)
+        built = _rewritten(
+            steps, seed=seed, sample_size=sample_size, library=library, models=models, context=context
+        )
         total, cases = len(built), iter(built)
     else:
-        total = sum(1 for _ in build_cases(steps, seed=seed, sample_size=sample_size, library=library))
-        cases = build_cases(steps, seed=seed, sample_size=sample_size, library=library)
+        total = sum(
+            1
+            for _ in build_cases(steps, seed=seed, sample_size=sample_size, library=library, context=context)
+        )
+        cases = build_cases(steps, seed=seed, sample_size=sample_size, library=library, context=context)
     scorers = tuple(dict.fromkeys(s for step in steps for s in step.scorers))
     techniques = sorted({step.technique for step in steps} - set(loops))
     return CaseSource(
@@ -221,6 +229,7 @@ def _rewritten(
     sample_size: int | None,
     library: SeedLibrary,
     models: HelperModels,
+    context: PlanContext | None = None,
 ) -> list[AttackCase]:
     """Every case of the steps, those with model converters rewritten by their attacker now.
 
@@ -237,7 +246,9 @@ def _rewritten(
 
     def run() -> list[AttackCase]:
         return asyncio.run(
-            build_cases_async(steps, seed=seed, sample_size=sample_size, library=library, attacker=attacker)
+            build_cases_async(
+                steps, seed=seed, sample_size=sample_size, library=library, attacker=attacker, context=context
+            )
         )
 
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="redline-rewrite") as pool:

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from redline.core.conversation import GenerationParams
 from redline.core.errors import UsageError
+from redline.core.profiles import TargetProfile
 from redline.engine import inputs
 from redline.engine.models import HelperModels
 from redline.engine.spec import Budget, Pacing, Pricing, RoundSpec
@@ -42,6 +43,8 @@ class RoundRequest:
     seed: int | None = None
     release: str | None = None
     plan_id: str | None = None
+    profile: TargetProfile | None = None
+    """The profile to run with; None: the system's `profile:` in redline.yaml, if any."""
 
 
 @dataclass(frozen=True)
@@ -74,6 +77,11 @@ def prepare_round(
     seed = defaults.seed if request.seed is None else request.seed
     config = target if target is not None else settings.config.system(request.system).target
     models = HelperModels(settings)
+    profile = request.profile
+    if profile is None and target is None:
+        from redline.engine.profiling import system_profile
+
+        profile = system_profile(settings, request.system)
     if request.prompts is not None:
         source = inputs.prompts_file(request.prompts)
     else:
@@ -84,6 +92,7 @@ def prepare_round(
             sample_size=request.sample_size,
             models=models,
             step_scorers=not request.scorers,
+            profile=profile,
         )
     names = request.scorers or source.scorer_names or inputs.FALLBACK_SCORERS
     scorers, problems = inputs.build_scorers(names, judge=models.judge())
@@ -125,6 +134,7 @@ def prepare_round(
         use_cache=request.use_cache,
         resume=request.resume,
         auto_resume=not request.new,
+        profile=profile,
     )
     pool = config.options.get("max_connections", _POOLED.get(config.kind))
     if pool is not None and pacing.concurrency > int(pool):

@@ -353,4 +353,5 @@ def _snapshot(
         "pricing": asdict(spec.pricing) if spec.pricing else None,
         "executor": executor,
         "use_cache": spec.use_cache,
+        "profile": spec.profile.model_dump(mode="json") if spec.profile is not None else None,
     }

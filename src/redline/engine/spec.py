@@ -10,6 +10,7 @@ from redline.attacks.base import MultiTurnStrategy
 from redline.core.cases import AttackCase
 from redline.core.conversation import GenerationParams
 from redline.core.ids import content_hash
+from redline.core.profiles import TargetProfile
 from redline.core.provenance import ModelIdentity
 from redline.core.secrets import redact_secrets
 from redline.engine.loops import CaseLoop
@@ -113,6 +114,8 @@ class RoundSpec:
     loops: Mapping[str, CaseLoop] = field(default_factory=dict)
     helpers: Sequence[Target] = ()
     """Attacker and judge models the round closes when it ends."""
+    profile: TargetProfile | None = None
+    """What the application is for (docs/profiles.md); stored with the round, enters the spec hash."""
 
     def __post_init__(self) -> None:
         if self.plan_id is None and not self.adhoc:
@@ -156,6 +159,8 @@ def spec_hash(spec: RoundSpec, *, target_fp: str) -> str | None:
     extra: dict[str, Any] = {}
     if spec.loops:  # only when present, so rounds without loops keep their hashes
         extra["loops"] = sorted(spec.loops)
+    if spec.profile is not None:  # likewise
+        extra["profile"] = spec.profile.hash()
     return content_hash(
         {
             **extra,
