@@ -19,7 +19,8 @@ def serve(
         bool,
         typer.Option(
             "--proxy/--no-proxy",
-            help="Trust X-Forwarded-For/-Proto from a reverse proxy here (https, client addresses).",
+            help="Trust X-Forwarded-For/-Proto from a reverse proxy on this machine (127.0.0.1), besides "
+            "the workspace's web.trusted_proxies.",
         ),
     ] = False,
 ) -> None:
@@ -34,14 +35,16 @@ def serve(
     # The app is named by import path (the front doors do not import each other); it reads the workspace
     # from the environment, as `uvicorn --factory redline.web.app:app_from_environment` would.
     os.environ["REDLINE_WORKSPACE"] = str(settings.workspace)
+    trusted = [str(net) for net in settings.config.web.trusted_proxies] + (["127.0.0.1"] if proxy else [])
     say(f"Redline workbench for '{settings.config.name}' on http://{host}:{port}/ (Ctrl-C to stop)")
+    # The access log keeps no client address unless web.log_client_addresses (the app's log filter).
     uvicorn.run(
         "redline.web.app:app_from_environment",
         factory=True,
         host=host,
         port=port,
-        proxy_headers=proxy,
-        forwarded_allow_ips="127.0.0.1" if proxy else None,
+        proxy_headers=bool(trusted),
+        forwarded_allow_ips=",".join(trusted) if trusted else None,
         log_level="info",
         server_header=False,
     )
