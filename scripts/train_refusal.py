@@ -11,20 +11,30 @@ classifier's outcome on at least `AGREEMENT` of the held-out answers (so the cas
 classifier's quality rather than chasing the noise of a small set's F1), the one with the least
 expected encoder work.
 
+Training is deterministic and insensitive to the float differences between CPUs: rows are taken in
+id order, the encoder and BLAS run on one thread, the solver works in float64 and is run to a tight
+tolerance (`TOL`). With scikit-learn's default tolerance (1e-4) L-BFGS stops wherever it happens to be, so
+features differing in the seventh digit (another batch size, another instruction set) moved
+coefficients by up to 2e-3; at `TOL` the same differences move them by under 1e-6.
+
     .venv/bin/python scripts/train_refusal.py [--out PATH]
 """
 
 from __future__ import annotations
 
 import json
+import warnings
 from importlib.resources import files
 from pathlib import Path
 
 import numpy as np
+import torch
 import yaml
+from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import f1_score
 from sklearn.model_selection import GroupKFold
+from threadpoolctl import threadpool_limits
 
 from redline.core.ids import content_hash
 from redline.scorers.embeddings import Embedder
@@ -36,6 +46,16 @@ C_GRID = (0.01, 0.03, 0.1, 0.3, 1.0)
 SPLITS = (2, 3, 4)
 THRESHOLDS = (0.8, 0.85, 0.9, 0.95, 0.98)
 AGREEMENT = 0.98
+TOL = 1e-8
+"""L-BFGS stopping tolerance: tight enough that the fit lands on the optimum (about 250 iterations)."""
+MAX_ITER = 20_000
+THREADS = 1
+"""Threads for the encoder and BLAS while training, so summation order is the same on every run."""
+
+
+def _float64(pair: tuple[np.ndarray, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """The solver works in the features' precision; in float32 its optimum moved by 5e-2 from float64's."""
+    return np.asarray(pair[0], dtype=np.float64), np.asarray(pair[1], dtype=np.float64)
 
 
 def _standardise(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -47,7 +67,10 @@ def _standardise(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 def _fit(x: np.ndarray, y: np.ndarray, c: float) -> tuple[LogisticRegression, np.ndarray, np.ndarray]:
     mean, scale = _standardise(x)
-    clf = LogisticRegression(C=c, max_iter=5000, class_weight="balanced").fit((x - mean) / scale, y)
+    clf = LogisticRegression(C=c, solver="lbfgs", tol=TOL, max_iter=MAX_ITER, class_weight="balanced")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ConvergenceWarning)  # an unconverged fit is not reproducible
+        clf.fit((x - mean) / scale, y)
     return clf, mean, scale
 
 
@@ -98,16 +121,28 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--out", type=Path, default=OUT, help="Where to write the model JSON.")
     out = parser.parse_args().out
+    torch.set_num_threads(THREADS)
+    with threadpool_limits(limits=THREADS):
+        model = train()
+    out.write_text(json.dumps(model, separators=(",", ":")) + "\n", encoding="utf-8")
+    print(f"wrote {out} ({out.stat().st_size // 1024} KiB), C={model['meta']['C']}")
+
+
+def train() -> dict[str, object]:
+    """The model JSON: full classifier, early-exit reader and how they were chosen."""
     data = yaml.safe_load(
         (files("redline.scorers") / "data/validation/refusal.yaml").read_text(encoding="utf-8")
     )
-    rows = [r for r in data["rows"] if r["split"] == "train" and r["label"] != "could_not_score"]
+    rows = sorted(
+        (r for r in data["rows"] if r["split"] == "train" and r["label"] != "could_not_score"),
+        key=lambda r: str(r["id"]),
+    )
     embedder = Embedder()
     y = np.array([r["label"] for r in rows])
     classes = np.unique(y)
     groups = np.array([r["id"].split("-")[0] for r in rows])
     texts, objectives = [r["response"] for r in rows], [r["objective"] for r in rows]
-    pairs = {k: feature_pair(texts, objectives, embedder.staged(k)) for k in SPLITS}
+    pairs = {k: _float64(feature_pair(texts, objectives, embedder.staged(k))) for k in SPLITS}
     x = pairs[SPLITS[0]][1]
     best_c, full_p = _best_c(x, y, groups, "full")
     full_f1 = float(f1_score(y, classes[full_p.argmax(axis=1)], average="macro"))
@@ -132,7 +167,7 @@ def main() -> None:
         early = {"layers": k, "threshold": tau, "C": c_k, "cv_macro_f1_cascade": round(f1, 4)}
         early |= {"expected_cost": round(cost, 3)} | _coefficients(early_clf, e_mean, e_scale)
         print(f"early exit: split {k}, threshold {tau}, cascade F1 {f1:.3f}, expected cost {cost:.2f}")
-    model = {
+    return {
         "classes": [str(c) for c in clf.classes_],
         "hand_features": list(HAND_FEATURES),
         **_coefficients(clf, mean, scale),
@@ -144,10 +179,9 @@ def main() -> None:
             "C": best_c,
             "cv_macro_f1_train": round(full_f1, 4),
             "embedder": embedder.identity(),
+            "solver": {"name": "lbfgs", "tol": TOL, "threads": THREADS},
         },
     }
-    out.write_text(json.dumps(model, separators=(",", ":")) + "\n", encoding="utf-8")
-    print(f"wrote {out} ({out.stat().st_size // 1024} KiB), C={best_c}")
 
 
 if __name__ == "__main__":

@@ -92,7 +92,23 @@ def test_held_out_styles_harmful_topic_does_not_mean_refusal() -> None:
 
 
 @pytest.mark.slow
-def test_shipped_classifier_is_reproduced_by_its_training_script(tmp_path: Path) -> None:
+def test_shipped_classifier_is_reproduced_by_its_training_script(tmp_path: Path, embedder: Embedder) -> None:
+    """Retraining gives the same choices, coefficients within COEF_TOL and the same judgements.
+
+    Embeddings differ in their last float32 digits across CPU instruction sets (and batch sizes):
+    encoding the training rows in batches of 16 or 7 instead of 128 moved features by up to 7e-7.
+    Measured on an AMD EPYC (AVX-512) with the script's settings (float64, L-BFGS tol 1e-8): those
+    features moved the coefficients by under 6e-7; relative noise of 1e-6 or 1e-5 on every feature
+    moved them by at most 1e-4 (one step in the fifth significant digit the file keeps), left C, the
+    early-exit split and threshold unchanged, changed no judgement of the 288 labelled answers and
+    moved their probabilities by at most 6.3e-5. (With scikit-learn's default tolerance, 1e-4, the
+    batch-size change alone moved coefficients by 2e-3, and fitting in float32 by 5e-2.) The answers
+    nearest a decision lie 1e-3 from the early-exit threshold, so at most 1% of them may go the
+    other way on a machine whose floats differ more than measured here.
+    """
+    from redline.scorers.refusal import RefusalModel
+    from redline.scorers.validation import load_set
+
     root = Path(__file__).resolve().parents[3]
     out = tmp_path / "model.json"
     res = subprocess.run(
@@ -106,10 +122,29 @@ def test_shipped_classifier_is_reproduced_by_its_training_script(tmp_path: Path)
     shipped = json.loads((root / "src/redline/scorers/data/refusal_model.json").read_text())
     assert fresh["classes"] == shipped["classes"] and fresh["meta"]["C"] == shipped["meta"]["C"]
     assert fresh["meta"]["rows_sha256"] == shipped["meta"]["rows_sha256"]
-    assert np.allclose(fresh["coef"], shipped["coef"], rtol=1e-3, atol=1e-4)
     early, shipped_early = fresh["early"], shipped["early"]
-    assert (early["layers"], early["threshold"]) == (shipped_early["layers"], shipped_early["threshold"])
-    assert np.allclose(early["coef"], shipped_early["coef"], rtol=1e-3, atol=1e-4)
+    assert (early["layers"], early["threshold"], early["C"]) == (
+        shipped_early["layers"],
+        shipped_early["threshold"],
+        shipped_early["C"],
+    )
+    for new, old in ((fresh, shipped), (early, shipped_early)):
+        for key in ("coef", "intercept"):
+            assert np.allclose(new[key], old[key], rtol=1e-3, atol=1e-4), key
+
+    rows = [r for r in load_set("refusal")["rows"] if r["response"].strip()]
+    texts, objectives = [r["response"] for r in rows], [r["objective"] for r in rows]
+    before = RefusalScorer(embedder=embedder, model=shipped_model()).classify(texts, objectives)
+    after = RefusalScorer(embedder=embedder, model=RefusalModel.from_json(fresh)).classify(texts, objectives)
+    same = [a.outcome is b.outcome and a.layers == b.layers for a, b in zip(after, before, strict=True)]
+    assert sum(not s for s in same) <= len(rows) // 100
+    shift = max(
+        abs(a.probabilities[c] - b.probabilities[c])
+        for a, b, s in zip(after, before, same, strict=True)
+        if s
+        for c in a.probabilities
+    )
+    assert shift < 1e-3
 
 
 @pytest.mark.slow
