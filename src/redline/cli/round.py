@@ -304,6 +304,12 @@ def show(
         f"System {cfg.get('system')}, model {cfg.get('model', {}).get('name')}, "
         f"spec {str(cfg.get('spec_hash'))[:12]}"
     )
+    profile = cfg.get("profile")
+    if isinstance(profile, dict):
+        say(
+            f"Profile: pack {profile.get('pack') or 'none'}; "
+            f"purpose: {profile.get('purpose') or '(not stated)'}"
+        )
     say(
         f"{summary.cases} cases, {summary.attempts} attempts"
         + (f", errors {summary.errors}" if summary.errors else "")
