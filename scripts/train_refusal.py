@@ -12,10 +12,12 @@ classifier's quality rather than chasing the noise of a small set's F1), the one
 expected encoder work.
 
 Training is deterministic and insensitive to the float differences between CPUs: rows are taken in
-id order, the encoder and BLAS run on one thread, the solver works in float64 and is run to a tight
-tolerance (`TOL`). With scikit-learn's default tolerance (1e-4) L-BFGS stops wherever it happens to be, so
-features differing in the seventh digit (another batch size, another instruction set) moved
-coefficients by up to 2e-3; at `TOL` the same differences move them by under 1e-6.
+id order, the encoder and BLAS run on one thread, and the solver works in float64 to a tight
+tolerance (`TOL`). At scikit-learn's default tolerance (1e-4) L-BFGS stops short of the optimum, so
+features that differ in their last float32 digits (encoded in batches of 16 instead of 128: up to
+7e-7) moved coefficients by up to 2e-3, and fitting in float32 moved them by 5e-2; at `TOL` in
+float64 the same features move them by under 1e-6 (tests/unit/scorers/test_refusal.py has the
+figures behind the reproducibility check).
 
     .venv/bin/python scripts/train_refusal.py [--out PATH]
 """
