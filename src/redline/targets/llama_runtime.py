@@ -178,11 +178,13 @@ class LlamaWorker:
         raise WorkerError(str(reply.get("error")), str(reply.get("type")), str(reply.get("message")))
 
     def close(self) -> None:
-        """Stop the worker process: it exits when its stdin closes, or is killed if busy."""
+        """Stop the worker process: it exits when its stdin closes; a generation in flight is cut short."""
         self._closed = True
         proc = self._proc
         if proc is None:
             return
+        if self.in_flight:
+            proc.kill()
         _close_quietly(proc.stdin)
         try:
             proc.wait(CLOSE_WAIT_S)

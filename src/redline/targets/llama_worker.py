@@ -12,10 +12,13 @@ import json
 import os
 import signal
 import sys
+import threading
+import time
 from typing import IO, Any
 
 TEMPLATE_TOKENS_PER_MESSAGE = 5
 """Tokens a chat template adds around each message, at least (a lower bound for the length check)."""
+PARENT_CHECK_S = 0.5
 
 
 def _plain(value: Any) -> Any:
@@ -91,9 +94,20 @@ def serve(inp: IO[bytes], out: IO[bytes]) -> int:
     return 0
 
 
+def exit_with_parent(parent: int, every_s: float = PARENT_CHECK_S) -> None:
+    """End this process once its parent is gone, even in the middle of a generation."""
+    while os.getppid() == parent:
+        time.sleep(every_s)
+    os._exit(0)
+
+
 def main() -> int:
-    """Serve on the process's stdin and stdout; anything native code prints goes to stderr instead."""
+    """Serve on the process's stdin and stdout; anything native code prints goes to stderr instead.
+
+    The worker exits when stdin closes, and within a second of its parent's death if it is busy then.
+    """
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle; it closes stdin
+    threading.Thread(target=exit_with_parent, args=(os.getppid(),), daemon=True).start()
     out = os.fdopen(os.dup(sys.stdout.fileno()), "wb")
     os.dup2(sys.stderr.fileno(), sys.stdout.fileno())
     sys.stdout = sys.stderr

@@ -140,6 +140,31 @@ def test_close_stops_the_process_and_a_worker_exits_when_its_parent_dies(worker:
     assert not alive(orphan)
 
 
+def test_a_busy_worker_exits_soon_after_its_parent_dies() -> None:
+    busy = (
+        "import os, threading, time\n"
+        "from redline.targets.llama_worker import exit_with_parent\n"
+        "threading.Thread(target=exit_with_parent, args=(os.getppid(), 0.05), daemon=True).start()\n"
+        "print('ready', flush=True)\n"
+        "time.sleep(120)  # a long generation\n"
+    )
+    parent = (
+        "import os, subprocess, sys\n"
+        f"child = subprocess.Popen([sys.executable, '-c', {busy!r}], stdout=subprocess.PIPE, text=True)\n"
+        "child.stdout.readline()\n"
+        "print(child.pid, flush=True)\n"
+        "os._exit(0)\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", parent], capture_output=True, text=True, timeout=60, check=True
+    )
+    orphan = int(out.stdout.strip())
+    deadline = time.monotonic() + 10
+    while alive(orphan) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not alive(orphan)
+
+
 def test_the_gguf_target_returns_a_crash_as_a_runtime_crash_response(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
