@@ -55,7 +55,7 @@ class Judgement:
                 v.id: {
                     "family": v.family,
                     "exchanges": len(self.triggered.get(v.id, [])),
-                    "first": self.triggered.get(v.id, [None])[0],
+                    "first": next(iter(self.triggered.get(v.id, [])), None),
                 }
                 for v in app.vulns
             },
