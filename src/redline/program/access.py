@@ -56,16 +56,13 @@ def may_read(session: Session, subject: str, user: User) -> bool:
     """Whether `user` may read the item a subject key names (see the module text for the rule)."""
     kind, _, ref = subject.partition(":")
     if kind == "attempt":
-        try:
-            attempt = rounds_repo.get_attempt(session, ref)
-        except NotFoundError:
-            return False
+        attempt = rounds_repo.get_attempt(session, ref)  # an unknown item is not found, not forbidden
         return may_read_round(session, attempt.round_id, user)
     if kind == "exemplar":
         return _holds(user, INTERNAL_READERS)
     if kind == "intake":
         return _holds(user, INTAKE_TRIAGERS)
-    return False
+    raise NotFoundError(f"no stored item is named {subject!r}")
 
 
 def require_read(session: Session, subject: str, user: User) -> None:
