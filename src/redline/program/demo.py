@@ -340,9 +340,11 @@ def run_demo(folder: Path, *, sample_size: int = 2, say: Say = print) -> DemoRes
                     comment="The measured rates are within the policy.",
                 )
                 gate = decisions.check_gate(store, settings, release=rel, policy="demo")
+            failed = [r for r in gate.decision.reasons if not r.passed]
             out.gates[label] = {
                 "outcome": gate.decision.outcome.value,
-                "reasons": [r.detail for r in gate.decision.reasons if not r.passed],
+                "reasons": [r.detail for r in failed],
+                "failed": [{"criterion": r.criterion, "subject": r.subject, "soft": r.soft} for r in failed],
                 "conditions": list(gate.decision.conditions),
             }
     finally:
