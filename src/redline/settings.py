@@ -233,6 +233,25 @@ class WebConfig(BaseModel):
     )
 
 
+class AuthConfig(BaseModel):
+    """Whether command-line actions need a sign-in (`auth: required` or `auth: {required: true}`)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    required: bool = Field(
+        default=False,
+        description="Every command that acts as a user takes the account from `redline login`, not --as.",
+    )
+    login_days: int = Field(default=30, ge=1, le=366, description="Days a `redline login` lasts.")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _word(cls, value: Any) -> Any:
+        if value in ("required", "optional"):
+            return {"required": value == "required"}
+        return value
+
+
 class PerspectivesConfig(BaseModel):
     """Testers' declared perspectives: the smallest group whose size plans and reports may show."""
 
@@ -269,6 +288,7 @@ class WorkspaceConfig(BaseModel):
     intake: IntakeConfig = Field(default_factory=IntakeConfig)
     perspectives: PerspectivesConfig = Field(default_factory=PerspectivesConfig)
     web: WebConfig = Field(default_factory=WebConfig)
+    auth: AuthConfig = Field(default_factory=AuthConfig)
     attacker: str | None = Field(
         default=None,
         description="System that plays the attacker model in PAIR, TAP and Crescendo (a playbook step's "

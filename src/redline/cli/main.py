@@ -23,6 +23,7 @@ from redline.cli import demo as demo_cmd
 from redline.cli import export as export_cmd
 from redline.cli import finding as finding_cmd
 from redline.cli import gate as gate_cmd
+from redline.cli import login as login_cmd
 from redline.cli import mitigation as mitigation_cmd
 from redline.cli import monitor as monitor_cmd
 from redline.cli import onboarding as onboarding_cmd
@@ -82,6 +83,8 @@ def main(
     """Global options."""
     ctx.obj = CliState(workspace=workspace, debug=debug, quiet=quiet)
     ctx.call_on_close(ctx.obj.close)
+    if ctx.invoked_subcommand != "serve":  # the server's requests say for themselves who acts
+        ctx.obj.begin()
 
 
 app.command("init")(workspace_cmd.init)
@@ -109,6 +112,8 @@ app.add_typer(onboarding_cmd.app, name="onboarding")
 app.add_typer(release_cmd.app, name="release")
 app.add_typer(seeds_cmd.app, name="seeds")
 app.command("serve")(serve_cmd.serve)
+app.command("login")(login_cmd.login)
+app.command("logout")(login_cmd.logout)
 app.add_typer(round_cmd.app, name="round")
 app.command("scan")(scan_cmd.scan)
 

@@ -36,6 +36,8 @@ class TokenScope(StrEnum):
 
     READ = "read"
     WRITE = "write"
+    CLI = "cli"
+    """A `redline login` token: it acts on the command line only, and the web refuses it."""
 
 
 MAX_CONCURRENT_VERIFY = 2
@@ -115,7 +117,11 @@ def change_password(session: Session, *, name: str, current: str, new: str) -> U
 
 def sign_in(session: Session, *, name: str, password: str, now: datetime | None = None) -> SignIn:
     """Check a name and password and open a session; every failure reads the same to the caller."""
-    when = now or datetime.now(UTC)
+    return open_session(session, user=check_password(session, name=name, password=password), now=now)
+
+
+def check_password(session: Session, *, name: str, password: str) -> User:
+    """The active account whose password this is; every failure reads the same to the caller."""
     refused = PermissionDeniedError("wrong user name or password")
     try:
         user, stored = accounts_repo.password_hash(session, name)
@@ -125,7 +131,7 @@ def sign_in(session: Session, *, name: str, password: str, now: datetime | None 
         raise refused
     if _hasher.check_needs_rehash(stored):
         accounts_repo.rehash_password(session, name, _hasher.hash(password))
-    return open_session(session, user=user, now=when)
+    return user
 
 
 def open_session(session: Session, *, user: User, now: datetime | None = None) -> SignIn:
@@ -187,6 +193,8 @@ def issue_token(
     who = acting_user(session, acting)
     if who.name != name and Role.ADMIN not in who.roles:
         raise PermissionDeniedError(f"{who.name} may not issue tokens for {name}: only an admin may")
+    if TokenScope(scope) is TokenScope.CLI:
+        raise UsageError("command-line tokens come from 'redline login' only")
     label = label.strip()
     if not label:
         raise UsageError("say what the token is for: give it a label")
@@ -207,6 +215,26 @@ def issue_token(
     return IssuedToken(token=token, record=record)
 
 
+def issue_cli_token(
+    session: Session, *, user: User, label: str, days: int, now: datetime | None = None
+) -> IssuedToken:
+    """A command-line token for an account whose password was just checked (`redline login`)."""
+    if not 1 <= days <= TOKEN_MAX_DAYS:
+        raise UsageError(f"a sign-in lives 1 to {TOKEN_MAX_DAYS} days, not {days}")
+    token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    record = accounts_repo.add_token(
+        session,
+        name=user.name,
+        label=label,
+        token_hash=digest(token),
+        prefix=token[:10],
+        actor=user.name,
+        scope=TokenScope.CLI.value,
+        expires_at=(now or datetime.now(UTC)) + timedelta(days=days),
+    )
+    return IssuedToken(token=token, record=record)
+
+
 class TokenGrant(BaseModel):
     """Who a bearer token acts as, and what it may do."""
 
@@ -218,9 +246,13 @@ class TokenGrant(BaseModel):
 
 
 def token_grant(
-    session: Session, token: str, *, now: datetime | None = None, touch: bool = True
+    session: Session, token: str, *, now: datetime | None = None, touch: bool = True, cli: bool = False
 ) -> TokenGrant | None:
-    """The live grant of a bearer token: unrevoked, unexpired, of an active account; else None."""
+    """The live grant of a bearer token: unrevoked, unexpired, of an active account; else None.
+
+    Command-line tokens (`redline login`) count only where `cli` says the command line asks, and
+    only they count there.
+    """
     if not token.startswith(TOKEN_PREFIX):
         return None
     when = now or datetime.now(UTC)
@@ -228,6 +260,8 @@ def token_grant(
     if found is None:
         return None
     user, record = found
+    if (record.scope == TokenScope.CLI.value) != cli:
+        return None
     if not user.active or (record.expires_at is not None and when >= _aware(record.expires_at)):
         return None
     return TokenGrant(user=user, scope=TokenScope(record.scope), prefix=record.prefix)

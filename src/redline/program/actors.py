@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Collection
+from contextvars import ContextVar
 
 from sqlalchemy.orm import Session
 
@@ -10,9 +11,20 @@ from redline.core.errors import NotFoundError, PermissionDeniedError, UsageError
 from redline.core.users import Role, User
 from redline.store.repos import users as users_repo
 
+SIGNED_IN: ContextVar[str | None] = ContextVar("redline_signed_in", default=None)
+"""The account a command-line sign-in fixed (`redline login` in a workspace with `auth: required`):
+while set, every action is that account's, and naming anyone else is refused."""
+
 
 def acting_user(session: Session, name: str | None) -> User:
-    """The active account of that name; the CLI passes --as NAME or REDLINE_USER."""
+    """The active account of that name; the CLI passes --as NAME or REDLINE_USER (or its sign-in)."""
+    signed_in = SIGNED_IN.get()
+    if signed_in is not None:
+        if name and name != signed_in:
+            raise PermissionDeniedError(
+                f"signed in as '{signed_in}': acting as '{name}' is refused (run 'redline login {name}')"
+            )
+        name = signed_in
     if not name:
         raise UsageError("say who is acting: pass --as NAME or set REDLINE_USER")
     try:

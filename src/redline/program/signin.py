@@ -70,3 +70,18 @@ def change_password(
         raise
     throttle.succeeded(name, client)
     return user, grant
+
+
+def verify(store: Store, throttle: LoginThrottle, *, name: str, password: str, client: str, via: str) -> User:
+    """Check a name and password after the throttle, opening no session (`redline login` issues a
+    token instead); a failure is audited like a failed web sign-in, with `via` saying where."""
+    throttle.begin(name, client)
+    try:
+        with store.session() as session:
+            user = accounts.check_password(session, name=name, password=password)
+    except PermissionDeniedError:
+        throttle.failed(name, client)
+        _record_failure(store, name=name, via=via, actor=None)
+        raise
+    throttle.succeeded(name, client)
+    return user
