@@ -12,7 +12,10 @@ from redline.cli.context import state
 
 if TYPE_CHECKING:
     from redline.core.policy import ReleasePolicy
+    from redline.reports.assembly import ReportRequest
+    from redline.reports.model import ReportModel
     from redline.settings import Settings
+    from redline.store.session import Store
 
 E = TypeVar("E", bound=StrEnum)
 
@@ -57,17 +60,22 @@ def report(
         ),
     ] = False,
     as_user: Annotated[
-        str | None, typer.Option("--as", envvar="REDLINE_USER", help="Acting user, for --unmask.")
+        str | None,
+        typer.Option(
+            "--as",
+            envvar="REDLINE_USER",
+            help="Acting user: internal and committee copies need their onboarding, and carry only the "
+            "flagged exchanges they consented to (without it every flagged exchange is withheld).",
+        ),
     ] = None,
 ) -> None:
     """Write a report that a committee, a regulator or CI can read; model output is always escaped and
     personal data in transcripts is masked."""
     import sys
 
-    from redline.catalog.loader import load_catalog
     from redline.cli.output import say
     from redline.core.errors import UsageError
-    from redline.reports.assembly import ReportRequest, build_report
+    from redline.reports.assembly import ReportRequest
     from redline.reports.model import Audience, ReportFormat
     from redline.reports.render import default_name, render, write_report
 
@@ -89,12 +97,43 @@ def report(
         unmask=unmask,
         ner=settings.config.privacy.ner,
     )
+    reader = st.acting(as_user)
     if unmask:
         from redline.program.privacy import authorize_unmask
 
         subject = f"report:{release or round_id or 'latest'}:{who.value}"
-        authorize_unmask(st.store(), settings, user=as_user, subjects=[subject], via="cli")
-    with st.store().session() as sess:
+        authorize_unmask(st.store(), settings, user=reader, subjects=[subject], via="cli")
+    model = _reader_copy(st.store(), settings, request, reader, kind.value, policy)
+    if output == Path("-"):
+        sys.stdout.buffer.write(render(model, kind))
+        return
+    path = write_report(model, kind, output or Path(default_name(model, kind)))
+    if not st.quiet:
+        rounds = ", ".join(model.scope.round_ids)
+        say(f"wrote {kind.value} report ({model.audience.value}) for {rounds}: {path}")
+
+
+def _reader_copy(
+    store: Store,
+    settings: Settings,
+    request: ReportRequest,
+    reader: str | None,
+    fmt: str,
+    policy: str | None,
+) -> ReportModel:
+    """The copy one reader gets (`program.report_access`: onboarding, the read rule, flagged exchanges
+    withheld unless consented to; no reader: all withheld), its download audited."""
+    from redline.catalog.loader import load_catalog
+    from redline.program import report_access
+    from redline.program.actors import acting_user
+    from redline.reports.assembly import build_report
+    from redline.reports.exposure import for_reader
+
+    with store.session() as sess:
+        user = acting_user(sess, reader) if reader else None
+        report_access.require_download(
+            sess, settings, user, audience=request.audience.value, round_id=request.round_id
+        )
         model = build_report(
             sess,
             request,
@@ -103,13 +142,29 @@ def report(
             matrix=settings.config.risk_matrix,
             policy=load_policy_or_default(settings, policy),
         )
-    if output == Path("-"):
-        sys.stdout.buffer.write(render(model, kind))
-        return
-    path = write_report(model, kind, output or Path(default_name(model, kind)))
-    if not st.quiet:
-        rounds = ", ".join(model.scope.round_ids)
-        say(f"wrote {kind.value} report ({model.audience.value}) for {rounds}: {path}")
+        rules = report_access.reader_for(
+            sess,
+            settings,
+            user,
+            round_ids=model.scope.round_ids,
+            attempt_ids=[t.attempt_id for t in model.transcripts],
+            single_round=model.scope.round_ids[0] if model.scope.selection != "release" else None,
+        )
+    model, exposure = for_reader(model, rules)
+    with store.session() as sess:
+        report_access.record_download(
+            sess,
+            actor=user.name if user is not None else settings.actor,
+            audience=request.audience.value,
+            fmt=fmt,
+            round_ids=model.scope.round_ids,
+            release=request.release,
+            included=exposure.flagged_included,
+            withheld=exposure.flagged_withheld,
+            playground_withheld=exposure.playground_withheld,
+            via="cli",
+        )
+    return model
 
 
 def parse_choice(enum: type[E], value: str, flag: str) -> E:

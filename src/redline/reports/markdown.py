@@ -70,6 +70,7 @@ def render_markdown(model: ReportModel) -> str:
         "",
     ]
     out += [f"> {AUDIENCE_NOTE[r.audience.value]}", ""]
+    out += _exposure(r)
     out += ["## Summary", "", f"**Decision: {OUTCOME_WORDS[r.decision.outcome]}**"]
     if not r.decision.recorded:
         out.append(" (preview, not signed)")
@@ -233,10 +234,27 @@ def _perspectives(r: ReportModel) -> list[str]:
     return out + _table(["Perspective", "Testers", "Called for by"], rows)
 
 
+def _exposure(r: ReportModel) -> list[str]:
+    e = r.exposure
+    if e is None:
+        return []
+    who = e.reader or "an unnamed reader"
+    line = (
+        f"This copy, made for {who}, shows {e.flagged_included} flagged exchange"
+        f"{'' if e.flagged_included == 1 else 's'} and withholds {e.flagged_withheld}"
+    )
+    if e.playground_withheld:
+        line += f", and leaves out {e.playground_withheld} of playground conversations"
+    return ["> **Exposure.** " + text(line + "." + (f" {e.note}" if e.note else "")), ""]
+
+
 def _transcripts(r: ReportModel) -> list[str]:
-    if not r.transcripts:
+    note = r.exposure.note if r.exposure is not None else ""
+    if not r.transcripts and not note:
         return []
     out = ["## Evidence: example exchanges", ""]
+    if note:
+        out += [f"> {text(note)}", ""]
     for t in r.transcripts:
         label = ("⚠ Content warning · " if t.flagged else "") + f"case {t.case_id} · {t.technique}"
         # raw HTML block (up to the blank line): Markdown is not read there, HTML escaping is what holds

@@ -181,6 +181,18 @@ class ExecutiveSummary(Frozen):
     adhoc_note: str = Field(default="", description="Warning when evidence comes from ad-hoc rounds.")
 
 
+class Exposure(Frozen):
+    """What one reader's copy carries of the flagged and playground exchanges, and what it withholds."""
+
+    reader: str = Field(description="Who the copy was made for ('' for an unnamed command-line reader).")
+    flagged_included: int = Field(ge=0, description="Flagged exchanges in this copy (each one consented to).")
+    flagged_withheld: int = Field(ge=0, description="Flagged exchanges left out: no consent to them.")
+    playground_withheld: int = Field(
+        ge=0, description="Exchanges of playground conversations the reader may not read, left out."
+    )
+    note: str = Field(default="", description="What was withheld and how to see it, in plain words.")
+
+
 class ReportModel(Frozen):
     """Everything a report says, assembled once from the store; every renderer reads this record."""
 
@@ -208,6 +220,10 @@ class ReportModel(Frozen):
     )
     method: MethodAppendix = Field(description="Configuration, seeds, versions and hashes to replay.")
     limitations: tuple[str, ...] = Field(default=(), description="What the evidence cannot show.")
+    exposure: Exposure | None = Field(
+        default=None,
+        description="Flagged exchanges a reader's copy carries and withholds (None: made for no reader).",
+    )
 
     @property
     def any_adhoc(self) -> bool:

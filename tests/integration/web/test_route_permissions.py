@@ -247,3 +247,36 @@ def test_each_route_grants_a_token_exactly_its_scope(world: World, scope: str) -
     assert not wrong, f"a {scope} token got the wrong access:\n" + "\n".join(wrong)
     never = {n for m, _, n in _routes(world) if ROUTES[n] is Action.USER_ADMIN}
     assert never and all(not token_allows(scope, ROUTES[n], "GET") for n in never)
+
+
+# --- Reports: the route table, then onboarding and the read rule, per audience and subject -----------
+
+
+def test_report_downloads_follow_the_table_and_the_read_rule(world: World) -> None:
+    from redline.web.permissions import Action
+
+    table = world.app.state.web.table
+    pg_round, _ = _playground_turn(world)
+    action = {"internal": Action.REPORT_INTERNAL, "committee": Action.REPORT_COMMITTEE}
+    action["external"] = Action.REPORT_EXTERNAL
+    subjects = {
+        f"round={world.round_id}": None,
+        f"release={world.release}": None,
+        f"round={pg_round}": PLAYGROUND_READERS,
+    }
+    wrong: list[str] = []
+    for person, role in ROLES.items():
+        client = world.client(person)
+        for query, readers in subjects.items():
+            for audience, needed in action.items():
+                expected = role in (table[needed] or frozenset(Role)) and (
+                    readers is None or person in readers
+                )
+                for url in (
+                    f"/reports/download?{query}&audience={audience}&format=json",
+                    f"/api/reports/model?{query}&audience={audience}",
+                ):
+                    status = client.get(url).status_code
+                    if (status == 200) != expected or status not in (200, 403):
+                        wrong.append(f"{person} {url}: {status}")
+    assert not wrong, "report downloads reached the wrong people:\n" + "\n".join(wrong)

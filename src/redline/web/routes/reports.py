@@ -10,11 +10,12 @@ from fastapi.responses import HTMLResponse, Response
 
 from redline.core.errors import ConfigError, UsageError
 from redline.core.policy import ReleasePolicy
+from redline.program import report_access
 from redline.program.decisions import load_policy
 from redline.program.releases import list_releases
 from redline.reports.model import Audience, ReportFormat, ReportModel
 from redline.store.repos import rounds as rounds_repo
-from redline.web.deps import Ctx, guard
+from redline.web.deps import Ctx, LoginRequired, guard
 from redline.web.permissions import Action
 from redline.web.templating import page
 
@@ -43,13 +44,18 @@ def _policy(ctx: Ctx) -> ReleasePolicy | None:
         return None
 
 
-def _model(ctx: Ctx, round_id: str | None, release: str | None, audience: Audience) -> ReportModel:
+def _model(ctx: Ctx, round_id: str | None, release: str | None, audience: Audience, fmt: str) -> ReportModel:
+    """The reader's copy: onboarding and the read rule first, unconsented flagged exchanges withheld,
+    the download audited (`program.report_access`)."""
     from redline.catalog.loader import load_catalog
     from redline.reports.assembly import ReportRequest, build_report
+    from redline.reports.exposure import for_reader
 
     ctx.require(AUDIENCE_ACTION[audience])
     if bool(round_id) == bool(release):
         raise UsageError("choose either a round or a release")
+    if ctx.user is None:
+        raise LoginRequired()
     request = ReportRequest(
         round_id=round_id or None,
         release=release or None,
@@ -57,7 +63,10 @@ def _model(ctx: Ctx, round_id: str | None, release: str | None, audience: Audien
         ner=ctx.settings.config.privacy.ner,
     )
     with ctx.store.session() as session:
-        return build_report(
+        report_access.require_download(
+            session, ctx.settings, ctx.user, audience=audience.value, round_id=round_id or None
+        )
+        model = build_report(
             session,
             request,
             catalog=load_catalog(ctx.settings.workspace / "catalog"),
@@ -65,6 +74,28 @@ def _model(ctx: Ctx, round_id: str | None, release: str | None, audience: Audien
             matrix=ctx.settings.config.risk_matrix,
             policy=_policy(ctx),
         )
+        rules = report_access.reader_for(
+            session,
+            ctx.settings,
+            ctx.user,
+            round_ids=model.scope.round_ids,
+            attempt_ids=[t.attempt_id for t in model.transcripts],
+        )
+    model, exposure = for_reader(model, rules)
+    with ctx.store.session() as session:
+        report_access.record_download(
+            session,
+            actor=ctx.user.name,
+            audience=audience.value,
+            fmt=fmt,
+            round_ids=model.scope.round_ids,
+            release=release or None,
+            included=exposure.flagged_included,
+            withheld=exposure.flagged_withheld,
+            playground_withheld=exposure.playground_withheld,
+            via="web",
+        )
+    return model
 
 
 @router.get("/reports", name="reports.form", include_in_schema=False)
@@ -99,7 +130,7 @@ def download(
     """The report as a file."""
     from redline.reports.render import default_name, render
 
-    model = _model(ctx, round, release, audience)
+    model = _model(ctx, round, release, audience, format.value)
     name = re.sub(r"[^A-Za-z0-9._-]", "_", default_name(model, format))  # safe in a header
     return Response(
         render(model, format),
@@ -113,4 +144,4 @@ def report_api(
     ctx: Context, round: Ref = None, release: Ref = None, audience: Audience = Audience.EXTERNAL
 ) -> ReportModel:
     """The report model (what every format renders), redacted for the audience."""
-    return _model(ctx, round, release, audience)
+    return _model(ctx, round, release, audience, "model")
