@@ -29,6 +29,17 @@ def _plant(ws: Path) -> PiiRound:
         store.dispose()
 
 
+def _onboard(ws: Path, name: str) -> None:
+    from tests.onboarded import onboard
+
+    settings = load_settings(ws, env={})
+    store = open_workspace_store(settings)
+    try:
+        onboard(store, settings, name)
+    finally:
+        store.dispose()
+
+
 def _unmasked(ws: Path) -> list[tuple[str, str, str]]:
     store = open_workspace_store(load_settings(ws, env={}))
     try:
@@ -88,6 +99,11 @@ def test_finding_show_and_reports_honour_clearance(ws: Path, capsys: pytest.Capt
     assert cli(capsys, ws, *inner)[0] == 0
     assert leaked(internal.read_text(encoding="utf-8")) == []
     assert cli(capsys, ws, *inner, "--unmask", "--as", "tess")[0] == 2
+    code, _, err = cli(capsys, ws, *inner, "--unmask", "--as", "ada")
+    assert code == 2 and "onboarding is not complete" in err  # an internal copy needs onboarding first
+    _onboard(ws, "ada")
     assert cli(capsys, ws, *inner, "--unmask", "--as", "ada")[0] == 0
+    # the held exchange is unmasked; the failed one is flagged and withheld until ada consents to it
     assert CARD in internal.read_text(encoding="utf-8")
+    assert json.loads(internal.read_text(encoding="utf-8"))["exposure"]["flagged_withheld"] == 1
     assert _unmasked(ws)[-1] == ("ada", f"report:{planted.round_id}:internal", "cli")
