@@ -93,7 +93,8 @@ def test_model_output_is_inert_text_in_the_browser(
             "-w", str(ws), "report", w.round_id, "--audience", audience, "-o", str(out), cwd=tmp_path
         )
         assert res.returncode == 0, res.stderr
-        _assert_inert(out)
+        # without --as every flagged exchange is withheld: the payload is not in the copy at all
+        _assert_inert(out, payload=False)
     from redline.reports.assembly import ReportRequest
     from redline.reports.html import render_html
     from redline.settings import load_settings
@@ -111,12 +112,15 @@ def test_model_output_is_inert_text_in_the_browser(
     _assert_inert(expanded)
 
 
-def _assert_inert(page: Path) -> None:
+def _assert_inert(page: Path, *, payload: bool = True) -> None:
     dom = dump_dom(page)
     title = re.search(r"<title>(.*?)</title>", dom, re.S)
     assert title is not None and title.group(1).startswith("Red-team report"), title
-    assert "PWNED" in dom  # the payload is there, as text
-    assert "&lt;script&gt;document.title" in dom
+    if payload:
+        assert "PWNED" in dom  # the payload is there, as text
+        assert "&lt;script&gt;document.title" in dom
+    else:
+        assert "PWNED" not in dom and 'id="withheld"' in dom
     assert not re.search(r"<script", dom, re.I)
     assert not re.search(r"<(img|svg)[^>]*\son(error|load)\s*=", dom, re.I)
 

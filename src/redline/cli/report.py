@@ -111,6 +111,9 @@ def report(
     if not st.quiet:
         rounds = ", ".join(model.scope.round_ids)
         say(f"wrote {kind.value} report ({model.audience.value}) for {rounds}: {path}")
+        held = model.exposure
+        if held is not None and (held.flagged_withheld or held.playground_withheld):
+            say(f"withheld: {held.note}")
 
 
 def _reader_copy(
