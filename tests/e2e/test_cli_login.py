@@ -147,3 +147,17 @@ def test_without_auth_required_cli_events_still_name_the_os_user(
     assert events and all(e.payload["os_user"] == getpass.getuser() for e in events)
     assert all("account" not in e.payload for e in events)
     assert audit.ACTING.get() is None, "nothing of a command's actor outlives it"
+
+
+def test_a_reporters_concern_never_carries_the_handlers_os_user(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("REDLINE_USER", raising=False)
+    folder = workspace_with_people(tmp_path / "ws", capsys)
+    monkeypatch.setattr("sys.stdin", io.StringIO("The release review skipped the harm areas we agreed.\n"))
+    assert cli(capsys, folder, "concern", "raise")[0] == 0
+    assert cli(capsys, folder, "concern", "link", "--as", "ada")[0] == 0  # a handler's act flushes the raise
+    (raised,) = _events(folder, "concern.raise")
+    assert raised.actor == "anonymous" and "os_user" not in raised.payload and "account" not in raised.payload
+    (issued,) = _events(folder, "concern.link.issue")
+    assert issued.payload["os_user"] == getpass.getuser()

@@ -194,6 +194,14 @@ def flush_reporter_facts(session: Session) -> int:
     Called only when a handler acts, so the chain position of these events tells the handler's
     time, not the reporter's. Raises come before follow-ups; within each, by day then random id.
     """
+    acting = audit.ACTING.set(None)  # the handler's token or OS user is no part of a reporter's fact
+    try:
+        return _flush_reporter_facts(session)
+    finally:
+        audit.ACTING.reset(acting)
+
+
+def _flush_reporter_facts(session: Session) -> int:
     written = 0
     raised = session.scalars(
         select(ConcernRow).where(ConcernRow.audited.is_(False)).order_by(ConcernRow.raised_on, ConcernRow.id)
