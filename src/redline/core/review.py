@@ -23,8 +23,12 @@ import random
 from collections import Counter
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from enum import StrEnum
 from itertools import combinations
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
 
 from redline.core.stats import Z95, cohen_kappa
 
@@ -40,6 +44,52 @@ class ReviewLabel(StrEnum):
     PASS = "pass"
     FAIL = "fail"
     UNSURE = "unsure"
+
+
+class ReviewItem(BaseModel):
+    """An attempt queued for review: which verdict it checks and the stratum it was drawn from."""
+
+    model_config = ConfigDict(frozen=True)
+
+    id: str
+    round_id: str
+    attempt_id: str
+    scorer: str = Field(description="The scorer whose verdict the review checks, or 'overall'.")
+    stratum: str = Field(
+        description="'fail' or 'pass': that verdict when sampled (never shown to reviewers)."
+    )
+    position: int
+    wanted: int = Field(description="Labels wanted from different reviewers.")
+    seed: int
+    sampled_by: str
+    created_at: datetime
+
+
+class LabelRecord(BaseModel):
+    """One reviewer's label of one item."""
+
+    model_config = ConfigDict(frozen=True)
+
+    item_id: str
+    reviewer: str
+    label: ReviewLabel
+    note: str = ""
+    at: datetime
+
+
+class JudgeCalibration(BaseModel):
+    """A judge measured against labelled exchanges, stored and cited by the rounds it scores."""
+
+    model_config = ConfigDict(frozen=True)
+
+    id: str
+    judge: str = Field(description="The judge's identity (provider, model, revision).")
+    rubric_hash: str
+    labels_hash: str
+    n: int
+    figures: dict[str, Any] = Field(description="agreement, kappa (with interval), per-class P/R.")
+    created_by: str
+    created_at: datetime
 
 
 def majority(labels: Iterable[ReviewLabel]) -> bool | None:
@@ -326,3 +376,46 @@ def stratified_sample(
     chosen = [(name, item) for name in pools for item in rng.sample(pools[name], quota[name])]
     rng.shuffle(chosen)
     return chosen
+
+
+class ScorerAgreement(BaseModel):
+    """One scorer (or the combined verdict) against the reviewers' majority, and its corrected rate."""
+
+    model_config = ConfigDict(frozen=True)
+
+    scorer: str
+    compared: int = Field(
+        description="Reviewed items with both a reviewer majority and this scorer's verdict."
+    )
+    kappa: Kappa | None
+    per_class: list[ClassFigures]
+    corrected: CorrectedRate
+
+
+class ThreatCorrection(BaseModel):
+    """A threat's failure rate beside its corrected rate."""
+
+    model_config = ConfigDict(frozen=True)
+
+    threat_id: str
+    corrected: CorrectedRate
+
+
+class ReviewSummary(BaseModel):
+    """What the review of one round shows: progress, agreement, and corrected rates."""
+
+    model_config = ConfigDict(frozen=True)
+
+    round_id: str
+    design: str = Field(
+        description="The scorer whose verdict stratified the sample ('overall': the round's)."
+    )
+    items: int
+    labels: int
+    complete: int = Field(description="Items with all the labels they want.")
+    decided: int = Field(description="Items with a reviewer majority (pass or fail).")
+    reviewers: list[str]
+    reviewer_agreement: RaterAgreement
+    scorers: list[ScorerAgreement]
+    threats: list[ThreatCorrection]
+    overall: CorrectedRate | None = Field(description="The round's combined verdict, corrected.")

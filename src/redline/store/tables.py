@@ -528,3 +528,48 @@ class ConcernLinkRow(Base):
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     issued_by: Mapped[str] = mapped_column(String(200))
     expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+
+
+class ReviewItemRow(Base):
+    """An attempt queued for human review, checking one scorer's verdict (or the round's, 'overall')."""
+
+    __tablename__ = "review_items"
+    __table_args__ = (UniqueConstraint("round_id", "attempt_id", "scorer", name="uq_review_items_attempt"),)
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    round_id: Mapped[str] = mapped_column(ForeignKey("rounds.id"), index=True)
+    attempt_id: Mapped[str] = mapped_column(ForeignKey("attempts.id"))
+    scorer: Mapped[str] = mapped_column(String(200))
+    stratum: Mapped[str] = mapped_column(String(10))
+    position: Mapped[int] = mapped_column(Integer)
+    wanted: Mapped[int] = mapped_column(Integer, default=2)
+    seed: Mapped[int] = mapped_column(Integer, default=0)
+    sampled_by: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class ReviewLabelRow(Base):
+    """One reviewer's label of one queued item, given blind to the scorers."""
+
+    __tablename__ = "review_labels"
+    __table_args__ = (UniqueConstraint("item_id", "reviewer", name="uq_review_labels_item_reviewer"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    item_id: Mapped[str] = mapped_column(ForeignKey("review_items.id"), index=True)
+    reviewer: Mapped[str] = mapped_column(String(200), index=True)
+    label: Mapped[str] = mapped_column(String(10))
+    note: Mapped[str] = mapped_column(Text, default="")
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class JudgeCalibrationRow(Base):
+    """A judge model measured against labelled exchanges: keyed by judge identity and rubric hash."""
+
+    __tablename__ = "judge_calibrations"
+    __table_args__ = (Index("ix_judge_calibrations_judge_rubric", "judge", "rubric_hash"),)
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    judge: Mapped[str] = mapped_column(String(500))
+    rubric_hash: Mapped[str] = mapped_column(String(64))
+    labels_hash: Mapped[str] = mapped_column(String(64))
+    n: Mapped[int] = mapped_column(Integer)
+    figures: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created_by: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

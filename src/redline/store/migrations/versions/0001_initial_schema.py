@@ -105,6 +105,21 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_exposure_overrides_viewer"), ["viewer"], unique=False)
 
     op.create_table(
+        "judge_calibrations",
+        sa.Column("id", sa.String(length=40), nullable=False),
+        sa.Column("judge", sa.String(length=500), nullable=False),
+        sa.Column("rubric_hash", sa.String(length=64), nullable=False),
+        sa.Column("labels_hash", sa.String(length=64), nullable=False),
+        sa.Column("n", sa.Integer(), nullable=False),
+        sa.Column("figures", sa.JSON(), nullable=False),
+        sa.Column("created_by", sa.String(length=200), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_judge_calibrations")),
+    )
+    with op.batch_alter_table("judge_calibrations", schema=None) as batch_op:
+        batch_op.create_index("ix_judge_calibrations_judge_rubric", ["judge", "rubric_hash"], unique=False)
+
+    op.create_table(
         "onboarding_consents",
         sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
         sa.Column("user", sa.String(length=200), nullable=False),
@@ -548,6 +563,28 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_playground_sessions_tester"), ["tester"], unique=False)
 
     op.create_table(
+        "review_items",
+        sa.Column("id", sa.String(length=40), nullable=False),
+        sa.Column("round_id", sa.String(length=40), nullable=False),
+        sa.Column("attempt_id", sa.String(length=40), nullable=False),
+        sa.Column("scorer", sa.String(length=200), nullable=False),
+        sa.Column("stratum", sa.String(length=10), nullable=False),
+        sa.Column("position", sa.Integer(), nullable=False),
+        sa.Column("wanted", sa.Integer(), nullable=False),
+        sa.Column("seed", sa.Integer(), nullable=False),
+        sa.Column("sampled_by", sa.String(length=200), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["attempt_id"], ["attempts.id"], name=op.f("fk_review_items_attempt_id_attempts")
+        ),
+        sa.ForeignKeyConstraint(["round_id"], ["rounds.id"], name=op.f("fk_review_items_round_id_rounds")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_review_items")),
+        sa.UniqueConstraint("round_id", "attempt_id", "scorer", name="uq_review_items_attempt"),
+    )
+    with op.batch_alter_table("review_items", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_review_items_round_id"), ["round_id"], unique=False)
+
+    op.create_table(
         "scores",
         sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
         sa.Column("attempt_id", sa.String(length=40), nullable=False),
@@ -569,6 +606,24 @@ def upgrade() -> None:
     with op.batch_alter_table("scores", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_scores_attempt_id"), ["attempt_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_scores_round_id"), ["round_id"], unique=False)
+
+    op.create_table(
+        "review_labels",
+        sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
+        sa.Column("item_id", sa.String(length=40), nullable=False),
+        sa.Column("reviewer", sa.String(length=200), nullable=False),
+        sa.Column("label", sa.String(length=10), nullable=False),
+        sa.Column("note", sa.Text(), nullable=False),
+        sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["item_id"], ["review_items.id"], name=op.f("fk_review_labels_item_id_review_items")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_review_labels")),
+        sa.UniqueConstraint("item_id", "reviewer", name="uq_review_labels_item_reviewer"),
+    )
+    with op.batch_alter_table("review_labels", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_review_labels_item_id"), ["item_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_review_labels_reviewer"), ["reviewer"], unique=False)
 
     op.create_table(
         "verifications",
@@ -612,11 +667,20 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_verifications_finding_id"))
 
     op.drop_table("verifications")
+    with op.batch_alter_table("review_labels", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_review_labels_reviewer"))
+        batch_op.drop_index(batch_op.f("ix_review_labels_item_id"))
+
+    op.drop_table("review_labels")
     with op.batch_alter_table("scores", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_scores_round_id"))
         batch_op.drop_index(batch_op.f("ix_scores_attempt_id"))
 
     op.drop_table("scores")
+    with op.batch_alter_table("review_items", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_review_items_round_id"))
+
+    op.drop_table("review_items")
     with op.batch_alter_table("playground_sessions", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_playground_sessions_tester"))
         batch_op.drop_index(batch_op.f("ix_playground_sessions_round_id"))
@@ -715,6 +779,10 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_onboarding_consents_user"))
 
     op.drop_table("onboarding_consents")
+    with op.batch_alter_table("judge_calibrations", schema=None) as batch_op:
+        batch_op.drop_index("ix_judge_calibrations_judge_rubric")
+
+    op.drop_table("judge_calibrations")
     with op.batch_alter_table("exposure_overrides", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_exposure_overrides_viewer"))
 
