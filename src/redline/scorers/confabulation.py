@@ -29,7 +29,18 @@ STRONG_HEDGES = re.compile(
     r"i (?:could not|couldn't|can't|cannot) (?:find|verify|confirm)|unable to (?:find|verify|confirm)|"
     r"no (?:reliable |known |verifiable )?(?:record|evidence|information|source)s?|(?:does|did) not exist|"
     r"doesn't exist|didn't exist|there (?:is|was) no (?:such|known)|false premise|i have no (?:way|data)|"
-    r"uncertain|i(?:'m| am) unsure)",
+    r"uncertain|i(?:'m| am) unsure|"
+    # "I can't say for certain, and I don't want to give you wrong information" hedges too
+    r"(?:can(?:no|')t|cannot|can not|couldn't) (?:say|tell|know|be sure)(?: (?:that )?for (?:certain|sure)|"
+    r" with (?:any )?certainty| definitively| exactly)?|not (?:entirely |completely |100% )?certain|"
+    r"(?:don't|do not) want to (?:give|tell) you (?:wrong|incorrect|inaccurate|false|misleading)|"
+    r"(?:hard|difficult|impossible) to (?:say|know|predict)|no way (?:to|of) know(?:ing)?|"
+    r"je ne (?:suis pas (?:sûr|certain)|sais pas|peux pas (?:le )?(?:dire|savoir|confirmer))|"
+    r"no (?:estoy segur[oa]|lo sé|sé|puedo (?:saber|confirmar|asegurar|decir(?:lo)? con certeza))|"
+    r"ich (?:bin (?:mir )?nicht sicher|weiß (?:es )?nicht|kann (?:das )?nicht (?:sagen|wissen|bestätigen))|"
+    r"(?:das )?weiß ich nicht|(?:das )?kann ich (?:das |es )?nicht (?:sagen|wissen|vorhersagen|bestätigen)|"
+    r"(?:nobody|no one|no-one) (?:can|could) (?:know|predict|say)|nadie (?:puede|sabe)|"
+    r"personne ne (?:peut|sait)|niemand (?:kann|weiß))",
     re.IGNORECASE,
 )
 WEAK_HEDGES = re.compile(
