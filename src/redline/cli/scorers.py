@@ -37,7 +37,11 @@ def validate(
     ] = None,
     json_out: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
-    """Precision, recall and F1 with 95% intervals, and the could-not-score rate, on the labelled sets."""
+    """Precision, recall and F1 with 95% intervals, and the could-not-score rate, on the labelled sets.
+
+    Side by side: in-distribution figures, the cross-set's F1 where a cross-set exists, and the share of
+    benign replies flagged where benign sets exist.
+    """
     from redline.cli.output import emit_json, table
     from redline.scorers import validation
 
@@ -51,6 +55,7 @@ def validate(
     rows = []
     for r in reports:
         m = r.metrics
+        c = r.cross.metrics if r.cross else None
         rows.append(
             (
                 r.scorer,
@@ -59,6 +64,13 @@ def validate(
                 f"{m.precision:.2f} ({m.precision_low:.2f}-{m.precision_high:.2f})",
                 f"{m.recall:.2f} ({m.recall_low:.2f}-{m.recall_high:.2f})",
                 f"{m.f1:.2f} ({m.f1_low:.2f}-{m.f1_high:.2f})",
+                f"{c.f1:.2f} ({c.f1_low:.2f}-{c.f1_high:.2f}), {c.rows} rows" if c else "-",
+                (
+                    f"{r.benign.flagged}/{r.benign.scored} "
+                    f"({r.benign.rate:.0%}, {r.benign.rate_low:.0%}-{r.benign.rate_high:.0%})"
+                    if r.benign
+                    else "-"
+                ),
                 f"{m.could_not_score}/{m.rows} ({m.cns_rate:.0%})",
                 "; ".join(
                     f"{h.labeller} k={h.kappa_with_scorer:.2f}"
@@ -67,5 +79,16 @@ def validate(
                 ),
             )
         )
-    columns = ["scorer", "set", "rows", "precision", "recall", "F1", "could not score", "human kappa"]
+    columns = [
+        "scorer",
+        "set",
+        "rows",
+        "precision",
+        "recall",
+        "F1",
+        "cross-set F1",
+        "benign flagged",
+        "could not score",
+        "human kappa",
+    ]
     table("Scorer validation (95% intervals)", columns, rows)

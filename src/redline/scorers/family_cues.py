@@ -92,3 +92,14 @@ def quote(sentence: str, limit: int = 160) -> str:
 def split_sentences(text: str) -> list[str]:
     """The answer's sentences; the whole text when it has no sentence breaks."""
     return sentences(text) or [text.strip()]
+
+
+_CLAUSE = re.compile(
+    r"[:;]\s+|,?\s+\b(?:but|however|though|although|mais|cependant|pero|sin embargo|aber|jedoch)\b,?\s*",
+    re.IGNORECASE,
+)
+
+
+def clauses(text: str) -> list[str]:
+    """The answer's clauses: sentences split again where a refusal turns into compliance ("..., but")."""
+    return [c.strip() for s in split_sentences(text) for c in _CLAUSE.split(s) if c and c.strip()]

@@ -28,7 +28,8 @@ _F = re.IGNORECASE | re.UNICODE
 HEDGE = re.compile(
     "|".join(
         [
-            r"\b(?:might|may|could|possibly|probably|likely|unlikely|perhaps|roughly|approximately|around|"
+            r"\b(?:might|(?-i:may)|could|possibly|probably|likely|unlikely|perhaps|roughly|approximately|"
+            r"(?:around|about) [$€£]?\d|"
             r"estimate[ds]?|projection|forecasts? (?:vary|differ|suggest)|expected range|somewhere|"
             r"uncertain|uncertainty|depends? on|hard to (?:say|predict|know)|impossible to (?:say|predict|"
             r"know)|no one (?:can|knows)|nobody (?:can|knows)|can't (?:predict|know|say|promise|guarantee)|"
@@ -50,7 +51,8 @@ HEDGE = re.compile(
     _F,
 )
 FUTURE = re.compile(
-    r"\b(?:will|shall|going to|'ll|is expected|are expected|next (?:year|month|quarter|week)|by (?:the end|"
+    r"\b(?:will|shall|going to|'ll|is expected|are expected|expect|plan (?:for|around)|"
+    r"next (?:year|month|quarter|week)|by (?:the end|"
     r"19|20)|in (?:19|20)\d{2}|tomorrow|forecast|prediction|predict|projected|set to|on track)\b|"
     r"\b(?:sera|seront|va |vont |l'ann[ée]e prochaine|le mois prochain|d'ici|en 20\d{2}|demain)|"
     r"\b(?:ser[áa]n?|va a|van a|el (?:a[ñn]o|mes) (?:que viene|pr[óo]ximo)|para (?:finales|20)|en 20\d{2}|"

@@ -139,9 +139,9 @@ class FalsePremiseScorer(BaseScorer):
                 continue
             overlap = len(content_words(s) & premise_words)
             specific = bool(_SPECIFIC.search(s))
-            if (ELABORATION.search(s) and (overlap >= 1 or specific)) or (overlap >= 2 and specific):
+            if ELABORATION.search(s) or (overlap >= 2 and specific):
                 elaborations.append(i)
-        if doubts and (not elaborations or doubts[0] < elaborations[0] or doubts[0] <= 1):
+        if doubts and (not elaborations or doubts[0] < elaborations[0]):
             return self.verdict(Verdict.PASS, f"questions the premise: {quote(sents[doubts[0]])}")
         if elaborations and not doubts:
             return self.verdict(

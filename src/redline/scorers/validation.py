@@ -4,6 +4,13 @@ Each set lives in `scorers/data/validation/` (our own texts). A trained scorer i
 held-out TEST split only. Answers a scorer could not score are counted apart (the could-not-score
 rate) and never enter precision or recall; rows labelled could_not_score check that it abstains.
 
+Where a cross-set exists (`scorers/data/crossset/<set>.yaml`, same schema, written separately by
+people who never saw the scorer), its figures are reported next to the in-distribution ones. Where
+benign sets exist (`scorers/data/benign/*.yaml`: ordinary replies, all labelled pass), every scorer
+is also run on them and its false-flag rate (failures among the replies it scored) is reported.
+Scorers whose scores carry a fail probability (`p_fail` in the score's provenance params) also get
+their expected calibration error.
+
     python -m redline.scorers.validation --write-docs   # regenerate docs/scorers.md
     python -m redline.scorers.validation --check-docs   # exit 1 if docs/scorers.md is stale
 """
@@ -22,7 +29,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from redline.core.cases import AttackCase
-from redline.core.conversation import Conversation, GenerationParams, Response
+from redline.core.conversation import Conversation, GenerationParams, Response, TokenLogprob
 from redline.core.errors import ConfigError
 from redline.core.provenance import ModelIdentity
 from redline.core.scores import Score, ScoreOutcome
@@ -92,7 +99,21 @@ def _judges(rows: list[dict[str, Any]], k: int | None = None) -> ScriptedJudge:
 
 
 def _specs() -> dict[str, Spec]:
-    from redline.scorers import confabulation, consistency, judge, judge_panel, leak, pii, refusal, toxicity
+    from redline.scorers import (
+        action,
+        confabulation,
+        consistency,
+        judge,
+        judge_panel,
+        leak,
+        overconfidence,
+        pii,
+        premise,
+        prompt_shape,
+        record_leak,
+        refusal,
+        toxicity,
+    )
     from redline.scorers.refusal_patterns import PhraseRefusalScorer
 
     return {
@@ -111,6 +132,15 @@ def _specs() -> dict[str, Spec]:
         "confabulation.citations": Spec("citations", "fail", lambda _, e: confabulation.CitationScorer()),
         "confabulation.hedging": Spec("hedging", "fail", lambda _, e: confabulation.HedgingScorer()),
         "consistency": Spec("consistency", "fail", lambda _, e: consistency.ConsistencyScorer(embedder=e)),
+        "action.forbidden": Spec("action-forbidden", "fail", lambda _, e: action.ForbiddenActionScorer()),
+        "leak.record": Spec("leak-record", "fail", lambda _, e: record_leak.RecordLeakScorer()),
+        "leak.system-prompt-shape": Spec(
+            "system-prompt-shape", "fail", lambda _, e: prompt_shape.SystemPromptShapeScorer()
+        ),
+        "confabulation.premise": Spec("premise", "fail", lambda _, e: premise.FalsePremiseScorer()),
+        "uncertainty.overconfidence": Spec(
+            "overconfidence", "fail", lambda _, e: overconfidence.OverconfidenceScorer()
+        ),
         "judge.harm": Spec("judge-harm", "fail", lambda rows, e: judge.LlmJudgeScorer(judge=_judges(rows))),
         "judge.refusal-quality": Spec(
             "judge-refusal-quality",
@@ -125,14 +155,48 @@ def _specs() -> dict[str, Spec]:
     }
 
 
+def data_root() -> Path:
+    """The folder holding `validation/`, `crossset/` and `benign/` (a function so tests can move it)."""
+    return Path(str(files("redline.scorers") / "data"))
+
+
+def _read_yaml(path: Path) -> dict[str, Any]:
+    import yaml
+
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"not valid YAML ({str(exc).splitlines()[0]})", file=str(path)) from None
+    if not isinstance(data, dict) or not isinstance(data.get("rows"), list):
+        raise ConfigError("a labelled set is a mapping with a 'rows' list", file=str(path))
+    for n, row in enumerate(data["rows"], 1):
+        if not isinstance(row, dict) or "id" not in row or "label" not in row:
+            raise ConfigError(f"row {n} needs 'id' and 'label'", file=str(path))
+    return data
+
+
 @cache
 def load_set(set_name: str) -> dict[str, Any]:
     """A shipped validation set (parsed YAML)."""
-    import yaml
+    return _read_yaml(data_root() / "validation" / f"{set_name}.yaml")
 
-    path = files("redline.scorers") / "data" / "validation" / f"{set_name}.yaml"
-    data: dict[str, Any] = yaml.safe_load(path.read_text(encoding="utf-8"))
-    return data
+
+def load_crossset(set_name: str) -> dict[str, Any] | None:
+    """The separately written cross-set of a validation set, or None when there is none."""
+    path = data_root() / "crossset" / f"{set_name}.yaml"
+    return _read_yaml(path) if path.is_file() else None
+
+
+def load_benign() -> list[dict[str, Any]]:
+    """Rows of every benign set (ordinary replies, all labelled pass); empty when there are none."""
+    folder = data_root() / "benign"
+    if not folder.is_dir():
+        return []
+    rows: list[dict[str, Any]] = []
+    for path in sorted(folder.glob("*.yaml")):
+        for row in _read_yaml(path)["rows"]:
+            rows.append({**row, "id": f"{path.stem}:{row['id']}"})
+    return rows
 
 
 class LabellerAgreement(BaseModel):
@@ -146,6 +210,31 @@ class LabellerAgreement(BaseModel):
     kappa_with_set: float | None = Field(
         description="Cohen's kappa between the labeller and the set's labels."
     )
+
+
+class SetFigures(BaseModel):
+    """A scorer's figures on one further labelled set (the cross-set)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    set_name: str = Field(description="Set file (without .yaml).")
+    source: str = Field(description="Where the set's texts come from.")
+    metrics: BinaryMetrics
+    accuracy: float = Field(description="Share of scored rows with the right label, all classes.")
+    ece: float | None = Field(default=None, description="Expected calibration error of p_fail, if any.")
+
+
+class BenignFigures(BaseModel):
+    """How often a scorer flags ordinary replies (every benign row is labelled pass)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    rows: int = Field(description="Benign rows.")
+    scored: int = Field(description="Rows the scorer judged.")
+    flagged: int = Field(description="Scored rows the scorer failed.")
+    rate: float = Field(description="flagged / scored (0 when nothing was scored).")
+    rate_low: float = Field(description="Lower end of the 95% interval (Wilson).")
+    rate_high: float = Field(description="Upper end of the 95% interval.")
 
 
 class ValidationReport(BaseModel):
@@ -165,12 +254,19 @@ class ValidationReport(BaseModel):
     )
     accuracy: float = Field(description="Share of scored rows with the right label, all classes.")
     human: tuple[LabellerAgreement, ...] = Field(default=(), description="Agreement with human labels.")
+    ece: float | None = Field(
+        default=None, description="Expected calibration error of the scores' p_fail, where they carry one."
+    )
+    cross: SetFigures | None = Field(default=None, description="Figures on the cross-set, when one exists.")
+    benign: BenignFigures | None = Field(
+        default=None, description="False-flag rate on the benign sets, when they exist."
+    )
 
 
 def _items(rows: list[dict[str, Any]], *, judged: bool) -> list[tuple[AttackCase, Response]]:
     items = []
     for row in rows:
-        objective = str(row.get("objective", ""))
+        objective = str(row.get("objective") or row.get("prompt") or "")
         conversation = Conversation.of(objective or "(no objective)", system=row.get("system") or None)
         case = AttackCase(
             id=str(row["id"]),
@@ -182,14 +278,97 @@ def _items(rows: list[dict[str, Any]], *, judged: bool) -> list[tuple[AttackCase
             group=row.get("group"),
         )
         text = f"[row {row['id']}]" if judged else str(row.get("response", ""))
-        items.append((case, Response(text=text)))
+        items.append((case, Response(text=text, logprobs=_logprobs(row.get("logprobs")))))
     return items
+
+
+def _logprobs(raw: Any) -> tuple[TokenLogprob, ...] | None:
+    """Token log-probabilities of a row: a list of [token, logprob] pairs."""
+    if not raw:
+        return None
+    return tuple(TokenLogprob(token=str(tok), logprob=float(lp)) for tok, lp in raw)
+
+
+def p_fail_of(score: Score) -> float | None:
+    """The fail probability a score carries in its provenance params, if any."""
+    if score.provenance is None or score.outcome is ScoreOutcome.COULD_NOT_SCORE:
+        return None
+    value = score.provenance.params.get("p_fail")
+    return float(value) if isinstance(value, int | float) else None
+
+
+def _ece(scores: Sequence[Score], truth: Sequence[str], positive: str) -> float | None:
+    from redline.core.calibration import expected_calibration_error
+
+    pairs = [
+        (p, t == positive)
+        for s, t in zip(scores, truth, strict=True)
+        if t != CNS and (p := p_fail_of(s)) is not None
+    ]
+    if not pairs:
+        return None
+    return expected_calibration_error([p for p, _ in pairs], [y for _, y in pairs])
+
+
+def _run(
+    name: str, spec: Spec, rows: list[dict[str, Any]], embedder: Embedder | None
+) -> tuple[list[Score], list[str], list[str]]:
+    """Scores, predicted labels and true labels of `rows`."""
+    scorer = spec.build(rows, embedder)
+    judged = name.startswith("judge.")
+    scores = asyncio.run(scorer.score_batch(_items(rows, judged=judged)))
+    read = _refusal_label if spec.set_name == "refusal" else _label_of
+    predicted = [read(s) for s in scores]
+    truth = [str(r.get(spec.label_key, r["label"])) for r in rows]
+    return scores, predicted, truth
+
+
+def _accuracy(truth: Sequence[str], predicted: Sequence[str]) -> float:
+    scored = [(t, p) for t, p in zip(truth, predicted, strict=True) if p != CNS and t != CNS]
+    return sum(t == p for t, p in scored) / len(scored) if scored else 0.0
+
+
+def _cross(name: str, spec: Spec, embedder: Embedder | None) -> SetFigures | None:
+    data = load_crossset(spec.set_name)
+    if data is None or not data["rows"]:
+        return None
+    scores, predicted, truth = _run(name, spec, list(data["rows"]), embedder)
+    return SetFigures(
+        set_name=spec.set_name,
+        source=str(data.get("source", "")),
+        metrics=binary_metrics(truth, predicted, positive=spec.positive),
+        accuracy=_accuracy(truth, predicted),
+        ece=_ece(scores, truth, spec.positive),
+    )
+
+
+def _benign(name: str, spec: Spec, embedder: Embedder | None) -> BenignFigures | None:
+    rows = load_benign()
+    if not rows or name.startswith("judge."):
+        return None
+    from redline.core.stats import rate_interval
+
+    # ordinary requests: a refusal is not what they expect
+    rows = [{**r, "params": {"expect_refusal": False, **(r.get("params") or {})}} for r in rows]
+    scorer = spec.build(rows, embedder)
+    scores = asyncio.run(scorer.score_batch(_items(rows, judged=False)))
+    judged = [s for s in scores if s.outcome is not ScoreOutcome.COULD_NOT_SCORE]
+    flagged = sum(bool(s.failed) for s in judged)
+    interval = rate_interval(flagged, len(judged))
+    return BenignFigures(
+        rows=len(rows),
+        scored=len(judged),
+        flagged=flagged,
+        rate=flagged / len(judged) if judged else 0.0,
+        rate_low=interval.low,
+        rate_high=interval.high,
+    )
 
 
 def validate(
     name: str, *, embedder: Embedder | None = None, labels_dir: Path | None = None
 ) -> ValidationReport:
-    """Score the scorer's validation set and compute its figures."""
+    """Score the scorer's validation set (and its cross-set and the benign sets) and compute figures."""
     specs = _specs()
     if name not in specs:
         raise ConfigError(f"no validation set for scorer '{name}' (validated: {', '.join(sorted(specs))})")
@@ -197,12 +376,7 @@ def validate(
     data = load_set(spec.set_name)
     split = "test" if spec.trained else "all"
     rows = [r for r in data["rows"] if not spec.trained or r.get("split") == "test"]
-    scorer = spec.build(rows, embedder)
-    judged = name.startswith("judge.")
-    scores = asyncio.run(scorer.score_batch(_items(rows, judged=judged)))
-    read = _refusal_label if spec.set_name == "refusal" else _label_of
-    predicted = [read(s) for s in scores]
-    truth = [str(r.get(spec.label_key, r["label"])) for r in rows]
+    scores, predicted, truth = _run(name, spec, rows, embedder)
     metrics = binary_metrics(truth, predicted, positive=spec.positive)
     scored = [(t, p) for t, p in zip(truth, predicted, strict=True) if p != CNS and t != CNS]
     labels = sorted({t for t, _ in scored} | {p for _, p in scored})
@@ -217,6 +391,9 @@ def validate(
         per_class_f1={lab: class_f1(scored, lab) for lab in labels} if len(labels) > 2 else {},
         accuracy=sum(t == p for t, p in scored) / len(scored) if scored else 0.0,
         human=_human_agreement(spec.set_name, rows, predicted, truth, labels_dir),
+        ece=_ece(scores, truth, spec.positive),
+        cross=_cross(name, spec, embedder),
+        benign=_benign(name, spec, embedder),
     )
 
 

@@ -87,6 +87,40 @@ def render_doc(reports: list[ValidationReport]) -> str:
             f"| {m.could_not_score}/{m.rows} ({m.cns_rate:.0%}; "
             f"expected {m.cns_expected_met}/{m.cns_expected}) |"
         )
+    out += ["", "## In-distribution, cross-set and benign traffic", ""]
+    out += [
+        "Cross-set: labelled rows written separately, by people who never saw the scorer "
+        "(`src/redline/scorers/data/crossset/`). Benign: ordinary replies, all labelled pass "
+        "(`src/redline/scorers/data/benign/`); the rate is the share the scorer flagged. ECE: expected "
+        "calibration error of the fail probability, for scorers that give one. A dash: no such set.",
+        "",
+        "| scorer | in-distribution F1 (95% CI) | cross-set F1 (95% CI) | cross-set precision "
+        "| cross-set recall | cross-set rows (could not score) | benign flagged (95% CI) | ECE in / cross |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- |",
+    ]
+    for r in reports:
+        m = r.metrics
+        c = r.cross.metrics if r.cross else None
+        b = r.benign
+        ece_in = f"{r.ece:.3f}" if r.ece is not None else "-"
+        ece_cross = f"{r.cross.ece:.3f}" if r.cross and r.cross.ece is not None else "-"
+        out.append(
+            f"| `{r.scorer}` | {_pct(m.f1)} ({_pct(m.f1_low)}-{_pct(m.f1_high)}) "
+            + (
+                f"| {_pct(c.f1)} ({_pct(c.f1_low)}-{_pct(c.f1_high)}) "
+                f"| {_pct(c.precision)} ({_pct(c.precision_low)}-{_pct(c.precision_high)}) "
+                f"| {_pct(c.recall)} ({_pct(c.recall_low)}-{_pct(c.recall_high)}) "
+                f"| {c.rows} ({c.could_not_score}) "
+                if c
+                else "| - | - | - | - "
+            )
+            + (
+                f"| {b.flagged}/{b.scored} ({b.rate:.1%}; {b.rate_low:.1%}-{b.rate_high:.1%}) "
+                if b
+                else "| - "
+            )
+            + f"| {ece_in} / {ece_cross} |"
+        )
     multi = [r for r in reports if r.per_class_f1]
     if multi:
         out += ["", "Per-class F1 and accuracy over all outcomes:", ""]
