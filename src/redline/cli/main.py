@@ -33,6 +33,7 @@ from redline.cli import playbook as playbook_cmd
 from redline.cli import release as release_cmd
 from redline.cli import replay as replay_cmd
 from redline.cli import report as report_cmd
+from redline.cli import review as review_cmd
 from redline.cli import round as round_cmd
 from redline.cli import scan as scan_cmd
 from redline.cli import scorers as scorers_cmd
@@ -115,6 +116,7 @@ app.command("serve")(serve_cmd.serve)
 app.command("login")(login_cmd.login)
 app.command("logout")(login_cmd.logout)
 app.add_typer(round_cmd.app, name="round")
+app.add_typer(review_cmd.app, name="review")
 app.command("scan")(scan_cmd.scan)
 
 

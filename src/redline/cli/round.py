@@ -17,6 +17,7 @@ from redline.cli.context import state
 if TYPE_CHECKING:
     from redline.cli.context import CliState
     from redline.core.evidence import Evidence
+    from redline.core.review import ReviewSummary
     from redline.core.rounds import Round
     from redline.engine.result import RoundResult
     from redline.program.content import Exchange
@@ -294,8 +295,9 @@ def show(
     _require_readable(st, round_id, as_user)
     summary = summarise(st.store(), round_id)
     shown = _exchanges(st, round_id, limit=exchanges, unmask=unmask, viewer=as_user)
+    review = _review(st, round_id)
     if json_out:
-        out = summary.model_dump(mode="json")
+        out = summary.model_dump(mode="json") | {"review": review.model_dump(mode="json") if review else None}
         emit_json(out | {"exchanges": [e.model_dump(mode="json") for e in shown]} if exchanges else out)
         return
     rnd, cfg = summary.round, summary.round.config
@@ -315,6 +317,21 @@ def show(
         + (f", errors {summary.errors}" if summary.errors else "")
     )
     evidence_table("Failure rates", summary.evidence)
+    if review is not None:
+        from redline.cli.output import table
+        from redline.cli.review import corrected_text, print_summary
+
+        corrected = {t.threat_id: t.corrected for t in review.threats}
+        table(
+            "Failure rates corrected by the human review (Rogan-Gladen, 95% CI)",
+            ["threat", "raw", "corrected", "reviewed"],
+            [
+                (e.threat_id, f"{e.rate:.0%}", corrected_text(corrected.get(e.threat_id)), review.decided)
+                for e in summary.evidence
+                if e.n
+            ],
+        )
+        print_summary(review)
     for e in shown:
         marks = f" [{', '.join(e.verdicts)}]" if e.verdicts else ""
         state_note = "unmasked" if unmask else f"{e.masked} masked" if e.masked else "no personal data found"
@@ -324,6 +341,14 @@ def show(
             continue
         for part in e.content.parts:
             say(f"  {part.label}: {part.text}")
+
+
+def _review(st: CliState, round_id: str) -> ReviewSummary | None:
+    """The round's human review, if it has one (read after the round itself was found readable)."""
+    from redline.store.repos.reviews import review_summary
+
+    with st.store().session() as session:
+        return review_summary(session, round_id)
 
 
 def _require_readable(st: CliState, round_id: str, viewer: str | None) -> None:

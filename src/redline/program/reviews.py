@@ -20,7 +20,7 @@ from redline.core.errors import UsageError
 from redline.core.review import OVERALL, LabelRecord, ReviewItem, ReviewLabel, ReviewSummary, majority
 from redline.core.review import stratified_sample as draw
 from redline.core.users import Role
-from redline.program.access import require_round
+from redline.program.access import require_round, round_owner
 from redline.program.actors import acting_user, authorize
 from redline.program.content import ContentPart, FlaggedContent, mask_content, resolve
 from redline.program.onboarding import require_onboarded
@@ -190,10 +190,15 @@ def label(store: Store, *, user: str | None, item_id: str, label: ReviewLabel, n
 
 
 def summary(store: Store, *, user: str | None, round_id: str) -> ReviewSummary | None:
-    """A round's review: progress, agreement between reviewers and with each scorer, corrected rates."""
+    """A round's review: progress, agreement between reviewers and with each scorer, corrected rates.
+
+    Like `round show`: anyone who may read the round; a playground round needs its reader named.
+    """
     with store.session() as session:
-        who = acting_user(session, user)
-        require_round(session, round_id, who)
+        if user is not None or round_owner(session, round_id) is not None:
+            require_round(session, round_id, acting_user(session, user))
+        else:
+            rounds_repo.get_round(session, round_id)
         return reviews_repo.review_summary(session, round_id)
 
 
