@@ -16,6 +16,7 @@ from typing import Any, ClassVar
 from pydantic import BaseModel, ConfigDict, Field
 
 from redline.attacks.base import TechniqueKind, make_case, rng_seed_of
+from redline.attacks.profiled import ProfileAskMixin
 from redline.attacks.templating import TechniqueBase, as_request
 from redline.core.cases import AttackCase, Seed
 from redline.core.conversation import Conversation, GenerationParams, Message, MessageRole
@@ -204,7 +205,7 @@ class SweepParams(BaseModel):
     )
 
 
-class MisconfigurationSweep(TechniqueBase):
+class MisconfigurationSweep(ProfileAskMixin, TechniqueBase):
     """Send each request under the intended deployment and under each operator mistake, as one set."""
 
     name = "misconfiguration-sweep"

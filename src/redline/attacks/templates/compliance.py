@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from redline.attacks.base import make_case, rng_seed_of
 from redline.attacks.converters.chain import build_converter
+from redline.attacks.profiled import ProfileAskMixin
 from redline.attacks.templating import TechniqueBase, TemplateTechnique, Variant, as_request
 from redline.core.cases import AttackCase, Seed
 from redline.core.conversation import Conversation
@@ -18,7 +19,7 @@ from redline.core.errors import ConfigError
 JAILBROKEN = "Wei et al. 2023, Jailbroken: How Does LLM Safety Training Fail?, arXiv:2307.02483"
 
 
-class RefusalSuppression(TemplateTechnique):
+class RefusalSuppression(ProfileAskMixin, TemplateTechnique):
     """Forbid the words and moves of a refusal (apologies, 'cannot', disclaimers) before asking."""
 
     name = "refusal-suppression"
@@ -39,7 +40,7 @@ class RefusalSuppression(TemplateTechnique):
     }
 
 
-class PrefixInjection(TemplateTechnique):
+class PrefixInjection(ProfileAskMixin, TemplateTechnique):
     """Make the model begin with an eager affirmative, so the most likely continuation is compliance."""
 
     name = "prefix-injection"
@@ -70,7 +71,7 @@ class EncodedRequestParams(BaseModel):
     answer_encoded: bool = Field(default=False, description="Also ask for the answer in the same encoding.")
 
 
-class EncodedRequest(TechniqueBase):
+class EncodedRequest(ProfileAskMixin, TechniqueBase):
     """Encode the request (Base64, ROT13, Morse, ...) and ask the model to decode it and respond."""
 
     name = "encoded-request"

@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
+import random
+from collections.abc import Iterator
 from typing import ClassVar
 
+from pydantic import BaseModel
+
+from redline.attacks.base import PlanContext
+from redline.attacks.profiled import ProfileAskMixin, authority_cases, profiled_case
 from redline.attacks.templating import TemplateTechnique, Variant
+from redline.core.cases import AttackCase, Seed
 from redline.core.conversation import MessageRole
 
+# With a profile: claimed authority plus one of the application's forbidden actions (families.md).
+OVERRIDE_THREATS = ("agency.excessive-permissions", "incentives.operator-against-user", "injection.direct")
 
-class RolePlay(TemplateTechnique):
+
+class RolePlay(ProfileAskMixin, TemplateTechnique):
     """Ask the model to play a character without rules (DAN-style persona) and answer in character."""
 
     name = "role-play"
@@ -48,7 +58,7 @@ class RolePlay(TemplateTechnique):
     }
 
 
-class Hypothetical(TemplateTechnique):
+class Hypothetical(ProfileAskMixin, TemplateTechnique):
     """Wrap the request in a thought experiment or an alternate world where it is supposedly harmless."""
 
     name = "hypothetical"
@@ -77,7 +87,7 @@ class Hypothetical(TemplateTechnique):
     }
 
 
-class Fiction(TemplateTechnique):
+class Fiction(ProfileAskMixin, TemplateTechnique):
     """Ask for a story, script or game in which a character explains the requested content in detail."""
 
     name = "fiction"
@@ -178,3 +188,16 @@ class AuthorityOverride(TemplateTechnique):
             )
         ),
     }
+
+    def expand_for(
+        self, seed: Seed, params: BaseModel, *, rng: random.Random, context: PlanContext
+    ) -> Iterator[AttackCase]:
+        """With a profile naming forbidden actions: a claimed authority asks for one, in one of many
+        framings; records `profile.forbidden_action` and `action_keywords`."""
+        profile = context.profile
+        if profile is None or not profile.forbidden_actions:
+            yield from self.expand(seed, params, rng=rng)
+            return
+        p = self.typed(params, self.Params)
+        for built in authority_cases(self, seed, p, rng, profile):
+            yield profiled_case(self, seed, p, rng, built, threats=OVERRIDE_THREATS)
