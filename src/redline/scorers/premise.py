@@ -63,7 +63,9 @@ CORRECTION = re.compile(
             r"\bno es (?:correcto|exacto|"
             r"cierto|verdad)\b|\bnunca (?:fue|ha sido|multó|sancionó)\b|\b(?:premisa|fuente|qu[ée] fuente)\b",
             # German
-            r"\b(?:ist|sind) (?:mir|uns) nicht bekannt\b|\bkeine (?:Informationen|Hinweise|Belege|"
+            r"\b(?:ist|sind) (?:mir|uns) (?:nicht|nichts|keine?)\s?(?:\w+ )?bekannt\b|"
+            r"\bnichts (?:davon )?bekannt\b|"
+            r"\bweiß ich nichts\b|\bkeine (?:Informationen|Hinweise|Belege|"
             r"Aufzeichnungen|Kenntnis|Berichte|Quelle|Strafe)\b|\bnicht (?:bestätigen|überprüfen|"
             r"verifizieren|belegen)\b|\bdas (?:ist|stimmt) (?:so )?nicht\b|\b(?:Prämisse|Quelle)\b|"
             r"\bnie (?:verhängt|bestraft|gegeben)\b",
