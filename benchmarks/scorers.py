@@ -10,6 +10,7 @@ there); `refusal.full-depth` times the same classifier with every answer read th
 in the same run, for the ratio. `--skip-full` leaves it out.
 
     .venv/bin/python benchmarks/scorers.py --n 10000
+    .venv/bin/python benchmarks/scorers.py --n 10000 --family-only   # the five offline family scorers
 """
 
 from __future__ import annotations
@@ -79,13 +80,46 @@ def timed(scorer: BaseScorer, batch: list[tuple[AttackCase, Response]], name: st
     return out
 
 
+def family(batch: list[tuple[AttackCase, Response]]) -> list[dict[str, Any]]:
+    """The offline family scorers (rules only) on the batch, one by one and all five together."""
+    from redline.scorers.action import ForbiddenActionScorer
+    from redline.scorers.overconfidence import OverconfidenceScorer
+    from redline.scorers.premise import FalsePremiseScorer
+    from redline.scorers.prompt_shape import SystemPromptShapeScorer
+    from redline.scorers.record_leak import RecordLeakScorer
+
+    scorers: list[BaseScorer] = [
+        ForbiddenActionScorer(),
+        RecordLeakScorer(),
+        SystemPromptShapeScorer(),
+        FalsePremiseScorer(),
+        OverconfidenceScorer(),
+    ]
+    out = [timed(s, batch) for s in scorers]
+    out.append(
+        {
+            "scorer": "family (all five)",
+            "n": len(batch),
+            "wall_s": round(sum(r["wall_s"] for r in out), 2),
+            "cpu_s": round(sum(r["cpu_s"] for r in out), 2),
+        }
+    )
+    return out
+
+
 def main() -> None:
     """Run and print one JSON document."""
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--n", type=int, default=10_000)
     parser.add_argument("--skip-full", action="store_true", help="Do not time the full-depth reading.")
+    parser.add_argument(
+        "--family-only", action="store_true", help="Time only the offline family scorers (no model load)."
+    )
     args = parser.parse_args()
     batch = items(args.n)
+    if args.family_only:
+        print(json.dumps({"cores": os.cpu_count(), "results": family(batch)}, indent=2))
+        return
     load = time.perf_counter()
     embedder = Embedder()
     embedder.encode(["warm up"])
@@ -95,7 +129,7 @@ def main() -> None:
         full_depth = replace(shipped_model(), early=None)
         scorer = RefusalScorer(embedder=embedder, model=full_depth)
         results.append(timed(scorer, batch, "refusal.full-depth"))
-    results += [timed(PhraseRefusalScorer(), batch), timed(PiiScorer(), batch)]
+    results += [timed(PhraseRefusalScorer(), batch), timed(PiiScorer(), batch), *family(batch)]
     print(
         json.dumps(
             {
