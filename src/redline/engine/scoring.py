@@ -31,21 +31,59 @@ def _failed(scorer: Scorer, exc: BaseException) -> Score:
     return Score.could_not_score(scorer.name, f"scorer {scorer.name} raised {type(exc).__name__}: {exc}")
 
 
-class _Batcher:
-    """Collects items for one batched scorer and judges them together."""
+GROUP_WAIT_S = 1.0
+"""How long a group-scoring batcher waits for another answer of a group before judging the group."""
 
-    def __init__(self, scorer: Scorer, *, size: int, wait_s: float) -> None:
+
+class _Batcher:
+    """Collects items for one batched scorer and judges them together.
+
+    A scorer that compares the answers of a counterfactual group with each other (class attribute
+    `scores_groups = True`) gets every answer of a group in one batch: the batcher holds a group's
+    answers until none has arrived for `group_wait_s` (cases of a group are planned one after the
+    other, so they arrive close together), or until `drain`.
+    """
+
+    def __init__(
+        self, scorer: Scorer, *, size: int, wait_s: float, group_wait_s: float = GROUP_WAIT_S
+    ) -> None:
         self.scorer = scorer
         self.size = size
         self.wait_s = wait_s
+        self.group_wait_s = group_wait_s
+        self.by_group = bool(getattr(scorer, "scores_groups", False))
         self._items: list[tuple[AttackCase, Response, asyncio.Future[Score]]] = []
+        self._groups: dict[str, list[tuple[AttackCase, Response, asyncio.Future[Score]]]] = {}
+        self._group_timers: dict[str, asyncio.TimerHandle] = {}
         self._timer: asyncio.TimerHandle | None = None
         self._tasks: set[asyncio.Task[None]] = set()
+
+    def _hold(self, group: str, item: tuple[AttackCase, Response, asyncio.Future[Score]]) -> None:
+        self._groups.setdefault(group, []).append(item)
+        timer = self._group_timers.pop(group, None)
+        if timer is not None:
+            timer.cancel()
+        self._group_timers[group] = asyncio.get_running_loop().call_later(
+            self.group_wait_s, self._release, group
+        )
+
+    def _release(self, group: str) -> None:
+        timer = self._group_timers.pop(group, None)
+        if timer is not None:
+            timer.cancel()
+        items = self._groups.pop(group, [])
+        if items:
+            task = asyncio.get_running_loop().create_task(self._judge(items))
+            self._tasks.add(task)
+            task.add_done_callback(self._tasks.discard)
 
     def submit(self, case: AttackCase, response: Response) -> asyncio.Future[Score]:
         """Add an answer to the batch; its score arrives when the batch fills or the wait runs out."""
         loop = asyncio.get_running_loop()
         future: asyncio.Future[Score] = loop.create_future()
+        if self.by_group and case.group:
+            self._hold(case.group, (case, response, future))
+            return future
         self._items.append((case, response, future))
         if len(self._items) >= self.size:
             self._launch()
@@ -77,6 +115,8 @@ class _Batcher:
     async def drain(self) -> None:
         """Judge what waits now and wait for every batch in progress."""
         self._launch()
+        for group in list(self._groups):
+            self._release(group)
         while self._tasks:
             await asyncio.gather(*list(self._tasks))
 
