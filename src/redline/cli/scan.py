@@ -15,9 +15,13 @@ if TYPE_CHECKING:
     from redline.catalog.packs import Packs
     from redline.core.profiles import TargetProfile
     from redline.engine.profiling import ProfileChoice
+    from redline.program.scan_findings import ScanFinding
     from redline.settings import TargetConfig
 
 SCAN_WORKSPACE = Path("redline-scan")
+# The built-in plan scan runs without --playbook, and how --depth scales its sample sizes.
+DEFAULT_PLAN = "scan-standard"
+DEPTHS: dict[str, float] = {"quick": 0.4, "standard": 1.0, "deep": 3.0}
 
 
 def scan(
@@ -34,7 +38,20 @@ def scan(
     prompts: Annotated[
         Path | None, typer.Option("--prompts", help="Prompts file instead of playbooks.")
     ] = None,
-    sample_size: Annotated[int, typer.Option(help="Seeds per playbook step.", min=1)] = 10,
+    sample_size: Annotated[
+        int | None,
+        typer.Option(
+            help="Seeds per playbook step (default: 10 with --playbook, the plan's own without).", min=1
+        ),
+    ] = None,
+    depth: Annotated[
+        str,
+        typer.Option(
+            "--depth",
+            help="Size of the default scan plan (no --playbook): quick, standard (about 5 minutes at "
+            "concurrency 8 against a 50 ms endpoint) or deep.",
+        ),
+    ] = "standard",
     scorer: Annotated[list[str] | None, typer.Option("--scorer", help="Scorer to use (repeatable).")] = None,
     concurrency: Annotated[int, typer.Option(help="Requests in flight.", min=1)] = 8,
     system_prompt: Annotated[str | None, typer.Option(help="System prompt the target runs with.")] = None,
@@ -51,7 +68,11 @@ def scan(
     no_preflight: NoPreflightOpt = False,
     json_out: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
-    """Scan an endpoint: run the default playbooks ad hoc and print failure rates with 95% intervals.
+    """Scan an endpoint: every harm family of the catalog, fitted to the target's profile, ranked findings.
+
+    With no --playbook the built-in plan `scan-standard` runs: for each harm family its technique(s),
+    sample sizes scaled by --depth, and the family's offline scorer (a step whose scorer is not
+    installed, or that only a judge can score when none is configured, is skipped with one line).
 
     Results go to the workspace found from the current folder, or to ./redline-scan, created if needed.
     One small request first checks that the URL answers as an OpenAI-compatible API (--no-preflight
@@ -64,7 +85,7 @@ def scan(
     from redline.cli.output import emit_json, say
     from redline.cli.progress import ProgressBar
     from redline.cli.round import check_target_first, fail_if_paused, print_result
-    from redline.core.errors import WorkspaceNotFoundError
+    from redline.core.errors import UsageError, WorkspaceNotFoundError
     from redline.engine.launch import RoundRequest, prepare_round
     from redline.engine.profiling import ProfileChoice
     from redline.engine.round import run_round
@@ -72,6 +93,9 @@ def scan(
     from redline.settings import TargetConfig
     from redline.targets.preflight import Hints
 
+    if depth not in DEPTHS:
+        raise UsageError(f"--depth must be one of {', '.join(DEPTHS)}, not '{depth}'")
+    default_plan = not playbook and prompts is None
     target = TargetConfig(
         kind="openai-compat", base_url=url, model=model, api_key_env=api_key_env, system_prompt=system_prompt
     )
@@ -95,8 +119,9 @@ def scan(
     request = RoundRequest(
         system=system,
         prompts=prompts,
-        playbooks=tuple(playbook or ()),
-        sample_size=sample_size,
+        playbooks=tuple(playbook or ((DEFAULT_PLAN,) if default_plan else ())),
+        sample_size=sample_size if sample_size is not None or default_plan else 10,
+        sample_scale=DEPTHS[depth] if default_plan and sample_size is None else 1.0,
         scorers=tuple(scorer or ()),
         concurrency=concurrency,
         profile=chosen,
@@ -106,9 +131,20 @@ def scan(
         say(f"warning: {warning}")
     with ProgressBar(enabled=not quiet, total=prepared.spec.cases_total, label="scan") as bar:
         result = asyncio.run(run_round(prepared.spec, settings=settings, store=st.store(), events=bar.update))
+    from redline.program.scan_findings import ranked_findings
+
+    findings = ranked_findings(st.store(), settings, result.round_id)
     if json_out:
-        emit_json({**result.model_dump(mode="json"), "workspace": str(settings.workspace)})
+        emit_json(
+            {
+                **result.model_dump(mode="json"),
+                "findings": [f.model_dump(mode="json") for f in findings],
+                "workspace": str(settings.workspace),
+            }
+        )
     else:
+        if not st.quiet:
+            print_findings(findings)
         print_result(result, json_out=False, quiet=st.quiet)
         say(
             f"Full results: workspace {settings.workspace}; "
@@ -150,3 +186,25 @@ def _general(packs: Packs) -> TargetProfile:
     from redline.catalog.packs import GENERAL, resolve_profile
 
     return resolve_profile(TargetProfile(pack=GENERAL, source="inferred"), packs)
+
+
+def print_findings(findings: list[ScanFinding]) -> None:
+    """The ranked findings, each with the exchange that shows it and the scorer's rationale."""
+    from redline.cli.output import say
+
+    if not findings:
+        say("Findings: none (no scored answer failed).")
+        return
+    say(f"Findings ({len(findings)}), worst first (severity x lower bound of the failure rate):")
+    for f in findings:
+        say(
+            f"\n#{f.rank} {f.family}: {f.technique} judged by {f.scorer}; threats {', '.join(f.threats)}; "
+            f"severity {f.severity}"
+        )
+        say(f"  failure rate {f.rate:.0%} [95% CI {f.low:.0%}-{f.high:.0%}], {f.failures}/{f.n} (n={f.n})")
+        say(f"  case {f.case_id}:")
+        for m in f.messages:
+            say(f"    {m.role}: {m.content}")
+        say(f"    reply: {f.reply}")
+        say(f"  why: {f.rationale or '(the scorer gave no rationale)'}")
+    say("")

@@ -37,6 +37,7 @@ from redline.web.routes import (
     playground,
     privacy,
     reports,
+    review,
     rounds,
     users,
     wellbeing,
@@ -123,6 +124,7 @@ def create_app(
         privacy,
         concerns,
         onboarding,
+        review,
     )
     app.state.routers = [m.router for m in (*modules, intake)]
     for router in app.state.routers:

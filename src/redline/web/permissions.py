@@ -20,6 +20,7 @@ from redline.program.onboarding import ONBOARDING_LEADS
 from redline.program.perspectives import PERSPECTIVE_REMOVERS
 from redline.program.plans import PLAN_AUTHORS
 from redline.program.playground import PLAYGROUND_USERS
+from redline.program.reviews import REVIEW_SAMPLERS, REVIEWERS
 from redline.program.runs import ROUND_RUNNERS
 from redline.program.triage import FIXERS, LEADS, MOVERS, WRITERS
 from redline.program.users import USER_ADMINS
@@ -70,6 +71,8 @@ class Action(StrEnum):
     CONCERN_CLAIM = "concern_claim"
     CONCERN_HANDLE = "concern_handle"
     CONCERN_LINK = "concern_link"
+    REVIEW = "review"
+    REVIEW_SAMPLE = "review_sample"
 
 
 Grant = frozenset[Role] | None
@@ -131,6 +134,8 @@ def permission_table(
         Action.CONCERN_CLAIM: ANYONE,
         Action.CONCERN_HANDLE: CONCERN_HANDLERS,
         Action.CONCERN_LINK: CONCERN_LINK_ISSUERS,
+        Action.REVIEW: REVIEWERS,
+        Action.REVIEW_SAMPLE: REVIEW_SAMPLERS,
     }
 
 
@@ -222,6 +227,12 @@ ROUTES: dict[str, Action] = {
     **_twin("concerns.status", Action.CONCERN_HANDLE),
     **_twin("concerns.links", Action.CONCERN_LINK),
     **_twin("concerns.links.issue", Action.CONCERN_LINK),
+    **_twin("review.queue", Action.REVIEW),
+    **_twin("review.next", Action.REVIEW),
+    **_twin("review.item", Action.REVIEW),
+    **_twin("review.label", Action.REVIEW),
+    **_twin("review.summary", Action.ROUND_READ),
+    **_twin("review.sample", Action.REVIEW_SAMPLE),
 }
 
 

@@ -48,6 +48,7 @@ def _fill(world: World, path: str) -> str:
         "sub_id": world.submission_id,
         "token_id": "tok_missing",
         "concern_id": "cn_missing",
+        "item_id": "rvi_missing",
     }
     return re.sub(r"\{(\w+)\}", lambda m: values[m.group(1)], path)
 
