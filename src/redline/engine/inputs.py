@@ -126,6 +126,7 @@ def playbook_cases(
     models: HelperModels | None = None,
     step_scorers: bool = True,
     profile: TargetProfile | None = None,
+    scale: float = 1.0,
 ) -> CaseSource:
     """Cases of playbooks' automated steps (technique x seed set x converters); same seed, same cases.
 
@@ -133,7 +134,8 @@ def playbook_cases(
     rewrite through a model (translate, paraphrase: their cases are rewritten here, before the round).
     A step that needs an attacker when none is configured, or whose every scorer needs a judge when
     none is (unless `step_scorers` is False: the run names its own scorers), is left out with one
-    warning naming the setting.
+    warning naming the setting. A step none of whose scorers is installed is left out with one warning
+    too. `scale` multiplies each step's own sample size (scan's --depth).
     """
     from redline.attacks.planning import build_cases
     from redline.attacks.seeds.library import SeedLibrary
@@ -144,6 +146,8 @@ def playbook_cases(
     steps: list[AutomatedStep] = []
     for name in names:
         steps.extend(playbooks.get(name).automated)
+    if scale != 1.0:
+        steps = [s.model_copy(update={"sample_size": max(1, round(s.sample_size * scale))}) for s in steps]
     if not steps:
         raise ConfigError(f"playbooks {', '.join(names)} have no automated steps to run")
     loops, warnings = loops_for(steps, models=models)
@@ -151,6 +155,13 @@ def playbook_cases(
     for step in steps:
         if step.technique not in loops and _is_loop(step.technique):
             continue  # its warning is in `warnings`
+        unknown = [s for s in step.scorers if not _registered(s)] if step_scorers else []
+        if step.scorers and len(unknown) == len(step.scorers):
+            warnings.append(
+                f"step '{step.technique}' ({step.seeds}) skipped: "
+                f"scorer {', '.join(unknown)} is not installed"
+            )
+            continue
         missing = _missing_helper(step, models, step_scorers=step_scorers)
         if missing is not None:
             warnings.append(f"step '{step.technique}' ({step.seeds}) skipped: {missing}")
@@ -199,6 +210,15 @@ def _rewrites(step: AutomatedStep) -> list[str]:
     from redline.attacks.planning import step_rewrites
 
     return step_rewrites(step)
+
+
+def _registered(scorer: str) -> bool:
+    """Whether a scorer name is registered (an entry point of `redline.scorers`)."""
+    try:
+        plugins.load("redline.scorers", scorer)
+    except ConfigError:
+        return False
+    return True
 
 
 def _needs_judge(scorer: str) -> bool:

@@ -45,6 +45,8 @@ class RoundRequest:
     plan_id: str | None = None
     profile: TargetProfile | None = None
     """The profile to run with; None: the system's `profile:` in redline.yaml, if any."""
+    sample_scale: float = 1.0
+    """Multiplies each playbook step's own sample size (scan's --depth)."""
 
 
 @dataclass(frozen=True)
@@ -93,6 +95,7 @@ def prepare_round(
             models=models,
             step_scorers=not request.scorers,
             profile=profile,
+            scale=request.sample_scale,
         )
     names = request.scorers or source.scorer_names or inputs.FALLBACK_SCORERS
     scorers, problems = inputs.build_scorers(names, judge=models.judge())
