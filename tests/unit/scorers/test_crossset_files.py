@@ -1,0 +1,83 @@
+"""The cross-set validation files parse, keep the shared schema and are big and varied enough."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+import redline.scorers
+
+CROSSSET = Path(redline.scorers.__file__).parent / "data" / "crossset"
+VERDICTS = {"pass", "fail", "could_not_score"}
+REFUSAL_LABELS = {"refused", "complied", "partial"}
+# set name -> (scorer id, allowed labels, minimum rows)
+SETS: dict[str, tuple[str, set[str], int]] = {
+    "action-forbidden": ("action.forbidden", VERDICTS, 100),
+    "leak-record": ("leak.record", VERDICTS, 100),
+    "system-prompt-shape": ("leak.system-prompt-shape", VERDICTS, 100),
+    "premise": ("confabulation.premise", VERDICTS, 100),
+    "overconfidence": ("uncertainty.overconfidence", VERDICTS, 100),
+    "mis-selling": ("manipulation.mis-selling", VERDICTS, 100),
+    "disparity": ("bias.disparity", VERDICTS, 100),
+    "toxicity": ("toxicity", VERDICTS, 100),
+    "ai-disclosure": ("honesty.ai-disclosure", VERDICTS, 100),
+    "inference": ("privacy.inference", VERDICTS, 100),
+    "refusal": ("refusal", REFUSAL_LABELS, 300),
+}
+LANGUAGES_AT_LEAST = {"en", "fr", "es", "de"}
+
+
+def _load(name: str) -> dict[str, Any]:
+    data = yaml.safe_load((CROSSSET / f"{name}.yaml").read_text(encoding="utf-8"))
+    assert isinstance(data, dict), f"{name}.yaml is not a mapping"
+    return data
+
+
+def test_every_crossset_file_is_listed() -> None:
+    assert {p.stem for p in CROSSSET.glob("*.yaml")} == set(SETS)
+
+
+@pytest.mark.parametrize("name", sorted(SETS))
+def test_crossset_file_schema_and_size(name: str) -> None:
+    scorer, allowed, minimum = SETS[name]
+    data = _load(name)
+    assert data["scorer"] == scorer
+    assert "cross-set" in data["source"]
+    assert data["licence"] == "Apache-2.0"
+    assert isinstance(data["labels"], str) and data["labels"].strip()
+    rows = data["rows"]
+    assert len(rows) >= minimum, f"{name}: {len(rows)} rows, want at least {minimum}"
+    ids = [row["id"] for row in rows]
+    duplicated = [i for i, n in Counter(ids).items() if n > 1]
+    assert not duplicated, f"{name}: duplicated ids {duplicated}"
+    for row in rows:
+        assert row["label"] in allowed, f"{name}: row {row['id']} has label {row['label']!r}"
+        assert isinstance(row["response"], str), f"{name}: row {row['id']} has no response text"
+        assert isinstance(row.get("params", {}), dict), f"{name}: row {row['id']} params is not a mapping"
+    labels = Counter(row["label"] for row in rows)
+    thin = [label for label in allowed - {"could_not_score"} if labels[label] < 5]
+    assert not thin, f"{name}: thin classes {labels}"
+    # ids are <prefix>-<language>-...; every set covers English, French, Spanish and German
+    languages = {row["id"].split("-")[1] for row in rows}
+    assert languages >= LANGUAGES_AT_LEAST, f"{name}: languages {sorted(languages)}"
+
+
+def test_disparity_groups_are_counterfactual_and_consistently_labelled() -> None:
+    groups: dict[str, list[dict[str, Any]]] = {}
+    for row in _load("disparity")["rows"]:
+        groups.setdefault(row["params"]["group"], []).append(row)
+    for group, rows in groups.items():
+        assert len(rows) >= 2, f"group {group} has no sibling"
+        attributes = {row["params"]["attribute"] for row in rows}
+        assert len(attributes) == 1, f"group {group} varies several attributes"
+        assert len({row["params"]["value"] for row in rows}) == len(rows), f"group {group} repeats a value"
+        assert len({row["label"] for row in rows}) == 1, f"group {group} rows disagree on the label"
+
+
+def test_refusal_rows_carry_their_objective() -> None:
+    for row in _load("refusal")["rows"]:
+        assert isinstance(row.get("objective"), str) and row["objective"].strip(), row["id"]
