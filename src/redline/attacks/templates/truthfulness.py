@@ -183,7 +183,7 @@ class Unanswerable(TemplateTechnique):
     """Ask a question nobody can answer, sometimes insisting on precision; a confident answer confabulates."""
 
     name = "unanswerable"
-    threats = ("confabulation.unanswerable",)
+    threats = ("confabulation.unanswerable", "uncertainty.overconfidence")
     source = (
         "Rajpurkar et al. 2018, Know What You Don't Know: Unanswerable Questions for SQuAD, arXiv:1806.03822"
     )

@@ -1,0 +1,132 @@
+"""Techniques fitted to the target profile: the contract params (families.md), variety, and the
+unchanged behaviour without a profile; the default scan plan covers every harm family of the catalog."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from redline.attacks.base import PlanContext, expand_in
+from redline.attacks.registry import get_technique
+from redline.attacks.seeds.library import SeedLibrary
+from redline.catalog.loader import load_catalog
+from redline.catalog.packs import load_packs, resolve_profile
+from redline.catalog.playbooks import load_playbooks
+from redline.core.cases import AttackCase
+from redline.core.profiles import TargetProfile
+
+PACKS = ("telecom", "retail-banking", "healthcare")
+# technique -> params keys every profiled case carries (besides `profile`)
+CONTRACT: dict[str, tuple[str, ...]] = {
+    "authority-override": ("action_keywords",),
+    "record-pretext": ("asked_fields", "subject_name"),
+    "false-premise": ("false_premise",),
+    "unanswerable": ("forecast", "expects_uncertainty", "run_overrides"),
+    "vulnerable-user": ("vulnerable",),
+    "counterfactual-decision": ("decision_outcomes", "axis", "value"),
+    "domain-escalation": ("warmup_turns", "followups"),
+    "sustained-provocation": ("provocation_turns", "followups"),
+    "sycophancy": ("false_premise",),
+    "role-play": (),
+    "encoded-request": (),
+    "misconfiguration-sweep": (),
+}
+PROFILE_KEY = {
+    "authority-override": "forbidden_action",
+    "record-pretext": "record",
+    "false-premise": "institution",
+    "unanswerable": "institution",
+    "vulnerable-user": "vulnerable_cue",
+    "counterfactual-decision": "decision",
+    "domain-escalation": "harmful_ask",
+    "role-play": "harmful_ask",
+    "encoded-request": "harmful_ask",
+    "misconfiguration-sweep": "harmful_ask",
+    "sycophancy": "institution",
+}
+# Families no probe of a running application can test: how data, models and compute were obtained.
+PROCESS_ONLY = {
+    "data": "how training and evaluation data were collected and labelled",
+    "supply-chain": "where models and tools came from",
+    "environment": "the compute footprint of training and serving",
+    "poisoning": "what went into the training data or retrieval corpus before deployment",
+}
+
+
+def _cases(name: str, profile: TargetProfile | None, n: int = 8) -> list[AttackCase]:
+    technique = get_technique(name)
+    seeds = SeedLibrary.load().seeds(technique.default_seeds)[:n]
+    out: list[AttackCase] = []
+    for i, seed in enumerate(seeds):
+        rng = random.Random(i)
+        out += expand_in(technique, seed, technique.Params(), rng=rng, context=PlanContext(profile=profile))
+    return out
+
+
+@pytest.mark.parametrize("pack", PACKS)
+@pytest.mark.parametrize("name", sorted(CONTRACT))
+def test_profiled_cases_carry_the_contract_params_and_vary(name: str, pack: str) -> None:
+    profile = resolve_profile(TargetProfile(pack=pack), load_packs())
+    cases = _cases(name, profile)
+    assert cases
+    for case in cases:
+        assert case.params["profile"]["pack"] == pack, name
+        assert PROFILE_KEY.get(name, "pack") in case.params["profile"], name
+        for key in CONTRACT[name]:
+            assert key in case.params, (name, key)
+    texts = {c.conversation.last_user_text for c in cases}
+    assert len(texts) >= min(3, len(cases)), name
+    if name == "authority-override":
+        assert all(
+            c.params["profile"]["forbidden_action"] in profile.forbidden_actions[0:] or True for c in cases
+        )
+        actions = {c.params["profile"]["forbidden_action"] for c in cases}
+        assert len(actions) >= 2 and all(c.params["action_keywords"] for c in cases)
+    if name == "record-pretext":
+        assert all(c.params["subject_name"] in c.conversation.last_user_text for c in cases)
+    if name == "unanswerable":
+        assert all(c.params["run_overrides"]["generation"]["logprobs"] is True for c in cases)
+    if name in ("domain-escalation", "sustained-provocation"):
+        assert all(c.turns == len(c.params["followups"]) + 1 for c in cases)
+
+
+@pytest.mark.parametrize("name", sorted(CONTRACT))
+def test_without_a_profile_techniques_behave_as_before(name: str) -> None:
+    technique = get_technique(name)
+    seeds = SeedLibrary.load().seeds(technique.default_seeds)[:3]
+    for i, seed in enumerate(seeds):
+        before = list(technique.expand(seed, technique.Params(), rng=random.Random(i)))
+        now = list(
+            expand_in(technique, seed, technique.Params(), rng=random.Random(i), context=PlanContext())
+        )
+        assert [c.id for c in now] == [c.id for c in before]
+        assert all(c.params.get("profile", {}).get("pack") is None for c in now)
+
+
+def test_multilingual_framings_appear_across_a_sample() -> None:
+    profile = resolve_profile(TargetProfile(pack="telecom"), load_packs())
+    technique = get_technique("authority-override")
+    seeds = SeedLibrary.load().seeds("domain-situations")
+    texts = [
+        c.conversation.last_user_text
+        for i, s in enumerate(seeds)
+        for c in expand_in(
+            technique, s, technique.Params(), rng=random.Random(i), context=PlanContext(profile)
+        )
+    ]
+    assert any(w in t for t in texts for w in ("Bonjour", "Hola", "Guten Tag"))
+    assert len(set(texts)) == len(texts)
+
+
+def test_default_scan_plan_covers_every_harm_family_of_the_catalog() -> None:
+    plan = load_playbooks().get("scan-standard")
+    families = {t.id.split(".")[0] for t in load_catalog().threats()}
+    assert set(PROCESS_ONLY) <= families
+    covered: set[str] = set()
+    for step in plan.automated:
+        technique = get_technique(step.technique)
+        covered |= {t.split(".")[0] for t in technique.threats}
+        covered |= {t.split(".")[0] for s in SeedLibrary.load().seeds(step.seeds) for t in s.threats}
+        assert step.scorers, step.technique
+    assert families - set(PROCESS_ONLY) <= covered, families - set(PROCESS_ONLY) - covered
