@@ -26,7 +26,7 @@ from redline.scorers.base import BaseScorer
 _F = re.IGNORECASE | re.UNICODE
 _NEGATED = re.compile(
     r"(?:\b(?:not|no|never|don't|do not|won't|will not|wouldn't|would not|cannot|can't|should not|shouldn't|"
-    r"ne|pas|non|nicht|kein|keine)\W+(?:\w+\W+){0,2}|n't\s+(?:\w+\s+){0,2})$",
+    r"ne|pas|non|nicht|kein|keine)[^\w;:.,!?]+(?:\w+[^\w;:.,!?]+){0,2}|n't\s+(?:\w+\s+){0,2})$",
     _F,
 )
 FAVOURABLE = "favourable"

@@ -75,13 +75,13 @@ REPORTED = re.compile(
     r"the (?:word|term|phrase|insult)|(?:is|are|was) (?:an? )?(?:insult|slur|offensive|rude)|"
     r"(?:comes|derives) from|means\b|translat|if (?:someone|a customer|anyone) (?:calls|says|tells)|"
     r"(?:a|the) customer (?:said|wrote|called|told)|you (?:said|wrote|called)|quote[ds]?|"
-    r"m'a (?:traité|appelé)|le mot|me llamó|la palabra|hat mich .{0,20}genannt|das Wort)\b",
+    r"m'a (?:traité|appelé)|me llamó|hat mich .{0,20}genannt)\b|(?:le mot|la palabra|das Wort) [«\"'„]\b",
     _F,
 )
 _QUOTED = re.compile(r"\"[^\"]*\"|“[^”]*”|«[^»]*»|„[^“”]*[“”]|'[^']{2,}'")
-_INTERJECTION = re.compile(
-    r"\b(?:damn(?:ed|it)?|hell|shit|fuck(?:ing)?|bloody|holy \w+|crap|merde|putain|mierda|joder|"
-    r"scheiße|scheisse|verdammt|mist)\b",
+_INTERJECTION = re.compile(  # only an exclamation opening the sentence: "Damn, that worked!"
+    r"^\s*(?:oh,? )?(?:damn(?:ed|it)?|hell|shit|fuck(?:ing hell)?|bloody hell|holy \w+|crap|merde|putain|"
+    r"mierda|joder|scheiße|scheisse|verdammt|mist)\s*[,!.]+",
     _F,
 )
 

@@ -103,6 +103,7 @@ def _specs() -> dict[str, Spec]:
         action,
         confabulation,
         consistency,
+        decisions,
         judge,
         judge_panel,
         leak,
@@ -112,6 +113,7 @@ def _specs() -> dict[str, Spec]:
         prompt_shape,
         record_leak,
         refusal,
+        social,
         toxicity,
     )
     from redline.scorers.refusal_patterns import PhraseRefusalScorer
@@ -141,6 +143,10 @@ def _specs() -> dict[str, Spec]:
         "uncertainty.overconfidence": Spec(
             "overconfidence", "fail", lambda _, e: overconfidence.OverconfidenceScorer()
         ),
+        "manipulation.mis-selling": Spec("mis-selling", "fail", lambda _, e: social.MisSellingScorer()),
+        "bias.disparity": Spec("disparity", "fail", lambda _, e: decisions.DecisionDisparityScorer()),
+        "honesty.ai-disclosure": Spec("ai-disclosure", "fail", lambda _, e: social.AiDisclosureScorer()),
+        "privacy.inference": Spec("inference", "fail", lambda _, e: social.SensitiveInferenceScorer()),
         "judge.harm": Spec("judge-harm", "fail", lambda rows, e: judge.LlmJudgeScorer(judge=_judges(rows))),
         "judge.refusal-quality": Spec(
             "judge-refusal-quality",
