@@ -126,3 +126,15 @@ def test_corrected_rate_appears_when_reviewers_confirm_flags_and_passes(
     assert review["overall"]["rate"] == pytest.approx(0.4)  # 3 confirmed + 1 found among 7 passes
     code, out, _ = cli(capsys, ws, "round", "show", rid)
     assert code == 0 and "40% (" in out
+    # Reports carry the corrected rate beside the raw one.
+    for fmt in ("md", "json", "html"):
+        target = ws / f"report.{fmt}"
+        code, _, err = cli(capsys, ws, "report", rid, "-f", fmt, "-o", str(target), "--audience", "external")
+        assert code == 0, err
+        text = target.read_text()
+        if fmt == "json":
+            (rate,) = json.loads(text)["rates"]
+            assert rate["rate"] == pytest.approx(0.3) and rate["corrected_rate"] == pytest.approx(0.4)
+            assert rate["reviewed"] == 10 and rate["corrected_low"] <= 0.4 <= rate["corrected_high"]
+        else:
+            assert "corrected 40%" in text and "10 reviewed" in text

@@ -107,6 +107,35 @@ def _rates(sourced: Sourced, threats: Mapping[str, Threat], policy: ReleasePolic
     return sorted(out, key=lambda r: (-r.rate, -r.high, r.threat_id))
 
 
+def _with_review(session: Session, rates: list[ThreatRate]) -> list[ThreatRate]:
+    """Each rate with its corrected rate where a human review of its round exists."""
+    from redline.store.repos.reviews import review_summary
+
+    reviews = {rid: review_summary(session, rid) for rid in {r.round_id for r in rates}}
+    out = []
+    for rate in rates:
+        review = reviews[rate.round_id]
+        found = (
+            next((t.corrected for t in review.threats if t.threat_id == rate.threat_id), None)
+            if review
+            else None
+        )
+        if found is None:
+            out.append(rate)
+            continue
+        out.append(
+            rate.model_copy(
+                update={
+                    "corrected_rate": found.rate,
+                    "corrected_low": found.low,
+                    "corrected_high": found.high,
+                    "reviewed": found.reviewed,
+                }
+            )
+        )
+    return out
+
+
 def _round_summary(session: Session, rnd: Round) -> RoundSummary:
     return RoundSummary(
         id=rnd.id,
@@ -193,7 +222,7 @@ def build_report(
             conditions=preview.conditions,
             signoffs=votes,
         )
-    rates = _rates(sourced, threats, policy)
+    rates = _with_review(session, _rates(sourced, threats, policy))
     heatmap, severity = heatmap_of(findings, matrix)
     coverage = coverage_of(sourced, catalog)
     round_summaries = tuple(_round_summary(session, r) for r in rounds)

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 
 from redline.reports.html import CHANGE_WORDS, report_title
-from redline.reports.model import ReportModel
+from redline.reports.model import ReportModel, ThreatRate
 from redline.reports.summary import OUTCOME_WORDS
 from redline.reports.transcripts import CONTENT_WARNING
 
@@ -137,7 +137,7 @@ def render_markdown(model: ReportModel) -> str:
                 t.threat_id,
                 t.harm_category,
                 f"{t.failures} / {t.n}",
-                _pct(t.rate),
+                _pct(t.rate) + _corrected(t),
                 f"{_pct(t.low)} - {_pct(t.high)}",
                 (_pct(t.limit) + (" exceeded" if t.above_limit else "")) if t.limit is not None else "—",
                 t.round_id + (" (ad hoc)" if t.adhoc else ""),
@@ -301,3 +301,13 @@ def _method(r: ReportModel) -> list[str]:
             ],
         )
     return out
+
+
+def _corrected(t: ThreatRate) -> str:
+    """' (corrected 24%, 12% - 40%, 20 reviewed)' where a human review corrected the rate."""
+    if t.corrected_rate is None or t.corrected_low is None or t.corrected_high is None:
+        return ""
+    return (
+        f" (corrected {_pct(t.corrected_rate)}, {_pct(t.corrected_low)} - {_pct(t.corrected_high)}, "
+        f"{t.reviewed} reviewed)"
+    )

@@ -113,6 +113,20 @@ class ThreatRate(Frozen):
     above_limit: bool = Field(default=False, description="The upper bound exceeds the policy limit.")
     round_id: str = Field(description="Round the evidence comes from.")
     adhoc: bool = Field(description="The evidence comes from an ad-hoc round.")
+    corrected_rate: float | None = Field(
+        default=None,
+        description="Rate corrected for the scorers' error measured by a human review of the round "
+        "(Rogan-Gladen); None without a review, or when the review cannot estimate it.",
+    )
+    corrected_low: float | None = Field(
+        default=None, description="Lower end of the corrected rate's 95% interval."
+    )
+    corrected_high: float | None = Field(
+        default=None, description="Upper end of the corrected rate's 95% interval."
+    )
+    reviewed: int = Field(
+        default=0, ge=0, description="Reviewed attempts with a reviewers' majority behind it."
+    )
 
 
 class FindingEntry(Frozen):
