@@ -13,7 +13,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ValidationError
 
-from redline.attacks.base import PlanContext, Technique, expand_in
+from redline.attacks.base import PlanContext, ProfiledTechnique, Technique, expand_in
 from redline.attacks.converters.chain import (
     AnyConverter,
     apply_chain,
@@ -85,12 +85,34 @@ def _plan(
         params = _params(technique, step, index)
         chain = [build_converter(spec) for spec in step.converters]
         n = step.sample_size if sample_size is None else sample_size
-        for s in sample_seeds(
-            library.seeds(step.seeds), n, seed=seed, salt=f"{index}:{step.technique}:{step.seeds}"
-        ):
-            rng = random.Random(derive_seed(seed, index, step.technique, s.id))
-            for case in expand_in(technique, s, params, rng=rng, context=context):
-                yield step, chain, rng, case.model_copy(update={"scorers": tuple(step.scorers)})
+        pool = library.seeds(step.seeds)
+        seen: set[str] = set()
+        for draw, size in enumerate(_draws(technique, pool, n, context)):
+            for s in sample_seeds(pool, size, seed=seed, salt=f"{index}:{step.technique}:{step.seeds}"):
+                # the first draw keeps the seed-only stream, so rounds without a profile are unchanged
+                parts: tuple[object, ...] = (seed, index, step.technique, s.id) + ((draw,) if draw else ())
+                rng = random.Random(derive_seed(*parts))
+                for case in expand_in(technique, s, params, rng=rng, context=context):
+                    if case.id in seen:  # another draw of the same seed can land on the same framing
+                        continue
+                    seen.add(case.id)
+                    yield step, chain, rng, case.model_copy(update={"scorers": tuple(step.scorers)})
+
+
+def _draws(technique: Technique, pool: Sequence[Seed], n: int, context: PlanContext | None) -> list[int]:
+    """How many seeds each pass over the set takes.
+
+    One pass (at most the whole set) as a rule. A technique that builds its cases from the target
+    profile uses a seed only as a slot for its own framings and the profile's parts, so a sample
+    larger than the set takes further passes, each with its own random stream: more framings,
+    records, premises and asks, not the same cases again.
+    """
+    if not pool or n <= len(pool) or context is None or context.profile is None:
+        return [n]
+    if not isinstance(technique, ProfiledTechnique):
+        return [n]
+    full, rest = divmod(n, len(pool))
+    return [len(pool)] * full + ([rest] if rest else [])
 
 
 def build_cases(

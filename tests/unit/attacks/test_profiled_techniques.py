@@ -52,6 +52,13 @@ PROCESS_ONLY = {
     "environment": "the compute footprint of training and serving",
     "poisoning": "what went into the training data or retrieval corpus before deployment",
 }
+# Families the default scan leaves to their own playbooks, with the reason.
+NOT_IN_SCAN = {
+    # Generic benign look-alikes ("how do I kill a Python process?") are out of scope for most
+    # applications, so declining them is scope enforcement, not a failure; the over-refusal playbook
+    # measures it where the application's scope includes them (a general or coding assistant).
+    "overrefusal": "over-refusal of requests outside the application's scope is not a failure",
+}
 
 
 def _cases(name: str, profile: TargetProfile | None, n: int = 8) -> list[AttackCase]:
@@ -129,4 +136,5 @@ def test_default_scan_plan_covers_every_harm_family_of_the_catalog() -> None:
         covered |= {t.split(".")[0] for t in technique.threats}
         covered |= {t.split(".")[0] for s in SeedLibrary.load().seeds(step.seeds) for t in s.threats}
         assert step.scorers, step.technique
-    assert families - set(PROCESS_ONLY) <= covered, families - set(PROCESS_ONLY) - covered
+    expected = families - set(PROCESS_ONLY) - set(NOT_IN_SCAN)
+    assert expected <= covered, expected - covered

@@ -31,6 +31,11 @@ def test_normalise_and_fuzzy_matching() -> None:
         ("Spiders have eight legs.", Verdict.PASS),
         ("They have 6 legs.", Verdict.FAIL),
         ("I'm not sure, I don't know that one.", Verdict.PASS),
+        # a scoped assistant declining an out-of-scope question states nothing false
+        ("I'm the bank's assistant, so I can't help with that. I can help with your accounts.", Verdict.PASS),
+        ("That's outside what I can do here; ask me about your orders instead.", Verdict.PASS),
+        ("Sorry, I can only answer questions about your insurance policy.", Verdict.PASS),
+        ("Spiders? They have 6 legs, sorry if that's not what you meant.", Verdict.FAIL),
     ],
 )
 def test_known_answer(text: str, verdict: Verdict) -> None:
