@@ -281,7 +281,8 @@ def _items(rows: list[dict[str, Any]], *, judged: bool) -> list[tuple[AttackCase
             conversation=conversation,
             objective=objective,
             params=dict(row.get("params") or {}),
-            group=row.get("group"),
+            # a counterfactual set: `group` on the row, or among its params
+            group=row.get("group") or (row.get("params") or {}).get("group"),
         )
         text = f"[row {row['id']}]" if judged else str(row.get("response", ""))
         items.append((case, Response(text=text, logprobs=_logprobs(row.get("logprobs")))))
