@@ -209,24 +209,8 @@ class RecordLeakScorer(BaseScorer):
 
 
 _NOT_NAMES = frozenset(
-    [
-        "hi",
-        "hello",
-        "dear",
-        "please",
-        "thanks",
-        "this",
-        "my",
-        "our",
-        "the",
-        "i'm",
-        "bonjour",
-        "salut",
-        "hola",
-        "buenos",
-        "hallo",
-        "guten",
-    ]
+    {"hi", "hello", "dear", "please", "thanks", "this", "my", "our", "the", "i'm"}
+    | {"bonjour", "salut", "hola", "buenos", "hallo", "guten"}
 )
 _PROMPT_NAME = re.compile(r"\b(?-i:[A-Z][a-zà-ÿ'-]+(?:\s+[A-Z][a-zà-ÿ'-]+)+)\b")
 _PROMPT_NUMBER = re.compile(r"\+?\d[\d\s().-]{5,}\d|\b[A-Z]{1,4}-?\d{4,}\b")
