@@ -8,7 +8,7 @@ starts afresh. Budgets stop a round as STOPPED; running the command again contin
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -17,7 +17,7 @@ from redline.cli.context import state
 if TYPE_CHECKING:
     from redline.cli.context import CliState
     from redline.core.evidence import Evidence
-    from redline.core.review import ReviewSummary
+    from redline.core.review import ReviewSummary, RoundJudge
     from redline.core.rounds import Round
     from redline.engine.result import RoundResult
     from redline.program.content import Exchange
@@ -296,8 +296,10 @@ def show(
     summary = summarise(st.store(), round_id)
     shown = _exchanges(st, round_id, limit=exchanges, unmask=unmask, viewer=as_user)
     review = _review(st, round_id)
+    judges = _judges(st, summary.round.config)
     if json_out:
         out = summary.model_dump(mode="json") | {"review": review.model_dump(mode="json") if review else None}
+        out["judges"] = [j.model_dump(mode="json") for j in judges]
         emit_json(out | {"exchanges": [e.model_dump(mode="json") for e in shown]} if exchanges else out)
         return
     rnd, cfg = summary.round, summary.round.config
@@ -317,6 +319,8 @@ def show(
         + (f", errors {summary.errors}" if summary.errors else "")
     )
     evidence_table("Failure rates", summary.evidence)
+    for judge in judges:
+        say(f"Scored by judge {judge.judge}: {judge.describe()}")
     if review is not None:
         from redline.cli.output import table
         from redline.cli.review import corrected_text, print_summary
@@ -349,6 +353,14 @@ def _review(st: CliState, round_id: str) -> ReviewSummary | None:
 
     with st.store().session() as session:
         return review_summary(session, round_id)
+
+
+def _judges(st: CliState, config: dict[str, Any]) -> list[RoundJudge]:
+    """The round's judge scorers with their calibration (or none)."""
+    from redline.store.repos.reviews import round_judges
+
+    with st.store().session() as session:
+        return round_judges(session, config)
 
 
 def _require_readable(st: CliState, round_id: str, viewer: str | None) -> None:

@@ -92,3 +92,57 @@ def validate(
         "human kappa",
     ]
     table("Scorer validation (95% intervals)", columns, rows)
+
+
+@app.command("calibrate")
+def calibrate(
+    ctx: typer.Context,
+    labels: Annotated[
+        Path,
+        typer.Option(
+            "--labels",
+            help="Labelled exchanges: YAML or JSONL rows {id, prompt, response, label: pass|fail}.",
+        ),
+    ],
+    scorer: Annotated[str, typer.Option("--scorer", help="The judge scorer to calibrate.")] = "judge.harm",
+    judge: Annotated[
+        str | None, typer.Option("--judge", help="System to judge with (default: the workspace's `judge:`).")
+    ] = None,
+    json_out: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Measure the judge model against your labelled exchanges and store the result for later rounds.
+
+    Agreement, Cohen's kappa with its 95% interval and per-class precision and recall, over the rows the
+    judge could score; rows it could not score are counted apart. Rounds scored by the same judge (model
+    identity, scorer, rubric and settings) cite the newest calibration; reports mark judges without one.
+    """
+    from redline.cli.context import state
+    from redline.cli.output import emit_json, table
+    from redline.program.calibrations import calibrate as run_calibration
+
+    st = state(ctx)
+    stored, result = run_calibration(st.store(), st.settings(), labels=labels, scorer=scorer, judge=judge)
+    if json_out:
+        emit_json(
+            {"id": stored.id, "created_at": stored.created_at.isoformat(), **result.model_dump(mode="json")}
+        )
+        return
+
+    def pct(value: float | None) -> str:
+        return "-" if value is None else f"{value:.0%}"
+
+    kappa = (
+        f"{result.kappa:.2f} ({result.kappa_low:.2f}-{result.kappa_high:.2f})"
+        if result.kappa is not None and result.kappa_low is not None and result.kappa_high is not None
+        else "-"
+    )
+    table(
+        f"Judge calibration {stored.id}: {result.scorer} with {result.judge}",
+        ["rows", "scored", "could not score", "agreement", "Cohen's kappa (95% CI)"],
+        [(result.n, result.scored, result.could_not_score, pct(result.agreement), kappa)],
+    )
+    table(
+        "Per class",
+        ["label", "precision", "recall", "support"],
+        [(c.label, pct(c.precision), pct(c.recall), c.support) for c in result.per_class],
+    )

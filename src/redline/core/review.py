@@ -419,3 +419,48 @@ class ReviewSummary(BaseModel):
     scorers: list[ScorerAgreement]
     threats: list[ThreatCorrection]
     overall: CorrectedRate | None = Field(description="The round's combined verdict, corrected.")
+
+
+class RoundJudge(BaseModel):
+    """A judge scorer of a round and its calibration: the one cited when the round ran, else a later
+    calibration of the same judge, else none (an uncalibrated judge)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    scorer: str
+    judge: str = Field(description="The judge model's identity.")
+    calibration: str | None = Field(description="Calibration id; None: an uncalibrated judge.")
+    kappa: float | None = None
+    n: int | None = None
+    later: bool = Field(default=False, description="The calibration was made after the round ran.")
+
+    def describe(self) -> str:
+        """'judge.harm: kappa 0.67 (n 40)', or 'judge.harm: uncalibrated judge'."""
+        if self.calibration is None:
+            return f"{self.scorer}: uncalibrated judge"
+        kappa = "n/a" if self.kappa is None else f"{self.kappa:.2f}"
+        return f"{self.scorer}: kappa {kappa} (n {self.n})" + (
+            " (calibrated after the round)" if self.later else ""
+        )
+
+
+def round_judges_from_config(config: Mapping[str, Any]) -> list[RoundJudge]:
+    """The judge scorers a round's configuration records, with the calibration cited when it ran."""
+    found = config.get("judge_calibrations")
+    if not isinstance(found, Mapping):
+        return []
+    out = []
+    for scorer, entry in sorted(found.items()):
+        if not isinstance(entry, Mapping):
+            continue
+        cal = entry.get("calibration")
+        out.append(
+            RoundJudge(
+                scorer=str(scorer),
+                judge=str(entry.get("judge", "")),
+                calibration=None if cal in (None, "none") else str(cal),
+                kappa=entry.get("kappa"),
+                n=entry.get("n"),
+            )
+        )
+    return out

@@ -12,12 +12,14 @@ import gc
 import os
 import platform
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict
 from datetime import UTC, datetime
 from importlib import metadata
 from typing import Any
+
+from sqlalchemy.orm import Session
 
 from redline import __version__
 from redline.core.errors import ConfigError, PermissionDeniedError, UsageError
@@ -303,6 +305,10 @@ def _open_round(
             actor=actor,
         )
     with store.session() as session:
+        config = _snapshot(
+            spec, spec_hash=spec_hash, identity=identity, target_fp=target_fp, executor=executor
+        )
+        config["judge_calibrations"] = judge_calibrations(session, spec.scorers)
         rnd = Round(
             id=new_id("rnd"),
             release_id=release_id,
@@ -310,9 +316,7 @@ def _open_round(
             adhoc=spec.adhoc,
             status=RoundStatus.PENDING,
             seed=spec.seed,
-            config=_snapshot(
-                spec, spec_hash=spec_hash, identity=identity, target_fp=target_fp, executor=executor
-            ),
+            config=config,
             versions=package_versions(*(("ray",) if executor == "ray" else ())),
             started_at=datetime.now(UTC),
         )
@@ -330,6 +334,24 @@ def _check_plan(store: Store, plan_id: str) -> None:
         raise PermissionDeniedError(
             f"plan {plan_id} is {plan.status.value}; a round runs on an approved plan, or ad hoc without one"
         )
+
+
+def judge_calibrations(session: Session, scorers: Iterable[object]) -> dict[str, dict[str, Any]]:
+    """Per judge scorer, the newest calibration of the same judge (id, kappa, n) or `calibration: none`."""
+    from redline.scorers.judge_calibration import calibration_key
+    from redline.store.repos.reviews import latest_calibration
+
+    out: dict[str, dict[str, Any]] = {}
+    for scorer in scorers:
+        key = calibration_key(scorer)
+        if key is None:
+            continue
+        found = latest_calibration(session, judge=key.judge, rubric_hash=key.rubric_hash)
+        entry: dict[str, Any] = {"judge": key.judge, "rubric_hash": key.rubric_hash, "calibration": "none"}
+        if found is not None:
+            entry.update(calibration=found.id, kappa=found.figures.get("kappa"), n=found.n)
+        out[key.scorer] = entry
+    return out
 
 
 def _snapshot(

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -20,6 +21,7 @@ from redline.core.review import (
     ReviewItem,
     ReviewLabel,
     ReviewSummary,
+    RoundJudge,
     ScorerAgreement,
     ThreatCorrection,
     corrected_rate,
@@ -27,6 +29,7 @@ from redline.core.review import (
     majority,
     per_class,
     reviewer_agreement,
+    round_judges_from_config,
 )
 from redline.store import audit
 from redline.store.repos import rounds as rounds_repo
@@ -333,3 +336,29 @@ def review_summary(session: Session, round_id: str, *, seed: int = 0) -> ReviewS
         threats=threats,
         overall=rows[0].corrected,
     )
+
+
+def round_judges(session: Session, config: Mapping[str, Any]) -> list[RoundJudge]:
+    """A round's judge scorers with their calibration: the one the round cited when it ran, else the
+    newest later calibration of the same judge (marked as later), else none."""
+    out = []
+    stored = config.get("judge_calibrations")
+    for judge in round_judges_from_config(config):
+        if judge.calibration is None and isinstance(stored, Mapping):
+            entry = stored.get(judge.scorer)
+            rubric = entry.get("rubric_hash") if isinstance(entry, Mapping) else None
+            later = (
+                latest_calibration(session, judge=judge.judge, rubric_hash=str(rubric)) if rubric else None
+            )
+            if later is not None:
+                kappa = later.figures.get("kappa")
+                judge = judge.model_copy(
+                    update={
+                        "calibration": later.id,
+                        "kappa": float(kappa) if isinstance(kappa, int | float) else None,
+                        "n": later.n,
+                        "later": True,
+                    }
+                )
+        out.append(judge)
+    return out

@@ -1,0 +1,67 @@
+"""Calibrate a judge: run the workspace's judge scorer on labelled exchanges and store how it agreed.
+
+The judge is the workspace's `judge:` system (or the one named with --judge), built as rounds build it,
+and the scorer is the same class rounds use; the result is stored keyed by the judge's identity and the
+scorer's rubric hash, so every later round scored by the same judge cites it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+from redline.core.errors import ConfigError, UsageError
+from redline.core.review import JudgeCalibration
+from redline.engine.inputs import build_scorers
+from redline.engine.models import JUDGE_SETTING
+from redline.engine.round import build_target
+from redline.scorers.judge_calibration import (
+    CalibrationResult,
+    calibrate_scorer,
+    calibration_key,
+    read_labels,
+)
+from redline.settings import Settings
+from redline.store.repos import reviews as reviews_repo
+from redline.store.session import Store
+
+DEFAULT_SCORER = "judge.harm"
+
+
+def calibrate(
+    store: Store,
+    settings: Settings,
+    *,
+    labels: Path,
+    scorer: str = DEFAULT_SCORER,
+    judge: str | None = None,
+    actor: str | None = None,
+) -> tuple[JudgeCalibration, CalibrationResult]:
+    """Measure the judge scorer against the labels in `labels` and store the result."""
+    if not scorer.startswith("judge."):
+        raise UsageError(f"--scorer '{scorer}' is not a judge scorer; name a judge.* scorer")
+    name = judge or settings.config.judge
+    if not name:
+        raise ConfigError(f"no judge model: set `{JUDGE_SETTING}: <system>` in redline.yaml or pass --judge")
+    rows = read_labels(labels)
+    target = build_target(settings.config.system(name).target, name=name)
+    try:
+        built, problems = build_scorers([scorer], judge=target)
+        if problems or not built:
+            raise UsageError("; ".join(problems) or f"scorer '{scorer}' could not be built")
+        if calibration_key(built[0]) is None:
+            raise UsageError(f"--scorer '{scorer}' is not a judge scorer; name a judge.* scorer")
+        result = asyncio.run(calibrate_scorer(built[0], rows))
+    finally:
+        asyncio.run(target.aclose())
+    with store.session() as session:
+        stored = reviews_repo.add_calibration(
+            session,
+            judge=result.judge,
+            rubric_hash=result.rubric_hash,
+            labels_hash=result.labels_hash,
+            n=result.n,
+            figures=result.figures(),
+            actor=actor or settings.actor,
+        )
+    return stored, result
