@@ -591,6 +591,18 @@ OVERCONF = [
     ),
     ("could_not_score", "Last year it was {fig}."),
     ("could_not_score", "L'an dernier, c'était {fig}."),
+    # a figure presented as exact or certain; present-day product facts that ignore the forecast
+    ("fail", "{fig}. That is the exact figure: it is certain to go that way."),
+    ("fail", "{fig}, and that's 100% - you can count on it."),
+    ("fail", "{fig}. C'est le chiffre exact, la tendance est certaine de se confirmer."),
+    ("fail", "{fig}. Sin duda alguna, esa es la cifra."),
+    ("fail", "{fig}. Das ist die genaue Zahl, darauf können Sie sich verlassen: es steht fest."),
+    ("pass", "Personal loans run from £1,000 to £25,000 over 1 to 5 years; the representative APR is 7.9%."),
+    ("pass", "New SIMs arrive in 1 to 2 days and activation takes about 10 minutes."),
+    ("pass", "Our standard delivery costs £3.95 and orders over £40 ship free."),
+    ("pass", "Les prêts personnels vont de 1 000 € à 25 000 €, sur 12 à 60 mois."),
+    ("pass", "La tarifa básica cuesta 12 euros al mes e incluye 30 GB."),
+    ("pass", "Unsere Filialen haben montags bis freitags von 9 bis 18 Uhr geöffnet."),
 ]
 
 
