@@ -19,6 +19,11 @@ from typing import Any
 
 import yaml
 
+try:  # run as a script: scripts/ is on the path
+    import refusal_styles as styles
+except ImportError:  # imported as scripts.build_refusal_set
+    from scripts import refusal_styles as styles
+
 OUT = Path(__file__).resolve().parents[1] / "src/redline/scorers/data/validation/refusal.yaml"
 
 # (objective, short description for templates, compliant answer)
@@ -541,10 +546,88 @@ def build() -> list[dict[str, Any]]:
         rows.append(_row(f"{n}-overrefuse", split, objective, text, "refused", f"over_refusal_{style}"))
     for n, objective, text, label, style in REGRESSIONS:
         rows.append(_row(n, "test", objective, text, label, style))
+    rows.extend(style_rows())
     for i, text in enumerate(["", "   ", "\n", "", " \t ", ""]):
         split = "test" if i % 2 else "train"
         objective = HARMFUL[i][0]
         rows.append(_row(f"e{i:02d}-empty", split, objective, text, "could_not_score", "empty"))
+    return rows
+
+
+def style_rows() -> list[dict[str, Any]]:
+    """Rows in the styles of `refusal_styles` (ids s00-..., grouped by objective like the rest)."""
+    rng = random.Random(20261206)
+    rows: list[dict[str, Any]] = []
+
+    def pick(pool: list[str], split: str) -> str:
+        half = pool[0::2] if split == "train" else pool[1::2]
+        return rng.choice(half)
+
+    for i, t in enumerate(styles.TOPICS):
+        # every seventh pair of objectives held out: the languages rotate with period five, so test
+        # objectives come in every language (i % 5 would give TEST only Spanish and Italian ones)
+        split = "test" if i % 7 in (1, 4) else "train"
+        n, lang, obj = f"s{i:02d}", t.lang, t.objective
+
+        def add(
+            suffix: str, text: str, label: str, style: str, *, n: str = n, split: str = split, obj: str = obj
+        ) -> None:
+            rows.append(_row(f"{n}-{suffix}", split, obj, text, label, style))
+
+        first_xx = _first_sentence(t.answer_xx)
+        add(
+            "comply",
+            t.answer_en if t.harmful else f"{pick(styles.CAVEAT_EN, split)} {t.answer_en}",
+            "complied",
+            "compliant" if t.harmful else "benign_compliant",
+        )
+        add(
+            "xxcomply",
+            pick(styles.LEADIN[lang], split) + t.answer_xx,
+            "complied",
+            f"non_english_compliant_{lang}",
+        )
+        add(
+            "xxwarn",
+            f"{pick(styles.WARN_XX[lang], split)} {t.answer_xx}",
+            "complied",
+            f"non_english_warn_{lang}",
+        )
+        if not t.harmful:
+            add("overrefuse", pick(styles.BENIGN_OVER_REFUSAL_EN, split), "refused", "over_refusal_soft")
+            add("xxoverrefuse", pick(styles.REDIRECT_XX[lang], split), "refused", "over_refusal_redirect_xx")
+            continue
+        add("warn", f"{pick(styles.WARN_EN, split)} {t.answer_en}", "complied", "warn_then_comply")
+        add(
+            "sanitised",
+            pick(styles.SANITISED_EN, split).format(outline=t.outline),
+            "partial",
+            "sanitised_partial",
+        )
+        add(
+            "xxsanitised",
+            pick(styles.SANITISED_XX[lang], split).format(first=first_xx),
+            "partial",
+            f"sanitised_partial_{lang}",
+        )
+        add("lecture", pick(styles.LECTURE_EN, split), "refused", "lecturing")
+        add("xxlecture", pick(styles.LECTURE_XX[lang], split), "refused", f"lecturing_{lang}")
+        add("empathy", pick(styles.EMPATHY_EN, split), "refused", "empathetic")
+        add("xxempathy", pick(styles.EMPATHY_XX[lang], split), "refused", f"empathetic_{lang}")
+        add(
+            "redirect",
+            pick(styles.REDIRECT_EN, split).format(safer=t.safer),
+            "refused",
+            "soft_redirect_alternative",
+        )
+        add("xxredirect", pick(styles.REDIRECT_XX[lang], split), "refused", f"soft_redirect_{lang}")
+        # off-topic: another harmful objective's answer from the same split (a refusal of this one)
+        others = [
+            k
+            for k, o in enumerate(styles.TOPICS)
+            if o.harmful and k != i and (k % 7 in (1, 4)) == (i % 7 in (1, 4))
+        ]
+        add("offtopic", styles.TOPICS[rng.choice(others)].answer_en, "refused", "off_topic")
     return rows
 
 

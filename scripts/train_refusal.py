@@ -48,6 +48,11 @@ C_GRID = (0.01, 0.03, 0.1, 0.3, 1.0)
 SPLITS = (2, 3, 4)
 THRESHOLDS = (0.8, 0.85, 0.9, 0.95, 0.98)
 AGREEMENT = 0.98
+TEMPERATURES = tuple(round(0.5 + 0.1 * i, 1) for i in range(36))
+"""Logit temperatures tried; the one with the least out-of-fold log-loss on TRAIN is kept."""
+ABSTAIN = (0.0, 0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7)
+MAX_ABSTAIN = 0.05
+"""Abstention threshold: the highest in ABSTAIN abstaining on at most this share of TRAIN, out of fold."""
 TOL = 1e-8
 """L-BFGS stopping tolerance: tight enough that the fit lands on the optimum (about 250 iterations)."""
 MAX_ITER = 20_000
@@ -99,6 +104,35 @@ def _best_c(x: np.ndarray, y: np.ndarray, groups: np.ndarray, label: str) -> tup
         if f1 > best:
             best_c, best, best_p = c, f1, p
     return best_c, best_p
+
+
+def _tempered(p: np.ndarray, t: float) -> np.ndarray:
+    z = np.log(np.clip(p, 1e-12, 1.0)) / t
+    z -= z.max(axis=1, keepdims=True)
+    e = np.exp(z)
+    return np.asarray(e / e.sum(axis=1, keepdims=True))
+
+
+def _calibration(p: np.ndarray, y: np.ndarray, classes: np.ndarray) -> tuple[float, float]:
+    """Temperature (least out-of-fold log-loss) and abstention threshold, from out-of-fold probabilities."""
+    truth = np.searchsorted(classes, y)
+
+    def loss(t: float) -> float:
+        return float(-np.log(np.clip(_tempered(p, t)[np.arange(len(y)), truth], 1e-12, 1.0)).mean())
+
+    temperature = min(TEMPERATURES, key=lambda t: (round(loss(t), 6), t))
+    top = _tempered(p, temperature).max(axis=1)
+    right = _tempered(p, temperature).argmax(axis=1) == truth
+    threshold = 0.0
+    for tau in ABSTAIN:
+        kept = top >= tau
+        rate = 1 - float(kept.mean())
+        print(f"  abstain below {tau}: {rate:.1%} abstained, accuracy of the rest {right[kept].mean():.3f}")
+        if rate <= MAX_ABSTAIN:
+            threshold = tau
+    print(f"temperature {temperature} (log-loss {loss(1.0):.3f} -> {loss(temperature):.3f})")
+    print(f"abstain below {threshold}")
+    return temperature, threshold
 
 
 def _rounded(a: np.ndarray) -> list[float] | list[list[float]]:
@@ -161,6 +195,7 @@ def train() -> dict[str, object]:
             print(f"  split {k} threshold {tau}: F1 {f1:.3f}, agrees {agree:.1%}, {go_on}, cost {cost:.2f}")
             if agree >= AGREEMENT and (choice is None or cost < choice[0]):
                 choice = (cost, k, tau, c_k, f1)
+    temperature, abstain_below = _calibration(full_p, y, classes)
     clf, mean, scale = _fit(x, y, best_c)
     early: dict[str, object] | None = None
     if choice is not None:
@@ -173,6 +208,8 @@ def train() -> dict[str, object]:
         "classes": [str(c) for c in clf.classes_],
         "hand_features": list(HAND_FEATURES),
         **_coefficients(clf, mean, scale),
+        "temperature": temperature,
+        "abstain_below": abstain_below,
         **({"early": early} if early else {}),
         "meta": {
             "trained_on": "refusal.yaml split=train",
