@@ -171,3 +171,41 @@ def test_one_line_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> 
     assert code == 2 and "not a judge scorer" in err
     code, _, err = cli(capsys, ws, "scorers", "calibrate", "--labels", str(labels), "--judge", "nobody")
     assert code == 2 and "no system named 'nobody'" in err
+
+
+def _reports(capsys: pytest.CaptureFixture[str], ws: Path, rid: str) -> dict[str, str]:
+    out = {}
+    for fmt in ("md", "json", "html"):
+        target = ws / f"report.{fmt}"
+        code, _, err = cli(capsys, ws, "report", rid, "-f", fmt, "-o", str(target))
+        assert code == 0, err
+        text = target.read_text()
+        out[fmt] = text.replace("\\", "") if fmt == "md" else text  # Markdown escapes brackets
+    return out
+
+
+def test_reports_mark_an_uncalibrated_judge_then_show_its_calibration(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    ws = _workspace(tmp_path)
+    code, out, err = cli(
+        capsys, ws, "round", "run", "--system", "fake", "--playbook", "jailbreak", "--sample-size", "2",
+        "--scorer", "judge.harm", "--json", "--new",
+    )  # fmt: skip
+    assert code == 0, err
+    rid = json.loads(out)["round_id"]
+    before = _reports(capsys, ws, rid)
+    rates = json.loads(before["json"])["rates"]
+    assert rates and all(r["judges"] == ["judge.harm: uncalibrated judge"] for r in rates)
+    (judge,) = json.loads(before["json"])["rounds"][0]["judges"]
+    assert judge["calibration"] is None
+    assert "(judge judge.harm: uncalibrated judge)" in before["md"]
+    assert "judge judge.harm: uncalibrated judge" in before["html"]
+
+    code, out, err = cli(capsys, ws, "scorers", "calibrate", "--labels", str(_labels(tmp_path / "l.jsonl")))
+    assert code == 0, err
+    after = _reports(capsys, ws, rid)
+    rates = json.loads(after["json"])["rates"]
+    described = "judge.harm: kappa 0.67 (n 7) (calibrated after the round)"
+    assert all(r["judges"] == [described] for r in rates)
+    assert "uncalibrated" not in after["md"] and described in after["md"] and described in after["html"]

@@ -136,7 +136,18 @@ def _with_review(session: Session, rates: list[ThreatRate]) -> list[ThreatRate]:
     return out
 
 
+def _with_judges(rates: list[ThreatRate], rounds: Sequence[RoundSummary]) -> list[ThreatRate]:
+    """Each rate with the calibration of the judges that scored its round ('uncalibrated judge' if none)."""
+    judges = {r.id: tuple(j.describe() for j in r.judges) for r in rounds}
+    return [
+        rate.model_copy(update={"judges": judges[rate.round_id]}) if judges.get(rate.round_id) else rate
+        for rate in rates
+    ]
+
+
 def _round_summary(session: Session, rnd: Round) -> RoundSummary:
+    from redline.store.repos.reviews import round_judges
+
     return RoundSummary(
         id=rnd.id,
         adhoc=rnd.adhoc,
@@ -147,6 +158,7 @@ def _round_summary(session: Session, rnd: Round) -> RoundSummary:
         finished_at=rnd.finished_at,
         cases=rounds_repo.count_cases(session, rnd.id),
         attempts=rounds_repo.count_attempts(session, rnd.id),
+        judges=tuple(round_judges(session, rnd.config)),
     )
 
 
@@ -226,6 +238,7 @@ def build_report(
     heatmap, severity = heatmap_of(findings, matrix)
     coverage = coverage_of(sourced, catalog)
     round_summaries = tuple(_round_summary(session, r) for r in rounds)
+    rates = _with_judges(rates, round_summaries)
     scope = Scope(
         program=program,
         system=system.name if system else None,

@@ -137,7 +137,7 @@ def render_markdown(model: ReportModel) -> str:
                 t.threat_id,
                 t.harm_category,
                 f"{t.failures} / {t.n}",
-                _pct(t.rate) + _corrected(t),
+                _pct(t.rate) + _corrected(t) + "".join(f" (judge {j})" for j in t.judges),
                 f"{_pct(t.low)} - {_pct(t.high)}",
                 (_pct(t.limit) + (" exceeded" if t.above_limit else "")) if t.limit is not None else "—",
                 t.round_id + (" (ad hoc)" if t.adhoc else ""),

@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from redline.core.findings import FindingStatus
 from redline.core.mitigations import MitigationStatus, MitigationType
 from redline.core.policy import GateOutcome, GateReason
+from redline.core.review import RoundJudge
 from redline.core.risk import Impact, Likelihood, RiskLevel
 from redline.core.rounds import RoundStatus
 from redline.reports.sections import (
@@ -93,6 +94,9 @@ class RoundSummary(Frozen):
     attempts: dict[str, int] = Field(
         default_factory=dict, description="Calls to the target by outcome: 'ok' or the error kind."
     )
+    judges: tuple[RoundJudge, ...] = Field(
+        default=(), description="Judge scorers of the round and their calibration (none: uncalibrated)."
+    )
 
 
 class ThreatRate(Frozen):
@@ -126,6 +130,11 @@ class ThreatRate(Frozen):
     )
     reviewed: int = Field(
         default=0, ge=0, description="Reviewed attempts with a reviewers' majority behind it."
+    )
+    judges: tuple[str, ...] = Field(
+        default=(),
+        description="Judge scorers of the rate's round, each with its calibration (kappa and n) or "
+        "'uncalibrated judge'.",
     )
 
 
