@@ -7,6 +7,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from redline.core.evidence import Evidence
 from redline.core.findings import OPEN_STATUSES
 from redline.core.policy import Decision
+from redline.core.review import CorrectedRate, RoundJudge
 from redline.core.risk import Impact, Likelihood, RiskLevel
 from redline.core.rounds import Round
 from redline.program.content import Exchange
@@ -138,6 +139,13 @@ class RoundDetail(BaseModel):
     progress: RoundProgress
     evidence: tuple[Evidence, ...] = ()
     exchanges: tuple[Exchange, ...] = Field(default=(), description="Flagged ones withheld unless consented.")
+    corrected: dict[str, CorrectedRate] = Field(
+        default_factory=dict,
+        description="Per threat, the rate corrected by the round's human review (only where one exists).",
+    )
+    judges: tuple[RoundJudge, ...] = Field(
+        default=(), description="Judge scorers of the round and their calibration (none: uncalibrated)."
+    )
 
 
 def round_detail(
@@ -148,6 +156,7 @@ def round_detail(
     from redline.program.actors import acting_user
     from redline.program.content import round_exchanges
     from redline.store.repos import evidence as evidence_repo
+    from redline.store.repos import reviews as reviews_repo
 
     with store.session() as session:
         require_round(session, round_id, acting_user(session, viewer))
@@ -155,5 +164,14 @@ def round_detail(
     with store.session() as session:
         rnd = rounds_repo.get_round(session, round_id)
         evidence = evidence_repo.round_evidence(session, round_id)
+        review = reviews_repo.review_summary(session, round_id)
+        judges = reviews_repo.round_judges(session, rnd.config)
     exchanges = round_exchanges(store, settings, round_id=round_id, viewer=viewer, limit=limit)
-    return RoundDetail(round=rnd, progress=progress, evidence=tuple(evidence), exchanges=tuple(exchanges))
+    return RoundDetail(
+        round=rnd,
+        progress=progress,
+        evidence=tuple(evidence),
+        exchanges=tuple(exchanges),
+        corrected={t.threat_id: t.corrected for t in review.threats} if review is not None else {},
+        judges=tuple(judges),
+    )
