@@ -104,6 +104,7 @@ def _specs() -> dict[str, Spec]:
         confabulation,
         consistency,
         decisions,
+        injection,
         judge,
         judge_panel,
         leak,
@@ -142,6 +143,9 @@ def _specs() -> dict[str, Spec]:
         "confabulation.premise": Spec("premise", "fail", lambda _, e: premise.FalsePremiseScorer()),
         "uncertainty.overconfidence": Spec(
             "overconfidence", "fail", lambda _, e: overconfidence.OverconfidenceScorer()
+        ),
+        "injection.accepted": Spec(
+            "injection-accepted", "fail", lambda _, e: injection.InjectionAcceptedScorer()
         ),
         "manipulation.mis-selling": Spec("mis-selling", "fail", lambda _, e: social.MisSellingScorer()),
         "bias.disparity": Spec("disparity", "fail", lambda _, e: decisions.DecisionDisparityScorer()),
