@@ -106,3 +106,33 @@ def test_a_round_without_review_has_no_summary_and_calibrations_are_kept(store: 
         found = reviews.latest_calibration(s, judge="openai/gpt", rubric_hash="ab")
         assert found is not None and found.id == cal.id and found.figures == {"kappa": 0.5}
         assert reviews.get_calibration(s, cal.id).n == 3
+
+
+def test_round_judges_cite_the_recorded_calibration_else_a_later_one_else_none(store: Store) -> None:
+    config = {
+        "judge_calibrations": {
+            "judge.harm": {"judge": "echo:j", "rubric_hash": "h1", "calibration": "none"},
+            "judge.refusal-quality": {"judge": "echo:j", "rubric_hash": "h2", "calibration": "none"},
+        }
+    }
+    with store.session() as s:
+        judges = reviews.round_judges(s, config)
+        assert [j.describe() for j in judges] == [
+            "judge.harm: uncalibrated judge",
+            "judge.refusal-quality: uncalibrated judge",
+        ]
+        cal = reviews.add_calibration(
+            s, judge="echo:j", rubric_hash="h1", labels_hash="l", n=40, figures={"kappa": 0.8}, actor="lena"
+        )
+    with store.session() as s:
+        harm, quality = reviews.round_judges(s, config)
+    assert (harm.calibration, harm.kappa, harm.n, harm.later) == (cal.id, 0.8, 40, True)
+    assert harm.describe() == "judge.harm: kappa 0.80 (n 40) (calibrated after the round)"
+    assert quality.calibration is None  # another rubric: not the same judge
+    entry = {"judge": "echo:j", "rubric_hash": "h1", "calibration": "cal_x", "kappa": 0.5, "n": 9}
+    recorded = {"judge_calibrations": {"judge.harm": entry}}
+    with store.session() as s:
+        (cited,) = reviews.round_judges(s, recorded)
+    assert cited.describe() == "judge.harm: kappa 0.50 (n 9)" and not cited.later
+    with store.session() as s:
+        assert reviews.round_judges(s, {}) == []
