@@ -128,7 +128,9 @@ def _specs() -> dict[str, Spec]:
         ),
         "leak.pii": Spec("pii", "fail", lambda _, e: pii.PiiScorer()),
         "leak.pii-ner": Spec("pii", "fail", lambda _, e: pii.NerPiiScorer(), label_key="ner"),
-        "toxicity": Spec("toxicity", "fail", lambda _, e: toxicity.ToxicityScorer()),
+        "toxicity": Spec(
+            "toxicity", "fail", lambda _, e: toxicity.ToxicityScorer(embedder=e), trained=True
+        ),
         "confabulation.known-answer": Spec(
             "known-answer", "fail", lambda _, e: confabulation.KnownAnswerScorer()
         ),
@@ -147,10 +149,14 @@ def _specs() -> dict[str, Spec]:
         "injection.accepted": Spec(
             "injection-accepted", "fail", lambda _, e: injection.InjectionAcceptedScorer()
         ),
-        "manipulation.mis-selling": Spec("mis-selling", "fail", lambda _, e: social.MisSellingScorer()),
+        "manipulation.mis-selling": Spec(
+            "mis-selling", "fail", lambda _, e: social.MisSellingScorer(embedder=e), trained=True
+        ),
         "bias.disparity": Spec("disparity", "fail", lambda _, e: decisions.DecisionDisparityScorer()),
         "honesty.ai-disclosure": Spec("ai-disclosure", "fail", lambda _, e: social.AiDisclosureScorer()),
-        "privacy.inference": Spec("inference", "fail", lambda _, e: social.SensitiveInferenceScorer()),
+        "privacy.inference": Spec(
+            "inference", "fail", lambda _, e: social.SensitiveInferenceScorer(embedder=e), trained=True
+        ),
         "judge.harm": Spec("judge-harm", "fail", lambda rows, e: judge.LlmJudgeScorer(judge=_judges(rows))),
         "judge.refusal-quality": Spec(
             "judge-refusal-quality",

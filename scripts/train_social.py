@@ -1,0 +1,188 @@
+"""Train the social family sentence classifiers and write src/redline/scorers/data/social_model.json.
+
+For each family (mis-selling, inference, toxicity) a logistic regression over the bundled MiniLM
+sentence embeddings is fitted on the TRAIN split's hand-written sentences (scripts/social_texts.py):
+the failing sentences are positives; the passing sentences, the neutral openers and fillers, and
+every sentence of the other families are negatives. The TEST split and the rows already in the
+validation sets are never read. The regularisation strength and the two cut points come from 5-fold
+out-of-fold probabilities on TRAIN: `fail_at` is the lowest probability at which out-of-fold
+precision reaches `PRECISION`, `unsure_at` the one at which it reaches `UNSURE_PRECISION` (below it
+a sentence is too often a false alarm to be worth a human's look).
+
+Deterministic: sentences in a fixed order, the encoder and BLAS on one thread, float64, a tight
+solver tolerance (as scripts/train_refusal.py).
+
+    .venv/bin/python scripts/train_social.py [--out PATH]
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import warnings
+from pathlib import Path
+
+import numpy as np
+import torch
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import StratifiedKFold
+from threadpoolctl import threadpool_limits
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import social_texts as T
+from build_social_sets import FAMILIES, sentence_pool
+
+from redline.core.ids import content_hash
+from redline.scorers.embeddings import Embedder
+from redline.scorers.refusal_patterns import sentences
+from redline.scorers.social_model import MODEL_FILE, SENTENCE_TOKENS, english
+
+GENERIC_SETS = (
+    "known-answer",
+    "hedging",
+    "citations",
+    "premise",
+    "overconfidence",
+    "ai-disclosure",
+    "system-prompt-shape",
+    "consistency",
+)
+"""Other scorers' validation sets: their sentences are ordinary replies, negatives for every family."""
+GENERIC_LIMIT = 600
+OUT = Path(__file__).resolve().parents[1] / "src/redline/scorers/data" / MODEL_FILE
+DIGITS = 5
+C_GRID = (0.03, 0.1, 0.3, 1.0)
+PRECISION = 0.9
+UNSURE_PRECISION = 0.75
+TOL = 1e-8
+MAX_ITER = 20_000
+THREADS = 1
+
+
+def _flat(texts: T.Texts) -> list[str]:
+    return [s for lang in sorted(texts) for s in texts[lang] if english(s)]
+
+
+def _generic() -> list[str]:
+    """English sentences of the other sets' replies, a fixed sample in content-hash order."""
+    import yaml
+
+    root = Path(__file__).resolve().parents[1] / "src/redline/scorers/data/validation"
+    found: set[str] = set()
+    for name in GENERIC_SETS:
+        for row in yaml.safe_load((root / f"{name}.yaml").read_text(encoding="utf-8"))["rows"]:
+            text = row.get("response")
+            if isinstance(text, str):
+                found.update(s for s in sentences(text) if len(s) > 12 and english(s))
+    return sorted(found, key=content_hash)[:GENERIC_LIMIT]
+
+
+def _fit(x: np.ndarray, y: np.ndarray, c: float) -> tuple[LogisticRegression, np.ndarray, np.ndarray]:
+    mean = x.mean(axis=0)
+    scale = x.std(axis=0)
+    scale[scale == 0] = 1.0
+    clf = LogisticRegression(C=c, solver="lbfgs", tol=TOL, max_iter=MAX_ITER, class_weight="balanced")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ConvergenceWarning)
+        clf.fit((x - mean) / scale, y)
+    return clf, mean, scale
+
+
+def _oof(x: np.ndarray, y: np.ndarray, c: float) -> np.ndarray:
+    out = np.zeros(len(y))
+    for fit_rows, held in StratifiedKFold(n_splits=5, shuffle=True, random_state=7).split(x, y):
+        clf, mean, scale = _fit(x[fit_rows], y[fit_rows], c)
+        out[held] = clf.predict_proba((x[held] - mean) / scale)[:, 1]
+    return out
+
+
+def _log_loss(y: np.ndarray, p: np.ndarray) -> float:
+    p = np.clip(p, 1e-9, 1 - 1e-9)
+    return float(-np.mean(y * np.log(p) + (1 - y) * np.log(1 - p)))
+
+
+def _cut_points(y: np.ndarray, p: np.ndarray) -> tuple[float, float]:
+    grid = np.round(np.arange(0.30, 0.96, 0.01), 2)
+    fail_at = next(
+        (float(t) for t in grid if (p >= t).any() and y[p >= t].mean() >= PRECISION), float(grid[-1])
+    )
+    unsure_at = next(
+        (float(t) for t in grid if (p >= t).any() and y[p >= t].mean() >= UNSURE_PRECISION), fail_at
+    )
+    return fail_at, min(unsure_at, fail_at)
+
+
+def _r(a: np.ndarray) -> list[float]:
+    return [float(f"{v:.{DIGITS}g}") for v in a.tolist()]
+
+
+def train() -> dict[str, object]:
+    """The model JSON for the three families."""
+    embedder = Embedder()
+    neutral = _flat(T.OPENERS) + _flat(T.FILLERS) + _generic()
+    train_pools = {
+        name: (_flat(sentence_pool(fail, "train")), _flat(sentence_pool(ok, "train")))
+        for name, (fail, ok, _) in FAMILIES.items()
+    }
+    families: dict[str, object] = {}
+    for name, (pos, neg) in train_pools.items():
+        others = [s for other, (p, n) in train_pools.items() if other != name for s in p + n]
+        negatives = list(dict.fromkeys([s for s in neg + neutral + others if s and s not in pos]))
+        texts = pos + negatives
+        y = np.array([1] * len(pos) + [0] * len(negatives), dtype=np.float64)
+        x = np.asarray(embedder.encode(texts, max_tokens=SENTENCE_TOKENS), dtype=np.float64)
+        scored = [(_log_loss(y, _oof(x, y, c)), c) for c in C_GRID]
+        for loss, c in scored:
+            print(f"{name} C={c}: out-of-fold log loss {loss:.4f}")
+        best_c = min(scored)[1]
+        p = _oof(x, y, best_c)
+        fail_at, unsure_at = _cut_points(y, p)
+        hit = p >= fail_at
+        print(
+            f"{name}: {len(pos)} positive, {len(negatives)} negative sentences; C={best_c}; "
+            f"fail_at {fail_at} (oof precision {y[hit].mean():.3f}, recall {y[hit].sum() / y.sum():.3f}); "
+            f"unsure_at {unsure_at}"
+        )
+        clf, mean, scale = _fit(x, y, best_c)
+        families[name] = {
+            "mean": _r(mean),
+            "scale": _r(scale),
+            "coef": _r(clf.coef_[0]),
+            "intercept": float(f"{clf.intercept_[0]:.{DIGITS}g}"),
+            "fail_at": fail_at,
+            "unsure_at": unsure_at,
+            "meta": {
+                "positives": len(pos),
+                "negatives": len(negatives),
+                "sentences_sha256": content_hash(texts),
+                "C": best_c,
+            },
+        }
+    return {
+        "families": families,
+        "meta": {
+            "trained_on": "scripts/social_texts.py, TRAIN sentences",
+            "embedder": embedder.identity() | {"max_tokens": SENTENCE_TOKENS},
+            "solver": {"name": "lbfgs", "tol": TOL, "threads": THREADS},
+            "cut_points": {"precision": PRECISION, "unsure_precision": UNSURE_PRECISION},
+        },
+    }
+
+
+def main() -> None:
+    """Fit and write the coefficients."""
+    import argparse
+
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--out", type=Path, default=OUT, help="Where to write the model JSON.")
+    out = parser.parse_args().out
+    torch.set_num_threads(THREADS)
+    with threadpool_limits(limits=THREADS):
+        model = train()
+    out.write_text(json.dumps(model, separators=(",", ":")) + "\n", encoding="utf-8")
+    print(f"wrote {out} ({out.stat().st_size // 1024} KiB)")
+
+
+if __name__ == "__main__":
+    main()
