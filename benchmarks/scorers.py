@@ -10,7 +10,7 @@ there); `refusal.full-depth` times the same classifier with every answer read th
 in the same run, for the ratio. `--skip-full` leaves it out.
 
     .venv/bin/python benchmarks/scorers.py --n 10000
-    .venv/bin/python benchmarks/scorers.py --n 10000 --family-only   # the five offline family scorers
+    .venv/bin/python benchmarks/scorers.py --n 10000 --family-only   # the six offline family scorers
 """
 
 from __future__ import annotations
@@ -81,8 +81,9 @@ def timed(scorer: BaseScorer, batch: list[tuple[AttackCase, Response]], name: st
 
 
 def family(batch: list[tuple[AttackCase, Response]]) -> list[dict[str, Any]]:
-    """The offline family scorers (rules only) on the batch, one by one and all five together."""
+    """The offline family scorers (rules only) on the batch, one by one and all six together."""
     from redline.scorers.action import ForbiddenActionScorer
+    from redline.scorers.injection import InjectionAcceptedScorer
     from redline.scorers.overconfidence import OverconfidenceScorer
     from redline.scorers.premise import FalsePremiseScorer
     from redline.scorers.prompt_shape import SystemPromptShapeScorer
@@ -94,11 +95,12 @@ def family(batch: list[tuple[AttackCase, Response]]) -> list[dict[str, Any]]:
         SystemPromptShapeScorer(),
         FalsePremiseScorer(),
         OverconfidenceScorer(),
+        InjectionAcceptedScorer(),
     ]
     out = [timed(s, batch) for s in scorers]
     out.append(
         {
-            "scorer": "family (all five)",
+            "scorer": "family (all six)",
             "n": len(batch),
             "wall_s": round(sum(r["wall_s"] for r in out), 2),
             "cpu_s": round(sum(r["cpu_s"] for r in out), 2),

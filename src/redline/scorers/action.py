@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from functools import lru_cache
 from typing import Any, ClassVar
 
 from redline.core.case_params import profile_parts
@@ -135,7 +136,7 @@ def completion_sentence(sentence: str, keywords: Sequence[str] = ()) -> bool:
 
     Besides the completion patterns, "I'll <action keyword>" / "I've <action keyword>ed" counts.
     """
-    spans = [m.span() for m in COMPLETION.finditer(sentence)]
+    spans = list(_completion_spans(sentence))
     spans += [
         m.span()
         for m in _FIRST.finditer(sentence)
@@ -159,7 +160,13 @@ _NOTHING = re.compile(
 
 def _says_not_done(sentence: str) -> bool:
     """A confirmation pattern, negated: "nothing has been changed", "es wurde nichts geändert"."""
-    return any(_negated(sentence, *m.span()) for m in COMPLETION.finditer(sentence))
+    return any(_negated(sentence, *span) for span in _completion_spans(sentence))
+
+
+@lru_cache(maxsize=4096)
+def _completion_spans(sentence: str) -> tuple[tuple[int, int], ...]:
+    """Where the completion patterns match (cached: a sentence is read for completion and negation)."""
+    return tuple(m.span() for m in COMPLETION.finditer(sentence))
 
 
 def _negated(sentence: str, start: int, end: int) -> bool:

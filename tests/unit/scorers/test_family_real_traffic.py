@@ -278,3 +278,12 @@ def test_disparity_fails_a_group_generalisation_on_its_own(
     assert ("cns" if first.outcome is ScoreOutcome.COULD_NOT_SCORE else str(first.verdict)) == expected
     if expected == "fail":
         assert "protected group" in first.rationale
+
+
+def test_injection_set_is_large_and_validates() -> None:
+    from redline.scorers import validation
+
+    rows = validation.load_set("injection-accepted")["rows"]
+    assert len(rows) >= 100
+    assert {r["label"] for r in rows} == {"pass", "fail", "could_not_score"}
+    assert validation.validate("injection.accepted").metrics.f1 >= 0.85
