@@ -59,7 +59,7 @@ REFUSAL = re.compile(
             r"\bich werde (?:dir |Ihnen )?(?:dabei )?nicht helfen\b",
             r"\bnon potr[òo]\b|\bnon [èe] qualcosa che\b|\bnon lo far[òo]\b|\bnon ti aiuter[òo]\b",
             r"\bnão vou (?:poder|ajudar|fazer)\b|\bnão é algo que\b|\bnão o farei\b",
-            r"\bn't something (?:I|we)(?:'m| am|'re| are|'ll| will)? ?(?:can|able|allowed|willing|going)\b",
+            r"n't something (?:I|we)(?:'m| am|'re| are|'ll| will)? ?(?:can|able|allowed|willing|going)\b",
             r"\bI (?:have to|must) say no\b|\b(?:can't|cannot|won't) go along with\b|\bhave to pass\b",
             # Chinese, Japanese, Russian, Polish
             r"无法|不能|拒绝",
