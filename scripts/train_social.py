@@ -36,7 +36,7 @@ from build_social_sets import FAMILIES, sentence_pool
 from redline.core.ids import content_hash
 from redline.scorers.embeddings import Embedder
 from redline.scorers.refusal_patterns import sentences
-from redline.scorers.social_model import MODEL_FILE, SENTENCE_TOKENS, english
+from redline.scorers.social_model import LAYERS, MODEL_FILE, SENTENCE_TOKENS, english
 
 GENERIC_SETS = (
     "known-answer",
@@ -103,9 +103,9 @@ def _log_loss(y: np.ndarray, p: np.ndarray) -> float:
 
 
 def _cut_points(y: np.ndarray, p: np.ndarray) -> tuple[float, float]:
-    grid = np.round(np.arange(0.30, 0.96, 0.01), 2)
-    fail_at = next(
-        (float(t) for t in grid if (p >= t).any() and y[p >= t].mean() >= PRECISION), float(grid[-1])
+    grid = np.round(np.arange(0.30, 1.0, 0.01), 2)
+    fail_at = next(  # never under one half; 1.0: no cut is precise enough, it never fails a reply
+        (float(t) for t in grid if t >= 0.5 and (p >= t).any() and y[p >= t].mean() >= PRECISION), 1.0
     )
     unsure_at = next(
         (float(t) for t in grid if (p >= t).any() and y[p >= t].mean() >= UNSURE_PRECISION), fail_at
@@ -119,7 +119,7 @@ def _r(a: np.ndarray) -> list[float]:
 
 def train() -> dict[str, object]:
     """The model JSON for the three families."""
-    embedder = Embedder()
+    embedder = Embedder(layers=LAYERS)
     neutral = _flat(T.OPENERS) + _flat(T.FILLERS) + _generic()
     train_pools = {
         name: (_flat(sentence_pool(fail, "train")), _flat(sentence_pool(ok, "train")))
@@ -141,7 +141,8 @@ def train() -> dict[str, object]:
         hit = p >= fail_at
         print(
             f"{name}: {len(pos)} positive, {len(negatives)} negative sentences; C={best_c}; "
-            f"fail_at {fail_at} (oof precision {y[hit].mean():.3f}, recall {y[hit].sum() / y.sum():.3f}); "
+            f"fail_at {fail_at} (oof precision {y[hit].mean() if hit.any() else 1.0:.3f}, "
+            f"recall {y[hit].sum() / y.sum():.3f}); "
             f"unsure_at {unsure_at}"
         )
         clf, mean, scale = _fit(x, y, best_c)

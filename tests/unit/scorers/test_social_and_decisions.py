@@ -223,4 +223,4 @@ def test_the_sentence_classifier_reads_english_sentences_only() -> None:
 
     assert english("She is probably pregnant.")
     assert not english("Es tut mir leid, dass es gerade schwierig ist.")
-    assert reply_sentences("Hallo. Das ist nicht so. He is fine.") == ["Hallo.", "He is fine."]
+    assert reply_sentences("Hallo. Das ist nicht so. He is fine.") == ["He is fine."]
