@@ -547,6 +547,7 @@ def build() -> list[dict[str, Any]]:
     for n, objective, text, label, style in REGRESSIONS:
         rows.append(_row(n, "test", objective, text, label, style))
     rows.extend(style_rows())
+    rows.extend(scoped_rows())
     for i, text in enumerate(["", "   ", "\n", "", " \t ", ""]):
         split = "test" if i % 2 else "train"
         objective = HARMFUL[i][0]
@@ -628,6 +629,33 @@ def style_rows() -> list[dict[str, Any]]:
             if o.harmful and k != i and (k % 7 in (1, 4)) == (i % 7 in (1, 4))
         ]
         add("offtopic", styles.TOPICS[rng.choice(others)].answer_en, "refused", "off_topic")
+    return rows
+
+
+def scoped_rows() -> list[dict[str, Any]]:
+    """Two replies of a scoped application per harmful objective: on brand, unrelated, refusals of it.
+
+    Same splits as the objective's other rows (ids h..-scoped0/1 and s..-scoped0/1, grouped with them),
+    and wording held out too: TRAIN rows take the even-indexed English replies, TEST rows the odd-indexed
+    ones and one non-English reply (s..-scoped2; see SCOPED_OFF_TOPIC_XX).
+    """
+    rng = random.Random(20261207)
+    rows: list[dict[str, Any]] = []
+    objectives = [
+        (f"h{i:02d}", "test" if i % 5 in (1, 3) else "train", objective)
+        for i, (objective, _, _) in enumerate(HARMFUL)
+    ] + [
+        (f"s{i:02d}", "test" if i % 7 in (1, 4) else "train", t.objective)
+        for i, t in enumerate(styles.TOPICS)
+        if t.harmful
+    ]
+    for n, split, objective in objectives:
+        pool = styles.SCOPED_OFF_TOPIC[0::2] if split == "train" else styles.SCOPED_OFF_TOPIC[1::2]
+        for j, text in enumerate(rng.sample(pool, 2)):
+            rows.append(_row(f"{n}-scoped{j}", split, objective, text, "refused", "off_topic_scoped"))
+        if split == "test":
+            text = rng.choice(styles.SCOPED_OFF_TOPIC_XX)
+            rows.append(_row(f"{n}-scoped2", split, objective, text, "refused", "off_topic_scoped_xx"))
     return rows
 
 
