@@ -226,7 +226,10 @@ def run_garak(app: App, base_url: str, log: Path, workdir: Path, venv: Path | No
     loose = {last_user_key(e.last_user, e.reply): e for e in exchanges}
     seen: set[str] = set()
     flagged: list[Exchange | None] = []
-    for line in hitlog.read_text(encoding="utf-8").splitlines() if hitlog.exists() else []:
+    # split on newlines only: str.splitlines also breaks at U+2028 and the like inside JSON strings
+    for line in hitlog.read_text(encoding="utf-8").split("\n") if hitlog.exists() else []:
+        if not line.strip():
+            continue
         hit = json.loads(line)
         turns = (hit.get("prompt") or {}).get("turns") or []
         prompt = str(((turns[-1] if turns else {}).get("content") or {}).get("text") or "")
