@@ -178,6 +178,7 @@ def _with_layers(bert: Any, layers: slice) -> Any:
     encoder._modules = dict(bert.encoder._modules)
     encoder.layer = torch.nn.ModuleList(list(bert.encoder.layer)[layers])
     part.encoder = encoder
+    part.pooler = None  # the [CLS] pooler's output is never used: vectors are mean-pooled hidden states
     return part
 
 
