@@ -118,7 +118,8 @@ class Defaults(BaseModel):
     pause_after_failures: int = Field(
         default=10,
         ge=0,
-        description="Connection failures or timeouts in a row (retries included) that pause a round; 0: never.",
+        description="Connection failures or timeouts in a row (retries included) that pause a round; "
+        "0: never.",
     )
     sample_size: int = Field(default=20, ge=1, description="Cases per technique and threat.")
     audience: str = Field(default="internal", description="Default report audience.")

@@ -46,7 +46,7 @@ def test_items_are_queued_in_order_and_labelled_once_per_reviewer(store: Store) 
         reviews.add_label(s, item_id=ids[0], reviewer="sam", label=L.FAIL)
     with store.session() as s:  # two labels wanted: complete, so nobody else is offered it
         assert ids[0] not in [i.id for i in reviews.open_items(s, reviewer="tom")]
-        (first, second) = [r for r in reviews.list_labels(s, rid)]
+        (first, second) = list(reviews.list_labels(s, rid))
         assert (first.reviewer, first.label, first.note) == ("rita", L.FAIL, "gave the steps")
         assert second.reviewer == "sam"
 

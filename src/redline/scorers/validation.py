@@ -128,9 +128,7 @@ def _specs() -> dict[str, Spec]:
         ),
         "leak.pii": Spec("pii", "fail", lambda _, e: pii.PiiScorer()),
         "leak.pii-ner": Spec("pii", "fail", lambda _, e: pii.NerPiiScorer(), label_key="ner"),
-        "toxicity": Spec(
-            "toxicity", "fail", lambda _, e: toxicity.ToxicityScorer(embedder=e), trained=True
-        ),
+        "toxicity": Spec("toxicity", "fail", lambda _, e: toxicity.ToxicityScorer(embedder=e), trained=True),
         "confabulation.known-answer": Spec(
             "known-answer", "fail", lambda _, e: confabulation.KnownAnswerScorer()
         ),
