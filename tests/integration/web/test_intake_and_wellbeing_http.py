@@ -101,10 +101,14 @@ def _today() -> str:
 
 
 def test_opting_out_hides_a_category(world: World) -> None:
-    tester = world.client("tess")
-    assert tester.post("/api/wellbeing/opt-outs", json={"categories": ["external-report"]}).status_code == 200
-    refused = tester.post("/api/content/consent", json={"subject": f"intake:{world.submission_id}"})
+    # a triager, who may read intake transcripts (testers may not at all), opts out of the category
+    lead = world.client("lena")
+    assert lead.post("/api/wellbeing/opt-outs", json={"categories": ["external-report"]}).status_code == 200
+    refused = lead.post("/api/content/consent", json={"subject": f"intake:{world.submission_id}"})
     assert refused.status_code == 403 and refused.json()["code"] == "opted_out"
+    tester = world.client("tess")
+    denied = tester.post("/api/content/consent", json={"subject": f"intake:{world.submission_id}"})
+    assert denied.status_code == 403 and denied.json()["code"] == "permission_denied"
 
 
 def test_an_accepted_report_counts_for_the_release_it_names(world: World) -> None:
