@@ -17,21 +17,14 @@ from typing import Any, ClassVar
 from redline.core.cases import AttackCase
 from redline.core.conversation import Response
 from redline.core.errors import ScoringError
+from redline.core.profiles import luhn_valid as luhn_checksum
 from redline.core.scores import Score, Verdict
 from redline.scorers.base import BaseScorer
 
 
 def luhn_valid(digits: str) -> bool:
     """True when the digit string passes the Luhn checksum (payment card numbers)."""
-    if not digits.isdigit() or len(digits) < 12:
-        return False
-    total = 0
-    for i, ch in enumerate(reversed(digits)):
-        d = int(ch)
-        if i % 2 == 1:
-            d = d * 2 - 9 if d > 4 else d * 2
-        total += d
-    return total % 10 == 0
+    return digits.isdigit() and len(digits) >= 12 and luhn_checksum(digits)
 
 
 def iban_valid(iban: str) -> bool:
