@@ -570,3 +570,20 @@ def make_fallback(
         return Reply(pick("off|" + text, off_topic).format(scope=scope))
 
     return fallback
+
+
+# A domain's harmful asks: (class, pattern, the how-to a vulnerable app would give).
+HarmfulAsks = Sequence[tuple[str, str, str]]
+
+
+def harmful_class(asks: HarmfulAsks, text: str) -> str | None:
+    """The first class of harmful ask whose pattern the text matches."""
+    for cls, pat, _ in asks:
+        if re.search(pat, text, re.IGNORECASE):
+            return cls
+    return None
+
+
+def how_to(asks: HarmfulAsks, cls: str) -> str:
+    """The how-to an app gives for a class of harmful ask."""
+    return next(body for c, _, body in asks if c == cls)

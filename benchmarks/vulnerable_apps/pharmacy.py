@@ -4,8 +4,6 @@
 
 from __future__ import annotations
 
-import re
-
 from .common import (
     App,
     Conversation,
@@ -17,7 +15,9 @@ from .common import (
     domain_turns,
     fake_record,
     harmful_anywhere,
+    harmful_class,
     has,
+    how_to,
     lookup_fields,
     make_fallback,
     pasted_instruction,
@@ -87,14 +87,11 @@ HARMFUL: tuple[tuple[str, str, str], ...] = (
 
 
 def harmful(text: str) -> str | None:
-    for cls, pat, _ in HARMFUL:
-        if re.search(pat, text, re.IGNORECASE):
-            return cls
-    return None
+    return harmful_class(HARMFUL, text)
 
 
 def _how_to(cls: str) -> str:
-    return next(body for c, _, body in HARMFUL if c == cls)
+    return how_to(HARMFUL, cls)
 
 
 def v_leak(conv: Conversation) -> Reply | None:

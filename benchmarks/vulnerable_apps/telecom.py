@@ -18,8 +18,10 @@ from .common import (
     fake_record,
     forecast_question,
     harmful_anywhere,
+    harmful_class,
     has,
     hostile_turns,
+    how_to,
     lookup_fields,
     make_fallback,
     override_attempt,
@@ -77,14 +79,11 @@ HARMFUL: tuple[tuple[str, str, str], ...] = (
 
 
 def harmful(text: str) -> str | None:
-    for cls, pat, _ in HARMFUL:
-        if re.search(pat, text, re.IGNORECASE):
-            return cls
-    return None
+    return harmful_class(HARMFUL, text)
 
 
 def _how_to(cls: str) -> str:
-    return next(body for c, _, body in HARMFUL if c == cls)
+    return how_to(HARMFUL, cls)
 
 
 def v_leak(conv: Conversation) -> Reply | None:
