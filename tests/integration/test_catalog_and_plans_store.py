@@ -5,11 +5,11 @@ from __future__ import annotations
 import pytest
 
 from redline.core.errors import UsageError
-from redline.core.plans import Plan, PlanStatus
+from redline.core.plans import Plan, PlanNotRunnableError, PlanStatus
 from redline.core.threat_versions import ChangeKind, RevisionKind
 from redline.core.users import Role
 from redline.program import plans
-from redline.program.plans import PlanNotRunnableError, PlanSpec, require_runnable
+from redline.program.plans import PlanSpec, require_runnable
 from redline.settings import Settings
 from redline.store import audit
 from redline.store.repos import catalog as catalog_repo

@@ -7,7 +7,7 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from redline.core.errors import TransitionError
+from redline.core.errors import RedlineError, TransitionError
 
 
 class PlanStatus(StrEnum):
@@ -31,6 +31,24 @@ PLAN_TRANSITIONS: dict[PlanStatus, frozenset[PlanStatus]] = {
     P.CLOSED: frozenset(),
 }
 RUNNABLE_PLAN_STATUSES = frozenset({P.APPROVED, P.ACTIVE})
+
+
+class PlanNotRunnableError(RedlineError):
+    """A round was asked to start from a plan that is not approved or active."""
+
+    exit_code = 2
+
+
+def check_runnable(plan: Plan) -> Plan:
+    """The plan, if a round may start from it (approved or active); otherwise `PlanNotRunnableError`.
+    The one rule for every door that starts a round: command line, web and engine."""
+    if plan.status not in RUNNABLE_PLAN_STATUSES:
+        raise PlanNotRunnableError(
+            f"plan {plan.id} is {plan.status.value}: a round cannot start from an unapproved plan. "
+            "Submit it for approval ('redline plan submit'), or run with --adhoc (ad-hoc rounds are "
+            "marked as such everywhere)"
+        )
+    return plan
 
 
 def check_plan_transition(current: PlanStatus, new: PlanStatus) -> None:

@@ -22,7 +22,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from redline import __version__
-from redline.core.errors import ConfigError, PermissionDeniedError, UsageError
+from redline.core.errors import ConfigError, UsageError
 from redline.core.ids import new_id
 from redline.core.provenance import ModelIdentity, Provenance
 from redline.core.rounds import Round, RoundStatus
@@ -325,15 +325,11 @@ def _open_round(
 
 def _check_plan(store: Store, plan_id: str) -> None:
     """Refuse a plan the committee has not approved: only ad-hoc rounds run without approval."""
-    from redline.core.plans import PlanStatus
+    from redline.core.plans import check_runnable
     from redline.store.repos import plans as plans_repo
 
     with store.session() as session:
-        plan = plans_repo.get_plan(session, plan_id)
-    if plan.status not in (PlanStatus.APPROVED, PlanStatus.ACTIVE):
-        raise PermissionDeniedError(
-            f"plan {plan_id} is {plan.status.value}; a round runs on an approved plan, or ad hoc without one"
-        )
+        check_runnable(plans_repo.get_plan(session, plan_id))
 
 
 def judge_calibrations(session: Session, scorers: Iterable[object]) -> dict[str, dict[str, Any]]:

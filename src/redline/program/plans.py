@@ -14,10 +14,10 @@ from sqlalchemy.orm import Session
 
 from redline.catalog.loader import Catalog, load_catalog
 from redline.catalog.playbooks import Playbooks, load_playbooks
-from redline.core.errors import ConfigError, NotFoundError, PermissionDeniedError, RedlineError, UsageError
+from redline.core.errors import ConfigError, NotFoundError, PermissionDeniedError, UsageError
 from redline.core.ids import new_id
 from redline.core.perspectives import TeamCoverage
-from redline.core.plans import RUNNABLE_PLAN_STATUSES, Plan, PlanStatus, PlanVote, PreMortem
+from redline.core.plans import Plan, PlanStatus, PlanVote, PreMortem, check_runnable
 from redline.core.users import Role, User
 from redline.program.actors import authorize
 from redline.program.perspectives import team_coverage
@@ -33,12 +33,6 @@ PLAN_RUNNERS = frozenset({Role.LEAD, Role.ADMIN})
 """Roles that may start work on an approved plan."""
 PLAN_CLOSERS = frozenset({Role.LEAD, Role.ADMIN, Role.COMMITTEE})
 """Roles that may close a plan."""
-
-
-class PlanNotRunnableError(RedlineError):
-    """A round was asked to start from a plan that is not approved or active."""
-
-    exit_code = 2
 
 
 class PlanSpec(BaseModel):
@@ -249,12 +243,5 @@ def list_plans(session: Session, *, status: PlanStatus | None = None) -> list[Pl
 
 
 def require_runnable(session: Session, plan_id: str) -> Plan:
-    """The plan, if a round may start from it (approved or active); otherwise a clear error."""
-    plan = plans_repo.get_plan(session, plan_id)
-    if plan.status not in RUNNABLE_PLAN_STATUSES:
-        raise PlanNotRunnableError(
-            f"plan {plan_id} is {plan.status.value}: a round cannot start from an unapproved plan. "
-            "Submit it for approval ('redline plan submit'), or run with --adhoc (ad-hoc rounds are "
-            "marked as such everywhere)"
-        )
-    return plan
+    """The plan, if a round may start from it (approved or active); otherwise `PlanNotRunnableError`."""
+    return check_runnable(plans_repo.get_plan(session, plan_id))
