@@ -294,7 +294,7 @@ def count_cases(session: Session, round_id: str) -> int:
 
 
 def _per_case_outcomes(round_id: str) -> Any:
-    """Per stored case of a round: case id, failed (max over its scores), scores, error attempts."""
+    """Per stored case of a round: case id, failed (max over its scores), scores, attempts, error attempts."""
     half = ScoreRow.scale_lo + (ScoreRow.scale_hi - ScoreRow.scale_lo) / 2
     failed = case(
         (ScoreRow.id.is_(None), None),  # an attempt nothing scored (e.g. an error) decides nothing
@@ -309,6 +309,7 @@ def _per_case_outcomes(round_id: str) -> Any:
             AttemptRow.case_id.label("case_id"),
             func.max(failed).label("failed"),
             func.count(ScoreRow.id).label("scores"),
+            func.count(func.distinct(AttemptRow.id)).label("attempts"),
             func.count(func.distinct(case((AttemptRow.error_kind.is_not(None), AttemptRow.id)))).label(
                 "errors"
             ),
