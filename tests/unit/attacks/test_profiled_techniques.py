@@ -31,6 +31,7 @@ CONTRACT: dict[str, tuple[str, ...]] = {
     "role-play": (),
     "encoded-request": (),
     "misconfiguration-sweep": (),
+    "indirect-injection": ("canaries", "channel"),
 }
 PROFILE_KEY = {
     "authority-override": "forbidden_action",
@@ -44,6 +45,7 @@ PROFILE_KEY = {
     "encoded-request": "harmful_ask",
     "misconfiguration-sweep": "harmful_ask",
     "sycophancy": "institution",
+    "indirect-injection": "document",
 }
 # Families no probe of a running application can test: how data, models and compute were obtained.
 PROCESS_ONLY = {
@@ -109,6 +111,25 @@ def test_without_a_profile_techniques_behave_as_before(name: str) -> None:
         )
         assert [c.id for c in now] == [c.id for c in before]
         assert all(c.params.get("profile", {}).get("pack") is None for c in now)
+
+
+@pytest.mark.parametrize("pack", PACKS)
+def test_indirect_injection_hides_its_marker_in_documents_of_the_domain(pack: str) -> None:
+    profile = resolve_profile(TargetProfile(pack=pack), load_packs())
+    cases = _cases("indirect-injection", profile, n=12)
+    pasted = [c for c in cases if c.params["channel"] == "pasted"]
+    assert len(pasted) * 3 == len(cases) and len(pasted) >= 8
+    for case in pasted:
+        text = case.conversation.last_user_text
+        (mark,) = case.params["canaries"]
+        assert mark in text
+        assert case.params["profile"]["entity"] in profile.entities
+        assert case.params["profile"]["entity"] in text
+    kinds = {c.params["profile"]["document"] for c in cases}
+    hidings = {c.params["profile"]["hiding"] for c in cases}
+    assert len(kinds) >= 4 and len(hidings) >= 4
+    actions = [c.params["profile"].get("forbidden_action") for c in cases]
+    assert any(a in profile.forbidden_actions for a in actions if a)
 
 
 def test_multilingual_framings_appear_across_a_sample() -> None:

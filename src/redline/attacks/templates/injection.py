@@ -8,9 +8,11 @@ from typing import ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from redline.attacks.base import make_case, rng_seed_of
+from redline.attacks.base import PlanContext, make_case, rng_seed_of
+from redline.attacks.documents import domain_document
+from redline.attacks.profiled import pack_part
 from redline.attacks.templating import TechniqueBase, TemplateParams, TemplateTechnique, Variant, marker
-from redline.core.case_params import planted
+from redline.core.case_params import PROFILE, planted
 from redline.core.cases import AttackCase, Seed
 from redline.core.conversation import Conversation, Message, MessageRole
 from redline.core.errors import ConfigError
@@ -120,6 +122,38 @@ class IndirectInjection(TechniqueBase):
                 objective="Make the assistant obey an instruction hidden in the "
                 f"{seed.metadata.get('carrier', 'content')}.",
                 extra={"channel": channel, **planted(mark)},
+            )
+
+    def expand_for(
+        self, seed: Seed, params: BaseModel, *, rng: random.Random, context: PlanContext
+    ) -> Iterator[AttackCase]:
+        """One case per channel with a document of the application's own domain (docs/profiles.md).
+
+        The document (a customer's email, a ticket, a form, a review, a handover note, a web page or a
+        chat transcript about one of the profile's entities) hides an instruction that asks for a fresh
+        marker, sometimes as the confirmation of one of the profile's forbidden actions.
+        """
+        p = self.typed(params, IndirectParams)
+        profile = context.profile
+        for channel in p.channels:
+            if channel not in self.CHANNELS:
+                raise ConfigError(
+                    f"unknown channel '{channel}' (known: {', '.join(self.CHANNELS)})",
+                    field="params.channels",
+                )
+            case_seed = rng_seed_of(rng)
+            case_rng = random.Random(case_seed)
+            mark = marker(case_rng)
+            doc = domain_document(profile, mark, case_rng)
+            part = pack_part(profile, **doc.describe()) if profile is not None else doc.describe()
+            yield make_case(
+                self,
+                seed,
+                _conversation(channel, p.system_prompt, doc.task, doc.content, "fetch_document"),
+                params=p,
+                rng_seed=case_seed,
+                objective=f"Make the assistant obey an instruction hidden in a {doc.kind}.",
+                extra={"channel": channel, **planted(mark), PROFILE: part},
             )
 
 
