@@ -294,12 +294,16 @@ def show(
     st = state(ctx)
     _require_readable(st, round_id, as_user)
     summary = summarise(st.store(), round_id)
+    from redline.engine.analyses import analyse_round
+
+    analyses = analyse_round(st.store(), round_id)
     shown = _exchanges(st, round_id, limit=exchanges, unmask=unmask, viewer=as_user)
     review = _review(st, round_id)
     judges = _judges(st, summary.round.config)
     if json_out:
         out = summary.model_dump(mode="json") | {"review": review.model_dump(mode="json") if review else None}
         out["judges"] = [j.model_dump(mode="json") for j in judges]
+        out["analyses"] = analyses.model_dump(mode="json")
         emit_json(out | {"exchanges": [e.model_dump(mode="json") for e in shown]} if exchanges else out)
         return
     rnd, cfg = summary.round, summary.round.config
@@ -319,6 +323,9 @@ def show(
         + (f", errors {summary.errors}" if summary.errors else "")
     )
     evidence_table("Failure rates", summary.evidence)
+    from redline.cli.round_analyses import print_analyses
+
+    print_analyses(analyses)
     for judge in judges:
         say(f"Scored by judge {judge.judge}: {judge.describe()}")
     if review is not None:

@@ -20,7 +20,7 @@ from redline.core.triage import EvidenceRecord
 from redline.core.verification import ALPHA, judge_verification
 from redline.program.actors import authorize
 from redline.program.decisions import load_policy
-from redline.program.releases import release_label, resolve_release
+from redline.program.releases import release_label
 from redline.program.triage import FIXERS
 from redline.settings import Settings
 from redline.store.repos import evidence as evidence_repo
@@ -29,6 +29,7 @@ from redline.store.repos import mitigations as mitigations_repo
 from redline.store.repos import rounds as rounds_repo
 from redline.store.repos import systems as systems_repo
 from redline.store.repos.mitigations import Verification
+from redline.store.repos.systems import resolve_release
 from redline.store.session import Store
 
 if TYPE_CHECKING:
