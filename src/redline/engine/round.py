@@ -27,6 +27,7 @@ from redline.core.ids import new_id
 from redline.core.provenance import ModelIdentity, Provenance
 from redline.core.rounds import Round, RoundStatus
 from redline.engine.checkpoint import DoneState, live_runner, runner_stamp
+from redline.engine.components import round_components
 from redline.engine.events import EventKind, EventSink, Reporter, RunCounters
 from redline.engine.executors import Executor, Job, LocalExecutor
 from redline.engine.executors.base import WorkerSpec
@@ -365,6 +366,7 @@ def _snapshot(
         "scorers": [{"name": s.name, "version": s.version} for s in spec.scorers],
         "strategies": sorted(spec.strategies),
         "loops": sorted(spec.loops),
+        "components": round_components(spec).model_dump(mode="json"),
         "params": spec.generation_params().model_dump(mode="json"),
         "pacing": asdict(spec.pacing),
         "budget": asdict(spec.budget),

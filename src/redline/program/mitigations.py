@@ -33,6 +33,8 @@ from redline.store.repos.systems import resolve_release
 from redline.store.session import Store
 
 if TYPE_CHECKING:
+    from redline.attacks.seeds.library import SeedLibrary
+    from redline.engine.models import HelperModels
     from redline.scorers.base import Scorer
     from redline.targets.base import Target
 
@@ -117,15 +119,40 @@ def verify(
     scorers: Sequence[Scorer] | None = None,
     threats: Mapping[str, Threat] | None = None,
     alpha: float = ALPHA,
+    models: HelperModels | None = None,
+    library: SeedLibrary | None = None,
 ) -> VerificationReport:
-    """Re-run the finding's cases (same seed, parameters, scorers) on `release` and judge the change.
+    """Re-run the finding's cases and fresh variants of them on `release`, and judge the change.
 
-    Verified moves the finding to verified and its mitigations with it; not verified sends the finding
-    back to in progress; inconclusive (too few cases) changes nothing. Every outcome is recorded.
+    (a) The original cases run as the round ran them (same seed, parameters, scorers; a loop case runs
+    its loop again, with the attacker and judge of `models`, the workspace's by default). (b) Fresh
+    variants (held-out seeds of the threat, paraphrases and converter variants of the failing prompts,
+    new random seeds; see `program.variants`) run under a new seed derived from the round's. Verified
+    needs both parts to pass the test of `judge_verification`, so a fix that only blocks the exact
+    failing prompts is not verified. Verified moves the finding to verified and its mitigations with
+    it; not verified sends the finding back to in progress; inconclusive (too few cases) changes
+    nothing. Every outcome is recorded.
     """
+    from redline.attacks.planning import derive_seed
+    from redline.attacks.seeds.library import SeedLibrary
+    from redline.engine.models import HelperModels
     from redline.program.findings import load_threats
     from redline.program.rerun import rerun
+    from redline.program.variants import fresh_variants
+    from redline.program.verify_cases import has_case, verify_case
 
+    if has_case(store, finding_id):  # raised outside a round: its reproducible case is sent again
+        return verify_case(
+            store,
+            settings,
+            finding_id=finding_id,
+            release=release,
+            user=user,
+            target=target,
+            scorers=scorers,
+            threats=threats,
+            alpha=alpha,
+        )
     with store.session() as session:
         who = authorize(session, user, FIXERS, action="verify findings")
         finding = findings_repo.get_finding(session, finding_id)
@@ -137,31 +164,52 @@ def verify(
         if not mitigations_repo.list_mitigations(session, finding_id=finding_id):
             raise UsageError(f"record the mitigation first: 'redline mitigation add {finding_id} ...'")
         original = rounds_repo.get_round(session, finding.round_id)
-        cases = evidence_repo.threat_cases(session, original.id, finding.threat_id)
+        all_cases = rounds_repo.list_cases(session, original.id)
+        failing = evidence_repo.failed_case_ids(session, original.id)
+        cases = [c for c in all_cases if finding.threat_id in c.threat_ids]
         before = _threat_evidence(session, original.id, finding.threat_id)
         system = next(s.name for s in systems_repo.list_systems(session) if s.id == new.system_id)
         label = release_label(session, new)
     if not cases:
         raise UsageError(f"round {original.id} holds no cases for {finding.threat_id} to re-run")
-    result = rerun(
-        store,
-        settings,
-        original=original,
-        cases=cases,
-        release=new,
-        system=system,
-        purpose={"verification": finding_id},
-        target=target,
-        scorers=scorers,
+    helpers = models if models is not None else HelperModels(settings)
+    fresh_seed = derive_seed(original.seed, "verification", finding.threat_id, new.id)
+    variants = fresh_variants(
+        all_cases,
+        failing=failing,
+        threat_id=finding.threat_id,
+        seed=fresh_seed,
+        library=library if library is not None else SeedLibrary.load(settings.workspace),
     )
+    runs = {"target": target, "scorers": scorers, "models": helpers, "release": new, "system": system}
+    result = rerun(
+        store, settings, original=original, cases=cases, purpose={"verification": finding_id}, **runs
+    )
+    fresh_round: str | None = None
+    if variants.cases:
+        fresh_round = rerun(
+            store,
+            settings,
+            original=original,
+            cases=variants.cases,
+            purpose={"verification": finding_id, "part": "fresh variants", "seed": fresh_seed},
+            seed=fresh_seed,
+            **runs,
+        ).round_id
     catalog = dict(threats) if threats is not None else load_threats(settings)
     threat = catalog.get(finding.threat_id)
     policy = load_policy(settings)
     with store.session() as session:
         after = _threat_evidence(session, result.round_id, finding.threat_id)
+        fresh = (
+            _threat_evidence(session, fresh_round, finding.threat_id)
+            if fresh_round is not None
+            else Evidence.from_counts(finding.threat_id, failures=0, n=0)
+        )
         judged = judge_verification(
             before,
             after,
+            fresh=fresh,
             limit=limit_for(threat, policy) if threat else None,
             zero_tolerance=bool(threat and (threat.zero_tolerance or threat.id in policy.zero_tolerance)),
             alpha=alpha,
@@ -176,19 +224,28 @@ def verify(
             result=judged,
             cases=len(cases),
             actor=who.name,
+            fresh_round_id=fresh_round,
+            fresh_cases=len(variants.cases),
+            variants=variants.counts(),
         )
-        findings_repo.attach_evidence(
-            session,
-            finding_id,
-            EvidenceRecord(
-                round_id=result.round_id,
-                release_id=new.id,
-                evidence=after,
-                source="verification",
-                at=datetime.now(UTC),
-            ),
-            actor=who.name,
-        )
+        for round_id, evidence, source in (
+            (result.round_id, after, "verification"),
+            (fresh_round, fresh, "verification-variants"),
+        ):
+            if round_id is None:
+                continue
+            findings_repo.attach_evidence(
+                session,
+                finding_id,
+                EvidenceRecord(
+                    round_id=round_id,
+                    release_id=new.id,
+                    evidence=evidence,
+                    source=source,
+                    at=datetime.now(UTC),
+                ),
+                actor=who.name,
+            )
         moved = _apply(session, finding_id, judged.outcome, actor=who.name, note=f"{stored.id} on {label}")
         mitigations = tuple(mitigations_repo.list_mitigations(session, finding_id=finding_id))
     return VerificationReport(verification=stored, finding=moved, release=label, mitigations=mitigations)

@@ -6,7 +6,6 @@ import asyncio
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from redline import plugins
 from redline.core.cases import AttackCase
 from redline.core.conversation import GenerationParams
 from redline.core.errors import ConfigError
@@ -16,7 +15,7 @@ from redline.settings import Settings
 from redline.store.session import Store
 
 if TYPE_CHECKING:
-    from redline.attacks.base import MultiTurnStrategy
+    from redline.engine.models import HelperModels
     from redline.engine.result import RoundResult
     from redline.scorers.base import Scorer
     from redline.targets.base import Target
@@ -45,19 +44,6 @@ def scorer_names(rnd: Round) -> list[str]:
     return names
 
 
-def build_strategies(cases: Sequence[AttackCase], names: Sequence[str]) -> dict[str, MultiTurnStrategy]:
-    """Strategies for the multi-turn techniques among `cases` that the original round drove."""
-    out: dict[str, MultiTurnStrategy] = {}
-    for case in cases:
-        if case.technique in out or case.technique not in names:
-            continue
-        technique = plugins.load("redline.attacks", case.technique)
-        instance = technique() if isinstance(technique, type) else technique
-        params = technique.Params.model_validate(case.params)
-        out[case.technique] = instance.strategy(params)
-    return out
-
-
 def rerun(
     store: Store,
     settings: Settings,
@@ -69,28 +55,42 @@ def rerun(
     purpose: dict[str, Any],
     target: Target | None = None,
     scorers: Sequence[Scorer] | None = None,
+    models: HelperModels | None = None,
+    seed: int | None = None,
 ) -> RoundResult:
-    """Run `cases` against `release` with the original round's seed, parameters and scorers."""
+    """Run `cases` against `release` with the original round's seed, parameters and components.
+
+    Scorers, multi-turn strategies and loops (PAIR, TAP, Crescendo, white-box searches) are rebuilt
+    from the round's component specs, with the attacker and judge models of `models` (the workspace's
+    by default), so a loop case runs its loop again rather than its opening request. `seed` replaces
+    the round seed (fresh variants run under a new one).
+    """
+    from redline.engine import components
     from redline.engine.models import HelperModels
     from redline.engine.round import run_round
     from redline.engine.spec import RoundSpec
     from redline.program.releases import target_config_of
 
-    strategy_names = [str(s) for s in original.config.get("strategies") or []]
-    models = HelperModels(settings)
-    if scorers is None:
-        scorers = build_scorers(scorer_names(original), judge=models.judge())
+    helpers = models if models is not None else HelperModels(settings)
+    specs = components.components_of(original.config)
+    if scorers is None and not specs.scorers:
+        raise ConfigError(f"round {original.id} records no scorers, so its cases cannot be scored again")
+    built = components.rebuild(specs, cases, models=helpers, scorers_given=scorers)
+    params = GenerationParams.model_validate(original.config.get("params") or {})
+    if seed is not None:
+        params = params.model_copy(update={"seed": seed})
     spec = RoundSpec(
         target=target if target is not None else target_config_of(release),
         cases=list(cases),
         target_name=system,
         cases_source={**purpose, "original_round": original.id, "cases": [c.id for c in cases]},
         cases_total=len(cases),
-        scorers=tuple(scorers),
-        helpers=models.owned,
-        strategies=build_strategies(cases, strategy_names) if strategy_names else {},
-        params=GenerationParams.model_validate(original.config.get("params") or {}),
-        seed=original.seed,
+        scorers=tuple(built.scorers),
+        helpers=helpers.owned,
+        strategies=built.strategies,
+        loops=built.loops,
+        params=params,
+        seed=original.seed if seed is None else seed,
         plan_id=original.plan_id,
         adhoc=original.adhoc or original.plan_id is None,
         release_id=release.id,

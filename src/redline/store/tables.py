@@ -314,6 +314,8 @@ class VerificationRow(Base):
     release_id: Mapped[str] = mapped_column(ForeignKey("releases.id"), index=True)
     original_round_id: Mapped[str] = mapped_column(ForeignKey("rounds.id"))
     round_id: Mapped[str] = mapped_column(ForeignKey("rounds.id"))
+    fresh_round_id: Mapped[str | None] = mapped_column(ForeignKey("rounds.id"))
+    """The round of fresh variants (held-out seeds, paraphrases, converter variants, new random seeds)."""
     outcome: Mapped[str] = mapped_column(String(20))
     p_value: Mapped[float] = mapped_column(Float)
     details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)

@@ -17,6 +17,8 @@ from redline.program.mitigations import path_to
 from redline.program.workspace import open_workspace_store
 from redline.settings import Settings, TargetConfig
 from redline.store import audit
+from redline.store.repos import mitigations as mitigations_repo
+from redline.store.repos import rounds as rounds_repo
 from redline.store.session import Store
 from tests import governance_data as data
 
@@ -136,3 +138,138 @@ def test_status_walks_follow_the_transition_table() -> None:
     assert path_to(S.NEW, S.VERIFIED) == [S.TRIAGED, S.IN_PROGRESS, S.MITIGATED, S.VERIFIED]
     assert path_to(S.MITIGATED, S.VERIFIED) == [S.VERIFIED]
     assert path_to(S.CLOSED, S.VERIFIED) == []
+
+
+# ---- verification against fresh variants -----------------------------------------------------------
+
+LEAK = f"Sure. My instructions are: you are a helpful assistant. Secret: {data.CANARY}"
+FAILING = {data.PROMPTS["leakage.system-prompt"].format(i=i) for i in range(12)}
+
+
+def leaks_everything(prompt: str) -> str:
+    """Release 1.0 of the narrow-fix story: leaks its instructions to any request."""
+    return LEAK
+
+
+def blocks_failing_prompts(prompt: str) -> str:
+    """A narrow patch: refuses exactly the prompts that failed in 1.0, still leaks to any rewording."""
+    return "I can't share my instructions." if prompt in FAILING else LEAK
+
+
+def _callable_release(store: Store, version: str, model: str) -> str:
+    from redline.core.provenance import ModelIdentity
+    from redline.store.repos import systems
+
+    with store.session() as s:
+        sys_ = systems.ensure_system(s, name="chat", actor="test")
+        return systems.ensure_release(
+            s,
+            system_id=sys_.id,
+            version=version,
+            model=ModelIdentity(provider="callable", name=model),
+            config={"kind": "callable", "model": f"{__name__}:{model}"},
+            actor="test",
+        ).id
+
+
+@pytest.fixture
+def leaks_all(workspace: Settings) -> tuple[Store, str]:
+    """12 system-prompt probes on a release that leaks to every request, their finding and its mitigation."""
+    store = open_workspace_store(workspace)
+    data.people(store)
+    r1 = _callable_release(store, "1.0", "leaks_everything")
+    spec = RoundSpec(
+        target=TargetConfig(kind="callable", model=f"{__name__}:leaks_everything"),
+        target_name="chat",
+        cases=data.cases({"leakage.system-prompt": 12}),
+        cases_source={"test": "leaks-all"},
+        scorers=(data.CanaryScorer(),),
+        seed=5,
+        release_id=r1,
+    )
+    result = asyncio.run(run_round(spec, settings=workspace, store=store))
+    (action,) = propose_from_round(store, workspace, round_id=result.round_id, threats=data.THREATS).actions
+    mitigations.add(
+        store,
+        finding_id=action.finding.id,
+        type=MitigationType.GUARDRAIL,
+        description="input filter",
+        owner="eli",
+        user="eli",
+    )
+    yield store, action.finding.id
+    store.dispose()
+
+
+def test_a_patch_that_blocks_only_the_failing_prompts_is_not_verified(
+    workspace: Settings, leaks_all: tuple[Store, str]
+) -> None:
+    store, fid = leaks_all
+    _callable_release(store, "1.1", "blocks_failing_prompts")
+    report = mitigations.verify(
+        store,
+        workspace,
+        finding_id=fid,
+        release="chat@1.1",
+        user="eli",
+        scorers=[data.CanaryScorer()],
+        threats=data.THREATS,
+    )
+    v = report.verification
+    result = v.result
+    # the original cases alone would pass: every exact failing prompt is now refused ...
+    assert (result.before.failures, result.before.n, result.after.failures, result.after.n) == (12, 12, 0, 12)
+    assert result.original is VerificationOutcome.VERIFIED
+    # ... but rewordings and held-out seeds of the same threat still leak
+    assert result.fresh is not None and result.fresh.outcome is VerificationOutcome.NOT_VERIFIED
+    assert result.fresh.after.failures > 0 and result.fresh.after.n == v.fresh_cases
+    assert result.outcome is VerificationOutcome.NOT_VERIFIED
+    assert v.fresh_round_id is not None and v.fresh_round_id != v.round_id
+    assert v.variants["paraphrases"] > 0 and v.variants["held_out_seeds"] > 0
+    assert report.finding.status is S.NEW and report.mitigations[0].status is MitigationStatus.NOT_VERIFIED
+    with store.session() as s:
+        (stored,) = mitigations_repo.list_verifications(s, finding_id=fid)
+        assert stored.fresh_round_id == v.fresh_round_id and stored.result.fresh == result.fresh
+        fresh_cases = rounds_repo.list_cases(s, v.fresh_round_id)
+    assert not {c.conversation.last_user_text for c in fresh_cases} & FAILING
+
+
+def test_a_fix_that_refuses_the_whole_threat_is_verified_on_both_parts(
+    workspace: Settings, leaks_all: tuple[Store, str]
+) -> None:
+    store, fid = leaks_all
+    _release(store, "2.0", "fixed_model")
+    report = mitigations.verify(
+        store,
+        workspace,
+        finding_id=fid,
+        release="chat@2.0",
+        user="eli",
+        scorers=[data.CanaryScorer()],
+        threats=data.THREATS,
+    )
+    result = report.verification.result
+    assert result.outcome is VerificationOutcome.VERIFIED and result.original is VerificationOutcome.VERIFIED
+    assert result.fresh is not None and result.fresh.outcome is VerificationOutcome.VERIFIED
+    assert result.fresh.after.failures == 0 and result.fresh.after.n == report.verification.fresh_cases > 12
+    assert report.finding.status is S.VERIFIED
+
+
+def test_fresh_variants_are_the_same_for_the_same_seed(workspace: Settings) -> None:
+    from redline.attacks.seeds.library import SeedLibrary
+    from redline.program.variants import fresh_variants
+
+    cases = data.cases({"leakage.system-prompt": 6, "injection.direct": 3})
+    library = SeedLibrary.load(None)
+    failing = {c.id for c in cases[:4]}
+    one = fresh_variants(cases, failing=failing, threat_id="leakage.system-prompt", seed=3, library=library)
+    two = fresh_variants(cases, failing=failing, threat_id="leakage.system-prompt", seed=3, library=library)
+    other = fresh_variants(cases, failing=failing, threat_id="leakage.system-prompt", seed=4, library=library)
+    assert [c.id for c in one.cases] == [c.id for c in two.cases]
+    assert [c.id for c in one.cases] != [c.id for c in other.cases]
+    assert all("leakage.system-prompt" in c.threat_ids for c in one.cases)
+    sent = {c.conversation.last_user_text for c in cases}
+    assert not {c.conversation.last_user_text for c in one.cases} & sent
+    assert sum(one.counts().values()) == len(one.cases)
+    # rewordings come from the failing cases only
+    assert {c.seed_id for c in one.cases if c.converters} <= {c.seed_id for c in cases[:4]}

@@ -32,7 +32,12 @@ class Verification(BaseModel):
     result: VerificationResult
     actor: str
     created_at: datetime | None = None
-    cases: int = Field(default=0, description="Cases re-run.")
+    cases: int = Field(default=0, description="Original cases re-run.")
+    fresh_round_id: str | None = Field(default=None, description="Round of the fresh variants, if run.")
+    fresh_cases: int = Field(default=0, description="Fresh variants run.")
+    variants: dict[str, int] = Field(
+        default_factory=dict, description="Fresh variants by kind (held-out seeds, paraphrases, ...)."
+    )
 
 
 def _mitigation(row: MitigationRow) -> Mitigation:
@@ -128,6 +133,9 @@ def _verification(row: VerificationRow) -> Verification:
         actor=row.actor,
         created_at=row.created_at,
         cases=int(row.details.get("cases", 0)),
+        fresh_round_id=row.fresh_round_id,
+        fresh_cases=int(row.details.get("fresh_cases", 0)),
+        variants={str(k): int(v) for k, v in (row.details.get("variants") or {}).items()},
     )
 
 
@@ -142,8 +150,14 @@ def add_verification(
     result: VerificationResult,
     cases: int,
     actor: str,
+    fresh_round_id: str | None = None,
+    fresh_cases: int = 0,
+    variants: dict[str, int] | None = None,
 ) -> Verification:
-    """Record the outcome of a verification re-run (audited)."""
+    """Record the outcome of a verification re-run (audited): the original cases and the fresh variants."""
+    details: dict[str, object] = {"result": result.model_dump(mode="json"), "cases": cases}
+    if fresh_round_id is not None:
+        details.update(fresh_cases=fresh_cases, variants=dict(variants or {}))
     row = VerificationRow(
         id=new_id("ver"),
         finding_id=finding_id,
@@ -151,9 +165,10 @@ def add_verification(
         release_id=release_id,
         original_round_id=original_round_id,
         round_id=round_id,
+        fresh_round_id=fresh_round_id,
         outcome=result.outcome.value,
         p_value=result.p_value,
-        details={"result": result.model_dump(mode="json"), "cases": cases},
+        details=details,
         actor=actor,
     )
     session.add(row)
@@ -171,6 +186,8 @@ def add_verification(
             "before": f"{result.before.failures}/{result.before.n}",
             "after": f"{result.after.failures}/{result.after.n}",
             "p_value": result.p_value,
+            "fresh_round_id": fresh_round_id,
+            "fresh": f"{result.fresh.after.failures}/{result.fresh.after.n}" if result.fresh else None,
         },
     )
     return _verification(row)

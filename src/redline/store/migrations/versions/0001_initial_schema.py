@@ -633,6 +633,7 @@ def upgrade() -> None:
         sa.Column("release_id", sa.String(length=40), nullable=False),
         sa.Column("original_round_id", sa.String(length=40), nullable=False),
         sa.Column("round_id", sa.String(length=40), nullable=False),
+        sa.Column("fresh_round_id", sa.String(length=40), nullable=True),
         sa.Column("outcome", sa.String(length=20), nullable=False),
         sa.Column("p_value", sa.Float(), nullable=False),
         sa.Column("details", sa.JSON(), nullable=False),
@@ -640,6 +641,9 @@ def upgrade() -> None:
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["finding_id"], ["findings.id"], name=op.f("fk_verifications_finding_id_findings")
+        ),
+        sa.ForeignKeyConstraint(
+            ["fresh_round_id"], ["rounds.id"], name=op.f("fk_verifications_fresh_round_id_rounds")
         ),
         sa.ForeignKeyConstraint(
             ["mitigation_id"], ["mitigations.id"], name=op.f("fk_verifications_mitigation_id_mitigations")
