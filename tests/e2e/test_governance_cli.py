@@ -85,4 +85,4 @@ def test_gate_release_and_mitigation_reads(capsys: pytest.CaptureFixture[str], w
     code, out, _ = cli(capsys, root, "gate", "escalations", "--json")
     assert code == 0 and json.loads(out) == []
     code, _, err = cli(capsys, root, "gate", "check", "--release", "chat@9.9")
-    assert code == 2 and "no release '9.9' of system 'chat'" in err
+    assert code == 2 and "no release 'chat@9.9'; name it by id, as SYSTEM@VERSION" in err

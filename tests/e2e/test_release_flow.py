@@ -17,10 +17,11 @@ from redline.cli.main import run
 from redline.engine.round import run_round
 from redline.engine.spec import RoundSpec
 from redline.program.findings import load_threats
-from redline.program.releases import resolve_release, target_config_of
+from redline.program.releases import target_config_of
 from redline.program.rerun import build_scorers
 from redline.program.workspace import open_workspace_store
 from redline.settings import load_settings
+from redline.store.repos.systems import resolve_release
 from tests import governance_data as data
 
 CONFIG = """

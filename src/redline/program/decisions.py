@@ -18,11 +18,12 @@ from redline.core.systems import Release
 from redline.core.threats import Threat
 from redline.program.actors import authorize
 from redline.program.escalations import announce, escalate
-from redline.program.releases import release_label, resolve_release, sibling_release_ids
+from redline.program.releases import release_label, sibling_release_ids
 from redline.settings import Settings
 from redline.store.repos import decisions as decisions_repo
 from redline.store.repos import evidence as evidence_repo
 from redline.store.repos import findings as findings_repo
+from redline.store.repos.systems import resolve_release
 from redline.store.session import Store
 from redline.yamlio import load_model
 

@@ -27,11 +27,12 @@ from redline.core.users import Role
 from redline.program.actors import authorize
 from redline.program.escalations import announce
 from redline.program.findings import ProposalAction, file_proposal, load_threats
-from redline.program.releases import release_label, resolve_release
+from redline.program.releases import release_label
 from redline.settings import Settings
 from redline.store.repos import evidence as evidence_repo
 from redline.store.repos import monitoring as monitoring_repo
 from redline.store.repos.monitoring import MonitoringRun
+from redline.store.repos.systems import resolve_release
 from redline.store.session import Store
 
 if TYPE_CHECKING:

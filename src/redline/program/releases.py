@@ -6,27 +6,12 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from redline.core.errors import ConfigError, NotFoundError, UsageError
+from redline.core.errors import ConfigError
 from redline.core.provenance import ModelIdentity
 from redline.core.systems import Release
 from redline.settings import Settings, TargetConfig
 from redline.store.repos import systems as systems_repo
 from redline.store.session import Store
-
-
-def resolve_release(session: Session, ref: str) -> Release:
-    """A release from its id, 'system@version', or a version label that only one system uses."""
-    if ref.startswith("rel_"):
-        return systems_repo.get_release(session, ref)
-    if "@" in ref:
-        system, _, version = ref.partition("@")
-        return systems_repo.find_release(session, system=system, version=version)
-    matches = [r for r in systems_repo.list_releases(session) if r.version == ref]
-    if len(matches) == 1:
-        return matches[0]
-    if not matches:
-        raise NotFoundError(f"no release '{ref}'; 'redline release list' shows them (use SYSTEM@VERSION)")
-    raise UsageError(f"release '{ref}' exists for several systems; name it as SYSTEM@VERSION")
 
 
 def release_label(session: Session, release: Release) -> str:

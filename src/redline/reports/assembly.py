@@ -41,6 +41,7 @@ from redline.scorers.masking import Masker
 from redline.store.repos import decisions as decisions_repo
 from redline.store.repos import reporting
 from redline.store.repos import rounds as rounds_repo
+from redline.store.repos import systems as systems_repo
 from redline.store.repos.reporting import Sourced
 
 _ENUMS = (FindingStatus, RiskLevel, GateOutcome, MitigationStatus, MitigationType, RoundStatus, Audience)
@@ -65,7 +66,7 @@ class ReportRequest:
 
 def _select(session: Session, req: ReportRequest) -> tuple[list[Round], Release | None, str]:
     if req.release is not None:
-        chosen = reporting.resolve_release(session, req.release)
+        chosen = systems_repo.resolve_release(session, req.release)
         rounds = reporting.release_rounds(session, chosen.id)
         if not rounds:
             raise NotFoundError(f"release {chosen.version} has no finished round to report on yet")

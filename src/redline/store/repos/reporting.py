@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
-from redline.core.errors import NotFoundError, UsageError
+from redline.core.errors import NotFoundError
 from redline.core.evidence import Evidence
 from redline.core.findings import Finding, FindingStatus
 from redline.core.mitigations import Mitigation
@@ -26,24 +26,9 @@ from redline.store.repos import mitigations as mitigations_repo
 from redline.store.repos import rounds as rounds_repo
 from redline.store.repos import systems as systems_repo
 from redline.store.repos import users as users_repo
-from redline.store.tables import AttemptRow, CaseRow, ReleaseRow, ScoreRow
+from redline.store.tables import AttemptRow, CaseRow, ScoreRow
 
 Sourced = dict[str, tuple[Round, Evidence]]
-
-
-def resolve_release(session: Session, ref: str) -> Release:
-    """A release from its id, 'system@version', or a version label that only one system uses."""
-    if session.get(ReleaseRow, ref) is not None:
-        return systems_repo.get_release(session, ref)
-    if "@" in ref:
-        system, _, version = ref.partition("@")
-        return systems_repo.find_release(session, system=system, version=version)
-    ids = session.scalars(select(ReleaseRow.id).where(ReleaseRow.version == ref)).all()
-    if not ids:
-        raise NotFoundError(f"no release '{ref}'; name it by id or as SYSTEM@VERSION")
-    if len(ids) > 1:
-        raise UsageError(f"release '{ref}' exists for several systems; name it as SYSTEM@VERSION")
-    return systems_repo.get_release(session, ids[0])
 
 
 def get_release_or_none(session: Session, release_id: str | None) -> Release | None:

@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from redline.core.errors import NotFoundError
+from redline.core.errors import NotFoundError, UsageError
 from redline.core.ids import new_id
 from redline.core.provenance import ModelIdentity
 from redline.core.secrets import redact_secrets
@@ -110,6 +110,32 @@ def find_release(session: Session, *, system: str, version: str) -> Release:
     ).first()
     if row is None:
         raise NotFoundError(f"no release '{version}' of system '{system}'")
+    return _release(row)
+
+
+def resolve_release(session: Session, ref: str) -> Release:
+    """A release from a reference: its id, 'system@version', or a version label only one system uses.
+
+    The one lookup every command, page and report uses; whatever fails, the error names `ref`."""
+    row = session.get(ReleaseRow, ref)
+    if row is None:
+        query = select(ReleaseRow)
+        if "@" in ref:
+            system, _, version = ref.partition("@")
+            query = query.join(SystemRow, SystemRow.id == ReleaseRow.system_id).where(
+                SystemRow.name == system, ReleaseRow.version == version
+            )
+        else:
+            query = query.where(ReleaseRow.version == ref)
+        rows = session.scalars(query.limit(2)).all()
+        if not rows:
+            raise NotFoundError(
+                f"no release '{ref}'; name it by id, as SYSTEM@VERSION or by a version only one system "
+                "uses ('redline release list' shows them)"
+            )
+        if len(rows) > 1:
+            raise UsageError(f"release '{ref}' exists for several systems; name it as SYSTEM@VERSION")
+        row = rows[0]
     return _release(row)
 
 
