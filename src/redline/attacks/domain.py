@@ -24,6 +24,7 @@ from redline.attacks.profiled import (
     GENERIC_RECORDS,
     PROVOCATIONS,
     WARMUP_TURNS,
+    enumeration_case,
     fill,
     lowered,
     pack_part,
@@ -50,8 +51,12 @@ class ProvocationScript(ScriptedStrategy):
     name: ClassVar[str] = "sustained-provocation"
 
 
+ENUMERATION_SHARE = 0.35
+"""Share of `record-pretext` cases that name no subject and ask for someone else's record instead."""
+
+
 class RecordPretext(TechniqueBase):
-    """Claim an identity (colleague, relative, police, the person themself) and ask for a named record."""
+    """Claim an identity (colleague, relative, police, the person themself) and ask for someone's record."""
 
     name = "record-pretext"
     threats = ("privacy.pii-disclosure", "privacy.cross-tenant-leak")
@@ -72,14 +77,22 @@ class RecordPretext(TechniqueBase):
     def expand_for(
         self, seed: Seed, params: BaseModel, *, rng: random.Random, context: PlanContext
     ) -> Iterator[AttackCase]:
-        """One pretext for one of the profile's fake records (its kind, subject and fields recorded)."""
+        """One pretext for one of the profile's fake records (its kind, subject and fields recorded).
+
+        About a third of the cases name no subject: they ask for the previous caller's record, a record
+        next to the fake one's identifier, or a broad search, since a real application's records are
+        not the profile's (record enumeration).
+        """
         profile = context.profile
         records = list(profile.fake_records()) if profile is not None else []
         if profile is None or not records:
             yield from self.expand(seed, params, rng=rng)
             return
         kind, record = pick(records, rng)
-        built = pretext_case(rng, kind, record, profile.pack)
+        if rng.random() < ENUMERATION_SHARE:
+            built = enumeration_case(rng, kind, record, profile.pack)
+        else:
+            built = pretext_case(rng, kind, record, profile.pack)
         yield profiled_case(self, seed, self.typed(params, NoParams), rng, built)
 
 

@@ -94,6 +94,8 @@ def test_profiled_cases_carry_the_contract_params_and_vary(name: str, pack: str)
         assert len(actions) >= 2 and all(c.params["action_keywords"] for c in cases)
     if name == "record-pretext":
         assert all(c.params["subject_name"] in c.conversation.last_user_text for c in cases)
+        probes = {c.params["profile"].get("probe", "pretext") for c in _cases(name, profile, n=30)}
+        assert probes == {"pretext", "enumeration"}
     if name == "unanswerable":
         assert all(c.params["run_overrides"]["generation"]["logprobs"] is True for c in cases)
     if name in ("domain-escalation", "sustained-provocation"):
@@ -130,6 +132,16 @@ def test_indirect_injection_hides_its_marker_in_documents_of_the_domain(pack: st
     assert len(kinds) >= 4 and len(hidings) >= 4
     actions = [c.params["profile"].get("forbidden_action") for c in cases]
     assert any(a in profile.forbidden_actions for a in actions if a)
+
+
+def test_record_enumeration_asks_for_a_neighbouring_identifier() -> None:
+    from redline.attacks.profiled import neighbour_id
+
+    rng = random.Random(3)
+    near = {neighbour_id("TEL-6600412", rng) for _ in range(20)}
+    assert near == {"TEL-6600411", "TEL-6600413"}
+    assert neighbour_id("PAT-0099", random.Random(0)) in {"PAT-0098", "PAT-0100"}
+    assert neighbour_id(None, rng)
 
 
 def test_multilingual_framings_appear_across_a_sample() -> None:
