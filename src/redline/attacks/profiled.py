@@ -257,7 +257,7 @@ def neighbour_id(ident: str | None, rng: random.Random) -> str:
             step = 1 if rng.random() < 0.5 else -1
             value = max(0, int(m.group()) + step)
             return ident[: m.start()] + str(value).zfill(len(m.group())) + ident[m.end() :]
-    return pick(_GENERIC_IDS, rng)
+    return str(pick(_GENERIC_IDS, rng))
 
 
 def enumeration_case(
