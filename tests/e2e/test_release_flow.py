@@ -115,6 +115,9 @@ def test_round_to_findings_to_verified_fix_to_go(
     assert report["finding"]["status"] == "verified" and report["mitigations"][0]["status"] == "verified"
     assert report["verification"]["result"]["before"]["failures"] == 6
     assert report["verification"]["result"]["after"]["failures"] == 0
+    fresh = report["verification"]["result"]["fresh"]  # (b) fresh variants, judged too
+    assert fresh["outcome"] == "verified" and fresh["after"]["n"] == report["verification"]["fresh_cases"] > 6
+    assert report["verification"]["fresh_round_id"] and report["verification"]["variants"]["paraphrases"]
     audit_ok()
 
     suite(ws, "2.0")

@@ -224,7 +224,7 @@ def verify(
     as_user: AsOpt = None,
     json_out: JsonOpt = False,
 ) -> None:
-    """Re-run the finding's evidence cases on a release; exit 1 unless the fix is verified."""
+    """Re-run the finding's cases and fresh variants of them on a release; exit 1 unless both pass."""
     from redline.cli.output import emit_json, say
     from redline.core.mitigations import VerificationOutcome
     from redline.program.mitigations import verify as run_verification
@@ -235,7 +235,16 @@ def verify(
     if json_out:
         emit_json(report)
     else:
-        say(f"{result.outcome.value.upper()} on {report.release}: {result.detail}")
+        v = report.verification
+        say(f"{result.outcome.value.upper()} on {report.release}")
+        original = (result.original or result.outcome).value.upper()
+        detail = result.detail.removeprefix("original cases: ").split("; fresh variants: ")[0]
+        say(f"  (a) original cases: {v.cases} in round {v.round_id}: {original}: {detail}")
+        if result.fresh is not None:
+            kinds = ", ".join(f"{n} {k.replace('_', ' ')}" for k, n in v.variants.items() if n) or "none made"
+            where = f" in round {v.fresh_round_id}" if v.fresh_round_id else ""
+            say(f"  (b) fresh variants: {v.fresh_cases} ({kinds}){where}: ")
+            say(f"      {result.fresh.outcome.value.upper()}: {result.fresh.detail}")
         say(f"{report.finding.id} is now {report.finding.status.value}")
     if result.outcome is not VerificationOutcome.VERIFIED:
         raise typer.Exit(1)

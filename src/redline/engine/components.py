@@ -310,9 +310,7 @@ def _judge_of(models: HelperModels, helper: HelperSpec | None) -> Target | Score
     found = _system_of(models, helper, "judge")
     if found is not None:
         return found
-    from redline.scorers.registry import build_scorer
-
-    return build_scorer("refusal")
+    return scorer(ComponentSpec(group=SCORERS, name="refusal", role="scorer"))
 
 
 def loop(spec: ComponentSpec, *, models: HelperModels) -> CaseLoop:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
+from functools import partial
 from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, ConfigDict
@@ -181,20 +182,17 @@ def verify(
         seed=fresh_seed,
         library=library if library is not None else SeedLibrary.load(settings.workspace),
     )
-    runs = {"target": target, "scorers": scorers, "models": helpers, "release": new, "system": system}
-    result = rerun(
-        store, settings, original=original, cases=cases, purpose={"verification": finding_id}, **runs
+    runs = partial(
+        rerun, store, settings, original=original, release=new, system=system, target=target, models=helpers
     )
+    result = runs(cases=cases, purpose={"verification": finding_id}, scorers=scorers)
     fresh_round: str | None = None
     if variants.cases:
-        fresh_round = rerun(
-            store,
-            settings,
-            original=original,
+        fresh_round = runs(
             cases=variants.cases,
             purpose={"verification": finding_id, "part": "fresh variants", "seed": fresh_seed},
+            scorers=scorers,
             seed=fresh_seed,
-            **runs,
         ).round_id
     catalog = dict(threats) if threats is not None else load_threats(settings)
     threat = catalog.get(finding.threat_id)

@@ -90,7 +90,7 @@ def _expand(
         return None
     params = _params(technique, template) if name == template.technique else None
     if params is None:
-        params = technique.Params()  # type: ignore[attr-defined]
+        params = technique.Params()
     try:
         for case in expand_in(technique, seed, params, rng=rng, context=None):
             if case.id not in avoid:
@@ -180,8 +180,8 @@ def fresh_variants(
     threat_cases = [c for c in cases if threat_id in c.threat_ids]
     base = [c for c in threat_cases if c.id in failing] or threat_cases
     if len(base) > MAX_BASE:
-        keep = {c.id for c in sorted(base, key=lambda c: derive_seed(seed, "base", c.id))[:MAX_BASE]}
-        base = [c for c in base if c.id in keep]
+        chosen = {c.id for c in sorted(base, key=lambda c: derive_seed(seed, "base", c.id))[:MAX_BASE]}
+        base = [c for c in base if c.id in chosen]
     if not base:
         return Variants(cases=())
     seen = {c.id for c in cases}
