@@ -7,6 +7,7 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from redline.core.conversation import Conversation, MessageRole
 from redline.core.errors import TransitionError
 from redline.core.risk import Impact, Likelihood, RiskLevel
 
@@ -47,14 +48,24 @@ STATUSES_NEEDING_COMMITTEE: frozenset[FindingStatus] = frozenset({S.ACCEPTED_RIS
 STATUSES_NEEDING_NOTE: frozenset[FindingStatus] = frozenset({S.ACCEPTED_RISK, S.CLOSED, S.DUPLICATE})
 """Moves that must say why: a risk acceptance, a close and a duplicate."""
 UNFIXED_STATUSES: frozenset[FindingStatus] = frozenset({S.NEW, S.TRIAGED})
-"""Statuses from which closing a finding skips the fix and its verification."""
+"""Statuses before any fix was started."""
+VERIFIED_STATUSES: frozenset[FindingStatus] = frozenset({S.VERIFIED})
+"""The only status from which a close rests on a verification re-run; a close from any other status
+(new, triaged, in progress, mitigated, reopened, accepted risk, duplicate) skips the verification."""
 
 
 def check_transition(current: FindingStatus, new: FindingStatus) -> None:
     """Raise `TransitionError` unless the table allows `current -> new`."""
     if new not in TRANSITIONS[current]:
         allowed = ", ".join(sorted(s.value for s in TRANSITIONS[current])) or "none"
-        raise TransitionError(f"a finding cannot go from {current.value} to {new.value} (allowed: {allowed})")
+        hint = (
+            "; verify the fix first: 'redline finding verify ID --release R'"
+            if new is S.CLOSED and current is S.MITIGATED
+            else ""
+        )
+        raise TransitionError(
+            f"a finding cannot go from {current.value} to {new.value} (allowed: {allowed}){hint}"
+        )
 
 
 def needs_note(new: FindingStatus) -> bool:
@@ -63,8 +74,12 @@ def needs_note(new: FindingStatus) -> bool:
 
 
 def closing_needs_acceptors(current: FindingStatus, risk: RiskLevel, new: FindingStatus) -> bool:
-    """Whether a move closes an unfixed, unverified high or critical finding: only risk acceptors may."""
-    return new is S.CLOSED and current in UNFIXED_STATUSES and risk.rank >= RiskLevel.HIGH.rank
+    """Whether a move closes an unverified high or critical finding: only risk acceptors may, with a note.
+
+    Any close that does not come from a verified fix counts, whatever the path: a fix that was never
+    verified is no fix the release gate may stop counting on someone's word.
+    """
+    return new is S.CLOSED and current not in VERIFIED_STATUSES and risk.rank >= RiskLevel.HIGH.rank
 
 
 class Finding(BaseModel):
@@ -91,3 +106,65 @@ class Finding(BaseModel):
     def is_open(self) -> bool:
         """True while the finding still needs work."""
         return self.status in OPEN_STATUSES
+
+
+class CaseSource(StrEnum):
+    """Where a finding's reproducible case was recorded."""
+
+    PLAYGROUND = "playground"
+    INTAKE = "intake"
+    MONITORING = "monitoring"
+
+
+HUMAN_VERDICT = "human"
+"""The checker of a case whose failure a person judged: reviewers re-check each re-sent answer."""
+DEFAULT_SAMPLES = 10
+MAX_SAMPLES = 100
+
+
+class CaseSpec(BaseModel):
+    """What a promoter records so a finding without a round can be verified: the messages to send
+    again, how many times, and who judges the answers (a scorer, or reviewers re-checking a verdict)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    conversations: tuple[Conversation, ...] = Field(
+        min_length=1, description="Messages to send, each ending with the user's message."
+    )
+    scorer: str | None = Field(
+        default=None, description="Registered scorer that judges each answer; None: reviewers re-check."
+    )
+    samples: int = Field(
+        default=DEFAULT_SAMPLES, ge=1, le=MAX_SAMPLES, description="Sends of each conversation per release."
+    )
+    system: str = Field(min_length=1, description="Configured system the failing release was reached by.")
+
+    @property
+    def checker(self) -> str:
+        """The scorer's name, or 'human' when a reviewer re-checks each answer."""
+        return self.scorer or HUMAN_VERDICT
+
+    @property
+    def sends(self) -> int:
+        """Answers collected per release."""
+        return self.samples * len(self.conversations)
+
+
+class ReproducibleCase(CaseSpec):
+    """A stored case of a finding, with the round holding its baseline answers on the failing release."""
+
+    id: str
+    finding_id: str
+    source: CaseSource
+    baseline_round_id: str | None = Field(
+        default=None, description="Ad-hoc round of the re-sent answers on the failing release."
+    )
+    created_by: str = ""
+    created_at: datetime | None = None
+
+
+def replayable(conversation: Conversation) -> Conversation:
+    """The part of a recorded conversation to send again: everything up to its last user message."""
+    messages = conversation.messages
+    last = max((i for i, m in enumerate(messages) if m.role is MessageRole.USER), default=-1)
+    return Conversation(messages=messages[: last + 1])

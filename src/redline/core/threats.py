@@ -7,6 +7,7 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from redline.core.mitigations import ExpectedMitigation
 from redline.core.risk import Impact
 
 
@@ -52,6 +53,9 @@ class Threat(BaseModel):
         default=None, ge=0, le=1, description="Upper-interval failure rate above which a finding is proposed."
     )
     mappings: tuple[StandardRef, ...] = Field(default=(), description="Public standards it maps to.")
+    expected_mitigations: tuple[ExpectedMitigation, ...] = Field(
+        default=(), description="Mitigations a finding of this threat is expected to propose."
+    )
 
     @property
     def critical(self) -> bool:

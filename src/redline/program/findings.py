@@ -14,7 +14,14 @@ from redline.core.assessment import Access, AttackComplexity
 from redline.core.cases import AttackCase
 from redline.core.conversation import MessageRole
 from redline.core.errors import ConfigError
-from redline.core.findings import OPEN_STATUSES, Finding, FindingStatus
+from redline.core.findings import (
+    OPEN_STATUSES,
+    CaseSource,
+    CaseSpec,
+    Finding,
+    FindingStatus,
+    ReproducibleCase,
+)
 from redline.core.ids import new_id
 from redline.core.proposals import Embed, FindingProposal, match_existing, propose_findings
 from redline.core.risk import RiskLevel
@@ -25,6 +32,7 @@ from redline.program.decisions import load_policy
 from redline.program.escalations import announce, escalate
 from redline.settings import Settings
 from redline.store.repos import evidence as evidence_repo
+from redline.store.repos import finding_cases as cases_repo
 from redline.store.repos import findings as findings_repo
 from redline.store.repos import rounds as rounds_repo
 from redline.store.session import Store
@@ -173,6 +181,58 @@ def propose_from_round(
     return ProposeResult(round_id=round_id, actions=tuple(actions), escalations=tuple(raised))
 
 
+class OpenedFinding(BaseModel):
+    """A finding just opened, the escalation it raised (if critical) and its reproducible case."""
+
+    model_config = ConfigDict(frozen=True)
+
+    finding: Finding
+    escalation: Escalation | None = None
+    case: ReproducibleCase | None = None
+
+
+def open_finding(
+    session: Session,
+    settings: Settings,
+    finding: Finding,
+    *,
+    actor: str,
+    source: str,
+    reason: str,
+    evidence: EvidenceRecord | None = None,
+    exemplars: Sequence[str] = (),
+    case: CaseSpec | None = None,
+    case_source: CaseSource | None = None,
+) -> OpenedFinding:
+    """The one door to the register: record a new finding (audited) with its evidence and reproducible
+    case, and escalate it when critical. After the session commits, the caller announces the escalation
+    (`escalations.announce`), so notifiers never report a finding that was rolled back."""
+    opened = findings_repo.add_finding(
+        session, finding, actor=actor, evidence=evidence, exemplars=exemplars, reason=reason
+    )
+    stored = None
+    if case is not None:
+        stored = cases_repo.add_case(
+            session,
+            finding_id=opened.id,
+            spec=case,
+            source=case_source or CaseSource(source),
+            actor=actor,
+        )
+    esc = None
+    if opened.risk is RiskLevel.CRITICAL:
+        esc = escalate(
+            session,
+            kind=EscalationKind.CRITICAL_FINDING,
+            subject=opened.id,
+            summary=f"critical finding {opened.id}: {opened.title}",
+            release_id=opened.release_id,
+            actor=actor,
+            details={"threat_id": opened.threat_id, "reason": reason, "source": source},
+        )
+    return OpenedFinding(finding=opened, escalation=esc, case=stored)
+
+
 def file_proposal(
     session: Session,
     settings: Settings,
@@ -181,21 +241,10 @@ def file_proposal(
     *,
     embed: Embed | None = None,
     opened_on: date,
+    case: CaseSpec | None = None,
 ) -> tuple[ProposalAction, Escalation | None]:
     """File one proposal in the register; a newly opened critical finding is escalated."""
-    action = _file(session, settings, prop, record, embed=embed, opened_on=opened_on)
-    if action.action != "opened" or action.finding.risk is not RiskLevel.CRITICAL:
-        return action, None
-    esc = escalate(
-        session,
-        kind=EscalationKind.CRITICAL_FINDING,
-        subject=action.finding.id,
-        summary=f"critical finding {action.finding.id}: {action.finding.title}",
-        release_id=record.release_id,
-        actor=settings.actor,
-        details={"threat_id": prop.threat_id, "reason": prop.reason, "source": record.source},
-    )
-    return action, esc
+    return _file(session, settings, prop, record, embed=embed, opened_on=opened_on, case=case)
 
 
 def _file(
@@ -206,7 +255,8 @@ def _file(
     *,
     embed: Embed | None,
     opened_on: date,
-) -> ProposalAction:
+    case: CaseSpec | None = None,
+) -> tuple[ProposalAction, Escalation | None]:
     actor = settings.actor
     known = findings_repo.list_findings(session, threat_id=prop.threat_id, statuses=MATCHABLE)
     pool = findings_repo.exemplars(session, [f.id for f in known])
@@ -224,15 +274,23 @@ def _file(
             due=settings.config.triage.sla_days.due_for(prop.risk, opened=opened_on),
             description=prop.reason,
         )
-        opened = findings_repo.add_finding(
-            session, finding, actor=actor, evidence=record, exemplars=prop.exemplars, reason=prop.reason
+        opened = open_finding(
+            session,
+            settings,
+            finding,
+            actor=actor,
+            source=record.source,
+            reason=prop.reason,
+            evidence=record,
+            exemplars=prop.exemplars,
+            case=case,
         )
-        return ProposalAction(action="opened", finding=opened, proposal=prop)
+        return ProposalAction(action="opened", finding=opened.finding, proposal=prop), opened.escalation
     dossier = findings_repo.dossier(session, match_id)
     if any(e.round_id == record.round_id for e in dossier.evidence):
         return ProposalAction(
             action="already-attached", finding=dossier.finding, proposal=prop, similarity=similarity
-        )
+        ), None
     finding = findings_repo.attach_evidence(session, match_id, record, actor=actor, exemplars=prop.exemplars)
     if prop.risk.rank > finding.risk.rank:
         finding = findings_repo.assess(
@@ -252,5 +310,5 @@ def _file(
             actor=actor,
             note=f"regression: {prop.reason} in round {record.round_id}",
         )
-        return ProposalAction(action="reopened", finding=finding, proposal=prop, similarity=similarity)
-    return ProposalAction(action="attached", finding=finding, proposal=prop, similarity=similarity)
+        return ProposalAction(action="reopened", finding=finding, proposal=prop, similarity=similarity), None
+    return ProposalAction(action="attached", finding=finding, proposal=prop, similarity=similarity), None

@@ -9,12 +9,14 @@ from collections import OrderedDict
 from collections.abc import Sequence
 from datetime import UTC, date, datetime
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session
 
+from redline.core.conversation import Conversation, MessageRole
 from redline.core.errors import ConfigError, NotFoundError, ScoringError, UsageError
-from redline.core.findings import Finding
+from redline.core.findings import DEFAULT_SAMPLES, CaseSource, CaseSpec, Finding, replayable
 from redline.core.ids import new_id
 from redline.core.proposals import Embed, centroid, cosine, jaccard, tokens
 from redline.core.risk import Impact, Likelihood
@@ -26,6 +28,10 @@ from redline.store.repos import findings as findings_repo
 from redline.store.repos import intake as intake_repo
 from redline.store.repos import systems as systems_repo
 from redline.store.session import Store
+
+if TYPE_CHECKING:
+    from redline.scorers.base import Scorer
+    from redline.targets.base import Target
 
 INTAKE_TRIAGERS = frozenset({Role.LEAD, Role.ADMIN})
 """Roles that work the external queue."""
@@ -211,13 +217,36 @@ def triage(
     likelihood: Likelihood = Likelihood.POSSIBLE,
     impact: Impact = Impact.MODERATE,
     duplicate_of: str | None = None,
+    scorer: str | None = None,
+    samples: int = DEFAULT_SAMPLES,
+    system: str | None = None,
+    prompts: Sequence[str] = (),
+    target: Target | None = None,
+    scorers: Sequence[Scorer] | None = None,
 ) -> QueueEntry:
-    """Accept a submission as a candidate finding, mark it a duplicate of one, or reject it (audited)."""
-    from redline.program.findings import load_threats
+    """Accept a submission as a candidate finding, mark it a duplicate of one, or reject it (audited).
+
+    An accepted report becomes a finding through `open_finding` (a critical one escalates) with a
+    reproducible case: `prompts` (default: the user turns of the report's transcript) sent to `system`
+    (default: the affected system, when it is configured), judged by `scorer` or, with none, re-checked
+    by a reviewer. The case is sent to the system at once for the failing release's baseline.
+    """
+    from redline.program.escalations import announce
+    from redline.program.findings import load_threats, open_finding
+    from redline.program.verify_cases import check_scorer, record_baseline
 
     today = datetime.now(UTC).date()
+    opened = None
+    case: CaseSpec | None = None
+    if decision is IntakeDecision.ACCEPT:
+        if scorer:
+            check_scorer(scorer)
+        with store.session() as session:
+            body = intake_repo.get_submission(session, submission_id).body
+        case = _case_of(settings, body, system=system, prompts=prompts, scorer=scorer, samples=samples)
     with store.session() as session:
         who = authorize(session, user, INTAKE_TRIAGERS, action="triage external reports")
+        triager = who.name
         sub = intake_repo.get_submission(session, submission_id)
         if sub.status != "received":
             raise UsageError(f"submission {submission_id} was already triaged ({sub.status})")
@@ -226,17 +255,17 @@ def triage(
                 raise UsageError("say why the report is rejected (the researcher will be told)")
             done = intake_repo.decide(session, submission_id, status="rejected", actor=who.name, note=note)
         elif decision is IntakeDecision.DUPLICATE:
-            target = duplicate_of or sub.duplicate_of
-            if not target:
+            repeated = duplicate_of or sub.duplicate_of
+            if not repeated:
                 raise UsageError("name the finding this report duplicates")
             findings_repo.comment(
                 session,
-                target,
+                repeated,
                 f"External report {submission_id} describes this finding again.",
                 actor=who.name,
             )
             done = intake_repo.decide(
-                session, submission_id, status="duplicate", actor=who.name, note=note, duplicate_of=target
+                session, submission_id, status="duplicate", actor=who.name, note=note, duplicate_of=repeated
             )
         else:
             threats = load_threats(settings)
@@ -256,10 +285,94 @@ def triage(
                 description=f"Reported by an outside researcher ({submission_id}). {body.get('impact', '')}",
             )
             texts = [t for t in (sub.title, str(body.get("transcript", ""))[:2000]) if t]
-            opened = findings_repo.add_finding(
-                session, finding, actor=who.name, exemplars=texts, reason=f"external report {submission_id}"
+            opened = open_finding(
+                session,
+                settings,
+                finding,
+                actor=who.name,
+                source=CaseSource.INTAKE.value,
+                reason=f"external report {submission_id}",
+                exemplars=texts,
+                case=case,
             )
             done = intake_repo.decide(
-                session, submission_id, status="accepted", actor=who.name, note=note, finding_id=opened.id
+                session,
+                submission_id,
+                status="accepted",
+                actor=who.name,
+                note=note,
+                finding_id=opened.finding.id,
             )
-        return _entry(session, done, today, ner=settings.config.privacy.ner)
+        entry = _entry(session, done, today, ner=settings.config.privacy.ner)
+    if opened is not None:
+        announce(store, settings, [opened.escalation] if opened.escalation else [])
+        if case is not None:
+            record_baseline(
+                store,
+                settings,
+                finding_id=opened.finding.id,
+                actor=triager,
+                target=target,
+                scorer=scorers[0] if scorers else None,
+            )
+    return entry
+
+
+_SPEAKERS = {
+    "user": MessageRole.USER,
+    "human": MessageRole.USER,
+    "me": MessageRole.USER,
+    "prompt": MessageRole.USER,
+    "assistant": MessageRole.ASSISTANT,
+    "ai": MessageRole.ASSISTANT,
+    "model": MessageRole.ASSISTANT,
+    "bot": MessageRole.ASSISTANT,
+    "answer": MessageRole.ASSISTANT,
+}
+
+
+def transcript_conversation(text: str) -> Conversation:
+    """A researcher's transcript as a conversation: lines starting 'user:' or 'assistant:' (or 'human:',
+    'ai:', 'model:', 'bot:') open turns, other lines continue the turn above; text with no speaker at
+    all is one user message."""
+    turns: list[tuple[MessageRole, list[str]]] = []
+    for line in text.splitlines():
+        head, sep, rest = line.partition(":")
+        role = _SPEAKERS.get(head.strip().lower()) if sep else None
+        if role is not None:
+            turns.append((role, [rest.strip()]))
+        elif turns:
+            turns[-1][1].append(line)
+    if not turns:
+        return Conversation.of(text.strip()) if text.strip() else Conversation()
+    conversation = Conversation()
+    for role, lines in turns:
+        conversation = conversation.add(role, "\n".join(lines).strip())
+    return conversation
+
+
+def _case_of(
+    settings: Settings,
+    body: dict[str, object],
+    *,
+    system: str | None,
+    prompts: Sequence[str],
+    scorer: str | None,
+    samples: int,
+) -> CaseSpec | None:
+    """The reproducible case of an accepted report, or None when no configured system can be reached."""
+    configured = {s.name for s in settings.config.systems}
+    named = system or str(body.get("affected_system", ""))
+    if named not in configured:
+        if system:
+            raise ConfigError(f"system '{system}' is not configured in redline.yaml", field="system")
+        return None
+    if prompts:
+        conversation = Conversation()
+        for prompt in prompts:
+            conversation = conversation.add(MessageRole.USER, prompt)
+    else:
+        conversation = replayable(transcript_conversation(str(body.get("transcript", ""))))
+    if not conversation.messages:
+        raise UsageError("the report has no transcript to send again: give the prompts to reproduce it")
+    return CaseSpec(conversations=(conversation,), scorer=scorer or None, samples=samples, system=named)

@@ -14,10 +14,21 @@ from sqlalchemy.orm import Session
 from redline.core.errors import UsageError
 from redline.core.evidence import Evidence
 from redline.core.findings import TRANSITIONS, Finding, FindingStatus
-from redline.core.mitigations import Mitigation, MitigationStatus, MitigationType, VerificationOutcome
+from redline.core.mitigations import (
+    VOTED_STATUSES,
+    Mitigation,
+    MitigationStatus,
+    MitigationType,
+    MitigationVote,
+    VerificationOutcome,
+    authorisation_outcome,
+    check_mitigation_transition,
+)
 from redline.core.policy import limit_for
+from redline.core.risk import RiskLevel
 from redline.core.threats import Threat
 from redline.core.triage import EvidenceRecord
+from redline.core.users import Role
 from redline.core.verification import ALPHA, judge_verification
 from redline.program.actors import authorize
 from redline.program.decisions import load_policy
@@ -52,12 +63,19 @@ def add(
     owner: str | None,
     user: str | None,
 ) -> Mitigation:
-    """Record a mitigation; a triaged finding it addresses moves to in progress."""
+    """Propose a mitigation (the committee authorises it); a triaged finding it addresses moves to in
+    progress."""
     with store.session() as session:
         who = authorize(session, user, FIXERS, action="record mitigations")
         finding = findings_repo.get_finding(session, finding_id)
         mitigation = mitigations_repo.add_mitigation(
-            session, finding_id=finding_id, type=type, description=description, owner=owner, actor=who.name
+            session,
+            finding_id=finding_id,
+            type=type,
+            description=description,
+            owner=owner,
+            actor=who.name,
+            status=MitigationStatus.PROPOSED,
         )
         if finding.status in (S.TRIAGED, S.REOPENED):
             findings_repo.move(
@@ -67,14 +85,80 @@ def add(
 
 
 def set_status(store: Store, *, mitigation_id: str, status: MitigationStatus, user: str | None) -> Mitigation:
-    """Move a mitigation; verified and not-verified come only from a verification re-run."""
+    """Move a mitigation; authorised comes only from committee votes, verified and not-verified only
+    from a verification re-run."""
     if status in (MitigationStatus.VERIFIED, MitigationStatus.NOT_VERIFIED):
         raise UsageError(
             "a mitigation is verified by re-running its finding: 'redline finding verify ID --release R'"
         )
+    if status in VOTED_STATUSES:
+        raise UsageError(
+            f"the committee's votes make a mitigation {status.value}: 'redline mitigation vote ID --approve'"
+        )
     with store.session() as session:
         who = authorize(session, user, FIXERS, action="update mitigations")
+        current = mitigations_repo.get_mitigation(session, mitigation_id)
+        check_mitigation_transition(current.status, status)
         return mitigations_repo.set_status(session, mitigation_id, status, actor=who.name)
+
+
+class AuthorisationView(BaseModel):
+    """A mitigation with the committee's votes on it and what authorising it needs."""
+
+    model_config = ConfigDict(frozen=True)
+
+    mitigation: Mitigation
+    votes: tuple[MitigationVote, ...] = ()
+    approvals: int
+    needed: int
+    voter_roles: tuple[Role, ...]
+
+
+def _voter_roles(settings: Settings, finding: Finding) -> tuple[Role, ...]:
+    """Who may vote, as for plans: critical-plan approvers for a critical finding, else plan approvers."""
+    rights = settings.config.decision_rights
+    return rights.critical_plan_approvers if finding.risk is RiskLevel.CRITICAL else rights.plan_approvers
+
+
+def vote(
+    store: Store,
+    settings: Settings,
+    *,
+    mitigation_id: str,
+    user: str | None,
+    approve: bool,
+    comment: str = "",
+) -> AuthorisationView:
+    """A committee member's vote on a proposed mitigation (audited): the quorum of approvals
+    (decision_rights.quorum, as for plans) authorises it, one rejection rejects it."""
+    if not approve and not comment.strip():
+        raise UsageError("say why the mitigation is rejected: pass --comment")
+    with store.session() as session:
+        mitigation = mitigations_repo.get_mitigation(session, mitigation_id)
+        finding = findings_repo.get_finding(session, mitigation.finding_id)
+        roles = _voter_roles(settings, finding)
+        who = authorize(session, user, frozenset(roles), action="authorise mitigations")
+        if mitigation.status is not MitigationStatus.PROPOSED:
+            raise UsageError(
+                f"mitigation {mitigation_id} is {mitigation.status.value}; only a proposed one is voted on"
+            )
+        if any(v.voter == who.name for v in mitigations_repo.list_votes(session, mitigation_id)):
+            raise UsageError(f"{who.name} already voted on mitigation {mitigation_id}")
+        mitigations_repo.add_vote(session, mitigation_id, voter=who.name, approve=approve, comment=comment)
+        votes = mitigations_repo.list_votes(session, mitigation_id)
+        quorum = settings.config.decision_rights.quorum
+        outcome = authorisation_outcome(votes, quorum=quorum)
+        if outcome is not None:
+            mitigation = mitigations_repo.set_status(
+                session, mitigation_id, outcome, actor=who.name, note=comment or "committee vote"
+            )
+        return AuthorisationView(
+            mitigation=mitigation,
+            votes=tuple(votes),
+            approvals=sum(1 for v in votes if v.approve),
+            needed=quorum,
+            voter_roles=roles,
+        )
 
 
 def list_for(store: Store, *, finding_id: str | None = None) -> list[Mitigation]:

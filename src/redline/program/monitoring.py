@@ -17,6 +17,7 @@ from redline.core.conversation import Conversation, Message, MessageRole, Respon
 from redline.core.drift import DriftReport, assess_drift
 from redline.core.errors import ConfigError, UsageError
 from redline.core.evidence import Evidence
+from redline.core.findings import DEFAULT_SAMPLES, CaseSpec
 from redline.core.ids import content_hash
 from redline.core.proposals import Embed, FindingProposal, assess
 from redline.core.scores import Score
@@ -31,6 +32,7 @@ from redline.program.releases import release_label
 from redline.settings import Settings
 from redline.store.repos import evidence as evidence_repo
 from redline.store.repos import monitoring as monitoring_repo
+from redline.store.repos import systems as systems_repo
 from redline.store.repos.monitoring import MonitoringRun
 from redline.store.repos.systems import resolve_release
 from redline.store.session import Store
@@ -40,6 +42,8 @@ if TYPE_CHECKING:
     from redline.scorers.base import Scorer
 
 MONITORS = frozenset({Role.LEAD, Role.ENGINEER, Role.ADMIN})
+MAX_CASE_CONVERSATIONS = 10
+"""Failing production conversations kept as a drift finding's reproducible case."""
 
 
 class ProductionSample(BaseModel):
@@ -143,6 +147,7 @@ def ingest(
     with store.session() as session:
         who = authorize(session, user, MONITORS, action="ingest production samples")
         rel = resolve_release(session, release)
+        system = next(x.name for x in systems_repo.list_systems(session) if x.id == rel.system_id)
         label = release_label(session, rel)
         baseline = evidence_repo.scorer_results(session, evidence_repo.release_rounds(session, rel.id))
     if not baseline:
@@ -203,8 +208,23 @@ def ingest(
                 source="monitoring",
                 at=datetime.now(UTC),
             )
+            conversations = tuple(dict.fromkeys(case.conversation for case, _ in failing))[
+                :MAX_CASE_CONVERSATIONS
+            ]
+            case = CaseSpec(
+                conversations=conversations,
+                scorer=report.subject,
+                samples=max(2, DEFAULT_SAMPLES * 2 // len(conversations)),
+                system=system,
+            )
             action, esc = file_proposal(
-                session, settings, prop, record, embed=embed, opened_on=today or datetime.now(UTC).date()
+                session,
+                settings,
+                prop,
+                record,
+                embed=embed,
+                opened_on=today or datetime.now(UTC).date(),
+                case=case,
             )
             actions.append(action)
             raised += [esc] if esc else []

@@ -8,9 +8,11 @@ observation and a severity can be promoted to a candidate finding.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from enum import StrEnum
 from functools import partial
+from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session
@@ -19,7 +21,7 @@ from redline import __version__
 from redline.core.cases import AttackCase
 from redline.core.conversation import Conversation, MessageRole
 from redline.core.errors import ConfigError, NotFoundError, PermissionDeniedError, UsageError
-from redline.core.findings import Finding
+from redline.core.findings import DEFAULT_SAMPLES, CaseSource, CaseSpec, Finding, replayable
 from redline.core.ids import new_id
 from redline.core.provenance import Provenance
 from redline.core.risk import Impact, Likelihood
@@ -30,13 +32,15 @@ from redline.program.actors import authorize
 from redline.program.onboarding import ensure_onboarded, require_onboarded
 from redline.scorers.masking import Masker
 from redline.settings import Settings
-from redline.store.repos import findings as findings_repo
 from redline.store.repos import playground as playground_repo
 from redline.store.repos import rounds as rounds_repo
 from redline.store.repos import systems as systems_repo
 from redline.store.repos.playground import PlaygroundRecord
 from redline.store.session import Store
 from redline.targets.base import Target
+
+if TYPE_CHECKING:
+    from redline.scorers.base import Scorer
 
 PLAYGROUND_USERS = frozenset({Role.TESTER, Role.LEAD, Role.ENGINEER, Role.ADMIN})
 """Roles that probe targets by hand."""
@@ -366,8 +370,21 @@ def promote(
     title: str,
     likelihood: Likelihood = Likelihood.POSSIBLE,
     threat_id: str | None = None,
+    scorer: str | None = None,
+    samples: int = DEFAULT_SAMPLES,
+    target: Target | None = None,
+    scorers: Sequence[Scorer] | None = None,
 ) -> Finding:
-    """Turn a conversation with an observation and a severity into a candidate finding (audited)."""
+    """Turn a conversation with an observation and a severity into a candidate finding (audited).
+
+    The conversation becomes the finding's reproducible case: its messages are sent `samples` times to
+    the system (the failing release's baseline) and judged by `scorer`, or, with no scorer, queued for
+    a reviewer to re-check the tester's verdict. A critical finding escalates through `open_finding`.
+    """
+    from redline.program.escalations import announce
+    from redline.program.findings import load_threats, open_finding
+    from redline.program.verify_cases import check_scorer, record_baseline
+
     record = _owned(store, playground_id, user)
     current = view(store, settings, playground_id=playground_id, user=user, mask=False)
     if not current.turns:
@@ -377,12 +394,24 @@ def promote(
     threat = threat_id or (record.threat_ids[0] if record.threat_ids else None)
     if threat is None:
         raise UsageError("choose the catalog threat the finding is about")
-    from redline.program.findings import load_threats
-
     if threat not in load_threats(settings):
         raise ConfigError(f"threat '{threat}' is not in the catalog", field="threat_id")
     if not title.strip():
         raise UsageError("give the finding a title")
+    if scorer:
+        check_scorer(scorer)
+    conversation = Conversation()
+    for turn in current.turns:
+        conversation = conversation.add(MessageRole.USER, turn.prompt).add(
+            MessageRole.ASSISTANT, turn.response
+        )
+    case = CaseSpec(
+        conversations=(replayable(conversation),),
+        scorer=scorer or None,
+        samples=samples,
+        system=record.system,
+    )
+    sent_to = target if target is not None else build_target(settings, record.system)
     impact = Impact(record.severity)
     risk = settings.config.risk_matrix.level(likelihood, impact)
     today = datetime.now(UTC).date()
@@ -407,12 +436,15 @@ def promote(
         finding = finding.model_copy(
             update={"release_id": rounds_repo.get_round(session, record.round_id).release_id}
         )
-        opened = findings_repo.add_finding(
+        opened = open_finding(
             session,
+            settings,
             finding,
             actor=record.tester,
-            exemplars=[t.prompt for t in current.turns][:20],
+            source=CaseSource.PLAYGROUND.value,
             reason=f"manual probe in playground conversation {playground_id} by {record.tester}",
+            exemplars=[t.prompt for t in current.turns][:20],
+            case=case,
         )
         rounds_repo.set_status(session, record.round_id, RoundStatus.COMPLETED, actor=record.tester)
         playground_repo.update(
@@ -421,6 +453,15 @@ def promote(
             actor=record.tester,
             action="promote",
             status=PlaygroundStatus.PROMOTED.value,
-            finding_id=opened.id,
+            finding_id=opened.finding.id,
         )
-    return opened
+    announce(store, settings, [opened.escalation] if opened.escalation else [])
+    record_baseline(
+        store,
+        settings,
+        finding_id=opened.finding.id,
+        actor=record.tester,
+        target=sent_to,
+        scorer=scorers[0] if scorers else None,
+    )
+    return opened.finding

@@ -261,6 +261,34 @@ class MitigationRow(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
+class MitigationVoteRow(Base):
+    """A committee member's vote on authorising a mitigation."""
+
+    __tablename__ = "mitigation_votes"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    mitigation_id: Mapped[str] = mapped_column(ForeignKey("mitigations.id"), index=True)
+    voter: Mapped[str] = mapped_column(String(200))
+    approve: Mapped[bool] = mapped_column(Boolean)
+    comment: Mapped[str] = mapped_column(Text, default="")
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class FindingCaseRow(Base):
+    """A finding's reproducible case: messages to send again and who judges the answers."""
+
+    __tablename__ = "finding_cases"
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    finding_id: Mapped[str] = mapped_column(ForeignKey("findings.id"), unique=True)
+    source: Mapped[str] = mapped_column(String(20))
+    system: Mapped[str] = mapped_column(String(200))
+    scorer: Mapped[str | None] = mapped_column(String(200))
+    samples: Mapped[int] = mapped_column(Integer)
+    baseline_round_id: Mapped[str | None] = mapped_column(ForeignKey("rounds.id"))
+    details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    created_by: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
 class DecisionRow(Base):
     """A release gate decision."""
 

@@ -114,6 +114,7 @@ def test_promotion_needs_an_observation_and_a_severity(store: Store, workspace: 
         user="tess",
         title="Role-play bypass",
         likelihood=Likelihood.LIKELY,
+        target=EchoTarget("smollm2"),  # the conversation is sent again for the case's baseline
     )
     assert finding.status is FindingStatus.NEW and finding.risk is RiskLevel.HIGH
     assert finding.release_id == release.id

@@ -10,10 +10,16 @@ from sqlalchemy.orm import Session
 
 from redline.core.errors import NotFoundError
 from redline.core.ids import new_id
-from redline.core.mitigations import Mitigation, MitigationStatus, MitigationType, VerificationOutcome
+from redline.core.mitigations import (
+    Mitigation,
+    MitigationStatus,
+    MitigationType,
+    MitigationVote,
+    VerificationOutcome,
+)
 from redline.core.verification import VerificationResult
 from redline.store import audit
-from redline.store.tables import FindingRow, MitigationRow, VerificationRow
+from redline.store.tables import FindingRow, MitigationRow, MitigationVoteRow, VerificationRow
 
 
 class Verification(BaseModel):
@@ -199,3 +205,39 @@ def list_verifications(session: Session, *, finding_id: str | None = None) -> li
     if finding_id is not None:
         query = query.where(VerificationRow.finding_id == finding_id)
     return [_verification(r) for r in session.scalars(query)]
+
+
+def add_vote(
+    session: Session, mitigation_id: str, *, voter: str, approve: bool, comment: str = ""
+) -> MitigationVote:
+    """Record a committee member's vote on authorising a mitigation (audited)."""
+    if session.get(MitigationRow, mitigation_id) is None:
+        raise NotFoundError(f"no mitigation with id '{mitigation_id}'")
+    row = MitigationVoteRow(mitigation_id=mitigation_id, voter=voter, approve=approve, comment=comment)
+    session.add(row)
+    session.flush()
+    audit.append(
+        session,
+        actor=voter,
+        action="mitigation.vote",
+        subject=mitigation_id,
+        payload={"approve": approve, "comment": comment},
+    )
+    return MitigationVote(
+        mitigation_id=mitigation_id, voter=voter, approve=approve, comment=comment, at=row.at
+    )
+
+
+def list_votes(session: Session, mitigation_id: str) -> list[MitigationVote]:
+    """Votes on a mitigation, oldest first."""
+    rows = session.scalars(
+        select(MitigationVoteRow)
+        .where(MitigationVoteRow.mitigation_id == mitigation_id)
+        .order_by(MitigationVoteRow.id)
+    )
+    return [
+        MitigationVote(
+            mitigation_id=r.mitigation_id, voter=r.voter, approve=r.approve, comment=r.comment, at=r.at
+        )
+        for r in rows
+    ]

@@ -473,6 +473,27 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_findings_threat_id"), ["threat_id"], unique=False)
 
     op.create_table(
+        "finding_cases",
+        sa.Column("id", sa.String(length=40), nullable=False),
+        sa.Column("finding_id", sa.String(length=40), nullable=False),
+        sa.Column("source", sa.String(length=20), nullable=False),
+        sa.Column("system", sa.String(length=200), nullable=False),
+        sa.Column("scorer", sa.String(length=200), nullable=True),
+        sa.Column("samples", sa.Integer(), nullable=False),
+        sa.Column("baseline_round_id", sa.String(length=40), nullable=True),
+        sa.Column("details", sa.JSON(), nullable=False),
+        sa.Column("created_by", sa.String(length=200), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["baseline_round_id"], ["rounds.id"], name=op.f("fk_finding_cases_baseline_round_id_rounds")
+        ),
+        sa.ForeignKeyConstraint(
+            ["finding_id"], ["findings.id"], name=op.f("fk_finding_cases_finding_id_findings")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_finding_cases")),
+        sa.UniqueConstraint("finding_id", name=op.f("uq_finding_cases_finding_id")),
+    )
+    op.create_table(
         "finding_notes",
         sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
         sa.Column("finding_id", sa.String(length=40), nullable=False),
@@ -608,6 +629,24 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_scores_round_id"), ["round_id"], unique=False)
 
     op.create_table(
+        "mitigation_votes",
+        sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
+        sa.Column("mitigation_id", sa.String(length=40), nullable=False),
+        sa.Column("voter", sa.String(length=200), nullable=False),
+        sa.Column("approve", sa.Boolean(), nullable=False),
+        sa.Column("comment", sa.Text(), nullable=False),
+        sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["mitigation_id"], ["mitigations.id"], name=op.f("fk_mitigation_votes_mitigation_id_mitigations")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_mitigation_votes")),
+    )
+    with op.batch_alter_table("mitigation_votes", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_mitigation_votes_mitigation_id"), ["mitigation_id"], unique=False
+        )
+
+    op.create_table(
         "review_labels",
         sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
         sa.Column("item_id", sa.String(length=40), nullable=False),
@@ -676,6 +715,10 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_review_labels_item_id"))
 
     op.drop_table("review_labels")
+    with op.batch_alter_table("mitigation_votes", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_mitigation_votes_mitigation_id"))
+
+    op.drop_table("mitigation_votes")
     with op.batch_alter_table("scores", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_scores_round_id"))
         batch_op.drop_index(batch_op.f("ix_scores_attempt_id"))
@@ -704,6 +747,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_finding_notes_finding_id"))
 
     op.drop_table("finding_notes")
+    op.drop_table("finding_cases")
     with op.batch_alter_table("findings", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_findings_threat_id"))
         batch_op.drop_index(batch_op.f("ix_findings_status"))
