@@ -3,7 +3,7 @@
 A mitigation that only blocks the exact prompts that failed passes a re-run of those prompts. The
 variants here ask for the same harm in ways the original round did not send: seeds of the same
 threat that the round left out (held-out seeds), rewordings and converter variants of the failing
-prompts (the distribution-shift converters: dialect, typos, casing, punctuation), and the failing
+prompts (the distribution-shift converters: dialect, typos, look-alike letters), and the failing
 seeds expanded again under a new random seed. Loop cases (PAIR, TAP, Crescendo, white-box searches)
 are not reworded: the loop writes its own prompts, so their variants are held-out seeds and new
 random seeds run through the loop again. Everything is deterministic given `seed`.
@@ -26,13 +26,13 @@ from redline.core.conversation import Conversation, Message, MessageRole
 from redline.core.errors import ConfigError
 from redline.engine import components
 
-REWORDINGS = ("shift.dialect:severity=medium", "shift.typos:severity=medium", "shift.casing:severity=medium")
+REWORDINGS = ("shift.dialect:severity=medium", "shift.typos:severity=medium")
 """Converters that reword a prompt without hiding it: a narrow filter on the exact text misses them."""
-CONVERTER_VARIANTS = ("shift.punctuation:severity=medium", "shift.homoglyphs:severity=low")
-"""Converter variants that keep the prompt readable."""
+CONVERTER_VARIANTS = ("shift.homoglyphs:severity=low",)
+"""Converter variants that keep the prompt readable (look-alike letters defeat a filter on the text)."""
 FALLBACK_TECHNIQUE = "direct-request"
 MAX_BASE = 25  # failing cases a verification rewords at most (sampled deterministically)
-MIN_HELD_OUT = 10
+MIN_HELD_OUT = 3  # held-out seeds at least (one per failing case otherwise), where the library has them
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,117 @@
+"""Component specs: what a round ran is stored as specs, and one module builds the components again."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from redline.attacks.converters.chain import build_converter
+from redline.attacks.multi_turn.crescendo import Crescendo, CrescendoParams, CrescendoStrategy
+from redline.attacks.multi_turn.pair import Pair
+from redline.attacks.multi_turn.records import AttackBudget
+from redline.core.errors import ConfigError
+from redline.engine import components
+from redline.engine.components import ComponentSpec, HelperSpec, RoundComponents
+from redline.engine.loops import AttackerLoop
+from redline.engine.models import HelperModels
+from redline.engine.spec import RoundSpec
+from redline.scorers.leak import CanaryScorer, SystemPromptLeakScorer
+from tests.unit.engine.fakes import FakeTarget
+
+
+class Named(FakeTarget):
+    def __init__(self, name: str) -> None:
+        super().__init__()
+        self.name = name
+
+
+def test_a_converter_spec_builds_the_same_converter() -> None:
+    spec = components.converter_spec("caesar:shift=5")
+    assert (spec.group, spec.name, spec.role, spec.params) == (
+        "redline.attacks",
+        "caesar",
+        "converter",
+        {"shift": 5},
+    )
+    built, direct = components.converter(spec), build_converter("caesar:shift=5")
+    assert built.convert("attack at dawn", rng=random.Random(0)) == direct.convert(
+        "attack at dawn", rng=random.Random(0)
+    )
+
+
+def test_a_scorer_spec_records_its_parameters_and_builds_it_again() -> None:
+    spec = components.scorer_spec(SystemPromptLeakScorer(ngram_threshold=0.35))
+    assert (spec.name, spec.role, spec.version) == (
+        "leak.system-prompt",
+        "scorer",
+        SystemPromptLeakScorer.version,
+    )
+    assert spec.params["ngram_threshold"] == 0.35
+    rebuilt = components.scorer(ComponentSpec.model_validate(spec.model_dump(mode="json")))
+    assert isinstance(rebuilt, SystemPromptLeakScorer) and rebuilt.ngram_threshold == 0.35
+
+
+def test_a_scorer_whose_recorded_parameters_are_not_its_options_is_built_with_its_defaults() -> None:
+    # leak.canary records how many canaries it was given; the canaries themselves come with each case
+    spec = components.scorer_spec(CanaryScorer(canaries=["CANARY-1"]))
+    assert spec.params == {"canaries": 1}
+    rebuilt = components.scorer(spec)
+    assert isinstance(rebuilt, CanaryScorer) and rebuilt.canaries == ()
+
+
+def test_a_judge_scorer_without_a_judge_model_is_refused() -> None:
+    with pytest.raises(ConfigError, match="needs a judge model"):
+        components.scorer(ComponentSpec(group="redline.scorers", name="judge.harm", role="scorer"))
+
+
+def test_a_loop_spec_names_its_attacker_and_judge_and_rebuilds_with_the_helpers_given() -> None:
+    judge = CanaryScorer()
+    spec = components.loop_spec(AttackerLoop(Pair(), attacker=Named("red-attacker"), judge=judge))
+    assert spec.name == "pair" and spec.helpers["attacker"] == HelperSpec(system="red-attacker")
+    judge_spec = spec.helpers["judge"].scorer
+    assert judge_spec is not None and judge_spec.name == "leak.canary"
+    attacker = Named("red-attacker")
+    loop = components.loop(spec, models=HelperModels.of(attacker=attacker))
+    assert isinstance(loop, AttackerLoop) and loop.attacker is attacker
+    assert isinstance(loop.judge, CanaryScorer)  # no judge model: the scorer it ran with
+    judge_model = Named("red-judge")
+    loop = components.loop(spec, models=HelperModels.of(attacker=attacker, judge=judge_model))
+    assert isinstance(loop, AttackerLoop) and loop.judge is judge_model
+
+
+def test_an_attacker_loop_without_an_attacker_is_refused() -> None:
+    spec = ComponentSpec(group="redline.attacks", name="pair", role="loop")
+    with pytest.raises(ConfigError, match="needs an attacker model"):
+        components.loop(spec, models=HelperModels())
+
+
+def test_crescendo_rebuilt_from_its_spec_gets_its_attacker_back() -> None:
+    params = CrescendoParams(budget=AttackBudget(max_turns=3))
+    attacker = Named("red-attacker")
+    spec = components.strategy_spec("crescendo", Crescendo().strategy(params, attacker=attacker))
+    assert spec.params["budget"]["max_turns"] == 3 and spec.helpers["attacker"].system == "red-attacker"
+    again = components.strategy(spec, models=HelperModels.of(attacker=attacker))
+    assert isinstance(again, CrescendoStrategy) and again.attacker is attacker  # not the scripted ladder
+    assert again.params == params
+
+
+def test_round_components_are_stored_specs_and_older_rounds_read_from_names() -> None:
+    spec = RoundSpec(
+        target=FakeTarget(),
+        cases=[],
+        cases_source={"steps": [{"technique": "role-play", "converters": ["base64"], "params": {}}]},
+        scorers=(CanaryScorer(),),
+        loops={"pair": AttackerLoop(Pair(), attacker=Named("a"), judge=CanaryScorer())},
+    )
+    stored = components.round_components(spec).model_dump(mode="json")
+    back = components.components_of({"components": stored})
+    assert [s.name for s in back.scorers] == ["leak.canary"] and back.loop_names() == ["pair"]
+    assert [s.name for s in back.techniques] == ["role-play"] and [s.name for s in back.converters] == [
+        "base64"
+    ]
+    old = components.components_of({"scorers": [{"name": "refusal", "version": "3"}], "loops": ["tap"]})
+    assert old == RoundComponents(
+        scorers=(ComponentSpec(group="redline.scorers", name="refusal", role="scorer", version="3"),),
+        loops=(ComponentSpec(group="redline.attacks", name="tap", role="loop"),),
+    )
