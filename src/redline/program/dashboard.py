@@ -6,9 +6,10 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from redline.core.evidence import Evidence
 from redline.core.findings import OPEN_STATUSES
+from redline.core.heatmap import RiskRows, risk_heatmap
 from redline.core.policy import Decision
 from redline.core.review import CorrectedRate, RoundJudge
-from redline.core.risk import Impact, Likelihood, RiskLevel
+from redline.core.risk import RiskLevel
 from redline.core.rounds import Round
 from redline.program.content import Exchange
 from redline.settings import Settings
@@ -17,17 +18,6 @@ from redline.store.repos import findings as findings_repo
 from redline.store.repos import rounds as rounds_repo
 from redline.store.repos import systems as systems_repo
 from redline.store.session import Store
-
-
-class HeatCell(BaseModel):
-    """Open findings at one likelihood and impact, with the cell's risk level."""
-
-    model_config = ConfigDict(frozen=True)
-
-    likelihood: Likelihood
-    impact: Impact
-    level: RiskLevel
-    count: int
 
 
 class ReleaseStatus(BaseModel):
@@ -49,8 +39,8 @@ class Dashboard(BaseModel):
     releases: tuple[ReleaseStatus, ...] = ()
     open_findings: int = 0
     open_by_risk: dict[RiskLevel, int] = Field(default_factory=dict)
-    heatmap: tuple[tuple[HeatCell, ...], ...] = Field(
-        default=(), description="Rows of likelihood 5 down to 1, columns of impact 1 to 5."
+    heatmap: RiskRows = Field(
+        default=(), description="Open findings by likelihood (rows, 5 down to 1) and impact (columns 1 to 5)."
     )
     recent_rounds: tuple[Round, ...] = ()
     unresolved_escalations: int = 0
@@ -72,19 +62,7 @@ def dashboard(store: Store, settings: Settings, *, rounds: int = 10) -> Dashboar
         open_findings = findings_repo.list_findings(session, statuses=OPEN_STATUSES)
         recent = tuple(rounds_repo.list_rounds(session, limit=rounds))
         escalations = len(decisions_repo.list_escalations(session, unresolved=True))
-    counts: dict[tuple[int, int], int] = {}
-    for f in open_findings:
-        key = (int(f.likelihood), int(f.impact))
-        counts[key] = counts.get(key, 0) + 1
-    heatmap = tuple(
-        tuple(
-            HeatCell(
-                likelihood=lk, impact=im, level=matrix.level(lk, im), count=counts.get((int(lk), int(im)), 0)
-            )
-            for im in Impact
-        )
-        for lk in sorted(Likelihood, reverse=True)
-    )
+    heatmap = risk_heatmap(open_findings, matrix)
     by_risk = {level: sum(1 for f in open_findings if f.risk is level) for level in reversed(RiskLevel)}
     return Dashboard(
         program=settings.config.name,

@@ -56,7 +56,7 @@ def _text(x: float, y: float, text: str, *, anchor: str = "start", cls: str = ""
 
 
 def heatmap_svg(heat: HeatMap) -> Markup:
-    """The 5x5 likelihood x impact matrix with the number of findings in each cell."""
+    """The 5x5 likelihood x impact matrix with the number of open findings in each cell."""
     cw, ch, left, top = 92, 52, 150, 16
     body: list[str] = []
     for r, row in enumerate(heat.rows):
@@ -72,7 +72,7 @@ def heatmap_svg(heat: HeatMap) -> Markup:
         for c, cell in enumerate(row):
             x = left + c * cw
             tip = f"likelihood {int(cell.likelihood)} x impact {int(cell.impact)}: {cell.level.value}, "
-            tip += f"{cell.count} finding(s)" + (
+            tip += f"{cell.count} open finding(s)" + (
                 f": {', '.join(cell.finding_ids)}" if cell.finding_ids else ""
             )
             body.append(
@@ -112,7 +112,7 @@ def heatmap_svg(heat: HeatMap) -> Markup:
         "heatmap",
         left + 5 * cw + 10,
         base + 48,
-        f"Risk heat map: {total} findings by likelihood and impact",
+        f"Risk heat map: {total} open findings by likelihood and impact",
         body,
     )
 

@@ -7,9 +7,10 @@ from collections.abc import Callable, Sequence
 from sqlalchemy.orm import Session
 
 from redline.core.findings import Finding, FindingStatus
+from redline.core.heatmap import risk_heatmap
 from redline.core.mitigations import Mitigation
 from redline.core.policy import Decision
-from redline.core.risk import Impact, Likelihood, RiskLevel, RiskMatrix
+from redline.core.risk import RiskLevel, RiskMatrix
 from redline.core.systems import Release
 from redline.reports import sections as sec
 from redline.reports.model import FindingEntry, MitigationEntry, SignoffEntry
@@ -19,30 +20,13 @@ from redline.store.repos import decisions as decisions_repo
 Person = Callable[[str | None, str], str | None]
 
 
-def _cell(
-    findings: Sequence[Finding], likelihood: Likelihood, impact: Impact, level: RiskLevel
-) -> sec.HeatCell:
-    here = [f for f in findings if f.likelihood is likelihood and f.impact is impact]
-    return sec.HeatCell(
-        likelihood=likelihood,
-        impact=impact,
-        level=level,
-        count=len(here),
-        open=sum(1 for f in here if f.is_open),
-        finding_ids=tuple(f.id for f in here),
-    )
-
-
 def heatmap_of(
     findings: Sequence[Finding], matrix: RiskMatrix
 ) -> tuple[sec.HeatMap, list[sec.SeverityCount]]:
-    """Findings on the likelihood x impact matrix, and how many sit at each risk level."""
+    """Open findings on the likelihood x impact matrix (the one rule of `core.heatmap`, as on the
+    dashboard), and how many findings, open and all, sit at each risk level."""
     counted = [f for f in findings if f.status is not FindingStatus.DUPLICATE]
-    likelihoods = sorted(Likelihood, reverse=True)  # the order of RiskMatrix.grid() rows
-    rows = tuple(
-        tuple(_cell(counted, likelihoods[r], Impact(c + 1), level) for c, level in enumerate(grid_row))
-        for r, grid_row in enumerate(matrix.grid())
-    )
+    rows = risk_heatmap(findings, matrix)
     thresholds = {"low": matrix.low_max, "medium": matrix.medium_max, "high": matrix.high_max}
     severity = [
         sec.SeverityCount(

@@ -115,7 +115,7 @@ def render_markdown(model: ReportModel) -> str:
     out += [
         "## Risk heat map",
         "",
-        "Findings per cell; rows are likelihood (5 = almost certain), columns impact.",
+        "Open findings per cell; rows are likelihood (5 = almost certain), columns impact.",
         "",
     ]
     out += _table(

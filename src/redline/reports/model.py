@@ -228,7 +228,7 @@ class ReportModel(Frozen):
     decision: DecisionEntry = Field(description="Release decision or gate preview.")
     rounds: tuple[RoundSummary, ...] = Field(description="Rounds the evidence comes from.")
     rates: tuple[ThreatRate, ...] = Field(description="Failure rate per threat, highest upper bound first.")
-    heatmap: HeatMap = Field(description="Findings on the 5x5 likelihood x impact matrix.")
+    heatmap: HeatMap = Field(description="Open findings on the 5x5 likelihood x impact matrix.")
     severity: tuple[SeverityCount, ...] = Field(description="Findings per risk level.")
     coverage: Coverage = Field(description="Which catalog threats have evidence.")
     perspectives: PerspectiveSection = Field(

@@ -10,29 +10,19 @@ from pydantic import BaseModel, ConfigDict, Field
 from redline.core.audit import AuditCheckpoint
 from redline.core.comparison import Change
 from redline.core.conversation import MessageRole
+from redline.core.heatmap import RiskCell
 from redline.core.perspectives import DEFAULT_MIN_GROUP_SIZE, PerspectiveCoverage
-from redline.core.risk import Impact, Likelihood, RiskLevel
+from redline.core.risk import RiskLevel
 
 
 class _Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
 
-class HeatCell(_Frozen):
-    """One cell of the likelihood x impact matrix with the findings that fall in it."""
-
-    likelihood: Likelihood = Field(description="Row: likelihood, 1 to 5.")
-    impact: Impact = Field(description="Column: impact, 1 to 5.")
-    level: RiskLevel = Field(description="Risk level the matrix assigns to the cell.")
-    count: int = Field(ge=0, description="Findings in the cell (duplicates left out).")
-    open: int = Field(ge=0, description="Of those, findings still open.")
-    finding_ids: tuple[str, ...] = Field(default=(), description="Ids of the findings in the cell.")
-
-
 class HeatMap(_Frozen):
-    """The 5x5 matrix, rows from likelihood 5 down to 1, columns impact 1 to 5."""
+    """Open findings on the 5x5 matrix (`core.heatmap`): rows likelihood 5 down to 1, columns impact 1-5."""
 
-    rows: tuple[tuple[HeatCell, ...], ...] = Field(description="Five rows of five cells.")
+    rows: tuple[tuple[RiskCell, ...], ...] = Field(description="Five rows of five cells.")
     thresholds: dict[str, int] = Field(description="Upper bounds of likelihood x impact per level.")
 
 

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
+from redline.core.heatmap import RiskCell
 from redline.core.risk import DEFAULT_MATRIX, Impact, Likelihood, RiskLevel
 from redline.reports.charts import heatmap_svg, rate_chart_svg, severity_svg, trend_svg
 from redline.reports.model import ThreatRate
-from redline.reports.sections import HeatCell, HeatMap, SeverityCount, TrendPoint
+from redline.reports.sections import HeatMap, SeverityCount, TrendPoint
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -16,12 +17,11 @@ def _heat(counts: dict[tuple[int, int], int]) -> HeatMap:
     grid = DEFAULT_MATRIX.grid()
     rows = tuple(
         tuple(
-            HeatCell(
+            RiskCell(
                 likelihood=Likelihood(5 - r),
                 impact=Impact(c + 1),
                 level=level,
                 count=counts.get((5 - r, c + 1), 0),
-                open=0,
             )
             for c, level in enumerate(row)
         )
