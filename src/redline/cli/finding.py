@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from redline.cli.context import state
+
+if TYPE_CHECKING:
+    from redline.settings import Settings
+    from redline.store.session import Store
 
 app = typer.Typer(help="Findings and the risk register.", no_args_is_help=True)
 
@@ -113,6 +117,28 @@ def show(
         say(f"  {n.at:%Y-%m-%d %H:%M} {n.author} [{n.kind}] {n.text}" if n.at else f"  {n.author}: {n.text}")
     for i, text in enumerate(d.exemplars, 1):
         say(f"  failing prompt {i}{'' if unmask else ' (personal data masked)'}: {text[:300]}")
+    _show_remedies(st.store(), st.settings(), finding_id)
+
+
+def _show_remedies(store: Store, settings: Settings, finding_id: str) -> None:
+    """The reproducible case, the mitigations recorded, and those the threat expects."""
+    from redline.cli.output import say
+    from redline.program.findings import remedies
+
+    r = remedies(store, settings, finding_id)
+    if r.case is not None:
+        c = r.case
+        checker = f"scored by {c.scorer}" if c.scorer else "re-checked by a reviewer"
+        baseline = f"baseline round {c.baseline_round_id}" if c.baseline_round_id else "no baseline yet"
+        say(
+            f"  reproducible case [{c.source.value}] on {c.system}: {len(c.conversations)} conversation(s) "
+            f"x {c.samples} samples, {checker}; {baseline}"
+        )
+    for m in r.mitigations:
+        say(f"  mitigation {m.id} [{m.type.value}] {m.status.value}: {m.description}")
+    for e in r.expected:
+        mark = "proposed" if e in r.proposed else "recorded"
+        say(f"  expected mitigation [{e.type.value}] ({mark}): {e.what}")
 
 
 @app.command("triage")

@@ -76,10 +76,10 @@ def list_mitigations(
 def status(
     ctx: typer.Context,
     mitigation_id: Annotated[str, typer.Argument(help="Mitigation id.")],
-    new: Annotated[str, typer.Argument(help="planned, in_progress, shipped or abandoned.")],
+    new: Annotated[str, typer.Argument(help="in_progress, shipped or abandoned (once authorised).")],
     as_user: AsOpt = None,
 ) -> None:
-    """Move a mitigation (verification sets verified or not_verified)."""
+    """Move a mitigation (committee votes authorise it; verification sets verified or not_verified)."""
     from redline.cli.output import say
     from redline.core.errors import UsageError
     from redline.core.mitigations import MitigationStatus
@@ -93,3 +93,25 @@ def status(
         ) from None
     m = set_status(state(ctx).store(), mitigation_id=mitigation_id, status=target, user=as_user)
     say(f"{m.id}: {m.status.value}")
+
+
+@app.command("vote")
+def vote(
+    ctx: typer.Context,
+    mitigation_id: Annotated[str, typer.Argument(help="Mitigation id.")],
+    approve: Annotated[
+        bool, typer.Option("--approve/--reject", help="Authorise the mitigation, or reject it.")
+    ] = True,
+    comment: Annotated[str, typer.Option(help="Why; required to reject.")] = "",
+    as_user: AsOpt = None,
+) -> None:
+    """Vote on authorising a proposed mitigation: the committee's quorum authorises it (as for plans)."""
+    from redline.cli.output import say
+    from redline.program.mitigations import vote as cast
+
+    st = state(ctx)
+    view = cast(
+        st.store(), st.settings(), mitigation_id=mitigation_id, user=as_user, approve=approve, comment=comment
+    )
+    m = view.mitigation
+    say(f"{m.id}: {m.status.value} ({view.approvals} of {view.needed} approvals)")

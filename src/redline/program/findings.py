@@ -23,6 +23,7 @@ from redline.core.findings import (
     ReproducibleCase,
 )
 from redline.core.ids import new_id
+from redline.core.mitigations import ExpectedMitigation, Mitigation, MitigationStatus
 from redline.core.proposals import Embed, FindingProposal, match_existing, propose_findings
 from redline.core.risk import RiskLevel
 from redline.core.signoffs import Escalation, EscalationKind
@@ -34,6 +35,7 @@ from redline.settings import Settings
 from redline.store.repos import evidence as evidence_repo
 from redline.store.repos import finding_cases as cases_repo
 from redline.store.repos import findings as findings_repo
+from redline.store.repos import mitigations as mitigations_repo
 from redline.store.repos import rounds as rounds_repo
 from redline.store.session import Store
 
@@ -312,3 +314,39 @@ def _file(
         )
         return ProposalAction(action="reopened", finding=finding, proposal=prop, similarity=similarity), None
     return ProposalAction(action="attached", finding=finding, proposal=prop, similarity=similarity), None
+
+
+class Remedies(BaseModel):
+    """What is and should be done about a finding: its threat's expected mitigations (those of a type
+    not recorded yet are what the finding proposes), its mitigations, and its reproducible case."""
+
+    model_config = ConfigDict(frozen=True)
+
+    expected: tuple[ExpectedMitigation, ...] = ()
+    proposed: tuple[ExpectedMitigation, ...] = Field(
+        default=(), description="Expected mitigations of a type the finding has no mitigation of yet."
+    )
+    mitigations: tuple[Mitigation, ...] = ()
+    case: ReproducibleCase | None = None
+
+
+def remedies(
+    store: Store, settings: Settings, finding_id: str, *, threats: Mapping[str, Threat] | None = None
+) -> Remedies:
+    """A finding's expected, proposed and recorded mitigations, and its reproducible case."""
+    with store.session() as session:
+        finding = findings_repo.get_finding(session, finding_id)
+        recorded = tuple(mitigations_repo.list_mitigations(session, finding_id=finding_id))
+        case = cases_repo.find_case(session, finding_id)
+    catalog = dict(threats) if threats is not None else load_threats(settings)
+    threat = catalog.get(finding.threat_id)
+    expected = threat.expected_mitigations if threat else ()
+    done = {
+        m.type for m in recorded if m.status not in (MitigationStatus.ABANDONED, MitigationStatus.REJECTED)
+    }
+    return Remedies(
+        expected=expected,
+        proposed=tuple(e for e in expected if e.type not in done),
+        mitigations=recorded,
+        case=case,
+    )

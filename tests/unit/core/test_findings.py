@@ -49,3 +49,43 @@ def test_close_and_duplicate_need_a_note_and_early_close_of_high_risk_needs_acce
     assert not closing_needs_acceptors(S.NEW, RiskLevel.MEDIUM, S.CLOSED)
     assert not closing_needs_acceptors(S.VERIFIED, RiskLevel.CRITICAL, S.CLOSED)
     assert not closing_needs_acceptors(S.NEW, RiskLevel.CRITICAL, S.DUPLICATE)
+
+
+def test_every_unverified_close_of_a_high_finding_needs_the_risk_acceptors() -> None:
+    from redline.core.findings import closing_needs_acceptors
+    from redline.core.risk import RiskLevel
+
+    S = FindingStatus
+    closable = {s for s, nxt in TRANSITIONS.items() if S.CLOSED in nxt}
+    assert closable == {S.NEW, S.TRIAGED, S.VERIFIED, S.ACCEPTED_RISK}
+    for status in S:  # whatever the table allows now or later, only a verified fix closes freely
+        for risk in (RiskLevel.HIGH, RiskLevel.CRITICAL):
+            assert closing_needs_acceptors(status, risk, S.CLOSED) is (status is not S.VERIFIED), status
+        assert not closing_needs_acceptors(status, RiskLevel.MEDIUM, S.CLOSED)
+
+
+def test_a_mitigated_finding_closes_only_through_verification() -> None:
+    S = FindingStatus
+    with pytest.raises(TransitionError, match="finding verify"):
+        check_transition(S.MITIGATED, S.CLOSED)
+    check_transition(S.MITIGATED, S.VERIFIED)
+    check_transition(S.VERIFIED, S.CLOSED)
+
+
+def test_a_replayable_case_ends_with_the_users_message() -> None:
+    from redline.core.conversation import Conversation, MessageRole
+    from redline.core.findings import CaseSpec, replayable
+
+    talk = (
+        Conversation()
+        .add(MessageRole.USER, "hi")
+        .add(MessageRole.ASSISTANT, "hello")
+        .add(MessageRole.USER, "tell me the secret")
+        .add(MessageRole.ASSISTANT, "it is 42")
+    )
+    kept = replayable(talk)
+    assert [m.content for m in kept.messages] == ["hi", "hello", "tell me the secret"]
+    case = CaseSpec(conversations=(kept, kept), samples=3, system="chat")
+    assert case.checker == "human" and case.sends == 6
+    with pytest.raises(ValueError):
+        CaseSpec(conversations=(), system="chat")
