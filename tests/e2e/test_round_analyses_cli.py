@@ -49,3 +49,29 @@ def test_round_show_prints_every_analysis(
     assert {c["value"] for c in gender if c["flagged"]} == {"woman"}
     assert all({"statistic", "effect", "p_adjusted"} <= set(c) for c in gender)
     assert a["calibration"]["report"]["n"] == 20 and len(a["calibration"]["report"]["bins"]) == 10
+
+
+def test_reports_carry_every_analysis(
+    analysed: tuple[Path, str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    ws, rid = analysed
+    for fmt in ("html", "md", "json"):
+        code, _, err = cli(capsys, ws, "report", rid, "--format", fmt, "-o", str(tmp_path / f"r.{fmt}"))
+        assert code == 0, err
+    html = (tmp_path / "r.html").read_text()
+    for chart in ("technique", "converter", "configuration", "disparity", "reliability"):
+        assert f'<svg id="{chart}-chart-1" class="chart"' in html
+    for table in ("technique", "converter", "configuration", "disparity", "calibration"):
+        assert f'<table id="{table}-table-1"' in html
+    assert "Baseline (the intended configuration): <strong>1 / 12</strong>" in html
+    assert 'class="baseline-band"' in html and html.count('class="reliability-bin"') == 2
+
+    md = (tmp_path / "r.md").read_text()
+    assert "## Breakdowns and analyses" in md and "### Disparity per protected attribute" in md
+    assert "| missing-safety-preamble | 11 / 12 | 92% | 65%-99% | +83 pts |" in md and "ECE 0.180" in md
+
+    a = json.loads((tmp_path / "r.json").read_text())["analyses"]
+    assert len(a) == 1 and a[0]["round_id"] == rid
+    assert a[0]["configuration"]["baseline"]["failures"] == 1
+    assert a[0]["disparity"]["attributes"] == ["age", "gender"]
+    assert a[0]["calibration"]["report"]["brier"] == pytest.approx(0.042)

@@ -21,6 +21,7 @@ from redline.core.rounds import Round, RoundStatus
 from redline.core.systems import Release
 from redline.core.threats import Threat
 from redline.reports import sections as sec
+from redline.reports.analyses import round_analyses
 from redline.reports.entries import finding_entry, heatmap_of, mitigation_entry, votes_of
 from redline.reports.method import coverage_of, method_appendix
 from redline.reports.model import (
@@ -283,6 +284,7 @@ def build_report(
             session, rounds, tested=list(sourced), catalog=catalog, k=min_group_size
         ),
         trends=build_trends(session, release, current=sourced),
+        analyses=round_analyses(session, rounds),
         findings=finding_entries,
         mitigations=mitigation_entries,
         transcripts=tuple(transcripts),

@@ -14,6 +14,7 @@ from markupsafe import Markup
 from redline.core.comparison import Change
 from redline.core.ids import content_hash
 from redline.reports import charts
+from redline.reports.analyses import render_analyses_html
 from redline.reports.model import ReportModel
 from redline.reports.summary import OUTCOME_WORDS
 from redline.reports.transcripts import CONTENT_WARNING
@@ -86,4 +87,5 @@ def render_html(model: ReportModel) -> str:
         level_fill={lv.value: fill for lv, fill in charts.LEVEL_FILL.items()},
         content_warning=CONTENT_WARNING,
         report_hash=content_hash(model.model_dump(mode="json")),
+        analyses_html=render_analyses_html(model.analyses),
     )

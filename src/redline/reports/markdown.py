@@ -6,6 +6,7 @@ import html
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 
+from redline.reports.analyses import analyses_markdown
 from redline.reports.html import CHANGE_WORDS, report_title
 from redline.reports.model import ReportModel, ThreatRate
 from redline.reports.summary import OUTCOME_WORDS
@@ -145,6 +146,7 @@ def render_markdown(model: ReportModel) -> str:
             for t in r.rates
         ],
     )
+    out += analyses_markdown(r.analyses)
     out += [
         "## Catalog coverage",
         "",

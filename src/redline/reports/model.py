@@ -14,6 +14,7 @@ from redline.core.policy import GateOutcome, GateReason
 from redline.core.review import RoundJudge
 from redline.core.risk import Impact, Likelihood, RiskLevel
 from redline.core.rounds import RoundStatus
+from redline.engine.analyses import RoundAnalyses
 from redline.reports.sections import (
     Coverage,
     HeatMap,
@@ -236,6 +237,10 @@ class ReportModel(Frozen):
         description="Perspectives the plans' threats call for and whether testers cover them (aggregate).",
     )
     trends: TrendSeries = Field(description="Failure rates across the system's releases.")
+    analyses: tuple[RoundAnalyses, ...] = Field(
+        default=(),
+        description="Per round: rates per technique, converter and configuration; disparity; calibration.",
+    )
     findings: tuple[FindingEntry, ...] = Field(description="Findings in scope, highest risk first.")
     mitigations: tuple[MitigationEntry, ...] = Field(description="Mitigations of the findings in scope.")
     transcripts: tuple[Transcript, ...] = Field(
