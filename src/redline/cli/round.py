@@ -17,7 +17,7 @@ from redline.cli.context import state
 if TYPE_CHECKING:
     from redline.cli.context import CliState
     from redline.core.evidence import Evidence
-    from redline.core.review import ReviewSummary, RoundJudge
+    from redline.core.review import ReviewSummary, RoundCorrection, RoundJudge
     from redline.core.rounds import Round
     from redline.engine.result import RoundResult
     from redline.program.content import Exchange
@@ -300,8 +300,10 @@ def show(
     shown = _exchanges(st, round_id, limit=exchanges, unmask=unmask, viewer=as_user)
     review = _review(st, round_id)
     judges = _judges(st, summary.round.config)
+    correction = _correction(st, round_id, summary.round.config, review)
     if json_out:
         out = summary.model_dump(mode="json") | {"review": review.model_dump(mode="json") if review else None}
+        out["correction"] = correction.model_dump(mode="json") if correction else None
         out["judges"] = [j.model_dump(mode="json") for j in judges]
         out["analyses"] = analyses.model_dump(mode="json")
         emit_json(out | {"exchanges": [e.model_dump(mode="json") for e in shown]} if exchanges else out)
@@ -328,20 +330,23 @@ def show(
     print_analyses(analyses)
     for judge in judges:
         say(f"Scored by judge {judge.judge}: {judge.describe()}")
-    if review is not None:
+    if correction is not None:
         from redline.cli.output import table
-        from redline.cli.review import corrected_text, print_summary
+        from redline.cli.review import corrected_text
 
-        corrected = {t.threat_id: t.corrected for t in review.threats}
         table(
-            "Failure rates corrected by the human review (Rogan-Gladen, 95% CI)",
+            f"Failure rates {correction.note} (Rogan-Gladen, 95% CI)",
             ["threat", "raw", "corrected", "reviewed"],
             [
-                (e.threat_id, f"{e.rate:.0%}", corrected_text(corrected.get(e.threat_id)), review.decided)
+                (e.threat_id, f"{e.rate:.0%}", corrected_text(c := correction.threats.get(e.threat_id)),
+                 c.reviewed if c else 0)
                 for e in summary.evidence
                 if e.n
             ],
-        )
+        )  # fmt: skip
+    if review is not None:
+        from redline.cli.review import print_summary
+
         print_summary(review)
     for e in shown:
         marks = f" [{', '.join(e.verdicts)}]" if e.verdicts else ""
@@ -360,6 +365,16 @@ def _review(st: CliState, round_id: str) -> ReviewSummary | None:
 
     with st.store().session() as session:
         return review_summary(session, round_id)
+
+
+def _correction(
+    st: CliState, round_id: str, config: dict[str, Any], review: ReviewSummary | None
+) -> RoundCorrection | None:
+    """The round's corrected rates: by its review sample, else by its judge's calibration, else None."""
+    from redline.store.repos.reviews import round_correction
+
+    with st.store().session() as session:
+        return round_correction(session, round_id, config, review)
 
 
 def _judges(st: CliState, config: dict[str, Any]) -> list[RoundJudge]:

@@ -22,7 +22,7 @@ import math
 import random
 from collections import Counter
 from collections.abc import Hashable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from enum import StrEnum
 from itertools import combinations
@@ -33,6 +33,8 @@ from pydantic import BaseModel, ConfigDict, Field
 from redline.core.stats import Z95, cohen_kappa
 
 BOOTSTRAP_DRAWS = 2000
+REVIEW = "review"
+CALIBRATION = "calibration"
 OVERALL = "overall"
 """The scorer id of a review that checks the round's combined verdict (an attempt fails when any
 deciding score failed)."""
@@ -261,18 +263,28 @@ class CorrectedRate:
     sensitivity: float | None
     specificity: float | None
     method: str = "rogan-gladen, stratified bootstrap"
+    source: str = REVIEW  # whose error measure corrected it: REVIEW or CALIBRATION (a judge's)
+    calibration: str | None = None  # the judge calibration used, when the source is CALIBRATION
 
     def describe(self) -> str:
-        """'corrected 24% (95% CI 12-40%), 50 reviewed', or why there is none."""
+        """'corrected 24% (95% CI 12-40%), 50 reviewed' (or 'judge calibration ID'), or why not."""
+        by_calibration = self.source == CALIBRATION
         if self.rate is None:
-            why = "no review" if not self.reviewed else "scorer no better than chance on the review"
+            why = (
+                "judge no better than chance on its calibration"
+                if by_calibration
+                else "no review"
+                if not self.reviewed
+                else "scorer no better than chance on the review"
+            )
             return f"corrected n/a ({why})"
         interval = (
             f" (95% CI {self.low:.0%}-{self.high:.0%})"
             if self.low is not None and self.high is not None
             else ""
         )
-        return f"corrected {self.rate:.0%}{interval}, {self.reviewed} reviewed"
+        cited = f"judge calibration {self.calibration}" if by_calibration else f"{self.reviewed} reviewed"
+        return f"corrected {self.rate:.0%}{interval}, {cited}"
 
 
 def _percentile(values: Sequence[float], q: float) -> float:
@@ -464,3 +476,141 @@ def round_judges_from_config(config: Mapping[str, Any]) -> list[RoundJudge]:
             )
         )
     return out
+
+
+@dataclass(frozen=True)
+class JudgeError:
+    """A judge's error as a calibration measured it: sensitivity and specificity, and the labelled
+    failures and passes (among the rows it scored) each was measured on."""
+
+    calibration: str
+    scorer: str
+    sensitivity: float
+    specificity: float
+    failures: int
+    passes: int
+
+
+def judge_error(calibration: JudgeCalibration, scorer: str) -> JudgeError | None:
+    """Sensitivity (recall of 'fail') and specificity (recall of 'pass') from a calibration's per-class
+    figures; None when either class is missing from the labels it scored."""
+    found = calibration.figures.get("per_class")
+    classes = (
+        {str(c.get("label")): c for c in found if isinstance(c, Mapping)} if isinstance(found, list) else {}
+    )
+    fail, held = classes.get("fail"), classes.get("pass")
+    if fail is None or held is None:
+        return None
+    se, sp = fail.get("recall"), held.get("recall")
+    n_fail, n_pass = fail.get("support"), held.get("support")
+    if not all(isinstance(v, int | float) for v in (se, sp)) or not n_fail or not n_pass:
+        return None
+    return JudgeError(
+        calibration=calibration.id,
+        scorer=scorer,
+        sensitivity=float(se),  # type: ignore[arg-type]
+        specificity=float(sp),  # type: ignore[arg-type]
+        failures=int(n_fail),
+        passes=int(n_pass),
+    )
+
+
+def calibrated_rate(
+    failures: int,
+    n: int,
+    error: JudgeError,
+    *,
+    draws: int = BOOTSTRAP_DRAWS,
+    seed: int = 0,
+    level: float = 0.95,
+) -> CorrectedRate:
+    """The Rogan-Gladen corrected rate of `failures / n` using a judge calibration's error.
+
+    The interval is a parametric bootstrap: each draw takes sensitivity, specificity and the apparent
+    rate from their Jeffreys Beta(k + 1/2, n - k + 1/2) distributions (k: the calibration's hits among
+    its labelled failures, its correct passes among its labelled passes, the round's failures);
+    draws where the judge is no better than chance are dropped. Deterministic for a given seed.
+    """
+    raw = failures / n if n else 0.0
+    base = CorrectedRate(
+        failures=failures,
+        n=n,
+        raw=raw,
+        rate=None,
+        low=None,
+        high=None,
+        reviewed=0,
+        sensitivity=error.sensitivity,
+        specificity=error.specificity,
+        method="rogan-gladen, judge calibration, parametric bootstrap",
+        source=CALIBRATION,
+        calibration=error.calibration,
+    )
+    rate = rogan_gladen(raw, error.sensitivity, error.specificity) if n else None
+    if rate is None:
+        return base
+    hits = round(error.sensitivity * error.failures)
+    held = round(error.specificity * error.passes)
+    rng = random.Random(seed)
+    estimates = []
+    for _ in range(draws):
+        se = rng.betavariate(hits + 0.5, error.failures - hits + 0.5)
+        sp = rng.betavariate(held + 0.5, error.passes - held + 0.5)
+        apparent = rng.betavariate(failures + 0.5, n - failures + 0.5)
+        estimate = rogan_gladen(apparent, se, sp)
+        if estimate is not None:
+            estimates.append(estimate)
+    if len(estimates) < draws // 2:
+        return base
+    tail = (1 - level) / 2
+    low, high = _percentile(estimates, tail), _percentile(estimates, 1 - tail)
+    return replace(base, rate=rate, low=min(low, rate), high=max(high, rate))
+
+
+class RoundCorrection(BaseModel):
+    """The corrected failure rates of a round and whose error measure they use."""
+
+    model_config = ConfigDict(frozen=True)
+
+    source: str = Field(description="'review' (this round's review sample) or 'calibration' (a judge's).")
+    calibration: str | None = Field(
+        default=None, description="The judge calibration used, or passed over for the review."
+    )
+    note: str = Field(description="Which source was used and why, in one line.")
+    threats: dict[str, CorrectedRate] = Field(description="Per threat, its corrected failure rate.")
+
+
+def choose_correction(
+    review: ReviewSummary | None,
+    error: JudgeError | None,
+    threat_counts: Mapping[str, tuple[int, int]],
+    *,
+    seed: int = 0,
+) -> RoundCorrection | None:
+    """Which error measure corrects a round's rates: this round's review sample when it has one (a
+    reviewed item with a reviewers' majority), else the calibration of the judge that scored the round,
+    else none. `threat_counts` maps each threat to (failures, n)."""
+    if review is not None and review.decided:
+        preferred = f"; preferred over judge calibration {error.calibration}" if error is not None else ""
+        return RoundCorrection(
+            source=REVIEW,
+            calibration=error.calibration if error is not None else None,
+            note=f"corrected by the human review of this round ({review.decided} reviewed){preferred}",
+            threats={t.threat_id: t.corrected for t in review.threats},
+        )
+    if error is None:
+        return None
+    return RoundCorrection(
+        source=CALIBRATION,
+        calibration=error.calibration,
+        note=(
+            f"corrected by judge calibration {error.calibration} of {error.scorer} (sensitivity "
+            f"{error.sensitivity:.0%} on {error.failures}, specificity {error.specificity:.0%} on "
+            f"{error.passes}); no review sample of this round"
+        ),
+        threats={
+            threat: calibrated_rate(failures, n, error, seed=seed)
+            for threat, (failures, n) in sorted(threat_counts.items())
+            if n
+        },
+    )

@@ -21,10 +21,13 @@ from redline.core.review import (
     ReviewItem,
     ReviewLabel,
     ReviewSummary,
+    RoundCorrection,
     RoundJudge,
     ScorerAgreement,
     ThreatCorrection,
+    choose_correction,
     corrected_rate,
+    judge_error,
     kappa_with_interval,
     majority,
     per_class,
@@ -33,7 +36,7 @@ from redline.core.review import (
 )
 from redline.store import audit
 from redline.store.repos import rounds as rounds_repo
-from redline.store.tables import JudgeCalibrationRow, ReviewItemRow, ReviewLabelRow
+from redline.store.tables import JudgeCalibrationRow, ReviewItemRow, ReviewLabelRow, ScoreRow
 
 
 def _aware(value: datetime) -> datetime:
@@ -362,3 +365,22 @@ def round_judges(session: Session, config: Mapping[str, Any]) -> list[RoundJudge
                 )
         out.append(judge)
     return out
+
+
+def round_correction(
+    session: Session, round_id: str, config: Mapping[str, Any], review: ReviewSummary | None = None
+) -> RoundCorrection | None:
+    """A round's corrected failure rates: by its review sample when it has one, else by the calibration
+    of the judge that scored it (the round's only scorer, calibrated), else None."""
+    error = None
+    scorers = set(session.scalars(select(ScoreRow.scorer).where(ScoreRow.round_id == round_id).distinct()))
+    for judge in round_judges(session, config):
+        if judge.calibration is not None and scorers == {judge.scorer}:
+            error = judge_error(get_calibration(session, judge.calibration), judge.scorer)
+    if error is None and (review is None or not review.decided):
+        return None
+    counts = {
+        ev.threat_id: (ev.failures, ev.n)
+        for ev in evidence_from_outcomes(rounds_repo.case_outcomes(session, round_id))
+    }
+    return choose_correction(review, error, counts)
