@@ -171,6 +171,7 @@ class AttemptRow(Base):
     __table_args__ = (
         UniqueConstraint("round_id", "case_id", "turn", name="uq_attempts_round_case_turn"),
         Index("ix_attempts_round_error", "round_id", "error_kind"),
+        Index("ix_attempts_round_case_error", "round_id", "case_id", "error_kind"),  # per-case counts
     )
     id: Mapped[str] = mapped_column(String(40), primary_key=True)
     round_id: Mapped[str] = mapped_column(ForeignKey("rounds.id"), index=True)
@@ -190,7 +191,20 @@ class ScoreRow(Base):
     """One scorer's judgement of one attempt."""
 
     __tablename__ = "scores"
-    __table_args__ = (UniqueConstraint("attempt_id", "scorer", name="uq_scores_attempt_scorer"),)
+    __table_args__ = (
+        UniqueConstraint("attempt_id", "scorer", name="uq_scores_attempt_scorer"),
+        # Covers the per-case outcome rule, so a round's aggregates read no score row.
+        Index(
+            "ix_scores_round_case_outcome",
+            "round_id",
+            "case_id",
+            "outcome",
+            "verdict",
+            "value",
+            "scale_lo",
+            "scale_hi",
+        ),
+    )
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     attempt_id: Mapped[str] = mapped_column(ForeignKey("attempts.id"), index=True)
     round_id: Mapped[str] = mapped_column(ForeignKey("rounds.id"), index=True)
@@ -203,6 +217,20 @@ class ScoreRow(Base):
     scale_hi: Mapped[float | None] = mapped_column(Float)
     rationale: Mapped[str] = mapped_column(Text, default="")
     provenance: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+
+
+class RoundAggregateRow(Base):
+    """An aggregate of a finished round kept with the round (per-threat outcome counts, record digests).
+
+    Valid while `basis` matches the round's finish time; writing a case, attempt or score drops them.
+    """
+
+    __tablename__ = "round_aggregates"
+    round_id: Mapped[str] = mapped_column(ForeignKey("rounds.id"), primary_key=True)
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    basis: Mapped[str] = mapped_column(String(64))
+    body: Mapped[Any] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
 class CacheRow(Base):

@@ -424,6 +424,9 @@ def upgrade() -> None:
         sa.UniqueConstraint("round_id", "case_id", "turn", name="uq_attempts_round_case_turn"),
     )
     with op.batch_alter_table("attempts", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_attempts_round_case_error", ["round_id", "case_id", "error_kind"], unique=False
+        )
         batch_op.create_index("ix_attempts_round_error", ["round_id", "error_kind"], unique=False)
         batch_op.create_index(batch_op.f("ix_attempts_round_id"), ["round_id"], unique=False)
 
@@ -472,6 +475,18 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_findings_status"), ["status"], unique=False)
         batch_op.create_index(batch_op.f("ix_findings_threat_id"), ["threat_id"], unique=False)
 
+    op.create_table(
+        "round_aggregates",
+        sa.Column("round_id", sa.String(length=40), nullable=False),
+        sa.Column("name", sa.String(length=40), nullable=False),
+        sa.Column("basis", sa.String(length=64), nullable=False),
+        sa.Column("body", sa.JSON(), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["round_id"], ["rounds.id"], name=op.f("fk_round_aggregates_round_id_rounds")
+        ),
+        sa.PrimaryKeyConstraint("round_id", "name", name=op.f("pk_round_aggregates")),
+    )
     op.create_table(
         "finding_cases",
         sa.Column("id", sa.String(length=40), nullable=False),
@@ -626,6 +641,11 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("scores", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_scores_attempt_id"), ["attempt_id"], unique=False)
+        batch_op.create_index(
+            "ix_scores_round_case_outcome",
+            ["round_id", "case_id", "outcome", "verdict", "value", "scale_lo", "scale_hi"],
+            unique=False,
+        )
         batch_op.create_index(batch_op.f("ix_scores_round_id"), ["round_id"], unique=False)
 
     op.create_table(
@@ -721,6 +741,7 @@ def downgrade() -> None:
     op.drop_table("mitigation_votes")
     with op.batch_alter_table("scores", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_scores_round_id"))
+        batch_op.drop_index("ix_scores_round_case_outcome")
         batch_op.drop_index(batch_op.f("ix_scores_attempt_id"))
 
     op.drop_table("scores")
@@ -748,6 +769,7 @@ def downgrade() -> None:
 
     op.drop_table("finding_notes")
     op.drop_table("finding_cases")
+    op.drop_table("round_aggregates")
     with op.batch_alter_table("findings", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_findings_threat_id"))
         batch_op.drop_index(batch_op.f("ix_findings_status"))
@@ -762,6 +784,7 @@ def downgrade() -> None:
     with op.batch_alter_table("attempts", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_attempts_round_id"))
         batch_op.drop_index("ix_attempts_round_error")
+        batch_op.drop_index("ix_attempts_round_case_error")
 
     op.drop_table("attempts")
     with op.batch_alter_table("rounds", schema=None) as batch_op:
