@@ -70,17 +70,30 @@ def evidence_from_outcomes(outcomes: Iterable[tuple[Sequence[str], int | None, i
     A case counts once per threat it exercises: scored when `failed` is 0 or 1, could-not-score when it
     has scores but none reached a judgement (or nothing scored it yet), an error when it only has errors.
     """
+    return evidence_from_counted(
+        (threats, failed, scores, errors, 1) for threats, failed, scores, errors in outcomes
+    )
+
+
+def evidence_from_counted(
+    groups: Iterable[tuple[Sequence[str], int | None, int, int, int]],
+) -> list[Evidence]:
+    """`evidence_from_outcomes` over groups of alike cases: (threat ids, failed, scores, errors, cases).
+
+    A group stands for `cases` cases with the same threats and outcome, so a store can count them
+    with GROUP BY and hand over a few rows instead of one per case.
+    """
     counts: dict[str, list[int]] = {}
-    for threat_ids, failed, scores, errors in outcomes:
+    for threat_ids, failed, scores, errors, cases in groups:
         for tid in threat_ids:
             c = counts.setdefault(tid, [0, 0, 0, 0])
             if failed is not None:
-                c[0] += int(bool(failed))
-                c[1] += 1
+                c[0] += int(bool(failed)) * cases
+                c[1] += cases
             elif errors and not scores:
-                c[3] += 1
+                c[3] += cases
             else:
-                c[2] += 1
+                c[2] += cases
     return [
         Evidence.from_counts(tid, failures=f, n=n, could_not_score=cns, errors=err)
         for tid, (f, n, cns, err) in sorted(counts.items())

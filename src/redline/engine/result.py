@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from redline.core.evidence import Evidence, evidence_from_outcomes
+from redline.core.evidence import Evidence, evidence_from_counted, evidence_from_outcomes
 from redline.core.rounds import Round, RoundStatus
 from redline.engine.events import ProgressSnapshot
 from redline.store.repos import rounds as rounds_repo
@@ -56,15 +56,17 @@ class RoundSummary(BaseModel):
 def evidence_of(store: Store, round_id: str) -> tuple[Evidence, ...]:
     """Per-threat evidence from the stored scores, by the rule of `core.evidence.evidence_from_outcomes`.
 
-    A case with no threat ids counts under 'unclassified'. Cases are streamed from the store, so the
-    memory used does not grow with the round.
+    A case with no threat ids counts under 'unclassified'. The store counts cases per threat and
+    outcome (`rounds.threat_outcome_counts`), so the memory used does not grow with the round.
     """
     with store.session() as session:
-        outcomes = (
-            (threats or [UNCLASSIFIED], failed, scores, errors)
-            for threats, failed, scores, errors in rounds_repo.case_outcomes(session, round_id)
+        groups = (
+            (threats or [UNCLASSIFIED], failed, scored, errored, cases)
+            for threats, failed, scored, errored, cases in rounds_repo.threat_outcome_counts(
+                session, round_id
+            )
         )
-        return tuple(evidence_from_outcomes(outcomes))
+        return tuple(evidence_from_counted(groups))
 
 
 def summarise(store: Store, round_id: str) -> RoundSummary:

@@ -19,6 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from redline.core.errors import RedlineError, UsageError
 from redline.core.ids import new_id
+from redline.core.intake import IntakeStatus
 from redline.core.proposals import Embed
 from redline.program.intake_triage import suggest_duplicate
 from redline.program.throttle import client_network
@@ -66,15 +67,6 @@ class DisclosurePreference(StrEnum):
     COORDINATED = "coordinated"
     PRIVATE = "private"
     OWN_DATE = "own_date"
-
-
-class IntakeStatus(StrEnum):
-    """Where a submission stands in the queue."""
-
-    RECEIVED = "received"
-    ACCEPTED = "accepted"
-    DUPLICATE = "duplicate"
-    REJECTED = "rejected"
 
 
 class IntakeReport(BaseModel):

@@ -18,6 +18,7 @@ from redline.core.conversation import Conversation, MessageRole
 from redline.core.errors import ConfigError, NotFoundError, ScoringError, UsageError
 from redline.core.findings import DEFAULT_SAMPLES, CaseSource, CaseSpec, Finding, replayable
 from redline.core.ids import new_id
+from redline.core.intake import IntakeStatus, check_intake_transition
 from redline.core.proposals import Embed, centroid, cosine, jaccard, tokens
 from redline.core.risk import Impact, Likelihood
 from redline.core.users import Role
@@ -58,6 +59,14 @@ class IntakeDecision(StrEnum):
     ACCEPT = "accept"
     DUPLICATE = "duplicate"
     REJECT = "reject"
+
+
+DECIDED_STATUS: dict[IntakeDecision, IntakeStatus] = {
+    IntakeDecision.ACCEPT: IntakeStatus.ACCEPTED,
+    IntakeDecision.DUPLICATE: IntakeStatus.DUPLICATE,
+    IntakeDecision.REJECT: IntakeStatus.REJECTED,
+}
+"""The status each triage decision gives a submission (moves checked by `core.intake`)."""
 
 
 class DuplicateMatch(BaseModel):
@@ -248,12 +257,11 @@ def triage(
         who = authorize(session, user, INTAKE_TRIAGERS, action="triage external reports")
         triager = who.name
         sub = intake_repo.get_submission(session, submission_id)
-        if sub.status != "received":
-            raise UsageError(f"submission {submission_id} was already triaged ({sub.status})")
+        check_intake_transition(submission_id, IntakeStatus(sub.status), DECIDED_STATUS[decision])
         if decision is IntakeDecision.REJECT:
             if not note.strip():
                 raise UsageError("say why the report is rejected (the researcher will be told)")
-            done = intake_repo.decide(session, submission_id, status="rejected", actor=who.name, note=note)
+            done = intake_repo.decide(session, submission_id, status=IntakeStatus.REJECTED.value, actor=who.name, note=note)
         elif decision is IntakeDecision.DUPLICATE:
             repeated = duplicate_of or sub.duplicate_of
             if not repeated:
@@ -265,7 +273,12 @@ def triage(
                 actor=who.name,
             )
             done = intake_repo.decide(
-                session, submission_id, status="duplicate", actor=who.name, note=note, duplicate_of=repeated
+                session,
+                submission_id,
+                status=IntakeStatus.DUPLICATE.value,
+                actor=who.name,
+                note=note,
+                duplicate_of=repeated,
             )
         else:
             threats = load_threats(settings)
@@ -298,7 +311,7 @@ def triage(
             done = intake_repo.decide(
                 session,
                 submission_id,
-                status="accepted",
+                status=IntakeStatus.ACCEPTED.value,
                 actor=who.name,
                 note=note,
                 finding_id=opened.finding.id,

@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from redline.core.errors import ConfigError, PermissionDeniedError, ScoringError, UsageError
+from redline.core.errors import ConfigError, PermissionDeniedError, ScoringError, TransitionError, UsageError
 from redline.core.findings import Finding, FindingStatus
 from redline.core.risk import Impact, Likelihood, RiskLevel
 from redline.core.users import Role
@@ -173,7 +173,7 @@ def test_triage_accepts_as_a_candidate_finding(store: Store, workspace: Settings
     with store.session() as s:
         finding = findings_repo.get_finding(s, done.submission.finding_id or "")
     assert finding.status is FindingStatus.NEW and finding.risk is RiskLevel.HIGH
-    with pytest.raises(UsageError):
+    with pytest.raises(TransitionError, match=r"was already triaged \(accepted\)"):
         intake_triage.triage(
             store, workspace, submission_id=ack.id, decision=IntakeDecision.REJECT, user="lena"
         )

@@ -2,8 +2,9 @@
 
 A case fails when any of its scores failed, passes when it was scored and none failed, could not be
 scored when it has scores but none decides, and is an error when its attempts all errored. The
-per-case rule is one SQL query (`rounds.case_outcomes`) and the per-threat tally one function
-(`core.evidence.evidence_from_outcomes`).
+per-case rule is one SQL query (`rounds.case_outcomes`), grouped per threat in the database
+(`rounds.threat_outcome_counts`), and the per-threat tally one function
+(`core.evidence.evidence_from_counted`).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from redline.core.cases import AttackCase
-from redline.core.evidence import Evidence, evidence_from_outcomes
+from redline.core.evidence import Evidence, evidence_from_counted
 from redline.core.rounds import RoundStatus
 from redline.store.repos import rounds as rounds_repo
 from redline.store.tables import AttemptRow, RoundRow
@@ -25,8 +26,8 @@ FINISHED = (RoundStatus.COMPLETED,)
 
 
 def round_evidence(session: Session, round_id: str) -> list[Evidence]:
-    """Per-threat evidence of one round, by threat id."""
-    return evidence_from_outcomes(rounds_repo.case_outcomes(session, round_id))
+    """Per-threat evidence of one round, by threat id (from the store's per-threat outcome counts)."""
+    return evidence_from_counted(rounds_repo.threat_outcome_counts(session, round_id))
 
 
 @dataclass(frozen=True)

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+import json
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Table, case, func, select
+from sqlalchemy import Table, Text, and_, case, cast, delete, exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from redline.core.cases import AttackCase
@@ -18,7 +20,7 @@ from redline.core.scores import Score, ScoreOutcome, Verdict
 from redline.core.secrets import redact_secrets
 from redline.store import audit
 from redline.store.session import JsonText, conflict_dialect
-from redline.store.tables import AttemptRow, Base, CaseRow, RoundRow, ScoreRow
+from redline.store.tables import AttemptRow, Base, CaseRow, RoundAggregateRow, RoundRow, ScoreRow
 
 _TEXT = {"text"}
 
@@ -113,6 +115,7 @@ def set_status(session: Session, round_id: str, status: RoundStatus, *, actor: s
     row.status = status.value
     if status in (RoundStatus.COMPLETED, RoundStatus.STOPPED, RoundStatus.FAILED):
         row.finished_at = datetime.now(UTC)
+        keep_aggregates(session, round_id)
     audit.append(
         session,
         actor=actor,
@@ -136,6 +139,7 @@ def add_cases(session: Session, round_id: str, cases: Iterable[AttackCase], *, s
         }
         for i, c in enumerate(cases)
     ]
+    _drop_aggregates(session, {round_id})
     return _insert_ignore(session, CaseRow, rows)
 
 
@@ -164,6 +168,7 @@ def add_attempts(session: Session, attempts: Sequence[Attempt]) -> int:
         }
         for a in attempts
     ]
+    _drop_aggregates(session, {a.round_id for a in attempts})
     return _insert_ignore(session, AttemptRow, rows)
 
 
@@ -207,13 +212,19 @@ def list_attempts(session: Session, round_id: str, *, case_id: str | None = None
 
 
 def count_attempts(session: Session, round_id: str) -> dict[str, int]:
-    """Attempts of a round by outcome: 'ok' or the error kind."""
-    rows = session.execute(
-        select(AttemptRow.error_kind, func.count())
-        .where(AttemptRow.round_id == round_id)
-        .group_by(AttemptRow.error_kind)
-    ).all()
-    return {(kind or "ok"): int(n) for kind, n in rows}
+    """Attempts of a round by outcome: 'ok' or the error kind (kept with a finished round)."""
+
+    def count() -> dict[str, int]:
+        rows = session.execute(
+            select(AttemptRow.error_kind, func.count())
+            .where(AttemptRow.round_id == round_id)
+            .group_by(AttemptRow.error_kind)
+        ).all()
+        return {(kind or "ok"): int(n) for kind, n in rows}
+
+    return {
+        str(k): int(v) for k, v in cached_aggregate(session, round_id, "attempts_by_outcome", count).items()
+    }
 
 
 def add_scores(session: Session, scored: Sequence[tuple[Attempt, Score]]) -> int:
@@ -234,6 +245,7 @@ def add_scores(session: Session, scored: Sequence[tuple[Attempt, Score]]) -> int
         }
         for a, s in scored
     ]
+    _drop_aggregates(session, {a.round_id for a, _ in scored})
     return _insert_ignore(session, ScoreRow, rows)
 
 
@@ -287,37 +299,63 @@ def update_config(session: Session, round_id: str, patch: dict[str, Any]) -> Non
 
 
 def count_cases(session: Session, round_id: str) -> int:
-    """How many cases a round has recorded."""
-    return int(
-        session.scalar(select(func.count()).select_from(CaseRow).where(CaseRow.round_id == round_id)) or 0
-    )
+    """How many cases a round has recorded (kept with a finished round)."""
+
+    def count() -> int:
+        query = select(func.count()).select_from(CaseRow).where(CaseRow.round_id == round_id)
+        return int(session.scalar(query) or 0)
+
+    return int(cached_aggregate(session, round_id, "cases", count))
 
 
-def _per_case_outcomes(round_id: str) -> Any:
-    """Per stored case of a round: case id, failed (max over its scores), scores, attempts, error attempts."""
+def _failed_score() -> Any:
+    """1 when a score failed, 0 when it held, NULL when it decides nothing (could not score)."""
     half = ScoreRow.scale_lo + (ScoreRow.scale_hi - ScoreRow.scale_lo) / 2
-    failed = case(
-        (ScoreRow.id.is_(None), None),  # an attempt nothing scored (e.g. an error) decides nothing
+    return case(
         (ScoreRow.outcome == ScoreOutcome.COULD_NOT_SCORE.value, None),
         (ScoreRow.verdict.in_([Verdict.FAIL.value, Verdict.PARTIAL.value]), 1),
         (ScoreRow.verdict == Verdict.PASS.value, 0),
         (ScoreRow.value >= half, 1),
         else_=0,
     )
-    return (
+
+
+def _per_case_outcomes(round_id: str) -> Any:
+    """Per stored case of a round: case id, failed (max over its scores), scores, attempts, error attempts.
+
+    Two GROUP BYs, each read from a covering index (`ix_scores_round_case_outcome`,
+    `ix_attempts_round_case_error`), joined on the case: no attempt or score row is read.
+    """
+    judged = (
+        select(
+            ScoreRow.case_id.label("case_id"),
+            func.max(_failed_score()).label("failed"),
+            func.count().label("scores"),
+        )
+        .where(ScoreRow.round_id == round_id)
+        .group_by(ScoreRow.case_id)
+        .subquery("judged")
+    )
+    tried = (
         select(
             AttemptRow.case_id.label("case_id"),
-            func.max(failed).label("failed"),
-            func.count(ScoreRow.id).label("scores"),
-            func.count(func.distinct(AttemptRow.id)).label("attempts"),
-            func.count(func.distinct(case((AttemptRow.error_kind.is_not(None), AttemptRow.id)))).label(
-                "errors"
-            ),
+            func.count().label("attempts"),
+            func.count(AttemptRow.error_kind).label("errors"),
         )
-        .select_from(AttemptRow)
-        .outerjoin(ScoreRow, ScoreRow.attempt_id == AttemptRow.id)
         .where(AttemptRow.round_id == round_id)
         .group_by(AttemptRow.case_id)
+        .subquery("tried")
+    )
+    return (
+        select(
+            tried.c.case_id.label("case_id"),
+            judged.c.failed.label("failed"),
+            func.coalesce(judged.c.scores, 0).label("scores"),
+            tried.c.attempts.label("attempts"),
+            tried.c.errors.label("errors"),
+        )
+        .select_from(tried)
+        .outerjoin(judged, judged.c.case_id == tried.c.case_id)
         .subquery()
     )
 
@@ -345,3 +383,202 @@ def case_outcomes_by_id(session: Session, round_id: str) -> Iterator[tuple[str, 
     query = select(per_case.c.case_id, per_case.c.failed, per_case.c.scores, per_case.c.errors)
     for case_id, fail, scores, errors in session.execute(query.execution_options(yield_per=2000)):
         yield str(case_id), (None if fail is None else int(fail)), int(scores), int(errors)
+
+
+def threat_outcome_counts(
+    session: Session, round_id: str
+) -> list[tuple[list[str], int | None, int, int, int]]:
+    """Cases of a round grouped by threats and outcome: (threat ids, failed, scored, errored, cases).
+
+    `scored` and `errored` are 0 or 1 (whether the group's cases have scores, error attempts); the rows
+    feed `core.evidence.evidence_from_counted`. One GROUP BY in the database, a few rows per threat
+    whatever the size of the round, and kept with a finished round (`cached_aggregate`).
+    """
+
+    def count() -> list[list[Any]]:
+        per_case = _per_case_outcomes(round_id)
+        threats = cast(CaseRow.threat_ids, Text)
+        scored = case((per_case.c.scores > 0, 1), else_=0)
+        errored = case((per_case.c.errors > 0, 1), else_=0)
+        query = (
+            select(threats, per_case.c.failed, scored, errored, func.count())
+            .join(per_case, per_case.c.case_id == CaseRow.case_id)
+            .where(CaseRow.round_id == round_id)
+            .group_by(threats, per_case.c.failed, scored, errored)
+        )
+        out: dict[tuple[tuple[str, ...], Any, int, int], list[Any]] = {}
+        for raw, fail, has_scores, has_errors, n in session.execute(query):
+            ids = tuple(str(t) for t in (json.loads(raw) if raw else None) or ())
+            key = (ids, fail, int(has_scores), int(has_errors))  # two JSON texts may spell one list
+            out.setdefault(key, [list(ids), fail, int(has_scores), int(has_errors), 0])[4] += int(n)
+        return list(out.values())
+
+    return [
+        (list(ids), None if fail is None else int(fail), int(scored), int(errored), int(n))
+        for ids, fail, scored, errored, n in cached_aggregate(session, round_id, "threat_outcomes", count)
+    ]
+
+
+_FINISHED = (RoundStatus.COMPLETED.value, RoundStatus.STOPPED.value, RoundStatus.FAILED.value)
+
+
+def _basis(session: Session, round_id: str) -> str | None:
+    """What a kept aggregate of the round must match: its finish time; None while it may still change."""
+    row = session.get(RoundRow, round_id)
+    if row is None:
+        raise NotFoundError(f"no round with id '{round_id}'")
+    if row.status not in _FINISHED or row.finished_at is None:
+        return None
+    return row.finished_at.isoformat()
+
+
+def cached_aggregate(session: Session, round_id: str, name: str, compute: Callable[[], Any]) -> Any:
+    """`compute()`, kept with the round once it has finished and read back while it stays finished.
+
+    An aggregate of a running round is computed each time. Writing a case, attempt or score of the
+    round drops what was kept, and a round that resumes finishes again at a new time, which no kept
+    aggregate matches. `compute` must return JSON-able data.
+    """
+    basis = _basis(session, round_id)
+    if basis is None:
+        return compute()
+    row = session.get(RoundAggregateRow, (round_id, name))
+    if row is not None and row.basis == basis:
+        return row.body
+    body = compute()
+    table = RoundAggregateRow.__table__
+    assert isinstance(table, Table)
+    values = {
+        "round_id": round_id,
+        "name": name,
+        "basis": basis,
+        "body": body,
+        "created_at": datetime.now(UTC),
+    }
+    stmt = conflict_dialect(session).insert(table).values(**values)
+    session.execute(
+        stmt.on_conflict_do_update(
+            index_elements=["round_id", "name"],
+            set_={"basis": basis, "body": body, "created_at": values["created_at"]},
+        )
+    )
+    if row is not None:
+        session.expire(row)
+    return body
+
+
+def keep_aggregates(session: Session, round_id: str) -> None:
+    """Compute and keep a finished round's counts, so its pages and reports read them back at once."""
+    count_cases(session, round_id)
+    count_attempts(session, round_id)
+    threat_outcome_counts(session, round_id)
+
+
+def _drop_aggregates(session: Session, round_ids: Collection[str]) -> None:
+    """Forget what was kept for rounds whose records are being written."""
+    if round_ids:
+        session.execute(delete(RoundAggregateRow).where(RoundAggregateRow.round_id.in_(list(round_ids))))
+
+
+FLAGGED = "f"
+OTHER = "o"
+
+
+@dataclass(frozen=True)
+class AttemptPage:
+    """One page of a round's attempts, failures first, and the cursor of the next page (None: last)."""
+
+    attempts: list[Attempt]
+    flagged: set[str]
+    """Ids of the page's attempts that a score judged a failure (verdict fail or partial)."""
+    after: str | None
+
+
+def _failing_attempt() -> Any:
+    return exists().where(
+        ScoreRow.attempt_id == AttemptRow.id,
+        ScoreRow.verdict.in_([Verdict.FAIL.value, Verdict.PARTIAL.value]),
+    )
+
+
+def _cursor(phase: str, row: AttemptRow) -> str:
+    return f"{phase}:{row.case_id}:{row.turn}"
+
+
+def attempt_page(
+    session: Session,
+    round_id: str,
+    *,
+    limit: int,
+    after: str | None = None,
+    cases: Collection[str] | None = None,
+    all_flagged: bool = False,
+) -> AttemptPage:
+    """Up to `limit` attempts of a round: those judged a failure first, then the others, each in case and
+    turn order; `after` is the cursor a previous page returned (keyset paging: a page costs the same
+    however deep it is). `cases` keeps only those cases; `all_flagged` puts every attempt in the first
+    group (a playground conversation its tester rated serious)."""
+    phase, key = FLAGGED, None
+    if after:
+        p, _, rest = after.partition(":")
+        case_id, _, turn = rest.rpartition(":")
+        if p in (FLAGGED, OTHER) and case_id and turn.isdigit():
+            phase, key = p, (case_id, int(turn))
+    out: list[tuple[str, AttemptRow]] = []
+    for current in (FLAGGED, OTHER):
+        if current == FLAGGED and phase == OTHER:
+            continue
+        if current == OTHER and all_flagged:
+            break
+        query = select(AttemptRow).where(AttemptRow.round_id == round_id)
+        if cases is not None:
+            query = query.where(AttemptRow.case_id.in_(list(cases)))
+        if not all_flagged:
+            query = query.where(_failing_attempt() if current == FLAGGED else ~_failing_attempt())
+        if key is not None and current == phase:
+            last_case, last_turn = key
+            query = query.where(
+                or_(
+                    AttemptRow.case_id > last_case,
+                    and_(AttemptRow.case_id == last_case, AttemptRow.turn > last_turn),
+                )
+            )
+        wanted = limit + 1 - len(out)
+        rows = session.scalars(query.order_by(AttemptRow.case_id, AttemptRow.turn).limit(wanted)).all()
+        out += [(current, r) for r in rows]
+        if len(out) > limit:
+            break
+    more = len(out) > limit
+    out = out[:limit]
+    return AttemptPage(
+        attempts=[_attempt(r) for _, r in out],
+        flagged={r.id for p, r in out if p == FLAGGED},
+        after=_cursor(*out[-1]) if more and out else None,
+    )
+
+
+def threats_of_cases(session: Session, round_id: str, case_ids: Collection[str]) -> dict[str, list[str]]:
+    """Threat ids of some of a round's cases, by case id."""
+    if not case_ids:
+        return {}
+    rows = session.execute(
+        select(CaseRow.case_id, CaseRow.threat_ids).where(
+            CaseRow.round_id == round_id, CaseRow.case_id.in_(list(case_ids))
+        )
+    )
+    return {str(cid): [str(t) for t in (threats or [])] for cid, threats in rows}
+
+
+def verdicts_of(session: Session, attempt_ids: Collection[str]) -> dict[str, list[str]]:
+    """The verdicts scorers gave some attempts, by attempt id, in the order they were stored."""
+    if not attempt_ids:
+        return {}
+    out: dict[str, list[str]] = {}
+    rows = session.execute(
+        select(ScoreRow.attempt_id, ScoreRow.verdict)
+        .where(ScoreRow.attempt_id.in_(list(attempt_ids)), ScoreRow.verdict.is_not(None))
+        .order_by(ScoreRow.id)
+    )
+    for attempt_id, verdict in rows:
+        out.setdefault(str(attempt_id), []).append(str(verdict))
+    return out

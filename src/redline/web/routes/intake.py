@@ -10,6 +10,7 @@ from fastapi.responses import HTMLResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.concurrency import run_in_threadpool
 
+from redline.core.intake import IntakeStatus
 from redline.core.risk import Impact, Likelihood
 from redline.program import content, intake, intake_triage
 from redline.program.content import Exchange
@@ -20,7 +21,6 @@ from redline.program.intake import (
     DisclosurePreference,
     IntakeCategory,
     IntakeReport,
-    IntakeStatus,
     SeverityClaim,
 )
 from redline.program.intake_triage import IntakeDecision, QueueEntry
