@@ -43,11 +43,11 @@ from enum import StrEnum
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session
 
+from redline.core.concerns import ConcernStatus, check_concern_transition, concern_moves
 from redline.core.errors import (
     NotFoundError,
     PermissionDeniedError,
     RedlineError,
-    TransitionError,
     UsageError,
 )
 from redline.core.ids import new_id
@@ -78,35 +78,6 @@ class SubjectKind(StrEnum):
     RELEASE_DECISION = "release_decision"
     FINDING = "finding"
     OTHER = "other"
-
-
-class ConcernStatus(StrEnum):
-    """Where a concern stands."""
-
-    NEW = "new"
-    ACKNOWLEDGED = "acknowledged"
-    INVESTIGATING = "investigating"
-    RESOLVED = "resolved"
-    DISMISSED = "dismissed"
-
-
-MOVES: dict[ConcernStatus, frozenset[ConcernStatus]] = {
-    ConcernStatus.NEW: frozenset(
-        {
-            ConcernStatus.ACKNOWLEDGED,
-            ConcernStatus.INVESTIGATING,
-            ConcernStatus.RESOLVED,
-            ConcernStatus.DISMISSED,
-        }
-    ),
-    ConcernStatus.ACKNOWLEDGED: frozenset(
-        {ConcernStatus.INVESTIGATING, ConcernStatus.RESOLVED, ConcernStatus.DISMISSED}
-    ),
-    ConcernStatus.INVESTIGATING: frozenset({ConcernStatus.RESOLVED, ConcernStatus.DISMISSED}),
-    ConcernStatus.RESOLVED: frozenset({ConcernStatus.INVESTIGATING}),
-    ConcernStatus.DISMISSED: frozenset({ConcernStatus.INVESTIGATING}),
-}
-"""Allowed status moves; a resolved or dismissed concern may be reopened for investigation."""
 
 
 class ConcernDraft(BaseModel):
@@ -364,7 +335,7 @@ def queue(session: Session, *, acting: str | None, status: ConcernStatus | None 
 
 def _view(session: Session, concern_id: str) -> HandlerView:
     concern = concerns_repo.get_concern(session, concern_id)
-    moves = sorted(MOVES[ConcernStatus(concern.status)], key=list(ConcernStatus).index)
+    moves = concern_moves(ConcernStatus(concern.status))
     return HandlerView(concern=concern, thread=concerns_repo.thread(session, concern_id), moves=moves)
 
 
@@ -378,11 +349,7 @@ def _move(
     session: Session, concern: StoredConcern, to: ConcernStatus, *, user: User, reason: str, day: date
 ) -> None:
     before = ConcernStatus(concern.status)
-    if to not in MOVES[before]:
-        allowed = ", ".join(sorted(MOVES[before])) or "none"
-        raise TransitionError(f"a {before} concern cannot become {to}; it can become: {allowed}")
-    if to is ConcernStatus.DISMISSED and not reason:
-        raise UsageError("say why the concern is dismissed: the reporter reads the reason")
+    check_concern_transition(before, to, reason=reason)
     concerns_repo.set_status(session, concern.id, status=to.value, reason=reason, day=day)
     concerns_repo.add_message(
         session,

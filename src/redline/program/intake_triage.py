@@ -261,7 +261,9 @@ def triage(
         if decision is IntakeDecision.REJECT:
             if not note.strip():
                 raise UsageError("say why the report is rejected (the researcher will be told)")
-            done = intake_repo.decide(session, submission_id, status=IntakeStatus.REJECTED.value, actor=who.name, note=note)
+            done = intake_repo.decide(
+                session, submission_id, status=IntakeStatus.REJECTED.value, actor=who.name, note=note
+            )
         elif decision is IntakeDecision.DUPLICATE:
             repeated = duplicate_of or sub.duplicate_of
             if not repeated:

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from sqlalchemy import text
 
+from redline.core.concerns import ConcernStatus as S
 from redline.core.errors import PermissionDeniedError, TransitionError, UsageError
 from redline.core.users import Role
 from redline.program import concerns
@@ -20,7 +21,6 @@ from redline.program.concerns import (
     ConcernDraft,
     SubjectKind,
 )
-from redline.program.concerns import ConcernStatus as S
 from redline.program.workspace import open_workspace_store
 from redline.settings import Settings
 from redline.store import audit

@@ -16,12 +16,12 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 
+from redline.core.concerns import ConcernStatus
 from redline.program import concerns
 from redline.program.concerns import (
     ClaimNotFoundError,
     ClaimThrottle,
     ConcernDraft,
-    ConcernStatus,
     HandlerView,
     IssuedLink,
     QueueEntry,
