@@ -95,7 +95,7 @@ def check_scorer(name: str) -> None:
 
 
 async def _send_all(
-    target: Target, cases: Sequence[AttackCase], samples: int, round_id: str, purpose: str
+    target: Target, cases: Sequence[AttackCase], samples: int, round_id: str, purpose: str, *, close: bool
 ) -> list[Attempt]:
     attempts: list[Attempt] = []
     try:
@@ -123,7 +123,8 @@ async def _send_all(
                     )
                 )
     finally:
-        await target.aclose()
+        if close:
+            await target.aclose()
     return attempts
 
 
@@ -137,12 +138,14 @@ def sample_case(
     purpose: str,
     actor: str,
     scorer: Scorer | None = None,
+    close: bool = False,
 ) -> str:
     """Send the case `samples` times per conversation to `target` into a new ad-hoc round; the answers
-    are scored by the case's scorer, or queued for a reviewer when a person judged the case."""
+    are scored by the case's scorer, or queued for a reviewer when a person judged the case. With
+    `close`, the target is closed afterwards (the caller built it for this)."""
     cases = _cases(case)
     round_id = new_id("rnd")
-    attempts = asyncio.run(_send_all(target, cases, case.samples, round_id, purpose))
+    attempts = asyncio.run(_send_all(target, cases, case.samples, round_id, purpose, close=close))
     scores = []
     if case.scorer is not None:
         judge = scorer if scorer is not None else _build_scorer(settings, case.scorer)
@@ -219,8 +222,10 @@ def record_baseline(
     actor: str,
     target: Target | None = None,
     scorer: Scorer | None = None,
+    close: bool = False,
 ) -> ReproducibleCase:
-    """Send a just-recorded case to the failing release (the configured system) for its baseline."""
+    """Send a just-recorded case to the failing release (the configured system's target, unless
+    `target` is given) for its baseline; a target built here, or given with `close`, is closed after."""
     from redline.engine.round import build_target
 
     with store.session() as session:
@@ -228,17 +233,22 @@ def record_baseline(
         finding = findings_repo.get_finding(session, finding_id)
     if case is None:
         raise UsageError(f"finding {finding_id} has no reproducible case")
-    if target is None:
-        target = build_target(settings.config.system(case.system).target, name=case.system)
+    built = target is None
+    sent_to = (
+        target
+        if target is not None
+        else build_target(settings.config.system(case.system).target, name=case.system)
+    )
     round_id = sample_case(
         store,
         settings,
         case=case,
         release_id=finding.release_id,
-        target=target,
+        target=sent_to,
         purpose="baseline",
         actor=actor,
         scorer=scorer,
+        close=built or close,
     )
     with store.session() as session:
         return cases_repo.set_baseline(session, finding_id, round_id, actor=actor)
@@ -316,6 +326,7 @@ def verify_case(
             actor=who.name,
             target=build_target(target_config_of(failing), name=old_system),
             scorer=scorer,
+            close=True,
         )
     baseline = case.baseline_round_id
     if baseline is None:
@@ -331,6 +342,7 @@ def verify_case(
             purpose=f"verification of {finding_id}",
             actor=who.name,
             scorer=scorer,
+            close=target is None,
         )
     catalog = dict(threats) if threats is not None else load_threats(settings)
     threat = catalog.get(finding.threat_id)

@@ -181,6 +181,8 @@ ROUTES: dict[str, Action] = {
     **_twin("findings.move", Action.FINDING_MOVE),
     **_twin("findings.comment", Action.FINDING_COMMENT),
     **_twin("findings.mitigate", Action.MITIGATION_WRITE),
+    **_twin("findings.verify", Action.MITIGATION_WRITE),
+    **_twin("findings.mitigation_vote", Action.PLAN_VOTE),
     **_twin("gate.list", Action.GATE_READ),
     **_twin("gate.show", Action.GATE_READ),
     **_twin("gate.check", Action.GATE_CHECK),

@@ -49,6 +49,7 @@ def _fill(world: World, path: str) -> str:
         "token_id": "tok_missing",
         "concern_id": "cn_missing",
         "item_id": "rvi_missing",
+        "mitigation_id": "mit_missing",
     }
     return re.sub(r"\{(\w+)\}", lambda m: values[m.group(1)], path)
 

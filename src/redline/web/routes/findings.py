@@ -17,6 +17,8 @@ from redline.program import content
 from redline.program import mitigations as mitigations_program
 from redline.program import triage as triage_program
 from redline.program.content import Exchange
+from redline.program.findings import Remedies, remedies
+from redline.program.mitigations import AuthorisationView, VerificationReport
 from redline.program.users import list_users
 from redline.web.deps import Ctx, guard
 from redline.web.templating import page, redirect
@@ -36,6 +38,9 @@ class FindingPage(BaseModel):
     exemplars: tuple[Exchange, ...] = ()
     exchanges: tuple[Exchange, ...] = ()
     next_statuses: tuple[FindingStatus, ...] = Field(default=(), description="Statuses it may move to.")
+    remedies: Remedies | None = Field(
+        default=None, description="Expected and proposed mitigations, and the reproducible case."
+    )
 
 
 class TriageRequest(BaseModel):
@@ -91,6 +96,7 @@ def _detail(ctx: Ctx, finding_id: str) -> FindingPage:
             content.finding_exchanges(ctx.store, ctx.settings, finding_id=finding_id, viewer=ctx.name)
         ),
         next_statuses=tuple(s for s in FindingStatus if s in _movable(dossier.finding.status)),
+        remedies=remedies(ctx.store, ctx.settings, finding_id),
     )
 
 
@@ -251,3 +257,77 @@ def mitigate_form(
 def mitigate_api(ctx: Context, finding_id: str, body: MitigationRequest) -> Mitigation:
     """Link a mitigation; a triaged finding moves to in progress."""
     return _mitigate(ctx, finding_id, body)
+
+
+class VerifyRequest(BaseModel):
+    """The release that ships the fix."""
+
+    release: str = Field(min_length=1, max_length=200, description="SYSTEM@VERSION or release id.")
+
+
+class VoteRequest(BaseModel):
+    """A committee member's vote on authorising a mitigation."""
+
+    approve: bool
+    comment: str = Field(default="", max_length=5000, description="Why; required to reject.")
+
+
+def _verify(ctx: Ctx, finding_id: str, body: VerifyRequest) -> VerificationReport:
+    return mitigations_program.verify(
+        ctx.store, ctx.settings, finding_id=finding_id, release=body.release, user=ctx.name
+    )
+
+
+@router.post("/findings/{finding_id}/verify", name="findings.verify", include_in_schema=False)
+def verify_form(
+    request: Request, ctx: Context, finding_id: str, release: Annotated[str, Form(max_length=200)]
+) -> Response:
+    """Verify the fix on a release: re-run the finding's cases (or its reproducible case)."""
+    report = _verify(ctx, finding_id, VerifyRequest(release=release))
+    result = report.verification.result
+    flash = f"{result.outcome.value.replace('_', ' ')} on {report.release}: {result.detail}"
+    return redirect(request, f"/findings/{finding_id}#mitigations", flash=flash[:300])
+
+
+@router.post("/api/findings/{finding_id}/verify", name="api.findings.verify")
+def verify_api(ctx: Context, finding_id: str, body: VerifyRequest) -> VerificationReport:
+    """Verify the fix on a release; the finding and its mitigations move with the outcome."""
+    return _verify(ctx, finding_id, body)
+
+
+def _vote(ctx: Ctx, mitigation_id: str, body: VoteRequest) -> AuthorisationView:
+    return mitigations_program.vote(
+        ctx.store,
+        ctx.settings,
+        mitigation_id=mitigation_id,
+        user=ctx.name,
+        approve=body.approve,
+        comment=body.comment,
+    )
+
+
+@router.post(
+    "/findings/{finding_id}/mitigations/{mitigation_id}/vote",
+    name="findings.mitigation_vote",
+    include_in_schema=False,
+)
+def vote_form(
+    request: Request,
+    ctx: Context,
+    finding_id: str,
+    mitigation_id: str,
+    approve: Annotated[bool, Form()],
+    comment: Annotated[str, Form(max_length=5000)] = "",
+) -> Response:
+    """Authorise or reject a proposed mitigation."""
+    view = _vote(ctx, mitigation_id, VoteRequest(approve=approve, comment=comment))
+    flash = f"{mitigation_id}: {view.mitigation.status.value} ({view.approvals} of {view.needed} approvals)"
+    return redirect(request, f"/findings/{finding_id}#mitigations", flash=flash)
+
+
+@router.post(
+    "/api/findings/{finding_id}/mitigations/{mitigation_id}/vote", name="api.findings.mitigation_vote"
+)
+def vote_api(ctx: Context, finding_id: str, mitigation_id: str, body: VoteRequest) -> AuthorisationView:
+    """Vote on authorising a proposed mitigation: the quorum authorises, one rejection rejects."""
+    return _vote(ctx, mitigation_id, body)

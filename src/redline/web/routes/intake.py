@@ -10,6 +10,8 @@ from fastapi.responses import HTMLResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.concurrency import run_in_threadpool
 
+from redline import plugins
+from redline.core.findings import DEFAULT_SAMPLES, MAX_SAMPLES
 from redline.core.intake import IntakeStatus
 from redline.core.risk import Impact, Likelihood
 from redline.program import content, intake, intake_triage
@@ -52,6 +54,17 @@ class TriageRequest(BaseModel):
     likelihood: Likelihood = Likelihood.POSSIBLE
     impact: Impact = Impact.MODERATE
     duplicate_of: str | None = Field(default=None, max_length=40, description="Finding id, for a duplicate.")
+    scorer: str | None = Field(
+        default=None,
+        max_length=200,
+        description="Scorer that judges the re-sent transcript at verification; none: a reviewer.",
+    )
+    samples: int = Field(default=DEFAULT_SAMPLES, ge=1, le=MAX_SAMPLES, description="Sends per release.")
+    system: str | None = Field(
+        default=None,
+        max_length=200,
+        description="Configured system to reproduce on (default: the affected one).",
+    )
 
 
 async def _submit(ctx: Ctx, request: Request, report: IntakeReport) -> Acknowledgement:
@@ -151,6 +164,9 @@ def _triage(ctx: Ctx, sub_id: str, body: TriageRequest) -> QueueEntry:
         likelihood=body.likelihood,
         impact=body.impact,
         duplicate_of=body.duplicate_of,
+        scorer=body.scorer or None,
+        samples=body.samples,
+        system=body.system or None,
     )
 
 
@@ -188,6 +204,9 @@ def show_page(request: Request, ctx: Context, sub_id: str) -> HTMLResponse:
         likelihoods=list(Likelihood),
         impacts=list(Impact),
         decisions=list(IntakeDecision),
+        scorers=plugins.names("redline.scorers"),
+        systems=[x.name for x in ctx.settings.config.systems],
+        samples=DEFAULT_SAMPLES,
     )
 
 
@@ -208,6 +227,9 @@ def triage_form(
     likelihood: Annotated[Likelihood, Form()] = Likelihood.POSSIBLE,
     impact: Annotated[Impact, Form()] = Impact.MODERATE,
     duplicate_of: Annotated[str, Form(max_length=40)] = "",
+    scorer: Annotated[str, Form(max_length=200)] = "",
+    samples: Annotated[int, Form(ge=1, le=MAX_SAMPLES)] = DEFAULT_SAMPLES,
+    system: Annotated[str, Form(max_length=200)] = "",
 ) -> Response:
     """Accept, mark as duplicate, or reject."""
     body = TriageRequest(
@@ -217,6 +239,9 @@ def triage_form(
         likelihood=likelihood,
         impact=impact,
         duplicate_of=duplicate_of or None,
+        scorer=scorer or None,
+        samples=samples,
+        system=system or None,
     )
     entry = _triage(ctx, sub_id, body)
     if entry.submission.finding_id:

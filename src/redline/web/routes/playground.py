@@ -9,8 +9,9 @@ from fastapi.responses import HTMLResponse, Response
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
+from redline import plugins
 from redline.catalog.playbooks import load_playbooks
-from redline.core.findings import Finding
+from redline.core.findings import DEFAULT_SAMPLES, MAX_SAMPLES, Finding
 from redline.core.risk import Impact, Likelihood
 from redline.program import playground
 from redline.program.findings import load_threats
@@ -59,6 +60,13 @@ class PromoteRequest(BaseModel):
     title: str = Field(min_length=1, max_length=500)
     likelihood: Likelihood = Likelihood.POSSIBLE
     threat_id: str | None = Field(default=None, max_length=200)
+    scorer: str | None = Field(
+        default=None,
+        max_length=200,
+        description="Scorer that judges the re-sent conversation when the finding is verified; none: a "
+        "reviewer re-checks the tester's verdict.",
+    )
+    samples: int = Field(default=DEFAULT_SAMPLES, ge=1, le=MAX_SAMPLES, description="Sends per release.")
 
 
 def _start(ctx: Ctx, body: StartRequest) -> PlaygroundView:
@@ -105,6 +113,8 @@ def _promote(ctx: Ctx, pg_id: str, body: PromoteRequest) -> Finding:
         title=body.title,
         likelihood=body.likelihood,
         threat_id=body.threat_id or None,
+        scorer=body.scorer or None,
+        samples=body.samples,
     )
 
 
@@ -159,6 +169,8 @@ def show_page(request: Request, ctx: Context, pg_id: str) -> HTMLResponse:
         severities=list(Impact),
         likelihoods=list(Likelihood),
         threats=sorted(load_threats(ctx.settings)),
+        scorers=plugins.names("redline.scorers"),
+        samples=DEFAULT_SAMPLES,
     )
 
 
@@ -228,10 +240,20 @@ def promote_form(
     title: Annotated[str, Form(max_length=500)],
     likelihood: Annotated[Likelihood, Form()] = Likelihood.POSSIBLE,
     threat_id: Annotated[str, Form(max_length=200)] = "",
+    scorer: Annotated[str, Form(max_length=200)] = "",
+    samples: Annotated[int, Form(ge=1, le=MAX_SAMPLES)] = DEFAULT_SAMPLES,
 ) -> Response:
     """Promote the conversation to a candidate finding."""
     finding = _promote(
-        ctx, pg_id, PromoteRequest(title=title, likelihood=likelihood, threat_id=threat_id or None)
+        ctx,
+        pg_id,
+        PromoteRequest(
+            title=title,
+            likelihood=likelihood,
+            threat_id=threat_id or None,
+            scorer=scorer or None,
+            samples=samples,
+        ),
     )
     return redirect(request, f"/findings/{finding.id}", flash="candidate finding opened")
 
