@@ -38,6 +38,7 @@ from redline.reports.redaction import Scrubber, SensitiveTerms, people_terms
 from redline.reports.summary import executive_summary, limitations
 from redline.reports.transcripts import failures_first, mask_transcripts, select_transcripts
 from redline.reports.trends import build_trends
+from redline.reports.verifications import verification_entries
 from redline.scorers.masking import Masker
 from redline.store.repos import decisions as decisions_repo
 from redline.store.repos import reporting
@@ -287,6 +288,7 @@ def build_report(
         analyses=round_analyses(session, rounds),
         findings=finding_entries,
         mitigations=mitigation_entries,
+        verifications=verification_entries(session, [f.id for f in findings]),
         transcripts=tuple(transcripts),
         method=method_appendix(
             session,

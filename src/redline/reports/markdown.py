@@ -200,10 +200,32 @@ def render_markdown(model: ReportModel) -> str:
             for m in r.mitigations
         ],
     )
+    out += _verifications(r)
     out += _transcripts(r)
     out += _method(r)
     out += ["## Limitations", "", *(f"- {text(lim)}" for lim in r.limitations), ""]
     return "\n".join(out)
+
+
+def _verifications(r: ReportModel) -> list[str]:
+    """Each verification re-run with both parts: the original cases and fresh variants of them."""
+    if not r.verifications:
+        return []
+    rows = [
+        (
+            v.finding_id,
+            v.release,
+            v.before,
+            f"{v.original_after}: {v.original_outcome.value.replace('_', ' ')}",
+            f"{v.fresh_cases}: {v.fresh_after}: {v.fresh_outcome.value.replace('_', ' ')}"
+            if v.fresh_outcome is not None
+            else "not run",
+            v.outcome.value.replace("_", " "),
+        )
+        for v in r.verifications
+    ]
+    head = ["Finding", "Release", "Before", "(a) Original cases", "(b) Fresh variants", "Outcome"]
+    return ["### Verification re-runs", "", *_table(head, rows)]
 
 
 def _perspectives(r: ReportModel) -> list[str]:

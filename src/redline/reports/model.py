@@ -9,7 +9,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from redline.core.findings import FindingStatus
-from redline.core.mitigations import MitigationStatus, MitigationType
+from redline.core.mitigations import MitigationStatus, MitigationType, VerificationOutcome
 from redline.core.policy import GateOutcome, GateReason
 from redline.core.review import RoundJudge
 from redline.core.risk import Impact, Likelihood, RiskLevel
@@ -169,6 +169,25 @@ class MitigationEntry(Frozen):
     status: MitigationStatus = Field(description="Where the mitigation stands.")
 
 
+class VerificationEntry(Frozen):
+    """A verification re-run of a finding: (a) its original cases and (b) fresh variants of them."""
+
+    id: str = Field(description="Verification id.")
+    finding_id: str = Field(description="The finding verified.")
+    release: str = Field(description="Release version the fix shipped in.")
+    outcome: VerificationOutcome = Field(description="Verified only when both parts are.")
+    before: str = Field(description="The original evidence (failures/n and rate).")
+    original_outcome: VerificationOutcome = Field(description="(a) The original cases re-run.")
+    original_round_id: str = Field(description="Round of the original cases re-run.")
+    original_cases: int = Field(description="Original cases re-run.")
+    original_after: str = Field(description="Their evidence on the new release.")
+    fresh_outcome: VerificationOutcome | None = Field(default=None, description="(b) The fresh variants.")
+    fresh_round_id: str | None = Field(default=None, description="Round of the fresh variants.")
+    fresh_cases: int = Field(default=0, description="Fresh variants run.")
+    fresh_after: str | None = Field(default=None, description="Their evidence on the new release.")
+    variants: dict[str, int] = Field(default_factory=dict, description="Fresh variants by kind.")
+
+
 class SignoffEntry(Frozen):
     """One committee member's vote on the release."""
 
@@ -243,6 +262,9 @@ class ReportModel(Frozen):
     )
     findings: tuple[FindingEntry, ...] = Field(description="Findings in scope, highest risk first.")
     mitigations: tuple[MitigationEntry, ...] = Field(description="Mitigations of the findings in scope.")
+    verifications: tuple[VerificationEntry, ...] = Field(
+        default=(), description="Verification re-runs of the findings in scope, both parts each."
+    )
     transcripts: tuple[Transcript, ...] = Field(
         default=(), description="Example exchanges (never in external reports)."
     )
