@@ -108,6 +108,11 @@ def test_calibrate_stores_figures_and_the_next_round_cites_them(
 
     code, out, _ = cli(capsys, ws, "round", "show", after["round"]["id"])  # type: ignore[index]
     assert code == 0 and "judge.harm: kappa 0.67 (n 7)" in out
+    # No review of the round: its judge's calibration corrects the rates, and round show says so.
+    assert f"Failure rates corrected by judge calibration {result['id']} of judge.harm" in out
+    assert "no review sample of this round" in out
+    assert after["correction"]["source"] == "calibration"  # type: ignore[index]
+    assert before["correction"] is None  # uncalibrated when it ran, not yet calibrated when shown
     code, out, _ = cli(capsys, ws, "round", "show", before["round"]["id"])  # type: ignore[index]
     assert code == 0 and "kappa 0.67 (n 7) (calibrated after the round)" in out
 
@@ -209,3 +214,9 @@ def test_reports_mark_an_uncalibrated_judge_then_show_its_calibration(
     described = "judge.harm: kappa 0.67 (n 7) (calibrated after the round)"
     assert all(r["judges"] == [described] for r in rates)
     assert "uncalibrated" not in after["md"] and described in after["md"] and described in after["html"]
+    # Not reviewed: the rates are corrected by the judge's calibration, and the reports cite it.
+    assert all(r["corrected_by"] is None for r in json.loads(before["json"])["rates"])
+    assert all(r["corrected_by"] == "calibration" and r["corrected_rate"] is not None for r in rates)
+    cal = rates[0]["corrected_calibration"]
+    assert cal.startswith("cal") and f"judge calibration {cal})" in after["md"]
+    assert f"judge calibration {cal}</span>" in after["html"]

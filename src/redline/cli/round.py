@@ -334,8 +334,9 @@ def show(
         from redline.cli.output import table
         from redline.cli.review import corrected_text
 
+        say(f"Failure rates {correction.note}.")
         table(
-            f"Failure rates {correction.note} (Rogan-Gladen, 95% CI)",
+            "Failure rates corrected (Rogan-Gladen, 95% CI)",
             ["threat", "raw", "corrected", "reviewed"],
             [
                 (e.threat_id, f"{e.rate:.0%}", corrected_text(c := correction.threats.get(e.threat_id)),

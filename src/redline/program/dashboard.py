@@ -119,7 +119,11 @@ class RoundDetail(BaseModel):
     exchanges: tuple[Exchange, ...] = Field(default=(), description="Flagged ones withheld unless consented.")
     corrected: dict[str, CorrectedRate] = Field(
         default_factory=dict,
-        description="Per threat, the rate corrected by the round's human review (only where one exists).",
+        description="Per threat, the rate corrected by the round's human review, else by the calibration "
+        "of the judge that scored it (only where one exists).",
+    )
+    correction_note: str | None = Field(
+        default=None, description="Which source corrected the rates, and why."
     )
     judges: tuple[RoundJudge, ...] = Field(
         default=(), description="Judge scorers of the round and their calibration (none: uncalibrated)."
@@ -144,12 +148,14 @@ def round_detail(
         evidence = evidence_repo.round_evidence(session, round_id)
         review = reviews_repo.review_summary(session, round_id)
         judges = reviews_repo.round_judges(session, rnd.config)
+        correction = reviews_repo.round_correction(session, round_id, rnd.config, review)
     exchanges = round_exchanges(store, settings, round_id=round_id, viewer=viewer, limit=limit)
     return RoundDetail(
         round=rnd,
         progress=progress,
         evidence=tuple(evidence),
         exchanges=tuple(exchanges),
-        corrected={t.threat_id: t.corrected for t in review.threats} if review is not None else {},
+        corrected=dict(correction.threats) if correction is not None else {},
+        correction_note=correction.note if correction is not None else None,
         judges=tuple(judges),
     )

@@ -111,19 +111,21 @@ def _rates(sourced: Sourced, threats: Mapping[str, Threat], policy: ReleasePolic
 
 
 def _with_review(session: Session, rates: list[ThreatRate]) -> list[ThreatRate]:
-    """Each rate with its corrected rate where a human review of its round exists."""
-    from redline.store.repos.reviews import review_summary
+    """Each rate with its corrected rate where a human review of its round, or a calibration of the judge
+    that scored it, exists."""
+    from redline.store.repos.reviews import review_summary, round_correction
 
-    reviews = {rid: review_summary(session, rid) for rid in {r.round_id for r in rates}}
+    corrections = {
+        rid: round_correction(
+            session, rid, rounds_repo.get_round(session, rid).config, review_summary(session, rid)
+        )
+        for rid in {r.round_id for r in rates}
+    }
     out = []
     for rate in rates:
-        review = reviews[rate.round_id]
-        found = (
-            next((t.corrected for t in review.threats if t.threat_id == rate.threat_id), None)
-            if review
-            else None
-        )
-        if found is None:
+        correction = corrections[rate.round_id]
+        found = correction.threats.get(rate.threat_id) if correction else None
+        if found is None or correction is None:
             out.append(rate)
             continue
         out.append(
@@ -133,6 +135,8 @@ def _with_review(session: Session, rates: list[ThreatRate]) -> list[ThreatRate]:
                     "corrected_low": found.low,
                     "corrected_high": found.high,
                     "reviewed": found.reviewed,
+                    "corrected_by": correction.source,
+                    "corrected_calibration": correction.calibration,
                 }
             )
         )

@@ -328,10 +328,13 @@ def _method(r: ReportModel) -> list[str]:
 
 
 def _corrected(t: ThreatRate) -> str:
-    """' (corrected 24%, 12% - 40%, 20 reviewed)' where a human review corrected the rate."""
+    """' (corrected 24%, 12% - 40%, 20 reviewed)' where a human review corrected the rate, or
+    '..., judge calibration cal-1)' where the scoring judge's calibration did."""
     if t.corrected_rate is None or t.corrected_low is None or t.corrected_high is None:
         return ""
-    return (
-        f" (corrected {_pct(t.corrected_rate)}, {_pct(t.corrected_low)} - {_pct(t.corrected_high)}, "
-        f"{t.reviewed} reviewed)"
+    by = (
+        f"judge calibration {t.corrected_calibration}"
+        if t.corrected_by == "calibration"
+        else f"{t.reviewed} reviewed"
     )
+    return f" (corrected {_pct(t.corrected_rate)}, {_pct(t.corrected_low)} - {_pct(t.corrected_high)}, {by})"

@@ -120,8 +120,9 @@ class ThreatRate(Frozen):
     adhoc: bool = Field(description="The evidence comes from an ad-hoc round.")
     corrected_rate: float | None = Field(
         default=None,
-        description="Rate corrected for the scorers' error measured by a human review of the round "
-        "(Rogan-Gladen); None without a review, or when the review cannot estimate it.",
+        description="Rate corrected for the scorers' error measured by a human review of the round, else "
+        "by the scoring judge's calibration (Rogan-Gladen); None without either, or when it cannot be "
+        "estimated.",
     )
     corrected_low: float | None = Field(
         default=None, description="Lower end of the corrected rate's 95% interval."
@@ -131,6 +132,15 @@ class ThreatRate(Frozen):
     )
     reviewed: int = Field(
         default=0, ge=0, description="Reviewed attempts with a reviewers' majority behind it."
+    )
+    corrected_by: str | None = Field(
+        default=None,
+        description="What measured the error behind the corrected rate: 'review' (the round's human "
+        "review) or 'calibration' (the calibration of the judge that scored the round, with no review).",
+    )
+    corrected_calibration: str | None = Field(
+        default=None,
+        description="The judge calibration used (by 'calibration') or passed over for the review.",
     )
     judges: tuple[str, ...] = Field(
         default=(),
