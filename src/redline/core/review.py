@@ -13,7 +13,10 @@ to the scorers. From their labels this module computes, with no I/O:
   specificity - 1), clipped to [0, 1], with a 95% interval from a stratified bootstrap: each draw
   resamples the reviewed items within each stratum with replacement and draws the apparent rate from
   its Jeffreys Beta(k + 1/2, n - k + 1/2) distribution; the interval is the 2.5th and 97.5th
-  percentiles of the clipped estimates (draws where the scorer is no better than chance are dropped).
+  percentiles of the clipped estimates (draws where the scorer is no better than chance are dropped);
+- where a round has no review sample but was scored by one calibrated judge, the same correction with
+  the sensitivity and specificity that judge's calibration measured (`choose_correction`: the round's
+  own review sample is preferred when both exist, and the result says which source it used).
 """
 
 from __future__ import annotations
