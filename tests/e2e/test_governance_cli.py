@@ -81,6 +81,11 @@ def test_gate_release_and_mitigation_reads(capsys: pytest.CaptureFixture[str], w
     (m,) = json.loads(out)
     assert code == 0 and m["type"] == "ui_change"
     assert cli(capsys, root, "mitigation", "status", m["id"], "verified", "--as", "eli")[0] == 2
+    assert m["status"] == "proposed"
+    assert (
+        cli(capsys, root, "mitigation", "status", m["id"], "shipped", "--as", "eli")[0] == 2
+    )  # authorise first
+    assert cli(capsys, root, "mitigation", "vote", m["id"], "--approve", "--as", "cora")[0] == 0
     assert cli(capsys, root, "mitigation", "status", m["id"], "shipped", "--as", "eli")[0] == 0
     code, out, _ = cli(capsys, root, "gate", "escalations", "--json")
     assert code == 0 and json.loads(out) == []
