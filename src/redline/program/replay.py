@@ -60,24 +60,19 @@ def installed_scorer(name: str, stored: Score) -> Scorer | None:
     Raises `ReplayUnavailable` when it needs options the bundle does not hold (a judge model) or
     when, rebuilt, it reports parameters other than the ones recorded with its scores.
     """
-    from redline import plugins
+    from redline.engine.components import SCORERS, ComponentSpec
+    from redline.engine.components import scorer as build
 
-    try:
-        factory = plugins.load("redline.scorers", name)
-    except ConfigError:
+    if not _registered(name):
         return None
     recorded = dict(stored.provenance.params) if stored.provenance else {}
     if {"judge", "judges"} & set(recorded):
         raise ReplayUnavailable("it needs a judge model, which a bundle does not hold")
-    scorer: Any = None
-    for kwargs in (recorded, {}):
-        try:
-            scorer = factory(**kwargs)
-            break
-        except (TypeError, ValueError):
-            continue
-    if scorer is None or not isinstance(scorer, Scorer):
-        raise ReplayUnavailable("it needs options that are not recorded (such as a judge model)")
+    spec = ComponentSpec(group=SCORERS, name=name, role="scorer", params=recorded)
+    try:
+        scorer = build(spec)
+    except ConfigError:
+        raise ReplayUnavailable("it needs options that are not recorded (such as a judge model)") from None
     params = getattr(scorer, "params", None)
     try:
         differs = callable(params) and stored.provenance is not None and params() != recorded
@@ -86,6 +81,12 @@ def installed_scorer(name: str, stored: Score) -> Scorer | None:
     if differs:
         raise ReplayUnavailable("rebuilt, it does not run with the recorded parameters")
     return scorer
+
+
+def _registered(name: str) -> bool:
+    from redline import plugins
+
+    return name in plugins.names("redline.scorers")
 
 
 def _same(a: Score, b: Score) -> bool:

@@ -8,6 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from redline import plugins
 from redline.core.errors import ConfigError
+from redline.scorers.base import Scorer
 
 GROUP = "redline.scorers"
 
@@ -53,12 +54,15 @@ def scorer_infos() -> list[ScorerInfo]:
     return out
 
 
-def build_scorer(name: str, **options: Any) -> Any:
-    """An instance of the scorer registered as `name`, built with `options`."""
+def build_scorer(name: str, **options: Any) -> Scorer:
+    """An instance of the scorer registered as `name`, built with `options` (typed: it must be a Scorer)."""
     cls = plugins.load(GROUP, name)
     if _needs_judge(cls) and "judge" not in options and "judges" not in options:
         raise ConfigError(f"scorer '{name}' needs a judge target; configure one (judge: <target name>)")
     try:
-        return cls(**options)
+        built = cls(**options)
     except TypeError as exc:
         raise ConfigError(f"scorer '{name}' does not take these options: {exc}") from None
+    if not isinstance(built, Scorer):
+        raise ConfigError(f"plugin '{name}' in {GROUP} is not a scorer (it needs score and score_batch)")
+    return built
