@@ -251,3 +251,40 @@ def test_verifying_a_case_on_the_failing_release_is_refused(store: Store, worksp
     _mitigate(store, fid)
     with pytest.raises(UsageError, match="ships the mitigation"):
         mitigations.verify(store, workspace, finding_id=fid, release=f"{SYSTEM}@1.0", user="eli")
+
+
+def test_a_case_recorded_without_a_baseline_is_measured_on_the_failing_release_first(
+    store: Store, workspace: Settings
+) -> None:
+    from redline.core.conversation import Conversation
+    from redline.core.findings import CaseSpec, Finding
+    from redline.program.findings import open_finding
+
+    with store.session() as s:
+        failing = systems.find_release(s, system=SYSTEM, version="1.0")
+        opened = open_finding(
+            s,
+            workspace,
+            Finding(
+                id="fnd_drift",
+                title="Production drift on refusals",
+                threat_id="leakage.system-prompt",
+                likelihood=Likelihood.LIKELY,
+                impact=Impact.MAJOR,
+                risk=RiskLevel.HIGH,
+                release_id=failing.id,
+            ),
+            actor="lena",
+            source="monitoring",
+            reason="drift",
+            case=CaseSpec(conversations=(Conversation.of(PROMPT),), scorer=SCORER, samples=6, system=SYSTEM),
+        )
+    assert opened.escalation is None and opened.case is not None and opened.case.baseline_round_id is None
+    _mitigate(store, "fnd_drift")
+    report = mitigations.verify(store, workspace, finding_id="fnd_drift", release=f"{SYSTEM}@2.0", user="eli")
+    result = report.verification.result
+    assert result.outcome is VerificationOutcome.VERIFIED
+    assert (result.before.failures, result.before.n, result.after.failures) == (6, 6, 0)
+    with store.session() as s:
+        case = cases_repo.find_case(s, "fnd_drift")
+    assert case is not None and case.baseline_round_id == report.verification.original_round_id

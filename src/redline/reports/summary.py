@@ -93,7 +93,14 @@ def _doing(findings: Sequence[FindingEntry], mitigations: Sequence[MitigationEnt
         return "Nothing needs mitigating from this evidence."
     states = Counter(m.status for m in mitigations)
     groups = [
-        (states[MitigationStatus.PLANNED] + states[MitigationStatus.IN_PROGRESS], "planned or in progress"),
+        (
+            sum(
+                states[s]
+                for s in (MitigationStatus.PROPOSED, MitigationStatus.AUTHORISED, MitigationStatus.PLANNED)
+            )
+            + states[MitigationStatus.IN_PROGRESS],
+            "planned or in progress",
+        ),
         (states[MitigationStatus.SHIPPED], "shipped and awaiting verification"),
         (states[MitigationStatus.VERIFIED], "verified by a re-run"),
         (states[MitigationStatus.NOT_VERIFIED], "not confirmed by a re-run"),

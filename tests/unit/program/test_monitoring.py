@@ -17,6 +17,7 @@ from redline.core.scores import Score
 from redline.program.monitoring import ingest, read_samples
 from redline.program.workspace import open_workspace_store
 from redline.settings import Settings
+from redline.store.repos import finding_cases
 from redline.store.session import Store
 from tests import governance_data as data
 
@@ -89,6 +90,11 @@ def test_shifted_production_drifts_and_opens_a_candidate_finding(
     (action,) = report.findings
     assert action.action == "opened" and action.finding.threat_id == "injection.direct"
     assert action.finding.status is FindingStatus.NEW and action.finding.round_id is None
+    with baseline.session() as s:  # a reproducible case: failing conversations, the drifted scorer
+        case = finding_cases.find_case(s, action.finding.id)
+    assert case is not None and case.source.value == "monitoring" and case.scorer == "toxicity"
+    assert case.system == "chat" and 1 <= len(case.conversations) <= 10
+    assert all(c.messages[-1].content.startswith("question") for c in case.conversations)
 
 
 def test_unshifted_production_stays_quiet(workspace: Settings, baseline: Store, tmp_path: Path) -> None:

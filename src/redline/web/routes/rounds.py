@@ -12,10 +12,12 @@ from starlette.concurrency import run_in_threadpool
 from redline.catalog.playbooks import load_playbooks
 from redline.core.plans import RUNNABLE_PLAN_STATUSES
 from redline.core.rounds import Round
+from redline.engine.analyses import RoundAnalyses, analyse_round
 from redline.program import access, runs
 from redline.program.dashboard import RoundDetail, RoundProgress, round_detail, round_progress
 from redline.program.plans import list_plans
 from redline.program.runs import RunRequest
+from redline.reports.analyses import render_analyses_html
 from redline.store.repos import rounds as rounds_repo
 from redline.web.deps import Ctx, LoginRequired, guard
 from redline.web.live import stream
@@ -103,13 +105,22 @@ async def start_api(ctx: Context, body: RunRequest) -> RoundProgress:
 def round_page(request: Request, ctx: Context, round_id: str) -> HTMLResponse:
     """A round: live progress, evidence per threat, and its exchanges (flagged ones behind consent)."""
     detail = round_detail(ctx.store, ctx.settings, round_id=round_id, viewer=ctx.name)
-    return page(request, ctx, "round.html", detail=detail)
+    analyses = analyse_round(ctx.store, round_id)  # after round_detail checked the viewer may read it
+    shown = render_analyses_html([] if analyses.empty else [analyses])
+    return page(request, ctx, "round.html", detail=detail, analyses_html=shown)
 
 
 @router.get("/api/rounds/{round_id}", name="api.rounds.show")
 def round_api(ctx: Context, round_id: str) -> RoundDetail:
     """A round: progress, evidence per threat, exchanges (flagged text withheld until consent)."""
     return round_detail(ctx.store, ctx.settings, round_id=round_id, viewer=ctx.name)
+
+
+@router.get("/api/rounds/{round_id}/analyses", name="api.rounds.analyses")
+def analyses_api(ctx: Context, round_id: str) -> RoundAnalyses:
+    """A round's rates per technique, converter and configuration; disparity per attribute; calibration."""
+    _readable(ctx, round_id)
+    return analyse_round(ctx.store, round_id)
 
 
 def _readable(ctx: Ctx, round_id: str) -> None:
