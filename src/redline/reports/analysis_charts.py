@@ -168,13 +168,21 @@ def reliability_svg(report: CalibrationReport, *, chart_id: str = "reliability-c
             f'<rect class="reliability-bin" x="{x + 1:.1f}" y="{top + size - h:.1f}" width="{w - 2:.1f}" '
             f'height="{h:.1f}" fill="{BAR}" opacity="0.8"><title>{escape(tip)}</title></rect>'
         )
+        px, py = left + size * b.mean_confidence, top + size * (1 - b.accuracy)
+        body.append(
+            f'<circle class="reliability-point" cx="{px:.1f}" cy="{py:.1f}" r="4" fill="{INK}">'
+            f"<title>{escape(tip)}</title></circle>"
+        )
+        body.append(_text(x + w / 2, top + size - h - 6, f"n={b.n}", anchor="middle", size=10))
     body.append(
         f'<line class="diagonal" x1="{left}" y1="{top + size}" x2="{left + size}" y2="{top}" '
         f'stroke="{WORSE}" stroke-dasharray="4 3"/>'
     )
     body.append(_text(left + size / 2, top + size + 30, "confidence", anchor="middle", size=11))
+    body.append(_text(left + size + 12, top + 44, "bars: accuracy", size=11))
+    body.append(_text(left + size + 12, top + 60, "dots: (confidence, accuracy)", size=11))
     body.append(_text(left + size + 12, top + 12, f"ECE {report.ece:.3f}", size=11))
     body.append(_text(left + size + 12, top + 28, f"Brier {report.brier:.3f}", size=11))
     return _svg(
-        chart_id, left + size + 110, top + size + 40, "Reliability diagram: accuracy per confidence bin", body
+        chart_id, left + size + 200, top + size + 40, "Reliability diagram: accuracy per confidence bin", body
     )

@@ -175,6 +175,7 @@ ROUTES: dict[str, Action] = {
     "rounds.new": Action.ROUND_START,
     **_twin("rounds.start", Action.ROUND_START),
     "api.rounds.progress": Action.ROUND_READ,
+    "api.rounds.analyses": Action.ROUND_READ,
     **_twin("findings.list", Action.FINDING_READ),
     **_twin("findings.show", Action.FINDING_READ),
     **_twin("findings.triage", Action.FINDING_TRIAGE),

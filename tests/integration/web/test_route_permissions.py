@@ -200,7 +200,12 @@ def test_playground_rounds_are_shown_and_listed_only_to_their_readers(world: Wor
     for person in ROLES:
         client = world.client(person)
         readable = person in PLAYGROUND_READERS
-        for url in (f"/rounds/{round_id}", f"/api/rounds/{round_id}", f"/api/rounds/{round_id}/progress"):
+        for url in (
+            f"/rounds/{round_id}",
+            f"/api/rounds/{round_id}",
+            f"/api/rounds/{round_id}/progress",
+            f"/api/rounds/{round_id}/analyses",
+        ):
             status = client.get(url).status_code
             if (status == 200) != readable:
                 wrong.append(f"{person} GET {url}: {status}")
