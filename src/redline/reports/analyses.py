@@ -93,7 +93,7 @@ def analyses_markdown(analyses: Sequence[RoundAnalyses]) -> list[str]:
                 ]
             else:
                 out += ["The baseline configuration was not run, so no shift can be measured.", ""]
-            rows = [
+            rows: list[tuple[object, ...]] = [
                 (
                     c.name,
                     f"{c.failures} / {c.n}",
@@ -119,7 +119,7 @@ def analyses_markdown(analyses: Sequence[RoundAnalyses]) -> list[str]:
                 f"every comparison of every attribute (alpha {d.report.alpha:g}).",
                 "",
             ]
-            rows = [
+            rows_d: list[tuple[object, ...]] = [
                 (
                     c.attribute,
                     f"{c.value} vs {c.reference}",
@@ -134,7 +134,7 @@ def analyses_markdown(analyses: Sequence[RoundAnalyses]) -> list[str]:
                 for c in d.report.comparisons
             ]
             head_d = ["attribute", "value vs reference", "sets", "test", "statistic", "effect (95% CI)", "p"]
-            out += _table([*head_d, "p (Holm)", "disparity"], rows)
+            out += _table([*head_d, "p (Holm)", "disparity"], rows_d)
         cal = a.calibration
         if cal is not None:
             rep = cal.report
@@ -147,10 +147,10 @@ def analyses_markdown(analyses: Sequence[RoundAnalyses]) -> list[str]:
                 f"{_pct(rep.mean_confidence)}.",
                 "",
             ]
-            rows = [
+            rows_c: list[tuple[object, ...]] = [
                 (f"{b.low:.1f}-{b.high:.1f}", b.n, _pct(b.mean_confidence), _pct(b.accuracy))
                 for b in rep.bins
                 if b.n
             ]
-            out += _table(["confidence", "answers", "mean confidence", "accuracy"], rows)
+            out += _table(["confidence", "answers", "mean confidence", "accuracy"], rows_c)
     return out
