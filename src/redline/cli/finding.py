@@ -269,7 +269,7 @@ def verify(
         if result.fresh is not None:
             kinds = ", ".join(f"{n} {k.replace('_', ' ')}" for k, n in v.variants.items() if n) or "none made"
             where = f" in round {v.fresh_round_id}" if v.fresh_round_id else ""
-            say(f"  (b) fresh variants: {v.fresh_cases} ({kinds}){where}: ")
+            say(f"  (b) fresh variants: {v.fresh_cases} ({kinds}){where}:")
             say(f"      {result.fresh.outcome.value.upper()}: {result.fresh.detail}")
         say(f"{report.finding.id} is now {report.finding.status.value}")
     if result.outcome is not VerificationOutcome.VERIFIED:
