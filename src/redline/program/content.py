@@ -171,25 +171,40 @@ def _withhold(
     )
 
 
-def _attempt_items(
-    session: Session, threats: Mapping[str, Threat], round_id: str, *, cases: set[str] | None, limit: int
-) -> list[Exchange]:
+class ExchangePage(BaseModel):
+    """One page of a round's exchanges and the cursor of the next page (None on the last)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    items: tuple[Exchange, ...]
+    after: str | None = None
+
+
+def _attempt_page(
+    session: Session,
+    threats: Mapping[str, Threat],
+    round_id: str,
+    *,
+    cases: set[str] | None,
+    limit: int,
+    after: str | None = None,
+) -> ExchangePage:
+    """A page of attempts as exchanges, failures first: only the page's attempts, cases and verdicts are
+    read (`rounds.attempt_page`), however many the round holds."""
     from redline.store.repos import rounds as rounds_repo
 
     rounds_repo.get_round(session, round_id)
-    verdicts: dict[str, list[str]] = {}
-    for attempt_id, score in rounds_repo.list_scores(session, round_id):
-        if score.verdict is not None:
-            verdicts.setdefault(attempt_id, []).append(score.verdict.value)
     manual = playground_repo.for_round(session, round_id)
     hand_flagged = manual is not None and manual_flagged(manual.severity)
+    page = rounds_repo.attempt_page(
+        session, round_id, limit=limit, after=after, cases=cases, all_flagged=hand_flagged
+    )
+    threats_of = rounds_repo.threats_of_cases(session, round_id, {a.case_id for a in page.attempts})
+    verdicts = rounds_repo.verdicts_of(session, [a.id for a in page.attempts])
     items = []
-    for attempt in rounds_repo.list_attempts(session, round_id):
-        if cases is not None and attempt.case_id not in cases:
-            continue
+    for attempt in page.attempts:
         subject = f"attempt:{attempt.id}"
-        found = wellbeing_repo.attempt_exchange(session, attempt.id)
-        category = category_of(found[2] if found else [], threats)
+        category = category_of(threats_of.get(attempt.case_id, []), threats)
         marks = tuple(verdicts.get(attempt.id, ()))
         parts = (
             ContentPart(label="prompt", text=attempt.request.last_user_text),
@@ -200,13 +215,37 @@ def _attempt_items(
                 subject=subject,
                 label=f"{attempt.case_id} turn {attempt.turn}",
                 category=category,
-                flagged=hand_flagged or bool(FAILING & set(marks)),
+                flagged=hand_flagged or attempt.id in page.flagged,
                 verdicts=marks,
                 content=FlaggedContent(subject=subject, category=category, parts=parts),
             )
         )
-    items.sort(key=lambda e: not e.flagged)
-    return items[:limit]
+    return ExchangePage(items=tuple(items), after=page.after)
+
+
+def _attempt_items(
+    session: Session, threats: Mapping[str, Threat], round_id: str, *, cases: set[str] | None, limit: int
+) -> list[Exchange]:
+    return list(_attempt_page(session, threats, round_id, cases=cases, limit=limit).items)
+
+
+def round_exchange_page(
+    store: Store,
+    settings: Settings,
+    *,
+    round_id: str,
+    viewer: str,
+    limit: int = 50,
+    after: str | None = None,
+    now: datetime | None = None,
+) -> ExchangePage:
+    """One page of a round's exchanges, failures first, flagged ones withheld unless the viewer consented;
+    `after` is the previous page's cursor."""
+    threats = _threats(settings)
+    with store.session() as session:
+        page = _attempt_page(session, threats, round_id, cases=None, limit=limit, after=after)
+        items = _withhold(list(page.items), session, settings, viewer, now or datetime.now(UTC))
+        return ExchangePage(items=tuple(items), after=page.after)
 
 
 def round_exchanges(
@@ -218,11 +257,9 @@ def round_exchanges(
     limit: int = 50,
     now: datetime | None = None,
 ) -> list[Exchange]:
-    """A round's exchanges, failures first, flagged ones withheld unless the viewer consented."""
-    threats = _threats(settings)
-    with store.session() as session:
-        items = _attempt_items(session, threats, round_id, cases=None, limit=limit)
-        return _withhold(items, session, settings, viewer, now or datetime.now(UTC))
+    """A round's first `limit` exchanges, failures first, flagged ones withheld unless consented to."""
+    page = round_exchange_page(store, settings, round_id=round_id, viewer=viewer, limit=limit, now=now)
+    return list(page.items)
 
 
 def finding_exchanges(

@@ -117,6 +117,9 @@ class RoundDetail(BaseModel):
     progress: RoundProgress
     evidence: tuple[Evidence, ...] = ()
     exchanges: tuple[Exchange, ...] = Field(default=(), description="Flagged ones withheld unless consented.")
+    next_after: str | None = Field(
+        default=None, description="Cursor of the next page of exchanges (`?after=`); None on the last page."
+    )
     corrected: dict[str, CorrectedRate] = Field(
         default_factory=dict,
         description="Per threat, the rate corrected by the round's human review, else by the calibration "
@@ -131,12 +134,12 @@ class RoundDetail(BaseModel):
 
 
 def round_detail(
-    store: Store, settings: Settings, *, round_id: str, viewer: str, limit: int = 50
+    store: Store, settings: Settings, *, round_id: str, viewer: str, limit: int = 50, after: str | None = None
 ) -> RoundDetail:
     """Everything the round page shows."""
     from redline.program.access import require_round
     from redline.program.actors import acting_user
-    from redline.program.content import round_exchanges
+    from redline.program.content import round_exchange_page
     from redline.store.repos import evidence as evidence_repo
     from redline.store.repos import reviews as reviews_repo
 
@@ -149,12 +152,13 @@ def round_detail(
         review = reviews_repo.review_summary(session, round_id)
         judges = reviews_repo.round_judges(session, rnd.config)
         correction = reviews_repo.round_correction(session, round_id, rnd.config, review)
-    exchanges = round_exchanges(store, settings, round_id=round_id, viewer=viewer, limit=limit)
+    page = round_exchange_page(store, settings, round_id=round_id, viewer=viewer, limit=limit, after=after)
     return RoundDetail(
         round=rnd,
         progress=progress,
         evidence=tuple(evidence),
-        exchanges=tuple(exchanges),
+        exchanges=page.items,
+        next_after=page.after,
         corrected=dict(correction.threats) if correction is not None else {},
         correction_note=correction.note if correction is not None else None,
         judges=tuple(judges),

@@ -26,6 +26,7 @@ from redline.web.templating import page, redirect
 router = APIRouter()
 Context = Annotated[Ctx, Depends(guard)]
 Limit = Annotated[int, Query(ge=1, le=500)]
+After = Annotated[str | None, Query(max_length=200, description="Cursor of a page of exchanges.")]
 
 
 class RoundRow(BaseModel):
@@ -102,18 +103,20 @@ async def start_api(ctx: Context, body: RunRequest) -> RoundProgress:
 
 
 @router.get("/rounds/{round_id}", name="rounds.show", include_in_schema=False)
-def round_page(request: Request, ctx: Context, round_id: str) -> HTMLResponse:
-    """A round: live progress, evidence per threat, and its exchanges (flagged ones behind consent)."""
-    detail = round_detail(ctx.store, ctx.settings, round_id=round_id, viewer=ctx.name)
+def round_page(request: Request, ctx: Context, round_id: str, after: After = None) -> HTMLResponse:
+    """A round: live progress, evidence per threat, and a page of its exchanges (flagged ones behind
+    consent) with a link to the next page."""
+    detail = round_detail(ctx.store, ctx.settings, round_id=round_id, viewer=ctx.name, after=after)
     analyses = analyse_round(ctx.store, round_id)  # after round_detail checked the viewer may read it
     shown = render_analyses_html([] if analyses.empty else [analyses])
     return page(request, ctx, "round.html", detail=detail, analyses_html=shown)
 
 
 @router.get("/api/rounds/{round_id}", name="api.rounds.show")
-def round_api(ctx: Context, round_id: str) -> RoundDetail:
-    """A round: progress, evidence per threat, exchanges (flagged text withheld until consent)."""
-    return round_detail(ctx.store, ctx.settings, round_id=round_id, viewer=ctx.name)
+def round_api(ctx: Context, round_id: str, after: After = None) -> RoundDetail:
+    """A round: progress, evidence per threat, a page of exchanges (flagged text withheld until consent);
+    `next_after` is the cursor of the next page."""
+    return round_detail(ctx.store, ctx.settings, round_id=round_id, viewer=ctx.name, after=after)
 
 
 @router.get("/api/rounds/{round_id}/analyses", name="api.rounds.analyses")
