@@ -120,3 +120,32 @@ def test_a_mitigated_finding_is_closed_only_after_verification(
     assert cli(capsys, root, "finding", "move", fid, "mitigated", "--as", "eli")[0] == 0
     code, _, err = cli(capsys, root, "finding", "move", fid, "closed", "--note", "done", "--as", "cora")
     assert code != 0 and "verify the fix first" in err
+
+
+def test_an_intake_finding_is_verified_from_the_command_line(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    from tests.integration.test_finding_cases import SYSTEM, _accept, _release
+
+    settings = init_workspace(tmp_path / "ws", name="cli", actor="tester").settings
+    store = open_workspace_store(settings)
+    data.people(store)
+    for version, model in (("1.0", "leaky_model"), ("2.0", "fixed_model")):
+        _release(store, version, model)
+    fid = _accept(store, settings)
+    store.dispose()
+    root = settings.workspace
+    code, out, _ = cli(capsys, root, "finding", "show", fid)
+    assert code == 0 and f"reproducible case from intake on {SYSTEM}" in out and "refusal.phrases" in out
+    code, _, err = cli(capsys, root, "finding", "verify", fid, "--release", f"{SYSTEM}@2.0", "--as", "eli")
+    assert code == 2 and "mitigation add" in err
+    assert (
+        cli(
+            capsys, root, "mitigation", "add", fid, "--type", "guardrail", "--description", "f", "--as", "eli"
+        )[0]
+        == 0
+    )
+    code, out, _ = cli(capsys, root, "finding", "verify", fid, "--release", f"{SYSTEM}@2.0", "--as", "eli")
+    assert code == 0 and out.startswith("VERIFIED")
+    code, out, _ = cli(capsys, root, "finding", "show", fid, "--json")
+    assert json.loads(out)["finding"]["status"] == "verified"

@@ -131,8 +131,8 @@ def _show_remedies(store: Store, settings: Settings, finding_id: str) -> None:
         checker = f"scored by {c.scorer}" if c.scorer else "re-checked by a reviewer"
         baseline = f"baseline round {c.baseline_round_id}" if c.baseline_round_id else "no baseline yet"
         say(
-            f"  reproducible case from {c.source.value} on {c.system}: {len(c.conversations)} conversation(s) "
-            f"x {c.samples} samples, {checker}; {baseline}"
+            f"  reproducible case from {c.source.value} on {c.system}: "
+            f"{len(c.conversations)} conversation(s) x {c.samples} samples, {checker}; {baseline}"
         )
     for m in r.mitigations:
         say(f"  mitigation {m.id} ({m.type.value}) {m.status.value}: {m.description}")
