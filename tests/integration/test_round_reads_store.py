@@ -206,3 +206,22 @@ def test_an_exchange_page_keeps_only_the_cases_asked_for(store: Store) -> None:
     assert {a.case_id for a in page.attempts} == wanted and page.after is None
     assert [a.id for a in everything.attempts] == [a.id for a in every]
     assert everything.flagged == {a.id for a in every}
+
+
+def test_report_digests_are_kept_with_a_finished_round_and_follow_its_records(store: Store) -> None:
+    from redline.reports.digests import round_digests
+
+    round_id = _round(store, seed=17)
+    with store.session() as s:
+        live = round_digests(s, round_id)
+        rounds.set_status(s, round_id, RoundStatus.COMPLETED, actor="test")
+    with store.session() as s:
+        assert round_digests(s, round_id) == live
+    assert "digests" in _kept(store, round_id)
+    with store.session() as s:
+        assert round_digests(s, round_id) == live  # read back
+        attempt = rounds.list_attempts(s, round_id)[0]
+        rounds.add_scores(s, [(attempt, Score(scorer="late", verdict=Verdict.PASS))])
+    with store.session() as s:
+        later = round_digests(s, round_id)
+    assert later.cases == live.cases and later.responses == live.responses and later.scores != live.scores

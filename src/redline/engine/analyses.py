@@ -266,7 +266,24 @@ def calibration_section(
 
 
 def analyse(session: Session, round_id: str, *, seed: int = 0) -> RoundAnalyses:
-    """Every breakdown and analysis of one round, from the store's aggregates."""
+    """Every breakdown and analysis of one round, from the store's aggregates; a finished round keeps
+    them (`rounds.cached_aggregate`), so its pages and reports read them back instead of counting again."""
+    from pydantic import ValidationError
+
+    from redline.store.repos import rounds as rounds_repo
+
+    def compute() -> dict[str, object]:
+        return _analyse(session, round_id, seed=seed).model_dump(mode="json")
+
+    try:
+        return RoundAnalyses.model_validate(
+            rounds_repo.cached_aggregate(session, round_id, f"analyses:{seed}", compute)
+        )
+    except ValidationError:  # a figure JSON cannot carry as it was (an infinite statistic)
+        return _analyse(session, round_id, seed=seed)
+
+
+def _analyse(session: Session, round_id: str, *, seed: int) -> RoundAnalyses:
     groups = repo.group_counts(session, round_id)
     counterfactual = any(g.counterfactual for g in groups)  # query only what the round can hold
     disparity = (

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from redline.core.ids import content_hash
 from redline.store.repos import reporting
+from redline.store.repos import rounds as rounds_repo
 
 
 class RoundDigests(BaseModel):
@@ -51,9 +52,18 @@ def digest_records(records: Iterable[Any]) -> str:
 
 
 def round_digests(session: Session, round_id: str) -> RoundDigests:
-    """The digests of a round's records as the store holds them, streamed in batches."""
-    return RoundDigests(
-        cases=digest_records(reporting.iter_case_records(session, round_id)),
-        responses=digest_records(reporting.iter_attempt_records(session, round_id)),
-        scores=digest_records(reporting.iter_score_records(session, round_id)),
-    )
+    """The digests of a round's records as the store holds them, streamed in batches.
+
+    Hashing every record of a large round takes minutes, so a finished round keeps its digests
+    (`rounds.cached_aggregate`: dropped when a record of the round is written, recomputed when the
+    round finishes again); a running round's are computed each time.
+    """
+
+    def compute() -> dict[str, str]:
+        return RoundDigests(
+            cases=digest_records(reporting.iter_case_records(session, round_id)),
+            responses=digest_records(reporting.iter_attempt_records(session, round_id)),
+            scores=digest_records(reporting.iter_score_records(session, round_id)),
+        ).model_dump()
+
+    return RoundDigests.model_validate(rounds_repo.cached_aggregate(session, round_id, "digests", compute))

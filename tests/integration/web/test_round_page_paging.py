@@ -16,7 +16,7 @@ def _labels(html: str) -> list[str]:
 
 
 def test_round_page_shows_one_page_of_exchanges_and_links_the_next(world: World) -> None:
-    outcomes = ["pass"] * 40 + ["fail"] * 12 + ["pass"] * 20  # 72 exchanges, 12 judged failures
+    outcomes = [*data.n("pass", 40), *data.n("fail", 12), *data.n("pass", 20)]  # 72, 12 failures
     rid = data.stored_round(world.store, release_id=None, outcomes={"injection.direct": outcomes})
     lead = world.client("lena")
 

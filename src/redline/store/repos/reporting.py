@@ -121,13 +121,14 @@ def attempt_record(row: Any) -> dict[str, Any]:
 
 
 def iter_attempt_records(session: Session, round_id: str) -> Iterator[dict[str, Any]]:
-    """A round's attempts as stored, in (case, turn) order."""
+    """A round's attempts as stored, in (case, turn) order (table rows, not ORM objects: a third of
+    the time on a large round)."""
     query = (
-        select(AttemptRow)
-        .where(AttemptRow.round_id == round_id)
-        .order_by(AttemptRow.case_id, AttemptRow.turn)
+        select(_ATTEMPTS)
+        .where(_ATTEMPTS.c.round_id == round_id)
+        .order_by(_ATTEMPTS.c.case_id, _ATTEMPTS.c.turn)
     )
-    for row in session.scalars(query.execution_options(yield_per=BATCH)):
+    for row in session.execute(query.execution_options(yield_per=BATCH)):
         yield attempt_record(row)
 
 
@@ -215,14 +216,23 @@ def techniques_of(session: Session, round_id: str) -> list[str]:
 
 
 def scorers_of(session: Session, round_id: str) -> dict[str, str]:
-    """Scorer name -> the version recorded in its provenance, for a round."""
-    out: dict[str, str] = {}
-    for name in session.scalars(select(ScoreRow.scorer).distinct().where(ScoreRow.round_id == round_id)):
-        prov = session.scalars(
-            select(ScoreRow.provenance).where(ScoreRow.round_id == round_id, ScoreRow.scorer == name).limit(1)
-        ).first()
-        out[name] = str((prov or {}).get("version", ""))
-    return dict(sorted(out.items()))
+    """Scorer name -> the version recorded in its provenance, for a round (kept with a finished round)."""
+
+    def compute() -> dict[str, str]:
+        out: dict[str, str] = {}
+        names = select(ScoreRow.scorer).distinct().where(ScoreRow.round_id == round_id)
+        for name in session.scalars(names):
+            prov = session.scalars(
+                select(ScoreRow.provenance)
+                .where(ScoreRow.round_id == round_id, ScoreRow.scorer == name)
+                .limit(1)
+            ).first()
+            out[name] = str((prov or {}).get("version", ""))
+        return dict(sorted(out.items()))
+
+    return {
+        str(k): str(v) for k, v in rounds_repo.cached_aggregate(session, round_id, "scorers", compute).items()
+    }
 
 
 def iter_private_values(session: Session, round_id: str) -> Iterator[tuple[str, Any]]:
