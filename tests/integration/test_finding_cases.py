@@ -288,3 +288,40 @@ def test_a_case_recorded_without_a_baseline_is_measured_on_the_failing_release_f
     with store.session() as s:
         case = cases_repo.find_case(s, "fnd_drift")
     assert case is not None and case.baseline_round_id == report.verification.original_round_id
+
+
+def test_the_committee_authorises_a_mitigation_by_quorum_and_its_recorder_may_not_vote(
+    store: Store, workspace: Settings
+) -> None:
+    from redline.core.errors import PermissionDeniedError, TransitionError
+    from redline.settings import DecisionRights
+
+    with store.session() as s:
+        users.add_user(s, name="ada", roles={Role.ADMIN}, actor="test")
+        users.add_user(s, name="cora", roles={Role.COMMITTEE}, actor="test")
+        users.add_user(s, name="carl", roles={Role.COMMITTEE}, actor="test")
+    settings = workspace.model_copy(
+        update={"config": workspace.config.model_copy(update={"decision_rights": DecisionRights(quorum=2)})}
+    )
+    fid = _accept(store, settings, impact=Impact.MINOR)  # not critical: plan approvers (admins too) vote
+    m = mitigations.add(
+        store, finding_id=fid, type=MitigationType.GUARDRAIL, description="filter", owner=None, user="ada"
+    )
+    assert m.status is MitigationStatus.PROPOSED
+    with pytest.raises(TransitionError, match="committee authorises it first"):
+        mitigations.set_status(store, mitigation_id=m.id, status=MitigationStatus.SHIPPED, user="ada")
+    with pytest.raises(PermissionDeniedError, match="recorded mitigation"):
+        mitigations.vote(store, settings, mitigation_id=m.id, user="ada", approve=True)
+    with pytest.raises(PermissionDeniedError):
+        mitigations.vote(store, settings, mitigation_id=m.id, user="eli", approve=True)
+    first = mitigations.vote(store, settings, mitigation_id=m.id, user="cora", approve=True)
+    assert first.mitigation.status is MitigationStatus.PROPOSED and (first.approvals, first.needed) == (1, 2)
+    second = mitigations.vote(store, settings, mitigation_id=m.id, user="carl", approve=True, comment="ok")
+    assert second.mitigation.status is MitigationStatus.AUTHORISED
+    shipped = mitigations.set_status(store, mitigation_id=m.id, status=MitigationStatus.SHIPPED, user="eli")
+    assert shipped.status is MitigationStatus.SHIPPED
+    with store.session() as s:
+        assert [e.actor for e in audit.list_events(s, action="mitigation.vote", subject=m.id)] == [
+            "carl",
+            "cora",
+        ]

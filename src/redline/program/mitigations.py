@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from pydantic import BaseModel, ConfigDict
 from sqlalchemy.orm import Session
 
-from redline.core.errors import UsageError
+from redline.core.errors import PermissionDeniedError, UsageError
 from redline.core.evidence import Evidence
 from redline.core.findings import TRANSITIONS, Finding, FindingStatus
 from redline.core.mitigations import (
@@ -35,6 +35,7 @@ from redline.program.decisions import load_policy
 from redline.program.releases import release_label
 from redline.program.triage import FIXERS
 from redline.settings import Settings
+from redline.store import audit
 from redline.store.repos import evidence as evidence_repo
 from redline.store.repos import findings as findings_repo
 from redline.store.repos import mitigations as mitigations_repo
@@ -141,6 +142,11 @@ def vote(
         if mitigation.status is not MitigationStatus.PROPOSED:
             raise UsageError(
                 f"mitigation {mitigation_id} is {mitigation.status.value}; only a proposed one is voted on"
+            )
+        recorded = audit.list_events(session, action="mitigation.add", subject=mitigation_id)
+        if recorded and recorded[-1].actor == who.name:
+            raise PermissionDeniedError(
+                f"{who.name} recorded mitigation {mitigation_id} and may not vote on it"
             )
         if any(v.voter == who.name for v in mitigations_repo.list_votes(session, mitigation_id)):
             raise UsageError(f"{who.name} already voted on mitigation {mitigation_id}")

@@ -463,5 +463,6 @@ def promote(
         actor=record.tester,
         target=sent_to,
         scorer=scorers[0] if scorers else None,
+        close=target is None,  # built here for the baseline
     )
     return opened.finding
