@@ -89,12 +89,14 @@ def test_demo_tells_its_story_offline(tmp_path: Path) -> None:
     for tid in CONFABULATION:
         assert after[tid]["rate"] >= 0.5, (tid, after[tid])
 
-    # Each finding is re-run on 2.0; with a handful of cases no drop is significant, and the demo
-    # says so rather than claiming the mitigation works.
+    # Each finding is re-run on 2.0; with a handful of cases no drop of the original cases is
+    # significant, and the demo says so rather than claiming the mitigation works. Fresh variants of
+    # the failing prompts run too: where they still fail, the finding is not verified either way.
     assert sorted(v["finding"] for v in out["verifications"]) == sorted(f["id"] for f in out["findings"])
     for v in out["verifications"]:
         assert v["before"] == findings[v["threat"]]["evidence"]
-        assert v["outcome"] == "inconclusive", v
+        assert v["original"] == "inconclusive" and v["fresh"], v
+        assert v["outcome"] in ("inconclusive", "not_verified"), v
 
     # So every finding stays open and release 2.0 is no-go too, for the confabulation it still shows.
     gate2 = out["gates"]["2.0"]

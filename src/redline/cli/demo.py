@@ -74,8 +74,11 @@ def demo(
         ]
         table(f"Release {label}: failure rates (95% CI)", ["threat", "failed/n", "rate", "95% CI"], rows)
     if result.verifications:
-        rows = [(v["threat"], v["before"], v["after"], v["outcome"]) for v in result.verifications]
-        table("Verification of each finding on release 2.0", ["threat", "1.0", "2.0", "outcome"], rows)
+        checks = [
+            (v["threat"], v["before"], v["after"], v["fresh"], v["outcome"]) for v in result.verifications
+        ]
+        columns = ["threat", "1.0", "2.0", "2.0 fresh variants", "outcome"]
+        table("Verification of each finding on release 2.0", columns, checks)
     for label, gate in result.gates.items():
         say(f"Gate for release {label}: {gate['outcome'].upper()}")
         for reason in gate["reasons"]:

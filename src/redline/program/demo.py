@@ -314,6 +314,8 @@ def run_demo(folder: Path, *, sample_size: int = 2, say: Say = print) -> DemoRes
                     "outcome": v.result.outcome.value,
                     "before": v.result.before.describe(),
                     "after": v.result.after.describe(),
+                    "original": (v.result.original or v.result.outcome).value,
+                    "fresh": v.result.fresh.after.describe() if v.result.fresh else "",
                 }
             )
         say("6. Full round against release 2.0 for the gate ...")
