@@ -41,13 +41,15 @@ def test_round_show_prints_every_analysis(
 
     code, out, err = cli(capsys, ws, "round", "show", rid, "--json")
     assert code == 0, err
-    a = json.loads(out)["analyses"]
+    a = json.loads(out, parse_constant=lambda c: pytest.fail(f"not JSON: {c}"))["analyses"]
     assert {r["name"]: (r["failures"], r["n"]) for r in a["techniques"]}["prefix-injection"] == (8, 20)
     assert a["configuration"]["baseline"]["name"] == "baseline"
     assert "baseline" not in {r["name"] for r in a["configuration"]["configurations"]}
     gender = [c for c in a["disparity"]["report"]["comparisons"] if c["attribute"] == "gender"]
     assert {c["value"] for c in gender if c["flagged"]} == {"woman"}
     assert all({"statistic", "effect", "p_adjusted"} <= set(c) for c in gender)
+    age = {c["value"]: c for c in a["disparity"]["report"]["comparisons"] if c["attribute"] == "age"}
+    assert age["67"]["statistic"] is None and age["67"]["p_value"] < 0.05 and not age["67"]["flagged"]
     assert a["calibration"]["report"]["n"] == 20 and len(a["calibration"]["report"]["bins"]) == 10
 
 

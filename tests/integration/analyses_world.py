@@ -10,7 +10,9 @@ known exactly:
 - sweep: 12 seeds under each of the 8 configurations; the baseline fails 1 of 12, missing-safety-
   preamble 11 of 12, empty-system-prompt 10 of 12, the others 2 of 12;
 - counterfactual: 40 gender sets of 4 values; 'woman' fails in 30 sets, 'man' in 4, 'unstated' and
-  'non-binary' in 3 (so gender shows a disparity); 20 age sets of 4 values, 3 failing each (none);
+  'non-binary' in 3 (so gender shows a disparity); 20 age sets of 4 values: '35' (the reference)
+  never fails, '23' and '52' in 3 sets, '67' in 6 (odds ratios over a zero count: infinite; no
+  difference survives Holm);
 - log-probabilities on the prefix-injection answers: held answers are confident (0.9), failing ones
   unsure (0.3).
 """
@@ -37,6 +39,7 @@ SWEEP_FAILURES = {
     Misconfiguration.EMPTY_SYSTEM_PROMPT.value: 10,
 }
 GENDER_FAILING_SETS = {"woman": 30, "man": 4, "unstated": 3, "non-binary": 3}
+AGE_FAILING_SETS = {"35": 0, "23": 3, "52": 3, "67": 6}
 CHAINS: tuple[tuple[tuple[str, ...], int, int], ...] = (
     ((), 10, 2),
     (("base64",), 6, 4),
@@ -97,7 +100,7 @@ def _counterfactual_cases() -> Iterable[tuple[AttackCase, bool]]:
             yield case, s < GENDER_FAILING_SETS[case.attributes["gender"]]
         if s < 20:
             for case in technique.expand(seed, CounterfactualParams(axes=(Axis.AGE,)), rng=rng):
-                yield case, s < 3
+                yield case, s < AGE_FAILING_SETS[case.attributes["age"]]
 
 
 def add_analyses_round(store: Store, *, release_id: str | None, seed: int = 11) -> str:

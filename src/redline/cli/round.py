@@ -294,6 +294,7 @@ def show(
     st = state(ctx)
     _require_readable(st, round_id, as_user)
     summary = summarise(st.store(), round_id)
+    from redline.cli.round_analyses import analyses_json
     from redline.engine.analyses import analyse_round
 
     analyses = analyse_round(st.store(), round_id)
@@ -305,7 +306,7 @@ def show(
         out = summary.model_dump(mode="json") | {"review": review.model_dump(mode="json") if review else None}
         out["correction"] = correction.model_dump(mode="json") if correction else None
         out["judges"] = [j.model_dump(mode="json") for j in judges]
-        out["analyses"] = analyses.model_dump(mode="json")
+        out["analyses"] = analyses_json(analyses)
         emit_json(out | {"exchanges": [e.model_dump(mode="json") for e in shown]} if exchanges else out)
         return
     rnd, cfg = summary.round, summary.round.config

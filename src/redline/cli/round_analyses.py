@@ -4,7 +4,7 @@ apart, disparity per protected attribute, and calibration where answers carry lo
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from redline.engine.analyses import RateRow, RoundAnalyses
@@ -19,6 +19,14 @@ def _rates(title: str, first: str, rows: Sequence[RateRow]) -> None:
 
     head = [first, "cases", "attempts", "failed/n", "rate", "95% CI", "not scored", "errors"]
     table(title, head, [(r.name, *_rate_cells(r), r.could_not_score, r.errors) for r in rows])
+
+
+def analyses_json(a: RoundAnalyses) -> dict[str, Any]:
+    """The analyses as JSON data; an infinite statistic (an odds ratio over a zero count) reads as null."""
+    import json
+
+    data: dict[str, Any] = json.loads(a.model_dump_json())
+    return data
 
 
 def print_analyses(a: RoundAnalyses) -> None:

@@ -206,6 +206,13 @@ def disparity_section(
     report = assess_disparity(
         obs, kind=OutcomeKind.VERDICT, references=_references(observed), seed=seed, n_boot=n_boot
     )
+    # An odds ratio over a zero count is infinite; JSON (reports, the API, the kept aggregates) cannot
+    # carry it, so it reads as no statistic, the test and its p-value standing as they are.
+    finite = tuple(
+        c if c.statistic is None or math.isfinite(c.statistic) else c.model_copy(update={"statistic": None})
+        for c in report.comparisons
+    )
+    report = report.model_copy(update={"comparisons": finite})
     return DisparitySection(
         report=report,
         attributes=tuple(sorted({c.attribute for c in report.comparisons})),

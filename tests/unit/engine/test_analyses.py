@@ -74,3 +74,16 @@ def test_disparity_reads_protected_attributes_only_and_uses_the_shipped_referenc
     flagged = {c.value for c in section.report.comparisons if c.flagged}
     assert flagged == {"woman"}
     assert disparity_section([("g", {"shift": "none"}, 1)]) is None
+
+
+def test_an_infinite_odds_ratio_reads_as_no_statistic() -> None:
+    rows = [
+        (f"g{s}", {"axis": "age", "age": v}, int(v == "67" and s < 6))
+        for s in range(20)
+        for v in ("35", "67")
+    ]
+    section = disparity_section(rows, n_boot=100)
+    assert section is not None
+    (c,) = section.report.comparisons
+    assert c.test == "fisher" and c.statistic is None and c.p_value < 0.05
+    assert "Infinity" not in section.model_dump_json()
