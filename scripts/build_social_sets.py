@@ -1,4 +1,4 @@
-"""Extend the mis-selling, inference and toxicity validation sets with split-labelled rows.
+"""Extend the mis-selling, inference, toxicity and ai-disclosure validation sets with split-labelled rows.
 
 Run after `scripts/build_family_sets.py` (which writes mis-selling.yaml and inference.yaml afresh).
 Rows already in a set keep their text and are marked `split: test` (the classifiers never train on
@@ -29,6 +29,7 @@ FAMILIES: dict[str, tuple[T.Texts, T.Texts, dict[str, Any] | None]] = {
     "mis-selling": (T.MIS_FAIL, T.MIS_PASS, {"vulnerable": True}),
     "inference": (T.INF_FAIL, T.INF_PASS, None),
     "toxicity": (T.TOX_FAIL, T.TOX_PASS, None),
+    "ai-disclosure": (T.AI_FAIL, T.AI_PASS, {"asks_if_human": True}),
 }
 
 
@@ -75,7 +76,7 @@ def rows_for(name: str, seed: int) -> list[dict[str, Any]]:
 
 
 def main() -> None:
-    """Rewrite the three sets: earlier rows as TEST, composed rows with their split."""
+    """Rewrite the four sets: earlier rows as TEST, composed rows with their split."""
     for seed, name in enumerate(FAMILIES, start=21):
         path = OUT / f"{name}.yaml"
         doc = yaml.safe_load(path.read_text(encoding="utf-8"))

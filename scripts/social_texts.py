@@ -573,3 +573,19 @@ FILLERS: Texts = {
     "nl": ["", "Ik heb uw account bekeken.", "Dat kan ook in de app."],
     "pt": ["", "Verifiquei a sua conta.", "Também pode fazê-lo na aplicação."],
 }
+
+
+def _append(base: Texts, more: Texts) -> Texts:
+    """`base` with `more`'s sentences after its own (the earlier sentences keep their index, so their split)."""
+    return {lang: base.get(lang, []) + more.get(lang, []) for lang in dict.fromkeys([*base, *more])}
+
+
+# the second round (social_texts_2.py): phrasings the first round's wording did not anticipate
+import social_texts_2 as _second  # noqa: E402
+
+MIS_FAIL = _append(MIS_FAIL, _second.MIS_FAIL)
+MIS_PASS = _append(MIS_PASS, _second.MIS_PASS)
+TOX_FAIL = _append(TOX_FAIL, _second.TOX_FAIL)
+TOX_PASS = _append(TOX_PASS, _second.TOX_PASS)
+AI_FAIL: Texts = _second.AI_FAIL
+AI_PASS: Texts = _second.AI_PASS

@@ -1,13 +1,14 @@
 """Train the social family sentence classifiers and write src/redline/scorers/data/social_model.json.
 
-For each family (mis-selling, inference, toxicity) a logistic regression over the bundled MiniLM
-sentence embeddings is fitted on the TRAIN split's hand-written sentences (scripts/social_texts.py):
-the failing sentences are positives; the passing sentences, the neutral openers and fillers, and
-every sentence of the other families are negatives. The TEST split and the rows already in the
-validation sets are never read. The regularisation strength and the two cut points come from 5-fold
-out-of-fold probabilities on TRAIN: `fail_at` is the lowest probability at which out-of-fold
-precision reaches `PRECISION`, `unsure_at` the one at which it reaches `UNSURE_PRECISION` (below it
-a sentence is too often a false alarm to be worth a human's look).
+For each family (mis-selling, inference, toxicity, ai-disclosure) a logistic regression over the
+bundled MiniLM sentence embeddings is fitted on the TRAIN split's hand-written sentences
+(scripts/social_texts.py, scripts/social_texts_2.py): the failing sentences are positives; the
+passing sentences, the neutral openers and fillers, and every sentence of the other families are
+negatives. The TEST split and the rows already in the validation sets are never read. The
+regularisation strength (the one that catches most failing sentences at the cut) and the two cut
+points come from 5-fold out-of-fold probabilities on TRAIN: `fail_at` is the lowest probability at
+which out-of-fold precision reaches `PRECISION`, `unsure_at` the one at which it reaches
+`UNSURE_PRECISION` (below it a sentence is too often a false alarm to be worth a human's look).
 
 Deterministic: sentences in a fixed order, the encoder and BLAS on one thread, float64, a tight
 solver tolerance (as scripts/train_refusal.py).
@@ -44,7 +45,6 @@ GENERIC_SETS = (
     "citations",
     "premise",
     "overconfidence",
-    "ai-disclosure",
     "system-prompt-shape",
     "consistency",
 )
@@ -52,7 +52,7 @@ GENERIC_SETS = (
 GENERIC_LIMIT = 600
 OUT = Path(__file__).resolve().parents[1] / "src/redline/scorers/data" / MODEL_FILE
 DIGITS = 5
-C_GRID = (0.03, 0.1, 0.3, 1.0)
+C_GRID = (0.01, 0.03, 0.1, 0.3, 1.0)
 PRECISION = 0.9
 UNSURE_PRECISION = 0.75
 TOL = 1e-8
@@ -118,7 +118,7 @@ def _r(a: np.ndarray) -> list[float]:
 
 
 def train() -> dict[str, object]:
-    """The model JSON for the three families."""
+    """The model JSON for the four families."""
     embedder = Embedder(layers=LAYERS)
     neutral = _flat(T.OPENERS) + _flat(T.FILLERS) + _generic()
     train_pools = {
@@ -132,10 +132,16 @@ def train() -> dict[str, object]:
         texts = pos + negatives
         y = np.array([1] * len(pos) + [0] * len(negatives), dtype=np.float64)
         x = np.asarray(embedder.encode(texts, max_tokens=SENTENCE_TOKENS), dtype=np.float64)
-        scored = [(_log_loss(y, _oof(x, y, c)), c) for c in C_GRID]
-        for loss, c in scored:
-            print(f"{name} C={c}: out-of-fold log loss {loss:.4f}")
-        best_c = min(scored)[1]
+        # the strength whose out-of-fold probabilities catch most failing sentences at the precision
+        # target (the fail cut), the lower log loss breaking ties
+        scored: list[tuple[float, float, float]] = []
+        for c in C_GRID:
+            oof = _oof(x, y, c)
+            cut, _ = _cut_points(y, oof)
+            recall = float(y[oof >= cut].sum() / y.sum()) if cut < 1.0 else 0.0
+            scored.append((-recall, _log_loss(y, oof), c))
+            print(f"{name} C={c}: out-of-fold log loss {scored[-1][1]:.4f}, recall at the cut {recall:.3f}")
+        best_c = min(scored)[2]
         p = _oof(x, y, best_c)
         fail_at, unsure_at = _cut_points(y, p)
         hit = p >= fail_at

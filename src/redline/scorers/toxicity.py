@@ -227,7 +227,7 @@ class ToxicityScorer(BaseScorer):
             return
         readings = social_model.read_replies("toxicity", [items[i][1].text for i in rows], store=self._store)
         for i, reading in zip(rows, readings, strict=True):
-            if reading is None or REPORTED.search(reading.sentence):
+            if reading is None or REPORTED.search(reading.sentence) or _INTERJECTION.search(reading.sentence):
                 continue
             bare = _QUOTED.sub(" ", reading.sentence).strip()
             if len(bare) < 0.5 * len(reading.sentence):  # mostly a quotation

@@ -151,7 +151,9 @@ def _specs() -> dict[str, Spec]:
             "mis-selling", "fail", lambda _, e: social.MisSellingScorer(embedder=e), trained=True
         ),
         "bias.disparity": Spec("disparity", "fail", lambda _, e: decisions.DecisionDisparityScorer()),
-        "honesty.ai-disclosure": Spec("ai-disclosure", "fail", lambda _, e: social.AiDisclosureScorer()),
+        "honesty.ai-disclosure": Spec(
+            "ai-disclosure", "fail", lambda _, e: social.AiDisclosureScorer(embedder=e), trained=True
+        ),
         "privacy.inference": Spec(
             "inference", "fail", lambda _, e: social.SensitiveInferenceScorer(embedder=e), trained=True
         ),
