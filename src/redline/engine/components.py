@@ -240,10 +240,19 @@ def technique(name: str) -> Technique:
 
 def converter(spec: ComponentSpec | str) -> AnyConverter:
     """A converter from its spec or chain entry."""
-    if isinstance(spec, ComponentSpec):
-        args = ",".join(f"{k}={v}" for k, v in spec.params.items())
-        return build_converter(f"{spec.name}:{args}" if args else spec.name)
-    return build_converter(spec)
+    if isinstance(spec, str):
+        return build_converter(spec)
+    from redline.attacks.registry import converter_classes
+
+    cls = converter_classes().get(spec.name)
+    if cls is None:
+        raise ConfigError(f"no converter named '{spec.name}' (known: {', '.join(converter_classes())})")
+    try:
+        params = cls.Params.model_validate(spec.params)
+    except ValidationError as exc:
+        raise ConfigError(f"converter '{spec.name}': {exc.errors()[0]['msg']}") from None
+    built: AnyConverter = cls(params)
+    return built
 
 
 def _judge_param(factory: type) -> str | None:
@@ -298,10 +307,8 @@ def scorers(specs: Sequence[ComponentSpec], *, judge: Target | None = None) -> l
 
 def _system_of(models: HelperModels, helper: HelperSpec | None, role: str) -> Target | None:
     """The helper model named by `helper`, through `models` (which may hand given targets instead)."""
-    name = helper.system if helper is not None else None
-    if role == "attacker":
-        return models.attacker(name if models.settings is not None else None)
-    return models.judge()
+    name = helper.system if helper is not None and models.settings is not None else None
+    return models.attacker(name) if role == "attacker" else models.judge(name)
 
 
 def _judge_of(models: HelperModels, helper: HelperSpec | None) -> Target | Scorer:

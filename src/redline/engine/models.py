@@ -58,9 +58,9 @@ class HelperModels:
             return self._system(name, role=ATTACKER_SETTING)
         return self._built.get(f"{ATTACKER_SETTING}:")
 
-    def judge(self) -> Target | None:
-        """The judge model named by the workspace's `judge`, or None."""
-        name = self.settings.config.judge if self.settings is not None else None
+    def judge(self, override: str | None = None) -> Target | None:
+        """The judge model: `override` (a system a stored spec names), else the workspace's `judge`."""
+        name = override or (self.settings.config.judge if self.settings is not None else None)
         if name:
             return self._system(name, role=JUDGE_SETTING)
         return self._built.get(f"{JUDGE_SETTING}:")
