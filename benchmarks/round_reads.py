@@ -326,8 +326,8 @@ def build(folder: Path, url: str | None, n: int, seed: int) -> dict[str, Any]:
 
 
 def sync_schema(folder: Path, url: str | None) -> None:
-    """Add the tables and indexes this build's schema has and a database built earlier lacks (the
-    migration is regenerated in place, so its revision does not move)."""
+    """Add the tables, columns and indexes this build's schema has and a database built earlier lacks
+    (the migration is regenerated in place, so its revision does not move)."""
     from sqlalchemy import inspect
 
     from redline.settings import load_settings
@@ -345,6 +345,12 @@ def sync_schema(folder: Path, url: str | None) -> None:
                 if table.name not in present:
                     table.create(conn)
                     continue
+                columns = {c["name"] for c in inspect(conn).get_columns(table.name)}
+                for column in table.columns:
+                    if column.name not in columns:  # added since the build: nullable, empty
+                        kind = column.type.compile(dialect=conn.dialect)
+                        print(f"  adding column {table.name}.{column.name}", file=sys.stderr)
+                        conn.exec_driver_sql(f"ALTER TABLE {table.name} ADD COLUMN {column.name} {kind}")
                 have = {ix["name"] for ix in inspect(conn).get_indexes(table.name)}
                 for index in table.indexes:
                     if index.name not in have:
@@ -389,7 +395,8 @@ def _run(cmd: list[str], env: dict[str, str], out: Path | None = None) -> dict[s
     wall = time.monotonic() - started
     if proc.returncode != 0:
         raise RuntimeError(f"{' '.join(cmd)} exited {proc.returncode}: {err.decode()[-2000:]}")
-    got = {"wall_s": round(wall, 2), "peak_rss_mb": round(usage.ru_maxrss / 1024, 1)}
+    cpu = usage.ru_utime + usage.ru_stime  # less swayed than wall time by other work on the machine
+    got = {"wall_s": round(wall, 2), "cpu_s": round(cpu, 2), "peak_rss_mb": round(usage.ru_maxrss / 1024, 1)}
     print(f"  {' '.join(cmd[1:3])}: {got}", file=sys.stderr, flush=True)  # partial figures survive a kill
     return got
 
@@ -399,6 +406,12 @@ def _status_kb(pid: int, field: str) -> int:
         if line.startswith(field + ":"):
             return int(line.split()[1])
     return 0
+
+
+def _cpu_s(pid: int) -> float:
+    """CPU seconds (user + system) a process has used so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def _free_port() -> int:
@@ -498,13 +511,16 @@ def measure(
     out["report_html"]["bytes"] = report.stat().st_size
     with _server(env) as (port, pid):
         idle = _status_kb(pid, "VmRSS")
+        cpu_before = _cpu_s(pid)
         first, status, size = _get(port, f"/rounds/{rid}", info["token"], pid=pid, **limits)
+        cpu_first = _cpu_s(pid) - cpu_before if status == "200" else 0.0
         peak = _status_kb(pid, "VmHWM") if status == "200" else 0
         second = _get(port, f"/rounds/{rid}", info["token"], pid=pid, **limits)[0] if status == "200" else 0.0
         out["web_round_page"] = {
             "status": status,
             "bytes": size,
             "first_s": round(first, 2),
+            "first_cpu_s": round(cpu_first, 2),
             "second_s": round(second, 2),
             "server_idle_mb": round(idle / 1024, 1),
             "server_rss_mb": round(_status_kb(pid, "VmRSS") / 1024, 1),
@@ -516,7 +532,7 @@ def measure(
 def _table(n: int, backend: str, res: dict[str, Any]) -> str:
     """The figures as a small text table."""
     web = res["web_round_page"]
-    lines = [f"{backend}, {n:,} attempts", f"{'read':<22}{'wall s':>10}{'peak RSS MB':>14}"]
+    lines = [f"{backend}, {n:,} attempts", f"{'read':<22}{'wall s':>10}{'cpu s':>8}{'peak RSS MB':>14}"]
     for key, label in (
         ("round_show_first", "round show (first)"),
         ("round_show", "round show"),
@@ -524,9 +540,11 @@ def _table(n: int, backend: str, res: dict[str, Any]) -> str:
         ("report_html", "report html"),
     ):
         if key in res:
-            lines.append(f"{label:<22}{res[key]['wall_s']:>10}{res[key]['peak_rss_mb']:>14}")
+            got = res[key]
+            lines.append(f"{label:<22}{got['wall_s']:>10}{got.get('cpu_s', ''):>8}{got['peak_rss_mb']:>14}")
     lines += [
-        f"{'web round page':<22}{web['first_s']:>10}{web['server_peak_mb']:>14}"
+        f"{'web round page':<22}{web['first_s']:>10}{web.get('first_cpu_s', ''):>8}"
+        f"{web['server_peak_mb']:>14}"
         f"   (second request {web['second_s']} s; server idle {web['server_idle_mb']} MB,"
         f" after {web['server_rss_mb']} MB)",
     ]
