@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import random
 
 import pytest
@@ -17,6 +18,7 @@ from redline.engine.loops import AttackerLoop
 from redline.engine.models import HelperModels
 from redline.engine.spec import RoundSpec
 from redline.scorers.leak import CanaryScorer, SystemPromptLeakScorer
+from redline.settings import Settings, load_settings
 from tests.unit.engine.fakes import FakeTarget
 
 
@@ -115,3 +117,23 @@ def test_round_components_are_stored_specs_and_older_rounds_read_from_names() ->
         scorers=(ComponentSpec(group="redline.scorers", name="refusal", role="scorer", version="3"),),
         loops=(ComponentSpec(group="redline.attacks", name="tap", role="loop"),),
     )
+
+
+def test_a_loop_spec_naming_workspace_systems_builds_them_from_the_workspace(workspace: Settings) -> None:
+    config = workspace.workspace / "redline.yaml"
+    systems = "".join(
+        f"  - name: {n}\n    target:\n      kind: callable\n      model: tests.governance_data:answer\n"
+        for n in ("red-attacker", "red-judge")
+    )
+    config.write_text(config.read_text() + f"systems:\n{systems}")
+    spec = ComponentSpec(
+        group="redline.attacks",
+        name="pair",
+        role="loop",
+        helpers={"attacker": HelperSpec(system="red-attacker"), "judge": HelperSpec(system="red-judge")},
+    )
+    models = HelperModels(load_settings(workspace.workspace))
+    loop = components.loop(spec, models=models)
+    assert isinstance(loop, AttackerLoop)
+    assert loop.attacker.name == "red-attacker" and getattr(loop.judge, "name", None) == "red-judge"
+    asyncio.run(models.aclose())
