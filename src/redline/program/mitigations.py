@@ -243,6 +243,7 @@ def verify(
             scorers=scorers,
             threats=threats,
             alpha=alpha,
+            library=library,
         )
     with store.session() as session:
         who = authorize(session, user, FIXERS, action="verify findings")

@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 from collections import Counter
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
@@ -49,12 +50,16 @@ from redline.store.repos.systems import resolve_release
 from redline.store.session import Store
 
 if TYPE_CHECKING:
+    from redline.attacks.seeds.library import SeedLibrary
     from redline.program.mitigations import VerificationReport
+    from redline.program.variants import Variants
     from redline.scorers.base import Scorer
     from redline.targets.base import Target
 
 TECHNIQUE = "case-replay"
 """Technique name of the re-sent cases."""
+FRESH_SAMPLES = 1
+"""Sends of each fresh variant: the variants are many and differ, so one answer each."""
 
 
 def has_case(store: Store, finding_id: str) -> bool:
@@ -139,13 +144,17 @@ def sample_case(
     actor: str,
     scorer: Scorer | None = None,
     close: bool = False,
+    cases: Sequence[AttackCase] | None = None,
+    samples: int | None = None,
 ) -> str:
     """Send the case `samples` times per conversation to `target` into a new ad-hoc round; the answers
     are scored by the case's scorer, or queued for a reviewer when a person judged the case. With
-    `close`, the target is closed afterwards (the caller built it for this)."""
-    cases = _cases(case)
+    `close`, the target is closed afterwards (the caller built it for this). `cases` and `samples`
+    replace the case's own conversations and sample count (fresh variants of them)."""
+    cases = list(cases) if cases is not None else _cases(case)
     round_id = new_id("rnd")
-    attempts = asyncio.run(_send_all(target, cases, case.samples, round_id, purpose, close=close))
+    sends = samples if samples is not None else case.samples
+    attempts = asyncio.run(_send_all(target, cases, sends, round_id, purpose, close=close))
     scores = []
     if case.scorer is not None:
         judge = scorer if scorer is not None else _build_scorer(settings, case.scorer)
@@ -268,6 +277,18 @@ def _pending_result(
     )
 
 
+def _fresh(case: ReproducibleCase, threat_id: str, *, seed: int, library: SeedLibrary) -> Variants:
+    """Fresh variants of the case (held-out seeds of the threat, rewordings and converter variants of
+    its prompts), naming no threat once built, like the case itself."""
+    from redline.program.variants import fresh_variants
+
+    tagged = [c.model_copy(update={"threat_ids": (threat_id,)}) for c in _cases(case)]
+    made = fresh_variants(
+        tagged, failing={c.id for c in tagged}, threat_id=threat_id, seed=seed, library=library
+    )
+    return replace(made, cases=tuple(c.model_copy(update={"threat_ids": ()}) for c in made.cases))
+
+
 def _systems(store: Store) -> list[System]:
     with store.session() as session:
         return systems_repo.list_systems(session)
@@ -284,14 +305,19 @@ def verify_case(
     scorers: Sequence[Scorer] | None = None,
     threats: Mapping[str, Threat] | None = None,
     alpha: float = ALPHA,
+    library: SeedLibrary | None = None,
 ) -> VerificationReport:
-    """Send the finding's case to `release` and judge its failure rate against the baseline's.
+    """Send the finding's case and fresh variants of it to `release`; judge both failure rates
+    against the baseline's (VERIFIED needs both, as for round findings: a fix that only blocks the
+    recorded prompt is not verified).
 
     With a scorer the outcome is immediate. When a person judged the case, each answer goes to the
     review queue and the verification stays pending (recorded as such) until a reviewer labelled them
     all (baseline included); running it again then judges. Outcomes move the finding and its
     mitigations exactly as round verification does.
     """
+    from redline.attacks.planning import derive_seed
+    from redline.attacks.seeds.library import SeedLibrary
     from redline.engine.round import build_target
     from redline.program.findings import load_threats
     from redline.program.mitigations import VerificationReport, _apply
@@ -315,7 +341,7 @@ def verify_case(
             )
         label = release_label(session, new)
         system = next(s.name for s in systems_repo.list_systems(session) if s.id == new.system_id)
-        waiting = cases_repo.pending_round(session, finding_id, new.id)
+        waiting = cases_repo.pending_rounds(session, finding_id, new.id)
     scorer = scorers[0] if scorers else None
     if case.baseline_round_id is None and failing is not None:  # not measured on promotion: measure now
         old_system = next(s.name for s in _systems(store) if s.id == failing.system_id)
@@ -331,32 +357,58 @@ def verify_case(
     baseline = case.baseline_round_id
     if baseline is None:
         raise UsageError(f"finding {finding_id} has no baseline on the failing release")
+    variants = _fresh(
+        case,
+        finding.threat_id,
+        seed=derive_seed(0, "case-verification", finding_id, new.id),
+        library=library if library is not None else SeedLibrary.load(settings.workspace),
+    )
     if waiting is None:
         sent_to = target if target is not None else build_target(target_config_of(new), name=system)
-        waiting = sample_case(
+        purpose = f"verification of {finding_id}"
+        original = sample_case(
             store,
             settings,
             case=case,
             release_id=new.id,
             target=sent_to,
-            purpose=f"verification of {finding_id}",
+            purpose=purpose,
             actor=who.name,
             scorer=scorer,
-            close=target is None,
+            close=target is None and not variants.cases,
         )
+        fresh_round = None
+        if variants.cases:
+            fresh_round = sample_case(
+                store,
+                settings,
+                case=case,
+                release_id=new.id,
+                target=sent_to,
+                purpose=f"fresh variants, {purpose}",
+                actor=who.name,
+                scorer=scorer,
+                close=target is None,
+                cases=variants.cases,
+                samples=FRESH_SAMPLES,
+            )
+        waiting = (original, fresh_round)
+    round_id, fresh_round = waiting
     catalog = dict(threats) if threats is not None else load_threats(settings)
     threat = catalog.get(finding.threat_id)
     policy = load_policy(settings)
     with store.session() as session:
         before = case_evidence(session, case, baseline, finding.threat_id)
-        after = case_evidence(session, case, waiting, finding.threat_id)
-        if before is None or after is None:
+        after = case_evidence(session, case, round_id, finding.threat_id)
+        fresh = case_evidence(session, case, fresh_round, finding.threat_id) if fresh_round else None
+        if before is None or after is None or (fresh_round is not None and fresh is None):
             cases_repo.set_pending(session, finding_id, new.id, waiting)
             result = _pending_result(
                 before,
                 after,
                 finding.threat_id,
-                f"waiting for reviewers to label the answers of round {waiting}"
+                f"waiting for reviewers to label the answers of round {round_id}"
+                + (f" and of the fresh variants' round {fresh_round}" if fresh_round else "")
                 + ("" if before is not None else f" and of the baseline round {baseline}")
                 + "; run the verification again once they are labelled",
             )
@@ -365,6 +417,7 @@ def verify_case(
             result = judge_verification(
                 before,
                 after,
+                fresh=fresh,
                 limit=limit_for(threat, policy) if threat else None,
                 zero_tolerance=bool(threat and (threat.zero_tolerance or threat.id in policy.zero_tolerance)),
                 alpha=alpha,
@@ -375,17 +428,20 @@ def verify_case(
             mitigation_id=None,
             release_id=new.id,
             original_round_id=baseline,
-            round_id=waiting,
+            round_id=round_id,
             result=result,
             cases=case.sends,
             actor=who.name,
+            fresh_round_id=fresh_round,
+            fresh_cases=len(variants.cases) * FRESH_SAMPLES if fresh_round else 0,
+            variants=variants.counts() if fresh_round else None,
         )
         if after is not None and result.outcome is not VerificationOutcome.PENDING:
             findings_repo.attach_evidence(
                 session,
                 finding_id,
                 EvidenceRecord(
-                    round_id=waiting,
+                    round_id=round_id,
                     release_id=new.id,
                     evidence=after,
                     source="verification",

@@ -89,20 +89,24 @@ def set_baseline(session: Session, finding_id: str, round_id: str, *, actor: str
     return _case(row)
 
 
-def pending_round(session: Session, finding_id: str, release_id: str) -> str | None:
-    """The round of a verification on `release_id` still waiting for reviewers, if any."""
-    pending = (_row(session, finding_id).details or {}).get("pending", {})
-    found = pending.get(release_id)
-    return str(found) if found else None
+def pending_rounds(session: Session, finding_id: str, release_id: str) -> tuple[str, str | None] | None:
+    """The rounds (original case, fresh variants) of a verification on `release_id` still waiting for
+    reviewers, if any."""
+    found = (_row(session, finding_id).details or {}).get("pending", {}).get(release_id)
+    if not found:
+        return None
+    return str(found["round"]), (str(found["fresh"]) if found.get("fresh") else None)
 
 
-def set_pending(session: Session, finding_id: str, release_id: str, round_id: str | None) -> None:
-    """Note (or, with None, clear) the verification round on `release_id` that waits for reviewers."""
+def set_pending(
+    session: Session, finding_id: str, release_id: str, rounds: tuple[str, str | None] | None
+) -> None:
+    """Note (or, with None, clear) the rounds of a verification on `release_id` that wait for reviewers."""
     row = _row(session, finding_id)
     details = dict(row.details or {})
     pending = dict(details.get("pending", {}))
-    if round_id is None:
+    if rounds is None:
         pending.pop(release_id, None)
     else:
-        pending[release_id] = round_id
+        pending[release_id] = {"round": rounds[0], "fresh": rounds[1]}
     row.details = {**details, "pending": pending}  # a new dict, so the JSON column is marked dirty
