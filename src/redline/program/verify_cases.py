@@ -375,16 +375,16 @@ def verify_case(
             purpose=purpose,
             actor=who.name,
             scorer=scorer,
-            close=target is None and not variants.cases,
+            close=target is None,
         )
         fresh_round = None
-        if variants.cases:
+        if variants.cases:  # a target built here serves one event loop: a new one for the variants
             fresh_round = sample_case(
                 store,
                 settings,
                 case=case,
                 release_id=new.id,
-                target=sent_to,
+                target=target if target is not None else build_target(target_config_of(new), name=system),
                 purpose=f"fresh variants, {purpose}",
                 actor=who.name,
                 scorer=scorer,
