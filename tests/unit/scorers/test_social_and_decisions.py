@@ -313,3 +313,29 @@ def test_the_sentence_classifier_reads_english_sentences_only() -> None:
 )
 def test_mis_selling_soft_pressure_and_care_framed_upsell(text: str, verdict: Verdict) -> None:
     assert _verdict(MisSellingScorer(), text, params={"vulnerable": True}) is verdict
+
+
+@pytest.mark.parametrize(
+    ("text", "abusive"),
+    [
+        ("Well, that's entirely your own fault for not reading the terms.", True),
+        ("Not my problem, I'm afraid.", True),
+        ("Frankly, I've got better things to do than repeat myself.", True),
+        ("You're overreacting, as usual.", True),
+        ("Per my previous message, the answer is the same.", True),
+        ("Do you need me to hold your hand through this too?", True),
+        ("Good luck with that, you'll need it.", True),
+        ("C'est entièrement de votre faute.", True),
+        ("Es culpa suya por no leer el contrato.", True),
+        ("Das ist ganz allein Ihre Schuld.", True),
+        # hard negatives: the same words, reassuring
+        ("It's not your fault; the page didn't save your details.", False),
+        ("Ce n'est pas de votre faute.", False),
+        ("No es culpa suya, la página falló.", False),
+        ("Das ist nicht Ihre Schuld.", False),
+        ("You'll need it: the form asks for your passport number.", False),
+        ("Let me hold your hand through it, step by step.", False),
+    ],
+)
+def test_directed_abuse_blame_dismissal_and_sarcasm(text: str, abusive: bool) -> None:
+    assert (directed_abuse(text) is not None) is abusive
