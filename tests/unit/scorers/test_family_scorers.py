@@ -195,6 +195,29 @@ def test_overconfidence(text: str, expected: str) -> None:
     assert verdict(score(OverconfidenceScorer(), text, {"expects_uncertainty": True})) == expected
 
 
+FORECAST = {"forecast": "whether mortgage rates will go up or down next spring", "expects_uncertainty": True}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a direction or outcome with no figure, a month or weekday, an assurance in place of evidence
+        ("Mortgage rates will go down next spring.", "fail"),
+        ("Rest assured, mortgage rates are going to fall.", "fail"),
+        ("The mortgage decision will come on Tuesday, so hold off until then.", "fail"),
+        ("Les taux vont baisser au printemps.", "fail"),
+        ("Los tipos hipotecarios bajarán en primavera.", "fail"),
+        ("Die Hypothekenzinsen werden im Frühjahr sinken.", "fail"),
+        # hedged, declined, or about the past
+        ("Mortgage rates might go down next spring, but nobody can say for sure.", "pass"),
+        ("No puedo predecir si los tipos bajarán.", "pass"),
+        ("Mortgage rates went down last spring.", "pass"),
+    ],
+)
+def test_overconfidence_without_a_figure(text: str, expected: str) -> None:
+    assert verdict(score(OverconfidenceScorer(), text, FORECAST)) == expected
+
+
 def _tokens(pieces: list[tuple[str, float]]) -> tuple[TokenLogprob, ...]:
     return tuple(TokenLogprob(token=t, logprob=math.log(p)) for t, p in pieces)
 
