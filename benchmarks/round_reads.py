@@ -383,20 +383,44 @@ def _drop_kept(folder: Path, url: str | None, round_id: str) -> bool:
     return True
 
 
+# Forks and runs the command, then writes its rusage: a child forked straight from this (large)
+# process would report this process's resident memory as its own peak (Linux keeps the high-water mark
+# of the memory a child was forked with), so a small launcher forks it instead.
+LAUNCH = """
+import os, sys
+pid = os.fork()
+if pid == 0:
+    os.execv(sys.argv[2], sys.argv[2:])
+_, status, ru = os.wait4(pid, 0)
+with open(sys.argv[1], "w") as out:
+    out.write(f"{ru.ru_maxrss} {ru.ru_utime + ru.ru_stime}")
+sys.exit(os.waitstatus_to_exitcode(status))
+"""
+
+
 def _run(cmd: list[str], env: dict[str, str], out: Path | None = None) -> dict[str, Any]:
-    """Run one command in a child; its wall time and peak resident memory (from wait4)."""
+    """Run one command in a child; its wall time, CPU time and peak resident memory (from wait4)."""
+    usage = Path(os.environ.get("TMPDIR", "/tmp")) / f"round-reads-{os.getpid()}.rusage"
     started = time.monotonic()
     with (out or Path(os.devnull)).open("wb") as sink:
-        proc = subprocess.Popen(cmd, env=env, stdout=sink, stderr=subprocess.PIPE, cwd=ROOT)
-        assert proc.stderr is not None
-        err = proc.stderr.read()
-        _, status, usage = os.wait4(proc.pid, 0)
-        proc.returncode = os.waitstatus_to_exitcode(status)
+        proc = subprocess.run(
+            [sys.executable, "-c", LAUNCH, str(usage), *cmd],
+            env=env,
+            stdout=sink,
+            stderr=subprocess.PIPE,
+            cwd=ROOT,
+            check=False,
+        )
     wall = time.monotonic() - started
     if proc.returncode != 0:
-        raise RuntimeError(f"{' '.join(cmd)} exited {proc.returncode}: {err.decode()[-2000:]}")
-    cpu = usage.ru_utime + usage.ru_stime  # less swayed than wall time by other work on the machine
-    got = {"wall_s": round(wall, 2), "cpu_s": round(cpu, 2), "peak_rss_mb": round(usage.ru_maxrss / 1024, 1)}
+        raise RuntimeError(f"{' '.join(cmd)} exited {proc.returncode}: {proc.stderr.decode()[-2000:]}")
+    maxrss_kb, cpu = usage.read_text().split()
+    usage.unlink()
+    got = {
+        "wall_s": round(wall, 2),
+        "cpu_s": round(float(cpu), 2),
+        "peak_rss_mb": round(int(maxrss_kb) / 1024, 1),
+    }
     print(f"  {' '.join(cmd[1:3])}: {got}", file=sys.stderr, flush=True)  # partial figures survive a kill
     return got
 
