@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from pydantic import BaseModel, ConfigDict
 from sqlalchemy.orm import Session
 
-from redline.core.errors import PermissionDeniedError, UsageError
+from redline.core.errors import NotFoundError, PermissionDeniedError, UsageError
 from redline.core.evidence import Evidence
 from redline.core.findings import TRANSITIONS, Finding, FindingStatus
 from redline.core.mitigations import (
@@ -129,13 +129,17 @@ def vote(
     user: str | None,
     approve: bool,
     comment: str = "",
+    finding_id: str | None = None,
 ) -> AuthorisationView:
     """A committee member's vote on a proposed mitigation (audited): the quorum of approvals
-    (decision_rights.quorum, as for plans) authorises it, one rejection rejects it."""
+    (decision_rights.quorum, as for plans) authorises it, one rejection rejects it. `finding_id`, when
+    given (a page or URL that names the finding), must be the mitigation's own finding."""
     if not approve and not comment.strip():
         raise UsageError("say why the mitigation is rejected: pass --comment")
     with store.session() as session:
         mitigation = mitigations_repo.get_mitigation(session, mitigation_id)
+        if finding_id is not None and mitigation.finding_id != finding_id:
+            raise NotFoundError(f"finding {finding_id} has no mitigation {mitigation_id}")
         finding = findings_repo.get_finding(session, mitigation.finding_id)
         roles = _voter_roles(settings, finding)
         who = authorize(session, user, frozenset(roles), action="authorise mitigations")

@@ -58,6 +58,8 @@ def test_a_playground_finding_is_authorised_and_verified_from_the_finding_page(w
 
     assert eli.post(f"/api/findings/{fid}/mitigations/{mid}/vote", json={"approve": True}).status_code == 403
     cora = world.client("cora")
+    elsewhere = cora.post("/api/findings/fnd_other/mitigations/" + mid + "/vote", json={"approve": True})
+    assert elsewhere.status_code == 404 and "has no mitigation" in elsewhere.text
     page = cora.get(f"/findings/{fid}").text
     assert "Authorise" in page
     voted = cora.post(

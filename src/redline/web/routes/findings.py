@@ -295,10 +295,11 @@ def verify_api(ctx: Context, finding_id: str, body: VerifyRequest) -> Verificati
     return _verify(ctx, finding_id, body)
 
 
-def _vote(ctx: Ctx, mitigation_id: str, body: VoteRequest) -> AuthorisationView:
+def _vote(ctx: Ctx, finding_id: str, mitigation_id: str, body: VoteRequest) -> AuthorisationView:
     return mitigations_program.vote(
         ctx.store,
         ctx.settings,
+        finding_id=finding_id,
         mitigation_id=mitigation_id,
         user=ctx.name,
         approve=body.approve,
@@ -320,7 +321,7 @@ def vote_form(
     comment: Annotated[str, Form(max_length=5000)] = "",
 ) -> Response:
     """Authorise or reject a proposed mitigation."""
-    view = _vote(ctx, mitigation_id, VoteRequest(approve=approve, comment=comment))
+    view = _vote(ctx, finding_id, mitigation_id, VoteRequest(approve=approve, comment=comment))
     flash = f"{mitigation_id}: {view.mitigation.status.value} ({view.approvals} of {view.needed} approvals)"
     return redirect(request, f"/findings/{finding_id}#mitigations", flash=flash)
 
@@ -330,4 +331,4 @@ def vote_form(
 )
 def vote_api(ctx: Context, finding_id: str, mitigation_id: str, body: VoteRequest) -> AuthorisationView:
     """Vote on authorising a proposed mitigation: the quorum authorises, one rejection rejects."""
-    return _vote(ctx, mitigation_id, body)
+    return _vote(ctx, finding_id, mitigation_id, body)
