@@ -172,6 +172,9 @@ def move(
     finding_id: IdArg,
     status: Annotated[str, typer.Argument(help="New status, e.g. in_progress, mitigated, accepted_risk.")],
     note: Annotated[str, typer.Option(help="Why; required to accept a risk, close or mark duplicate.")] = "",
+    duplicate_of: Annotated[
+        str | None, typer.Option("--duplicate-of", help="The finding it repeats (to mark a duplicate).")
+    ] = None,
     as_user: AsOpt = None,
 ) -> None:
     """Move a finding to a new status (accepting a risk or closing an unfixed high one: risk acceptors)."""
@@ -186,7 +189,15 @@ def move(
         known = ", ".join(s.value for s in FindingStatus)
         raise UsageError(f"unknown status '{status}' (known: {known})") from None
     st = state(ctx)
-    f = move_finding(st.store(), st.settings(), finding_id=finding_id, status=new, user=as_user, note=note)
+    f = move_finding(
+        st.store(),
+        st.settings(),
+        finding_id=finding_id,
+        status=new,
+        user=as_user,
+        note=note,
+        duplicate_of=duplicate_of,
+    )
     say(f"{f.id}: {f.status.value}")
 
 

@@ -68,6 +68,28 @@ def check_transition(current: FindingStatus, new: FindingStatus) -> None:
         )
 
 
+def check_duplicate(finding: Finding, original: Finding) -> None:
+    """Raise `TransitionError` unless `finding` may be marked a duplicate of `original`.
+
+    A duplicate leaves the register's counts (and the release gate) to its original, so the original
+    must be another finding of the same threat, not itself a duplicate, and carry at least the same
+    risk: otherwise marking it would hide a risk without anyone accepting it.
+    """
+    if original.id == finding.id:
+        raise TransitionError(f"finding {finding.id} cannot be a duplicate of itself")
+    if original.status is S.DUPLICATE:
+        raise TransitionError(f"finding {original.id} is itself a duplicate: name the finding it repeats")
+    if original.threat_id != finding.threat_id:
+        raise TransitionError(
+            f"finding {original.id} is about {original.threat_id}, not {finding.threat_id}: not a duplicate"
+        )
+    if original.risk.rank < finding.risk.rank:
+        raise TransitionError(
+            f"finding {original.id} is {original.risk.value} risk and {finding.id} is {finding.risk.value}: "
+            "re-rate the original first, or keep this finding open"
+        )
+
+
 def needs_note(new: FindingStatus) -> bool:
     """Whether a move into `new` must carry a note saying why."""
     return new in STATUSES_NEEDING_NOTE

@@ -8,7 +8,13 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 from redline.core.errors import UsageError
-from redline.core.findings import Finding, FindingStatus, closing_needs_acceptors, needs_note
+from redline.core.findings import (
+    Finding,
+    FindingStatus,
+    check_duplicate,
+    closing_needs_acceptors,
+    needs_note,
+)
 from redline.core.triage import FindingDossier, FindingLink, PostMortem
 from redline.core.users import Role
 from redline.program.actors import authorize
@@ -63,8 +69,13 @@ def move(
     status: FindingStatus,
     user: str | None,
     note: str = "",
+    duplicate_of: str | None = None,
 ) -> Finding:
-    """Move a finding along the status machine, if the acting user's role allows that status."""
+    """Move a finding along the status machine, if the acting user's role allows that status.
+
+    Marking a duplicate names the finding it repeats (`duplicate_of`): same threat, at least the same
+    risk, not itself a duplicate (`core.findings.check_duplicate`).
+    """
     if status is S.VERIFIED:
         raise UsageError(
             "a finding is verified by re-running its evidence: 'redline finding verify ID --release R'"
@@ -79,8 +90,13 @@ def move(
     else:
         roles = MOVERS.get(status, LEADS)
         action = f"move findings to {status.value}"
+    if status is S.DUPLICATE and not (duplicate_of or "").strip():
+        raise UsageError("marking a duplicate names the finding it repeats: pass --duplicate-of ID")
     with store.session() as session:
         current = findings_repo.get_finding(session, finding_id)
+        if status is S.DUPLICATE and duplicate_of:
+            check_duplicate(current, findings_repo.get_finding(session, duplicate_of.strip()))
+            note = f"duplicate of {duplicate_of.strip()}: {note.strip()}"
         if closing_needs_acceptors(current.status, current.risk, status):
             roles = acceptors
             action = (

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from redline.core.errors import NotFoundError, PermissionDeniedError, UsageError
+from redline.core.errors import NotFoundError, PermissionDeniedError, TransitionError, UsageError
 from redline.core.findings import FindingStatus
 from redline.core.risk import RiskLevel
 from redline.core.triage import FindingLink, LinkKind
@@ -96,10 +96,51 @@ def test_closing_and_duplicate_need_a_note(workspace: Settings, opened: tuple[St
     for status in (FindingStatus.CLOSED, FindingStatus.DUPLICATE):
         with pytest.raises(UsageError, match=f"to {status.value} needs a note"):
             triage.move(store, workspace, finding_id=fid, status=status, user="cora", note="  ")
+    with store.session() as session:
+        first = findings_repo.get_finding(session, fid)
+        twin = findings_repo.add_finding(
+            session, first.model_copy(update={"id": "fnd_twin"}), actor="lena"
+        ).id
     f = triage.move(
-        store, workspace, finding_id=fid, status=FindingStatus.DUPLICATE, user="lena", note="same"
+        store,
+        workspace,
+        finding_id=twin,
+        status=FindingStatus.DUPLICATE,
+        user="lena",
+        note="same",
+        duplicate_of=fid,
     )
     assert f.status is FindingStatus.DUPLICATE
+    assert triage.show(store, twin).notes[-1].text.endswith(f"duplicate of {fid}: same")
+
+
+def test_a_duplicate_names_an_original_that_carries_its_risk(
+    workspace: Settings, opened: tuple[Store, str]
+) -> None:
+    store, fid = opened
+    dup = FindingStatus.DUPLICATE
+    with store.session() as session:
+        first = findings_repo.get_finding(session, fid)
+        other = first.model_copy(update={"id": "fnd_other", "threat_id": "harmful.cyber"})
+        findings_repo.add_finding(session, other, actor="lena")
+        low = first.model_copy(update={"id": "fnd_low", "risk": RiskLevel.LOW})
+        findings_repo.add_finding(session, low, actor="lena")
+    with pytest.raises(UsageError, match="duplicate-of"):
+        triage.move(store, workspace, finding_id=fid, status=dup, user="lena", note="same")
+    with pytest.raises(TransitionError, match="itself"):
+        triage.move(store, workspace, finding_id=fid, status=dup, user="lena", note="x", duplicate_of=fid)
+    with pytest.raises(TransitionError, match="not a duplicate"):
+        triage.move(
+            store, workspace, finding_id=fid, status=dup, user="lena", note="x", duplicate_of="fnd_other"
+        )
+    with pytest.raises(TransitionError, match="re-rate the original"):
+        triage.move(
+            store, workspace, finding_id=fid, status=dup, user="lena", note="x", duplicate_of="fnd_low"
+        )
+    with pytest.raises(NotFoundError):
+        triage.move(
+            store, workspace, finding_id=fid, status=dup, user="lena", note="x", duplicate_of="fnd_none"
+        )
 
 
 def test_closing_an_unfixed_high_finding_needs_the_risk_acceptors(

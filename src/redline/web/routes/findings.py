@@ -56,6 +56,9 @@ class MoveRequest(BaseModel):
 
     status: FindingStatus
     note: str = Field(default="", max_length=5000)
+    duplicate_of: str | None = Field(
+        default=None, max_length=40, description="The finding it repeats, when marking a duplicate."
+    )
 
 
 class CommentRequest(BaseModel):
@@ -195,16 +198,27 @@ def triage_api(ctx: Context, finding_id: str, body: TriageRequest) -> Finding:
 
 def _move(ctx: Ctx, finding_id: str, body: MoveRequest) -> Finding:
     return triage_program.move(
-        ctx.store, ctx.settings, finding_id=finding_id, status=body.status, user=ctx.name, note=body.note
+        ctx.store,
+        ctx.settings,
+        finding_id=finding_id,
+        status=body.status,
+        user=ctx.name,
+        note=body.note,
+        duplicate_of=body.duplicate_of,
     )
 
 
 @router.post("/findings/{finding_id}/status", name="findings.move", include_in_schema=False)
 def move_form(
-    request: Request, ctx: Context, finding_id: str, status: Annotated[FindingStatus, Form()], note: Text = ""
+    request: Request,
+    ctx: Context,
+    finding_id: str,
+    status: Annotated[FindingStatus, Form()],
+    note: Text = "",
+    duplicate_of: Annotated[str, Form(max_length=40)] = "",
 ) -> Response:
     """Move the finding to another status."""
-    moved = _move(ctx, finding_id, MoveRequest(status=status, note=note))
+    moved = _move(ctx, finding_id, MoveRequest(status=status, note=note, duplicate_of=duplicate_of or None))
     return redirect(request, f"/findings/{finding_id}", flash=f"moved to {moved.status.value}")
 
 
