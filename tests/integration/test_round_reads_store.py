@@ -24,6 +24,7 @@ from redline.store.session import Store
 from redline.store.tables import RoundAggregateRow
 
 THREATS = ["injection.direct", "leak.pii", "harm.weapons", "bias.hiring"]
+KEPT = {"cases", "attempts_by_outcome", "threat_outcomes", "scorer_names"}
 
 
 def _score(rng: random.Random, name: str) -> Score:
@@ -128,7 +129,7 @@ def test_a_finished_round_keeps_its_aggregates_until_it_is_written_again(store: 
         live = summarise(store, round_id)
         assert _kept(store, round_id) == set()  # a running round's figures are computed each time
         rounds.set_status(s, round_id, RoundStatus.COMPLETED, actor="test")
-    assert _kept(store, round_id) == {"cases", "attempts_by_outcome", "threat_outcomes"}
+    assert _kept(store, round_id) == KEPT
     kept = summarise(store, round_id)
     assert (kept.cases, kept.attempts, kept.errors, kept.evidence) == (
         live.cases,
@@ -149,7 +150,7 @@ def test_a_finished_round_keeps_its_aggregates_until_it_is_written_again(store: 
     before_fail = next(e for e in kept.evidence if e.threat_id == threat)
     after_fail = next(e for e in after.evidence if e.threat_id == threat)
     assert after_fail.failures >= before_fail.failures
-    assert _kept(store, round_id) == {"cases", "attempts_by_outcome", "threat_outcomes"}
+    assert _kept(store, round_id) == KEPT - {"scorer_names"}  # what `summarise` read, kept again
 
 
 def test_a_kept_aggregate_from_an_earlier_finish_is_not_read(store: Store) -> None:

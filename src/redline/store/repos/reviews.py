@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from redline.core.errors import NotFoundError, UsageError
-from redline.core.evidence import evidence_from_outcomes
+from redline.core.evidence import evidence_from_counted
 from redline.core.ids import new_id
 from redline.core.review import (
     OVERALL,
@@ -36,7 +36,7 @@ from redline.core.review import (
 )
 from redline.store import audit
 from redline.store.repos import rounds as rounds_repo
-from redline.store.tables import JudgeCalibrationRow, ReviewItemRow, ReviewLabelRow, ScoreRow
+from redline.store.tables import JudgeCalibrationRow, ReviewItemRow, ReviewLabelRow
 
 
 def _aware(value: datetime) -> datetime:
@@ -318,7 +318,7 @@ def review_summary(session: Session, round_id: str, *, seed: int = 0) -> ReviewS
             threat_id=ev.threat_id,
             corrected=corrected_rate(ev.failures, ev.n, overall_items, sizes, seed=seed),
         )
-        for ev in evidence_from_outcomes(rounds_repo.case_outcomes(session, round_id))
+        for ev in evidence_from_counted(rounds_repo.threat_outcome_counts(session, round_id))
         if ev.n
     ]
     return ReviewSummary(
@@ -373,7 +373,7 @@ def round_correction(
     """A round's corrected failure rates: by its review sample when it has one, else by the calibration
     of the judge that scored it (the round's only scorer, calibrated), else None."""
     error = None
-    scorers = set(session.scalars(select(ScoreRow.scorer).where(ScoreRow.round_id == round_id).distinct()))
+    scorers = set(rounds_repo.scorer_names(session, round_id))
     for judge in round_judges(session, config):
         if judge.calibration is not None and scorers == {judge.scorer}:
             error = judge_error(get_calibration(session, judge.calibration), judge.scorer)
@@ -381,6 +381,6 @@ def round_correction(
         return None
     counts = {
         ev.threat_id: (ev.failures, ev.n)
-        for ev in evidence_from_outcomes(rounds_repo.case_outcomes(session, round_id))
+        for ev in evidence_from_counted(rounds_repo.threat_outcome_counts(session, round_id))
     }
     return choose_correction(review, error, counts)

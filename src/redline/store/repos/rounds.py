@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from redline.core.cases import AttackCase
 from redline.core.conversation import Conversation, Response
 from redline.core.errors import NotFoundError
+from redline.core.evidence import evidence_from_counted
 from redline.core.provenance import Provenance
 from redline.core.rounds import Attempt, Round, RoundStatus
 from redline.core.scores import Score, ScoreOutcome, Verdict
@@ -23,6 +24,8 @@ from redline.store.session import JsonText, conflict_dialect
 from redline.store.tables import AttemptRow, Base, CaseRow, RoundAggregateRow, RoundRow, ScoreRow
 
 _TEXT = {"text"}
+NO_THREAT = ""
+"""Key of the cases that name no threat in a kept per-threat tally."""
 
 
 def _insert_ignore(session: Session, model: type[Base], rows: Sequence[dict[str, Any]]) -> int:
@@ -391,11 +394,12 @@ def threat_outcome_counts(
     """Cases of a round grouped by threats and outcome: (threat ids, failed, scored, errored, cases).
 
     `scored` and `errored` are 0 or 1 (whether the group's cases have scores, error attempts); the rows
-    feed `core.evidence.evidence_from_counted`. One GROUP BY in the database, a few rows per threat
-    whatever the size of the round, and kept with a finished round (`cached_aggregate`).
+    feed `core.evidence.evidence_from_counted`, and cases of no threat come as groups of no threat id.
+    One GROUP BY in the database; a finished round keeps the per-threat tally (`cached_aggregate`),
+    at most four rows per threat however large the round.
     """
 
-    def count() -> list[list[Any]]:
+    def count() -> dict[str, list[int]]:
         per_case = _per_case_outcomes(round_id)
         threats = cast(CaseRow.threat_ids, Text)
         scored = case((per_case.c.scores > 0, 1), else_=0)
@@ -406,17 +410,38 @@ def threat_outcome_counts(
             .where(CaseRow.round_id == round_id)
             .group_by(threats, per_case.c.failed, scored, errored)
         )
-        out: dict[tuple[tuple[str, ...], Any, int, int], list[Any]] = {}
-        for raw, fail, has_scores, has_errors, n in session.execute(query):
-            ids = tuple(str(t) for t in (json.loads(raw) if raw else None) or ())
-            key = (ids, fail, int(has_scores), int(has_errors))  # two JSON texts may spell one list
-            out.setdefault(key, [list(ids), fail, int(has_scores), int(has_errors), 0])[4] += int(n)
-        return list(out.values())
+        groups = (
+            ([str(t) for t in (json.loads(raw) if raw else None) or ()] or [NO_THREAT], fail, sc, er, n)
+            for raw, fail, sc, er, n in session.execute(query)
+        )
+        return {
+            e.threat_id: [e.failures, e.n, e.could_not_score, e.errors] for e in evidence_from_counted(groups)
+        }
 
-    return [
-        (list(ids), None if fail is None else int(fail), int(scored), int(errored), int(n))
-        for ids, fail, scored, errored, n in cached_aggregate(session, round_id, "threat_outcomes", count)
-    ]
+    out: list[tuple[list[str], int | None, int, int, int]] = []
+    for tid, (failures, n, could_not_score, errors) in sorted(
+        cached_aggregate(session, round_id, "threat_outcomes", count).items()
+    ):
+        ids = [] if tid == NO_THREAT else [tid]
+        for failed, scored, errored, cases in (
+            (1, 1, 0, failures),
+            (0, 1, 0, n - failures),
+            (None, 1, 0, could_not_score),
+            (None, 0, 1, errors),
+        ):
+            if cases:
+                out.append((ids, failed, scored, errored, int(cases)))
+    return out
+
+
+def scorer_names(session: Session, round_id: str) -> list[str]:
+    """The scorers that scored a round, by name (kept with a finished round)."""
+
+    def names() -> list[str]:
+        query = select(ScoreRow.scorer).where(ScoreRow.round_id == round_id).distinct()
+        return sorted(str(n) for n in session.scalars(query))
+
+    return [str(n) for n in cached_aggregate(session, round_id, "scorer_names", names)]
 
 
 _FINISHED = (RoundStatus.COMPLETED.value, RoundStatus.STOPPED.value, RoundStatus.FAILED.value)
@@ -472,6 +497,7 @@ def keep_aggregates(session: Session, round_id: str) -> None:
     count_cases(session, round_id)
     count_attempts(session, round_id)
     threat_outcome_counts(session, round_id)
+    scorer_names(session, round_id)
 
 
 def _drop_aggregates(session: Session, round_ids: Collection[str]) -> None:
