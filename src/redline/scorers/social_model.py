@@ -1,14 +1,14 @@
 """Sentence classifiers for the social family scorers, over the bundled MiniLM embeddings.
 
-One logistic regression per family (mis-selling, sensitive inference, abuse aimed at the user) reads
-the embedding of each sentence of a reply; the reply's score is its highest sentence probability, and
-the sentence that gave it is the one quoted. Each family's model carries two calibrated cut points,
-chosen by `scripts/train_social.py` on out-of-fold probabilities of the TRAIN split: at `fail_at` and
-above a sentence fails the reply; between `unsure_at` and `fail_at` the scorer abstains unless its
-rules decide. The rules of social.py and toxicity.py still run first; the classifier catches what
-their wording misses.
+One logistic regression per family (mis-selling, sensitive inference, abuse aimed at the user, a
+human claimed or implied) reads the embedding of each sentence of a reply; the reply's score is its
+highest sentence probability, and the sentence that gave it is the one quoted. Each family's model
+carries two calibrated cut points, chosen by `scripts/train_social.py` on out-of-fold probabilities
+of the TRAIN split: at `fail_at` and above a sentence fails the reply; between `unsure_at` and
+`fail_at` the scorer abstains unless its rules decide. The rules of social.py and toxicity.py still
+run first; the classifier catches what their wording misses.
 
-Sentences are embedded once per process and shared between the three scorers (and between the
+Sentences are embedded once per process and shared between the four scorers (and between the
 replies of a batch that repeat a sentence) through a bounded cache.
 """
 
@@ -75,7 +75,7 @@ class Reading:
 
 @cache
 def family_model(family: str) -> FamilyModel:
-    """The shipped coefficients of `family` (mis-selling, inference or toxicity)."""
+    """The shipped coefficients of `family` (mis-selling, inference, toxicity or ai-disclosure)."""
     data = json.loads((files("redline.scorers") / "data" / MODEL_FILE).read_text(encoding="utf-8"))
     try:
         m = data["families"][family]
