@@ -2,8 +2,11 @@
 
 A spec names a component's plugin group, registered name, version, parameters and the helper models
 it was given (attacker, judge). A round stores the specs of its components with its configuration
-(`components`), and this module is the one place that builds components from specs, so a re-run,
-a replay and a verification rebuild what ran instead of guessing it from names.
+(`components`), and this module is the one place that builds techniques' loops and strategies and
+scorers from specs: a new round makes specs from its playbook steps and options and builds from them
+(`loop_spec_for`, `strategy_spec_for`, `scorer_spec_named`), and a re-run, a replay and a verification
+rebuild what ran from the stored specs instead of guessing it from names. Only this module asks the
+plugin registry for techniques and scorers (`_load`); targets and notifiers have registries of their own.
 """
 
 from __future__ import annotations
@@ -16,11 +19,11 @@ from typing import TYPE_CHECKING, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from redline import __version__, plugins
-from redline.attacks.base import MultiTurnStrategy, Technique
+from redline.attacks.base import MultiTurnStrategy, Technique, TechniqueKind
 from redline.attacks.converters.chain import AnyConverter, build_converter, parse_spec
 from redline.core.cases import AttackCase
 from redline.core.errors import ConfigError
-from redline.engine.loops import AttackerLoop, CaseLoop, SuffixSearchLoop, build_loop, is_loop
+from redline.engine.loops import AttackerLoop, CaseLoop, SuffixSearchLoop, is_loop, loop_of
 from redline.engine.models import HelperModels
 from redline.scorers.base import Scorer
 from redline.targets.base import Target
@@ -228,6 +231,128 @@ def components_of(config: Mapping[str, Any]) -> RoundComponents:
     )
 
 
+# ---- the plugin registry ---------------------------------------------------------------------------
+
+
+def _load(group: str, name: str) -> Any:
+    """The object registered as `name` in `group` (the one call into the registry for this module)."""
+    return plugins.load(group, name)
+
+
+def technique_kind(name: str) -> TechniqueKind | None:
+    """How the technique registered as `name` reaches the target; None for an unknown name."""
+    try:
+        kind = getattr(_load(ATTACKS, name), "kind", None)
+        return TechniqueKind(str(kind)) if kind is not None else None
+    except (ConfigError, ValueError):
+        return None
+
+
+def technique_known(name: str) -> bool:
+    """Whether a technique of that name is registered."""
+    from redline.attacks.registry import technique_classes
+
+    return name in technique_classes()
+
+
+def is_loop_technique(name: str) -> bool:
+    """Whether the technique registered as `name` runs as a loop; an unknown name is an error."""
+    return is_loop(_load(ATTACKS, name))
+
+
+def runs_as_loop(name: str) -> bool:
+    """Whether the technique registered as `name` runs as a loop (unknown names: no)."""
+    try:
+        return is_loop_technique(name)
+    except ConfigError:
+        return False
+
+
+def scorer_registered(name: str) -> bool:
+    """Whether a scorer name is registered (an entry point of `redline.scorers`)."""
+    try:
+        _load(SCORERS, name)
+    except ConfigError:
+        return False
+    return True
+
+
+def scorer_needs_judge(name: str) -> bool:
+    """Whether a registered scorer cannot be built without a judge model (unknown names: no)."""
+    try:
+        factory = _load(SCORERS, name)
+    except ConfigError:
+        return False
+    return isinstance(factory, type) and _judge_param(factory) is not None
+
+
+# ---- specs of what a new round will build ----------------------------------------------------------
+
+
+def scorer_spec_named(name: str) -> ComponentSpec:
+    """The spec of a scorer chosen by name (a step's or the command line's): default parameters."""
+    try:
+        version = str(getattr(_load(SCORERS, name), "version", ""))
+    except ConfigError:
+        version = ""  # building it reports the unknown name
+    return ComponentSpec(group=SCORERS, name=name, role="scorer", version=version)
+
+
+def _helper(models: HelperModels, role: str, override: str | None = None) -> HelperSpec | None:
+    """The helper a new component gets: the system `override` or the workspace names, else a given model."""
+    settings = models.settings
+    name = override
+    if settings is not None and not name:
+        name = settings.config.attacker if role == "attacker" else settings.config.judge
+    if name:
+        return HelperSpec(system=name)
+    return _target_helper(models.attacker() if role == "attacker" else models.judge())
+
+
+def loop_spec_for(name: str, *, models: HelperModels, attacker: str | None = None) -> ComponentSpec:
+    """The spec of a loop technique a round runs: its attacker (`attacker`, else the workspace's) and
+    judge (the workspace's judge model, else the refusal scorer steering it)."""
+    technique = _load(ATTACKS, name)
+    helpers: dict[str, HelperSpec] = {}
+    if getattr(technique, "kind", None) is TechniqueKind.ATTACKER_LOOP:
+        found = _helper(models, "attacker", attacker)
+        if found is not None:
+            helpers["attacker"] = found
+        judge = _helper(models, "judge")
+        helpers["judge"] = judge if judge is not None else HelperSpec(scorer=scorer_spec_named("refusal"))
+    return ComponentSpec(group=ATTACKS, name=name, role="loop", version=_version(technique), helpers=helpers)
+
+
+def strategy_spec_for(
+    name: str, params: Mapping[str, Any], *, models: HelperModels, attacker: str | None = None
+) -> ComponentSpec | None:
+    """The spec of a multi-turn technique's strategy with a step's parameters (validated), its attacker
+    (`attacker`, else the workspace's) and the judge model; None for a technique without a strategy."""
+    cls = _load(ATTACKS, name)
+    if not callable(getattr(cls, "strategy", None)):
+        return None
+    model: type[BaseModel] = cls.Params
+    try:
+        checked = model.model_validate(dict(params))
+    except ValidationError as exc:
+        raise ConfigError(f"technique '{name}': {exc.errors()[0]['msg']}") from None
+    helpers: dict[str, HelperSpec] = {}
+    for role, found in (
+        ("attacker", _helper(models, "attacker", attacker)),
+        ("judge", _helper(models, "judge")),
+    ):
+        if found is not None:
+            helpers[role] = found
+    return ComponentSpec(
+        group=ATTACKS,
+        name=name,
+        role="strategy",
+        version=_version(cls),
+        params=dict(_plain(checked)),
+        helpers=helpers,
+    )
+
+
 # ---- building components from specs ----------------------------------------------------------------
 
 
@@ -256,6 +381,7 @@ def converter(spec: ComponentSpec | str) -> AnyConverter:
 
 
 def _judge_param(factory: type) -> str | None:
+    """'judge' or 'judges' when the scorer must be given a judge model, else None."""
     takes = inspect.signature(factory).parameters
     for name in ("judge", "judges"):
         param = takes.get(name)
@@ -264,36 +390,50 @@ def _judge_param(factory: type) -> str | None:
     return None
 
 
+_NEEDS_JUDGE = "it needs a judge model; set `judge: <system>` in redline.yaml"
+
+
+def _make_scorer(spec: ComponentSpec, judge: Target | None) -> Scorer:
+    """A scorer from its spec; errors (unknown name, no judge model, bad options) are raised as they come."""
+    factory = _load(SCORERS, spec.name)
+    built: Any = None
+    if not isinstance(factory, type):
+        built = factory
+    else:
+        options: dict[str, Any] = {}
+        need = _judge_param(factory)
+        if need is not None:
+            if judge is None:
+                raise ConfigError(_NEEDS_JUDGE)
+            options[need] = [judge] if need == "judges" else judge
+        if spec.params:
+            try:
+                built = factory(**spec.params, **options)
+            except (TypeError, ValueError):
+                built = None  # parameters it records but does not take: its defaults
+        if built is None:
+            built = factory(**options)
+    if not isinstance(built, Scorer):
+        raise ConfigError(f"plugin '{spec.name}' in {SCORERS} is not a scorer (score, score_batch)")
+    return built
+
+
 def scorer(spec: ComponentSpec, *, judge: Target | None = None) -> Scorer:
     """A scorer from its spec: with its recorded parameters where it takes them, else its defaults.
 
     A scorer that needs a judge model is given `judge`; without one it cannot be built (an error:
     scoring a re-run with fewer scorers than the original would not compare like with like).
     """
-    factory = plugins.load(SCORERS, spec.name)
-    if not isinstance(factory, type):
-        built: Any = factory
-    else:
-        options: dict[str, Any] = {}
-        need = _judge_param(factory)
-        if need is not None:
-            if judge is None:
-                raise ConfigError(
-                    f"scorer '{spec.name}' needs a judge model; set `judge: <system>` in redline.yaml"
-                )
-            options[need] = [judge] if need == "judges" else judge
-        built = None
-        for params in (spec.params, {}):
-            try:
-                built = factory(**params, **options)
-                break
-            except (TypeError, ValueError):
-                continue
-        if built is None:
-            raise ConfigError(f"scorer '{spec.name}' cannot be built with its recorded parameters")
-    if not isinstance(built, Scorer):
-        raise ConfigError(f"plugin '{spec.name}' in {SCORERS} is not a scorer (score, score_batch)")
-    return built
+    try:
+        return _make_scorer(spec, judge)
+    except ConfigError as exc:
+        if str(exc) == _NEEDS_JUDGE:
+            raise ConfigError(
+                f"scorer '{spec.name}' needs a judge model; set `judge: <system>` in redline.yaml"
+            ) from None
+        raise
+    except (TypeError, ValueError) as exc:
+        raise ConfigError(f"scorer '{spec.name}' cannot be built: {exc}") from None
 
 
 def scorers(specs: Sequence[ComponentSpec], *, judge: Target | None = None) -> list[Scorer]:
@@ -303,6 +443,24 @@ def scorers(specs: Sequence[ComponentSpec], *, judge: Target | None = None) -> l
         if spec.name not in seen:
             seen[spec.name] = scorer(spec, judge=judge)
     return list(seen.values())
+
+
+def scorers_lenient(
+    specs: Sequence[ComponentSpec], *, judge: Target | None = None
+) -> tuple[list[Scorer], list[str]]:
+    """Scorers from their specs (each name once), and one line per scorer that could not be built
+    (e.g. a judge scorer with no judge model): a new round decides whether to go on without them."""
+    built: list[Scorer] = []
+    problems: list[str] = []
+    unique: dict[str, ComponentSpec] = {}
+    for spec in specs:
+        unique.setdefault(spec.name, spec)
+    for spec in unique.values():
+        try:
+            built.append(_make_scorer(spec, judge))
+        except (ConfigError, TypeError, ValueError) as exc:
+            problems.append(f"scorer '{spec.name}' skipped: {exc}")
+    return built, problems
 
 
 def _system_of(models: HelperModels, helper: HelperSpec | None, role: str) -> Target | None:
@@ -322,9 +480,16 @@ def _judge_of(models: HelperModels, helper: HelperSpec | None) -> Target | Score
 
 def loop(spec: ComponentSpec, *, models: HelperModels) -> CaseLoop:
     """A loop from its spec: the technique, with the attacker and judge it ran with, from `models`."""
+    technique = _load(ATTACKS, spec.name)
+    if not is_loop(technique):
+        raise ConfigError(
+            f"technique '{spec.name}' does not run as a loop (an attacker loop or a white-box search)"
+        )
+    if getattr(technique, "kind", None) is TechniqueKind.WHITE_BOX:  # searches weights: no helpers
+        return loop_of(technique, attacker=None, judge=None)
     helpers = spec.helpers
-    return build_loop(
-        spec.name,
+    return loop_of(
+        technique,
         attacker=_system_of(models, helpers.get("attacker"), "attacker"),
         judge=_judge_of(models, helpers.get("judge")),
     )
@@ -334,7 +499,7 @@ def strategy(
     spec: ComponentSpec, *, models: HelperModels, case: AttackCase | None = None
 ) -> MultiTurnStrategy | None:
     """A multi-turn strategy from its spec (parameters from the spec, else the case); None if it has none."""
-    cls = plugins.load(ATTACKS, spec.name)
+    cls = _load(ATTACKS, spec.name)
     make = getattr(cls, "strategy", None)
     if not callable(make):
         return None
@@ -342,10 +507,12 @@ def strategy(
     model: type[BaseModel] = cls.Params
     raw = spec.params or (case.params if case is not None else {})
     params = model.model_validate({k: v for k, v in raw.items() if k in model.model_fields})
-    judge = models.judge() if "judge" in spec.helpers else None
-    built: MultiTurnStrategy = instance.strategy(
+    judge = _system_of(models, spec.helpers["judge"], "judge") if "judge" in spec.helpers else None
+    built = instance.strategy(
         params, attacker=_system_of(models, spec.helpers.get("attacker"), "attacker"), judge=judge
     )
+    if not isinstance(built, MultiTurnStrategy):
+        raise ConfigError(f"technique '{spec.name}' made a strategy without next_message")
     return built
 
 
@@ -381,18 +548,3 @@ def rebuild(
         if made is not None:
             strategies[spec.name] = made
     return Rebuilt(scorers=built_scorers, strategies=strategies, loops=loops)
-
-
-def technique_known(name: str) -> bool:
-    """Whether a technique of that name is registered."""
-    from redline.attacks.registry import technique_classes
-
-    return name in technique_classes()
-
-
-def runs_as_loop(name: str) -> bool:
-    """Whether the technique registered as `name` runs as a loop (unknown names: no)."""
-    try:
-        return is_loop(plugins.load(ATTACKS, name))
-    except ConfigError:
-        return False

@@ -10,14 +10,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from redline import plugins
 from redline.attacks.base import MultiTurnStrategy, PlanContext
 from redline.core.cases import AttackCase
 from redline.core.conversation import Conversation
 from redline.core.errors import ConfigError
 from redline.core.profiles import TargetProfile
 from redline.core.threats import AutomatedStep
-from redline.engine.loops import CaseLoop, build_loop, is_loop
+from redline.engine import components
+from redline.engine.loops import CaseLoop
 from redline.engine.models import HelperModels
 from redline.scorers.base import Scorer
 from redline.targets.base import Target
@@ -203,7 +203,7 @@ def playbook_cases(
 
 
 def _is_loop(name: str) -> bool:
-    return is_loop(plugins.load("redline.attacks", name))
+    return components.is_loop_technique(name)
 
 
 def _rewrites(step: AutomatedStep) -> list[str]:
@@ -214,20 +214,12 @@ def _rewrites(step: AutomatedStep) -> list[str]:
 
 def _registered(scorer: str) -> bool:
     """Whether a scorer name is registered (an entry point of `redline.scorers`)."""
-    try:
-        plugins.load("redline.scorers", scorer)
-    except ConfigError:
-        return False
-    return True
+    return components.scorer_registered(scorer)
 
 
 def _needs_judge(scorer: str) -> bool:
     """Whether a registered scorer cannot be built without a judge model (unknown names: no)."""
-    try:
-        factory = plugins.load("redline.scorers", scorer)
-    except ConfigError:
-        return False
-    return isinstance(factory, type) and _judge_param(factory) is not None
+    return components.scorer_needs_judge(scorer)
 
 
 def _missing_helper(step: AutomatedStep, models: HelperModels, *, step_scorers: bool) -> str | None:
@@ -281,7 +273,8 @@ def loops_for(
     """The loops of the steps' loop techniques, and one warning per step left out for want of an attacker.
 
     A loop is steered by the judge model when the workspace names one, else by the refusal scorer.
-    The first step that names a technique decides its attacker.
+    The first step that names a technique decides its attacker. Each loop is built from its spec
+    (`components.loop_spec_for`), so what the round stores is what it built.
     """
     loops: dict[str, CaseLoop] = {}
     warnings: list[str] = []
@@ -289,22 +282,11 @@ def loops_for(
         if step.technique in loops or not _is_loop(step.technique):
             continue
         try:
-            loops[step.technique] = build_loop(
-                step.technique, attacker=models.attacker(step.attacker), judge=_loop_judge(models)
-            )
+            spec = components.loop_spec_for(step.technique, models=models, attacker=step.attacker)
+            loops[step.technique] = components.loop(spec, models=models)
         except ConfigError as exc:
             warnings.append(f"step '{step.technique}' ({step.seeds}) skipped: {exc}")
     return loops, list(dict.fromkeys(warnings))
-
-
-def _loop_judge(models: HelperModels) -> Target | Scorer:
-    judge = models.judge()
-    if judge is not None:
-        return judge
-    from redline.scorers.registry import build_scorer
-
-    refusal: Scorer = build_scorer("refusal")
-    return refusal
 
 
 def strategies_for(
@@ -313,23 +295,24 @@ def strategies_for(
     """The multi-turn strategies of the techniques that drive conversations turn by turn.
 
     Each gets the attacker model (the first step's `attacker`, else the workspace's) and the judge;
-    without an attacker Crescendo follows its scripted ladder.
+    without an attacker Crescendo follows its scripted ladder. Each is built from its spec
+    (`components.strategy_spec_for`), with the first step's parameters.
     """
     models = models or HelperModels()
     out: dict[str, MultiTurnStrategy] = {}
     for name in techniques:
-        cls = plugins.load("redline.attacks", name)
-        make = getattr(cls, "strategy", None)
-        if not callable(make):
-            continue
         step = next((s for s in steps if s.technique == name), None)
-        params = step.params if step is not None else {}
-        instance = cls()
-        out[name] = instance.strategy(
-            cls.Params.model_validate(params),
-            attacker=models.attacker(step.attacker if step is not None else None),
-            judge=models.judge(),
+        spec = components.strategy_spec_for(
+            name,
+            step.params if step is not None else {},
+            models=models,
+            attacker=step.attacker if step is not None else None,
         )
+        if spec is None:
+            continue
+        built = components.strategy(spec, models=models)
+        if built is not None:
+            out[name] = built
     return out
 
 
@@ -337,39 +320,8 @@ def build_scorers(names: Sequence[str], *, judge: Target | None = None) -> tuple
     """Scorers by registered name, and the problems of those that could not be built (e.g. a judge
     with no model configured): the caller decides whether to go on without them.
 
-    Scorers that need a judge model (`judge.*`) are given `judge`, the workspace's judge system.
+    Scorers that need a judge model (`judge.*`) are given `judge`, the workspace's judge system. Each
+    is built from its spec (`components.scorer_spec_named`: the name, its version, default parameters).
     """
-    from redline.scorers.registry import build_scorer
-
-    built: list[Scorer] = []
-    problems: list[str] = []
-    for name in dict.fromkeys(names):
-        try:
-            factory = plugins.load("redline.scorers", name)
-            if not isinstance(factory, type):
-                built.append(factory)
-            elif _judge_param(factory) is not None and judge is not None:
-                built.append(build_scorer(name, **_judge_option(factory, judge)))
-            elif _judge_param(factory) is not None:
-                raise ConfigError("it needs a judge model; set `judge: <system>` in redline.yaml")
-            else:
-                built.append(factory())
-        except (ConfigError, TypeError, ValueError) as exc:
-            problems.append(f"scorer '{name}' skipped: {exc}")
-    return built, problems
-
-
-def _judge_param(factory: type) -> str | None:
-    """'judge' or 'judges' when the scorer must be given a judge model, else None."""
-    import inspect
-
-    takes = inspect.signature(factory).parameters
-    for name in ("judge", "judges"):
-        param = takes.get(name)
-        if param is not None and param.default is inspect.Parameter.empty:
-            return name
-    return None
-
-
-def _judge_option(factory: type, judge: Target) -> dict[str, Any]:
-    return {"judges": [judge]} if _judge_param(factory) == "judges" else {"judge": judge}
+    specs = [components.scorer_spec_named(name) for name in dict.fromkeys(names)]
+    return components.scorers_lenient(specs, judge=judge)

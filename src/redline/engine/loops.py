@@ -16,7 +16,6 @@ from typing import Any, ClassVar, Protocol
 
 from pydantic import BaseModel
 
-from redline import plugins
 from redline.attacks.base import TechniqueKind
 from redline.attacks.multi_turn.judging import Judge
 from redline.attacks.multi_turn.records import Recorder, StopReason, Transcript, TurnRecord
@@ -250,16 +249,26 @@ def is_loop(cls: Any) -> bool:
     return kind is TechniqueKind.WHITE_BOX and callable(getattr(cls, "search", None))
 
 
-def build_loop(name: str, *, attacker: Target | None, judge: Judge) -> CaseLoop:
-    """The loop of the technique registered as `name`; an attacker loop without an attacker refuses."""
+def loop_of(technique: Any, *, attacker: Target | None, judge: Judge | None) -> CaseLoop:
+    """The loop that runs a loop technique (`is_loop`); an attacker loop without an attacker refuses.
+
+    Techniques are found by name in `engine.components`, the one place that builds components.
+    """
     from redline.engine.models import missing_attacker
 
-    cls = plugins.load("redline.attacks", name)
-    instance = cls() if isinstance(cls, type) else cls
-    if getattr(cls, "kind", None) is TechniqueKind.WHITE_BOX:
+    kind = getattr(technique, "kind", None)
+    name = str(getattr(technique, "name", technique))
+    instance = technique() if isinstance(technique, type) else technique
+    if kind is TechniqueKind.WHITE_BOX and callable(getattr(instance, "search", None)):
         return SuffixSearchLoop(instance)
+    if kind is not TechniqueKind.ATTACKER_LOOP or not callable(getattr(instance, "run", None)):
+        raise ConfigError(
+            f"technique '{name}' does not run as a loop (an attacker loop or a white-box search)"
+        )
     if attacker is None:
         raise ConfigError(missing_attacker(name))
+    if judge is None:
+        raise ConfigError(f"technique '{name}' needs a judge (a judge model or a scorer) to steer it")
     return AttackerLoop(instance, attacker=attacker, judge=judge)
 
 

@@ -9,11 +9,9 @@ from functools import cache
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session
 
-from redline import plugins
 from redline.core.assessment import Access, AttackComplexity
 from redline.core.cases import AttackCase
 from redline.core.conversation import MessageRole
-from redline.core.errors import ConfigError
 from redline.core.findings import (
     OPEN_STATUSES,
     CaseSource,
@@ -68,10 +66,9 @@ class ProposeResult(BaseModel):
 
 @cache
 def _technique_kind(name: str) -> str | None:
-    try:
-        kind = getattr(plugins.load("redline.attacks", name), "kind", None)
-    except ConfigError:
-        return None
+    from redline.engine.components import technique_kind
+
+    kind = technique_kind(name)
     return str(kind) if kind is not None else None
 
 

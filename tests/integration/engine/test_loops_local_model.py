@@ -23,8 +23,9 @@ from redline.attacks.whitebox.search import SuffixParams
 from redline.attacks.whitebox.techniques import RandomSearchSuffix
 from redline.core.cases import AttackCase, Seed
 from redline.core.rounds import RoundStatus
+from redline.engine import components
 from redline.engine.inputs import build_scorers, strategies_for
-from redline.engine.loops import LOOP_KEY, build_loop
+from redline.engine.loops import LOOP_KEY
 from redline.engine.models import HelperModels
 from redline.engine.round import run_round
 from redline.engine.spec import Pacing, RoundSpec
@@ -75,7 +76,10 @@ def test_pair_tap_and_crescendo_run_in_a_round_on_the_bundled_model(sqlite_env: 
         cases_source={"loops-on-smol": 1},
         scorers=tuple(scorers),
         strategies=strategies_for(["crescendo"], [], models=models),
-        loops={name: build_loop(name, attacker=attacker, judge=judge) for name in ("pair", "tap")},
+        loops={
+            name: components.loop(components.loop_spec_for(name, models=models), models=models)
+            for name in ("pair", "tap")
+        },
         helpers=models.owned,
         pacing=PACING,
     )
@@ -120,7 +124,9 @@ def test_random_search_suffix_runs_inside_a_round_on_the_bundled_model(
         cases_source={"suffix-on-smol": 1},
         scorers=tuple(build_scorers(["refusal"])[0]),
         loops={
-            technique.name: build_loop(technique.name, attacker=None, judge=build_scorers(["refusal"])[0][0])
+            technique.name: components.loop(
+                components.loop_spec_for(technique.name, models=HelperModels()), models=HelperModels()
+            )
         },
         pacing=PACING,
     )

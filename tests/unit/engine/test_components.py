@@ -7,6 +7,7 @@ import random
 
 import pytest
 
+from redline import __version__
 from redline.attacks.converters.chain import build_converter
 from redline.attacks.multi_turn.crescendo import Crescendo, CrescendoParams, CrescendoStrategy
 from redline.attacks.multi_turn.pair import Pair
@@ -19,6 +20,7 @@ from redline.engine.models import HelperModels
 from redline.engine.spec import RoundSpec
 from redline.scorers.leak import CanaryScorer, SystemPromptLeakScorer
 from redline.settings import Settings, load_settings
+from redline.targets.echo import EchoTarget
 from tests.unit.engine.fakes import FakeTarget
 
 
@@ -137,3 +139,94 @@ def test_a_loop_spec_naming_workspace_systems_builds_them_from_the_workspace(wor
     assert isinstance(loop, AttackerLoop)
     assert loop.attacker.name == "red-attacker" and getattr(loop.judge, "name", None) == "red-judge"
     asyncio.run(models.aclose())
+
+
+# ---- a new round builds from specs, and its stored specs rebuild what it ran -------------------------
+
+SPECS_PLAYBOOK = """\
+name: specs
+title: Components of a round
+objective: A template technique through a converter, PAIR, and two scorers.
+threats: [jailbreak.roleplay, jailbreak.automated-search]
+automated:
+  - technique: role-play
+    seeds: harmful-behaviours
+    converters: ["caesar:shift=5"]
+    scorers: [refusal, refusal.phrases]
+    sample_size: 2
+  - technique: pair
+    seeds: harmful-behaviours
+    scorers: [refusal]
+    sample_size: 2
+    params: {budget: {max_turns: 2, max_branches: 1}}
+"""
+
+
+def test_a_rounds_stored_specs_rebuild_exactly_the_components_it_ran(
+    workspace: Settings, echo_target: EchoTarget
+) -> None:
+    from redline.attacks.registry import get_technique
+    from redline.engine.inputs import build_scorers, playbook_cases
+    from redline.engine.round import run_round
+    from redline.program.workspace import open_workspace_store
+    from redline.store.repos import rounds as rounds_repo
+    from tests.unit.program.test_mitigations import ScriptedHelper
+
+    (workspace.workspace / "playbooks").mkdir(exist_ok=True)
+    (workspace.workspace / "playbooks" / "specs.yaml").write_text(SPECS_PLAYBOOK)
+    attacker, judge = ScriptedHelper("red-attacker"), ScriptedHelper("red-judge")
+    models = HelperModels.of(attacker=attacker, judge=judge)
+    source = playbook_cases(
+        ("specs",), workspace=workspace.workspace, seed=4, sample_size=None, models=models
+    )
+    assert source.warnings == () and set(source.loops) == {"pair"}
+    ran_scorers, problems = build_scorers(source.scorer_names, judge=models.judge())
+    assert problems == []
+    # what the round runs was built from specs made from the steps: building them again gives them back
+    assert components.loop_spec(source.loops["pair"]) == components.loop_spec_for("pair", models=models)
+    store = open_workspace_store(workspace)
+    spec = RoundSpec(
+        target=echo_target,
+        cases=source.cases,
+        cases_source=source.description,
+        cases_total=source.total,
+        scorers=tuple(ran_scorers),
+        loops=source.loops,
+        seed=4,
+    )
+    result = asyncio.run(run_round(spec, settings=workspace, store=store))
+    with store.session() as s:
+        config = rounds_repo.get_round(s, result.round_id).config
+        techniques = {c.technique for c in rounds_repo.list_cases(s, result.round_id)}
+    store.dispose()
+    assert techniques == {"role-play", "pair"} and judge.calls > 0  # PAIR ran, steered by the judge
+    stored = components.components_of(config)
+
+    # scorers: same names, versions and parameters, rebuilt
+    assert [(s.name, s.version) for s in stored.scorers] == [(s.name, s.version) for s in ran_scorers]
+    rebuilt_scorers = components.scorers(stored.scorers)
+    assert [type(s) for s in rebuilt_scorers] == [type(s) for s in ran_scorers]
+    assert [components.scorer_spec(s) for s in rebuilt_scorers] == list(stored.scorers)
+
+    # the loop: PAIR, with the attacker and judge it ran with
+    (pair,) = stored.loops
+    assert pair == components.loop_spec(source.loops["pair"])
+    assert (pair.helpers["attacker"].system, pair.helpers["judge"].system) == ("red-attacker", "red-judge")
+    again = components.loop(pair, models=models)
+    assert isinstance(again, AttackerLoop) and type(again.technique) is Pair
+    assert again.attacker is attacker and again.judge is judge
+    assert components.loop_spec(again) == pair
+
+    # the template technique and the converter, with the step's parameters
+    assert [(t.name, t.version) for t in stored.techniques] == [
+        ("role-play", __version__),
+        ("pair", __version__),
+    ]
+    assert [t.params for t in stored.techniques] == [{}, {"budget": {"max_turns": 2, "max_branches": 1}}]
+    assert type(components.technique("role-play")) is type(get_technique("role-play"))
+    (converter,) = stored.converters
+    assert (converter.name, converter.params) == ("caesar", {"shift": 5})
+    rebuilt = components.converter(converter)
+    ran = build_converter("caesar:shift=5")
+    assert type(rebuilt) is type(ran) and rebuilt.params == ran.params  # type: ignore[union-attr]
+    assert rebuilt.convert("attack at dawn", rng=random.Random(0)) == "fyyfhp fy ifbs"  # type: ignore[union-attr]
