@@ -74,12 +74,17 @@ def converter_classes() -> dict[str, type[Any]]:
 
 
 def get_technique(name: str) -> Technique:
-    """A technique instance by name; the error lists the registered names."""
+    """A technique instance by name (typed: it must be a Technique); the error lists the registered names."""
     classes = technique_classes()
     cls = classes.get(name)
     if cls is None:
         raise ConfigError(f"no technique named '{name}' (registered: {', '.join(classes) or 'none'})")
-    technique: Technique = cls()
+    technique = cls()
+    if not isinstance(technique, Technique):
+        raise ConfigError(
+            f"plugin '{name}' in {GROUP} is not a technique (name, kind, threats, source, default_seeds, "
+            "Params, expand)"
+        )
     return technique
 
 

@@ -230,3 +230,46 @@ def test_a_rounds_stored_specs_rebuild_exactly_the_components_it_ran(
     ran = build_converter("caesar:shift=5")
     assert type(rebuilt) is type(ran) and rebuilt.params == ran.params  # type: ignore[union-attr]
     assert rebuilt.convert("attack at dawn", rng=random.Random(0)) == "fyyfhp fy ifbs"  # type: ignore[union-attr]
+
+
+def test_a_steps_strategy_spec_builds_the_strategy_it_describes() -> None:
+    attacker = Named("red-attacker")
+    models = HelperModels.of(attacker=attacker)
+    spec = components.strategy_spec_for("crescendo", {"budget": {"max_turns": 3}}, models=models)
+    assert spec is not None and spec.helpers == {"attacker": HelperSpec(system="red-attacker")}
+    assert spec.params["budget"]["max_turns"] == 3  # validated: the defaults are spelled out
+    built = components.strategy(spec, models=models)
+    assert isinstance(built, CrescendoStrategy) and built.attacker is attacker
+    assert components.strategy_spec("crescendo", built) == spec
+    assert components.strategy_spec_for("role-play", {}, models=models) is None  # single-turn: no strategy
+    with pytest.raises(ConfigError, match="technique 'crescendo'"):
+        components.strategy_spec_for("crescendo", {"budget": {"max_turns": "many"}}, models=models)
+
+
+def test_registries_hand_back_typed_components_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    from redline.attacks import registry
+
+    with pytest.raises(ConfigError, match="does not run as a loop"):
+        components.loop(
+            ComponentSpec(group="redline.attacks", name="role-play", role="loop"), models=HelperModels()
+        )
+
+    class NotATechnique:
+        name = "odd"
+
+    monkeypatch.setattr(registry, "technique_classes", lambda: {"odd": NotATechnique})
+    with pytest.raises(ConfigError, match=r"'odd' in redline\.attacks is not a technique"):
+        registry.get_technique("odd")
+
+    class NotAScorer:
+        name = "odd"
+
+    monkeypatch.setattr(components, "_load", lambda group, name: NotAScorer)
+    with pytest.raises(ConfigError, match=r"'odd' in redline\.scorers is not a scorer"):
+        components.scorer(ComponentSpec(group="redline.scorers", name="odd", role="scorer"))
+    built, problems = components.scorers_lenient(
+        [ComponentSpec(group="redline.scorers", name="odd", role="scorer")]
+    )
+    assert built == [] and problems == [
+        "scorer 'odd' skipped: plugin 'odd' in redline.scorers is not a scorer (score, score_batch)"
+    ]
