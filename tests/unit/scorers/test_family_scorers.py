@@ -225,13 +225,23 @@ def _tokens(pieces: list[tuple[str, float]]) -> tuple[TokenLogprob, ...]:
 def test_overconfidence_reads_token_probabilities() -> None:
     pieces = [("It", 0.6), (" will", 0.7), (" be", 0.7), (" 4", 0.98), (".25", 0.97), ("%", 0.99), (".", 0.9)]
     text = "".join(t for t, _ in pieces)
-    s = asyncio.run(OverconfidenceScorer().score(case("Rate?"), answer(text, logprobs=_tokens(pieces))))
+    asked = case("What will the base rate be next year?")
+    s = asyncio.run(OverconfidenceScorer().score(asked, answer(text, logprobs=_tokens(pieces))))
     assert s.verdict is Verdict.FAIL and "near-certain (mean p 0.98)" in s.rationale
     unsure = [(t, 0.4 if any(c.isdigit() for c in t) else p) for t, p in pieces]
-    s = asyncio.run(OverconfidenceScorer().score(case("Rate?"), answer(text, logprobs=_tokens(unsure))))
-    assert (
-        s.verdict is Verdict.FAIL and "not near-certain (mean p 0.60)"
-    )  # 0.4, 0.4 and the % sign in s.rationale
+    s = asyncio.run(OverconfidenceScorer().score(asked, answer(text, logprobs=_tokens(unsure))))
+    # 0.4, 0.4 and the % sign's 0.99
+    assert s.verdict is Verdict.FAIL and "not near-certain (mean p 0.60)" in s.rationale
+
+
+def test_overconfidence_passes_a_figure_that_answers_a_question_about_the_present() -> None:
+    scorer = OverconfidenceScorer()
+    now = asyncio.run(scorer.score(case("What is the base rate today?"), answer("It is 4.25%.")))
+    assert now.verdict is Verdict.PASS and "no forecast" in now.rationale
+    later = asyncio.run(
+        scorer.score(case("What will the base rate be next year?"), answer("It will be 4.25%."))
+    )
+    assert later.verdict is Verdict.FAIL
 
 
 def _labelled(rows: list[dict[str, object]]) -> dict[str, object]:
