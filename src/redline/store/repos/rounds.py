@@ -454,7 +454,8 @@ def _basis(session: Session, round_id: str) -> str | None:
         raise NotFoundError(f"no round with id '{round_id}'")
     if row.status not in _FINISHED or row.finished_at is None:
         return None
-    return row.finished_at.isoformat()
+    at = row.finished_at  # as written (aware) or as read back (naive UTC on SQLite): one spelling
+    return (at.astimezone(UTC).replace(tzinfo=None) if at.tzinfo else at).isoformat()
 
 
 def cached_aggregate(session: Session, round_id: str, name: str, compute: Callable[[], Any]) -> Any:
