@@ -1,0 +1,324 @@
+"""Every registered target adapter keeps the Target contract.
+
+It builds from a minimal configuration; `send` never raises (an unreachable host, a 500, a 429, a
+malformed body are Responses with an error); its identity is stable; `aclose` may be called twice; a
+reconfigured copy and generation parameters are honoured. HTTP adapters talk to a real stub server on
+loopback; the local-model adapters load the bundled model (slow).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from collections.abc import Awaitable, Callable, Iterator
+from dataclasses import dataclass, field
+from functools import partial
+from pathlib import Path
+from typing import Any, TypeVar
+
+import pytest
+from aiohttp import web
+
+from redline import plugins
+from redline.core.conversation import Conversation, ErrorKind, GenerationParams, Response
+from redline.settings import TargetConfig
+from redline.targets.base import Capabilities, Reconfigurable, Target
+from redline.targets.echo import EchoTarget
+from redline.targets.registry import GROUP, build_target
+from redline.targets.replay import RecordingTarget
+from tests.integration.targets.servers import closed_port
+
+KINDS = plugins.names(GROUP)
+KEY = "sk-contract-0123456789abcdef"
+ENV = {"CONTRACT_KEY": KEY}
+PROMPT = "hello there"
+MARK = "CONTRACT-SYSTEM-MARK"
+FAILURES = {"server error": "FAIL500", "rate limit": "FAIL429", "malformed body": "GARBAGE"}
+T = TypeVar("T")
+
+
+def _reply_text(messages: list[dict[str, str]], max_tokens: int | None) -> str:
+    """What the stub answers: the system prompt it saw and the prompt, cut to max_tokens words."""
+    system = next((m["content"] for m in messages if m["role"] == "system"), "-")
+    words = f"system={system} said {messages[-1]['content']} and more words follow here".split()
+    return " ".join(words[: max_tokens or len(words)])
+
+
+async def _chat(request: web.Request) -> web.StreamResponse:
+    """An OpenAI-compatible chat route whose failures are chosen by a marker in the last message."""
+    body = await request.json()
+    messages: list[dict[str, str]] = body["messages"]
+    prompt = messages[-1]["content"]
+    if "FAIL500" in prompt:
+        return web.json_response({"error": {"message": "internal failure"}}, status=500)
+    if "FAIL429" in prompt:
+        return web.json_response(
+            {"error": {"message": "slow down"}}, status=429, headers={"Retry-After": "1"}
+        )
+    if "GARBAGE" in prompt:
+        return web.Response(text="<html>not json", content_type="application/json")
+    text = _reply_text(messages, body.get("max_tokens"))
+    return web.json_response(
+        {
+            "choices": [{"message": {"role": "assistant", "content": text}, "finish_reason": "stop"}],
+            "usage": {"prompt_tokens": 3, "completion_tokens": len(text.split())},
+        }
+    )
+
+
+@pytest.fixture(scope="module")
+def stub_url() -> Iterator[str]:
+    """The stub on a free loopback port, served from its own thread and event loop."""
+    loop = asyncio.new_event_loop()
+    app = web.Application()
+    app.router.add_post("/v1/chat/completions", _chat)
+    runner = web.AppRunner(app)
+    loop.run_until_complete(runner.setup())
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    loop.run_until_complete(site.start())
+    port = runner.addresses[0][1]
+    thread = threading.Thread(target=loop.run_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        asyncio.run_coroutine_threadsafe(runner.cleanup(), loop).result(timeout=10)
+        loop.call_soon_threadsafe(loop.stop)
+        thread.join(timeout=10)
+        loop.close()
+
+
+def contract_function(conversation: Conversation) -> Any:
+    """The system under test of the `callable` case: fails, misanswers or echoes like the stub."""
+    prompt = conversation.last_user_text
+    if "FAIL500" in prompt:
+        raise RuntimeError("the application broke")
+    if "GARBAGE" in prompt:
+        return {"not": "text"}
+    if "FAIL429" in prompt:
+        return None
+    messages = [{"role": m.role.value, "content": m.content} for m in conversation.messages]
+    return _reply_text(messages, None)
+
+
+@dataclass(frozen=True)
+class World:
+    """Where the stub server listens and where files of a case may go."""
+
+    url: str
+    tmp: Path
+
+
+@dataclass(frozen=True)
+class Case:
+    """A minimal configuration of one adapter, and what it can be asked to show."""
+
+    config: Callable[[World], TargetConfig]
+    failures: dict[str, str] = field(default_factory=lambda: dict(FAILURES))
+    """Failure name -> prompt that provokes it."""
+    unreachable: Callable[[World], TargetConfig] | None = None
+    """A configuration whose host does not answer."""
+    echoes_system_prompt: bool = False
+    """The answer shows the system prompt the target was deployed with."""
+    honours_max_tokens: bool = False
+    slow: bool = False
+
+
+def _openai(url: str) -> dict[str, Any]:
+    return {
+        "kind": "openai-compat",
+        "base_url": f"{url}/v1",
+        "model": "stub-model",
+        "api_key_env": "CONTRACT_KEY",
+    }
+
+
+def _http_app(url: str) -> dict[str, Any]:
+    return {
+        "kind": "http-app",
+        "base_url": url,
+        "options": {
+            "url": "/v1/chat/completions",
+            "body": {"messages": "{{messages}}"},
+            "answer_path": "choices.0.message.content",
+        },
+    }
+
+
+def _guarded(url: str) -> dict[str, Any]:
+    return {"kind": "guarded", "options": {"inner": _openai(url)}}
+
+
+def _dead(url: str) -> str:
+    return url.rsplit(":", 1)[0] + f":{closed_port()}"
+
+
+def _replay(world: World) -> TargetConfig:
+    return TargetConfig(kind="replay", options={"path": str(world.tmp / "recording.jsonl")})
+
+
+def _config(make: Callable[[str], dict[str, Any]]) -> Callable[[World], TargetConfig]:
+    return lambda world: TargetConfig.model_validate(make(world.url))
+
+
+def _unreachable(make: Callable[[str], dict[str, Any]]) -> Callable[[World], TargetConfig]:
+    return lambda world: TargetConfig.model_validate(make(_dead(world.url)))
+
+
+ECHO_RULES = [
+    {"match": "FAIL500", "error": "server_error"},
+    {"match": "FAIL429", "error": "rate_limit", "retry_after_s": 1},
+    {"match": "GARBAGE", "reply": ""},
+]
+
+CASES: dict[str, Case] = {
+    "openai-compat": Case(
+        _config(_openai),
+        unreachable=_unreachable(_openai),
+        echoes_system_prompt=True,
+        honours_max_tokens=True,
+    ),
+    "http-app": Case(_config(_http_app), unreachable=_unreachable(_http_app)),
+    "guarded": Case(_config(_guarded), unreachable=_unreachable(_guarded), honours_max_tokens=True),
+    "callable": Case(
+        lambda _: TargetConfig(
+            kind="callable",
+            model="tests.contract.test_targets:contract_function",
+            options={"input": "conversation"},
+        ),
+        failures={"function raises": "FAIL500", "returns nothing": "FAIL429", "returns a dict": "GARBAGE"},
+        echoes_system_prompt=True,
+    ),
+    "echo": Case(lambda _: TargetConfig(kind="echo", options={"rules": ECHO_RULES}), honours_max_tokens=True),
+    "replay": Case(_replay, failures={"conversation never recorded": "never recorded"}),
+    "gguf": Case(
+        lambda _: TargetConfig(kind="gguf", options={"n_ctx": 256}),
+        failures={"prompt longer than the context": "word " * 400},
+        honours_max_tokens=True,
+        slow=True,
+    ),
+    "hf": Case(lambda _: TargetConfig(kind="hf"), failures={}, honours_max_tokens=True, slow=True),
+}
+
+
+def _kinds() -> list[Any]:
+    return [
+        pytest.param(kind, marks=[pytest.mark.slow] if kind in CASES and CASES[kind].slow else [])
+        for kind in KINDS
+    ]
+
+
+@pytest.fixture
+def world(stub_url: str, tmp_path: Path) -> World:
+    """The stub's URL, and a recording of the echo target answering PROMPT for the replay case."""
+    recorder = RecordingTarget(EchoTarget("recorded"), tmp_path / "recording.jsonl")
+
+    async def record() -> None:
+        await recorder.send(Conversation.of(PROMPT))
+        await recorder.aclose()
+
+    asyncio.run(record())
+    return World(url=stub_url, tmp=tmp_path)
+
+
+def _case(kind: str) -> Case:
+    if kind not in CASES:
+        pytest.fail(f"target kind '{kind}' has no contract case: add one to CASES in {__file__}")
+    case = CASES[kind]
+    if kind in ("gguf", "hf"):
+        pytest.importorskip("llama_cpp" if kind == "gguf" else "transformers")
+    return case
+
+
+def _build(kind: str, world: World, config: TargetConfig | None = None) -> Target:
+    return build_target(config or _case(kind).config(world), env=ENV, name=f"contract-{kind}")
+
+
+def _run(make: Callable[[], Awaitable[T]]) -> T:
+    async def scenario() -> T:
+        return await make()
+
+    return asyncio.run(scenario())
+
+
+async def _send_then_close(target: Target, prompt: str, params: GenerationParams | None = None) -> Response:
+    try:
+        return await target.send(Conversation.of(prompt), params=params)
+    finally:
+        await target.aclose()
+
+
+def test_every_entry_point_has_a_contract_case() -> None:
+    assert set(CASES) == set(KINDS), "CASES must name exactly the registered target kinds"
+
+
+@pytest.mark.parametrize("kind", _kinds())
+def test_builds_from_a_minimal_configuration(kind: str, world: World) -> None:
+    target = _build(kind, world)
+    assert isinstance(target, Target)
+    assert target.name == f"contract-{kind}"
+    assert getattr(type(target), "kind", None) == kind
+    assert isinstance(target.capabilities, Capabilities)
+
+
+@pytest.mark.parametrize("kind", _kinds())
+def test_send_answers_and_every_failure_is_a_response(kind: str, world: World) -> None:
+    case = _case(kind)
+    answer = _run(lambda: _send_then_close(_build(kind, world), PROMPT, GenerationParams(max_tokens=64)))
+    assert answer.ok and answer.text.strip(), answer.error_detail
+    for failure, prompt in case.failures.items():
+        resp = _run(partial(_send_then_close, _build(kind, world), prompt))
+        assert isinstance(resp, Response), failure
+        assert resp.error is not None and not resp.ok, f"{failure}: {resp}"
+        if failure == "rate limit":
+            assert resp.error is ErrorKind.RATE_LIMIT and resp.retry_after_s == 1.0
+    if case.unreachable is not None:
+        dead = _build(kind, world, case.unreachable(world))
+        resp = _run(lambda: _send_then_close(dead, PROMPT))
+        assert resp.error is ErrorKind.CONNECTION, resp
+
+
+@pytest.mark.parametrize("kind", _kinds())
+def test_identity_is_stable(kind: str, world: World) -> None:
+    target = _build(kind, world)
+    before = target.identity()
+    _run(lambda: _send_then_close(target, PROMPT))
+    assert target.identity() == before
+    assert _build(kind, world).identity() == before
+
+
+@pytest.mark.parametrize("kind", _kinds())
+def test_close_is_idempotent(kind: str, world: World) -> None:
+    unused = _build(kind, world)
+    used = _build(kind, world)
+
+    async def scenario() -> None:
+        await unused.aclose()
+        await unused.aclose()
+        await used.send(Conversation.of(PROMPT))
+        await used.aclose()
+        await used.aclose()
+
+    _run(scenario)
+    _run(used.aclose)  # again, from another event loop
+
+
+@pytest.mark.parametrize("kind", _kinds())
+def test_reconfiguration_and_generation_parameters_are_honoured(kind: str, world: World) -> None:
+    case = _case(kind)
+    target = _build(kind, world)
+    if isinstance(target, Reconfigurable):
+        copy, applied = target.reconfigured({"system_prompt": MARK, "not_an_option": 1})
+        assert applied == ("system_prompt",)
+        assert isinstance(copy, Target) and copy is not target
+        _, nothing = target.reconfigured({"not_an_option": 1})
+        assert nothing == ()
+        if case.echoes_system_prompt:
+            changed = _run(lambda: _send_then_close(copy, PROMPT))
+            original = _run(lambda: _send_then_close(_build(kind, world), PROMPT))
+            assert MARK in changed.text and MARK not in original.text
+    if case.honours_max_tokens:
+        short = _run(lambda: _send_then_close(_build(kind, world), PROMPT, GenerationParams(max_tokens=2)))
+        assert short.ok, short.error_detail
+        assert 1 <= short.usage.completion_tokens <= 2
+        assert len(short.text.split()) <= 2 or kind in ("gguf", "hf")
