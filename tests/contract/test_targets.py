@@ -33,7 +33,12 @@ KEY = "sk-contract-0123456789abcdef"
 ENV = {"CONTRACT_KEY": KEY}
 PROMPT = "hello there"
 MARK = "CONTRACT-SYSTEM-MARK"
-FAILURES = {"server error": "FAIL500", "rate limit": "FAIL429", "malformed body": "GARBAGE"}
+FAILURES = {
+    "server error": "FAIL500",
+    "rate limit": "FAIL429",
+    "malformed body": "GARBAGE",
+    "content filter": "FILTERED",
+}
 T = TypeVar("T")
 
 
@@ -57,6 +62,9 @@ async def _chat(request: web.Request) -> web.StreamResponse:
         )
     if "GARBAGE" in prompt:
         return web.Response(text="<html>not json", content_type="application/json")
+    if "FILTERED" in prompt:
+        refusal = {"code": "content_filter", "message": "The prompt was filtered."}
+        return web.json_response({"error": refusal}, status=400)
     text = _reply_text(messages, body.get("max_tokens"))
     return web.json_response(
         {
@@ -169,6 +177,7 @@ ECHO_RULES = [
     {"match": "FAIL500", "error": "server_error"},
     {"match": "FAIL429", "error": "rate_limit", "retry_after_s": 1},
     {"match": "GARBAGE", "reply": ""},
+    {"match": "FILTERED", "error": "content_filter"},
 ]
 
 CASES: dict[str, Case] = {
@@ -272,6 +281,8 @@ def test_send_answers_and_every_failure_is_a_response(kind: str, world: World) -
         assert resp.error is not None and not resp.ok, f"{failure}: {resp}"
         if failure == "rate limit":
             assert resp.error is ErrorKind.RATE_LIMIT and resp.retry_after_s == 1.0
+        if failure == "content filter":
+            assert resp.error is ErrorKind.CONTENT_FILTER and resp.blocked
     if case.unreachable is not None:
         dead = _build(kind, world, case.unreachable(world))
         resp = _run(lambda: _send_then_close(dead, PROMPT))

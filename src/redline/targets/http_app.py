@@ -27,7 +27,8 @@ from redline.core.errors import ConfigError
 from redline.core.provenance import ModelIdentity
 from redline.core.secrets import redact_text
 from redline.targets.base import Capabilities, with_system_prompt
-from redline.targets.http_pool import HttpFailure, HttpPool, error_message, retry_after_s, status_kind
+from redline.targets.http_pool import HttpFailure, HttpPool
+from redline.targets.http_reply import read_reply
 from redline.targets.json_path import compile_path, lookup
 from redline.targets.preflight import PREFLIGHT_PROMPT, PreflightProblem, reply_problem, transport_problem
 from redline.targets.spec import TargetSpec, parse_options, static_headers
@@ -228,24 +229,10 @@ class HttpAppTarget:
         session = self._session_for(conversation) if stateful else _Session()
         url, body, headers = self._request(conversation, session)
         reply = await self._pool.request(opts.method.value, url, body=body, headers=headers)
-        if isinstance(reply, HttpFailure):
-            return Response(
-                error=reply.kind, error_detail=self._scrub(reply.detail), latency_ms=reply.latency_ms
-            )
-        try:
-            data = json.loads(reply.body) if reply.body else None
-        except ValueError:
-            data = None
-        kind = status_kind(reply.status)
-        if kind is not None:
-            return Response(
-                error=kind,
-                error_detail=self._scrub(
-                    f"HTTP {reply.status} from {self.name}: {error_message(data, reply.body)}"
-                ),
-                latency_ms=reply.latency_ms,
-                retry_after_s=retry_after_s(reply.headers) if kind is ErrorKind.RATE_LIMIT else None,
-            )
+        read = read_reply(reply, name=self.name, scrub=self._scrub)
+        if isinstance(read, Response):
+            return read
+        data, reply = read.data, read.reply
         answer = lookup(data, self._answer)
         if answer is None or not isinstance(answer, str | int | float):
             snippet = reply.body[:200].decode("utf-8", "replace")

@@ -22,14 +22,8 @@ from redline.core.provenance import ModelIdentity
 from redline.core.secrets import redact_text
 from redline.targets.base import Capabilities, Target, with_own_system_prompt, with_system_prompt
 from redline.targets.chat_format import parse_logprobs, to_messages
-from redline.targets.http_pool import (
-    HttpFailure,
-    HttpPool,
-    error_message,
-    is_content_filter_error,
-    retry_after_s,
-    status_kind,
-)
+from redline.targets.http_pool import HttpFailure, HttpPool
+from redline.targets.http_reply import read_reply
 from redline.targets.preflight import (
     PREFLIGHT_PROMPT,
     PreflightProblem,
@@ -161,27 +155,12 @@ class OpenAICompatTarget:
         p = params or self._defaults
         payload = json.dumps(self.request_body(conversation, p)).encode()
         reply = await self._pool.request("POST", self._url, body=payload, headers=self._headers)
-        if isinstance(reply, HttpFailure):
-            return Response(
-                error=reply.kind, error_detail=self._scrub(reply.detail), latency_ms=reply.latency_ms
-            )
-        try:
-            data = json.loads(reply.body) if reply.body else None
-        except ValueError:
-            data = None
-        kind = status_kind(reply.status)
-        if kind is not None:
-            filtered = is_content_filter_error(data)
-            detail = f"HTTP {reply.status} from {self.name}: {error_message(data, reply.body)}"
-            return Response(
-                error=ErrorKind.CONTENT_FILTER if filtered else kind,
-                error_detail=self._scrub(detail),
-                blocked=filtered,
-                blocked_by="provider" if filtered else None,
-                latency_ms=reply.latency_ms,
-                retry_after_s=retry_after_s(reply.headers) if kind is ErrorKind.RATE_LIMIT else None,
-            )
-        return self._parse(data, reply.body, latency_ms=reply.latency_ms, want_logprobs=p.logprobs)
+        answer = read_reply(reply, name=self.name, scrub=self._scrub)
+        if isinstance(answer, Response):
+            return answer
+        return self._parse(
+            answer.data, answer.reply.body, latency_ms=answer.reply.latency_ms, want_logprobs=p.logprobs
+        )
 
     async def preflight(self) -> PreflightProblem | None:
         """One chat completion of at most one token: None when the API answers as one, else what came back."""
