@@ -129,6 +129,7 @@ def test_a_finished_round_keeps_its_aggregates_until_it_is_written_again(store: 
         live = summarise(store, round_id)
         assert _kept(store, round_id) == set()  # a running round's figures are computed each time
         rounds.set_status(s, round_id, RoundStatus.COMPLETED, actor="test")
+        rounds.keep_aggregates(s, round_id)  # as the engine does when a round ends
     assert _kept(store, round_id) == KEPT
     kept = summarise(store, round_id)
     assert (kept.cases, kept.attempts, kept.errors, kept.evidence) == (
@@ -140,6 +141,7 @@ def test_a_finished_round_keeps_its_aggregates_until_it_is_written_again(store: 
     with store.session() as s:  # a late score (a resumed writer) drops what was kept
         rounds.set_status(s, round_id, RoundStatus.RUNNING, actor="test")
         rounds.set_status(s, round_id, RoundStatus.COMPLETED, actor="test")
+        rounds.keep_aggregates(s, round_id)  # as the engine does when a round ends
         attempt = next(a for a in rounds.list_attempts(s, round_id) if a.response.error is None)
         case = next(c for c in rounds.list_cases(s, round_id) if c.id == attempt.case_id)
         rounds.add_scores(s, [(attempt, Score(scorer="late", verdict=Verdict.FAIL))])
@@ -157,6 +159,7 @@ def test_what_a_round_kept_when_it_finished_is_read_back(store: Store) -> None:
     round_id = _round(store, seed=7)
     with store.session() as s:
         rounds.set_status(s, round_id, RoundStatus.COMPLETED, actor="test")
+        rounds.keep_aggregates(s, round_id)  # as the engine does when a round ends
     with store.session() as s:
         row = s.get(RoundAggregateRow, (round_id, "cases"))
         assert row is not None
@@ -169,6 +172,7 @@ def test_a_kept_aggregate_from_an_earlier_finish_is_not_read(store: Store) -> No
     round_id = _round(store, seed=9)
     with store.session() as s:
         rounds.set_status(s, round_id, RoundStatus.COMPLETED, actor="test")
+        rounds.keep_aggregates(s, round_id)  # as the engine does when a round ends
         row = s.get(RoundAggregateRow, (round_id, "cases"))
         assert row is not None
         row.body = 12345  # what an earlier finish of the round would have kept
@@ -228,6 +232,7 @@ def test_report_digests_are_kept_with_a_finished_round_and_follow_its_records(st
     with store.session() as s:
         live = round_digests(s, round_id)
         rounds.set_status(s, round_id, RoundStatus.COMPLETED, actor="test")
+        rounds.keep_aggregates(s, round_id)  # as the engine does when a round ends
     with store.session() as s:
         assert round_digests(s, round_id) == live
     assert "digests" in _kept(store, round_id)

@@ -264,6 +264,8 @@ def _finish(store: Store, round_id: str, status: RoundStatus, actor: str, feed: 
                 session, round_id, {"cases_total": rounds_repo.count_cases(session, round_id)}
             )
         rounds_repo.set_status(session, round_id, status, actor=actor)
+    with store.session() as session:  # after the status is committed: long reads, one short write
+        rounds_repo.keep_aggregates(session, round_id)
     return summarise(store, round_id)
 
 

@@ -118,7 +118,6 @@ def set_status(session: Session, round_id: str, status: RoundStatus, *, actor: s
     row.status = status.value
     if status in (RoundStatus.COMPLETED, RoundStatus.STOPPED, RoundStatus.FAILED):
         row.finished_at = datetime.now(UTC)
-        keep_aggregates(session, round_id)
     audit.append(
         session,
         actor=actor,
@@ -494,7 +493,12 @@ def cached_aggregate(session: Session, round_id: str, name: str, compute: Callab
 
 
 def keep_aggregates(session: Session, round_id: str) -> None:
-    """Compute and keep a finished round's counts, so its pages and reports read them back at once."""
+    """Compute and keep a finished round's counts, so its pages and reports read them back at once.
+
+    Call it in a transaction of its own after the round's status is committed: it reads for a while
+    (seconds on a round of a million attempts) and writes only at the end, so on SQLite other writers
+    are not held up by it.
+    """
     count_cases(session, round_id)
     count_attempts(session, round_id)
     threat_outcome_counts(session, round_id)
