@@ -96,7 +96,9 @@ class SentenceVectors:
     """Embeds sentences once and remembers them (bounded), so scorers reading the same reply share work."""
 
     def __init__(self, embedder: Embedder | None = None, *, size: int = CACHE_SIZE) -> None:
-        self._embedder = embedder
+        # the classifiers were trained on LAYERS-deep vectors: an embedder of another depth (the full
+        # model a caller shares between scorers) would feed them vectors they never saw
+        self._embedder = embedder if embedder is not None and embedder.layers == LAYERS else None
         self._size = size
         self._cache: dict[str, NDArray[np.float32]] = {}
         self._lock = threading.Lock()
