@@ -19,6 +19,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from redline import plugins
 from redline.core.assessment import Reach
 from redline.core.errors import ConfigError, WorkspaceNotFoundError
 from redline.core.profiles import TargetProfile
@@ -39,8 +40,9 @@ class TargetConfig(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     kind: str = Field(
-        description="Target adapter (a `redline.targets` entry point): 'openai-compat', 'http-app', 'gguf', "
-        "'hf', 'callable', 'replay', 'echo', 'guarded'."
+        description="Target adapter (a `redline.targets` entry point): "
+        + ", ".join(f"'{kind}'" for kind in plugins.names("redline.targets"))
+        + "."
     )
     model: str | None = Field(default=None, description="Model name or local model path.")
     base_url: str | None = Field(default=None, description="Base URL of an HTTP API.")

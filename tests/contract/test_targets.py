@@ -22,9 +22,9 @@ from aiohttp import web
 from redline import plugins
 from redline.core.conversation import Conversation, ErrorKind, GenerationParams, Response
 from redline.settings import TargetConfig
-from redline.targets.base import Capabilities, Reconfigurable, Target
+from redline.targets.base import Capabilities, Reconfigurable, Target, TargetCapabilities
 from redline.targets.echo import EchoTarget
-from redline.targets.registry import GROUP, build_target
+from redline.targets.registry import GROUP, build_target, capabilities_of
 from redline.targets.replay import RecordingTarget
 from tests.integration.targets.servers import closed_port
 
@@ -128,7 +128,6 @@ class Case:
     """A configuration whose host does not answer."""
     echoes_system_prompt: bool = False
     """The answer shows the system prompt the target was deployed with."""
-    honours_max_tokens: bool = False
     slow: bool = False
 
 
@@ -185,10 +184,9 @@ CASES: dict[str, Case] = {
         _config(_openai),
         unreachable=_unreachable(_openai),
         echoes_system_prompt=True,
-        honours_max_tokens=True,
     ),
     "http-app": Case(_config(_http_app), unreachable=_unreachable(_http_app)),
-    "guarded": Case(_config(_guarded), unreachable=_unreachable(_guarded), honours_max_tokens=True),
+    "guarded": Case(_config(_guarded), unreachable=_unreachable(_guarded)),
     "callable": Case(
         lambda _: TargetConfig(
             kind="callable",
@@ -198,15 +196,14 @@ CASES: dict[str, Case] = {
         failures={"function raises": "FAIL500", "returns nothing": "FAIL429", "returns a dict": "GARBAGE"},
         echoes_system_prompt=True,
     ),
-    "echo": Case(lambda _: TargetConfig(kind="echo", options={"rules": ECHO_RULES}), honours_max_tokens=True),
+    "echo": Case(lambda _: TargetConfig(kind="echo", options={"rules": ECHO_RULES})),
     "replay": Case(_replay, failures={"conversation never recorded": "never recorded"}),
     "gguf": Case(
         lambda _: TargetConfig(kind="gguf", options={"n_ctx": 256}),
         failures={"prompt longer than the context": "word " * 400},
-        honours_max_tokens=True,
         slow=True,
     ),
-    "hf": Case(lambda _: TargetConfig(kind="hf"), failures={}, honours_max_tokens=True, slow=True),
+    "hf": Case(lambda _: TargetConfig(kind="hf"), failures={}, slow=True),
 }
 
 
@@ -271,6 +268,15 @@ def test_builds_from_a_minimal_configuration(kind: str, world: World) -> None:
 
 
 @pytest.mark.parametrize("kind", _kinds())
+def test_declares_what_it_offers_on_its_class(kind: str, world: World) -> None:
+    declared = vars(plugins.load(GROUP, kind)).get("supports")
+    assert isinstance(declared, TargetCapabilities), f"{kind} must declare `supports` on its class"
+    assert capabilities_of(kind) == declared
+    built = _build(kind, world)
+    assert declared.logprobs or not built.capabilities.logprobs, "a target offers no more than its kind"
+
+
+@pytest.mark.parametrize("kind", _kinds())
 def test_send_answers_and_every_failure_is_a_response(kind: str, world: World) -> None:
     case = _case(kind)
     answer = _run(lambda: _send_then_close(_build(kind, world), PROMPT, GenerationParams(max_tokens=64)))
@@ -328,8 +334,13 @@ def test_reconfiguration_and_generation_parameters_are_honoured(kind: str, world
             changed = _run(lambda: _send_then_close(copy, PROMPT))
             original = _run(lambda: _send_then_close(_build(kind, world), PROMPT))
             assert MARK in changed.text and MARK not in original.text
-    if case.honours_max_tokens:
+    if "max_tokens" in capabilities_of(kind).params:
         short = _run(lambda: _send_then_close(_build(kind, world), PROMPT, GenerationParams(max_tokens=2)))
         assert short.ok, short.error_detail
         assert 1 <= short.usage.completion_tokens <= 2
         assert len(short.text.split()) <= 2 or kind in ("gguf", "hf")
+
+
+def test_the_configuration_reference_names_every_registered_kind() -> None:
+    described = TargetConfig.model_fields["kind"].description or ""
+    assert all(f"'{kind}'" in described for kind in KINDS)

@@ -16,9 +16,7 @@ from redline.engine import inputs
 from redline.engine.models import HelperModels
 from redline.engine.spec import Budget, Pacing, Pricing, RoundSpec
 from redline.settings import Settings, TargetConfig
-
-# Connection pools of the HTTP adapters when `options.max_connections` is not set.
-_POOLED = {"openai-compat": 64, "http-app": 32}
+from redline.targets.registry import capabilities_of
 
 
 @dataclass(frozen=True)
@@ -139,7 +137,7 @@ def prepare_round(
         auto_resume=not request.new,
         profile=profile,
     )
-    pool = config.options.get("max_connections", _POOLED.get(config.kind))
+    pool = config.options.get("max_connections", capabilities_of(config.kind).pool)
     if pool is not None and pacing.concurrency > int(pool):
         problems.append(
             f"{request.system} ({config.kind}) pools at most {pool} connections, fewer than --concurrency "

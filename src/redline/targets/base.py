@@ -28,6 +28,33 @@ class Capabilities:
     whitebox: bool = False
 
 
+GENERATION_PARAMS = frozenset(GenerationParams.model_fields)
+"""Every generation parameter a caller may pass to `send`."""
+
+
+@dataclass(frozen=True)
+class TargetCapabilities:
+    """What an adapter kind offers whatever its configuration, declared on its class.
+
+    Read without building a target (the launcher checks pooling against the concurrency asked for);
+    `Capabilities` on an instance says what that configured target can do.
+    """
+
+    pool: int | None = None
+    """Keep-alive connections pooled when `options.max_connections` is not set; None: no connection pool."""
+    logprobs: bool = False
+    """Can return token log-probabilities (`GenerationParams.logprobs`)."""
+    tools: bool = False
+    """Passes tool definitions to the model and returns its tool calls."""
+    params: frozenset[str] = frozenset()
+    """The `GenerationParams` fields it honours; it ignores the others."""
+
+    def __post_init__(self) -> None:
+        unknown = sorted(self.params - GENERATION_PARAMS)
+        if unknown:
+            raise ValueError(f"unknown generation parameters {unknown}; known: {sorted(GENERATION_PARAMS)}")
+
+
 @runtime_checkable
 class Target(Protocol):
     """A system under test (or an attacker or judge model).

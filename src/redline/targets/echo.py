@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from redline.core.conversation import Conversation, ErrorKind, GenerationParams, Response, Usage
 from redline.core.provenance import ModelIdentity
-from redline.targets.base import Capabilities
+from redline.targets.base import Capabilities, TargetCapabilities
 from redline.targets.spec import TargetSpec, parse_options
 
 
@@ -51,6 +51,7 @@ class EchoTarget:
     """Answers without a model: by rule, else by echoing; the same input always gives the same answer."""
 
     kind: ClassVar[str] = "echo"
+    supports: ClassVar[TargetCapabilities] = TargetCapabilities(params=frozenset({"max_tokens"}))
 
     def __init__(
         self,

@@ -18,7 +18,14 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from redline.core.conversation import Conversation, ErrorKind, GenerationParams, Response, Usage
 from redline.core.provenance import ModelIdentity
-from redline.targets.base import Capabilities, Target, with_own_system_prompt, with_system_prompt
+from redline.targets.base import (
+    GENERATION_PARAMS,
+    Capabilities,
+    Target,
+    TargetCapabilities,
+    with_own_system_prompt,
+    with_system_prompt,
+)
 from redline.targets.chat_format import parse_logprobs, to_messages
 from redline.targets.llama_runtime import LlamaWorker, LoadOptions, WorkerCrashed, WorkerError, worker_for
 from redline.targets.spec import TargetSpec, parse_options
@@ -47,6 +54,7 @@ class GGUFTarget:
     """A local GGUF chat model: black-box sends with token log-probabilities on request."""
 
     kind: ClassVar[str] = "gguf"
+    supports: ClassVar[TargetCapabilities] = TargetCapabilities(logprobs=True, params=GENERATION_PARAMS)
 
     def __init__(
         self,

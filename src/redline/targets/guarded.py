@@ -20,7 +20,13 @@ from redline.core.guards import Guard, GuardVerdict
 from redline.core.ids import content_hash
 from redline.core.provenance import ModelIdentity
 from redline.settings import TargetConfig
-from redline.targets.base import Capabilities, Target, with_system_prompt
+from redline.targets.base import (
+    GENERATION_PARAMS,
+    Capabilities,
+    Target,
+    TargetCapabilities,
+    with_system_prompt,
+)
 from redline.targets.spec import TargetSpec, parse_options
 
 DEFAULT_REFUSAL = "Sorry, I can't help with that request."
@@ -43,6 +49,9 @@ class GuardedTarget:
     """An application around a model: its system prompt first, guards before and after the model."""
 
     kind: ClassVar[str] = "guarded"
+    # Generation parameters and log-probabilities pass through to the inner target (its own `supports`
+    # says which it honours); the inner target's connections are its own.
+    supports: ClassVar[TargetCapabilities] = TargetCapabilities(logprobs=True, params=GENERATION_PARAMS)
 
     def __init__(
         self,

@@ -26,7 +26,7 @@ from redline.core.conversation import Conversation, ErrorKind, GenerationParams,
 from redline.core.errors import ConfigError
 from redline.core.provenance import ModelIdentity
 from redline.core.secrets import redact_text
-from redline.targets.base import Capabilities, with_system_prompt
+from redline.targets.base import Capabilities, TargetCapabilities, with_system_prompt
 from redline.targets.http_pool import HttpFailure, HttpPool
 from redline.targets.http_reply import read_reply
 from redline.targets.json_path import compile_path, lookup
@@ -116,6 +116,9 @@ class HttpAppTarget:
     """A deployed application reached through its own HTTP API, described by a request template."""
 
     kind: ClassVar[str] = "http-app"
+    supports: ClassVar[TargetCapabilities] = TargetCapabilities(
+        pool=HttpAppOptions.model_fields["max_connections"].default
+    )
 
     def __init__(
         self,

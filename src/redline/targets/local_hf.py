@@ -28,8 +28,10 @@ from redline.core.conversation import (
 from redline.core.provenance import ModelIdentity
 from redline.targets import hf_whitebox as wb
 from redline.targets.base import (
+    GENERATION_PARAMS,
     Capabilities,
     Target,
+    TargetCapabilities,
     TokenGradients,
     with_own_system_prompt,
     with_system_prompt,
@@ -62,6 +64,7 @@ class HFTarget:
     """A local causal LM with open weights: black-box `send` plus the white-box methods attacks use."""
 
     kind: ClassVar[str] = "hf"
+    supports: ClassVar[TargetCapabilities] = TargetCapabilities(logprobs=True, params=GENERATION_PARAMS)
 
     def __init__(
         self,

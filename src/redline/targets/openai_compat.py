@@ -20,7 +20,14 @@ from redline.core.conversation import (
 from redline.core.errors import ConfigError
 from redline.core.provenance import ModelIdentity
 from redline.core.secrets import redact_text
-from redline.targets.base import Capabilities, Target, with_own_system_prompt, with_system_prompt
+from redline.targets.base import (
+    GENERATION_PARAMS,
+    Capabilities,
+    Target,
+    TargetCapabilities,
+    with_own_system_prompt,
+    with_system_prompt,
+)
 from redline.targets.chat_format import parse_logprobs, to_messages
 from redline.targets.http_pool import HttpFailure, HttpPool
 from redline.targets.http_reply import read_reply
@@ -72,6 +79,11 @@ class OpenAICompatTarget:
     """A chat model behind an OpenAI-compatible HTTP API; one attempt per `send`, outcome in the Response."""
 
     kind: ClassVar[str] = "openai-compat"
+    supports: ClassVar[TargetCapabilities] = TargetCapabilities(
+        pool=OpenAICompatOptions.model_fields["max_connections"].default,
+        logprobs=True,
+        params=GENERATION_PARAMS,
+    )
 
     def __init__(
         self,

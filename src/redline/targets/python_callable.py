@@ -15,7 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from redline.core.conversation import Conversation, ErrorKind, GenerationParams, Response
 from redline.core.errors import ConfigError
 from redline.core.provenance import ModelIdentity
-from redline.targets.base import Capabilities, with_own_system_prompt, with_system_prompt
+from redline.targets.base import Capabilities, TargetCapabilities, with_own_system_prompt, with_system_prompt
 from redline.targets.spec import TargetSpec, parse_options
 
 TargetFunction = Callable[[Any], Any] | Callable[[Any], Awaitable[Any]]
@@ -81,6 +81,8 @@ class CallableTarget:
     """A Python function as a system under test; an exception it raises becomes an error Response."""
 
     kind: ClassVar[str] = "callable"
+    # The function receives the prompt or the conversation only.
+    supports: ClassVar[TargetCapabilities] = TargetCapabilities()
 
     def __init__(
         self,

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from redline import plugins
 from redline.core.errors import ConfigError
 from redline.settings import TargetConfig
-from redline.targets.base import Target
+from redline.targets.base import Target, TargetCapabilities
 from redline.targets.spec import GuardResolver, TargetSpec
 
 GROUP = "redline.targets"
@@ -72,3 +72,12 @@ def build_target(
 def target_kinds() -> list[str]:
     """Registered target kinds, without importing their adapters."""
     return plugins.names(GROUP)
+
+
+def capabilities_of(kind: str) -> TargetCapabilities:
+    """What the adapter registered as `kind` declares on its class (`supports`), without building one.
+
+    An adapter that declares nothing offers nothing: no pool, no log-probabilities, no tools, no parameters.
+    """
+    declared = getattr(plugins.load(GROUP, kind), "supports", None)
+    return declared if isinstance(declared, TargetCapabilities) else TargetCapabilities()

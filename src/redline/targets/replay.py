@@ -19,7 +19,7 @@ from redline.core.conversation import Conversation, ErrorKind, GenerationParams,
 from redline.core.errors import ConfigError, TargetError
 from redline.core.ids import content_hash
 from redline.core.provenance import ModelIdentity
-from redline.targets.base import Capabilities, Target
+from redline.targets.base import Capabilities, Target, TargetCapabilities
 from redline.targets.spec import TargetSpec, parse_options
 
 FORMAT = "redline-replay"
@@ -103,6 +103,8 @@ class ReplayTarget:
     """Answers from a recording; a conversation it has not seen gives a clear error Response."""
 
     kind: ClassVar[str] = "replay"
+    # Replays log-probabilities when the recording has them; parameters only select a recording.
+    supports: ClassVar[TargetCapabilities] = TargetCapabilities(logprobs=True)
 
     def __init__(
         self,
