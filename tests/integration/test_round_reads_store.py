@@ -24,7 +24,7 @@ from redline.store.session import Store
 from redline.store.tables import RoundAggregateRow
 
 THREATS = ["injection.direct", "leak.pii", "harm.weapons", "bias.hiring"]
-KEPT = {"cases", "attempts_by_outcome", "threat_outcomes", "scorer_names"}
+KEPT = {"cases", "attempts_by_outcome", "threat_outcomes", "scorer_names", "digests"}
 
 
 def _score(rng: random.Random, name: str) -> Score:
@@ -152,7 +152,7 @@ def test_a_finished_round_keeps_its_aggregates_until_it_is_written_again(store: 
     before_fail = next(e for e in kept.evidence if e.threat_id == threat)
     after_fail = next(e for e in after.evidence if e.threat_id == threat)
     assert after_fail.failures >= before_fail.failures
-    assert _kept(store, round_id) == KEPT - {"scorer_names"}  # what `summarise` read, kept again
+    assert _kept(store, round_id) == KEPT - {"scorer_names", "digests"}  # what `summarise` read
 
 
 def test_what_a_round_kept_when_it_finished_is_read_back(store: Store) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import uuid
+from collections.abc import Iterable
 from datetime import date, datetime
 from enum import Enum
 from typing import Any, NewType
@@ -49,3 +50,28 @@ def canonical_json(value: Any) -> str:
 def content_hash(value: Any) -> str:
     """SHA-256 (hex) of the canonical JSON form of a value."""
     return hashlib.sha256(canonical_json(value).encode("utf-8")).hexdigest()
+
+
+class Digest:
+    """A digest built one record at a time: SHA-256 over the content hashes of records, in order."""
+
+    def __init__(self) -> None:
+        self._h = hashlib.sha256()
+
+    def add(self, record: Any) -> str:
+        """Take one record; returns its own content hash."""
+        one = content_hash(record)
+        self._h.update(one.encode("ascii") + b"\n")
+        return one
+
+    def hexdigest(self) -> str:
+        """The digest so far."""
+        return self._h.hexdigest()
+
+
+def digest_records(records: Iterable[Any]) -> str:
+    """The digest of records in order: one record changed changes the digest."""
+    digest = Digest()
+    for record in records:
+        digest.add(record)
+    return digest.hexdigest()

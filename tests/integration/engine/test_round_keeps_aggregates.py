@@ -1,4 +1,4 @@
-"""A round the engine finishes keeps its counts, so its pages and reports read them back at once."""
+"""A round the engine finishes keeps its counts and digests, so pages and reports read them back at once."""
 
 from __future__ import annotations
 
@@ -30,6 +30,6 @@ def test_a_finished_round_keeps_its_counts_and_reads_them_back(env: Env) -> None
         kept = set(
             s.scalars(select(RoundAggregateRow.name).where(RoundAggregateRow.round_id == result.round_id))
         )
-        assert {"cases", "attempts_by_outcome", "threat_outcomes", "scorer_names"} <= kept
+        assert {"cases", "attempts_by_outcome", "threat_outcomes", "scorer_names", "digests"} <= kept
         assert rounds_repo.count_cases(s, result.round_id) == result.cases == 12
         assert sum(rounds_repo.count_attempts(s, result.round_id).values()) == result.attempts

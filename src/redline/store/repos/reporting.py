@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from redline.core.errors import NotFoundError
 from redline.core.evidence import Evidence
 from redline.core.findings import Finding, FindingStatus
+from redline.core.ids import digest_records
 from redline.core.mitigations import Mitigation
 from redline.core.rounds import Round
 from redline.core.scores import ScoreOutcome, Verdict
@@ -263,3 +264,20 @@ def iter_private_values(session: Session, round_id: str) -> Iterator[tuple[str, 
         params = (prov or {}).get("params", {})
         if params and fresh(params):
             yield "params", params
+
+
+def record_digests(session: Session, round_id: str) -> dict[str, str]:
+    """SHA-256 digests of a round's cases, attempts and scores as stored, each streamed in order."""
+    return {
+        "cases": digest_records(iter_case_records(session, round_id)),
+        "responses": digest_records(iter_attempt_records(session, round_id)),
+        "scores": digest_records(iter_score_records(session, round_id)),
+    }
+
+
+def kept_record_digests(session: Session, round_id: str) -> dict[str, str]:
+    """`record_digests`, kept with a finished round (`rounds.cached_aggregate`)."""
+    kept = rounds_repo.cached_aggregate(
+        session, round_id, "digests", lambda: record_digests(session, round_id)
+    )
+    return {str(k): str(v) for k, v in kept.items()}

@@ -493,16 +493,20 @@ def cached_aggregate(session: Session, round_id: str, name: str, compute: Callab
 
 
 def keep_aggregates(session: Session, round_id: str) -> None:
-    """Compute and keep a finished round's counts, so its pages and reports read them back at once.
+    """Compute and keep a finished round's counts and record digests, so its pages and reports read
+    them back at once.
 
     Call it in a transaction of its own after the round's status is committed: it reads for a while
     (seconds on a round of a million attempts) and writes only at the end, so on SQLite other writers
     are not held up by it.
     """
+    from redline.store.repos import reporting  # it reads rounds: imported when first used
+
     count_cases(session, round_id)
     count_attempts(session, round_id)
     threat_outcome_counts(session, round_id)
     scorer_names(session, round_id)
+    reporting.kept_record_digests(session, round_id)
 
 
 def _drop_aggregates(session: Session, round_ids: Collection[str]) -> None:
