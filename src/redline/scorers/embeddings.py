@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from redline.caching import LoadOnce
 from redline.core.errors import ScoringError
 
 if TYPE_CHECKING:
@@ -220,16 +221,12 @@ def _load_model(*, layers: int | None) -> Any:
     return model
 
 
-_shared: dict[int | None, Embedder] = {}
-_shared_lock = threading.Lock()
+_shared: LoadOnce[int | None, Embedder] = LoadOnce()
 
 
 def shared_embedder(*, layers: int | None = None) -> Embedder:
     """The process's embedder for a depth, so the model is loaded once however many scorers use it."""
-    with _shared_lock:
-        if layers not in _shared:
-            _shared[layers] = Embedder(layers=layers)
-        return _shared[layers]
+    return _shared.get(layers, lambda: Embedder(layers=layers))
 
 
 def cosine_rows(a: NDArray[np.float32], b: NDArray[np.float32]) -> NDArray[np.float32]:

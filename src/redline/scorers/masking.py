@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
+from redline.caching import LoadOnce
 from redline.scorers.pii import find_addresses, find_pii
 
 log = logging.getLogger(__name__)
@@ -83,14 +84,14 @@ def detector(*, ner: bool = True) -> str:
     return "presidio+patterns" if ner and ner_available() else "patterns"
 
 
-_load_lock = threading.Lock()
+_analyzers: LoadOnce[str, Any] = LoadOnce()
 
 
 def _loaded_analyzer() -> Any:
     from redline.scorers.pii import _analyzer
 
-    with _load_lock:  # one load, even when a page asks while the warm-up is still loading it
-        return _analyzer()
+    # one load, even when a page asks while the warm-up is still loading it
+    return _analyzers.get("presidio", _analyzer)
 
 
 def warm_up_in_background() -> threading.Thread | None:

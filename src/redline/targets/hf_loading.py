@@ -16,11 +16,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from redline.caching import LoadOnce
 from redline.core.errors import ConfigError
 from redline.targets.weights import file_sha256, folder_sha256
 
-_load_lock = threading.Lock()
-_loaded: dict[tuple[str, str, str], LoadedModel] = {}
+_loaded: LoadOnce[tuple[str, str, str], LoadedModel] = LoadOnce()
 
 
 @dataclass(frozen=True)
@@ -82,34 +82,31 @@ def _plain_copy(gguf: Path, folder: Path, dtype: Any) -> tuple[Any, Any]:
 
 def load_model(path: Path, *, cache: Path, device: str, dtype: str = "float32") -> LoadedModel:
     """The model at `path` (a model folder or a .gguf file) on `device`, loaded at most once per process."""
-    key = (str(path), device, dtype)
-    with _load_lock:
-        found = _loaded.get(key)
-        if found is not None:
-            return found
-        try:
-            import torch  # noqa: F401
-            from transformers import AutoModelForCausalLM, AutoTokenizer
-        except ImportError as exc:
-            raise ConfigError(f"the hf target needs `pip install 'redline[whitebox]'` ({exc})") from None
-        torch_dtype = _torch_dtype(dtype)
-        if path.is_dir():
-            sha = folder_sha256(path)
-            folder = path
-        elif path.suffix == ".gguf":
-            sha = file_sha256(path)
-            folder = cache / sha
-        else:
-            raise ConfigError(f"{path} is neither a model folder nor a .gguf file", field="model")
-        if (folder / "config.json").is_file():
-            model = AutoModelForCausalLM.from_pretrained(
-                str(folder), dtype=torch_dtype, local_files_only=True
-            )
-            tokenizer = AutoTokenizer.from_pretrained(str(folder), local_files_only=True)
-        else:
-            model, tokenizer = _plain_copy(path, folder, torch_dtype)
-        model.to(device)  # type: ignore[arg-type]
-        model.eval()  # type: ignore[no-untyped-call]
-        loaded = LoadedModel(model, tokenizer, device, sha, path, threading.Lock())
-        _loaded[key] = loaded
-        return loaded
+    return _loaded.get(
+        (str(path), device, dtype), lambda: _load(path, cache=cache, device=device, dtype=dtype)
+    )
+
+
+def _load(path: Path, *, cache: Path, device: str, dtype: str) -> LoadedModel:
+    try:
+        import torch  # noqa: F401
+        from transformers import AutoModelForCausalLM, AutoTokenizer
+    except ImportError as exc:
+        raise ConfigError(f"the hf target needs `pip install 'redline[whitebox]'` ({exc})") from None
+    torch_dtype = _torch_dtype(dtype)
+    if path.is_dir():
+        sha = folder_sha256(path)
+        folder = path
+    elif path.suffix == ".gguf":
+        sha = file_sha256(path)
+        folder = cache / sha
+    else:
+        raise ConfigError(f"{path} is neither a model folder nor a .gguf file", field="model")
+    if (folder / "config.json").is_file():
+        model = AutoModelForCausalLM.from_pretrained(str(folder), dtype=torch_dtype, local_files_only=True)
+        tokenizer = AutoTokenizer.from_pretrained(str(folder), local_files_only=True)
+    else:
+        model, tokenizer = _plain_copy(path, folder, torch_dtype)
+    model.to(device)  # type: ignore[arg-type]
+    model.eval()  # type: ignore[no-untyped-call]
+    return LoadedModel(model, tokenizer, device, sha, path, threading.Lock())

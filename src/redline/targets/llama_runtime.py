@@ -18,7 +18,6 @@ import atexit
 import contextlib
 import json
 import logging
-import os
 import queue
 import signal
 import subprocess
@@ -29,6 +28,8 @@ from concurrent.futures import Executor, Future
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any, ParamSpec, TypeVar
+
+from redline.caching import LoadOnce
 
 P = ParamSpec("P")
 T = TypeVar("T")
@@ -281,35 +282,21 @@ def _close_quietly(pipe: IO[bytes] | None) -> None:
             pipe.close()
 
 
-_workers: dict[LoadOptions, LlamaWorker] = {}
-_workers_lock = threading.Lock()
+_workers: LoadOnce[LoadOptions, LlamaWorker] = LoadOnce(
+    stale=lambda worker: worker.closed, forget_after_fork=True
+)
+"""This process's workers; a forked child starts workers of its own, the parent's stay the parent's."""
 
 
 def worker_for(options: LoadOptions) -> LlamaWorker:
     """The worker of this process for these load options (its process starts on the first request)."""
-    with _workers_lock:
-        worker = _workers.get(options)
-        if worker is None or worker.closed:
-            worker = _workers[options] = LlamaWorker(options)
-        return worker
+    return _workers.get(options, lambda: LlamaWorker(options))
 
 
 def shutdown_workers() -> None:
     """Stop every worker process of this process; later requests start new ones."""
-    with _workers_lock:
-        workers = list(_workers.values())
-        _workers.clear()
-    for worker in workers:
+    for worker in _workers.drain():
         worker.close()
 
 
-def _forget_after_fork() -> None:
-    """A forked child starts workers of its own; the parent's stay the parent's."""
-    global _workers_lock
-    _workers_lock = threading.Lock()
-    _workers.clear()
-
-
 atexit.register(shutdown_workers)
-if hasattr(os, "register_at_fork"):
-    os.register_at_fork(after_in_child=_forget_after_fork)
