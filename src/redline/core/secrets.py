@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from typing import Any
+
+from redline.core.errors import ConfigError
 
 REDACTED = "[redacted]"
 _SECRET_KEY = re.compile(r"(api[_-]?key|password|passwd|secret|token|authorization|cookie|credential)", re.I)
@@ -41,3 +44,28 @@ def redact_secrets(value: Any) -> Any:
     if isinstance(value, str):
         return redact_text(value)
     return value
+
+
+def read_secret(env: Mapping[str, str], var: str, *, holds: str, field: str, where: str | None = None) -> str:
+    """The value of the environment variable `var` in `env`, which should hold `holds` (e.g. 'the API key').
+
+    Secrets are named in the workspace by variable and read here, the one place that reads them; an
+    unset or empty variable is a ConfigError naming it, what it should hold and the configuration `field`.
+    """
+    value = env.get(var)
+    if not value:
+        prefix = f"{where}: " if where else ""
+        raise ConfigError(
+            f"{prefix}environment variable {var} is not set; it should hold {holds}", field=field
+        )
+    return value
+
+
+def read_secret_headers(
+    env: Mapping[str, str], headers_env: Mapping[str, str], *, field: str, where: str | None = None
+) -> dict[str, str]:
+    """Header name -> value for each header whose value is named by variable in `headers_env`."""
+    return {
+        header: read_secret(env, var, holds=f"the '{header}' header", field=f"{field}.{header}", where=where)
+        for header, var in headers_env.items()
+    }

@@ -13,7 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from redline import plugins
 from redline.core.errors import ConfigError, RedlineError
-from redline.core.secrets import redact_text
+from redline.core.secrets import read_secret, read_secret_headers, redact_text
 from redline.settings import NotifierConfig, Settings
 
 GROUP = "redline.notifiers"
@@ -79,21 +79,8 @@ class WebhookNotifier:
             raise ConfigError(
                 "a webhook notifier needs url_env: the variable holding its URL", field="url_env"
             )
-        url = env.get(config.url_env)
-        if not url:
-            raise ConfigError(
-                f"environment variable {config.url_env} is not set; it should hold the webhook URL",
-                field="notifications.url_env",
-            )
-        headers: dict[str, str] = {}
-        for header, var in config.headers_env.items():
-            value = env.get(var)
-            if not value:
-                raise ConfigError(
-                    f"environment variable {var} is not set; it should hold the '{header}' header",
-                    field=f"notifications.headers_env.{header}",
-                )
-            headers[header] = value
+        url = read_secret(env, config.url_env, holds="the webhook URL", field="notifications.url_env")
+        headers = read_secret_headers(env, config.headers_env, field="notifications.headers_env")
         return cls(url=url, headers=headers)
 
     def send(self, notification: Notification) -> None:

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 
 from redline import plugins
 from redline.core.errors import ConfigError
+from redline.core.secrets import read_secret, read_secret_headers
 from redline.settings import TargetConfig
 from redline.targets.base import Target, TargetCapabilities
 from redline.targets.spec import GuardResolver, TargetSpec
@@ -18,23 +19,12 @@ def resolve_secrets(
 ) -> tuple[str | None, dict[str, str]]:
     """The API key and secret headers named by `api_key_env` and `headers_env`, read from `env`."""
     where = f"target '{name}' ({config.kind})"
-    api_key: str | None = None
-    if config.api_key_env:
-        api_key = env.get(config.api_key_env)
-        if not api_key:
-            raise ConfigError(
-                f"{where}: environment variable {config.api_key_env} is not set; it should hold the API key",
-                field="api_key_env",
-            )
-    headers: dict[str, str] = {}
-    for header, var in config.headers_env.items():
-        value = env.get(var)
-        if not value:
-            raise ConfigError(
-                f"{where}: environment variable {var} is not set; it should hold the '{header}' header",
-                field=f"headers_env.{header}",
-            )
-        headers[header] = value
+    api_key = (
+        read_secret(env, config.api_key_env, holds="the API key", field="api_key_env", where=where)
+        if config.api_key_env
+        else None
+    )
+    headers = read_secret_headers(env, config.headers_env, field="headers_env", where=where)
     return api_key, headers
 
 
