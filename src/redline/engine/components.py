@@ -302,6 +302,8 @@ def _helper(models: HelperModels, role: str, override: str | None = None) -> Hel
     """The helper a new component gets: the system `override` or the workspace names, else a given model."""
     settings = models.settings
     name = override
+    if settings is None and override and role == "attacker":
+        models.attacker(override)  # a step naming a system needs a workspace: the error says so
     if settings is not None and not name:
         name = settings.config.attacker if role == "attacker" else settings.config.judge
     if name:

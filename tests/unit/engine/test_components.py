@@ -273,3 +273,10 @@ def test_registries_hand_back_typed_components_only(monkeypatch: pytest.MonkeyPa
     assert built == [] and problems == [
         "scorer 'odd' skipped: plugin 'odd' in redline.scorers is not a scorer (score, score_batch)"
     ]
+
+
+def test_a_step_naming_an_attacker_system_needs_a_workspace_even_with_a_given_attacker() -> None:
+    models = HelperModels.of(attacker=Named("red-attacker"))
+    assert components.loop_spec_for("pair", models=models).helpers["attacker"].system == "red-attacker"
+    with pytest.raises(ConfigError, match="cannot be built without a workspace"):
+        components.loop_spec_for("pair", models=models, attacker="other-system")
