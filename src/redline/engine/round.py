@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import logging
 import os
 import platform
 import time
@@ -42,6 +43,8 @@ from redline.store.session import Store
 from redline.targets.base import Target
 
 _PACKAGES = ("pydantic", "sqlalchemy", "httpx", "aiohttp", "llama-cpp-python", "transformers", "torch")
+
+log = logging.getLogger(__name__)
 
 
 def package_versions(*extra: str) -> dict[str, str]:
@@ -266,7 +269,19 @@ def _finish(store: Store, round_id: str, status: RoundStatus, actor: str, feed: 
         rounds_repo.set_status(session, round_id, status, actor=actor)
     with store.session() as session:  # after the status is committed: long reads, one short write
         rounds_repo.keep_aggregates(session, round_id)
+    _keep_analyses(store, round_id)
     return summarise(store, round_id)
+
+
+def _keep_analyses(store: Store, round_id: str) -> None:
+    """Compute the round's breakdowns and analyses once as it ends, so its first reader does not pay
+    (a minute on a round of a million attempts); a failure here costs only that speed."""
+    from redline.engine.analyses import analyse_round
+
+    try:
+        analyse_round(store, round_id)
+    except Exception as exc:  # a read-side cache must never fail the round
+        log.warning("round %s: analyses not kept (%s)", round_id, exc)
 
 
 def _open_round(
