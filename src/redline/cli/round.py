@@ -47,12 +47,12 @@ def evidence_table(title: str, evidence: tuple[Evidence, ...]) -> None:
     table(title, ["threat", "failed/n", "rate", "95% CI", "not scored", "errors"], rows)
 
 
-def print_result(result: RoundResult, *, json_out: bool, quiet: bool) -> None:
-    """Render a round's result for people or machines."""
+def print_result(result: RoundResult, *, json_out: bool, quiet: bool, warnings: tuple[str, ...] = ()) -> None:
+    """Render a round's result for people or machines (`warnings`: those of building the round)."""
     from redline.cli.output import emit_json, say
 
     if json_out:
-        emit_json(result.model_dump(mode="json"))
+        emit_json(result.model_dump(mode="json") | {"warnings": list(warnings)})
         return
     if quiet:
         say(result.round_id)
@@ -218,7 +218,7 @@ def run(
         result = asyncio.run(
             run_round(prepared.spec, settings=settings, store=store, executor=runner, events=bar.update)
         )
-    print_result(result, json_out=json_out, quiet=quiet)
+    print_result(result, json_out=json_out, quiet=quiet, warnings=prepared.warnings)
     fail_if_paused(result)
 
 
@@ -307,6 +307,7 @@ def show(
         out["correction"] = correction.model_dump(mode="json") if correction else None
         out["judges"] = [j.model_dump(mode="json") for j in judges]
         out["analyses"] = analyses_json(analyses)
+        out["warnings"] = list(summary.round.config.get("warnings") or [])
         emit_json(out | {"exchanges": [e.model_dump(mode="json") for e in shown]} if exchanges else out)
         return
     rnd, cfg = summary.round, summary.round.config
@@ -325,6 +326,8 @@ def show(
         f"{summary.cases} cases, {summary.attempts} attempts"
         + (f", errors {summary.errors}" if summary.errors else "")
     )
+    for warning in cfg.get("warnings") or ():
+        say(f"warning: {warning}")
     evidence_table("Failure rates", summary.evidence)
     from redline.cli.round_analyses import print_analyses
 

@@ -140,6 +140,7 @@ def scan(
                 **result.model_dump(mode="json"),
                 "findings": [f.model_dump(mode="json") for f in findings],
                 "workspace": str(settings.workspace),
+                "warnings": list(prepared.warnings),
             }
         )
     else:

@@ -6,7 +6,7 @@ request always makes the same spec (and so the same spec hash, which is how a re
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from redline.core.conversation import GenerationParams
@@ -143,4 +143,4 @@ def prepare_round(
             f"{request.system} ({config.kind}) pools at most {pool} connections, fewer than --concurrency "
             f"{pacing.concurrency}; set options.max_connections in redline.yaml to use them all"
         )
-    return PreparedRound(spec=spec, warnings=tuple(problems))
+    return PreparedRound(spec=replace(spec, warnings=tuple(problems)), warnings=tuple(problems))

@@ -391,4 +391,5 @@ def _snapshot(
         "executor": executor,
         "use_cache": spec.use_cache,
         "profile": spec.profile.model_dump(mode="json") if spec.profile is not None else None,
+        "warnings": list(spec.warnings),
     }

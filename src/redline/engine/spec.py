@@ -116,6 +116,9 @@ class RoundSpec:
     """Attacker and judge models the round closes when it ends."""
     profile: TargetProfile | None = None
     """What the application is for (docs/profiles.md); stored with the round, enters the spec hash."""
+    warnings: tuple[str, ...] = ()
+    """What could not be built for the round (a scorer, a playbook step); stored with the round, not in the
+    spec hash."""
 
     def __post_init__(self) -> None:
         if self.plan_id is None and not self.adhoc:

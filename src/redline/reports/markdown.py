@@ -324,6 +324,8 @@ def _method(r: ReportModel) -> list[str]:
                 ("replay", rm.replay),
             ],
         )
+        if rm.warnings:
+            out += ["Warnings:", "", *(f"- {text(w)}" for w in rm.warnings), ""]
     return out
 
 

@@ -59,6 +59,7 @@ def _round_method(session: Session, rnd: Round, *, show_config: bool) -> RoundMe
         seed=rnd.seed,
         config=rnd.config if show_config else {},
         config_sha256=content_hash(rnd.config),
+        warnings=tuple(str(w) for w in rnd.config.get("warnings") or ()) if show_config else (),
         versions={str(k): str(v) for k, v in rnd.versions.items()},
         techniques=tuple(reporting.techniques_of(session, rnd.id)),
         scorers=reporting.scorers_of(session, rnd.id),

@@ -147,6 +147,9 @@ class RoundMethod(_Frozen):
     seed: int = Field(description="Round seed.")
     config: dict[str, Any] = Field(default_factory=dict, description="Configuration snapshot, no secrets.")
     config_sha256: str = Field(description="SHA-256 of the full configuration snapshot.")
+    warnings: tuple[str, ...] = Field(
+        default=(), description="What could not be built for the round (a scorer, a playbook step)."
+    )
     versions: dict[str, str] = Field(default_factory=dict, description="Package versions that ran it.")
     techniques: tuple[str, ...] = Field(default=(), description="Techniques that built its cases.")
     scorers: dict[str, str] = Field(default_factory=dict, description="Scorer name -> version.")
