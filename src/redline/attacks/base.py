@@ -6,7 +6,7 @@ import random
 from collections.abc import Iterator
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any, ClassVar, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, ClassVar, NotRequired, Protocol, TypedDict, Unpack, runtime_checkable
 
 from pydantic import BaseModel, ConfigDict
 
@@ -150,25 +150,27 @@ class MultiTurnTechnique(Technique, Protocol):
         ...
 
 
+class LoopInputs(TypedDict):
+    """What an attacker loop is run with, besides its case (written once, for every loop's `run`)."""
+
+    target: Target
+    attacker: Target | None
+    judge: Judge
+    params: BaseModel
+    recorder: NotRequired[Recorder | None]
+    resume: NotRequired[Transcript | None]
+
+
 @runtime_checkable
 class AttackerLoopTechnique(Technique, Protocol):
     """A technique that runs its own loop against the target (PAIR, TAP, Crescendo with backtracking).
 
     Every turn is handed to `recorder` as it happens, so the engine can store it; passing the stored
-    transcript back as `resume` continues an interrupted attack.
+    transcript back as `resume` continues an interrupted attack. `multi_turn.kernel.AttackerLoopBase`
+    implements `run` once for every loop: a technique writes only its algorithm.
     """
 
-    async def run(
-        self,
-        case: AttackCase,
-        *,
-        target: Target,
-        attacker: Target | None,
-        judge: Judge,
-        params: BaseModel,
-        recorder: Recorder | None = None,
-        resume: Transcript | None = None,
-    ) -> Transcript:
+    async def run(self, case: AttackCase, **inputs: Unpack[LoopInputs]) -> Transcript:
         """Attack until success or the budget runs out; the transcript of every turn."""
         ...
 

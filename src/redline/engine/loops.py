@@ -16,9 +16,9 @@ from typing import Any, ClassVar, Protocol
 
 from pydantic import BaseModel
 
-from redline.attacks.base import TechniqueKind
+from redline.attacks.base import AttackerLoopTechnique, TechniqueKind
 from redline.attacks.multi_turn.judging import Judge
-from redline.attacks.multi_turn.records import Recorder, StopReason, Transcript, TurnRecord
+from redline.attacks.multi_turn.records import StopReason, Transcript, TurnRecord
 from redline.attacks.templating import as_request
 from redline.attacks.whitebox.search import SuffixParams
 from redline.attacks.whitebox.suffix import SuffixResult, require_whitebox
@@ -126,31 +126,12 @@ class _RecordingTarget:
         """The engine closes the real target."""
 
 
-class _Looping(Protocol):
-    """What the engine needs of an attacker-loop technique (see `attacks.base.AttackerLoopTechnique`)."""
-
-    @property
-    def name(self) -> str: ...
-
-    async def run(
-        self,
-        case: AttackCase,
-        *,
-        target: Target,
-        attacker: Target | None,
-        judge: Judge,
-        params: BaseModel,
-        recorder: Recorder | None = None,
-        resume: Transcript | None = None,
-    ) -> Transcript: ...
-
-
 class AttackerLoop:
     """PAIR or TAP for each case, with the workspace's attacker model and a judge steering it."""
 
     whitebox: ClassVar[bool] = False
 
-    def __init__(self, technique: _Looping, *, attacker: Target, judge: Judge) -> None:
+    def __init__(self, technique: AttackerLoopTechnique, *, attacker: Target, judge: Judge) -> None:
         self.technique = technique
         self.name = technique.name
         self.attacker = attacker

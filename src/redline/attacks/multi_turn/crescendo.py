@@ -8,14 +8,14 @@ self-contained loop a refused turn is backtracked: removed from what the target 
 
 from __future__ import annotations
 
-import random
-from collections.abc import Iterator
-from typing import ClassVar
+from functools import partial
+from typing import Any, ClassVar
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
-from redline.attacks.base import MultiTurnStrategy, TechniqueKind, make_case, rng_seed_of
-from redline.attacks.multi_turn.judging import Judge, judge_response, judged_case, looks_like_refusal
+from redline.attacks.base import MultiTurnStrategy, TechniqueKind
+from redline.attacks.multi_turn.judging import Judge, looks_like_refusal
+from redline.attacks.multi_turn.kernel import AttackerLoopBase, Exchanges, LoopParams, run_loop
 from redline.attacks.multi_turn.prompts import (
     CRESCENDO_NEXT,
     CRESCENDO_RETRY,
@@ -23,28 +23,16 @@ from redline.attacks.multi_turn.prompts import (
     crescendo_scripted,
     parse_attacker,
 )
-from redline.attacks.multi_turn.records import (
-    AttackBudget,
-    Recorder,
-    StopReason,
-    Transcript,
-    TurnRecord,
-    finish,
-    record,
-    tokens_of,
-)
-from redline.attacks.templating import TechniqueBase
+from redline.attacks.multi_turn.records import AttackBudget, StopReason, tokens_of
 from redline.core.cases import AttackCase, Seed
-from redline.core.conversation import Conversation, GenerationParams, MessageRole
+from redline.core.conversation import Conversation, GenerationParams, MessageRole, Response
 from redline.targets.base import Target
 
 SOURCE = "Russinovich et al. 2024, The Crescendo Multi-Turn LLM Jailbreak Attack, arXiv:2404.01833"
 
 
-class CrescendoParams(BaseModel):
+class CrescendoParams(LoopParams):
     """Parameters of Crescendo."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
     budget: AttackBudget = Field(
         default_factory=lambda: AttackBudget(max_turns=5), description="Turns, tokens, backtracks."
@@ -115,84 +103,59 @@ class CrescendoStrategy:
         return message
 
 
-async def run_crescendo(
-    objective: str,
-    target: Target,
-    attacker: Target | None,
-    judge: Judge,
-    budget: AttackBudget,
-    *,
-    recorder: Recorder | None = None,
-    resume: Transcript | None = None,
-    seed: int = 0,
-) -> Transcript:
-    """Run Crescendo to success, to its turn budget or to its token budget; each turn goes to `recorder`."""
-    turns: list[TurnRecord] = list(resume.turns) if resume else []
+def _backtrack(threshold: float, allowed: bool, response: Response, value: float) -> dict[str, Any]:
+    """Whether a turn is backtracked: a refusal below the threshold while backtracks are left."""
+    refused = response.ok and value < threshold and looks_like_refusal(response.text)
+    return {"backtracked": allowed and refused}
+
+
+async def crescendo_loop(ex: Exchanges, attacker: Target | None, seed: int) -> StopReason:
+    """Crescendo to success or its turn budget; a refused turn is removed from the history and retried."""
+    budget = ex.budget
     history = Conversation()
-    for t in turns:
+    for t in ex.turns:
         if not t.backtracked and t.error is None:
             history = history.add(MessageRole.USER, t.prompt).add(MessageRole.ASSISTANT, t.response)
-    turn = max((t.depth for t in turns if not t.backtracked), default=0) + 1
-    backtracks = sum(t.backtracked for t in turns)
+    turn = max((t.depth for t in ex.turns if not t.backtracked), default=0) + 1
+    backtracks = sum(t.backtracked for t in ex.turns)
     refused: str | None = None
-    target_params = GenerationParams(temperature=0.0, max_tokens=budget.target_max_tokens)
     while turn <= budget.max_turns:
-        if sum(t.tokens for t in turns) >= budget.max_tokens:
-            return finish(
-                "crescendo", objective, turns, threshold=budget.success_threshold, stop=StopReason.TOKENS
-            )
+        ex.charge()
         message, scripted, used = await next_question(
-            objective,
+            ex.objective,
             history,
             turn=turn,
             turns=budget.max_turns,
             attacker=attacker,
             budget=budget,
             refused=refused,
-            seed=seed + len(turns),
+            seed=seed + len(ex.turns),
         )
         sent = history.add(MessageRole.USER, message)
-        response = await target.send(sent, params=target_params)
-        value, rationale, judge_tokens = await judge_response(
-            judge, judged_case("crescendo", objective, sent), response
-        )
-        back = (
-            response.ok
-            and value < budget.success_threshold
-            and looks_like_refusal(response.text)
-            and backtracks < budget.max_backtracks
-        )
-        rec = TurnRecord(
-            index=len(turns),
+        done = await ex.exchange(
+            sent,
+            tokens=used,
+            mark=partial(_backtrack, budget.success_threshold, backtracks < budget.max_backtracks),
             stream="main",
             depth=turn,
-            prompt=message,
-            response=response.text,
-            score=value,
-            rationale=rationale,
             attacker_fallback=scripted and attacker is not None,
-            backtracked=back,
-            tokens=used + tokens_of(message, response) + judge_tokens,
-            error=None if response.ok else (response.error_detail or str(response.error)),
         )
-        turns.append(rec)
-        await record(recorder, rec)
-        if back:
+        if done.backtracked:
             backtracks += 1
             refused = message
             continue
         refused = None
-        if response.ok:
-            history = sent.add(MessageRole.ASSISTANT, response.text)
-        if value >= budget.success_threshold:
-            return finish(
-                "crescendo", objective, turns, threshold=budget.success_threshold, stop=StopReason.SUCCESS
-            )
+        if done.error is None:
+            history = sent.add(MessageRole.ASSISTANT, done.response)
         turn += 1
-    return finish("crescendo", objective, turns, threshold=budget.success_threshold, stop=StopReason.TURNS)
+    return StopReason.TURNS
 
 
-class Crescendo(TechniqueBase):
+run_crescendo = partial(run_loop, "crescendo", crescendo_loop)
+"""The self-contained loop, with backtracking, for one objective (see `kernel.run_loop`)."""
+
+
+class Crescendo(AttackerLoopBase):
     """Escalate gradually over several turns from a harmless related question to the objective."""
 
     name = "crescendo"
@@ -201,13 +164,9 @@ class Crescendo(TechniqueBase):
     source = SOURCE
     Params: ClassVar[type[BaseModel]] = CrescendoParams
 
-    def expand(self, seed: Seed, params: BaseModel, *, rng: random.Random) -> Iterator[AttackCase]:
-        """One case: the first, harmless question; the strategy writes the rest turn by turn."""
-        p = self.typed(params, CrescendoParams)
-        first = crescendo_scripted(seed.text, 1, "")
-        yield make_case(
-            self, seed, Conversation.of(first), params=p, rng_seed=rng_seed_of(rng), turns=p.budget.max_turns
-        )
+    def first_message(self, seed: Seed) -> str:
+        """The first, harmless question; the strategy writes the rest turn by turn."""
+        return crescendo_scripted(seed.text, 1, "")
 
     def strategy(
         self, params: BaseModel, *, attacker: Target | None = None, judge: Judge | None = None
@@ -215,26 +174,6 @@ class Crescendo(TechniqueBase):
         """The strategy the engine drives (the judge is not needed: the engine scores every turn)."""
         return CrescendoStrategy(self.typed(params, CrescendoParams), attacker=attacker)
 
-    async def run(
-        self,
-        case: AttackCase,
-        *,
-        target: Target,
-        attacker: Target | None,
-        judge: Judge,
-        params: BaseModel,
-        recorder: Recorder | None = None,
-        resume: Transcript | None = None,
-    ) -> Transcript:
-        """The self-contained loop, with backtracking, for one case."""
-        p = self.typed(params, CrescendoParams)
-        return await run_crescendo(
-            case.objective,
-            target,
-            attacker,
-            judge,
-            p.budget,
-            recorder=recorder,
-            resume=resume,
-            seed=case.rng_seed or 0,
-        )
+    async def algorithm(self, ex: Exchanges, attacker: Target | None, seed: int) -> StopReason:
+        """The self-contained loop, with backtracking (`crescendo_loop`)."""
+        return await crescendo_loop(ex, attacker, seed)

@@ -10,26 +10,17 @@ from __future__ import annotations
 
 import json
 import random
-from collections.abc import Iterator
+from functools import partial
 from typing import ClassVar
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
-from redline.attacks.base import MultiTurnStrategy, TechniqueKind, make_case, rng_seed_of
+from redline.attacks.base import MultiTurnStrategy
 from redline.attacks.multi_turn.judging import Judge, judge_response, judged_case
+from redline.attacks.multi_turn.kernel import AttackerLoopBase, Exchanges, LoopParams, run_loop
 from redline.attacks.multi_turn.prompts import PAIR_FEEDBACK, PAIR_START, pair_system, parse_attacker, reframe
-from redline.attacks.multi_turn.records import (
-    AttackBudget,
-    Recorder,
-    StopReason,
-    Transcript,
-    TurnRecord,
-    finish,
-    record,
-    tokens_of,
-)
-from redline.attacks.templating import TechniqueBase, as_request
-from redline.core.cases import AttackCase, Seed
+from redline.attacks.multi_turn.records import AttackBudget, StopReason, TurnRecord, tokens_of
+from redline.core.cases import AttackCase
 from redline.core.conversation import Conversation, GenerationParams, MessageRole, Response
 from redline.targets.base import Target
 
@@ -38,6 +29,15 @@ SOURCE = (
     "arXiv:2310.08419"
 )
 HISTORY_KEEP = 2  # attacker sees its last two attempts: small attacker models have short contexts
+
+
+class PairParams(LoopParams):
+    """Parameters of PAIR."""
+
+    budget: AttackBudget = Field(
+        default_factory=lambda: AttackBudget(max_turns=3, max_branches=2),
+        description="max_branches streams x max_turns refinements, and a token cap.",
+    )
 
 
 async def propose(
@@ -94,81 +94,49 @@ def attacker_start(objective: str) -> Conversation:
     return Conversation.of(PAIR_START, system=pair_system(objective))
 
 
-async def run_pair(
-    objective: str,
-    target: Target,
-    attacker: Target | None,
-    judge: Judge,
-    budget: AttackBudget,
-    *,
-    recorder: Recorder | None = None,
-    resume: Transcript | None = None,
-    seed: int = 0,
-) -> Transcript:
+def feedback_of(convo: Conversation, turn: TurnRecord, objective: str, *, raw: str = "") -> Conversation:
+    """`feedback` after a recorded turn (`raw` is empty on resume: the attacker's raw answer is not kept)."""
+    return feedback(
+        convo,
+        raw=raw,
+        prompt=turn.prompt,
+        improvement=turn.improvement,
+        response=turn.response,
+        score=turn.score or 0.0,
+        objective=objective,
+    )
+
+
+async def pair_loop(ex: Exchanges, attacker: Target | None, seed: int) -> StopReason:
     """PAIR: `max_branches` streams of up to `max_turns` refinements; stops at the first success."""
-    turns: list[TurnRecord] = list(resume.turns) if resume else []
-    streams = {f"s{k}": attacker_start(objective) for k in range(budget.max_branches)}
+    budget = ex.budget
+    streams = {f"s{k}": attacker_start(ex.objective) for k in range(budget.max_branches)}
     done_depth = dict.fromkeys(streams, 0)
-    for t in turns:  # rebuild each stream's attacker history from the stored turns
-        streams[t.stream] = feedback(
-            streams[t.stream],
-            raw="",
-            prompt=t.prompt,
-            improvement=t.improvement,
-            response=t.response,
-            score=t.score or 0.0,
-            objective=objective,
-        )
+    for t in ex.turns:  # rebuild each stream's attacker history from the stored turns
+        streams[t.stream] = feedback_of(streams[t.stream], t, ex.objective)
         done_depth[t.stream] = max(done_depth[t.stream], t.depth)
-    if any((t.score or 0.0) >= budget.success_threshold for t in turns):
-        return finish("pair", objective, turns, threshold=budget.success_threshold, stop=StopReason.SUCCESS)
-    target_params = GenerationParams(temperature=0.0, max_tokens=budget.target_max_tokens)
     for depth in range(1, budget.max_turns + 1):
         for name in sorted(streams):
             if done_depth[name] >= depth:
                 continue
-            if sum(t.tokens for t in turns) >= budget.max_tokens:
-                return finish(
-                    "pair", objective, turns, threshold=budget.success_threshold, stop=StopReason.TOKENS
-                )
-            call_seed = seed * 1000 + len(turns)
+            ex.charge()
             prompt, improvement, fallback, raw, used = await propose(
-                attacker, streams[name], objective, budget, seed=call_seed
+                attacker, streams[name], ex.objective, budget, seed=seed * 1000 + len(ex.turns)
             )
-            sent = Conversation.of(prompt)
-            response = await target.send(sent, params=target_params)
-            value, rationale, judged = await judge_response(
-                judge, judged_case("pair", objective, sent), response
-            )
-            rec = TurnRecord(
-                index=len(turns),
+            turn = await ex.exchange(
+                Conversation.of(prompt),
+                tokens=used,
                 stream=name,
                 depth=depth,
-                prompt=prompt,
-                response=response.text,
-                score=value,
-                rationale=rationale,
                 improvement=improvement,
                 attacker_fallback=fallback,
-                tokens=used + tokens_of(prompt, response) + judged,
-                error=None if response.ok else (response.error_detail or str(response.error)),
             )
-            turns.append(rec)
-            await record(recorder, rec)
-            if value >= budget.success_threshold:
-                return finish(
-                    "pair", objective, turns, threshold=budget.success_threshold, stop=StopReason.SUCCESS
-                )
-            streams[name] = feedback(
-                streams[name],
-                raw=raw,
-                prompt=prompt,
-                improvement=improvement,
-                response=response.text,
-                score=value,
-                objective=objective,
-            )
-    return finish("pair", objective, turns, threshold=budget.success_threshold, stop=StopReason.TURNS)
+            streams[name] = feedback_of(streams[name], turn, ex.objective, raw=raw)
+    return StopReason.TURNS
+
+
+run_pair = partial(run_loop, "pair", pair_loop)
+"""The paper's loop for one objective (see `kernel.run_loop` for the arguments)."""
 
 
 class PairChatStrategy:
@@ -214,64 +182,20 @@ class PairChatStrategy:
         return prompt
 
 
-class PairParams(BaseModel):
-    """Parameters of PAIR."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    budget: AttackBudget = Field(
-        default_factory=lambda: AttackBudget(max_turns=3, max_branches=2),
-        description="max_branches streams x max_turns refinements, and a token cap.",
-    )
-
-
-class Pair(TechniqueBase):
+class Pair(AttackerLoopBase):
     """Let an attacker model refine a jailbreak prompt from the target's answers and a judge's scores."""
 
     name = "pair"
-    kind = TechniqueKind.ATTACKER_LOOP
     threats = ("jailbreak.automated-search",)
     source = SOURCE
     Params: ClassVar[type[BaseModel]] = PairParams
-
-    def expand(self, seed: Seed, params: BaseModel, *, rng: random.Random) -> Iterator[AttackCase]:
-        """One case whose first turn is the plain request; the loop or strategy refines it."""
-        p = self.typed(params, PairParams)
-        yield make_case(
-            self,
-            seed,
-            Conversation.of(as_request(seed.text)),
-            params=p,
-            rng_seed=rng_seed_of(rng),
-            turns=p.budget.max_turns,
-        )
 
     def strategy(
         self, params: BaseModel, *, attacker: Target | None = None, judge: Judge | None = None
     ) -> MultiTurnStrategy:
         """The conversational variant the engine can drive turn by turn."""
-        return PairChatStrategy(self.typed(params, PairParams).budget, attacker=attacker, judge=judge)
+        return PairChatStrategy(self.budget_of(params), attacker=attacker, judge=judge)
 
-    async def run(
-        self,
-        case: AttackCase,
-        *,
-        target: Target,
-        attacker: Target | None,
-        judge: Judge,
-        params: BaseModel,
-        recorder: Recorder | None = None,
-        resume: Transcript | None = None,
-    ) -> Transcript:
-        """The paper's loop for one case."""
-        budget = self.typed(params, PairParams).budget
-        return await run_pair(
-            case.objective,
-            target,
-            attacker,
-            judge,
-            budget,
-            recorder=recorder,
-            resume=resume,
-            seed=case.rng_seed or 0,
-        )
+    async def algorithm(self, ex: Exchanges, attacker: Target | None, seed: int) -> StopReason:
+        """The paper's loop (`pair_loop`)."""
+        return await pair_loop(ex, attacker, seed)

@@ -8,34 +8,31 @@ and judged, and only the best `width` survive to the next depth.
 
 from __future__ import annotations
 
-import random
-from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import ClassVar
+from functools import partial
+from typing import Any, ClassVar
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
-from redline.attacks.base import TechniqueKind, make_case, rng_seed_of
-from redline.attacks.multi_turn.judging import Judge, judge_response, judged_case, on_topic
-from redline.attacks.multi_turn.pair import attacker_start, feedback, propose
-from redline.attacks.multi_turn.records import (
-    AttackBudget,
-    Recorder,
-    StopReason,
-    Transcript,
-    TurnRecord,
-    finish,
-    record,
-    tokens_of,
-)
-from redline.attacks.templating import TechniqueBase, as_request
-from redline.core.cases import AttackCase, Seed
-from redline.core.conversation import Conversation, GenerationParams
+from redline.attacks.multi_turn.judging import on_topic
+from redline.attacks.multi_turn.kernel import AttackerLoopBase, Exchanges, LoopParams, run_loop
+from redline.attacks.multi_turn.pair import attacker_start, feedback_of, propose
+from redline.attacks.multi_turn.records import AttackBudget, StopReason, TurnRecord
+from redline.core.conversation import Conversation
 from redline.targets.base import Target
 
 SOURCE = (
     "Mehrotra et al. 2023, Tree of Attacks: Jailbreaking Black-Box LLMs Automatically (TAP), arXiv:2312.02119"
 )
+
+
+class TapParams(LoopParams):
+    """Parameters of TAP."""
+
+    budget: AttackBudget = Field(
+        default_factory=lambda: AttackBudget(max_turns=3, max_branches=2, width=2),
+        description="Depth (max_turns), branching factor (max_branches), width after pruning, token cap.",
+    )
 
 
 @dataclass(frozen=True)
@@ -45,91 +42,46 @@ class _Node:
     score: float = 0.0
 
 
-async def run_tap(
-    objective: str,
-    target: Target,
-    attacker: Target | None,
-    judge: Judge,
-    budget: AttackBudget,
-    *,
-    recorder: Recorder | None = None,
-    resume: Transcript | None = None,
-    seed: int = 0,
-) -> Transcript:
-    """TAP to success, to depth `max_turns`, or to the token budget; every node goes to `recorder`."""
-    turns: list[TurnRecord] = list(resume.turns) if resume else []
-    frontier, start_depth = _restore(objective, turns, budget)
-    if any((t.score or 0.0) >= budget.success_threshold for t in turns):
-        return finish("tap", objective, turns, threshold=budget.success_threshold, stop=StopReason.SUCCESS)
-    target_params = GenerationParams(temperature=0.0, max_tokens=budget.target_max_tokens)
+async def tap_loop(ex: Exchanges, attacker: Target | None, seed: int) -> StopReason:
+    """TAP to success, to depth `max_turns`, or to the token budget; every node goes to the record."""
+    budget = ex.budget
+    frontier, start_depth = _restore(ex.objective, ex.turns, budget)
     for depth in range(start_depth, budget.max_turns + 1):
         scored: list[_Node] = []
         for node in frontier:
             for b in range(budget.max_branches):
-                if sum(t.tokens for t in turns) >= budget.max_tokens:
-                    return finish(
-                        "tap", objective, turns, threshold=budget.success_threshold, stop=StopReason.TOKENS
-                    )
+                ex.charge()
                 child_id = f"{node.id}.{b}"
                 prompt, improvement, fallback, raw, used = await propose(
-                    attacker, node.convo, objective, budget, seed=seed * 1000 + len(turns)
+                    attacker, node.convo, ex.objective, budget, seed=seed * 1000 + len(ex.turns)
                 )
-                keep, topic_tokens = await on_topic(judge, objective, prompt)
-                common = {
-                    "index": len(turns),
+                keep, topic_tokens = await on_topic(ex.judge, ex.objective, prompt)
+                node_fields: dict[str, Any] = {
                     "stream": child_id,
                     "parent": node.id,
                     "depth": depth,
-                    "prompt": prompt,
                     "improvement": improvement,
                     "attacker_fallback": fallback,
                     "on_topic": keep,
                 }
-                if not keep:
-                    rec = TurnRecord.model_validate(
-                        {**common, "response": "", "pruned": True, "tokens": used + topic_tokens}
+                if not keep:  # first pruning phase: the target never sees an off-topic prompt
+                    pruned = {"index": len(ex.turns), "prompt": prompt, "response": "", "pruned": True}
+                    await ex.add(
+                        TurnRecord.model_validate({**node_fields, **pruned, "tokens": used + topic_tokens})
                     )
-                    turns.append(rec)
-                    await record(recorder, rec)
                     continue
-                sent = Conversation.of(prompt)
-                response = await target.send(sent, params=target_params)
-                value, rationale, judged = await judge_response(
-                    judge, judged_case("tap", objective, sent), response
-                )
-                rec = TurnRecord.model_validate(
-                    {
-                        **common,
-                        "response": response.text,
-                        "score": value,
-                        "rationale": rationale,
-                        "tokens": used + topic_tokens + tokens_of(prompt, response) + judged,
-                        "error": None if response.ok else (response.error_detail or str(response.error)),
-                    }
-                )
-                turns.append(rec)
-                await record(recorder, rec)
-                if value >= budget.success_threshold:
-                    return finish(
-                        "tap", objective, turns, threshold=budget.success_threshold, stop=StopReason.SUCCESS
-                    )
-                convo = feedback(
-                    node.convo,
-                    raw=raw,
-                    prompt=prompt,
-                    improvement=improvement,
-                    response=response.text,
-                    score=value,
-                    objective=objective,
-                )
-                scored.append(_Node(child_id, convo, value))
+                turn = await ex.exchange(Conversation.of(prompt), tokens=used + topic_tokens, **node_fields)
+                convo = feedback_of(node.convo, turn, ex.objective, raw=raw)
+                scored.append(_Node(child_id, convo, turn.score or 0.0))
         if not scored:
-            return finish(
-                "tap", objective, turns, threshold=budget.success_threshold, stop=StopReason.EXHAUSTED
-            )
+            return StopReason.EXHAUSTED
         # Second pruning phase: keep the best `width` leaves (ties broken by id for determinism).
         frontier = sorted(scored, key=lambda n: (-n.score, n.id))[: budget.width]
-    return finish("tap", objective, turns, threshold=budget.success_threshold, stop=StopReason.TURNS)
+    return StopReason.TURNS
+
+
+run_tap = partial(run_loop, "tap", tap_loop)
+"""The tree search for one objective (see `kernel.run_loop` for the arguments)."""
 
 
 def _restore(objective: str, turns: list[TurnRecord], budget: AttackBudget) -> tuple[list[_Node], int]:
@@ -141,15 +93,7 @@ def _restore(objective: str, turns: list[TurnRecord], budget: AttackBudget) -> t
     for t in turns:
         if t.pruned or t.parent is None or t.parent not in convos:
             continue
-        convos[t.stream] = feedback(
-            convos[t.parent],
-            raw="",
-            prompt=t.prompt,
-            improvement=t.improvement,
-            response=t.response,
-            score=t.score or 0.0,
-            objective=objective,
-        )
+        convos[t.stream] = feedback_of(convos[t.parent], t, objective)
     last = max(t.depth for t in turns)
     judged = [t for t in turns if t.depth == last and not t.pruned]
     nodes = [_Node(t.stream, convos[t.stream], t.score or 0.0) for t in judged if t.stream in convos]
@@ -158,58 +102,14 @@ def _restore(objective: str, turns: list[TurnRecord], budget: AttackBudget) -> t
     return sorted(nodes, key=lambda n: (-n.score, n.id))[: budget.width], last + 1
 
 
-class TapParams(BaseModel):
-    """Parameters of TAP."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    budget: AttackBudget = Field(
-        default_factory=lambda: AttackBudget(max_turns=3, max_branches=2, width=2),
-        description="Depth (max_turns), branching factor (max_branches), width after pruning, token cap.",
-    )
-
-
-class Tap(TechniqueBase):
+class Tap(AttackerLoopBase):
     """Grow a tree of attacker-refined prompts, pruning off-topic and low-scoring branches each depth."""
 
     name = "tap"
-    kind = TechniqueKind.ATTACKER_LOOP
     threats = ("jailbreak.automated-search",)
     source = SOURCE
     Params: ClassVar[type[BaseModel]] = TapParams
 
-    def expand(self, seed: Seed, params: BaseModel, *, rng: random.Random) -> Iterator[AttackCase]:
-        """One case holding the objective; the tree search runs in `run`."""
-        p = self.typed(params, TapParams)
-        yield make_case(
-            self,
-            seed,
-            Conversation.of(as_request(seed.text)),
-            params=p,
-            rng_seed=rng_seed_of(rng),
-            turns=p.budget.max_turns,
-        )
-
-    async def run(
-        self,
-        case: AttackCase,
-        *,
-        target: Target,
-        attacker: Target | None,
-        judge: Judge,
-        params: BaseModel,
-        recorder: Recorder | None = None,
-        resume: Transcript | None = None,
-    ) -> Transcript:
-        """The tree search for one case."""
-        budget = self.typed(params, TapParams).budget
-        return await run_tap(
-            case.objective,
-            target,
-            attacker,
-            judge,
-            budget,
-            recorder=recorder,
-            resume=resume,
-            seed=case.rng_seed or 0,
-        )
+    async def algorithm(self, ex: Exchanges, attacker: Target | None, seed: int) -> StopReason:
+        """The tree search (`tap_loop`)."""
+        return await tap_loop(ex, attacker, seed)
