@@ -55,6 +55,7 @@ class Exchanges:
         *,
         recorder: Recorder | None = None,
         resume: Transcript | None = None,
+        params: BaseModel | None = None,
     ) -> None:
         self.technique = technique
         self.objective = objective
@@ -62,6 +63,7 @@ class Exchanges:
         self.judge = judge
         self.budget = budget
         self.recorder = recorder
+        self.params = params if params is not None else LoopParams(budget=budget)
         self.turns: list[TurnRecord] = list(resume.turns) if resume else []
         self.target_params = GenerationParams(temperature=0.0, max_tokens=budget.target_max_tokens)
 
@@ -151,9 +153,15 @@ async def run_loop(
     recorder: Recorder | None = None,
     resume: Transcript | None = None,
     seed: int = 0,
+    params: BaseModel | None = None,
 ) -> Transcript:
-    """The loop of `algorithm` for one objective; `functools.partial` it into a technique's runner."""
-    exchanges = Exchanges(technique, objective, target, judge, budget, recorder=recorder, resume=resume)
+    """The loop of `algorithm` for one objective; `functools.partial` it into a technique's runner.
+
+    `params` are the technique's own (an algorithm reads its other settings there).
+    """
+    exchanges = Exchanges(
+        technique, objective, target, judge, budget, recorder=recorder, resume=resume, params=params
+    )
     return await drive(algorithm, exchanges, attacker, seed)
 
 
@@ -213,4 +221,5 @@ class AttackerLoopBase(TechniqueBase):
             recorder=inputs.get("recorder"),
             resume=inputs.get("resume"),
             seed=case.rng_seed or 0,
+            params=inputs["params"],
         )
