@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import zipfile
 from collections.abc import Sequence
@@ -204,3 +205,19 @@ def test_installed_scorers_are_rebuilt_only_as_they_ran() -> None:
         installed_scorer("leak.canary", stored("leak.canary", canaries=3))  # the canaries are secrets
     with pytest.raises(ReplayUnavailable, match="judge"):
         installed_scorer("judge.harm", stored("judge.harm", judge="local", rubric="harm-yes-no"))
+
+
+def test_replay_rescoring_runs_from_a_running_event_loop(
+    world: tuple[Settings, World], tmp_path: Path
+) -> None:
+    from redline.program.replay import rescore_async
+
+    settings, w = world
+    items = scoring_items(read_bundle(export(settings, w.round_id, tmp_path / "b.zip")))
+
+    async def caller() -> tuple[RescoreStatus, RescoreStatus]:
+        (synced,) = rescore(items, resolve=lambda name, stored: _CanaryScorer())
+        (awaited,) = await rescore_async(items, resolve=lambda name, stored: _CanaryScorer())
+        return synced.status, awaited.status
+
+    assert asyncio.run(caller()) == (RescoreStatus.REPRODUCED, RescoreStatus.REPRODUCED)

@@ -357,3 +357,16 @@ def test_a_fix_that_blocks_only_the_recorded_prompt_is_not_verified(
     assert v.result.fresh.after.failures == v.result.fresh.after.n > 0  # every fresh variant still leaks
     assert v.outcome is VerificationOutcome.NOT_VERIFIED and v.fresh_round_id and sum(v.variants.values()) > 0
     assert report.finding.status is not FindingStatus.VERIFIED
+
+
+def test_a_case_is_recorded_and_verified_from_a_running_event_loop(store: Store, workspace: Settings) -> None:
+    """Intake triage sends the case to its baseline and verify re-sends it: both work with a loop running
+    (the web server, a notebook), where asyncio.run would refuse."""
+
+    async def caller() -> VerificationOutcome:
+        fid = _accept(store, workspace)
+        _mitigate(store, fid)
+        report = mitigations.verify(store, workspace, finding_id=fid, release=f"{SYSTEM}@2.0", user="eli")
+        return report.verification.outcome
+
+    assert asyncio.run(caller()) is VerificationOutcome.VERIFIED

@@ -7,7 +7,6 @@ scorer's rubric hash, so every later round scored by the same judge cites it.
 
 from __future__ import annotations
 
-import asyncio
 from pathlib import Path
 
 from redline.core.errors import ConfigError, UsageError
@@ -15,6 +14,7 @@ from redline.core.review import JudgeCalibration
 from redline.engine.inputs import build_scorers
 from redline.engine.models import JUDGE_SETTING
 from redline.engine.round import build_target
+from redline.program.aio import run_sync
 from redline.scorers.judge_calibration import (
     CalibrationResult,
     calibrate_scorer,
@@ -28,7 +28,7 @@ from redline.store.session import Store
 DEFAULT_SCORER = "judge.harm"
 
 
-def calibrate(
+async def calibrate_async(
     store: Store,
     settings: Settings,
     *,
@@ -51,9 +51,9 @@ def calibrate(
             raise UsageError("; ".join(problems) or f"scorer '{scorer}' could not be built")
         if calibration_key(built[0]) is None:
             raise UsageError(f"--scorer '{scorer}' is not a judge scorer; name a judge.* scorer")
-        result = asyncio.run(calibrate_scorer(built[0], rows))
+        result = await calibrate_scorer(built[0], rows)
     finally:
-        asyncio.run(target.aclose())
+        await target.aclose()
     with store.session() as session:
         stored = reviews_repo.add_calibration(
             session,
@@ -65,3 +65,16 @@ def calibrate(
             actor=actor or settings.actor,
         )
     return stored, result
+
+
+def calibrate(
+    store: Store,
+    settings: Settings,
+    *,
+    labels: Path,
+    scorer: str = DEFAULT_SCORER,
+    judge: str | None = None,
+    actor: str | None = None,
+) -> tuple[JudgeCalibration, CalibrationResult]:
+    """`calibrate_async` from synchronous code (the CLI), inside a running event loop or not."""
+    return run_sync(calibrate_async(store, settings, labels=labels, scorer=scorer, judge=judge, actor=actor))

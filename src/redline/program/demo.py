@@ -7,7 +7,6 @@ scorers. The demo measures which mitigations move which rates; it does not assum
 
 from __future__ import annotations
 
-import asyncio
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -19,6 +18,7 @@ from redline.core.errors import UsageError
 from redline.core.mitigations import MitigationType
 from redline.core.plans import PreMortem
 from redline.core.users import Role
+from redline.program.aio import run_sync
 from redline.settings import CONFIG_NAME, Settings, TargetConfig, load_settings
 from redline.store.session import Store
 from redline.yamlio import dump_yaml
@@ -250,8 +250,9 @@ def _round(
         plan_id=plan_id,
         adhoc=False,
         release_id=release_id,
+        warnings=tuple(problems),
     )
-    result = asyncio.run(run_round(spec, settings=settings, store=store))
+    result = run_sync(run_round(spec, settings=settings, store=store))
     rates = [e.model_dump(mode="json") for e in result.evidence]
     return result.round_id, problems, rates
 

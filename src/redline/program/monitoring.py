@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 from collections import Counter
 from collections.abc import Mapping, Sequence
@@ -26,6 +25,7 @@ from redline.core.threats import Threat
 from redline.core.triage import EvidenceRecord
 from redline.core.users import Role
 from redline.program.actors import authorize
+from redline.program.aio import run_sync
 from redline.program.escalations import announce
 from redline.program.findings import ProposalAction, file_proposal, load_threats
 from redline.program.releases import release_label
@@ -126,7 +126,7 @@ class MonitorReport(BaseModel):
         return self.run.drifted
 
 
-def ingest(
+async def ingest_async(
     store: Store,
     settings: Settings,
     *,
@@ -158,7 +158,7 @@ def ingest(
     else:
         judges = list(scorers)
     items = [as_case(s) for s in samples]
-    scored = asyncio.run(_score(judges, items, helpers=models))
+    scored = await _score(judges, items, helpers=models)
     reports: list[DriftReport] = []
     for name, scores in sorted(scored.items()):
         base = baseline.get(name)
@@ -231,6 +231,36 @@ def ingest(
     announce(store, settings, raised)
     return MonitorReport(
         release=label, run=run, findings=tuple(actions), skipped=tuple(skipped), escalations=tuple(raised)
+    )
+
+
+def ingest(
+    store: Store,
+    settings: Settings,
+    *,
+    path: Path,
+    release: str,
+    user: str | None,
+    scorers: Sequence[Scorer] | None = None,
+    scorer_names: Sequence[str] = (),
+    threats: Mapping[str, Threat] | None = None,
+    embed: Embed | None = None,
+    today: date | None = None,
+) -> MonitorReport:
+    """`ingest_async` from synchronous code (the CLI), inside a running event loop or not."""
+    return run_sync(
+        ingest_async(
+            store,
+            settings,
+            path=path,
+            release=release,
+            user=user,
+            scorers=scorers,
+            scorer_names=scorer_names,
+            threats=threats,
+            embed=embed,
+            today=today,
+        )
     )
 
 

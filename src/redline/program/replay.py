@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable, Sequence
 from enum import StrEnum
 from typing import Any
@@ -13,6 +12,7 @@ from redline.core.cases import AttackCase
 from redline.core.conversation import Response
 from redline.core.errors import ConfigError
 from redline.core.scores import Score
+from redline.program.aio import run_sync
 from redline.scorers.base import Scorer
 
 ScorerResolver = Callable[[str, Score], "Scorer | None"]
@@ -95,9 +95,10 @@ def _same(a: Score, b: Score) -> bool:
     )
 
 
-async def _rescore(
-    items: Sequence[tuple[str, AttackCase, Response, Score]], resolve: ScorerResolver
+async def rescore_async(
+    items: Sequence[tuple[str, AttackCase, Response, Score]], *, resolve: ScorerResolver = installed_scorer
 ) -> list[ScorerReplay]:
+    """Re-run each deterministic scorer over (attempt id, case, response, stored score) items."""
     by_scorer: dict[str, list[tuple[str, AttackCase, Response, Score]]] = {}
     for item in items:
         by_scorer.setdefault(item[3].scorer, []).append(item)
@@ -131,5 +132,5 @@ async def _rescore(
 def rescore(
     items: Sequence[tuple[str, AttackCase, Response, Score]], *, resolve: ScorerResolver = installed_scorer
 ) -> list[ScorerReplay]:
-    """Re-run each deterministic scorer over (attempt id, case, response, stored score) items."""
-    return asyncio.run(_rescore(items, resolve))
+    """`rescore_async` from synchronous code (the CLI), inside a running event loop or not."""
+    return run_sync(rescore_async(items, resolve=resolve))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -11,6 +10,7 @@ from redline.core.conversation import GenerationParams
 from redline.core.errors import ConfigError
 from redline.core.rounds import Round
 from redline.core.systems import Release
+from redline.program.aio import run_sync
 from redline.settings import Settings
 from redline.store.session import Store
 
@@ -44,7 +44,7 @@ def scorer_names(rnd: Round) -> list[str]:
     return names
 
 
-def rerun(
+async def rerun_async(
     store: Store,
     settings: Settings,
     *,
@@ -95,4 +95,36 @@ def rerun(
         adhoc=original.adhoc or original.plan_id is None,
         release_id=release.id,
     )
-    return asyncio.run(run_round(spec, settings=settings, store=store))
+    return await run_round(spec, settings=settings, store=store)
+
+
+def rerun(
+    store: Store,
+    settings: Settings,
+    *,
+    original: Round,
+    cases: Sequence[AttackCase],
+    release: Release,
+    system: str,
+    purpose: dict[str, Any],
+    target: Target | None = None,
+    scorers: Sequence[Scorer] | None = None,
+    models: HelperModels | None = None,
+    seed: int | None = None,
+) -> RoundResult:
+    """`rerun_async` from synchronous code (the CLI), inside a running event loop or not."""
+    return run_sync(
+        rerun_async(
+            store,
+            settings,
+            original=original,
+            cases=cases,
+            release=release,
+            system=system,
+            purpose=purpose,
+            target=target,
+            scorers=scorers,
+            models=models,
+            seed=seed,
+        )
+    )

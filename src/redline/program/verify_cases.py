@@ -11,7 +11,6 @@ never count as release evidence at the gate.
 
 from __future__ import annotations
 
-import asyncio
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
@@ -36,6 +35,7 @@ from redline.core.threats import Threat
 from redline.core.triage import EvidenceRecord
 from redline.core.verification import ALPHA, VerificationResult, judge_verification
 from redline.program.actors import authorize
+from redline.program.aio import run_sync
 from redline.program.decisions import load_policy
 from redline.program.releases import release_label, target_config_of
 from redline.program.triage import FIXERS
@@ -133,7 +133,7 @@ async def _send_all(
     return attempts
 
 
-def sample_case(
+async def sample_case_async(
     store: Store,
     settings: Settings,
     *,
@@ -154,12 +154,12 @@ def sample_case(
     cases = list(cases) if cases is not None else _cases(case)
     round_id = new_id("rnd")
     sends = samples if samples is not None else case.samples
-    attempts = asyncio.run(_send_all(target, cases, sends, round_id, purpose, close=close))
+    attempts = await _send_all(target, cases, sends, round_id, purpose, close=close)
     scores = []
     if case.scorer is not None:
         judge = scorer if scorer is not None else _build_scorer(settings, case.scorer)
         by_id = {c.id: c for c in cases}
-        scored = asyncio.run(judge.score_batch([(by_id[a.case_id], a.response) for a in attempts]))
+        scored = await judge.score_batch([(by_id[a.case_id], a.response) for a in attempts])
         scores = list(zip(attempts, scored, strict=True))
     with store.session() as session:
         rounds_repo.create_round(
@@ -196,6 +196,38 @@ def sample_case(
             )
         rounds_repo.set_status(session, round_id, RoundStatus.COMPLETED, actor=actor)
     return round_id
+
+
+def sample_case(
+    store: Store,
+    settings: Settings,
+    *,
+    case: ReproducibleCase,
+    release_id: str | None,
+    target: Target,
+    purpose: str,
+    actor: str,
+    scorer: Scorer | None = None,
+    close: bool = False,
+    cases: Sequence[AttackCase] | None = None,
+    samples: int | None = None,
+) -> str:
+    """`sample_case_async` from synchronous code, inside a running event loop or not."""
+    return run_sync(
+        sample_case_async(
+            store,
+            settings,
+            case=case,
+            release_id=release_id,
+            target=target,
+            purpose=purpose,
+            actor=actor,
+            scorer=scorer,
+            close=close,
+            cases=cases,
+            samples=samples,
+        )
+    )
 
 
 def case_evidence(session: Session, case: ReproducibleCase, round_id: str, threat_id: str) -> Evidence | None:

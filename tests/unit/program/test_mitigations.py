@@ -386,3 +386,56 @@ def test_a_pair_finding_is_verified_by_running_pair_again(workspace: Settings) -
             assert any(a.request.last_user_text.startswith("As the auditor") for a in attempts)
     assert v.variants["new_random_seeds"] == 8
     store.dispose()
+
+
+def test_verification_reruns_from_a_running_event_loop(workspace: Settings, leaky: tuple[Store, str]) -> None:
+    """The web server and notebooks call verify with a loop running; its re-runs must not call asyncio.run."""
+    store, fid = leaky
+    _release(store, "2.0", "fixed_model")
+    mitigations.add(
+        store, finding_id=fid, type=MitigationType.GUARDRAIL, description="filter", owner="eli", user="eli"
+    )
+
+    async def caller() -> VerificationOutcome:
+        report = mitigations.verify(
+            store,
+            workspace,
+            finding_id=fid,
+            release="chat@2.0",
+            user="eli",
+            scorers=[data.CanaryScorer()],
+            threats=data.THREATS,
+        )
+        return report.verification.outcome
+
+    assert asyncio.run(caller()) is VerificationOutcome.VERIFIED
+
+
+def test_rerun_async_is_awaited_inside_a_running_loop(workspace: Settings, leaky: tuple[Store, str]) -> None:
+    from redline.program.rerun import rerun_async
+    from redline.store.repos import findings as findings_repo
+    from redline.store.repos import systems as systems_repo
+
+    store, fid = leaky
+    _release(store, "2.0", "fixed_model")
+    with store.session() as s:
+        round_id = findings_repo.get_finding(s, fid).round_id
+        assert round_id is not None
+        original = rounds_repo.get_round(s, round_id)
+        cases = rounds_repo.list_cases(s, original.id)
+        release = systems_repo.resolve_release(s, "chat@2.0")
+
+    async def caller() -> tuple[int, str]:
+        result = await rerun_async(
+            store,
+            workspace,
+            original=original,
+            cases=cases,
+            release=release,
+            system="chat",
+            purpose={"test": "in a loop"},
+            scorers=[data.CanaryScorer()],
+        )
+        return result.attempts, result.status.value
+
+    assert asyncio.run(caller()) == (12, "completed")

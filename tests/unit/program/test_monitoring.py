@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import random
 from collections.abc import Sequence
@@ -123,3 +124,33 @@ def test_bad_sample_lines_name_file_and_line(tmp_path: Path) -> None:
     )
     with pytest.raises(ConfigError, match="assistant's answer"):
         read_samples(path)
+
+
+def test_ingest_runs_from_a_running_event_loop(workspace: Settings, baseline: Store, tmp_path: Path) -> None:
+    """A notebook or the web server has a loop running: `ingest` works there, and `ingest_async` awaits."""
+    from redline.program.monitoring import ingest_async
+
+    path = _samples(tmp_path / "prod.jsonl", _values(random.Random(1), 0.6, 200))
+
+    async def caller() -> tuple[bool, bool]:
+        synced = ingest(
+            baseline,
+            workspace,
+            path=path,
+            release="chat@1.0",
+            user="eli",
+            scorers=[RiskScorer()],
+            threats=data.THREATS,
+        )
+        awaited = await ingest_async(
+            baseline,
+            workspace,
+            path=path,
+            release="chat@1.0",
+            user="eli",
+            scorers=[RiskScorer()],
+            threats=data.THREATS,
+        )
+        return synced.drifted, awaited.drifted
+
+    assert asyncio.run(caller()) == (True, True)
