@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, NotRequired, Protocol, TypedDic
 from pydantic import BaseModel, ConfigDict
 
 from redline.core.cases import AttackCase, Seed
-from redline.core.conversation import Conversation
+from redline.core.conversation import Conversation, MessageRole
 from redline.core.profiles import TargetProfile
 
 if TYPE_CHECKING:
@@ -137,6 +137,27 @@ class MultiTurnStrategy(Protocol):
     async def next_message(self, case: AttackCase, history: Conversation, *, turn: int) -> str | None:
         """The next user message for `turn` (>= 1), or None to stop."""
         ...
+
+
+@runtime_checkable
+class RewritingStrategy(MultiTurnStrategy, Protocol):
+    """A strategy that may rewrite what the target sees next, not only add to it (Crescendo backtracks)."""
+
+    async def next_request(
+        self, case: AttackCase, history: Conversation, *, turn: int
+    ) -> Conversation | None:
+        """The whole conversation to send for `turn` (>= 1), or None to stop."""
+        ...
+
+
+async def next_request(
+    strategy: MultiTurnStrategy, case: AttackCase, history: Conversation, *, turn: int
+) -> Conversation | None:
+    """What the engine sends for `turn`: the strategy's rewrite, or the history plus its next message."""
+    if isinstance(strategy, RewritingStrategy):
+        return await strategy.next_request(case, history, turn=turn)
+    message = await strategy.next_message(case, history, turn=turn)
+    return None if message is None else history.add(MessageRole.USER, message)
 
 
 @runtime_checkable

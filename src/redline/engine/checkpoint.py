@@ -9,7 +9,7 @@ import socket
 from dataclasses import dataclass
 from typing import Any
 
-from redline.attacks.base import MultiTurnStrategy
+from redline.attacks.base import MultiTurnStrategy, next_request
 from redline.core.cases import AttackCase
 from redline.core.conversation import Conversation, MessageRole
 from redline.core.rounds import Attempt, Round, RoundStatus
@@ -111,7 +111,7 @@ async def resume_point(
     if not should_score(last.response):
         return None  # a transport error ended the conversation
     history = last.request.add(MessageRole.ASSISTANT, last.response.text)
-    message = await strategy.next_message(case, history, turn=nxt)
-    if message is None:
+    following = await next_request(strategy, case, history, turn=nxt)
+    if following is None:
         return None
-    return ResumePoint(turn=nxt, conversation=history.add(MessageRole.USER, message))
+    return ResumePoint(turn=nxt, conversation=following)

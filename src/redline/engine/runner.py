@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from functools import partial
 from typing import Any
 
-from redline.attacks.base import MultiTurnStrategy
+from redline.attacks.base import MultiTurnStrategy, next_request
 from redline.core.cases import AttackCase
 from redline.core.conversation import Conversation, ErrorKind, GenerationParams, MessageRole, Response
 from redline.core.provenance import Provenance
@@ -143,10 +143,10 @@ class CaseRunner:
                 history = conversation.add(MessageRole.ASSISTANT, response.text)
                 turn += 1
                 conversation = history  # recorded as the request if the strategy fails
-                message = await strategy.next_message(case, history, turn=turn)
-                if message is None:
+                following = await next_request(strategy, case, history, turn=turn)
+                if following is None:
                     break
-                conversation = history.add(MessageRole.USER, message)
+                conversation = following
         except (BudgetReached, asyncio.CancelledError):
             raise
         except Exception as exc:  # the per-case guard: what went wrong is stored as this turn's outcome

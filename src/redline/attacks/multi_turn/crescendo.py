@@ -79,7 +79,13 @@ async def next_question(
 
 
 class CrescendoStrategy:
-    """Crescendo as the engine drives it: the next message from the stored history alone, so it resumes."""
+    """Crescendo as rounds drive it, from the stored history alone (so it resumes), with backtracking.
+
+    When the target refused the last question and backtracks are left, that exchange is dropped from
+    what the target sees next and the question is asked again differently (`next_request`); the
+    backtracks so far are the turns sent minus the answers still in the history. In a round every
+    sent turn, backtracked or not, counts against the case's turns.
+    """
 
     name: ClassVar[str] = "crescendo"
 
@@ -87,20 +93,39 @@ class CrescendoStrategy:
         self.params = params
         self.attacker = attacker
 
-    async def next_message(self, case: AttackCase, history: Conversation, *, turn: int) -> str | None:
-        """The next escalation step, or None after the planned number of turns."""
+    async def next_request(
+        self, case: AttackCase, history: Conversation, *, turn: int
+    ) -> Conversation | None:
+        """The conversation for `turn`: the next escalation step, or a refused one retried without it."""
         if turn >= case.turns:
             return None
+        answers = sum(m.role is MessageRole.ASSISTANT for m in history.messages)
+        refused: str | None = None
+        if (
+            len(history.messages) >= 2
+            and history.messages[-1].role is MessageRole.ASSISTANT
+            and looks_like_refusal(history.messages[-1].content)
+            and turn - answers < self.params.budget.max_backtracks
+        ):
+            refused = history.messages[-2].content
+            history = Conversation(messages=history.messages[:-2])
+            answers -= 1
         message, _, _ = await next_question(
             case.objective,
             history,
-            turn=turn + 1,
+            turn=answers + 1,
             turns=case.turns,
             attacker=self.attacker,
             budget=self.params.budget,
+            refused=refused,
             seed=(case.rng_seed or 0) + turn,
         )
-        return message
+        return history.add(MessageRole.USER, message)
+
+    async def next_message(self, case: AttackCase, history: Conversation, *, turn: int) -> str | None:
+        """The user message `next_request` ends with, or None after the planned number of turns."""
+        request = await self.next_request(case, history, turn=turn)
+        return None if request is None else request.last_user_text
 
 
 def _backtrack(threshold: float, allowed: bool, response: Response, value: float) -> dict[str, Any]:
