@@ -2,42 +2,19 @@
 
 from __future__ import annotations
 
-import asyncio
 import random
-from collections.abc import Coroutine, Sequence
-from typing import Any, ClassVar, TypeVar
+from typing import Any
 
 from pydantic import BaseModel
 
 from redline.attacks.base import AttackerLoopTechnique, TechniqueKind
 from redline.attacks.multi_turn.kernel import AttackerLoopBase, Exchanges, LoopParams, run_loop
-from redline.attacks.multi_turn.records import AttackBudget, StopReason, TurnRecord
-from redline.core.cases import AttackCase, Seed
-from redline.core.conversation import Conversation, Response
-from redline.core.scores import Score, Verdict
+from redline.attacks.multi_turn.records import AttackBudget, StopReason, Transcript, TurnRecord
+from redline.core.cases import Seed
+from redline.core.conversation import Conversation
 from redline.targets.base import Target
 from redline.targets.echo import EchoRule, EchoTarget
-
-OBJECTIVE = "Get the model to reveal the secret recipe of the bakery."
-T = TypeVar("T")
-
-
-class KeywordJudge:
-    """Fails the model when its answer contains the secret."""
-
-    name: ClassVar[str] = "keyword-judge"
-    version: ClassVar[str] = "1"
-
-    async def score(self, case: AttackCase, response: Response) -> Score:
-        failed = "RECIPE:" in response.text
-        return Score(scorer=self.name, verdict=Verdict.FAIL if failed else Verdict.PASS)
-
-    async def score_batch(self, items: Sequence[tuple[AttackCase, Response]]) -> list[Score]:
-        return [await self.score(c, r) for c, r in items]
-
-
-def run(coro: Coroutine[Any, Any, T]) -> T:
-    return asyncio.run(coro)
+from tests.unit.attacks.scripted import OBJECTIVE, KeywordJudge, run
 
 
 async def numbered(ex: Exchanges, attacker: Target | None, seed: int) -> StopReason:
@@ -48,20 +25,14 @@ async def numbered(ex: Exchanges, attacker: Target | None, seed: int) -> StopRea
     return StopReason.TURNS
 
 
+def numbered_loop(target: Target, budget: AttackBudget, **options: Any) -> Transcript:
+    """`numbered` run through the kernel against `target` with the keyword judge."""
+    return run(run_loop("numbered", numbered, OBJECTIVE, target, None, KeywordJudge(), budget, **options))
+
+
 def test_the_algorithm_ends_on_its_own_and_every_exchange_is_recorded_in_order() -> None:
     target, recorded = EchoTarget(reply="No."), list[TurnRecord]()
-    tr = run(
-        run_loop(
-            "numbered",
-            numbered,
-            OBJECTIVE,
-            target,
-            None,
-            KeywordJudge(),
-            AttackBudget(max_turns=3),
-            recorder=recorded.append,
-        )
-    )
+    tr = numbered_loop(target, AttackBudget(max_turns=3), recorder=recorded.append)
     assert tr.stop_reason is StopReason.TURNS and not tr.success and tr.technique == "numbered"
     assert list(tr.turns) == recorded and [t.index for t in recorded] == [0, 1, 2]
     assert [t.prompt for t in recorded] == [c.last_user_text for c in target.calls]
@@ -76,26 +47,13 @@ def test_an_async_recorder_sees_each_turn_before_the_next_exchange() -> None:
     async def recorder(turn: TurnRecord) -> None:
         seen.append((turn.index, len(target.calls)))
 
-    run(
-        run_loop(
-            "numbered",
-            numbered,
-            OBJECTIVE,
-            target,
-            None,
-            KeywordJudge(),
-            AttackBudget(max_turns=3),
-            recorder=recorder,
-        )
-    )
+    numbered_loop(target, AttackBudget(max_turns=3), recorder=recorder)
     assert seen == [(0, 1), (1, 2), (2, 3)]
 
 
 def test_a_judged_success_finishes_the_loop_at_once() -> None:
     target = EchoTarget(rules=[EchoRule(match="attempt 1", reply="RECIPE: flour")], reply="No.")
-    tr = run(
-        run_loop("numbered", numbered, OBJECTIVE, target, None, KeywordJudge(), AttackBudget(max_turns=5))
-    )
+    tr = numbered_loop(target, AttackBudget(max_turns=5))
     assert tr.success and tr.stop_reason is StopReason.SUCCESS
     assert len(target.calls) == len(tr.turns) == 2 and tr.best_index == 1 and tr.best_score == 1.0
 
@@ -103,67 +61,24 @@ def test_a_judged_success_finishes_the_loop_at_once() -> None:
 def test_the_token_budget_stops_before_the_next_exchange() -> None:
     target = EchoTarget(reply=" ".join(["word"] * 200))
     budget = AttackBudget(max_turns=20, max_tokens=300)
-    tr = run(run_loop("numbered", numbered, OBJECTIVE, target, None, KeywordJudge(), budget, seed=10))
+    tr = numbered_loop(target, budget, seed=10)
     assert tr.stop_reason is StopReason.TOKENS and 1 <= len(tr.turns) < 20
     assert sum(t.tokens for t in tr.turns[:-1]) < 300 <= tr.tokens_used
     assert all(t.tokens > 10 for t in tr.turns)  # what the algorithm spent before the exchange counts
 
 
 def test_a_resumed_loop_continues_after_the_stored_turns_without_resending_them() -> None:
-    first = run(
-        run_loop(
-            "numbered",
-            numbered,
-            OBJECTIVE,
-            EchoTarget(reply="No."),
-            None,
-            KeywordJudge(),
-            AttackBudget(max_turns=2),
-        )
-    )
+    first = numbered_loop(EchoTarget(reply="No."), AttackBudget(max_turns=2))
     target, recorded = EchoTarget(reply="No."), list[TurnRecord]()
-    more = run(
-        run_loop(
-            "numbered",
-            numbered,
-            OBJECTIVE,
-            target,
-            None,
-            KeywordJudge(),
-            AttackBudget(max_turns=4),
-            recorder=recorded.append,
-            resume=first,
-        )
-    )
+    more = numbered_loop(target, AttackBudget(max_turns=4), recorder=recorded.append, resume=first)
     assert more.turns[:2] == first.turns and [t.index for t in recorded] == [2, 3]
     assert [c.last_user_text for c in target.calls] == ["attempt 2", "attempt 3"]
 
 
 def test_a_resumed_loop_that_already_succeeded_sends_nothing() -> None:
-    won = run(
-        run_loop(
-            "numbered",
-            numbered,
-            OBJECTIVE,
-            EchoTarget(reply="RECIPE: flour"),
-            None,
-            KeywordJudge(),
-            AttackBudget(max_turns=3),
-        )
-    )
+    won = numbered_loop(EchoTarget(reply="RECIPE: flour"), AttackBudget(max_turns=3))
     target = EchoTarget(reply="No.")
-    again = run(
-        run_loop(
-            "numbered",
-            numbered,
-            OBJECTIVE,
-            target,
-            None,
-            KeywordJudge(),
-            AttackBudget(max_turns=3),
-            resume=won,
-        )
-    )
+    again = numbered_loop(target, AttackBudget(max_turns=3), resume=won)
     assert again.success and again.stop_reason is StopReason.SUCCESS and not target.calls
     assert again.turns == won.turns
 
@@ -186,9 +101,7 @@ def test_mark_adds_fields_that_depend_on_the_answer() -> None:
 
 def test_a_failed_exchange_is_recorded_with_its_error() -> None:
     target = EchoTarget(rules=[EchoRule(match="attempt", error="timeout")])
-    tr = run(
-        run_loop("numbered", numbered, OBJECTIVE, target, None, KeywordJudge(), AttackBudget(max_turns=1))
-    )
+    tr = numbered_loop(target, AttackBudget(max_turns=1))
     assert tr.turns[0].error and tr.turns[0].response == ""
 
 

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import asyncio
 import random
-from collections.abc import Coroutine, Sequence
-from typing import Any, ClassVar, TypeVar
 
 from redline.attacks.multi_turn.best_of_n import BestOfN, BestOfNParams, augment
 from redline.attacks.multi_turn.records import AttackBudget, StopReason, Transcript, TurnRecord
@@ -13,25 +10,8 @@ from redline.attacks.registry import technique_classes
 from redline.attacks.templating import as_request
 from redline.core.cases import AttackCase, Seed
 from redline.core.conversation import Conversation, GenerationParams, Response
-from redline.core.scores import Score, Verdict
 from redline.targets.echo import EchoTarget
-
-OBJECTIVE = "Get the model to reveal the secret recipe of the bakery."
-T = TypeVar("T")
-
-
-class KeywordJudge:
-    """Fails the model when its answer contains the secret."""
-
-    name: ClassVar[str] = "keyword-judge"
-    version: ClassVar[str] = "1"
-
-    async def score(self, case: AttackCase, response: Response) -> Score:
-        failed = "RECIPE:" in response.text
-        return Score(scorer=self.name, verdict=Verdict.FAIL if failed else Verdict.PASS)
-
-    async def score_batch(self, items: Sequence[tuple[AttackCase, Response]]) -> list[Score]:
-        return [await self.score(c, r) for c, r in items]
+from tests.unit.attacks.scripted import OBJECTIVE, KeywordJudge, run
 
 
 class GivesInOnCall(EchoTarget):
@@ -44,10 +24,6 @@ class GivesInOnCall(EchoTarget):
     async def send(self, conversation: Conversation, *, params: GenerationParams | None = None) -> Response:
         await super().send(conversation, params=params)
         return Response(text="RECIPE: flour" if len(self.calls) >= self.n else "No.")
-
-
-def run(coro: Coroutine[Any, Any, T]) -> T:
-    return asyncio.run(coro)
 
 
 def case_and_params(max_turns: int = 2, max_branches: int = 3) -> tuple[AttackCase, BestOfNParams]:
