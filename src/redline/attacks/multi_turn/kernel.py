@@ -34,6 +34,14 @@ from redline.core.conversation import Conversation, GenerationParams, Response
 from redline.targets.base import Target
 
 
+class LoopParams(BaseModel):
+    """Parameters every attacker loop has: its budget (techniques set their own default)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    budget: AttackBudget = Field(default_factory=AttackBudget, description="Turns, branches and tokens.")
+
+
 class Finished(Exception):
     """Raised inside an algorithm by the kernel when the loop must end (success or token budget)."""
 
@@ -163,14 +171,6 @@ async def run_loop(
         technique, objective, target, judge, budget, recorder=recorder, resume=resume, params=params
     )
     return await drive(algorithm, exchanges, attacker, seed)
-
-
-class LoopParams(BaseModel):
-    """Parameters every attacker loop has: its budget (techniques set their own default)."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    budget: AttackBudget = Field(default_factory=AttackBudget, description="Turns, branches and tokens.")
 
 
 class AttackerLoopBase(TechniqueBase):
