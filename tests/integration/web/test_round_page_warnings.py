@@ -45,6 +45,8 @@ def test_a_round_started_on_the_web_keeps_and_shows_its_warnings(world: World) -
             assert time.monotonic() < deadline, progress
             time.sleep(0.2)
         page = client.get(f"/rounds/{round_id}").text
+        api = client.get(f"/api/rounds/{round_id}").json()
+    assert api["round"]["config"]["warnings"] == [SKIPPED]
     with world.store.session() as s:
         assert rounds_repo.get_round(s, round_id).config["warnings"] == [SKIPPED]
     block = page.split('id="round-warnings"')[1].split("</div>")[0]
