@@ -131,7 +131,7 @@ class AttackerLoop:
 
     whitebox: ClassVar[bool] = False
 
-    def __init__(self, technique: AttackerLoopTechnique, *, attacker: Target, judge: Judge) -> None:
+    def __init__(self, technique: AttackerLoopTechnique, *, attacker: Target | None, judge: Judge) -> None:
         self.technique = technique
         self.name = technique.name
         self.attacker = attacker
@@ -246,7 +246,7 @@ def loop_of(technique: Any, *, attacker: Target | None, judge: Judge | None) -> 
         raise ConfigError(
             f"technique '{name}' does not run as a loop (an attacker loop or a white-box search)"
         )
-    if attacker is None:
+    if attacker is None and getattr(instance, "needs_attacker", True):
         raise ConfigError(missing_attacker(name))
     if judge is None:
         raise ConfigError(f"technique '{name}' needs a judge (a judge model or a scorer) to steer it")

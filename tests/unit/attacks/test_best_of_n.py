@@ -104,3 +104,16 @@ def test_sigma_is_read_from_the_techniques_parameters() -> None:
     target = EchoTarget(reply="No.")
     attack(target, case, params.model_copy(update={"sigma": 0.0}))
     assert [c.last_user_text for c in target.calls] == [as_request(OBJECTIVE)] * 2
+
+
+def test_best_of_n_runs_in_rounds_without_an_attacker_model_and_pair_does_not() -> None:
+    import pytest
+
+    from redline.attacks.multi_turn.pair import Pair
+    from redline.core.errors import ConfigError
+    from redline.engine.loops import AttackerLoop, loop_of
+
+    loop = loop_of(BestOfN, attacker=None, judge=KeywordJudge())
+    assert isinstance(loop, AttackerLoop) and loop.attacker is None
+    with pytest.raises(ConfigError, match="attacker"):
+        loop_of(Pair, attacker=None, judge=KeywordJudge())

@@ -66,6 +66,7 @@ class BestOfN(AttackerLoopBase):
     threats = ("jailbreak.automated-search",)
     source = SOURCE
     Params: ClassVar[type[BaseModel]] = BestOfNParams
+    needs_attacker: ClassVar[bool] = False
 
     async def algorithm(self, ex: Exchanges, attacker: Target | None, seed: int) -> StopReason:
         """N augmented samples of the plain request, from the first one not yet stored."""

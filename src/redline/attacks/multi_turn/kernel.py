@@ -181,6 +181,8 @@ class AttackerLoopBase(TechniqueBase):
 
     kind = TechniqueKind.ATTACKER_LOOP
     Params: ClassVar[type[BaseModel]] = LoopParams
+    needs_attacker: ClassVar[bool] = True
+    """False for a search that writes its own requests (Best-of-N): it runs without an attacker model."""
 
     def budget_of(self, params: BaseModel) -> AttackBudget:
         """The loop's budget from its parameters."""
