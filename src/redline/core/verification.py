@@ -7,6 +7,8 @@ from pydantic import BaseModel, ConfigDict, Field
 from redline.core.comparison import two_proportion_test
 from redline.core.evidence import Evidence
 from redline.core.mitigations import VerificationOutcome
+from redline.core.policy import ReleasePolicy, limit_for
+from redline.core.threats import Threat
 
 ALPHA = 0.05
 
@@ -136,4 +138,25 @@ def judge_verification(
         detail=detail,
         original=original.outcome,
         fresh=part,
+    )
+
+
+def judge_for_threat(
+    before: Evidence,
+    after: Evidence,
+    *,
+    fresh: Evidence | None,
+    threat: Threat | None,
+    policy: ReleasePolicy,
+    alpha: float = ALPHA,
+) -> VerificationResult:
+    """`judge_verification` with the threat's limit and zero tolerance under `policy` (none when the
+    threat is not in the catalog)."""
+    return judge_verification(
+        before,
+        after,
+        fresh=fresh,
+        limit=limit_for(threat, policy) if threat else None,
+        zero_tolerance=bool(threat and (threat.zero_tolerance or threat.id in policy.zero_tolerance)),
+        alpha=alpha,
     )

@@ -24,12 +24,11 @@ from redline.core.mitigations import (
     authorisation_outcome,
     check_mitigation_transition,
 )
-from redline.core.policy import limit_for
 from redline.core.risk import RiskLevel
 from redline.core.threats import Threat
 from redline.core.triage import EvidenceRecord
 from redline.core.users import Role
-from redline.core.verification import ALPHA, judge_verification
+from redline.core.verification import ALPHA, judge_for_threat
 from redline.program.actors import authorize
 from redline.program.decisions import load_policy
 from redline.program.releases import release_label
@@ -299,14 +298,7 @@ def verify(
             if fresh_round is not None
             else Evidence.from_counts(finding.threat_id, failures=0, n=0)
         )
-        judged = judge_verification(
-            before,
-            after,
-            fresh=fresh,
-            limit=limit_for(threat, policy) if threat else None,
-            zero_tolerance=bool(threat and (threat.zero_tolerance or threat.id in policy.zero_tolerance)),
-            alpha=alpha,
-        )
+        judged = judge_for_threat(before, after, fresh=fresh, threat=threat, policy=policy, alpha=alpha)
         stored = mitigations_repo.add_verification(
             session,
             finding_id=finding_id,

@@ -26,14 +26,13 @@ from redline.core.evidence import Evidence
 from redline.core.findings import ReproducibleCase
 from redline.core.ids import new_id
 from redline.core.mitigations import VerificationOutcome
-from redline.core.policy import limit_for
 from redline.core.provenance import Provenance
 from redline.core.review import ReviewLabel
 from redline.core.rounds import Attempt, Round, RoundStatus
 from redline.core.systems import System
 from redline.core.threats import Threat
 from redline.core.triage import EvidenceRecord
-from redline.core.verification import ALPHA, VerificationResult, judge_verification
+from redline.core.verification import ALPHA, VerificationResult, judge_for_threat
 from redline.program.actors import authorize
 from redline.program.aio import run_sync
 from redline.program.decisions import load_policy
@@ -446,14 +445,7 @@ def verify_case(
             )
         else:
             cases_repo.set_pending(session, finding_id, new.id, None)
-            result = judge_verification(
-                before,
-                after,
-                fresh=fresh,
-                limit=limit_for(threat, policy) if threat else None,
-                zero_tolerance=bool(threat and (threat.zero_tolerance or threat.id in policy.zero_tolerance)),
-                alpha=alpha,
-            )
+            result = judge_for_threat(before, after, fresh=fresh, threat=threat, policy=policy, alpha=alpha)
         stored = mitigations_repo.add_verification(
             session,
             finding_id=finding_id,

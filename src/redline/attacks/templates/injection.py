@@ -99,17 +99,22 @@ class IndirectInjection(TechniqueBase):
     Params: ClassVar[type[BaseModel]] = IndirectParams
     CHANNELS = ("pasted", "retrieved", "tool-output")
 
-    def expand(self, seed: Seed, params: BaseModel, *, rng: random.Random) -> Iterator[AttackCase]:
-        """One case per channel; the marker is recorded in the case params as a planted string."""
-        p = self.typed(params, IndirectParams)
-        task = str(seed.metadata.get("task", "Please process this content."))
-        tool = str(seed.metadata.get("tool", "fetch_document"))
-        for channel in p.channels:
+    def channels(self, params: IndirectParams) -> tuple[str, ...]:
+        """The channels asked for, each one known."""
+        for channel in params.channels:
             if channel not in self.CHANNELS:
                 raise ConfigError(
                     f"unknown channel '{channel}' (known: {', '.join(self.CHANNELS)})",
                     field="params.channels",
                 )
+        return params.channels
+
+    def expand(self, seed: Seed, params: BaseModel, *, rng: random.Random) -> Iterator[AttackCase]:
+        """One case per channel; the marker is recorded in the case params as a planted string."""
+        p = self.typed(params, IndirectParams)
+        task = str(seed.metadata.get("task", "Please process this content."))
+        tool = str(seed.metadata.get("tool", "fetch_document"))
+        for channel in self.channels(p):
             case_seed = rng_seed_of(rng)
             mark = marker(random.Random(case_seed))
             content = seed.text.replace("{marker}", mark)
@@ -135,12 +140,7 @@ class IndirectInjection(TechniqueBase):
         """
         p = self.typed(params, IndirectParams)
         profile = context.profile
-        for channel in p.channels:
-            if channel not in self.CHANNELS:
-                raise ConfigError(
-                    f"unknown channel '{channel}' (known: {', '.join(self.CHANNELS)})",
-                    field="params.channels",
-                )
+        for channel in self.channels(p):
             case_seed = rng_seed_of(rng)
             case_rng = random.Random(case_seed)
             mark = marker(case_rng)
