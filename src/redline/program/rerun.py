@@ -35,15 +35,6 @@ def build_scorers(names: Sequence[str], *, judge: Target | None = None) -> list[
     return built
 
 
-def scorer_names(rnd: Round) -> list[str]:
-    """The scorers a round ran with, from its configuration snapshot."""
-    entries: Any = rnd.config.get("scorers") or []
-    names = [e["name"] if isinstance(e, dict) else str(e) for e in entries]
-    if not names:
-        raise ConfigError(f"round {rnd.id} records no scorers, so its cases cannot be scored again")
-    return names
-
-
 async def rerun_async(
     store: Store,
     settings: Settings,
