@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Self
+from typing import Any, Literal, Self
 
 from pydantic import (
     BaseModel,
@@ -269,6 +269,44 @@ class PerspectivesConfig(BaseModel):
     )
 
 
+class MonitorSourceConfig(BaseModel):
+    """One place production exchanges are read from by `redline monitor run`."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str = Field(min_length=1, description="Name of the source, unique in the workspace.")
+    kind: Literal["jsonl", "otel", "sql"] = Field(description="What the source holds.")
+    path: str | None = Field(
+        default=None, description="jsonl/otel: a file or a folder being appended to (workspace-relative)."
+    )
+
+
+class MonitoringConfig(BaseModel):
+    """Production monitoring: where exchanges come from and how drift is judged."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    sources: tuple[MonitorSourceConfig, ...] = Field(default=(), description="Production exchange sources.")
+
+
+class TrackerConfig(BaseModel):
+    """An issue tracker that findings are exported to (`redline finding export --to NAME`)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str = Field(min_length=1, description="Name used with --to.")
+    kind: Literal["github", "jira", "gitlab"] = Field(description="Which tracker's REST API.")
+
+
+class ScheduleConfig(BaseModel):
+    """A job that `redline schedule` runs on a cron-like schedule."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str = Field(min_length=1, description="Name of the job, unique in the workspace.")
+    cron: str = Field(min_length=1, description="Five-field cron expression (minute hour day month weekday).")
+
+
 class WorkspaceConfig(BaseModel):
     """The contents of `redline.yaml`."""
 
@@ -292,6 +330,9 @@ class WorkspaceConfig(BaseModel):
     perspectives: PerspectivesConfig = Field(default_factory=PerspectivesConfig)
     web: WebConfig = Field(default_factory=WebConfig)
     auth: AuthConfig = Field(default_factory=AuthConfig)
+    monitoring: MonitoringConfig = Field(default_factory=MonitoringConfig)
+    trackers: tuple[TrackerConfig, ...] = Field(default=(), description="Issue trackers findings go to.")
+    schedules: tuple[ScheduleConfig, ...] = Field(default=(), description="Jobs run on a schedule.")
     attacker: str | None = Field(
         default=None,
         description="System that plays the attacker model in PAIR, TAP and Crescendo (a playbook step's "
