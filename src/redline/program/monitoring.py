@@ -54,6 +54,8 @@ class ProductionSample(BaseModel):
     id: str | None = Field(default=None, description="Id in the source system.")
     messages: tuple[Message, ...] = Field(min_length=2)
     threats: tuple[str, ...] = Field(default=(), description="Catalog threat ids it was tagged with.")
+    at: datetime | None = Field(default=None, description="When the answer was given, where the source says.")
+    source: str | None = Field(default=None, description="Name of the source it was read from.")
 
 
 def read_samples(path: Path) -> list[ProductionSample]:
