@@ -305,6 +305,46 @@ class ScheduleConfig(BaseModel):
 
     name: str = Field(min_length=1, description="Name of the job, unique in the workspace.")
     cron: str = Field(min_length=1, description="Five-field cron expression (minute hour day month weekday).")
+    job: Literal["round", "monitor", "upkeep"] = Field(
+        description="What runs: a plan's round, a monitoring run, or the upkeep sweep."
+    )
+    plan: str | None = Field(default=None, description="round: the approved plan whose round runs.")
+    system: str | None = Field(default=None, description="round: the system (default: the plan's).")
+    release: str | None = Field(default=None, description="round: the release label (default: the plan's).")
+    user: str | None = Field(
+        default=None,
+        description="Account the job acts as (round: a lead or admin whose onboarding is current).",
+    )
+    timezone: str = Field(default="UTC", description="IANA time zone the cron expression is read in.")
+    enabled: bool = Field(default=True, description="False: listed, never fired.")
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown time zone '{value}' (an IANA name such as 'Europe/Paris')") from exc
+        return value
+
+    @field_validator("cron")
+    @classmethod
+    def _valid_cron(cls, value: str) -> str:
+        from apscheduler.triggers.cron import CronTrigger
+
+        try:
+            CronTrigger.from_crontab(value, timezone="UTC")
+        except ValueError as exc:
+            raise ValueError(f"'{value}' is not a five-field cron expression ({exc})") from exc
+        return value
+
+    @model_validator(mode="after")
+    def _round_has_plan(self) -> Self:
+        if self.job == "round" and not self.plan:
+            raise ValueError(f"schedule '{self.name}': a round job names the approved plan it runs (plan)")
+        return self
 
 
 class WorkspaceConfig(BaseModel):
@@ -351,6 +391,15 @@ class WorkspaceConfig(BaseModel):
         if dupes:
             raise ValueError(f"system names must be unique; repeated: {', '.join(dupes)}")
         return self
+
+    @field_validator("schedules")
+    @classmethod
+    def _unique_schedules(cls, value: tuple[ScheduleConfig, ...]) -> tuple[ScheduleConfig, ...]:
+        names = [s.name for s in value]
+        dupes = sorted({n for n in names if names.count(n) > 1})
+        if dupes:
+            raise ValueError(f"schedule names must be unique; repeated: {', '.join(dupes)}")
+        return value
 
     @field_validator("attacker", "judge")
     @classmethod

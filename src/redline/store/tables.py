@@ -454,6 +454,9 @@ class IntakeSubmissionRow(Base):
     finding_id: Mapped[str | None] = mapped_column(ForeignKey("findings.id"))
     triaged_by: Mapped[str | None] = mapped_column(String(200))
     note: Mapped[str] = mapped_column(Text, default="")
+    status_secret_hash: Mapped[str | None] = mapped_column(String(64))  # the reporter's secret, hashed
+    reporter_note: Mapped[str] = mapped_column(Text, default="")  # triage's words for the reporter
+    reporter_note_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class ExposureRow(Base):
@@ -631,3 +634,16 @@ class JudgeCalibrationRow(Base):
     figures: Mapped[dict[str, Any]] = mapped_column(JSON)
     created_by: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class ScheduleRunRow(Base):
+    """One firing of a scheduled job: the (job, fire time) key is the lease that one process takes."""
+
+    __tablename__ = "schedule_runs"
+    job: Mapped[str] = mapped_column(String(200), primary_key=True)
+    fire_time: Mapped[datetime] = mapped_column(DateTime(timezone=True), primary_key=True)
+    runner: Mapped[str] = mapped_column(String(200))
+    status: Mapped[str] = mapped_column(String(20))
+    reason: Mapped[str] = mapped_column(Text, default="")
+    started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

@@ -150,6 +150,20 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("key", name=op.f("pk_response_cache")),
     )
     op.create_table(
+        "schedule_runs",
+        sa.Column("job", sa.String(length=200), nullable=False),
+        sa.Column("fire_time", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("runner", sa.String(length=200), nullable=False),
+        sa.Column("status", sa.String(length=20), nullable=False),
+        sa.Column("reason", sa.Text(), nullable=False),
+        sa.Column("started_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("finished_at", sa.DateTime(timezone=True), nullable=True),
+        sa.PrimaryKeyConstraint("job", "fire_time", name=op.f("pk_schedule_runs")),
+    )
+    with op.batch_alter_table("schedule_runs", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_schedule_runs_started_at"), ["started_at"], unique=False)
+
+    op.create_table(
         "systems",
         sa.Column("id", sa.String(length=40), nullable=False),
         sa.Column("name", sa.String(length=200), nullable=False),
@@ -541,6 +555,9 @@ def upgrade() -> None:
         sa.Column("finding_id", sa.String(length=40), nullable=True),
         sa.Column("triaged_by", sa.String(length=200), nullable=True),
         sa.Column("note", sa.Text(), nullable=False),
+        sa.Column("status_secret_hash", sa.String(length=64), nullable=True),
+        sa.Column("reporter_note", sa.Text(), nullable=False),
+        sa.Column("reporter_note_at", sa.DateTime(timezone=True), nullable=True),
         sa.ForeignKeyConstraint(
             ["finding_id"], ["findings.id"], name=op.f("fk_intake_submissions_finding_id_findings")
         ),
@@ -844,6 +861,10 @@ def downgrade() -> None:
     op.drop_table("wellbeing_preferences")
     op.drop_table("users")
     op.drop_table("systems")
+    with op.batch_alter_table("schedule_runs", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_schedule_runs_started_at"))
+
+    op.drop_table("schedule_runs")
     op.drop_table("response_cache")
     op.drop_table("perspective_declarations")
     with op.batch_alter_table("onboarding_consents", schema=None) as batch_op:
