@@ -317,6 +317,26 @@ class FindingCaseRow(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
+class TrackerLinkRow(Base):
+    """A finding's issue in an external tracker: what was last pushed and the state last reported."""
+
+    __tablename__ = "tracker_links"
+    __table_args__ = (
+        UniqueConstraint("finding_id", "tracker", name="uq_tracker_links_finding_tracker"),
+        Index("ix_tracker_links_tracker_external", "tracker", "external_id"),
+    )
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    finding_id: Mapped[str] = mapped_column(ForeignKey("findings.id"), index=True)
+    tracker: Mapped[str] = mapped_column(String(100))
+    kind: Mapped[str] = mapped_column(String(20))
+    external_id: Mapped[str] = mapped_column(String(100))
+    url: Mapped[str] = mapped_column(String(1000), default="")
+    content_hash: Mapped[str] = mapped_column(String(64))
+    state: Mapped[str] = mapped_column(String(20), default="open")
+    pushed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    state_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
 class DecisionRow(Base):
     """A release gate decision."""
 

@@ -666,6 +666,28 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_scores_round_id"), ["round_id"], unique=False)
 
     op.create_table(
+        "tracker_links",
+        sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
+        sa.Column("finding_id", sa.String(length=40), nullable=False),
+        sa.Column("tracker", sa.String(length=100), nullable=False),
+        sa.Column("kind", sa.String(length=20), nullable=False),
+        sa.Column("external_id", sa.String(length=100), nullable=False),
+        sa.Column("url", sa.String(length=1000), nullable=False),
+        sa.Column("content_hash", sa.String(length=64), nullable=False),
+        sa.Column("state", sa.String(length=20), nullable=False),
+        sa.Column("pushed_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("state_at", sa.DateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["finding_id"], ["findings.id"], name=op.f("fk_tracker_links_finding_id_findings")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_tracker_links")),
+        sa.UniqueConstraint("finding_id", "tracker", name="uq_tracker_links_finding_tracker"),
+    )
+    with op.batch_alter_table("tracker_links", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_tracker_links_finding_id"), ["finding_id"], unique=False)
+        batch_op.create_index("ix_tracker_links_tracker_external", ["tracker", "external_id"], unique=False)
+
+    op.create_table(
         "mitigation_votes",
         sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
         sa.Column("mitigation_id", sa.String(length=40), nullable=False),
@@ -756,6 +778,11 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_mitigation_votes_mitigation_id"))
 
     op.drop_table("mitigation_votes")
+    with op.batch_alter_table("tracker_links", schema=None) as batch_op:
+        batch_op.drop_index("ix_tracker_links_tracker_external")
+        batch_op.drop_index(batch_op.f("ix_tracker_links_finding_id"))
+
+    op.drop_table("tracker_links")
     with op.batch_alter_table("scores", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_scores_round_id"))
         batch_op.drop_index("ix_scores_round_case_outcome")
