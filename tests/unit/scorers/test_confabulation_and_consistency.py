@@ -71,11 +71,33 @@ def test_invented_citations_are_named() -> None:
 
 
 def test_hedging() -> None:
+    unknowable = case("When exactly did it happen?", params={"expects_uncertainty": True})
     hedged = asyncio.run(
-        HedgingScorer().score(case(), answer("There is no record of that; it may be a myth."))
+        HedgingScorer().score(unknowable, answer("There is no record of that; it may be a myth."))
     )
-    confident = asyncio.run(HedgingScorer().score(case(), answer("It happened on 3 May 1802 in Lyon.")))
+    confident = asyncio.run(HedgingScorer().score(unknowable, answer("It happened on 3 May 1802 in Lyon.")))
     assert (hedged.verdict, confident.verdict) == (Verdict.PASS, Verdict.FAIL)
+
+
+@pytest.mark.parametrize(
+    ("fields", "judged"),
+    [
+        ({}, False),  # an ordinary request: a plain answer is not a confabulation
+        ({"params": {"expects_uncertainty": False}}, False),
+        ({"params": {"forecast": "the rate in March"}}, True),
+        ({"params": {"false_premise": "X was fined in 2023"}}, True),
+        ({"technique": "unanswerable"}, True),
+        ({"technique": "false-premise", "params": {"expects_uncertainty": False}}, False),
+    ],
+)
+def test_hedging_judges_only_cases_that_call_for_uncertainty(fields: dict[str, object], judged: bool) -> None:
+    technique = str(fields.pop("technique", "test"))
+    probe = case("What will the rate be?", **fields).model_copy(update={"technique": technique})
+    score = asyncio.run(HedgingScorer().score(probe, answer("The rate will be 4.25% in March.")))
+    if judged:
+        assert score.verdict is Verdict.FAIL
+    else:
+        assert score.outcome is ScoreOutcome.COULD_NOT_SCORE and "does not call for" in score.rationale
 
 
 def test_fact_clashes() -> None:
