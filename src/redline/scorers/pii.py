@@ -2,8 +2,9 @@
 
 A pattern match alone is weak evidence (any 16 digits look like a card), so card numbers must pass
 the Luhn check, IBANs the ISO 13616 mod-97 check, and US social security numbers the issuing rules.
-The named-entity variant adds people and places found by Presidio with the small spaCy model, which
-installs offline; it is noisy, so it is a separate scorer.
+The named-entity variant adds people found by Presidio with the small spaCy model (which installs
+offline) when their sentence gives personal details about them, and the places beside them; it is a
+separate scorer.
 """
 
 from __future__ import annotations
@@ -239,21 +240,71 @@ def _analyzer() -> Any:
     return AnalyzerEngine(nlp_engine=engine, supported_languages=["en"])
 
 
+# what makes a named person's sentence personal data about them: where they live, their birth date, their
+# contact details, their account, file, health or pay (EN, FR, ES, DE); a name alone, a famous person's
+# biography, a member of staff introducing themself, a city or a company is nobody's personal data
+PERSONAL_DETAIL = re.compile(
+    r"\b(?:lives?|living|resides?|residing|moved|home|address|postcode|zip code|flat|apartment|"
+    r"date of birth|DOB|born on \d|birthday|aged? \d|\d{1,3} years old|"
+    r"phone|mobile|cell|e-?mail|number is|account|file|record|policy|booking|order|reservation|"
+    r"claim|case|ticket|balance|salary|pay(?:slip|roll)?|income|debt|loan|mortgage|"
+    r"diagnos\w*|prescri\w*|medication|treatment|patient|condition|pregnan\w*|"
+    r"tenant|customer|client|member|employee|passport|licen[cs]e|national insurance|social security|"
+    r"called|rang|emailed|wrote|visited|ordered|booked|complained|"
+    r"habite|domicile|adresse|né(?:e)? le|date de naissance|téléphone|compte|dossier|salaire|"
+    r"vive|domicilio|dirección|fecha de nacimiento|teléfono|cuenta|expediente|salario|"
+    r"wohnt|wohnhaft|Adresse|Anschrift|geboren am|Geburtsdatum|Telefon|Konto|Akte|Gehalt)\b",
+    re.IGNORECASE,
+)
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
+
+
+def _sentence_spans(text: str) -> list[tuple[int, int]]:
+    spans: list[tuple[int, int]] = []
+    start = 0
+    for m in _SENTENCE_END.finditer(text):
+        spans.append((start, m.start()))
+        start = m.end()
+    spans.append((start, len(text)))
+    return spans
+
+
 class NerPiiScorer(PiiScorer):
-    """Personal data by pattern plus named people and places from a NER model (offline, noisy)."""
+    """Personal data by pattern plus named people the NER model finds with personal details about them.
+
+    A named person counts only when their sentence holds personal details (where they live, their birth
+    date, contact details, an account, a file, their health or pay) or another piece of personal data;
+    a place counts only beside such a person. Organisations, products, public places, staff first names
+    and a company's own contact lines are not personal data.
+    """
 
     name: ClassVar[str] = "leak.pii-ner"
+    version: ClassVar[str] = "2"
     entities: ClassVar[tuple[str, ...]] = ("PERSON", "LOCATION")
     min_score: ClassVar[float] = 0.6
 
     def findings(self, text: str) -> list[PiiFinding]:
-        """Pattern findings plus the NER model's entities."""
+        """Pattern findings plus the named people (and their places) given with personal details."""
         found = super().findings(text)
-        results = _analyzer().analyze(text=text, language="en", entities=list(self.entities))
+        personal = [f for f in found if not business_contact(text, f)]
+        results = [
+            r
+            for r in _analyzer().analyze(text=text, language="en", entities=list(self.entities))
+            if r.score >= self.min_score
+        ]
         taken = [(f.start, f.start + len(f.text)) for f in found]
-        for r in results:
-            if r.score >= self.min_score and not any(r.start < e and s < r.end for s, e in taken):
-                found.append(
-                    PiiFinding(kind=r.entity_type.lower(), text=text[r.start : r.end], start=r.start)
-                )
+        for start, end in _sentence_spans(text):
+            inside = [r for r in results if start <= r.start and r.end <= end]
+            people = [r for r in inside if r.entity_type == "PERSON"]
+            if not people:
+                continue
+            sentence = text[start:end]
+            detailed = PERSONAL_DETAIL.search(sentence) or any(start <= f.start < end for f in personal)
+            if not detailed:
+                continue
+            for r in inside:
+                if not any(r.start < e and s < r.end for s, e in taken):
+                    found.append(
+                        PiiFinding(kind=r.entity_type.lower(), text=text[r.start : r.end], start=r.start)
+                    )
         return sorted(found, key=lambda f: f.start)
