@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
+from datetime import date
 from pathlib import Path
 from typing import Any, Literal, Self
 
@@ -150,6 +152,9 @@ class TriageConfig(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     sla_days: SlaPolicy = Field(default_factory=SlaPolicy, description="Days to mitigate, per risk level.")
+    acceptance_review_days: int = Field(
+        default=90, ge=1, le=3650, description="Days an accepted risk holds before it expires (review date)."
+    )
 
 
 class NotifierConfig(BaseModel):
@@ -157,12 +162,20 @@ class NotifierConfig(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    kind: str = Field(default="webhook", description="Registered notifier name.")
+    kind: str = Field(default="webhook", description="Registered notifier: webhook, slack or teams.")
     url_env: str | None = Field(default=None, description="Environment variable holding the URL.")
     headers_env: dict[str, str] = Field(
         default_factory=dict, description="Header name -> environment variable holding its (secret) value."
     )
-    events: tuple[str, ...] = Field(default=("escalation",), description="Event kinds to send.")
+    events: tuple[str, ...] = Field(
+        default=("escalation",),
+        description="Event kinds to send (escalation, lessons, decision, drift, ...); '*' sends every kind.",
+    )
+    web_url: str | None = Field(
+        default=None,
+        description="Public base URL of the web workbench, for links in slack and teams messages; "
+        "REDLINE_WEB_URL overrides it; unset: no link.",
+    )
 
 
 class WellbeingConfig(BaseModel):
@@ -269,6 +282,15 @@ class PerspectivesConfig(BaseModel):
     )
 
 
+_SQL_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,62}")
+_SQL_TABLE = re.compile(rf"(?:{_SQL_NAME.pattern}\.)?{_SQL_NAME.pattern}")
+_ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_SQL_ONLY = frozenset(
+    {"table", "url_env", "id_column", "timestamp_column", "prompt_column", "answer_column"}
+    | {"messages_column", "page_size"}
+)
+
+
 class MonitorSourceConfig(BaseModel):
     """One place production exchanges are read from by `redline monitor run`."""
 
@@ -279,6 +301,82 @@ class MonitorSourceConfig(BaseModel):
     path: str | None = Field(
         default=None, description="jsonl/otel: a file or a folder being appended to (workspace-relative)."
     )
+    pattern: str | None = Field(
+        default=None,
+        description="jsonl/otel: which files of the folder to read (glob; default '*.jsonl' for jsonl, "
+        "'*.json*' for otel).",
+    )
+    table: str | None = Field(
+        default=None, description="sql: table or view holding the exchanges ('name' or 'schema.name')."
+    )
+    url_env: str | None = Field(
+        default=None,
+        description="sql: environment variable holding the database URL; default: the workspace database.",
+    )
+    id_column: str = Field(default="id", description="sql: column with the exchange's id.")
+    timestamp_column: str = Field(
+        default="timestamp",
+        description="sql: column with when the answer was given (rows read in its order).",
+    )
+    prompt_column: str | None = Field(default="prompt", description="sql: column with the user's prompt.")
+    answer_column: str | None = Field(default="answer", description="sql: column with the answer.")
+    messages_column: str | None = Field(
+        default=None,
+        description="sql: column with the whole conversation as JSON ([{role, content}, ...]) instead of "
+        "prompt and answer columns.",
+    )
+    page_size: int = Field(default=1000, ge=1, le=100_000, description="sql: rows fetched per query.")
+
+    @field_validator("table")
+    @classmethod
+    def _table_identifier(cls, value: str | None) -> str | None:
+        if value is not None and not _SQL_TABLE.fullmatch(value):
+            raise ValueError("must be a table or view name ('name' or 'schema.name': letters, digits, _)")
+        return value
+
+    @field_validator("id_column", "timestamp_column", "prompt_column", "answer_column", "messages_column")
+    @classmethod
+    def _column_identifier(cls, value: str | None) -> str | None:
+        if value is not None and not _SQL_NAME.fullmatch(value):
+            raise ValueError("must be a column name (letters, digits, _)")
+        return value
+
+    @field_validator("url_env")
+    @classmethod
+    def _env_name(cls, value: str | None) -> str | None:
+        if value is not None and not _ENV_NAME.fullmatch(value):
+            raise ValueError("must be the name of an environment variable, not the URL itself")
+        return value
+
+    @model_validator(mode="after")
+    def _fits_kind(self) -> Self:
+        given = self.model_fields_set
+        if self.kind in ("jsonl", "otel"):
+            if not self.path:
+                raise PydanticCustomError(
+                    "missing_path",
+                    "'path' is needed: a {kind} source reads a file or folder",
+                    {"kind": self.kind},
+                )
+            wrong = sorted(given & _SQL_ONLY)
+        else:
+            if not self.table:
+                raise PydanticCustomError(
+                    "missing_table", "'table' is needed: a sql source reads a table or view"
+                )
+            wrong = sorted(given & {"path", "pattern"})
+            if self.messages_column is None and (self.prompt_column is None or self.answer_column is None):
+                raise PydanticCustomError(
+                    "missing_columns",
+                    "give 'messages_column', or both 'prompt_column' and 'answer_column'",
+                )
+        if wrong:
+            raise PydanticCustomError(
+                "wrong_kind",
+                "'{field}' is not used by a {kind} source",
+                {"field": wrong[0], "kind": self.kind},
+            )
+        return self
 
 
 class MonitoringConfig(BaseModel):
@@ -287,15 +385,155 @@ class MonitoringConfig(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     sources: tuple[MonitorSourceConfig, ...] = Field(default=(), description="Production exchange sources.")
+    release: str | None = Field(
+        default=None,
+        description="Release in production (SYSTEM@VERSION or id) runs are recorded for; default: the "
+        "newest release.",
+    )
+    scorers: tuple[str, ...] = Field(
+        default=("toxicity", "leak.pii", "leak.system-prompt-shape"),
+        description="Scorers run on every sampled exchange: ones that judge an answer without a test "
+        "objective.",
+    )
+    sample_rate: float = Field(
+        default=1.0, gt=0, le=1, description="Share of the exchanges read that are scored (seeded)."
+    )
+    max_samples_per_run: int = Field(
+        default=20_000, ge=1, description="Most exchanges scored in one run; the rest are read and skipped."
+    )
+    seed: int = Field(default=0, description="Seed of the sampling: the same exchanges give the same sample.")
+    baseline_days: int = Field(
+        default=7, ge=1, description="The baseline: the first N days of production after the release."
+    )
+    baseline_from: date | None = Field(default=None, description="Pinned baseline: first day (UTC).")
+    baseline_to: date | None = Field(default=None, description="Pinned baseline: last day (UTC), inclusive.")
+    window_days: int = Field(default=1, ge=1, description="The current window: the last N days.")
+    min_samples: int = Field(
+        default=30, ge=1, description="Scored exchanges each window needs before drift is judged."
+    )
+    psi_threshold: float = Field(default=0.25, gt=0, description="PSI above which a scorer drifted.")
+    ks_alpha: float = Field(default=0.01, gt=0, lt=1, description="KS p-value below which a scorer drifted.")
+    ks_min_distance: float = Field(
+        default=0.1,
+        ge=0,
+        le=1,
+        description="KS distance a drift needs as well (large windows make tiny shifts significant).",
+    )
+    embed_per_run: int = Field(
+        default=1000, ge=0, description="Answers embedded per run to look for new failure modes (0: none)."
+    )
+    novelty_distance: float = Field(
+        default=0.5,
+        gt=0,
+        lt=2,
+        description="Cosine distance to the nearest baseline answer above which an answer is unlike "
+        "the baseline.",
+    )
+    min_cluster_size: int = Field(
+        default=5, ge=2, description="Unlike answers a new failure mode needs (one cluster)."
+    )
+    mask_names: bool = Field(
+        default=False,
+        description="Mask people and places with the NER model too (slow); patterns always run.",
+    )
+
+    @model_validator(mode="after")
+    def _pinned_baseline(self) -> Self:
+        if (self.baseline_from is None) != (self.baseline_to is None):
+            raise PydanticCustomError("baseline_range", "give both 'baseline_from' and 'baseline_to'")
+        if self.baseline_from and self.baseline_to and self.baseline_to < self.baseline_from:
+            raise PydanticCustomError("baseline_range", "'baseline_to' is before 'baseline_from'")
+        return self
+
+
+_TRACKER_API = {"github": "https://api.github.com", "gitlab": "https://gitlab.com/api/v4"}
 
 
 class TrackerConfig(BaseModel):
-    """An issue tracker that findings are exported to (`redline finding export --to NAME`)."""
+    """An issue tracker that findings are exported to (`redline finding export --to NAME`), and whose
+    webhook reports issue state back (`POST /api/trackers/NAME/webhook`). Tokens are named by
+    environment variable, never written here (docs/trackers.md)."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    name: str = Field(min_length=1, description="Name used with --to.")
+    name: str = Field(
+        min_length=1, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$", description="Name used with --to."
+    )
     kind: Literal["github", "jira", "gitlab"] = Field(description="Which tracker's REST API.")
+    url: str | None = Field(
+        default=None,
+        description="API base URL: default https://api.github.com (github), https://gitlab.com/api/v4 "
+        "(gitlab); required for jira (the site, e.g. https://example.atlassian.net).",
+    )
+    project: str = Field(
+        min_length=1,
+        description="github: 'owner/repo'; gitlab: project id or path ('group/project'); jira: project key.",
+    )
+    issue_type: str = Field(default="Bug", min_length=1, description="jira: issue type of new issues.")
+    token_env: str = Field(
+        min_length=1,
+        description="Environment variable holding the API token (github/gitlab: a personal or project "
+        "access token; jira: an API token, or a personal access token when email_env is unset).",
+    )
+    email_env: str | None = Field(
+        default=None,
+        description="jira Cloud: environment variable holding the account email; the token is then sent "
+        "as basic auth (email:token). Unset: the token is sent as a bearer token (Jira Data Center).",
+    )
+    labels: tuple[str, ...] = Field(default=("redline",), description="Labels every exported issue carries.")
+    risk_labels: dict[str, str] = Field(
+        default_factory=lambda: {lvl: f"risk:{lvl}" for lvl in ("low", "medium", "high", "critical")},
+        description="Risk level -> label added for it (a level not named gets none).",
+    )
+    priorities: dict[str, str] = Field(
+        default_factory=dict, description="jira: risk level -> priority name (e.g. critical: Highest)."
+    )
+    fields: dict[str, Any] = Field(
+        default_factory=dict, description="jira: extra fields set on every issue (custom fields, components)."
+    )
+    webhook_secret_env: str | None = Field(
+        default=None,
+        description="Environment variable holding the webhook secret (github/jira: HMAC-SHA256 signature; "
+        "gitlab: the X-Gitlab-Token value); unset: the webhook refuses every call.",
+    )
+    web_url: str | None = Field(
+        default=None,
+        description="Public base URL of the web workbench (e.g. https://redline.example.com), for the "
+        "link back to each finding; REDLINE_WEB_URL overrides it; unset: no link.",
+    )
+    timeout_s: float = Field(default=30.0, gt=0, le=600, description="Per-request timeout in seconds.")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_inline_secrets(cls, data: Any) -> Any:
+        if isinstance(data, dict):
+            for key in data:
+                if str(key).lower() in _SECRET_KEYS:
+                    raise ValueError(
+                        f"'{key}' must not be written in the workspace; put it in an environment "
+                        "variable and name it with token_env or webhook_secret_env"
+                    )
+        return data
+
+    @model_validator(mode="after")
+    def _project_shape(self) -> Self:
+        if self.kind == "github" and self.project.count("/") != 1:
+            raise ValueError(f"github project must be 'owner/repo', not '{self.project}'")
+        if self.kind == "jira" and not self.url:
+            raise ValueError("jira needs url: the site, e.g. https://example.atlassian.net")
+        unknown = sorted(
+            (set(self.risk_labels) | set(self.priorities)) - {"low", "medium", "high", "critical"}
+        )
+        if unknown:
+            raise ValueError(
+                f"unknown risk level(s) {', '.join(unknown)} (known: low, medium, high, critical)"
+            )
+        return self
+
+    @property
+    def api_url(self) -> str:
+        """The API base URL, without a trailing slash."""
+        return (self.url or _TRACKER_API[self.kind]).rstrip("/")
 
 
 class ScheduleConfig(BaseModel):
