@@ -55,16 +55,62 @@ class FindingLink(BaseModel):
     note: str = Field(default="", description="Why it is at fault.")
 
 
+class RootCause(StrEnum):
+    """Why a failure got through, in a few categories the lessons digest groups post-mortems by."""
+
+    DATA = "data"
+    SYSTEM_DESIGN = "system_design"
+    MODEL_BEHAVIOUR = "model_behaviour"
+    MISSING_TEST = "missing_test"
+    PROCESS = "process"
+    TOOLING = "tooling"
+    OTHER = "other"
+
+    @property
+    def label(self) -> str:
+        """The category in words."""
+        return ROOT_CAUSE_LABELS[self]
+
+
+ROOT_CAUSE_LABELS: dict[RootCause, str] = {
+    RootCause.DATA: "data (training, seed or evaluation data)",
+    RootCause.SYSTEM_DESIGN: "prompt or system design",
+    RootCause.MODEL_BEHAVIOUR: "model behaviour",
+    RootCause.MISSING_TEST: "missing test (no probe or scorer covered it)",
+    RootCause.PROCESS: "process (review, sign-off, hand-over)",
+    RootCause.TOOLING: "tooling (scorer, harness or pipeline fault)",
+    RootCause.OTHER: "other",
+}
+UNCLASSIFIED = "unclassified"
+"""How a post-mortem recorded without a root cause (before categories existed) is grouped."""
+
+
 class PostMortem(BaseModel):
-    """What happened, why the process let it through, and what changes so it does not happen again."""
+    """What failed, why the process let it through (a root-cause category and free text), what changed in
+    the process so it does not happen again, who owns that change and when the post-mortem was held."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    what_happened: str = Field(min_length=1, description="The failure as a reader outside the team sees it.")
-    why_missed: str = Field(min_length=1, description="Why the red-teaming process let it through.")
+    what_happened: str = Field(min_length=1, description="What failed, as a reader outside the team sees it.")
+    why_missed: str = Field(min_length=1, description="Why it failed and why the process let it through.")
+    root_cause: RootCause | None = Field(
+        default=None, description="Root-cause category (None: recorded before categories, unclassified)."
+    )
     changes: tuple[str, ...] = Field(default=(), description="Process changes decided in response.")
+    owner: str = Field(default="", description="Who owns the process changes.")
+    held_on: date | None = Field(default=None, description="When the post-mortem was held.")
     author: str = Field(default="", description="Who wrote it.")
     at: datetime | None = None
+
+    @property
+    def cause(self) -> str:
+        """The root-cause category's value, or 'unclassified'."""
+        return self.root_cause.value if self.root_cause is not None else UNCLASSIFIED
+
+    @property
+    def day(self) -> date | None:
+        """The day the post-mortem is dated: when it was held, else when it was written."""
+        return self.held_on or (self.at.date() if self.at is not None else None)
 
 
 class EvidenceRecord(BaseModel):

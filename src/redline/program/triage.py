@@ -6,6 +6,7 @@ Who may do what is one table; accepting a risk needs the committee (settings.dec
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from typing import Any
 
 from redline.core.errors import UsageError
 from redline.core.findings import (
@@ -15,7 +16,7 @@ from redline.core.findings import (
     closing_needs_acceptors,
     needs_note,
 )
-from redline.core.triage import FindingDossier, FindingLink, PostMortem
+from redline.core.triage import FindingDossier, FindingLink, PostMortem, RootCause
 from redline.core.users import Role
 from redline.program.actors import authorize
 from redline.scorers.masking import Masker
@@ -124,22 +125,53 @@ def link(store: Store, *, finding_id: str, link: FindingLink, user: str | None) 
         findings_repo.add_link(session, finding_id, link, actor=who.name)
 
 
+POSTMORTEM_WRITERS = LEADS | {Role.ENGINEER}
+
+
 def postmortem(
     store: Store,
     *,
     finding_id: str,
-    what_happened: str,
-    why_missed: str,
-    changes: tuple[str, ...],
     user: str | None,
+    what_happened: str | None = None,
+    why_missed: str | None = None,
+    changes: tuple[str, ...] | None = None,
+    root_cause: RootCause | None = None,
+    owner: str | None = None,
+    held_on: date | None = None,
 ) -> PostMortem:
-    """Record what happened, why the process let it through, and what changes."""
+    """Record or edit a finding's post-mortem: what failed, why (a root-cause category and free text),
+    what changes in the process, who owns that, and when it was held.
+
+    Fields left as None keep the recorded post-mortem's values, so one field can be edited alone; a first
+    post-mortem needs what failed and why.
+    """
     with store.session() as session:
-        who = authorize(session, user, LEADS | {Role.ENGINEER}, action="write post-mortems")
+        who = authorize(session, user, POSTMORTEM_WRITERS, action="write post-mortems")
+        before = findings_repo.dossier(session, finding_id).postmortem
+        fields: dict[str, Any] = before.model_dump() if before is not None else {}
+        given = {
+            "what_happened": what_happened,
+            "why_missed": why_missed,
+            "root_cause": root_cause,
+            "changes": changes,
+            "owner": owner,
+            "held_on": held_on,
+        }
+        fields.update({k: v for k, v in given.items() if v is not None})
+        what = str(fields.get("what_happened", "")).strip()
+        why = str(fields.get("why_missed", "")).strip()
+        if not what or not why:
+            raise UsageError(
+                f"a post-mortem of {finding_id} needs what failed and why: pass --what and --why"
+            )
         record = PostMortem(
-            what_happened=what_happened,
-            why_missed=why_missed,
-            changes=changes,
+            what_happened=what,
+            why_missed=why,
+            root_cause=fields.get("root_cause"),
+            changes=tuple(c.strip() for c in fields.get("changes", ()) if c.strip()),
+            owner=str(fields.get("owner", "")).strip(),
+            held_on=fields.get("held_on"),
             author=who.name,
             at=datetime.now(UTC),
         )

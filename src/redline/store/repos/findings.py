@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection, Sequence
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -11,10 +12,11 @@ from sqlalchemy.orm import Session
 
 from redline.core.errors import NotFoundError
 from redline.core.findings import Finding, FindingStatus, check_transition
+from redline.core.lessons import RESOLVED, LessonRecord
 from redline.core.risk import Impact, Likelihood, RiskLevel
 from redline.core.triage import EvidenceRecord, FindingDossier, FindingLink, Note, PostMortem
 from redline.store import audit
-from redline.store.tables import FindingNoteRow, FindingRow
+from redline.store.tables import FindingNoteRow, FindingRow, ReleaseRow, SystemRow
 
 
 def _finding(row: FindingRow) -> Finding:
@@ -271,6 +273,48 @@ def set_postmortem(session: Session, finding_id: str, postmortem: PostMortem, *,
         subject=finding_id,
         payload=postmortem.model_dump(mode="json"),
     )
+
+
+_RESOLVED = frozenset(s.value for s in RESOLVED)
+_STATUS_NOTE = re.compile(r"^(\w+) -> (\w+)\.")
+
+
+def release_labels(session: Session) -> dict[str, str]:
+    """Release id -> 'SYSTEM@VERSION', for every release."""
+    query = select(ReleaseRow.id, ReleaseRow.version, SystemRow.name).join(
+        SystemRow, SystemRow.id == ReleaseRow.system_id
+    )
+    return {rid: f"{system}@{version}" for rid, version, system in session.execute(query)}
+
+
+def lesson_records(session: Session, *, release_id: str | None = None) -> list[LessonRecord]:
+    """Every finding (of one release) with its release label, when it was last closed, and its
+    post-mortem: what the lessons digest reads. Duplicates are left out."""
+    query = select(FindingRow).where(FindingRow.status != FindingStatus.DUPLICATE.value)
+    if release_id is not None:
+        query = query.where(FindingRow.release_id == release_id)
+    rows = list(session.scalars(query))
+    labels = release_labels(session)
+    closed_at: dict[str, datetime] = {}
+    notes = select(FindingNoteRow).where(
+        FindingNoteRow.kind == "status", FindingNoteRow.finding_id.in_([r.id for r in rows])
+    )
+    for note in session.scalars(notes.order_by(FindingNoteRow.id)):
+        moved = _STATUS_NOTE.match(note.text)
+        if moved and moved.group(2) in _RESOLVED:
+            closed_at[note.finding_id] = note.at
+    out = []
+    for row in rows:
+        pm = (row.details or {}).get("postmortem")
+        out.append(
+            LessonRecord(
+                finding=_finding(row),
+                release=labels.get(row.release_id) if row.release_id else None,
+                closed_at=closed_at.get(row.id),
+                postmortem=PostMortem.model_validate(pm) if pm else None,
+            )
+        )
+    return out
 
 
 def list_notes(session: Session, finding_id: str) -> list[Note]:
