@@ -23,8 +23,15 @@ def serve(
             "the workspace's web.trusted_proxies.",
         ),
     ] = False,
+    no_schedules: Annotated[
+        bool,
+        typer.Option("--no-schedules", help="Do not run the workspace's scheduled jobs in this process."),
+    ] = False,
 ) -> None:
-    """Serve the web workbench: pages, a JSON API under /api/ and its OpenAPI schema (/api/openapi.json)."""
+    """Serve the web workbench: pages, a JSON API under /api/ and its OpenAPI schema (/api/openapi.json).
+
+    The jobs of `schedules:` in redline.yaml run inside the server too (each firing once, whichever
+    process takes it), unless --no-schedules."""
     import os
 
     import uvicorn
@@ -35,6 +42,7 @@ def serve(
     # The app is named by import path (the front doors do not import each other); it reads the workspace
     # from the environment, as `uvicorn --factory redline.web.app:app_from_environment` would.
     os.environ["REDLINE_WORKSPACE"] = str(settings.workspace)
+    os.environ["REDLINE_SCHEDULES"] = "0" if no_schedules else "1"
     trusted = [str(net) for net in settings.config.web.trusted_proxies] + (["127.0.0.1"] if proxy else [])
     say(f"Redline workbench for '{settings.config.name}' on http://{host}:{port}/ (Ctrl-C to stop)")
     # The access log keeps no client address unless web.log_client_addresses (the app's log filter).

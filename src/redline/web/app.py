@@ -39,6 +39,7 @@ from redline.web.routes import (
     reports,
     review,
     rounds,
+    trackers,
     users,
     wellbeing,
 )
@@ -68,8 +69,10 @@ def create_app(
     store: Store | None = None,
     embed: Embed | str | None = USE_BUNDLED,
     target_factory: Callable[[str], Target] | None = None,
+    schedules: bool = False,
 ) -> FastAPI:
-    """The FastAPI application; `store`, `embed` and `target_factory` may be given (tests), else built."""
+    """The FastAPI application; `store`, `embed` and `target_factory` may be given (tests), else built;
+    `schedules` runs the workspace's scheduled jobs while the app serves."""
     from redline.program.workspace import open_workspace_store
 
     owned = store is None
@@ -89,7 +92,12 @@ def create_app(
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         if settings.config.privacy.ner:
             warm_up_in_background()  # the NER model takes seconds to load: not on the first page view
+        from redline.program.schedules import start_background
+
+        scheduler = start_background(state.store, settings) if schedules else None
         yield
+        if scheduler is not None:
+            scheduler.shutdown(wait=False)
         await state.hub.aclose()
         for target in state.targets.values():
             await target.aclose()
@@ -125,6 +133,7 @@ def create_app(
         concerns,
         onboarding,
         review,
+        trackers,
     )
     app.state.routers = [m.router for m in (*modules, intake)]
     for router in app.state.routers:
@@ -144,7 +153,10 @@ def create_app(
 
 
 def app_from_environment() -> FastAPI:
-    """The app for the workspace in REDLINE_WORKSPACE (or the current folder): a uvicorn factory."""
+    """The app for the workspace in REDLINE_WORKSPACE (or the current folder): a uvicorn factory; its
+    scheduled jobs run unless REDLINE_SCHEDULES=0."""
+    import os
+
     from redline.settings import load_settings
 
-    return create_app(load_settings(actor="web"))
+    return create_app(load_settings(actor="web"), schedules=os.environ.get("REDLINE_SCHEDULES", "1") != "0")
