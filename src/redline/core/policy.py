@@ -47,6 +47,67 @@ class ConditionalGo(BaseModel):
     )
     feature_flags: tuple[str, ...] = Field(default=(), description="Flags that must stay off.")
     monitoring_required: bool = Field(default=True, description="Production monitoring must run.")
+    monitoring_window_days: int = Field(
+        default=7, ge=1, le=365, description="A monitoring run must exist within this many days."
+    )
+    manual: tuple[str, ...] = Field(
+        default=(), description="Further conditions a person confirms with evidence text."
+    )
+
+
+class ConditionKind(StrEnum):
+    """How a condition of a conditional go is shown to hold."""
+
+    ROLLOUT_SHARE = "rollout_share"
+    FEATURE_FLAG = "feature_flag"
+    MONITORING = "monitoring"
+    MANUAL = "manual"
+
+
+class ConditionSpec(BaseModel):
+    """One condition of a conditional go, as the policy states it (the checklist item it becomes)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    key: str = Field(description="Stable key within a release: 'rollout_share', 'feature_flag:NAME', ...")
+    kind: ConditionKind
+    text: str
+    maximum: float | None = Field(default=None, description="Highest rollout share allowed.")
+    flag: str | None = Field(default=None, description="Feature flag that must stay off.")
+    window_days: int | None = Field(default=None, description="Monitoring window, in days.")
+
+
+def condition_specs(cond: ConditionalGo) -> tuple[ConditionSpec, ...]:
+    """The checklist of a conditional go under `cond`, in the order the decision states it."""
+    K = ConditionKind
+    specs = [
+        ConditionSpec(
+            key="rollout_share",
+            kind=K.ROLLOUT_SHARE,
+            text=f"staged rollout to {cond.rollout_share:.0%} of traffic",
+            maximum=cond.rollout_share,
+        )
+    ]
+    specs += [
+        ConditionSpec(
+            key=f"feature_flag:{flag}",
+            kind=K.FEATURE_FLAG,
+            text=f"feature flag '{flag}' stays off",
+            flag=flag,
+        )
+        for flag in cond.feature_flags
+    ]
+    if cond.monitoring_required:
+        specs.append(
+            ConditionSpec(
+                key="monitoring",
+                kind=K.MONITORING,
+                text="production monitoring with drift alerts runs for the rollout",
+                window_days=cond.monitoring_window_days,
+            )
+        )
+    specs += [ConditionSpec(key=f"manual:{text[:180]}", kind=K.MANUAL, text=text) for text in cond.manual]
+    return tuple(specs)
 
 
 class ReleasePolicy(BaseModel):
@@ -238,11 +299,8 @@ def _decide(reasons: list[GateReason], policy: ReleasePolicy) -> GateEvaluation:
         return GateEvaluation(outcome=GateOutcome.GO, reasons=tuple(reasons))
     cond = policy.conditional
     if cond is not None and all(r.soft for r in failed):
-        conditions = [f"staged rollout to {cond.rollout_share:.0%} of traffic"]
-        conditions += [f"feature flag '{flag}' stays off" for flag in cond.feature_flags]
-        if cond.monitoring_required:
-            conditions.append("production monitoring with drift alerts runs for the rollout")
+        conditions = tuple(spec.text for spec in condition_specs(cond))
         return GateEvaluation(
-            outcome=GateOutcome.CONDITIONAL_GO, reasons=tuple(reasons), conditions=tuple(conditions)
+            outcome=GateOutcome.CONDITIONAL_GO, reasons=tuple(reasons), conditions=conditions
         )
     return GateEvaluation(outcome=GateOutcome.NO_GO, reasons=tuple(reasons))

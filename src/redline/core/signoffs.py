@@ -79,6 +79,9 @@ class EscalationKind(StrEnum):
     CRITICAL_FINDING = "critical_finding"
     SPLIT_COMMITTEE = "split_committee"
     DRIFT = "drift"
+    STALE_DECISION = "stale_decision"
+    SLA_BREACH = "sla_breach"
+    MANUAL = "manual"
 
 
 class Escalation(BaseModel):

@@ -380,6 +380,38 @@ class EscalationRow(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
+class RiskAcceptanceRow(Base):
+    """A committee's acceptance of a finding's risk, holding until its review date."""
+
+    __tablename__ = "risk_acceptances"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    finding_id: Mapped[str] = mapped_column(ForeignKey("findings.id"), index=True)
+    review_by: Mapped[str] = mapped_column(String(10))
+    accepted_by: Mapped[str] = mapped_column(String(200))
+    note: Mapped[str] = mapped_column(Text, default="")
+    accepted_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    expired_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class GateConditionRow(Base):
+    """A checklist item of a release's conditional go: what must hold, who owns it, the latest report."""
+
+    __tablename__ = "gate_conditions"
+    __table_args__ = (UniqueConstraint("release_id", "key", name="uq_gate_conditions_release_key"),)
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    release_id: Mapped[str] = mapped_column(ForeignKey("releases.id"), index=True)
+    decision_id: Mapped[str | None] = mapped_column(ForeignKey("decisions.id"))
+    key: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(20))
+    text: Mapped[str] = mapped_column(Text)
+    owner: Mapped[str | None] = mapped_column(String(200))
+    maximum: Mapped[float | None] = mapped_column(Float)
+    flag: Mapped[str | None] = mapped_column(String(200))
+    window_days: Mapped[int | None] = mapped_column(Integer)
+    report: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
 class VerificationRow(Base):
     """A re-run of a finding's evidence cases against a new release, and what it showed."""
 

@@ -221,3 +221,44 @@ def list_escalations(
     if unresolved:
         query = query.where(EscalationRow.resolved.is_(False))
     return [_escalation(r) for r in session.scalars(query)]
+
+
+def escalations_about(session: Session, *, kind: EscalationKind, subject: str) -> list[Escalation]:
+    """Every escalation of this kind about this subject, open or resolved, oldest first."""
+    rows = session.scalars(
+        select(EscalationRow)
+        .where(EscalationRow.kind == kind.value, EscalationRow.subject == subject)
+        .order_by(EscalationRow.created_at, EscalationRow.id)
+    )
+    return [_escalation(r) for r in rows]
+
+
+def settle_escalation(session: Session, escalation_id: str, *, actor: str, why: str) -> Escalation:
+    """Close an escalation because its subject was resolved (audited); upkeep may reopen it."""
+    row = session.get(EscalationRow, escalation_id)
+    if row is None:
+        raise NotFoundError(f"no escalation with id '{escalation_id}'")
+    row.resolved = True
+    row.details = {**(row.details or {}), "auto_closed": True, "closed_because": why}
+    audit.append(
+        session,
+        actor=actor,
+        action="escalation.resolve",
+        subject=escalation_id,
+        payload={"note": why, "automatic": True},
+    )
+    return _escalation(row)
+
+
+def reopen_escalation(session: Session, escalation_id: str, *, actor: str, why: str) -> Escalation:
+    """Open a closed escalation again because its subject regressed (audited)."""
+    row = session.get(EscalationRow, escalation_id)
+    if row is None:
+        raise NotFoundError(f"no escalation with id '{escalation_id}'")
+    row.resolved = False
+    reopened = int((row.details or {}).get("reopened", 0)) + 1
+    row.details = {**(row.details or {}), "auto_closed": False, "reopened": reopened, "reopened_because": why}
+    audit.append(
+        session, actor=actor, action="escalation.reopen", subject=escalation_id, payload={"why": why}
+    )
+    return _escalation(row)
