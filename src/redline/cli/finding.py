@@ -112,7 +112,11 @@ def show(
         say(f"  link [{link.kind.value}] {link.ref} {link.note}")
     if d.postmortem:
         pm = d.postmortem
-        say(f"  post-mortem: {pm.what_happened} / missed: {pm.why_missed} / changes: {'; '.join(pm.changes)}")
+        held = f" held {pm.held_on}" if pm.held_on else ""
+        say(f"  post-mortem ({pm.cause}{held}; owner {pm.owner or '-'}; by {pm.author or '-'}):")
+        say(f"    what failed: {pm.what_happened}\n    why: {pm.why_missed}")
+        for change in pm.changes:
+            say(f"    process change: {change}")
     for n in d.notes:
         say(f"  {n.at:%Y-%m-%d %H:%M} {n.author} [{n.kind}] {n.text}" if n.at else f"  {n.author}: {n.text}")
     for i, text in enumerate(d.exemplars, 1):
@@ -235,22 +239,60 @@ def link(
 def postmortem(
     ctx: typer.Context,
     finding_id: IdArg,
-    what: Annotated[str, typer.Option(help="What happened.")],
-    why: Annotated[str, typer.Option(help="Why the process let it through.")],
-    change: Annotated[list[str] | None, typer.Option(help="A process change (repeatable).")] = None,
+    what: Annotated[
+        str | None, typer.Option(help="What failed (needed for a first post-mortem; kept if left out).")
+    ] = None,
+    why: Annotated[
+        str | None, typer.Option(help="Why it failed and why the process let it through (same).")
+    ] = None,
+    cause: Annotated[
+        str | None,
+        typer.Option(
+            help="Root cause: data, system_design, model_behaviour, missing_test, process, tooling or other."
+        ),
+    ] = None,
+    change: Annotated[
+        list[str] | None,
+        typer.Option(help="A process change (repeatable; replaces the recorded ones)."),
+    ] = None,
+    owner: Annotated[str | None, typer.Option(help="Who owns the process changes.")] = None,
+    held_on: Annotated[
+        str | None, typer.Option("--date", help="When the post-mortem was held, YYYY-MM-DD.")
+    ] = None,
     as_user: AsOpt = None,
+    json_out: JsonOpt = False,
 ) -> None:
-    """Record a finding's post-mortem."""
+    """Record or edit a finding's post-mortem: what failed, why (a root-cause category and free text), what
+    changes in the process, its owner and date; options left out keep the recorded values."""
+    from redline.cli.output import emit_json, say
+    from redline.core.errors import UsageError
+    from redline.core.triage import RootCause
     from redline.program.triage import postmortem as write
 
-    write(
+    try:
+        root_cause = RootCause(cause) if cause is not None else None
+    except ValueError:
+        known = ", ".join(c.value for c in RootCause)
+        raise UsageError(f"unknown --cause '{cause}' (known: {known})") from None
+    try:
+        when = date.fromisoformat(held_on) if held_on else None
+    except ValueError:
+        raise UsageError(f"--date must be a date like 2026-12-31, not '{held_on}'") from None
+    record = write(
         state(ctx).store(),
         finding_id=finding_id,
         what_happened=what,
         why_missed=why,
-        changes=tuple(change or ()),
+        root_cause=root_cause,
+        changes=tuple(change) if change else None,
+        owner=owner,
+        held_on=when,
         user=as_user,
     )
+    if json_out:
+        emit_json(record)
+        return
+    say(f"{finding_id}: post-mortem recorded ({record.cause}; {len(record.changes)} process change(s))")
 
 
 @app.command("verify")

@@ -23,6 +23,7 @@ from redline.cli import demo as demo_cmd
 from redline.cli import export as export_cmd
 from redline.cli import finding as finding_cmd
 from redline.cli import gate as gate_cmd
+from redline.cli import lessons as lessons_cmd
 from redline.cli import login as login_cmd
 from redline.cli import mitigation as mitigation_cmd
 from redline.cli import monitor as monitor_cmd
@@ -106,6 +107,7 @@ app.add_typer(playbook_cmd.app, name="playbook")
 app.add_typer(user_cmd.app, name="user")
 app.command("compare")(compare_cmd.compare)
 app.add_typer(finding_cmd.app, name="finding")
+app.command("lessons")(lessons_cmd.lessons)
 app.add_typer(gate_cmd.app, name="gate")
 app.add_typer(mitigation_cmd.app, name="mitigation")
 app.add_typer(monitor_cmd.app, name="monitor")
