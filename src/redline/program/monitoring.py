@@ -2,35 +2,53 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
+import time
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from sqlalchemy.orm import Session
 
 from redline.core.cases import AttackCase
 from redline.core.conversation import Conversation, Message, MessageRole, Response
-from redline.core.drift import DriftReport, assess_drift
+from redline.core.drift import (
+    DriftReport,
+    NovelCluster,
+    Outcome,
+    Windows,
+    assess_drift,
+    assess_windows,
+    novel_clusters,
+    production_windows,
+)
 from redline.core.errors import ConfigError, UsageError
 from redline.core.evidence import Evidence
-from redline.core.findings import DEFAULT_SAMPLES, CaseSpec
-from redline.core.ids import content_hash
+from redline.core.findings import DEFAULT_SAMPLES, OPEN_STATUSES, CaseSpec
+from redline.core.ids import content_hash, new_id
 from redline.core.proposals import Embed, FindingProposal, assess
 from redline.core.scores import Score
-from redline.core.signoffs import Escalation
+from redline.core.signoffs import Escalation, EscalationKind
+from redline.core.systems import Release
 from redline.core.threats import Threat
 from redline.core.triage import EvidenceRecord
 from redline.core.users import Role
 from redline.program.actors import authorize
 from redline.program.aio import run_sync
-from redline.program.escalations import announce
+from redline.program.escalations import announce, escalate
 from redline.program.findings import ProposalAction, file_proposal, load_threats
 from redline.program.releases import release_label
+from redline.scorers.masking import Masker
 from redline.settings import Settings
 from redline.store.repos import evidence as evidence_repo
+from redline.store.repos import findings as findings_repo
 from redline.store.repos import monitoring as monitoring_repo
 from redline.store.repos import systems as systems_repo
 from redline.store.repos.monitoring import MonitoringRun
@@ -39,6 +57,7 @@ from redline.store.session import Store
 
 if TYPE_CHECKING:
     from redline.engine.models import HelperModels
+    from redline.program.monitor_sources import ExchangeSource, SourceBatch
     from redline.scorers.base import Scorer
 
 MONITORS = frozenset({Role.LEAD, Role.ENGINEER, Role.ADMIN})
@@ -282,3 +301,536 @@ def _proposal(report: DriftReport, threat: Threat, settings: Settings, texts: li
         risk=risk,
         exemplars=tuple(dict.fromkeys(t for t in texts if t))[:20],
     )
+
+
+# ---------------------------------------------------------------------------------------------------
+# `redline monitor run`: production sources -> sample -> mask -> score -> store -> windows -> drift.
+
+DRIFT_THREAT = "robustness.deployment-drift"
+"""Catalog threat a drift is filed under when its scorer names none in the catalog, and new failure modes."""
+MAX_BASELINE_VECTORS = 5000
+"""Baseline answer embeddings a run compares with (the oldest of the baseline window)."""
+EXAMPLES_PER_CLUSTER = 3
+EXAMPLE_CHARS = 300
+
+
+class SourceRead(BaseModel):
+    """What one run read from one source."""
+
+    model_config = ConfigDict(frozen=True)
+
+    name: str
+    read: int = Field(description="Exchanges read after the stored cursor.")
+    sampled: int = Field(description="Of them, scored.")
+    skipped: tuple[str, ...] = Field(default=(), description="Records the source could not read.")
+
+
+class ClusterReport(BaseModel):
+    """A new failure mode: current answers close to each other and unlike every baseline answer."""
+
+    model_config = ConfigDict(frozen=True)
+
+    size: int
+    distance: float = Field(description="Mean cosine distance to the nearest baseline answer.")
+    examples: tuple[str, ...] = Field(description="Masked answers from the cluster.")
+    finding_id: str | None = None
+
+
+class MonitorRunReport(BaseModel):
+    """One `monitor run`: sources read, drift per scorer, new failure modes, findings and escalations."""
+
+    model_config = ConfigDict(frozen=True)
+
+    release: str
+    run: MonitoringRun
+    sources: tuple[SourceRead, ...]
+    windows: Windows
+    reports: tuple[DriftReport, ...]
+    clusters: tuple[ClusterReport, ...] = ()
+    findings: tuple[ProposalAction, ...] = ()
+    escalations: tuple[Escalation, ...] = ()
+    notes: tuple[str, ...] = ()
+    timings: dict[str, float] = Field(default_factory=dict, description="Seconds per stage.")
+
+    @property
+    def drifted(self) -> bool:
+        """True when any scorer drifted or a new failure mode was found."""
+        return any(r.drifted for r in self.reports) or bool(self.clusters)
+
+
+class FileSource:
+    """A JSONL file read once, whole (`monitor ingest FILE`): its cursor is never stored."""
+
+    one_shot = True
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.name = f"file:{path.name}"
+
+    def read(self, cursor: str | None, *, limit: int | None = None) -> SourceBatch:
+        """Every sample of the file (`read_samples` checks each line)."""
+        from redline.program.monitor_sources import SourceBatch
+
+        samples = read_samples(self.path)
+        return SourceBatch(samples=tuple(samples[:limit] if limit else samples), cursor=None)
+
+
+@dataclass
+class _Exchange:
+    sample: ProductionSample
+    masked: ProductionSample
+    source: str
+    at: datetime
+    rank: float
+    scores: dict[str, list[float | None]] = field(default_factory=dict)
+    vector: bytes | None = None
+
+
+def _rank(seed: int, source: str, sample: ProductionSample) -> float:
+    """A uniform number in [0, 1) fixed by the seed and the exchange: the same sample every time."""
+    key = sample.id or "\x1f".join(m.content for m in sample.messages)
+    raw = f"{seed}\x1e{source}\x1e{key}\x1e{sample.at.isoformat() if sample.at else ''}".encode()
+    return int.from_bytes(hashlib.blake2b(raw, digest_size=8).digest(), "big") / 2.0**64
+
+
+def _mask(sample: ProductionSample, *, ner: bool) -> ProductionSample:
+    masker = Masker(ner=ner)  # one conversation is one document: the same value keeps its label
+    messages = tuple(m.model_copy(update={"content": masker.text(m.content)}) for m in sample.messages)
+    return sample.model_copy(update={"messages": messages})
+
+
+def _release(session: Session, ref: str | None) -> Release:
+    if ref:
+        return resolve_release(session, ref)
+    releases = systems_repo.list_releases(session)
+    if not releases:
+        raise UsageError("no release to monitor: register one, or name it (--release / monitoring.release)")
+    return releases[-1]
+
+
+def _pick_sources(
+    settings: Settings, names: Sequence[str], given: Sequence[ExchangeSource] | None
+) -> list[ExchangeSource]:
+    if given is not None:
+        found = list(given)
+    else:
+        from redline.program.monitor_sources import build_sources
+
+        found = build_sources(settings)
+    if not found:
+        raise UsageError("no production sources: add them under 'monitoring.sources' in redline.yaml")
+    if not names:
+        return found
+    by_name = {s.name: s for s in found}
+    unknown = [n for n in names if n not in by_name]
+    if unknown:
+        raise UsageError(
+            f"no monitoring source named '{unknown[0]}' (configured: {', '.join(sorted(by_name))})"
+        )
+    return [by_name[n] for n in names]
+
+
+def _outcomes(rows: Iterable[dict[str, Any]], names: Sequence[str]) -> dict[str, list[Outcome]]:
+    out: dict[str, list[Outcome]] = {n: [] for n in names}
+    for scores in rows:
+        for name in names:
+            got = scores.get(name)
+            if got is not None:
+                failed, value = got
+                out[name].append((None if failed is None else bool(failed), value))
+    return out
+
+
+async def run_monitor_async(
+    store: Store,
+    settings: Settings,
+    *,
+    release: str | None = None,
+    user: str | None,
+    sources: Sequence[str] = (),
+    now: datetime | None = None,
+    scorers: Sequence[Scorer] | None = None,
+    exchange_sources: Sequence[ExchangeSource] | None = None,
+    threats: Mapping[str, Threat] | None = None,
+    embed: Callable[[Sequence[str]], Any] | None = None,
+    today: date | None = None,
+) -> MonitorRunReport:
+    """Read each source from its stored cursor, sample, mask, score, store, and judge drift.
+
+    The run's exchanges, its record, the findings and escalations it opens and every source's new
+    cursor are written in ONE transaction: a run that fails anywhere leaves nothing behind, and the
+    next run reads the same exchanges again (none lost, none counted twice). Scorers see the raw texts
+    in memory only; every text that is stored (examples, exemplars, reproducible cases) is masked.
+    `embed` maps masked answers to unit vectors (default: the bundled MiniLM model).
+    """
+    from redline.engine.models import HelperModels
+    from redline.program.rerun import build_scorers
+
+    cfg = settings.config.monitoring
+    now = now or datetime.now(UTC)
+    timings: dict[str, float] = {}
+    clock = time.perf_counter()
+
+    def lap(stage: str) -> None:
+        nonlocal clock
+        timings[stage] = round(time.perf_counter() - clock, 3)
+        clock = time.perf_counter()
+
+    with store.session() as session:
+        actor = authorize(session, user, MONITORS, action="run monitoring").name if user else settings.actor
+        rel = _release(session, release or cfg.release)
+        label = release_label(session, rel)
+        chosen = _pick_sources(settings, sources, exchange_sources)
+        cursors = {s.name: monitoring_repo.get_cursor(session, s.name) for s in chosen}
+    batches = {s.name: s.read(cursors[s.name]) for s in chosen}
+    lap("read")
+
+    # sample: a seeded rank per exchange; keep those under the rate, at most max_samples_per_run
+    ranked = [
+        (_rank(cfg.seed, name, sample), name, sample)
+        for name, batch in batches.items()
+        for sample in batch.samples
+    ]
+    kept = sorted((r for r in ranked if r[0] < cfg.sample_rate), key=lambda r: r[0])[
+        : cfg.max_samples_per_run
+    ]
+    exchanges = [
+        _Exchange(
+            sample=sample,
+            masked=_mask(sample, ner=cfg.mask_names),
+            source=name,
+            at=monitoring_repo.utc(sample.at) if sample.at else now,
+            rank=rank,
+        )
+        for rank, name, sample in kept
+    ]
+    lap("sample+mask")
+
+    models = HelperModels(settings)
+    if scorers is None:
+        judge = models.judge() if any(n.startswith("judge.") for n in cfg.scorers) else None
+        judges = build_scorers(cfg.scorers, judge=judge)
+    else:
+        judges = list(scorers)
+    names = [s.name for s in judges]
+    scored = await _score(judges, [as_case(x.sample) for x in exchanges], helpers=models)
+    for name, results in scored.items():
+        for x, score in zip(exchanges, results, strict=True):
+            value = score.value if score.value is not None else None
+            x.scores[name] = [None if score.failed is None else float(score.failed), value]
+    lap("score")
+
+    to_embed = sorted(exchanges, key=lambda x: x.rank)[: cfg.embed_per_run]
+    if to_embed:
+        encode = embed or _bundled_encoder()
+        vectors = np.asarray(encode([x.masked.messages[-1].content for x in to_embed]), dtype=np.float32)
+        for x, vec in zip(to_embed, vectors, strict=True):
+            x.vector = vec.astype(np.float16).tobytes()
+    lap("embed")
+
+    catalog = dict(threats) if threats is not None else load_threats(settings)
+    run_id = new_id("mon")
+    actions: list[ProposalAction] = []
+    raised: list[Escalation] = []
+    notes: list[str] = []
+    with store.session() as session:
+        monitoring_repo.add_exchanges(
+            session,
+            [
+                {
+                    "run_id": run_id,
+                    "release_id": rel.id,
+                    "source": x.source,
+                    "at": x.at,
+                    "scores": x.scores,
+                    "vector": x.vector,
+                }
+                for x in exchanges
+            ],
+        )
+        lap("store")
+        pinned = (cfg.baseline_from, cfg.baseline_to) if cfg.baseline_from and cfg.baseline_to else None
+        windows = production_windows(
+            first_seen=monitoring_repo.first_seen(session, rel.id),
+            now=now,
+            baseline_days=cfg.baseline_days,
+            window_days=cfg.window_days,
+            pinned=pinned,
+        )
+        reports: list[DriftReport] = []
+        clusters: list[NovelCluster] = []
+        current_x: list[_Exchange] = []
+        if windows.baseline is None or windows.current is None:
+            notes.append(f"drift not judged: {windows.note}")
+        else:
+            base = _outcomes(monitoring_repo.window_scores(session, rel.id, windows.baseline), names)
+            cur = _outcomes(monitoring_repo.window_scores(session, rel.id, windows.current), names)
+            reports = [
+                assess_windows(
+                    name,
+                    base[name],
+                    cur[name],
+                    min_samples=cfg.min_samples,
+                    psi_threshold=cfg.psi_threshold,
+                    ks_alpha=cfg.ks_alpha,
+                    ks_min_distance=cfg.ks_min_distance,
+                )
+                for name in names
+            ]
+            current_x = [x for x in to_embed if windows.current.holds(x.at) and x.vector is not None]
+            stored = monitoring_repo.window_vectors(
+                session, rel.id, windows.baseline, limit=MAX_BASELINE_VECTORS
+            )
+            if current_x and stored:
+                clusters = novel_clusters(
+                    np.stack([np.frombuffer(x.vector or b"", dtype=np.float16) for x in current_x]),
+                    np.stack([np.frombuffer(v, dtype=np.float16) for v in stored]),
+                    distance=cfg.novelty_distance,
+                    min_size=cfg.min_cluster_size,
+                )
+            elif current_x:
+                notes.append("new failure modes not looked for: no baseline answer was embedded")
+        lap("windows+drift")
+        record = partial(
+            EvidenceRecord, round_id=run_id, release_id=rel.id, source="monitoring", at=datetime.now(UTC)
+        )
+        opened_on = today or now.date()
+        system = next(x.name for x in systems_repo.list_systems(session) if x.id == rel.system_id)
+        for report in (r for r in reports if r.drifted and r.worse):
+            threat = _threat_for(report.subject, judges, catalog)
+            if threat is None:
+                notes.append(f"drift on {report.subject} has no catalog threat to file under")
+                continue
+            failing = [x for x in exchanges if x.scores.get(report.subject, [None])[0] == 1.0]
+            failing = [x for x in failing if windows.current and windows.current.holds(x.at)] or failing
+            prop = _proposal(report, threat, settings, [x.masked.messages[-1].content for x in failing])
+            action, escs = _file_drift(
+                session,
+                settings,
+                prop,
+                record(evidence=report.production),
+                case=_case(failing, report.subject, system),
+                opened_on=opened_on,
+                key=f"scorer:{report.subject}",
+                actor=actor,
+                summary=f"production drift on {report.subject} for {label}: {report.production.describe()} "
+                f"against {report.baseline.describe()} in the baseline window",
+            )
+            actions.append(action)
+            raised += escs
+        cluster_reports: list[ClusterReport] = []
+        for cluster in clusters:
+            members = [current_x[i] for i in cluster.members]
+            examples = tuple(
+                x.masked.messages[-1].content[:EXAMPLE_CHARS] for x in members[:EXAMPLES_PER_CLUSTER]
+            )
+            finding_id = None
+            threat = catalog.get(DRIFT_THREAT)
+            if threat is None:
+                notes.append(
+                    f"a new failure mode was found but the catalog has no {DRIFT_THREAT} to file it under"
+                )
+            else:
+                prop = _cluster_proposal(
+                    cluster, threat, settings, [x.masked.messages[-1].content for x in members]
+                )
+                action, escs = _file_drift(
+                    session,
+                    settings,
+                    prop,
+                    record(evidence=prop.evidence),
+                    case=_case(members, None, system),
+                    opened_on=opened_on,
+                    key="new-failure-mode",
+                    actor=actor,
+                    summary=f"new failure mode in production for {label}: {cluster.size} answers unlike "
+                    f"the baseline (mean distance {cluster.distance:.2f})",
+                )
+                actions.append(action)
+                raised += escs
+                finding_id = action.finding.id
+            cluster_reports.append(
+                ClusterReport(
+                    size=cluster.size, distance=cluster.distance, examples=examples, finding_id=finding_id
+                )
+            )
+        reads = tuple(
+            SourceRead(
+                name=name,
+                read=len(batch.samples),
+                sampled=sum(1 for x in exchanges if x.source == name),
+                skipped=batch.skipped,
+            )
+            for name, batch in batches.items()
+        )
+        lap("findings")
+        details = {
+            "sources": [r.model_dump(mode="json") for r in reads],
+            "windows": windows.model_dump(mode="json"),
+            "clusters": [c.model_dump(mode="json") for c in cluster_reports],
+            "findings": [{"id": a.finding.id, "action": a.action, "title": a.finding.title} for a in actions],
+            "escalations": [e.id for e in raised],
+            "notes": notes,
+            "timings": timings,
+        }
+        run = monitoring_repo.add_run(
+            session,
+            release_id=rel.id,
+            source=", ".join(batches),
+            samples=len(exchanges),
+            reports=reports,
+            actor=actor,
+            details=details,
+            run_id=run_id,
+        )
+        for source in chosen:
+            if not getattr(source, "one_shot", False):
+                monitoring_repo.save_cursor(session, source.name, batches[source.name].cursor, run_id=run_id)
+    lap("commit")
+    announce(store, settings, raised)
+    return MonitorRunReport(
+        release=label,
+        run=run,
+        sources=reads,
+        windows=windows,
+        reports=tuple(reports),
+        clusters=tuple(cluster_reports),
+        findings=tuple(actions),
+        escalations=tuple(raised),
+        notes=tuple(notes),
+        timings=timings,
+    )
+
+
+def run_monitor(
+    store: Store,
+    settings: Settings,
+    *,
+    release: str | None = None,
+    user: str | None,
+    sources: Sequence[str] = (),
+    now: datetime | None = None,
+    scorers: Sequence[Scorer] | None = None,
+    exchange_sources: Sequence[ExchangeSource] | None = None,
+    threats: Mapping[str, Threat] | None = None,
+    embed: Callable[[Sequence[str]], Any] | None = None,
+    today: date | None = None,
+) -> MonitorRunReport:
+    """`run_monitor_async` from synchronous code (the CLI, the scheduler)."""
+    return run_sync(
+        run_monitor_async(
+            store,
+            settings,
+            release=release,
+            user=user,
+            sources=sources,
+            now=now,
+            scorers=scorers,
+            exchange_sources=exchange_sources,
+            threats=threats,
+            embed=embed,
+            today=today,
+        )
+    )
+
+
+def _bundled_encoder() -> Callable[[Sequence[str]], Any]:
+    from redline.scorers.embeddings import shared_embedder
+
+    model = shared_embedder()
+
+    def encode(texts: Sequence[str]) -> Any:
+        return model.encode(list(texts))
+
+    return encode
+
+
+def _threat_for(scorer: str, judges: Sequence[Scorer], catalog: Mapping[str, Threat]) -> Threat | None:
+    """The first catalog threat the scorer declares, else the deployment-drift threat."""
+    declared = next((tuple(getattr(s, "threats", ())) for s in judges if s.name == scorer), ())
+    return next((catalog[t] for t in (*declared, DRIFT_THREAT) if t in catalog), None)
+
+
+def _case(exchanges: Sequence[_Exchange], scorer: str | None, system: str) -> CaseSpec | None:
+    conversations = tuple(dict.fromkeys(Conversation(messages=x.masked.messages[:-1]) for x in exchanges))[
+        :MAX_CASE_CONVERSATIONS
+    ]
+    if not conversations:
+        return None
+    return CaseSpec(
+        conversations=conversations,
+        scorer=scorer,
+        samples=max(2, DEFAULT_SAMPLES * 2 // len(conversations)),
+        system=system,
+    )
+
+
+def _cluster_proposal(
+    cluster: NovelCluster, threat: Threat, settings: Settings, texts: list[str]
+) -> FindingProposal:
+    evidence = Evidence.from_counts(threat.id, failures=cluster.size, n=cluster.size)
+    likelihood, impact, risk = assess(
+        evidence, threat, reach=settings.config.reach, matrix=settings.config.risk_matrix
+    )
+    return FindingProposal(
+        threat_id=threat.id,
+        title=f"{threat.title}: new failure mode in production",
+        reason=f"{cluster.size} answers close to each other and unlike every baseline answer "
+        f"(mean cosine distance {cluster.distance:.2f} to the nearest)",
+        evidence=evidence,
+        likelihood=likelihood,
+        impact=impact,
+        risk=risk,
+        exemplars=tuple(dict.fromkeys(t for t in texts if t))[:20],
+    )
+
+
+def _file_drift(
+    session: Session,
+    settings: Settings,
+    prop: FindingProposal,
+    record: EvidenceRecord,
+    *,
+    case: CaseSpec | None,
+    opened_on: date,
+    key: str,
+    actor: str,
+    summary: str,
+) -> tuple[ProposalAction, list[Escalation]]:
+    """File a drift through the single door, unless the same drift already has an open finding.
+
+    The same drift is the same release and the same subject (`key`: a scorer, or new failure modes):
+    while the finding opened for it is open, later runs attach their evidence to it and open nothing
+    new and raise nothing. Otherwise the proposal goes through `file_proposal` (it may open a finding,
+    or attach to or reopen a matching one) and a DRIFT escalation about that finding is raised unless
+    one is open already.
+    """
+    raised: list[Escalation] = []
+    same = next(
+        (
+            f
+            for f in findings_repo.list_findings(
+                session, release_id=record.release_id, statuses=OPEN_STATUSES, threat_id=prop.threat_id
+            )
+            if f.title == prop.title
+        ),
+        None,
+    )
+    if same is not None:  # the drift goes on: evidence for the finding already open, nothing raised
+        finding = findings_repo.attach_evidence(
+            session, same.id, record, actor=actor, exemplars=prop.exemplars
+        )
+        return ProposalAction(action="attached", finding=finding, proposal=prop), raised
+    action, critical = file_proposal(session, settings, prop, record, opened_on=opened_on, case=case)
+    raised += [critical] if critical else []
+    esc = escalate(
+        session,
+        kind=EscalationKind.DRIFT,
+        subject=action.finding.id,
+        summary=summary,
+        release_id=record.release_id,
+        actor=actor,
+        details={"drift": key, "monitoring_run": record.round_id, "threat_id": prop.threat_id},
+    )
+    raised += [esc] if esc else []
+    return action, raised

@@ -13,6 +13,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Text,
@@ -441,8 +442,37 @@ class MonitoringRunRow(Base):
     samples: Mapped[int] = mapped_column(Integer)
     drifted: Mapped[bool] = mapped_column(Boolean, default=False)
     reports: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    """`redline monitor run`: windows, new failure modes, findings and escalations, timings."""
     actor: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class MonitorCursorRow(Base):
+    """Where a production source was read up to; saved with the run that read it."""
+
+    __tablename__ = "monitor_cursors"
+    source: Mapped[str] = mapped_column(String(200), primary_key=True)
+    cursor: Mapped[str | None] = mapped_column(Text)
+    run_id: Mapped[str | None] = mapped_column(String(40))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class MonitorExchangeRow(Base):
+    """One scored production exchange, compactly: when, and each scorer's verdict and value."""
+
+    __tablename__ = "monitor_exchanges"
+    __table_args__ = (Index("ix_monitor_exchanges_release_at", "release_id", "at"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    run_id: Mapped[str] = mapped_column(String(40), index=True)
+    """The monitoring run that read it (recorded in the same transaction, after its exchanges)."""
+    release_id: Mapped[str] = mapped_column(String(40))
+    source: Mapped[str] = mapped_column(String(200))
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    scores: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    """Scorer name -> [failed (1, 0 or null: could not score), value]."""
+    vector: Mapped[bytes | None] = mapped_column(LargeBinary)
+    """The masked answer's embedding (float16), for the exchanges a run embedded."""
 
 
 class AuditEventRow(Base):

@@ -31,15 +31,9 @@ def upgrade() -> None:
         sa.UniqueConstraint("hash", name=op.f("uq_audit_events_hash")),
     )
     with op.batch_alter_table("audit_events", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_audit_events_action"), ["action"], unique=False
-        )
-        batch_op.create_index(
-            batch_op.f("ix_audit_events_actor"), ["actor"], unique=False
-        )
-        batch_op.create_index(
-            batch_op.f("ix_audit_events_subject"), ["subject"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_audit_events_action"), ["action"], unique=False)
+        batch_op.create_index(batch_op.f("ix_audit_events_actor"), ["actor"], unique=False)
+        batch_op.create_index(batch_op.f("ix_audit_events_subject"), ["subject"], unique=False)
 
     op.create_table(
         "catalog_revisions",
@@ -61,9 +55,7 @@ def upgrade() -> None:
         sqlite_with_rowid=False,
     )
     with op.batch_alter_table("concern_links", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_concern_links_expires_at"), ["expires_at"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_concern_links_expires_at"), ["expires_at"], unique=False)
 
     op.create_table(
         "concerns",
@@ -82,12 +74,8 @@ def upgrade() -> None:
         sqlite_with_rowid=False,
     )
     with op.batch_alter_table("concerns", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_concerns_raised_on"), ["raised_on"], unique=False
-        )
-        batch_op.create_index(
-            batch_op.f("ix_concerns_status"), ["status"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_concerns_raised_on"), ["raised_on"], unique=False)
+        batch_op.create_index(batch_op.f("ix_concerns_status"), ["status"], unique=False)
 
     op.create_table(
         "content_exposures",
@@ -100,9 +88,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_content_exposures")),
     )
     with op.batch_alter_table("content_exposures", schema=None) as batch_op:
-        batch_op.create_index(
-            "ix_content_exposures_viewer_day", ["viewer", "day"], unique=False
-        )
+        batch_op.create_index("ix_content_exposures_viewer_day", ["viewer", "day"], unique=False)
 
     op.create_table(
         "exposure_overrides",
@@ -116,9 +102,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_exposure_overrides")),
     )
     with op.batch_alter_table("exposure_overrides", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_exposure_overrides_viewer"), ["viewer"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_exposure_overrides_viewer"), ["viewer"], unique=False)
 
     op.create_table(
         "judge_calibrations",
@@ -133,9 +117,30 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_judge_calibrations")),
     )
     with op.batch_alter_table("judge_calibrations", schema=None) as batch_op:
-        batch_op.create_index(
-            "ix_judge_calibrations_judge_rubric", ["judge", "rubric_hash"], unique=False
-        )
+        batch_op.create_index("ix_judge_calibrations_judge_rubric", ["judge", "rubric_hash"], unique=False)
+
+    op.create_table(
+        "monitor_cursors",
+        sa.Column("source", sa.String(length=200), nullable=False),
+        sa.Column("cursor", sa.Text(), nullable=True),
+        sa.Column("run_id", sa.String(length=40), nullable=True),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("source", name=op.f("pk_monitor_cursors")),
+    )
+    op.create_table(
+        "monitor_exchanges",
+        sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
+        sa.Column("run_id", sa.String(length=40), nullable=False),
+        sa.Column("release_id", sa.String(length=40), nullable=False),
+        sa.Column("source", sa.String(length=200), nullable=False),
+        sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("scores", sa.JSON(), nullable=False),
+        sa.Column("vector", sa.LargeBinary(), nullable=True),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_monitor_exchanges")),
+    )
+    with op.batch_alter_table("monitor_exchanges", schema=None) as batch_op:
+        batch_op.create_index("ix_monitor_exchanges_release_at", ["release_id", "at"], unique=False)
+        batch_op.create_index(batch_op.f("ix_monitor_exchanges_run_id"), ["run_id"], unique=False)
 
     op.create_table(
         "onboarding_consents",
@@ -148,9 +153,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_onboarding_consents")),
     )
     with op.batch_alter_table("onboarding_consents", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_onboarding_consents_user"), ["user"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_onboarding_consents_user"), ["user"], unique=False)
 
     op.create_table(
         "perspective_declarations",
@@ -181,9 +184,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("job", "fire_time", name=op.f("pk_schedule_runs")),
     )
     with op.batch_alter_table("schedule_runs", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_schedule_runs_started_at"), ["started_at"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_schedule_runs_started_at"), ["started_at"], unique=False)
 
     op.create_table(
         "systems",
@@ -226,16 +227,12 @@ def upgrade() -> None:
         sa.Column("last_used_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("scope", sa.String(length=20), nullable=False),
         sa.Column("expires_at", sa.DateTime(timezone=True), nullable=True),
-        sa.ForeignKeyConstraint(
-            ["user_id"], ["users.id"], name=op.f("fk_api_tokens_user_id_users")
-        ),
+        sa.ForeignKeyConstraint(["user_id"], ["users.id"], name=op.f("fk_api_tokens_user_id_users")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_api_tokens")),
         sa.UniqueConstraint("token_hash", name=op.f("uq_api_tokens_token_hash")),
     )
     with op.batch_alter_table("api_tokens", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_api_tokens_user_id"), ["user_id"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_api_tokens_user_id"), ["user_id"], unique=False)
 
     op.create_table(
         "concern_messages",
@@ -251,17 +248,13 @@ def upgrade() -> None:
         sa.Column("day", sa.String(length=10), nullable=False),
         sa.Column("audited", sa.Boolean(), nullable=False),
         sa.ForeignKeyConstraint(
-            ["concern_id"],
-            ["concerns.id"],
-            name=op.f("fk_concern_messages_concern_id_concerns"),
+            ["concern_id"], ["concerns.id"], name=op.f("fk_concern_messages_concern_id_concerns")
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_concern_messages")),
         sqlite_with_rowid=False,
     )
     with op.batch_alter_table("concern_messages", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_concern_messages_concern_id"), ["concern_id"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_concern_messages_concern_id"), ["concern_id"], unique=False)
 
     op.create_table(
         "releases",
@@ -272,16 +265,12 @@ def upgrade() -> None:
         sa.Column("config", sa.JSON(), nullable=False),
         sa.Column("config_fingerprint", sa.String(length=64), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["system_id"], ["systems.id"], name=op.f("fk_releases_system_id_systems")
-        ),
+        sa.ForeignKeyConstraint(["system_id"], ["systems.id"], name=op.f("fk_releases_system_id_systems")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_releases")),
         sa.UniqueConstraint("system_id", "version", name="uq_releases_system_version"),
     )
     with op.batch_alter_table("releases", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_releases_system_id"), ["system_id"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_releases_system_id"), ["system_id"], unique=False)
 
     op.create_table(
         "threat_versions",
@@ -299,17 +288,11 @@ def upgrade() -> None:
             name=op.f("fk_threat_versions_revision_catalog_revisions"),
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_threat_versions")),
-        sa.UniqueConstraint(
-            "threat_id", "version", name="uq_threat_versions_threat_version"
-        ),
+        sa.UniqueConstraint("threat_id", "version", name="uq_threat_versions_threat_version"),
     )
     with op.batch_alter_table("threat_versions", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_threat_versions_revision"), ["revision"], unique=False
-        )
-        batch_op.create_index(
-            batch_op.f("ix_threat_versions_threat_id"), ["threat_id"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_threat_versions_revision"), ["revision"], unique=False)
+        batch_op.create_index(batch_op.f("ix_threat_versions_threat_id"), ["threat_id"], unique=False)
 
     op.create_table(
         "web_sessions",
@@ -319,15 +302,11 @@ def upgrade() -> None:
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("last_seen_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["user_id"], ["users.id"], name=op.f("fk_web_sessions_user_id_users")
-        ),
+        sa.ForeignKeyConstraint(["user_id"], ["users.id"], name=op.f("fk_web_sessions_user_id_users")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_web_sessions")),
     )
     with op.batch_alter_table("web_sessions", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_web_sessions_user_id"), ["user_id"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_web_sessions_user_id"), ["user_id"], unique=False)
 
     op.create_table(
         "decisions",
@@ -341,16 +320,12 @@ def upgrade() -> None:
         sa.Column("details", sa.JSON(), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
-            ["release_id"],
-            ["releases.id"],
-            name=op.f("fk_decisions_release_id_releases"),
+            ["release_id"], ["releases.id"], name=op.f("fk_decisions_release_id_releases")
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_decisions")),
     )
     with op.batch_alter_table("decisions", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_decisions_release_id"), ["release_id"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_decisions_release_id"), ["release_id"], unique=False)
 
     op.create_table(
         "escalations",
@@ -363,20 +338,14 @@ def upgrade() -> None:
         sa.Column("resolved", sa.Boolean(), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
-            ["release_id"],
-            ["releases.id"],
-            name=op.f("fk_escalations_release_id_releases"),
+            ["release_id"], ["releases.id"], name=op.f("fk_escalations_release_id_releases")
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_escalations")),
     )
     with op.batch_alter_table("escalations", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_escalations_kind"), ["kind"], unique=False)
-        batch_op.create_index(
-            batch_op.f("ix_escalations_release_id"), ["release_id"], unique=False
-        )
-        batch_op.create_index(
-            batch_op.f("ix_escalations_subject"), ["subject"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_escalations_release_id"), ["release_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_escalations_subject"), ["subject"], unique=False)
 
     op.create_table(
         "monitoring_runs",
@@ -386,19 +355,16 @@ def upgrade() -> None:
         sa.Column("samples", sa.Integer(), nullable=False),
         sa.Column("drifted", sa.Boolean(), nullable=False),
         sa.Column("reports", sa.JSON(), nullable=False),
+        sa.Column("details", sa.JSON(), nullable=False),
         sa.Column("actor", sa.String(length=200), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
-            ["release_id"],
-            ["releases.id"],
-            name=op.f("fk_monitoring_runs_release_id_releases"),
+            ["release_id"], ["releases.id"], name=op.f("fk_monitoring_runs_release_id_releases")
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_monitoring_runs")),
     )
     with op.batch_alter_table("monitoring_runs", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_monitoring_runs_release_id"), ["release_id"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_monitoring_runs_release_id"), ["release_id"], unique=False)
 
     op.create_table(
         "plans",
@@ -411,15 +377,11 @@ def upgrade() -> None:
         sa.Column("created_by", sa.String(length=200), nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["release_id"], ["releases.id"], name=op.f("fk_plans_release_id_releases")
-        ),
+        sa.ForeignKeyConstraint(["release_id"], ["releases.id"], name=op.f("fk_plans_release_id_releases")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_plans")),
     )
     with op.batch_alter_table("plans", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_plans_release_id"), ["release_id"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_plans_release_id"), ["release_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_plans_status"), ["status"], unique=False)
 
     op.create_table(
@@ -437,22 +399,16 @@ def upgrade() -> None:
         sa.Column("report", sa.JSON(), nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
-            ["decision_id"],
-            ["decisions.id"],
-            name=op.f("fk_gate_conditions_decision_id_decisions"),
+            ["decision_id"], ["decisions.id"], name=op.f("fk_gate_conditions_decision_id_decisions")
         ),
         sa.ForeignKeyConstraint(
-            ["release_id"],
-            ["releases.id"],
-            name=op.f("fk_gate_conditions_release_id_releases"),
+            ["release_id"], ["releases.id"], name=op.f("fk_gate_conditions_release_id_releases")
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_gate_conditions")),
         sa.UniqueConstraint("release_id", "key", name="uq_gate_conditions_release_key"),
     )
     with op.batch_alter_table("gate_conditions", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_gate_conditions_release_id"), ["release_id"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_gate_conditions_release_id"), ["release_id"], unique=False)
 
     op.create_table(
         "gate_signoffs",
@@ -465,21 +421,15 @@ def upgrade() -> None:
         sa.Column("decision_id", sa.String(length=40), nullable=True),
         sa.Column("at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
-            ["decision_id"],
-            ["decisions.id"],
-            name=op.f("fk_gate_signoffs_decision_id_decisions"),
+            ["decision_id"], ["decisions.id"], name=op.f("fk_gate_signoffs_decision_id_decisions")
         ),
         sa.ForeignKeyConstraint(
-            ["release_id"],
-            ["releases.id"],
-            name=op.f("fk_gate_signoffs_release_id_releases"),
+            ["release_id"], ["releases.id"], name=op.f("fk_gate_signoffs_release_id_releases")
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_gate_signoffs")),
     )
     with op.batch_alter_table("gate_signoffs", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_gate_signoffs_release_id"), ["release_id"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_gate_signoffs_release_id"), ["release_id"], unique=False)
 
     op.create_table(
         "plan_approvals",
@@ -490,18 +440,12 @@ def upgrade() -> None:
         sa.Column("approve", sa.Boolean(), nullable=False),
         sa.Column("comment", sa.Text(), nullable=False),
         sa.Column("at", sa.DateTime(timezone=True), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["plan_id"], ["plans.id"], name=op.f("fk_plan_approvals_plan_id_plans")
-        ),
+        sa.ForeignKeyConstraint(["plan_id"], ["plans.id"], name=op.f("fk_plan_approvals_plan_id_plans")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_plan_approvals")),
-        sa.UniqueConstraint(
-            "plan_id", "submission", "approver", name="uq_plan_approvals_vote"
-        ),
+        sa.UniqueConstraint("plan_id", "submission", "approver", name="uq_plan_approvals_vote"),
     )
     with op.batch_alter_table("plan_approvals", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_plan_approvals_plan_id"), ["plan_id"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_plan_approvals_plan_id"), ["plan_id"], unique=False)
 
     op.create_table(
         "rounds",
@@ -516,21 +460,13 @@ def upgrade() -> None:
         sa.Column("started_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("finished_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["plan_id"], ["plans.id"], name=op.f("fk_rounds_plan_id_plans")
-        ),
-        sa.ForeignKeyConstraint(
-            ["release_id"], ["releases.id"], name=op.f("fk_rounds_release_id_releases")
-        ),
+        sa.ForeignKeyConstraint(["plan_id"], ["plans.id"], name=op.f("fk_rounds_plan_id_plans")),
+        sa.ForeignKeyConstraint(["release_id"], ["releases.id"], name=op.f("fk_rounds_release_id_releases")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_rounds")),
     )
     with op.batch_alter_table("rounds", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_rounds_plan_id"), ["plan_id"], unique=False
-        )
-        batch_op.create_index(
-            batch_op.f("ix_rounds_release_id"), ["release_id"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_rounds_plan_id"), ["plan_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_rounds_release_id"), ["release_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_rounds_status"), ["status"], unique=False)
 
     op.create_table(
@@ -547,26 +483,16 @@ def upgrade() -> None:
         sa.Column("cached", sa.Boolean(), nullable=False),
         sa.Column("provenance", sa.JSON(), nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["round_id"], ["rounds.id"], name=op.f("fk_attempts_round_id_rounds")
-        ),
+        sa.ForeignKeyConstraint(["round_id"], ["rounds.id"], name=op.f("fk_attempts_round_id_rounds")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_attempts")),
-        sa.UniqueConstraint(
-            "round_id", "case_id", "turn", name="uq_attempts_round_case_turn"
-        ),
+        sa.UniqueConstraint("round_id", "case_id", "turn", name="uq_attempts_round_case_turn"),
     )
     with op.batch_alter_table("attempts", schema=None) as batch_op:
         batch_op.create_index(
-            "ix_attempts_round_case_error",
-            ["round_id", "case_id", "error_kind"],
-            unique=False,
+            "ix_attempts_round_case_error", ["round_id", "case_id", "error_kind"], unique=False
         )
-        batch_op.create_index(
-            "ix_attempts_round_error", ["round_id", "error_kind"], unique=False
-        )
-        batch_op.create_index(
-            batch_op.f("ix_attempts_round_id"), ["round_id"], unique=False
-        )
+        batch_op.create_index("ix_attempts_round_error", ["round_id", "error_kind"], unique=False)
+        batch_op.create_index(batch_op.f("ix_attempts_round_id"), ["round_id"], unique=False)
 
     op.create_table(
         "cases",
@@ -577,15 +503,11 @@ def upgrade() -> None:
         sa.Column("seed_id", sa.String(length=200), nullable=False),
         sa.Column("threat_ids", sa.JSON(), nullable=False),
         sa.Column("body", sa.JSON(), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["round_id"], ["rounds.id"], name=op.f("fk_cases_round_id_rounds")
-        ),
+        sa.ForeignKeyConstraint(["round_id"], ["rounds.id"], name=op.f("fk_cases_round_id_rounds")),
         sa.PrimaryKeyConstraint("round_id", "case_id", name=op.f("pk_cases")),
     )
     with op.batch_alter_table("cases", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_cases_technique"), ["technique"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_cases_technique"), ["technique"], unique=False)
 
     op.create_table(
         "findings",
@@ -606,26 +528,16 @@ def upgrade() -> None:
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
-            ["release_id"],
-            ["releases.id"],
-            name=op.f("fk_findings_release_id_releases"),
+            ["release_id"], ["releases.id"], name=op.f("fk_findings_release_id_releases")
         ),
-        sa.ForeignKeyConstraint(
-            ["round_id"], ["rounds.id"], name=op.f("fk_findings_round_id_rounds")
-        ),
+        sa.ForeignKeyConstraint(["round_id"], ["rounds.id"], name=op.f("fk_findings_round_id_rounds")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_findings")),
     )
     with op.batch_alter_table("findings", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_findings_release_id"), ["release_id"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_findings_release_id"), ["release_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_findings_risk"), ["risk"], unique=False)
-        batch_op.create_index(
-            batch_op.f("ix_findings_status"), ["status"], unique=False
-        )
-        batch_op.create_index(
-            batch_op.f("ix_findings_threat_id"), ["threat_id"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_findings_status"), ["status"], unique=False)
+        batch_op.create_index(batch_op.f("ix_findings_threat_id"), ["threat_id"], unique=False)
 
     op.create_table(
         "round_aggregates",
@@ -635,9 +547,7 @@ def upgrade() -> None:
         sa.Column("body", sa.JSON(), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
-            ["round_id"],
-            ["rounds.id"],
-            name=op.f("fk_round_aggregates_round_id_rounds"),
+            ["round_id"], ["rounds.id"], name=op.f("fk_round_aggregates_round_id_rounds")
         ),
         sa.PrimaryKeyConstraint("round_id", "name", name=op.f("pk_round_aggregates")),
     )
@@ -654,14 +564,10 @@ def upgrade() -> None:
         sa.Column("created_by", sa.String(length=200), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
-            ["baseline_round_id"],
-            ["rounds.id"],
-            name=op.f("fk_finding_cases_baseline_round_id_rounds"),
+            ["baseline_round_id"], ["rounds.id"], name=op.f("fk_finding_cases_baseline_round_id_rounds")
         ),
         sa.ForeignKeyConstraint(
-            ["finding_id"],
-            ["findings.id"],
-            name=op.f("fk_finding_cases_finding_id_findings"),
+            ["finding_id"], ["findings.id"], name=op.f("fk_finding_cases_finding_id_findings")
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_finding_cases")),
         sa.UniqueConstraint("finding_id", name=op.f("uq_finding_cases_finding_id")),
@@ -675,16 +581,12 @@ def upgrade() -> None:
         sa.Column("text", sa.Text(), nullable=False),
         sa.Column("at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
-            ["finding_id"],
-            ["findings.id"],
-            name=op.f("fk_finding_notes_finding_id_findings"),
+            ["finding_id"], ["findings.id"], name=op.f("fk_finding_notes_finding_id_findings")
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_finding_notes")),
     )
     with op.batch_alter_table("finding_notes", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_finding_notes_finding_id"), ["finding_id"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_finding_notes_finding_id"), ["finding_id"], unique=False)
 
     op.create_table(
         "intake_submissions",
@@ -707,24 +609,14 @@ def upgrade() -> None:
         sa.Column("reporter_note", sa.Text(), nullable=False),
         sa.Column("reporter_note_at", sa.DateTime(timezone=True), nullable=True),
         sa.ForeignKeyConstraint(
-            ["finding_id"],
-            ["findings.id"],
-            name=op.f("fk_intake_submissions_finding_id_findings"),
+            ["finding_id"], ["findings.id"], name=op.f("fk_intake_submissions_finding_id_findings")
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_intake_submissions")),
     )
     with op.batch_alter_table("intake_submissions", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_intake_submissions_client"), ["client"], unique=False
-        )
-        batch_op.create_index(
-            batch_op.f("ix_intake_submissions_received_at"),
-            ["received_at"],
-            unique=False,
-        )
-        batch_op.create_index(
-            batch_op.f("ix_intake_submissions_status"), ["status"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_intake_submissions_client"), ["client"], unique=False)
+        batch_op.create_index(batch_op.f("ix_intake_submissions_received_at"), ["received_at"], unique=False)
+        batch_op.create_index(batch_op.f("ix_intake_submissions_status"), ["status"], unique=False)
 
     op.create_table(
         "mitigations",
@@ -736,16 +628,12 @@ def upgrade() -> None:
         sa.Column("status", sa.String(length=20), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
-            ["finding_id"],
-            ["findings.id"],
-            name=op.f("fk_mitigations_finding_id_findings"),
+            ["finding_id"], ["findings.id"], name=op.f("fk_mitigations_finding_id_findings")
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_mitigations")),
     )
     with op.batch_alter_table("mitigations", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_mitigations_finding_id"), ["finding_id"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_mitigations_finding_id"), ["finding_id"], unique=False)
 
     op.create_table(
         "playground_sessions",
@@ -766,24 +654,16 @@ def upgrade() -> None:
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
-            ["finding_id"],
-            ["findings.id"],
-            name=op.f("fk_playground_sessions_finding_id_findings"),
+            ["finding_id"], ["findings.id"], name=op.f("fk_playground_sessions_finding_id_findings")
         ),
         sa.ForeignKeyConstraint(
-            ["round_id"],
-            ["rounds.id"],
-            name=op.f("fk_playground_sessions_round_id_rounds"),
+            ["round_id"], ["rounds.id"], name=op.f("fk_playground_sessions_round_id_rounds")
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_playground_sessions")),
     )
     with op.batch_alter_table("playground_sessions", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_playground_sessions_round_id"), ["round_id"], unique=False
-        )
-        batch_op.create_index(
-            batch_op.f("ix_playground_sessions_tester"), ["tester"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_playground_sessions_round_id"), ["round_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_playground_sessions_tester"), ["tester"], unique=False)
 
     op.create_table(
         "review_items",
@@ -798,22 +678,14 @@ def upgrade() -> None:
         sa.Column("sampled_by", sa.String(length=200), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
-            ["attempt_id"],
-            ["attempts.id"],
-            name=op.f("fk_review_items_attempt_id_attempts"),
+            ["attempt_id"], ["attempts.id"], name=op.f("fk_review_items_attempt_id_attempts")
         ),
-        sa.ForeignKeyConstraint(
-            ["round_id"], ["rounds.id"], name=op.f("fk_review_items_round_id_rounds")
-        ),
+        sa.ForeignKeyConstraint(["round_id"], ["rounds.id"], name=op.f("fk_review_items_round_id_rounds")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_review_items")),
-        sa.UniqueConstraint(
-            "round_id", "attempt_id", "scorer", name="uq_review_items_attempt"
-        ),
+        sa.UniqueConstraint("round_id", "attempt_id", "scorer", name="uq_review_items_attempt"),
     )
     with op.batch_alter_table("review_items", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_review_items_round_id"), ["round_id"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_review_items_round_id"), ["round_id"], unique=False)
 
     op.create_table(
         "risk_acceptances",
@@ -825,16 +697,12 @@ def upgrade() -> None:
         sa.Column("accepted_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("expired_at", sa.DateTime(timezone=True), nullable=True),
         sa.ForeignKeyConstraint(
-            ["finding_id"],
-            ["findings.id"],
-            name=op.f("fk_risk_acceptances_finding_id_findings"),
+            ["finding_id"], ["findings.id"], name=op.f("fk_risk_acceptances_finding_id_findings")
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_risk_acceptances")),
     )
     with op.batch_alter_table("risk_acceptances", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_risk_acceptances_finding_id"), ["finding_id"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_risk_acceptances_finding_id"), ["finding_id"], unique=False)
 
     op.create_table(
         "scores",
@@ -850,35 +718,19 @@ def upgrade() -> None:
         sa.Column("scale_hi", sa.Float(), nullable=True),
         sa.Column("rationale", sa.Text(), nullable=False),
         sa.Column("provenance", sa.JSON(), nullable=True),
-        sa.ForeignKeyConstraint(
-            ["attempt_id"], ["attempts.id"], name=op.f("fk_scores_attempt_id_attempts")
-        ),
-        sa.ForeignKeyConstraint(
-            ["round_id"], ["rounds.id"], name=op.f("fk_scores_round_id_rounds")
-        ),
+        sa.ForeignKeyConstraint(["attempt_id"], ["attempts.id"], name=op.f("fk_scores_attempt_id_attempts")),
+        sa.ForeignKeyConstraint(["round_id"], ["rounds.id"], name=op.f("fk_scores_round_id_rounds")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_scores")),
         sa.UniqueConstraint("attempt_id", "scorer", name="uq_scores_attempt_scorer"),
     )
     with op.batch_alter_table("scores", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_scores_attempt_id"), ["attempt_id"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_scores_attempt_id"), ["attempt_id"], unique=False)
         batch_op.create_index(
             "ix_scores_round_case_outcome",
-            [
-                "round_id",
-                "case_id",
-                "outcome",
-                "verdict",
-                "value",
-                "scale_lo",
-                "scale_hi",
-            ],
+            ["round_id", "case_id", "outcome", "verdict", "value", "scale_lo", "scale_hi"],
             unique=False,
         )
-        batch_op.create_index(
-            batch_op.f("ix_scores_round_id"), ["round_id"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_scores_round_id"), ["round_id"], unique=False)
 
     op.create_table(
         "tracker_links",
@@ -893,24 +745,14 @@ def upgrade() -> None:
         sa.Column("pushed_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("state_at", sa.DateTime(timezone=True), nullable=True),
         sa.ForeignKeyConstraint(
-            ["finding_id"],
-            ["findings.id"],
-            name=op.f("fk_tracker_links_finding_id_findings"),
+            ["finding_id"], ["findings.id"], name=op.f("fk_tracker_links_finding_id_findings")
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_tracker_links")),
-        sa.UniqueConstraint(
-            "finding_id", "tracker", name="uq_tracker_links_finding_tracker"
-        ),
+        sa.UniqueConstraint("finding_id", "tracker", name="uq_tracker_links_finding_tracker"),
     )
     with op.batch_alter_table("tracker_links", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_tracker_links_finding_id"), ["finding_id"], unique=False
-        )
-        batch_op.create_index(
-            "ix_tracker_links_tracker_external",
-            ["tracker", "external_id"],
-            unique=False,
-        )
+        batch_op.create_index(batch_op.f("ix_tracker_links_finding_id"), ["finding_id"], unique=False)
+        batch_op.create_index("ix_tracker_links_tracker_external", ["tracker", "external_id"], unique=False)
 
     op.create_table(
         "mitigation_votes",
@@ -921,17 +763,13 @@ def upgrade() -> None:
         sa.Column("comment", sa.Text(), nullable=False),
         sa.Column("at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
-            ["mitigation_id"],
-            ["mitigations.id"],
-            name=op.f("fk_mitigation_votes_mitigation_id_mitigations"),
+            ["mitigation_id"], ["mitigations.id"], name=op.f("fk_mitigation_votes_mitigation_id_mitigations")
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_mitigation_votes")),
     )
     with op.batch_alter_table("mitigation_votes", schema=None) as batch_op:
         batch_op.create_index(
-            batch_op.f("ix_mitigation_votes_mitigation_id"),
-            ["mitigation_id"],
-            unique=False,
+            batch_op.f("ix_mitigation_votes_mitigation_id"), ["mitigation_id"], unique=False
         )
 
     op.create_table(
@@ -943,22 +781,14 @@ def upgrade() -> None:
         sa.Column("note", sa.Text(), nullable=False),
         sa.Column("at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
-            ["item_id"],
-            ["review_items.id"],
-            name=op.f("fk_review_labels_item_id_review_items"),
+            ["item_id"], ["review_items.id"], name=op.f("fk_review_labels_item_id_review_items")
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_review_labels")),
-        sa.UniqueConstraint(
-            "item_id", "reviewer", name="uq_review_labels_item_reviewer"
-        ),
+        sa.UniqueConstraint("item_id", "reviewer", name="uq_review_labels_item_reviewer"),
     )
     with op.batch_alter_table("review_labels", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_review_labels_item_id"), ["item_id"], unique=False
-        )
-        batch_op.create_index(
-            batch_op.f("ix_review_labels_reviewer"), ["reviewer"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_review_labels_item_id"), ["item_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_review_labels_reviewer"), ["reviewer"], unique=False)
 
     op.create_table(
         "verifications",
@@ -975,42 +805,26 @@ def upgrade() -> None:
         sa.Column("actor", sa.String(length=200), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
-            ["finding_id"],
-            ["findings.id"],
-            name=op.f("fk_verifications_finding_id_findings"),
+            ["finding_id"], ["findings.id"], name=op.f("fk_verifications_finding_id_findings")
         ),
         sa.ForeignKeyConstraint(
-            ["fresh_round_id"],
-            ["rounds.id"],
-            name=op.f("fk_verifications_fresh_round_id_rounds"),
+            ["fresh_round_id"], ["rounds.id"], name=op.f("fk_verifications_fresh_round_id_rounds")
         ),
         sa.ForeignKeyConstraint(
-            ["mitigation_id"],
-            ["mitigations.id"],
-            name=op.f("fk_verifications_mitigation_id_mitigations"),
+            ["mitigation_id"], ["mitigations.id"], name=op.f("fk_verifications_mitigation_id_mitigations")
         ),
         sa.ForeignKeyConstraint(
-            ["original_round_id"],
-            ["rounds.id"],
-            name=op.f("fk_verifications_original_round_id_rounds"),
+            ["original_round_id"], ["rounds.id"], name=op.f("fk_verifications_original_round_id_rounds")
         ),
         sa.ForeignKeyConstraint(
-            ["release_id"],
-            ["releases.id"],
-            name=op.f("fk_verifications_release_id_releases"),
+            ["release_id"], ["releases.id"], name=op.f("fk_verifications_release_id_releases")
         ),
-        sa.ForeignKeyConstraint(
-            ["round_id"], ["rounds.id"], name=op.f("fk_verifications_round_id_rounds")
-        ),
+        sa.ForeignKeyConstraint(["round_id"], ["rounds.id"], name=op.f("fk_verifications_round_id_rounds")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_verifications")),
     )
     with op.batch_alter_table("verifications", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_verifications_finding_id"), ["finding_id"], unique=False
-        )
-        batch_op.create_index(
-            batch_op.f("ix_verifications_release_id"), ["release_id"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_verifications_finding_id"), ["finding_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_verifications_release_id"), ["release_id"], unique=False)
 
     # ### end Alembic commands ###
 
@@ -1159,6 +973,12 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_onboarding_consents_user"))
 
     op.drop_table("onboarding_consents")
+    with op.batch_alter_table("monitor_exchanges", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_monitor_exchanges_run_id"))
+        batch_op.drop_index("ix_monitor_exchanges_release_at")
+
+    op.drop_table("monitor_exchanges")
+    op.drop_table("monitor_cursors")
     with op.batch_alter_table("judge_calibrations", schema=None) as batch_op:
         batch_op.drop_index("ix_judge_calibrations_judge_rubric")
 
