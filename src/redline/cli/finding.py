@@ -122,6 +122,16 @@ def show(
     for i, text in enumerate(d.exemplars, 1):
         say(f"  failing prompt {i}{'' if unmask else ' (personal data masked)'}: {text[:300]}")
     _show_remedies(st.store(), st.settings(), finding_id)
+    _show_tracker_links(st.store(), finding_id)
+
+
+def _show_tracker_links(store: Store, finding_id: str) -> None:
+    """The finding's issues in trackers (`redline finding export --to NAME`)."""
+    from redline.cli.output import say
+    from redline.program.trackers import links
+
+    for t in links(store, finding_id):
+        say(f"  tracker {t.tracker} ({t.kind}) issue {t.external_id} [{t.state}] {t.url}")
 
 
 def _show_remedies(store: Store, settings: Settings, finding_id: str) -> None:
@@ -327,3 +337,39 @@ def verify(
         say(f"{report.finding.id} is now {report.finding.status.value}")
     if result.outcome is not VerificationOutcome.VERIFIED:
         raise typer.Exit(1)
+
+
+@app.command("export")
+def export(
+    ctx: typer.Context,
+    finding_ids: Annotated[list[str] | None, typer.Argument(help="Findings to export.")] = None,
+    to: Annotated[str, typer.Option("--to", help="Tracker name in redline.yaml `trackers`.")] = "",
+    release: Annotated[
+        str | None, typer.Option(help="Every finding of this release (SYSTEM@VERSION or id).")
+    ] = None,
+    open_only: Annotated[bool, typer.Option("--open", help="Every finding still needing work.")] = False,
+    as_user: AsOpt = None,
+    json_out: JsonOpt = False,
+) -> None:
+    """Create or update one tracker issue per finding: risk, reproduction steps, acceptance criteria."""
+    from redline.cli.output import emit_json, table
+    from redline.core.errors import UsageError
+    from redline.program.trackers import export as export_findings
+
+    if not to:
+        raise UsageError("name the tracker: --to NAME (one of redline.yaml `trackers`)")
+    st = state(ctx)
+    result = export_findings(
+        st.store(),
+        st.settings(),
+        tracker=to,
+        user=as_user,
+        finding_ids=tuple(finding_ids or ()),
+        release=release,
+        open_only=open_only,
+    )
+    if json_out:
+        emit_json(result)
+        return
+    rows = [(i.finding_id, i.action, i.external_id, i.url) for i in result.items]
+    table(f"Exported to {result.tracker} ({len(rows)})", ["finding", "action", "issue", "url"], rows)

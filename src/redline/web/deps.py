@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from redline.web.live import RoundHub
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
-UNIDENTIFIED = frozenset({Action.CONCERN_CLAIM})
+UNIDENTIFIED = frozenset({Action.CONCERN_CLAIM, Action.TRACKER_WEBHOOK})
 """Actions whose requests are treated as signed out: no cookie or token is even looked up."""
 UNTRACED = frozenset({Action.CONCERN_RAISE})
 """Actions that identify the user without noting the visit (no session last-seen, no token last-use)."""

@@ -73,6 +73,7 @@ class Action(StrEnum):
     CONCERN_LINK = "concern_link"
     REVIEW = "review"
     REVIEW_SAMPLE = "review_sample"
+    TRACKER_WEBHOOK = "tracker_webhook"
 
 
 Grant = frozenset[Role] | None
@@ -136,6 +137,8 @@ def permission_table(
         Action.CONCERN_LINK: CONCERN_LINK_ISSUERS,
         Action.REVIEW: REVIEWERS,
         Action.REVIEW_SAMPLE: REVIEW_SAMPLERS,
+        # Trackers' webhooks prove themselves with the shared secret's signature (program.trackers).
+        Action.TRACKER_WEBHOOK: ANYONE,
     }
 
 
@@ -179,6 +182,7 @@ ROUTES: dict[str, Action] = {
     **_twin("findings.list", Action.FINDING_READ),
     **_twin("findings.show", Action.FINDING_READ),
     **_twin("findings.triage", Action.FINDING_TRIAGE),
+    **_twin("findings.postmortem", Action.FINDING_TRIAGE),
     **_twin("findings.move", Action.FINDING_MOVE),
     **_twin("findings.comment", Action.FINDING_COMMENT),
     **_twin("findings.mitigate", Action.MITIGATION_WRITE),
@@ -236,6 +240,7 @@ ROUTES: dict[str, Action] = {
     **_twin("review.label", Action.REVIEW),
     **_twin("review.summary", Action.ROUND_READ),
     **_twin("review.sample", Action.REVIEW_SAMPLE),
+    "api.trackers.webhook": Action.TRACKER_WEBHOOK,
 }
 
 

@@ -12,13 +12,15 @@ from pydantic import BaseModel, ConfigDict, Field
 from redline.core.findings import OPEN_STATUSES, TRANSITIONS, Finding, FindingStatus
 from redline.core.mitigations import Mitigation, MitigationType
 from redline.core.risk import RiskLevel
-from redline.core.triage import FindingDossier
+from redline.core.triage import FindingDossier, PostMortem, RootCause
 from redline.program import content
 from redline.program import mitigations as mitigations_program
 from redline.program import triage as triage_program
 from redline.program.content import Exchange
 from redline.program.findings import Remedies, remedies
 from redline.program.mitigations import AuthorisationView, VerificationReport
+from redline.program.trackers import TrackerLink
+from redline.program.trackers import links as tracker_links
 from redline.program.users import list_users
 from redline.web.deps import Ctx, guard
 from redline.web.templating import page, redirect
@@ -41,6 +43,7 @@ class FindingPage(BaseModel):
     remedies: Remedies | None = Field(
         default=None, description="Expected and proposed mitigations, and the reproducible case."
     )
+    trackers: tuple[TrackerLink, ...] = Field(default=(), description="Its issues in trackers.")
 
 
 class TriageRequest(BaseModel):
@@ -65,6 +68,22 @@ class CommentRequest(BaseModel):
     """A comment."""
 
     text: str = Field(min_length=1, max_length=10_000)
+
+
+class PostMortemRequest(BaseModel):
+    """A post-mortem, or an edit of one: fields left out keep the recorded values (a first one needs
+    what failed and why)."""
+
+    what_happened: str | None = Field(default=None, max_length=10_000, description="What failed.")
+    why_missed: str | None = Field(
+        default=None, max_length=10_000, description="Why it failed and why the process let it through."
+    )
+    root_cause: RootCause | None = Field(default=None, description="Root-cause category.")
+    changes: tuple[str, ...] | None = Field(
+        default=None, max_length=50, description="Process changes decided (replace the recorded ones)."
+    )
+    owner: str | None = Field(default=None, max_length=200, description="Who owns the process changes.")
+    held_on: date | None = Field(default=None, description="When the post-mortem was held.")
 
 
 class MitigationRequest(BaseModel):
@@ -100,6 +119,7 @@ def _detail(ctx: Ctx, finding_id: str) -> FindingPage:
         ),
         next_statuses=tuple(s for s in FindingStatus if s in _movable(dossier.finding.status)),
         remedies=remedies(ctx.store, ctx.settings, finding_id),
+        trackers=tuple(tracker_links(ctx.store, finding_id)),
     )
 
 
@@ -152,6 +172,7 @@ def finding_page(request: Request, ctx: Context, finding_id: str) -> HTMLRespons
         view=_detail(ctx, finding_id),
         people=people,
         mitigation_types=list(MitigationType),
+        root_causes=list(RootCause),
     )
 
 
@@ -240,6 +261,53 @@ def comment_api(ctx: Context, finding_id: str, body: CommentRequest) -> Response
     """Add a comment."""
     triage_program.comment(ctx.store, finding_id=finding_id, text=body.text, user=ctx.name)
     return Response(status_code=204)
+
+
+def _postmortem(ctx: Ctx, finding_id: str, body: PostMortemRequest) -> PostMortem:
+    return triage_program.postmortem(
+        ctx.store,
+        finding_id=finding_id,
+        user=ctx.name,
+        what_happened=body.what_happened,
+        why_missed=body.why_missed,
+        root_cause=body.root_cause,
+        changes=body.changes,
+        owner=body.owner,
+        held_on=body.held_on,
+    )
+
+
+@router.post("/findings/{finding_id}/postmortem", name="findings.postmortem", include_in_schema=False)
+def postmortem_form(
+    request: Request,
+    ctx: Context,
+    finding_id: str,
+    what_happened: Text,
+    why_missed: Text,
+    root_cause: Annotated[RootCause, Form()],
+    changes: Text = "",
+    owner: Annotated[str, Form(max_length=200)] = "",
+    held_on: Annotated[str, Form(max_length=10)] = "",
+) -> Response:
+    """Record or edit the post-mortem (one process change per line of `changes`)."""
+    body = PostMortemRequest.model_validate(
+        {
+            "what_happened": what_happened,
+            "why_missed": why_missed,
+            "root_cause": root_cause,
+            "changes": tuple(line.strip() for line in changes.splitlines() if line.strip()),
+            "owner": owner,
+            "held_on": held_on or None,
+        }
+    )
+    _postmortem(ctx, finding_id, body)
+    return redirect(request, f"/findings/{finding_id}#postmortem", flash="post-mortem saved")
+
+
+@router.post("/api/findings/{finding_id}/postmortem", name="api.findings.postmortem")
+def postmortem_api(ctx: Context, finding_id: str, body: PostMortemRequest) -> PostMortem:
+    """Record or edit the post-mortem; fields left out keep the recorded values."""
+    return _postmortem(ctx, finding_id, body)
 
 
 def _mitigate(ctx: Ctx, finding_id: str, body: MitigationRequest) -> Mitigation:

@@ -1,0 +1,27 @@
+"""Issue trackers' webhooks: the state of exported issues flows back to their findings."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request
+from starlette.concurrency import run_in_threadpool
+
+from redline.program import trackers
+from redline.program.trackers import InboundResult
+from redline.web.deps import Ctx, guard
+
+router = APIRouter()
+Context = Annotated[Ctx, Depends(guard)]
+
+
+@router.post("/api/trackers/{name}/webhook", name="api.trackers.webhook")
+async def tracker_webhook(request: Request, ctx: Context, name: str) -> InboundResult:
+    """A tracker reports an issue's state. The call is authenticated by the tracker's proof of the
+    shared secret (GitHub `X-Hub-Signature-256`, Jira `X-Hub-Signature`, GitLab `X-Gitlab-Token`), not
+    by a session or API token. A closed issue makes its finding mitigated (ready for verification)."""
+    body = await request.body()
+    headers = dict(request.headers.items())
+    return await run_in_threadpool(
+        lambda: trackers.receive_webhook(ctx.store, ctx.settings, tracker=name, body=body, headers=headers)
+    )
