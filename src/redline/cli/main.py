@@ -37,6 +37,7 @@ from redline.cli import report as report_cmd
 from redline.cli import review as review_cmd
 from redline.cli import round as round_cmd
 from redline.cli import scan as scan_cmd
+from redline.cli import schedule as schedule_cmd
 from redline.cli import scorers as scorers_cmd
 from redline.cli import seeds as seeds_cmd
 from redline.cli import serve as serve_cmd
@@ -120,6 +121,7 @@ app.command("logout")(login_cmd.logout)
 app.add_typer(round_cmd.app, name="round")
 app.add_typer(review_cmd.app, name="review")
 app.command("scan")(scan_cmd.scan)
+app.add_typer(schedule_cmd.app, name="schedule")
 
 
 def run(argv: list[str] | None = None) -> int:
