@@ -4,6 +4,8 @@ production windows they are compared in, and answers unlike anything in the base
 
 from __future__ import annotations
 
+import math
+from collections import Counter
 from collections.abc import Sequence
 from datetime import UTC, date, datetime, time, timedelta
 from typing import TYPE_CHECKING
@@ -69,6 +71,27 @@ class DriftReport(BaseModel):
         return self.production.rate >= self.baseline.rate
 
 
+def stability_index(expected: Sequence[float], actual: Sequence[float], *, bins: int = 10) -> float:
+    """PSI: the sum over bins of (actual share - expected share) * ln(actual share / expected share).
+
+    Few distinct values (a verdict scorer's 0 and 1) get one bin per value, so a shift between them
+    counts, and each share is smoothed by half an observation ((count + 0.5) / (n + 0.5 * bins)): an
+    empty bin in a small window (0 failures in 30 answers) is not read as an infinite shift. Otherwise
+    the bins are the baseline's deciles (`comparison.population_stability_index`).
+    """
+    distinct = sorted(set(expected) | set(actual))
+    if not expected or not actual or len(distinct) > bins:
+        return population_stability_index(expected, actual, bins=bins)
+    got_e, got_a = Counter(expected), Counter(actual)
+    k = len(distinct)
+    total = 0.0
+    for value in distinct:
+        e = (got_e[value] + 0.5) / (len(expected) + 0.5 * k)
+        a = (got_a[value] + 0.5) / (len(actual) + 0.5 * k)
+        total += (a - e) * math.log(a / e)
+    return total
+
+
 def assess_drift(
     subject: str,
     baseline: Evidence,
@@ -107,7 +130,7 @@ def assess_drift(
             )
         )
         return DriftReport(subject=subject, baseline=baseline, production=production, checks=tuple(checks))
-    psi = population_stability_index(baseline_values, production_values)
+    psi = stability_index(baseline_values, production_values)
     checks.append(
         DriftCheck(
             statistic="psi",
