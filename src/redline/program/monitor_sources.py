@@ -18,10 +18,12 @@ line each naming the file and line (or the row), and never stop a run.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import os
 from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -94,6 +96,23 @@ def build_source(
     if cfg.kind == "otel":
         return OtelSource(cfg.name, path, pattern=pattern)
     return JsonlSource(cfg.name, path, pattern=pattern)
+
+
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Cyclic garbage collection held off while a batch is built.
+
+    A read builds a great many small acyclic objects (a sample and its messages per exchange), and
+    each collection walks all that were already built: with it on, reading 100,000 exchanges took
+    about three times as long.
+    """
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
 
 
 # --- file tailing -------------------------------------------------------------------------------
@@ -196,6 +215,10 @@ class _FileSource:
         if limit is not None and limit < 0:
             raise ValueError("limit must be >= 0")
         marks = _load_marks(self.name, cursor, self.kind)
+        with _gc_paused():
+            return self._read_all(marks, limit)
+
+    def _read_all(self, marks: Mapping[tuple[int, int], _Mark], limit: int | None) -> SourceBatch:
         samples: list[ProductionSample] = []
         skipped: list[str] = []
         reached: list[_Mark] = []
@@ -461,7 +484,7 @@ class SqlSource:
         after = self._load_cursor(cursor)
         engine = self._engine()
         try:
-            with engine.connect() as conn:
+            with engine.connect() as conn, _gc_paused():
                 return self._read(conn, after, limit, cursor)
         except SQLAlchemyError as exc:
             first = str(getattr(exc, "orig", None) or exc).strip().splitlines()
