@@ -215,3 +215,18 @@ def test_a_round_job_runs_the_approved_plans_round_as_its_account(tmp_path: Path
             assert systems_repo.get_release(s, release).version == "1.4"
     finally:
         store.dispose()
+
+
+def test_upkeep_and_monitor_jobs_run_the_programs_sweep_and_monitoring_run(workspace: Settings) -> None:
+    sweep = _job("sweep")
+    watch = ScheduleConfig(name="watch", cron="*/10 * * * *", job="monitor")
+    settings = _with(workspace, sweep, watch)
+    store = open_workspace_store(settings)
+    try:
+        swept = schedules.run_once(store, settings, "sweep")
+        watched = schedules.run_once(store, settings, "watch")
+    finally:
+        store.dispose()
+    assert swept is not None and (swept.status, swept.reason) == ("ok", "")
+    assert watched is not None and watched.status == "failed"
+    assert watched.reason.startswith("no release to monitor")  # the monitoring run's own one-line error

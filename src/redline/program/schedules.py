@@ -99,24 +99,22 @@ def _monitor_job(store: Store, settings: Settings, schedule: ScheduleConfig) -> 
     """A monitoring run over the configured production sources."""
     from redline.program import monitoring
 
-    done = monitoring.run_monitor(store, settings, release=None, user=schedule.user)  # type: ignore[attr-defined,unused-ignore]
-    return _summary("monitoring run", done)
+    done = monitoring.run_monitor(store, settings, release=None, user=schedule.user)
+    return (
+        f"monitoring run {done.run.id} on {done.release}: {len(done.findings)} findings, "
+        f"{len(done.escalations)} escalations"
+    )
 
 
 def _upkeep_job(store: Store, settings: Settings, schedule: ScheduleConfig) -> str:
     """The upkeep sweep: stale decisions, expired risks, SLA breaches, escalations to close."""
-    from redline.program import upkeep  # type: ignore[attr-defined,unused-ignore]
+    from redline.program import upkeep
 
     done = upkeep.run_upkeep(store, settings, now=None)
-    return _summary("upkeep", done)
-
-
-def _summary(what: str, result: object) -> str:
-    for attr in ("summary", "id", "run_id"):
-        value = getattr(result, attr, None)
-        if isinstance(value, str) and value:
-            return f"{what}: {value}"[:300]
-    return what
+    return (
+        f"upkeep: {len(done.expired)} risk acceptances expired, {len(done.raised)} escalations raised, "
+        f"{len(done.closed)} closed, {len(done.reopened)} reopened"
+    )
 
 
 JOBS: Mapping[str, JobFunction] = {"round": _round_job, "monitor": _monitor_job, "upkeep": _upkeep_job}
