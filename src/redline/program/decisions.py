@@ -3,15 +3,24 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session
 
 from redline.core.errors import ConfigError
 from redline.core.evidence import Evidence
-from redline.core.findings import OPEN_STATUSES, Finding
+from redline.core.findings import OPEN_STATUSES, Finding, FindingStatus
 from redline.core.ids import content_hash
-from redline.core.policy import Decision, GateEvaluation, ReleasePolicy, evaluate_gate
+from redline.core.policy import (
+    Decision,
+    GateEvaluation,
+    GateOutcome,
+    ReleasePolicy,
+    condition_specs,
+    evaluate_gate,
+)
+from redline.core.revisits import DecisionStatus, Staleness, assess_decision, with_expired_acceptances
 from redline.core.risk import RiskLevel
 from redline.core.signoffs import Escalation, EscalationKind, SignOff, Tally, Vote, apply_votes, tally
 from redline.core.systems import Release
@@ -23,6 +32,7 @@ from redline.settings import Settings
 from redline.store.repos import decisions as decisions_repo
 from redline.store.repos import evidence as evidence_repo
 from redline.store.repos import findings as findings_repo
+from redline.store.repos import revisits as revisits_repo
 from redline.store.repos.systems import resolve_release
 from redline.store.session import Store
 from redline.yamlio import load_model
@@ -88,6 +98,19 @@ class GateReport(BaseModel):
     required_signoffs: int
     basis: str = Field(description="Fingerprint of the evidence, open findings and policy.")
     escalations: tuple[Escalation, ...] = ()
+    status: DecisionStatus | None = Field(
+        default=None, description="The new decision revisited: stale or not, and its conditions' checklist."
+    )
+    superseded: Staleness | None = Field(
+        default=None, description="The decision this check replaced, when it had gone stale."
+    )
+
+    @property
+    def holds(self) -> bool:
+        """Whether the release may ship: `redline gate check` exits 0 only then."""
+        return (
+            self.status.holds if self.status is not None else self.decision.outcome is not GateOutcome.NO_GO
+        )
 
 
 class _State(BaseModel):
@@ -109,9 +132,16 @@ def _state(session: Session, settings: Settings, ref: str, policy_name: str | No
     if policy.required_signoffs:
         policy = policy.model_copy(update={"required_signoffs": max(policy.required_signoffs, quorum)})
     sourced = evidence_repo.release_evidence(session, release.id)
-    open_findings = findings_repo.list_findings(
-        session, statuses=OPEN_STATUSES, release_ids=sibling_release_ids(session, release)
-    )
+    siblings = sibling_release_ids(session, release)
+    open_findings = findings_repo.list_findings(session, statuses=OPEN_STATUSES, release_ids=siblings)
+    accepted = findings_repo.list_findings(session, status=FindingStatus.ACCEPTED_RISK, release_ids=siblings)
+    if accepted:  # an acceptance past its review date no longer counts: the finding is open again
+        reopened, _ = with_expired_acceptances(
+            accepted,
+            revisits_repo.current_acceptances(session, [f.id for f in accepted]),
+            today=datetime.now(UTC).date(),
+        )
+        open_findings += [f for f in reopened if f.is_open]
     evidence = tuple(s.evidence for s in sourced)
     basis = content_hash(
         {
@@ -157,6 +187,7 @@ def check_gate(
         state = _state(session, settings, release, policy)
         votes = tally(decisions_repo.list_signoffs(session, state.release.id), basis=state.basis)
         evaluation = evaluate(state, catalog, votes)
+        previous = standing_status(session, settings, state.release.id)
         decision = decisions_repo.record_decision(
             session,
             release_id=state.release.id,
@@ -166,6 +197,16 @@ def check_gate(
             details={"basis": state.basis, "rounds": state.rounds, "no_go": list(votes.no_go)},
             actor=settings.actor,
         )
+        if decision.outcome is GateOutcome.CONDITIONAL_GO and state.policy.conditional is not None:
+            revisits_repo.sync_conditions(
+                session,
+                release_id=state.release.id,
+                decision_id=decision.id,
+                specs=condition_specs(state.policy.conditional),
+                owner=None,
+                actor=settings.actor,
+            )
+        status = standing_status(session, settings, state.release.id, policy=state.policy)
         for f in state.open_findings:
             if f.risk is RiskLevel.CRITICAL:
                 esc = escalate(
@@ -187,7 +228,52 @@ def check_gate(
         required_signoffs=state.policy.required_signoffs,
         basis=state.basis,
         escalations=tuple(raised),
+        status=status,
+        superseded=previous.staleness if previous is not None and previous.stale else None,
     )
+
+
+def threshold_policy(settings: Settings, name: str) -> ReleasePolicy:
+    """The policy a recorded decision named; the built-in defaults when its file is gone."""
+    try:
+        return load_policy(settings, name or None)
+    except ConfigError:
+        return ReleasePolicy(name=name or DEFAULT_POLICY)
+
+
+def standing_status(
+    session: Session,
+    settings: Settings,
+    release_id: str,
+    *,
+    policy: ReleasePolicy | None = None,
+    now: datetime | None = None,
+) -> DecisionStatus | None:
+    """The release's latest recorded decision revisited at `now`: stale or current, conditions, verdict."""
+    decision = decisions_repo.latest_decision(session, release_id)
+    if decision is None:
+        return None
+    rules = policy or threshold_policy(settings, decision.policy)
+    inputs = revisits_repo.decision_inputs(session, release_id)
+    return assess_decision(
+        decision,
+        findings=inputs.findings,
+        threshold=rules.max_open_risk,
+        now=now or datetime.now(UTC),
+        acceptances=inputs.acceptances,
+        opened_at=inputs.opened_at,
+        conditions=inputs.conditions,
+        monitoring_runs=inputs.monitoring_runs,
+    )
+
+
+def standing(
+    store: Store, settings: Settings, *, release: str, now: datetime | None = None
+) -> tuple[str, DecisionStatus | None]:
+    """A release's label and its standing decision revisited now (None before the first gate check)."""
+    with store.session() as session:
+        rel = resolve_release(session, release)
+        return release_label(session, rel), standing_status(session, settings, rel.id, now=now)
 
 
 class SignResult(BaseModel):

@@ -1,4 +1,5 @@
-"""Escalations: a critical finding, a split committee or production drift goes up to the committee."""
+"""Escalations: a critical finding, a split committee, drift, a stale decision, a missed SLA or a person's
+concern goes up to the committee."""
 
 from __future__ import annotations
 
@@ -7,11 +8,17 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from redline.core.errors import UsageError
 from redline.core.signoffs import Escalation, EscalationKind
+from redline.core.users import Role
+from redline.program.actors import authorize
 from redline.program.notifications import Delivery, Notification, dispatch
 from redline.settings import Settings
 from redline.store import audit
 from redline.store.repos import decisions as decisions_repo
+from redline.store.repos import findings as findings_repo
+from redline.store.repos import systems as systems_repo
+from redline.store.repos.systems import resolve_release
 from redline.store.session import Store
 
 
@@ -37,6 +44,61 @@ def escalate(
         details=details or {},
         actor=actor,
     )
+
+
+ESCALATORS = frozenset({Role.TESTER, Role.ENGINEER, Role.LEAD, Role.COMMITTEE, Role.ADMIN})
+"""Who may escalate by hand: anyone on the team who may comment on findings (not reviewers or guests)."""
+
+
+def escalate_by_hand(
+    store: Store,
+    settings: Settings,
+    *,
+    reason: str,
+    user: str | None,
+    finding: str | None = None,
+    release: str | None = None,
+    to: Role | None = None,
+) -> Escalation:
+    """Raise a finding or a release to the committee (or a named role) by hand; the hooks fire.
+
+    One open escalation by hand per subject: while one is open, add to it by commenting instead. An
+    escalation about a finding closes by itself when the finding is verified or closed (`upkeep`).
+    """
+    if not reason.strip():
+        raise UsageError("an escalation needs a reason: pass --reason TEXT")
+    if (finding is None) == (release is None):
+        raise UsageError("escalate either a finding (--finding ID) or a release (--release R), not both")
+    with store.session() as session:
+        who = authorize(session, user, ESCALATORS, action="escalate to the committee")
+        if finding is not None:
+            found = findings_repo.get_finding(session, finding)
+            subject, release_id, what = found.id, found.release_id, f"finding {found.id} ({found.title})"
+            details: dict[str, Any] = {"finding_id": found.id}
+        else:
+            rel = resolve_release(session, release or "")
+            label = f"{rel.id}"
+            for system in systems_repo.list_systems(session):
+                if system.id == rel.system_id:
+                    label = f"{system.name}@{rel.version}"
+            subject, release_id, what, details = rel.id, rel.id, f"release {label}", {}
+        existing = decisions_repo.open_escalation(session, kind=EscalationKind.MANUAL, subject=subject)
+        if existing is not None:
+            raise UsageError(
+                f"{what} is already escalated by hand ({existing.id}); resolve it first or comment on it"
+            )
+        audience = to.value if to is not None else "committee"
+        esc = decisions_repo.add_escalation(
+            session,
+            kind=EscalationKind.MANUAL,
+            subject=subject,
+            summary=f"{who.name} escalated {what} to the {audience}: {reason.strip()}",
+            release_id=release_id,
+            details={**details, "reason": reason.strip(), "to": audience, "by": who.name},
+            actor=who.name,
+        )
+    announce(store, settings, [esc])
+    return esc
 
 
 def announce(

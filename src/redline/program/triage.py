@@ -16,12 +16,14 @@ from redline.core.findings import (
     closing_needs_acceptors,
     needs_note,
 )
+from redline.core.revisits import review_date
 from redline.core.triage import FindingDossier, FindingLink, PostMortem, RootCause
 from redline.core.users import Role
 from redline.program.actors import authorize
 from redline.scorers.masking import Masker
 from redline.settings import Settings
 from redline.store.repos import findings as findings_repo
+from redline.store.repos import revisits as revisits_repo
 from redline.store.session import Store
 
 S = FindingStatus
@@ -71,12 +73,19 @@ def move(
     user: str | None,
     note: str = "",
     duplicate_of: str | None = None,
+    review_by: date | None = None,
 ) -> Finding:
     """Move a finding along the status machine, if the acting user's role allows that status.
 
     Marking a duplicate names the finding it repeats (`duplicate_of`): same threat, at least the same
-    risk, not itself a duplicate (`core.findings.check_duplicate`).
+    risk, not itself a duplicate (`core.findings.check_duplicate`). Accepting a risk records its review
+    date (`review_by`, default triage.acceptance_review_days from today): then the acceptance expires.
     """
+    if review_by is not None and status is not S.ACCEPTED_RISK:
+        raise UsageError("--review-by goes with accepting a risk (status accepted_risk)")
+    revisit = settings.config.triage.acceptance_review_days
+    today = datetime.now(UTC).date()
+    until = review_date(today, days=revisit, review_by=review_by) if status is S.ACCEPTED_RISK else None
     if status is S.VERIFIED:
         raise UsageError(
             "a finding is verified by re-running its evidence: 'redline finding verify ID --release R'"
@@ -105,7 +114,12 @@ def move(
                 "its risk acceptors may, or fix and verify it first)"
             )
         who = authorize(session, user, roles, action=action)
-        return findings_repo.move(session, finding_id, status, actor=who.name, note=note)
+        moved = findings_repo.move(session, finding_id, status, actor=who.name, note=note)
+        if until is not None:
+            revisits_repo.add_acceptance(
+                session, finding_id=finding_id, review_by=until, accepted_by=who.name, note=note
+            )
+        return moved
 
 
 def comment(store: Store, *, finding_id: str, text: str, user: str | None) -> None:

@@ -120,11 +120,24 @@ def sync_conditions(
     }
     for spec in specs:
         row = existing.get(spec.key)
+        fields = {
+            "text": spec.text,
+            "maximum": spec.maximum,
+            "flag": spec.flag,
+            "window_days": spec.window_days,
+        }
         if row is None:
             row = GateConditionRow(
-                id=new_id("cnd"), release_id=release_id, key=spec.key, kind=spec.kind.value, owner=owner
+                id=new_id("cnd"),
+                release_id=release_id,
+                decision_id=decision_id,
+                key=spec.key,
+                kind=spec.kind.value,
+                owner=owner,
+                **fields,
             )
             session.add(row)
+            session.flush()
             audit.append(
                 session,
                 actor=actor,
@@ -132,13 +145,10 @@ def sync_conditions(
                 subject=row.id,
                 payload={"release_id": release_id, "key": spec.key, "text": spec.text},
             )
+            continue
         row.decision_id = decision_id
-        row.text, row.maximum, row.flag, row.window_days = (
-            spec.text,
-            spec.maximum,
-            spec.flag,
-            spec.window_days,
-        )
+        for name, value in fields.items():
+            setattr(row, name, value)
     session.flush()
     return list_conditions(session, release_id=release_id, keys=[s.key for s in specs])
 
