@@ -129,10 +129,13 @@ def test_bad_lines_are_skipped_with_file_and_line_and_never_stop_the_read(tmp_pa
         + json.dumps({"messages": [{"role": "robot", "content": "x"}, {"role": "assistant", "content": "y"}]})
         + "\n"
         + "[1, 2]\n"
-        + b"\xff\xfe\n".decode("latin-1")
-        + _line(2, timestamp="2026-03-01T12:30:00+02:00", system="be brief", threats=["T1"]),
+        + "[" * 100_000
+        + "\n",
         encoding="utf-8",
     )
+    with path.open("ab") as fh:
+        fh.write(b'{"prompt": "\xff\xfe", "answer": "a"}\n')
+    _append(path, _line(2, timestamp="2026-03-01T12:30:00+02:00", system="be brief", threats=["T1"]))
     batch = JsonlSource("prod", path, pattern="*.jsonl").read(None)
     assert _ids(batch) == ["1", "2"]
     last = batch.samples[1]
@@ -141,13 +144,14 @@ def test_bad_lines_are_skipped_with_file_and_line_and_never_stop_the_read(tmp_pa
     assert last.source == "prod"
     assert _texts(last)[0] == (MessageRole.SYSTEM, "be brief")
     reasons = list(batch.skipped)
-    assert len(reasons) == 6
+    assert len(reasons) == 7
     assert reasons[0].startswith(f"{path}:2: not JSON")
     assert reasons[1] == f"{path}:4: no 'messages', and no 'prompt' with an 'answer' or 'completion'"
     assert reasons[2] == f"{path}:5: the last message must be the assistant's answer"
     assert reasons[3].startswith(f"{path}:6: field 'messages.0.role'")
     assert reasons[4] == f"{path}:7: expected a JSON object"
-    assert reasons[5].startswith(f"{path}:8: ")
+    assert reasons[5] == f"{path}:8: not JSON: nested too deeply"
+    assert reasons[6] == f"{path}:9: not JSON: not UTF-8"
     assert all("\n" not in r for r in reasons)
 
 

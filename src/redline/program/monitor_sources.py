@@ -27,7 +27,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, BinaryIO, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import Column, MetaData, String, Table, and_, create_engine, or_, select, type_coerce
@@ -154,9 +154,9 @@ class _Mark:
         )
 
 
-def _head_hash(path: Path, size: int) -> str:
-    with path.open("rb") as fh:
-        return hashlib.sha256(fh.read(size)).hexdigest()[:32]
+def _head_hash(fh: BinaryIO, size: int) -> str:
+    fh.seek(0)
+    return hashlib.sha256(fh.read(size)).hexdigest()[:32]
 
 
 def _load_marks(name: str, cursor: str | None, kind: str) -> dict[tuple[int, int], _Mark]:
@@ -202,14 +202,6 @@ class _FileSource:
                 continue  # removed between glob and stat
         return [p for _, _, p in sorted(found)]
 
-    def _start(self, path: Path, marks: Mapping[tuple[int, int], _Mark]) -> tuple[os.stat_result, int, int]:
-        """The file's stat, and the offset and line to read on from (0 for a new or replaced file)."""
-        st = path.stat()
-        mark = marks.get((st.st_dev, st.st_ino))
-        if mark is None or st.st_size < mark.offset or _head_hash(path, mark.size) != mark.head:
-            return st, 0, 0
-        return st, mark.offset, mark.line
-
     def read(self, cursor: str | None, *, limit: int | None = None) -> SourceBatch:
         """Complete records after the cursor, at most `limit` samples."""
         if limit is not None and limit < 0:
@@ -224,34 +216,41 @@ class _FileSource:
         reached: list[_Mark] = []
         for path in self.files():
             try:
-                st, offset, line = self._start(path, marks)
+                fh = path.open("rb")
             except OSError as exc:
                 skipped.append(f"{path}: cannot read: {exc.strerror or exc}")
+                # Kept, so the file goes on where it was once it can be read again.
+                reached += [m for m in marks.values() if m.path == str(path)]
                 continue
-            room = None if limit is None else limit - len(samples)
-            if room is None or room > 0:
-                try:
-                    offset, line = self._read_file(path, offset, line, room, samples, skipped)
-                except OSError as exc:
-                    skipped.append(f"{path}: cannot read: {exc.strerror or exc}")
-            size = min(offset, HEAD_BYTES)
-            reached.append(
-                _Mark(
-                    path=str(path),
-                    dev=st.st_dev,
-                    ino=st.st_ino,
-                    head=_head_hash(path, size),
-                    size=size,
-                    offset=offset,
-                    line=line,
+            with fh:
+                st = os.fstat(fh.fileno())
+                mark = marks.get((st.st_dev, st.st_ino))
+                offset = line = 0
+                if mark is not None and st.st_size >= mark.offset and _head_hash(fh, mark.size) == mark.head:
+                    offset, line = mark.offset, mark.line  # the same file: go on; else from the start
+                room = None if limit is None else limit - len(samples)
+                if room is None or room > 0:
+                    fh.seek(offset)
+                    offset, line = self._read_file(fh, path, offset, line, room, samples, skipped)
+                size = min(offset, HEAD_BYTES)
+                reached.append(
+                    _Mark(
+                        path=str(path),
+                        dev=st.st_dev,
+                        ino=st.st_ino,
+                        head=_head_hash(fh, size),
+                        size=size,
+                        offset=offset,
+                        line=line,
+                    )
                 )
-            )
         return SourceBatch(
             samples=tuple(samples), cursor=_dump_marks(self.kind, reached), skipped=tuple(skipped)
         )
 
     def _read_file(
         self,
+        fh: BinaryIO,
         path: Path,
         offset: int,
         line: int,
@@ -259,6 +258,7 @@ class _FileSource:
         samples: list[ProductionSample],
         skipped: list[str],
     ) -> tuple[int, int]:
+        """Read on from `offset` (where `fh` stands); returns the offset and line reached."""
         raise NotImplementedError
 
 
@@ -269,6 +269,7 @@ class JsonlSource(_FileSource):
 
     def _read_file(
         self,
+        fh: BinaryIO,
         path: Path,
         offset: int,
         line: int,
@@ -277,29 +278,30 @@ class JsonlSource(_FileSource):
         skipped: list[str],
     ) -> tuple[int, int]:
         taken = 0
-        with path.open("rb") as fh:
-            fh.seek(offset)
-            for raw in fh:
-                if not raw.endswith(b"\n"):
-                    break  # still being written: left for the next read
-                offset += len(raw)
-                line += 1
-                if not raw.strip():
-                    continue
-                try:
-                    record = json.loads(raw)
-                except ValueError as exc:
-                    reason = exc.msg if isinstance(exc, json.JSONDecodeError) else "not UTF-8"
-                    skipped.append(f"{path}:{line}: not JSON: {reason}")
-                    continue
-                try:
-                    samples.append(sample_from_record(record, source=self.name))
-                except RecordError as exc:
-                    skipped.append(f"{path}:{line}: {exc}")
-                    continue
-                taken += 1
-                if room is not None and taken >= room:
-                    break
+        for raw in fh:
+            if not raw.endswith(b"\n"):
+                break  # still being written: left for the next read
+            offset += len(raw)
+            line += 1
+            if not raw.strip():
+                continue
+            try:
+                record = json.loads(raw)
+            except (ValueError, RecursionError) as exc:
+                if isinstance(exc, json.JSONDecodeError):
+                    reason = exc.msg
+                else:
+                    reason = "not UTF-8" if isinstance(exc, UnicodeDecodeError) else "nested too deeply"
+                skipped.append(f"{path}:{line}: not JSON: {reason}")
+                continue
+            try:
+                samples.append(sample_from_record(record, source=self.name))
+            except RecordError as exc:
+                skipped.append(f"{path}:{line}: {exc}")
+                continue
+            taken += 1
+            if room is not None and taken >= room:
+                break
         return offset, line
 
 
@@ -310,6 +312,7 @@ class OtelSource(_FileSource):
 
     def _read_file(
         self,
+        fh: BinaryIO,
         path: Path,
         offset: int,
         line: int,
@@ -317,9 +320,7 @@ class OtelSource(_FileSource):
         samples: list[ProductionSample],
         skipped: list[str],
     ) -> tuple[int, int]:
-        with path.open("rb") as fh:
-            fh.seek(offset)
-            data = fh.read()
+        data = fh.read()
         taken = 0
         for used, before, lines, value in _json_values(data):
             where = f"{path}:{line + before + 1}"
@@ -371,11 +372,12 @@ def _json_values(data: bytes) -> Iterator[tuple[int, int, int, Any]]:
         value: Any
         try:
             value, end = decoder.raw_decode(text, start)
-        except json.JSONDecodeError as exc:
+        except (json.JSONDecodeError, RecursionError) as exc:
             resume = text.find("\n{", start)
             if resume < 0:
                 return  # possibly still being written
-            end, value = resume + 1, _Bad(exc.msg)
+            end = resume + 1
+            value = _Bad(exc.msg if isinstance(exc, json.JSONDecodeError) else "nested too deeply")
         chunk = text[pos:end]
         before = text.count("\n", pos, start)
         yield len(chunk.encode("utf-8", "surrogateescape")), before, chunk.count("\n"), value
