@@ -451,6 +451,7 @@ async def run_monitor_async(
     now: datetime | None = None,
     scorers: Sequence[Scorer] | None = None,
     exchange_sources: Sequence[ExchangeSource] | None = None,
+    scorer_names: Sequence[str] = (),
     threats: Mapping[str, Threat] | None = None,
     embed: Callable[[Sequence[str]], Any] | None = None,
     today: date | None = None,
@@ -508,8 +509,9 @@ async def run_monitor_async(
 
     models = HelperModels(settings)
     if scorers is None:
-        judge = models.judge() if any(n.startswith("judge.") for n in cfg.scorers) else None
-        judges = build_scorers(cfg.scorers, judge=judge)
+        wanted = tuple(scorer_names) or cfg.scorers
+        judge = models.judge() if any(n.startswith("judge.") for n in wanted) else None
+        judges = build_scorers(wanted, judge=judge)
     else:
         judges = list(scorers)
     names = [s.name for s in judges]
@@ -596,7 +598,12 @@ async def run_monitor_async(
         )
         opened_on = today or now.date()
         system = next(x.name for x in systems_repo.list_systems(session) if x.id == rel.system_id)
-        for report in (r for r in reports if r.drifted and r.worse):
+        fresh = windows.current is not None and any(windows.current.holds(x.at) for x in exchanges)
+        drifts = [r for r in reports if r.drifted and r.worse]
+        if drifts and not fresh:  # nothing new to show for it: the open finding already has this evidence
+            notes.append("no new exchange in the current window: drift reported, nothing filed")
+            drifts = []
+        for report in drifts:
             threat = _threat_for(report.subject, judges, catalog)
             if threat is None:
                 notes.append(f"drift on {report.subject} has no catalog threat to file under")
@@ -712,6 +719,7 @@ def run_monitor(
     now: datetime | None = None,
     scorers: Sequence[Scorer] | None = None,
     exchange_sources: Sequence[ExchangeSource] | None = None,
+    scorer_names: Sequence[str] = (),
     threats: Mapping[str, Threat] | None = None,
     embed: Callable[[Sequence[str]], Any] | None = None,
     today: date | None = None,
@@ -727,6 +735,7 @@ def run_monitor(
             now=now,
             scorers=scorers,
             exchange_sources=exchange_sources,
+            scorer_names=scorer_names,
             threats=threats,
             embed=embed,
             today=today,
