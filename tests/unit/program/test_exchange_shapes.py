@@ -132,6 +132,18 @@ def test_input_and_output_messages_on_the_details_event() -> None:
     assert _pairs(sample) == [("user", "look"), ("assistant", "seen")]
 
 
+def test_roles_are_read_as_instrumentations_spell_them() -> None:
+    messages = [
+        {"role": "Human", "parts": [{"type": "text", "content": "hello world"}]},
+        {"role": "developer", "parts": [{"type": "text", "content": "be terse"}]},
+    ]
+    output = [{"role": "AI", "parts": [{"content": "hello back", "type": "text"}], "finish_reason": "stop"}]
+    sample = span_sample(
+        _span({"gen_ai.input.messages": json.dumps(messages), "gen_ai.output.messages": json.dumps(output)})
+    )
+    assert _pairs(sample) == [("user", "hello world"), ("system", "be terse"), ("assistant", "hello back")]
+
+
 def test_legacy_prompt_and_completion_as_json_messages() -> None:
     sample = span_sample(
         _span(
