@@ -189,9 +189,17 @@ def move(
     duplicate_of: Annotated[
         str | None, typer.Option("--duplicate-of", help="The finding it repeats (to mark a duplicate).")
     ] = None,
+    review_by: Annotated[
+        str | None,
+        typer.Option(
+            "--review-by", help="Accepting a risk: the day it expires, YYYY-MM-DD (default: 90 days)."
+        ),
+    ] = None,
     as_user: AsOpt = None,
 ) -> None:
-    """Move a finding to a new status (accepting a risk or closing an unfixed high one: risk acceptors)."""
+    """Move a finding to a new status (accepting a risk or closing an unfixed high one: risk acceptors).
+
+    An accepted risk holds until its review date; then `redline gate upkeep` sends it back to triage."""
     from redline.cli.output import say
     from redline.core.errors import UsageError
     from redline.core.findings import FindingStatus
@@ -211,8 +219,20 @@ def move(
         user=as_user,
         note=note,
         duplicate_of=duplicate_of,
+        review_by=_review_day(review_by),
     )
     say(f"{f.id}: {f.status.value}")
+
+
+def _review_day(text: str | None) -> date | None:
+    from redline.core.errors import UsageError
+
+    if text is None:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise UsageError(f"--review-by must be a date YYYY-MM-DD, not '{text}'") from None
 
 
 @app.command("comment")

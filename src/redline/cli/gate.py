@@ -2,26 +2,36 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from redline.cli.context import state
 
+if TYPE_CHECKING:
+    from redline.core.revisits import DecisionStatus
+
 app = typer.Typer(help="The release gate and committee sign-offs.", no_args_is_help=True)
+condition_app = typer.Typer(
+    help="The checklist of a conditional go: which conditions hold.", no_args_is_help=True
+)
+app.add_typer(condition_app, name="condition")
 
 ReleaseOpt = Annotated[str, typer.Option(help="Release: SYSTEM@VERSION, a version or an id.")]
 PolicyOpt = Annotated[str | None, typer.Option(help="Policy in policies/ (default: default).")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON.")]
+AsOpt = Annotated[str | None, typer.Option("--as", envvar="REDLINE_USER", help="Who acts.")]
 
 
 @app.command("check")
 def check(
     ctx: typer.Context, release: ReleaseOpt, policy: PolicyOpt = None, json_out: JsonOpt = False
 ) -> None:
-    """Decide go, conditional go or no-go with every reason; exit 1 on no-go (the decision is recorded)."""
+    """Decide go, conditional go or no-go with every reason; the decision is recorded.
+
+    Exit 1 unless the release may ship: a no-go, a stale go and a conditional go with a condition that
+    does not hold all exit 1 (pending conditions are listed but do not fail it)."""
     from redline.cli.output import emit_json, say
-    from redline.core.policy import GateOutcome
     from redline.program.decisions import check_gate
 
     st = state(ctx)
@@ -34,13 +44,61 @@ def check(
         say(f"{outcome}: {report.release} against policy '{d.policy}' ({d.id})")
         for r in d.reasons:
             say(f"  [{'ok' if r.passed else 'FAIL'}] {r.criterion}: {r.detail}")
-        for c in d.conditions:
-            say(f"  condition: {c}")
+        if report.status is not None and report.status.conditions:
+            _checklist(report.status)
+        else:
+            for c in d.conditions:
+                say(f"  condition: {c}")
         signers = ", ".join(report.votes.go) or "none"
         say(f"  sign-offs: {len(report.votes.go)} of {report.required_signoffs} ({signers})")
+        if report.status is not None and report.status.stale:
+            say(f"  STALE: {report.status.staleness.detail}")
+        if report.superseded is not None:
+            say(f"  replaces a stale decision: {report.superseded.detail}")
         for esc in report.escalations:
             say(f"  escalated: {esc.summary}")
-    if d.outcome is GateOutcome.NO_GO:
+    if not report.holds:
+        raise typer.Exit(1)
+
+
+def _checklist(status: DecisionStatus) -> None:
+    from redline.cli.output import say
+
+    for c in status.conditions:
+        owner = f"; owner {c.condition.owner}" if c.condition.owner else ""
+        say(_plain(f"  condition {c.state.value}: {c.condition.id} {c.condition.text} ({c.detail}{owner})"))
+
+
+def _plain(text: str) -> str:
+    """Text printed as it is (square brackets in it are not Rich markup)."""
+    from rich.markup import escape
+
+    return escape(text)
+
+
+@app.command("status")
+def status(ctx: typer.Context, release: ReleaseOpt, json_out: JsonOpt = False) -> None:
+    """The standing (latest recorded) decision revisited now, without recording a new one.
+
+    Exit 0 only while it lets the release ship: not a no-go, not stale, no condition broken; exit 1
+    otherwise, and when the gate has never been checked."""
+    from redline.cli.output import emit_json, say
+    from redline.program.decisions import standing
+
+    label, found = standing(state(ctx).store(), state(ctx).settings(), release=release)
+    if json_out:
+        emit_json({"release": label, "status": found, "holds": found is not None and found.holds})
+    elif found is None:
+        say(f"{label}: the gate has not been checked ('redline gate check --release {label}')")
+    else:
+        d = found.decision
+        mark = "STALE " if found.stale else ""
+        verdict = "holds" if found.holds else "does not hold"
+        say(f"{mark}{d.outcome.value.upper().replace('_', ' ')}: {label} ({d.id}, {d.created_at}); {verdict}")
+        if found.stale:
+            say(f"  {found.staleness.detail}")
+        _checklist(found)
+    if found is None or not found.holds:
         raise typer.Exit(1)
 
 
@@ -144,3 +202,155 @@ def resolve(
     st = state(ctx)
     esc = resolve_escalation(st.store(), st.settings(), escalation_id=escalation_id, user=as_user, note=note)
     say(f"{esc.id} resolved")
+
+
+@app.command("escalate")
+def escalate(
+    ctx: typer.Context,
+    reason: Annotated[str, typer.Option(help="Why it needs the committee now.")],
+    finding: Annotated[str | None, typer.Option(help="Finding id to escalate.")] = None,
+    release: Annotated[
+        str | None, typer.Option(help="Release to escalate: SYSTEM@VERSION, a version or an id.")
+    ] = None,
+    to: Annotated[str | None, typer.Option(help="Role to raise it to (default: the committee).")] = None,
+    as_user: Annotated[str | None, typer.Option("--as", envvar="REDLINE_USER", help="Who escalates.")] = None,
+) -> None:
+    """Escalate a finding or a release by hand (testers, engineers, leads, committee, admins); hooks fire."""
+    from redline.cli.output import say
+    from redline.core.errors import UsageError
+    from redline.core.users import Role
+    from redline.program.escalations import escalate_by_hand
+
+    role = None
+    if to is not None:
+        try:
+            role = Role(to)
+        except ValueError:
+            known = ", ".join(r.value for r in Role)
+            raise UsageError(f"--to must be a role ({known}), not '{to}'") from None
+    st = state(ctx)
+    esc = escalate_by_hand(
+        st.store(), st.settings(), reason=reason, user=as_user, finding=finding, release=release, to=role
+    )
+    say(f"{esc.id}: {esc.summary}")
+
+
+@app.command("upkeep")
+def upkeep(ctx: typer.Context, json_out: JsonOpt = False) -> None:
+    """Run the upkeep sweep now: expire accepted risks, escalate SLA breaches and stale decisions, close and
+    reopen escalations, check conditions (a schedule runs it too; running it twice changes nothing)."""
+    from redline.cli.output import emit_json, say
+    from redline.program.upkeep import run_upkeep
+
+    st = state(ctx)
+    done = run_upkeep(st.store(), st.settings())
+    if json_out:
+        emit_json(done)
+        return
+    say(done.summary)
+    for fid in done.expired:
+        say(f"  acceptance expired, back to triage: {fid}")
+    for esc in done.raised:
+        say(f"  escalated: {esc.summary}")
+    for esc in done.closed:
+        say(f"  closed: {esc.id} ({esc.details.get('closed_because', '')})")
+    for esc in done.reopened:
+        say(f"  reopened: {esc.id}: {esc.summary}")
+    for r in done.releases:
+        if not r.status.holds and r.status.decision.outcome.value != "no_go":
+            say(f"  {r.release}: {r.status.decision.outcome.value} does not hold")
+
+
+@condition_app.command("list")
+def condition_list(ctx: typer.Context, release: ReleaseOpt, json_out: JsonOpt = False) -> None:
+    """A release's conditions with owner, latest report and whether each holds now."""
+    from redline.cli.output import emit_json, table
+    from redline.program.conditions import checklist
+
+    label, checks = checklist(state(ctx).store(), release=release)
+    if json_out:
+        emit_json({"release": label, "conditions": checks})
+        return
+    rows = [
+        (
+            c.condition.id,
+            c.condition.kind.value,
+            c.condition.text,
+            c.condition.owner or "",
+            c.state.value,
+            c.detail,
+        )
+        for c in checks
+    ]
+    table(f"Conditions of {label}", ["id", "kind", "condition", "owner", "state", "detail"], rows)
+
+
+@condition_app.command("add")
+def condition_add(
+    ctx: typer.Context,
+    release: ReleaseOpt,
+    text: Annotated[str, typer.Option(help="The condition in words.")],
+    kind: Annotated[str, typer.Option(help="manual, rollout_share, feature_flag or monitoring.")] = "manual",
+    owner: Annotated[str | None, typer.Option(help="Who sees to it.")] = None,
+    maximum: Annotated[float | None, typer.Option(help="rollout_share: highest share allowed (0-1).")] = None,
+    flag: Annotated[str | None, typer.Option(help="feature_flag: the flag that must stay off.")] = None,
+    window_days: Annotated[int, typer.Option(help="monitoring: a run must exist within this many days.")] = 7,
+    as_user: AsOpt = None,
+) -> None:
+    """Add a condition to a release's checklist by hand (leads, committee, admins)."""
+    from redline.cli.output import say
+    from redline.core.errors import UsageError
+    from redline.core.policy import ConditionKind
+    from redline.program.conditions import add
+
+    try:
+        which = ConditionKind(kind)
+    except ValueError:
+        known = ", ".join(k.value for k in ConditionKind)
+        raise UsageError(f"--kind must be one of {known}, not '{kind}'") from None
+    cond = add(
+        state(ctx).store(),
+        release=release,
+        text=text,
+        user=as_user,
+        owner=owner,
+        kind=which,
+        maximum=maximum,
+        flag=flag,
+        window_days=window_days,
+    )
+    say(f"{cond.id}: {cond.text}")
+
+
+@condition_app.command("report")
+def condition_report(
+    ctx: typer.Context,
+    condition_id: Annotated[str, typer.Argument(help="Condition id ('redline gate condition list').")],
+    share: Annotated[float | None, typer.Option(help="rollout_share: the share in force (0-1).")] = None,
+    flag: Annotated[str | None, typer.Option(help="feature_flag: the flag's state, on or off.")] = None,
+    evidence: Annotated[str, typer.Option(help="What shows it (a link, a log line, a memo).")] = "",
+    fails: Annotated[bool, typer.Option("--fails", help="manual: the condition does not hold.")] = False,
+    owner: Annotated[str | None, typer.Option(help="Set the owner too.")] = None,
+    as_user: AsOpt = None,
+) -> None:
+    """Report what is in force for a condition; says whether it holds now (exit 1 when it is broken)."""
+    from redline.cli.output import say
+    from redline.core.errors import UsageError
+    from redline.core.revisits import ConditionState
+    from redline.program.conditions import report
+
+    if flag is not None and flag not in ("on", "off"):
+        raise UsageError(f"--flag must be on or off, not '{flag}'")
+    check = report(
+        state(ctx).store(),
+        condition_id=condition_id,
+        user=as_user,
+        share=share,
+        flag_on=None if flag is None else flag == "on",
+        holds=False if fails else None,
+        evidence=evidence,
+        owner=owner,
+    )
+    say(_plain(f"{check.condition.id} {check.state.value}: {check.condition.text} ({check.detail})"))
+    if check.state is ConditionState.BROKEN:
+        raise typer.Exit(1)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, computed_field
 from sqlalchemy.orm import Session
 
 from redline.core.errors import ConfigError
@@ -105,6 +105,7 @@ class GateReport(BaseModel):
         default=None, description="The decision this check replaced, when it had gone stale."
     )
 
+    @computed_field  # type: ignore[prop-decorator]
     @property
     def holds(self) -> bool:
         """Whether the release may ship: `redline gate check` exits 0 only then."""
