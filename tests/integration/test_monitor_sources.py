@@ -101,6 +101,18 @@ def test_a_renamed_file_goes_on_where_it_was(tmp_path: Path) -> None:
     assert _ids(source.read(batch.cursor)) == ["2"]
 
 
+def test_a_link_to_a_file_already_read_is_not_read_twice(tmp_path: Path) -> None:
+    logs = tmp_path / "logs"
+    logs.mkdir()
+    (logs / "app.jsonl").write_text(_line(1), encoding="utf-8")
+    (logs / "current.jsonl").symlink_to(logs / "app.jsonl")
+    source = JsonlSource("prod", logs, pattern="*.jsonl")
+    batch = source.read(None)
+    assert _ids(batch) == ["1"]
+    _append(logs / "app.jsonl", _line(2))
+    assert _ids(source.read(batch.cursor)) == ["2"]
+
+
 def test_limit_stops_mid_file_and_the_cursor_goes_on_from_there(tmp_path: Path) -> None:
     path = tmp_path / "prod.jsonl"
     path.write_text("".join(_line(n) for n in range(1, 8)), encoding="utf-8")

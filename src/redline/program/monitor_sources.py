@@ -22,6 +22,7 @@ import gc
 import hashlib
 import json
 import os
+from abc import ABC, abstractmethod
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -177,7 +178,7 @@ def _dump_marks(kind: str, marks: list[_Mark]) -> str:
     return json.dumps({"v": CURSOR_VERSION, "kind": kind, "files": files}, separators=(",", ":"))
 
 
-class _FileSource:
+class _FileSource(ABC):
     """A file or a folder of files, read on from per-file byte offsets."""
 
     kind = ""
@@ -214,6 +215,7 @@ class _FileSource:
         samples: list[ProductionSample] = []
         skipped: list[str] = []
         reached: list[_Mark] = []
+        opened: set[tuple[int, int]] = set()
         for path in self.files():
             try:
                 fh = path.open("rb")
@@ -224,6 +226,9 @@ class _FileSource:
                 continue
             with fh:
                 st = os.fstat(fh.fileno())
+                if (st.st_dev, st.st_ino) in opened:
+                    continue  # a link to a file already read
+                opened.add((st.st_dev, st.st_ino))
                 mark = marks.get((st.st_dev, st.st_ino))
                 offset = line = 0
                 if mark is not None and st.st_size >= mark.offset and _head_hash(fh, mark.size) == mark.head:
@@ -248,6 +253,7 @@ class _FileSource:
             samples=tuple(samples), cursor=_dump_marks(self.kind, reached), skipped=tuple(skipped)
         )
 
+    @abstractmethod
     def _read_file(
         self,
         fh: BinaryIO,
@@ -259,7 +265,6 @@ class _FileSource:
         skipped: list[str],
     ) -> tuple[int, int]:
         """Read on from `offset` (where `fh` stands); returns the offset and line reached."""
-        raise NotImplementedError
 
 
 class JsonlSource(_FileSource):
