@@ -131,7 +131,7 @@ def _show_tracker_links(store: Store, finding_id: str) -> None:
     from redline.program.trackers import links
 
     for t in links(store, finding_id):
-        say(f"  tracker {t.tracker} ({t.kind}) issue {t.external_id} [{t.state}] {t.url}")
+        say(f"  tracker {t.tracker} ({t.kind}) issue {t.external_id}, {t.state}: {t.url}")
 
 
 def _show_remedies(store: Store, settings: Settings, finding_id: str) -> None:

@@ -11,11 +11,11 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from redline.core.comparison import two_proportion_test
 from redline.core.evidence import Evidence
 from redline.core.findings import Finding, FindingStatus
 from redline.core.ids import canonical_json
-from redline.core.verification import ALPHA
+from redline.core.mitigations import VerificationOutcome
+from redline.core.verification import ALPHA, judge_part
 
 MAX_CASES = 5
 """Failing cases written into an issue; the rest are counted."""
@@ -84,17 +84,29 @@ class IssueDraft(BaseModel):
         return hashlib.sha256(canonical_json(self.model_dump(mode="json")).encode()).hexdigest()
 
 
-def min_cases(before: Evidence, *, alpha: float = ALPHA, cap: int = MAX_SAMPLE) -> int | None:
-    """The fewest re-run answers for which even zero failures would differ significantly from `before`
-    (fewer make any verification inconclusive); None when not even `cap` answers would do."""
-    if before.n == 0 or before.failures == 0:
+def min_cases(
+    before: Evidence,
+    *,
+    limit: float | None = None,
+    zero_tolerance: bool = False,
+    alpha: float = ALPHA,
+    cap: int = MAX_SAMPLE,
+) -> int | None:
+    """The fewest re-run answers with which a re-run without a single failure is judged verified by
+    `core.verification.judge_part` (the fall is significant and the upper bound within `limit`); fewer
+    leave any verification inconclusive or above the limit. None when not even `cap` answers would do."""
+
+    def clean(n: int) -> bool:
+        after = Evidence.from_counts(before.threat_id, failures=0, n=n)
+        part = judge_part(before, after, limit=limit, zero_tolerance=zero_tolerance, alpha=alpha)
+        return part.outcome is VerificationOutcome.VERIFIED
+
+    if before.n == 0 or before.failures == 0 or not clean(cap):
         return None
     lo, hi = 1, cap
-    if two_proportion_test(before.failures, before.n, 0, hi).p_value >= alpha:
-        return None
-    while lo < hi:  # p-value of a zero-failure re-run falls as its size grows
+    while lo < hi:  # more clean answers only narrow the interval and lower the p-value
         mid = (lo + hi) // 2
-        if two_proportion_test(before.failures, before.n, 0, mid).p_value < alpha:
+        if clean(mid):
             hi = mid
         else:
             lo = mid + 1
@@ -109,7 +121,11 @@ def acceptance_for(
         before=before,
         limit=None if zero_tolerance else limit,
         zero_tolerance=zero_tolerance,
-        min_cases=min_cases(before, alpha=alpha) if before is not None else None,
+        min_cases=(
+            min_cases(before, limit=limit, zero_tolerance=zero_tolerance, alpha=alpha)
+            if before is not None
+            else None
+        ),
         alpha=alpha,
     )
 
@@ -160,8 +176,8 @@ def _acceptance_lines(c: IssueContent) -> list[str]:
         lines.append(f"The upper 95% bound of the re-run's failure rate is at most {a.limit:.1%}")
     if a.min_cases is not None:
         lines.append(
-            f"Sample size: at least {a.min_cases} scored answers per part (fewer cannot differ at {pct} "
-            "even with no failure: the verification would be inconclusive)"
+            f"Sample size: at least {a.min_cases} scored answers per part (with fewer, even a re-run "
+            f"without a single failure is inconclusive at {pct} or its upper bound above the limit)"
         )
     if c.samples:
         lines.append(f"Each reproducible conversation is sent {c.samples} times per verification")
