@@ -23,6 +23,7 @@ from redline.core.threats import Threat
 from redline.reports import sections as sec
 from redline.reports.analyses import round_analyses
 from redline.reports.entries import finding_entry, heatmap_of, mitigation_entry, votes_of
+from redline.reports.lessons import lessons_section
 from redline.reports.method import coverage_of, method_appendix
 from redline.reports.model import (
     Audience,
@@ -262,6 +263,7 @@ def build_report(
         for rnd in rounds:
             transcripts += select_transcripts(session, rnd.id, collapse_all=collapse, limit=limit)
         transcripts = failures_first(transcripts, limit=limit)
+    postmortems, lessons = ((), None) if external else lessons_section(session, findings, release)
     masker = Masker(ner=request.ner)
     if not request.unmask or external:
         transcripts = mask_transcripts(transcripts, masker)
@@ -294,6 +296,8 @@ def build_report(
         mitigations=mitigation_entries,
         verifications=verification_entries(session, [f.id for f in findings]),
         transcripts=tuple(transcripts),
+        postmortems=postmortems,
+        lessons=lessons,
         method=method_appendix(
             session,
             rounds,

@@ -201,6 +201,8 @@ def render_markdown(model: ReportModel) -> str:
         ],
     )
     out += _verifications(r)
+    out += _postmortems(r)
+    out += _lessons(r)
     out += _transcripts(r)
     out += _method(r)
     out += ["## Limitations", "", *(f"- {text(lim)}" for lim in r.limitations), ""]
@@ -226,6 +228,58 @@ def _verifications(r: ReportModel) -> list[str]:
     ]
     head = ["Finding", "Release", "Before", "(a) Original cases", "(b) Fresh variants", "Outcome"]
     return ["### Verification re-runs", "", *_table(head, rows)]
+
+
+def _postmortems(r: ReportModel) -> list[str]:
+    """Each finding's post-mortem: what failed, why, the root cause and the process changes."""
+    if not r.postmortems:
+        return []
+    out = ["## Post-mortems", ""]
+    for p in r.postmortems:
+        held = f" · held {p.held_on}" if p.held_on else ""
+        out += [
+            f"### {text(p.finding_id)} {text(p.title)}",
+            "",
+            f"_Root cause: {text(p.root_cause_label)}{held} · owner {text(p.owner or 'none')}_",
+            "",
+            f"- **What failed.** {text(p.what_failed)}",
+            f"- **Why.** {text(p.why)}",
+            *(f"- **Process change.** {text(c)}" for c in p.changes),
+            "",
+        ]
+    return out
+
+
+def _lessons(r: ReportModel) -> list[str]:
+    """The lessons digest of the release: closed findings, causes, process changes, recurring causes."""
+    if r.lessons is None:
+        return []
+    lessons = r.lessons
+    out = ["## Lessons", "", text(lessons.summary()), ""]
+    if lessons.closed:
+        out += _table(
+            ["Finding closed", "Risk", "Status", "Closed", "Post-mortem"],
+            [
+                (
+                    c.id,
+                    c.risk.value,
+                    c.status.value,
+                    _when(c.closed_at),
+                    "yes" if c.has_postmortem else "not yet",
+                )
+                for c in lessons.closed
+            ],
+        )
+    for g in lessons.causes:
+        out += [f"### Root cause: {text(g.label)} ({len(g.lessons)})", ""]
+        out += [f"- {text(x.finding_id)}: {text(x.what_failed)} ({text(x.why)})" for x in g.lessons] + [""]
+    if lessons.changes:
+        out += ["### What changed in the process", ""]
+        out += [f"- {text(c.change)} ({text(c.finding_id)})" for c in lessons.changes] + [""]
+    if lessons.recurring:
+        out += ["### Recurring across releases", ""]
+        out += [f"- {text(x.label)}: {text(', '.join(x.releases))}" for x in lessons.recurring] + [""]
+    return out
 
 
 def _perspectives(r: ReportModel) -> list[str]:

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from redline.core.findings import FindingStatus
+from redline.core.lessons import LessonsDigest
 from redline.core.mitigations import MitigationStatus, MitigationType, VerificationOutcome
 from redline.core.policy import GateOutcome, GateReason
 from redline.core.review import RoundJudge
@@ -168,6 +169,21 @@ class FindingEntry(Frozen):
     mitigation_ids: tuple[str, ...] = Field(default=(), description="Mitigations linked to the finding.")
 
 
+class PostMortemEntry(Frozen):
+    """A finding's post-mortem as internal and committee reports show it (never external ones)."""
+
+    finding_id: str = Field(description="The finding it is about.")
+    title: str = Field(description="Title of the finding.")
+    root_cause: str = Field(description="Root-cause category, or 'unclassified'.")
+    root_cause_label: str = Field(description="The category in words.")
+    what_failed: str = Field(description="What failed.")
+    why: str = Field(description="Why it failed and why the process let it through.")
+    changes: tuple[str, ...] = Field(default=(), description="Process changes decided.")
+    owner: str = Field(default="", description="Who owns the process changes.")
+    held_on: date | None = Field(default=None, description="When it was held (else written).")
+    author: str = Field(default="", description="Who wrote it.")
+
+
 class MitigationEntry(Frozen):
     """A mitigation linked to a finding."""
 
@@ -277,6 +293,14 @@ class ReportModel(Frozen):
     )
     transcripts: tuple[Transcript, ...] = Field(
         default=(), description="Example exchanges (never in external reports)."
+    )
+    postmortems: tuple[PostMortemEntry, ...] = Field(
+        default=(), description="Post-mortems of the findings in scope (never in external reports)."
+    )
+    lessons: LessonsDigest | None = Field(
+        default=None,
+        description="Lessons digest of the release in scope: findings closed, post-mortems by root cause, "
+        "process changes, recurring causes (never in external reports; None without a release).",
     )
     method: MethodAppendix = Field(description="Configuration, seeds, versions and hashes to replay.")
     limitations: tuple[str, ...] = Field(default=(), description="What the evidence cannot show.")
