@@ -258,3 +258,14 @@ def test_reproduction_steps_mask_personal_data_and_drop_secrets(
     assert content.checker == "canary" and content.samples == 12 and content.target == "chat"
     assert content.link == "https://redline.test/findings/fnd_playground1"
     assert content.finding.status is FindingStatus.NEW
+
+
+def test_an_answer_without_the_issue_number_is_reported_not_linked(
+    github: tuple[Stub, Settings, Store, str],
+) -> None:
+    stub, settings, store, fid = github
+    stub.script.append((200, {}, {"ok": True}))  # e.g. url names a web page's JSON, not the API
+    with pytest.raises(TrackerError, match=r"tracker 'github' .*: its answer has no 'number'"):
+        export(store, settings, tracker="github", user="lena", finding_ids=[fid], env=TOKENS)
+    with store.session() as s:
+        assert links_repo.get_link(s, fid, "github") is None

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import base64
 import json
+import math
 import os
 import time
 from collections.abc import Callable, Mapping, Sequence
@@ -170,14 +171,17 @@ class TrackerClient:
             raise _refusal(self, resp, method, path)
         raise AssertionError("unreachable")  # pragma: no cover
 
-    def json(self, resp: httpx.Response) -> dict[str, Any]:
-        """The answer's JSON object, or an error naming the tracker."""
+    def json(self, resp: httpx.Response, *needed: str) -> dict[str, Any]:
+        """The answer's JSON object holding the `needed` keys, or an error naming the tracker."""
         try:
             data = resp.json()
         except ValueError:
             data = None
         if not isinstance(data, dict):
             raise TrackerError(f"{self._where()}: answered {resp.status_code} without a JSON object")
+        missing = [k for k in needed if data.get(k) in (None, "")]
+        if missing:
+            raise TrackerError(f"{self._where()}: its answer has no '{missing[0]}' (is url an API address?)")
         return data
 
 
@@ -194,7 +198,7 @@ def _retry_after(resp: httpx.Response) -> float:
             return MAX_RETRY_WAIT_S + 1
     reset = resp.headers.get("x-ratelimit-reset")
     if reset is not None and reset.isdigit():
-        return max(0.0, int(reset) - time.time())
+        return float(max(0, math.ceil(int(reset) - time.time())))
     return 1.0
 
 
@@ -246,7 +250,7 @@ class GitHubClient(TrackerClient):
         return {"title": issue.title, "body": issue.body, "labels": list(issue.labels)}
 
     def create(self, issue: IssueDraft) -> IssueRef:
-        data = self.json(self.request("POST", self._path(), self._body(issue)))
+        data = self.json(self.request("POST", self._path(), self._body(issue)), "number")
         return IssueRef(external_id=str(data["number"]), url=str(data.get("html_url", "")))
 
     def update(self, external_id: str, issue: IssueDraft) -> IssueRef:
@@ -269,7 +273,7 @@ class GitLabClient(TrackerClient):
         return {"title": issue.title, "description": issue.body, "labels": ",".join(issue.labels)}
 
     def create(self, issue: IssueDraft) -> IssueRef:
-        data = self.json(self.request("POST", self._path(), self._body(issue)))
+        data = self.json(self.request("POST", self._path(), self._body(issue)), "iid")
         return IssueRef(external_id=str(data["iid"]), url=str(data.get("web_url", "")))
 
     def update(self, external_id: str, issue: IssueDraft) -> IssueRef:
@@ -317,7 +321,7 @@ class JiraClient(TrackerClient):
             "issuetype": {"name": self.cfg.issue_type},
             **self._fields(issue),
         }
-        data = self.json(self.request("POST", "/rest/api/2/issue", {"fields": fields}))
+        data = self.json(self.request("POST", "/rest/api/2/issue", {"fields": fields}), "key")
         key = str(data["key"])
         return IssueRef(external_id=key, url=f"{self.cfg.api_url}/browse/{key}")
 
@@ -521,9 +525,12 @@ def export(
     alone otherwise, so exporting twice never opens a second issue. Each push is recorded as soon as
     the tracker answers: an error part-way leaves the findings pushed so far linked.
     """
+    from redline.program.findings import load_threats
+
     cfg = tracker_config(settings, tracker)
     environ = os.environ if env is None else env
     web_url = environ.get(WEB_URL_ENV) or cfg.web_url
+    catalog = dict(threats) if threats is not None else load_threats(settings)
     with store.session() as session:
         who = authorize(session, user, EXPORTERS, action="export findings to trackers")
         findings = _select(session, finding_ids, release, open_only)
@@ -531,7 +538,7 @@ def export(
     with client_for(cfg, environ, transport=transport, sleep=sleep) as client:
         for finding in findings:
             issue = issue_draft(
-                cfg, issue_content(store, settings, finding.id, threats=threats, web_url=web_url)
+                cfg, issue_content(store, settings, finding.id, threats=catalog, web_url=web_url)
             )
             digest = issue.content_hash
             with store.session() as session:
