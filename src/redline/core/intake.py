@@ -40,3 +40,26 @@ def check_intake_transition(submission_id: str, current: IntakeStatus, new: Inta
     raise TransitionError(
         f"submission {submission_id} cannot go from {current.value} to {new.value} (allowed: {allowed})"
     )
+
+
+class ReporterStatus(StrEnum):
+    """Where a report stands, in the words its reporter sees (`/report/status`)."""
+
+    RECEIVED = "received"
+    TRIAGING = "triaging"
+    ACCEPTED = "accepted"
+    DUPLICATE = "duplicate"
+    DECLINED = "declined"
+    FIXED = "fixed"
+
+
+def reporter_status(status: IntakeStatus, *, replied: bool, fixed: bool) -> ReporterStatus:
+    """The reporter's view of a submission's status: a received report that triage has answered is
+    being triaged; an accepted one whose finding was verified fixed is fixed; a rejected one declined."""
+    if status is IntakeStatus.RECEIVED:
+        return ReporterStatus.TRIAGING if replied else ReporterStatus.RECEIVED
+    if status is IntakeStatus.ACCEPTED:
+        return ReporterStatus.FIXED if fixed else ReporterStatus.ACCEPTED
+    if status is IntakeStatus.DUPLICATE:
+        return ReporterStatus.DUPLICATE
+    return ReporterStatus.DECLINED

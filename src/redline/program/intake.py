@@ -16,15 +16,20 @@ from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy.orm import Session
 
-from redline.core.errors import RedlineError, UsageError
+from redline.core.errors import NotFoundError, RedlineError, UsageError
+from redline.core.findings import FindingStatus
 from redline.core.ids import new_id
-from redline.core.intake import IntakeStatus
+from redline.core.intake import IntakeStatus, ReporterStatus, reporter_status
+from redline.core.mitigations import VerificationOutcome
 from redline.core.proposals import Embed
 from redline.program.intake_triage import suggest_duplicate
 from redline.program.throttle import client_network
 from redline.settings import Settings
+from redline.store.repos import findings as findings_repo
 from redline.store.repos import intake as intake_repo
+from redline.store.repos import mitigations as mitigations_repo
 from redline.store.session import Store
 
 
@@ -102,6 +107,33 @@ class Acknowledgement(BaseModel):
     received_at: datetime
     disclosure_due: date = Field(description="Coordinated-disclosure date, unless agreed otherwise.")
     status: IntakeStatus = IntakeStatus.RECEIVED
+    status_secret: str | None = Field(
+        default=None,
+        description="Shown once, never stored (only its hash): with the id it opens the report's status "
+        "at /report/status.",
+    )
+
+
+class ReportStatus(BaseModel):
+    """What a reporter sees of their report: where it stands, triage's words for them, the disclosure date."""
+
+    model_config = ConfigDict(frozen=True)
+
+    id: str = Field(description="Acknowledgement id.")
+    status: ReporterStatus = Field(
+        description="received, triaging, accepted, duplicate, declined or fixed (the finding was verified)."
+    )
+    received_at: datetime
+    outcome: str = Field(default="", description="What triage tells the reporter.")
+    outcome_at: datetime | None = Field(default=None, description="When triage last wrote to the reporter.")
+    disclosure_due: date = Field(description="Planned coordinated-disclosure date.")
+
+
+class StatusNotFoundError(NotFoundError):
+    """No report matches an id and secret (the same answer for an unknown id and for a wrong secret)."""
+
+
+NO_SUCH_STATUS = "no report matches this acknowledgement id and secret; check that you copied both in full"
 
 
 class IntakeRateLimitedError(RedlineError):
@@ -140,6 +172,13 @@ def workspace_secret(settings: Settings) -> bytes:
         return bytes.fromhex(path.read_text(encoding="utf-8").strip())
     except (OSError, ValueError):
         return _PROCESS_KEY
+
+
+def status_digest(secret: str) -> str:
+    """What is stored of a status secret: a SHA-256 under its own prefix. The secret has 256 random bits,
+    so a fast hash cannot be brute-forced; a slow one would only make the public page cheaper to flood,
+    and a keyed one would break every secret if the workspace's key were replaced."""
+    return hashlib.sha256(f"redline-intake-status:{secret.strip()}".encode()).hexdigest()
 
 
 def _aware(value: datetime) -> datetime:
@@ -204,8 +243,83 @@ def submit(
             match_method=match.method,
             disclosure_due=(when + timedelta(days=config.disclosure_days)).date(),
         )
-        stored = intake_repo.add_submission(session, record, client=key, actor="intake")
-    return Acknowledgement(id=stored.id, received_at=when, disclosure_due=stored.disclosure_due)
+        status_secret = secrets.token_urlsafe(32)
+        stored = intake_repo.add_submission(
+            session, record, client=key, actor="intake", status_secret_hash=status_digest(status_secret)
+        )
+    return Acknowledgement(
+        id=stored.id, received_at=when, disclosure_due=stored.disclosure_due, status_secret=status_secret
+    )
+
+
+def _fixed(session: Session, finding_id: str | None) -> bool:
+    """Whether the report's finding was verified fixed (verified, or closed after a passing verification)."""
+    if finding_id is None:
+        return False
+    status = findings_repo.get_finding(session, finding_id).status
+    if status is FindingStatus.VERIFIED:
+        return True
+    if status is not FindingStatus.CLOSED:
+        return False
+    found = mitigations_repo.list_verifications(session, finding_id=finding_id)
+    return any(v.outcome is VerificationOutcome.VERIFIED for v in found)
+
+
+def report_status(store: Store, *, submission_id: str, secret: str) -> ReportStatus:
+    """A report's status for its reporter, given the id and the secret of its acknowledgement.
+
+    An unknown id and a wrong secret raise the same `StatusNotFoundError`, after the same work (the
+    secret is hashed and compared in constant time either way)."""
+    ack_id = submission_id.strip()[:60]
+    given = status_digest(secret)
+    with store.session() as session:
+        stored = intake_repo.status_secret_hash(session, ack_id) if ack_id else None
+        matches = (
+            hmac.compare_digest(stored or "0" * 64, given) and stored is not None and bool(secret.strip())
+        )
+        if not matches:
+            raise StatusNotFoundError(NO_SUCH_STATUS)
+        sub = intake_repo.get_submission(session, ack_id)
+        fixed = _fixed(session, sub.finding_id)
+    return ReportStatus(
+        id=sub.id,
+        status=reporter_status(IntakeStatus(sub.status), replied=bool(sub.reporter_note), fixed=fixed),
+        received_at=sub.received_at,
+        outcome=sub.reporter_note,
+        outcome_at=sub.reporter_note_at,
+        disclosure_due=sub.disclosure_due,
+    )
+
+
+class StatusThrottle:
+    """Status look-ups that match no report, counted per client network in memory, with the limits of
+    intake submissions (`intake.rate_limit` per `intake.rate_window_minutes`).
+
+    The look-up comes first, so a reporter with the right id and secret is always answered; only misses
+    count (the secrets have 256 bits: the limit is about load, not luck)."""
+
+    def __init__(self, settings: Settings) -> None:
+        from redline.program.concerns import ClaimThrottle
+
+        config = settings.config.intake
+        self._misses = ClaimThrottle(
+            per_client=config.rate_limit, window=timedelta(minutes=config.rate_window_minutes)
+        )
+        self._config = config
+
+    def missed(self, client: str) -> None:
+        """Count a miss, or raise `IntakeRateLimitedError` once the client is over the limit."""
+        from redline.program.concerns import ClaimThrottledError
+
+        try:
+            self._misses.missed(client)
+        except ClaimThrottledError as exc:
+            raise IntakeRateLimitedError(
+                f"at most {self._config.rate_limit} status look-ups that match no report per "
+                f"{self._config.rate_window_minutes} minutes from one address; please wait before trying "
+                "again",
+                retry_after_s=exc.retry_after_s,
+            ) from exc
 
 
 def _texts(report: IntakeReport) -> Sequence[str]:

@@ -232,6 +232,7 @@ def triage(
     prompts: Sequence[str] = (),
     target: Target | None = None,
     scorers: Sequence[Scorer] | None = None,
+    reporter_note: str = "",
 ) -> QueueEntry:
     """Accept a submission as a candidate finding, mark it a duplicate of one, or reject it (audited).
 
@@ -239,6 +240,7 @@ def triage(
     reproducible case: `prompts` (default: the user turns of the report's transcript) sent to `system`
     (default: the affected system, when it is configured), judged by `scorer` or, with none, re-checked
     by a reviewer. The case is sent to the system at once for the failing release's baseline.
+    `reporter_note` is what the reporter reads on their status page (`note` stays internal).
     """
     from redline.program.escalations import announce
     from redline.program.findings import load_threats, open_finding
@@ -260,7 +262,7 @@ def triage(
         check_intake_transition(submission_id, IntakeStatus(sub.status), DECIDED_STATUS[decision])
         if decision is IntakeDecision.REJECT:
             if not note.strip():
-                raise UsageError("say why the report is rejected (the researcher will be told)")
+                raise UsageError("say why the report is rejected (the reporter reads only the reporter note)")
             done = intake_repo.decide(
                 session, submission_id, status=IntakeStatus.REJECTED.value, actor=who.name, note=note
             )
@@ -318,6 +320,10 @@ def triage(
                 note=note,
                 finding_id=opened.finding.id,
             )
+        if reporter_note.strip():
+            done = intake_repo.reply(
+                session, submission_id, note=reporter_note.strip(), actor=who.name, at=datetime.now(UTC)
+            )
         entry = _entry(session, done, today, ner=settings.config.privacy.ner)
     if opened is not None:
         announce(store, settings, [opened.escalation] if opened.escalation else [])
@@ -331,6 +337,18 @@ def triage(
                 scorer=scorers[0] if scorers else None,
             )
     return entry
+
+
+def reply(store: Store, settings: Settings, *, submission_id: str, user: str | None, note: str) -> QueueEntry:
+    """Write to the reporter: the words their status page shows (a received report then reads as being
+    triaged); audited."""
+    text = note.strip()
+    if not text:
+        raise UsageError("write what the reporter should read")
+    with store.session() as session:
+        who = authorize(session, user, INTAKE_TRIAGERS, action="reply to external reporters")
+        done = intake_repo.reply(session, submission_id, note=text, actor=who.name, at=datetime.now(UTC))
+        return _entry(session, done, datetime.now(UTC).date(), ner=settings.config.privacy.ner)
 
 
 _SPEAKERS = {

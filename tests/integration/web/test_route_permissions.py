@@ -77,6 +77,7 @@ def test_anonymous_users_reach_only_sign_in_intake_and_concerns(world: World) ->
         "concerns.raise",
     ]
     intake = ["api.intake.submit", "intake.form", "intake.submit", "login.form", "login.submit"]
+    intake += ["api.report.status", "report.status", "report.status.form"]  # reporters look up status
     signed = ["api.trackers.webhook"]  # a tracker proves itself with the shared secret's signature
     assert public == sorted(concerns + intake + signed)
 

@@ -33,6 +33,8 @@ class StoredSubmission(BaseModel):
     finding_id: str | None = None
     triaged_by: str | None = None
     note: str = ""
+    reporter_note: str = Field(default="", description="Triage's words for the reporter (status page).")
+    reporter_note_at: datetime | None = None
 
 
 def _stored(row: IntakeSubmissionRow) -> StoredSubmission:
@@ -51,13 +53,21 @@ def _stored(row: IntakeSubmissionRow) -> StoredSubmission:
         finding_id=row.finding_id,
         triaged_by=row.triaged_by,
         note=row.note,
+        reporter_note=row.reporter_note or "",
+        reporter_note_at=row.reporter_note_at,
     )
 
 
 def add_submission(
-    session: Session, record: StoredSubmission, *, client: str | None, actor: str
+    session: Session,
+    record: StoredSubmission,
+    *,
+    client: str | None,
+    actor: str,
+    status_secret_hash: str | None = None,
 ) -> StoredSubmission:
-    """Queue a submission (audited without the report's text, which may be harmful)."""
+    """Queue a submission (audited without the report's text, which may be harmful); only a hash of the
+    reporter's status secret is kept."""
     row = IntakeSubmissionRow(
         id=record.id,
         received_at=record.received_at,
@@ -71,6 +81,7 @@ def add_submission(
         similarity=record.similarity,
         match_method=record.match_method,
         disclosure_due=record.disclosure_due.isoformat(),
+        status_secret_hash=status_secret_hash,
     )
     session.add(row)
     session.flush()
@@ -130,6 +141,22 @@ def get_submission(session: Session, submission_id: str) -> StoredSubmission:
     row = session.get(IntakeSubmissionRow, submission_id)
     if row is None:
         raise NotFoundError(f"no external submission with id '{submission_id}'")
+    return _stored(row)
+
+
+def status_secret_hash(session: Session, submission_id: str) -> str | None:
+    """The stored hash of a submission's status secret; None for an unknown id or one without a secret."""
+    row = session.get(IntakeSubmissionRow, submission_id)
+    return row.status_secret_hash if row is not None else None
+
+
+def reply(session: Session, submission_id: str, *, note: str, actor: str, at: datetime) -> StoredSubmission:
+    """Set the words the reporter reads on their status page (audited)."""
+    row = session.get(IntakeSubmissionRow, submission_id)
+    if row is None:
+        raise NotFoundError(f"no external submission with id '{submission_id}'")
+    row.reporter_note, row.reporter_note_at = note, at
+    audit.append(session, actor=actor, action="intake.reply", subject=submission_id, payload={"note": note})
     return _stored(row)
 
 

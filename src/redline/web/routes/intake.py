@@ -23,7 +23,10 @@ from redline.program.intake import (
     DisclosurePreference,
     IntakeCategory,
     IntakeReport,
+    ReportStatus,
     SeverityClaim,
+    StatusNotFoundError,
+    StatusThrottle,
 )
 from redline.program.intake_triage import IntakeDecision, QueueEntry
 from redline.web.deps import Ctx, guard
@@ -65,6 +68,22 @@ class TriageRequest(BaseModel):
         max_length=200,
         description="Configured system to reproduce on (default: the affected one).",
     )
+    reporter_note: str = Field(
+        default="", max_length=5000, description="What the reporter reads on their status page."
+    )
+
+
+class ReplyRequest(BaseModel):
+    """Words for the reporter's status page."""
+
+    note: str = Field(min_length=1, max_length=5000, description="What the reporter reads.")
+
+
+class StatusRequest(BaseModel):
+    """An acknowledgement id and the status secret given with it."""
+
+    id: str = Field(max_length=60, description="Acknowledgement id.")
+    secret: str = Field(max_length=200, description="Status secret shown once at submission.")
 
 
 async def _submit(ctx: Ctx, request: Request, report: IntakeReport) -> Acknowledgement:
@@ -74,6 +93,25 @@ async def _submit(ctx: Ctx, request: Request, report: IntakeReport) -> Acknowled
             ctx.store, ctx.settings, report, client=client, embed=ctx.state.embed, secret=ctx.state.secret
         )
     )
+
+
+def _status_throttle(request: Request, ctx: Ctx) -> StatusThrottle:
+    state = request.app.state
+    if getattr(state, "intake_status_throttle", None) is None:
+        state.intake_status_throttle = StatusThrottle(ctx.settings)
+    throttle: StatusThrottle = state.intake_status_throttle
+    return throttle
+
+
+async def _status(ctx: Ctx, request: Request, body: StatusRequest) -> ReportStatus:
+    """The look-up comes first (the right id and secret are always answered); only misses are limited."""
+    try:
+        return await run_in_threadpool(
+            lambda: intake.report_status(ctx.store, submission_id=body.id, secret=body.secret)
+        )
+    except StatusNotFoundError:
+        _status_throttle(request, ctx).missed(client_address(request))
+        raise
 
 
 def _choices() -> dict[str, Any]:
@@ -141,6 +179,35 @@ async def intake_api(request: Request, ctx: Context, report: IntakeReport) -> Ac
     return await _submit(ctx, request, report)
 
 
+@router.get("/report/status", name="report.status.form", include_in_schema=False)
+def status_page(request: Request, ctx: Context) -> HTMLResponse:
+    """The public page where a reporter looks up their report with its id and secret."""
+    return page(request, ctx, "report_status.html", view=None, error=None)
+
+
+@router.post("/report/status", name="report.status", include_in_schema=False)
+async def status_form(
+    request: Request,
+    ctx: Context,
+    id: Annotated[str, Form(max_length=60)],
+    secret: Annotated[str, Form(max_length=200)],
+) -> HTMLResponse:
+    """The report's status, triage's words for the reporter and the disclosure date (sent by POST, so
+    the secret stays out of addresses and logs)."""
+    try:
+        view = await _status(ctx, request, StatusRequest(id=id, secret=secret))
+    except StatusNotFoundError as exc:
+        return page(request, ctx, "report_status.html", view=None, error=str(exc), code=404)
+    return page(request, ctx, "report_status.html", view=view, error=None)
+
+
+@router.post("/api/report/status", name="api.report.status")
+async def status_api(request: Request, ctx: Context, body: StatusRequest) -> ReportStatus:
+    """A report's status for its reporter (no account needed): an unknown id and a wrong secret get the
+    same 404; misses are rate limited per client address like submissions."""
+    return await _status(ctx, request, body)
+
+
 def _queue(ctx: Ctx, status: IntakeStatus | None) -> list[QueueEntry]:
     ner = ctx.settings.config.privacy.ner
     return intake_triage.queue(ctx.store, status=status.value if status else None, ner=ner)
@@ -167,7 +234,12 @@ def _triage(ctx: Ctx, sub_id: str, body: TriageRequest) -> QueueEntry:
         scorer=body.scorer or None,
         samples=body.samples,
         system=body.system or None,
+        reporter_note=body.reporter_note,
     )
+
+
+def _reply(ctx: Ctx, sub_id: str, body: ReplyRequest) -> QueueEntry:
+    return intake_triage.reply(ctx.store, ctx.settings, submission_id=sub_id, user=ctx.name, note=body.note)
 
 
 @router.get("/intake/queue", name="intake.queue", include_in_schema=False)
@@ -230,6 +302,7 @@ def triage_form(
     scorer: Annotated[str, Form(max_length=200)] = "",
     samples: Annotated[int, Form(ge=1, le=MAX_SAMPLES)] = DEFAULT_SAMPLES,
     system: Annotated[str, Form(max_length=200)] = "",
+    reporter_note: Annotated[str, Form(max_length=5000)] = "",
 ) -> Response:
     """Accept, mark as duplicate, or reject."""
     body = TriageRequest(
@@ -242,6 +315,7 @@ def triage_form(
         scorer=scorer or None,
         samples=samples,
         system=system or None,
+        reporter_note=reporter_note,
     )
     entry = _triage(ctx, sub_id, body)
     if entry.submission.finding_id:
@@ -253,3 +327,18 @@ def triage_form(
 def triage_api(ctx: Context, sub_id: str, body: TriageRequest) -> QueueEntry:
     """Accept as a candidate finding, mark as duplicate of a finding, or reject (audited)."""
     return _triage(ctx, sub_id, body)
+
+
+@router.post("/intake/queue/{sub_id}/reply", name="intake.reply", include_in_schema=False)
+def reply_form(
+    request: Request, ctx: Context, sub_id: str, note: Annotated[str, Form(max_length=5000)]
+) -> Response:
+    """Write to the reporter's status page."""
+    _reply(ctx, sub_id, ReplyRequest(note=note))
+    return redirect(request, f"/intake/queue/{sub_id}", flash="the reporter's status page shows your words")
+
+
+@router.post("/api/intake/queue/{sub_id}/reply", name="api.intake.reply")
+def reply_api(ctx: Context, sub_id: str, body: ReplyRequest) -> QueueEntry:
+    """Write to the reporter: their status page shows these words (audited)."""
+    return _reply(ctx, sub_id, body)
