@@ -90,9 +90,12 @@ def test_teams_link_becomes_an_open_url_action() -> None:
 
 
 def test_any_new_event_kind_renders_without_code_of_its_own() -> None:
-    note = _note(event="decision", kind="stale", subject="rel_9", summary="go is stale", details={})
-    assert slack_payload(note)["blocks"][0]["text"]["text"] == "Decision: stale (rel_9)"
-    assert teams_payload(note)["attachments"][0]["content"]["body"][0]["text"] == "Decision: stale (rel_9)"
+    note = _note(event="acceptance_expired", kind="high", subject="fnd_9", summary="expired", details={})
+    assert slack_payload(note)["blocks"][0]["text"]["text"] == "Acceptance expired: high (fnd_9)"
+    card = teams_payload(note)["attachments"][0]["content"]
+    assert card["body"][0]["text"] == "Acceptance expired: high (fnd_9)"
+    stale = _note(kind="stale_decision", subject="rel_9", details={"release": "chat@2.0"})
+    assert slack_payload(stale)["blocks"][2]["fields"][1]["text"] == "*release*\nchat@2.0"
 
 
 def test_errors_name_the_host_never_the_secret_path() -> None:
