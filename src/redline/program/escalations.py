@@ -12,9 +12,8 @@ from redline.core.errors import UsageError
 from redline.core.signoffs import Escalation, EscalationKind
 from redline.core.users import Role
 from redline.program.actors import authorize
-from redline.program.notifications import Delivery, Notification, dispatch
+from redline.program.notifications import Delivery, Notification, notify
 from redline.settings import Settings
-from redline.store import audit
 from redline.store.repos import decisions as decisions_repo
 from redline.store.repos import findings as findings_repo
 from redline.store.repos import systems as systems_repo
@@ -118,18 +117,7 @@ def announce(
             summary=esc.summary,
             workspace=settings.config.name,
             details={"escalation_id": esc.id, "release_id": esc.release_id, **esc.details},
+            link=f"/findings/{esc.subject}" if esc.subject.startswith("fnd_") else None,
         )
-        sent = dispatch(settings, note, env=env)
-        if not sent:
-            continue
-        with store.session() as session:
-            for d in sent:
-                audit.append(
-                    session,
-                    actor=settings.actor,
-                    action="notification.sent" if d.ok else "notification.failed",
-                    subject=esc.id,
-                    payload={"notifier": d.notifier, "detail": d.detail},
-                )
-        deliveries.extend(sent)
+        deliveries.extend(notify(settings, note, store=store, env=env, audit_subject=esc.id))
     return deliveries
