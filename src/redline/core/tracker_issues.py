@@ -319,11 +319,30 @@ def _state(value: Any, *, closed: set[str]) -> IssueState:
     return IssueState.CLOSED if str(value or "").lower() in closed else IssueState.OPEN
 
 
-def parse_event(kind: str, payload: dict[str, Any]) -> InboundChange | None:
-    """The issue state change a tracker's webhook payload reports; None for events about other things."""
+def _same_project(kind: str, project: str | None, payload: dict[str, Any]) -> bool:
+    """Whether the event is about the configured project (an organisation or group webhook reports
+    every repository's issues, whose numbers repeat across repositories)."""
+    if not project:
+        return True
+    if kind == "github":
+        repo = (payload.get("repository") or {}).get("full_name")
+        return repo is None or str(repo).lower() == project.lower()
+    if kind == "gitlab":
+        proj = payload.get("project") or {}
+        known = {str(proj[k]).lower() for k in ("id", "path_with_namespace") if proj.get(k) is not None}
+        return not known or project.lower() in known
+    key = str((payload.get("issue") or {}).get("key", ""))
+    return key.upper().startswith(project.upper() + "-")
+
+
+def parse_event(kind: str, payload: dict[str, Any], project: str | None = None) -> InboundChange | None:
+    """The issue state change a tracker's webhook payload reports; None for events about other things
+    (pings, merge requests, issues of another project than `project`)."""
+    if not _same_project(kind, project, payload):
+        return None
     if kind == "github":
         issue = payload.get("issue")
-        if not isinstance(issue, dict) or "number" in payload.get("pull_request", {}):
+        if not isinstance(issue, dict) or "pull_request" in issue:
             return None
         return InboundChange(
             external_id=str(issue.get("number")),

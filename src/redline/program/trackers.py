@@ -622,7 +622,7 @@ def receive_webhook(
         payload = json.loads(body) if body else {}
     except ValueError:
         raise UsageError(f"tracker '{cfg.name}' webhook: the body is not JSON") from None
-    change = parse_event(cfg.kind, payload) if isinstance(payload, dict) else None
+    change = parse_event(cfg.kind, payload, cfg.project) if isinstance(payload, dict) else None
     if change is None:
         return InboundResult(tracker=cfg.name, outcome="ignored")
     actor = WEBHOOK_ACTOR.format(name=cfg.name)

@@ -89,13 +89,13 @@ def hooked(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Hooked]:
     store.dispose()
 
 
-def github_event(action: str, number: int = 7) -> bytes:
+def github_event(action: str, number: int = 7, repo: str = "acme/chat") -> bytes:
     state = "closed" if action == "closed" else "open"
     return json.dumps(
         {
             "action": action,
             "issue": {"number": number, "state": state},
-            "repository": {"full_name": "acme/chat"},
+            "repository": {"full_name": repo},
         }
     ).encode()
 
@@ -195,8 +195,9 @@ def test_jira_done_status_signed_with_x_hub_signature_makes_the_finding_mitigate
 
 def test_calls_about_other_issues_or_other_events_are_ignored(hooked: Hooked) -> None:
     other = github_event("closed", number=99)
+    other_repo = github_event("closed", repo="acme/website")  # an organisation webhook: same number
     ping = json.dumps({"zen": "Keep it logically awesome.", "hook_id": 1}).encode()
-    for body in (other, ping):
+    for body in (other, other_repo, ping):
         resp = post(hooked.client, "gh", body, {"X-Hub-Signature-256": hmac_sha256(SECRETS["GH_HOOK"], body)})
         assert resp.status_code == 200 and resp.json()["outcome"] == "ignored"
     assert hooked.status() == "triaged" and hooked.inbound() == []

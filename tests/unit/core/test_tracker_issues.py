@@ -177,3 +177,25 @@ def test_a_closed_issue_never_closes_a_finding(
     status: FindingStatus, change: InboundChange, previous: IssueState, expected: InboundOutcome
 ) -> None:
     assert inbound_outcome(previous, change, status) is expected
+
+
+def test_events_of_another_project_are_not_ours() -> None:
+    closed = {"action": "closed", "issue": {"number": 4, "state": "closed"}}
+    assert (
+        parse_event("github", {**closed, "repository": {"full_name": "Acme/Chat"}}, "acme/chat") is not None
+    )
+    assert parse_event("github", {**closed, "repository": {"full_name": "acme/other"}}, "acme/chat") is None
+    gl = {"object_kind": "issue", "object_attributes": {"iid": 2, "state": "closed"}}
+    assert (
+        parse_event("gitlab", {**gl, "project": {"id": 12, "path_with_namespace": "g/chat"}}, "12")
+        is not None
+    )
+    assert parse_event("gitlab", {**gl, "project": {"id": 12, "path_with_namespace": "g/chat"}}, "g/chat")
+    assert (
+        parse_event("gitlab", {**gl, "project": {"id": 13, "path_with_namespace": "g/other"}}, "g/chat")
+        is None
+    )
+    assert parse_event("jira", {"issue": {"key": "RED-1"}}, "RED") is not None
+    assert parse_event("jira", {"issue": {"key": "REDX-1"}}, "RED") is None
+    pr = {"action": "closed", "issue": {"number": 5, "state": "closed", "pull_request": {"url": "u"}}}
+    assert parse_event("github", pr) is None
