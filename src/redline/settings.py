@@ -6,7 +6,6 @@ import os
 import re
 from collections.abc import Mapping
 from datetime import date
-from datetime import date
 from pathlib import Path
 from typing import Any, Literal, Self
 
@@ -400,7 +399,7 @@ class MonitoringConfig(BaseModel):
         default=1.0, gt=0, le=1, description="Share of the exchanges read that are scored (seeded)."
     )
     max_samples_per_run: int = Field(
-        default=20_000, ge=1, description="Most exchanges scored in one run; the rest are read and skipped."
+        default=5_000, ge=1, description="Most exchanges scored in one run; the rest are read and skipped."
     )
     seed: int = Field(default=0, description="Seed of the sampling: the same exchanges give the same sample.")
     baseline_days: int = Field(
@@ -421,73 +420,17 @@ class MonitoringConfig(BaseModel):
         description="KS distance a drift needs as well (large windows make tiny shifts significant).",
     )
     embed_per_run: int = Field(
-        default=1000, ge=0, description="Answers embedded per run to look for new failure modes (0: none)."
-    )
-    novelty_distance: float = Field(
-        default=0.5,
-        gt=0,
-        lt=2,
-        description="Cosine distance to the nearest baseline answer above which an answer is unlike "
-        "the baseline.",
-    )
-    min_cluster_size: int = Field(
-        default=5, ge=2, description="Unlike answers a new failure mode needs (one cluster)."
-    )
-    mask_names: bool = Field(
-        default=False,
-        description="Mask people and places with the NER model too (slow); patterns always run.",
-    )
-
-    @model_validator(mode="after")
-    def _pinned_baseline(self) -> Self:
-        if (self.baseline_from is None) != (self.baseline_to is None):
-            raise PydanticCustomError("baseline_range", "give both 'baseline_from' and 'baseline_to'")
-        if self.baseline_from and self.baseline_to and self.baseline_to < self.baseline_from:
-            raise PydanticCustomError("baseline_range", "'baseline_to' is before 'baseline_from'")
-        return self
-    release: str | None = Field(
-        default=None,
-        description="Release in production (SYSTEM@VERSION or id) runs are recorded for; default: the "
-        "newest release.",
-    )
-    scorers: tuple[str, ...] = Field(
-        default=("toxicity", "leak.pii", "leak.system-prompt-shape"),
-        description="Scorers run on every sampled exchange: ones that judge an answer without a test "
-        "objective.",
-    )
-    sample_rate: float = Field(
-        default=1.0, gt=0, le=1, description="Share of the exchanges read that are scored (seeded)."
-    )
-    max_samples_per_run: int = Field(
-        default=20_000, ge=1, description="Most exchanges scored in one run; the rest are read and skipped."
-    )
-    seed: int = Field(default=0, description="Seed of the sampling: the same exchanges give the same sample.")
-    baseline_days: int = Field(
-        default=7, ge=1, description="The baseline: the first N days of production after the release."
-    )
-    baseline_from: date | None = Field(default=None, description="Pinned baseline: first day (UTC).")
-    baseline_to: date | None = Field(default=None, description="Pinned baseline: last day (UTC), inclusive.")
-    window_days: int = Field(default=1, ge=1, description="The current window: the last N days.")
-    min_samples: int = Field(
-        default=30, ge=1, description="Scored exchanges each window needs before drift is judged."
-    )
-    psi_threshold: float = Field(default=0.25, gt=0, description="PSI above which a scorer drifted.")
-    ks_alpha: float = Field(default=0.01, gt=0, lt=1, description="KS p-value below which a scorer drifted.")
-    ks_min_distance: float = Field(
-        default=0.1,
+        default=500,
         ge=0,
-        le=1,
-        description="KS distance a drift needs as well (large windows make tiny shifts significant).",
-    )
-    embed_per_run: int = Field(
-        default=1000, ge=0, description="Answers embedded per run to look for new failure modes (0: none)."
+        description="Current-window answers embedded per run to look for new failure modes (0: none); as "
+        "many baseline answers again until the baseline holds 5,000.",
     )
     novelty_distance: float = Field(
-        default=0.5,
+        default=0.4,
         gt=0,
         lt=2,
-        description="Cosine distance to the nearest baseline answer above which an answer is unlike "
-        "the baseline.",
+        description="Cosine distance (MiniLM) to the nearest baseline answer above which an answer is "
+        "unlike the baseline; also how close a cluster's answers are to its first.",
     )
     min_cluster_size: int = Field(
         default=5, ge=2, description="Unlike answers a new failure mode needs (one cluster)."

@@ -515,14 +515,37 @@ async def run_monitor_async(
     else:
         judges = list(scorers)
     names = [s.name for s in judges]
-    scored = await _score(judges, [as_case(x.sample) for x in exchanges], helpers=models)
-    for name, results in scored.items():
-        for x, score in zip(exchanges, results, strict=True):
-            value = score.value if score.value is not None else None
-            x.scores[name] = [None if score.failed is None else float(score.failed), value]
-    lap("score")
+    items = [as_case(x.sample) for x in exchanges]
+    try:
+        for scorer in judges:
+            results = await scorer.score_batch(items)
+            for x, score in zip(exchanges, results, strict=True):
+                x.scores[scorer.name] = [None if score.failed is None else float(score.failed), score.value]
+            lap(f"score {scorer.name}")
+    finally:
+        await models.aclose()  # the judge model, closed on the loop that used it
 
-    to_embed = sorted(exchanges, key=lambda x: x.rank)[: cfg.embed_per_run]
+    # the windows, from the earliest exchange stored or read now; embed current answers first, and
+    # baseline answers while the baseline holds fewer than MAX_BASELINE_VECTORS embeddings
+    pinned = (cfg.baseline_from, cfg.baseline_to) if cfg.baseline_from and cfg.baseline_to else None
+    with store.session() as session:
+        earliest = min((x.at for x in exchanges), default=None)
+        seen = [t for t in (monitoring_repo.first_seen(session, rel.id), earliest) if t is not None]
+        windows = production_windows(
+            first_seen=min(seen) if seen else None,
+            now=now,
+            baseline_days=cfg.baseline_days,
+            window_days=cfg.window_days,
+            pinned=pinned,
+        )
+        room = 0
+        if windows.baseline is not None:
+            room = MAX_BASELINE_VECTORS - monitoring_repo.count_vectors(session, rel.id, windows.baseline)
+    by_rank = sorted(exchanges, key=lambda x: x.rank)
+    to_embed = [x for x in by_rank if windows.current and windows.current.holds(x.at)][: cfg.embed_per_run]
+    if windows.baseline is not None:
+        base_budget = max(0, min(cfg.embed_per_run, room))
+        to_embed += [x for x in by_rank if windows.baseline.holds(x.at)][:base_budget]
     if to_embed:
         encode = embed or _bundled_encoder()
         vectors = np.asarray(encode([x.masked.messages[-1].content for x in to_embed]), dtype=np.float32)
@@ -551,14 +574,6 @@ async def run_monitor_async(
             ],
         )
         lap("store")
-        pinned = (cfg.baseline_from, cfg.baseline_to) if cfg.baseline_from and cfg.baseline_to else None
-        windows = production_windows(
-            first_seen=monitoring_repo.first_seen(session, rel.id),
-            now=now,
-            baseline_days=cfg.baseline_days,
-            window_days=cfg.window_days,
-            pinned=pinned,
-        )
         reports: list[DriftReport] = []
         clusters: list[NovelCluster] = []
         current_x: list[_Exchange] = []
@@ -625,42 +640,41 @@ async def run_monitor_async(
             )
             actions.append(action)
             raised += escs
-        cluster_reports: list[ClusterReport] = []
-        for cluster in clusters:
-            members = [current_x[i] for i in cluster.members]
-            examples = tuple(
-                x.masked.messages[-1].content[:EXAMPLE_CHARS] for x in members[:EXAMPLES_PER_CLUSTER]
+        finding_id = None
+        threat = catalog.get(DRIFT_THREAT)
+        if clusters and threat is None:
+            notes.append(f"new failure modes were found but the catalog has no {DRIFT_THREAT} to file under")
+        elif clusters and threat is not None:  # one proposal for all of this run's clusters
+            members = [current_x[i] for c in clusters for i in c.members]
+            prop = _cluster_proposal(
+                clusters, len(current_x), threat, settings, [x.masked.messages[-1].content for x in members]
             )
-            finding_id = None
-            threat = catalog.get(DRIFT_THREAT)
-            if threat is None:
-                notes.append(
-                    f"a new failure mode was found but the catalog has no {DRIFT_THREAT} to file it under"
-                )
-            else:
-                prop = _cluster_proposal(
-                    cluster, threat, settings, [x.masked.messages[-1].content for x in members]
-                )
-                action, escs = _file_drift(
-                    session,
-                    settings,
-                    prop,
-                    record(evidence=prop.evidence),
-                    case=_case(members, None, system),
-                    opened_on=opened_on,
-                    key="new-failure-mode",
-                    actor=actor,
-                    summary=f"new failure mode in production for {label}: {cluster.size} answers unlike "
-                    f"the baseline (mean distance {cluster.distance:.2f})",
-                )
-                actions.append(action)
-                raised += escs
-                finding_id = action.finding.id
-            cluster_reports.append(
-                ClusterReport(
-                    size=cluster.size, distance=cluster.distance, examples=examples, finding_id=finding_id
-                )
+            action, escs = _file_drift(
+                session,
+                settings,
+                prop,
+                record(evidence=prop.evidence),
+                case=_case(members, None, system),
+                opened_on=opened_on,
+                key="new-failure-mode",
+                actor=actor,
+                summary=f"new failure modes in production for {label}: {prop.reason}",
             )
+            actions.append(action)
+            raised += escs
+            finding_id = action.finding.id
+        cluster_reports = [
+            ClusterReport(
+                size=c.size,
+                distance=c.distance,
+                examples=tuple(
+                    current_x[i].masked.messages[-1].content[:EXAMPLE_CHARS]
+                    for i in c.members[:EXAMPLES_PER_CLUSTER]
+                ),
+                finding_id=finding_id,
+            )
+            for c in clusters
+        ]
         reads = tuple(
             SourceRead(
                 name=name,
@@ -775,17 +789,20 @@ def _case(exchanges: Sequence[_Exchange], scorer: str | None, system: str) -> Ca
 
 
 def _cluster_proposal(
-    cluster: NovelCluster, threat: Threat, settings: Settings, texts: list[str]
+    clusters: Sequence[NovelCluster], embedded: int, threat: Threat, settings: Settings, texts: list[str]
 ) -> FindingProposal:
-    evidence = Evidence.from_counts(threat.id, failures=cluster.size, n=cluster.size)
+    novel = sum(c.size for c in clusters)
+    evidence = Evidence.from_counts(threat.id, failures=novel, n=embedded)
     likelihood, impact, risk = assess(
         evidence, threat, reach=settings.config.reach, matrix=settings.config.risk_matrix
     )
+    sizes = ", ".join(str(c.size) for c in clusters)
     return FindingProposal(
         threat_id=threat.id,
         title=f"{threat.title}: new failure mode in production",
-        reason=f"{cluster.size} answers close to each other and unlike every baseline answer "
-        f"(mean cosine distance {cluster.distance:.2f} to the nearest)",
+        reason=f"{novel} of {embedded} current answers embedded fall in {len(clusters)} cluster(s) "
+        f"({sizes}) unlike every baseline answer (cosine distance to the nearest above "
+        f"{settings.config.monitoring.novelty_distance})",
         evidence=evidence,
         likelihood=likelihood,
         impact=impact,

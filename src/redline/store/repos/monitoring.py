@@ -161,6 +161,14 @@ def window_scores(session: Session, release_id: str, window: Window) -> Iterator
     yield from session.scalars(query.execution_options(yield_per=10_000))
 
 
+def count_vectors(session: Session, release_id: str, window: Window) -> int:
+    """How many of the release's exchanges in `window` have a stored answer embedding."""
+    query = select(func.count()).where(
+        MonitorExchangeRow.release_id == release_id, MonitorExchangeRow.vector.is_not(None), *_in(window)
+    )
+    return int(session.scalar(query) or 0)
+
+
 def window_vectors(session: Session, release_id: str, window: Window, *, limit: int) -> list[bytes]:
     """Up to `limit` stored answer embeddings of the release's exchanges in `window`, oldest first."""
     query = (
