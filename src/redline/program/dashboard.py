@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy.orm import Session
 
 from redline.core.evidence import Evidence
 from redline.core.findings import OPEN_STATUSES
@@ -28,6 +29,11 @@ class ReleaseStatus(BaseModel):
     release: str = Field(description="'system@version'.")
     release_id: str
     decision: Decision | None = None
+    stale: bool = Field(default=False, description="A blocking finding arrived after the decision.")
+    holds: bool | None = Field(
+        default=None, description="The decision lets the release ship (not stale, no condition broken)."
+    )
+    revisit: str = Field(default="", description="Why it no longer holds, in one line.")
 
 
 class Dashboard(BaseModel):
@@ -52,11 +58,7 @@ def dashboard(store: Store, settings: Settings, *, rounds: int = 10) -> Dashboar
     with store.session() as session:
         names = {s.id: s.name for s in systems_repo.list_systems(session)}
         releases = tuple(
-            ReleaseStatus(
-                release=f"{names.get(r.system_id, r.system_id)}@{r.version}",
-                release_id=r.id,
-                decision=decisions_repo.latest_decision(session, r.id),
-            )
+            _release_status(session, settings, f"{names.get(r.system_id, r.system_id)}@{r.version}", r.id)
             for r in reversed(systems_repo.list_releases(session))
         )
         open_findings = findings_repo.list_findings(session, statuses=OPEN_STATUSES)
@@ -72,6 +74,24 @@ def dashboard(store: Store, settings: Settings, *, rounds: int = 10) -> Dashboar
         heatmap=heatmap,
         recent_rounds=recent,
         unresolved_escalations=escalations,
+    )
+
+
+def _release_status(session: Session, settings: Settings, label: str, release_id: str) -> ReleaseStatus:
+    from redline.program.decisions import standing_status
+
+    status = standing_status(session, settings, release_id)
+    if status is None:
+        return ReleaseStatus(release=label, release_id=release_id)
+    why = [status.staleness.detail] if status.stale else []
+    why += [f"condition broken: {c.condition.text}" for c in status.broken]
+    return ReleaseStatus(
+        release=label,
+        release_id=release_id,
+        decision=status.decision,
+        stale=status.stale,
+        holds=status.holds,
+        revisit="; ".join(why),
     )
 
 

@@ -15,6 +15,7 @@ from redline.core.users import Role, User
 from redline.program.catalog_versions import CATALOG_EDITORS
 from redline.program.concerns import HANDLERS as CONCERN_HANDLERS
 from redline.program.concerns import LINK_ISSUERS as CONCERN_LINK_ISSUERS
+from redline.program.conditions import REPORTERS as CONDITION_REPORTERS
 from redline.program.intake_triage import INTAKE_TRIAGERS
 from redline.program.onboarding import ONBOARDING_LEADS
 from redline.program.perspectives import PERSPECTIVE_REMOVERS
@@ -55,6 +56,7 @@ class Action(StrEnum):
     GATE_READ = "gate_read"
     GATE_CHECK = "gate_check"
     GATE_SIGN = "gate_sign"
+    CONDITION_REPORT = "condition_report"
     AUDIT_READ = "audit_read"
     PLAYGROUND = "playground"
     CONTENT_VIEW = "content_view"
@@ -117,6 +119,7 @@ def permission_table(
         Action.GATE_READ: INTERNAL,
         Action.GATE_CHECK: GATE_RUNNERS,
         Action.GATE_SIGN: frozenset(rights.gate_signers),
+        Action.CONDITION_REPORT: CONDITION_REPORTERS,
         Action.AUDIT_READ: AUDITORS,
         Action.PLAYGROUND: PLAYGROUND_USERS,
         Action.CONTENT_VIEW: INTERNAL,
@@ -192,6 +195,7 @@ ROUTES: dict[str, Action] = {
     **_twin("gate.show", Action.GATE_READ),
     **_twin("gate.check", Action.GATE_CHECK),
     **_twin("gate.sign", Action.GATE_SIGN),
+    "api.conditions.report": Action.CONDITION_REPORT,
     "reports.form": Action.REPORT_EXTERNAL,
     "reports.download": Action.REPORT_EXTERNAL,
     "api.reports.model": Action.REPORT_EXTERNAL,

@@ -50,6 +50,7 @@ def _fill(world: World, path: str) -> str:
         "concern_id": "cn_missing",
         "item_id": "rvi_missing",
         "mitigation_id": "mit_missing",
+        "condition_id": "cnd_missing",
     }
     return re.sub(r"\{(\w+)\}", lambda m: values[m.group(1)], path)
 

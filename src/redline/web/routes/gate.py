@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from redline.core.policy import Decision
+from redline.core.revisits import ConditionCheck, DecisionStatus
 from redline.core.signoffs import SignOff, Vote
+from redline.program import conditions as conditions_program
 from redline.program import decisions as decisions_program
 from redline.program.dashboard import ReleaseStatus, dashboard
 from redline.program.decisions import GateReport, SignResult
@@ -28,6 +30,10 @@ class GateHistory(BaseModel):
     release: str
     decisions: tuple[Decision, ...] = ()
     signoffs: tuple[SignOff, ...] = ()
+    standing: DecisionStatus | None = Field(
+        default=None,
+        description="The latest decision revisited now: stale or not, its conditions' checklist.",
+    )
 
 
 class SignRequest(BaseModel):
@@ -37,9 +43,20 @@ class SignRequest(BaseModel):
     comment: str = Field(default="", max_length=5000)
 
 
+class ConditionReportRequest(BaseModel):
+    """What is in force for a condition: a rollout share, a feature flag's state, or evidence text."""
+
+    share: float | None = Field(default=None, ge=0, le=1, description="rollout_share: the share in force.")
+    flag: Literal["on", "off"] | None = Field(default=None, description="feature_flag: the flag's state.")
+    holds: bool | None = Field(default=None, description="manual: false when it no longer holds.")
+    evidence: str = Field(default="", max_length=5000, description="What shows it.")
+    owner: str | None = Field(default=None, max_length=200, description="Set the owner too.")
+
+
 def _history(ctx: Ctx, release: str) -> GateHistory:
     label, decisions, signoffs = decisions_program.history(ctx.store, release=release)
-    return GateHistory(release=label, decisions=tuple(decisions), signoffs=tuple(signoffs))
+    _, status = decisions_program.standing(ctx.store, ctx.settings, release=release)
+    return GateHistory(release=label, decisions=tuple(decisions), signoffs=tuple(signoffs), standing=status)
 
 
 def _check(ctx: Ctx, release: str) -> GateReport:
@@ -108,3 +125,19 @@ def sign_form(
 def sign_api(ctx: Context, release: str, body: SignRequest) -> SignResult:
     """Record a committee member's vote; a split committee escalates."""
     return _sign(ctx, release, body)
+
+
+@router.post("/api/conditions/{condition_id}/report", name="api.conditions.report")
+def condition_report_api(ctx: Context, condition_id: str, body: ConditionReportRequest) -> ConditionCheck:
+    """Report on a condition of a conditional go (a rollout tool or flag service calls it with an API
+    token); answers whether the condition holds now."""
+    return conditions_program.report(
+        ctx.store,
+        condition_id=condition_id,
+        user=ctx.name,
+        share=body.share,
+        flag_on=None if body.flag is None else body.flag == "on",
+        holds=body.holds,
+        evidence=body.evidence,
+        owner=body.owner,
+    )
