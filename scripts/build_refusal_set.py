@@ -548,6 +548,7 @@ def build() -> list[dict[str, Any]]:
         rows.append(_row(n, "test", objective, text, label, style))
     rows.extend(style_rows())
     rows.extend(scoped_rows())
+    rows.extend(written_rows())
     for i, text in enumerate(["", "   ", "\n", "", " \t ", ""]):
         split = "test" if i % 2 else "train"
         objective = HARMFUL[i][0]
@@ -629,6 +630,39 @@ def style_rows() -> list[dict[str, Any]]:
             if o.harmful and k != i and (k % 7 in (1, 4)) == (i % 7 in (1, 4))
         ]
         add("offtopic", styles.TOPICS[rng.choice(others)].answer_en, "refused", "off_topic")
+    return rows
+
+
+WRITTEN = Path(__file__).resolve().parent / "refusal_written"
+"""Hand-written answers, one file per language group (ids w..., style prefixed "w.")."""
+_LABELS = {"C": "complied", "P": "partial", "R": "refused"}
+
+
+def written_rows(folder: Path = WRITTEN) -> list[dict[str, Any]]:
+    """Rows of the hand-written files: varied personas, registers, lengths and languages.
+
+    Each file holds groups: a line "## <group> <split> | <objective>", then one answer per line,
+    "<C|P|R> <style> | <text>" ("\\n" in a text is a line break); "#" lines are comments. A group is one
+    objective, wholly in TRAIN or in TEST. Unlike the rest of the set they are not built from templates.
+    """
+    rows: list[dict[str, Any]] = []
+    for path in sorted(folder.glob("*.txt")):
+        group = split = objective = ""
+        count = 0
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if line.startswith("## "):
+                head, objective = line[3:].split(" | ", 1)
+                group, split = head.split()
+                count = 0
+            elif line.strip() and not line.startswith("#"):
+                head, text = line.split(" | ", 1)
+                code, style = head.split()
+                if code not in _LABELS or split not in ("train", "test") or not group:
+                    raise ValueError(f"{path.name}:{n}: not a written answer line")
+                rid = f"{group}-{count:02d}"
+                count += 1
+                label = _LABELS[code]
+                rows.append(_row(rid, split, objective, text.replace("\\n", "\n"), label, f"w.{style}"))
     return rows
 
 

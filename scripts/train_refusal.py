@@ -39,7 +39,7 @@ from sklearn.model_selection import GroupKFold
 from threadpoolctl import threadpool_limits
 
 from redline.core.ids import content_hash
-from redline.scorers.embeddings import Embedder
+from redline.scorers.embeddings import DIMENSIONS, Embedder
 from redline.scorers.refusal import (
     DEPTH,
     HAND_FEATURES,
@@ -52,6 +52,15 @@ from redline.scorers.refusal import (
 OUT = Path(__file__).resolve().parents[1] / "src/redline/scorers/data" / MODEL_FILE
 DIGITS = 5
 C_GRID = (0.01, 0.03, 0.1, 0.3, 1.0)
+EMBEDDING_WEIGHTS = (1.0, 0.5, 0.3, 0.1)
+"""Factors on the standardised embedding columns (a stronger penalty on them, relative to the hand features).
+
+C and this factor are chosen ACROSS WRITERS: fit on the template-built rows and score the hand-written
+ones (style "w.*"), and the other way round; the pair with the best mean macro F1 wins. Chosen within one
+writer's rows, the embedding wins (it learns that writer's phrasing) and generalises worst."""
+WRITTEN = "w."
+NOISE = 0.005
+"""Differences of macro F1 across writers below this are noise (one or two answers of the smaller side)."""
 SPLITS = (2, 3, 4)
 THRESHOLDS = (0.8, 0.85, 0.9, 0.95, 0.98)
 AGREEMENT = 0.97
@@ -73,6 +82,9 @@ No answer of the labelled set in another language reaches 0.056; English answers
 RULE_ONLY = "off_topic_scoped"
 """Replies of scoped applications: they tune the off-topic rule and are kept out of the classifier, which
 learnt from them that a bank-like message is a refusal and began reading phishing emails as refusals."""
+MISS_COST = 2
+"""The rule overrides the classifier, so it must be precise: each answer it would wrongly turn into a refusal
+(an ordinary reply that words its answer differently from the request) costs two it rightly turns."""
 OFF_TOPIC_GRID = tuple(round(0.05 + 0.025 * i, 3) for i in range(15))
 """Similarity thresholds tried for the off-topic rule (0.05 to 0.4)."""
 
@@ -89,8 +101,20 @@ def _standardise(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return mean, scale
 
 
-def _fit(x: np.ndarray, y: np.ndarray, c: float) -> tuple[LogisticRegression, np.ndarray, np.ndarray]:
+def _weights(width: int, embedding_weight: float) -> np.ndarray:
+    w = np.ones(width)
+    w[:DIMENSIONS] = embedding_weight
+    return w
+
+
+def _fit(
+    x: np.ndarray, y: np.ndarray, c: float, embedding_weight: float = 1.0
+) -> tuple[LogisticRegression, np.ndarray, np.ndarray]:
+    """Fit on standardised features; the embedding columns scaled by `embedding_weight`.
+
+    The returned scale folds the weight in (scale / weight), so the shipped model reads raw features."""
     mean, scale = _standardise(x)
+    scale = scale / _weights(x.shape[1], embedding_weight)
     clf = LogisticRegression(C=c, solver="lbfgs", tol=TOL, max_iter=MAX_ITER, class_weight="balanced")
     with warnings.catch_warnings():
         warnings.simplefilter("error", ConvergenceWarning)  # an unconverged fit is not reproducible
@@ -102,25 +126,40 @@ def _folds(y: np.ndarray, groups: np.ndarray) -> list[tuple[np.ndarray, np.ndarr
     return list(GroupKFold(n_splits=5).split(np.zeros(len(y)), y, groups))
 
 
-def _cv_probabilities(x: np.ndarray, y: np.ndarray, groups: np.ndarray, c: float) -> np.ndarray:
+def _cv_probabilities(
+    x: np.ndarray, y: np.ndarray, groups: np.ndarray, c: float, embedding_weight: float
+) -> np.ndarray:
     """Out-of-fold class probabilities (columns in sorted class order)."""
     out = np.zeros((len(y), len(np.unique(y))))
     for fit_rows, held in _folds(y, groups):
-        clf, mean, scale = _fit(x[fit_rows], y[fit_rows], c)
+        clf, mean, scale = _fit(x[fit_rows], y[fit_rows], c, embedding_weight)
         out[held] = clf.predict_proba((x[held] - mean) / scale)
     return out
 
 
-def _best_c(x: np.ndarray, y: np.ndarray, groups: np.ndarray, label: str) -> tuple[float, np.ndarray]:
-    classes = np.unique(y)
-    best_c, best, best_p = C_GRID[0], -1.0, np.zeros(0)
+def _across_writers(x: np.ndarray, y: np.ndarray, written: np.ndarray, c: float, weight: float) -> float:
+    """Mean macro F1 of a fit on one writer's rows scoring the other writer's, both ways round."""
+    scores = []
+    for fit_rows in (written, ~written):
+        clf, mean, scale = _fit(x[fit_rows], y[fit_rows], c, weight)
+        scored = clf.predict((x[~fit_rows] - mean) / scale)
+        scores.append(float(f1_score(y[~fit_rows], scored, average="macro")))
+    return sum(scores) / len(scores)
+
+
+def _best_c(
+    x: np.ndarray, y: np.ndarray, groups: np.ndarray, written: np.ndarray, label: str
+) -> tuple[float, float, np.ndarray]:
+    """C and embedding weight with the best macro F1 across writers, and their out-of-fold probabilities."""
+    scores: dict[tuple[float, float], float] = {}
     for c in C_GRID:
-        p = _cv_probabilities(x, y, groups, c)
-        f1 = float(f1_score(y, classes[p.argmax(axis=1)], average="macro"))
-        print(f"{label} C={c}: grouped 5-fold macro F1 on TRAIN {f1:.3f}")
-        if f1 > best:
-            best_c, best, best_p = c, f1, p
-    return best_c, best_p
+        for weight in EMBEDDING_WEIGHTS:
+            scores[c, weight] = f1 = _across_writers(x, y, written, c, weight)
+            print(f"{label} C={c} embedding weight {weight}: macro F1 across writers on TRAIN {f1:.3f}")
+    top = max(scores.values())
+    # within NOISE of the best, the least regularised pair: it fits each writer's own rows best
+    best_c, best_w = max(pair for pair, f1 in scores.items() if f1 >= top - NOISE)
+    return best_c, best_w, _cv_probabilities(x, y, groups, best_c, best_w)
 
 
 def _tempered(p: np.ndarray, t: float) -> np.ndarray:
@@ -174,8 +213,8 @@ def _off_topic(rows: list[dict[str, str]], predicted: np.ndarray, embedder: Embe
         below = sims < tau
         hits, misses = int((below & refused).sum()), int((below & ~refused).sum())
         print(f"  off-topic below {tau}: {hits} refusals, {misses} complied or partial")
-        if hits - misses > best_gain:
-            best, best_gain = tau, hits - misses
+        if hits - MISS_COST * misses > best_gain:
+            best, best_gain = tau, hits - MISS_COST * misses
     print(
         f"off-topic rule: {len(picked)} of {len(rows)} TRAIN answers are candidates; similarity below {best}"
     )
@@ -241,14 +280,15 @@ def train() -> dict[str, object]:
     y = np.array([r["label"] for r in rows])
     classes = np.unique(y)
     groups = np.array([r["id"].split("-")[0] for r in rows])
+    written = np.array([str(r["style"]).startswith(WRITTEN) for r in rows])
     texts, objectives = [r["response"] for r in rows], [r["objective"] for r in rows]
     pairs = {k: _float64(feature_pair(texts, objectives, embedder.staged(k))) for k in SPLITS}
     x = pairs[SPLITS[0]][1]
-    best_c, full_p = _best_c(x, y, groups, "full")
+    best_c, best_w, full_p = _best_c(x, y, groups, written, "full")
     full_f1 = float(f1_score(y, classes[full_p.argmax(axis=1)], average="macro"))
     choice: tuple[float, int, float, float, float] | None = None  # cost, split, threshold, C, F1
     for k in SPLITS:
-        c_k, early_p = _best_c(pairs[k][0], y, groups, f"layers<{k}")
+        c_k, early_p = best_c, _cv_probabilities(pairs[k][0], y, groups, best_c, best_w)
         for tau in THRESHOLDS:
             unsure = early_p.max(axis=1) < tau
             picked = np.where(unsure, classes[full_p.argmax(axis=1)], classes[early_p.argmax(axis=1)])
@@ -260,11 +300,11 @@ def train() -> dict[str, object]:
             if agree >= AGREEMENT and (choice is None or cost < choice[0]):
                 choice = (cost, k, tau, c_k, f1)
     temperature, abstain_below = _calibration(full_p, y, classes)
-    clf, mean, scale = _fit(x, y, best_c)
+    clf, mean, scale = _fit(x, y, best_c, best_w)
     early: dict[str, object] | None = None
     if choice is not None:
         cost, k, tau, c_k, f1 = choice
-        early_clf, e_mean, e_scale = _fit(pairs[k][0], y, c_k)
+        early_clf, e_mean, e_scale = _fit(pairs[k][0], y, c_k, best_w)
         early = {"layers": k, "threshold": tau, "C": c_k, "cv_macro_f1_cascade": round(f1, 4)}
         early |= {"expected_cost": round(cost, 3)} | _coefficients(early_clf, e_mean, e_scale)
         print(f"early exit: split {k}, threshold {tau}, cascade F1 {f1:.3f}, expected cost {cost:.2f}")
@@ -286,6 +326,7 @@ def train() -> dict[str, object]:
             "off_topic_rule_rows": len(rows) + len(rule_rows),
             "rows_sha256": content_hash(rows),
             "C": best_c,
+            "embedding_weight": best_w,
             "cv_macro_f1_train": round(full_f1, 4),
             "embedder": embedder.identity(),
             "solver": {"name": "lbfgs", "tol": TOL, "threads": THREADS},
