@@ -585,6 +585,8 @@ class ScheduleConfig(BaseModel):
     def _round_has_plan(self) -> Self:
         if self.job == "round" and not self.plan:
             raise ValueError(f"schedule '{self.name}': a round job names the approved plan it runs (plan)")
+        if self.job == "round" and not self.user:
+            raise ValueError(f"schedule '{self.name}': a round job names the lead or admin it runs as (user)")
         return self
 
 

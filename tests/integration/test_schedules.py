@@ -230,3 +230,20 @@ def test_upkeep_and_monitor_jobs_run_the_programs_sweep_and_monitoring_run(works
     assert swept is not None and (swept.status, swept.reason) == ("ok", "")
     assert watched is not None and watched.status == "failed"
     assert watched.reason.startswith("no release to monitor")  # the monitoring run's own one-line error
+
+
+def test_a_store_that_fails_skips_the_firing_in_one_line(
+    workspace: Settings, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    from sqlalchemy import create_engine
+
+    settings = _with(workspace, _job())
+    broken = Store(create_engine(f"sqlite:///{tmp_path / 'empty.db'}"))  # no tables: every write fails
+    recorder = Recorder()
+    try:
+        assert schedules.run_once(broken, settings, "sweep", jobs={"upkeep": recorder}) is None
+    finally:
+        broken.dispose()
+    assert recorder.calls == []
+    (line,) = [r.getMessage() for r in caplog.records if r.name == "redline.schedules"]
+    assert "not run: the lease could not be taken" in line and "\n" not in line

@@ -12,7 +12,7 @@ from redline.settings import load_settings
 
 def test_a_valid_schedule_loads_with_its_defaults(tmp_path: Path) -> None:
     settings = load_settings(
-        _ws(tmp_path, "  - {name: nightly, cron: '0 2 * * *', job: round, plan: pln_1}\n"), env={}
+        _ws(tmp_path, "  - {name: nightly, cron: '0 2 * * *', job: round, plan: pln_1, user: lena}\n"), env={}
     )
     (job,) = settings.config.schedules
     assert (job.job, job.plan, job.timezone, job.enabled) == ("round", "pln_1", "UTC", True)
@@ -30,6 +30,7 @@ def _ws(tmp_path: Path, schedules: str) -> Path:
         ("{name: a, cron: '* * *', job: monitor}", "schedules.0.cron", "Wrong number of fields"),
         ("{name: a, cron: '0 2 * * *', job: sweep}", "schedules.0.job", "round"),
         ("{name: a, cron: '0 2 * * *', job: round}", "schedules.0", "names the approved plan"),
+        ("{name: a, cron: '0 2 * * *', job: round, plan: p}", "schedules.0", "lead or admin it runs as"),
         ("{name: a, cron: '0 2 * * *', job: upkeep, timezone: Mars/Base}", "schedules.0.timezone", "Mars"),
         ("{name: a, cron: '0 2 * * *', job: upkeep, every: 5}", "schedules.0.every", "Extra"),
     ],

@@ -140,11 +140,17 @@ def fire(
 
     A failure is logged in one line and recorded; it is not raised (the scheduler goes on)."""
     who = runner or runner_id()
-    with store.session() as session:
-        won = schedules_repo.claim(
-            session, job=schedule.name, fire_time=fire_time, runner=who, now=datetime.now(UTC)
-        )
     when = schedules_repo.utc(fire_time).isoformat()
+    try:
+        with store.session() as session:
+            won = schedules_repo.claim(
+                session, job=schedule.name, fire_time=fire_time, runner=who, now=datetime.now(UTC)
+            )
+    except Exception as exc:  # the store is unreachable or busy: this firing is skipped, not the scheduler
+        log.error(
+            "schedule %s (%s) not run: the lease could not be taken: %s", schedule.name, when, one_line(exc)
+        )
+        return None
     if not won:
         log.info("schedule %s: the firing of %s runs in another process", schedule.name, when)
         return None
