@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import TypedDict
 
 from sqlalchemy.orm import Session
 
@@ -15,7 +16,8 @@ from redline.core.errors import NotFoundError
 from redline.core.findings import FindingStatus
 from redline.core.mitigations import MitigationStatus, MitigationType
 from redline.core.perspectives import DEFAULT_MIN_GROUP_SIZE
-from redline.core.policy import GateOutcome, ReleasePolicy, evaluate_gate, limit_for
+from redline.core.policy import Decision, GateOutcome, ReleasePolicy, evaluate_gate, limit_for
+from redline.core.revisits import assess_decision
 from redline.core.risk import DEFAULT_MATRIX, RiskLevel, RiskMatrix
 from redline.core.rounds import Round, RoundStatus
 from redline.core.systems import Release
@@ -27,6 +29,7 @@ from redline.reports.lessons import lessons_section
 from redline.reports.method import coverage_of, method_appendix
 from redline.reports.model import (
     Audience,
+    ConditionEntry,
     DecisionEntry,
     ReportModel,
     RoundSummary,
@@ -43,9 +46,17 @@ from redline.reports.verifications import verification_entries
 from redline.scorers.masking import Masker
 from redline.store.repos import decisions as decisions_repo
 from redline.store.repos import reporting
+from redline.store.repos import revisits as revisits_repo
 from redline.store.repos import rounds as rounds_repo
 from redline.store.repos import systems as systems_repo
 from redline.store.repos.reporting import Sourced
+
+
+class _Revisit(TypedDict, total=False):
+    stale: bool
+    revisit: str
+    checklist: tuple[ConditionEntry, ...]
+
 
 _ENUMS = (FindingStatus, RiskLevel, GateOutcome, MitigationStatus, MitigationType, RoundStatus, Audience)
 PROTECTED = frozenset(v.value for e in (*_ENUMS, MessageRole, Change) for v in e)
@@ -82,6 +93,34 @@ def _select(session: Session, req: ReportRequest) -> tuple[list[Round], Release 
             raise NotFoundError("the workspace has no rounds yet; run one first")
         rnd, how = latest, "latest"
     return [rnd], reporting.get_release_or_none(session, rnd.release_id), how
+
+
+def _revisit(session: Session, recorded: Decision, policy: ReleasePolicy, *, at: datetime | None) -> _Revisit:
+    """The recorded decision revisited: stale or not, and its conditional go's checklist."""
+    inputs = revisits_repo.decision_inputs(session, recorded.release_id)
+    status = assess_decision(
+        recorded,
+        findings=inputs.findings,
+        threshold=policy.max_open_risk,
+        now=at or datetime.now(UTC),
+        acceptances=inputs.acceptances,
+        opened_at=inputs.opened_at,
+        conditions=inputs.conditions,
+        monitoring_runs=inputs.monitoring_runs,
+    )
+    why = [status.staleness.detail] if status.stale else []
+    why += [f"condition broken: {c.condition.text} ({c.detail})" for c in status.broken]
+    checklist = tuple(
+        ConditionEntry(
+            text=c.condition.text,
+            kind=c.condition.kind.value,
+            owner=c.condition.owner or "",
+            state=c.state.value,
+            detail=c.detail,
+        )
+        for c in status.conditions
+    )
+    return {"stale": status.stale, "revisit": "; ".join(why), "checklist": checklist}
 
 
 def _rates(sourced: Sourced, threats: Mapping[str, Threat], policy: ReleasePolicy) -> list[ThreatRate]:
@@ -222,6 +261,7 @@ def build_report(
     recorded = decisions_repo.latest_decision(session, release.id) if release is not None else None
     votes = votes_of(session, release, recorded, person)
     if recorded is not None:
+        revisit: _Revisit = _revisit(session, recorded, policy, at=now) if not external else {}
         decision = DecisionEntry(
             recorded=True,
             outcome=recorded.outcome,
@@ -232,6 +272,7 @@ def build_report(
             decided_at=recorded.created_at,
             decision_id=recorded.id,
             signoffs=votes,
+            **revisit,
         )
     else:
         decision = DecisionEntry(

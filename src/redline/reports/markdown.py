@@ -103,7 +103,16 @@ def render_markdown(model: ReportModel) -> str:
     out += ["## Release decision and sign-off", ""]
     if r.decision.signed_by:
         out += [f"Signed by: {text(', '.join(r.decision.signed_by))}", ""]
-    out += [f"- {text(c)}" for c in r.decision.conditions] + ([""] if r.decision.conditions else [])
+    if r.decision.revisit:
+        lead = "Stale decision." if r.decision.stale else "The decision no longer holds."
+        out += [f"**{lead}** {text(r.decision.revisit)}", ""]
+    if r.decision.checklist:
+        out += _table(
+            ["Condition", "Owner", "Holds", "Detail"],
+            [(c.text, c.owner, c.state, c.detail) for c in r.decision.checklist],
+        )
+    else:
+        out += [f"- {text(c)}" for c in r.decision.conditions] + ([""] if r.decision.conditions else [])
     if r.decision.signoffs:
         out += _table(
             ["Member", "Vote", "On this evidence", "Comment"],

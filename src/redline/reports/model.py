@@ -224,6 +224,16 @@ class SignoffEntry(Frozen):
     current: bool = Field(description="The vote was given on the evidence this report shows.")
 
 
+class ConditionEntry(Frozen):
+    """One condition of a conditional go and whether it holds when the report is made."""
+
+    text: str = Field(description="The condition in words.")
+    kind: str = Field(description="rollout_share, feature_flag, monitoring or manual.")
+    owner: str = Field(default="", description="Who sees to it.")
+    state: str = Field(description="holds, pending or broken.")
+    detail: str = Field(default="", description="What was reported, in plain words.")
+
+
 class DecisionEntry(Frozen):
     """The release decision: recorded and signed, or a preview of what the policy says."""
 
@@ -238,6 +248,17 @@ class DecisionEntry(Frozen):
     decided_at: datetime | None = Field(default=None, description="When the decision was recorded.")
     decision_id: str | None = Field(default=None, description="Recorded decision id.")
     signoffs: tuple[SignoffEntry, ...] = Field(default=(), description="Committee votes on the release.")
+    stale: bool = Field(
+        default=False,
+        description="A finding above the policy's threshold opened after the recorded decision.",
+    )
+    revisit: str = Field(
+        default="", description="Why the recorded decision no longer holds (internal and committee reports)."
+    )
+    checklist: tuple[ConditionEntry, ...] = Field(
+        default=(),
+        description="The conditional go's conditions and whether each holds (internal, committee).",
+    )
 
 
 class ExecutiveSummary(Frozen):

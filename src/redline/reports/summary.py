@@ -37,7 +37,12 @@ def _decision(scope: Scope, decision: DecisionEntry) -> str:
     if decision.recorded:
         when = f" on {decision.decided_at:%Y-%m-%d}" if decision.decided_at else ""
         signed = f"; signed by {', '.join(decision.signed_by)}" if decision.signed_by else "; not yet signed"
-        return f"The decision recorded{when} for {what} is {OUTCOME_WORDS[decision.outcome]}{signed}."
+        said = f"The decision recorded{when} for {what} is {OUTCOME_WORDS[decision.outcome]}{signed}."
+        if decision.stale:
+            return said + " It is stale: a finding above the policy's threshold opened after it."
+        if decision.revisit:
+            return said + " It no longer holds: a condition of it is broken."
+        return said
     policy = f"the policy '{decision.policy}'" if decision.policy else "the release policy"
     return (
         f"No release decision has been recorded for {what} yet. Checked against {policy}, the evidence "
