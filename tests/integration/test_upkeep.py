@@ -265,3 +265,16 @@ def test_escalating_by_hand_needs_a_team_role_and_follows_its_finding(
     swept = run_upkeep(store, workspace)
     assert [e.id for e in swept.closed] == [esc.id]
     assert [e.id for e in escalations(store, unresolved=True)] == [on_release.id]
+
+
+def test_a_status_move_closes_the_escalations_it_settles_at_once(workspace: Settings, store: Store) -> None:
+    rel = data.release(store)
+    data.stored_round(store, release_id=rel.id, outcomes=CLEAN)
+    crit = add_finding(store, rel.id, RiskLevel.CRITICAL, due=date(2020, 1, 1))
+    (critical,) = check_gate(store, workspace, release="chat@1.0", threats=data.THREATS).escalations
+    (sla,) = run_upkeep(store, workspace).raised
+    move(store, workspace, finding_id=crit.id, status=S.TRIAGED, user="lena")
+    assert {e.id for e in escalations(store, unresolved=True)} == {critical.id, sla.id}
+    move(store, workspace, finding_id=crit.id, status=S.ACCEPTED_RISK, user="cora", note="kill switch ready")
+    assert escalations(store, unresolved=True) == []
+    assert quiet(run_upkeep(store, workspace))

@@ -9,6 +9,8 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from redline.core.errors import UsageError
+from redline.core.findings import Finding
+from redline.core.revisits import finding_of, should_be_open
 from redline.core.signoffs import Escalation, EscalationKind
 from redline.core.users import Role
 from redline.program.actors import authorize
@@ -43,6 +45,20 @@ def escalate(
         details=details or {},
         actor=actor,
     )
+
+
+def follow_finding(session: Session, finding: Finding, *, actor: str) -> list[Escalation]:
+    """Close the open escalations about a finding that its new status settles (verified, closed, ...).
+
+    Called where a finding moves; reopening a closed one when the finding regresses is left to the upkeep
+    sweep, which tells the hooks about it.
+    """
+    closed: list[Escalation] = []
+    for esc in decisions_repo.list_escalations(session, unresolved=True):
+        if finding_of(esc) == finding.id and should_be_open(esc, finding=finding) is False:
+            why = f"finding {finding.id} is {finding.status.value}"
+            closed.append(decisions_repo.settle_escalation(session, esc.id, actor=actor, why=why))
+    return closed
 
 
 ESCALATORS = frozenset({Role.TESTER, Role.ENGINEER, Role.LEAD, Role.COMMITTEE, Role.ADMIN})

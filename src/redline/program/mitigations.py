@@ -31,6 +31,7 @@ from redline.core.users import Role
 from redline.core.verification import ALPHA, judge_for_threat
 from redline.program.actors import authorize
 from redline.program.decisions import load_policy
+from redline.program.escalations import follow_finding
 from redline.program.releases import release_label
 from redline.program.triage import FIXERS
 from redline.settings import Settings
@@ -360,6 +361,7 @@ def _apply(
         finding = findings_repo.move(
             session, finding_id, step, actor=actor, note=f"verification {outcome.value}: {note}"
         )
+    follow_finding(session, finding, actor=actor)
     for m in mitigations_repo.list_mitigations(session, finding_id=finding_id):
         if m.status not in (MitigationStatus.ABANDONED, new_status):
             mitigations_repo.set_status(session, m.id, new_status, actor=actor, note=note)

@@ -20,6 +20,7 @@ from redline.core.revisits import review_date
 from redline.core.triage import FindingDossier, FindingLink, PostMortem, RootCause
 from redline.core.users import Role
 from redline.program.actors import authorize
+from redline.program.escalations import follow_finding
 from redline.scorers.masking import Masker
 from redline.settings import Settings
 from redline.store.repos import findings as findings_repo
@@ -115,6 +116,7 @@ def move(
             )
         who = authorize(session, user, roles, action=action)
         moved = findings_repo.move(session, finding_id, status, actor=who.name, note=note)
+        follow_finding(session, moved, actor=who.name)
         if until is not None:
             revisits_repo.add_acceptance(
                 session, finding_id=finding_id, review_by=until, accepted_by=who.name, note=note
