@@ -3,22 +3,16 @@ modes filed once through the finding door with DRIFT escalations, and a crash th
 
 from __future__ import annotations
 
-import hashlib
-from collections.abc import Iterator, Sequence
-from datetime import UTC, datetime, timedelta
+from collections.abc import Iterator
+from datetime import datetime, timedelta
 from typing import Any
 
-import numpy as np
 import pytest
 from sqlalchemy import func, select
 
-from redline.core.cases import AttackCase
-from redline.core.conversation import Message, MessageRole, Response
 from redline.core.findings import FindingStatus
-from redline.core.scores import Score, Verdict
 from redline.core.signoffs import EscalationKind
-from redline.program.monitor_sources import SourceBatch
-from redline.program.monitoring import MonitorRunReport, ProductionSample, run_monitor
+from redline.program.monitoring import MonitorRunReport, run_monitor
 from redline.program.workspace import open_workspace_store
 from redline.settings import MonitoringConfig, Settings
 from redline.store.repos import decisions, findings
@@ -26,74 +20,7 @@ from redline.store.repos import monitoring as monitoring_repo
 from redline.store.session import Store
 from redline.store.tables import MonitorExchangeRow, MonitoringRunRow
 from tests import governance_data as data
-
-DAY0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
-BENIGN = (
-    "Your order ships within two working days.",
-    "You can reset the password from the account page.",
-    "Opening hours are nine to five on weekdays.",
-    "The refund reaches your card in three to five days.",
-)
-
-
-class ListSource:
-    """A production source in memory: the cursor is how many exchanges were read."""
-
-    def __init__(self, name: str = "app") -> None:
-        self.name = name
-        self.samples: list[ProductionSample] = []
-        self.reads = 0
-
-    def add(self, answers: Sequence[str], *, at: datetime, step: timedelta = timedelta(minutes=7)) -> None:
-        start = len(self.samples)
-        for i, text in enumerate(answers):
-            self.samples.append(
-                ProductionSample(
-                    id=f"{self.name}-{start + i}",
-                    messages=(
-                        Message(role=MessageRole.USER, content=f"question {start + i}"),
-                        Message(role=MessageRole.ASSISTANT, content=text),
-                    ),
-                    at=at + step * i,
-                )
-            )
-
-    def read(self, cursor: str | None, *, limit: int | None = None) -> SourceBatch:
-        self.reads += 1
-        start = int(cursor or 0)
-        batch = self.samples[start : start + limit if limit else None]
-        return SourceBatch(samples=tuple(batch), cursor=str(start + len(batch)))
-
-
-class RudeScorer:
-    """Fails an answer holding 'idiot'."""
-
-    name = "rudeness"
-    version = "1"
-    threats = ("injection.direct",)
-
-    async def score(self, case: AttackCase, response: Response) -> Score:
-        rude = "idiot" in response.text
-        return Score(scorer=self.name, verdict=Verdict.FAIL if rude else Verdict.PASS)
-
-    async def score_batch(self, items: Sequence[tuple[AttackCase, Response]]) -> list[Score]:
-        return [await self.score(c, r) for c, r in items]
-
-
-def embed(texts: Sequence[str]) -> Any:
-    """Answers about bananas point one way, everything else another (with a little noise)."""
-    out = []
-    for text in texts:
-        rng = np.random.default_rng(int(hashlib.sha256(text.encode()).hexdigest()[:8], 16))
-        vec = np.zeros(16)
-        vec[1 if "banana" in text.lower() else 0] = 1.0
-        vec += rng.normal(0, 0.05, 16)
-        out.append(vec / np.linalg.norm(vec))
-    return np.asarray(out)
-
-
-def benign(k: int) -> list[str]:
-    return [BENIGN[i % len(BENIGN)] for i in range(k)]
+from tests.monitoring_data import DAY0, ListSource, RudeScorer, benign, embed
 
 
 @pytest.fixture

@@ -860,3 +860,44 @@ def _file_drift(
     )
     raised += [esc] if esc else []
     return action, raised
+
+
+class RunView(BaseModel):
+    """A stored monitoring run as the web page shows it, with its release's label."""
+
+    model_config = ConfigDict(frozen=True)
+
+    run: MonitoringRun
+    release: str
+    clusters: tuple[ClusterReport, ...] = ()
+    findings: tuple[dict[str, str], ...] = Field(default=(), description="Id, action and title of each.")
+    escalations: tuple[Escalation, ...] = ()
+    notes: tuple[str, ...] = ()
+
+
+def monitoring_runs(store: Store, *, limit: int = 20, run_id: str | None = None) -> list[RunView]:
+    """The newest monitoring runs (or the one asked for), with their checks, clusters, findings and
+    escalations."""
+    from redline.store.repos import decisions as decisions_repo
+
+    with store.session() as session:
+        runs = (
+            [monitoring_repo.get_run(session, run_id)]
+            if run_id
+            else monitoring_repo.list_runs(session, limit=limit)
+        )
+        labels = {}
+        for rel_id in {r.release_id for r in runs}:
+            labels[rel_id] = release_label(session, resolve_release(session, rel_id))
+        escalations = {e.id: e for e in decisions_repo.list_escalations(session)}
+    return [
+        RunView(
+            run=r,
+            release=labels[r.release_id],
+            clusters=tuple(ClusterReport.model_validate(c) for c in r.details.get("clusters", [])),
+            findings=tuple(r.details.get("findings", [])),
+            escalations=tuple(escalations[e] for e in r.details.get("escalations", []) if e in escalations),
+            notes=tuple(r.details.get("notes", [])),
+        )
+        for r in runs
+    ]

@@ -31,6 +31,7 @@ from redline.web.routes import (
     findings,
     gate,
     intake,
+    monitoring,
     onboarding,
     perspectives,
     plans,
@@ -134,6 +135,7 @@ def create_app(
         onboarding,
         review,
         trackers,
+        monitoring,
     )
     app.state.routers = [m.router for m in (*modules, intake)]
     for router in app.state.routers:

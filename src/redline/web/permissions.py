@@ -76,6 +76,7 @@ class Action(StrEnum):
     REVIEW = "review"
     REVIEW_SAMPLE = "review_sample"
     TRACKER_WEBHOOK = "tracker_webhook"
+    MONITOR_READ = "monitor_read"
 
 
 Grant = frozenset[Role] | None
@@ -142,6 +143,7 @@ def permission_table(
         Action.REVIEW_SAMPLE: REVIEW_SAMPLERS,
         # Trackers' webhooks prove themselves with the shared secret's signature (program.trackers).
         Action.TRACKER_WEBHOOK: ANYONE,
+        Action.MONITOR_READ: INTERNAL,
     }
 
 
@@ -248,6 +250,8 @@ ROUTES: dict[str, Action] = {
     **_twin("review.summary", Action.ROUND_READ),
     **_twin("review.sample", Action.REVIEW_SAMPLE),
     "api.trackers.webhook": Action.TRACKER_WEBHOOK,
+    **_twin("monitoring.list", Action.MONITOR_READ),
+    **_twin("monitoring.show", Action.MONITOR_READ),
 }
 
 

@@ -51,6 +51,7 @@ def _fill(world: World, path: str) -> str:
         "item_id": "rvi_missing",
         "mitigation_id": "mit_missing",
         "condition_id": "cnd_missing",
+        "run_id": "mon_missing",
     }
     return re.sub(r"\{(\w+)\}", lambda m: values[m.group(1)], path)
 
