@@ -54,9 +54,11 @@ decision_rights:
 # How many people the systems reach (internal, limited, broad, mass); mass reach raises impact.
 reach: broad
 
-# Days to mitigate a finding, by risk level.
+# Days to mitigate a finding, by risk level (past the due date, `redline gate upkeep` escalates), and
+# days an accepted risk holds before it expires and goes back to triage (unless --review-by says).
 triage:
   sla_days: {{critical: 7, high: 30, medium: 90, low: 180}}
+  acceptance_review_days: 90
 
 # Hooks told about escalations (critical findings, split committee votes). Values come from the
 # environment: name the variables here, never the URL or secret itself.
