@@ -141,6 +141,7 @@ def test_conditions_of_a_conditional_go_are_reported_and_a_broken_one_fails_gate
     assert cli(capsys, root, "gate", "condition", "report", flag, "--flag", "off", "--as", "eli")[0] == 0
     code, out, _ = cli(capsys, root, "gate", "check", "--release", "chat@1.0", "--policy", "staged")
     assert code == 0 and "condition holds: " in out and "condition pending: " in out
+    assert "  [ok] max-rate: " in out and "  [FAIL] open-risk: " in out  # printed, not read as markup
     code, out, _ = cli(
         capsys,
         root,

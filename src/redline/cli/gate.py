@@ -43,7 +43,7 @@ def check(
         outcome = d.outcome.value.upper().replace("_", " ")
         say(f"{outcome}: {report.release} against policy '{d.policy}' ({d.id})")
         for r in d.reasons:
-            say(f"  [{'ok' if r.passed else 'FAIL'}] {r.criterion}: {r.detail}")
+            say(_plain(f"  [{'ok' if r.passed else 'FAIL'}] {r.criterion}: {r.detail}"))
         if report.status is not None and report.status.conditions:
             _checklist(report.status)
         else:
