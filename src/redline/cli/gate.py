@@ -48,7 +48,7 @@ def check(
             _checklist(report.status)
         else:
             for c in d.conditions:
-                say(f"  condition: {c}")
+                say(_plain(f"  condition: {c}"))
         signers = ", ".join(report.votes.go) or "none"
         say(f"  sign-offs: {len(report.votes.go)} of {report.required_signoffs} ({signers})")
         if report.status is not None and report.status.stale:
@@ -56,7 +56,7 @@ def check(
         if report.superseded is not None:
             say(f"  replaces a stale decision: {report.superseded.detail}")
         for esc in report.escalations:
-            say(f"  escalated: {esc.summary}")
+            say(_plain(f"  escalated: {esc.summary}"))
     if not report.holds:
         raise typer.Exit(1)
 
@@ -134,7 +134,7 @@ def sign(
     say(f"{result.signoff.signer} voted {vote} on {result.release}")
     say(f"  go: {', '.join(result.votes.go) or 'none'}; no-go: {', '.join(result.votes.no_go) or 'none'}")
     for esc in result.escalations:
-        say(f"  escalated: {esc.summary}")
+        say(_plain(f"  escalated: {esc.summary}"))
 
 
 @app.command("history")
@@ -232,7 +232,7 @@ def escalate(
     esc = escalate_by_hand(
         st.store(), st.settings(), reason=reason, user=as_user, finding=finding, release=release, to=role
     )
-    say(f"{esc.id}: {esc.summary}")
+    say(_plain(f"{esc.id}: {esc.summary}"))
 
 
 @app.command("upkeep")
@@ -251,11 +251,11 @@ def upkeep(ctx: typer.Context, json_out: JsonOpt = False) -> None:
     for fid in done.expired:
         say(f"  acceptance expired, back to triage: {fid}")
     for esc in done.raised:
-        say(f"  escalated: {esc.summary}")
+        say(_plain(f"  escalated: {esc.summary}"))
     for esc in done.closed:
-        say(f"  closed: {esc.id} ({esc.details.get('closed_because', '')})")
+        say(_plain(f"  closed: {esc.id} ({esc.details.get('closed_because', '')})"))
     for esc in done.reopened:
-        say(f"  reopened: {esc.id}: {esc.summary}")
+        say(_plain(f"  reopened: {esc.id}: {esc.summary}"))
     for r in done.releases:
         if not r.status.holds and r.status.decision.outcome.value != "no_go":
             say(f"  {r.release}: {r.status.decision.outcome.value} does not hold")
@@ -319,7 +319,7 @@ def condition_add(
         flag=flag,
         window_days=window_days,
     )
-    say(f"{cond.id}: {cond.text}")
+    say(_plain(f"{cond.id}: {cond.text}"))
 
 
 @condition_app.command("report")
