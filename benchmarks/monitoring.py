@@ -122,7 +122,7 @@ def main() -> None:
         store.dispose()
     for stage, seconds in report.timings.items():
         print(f"{stage:>14}: {seconds:7.2f} s")
-    print(f"{'total':>14}: {wall:7.2f} s   (writing {args.n:,} exchanges: {generated:.1f} s, not counted)")
+    print(f"{'total':>14}: {wall:7.2f} s wall, {cpu:.2f} s CPU (writing the exchanges: {generated:.1f} s)")
     for r in report.reports:
         print(
             f"{r.subject:>26}: {r.verdict:<10} baseline {r.baseline.describe()}; "
