@@ -155,3 +155,39 @@ def test_monitoring_runs_round_trip(store: Store) -> None:
     with store.session() as s:
         (back,) = monitoring.list_runs(s, release_id=rel.id)
     assert back.id == run.id and back.drifted and back.reports[0].drifted
+
+
+def test_monitor_exchanges_windows_and_cursors_round_trip(store: Store) -> None:
+    """Times come back in UTC on both databases, windows are [start, end), vectors and cursors keep."""
+    from datetime import UTC, datetime, timedelta, timezone
+
+    from redline.core.drift import Window
+
+    rel = data.release(store)
+    t0 = datetime(2026, 3, 1, 12, tzinfo=UTC)
+    paris = timezone(timedelta(hours=1))
+    rows = [
+        {
+            "run_id": "mon_1",
+            "release_id": rel.id,
+            "source": "app",
+            "at": monitoring.utc((t0 + timedelta(days=d)).astimezone(paris)),
+            "scores": {"tox": [float(d % 2), None]},
+            "vector": bytes([d]) * 4 if d < 3 else None,
+        }
+        for d in range(6)
+    ]
+    with store.session() as s:
+        monitoring.add_exchanges(s, rows, chunk=4)
+        monitoring.save_cursor(s, "app", "6", run_id="mon_1")
+    with store.session() as s:
+        assert monitoring.first_seen(s, rel.id) == t0
+        week = Window(start=t0, end=t0 + timedelta(days=2))
+        assert [r["tox"][0] for r in monitoring.window_scores(s, rel.id, week)] == [0.0, 1.0]
+        assert len(list(monitoring.window_scores(s, rel.id, Window(start=t0 + timedelta(days=4))))) == 2
+        assert monitoring.window_vectors(s, rel.id, Window(start=t0), limit=2) == [b"\x00" * 4, b"\x01" * 4]
+        assert monitoring.count_vectors(s, rel.id, Window(start=t0 + timedelta(days=1))) == 2
+        assert monitoring.get_cursor(s, "app") == "6" and monitoring.get_cursor(s, "other") is None
+        monitoring.save_cursor(s, "app", "9", run_id="mon_2")
+    with store.session() as s:
+        assert monitoring.get_cursor(s, "app") == "9"
