@@ -185,6 +185,7 @@ def test_monitor_exchanges_windows_and_cursors_round_trip(store: Store) -> None:
         week = Window(start=t0, end=t0 + timedelta(days=2))
         assert [r["tox"][0] for r in monitoring.window_scores(s, rel.id, week)] == [0.0, 1.0]
         assert len(list(monitoring.window_scores(s, rel.id, Window(start=t0 + timedelta(days=4))))) == 2
+        assert len(list(monitoring.window_scores(s, rel.id, Window(start=t0), limit=4))) == 3  # ids 2, 4, 6
         assert monitoring.window_vectors(s, rel.id, Window(start=t0), limit=2) == [b"\x00" * 4, b"\x01" * 4]
         assert monitoring.count_vectors(s, rel.id, Window(start=t0 + timedelta(days=1))) == 2
         assert monitoring.get_cursor(s, "app") == "6" and monitoring.get_cursor(s, "other") is None

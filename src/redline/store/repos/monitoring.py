@@ -155,10 +155,18 @@ def _in(window: Window) -> list[Any]:
     return clauses
 
 
-def window_scores(session: Session, release_id: str, window: Window) -> Iterator[dict[str, Any]]:
-    """The compact scores of each exchange of the release answered in `window`."""
-    query = select(MonitorExchangeRow.scores).where(MonitorExchangeRow.release_id == release_id, *_in(window))
-    yield from session.scalars(query.execution_options(yield_per=10_000))
+def window_scores(
+    session: Session, release_id: str, window: Window, *, limit: int = 100_000
+) -> Iterator[dict[str, Any]]:
+    """The compact scores of the release's exchanges answered in `window`; past `limit` of them, every
+    k-th by row id (an even thinning that does not depend on the scores), so no more than `limit`."""
+    where = (MonitorExchangeRow.release_id == release_id, *_in(window))
+    count = int(session.scalar(select(func.count()).where(*where)) or 0)
+    step = -(-count // limit) if count > limit else 1
+    query = select(MonitorExchangeRow.scores).where(*where)
+    if step > 1:
+        query = query.where(MonitorExchangeRow.id % step == 0)
+    yield from session.scalars(query.limit(limit).execution_options(yield_per=10_000))
 
 
 def count_vectors(session: Session, release_id: str, window: Window) -> int:
