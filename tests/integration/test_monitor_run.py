@@ -14,13 +14,14 @@ from redline.core.findings import FindingStatus
 from redline.core.signoffs import EscalationKind
 from redline.program.monitoring import MonitorRunReport, run_monitor
 from redline.program.workspace import open_workspace_store
-from redline.settings import MonitoringConfig, Settings
+from redline.settings import MonitoringConfig, NotifierConfig, Settings
 from redline.store.repos import decisions, findings
 from redline.store.repos import monitoring as monitoring_repo
 from redline.store.session import Store
 from redline.store.tables import MonitorExchangeRow, MonitoringRunRow
 from tests import governance_data as data
 from tests.monitoring_data import DAY0, ListSource, RudeScorer, benign, embed
+from tests.unit.program.webhook_server import webhook_server
 
 
 @pytest.fixture
@@ -82,13 +83,21 @@ def test_drift_opens_one_finding_and_one_drift_escalation(store: Store, settings
     source = ListSource()
     baseline_week(store, settings, source)
     source.add(["Read the manual, idiot."] * 20 + benign(20), at=DAY0 + timedelta(days=8, hours=12))
-    report = monitor(store, settings, source, DAY0 + timedelta(days=9), threats=data.THREATS)
+    hook = NotifierConfig(url_env="HOOK_URL", events=("escalation",))
+    hooked = settings.model_copy(
+        update={"config": settings.config.model_copy(update={"notifications": (hook,)})}
+    )
+    with webhook_server() as (url, got), pytest.MonkeyPatch.context() as mp:
+        mp.setenv("HOOK_URL", url)
+        report = monitor(store, hooked, source, DAY0 + timedelta(days=9), threats=data.THREATS)
     (rude,) = report.reports
     assert rude.drifted and rude.worse and rude.check("rate-interval") is not None
     (action,) = report.findings
     assert action.action == "opened" and action.finding.threat_id == "injection.direct"
     drift = [e for e in report.escalations if e.kind is EscalationKind.DRIFT]
     assert len(drift) == 1 and drift[0].subject == action.finding.id
+    (body,) = [b for b in got.bodies if b.get("kind") == "drift"]  # the notifier heard of it
+    assert body["subject"] == action.finding.id and "production drift on rudeness" in body["summary"]
     # the drift goes on the next day: its evidence attaches to the open finding, nothing new is raised
     source.add(["Read the manual, idiot."] * 20 + benign(20), at=DAY0 + timedelta(days=9, hours=12))
     again = monitor(store, settings, source, DAY0 + timedelta(days=10), threats=data.THREATS)
