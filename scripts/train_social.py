@@ -120,7 +120,7 @@ def _r(a: np.ndarray) -> list[float]:
 def train() -> dict[str, object]:
     """The model JSON for the four families."""
     embedder = Embedder(layers=LAYERS)
-    neutral = _flat(T.OPENERS) + _flat(T.FILLERS) + _generic()
+    neutral = _flat(T.OPENERS) + _flat(T.FILLERS) + _flat(T.NEUTRAL) + _generic()
     train_pools = {
         name: (_flat(sentence_pool(fail, "train")), _flat(sentence_pool(ok, "train")))
         for name, (fail, ok, _) in FAMILIES.items()
