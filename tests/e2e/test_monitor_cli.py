@@ -87,8 +87,14 @@ def test_monitor_ingest_file_and_unknown_source(
 ) -> None:
     sample = tmp_path / "one.jsonl"
     append(sample, ["Fine."] * 5, start=DAY0)
+    with sample.open("a") as fh:
+        fh.write('{"prompt": "[bold]?", "answer": "Fine, [red]really."}\nnot json [oops]\n')
     code, out, err = cli(capsys, ws, "monitor", "ingest", str(sample), "--as", "eli", "--json")
     assert code == 0, err
-    assert json.loads(out)["sources"][0] == {"name": "file:one.jsonl", "read": 5, "sampled": 5, "skipped": []}
+    (read,) = json.loads(out)["sources"]
+    assert (read["name"], read["read"], read["sampled"], len(read["skipped"])) == ("file:one.jsonl", 6, 6, 1)
+    code, out, err = cli(capsys, ws, "monitor", "ingest", str(sample), "--as", "eli")
+    assert code == 0, err
+    assert "6 exchanges read, 6 scored, 1 unreadable" in out and "one.jsonl:7" in out
     code, _, err = cli(capsys, ws, "monitor", "run", "--source", "nope", "--as", "eli")
     assert code == 2 and "no monitoring source named 'nope'" in err

@@ -91,6 +91,8 @@ def _stat(r: DriftReport, name: str) -> str:
 
 
 def _show(report: MonitorRunReport, *, json_out: bool) -> None:
+    from rich.markup import escape
+
     from redline.cli.output import emit_json, say, table
 
     if json_out:
@@ -101,6 +103,10 @@ def _show(report: MonitorRunReport, *, json_out: bool) -> None:
             f"{s.name}: {s.read} exchanges read, {s.sampled} scored"
             + (f", {len(s.skipped)} unreadable" if s.skipped else "")
         )
+        for line in s.skipped[:10]:
+            say(f"  skipped: {escape(line)}")
+        if len(s.skipped) > 10:
+            say(f"  ... and {len(s.skipped) - 10} more")
     w = report.windows
     if w.baseline is not None:
         say(
@@ -125,14 +131,14 @@ def _show(report: MonitorRunReport, *, json_out: bool) -> None:
         )
         for r in report.reports:
             if not r.judged:
-                say(f"{r.subject}: {r.note}")
+                say(escape(f"{r.subject}: {r.note}"))
     for c in report.clusters:
         say(f"new failure mode: {c.size} answers unlike the baseline (distance {c.distance:.2f})")
         for text in c.examples:
-            say(f"  - {text}")
+            say(f"  - {escape(text)}")
     for a in report.findings:
-        say(f"finding {a.action}: {a.finding.id} ({a.finding.risk.value}) {a.finding.title}")
+        say(f"finding {a.action}: {a.finding.id} ({a.finding.risk.value}) {escape(a.finding.title)}")
     for e in report.escalations:
-        say(f"escalation {e.id} ({e.kind.value}): {e.summary}")
+        say(f"escalation {e.id} ({e.kind.value}): {escape(e.summary)}")
     for note in report.notes:
-        say(note)
+        say(escape(note))

@@ -4,7 +4,6 @@ baseline window, and file drift and new failure modes as findings with DRIFT esc
 from __future__ import annotations
 
 import hashlib
-import json
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -14,11 +13,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session
 
 from redline.core.cases import AttackCase
-from redline.core.conversation import Conversation, Message, MessageRole, Response
+from redline.core.conversation import Conversation, Message, Response
 from redline.core.drift import (
     DriftReport,
     NovelCluster,
@@ -71,32 +70,6 @@ class ProductionSample(BaseModel):
     threats: tuple[str, ...] = Field(default=(), description="Catalog threat ids it was tagged with.")
     at: datetime | None = Field(default=None, description="When the answer was given, where the source says.")
     source: str | None = Field(default=None, description="Name of the source it was read from.")
-
-
-def read_samples(path: Path) -> list[ProductionSample]:
-    """Samples from a JSONL file, one conversation a line; errors name the file and line."""
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except FileNotFoundError:
-        raise ConfigError("file not found", file=str(path)) from None
-    samples: list[ProductionSample] = []
-    for number, line in enumerate(lines, 1):
-        if not line.strip():
-            continue
-        try:
-            sample = ProductionSample.model_validate(json.loads(line))
-        except json.JSONDecodeError as exc:
-            raise ConfigError(f"not JSON: {exc.msg}", file=str(path), line=number) from None
-        except ValidationError as exc:
-            err = exc.errors()[0]
-            field = ".".join(str(p) for p in err["loc"])
-            raise ConfigError(err["msg"], file=str(path), line=number, field=field) from None
-        if sample.messages[-1].role is not MessageRole.ASSISTANT:
-            raise ConfigError("the last message must be the assistant's answer", file=str(path), line=number)
-        samples.append(sample)
-    if not samples:
-        raise UsageError(f"{path} holds no samples")
-    return samples
 
 
 def as_case(sample: ProductionSample) -> tuple[AttackCase, Response]:
@@ -187,20 +160,26 @@ class MonitorRunReport(BaseModel):
 
 
 class FileSource:
-    """A JSONL file read once, whole (`monitor ingest FILE`): its cursor is never stored."""
+    """A JSONL file read once, whole (`monitor ingest FILE`), in the shapes a `jsonl` source reads;
+    its cursor is never stored. A file with no exchange in it is an error naming it."""
 
     one_shot = True
 
     def __init__(self, path: Path) -> None:
+        if not path.is_file():
+            raise ConfigError("file not found", file=str(path))
         self.path = path
         self.name = f"file:{path.name}"
 
     def read(self, cursor: str | None, *, limit: int | None = None) -> SourceBatch:
-        """Every sample of the file (`read_samples` checks each line)."""
-        from redline.program.monitor_sources import SourceBatch
+        """Every exchange of the file; lines that cannot be read are listed in `skipped`."""
+        from redline.program.monitor_sources import JsonlSource
 
-        samples = read_samples(self.path)
-        return SourceBatch(samples=tuple(samples[:limit] if limit else samples), cursor=None)
+        batch = JsonlSource(self.name, self.path, pattern="*").read(None, limit=limit)
+        if not batch.samples:
+            why = f": {batch.skipped[0]}" if batch.skipped else ""
+            raise UsageError(f"{self.path} holds no exchange{why}")
+        return batch
 
 
 @dataclass

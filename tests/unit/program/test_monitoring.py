@@ -1,5 +1,5 @@
-"""Monitoring helpers: sample files name the bad line, sampling is seeded, masking keeps one label per
-value within a conversation."""
+"""Monitoring helpers: a file read once names its bad lines, sampling is seeded, masking keeps one label
+per value within a conversation."""
 
 from __future__ import annotations
 
@@ -8,22 +8,29 @@ from pathlib import Path
 import pytest
 
 from redline.core.conversation import Message, MessageRole
-from redline.core.errors import ConfigError
-from redline.program.monitoring import ProductionSample, _mask, _rank, read_samples
+from redline.core.errors import ConfigError, UsageError
+from redline.program.monitoring import FileSource, ProductionSample, _mask, _rank
 
 
-def test_bad_sample_lines_name_file_and_line(tmp_path: Path) -> None:
-    path = tmp_path / "bad.jsonl"
+def test_a_file_is_read_once_in_either_shape_and_bad_lines_are_named(tmp_path: Path) -> None:
+    path = tmp_path / "prod.jsonl"
     path.write_text(
-        '{"messages": [{"role": "user", "content": "q"}, {"role": "assistant", "content": "a"}]}\n{oops\n'
+        '{"id": "a", "messages": [{"role": "user", "content": "q"}, {"role": "assistant", "content": "a"}]}\n'
+        "{oops\n"
+        '{"id": "b", "prompt": "where?", "answer": "here", "timestamp": "2026-05-01T12:00:00Z"}\n'
     )
-    with pytest.raises(ConfigError, match=r"bad\.jsonl:2"):
-        read_samples(path)
-    path.write_text(
-        '{"messages": [{"role": "assistant", "content": "a"}, {"role": "user", "content": "q"}]}\n'
-    )
-    with pytest.raises(ConfigError, match="assistant's answer"):
-        read_samples(path)
+    source = FileSource(path)
+    batch = source.read(None)
+    assert source.name == "file:prod.jsonl" and source.one_shot
+    assert [x.id for x in batch.samples] == ["a", "b"] and batch.samples[1].messages[-1].content == "here"
+    (bad,) = batch.skipped
+    assert "prod.jsonl" in bad and ":2" in bad
+    assert len(source.read(None).samples) == 2  # read whole again: no cursor is kept
+    path.write_text("{oops\n")
+    with pytest.raises(UsageError, match="holds no exchange"):
+        source.read(None)
+    with pytest.raises(ConfigError, match=r"missing\.jsonl"):
+        FileSource(tmp_path / "missing.jsonl")
 
 
 def _sample(answer: str, id_: str | None = "x1") -> ProductionSample:
