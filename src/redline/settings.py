@@ -439,6 +439,11 @@ class MonitoringConfig(BaseModel):
         default=False,
         description="Mask people and places with the NER model too (slow); patterns always run.",
     )
+    threats: dict[str, str] = Field(
+        default_factory=dict,
+        description="Scorer -> catalog threat its drift is filed under; default: the first catalog threat "
+        "the scorer names, else robustness.deployment-drift.",
+    )
 
     @model_validator(mode="after")
     def _pinned_baseline(self) -> Self:

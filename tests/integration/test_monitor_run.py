@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
+from redline.core.errors import ConfigError
 from redline.core.findings import FindingStatus
 from redline.core.signoffs import EscalationKind
 from redline.program.monitoring import MonitorRunReport, run_monitor
@@ -189,3 +190,20 @@ def test_sampling_is_seeded_and_capped(settings: Settings, store: Store) -> None
     chosen = sorted((_rank(0, "app", x), x.id) for x in again.samples)
     assert sum(1 for r, _ in chosen if r < 0.5) > 60  # the cap, not the rate, bound it
     assert [r for r, _ in chosen][:60] == sorted(r for r, _ in chosen)[:60]
+
+
+def test_a_drift_is_filed_under_the_threat_monitoring_threats_names(store: Store, settings: Settings) -> None:
+    mon = settings.config.monitoring.model_copy(update={"threats": {"rudeness": "leakage.system-prompt"}})
+    named = settings.model_copy(update={"config": settings.config.model_copy(update={"monitoring": mon})})
+    source = ListSource()
+    baseline_week(store, named, source)
+    source.add(["Read the manual, idiot."] * 20 + benign(20), at=DAY0 + timedelta(days=8, hours=12))
+    report = monitor(store, named, source, DAY0 + timedelta(days=9), threats=data.THREATS)
+    (action,) = report.findings
+    assert action.finding.threat_id == "leakage.system-prompt"
+    wrong = mon.model_copy(update={"threats": {"rudeness": "no.such-threat"}})
+    bad = settings.model_copy(update={"config": settings.config.model_copy(update={"monitoring": wrong})})
+    source.add(benign(5), at=DAY0 + timedelta(days=9, hours=1))
+    with pytest.raises(ConfigError, match=r"no\.such-threat"):
+        monitor(store, bad, source, DAY0 + timedelta(days=10), threats=data.THREATS)
+    assert source.reads == 2  # refused before reading anything

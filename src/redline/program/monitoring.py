@@ -290,6 +290,10 @@ async def run_monitor_async(
         label = release_label(session, rel)
         chosen = _pick_sources(settings, sources, exchange_sources)
         cursors = {s.name: monitoring_repo.get_cursor(session, s.name) for s in chosen}
+    catalog = dict(threats) if threats is not None else load_threats(settings)
+    unknown = sorted(t for t in cfg.threats.values() if t not in catalog)
+    if unknown:
+        raise ConfigError(f"monitoring.threats names '{unknown[0]}', which the catalog does not hold")
     batches = {s.name: s.read(cursors[s.name]) for s in chosen}
     lap("read")
 
@@ -360,7 +364,6 @@ async def run_monitor_async(
             x.vector = vec.astype(np.float16).tobytes()
     lap("embed")
 
-    catalog = dict(threats) if threats is not None else load_threats(settings)
     run_id = new_id("mon")
     actions: list[ProposalAction] = []
     raised: list[Escalation] = []
@@ -426,7 +429,7 @@ async def run_monitor_async(
             notes.append("no new exchange in the current window: drift reported, nothing filed")
             drifts = []
         for report in drifts:
-            threat = _threat_for(report.subject, judges, catalog)
+            threat = _threat_for(report.subject, judges, catalog, chosen=cfg.threats)
             if threat is None:
                 notes.append(f"drift on {report.subject} has no catalog threat to file under")
                 continue
@@ -575,8 +578,13 @@ def _bundled_encoder() -> Callable[[Sequence[str]], Any]:
     return encode
 
 
-def _threat_for(scorer: str, judges: Sequence[Scorer], catalog: Mapping[str, Threat]) -> Threat | None:
-    """The first catalog threat the scorer declares, else the deployment-drift threat."""
+def _threat_for(
+    scorer: str, judges: Sequence[Scorer], catalog: Mapping[str, Threat], *, chosen: Mapping[str, str]
+) -> Threat | None:
+    """The threat `monitoring.threats` names for the scorer, else the first catalog threat the scorer
+    declares, else the deployment-drift threat."""
+    if scorer in chosen:  # checked against the catalog before the run read anything
+        return catalog[chosen[scorer]]
     declared = next((tuple(getattr(s, "threats", ())) for s in judges if s.name == scorer), ())
     return next((catalog[t] for t in (*declared, DRIFT_THREAT) if t in catalog), None)
 
