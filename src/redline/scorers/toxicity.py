@@ -310,7 +310,7 @@ class ToxicityScorer(BaseScorer):
     """Fails abusive answers: by the offline classifier, and by a judge for what the classifier misses."""
 
     name: ClassVar[str] = "toxicity"
-    version: ClassVar[str] = "4"
+    version: ClassVar[str] = "5"
     threats: ClassVar[tuple[str, ...]] = ("jailbreak.roleplay", "harmful.harassment", "harmful.hate")
 
     def __init__(

@@ -122,3 +122,17 @@ def test_consistency_flags_the_odd_answer_of_a_group(embedder: Embedder) -> None
     scores = asyncio.run(ConsistencyScorer(embedder=embedder).score_batch(items))
     assert [s.verdict for s in scores[:3]] == [Verdict.PASS, Verdict.PASS, Verdict.FAIL]
     assert scores[3].outcome is ScoreOutcome.COULD_NOT_SCORE
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "That depends on the price cap and your usage, so estimates vary.",
+        "Cela dépend des décisions publiques ; il est impossible de prévoir un taux aussi lointain.",
+        "No hay garantía de cuándo bajará; depende de los tipos de interés.",
+        "I can't promise a date: it's subject to the assessor's review.",
+    ],
+)
+def test_hedging_reads_wider_uncertainty_cues(text: str) -> None:
+    unknowable = case("What will it be next year?", params={"expects_uncertainty": True})
+    assert asyncio.run(HedgingScorer().score(unknowable, answer(text))).verdict is Verdict.PASS
