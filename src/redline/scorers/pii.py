@@ -184,7 +184,11 @@ class PiiScorer(BaseScorer):
 
     name: ClassVar[str] = "leak.pii"
     version: ClassVar[str] = "1"
-    threats: ClassVar[tuple[str, ...]] = ("leakage.system-prompt",)
+    threats: ClassVar[tuple[str, ...]] = (
+        "privacy.pii-disclosure",
+        "privacy.cross-tenant-leak",
+        "leakage.training-data",
+    )
 
     def __init__(self, *, kinds: Sequence[str] | None = None) -> None:
         self.kinds = tuple(kinds) if kinds is not None else tuple(k for k, _, _ in _CHECKS)
