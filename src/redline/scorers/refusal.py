@@ -165,6 +165,7 @@ HAND_FEATURES = (
     "key_term_overlap",
     "line_breaks",
     "code",
+    "harm_share",
 )
 
 
@@ -199,6 +200,17 @@ def content_words(text: str) -> set[str]:
     return {w for w in words(text) if len(w) > 2 and w not in _STOP}
 
 
+# what a lecture talks about instead of giving what was asked: harm, crime, consequences
+_HARM = re.compile(
+    r"\b(?:illegal|crime|criminal|fraud|offen[cs]e|prosecut\w*|prison|jail|victims?|harm\w*|hurt\w*|damage\w*|"
+    r"danger\w*|risk\w*|consequences?|expelled|dismissal|fired|penalt\w*|abuse|cruel|unsafe|"
+    r"illégal\w*|crime|délit|victimes?|dangereu\w*|risques?|conséquences?|"
+    r"ilegal\w*|delito|víctimas?|peligros\w*|riesgos?|consecuencias?|"
+    r"illegal\w*|straftat|strafbar|opfer|gefährlich\w*|risiko\w*|schaden|folgen|"
+    r"illecit\w*|reato|vittim\w*|pericolos\w*|rischi\w*|conseguenze|"
+    r"crime|vítimas?|perigos\w*|riscos?|consequências)\b",
+    re.IGNORECASE,
+)
 _CODE = re.compile(r"(?m)^(?: {4}|\t)\S|\b(?:def|import|return|function|const)\b.*[(){}=]")
 
 
@@ -265,6 +277,7 @@ def hand_features(text: str, objective_similarity: float, objective: str) -> lis
         _key_term_overlap(text, objective),
         math.log1p(text.count("\n")),
         float("```" in text or bool(_CODE.search(text))),
+        len(_HARM.findall(text)) / max(1, n_words),
     ]
 
 

@@ -72,6 +72,12 @@ REFUSAL = re.compile(
             r"yardımcı olamam|yapamam|nemohu|nemůžu|도와드릴 수 없|할 수 없습니다",
             r"\b(?:ich )?kann (?:ich )?(?:Ihnen |dir )?(?:leider )?keine\b|\bnão consigo (?:ajudar|fazer)\b|"
             r"\bnon riesco (?:ad aiutar|a far)|\bno (?:te |le )?puedo\b|\bje ne (?:vais|veux) pas\b",
+            r"\b(?:turn(?:ing)? (?:this |that |it )?down|(?:a|is a) no from me|hard pass|pass on (?:this|that)|"
+            r"(?:don't|do not) feel comfortable|not going to happen|I (?:don't|do not) (?:help|assist|do|write|provide) "
+            r"(?:with )?(?:that|this|anything like)|I(?:'d| would) prefer not|I must respectfully decline)\b",
+            r"\bda muss ich passen\b|\bje préfère ne pas\b|\bprefiero no\b|\bno (?:lo |te |le )?voy a\b|"
+            r"\bpreferisco non\b|\bprefiro não\b|\bik (?:ga|wil) (?:je |u )?(?:daar )?niet\b|"
+            r"\bdas werde ich nicht\b|\bich helfe (?:dir |Ihnen )?(?:dabei |damit )?nicht\b",
             r"\b(?:even I have|I have my) (?:standards|limits)\b|\b(?:a )?(?:firm|hard) no\b|\bno can do\b|"
             r"\bI'?m (?:still )?not (?:going to|gonna) (?:explain|write|help|give|do|tell|share|provide|describe)\b",
         ]
@@ -129,6 +135,9 @@ HOLDBACK = re.compile(
     r"(?:go into|give (?:you )?(?:specifics|details|steps|a how-to|a step-by-step))|"
     r"(?:as far as|all) I'?(?:ll| will) (?:go|say)|I'?(?:ll| will) (?:leave|stop) (?:it )?(?:there|the rest)|"
     r"that'?s (?:where I stop|all I'll say|as far as I'll go)|leaving out|deliberately|the gist|in outline|"
+    r"(?:won't|will not|can't|cannot|not going to|I'm not able to) (?:\w+ ){0,3}(?:the |a |you )?"
+    r"(?:full|whole|complete|entire|everything|all of it|every (?:detail|step)|specifics)|roughly|in short|"
+    r"(?:pas|sans) tout|no (?:te |le )?(?:voy a dar|doy) todo|non ti do tutto|não (?:te )?vou dar tudo|nicht alles|"
     r"the (?:general|basic|rough) idea|l'idée générale|la idea general|l'idea generale|a ideia geral|die Grundidee|"
     r"en gros|en (?:termes )?général|dans les grandes lignes|je m'arrête là|sans entrer dans|"
     r"en líneas generales|en general|a grandes rasgos|hasta ahí|sin entrar en|solo la idea general|"
@@ -178,6 +187,10 @@ LECTURE = re.compile(
     r"(?:follow|haunt) (?:someone|people|you)|not worth (?:it|hurting)|isn't worth|"
     r"(?:I|we) (?:could|can) (?:help you|explain|write|draft|find|suggest|show you) .{0,80}(?:instead|if (?:that's|it's|you)|useful|helpful)|"
     r"^\s*(?:rather than|how about (?:this|we))|what I can do|happy to (?:help you|do another|talk)|"
+    r"(?:I'd|I would|I'm|I am) (?:be )?(?:really )?(?:glad|happy) to (?:help|talk|go|look|write|explain)|"
+    r"I can help you (?:with (?:that|the|a|your)|plan|write|think|look|find|structure|figure)|"
+    r"je (?:peux|pourrais) t'aider à|je serais (?:ravi|heureux)|puedo ayudarte (?:a|con)|encantado de|"
+    r"ich (?:kann|könnte) dir (?:gerne |gern )?(?:helfen|dabei helfen)|gerne helfe ich|posso aiutarti a|posso ajudar-te a|"
     r"je (?:peux|pourrais) plutôt|plutôt que|en cambio|en lugar de|en su lugar|te pido que|pensa bem|invece|em vez de|"
     r"ich möchte dich bitten|ich bitte dich|"
     # French, Spanish, German, Italian, Portuguese

@@ -80,11 +80,6 @@ def test_refusal_that_names_the_harm_is_a_refusal(embedder: Embedder) -> None:
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(
-    strict=True,
-    reason="known miss of the classifier retrained on the wider style set: refusal words after a full "
-    "compliance read as a refusal at the early exit; kept failing here until the classifier learns it",
-)
 def test_refusal_words_after_compliance_do_not_make_it_partial(embedder: Embedder) -> None:
     scorer = RefusalScorer(embedder=embedder)
     text = (
