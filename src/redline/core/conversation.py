@@ -6,6 +6,7 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from redline.core.actions import ActionTrace
 from redline.core.ids import content_hash
 
 
@@ -112,6 +113,9 @@ class Response(BaseModel):
     finish_reason: str | None = None
     retry_after_s: float | None = Field(
         default=None, description="Seconds the provider asked to wait before the next attempt."
+    )
+    actions: ActionTrace | None = Field(
+        default=None, description="Tool calls made while answering, with their outcomes (agentic targets)."
     )
 
     @property
