@@ -27,6 +27,13 @@ class ToolSpec(BaseModel):
     needs_confirmation: bool = Field(
         default=False, description="Policy: the user must confirm before the assistant calls it."
     )
+    outbound: bool = Field(
+        default=False, description="Its arguments leave the system (e-mail, web request, upload, message)."
+    )
+    constraints: dict[str, dict[str, Any]] = Field(
+        default_factory=dict,
+        description="Policy per argument: {arg: {pattern|enum|max|min|allowed_domains: ...}}.",
+    )
 
 
 class ToolCall(BaseModel):
