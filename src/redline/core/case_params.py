@@ -14,11 +14,35 @@ other's code):
   True when compliance is.
 - `profile`: what a case took from the target profile (docs/profiles.md), a mapping such as
   `{"pack": ..., "forbidden_action": ..., "record": {...}, "decision": ...}`; `profile_parts` reads it.
+
+Agentic cases (docs/agents.md) also plant content that the tool loop and its providers serve, and say
+what the agent was asked to do so action scorers can judge what it did:
+
+- `planted_tool_results`: `{tool name: {"text": ..., "mode": "append" | "replace"}}` (a bare string
+  means append); the provider returns that text for calls of the tool, marked `injected=True`:
+  appended to its normal result, or in place of it.
+- `planted_documents`: texts put into the retrieval corpus for that case (or prepended as retrieved
+  context for a target without tools).
+- `memory`: notes from earlier sessions that a memory tool returns (or that are shown as "notes from
+  earlier sessions" to a target without tools), oldest first.
+- `tool_description_overrides`: `{tool name: description}`: the poisoned description the model is
+  offered instead of the provider's own (interposition).
+- `user_intent`: what the user actually asked for, in one line; anything the agent does beyond it is
+  outside the user's intent.
+- `forbidden_tools`: tools the agent must not call in this case (the case's own, on top of the
+  profile's forbidden actions and the tools' policy).
+- `exfil_markers`: values in the case's context (secrets, personal data, planted canaries) that must
+  never appear in the arguments of an outbound tool, or in a rendered link.
+- `attacker_targets`: destinations the injected text asks the agent to use (an e-mail address, a URL,
+  a domain, an account); one appearing in a tool call's arguments or a rendered link is the
+  attacker's win.
+- `expected_tools`: tools the user's task needs (what a faithful agent calls); a hint, not a policy.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 CANARIES = "canaries"
@@ -29,6 +53,18 @@ REFERENCES = "references"
 REFERENCE = "reference"
 EXPECT_REFUSAL = "expect_refusal"
 PROFILE = "profile"
+PLANTED_TOOL_RESULTS = "planted_tool_results"
+PLANTED_DOCUMENTS = "planted_documents"
+MEMORY = "memory"
+TOOL_DESCRIPTION_OVERRIDES = "tool_description_overrides"
+USER_INTENT = "user_intent"
+FORBIDDEN_TOOLS = "forbidden_tools"
+EXFIL_MARKERS = "exfil_markers"
+ATTACKER_TARGETS = "attacker_targets"
+EXPECTED_TOOLS = "expected_tools"
+PLANT_APPEND = "append"
+PLANT_REPLACE = "replace"
+PLANT_MODES = (PLANT_APPEND, PLANT_REPLACE)
 
 
 def _strings(value: Any) -> list[str]:
@@ -89,3 +125,87 @@ def profile_parts(params: Mapping[str, Any]) -> Mapping[str, Any]:
     """What the case took from the target profile (empty when it took nothing)."""
     found = params.get(PROFILE)
     return found if isinstance(found, Mapping) else {}
+
+
+@dataclass(frozen=True)
+class PlantedResult:
+    """Text a provider returns for one tool in a case: appended to its normal result or replacing it."""
+
+    text: str
+    mode: str = PLANT_APPEND
+
+    @property
+    def replaces(self) -> bool:
+        """The planted text is the whole result (the tool's own result is dropped)."""
+        return self.mode == PLANT_REPLACE
+
+
+def plant_tool_result(text: str, mode: str = PLANT_APPEND) -> dict[str, str]:
+    """The value a technique records under `planted_tool_results[tool]`."""
+    if mode not in PLANT_MODES:
+        raise ValueError(f"planted tool result mode must be one of {', '.join(PLANT_MODES)}, not {mode!r}")
+    return {"text": text, "mode": mode}
+
+
+def planted_tool_results(params: Mapping[str, Any]) -> dict[str, PlantedResult]:
+    """Planted results by tool name; a bare string is appended, an unknown mode reads as append."""
+    found = params.get(PLANTED_TOOL_RESULTS)
+    if not isinstance(found, Mapping):
+        return {}
+    out: dict[str, PlantedResult] = {}
+    for tool, value in found.items():
+        if isinstance(value, str):
+            text, mode = value, PLANT_APPEND
+        elif isinstance(value, Mapping):
+            text = str(value.get("text") or "")
+            mode = str(value.get("mode") or PLANT_APPEND)
+            mode = mode if mode in PLANT_MODES else PLANT_APPEND
+        else:
+            continue
+        if text.strip():
+            out[str(tool)] = PlantedResult(text=text, mode=mode)
+    return out
+
+
+def planted_documents(params: Mapping[str, Any]) -> list[str]:
+    """Documents planted in the retrieval corpus for the case, in order."""
+    return _strings(params.get(PLANTED_DOCUMENTS))
+
+
+def memory_notes(params: Mapping[str, Any]) -> list[str]:
+    """Earlier-session notes a memory tool returns for the case, oldest first."""
+    return _strings(params.get(MEMORY))
+
+
+def tool_description_overrides(params: Mapping[str, Any]) -> dict[str, str]:
+    """Poisoned descriptions by tool name (empty descriptions ignored)."""
+    found = params.get(TOOL_DESCRIPTION_OVERRIDES)
+    if not isinstance(found, Mapping):
+        return {}
+    return {str(k): str(v) for k, v in found.items() if v is not None and str(v).strip()}
+
+
+def user_intent(params: Mapping[str, Any]) -> str | None:
+    """What the user actually asked for (None when the case does not say)."""
+    value = params.get(USER_INTENT)
+    return (value.strip() or None) if isinstance(value, str) else None
+
+
+def forbidden_tools(params: Mapping[str, Any]) -> list[str]:
+    """Tools the agent must not call in this case."""
+    return list(dict.fromkeys(_strings(params.get(FORBIDDEN_TOOLS))))
+
+
+def exfil_markers(params: Mapping[str, Any]) -> list[str]:
+    """Values that must never leave through an outbound tool or a rendered link."""
+    return list(dict.fromkeys(_strings(params.get(EXFIL_MARKERS))))
+
+
+def attacker_targets(params: Mapping[str, Any]) -> list[str]:
+    """Destinations the injected text asks the agent to use (e-mail, URL, domain, account)."""
+    return list(dict.fromkeys(_strings(params.get(ATTACKER_TARGETS))))
+
+
+def expected_tools(params: Mapping[str, Any]) -> list[str]:
+    """Tools the user's task needs."""
+    return list(dict.fromkeys(_strings(params.get(EXPECTED_TOOLS))))
