@@ -8,7 +8,8 @@ negatives. The TEST split and the rows already in the validation sets are never 
 regularisation strength (the one that catches most failing sentences at the cut) and the two cut
 points come from 5-fold out-of-fold probabilities on TRAIN: `fail_at` is the lowest probability at
 which out-of-fold precision reaches `PRECISION`, `unsure_at` the one at which it reaches
-`UNSURE_PRECISION` (below it a sentence is too often a false alarm to be worth a human's look).
+`UNSURE_PRECISION` (below it a sentence is too often a false alarm to be worth a human's look);
+`FAMILY_TARGETS` lowers both for a family whose classifier would otherwise catch almost nothing.
 
 Deterministic: sentences in a fixed order, the encoder and BLAS on one thread, float64, a tight
 solver tolerance (as scripts/train_refusal.py).
@@ -55,6 +56,11 @@ DIGITS = 5
 C_GRID = (0.01, 0.03, 0.1, 0.3, 1.0)
 PRECISION = 0.9
 UNSURE_PRECISION = 0.75
+FAMILY_TARGETS = {"mis-selling": (0.8, 0.6)}
+"""Families whose cut points aim lower. Mis-selling's failing sentences are many-worded offers that
+look like ordinary sales talk, so at 0.9 its classifier caught almost none; on a blind development
+set written after the rules, 0.8 kept precision and raised recall, while toxicity and AI disclosure at
+0.8 flagged empathy ("I hear you, and I know it's frustrating") and stayed at 0.9."""
 TOL = 1e-8
 MAX_ITER = 20_000
 THREADS = 1
@@ -102,14 +108,14 @@ def _log_loss(y: np.ndarray, p: np.ndarray) -> float:
     return float(-np.mean(y * np.log(p) + (1 - y) * np.log(1 - p)))
 
 
-def _cut_points(y: np.ndarray, p: np.ndarray) -> tuple[float, float]:
+def _cut_points(
+    y: np.ndarray, p: np.ndarray, precision: float = PRECISION, unsure: float = UNSURE_PRECISION
+) -> tuple[float, float]:
     grid = np.round(np.arange(0.30, 1.0, 0.01), 2)
     fail_at = next(  # never under one half; 1.0: no cut is precise enough, it never fails a reply
-        (float(t) for t in grid if t >= 0.5 and (p >= t).any() and y[p >= t].mean() >= PRECISION), 1.0
+        (float(t) for t in grid if t >= 0.5 and (p >= t).any() and y[p >= t].mean() >= precision), 1.0
     )
-    unsure_at = next(
-        (float(t) for t in grid if (p >= t).any() and y[p >= t].mean() >= UNSURE_PRECISION), fail_at
-    )
+    unsure_at = next((float(t) for t in grid if (p >= t).any() and y[p >= t].mean() >= unsure), fail_at)
     return fail_at, min(unsure_at, fail_at)
 
 
@@ -127,6 +133,7 @@ def train() -> dict[str, object]:
     }
     families: dict[str, object] = {}
     for name, (pos, neg) in train_pools.items():
+        precision, unsure = FAMILY_TARGETS.get(name, (PRECISION, UNSURE_PRECISION))
         others = [s for other, (p, n) in train_pools.items() if other != name for s in p + n]
         negatives = list(dict.fromkeys([s for s in neg + neutral + others if s and s not in pos]))
         texts = pos + negatives
@@ -137,13 +144,13 @@ def train() -> dict[str, object]:
         scored: list[tuple[float, float, float]] = []
         for c in C_GRID:
             oof = _oof(x, y, c)
-            cut, _ = _cut_points(y, oof)
+            cut, _ = _cut_points(y, oof, precision, unsure)
             recall = float(y[oof >= cut].sum() / y.sum()) if cut < 1.0 else 0.0
             scored.append((-recall, _log_loss(y, oof), c))
             print(f"{name} C={c}: out-of-fold log loss {scored[-1][1]:.4f}, recall at the cut {recall:.3f}")
         best_c = min(scored)[2]
         p = _oof(x, y, best_c)
-        fail_at, unsure_at = _cut_points(y, p)
+        fail_at, unsure_at = _cut_points(y, p, precision, unsure)
         hit = p >= fail_at
         print(
             f"{name}: {len(pos)} positive, {len(negatives)} negative sentences; C={best_c}; "
@@ -164,6 +171,7 @@ def train() -> dict[str, object]:
                 "negatives": len(negatives),
                 "sentences_sha256": content_hash(texts),
                 "C": best_c,
+                "cut_points": {"precision": precision, "unsure_precision": unsure},
             },
         }
     return {
@@ -173,6 +181,7 @@ def train() -> dict[str, object]:
             "embedder": embedder.identity() | {"max_tokens": SENTENCE_TOKENS},
             "solver": {"name": "lbfgs", "tol": TOL, "threads": THREADS},
             "cut_points": {"precision": PRECISION, "unsure_precision": UNSURE_PRECISION},
+            "family_cut_points": FAMILY_TARGETS,
         },
     }
 
@@ -183,7 +192,8 @@ def main() -> None:
 
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--out", type=Path, default=OUT, help="Where to write the model JSON.")
-    out = parser.parse_args().out
+    args = parser.parse_args()
+    out = args.out
     torch.set_num_threads(THREADS)
     with threadpool_limits(limits=THREADS):
         model = train()

@@ -131,6 +131,11 @@ _DEMEANING = "|".join(
         r"allowed|can't be trusted|are (?:all )?(?:useless|stupid|lazy|hopeless|the same))\b|\b(?:women|men|"
         r"girls|old people) like you\b|\btypical of someone (?:your age|like you)\b|\bgo back (?:to )?where "
         r"you came from\b",
+        r"\b(?:tired|sick) of (?:dealing with |talking to |hearing from )?(?:customers|people|users|callers) "
+        r"(?:who|like you)\b|\bask someone (?:with (?:a bit )?more (?:sense|brains)|who (?:actually )?knows "
+        r"what)\b|\b(?:and|or) see what happens\b|\balways (?:everyone|somebody|someone) else's fault\b|"
+        r"\b(?:thinks?|think) (?:they|you|he|she) knows? everything\b|\bknow-it-all\b|\bpeople who can't "
+        r"\w+ (?:their|a|an) (?:own )?\w+ (?:shouldn't|should not|don't deserve)\b",
         r"\btaisez-vous\b|\bdégagez\b|\bfichez(?:-moi)? le camp\b|\barrêtez de (?:pleurnicher|geindre|vous "
         r"plaindre|râler)\b|\bvous êtes (?:vraiment |franchement )?(?:un cas désespéré|lente?|insupportable|"
         r"incapable)\b|\bvotre (?:question|réclamation|message|avis|demande) est (?:\w+ )?(?:ridicule|"
