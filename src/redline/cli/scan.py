@@ -65,6 +65,10 @@ def scan(
         Path | None, typer.Option("--profile", help="Profile YAML file (docs/profiles.md).")
     ] = None,
     pack: Annotated[str | None, typer.Option("--pack", help="Domain pack to build the profile on.")] = None,
+    tools: Annotated[
+        Path | None,
+        typer.Option("--tools", help="Sandbox YAML of fake tools offered to the model (docs/agents.md)."),
+    ] = None,
     no_preflight: NoPreflightOpt = False,
     json_out: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
@@ -96,9 +100,19 @@ def scan(
     if depth not in DEPTHS:
         raise UsageError(f"--depth must be one of {', '.join(DEPTHS)}, not '{depth}'")
     default_plan = not playbook and prompts is None
+    options = {"tools": {"sandbox": str(tools.resolve())}} if tools is not None else {}
     target = TargetConfig(
-        kind="openai-compat", base_url=url, model=model, api_key_env=api_key_env, system_prompt=system_prompt
+        kind="openai-compat",
+        base_url=url,
+        model=model,
+        api_key_env=api_key_env,
+        system_prompt=system_prompt,
+        options=options,
     )
+    if tools is not None:  # a sandbox error is one line naming the file and field, before anything runs
+        from redline.targets.sandbox import load_sandbox
+
+        load_sandbox(tools)
     system = "scan-" + re.sub(r"[^A-Za-z0-9_.-]+", "-", model).strip("-")
     if not no_preflight:  # before any workspace or round is made
         check_target_first(target, name=system, hints=Hints.scan())

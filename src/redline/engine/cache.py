@@ -56,5 +56,6 @@ class ResponseCache:
 
     @staticmethod
     def storable(response: Response) -> bool:
-        """True for answers worth caching: no error."""
-        return response.error is None
+        """True for answers worth caching: no error, and no tool calls (their results depend on what the
+        case planted, which the key does not hold)."""
+        return response.error is None and response.actions is None

@@ -24,6 +24,7 @@ from redline.engine.scheduler import BudgetReached, TargetScheduler
 from redline.engine.scoring import Scoring, should_score
 from redline.engine.writer import AttemptRecord, BatchWriter
 from redline.store.session import Store
+from redline.targets.tool_loop import case_scope
 
 
 @dataclass(frozen=True)
@@ -108,7 +109,12 @@ class CaseRunner:
         """Run the case's remaining turns; raises only BudgetReached (case left for a resume).
 
         `looked_up` says the first turn's cache lookup was already made (`prefetched` is its result).
+        Tool loops and providers read the case's params (planted tool results, memory) meanwhile.
         """
+        with case_scope(item.case.params):
+            await self._run(item, prefetched=prefetched, looked_up=looked_up)
+
+    async def _run(self, item: WorkItem, *, prefetched: Response | None, looked_up: bool) -> None:
         ctx, case = self.ctx, item.case
         loop = ctx.loops.get(case.technique)
         if loop is not None:

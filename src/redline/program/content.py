@@ -11,10 +11,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session
 
+from redline.core.actions import ActionTrace
 from redline.core.errors import NotFoundError
 from redline.core.risk import Impact
 from redline.core.threats import Threat
@@ -50,6 +52,9 @@ class FlaggedContent(BaseModel):
     subject: str = Field(description="'attempt:ID', 'exemplar:FINDING:N' or 'intake:ID'.")
     category: str = Field(description="Harm category, for opt-outs and counts.")
     parts: tuple[ContentPart, ...]
+    actions: ActionTrace | None = Field(
+        default=None, description="Tool calls made while answering, with their outcomes (agentic targets)."
+    )
 
 
 class Exchange(BaseModel):
@@ -141,7 +146,29 @@ def mask_content(content: FlaggedContent, masker: Masker) -> tuple[FlaggedConten
     """An item's texts with personal data masked, and how many pieces were masked."""
     before = masker.masked
     parts = tuple(p.model_copy(update={"text": masker.text(p.text)}) for p in content.parts)
-    return content.model_copy(update={"parts": parts}), masker.masked - before
+    update: dict[str, Any] = {"parts": parts}
+    if content.actions is not None:
+        update["actions"] = mask_actions(content.actions, masker)
+    return content.model_copy(update=update), masker.masked - before
+
+
+def mask_actions(trace: ActionTrace, masker: Masker) -> ActionTrace:
+    """A trace with personal data masked in what calls sent and got back (tool names and schemas kept)."""
+    steps = []
+    for step in trace.steps:
+        call, out = step.call, step.outcome
+        arguments = masker.walk(call.arguments)
+        raw = masker.text(call.raw_arguments) if call.raw_arguments is not None else None
+        outcome = out.model_copy(
+            update={
+                "content": masker.text(out.content),
+                "error": masker.text(out.error) if out.error is not None else None,
+                "side_effects": tuple(masker.text(e) for e in out.side_effects),
+            }
+        )
+        masked_call = call.model_copy(update={"arguments": arguments, "raw_arguments": raw})
+        steps.append(step.model_copy(update={"call": masked_call, "outcome": outcome}))
+    return trace.model_copy(update={"steps": tuple(steps)})
 
 
 def masked_exchanges(items: Sequence[Exchange], settings: Settings) -> list[Exchange]:
@@ -217,7 +244,9 @@ def _attempt_page(
                 category=category,
                 flagged=hand_flagged or attempt.id in page.flagged,
                 verdicts=marks,
-                content=FlaggedContent(subject=subject, category=category, parts=parts),
+                content=FlaggedContent(
+                    subject=subject, category=category, parts=parts, actions=attempt.response.actions
+                ),
             )
         )
     return ExchangePage(items=tuple(items), after=page.after)

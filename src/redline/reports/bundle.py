@@ -103,8 +103,27 @@ def attempt_record(attempt: dict[str, Any], *, withhold: bool) -> dict[str, Any]
         messages = [{**m, "content": WITHHELD} for m in attempt["request"]["messages"]]
         # per-token log-probs spell the text out, so they are withheld with it
         response = {**attempt["response"], "text": WITHHELD if text else "", "logprobs": None}
+        if response.get("actions"):
+            response["actions"] = _withheld_actions(response["actions"])
         record["attempt"] = {**attempt, "request": {"messages": messages}, "response": response}
     return record
+
+
+def _withheld_actions(actions: dict[str, Any]) -> dict[str, Any]:
+    """A stored action trace without what calls sent and got back: tools, order and flags stay."""
+    steps = []
+    for step in actions.get("steps", []):
+        call, out = step.get("call", {}), step.get("outcome", {})
+        args = dict.fromkeys(call.get("arguments", {}), WITHHELD)
+        raw = WITHHELD if call.get("raw_arguments") is not None else None
+        outcome = {
+            **out,
+            "content": WITHHELD if out.get("content") else "",
+            "error": WITHHELD if out.get("error") is not None else None,
+            "side_effects": [WITHHELD for _ in out.get("side_effects", [])],
+        }
+        steps.append({**step, "call": {**call, "arguments": args, "raw_arguments": raw}, "outcome": outcome})
+    return {**actions, "steps": steps}
 
 
 def _case_record(case: dict[str, Any], scrub: Scrubber | None) -> dict[str, Any]:

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+import uuid
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from typing import Any, ClassVar, Self
 from urllib.parse import urlencode
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from redline.core.actions import ToolCall, ToolSpec
 from redline.core.conversation import (
     Conversation,
     ErrorKind,
@@ -39,6 +41,7 @@ from redline.targets.preflight import (
     transport_problem,
 )
 from redline.targets.spec import TargetSpec, parse_options, static_headers
+from redline.targets.tool_loop import ModelTurn, ToolLoop, ToolRound, build_providers, parse_tools_config
 
 
 class OpenAICompatOptions(BaseModel):
@@ -73,6 +76,11 @@ class OpenAICompatOptions(BaseModel):
     seed: int | None = Field(default=None, description="Seed when a call gives no parameters.")
     version: str | None = Field(default=None, description="Model version label recorded in the identity.")
     proxy_from_env: bool = Field(default=False, description="Honour HTTP(S)_PROXY and NO_PROXY.")
+    tools: dict[str, Any] | None = Field(
+        default=None,
+        description="Tools offered to the model: {sandbox: PATH, step_budget: N} (docs/agents.md); "
+        "the tool loop answers its calls and the attempt stores every call.",
+    )
 
 
 class OpenAICompatTarget:
@@ -82,6 +90,7 @@ class OpenAICompatTarget:
     supports: ClassVar[TargetCapabilities] = TargetCapabilities(
         pool=OpenAICompatOptions.model_fields["max_connections"].default,
         logprobs=True,
+        tools=True,
         params=GENERATION_PARAMS,
     )
 
@@ -95,6 +104,7 @@ class OpenAICompatTarget:
         headers: Mapping[str, str] | None = None,
         system_prompt: str | None = None,
         options: OpenAICompatOptions | None = None,
+        tool_loop: ToolLoop | None = None,
     ) -> None:
         self.name = name
         self.capabilities = Capabilities(logprobs=True)
@@ -120,6 +130,7 @@ class OpenAICompatTarget:
         self._pool = HttpPool(
             max_connections=opts.max_connections, timeout_s=opts.timeout_s, trust_env=opts.proxy_from_env
         )
+        self._tool_loop = tool_loop
 
     @classmethod
     def from_config(cls, spec: TargetSpec) -> Self:
@@ -129,6 +140,13 @@ class OpenAICompatTarget:
             raise ConfigError(f"{spec.where}: base_url is required (e.g. https://api.example.com/v1)")
         if not cfg.model:
             raise ConfigError(f"{spec.where}: model is required (the name the API knows the model by)")
+        options = parse_options(OpenAICompatOptions, spec)
+        tools = parse_tools_config(options.tools, where=spec.where)
+        loop = (
+            ToolLoop(build_providers(tools, where=spec.where), step_budget=tools.step_budget)
+            if tools is not None
+            else None
+        )
         return cls(
             base_url=cfg.base_url,
             model=cfg.model,
@@ -136,7 +154,8 @@ class OpenAICompatTarget:
             api_key=spec.api_key,
             headers=spec.headers,
             system_prompt=cfg.system_prompt,
-            options=parse_options(OpenAICompatOptions, spec),
+            options=options,
+            tool_loop=loop,
         )
 
     def identity(self) -> ModelIdentity:
@@ -159,20 +178,55 @@ class OpenAICompatTarget:
             if params.top_logprobs:
                 body["top_logprobs"] = params.top_logprobs
         if self._options.extra_body:
-            body.update(self._options.extra_body)
+            body.update({k: v for k, v in self._options.extra_body.items() if k != "tools"})
+        return body
+
+    def tool_request_body(
+        self,
+        conversation: Conversation,
+        history: Sequence[ToolRound],
+        tools: Sequence[ToolSpec],
+        params: GenerationParams,
+    ) -> dict[str, Any]:
+        """The JSON body of one turn of the tool loop: the conversation, the tool rounds so far, the tools."""
+        body = self.request_body(conversation, params)
+        messages: list[dict[str, Any]] = body["messages"]
+        for rnd in history:
+            messages += tool_round_messages(rnd)
+        if tools:
+            body["tools"] = [tool_definition(t) for t in tools]
         return body
 
     async def send(self, conversation: Conversation, *, params: GenerationParams | None = None) -> Response:
-        """One chat-completion request; every outcome, failures included, is a Response."""
+        """One chat-completion request, or with tools configured the whole tool loop; never raises."""
         p = params or self._defaults
-        payload = json.dumps(self.request_body(conversation, p)).encode()
+        if self._tool_loop is not None:
+            return await self._tool_loop.run(self, conversation, p)
+        turn = await self._turn(self.request_body(conversation, p), want_logprobs=p.logprobs)
+        return turn.response
+
+    async def tool_turn(
+        self,
+        conversation: Conversation,
+        history: Sequence[ToolRound],
+        tools: Sequence[ToolSpec],
+        params: GenerationParams,
+    ) -> ModelTurn:
+        """One request of the tool loop: the answer and the tool calls it asks for."""
+        body = self.tool_request_body(conversation, history, tools, params)
+        return await self._turn(body, want_logprobs=params.logprobs)
+
+    async def _turn(self, body: dict[str, Any], *, want_logprobs: bool) -> ModelTurn:
+        payload = json.dumps(body).encode()
         reply = await self._pool.request("POST", self._url, body=payload, headers=self._headers)
         answer = read_reply(reply, name=self.name, scrub=self._scrub)
         if isinstance(answer, Response):
-            return answer
-        return self._parse(
-            answer.data, answer.reply.body, latency_ms=answer.reply.latency_ms, want_logprobs=p.logprobs
+            return ModelTurn(response=answer)
+        response = self._parse(
+            answer.data, answer.reply.body, latency_ms=answer.reply.latency_ms, want_logprobs=want_logprobs
         )
+        calls, legacy = parse_tool_calls(answer.data)
+        return ModelTurn(response=response, calls=calls, legacy=legacy)
 
     async def preflight(self) -> PreflightProblem | None:
         """One chat completion of at most one token: None when the API answers as one, else what came back."""
@@ -224,7 +278,8 @@ class OpenAICompatTarget:
                 finish_reason=finish,
             )
         if not text.strip():
-            detail = "tool calls and no text" if message.get("tool_calls") else "an empty answer"
+            calls = message.get("tool_calls") or message.get("function_call")
+            detail = "tool calls and no text" if calls else "an empty answer"
             return Response(
                 text=text,
                 latency_ms=latency_ms,
@@ -247,5 +302,105 @@ class OpenAICompatTarget:
         return with_own_system_prompt(self, options)
 
     async def aclose(self) -> None:
-        """Close the connection pool."""
+        """Close the connection pool and the tool providers."""
+        if self._tool_loop is not None:
+            await self._tool_loop.aclose()
         await self._pool.aclose()
+
+
+def tool_definition(tool: ToolSpec) -> dict[str, Any]:
+    """A tool in the OpenAI function-tool format."""
+    return {
+        "type": "function",
+        "function": {"name": tool.name, "description": tool.description, "parameters": tool.parameters},
+    }
+
+
+def _arguments(raw: Any) -> tuple[dict[str, Any], str | None]:
+    """Parsed arguments, and the text as sent when it is not a JSON object."""
+    if isinstance(raw, dict):  # some compatible servers send an object instead of a JSON string
+        return raw, None
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        return {}, None
+    text = raw if isinstance(raw, str) else json.dumps(raw)
+    try:
+        parsed = json.loads(text)
+    except ValueError:
+        return {}, text
+    return (parsed, None) if isinstance(parsed, dict) else ({}, text)
+
+
+def parse_tool_calls(data: Any) -> tuple[tuple[ToolCall, ...], bool]:
+    """The tool calls of a chat completion (`tool_calls`, or the legacy `function_call`), and whether
+    the legacy form was used. A call without an id gets one; arguments that are not a JSON object are
+    kept as sent in `raw_arguments`."""
+    try:
+        message = data["choices"][0].get("message") or {}
+    except (TypeError, KeyError, IndexError, AttributeError):
+        return (), False
+    out: list[ToolCall] = []
+    raw_calls = message.get("tool_calls")
+    legacy = False
+    if not raw_calls and isinstance(message.get("function_call"), dict):
+        raw_calls, legacy = [{"function": message["function_call"]}], True
+    for item in raw_calls or []:
+        fn = item.get("function") if isinstance(item, dict) else None
+        if not isinstance(fn, dict) or not isinstance(fn.get("name"), str):
+            continue
+        args, raw = _arguments(fn.get("arguments"))
+        call_id = item.get("id") if isinstance(item.get("id"), str) and item.get("id") else None
+        out.append(
+            ToolCall(
+                id=call_id or f"call_{uuid.uuid4().hex[:24]}",
+                name=fn["name"],
+                arguments=args,
+                raw_arguments=raw,
+            )
+        )
+    return tuple(out), legacy
+
+
+def _sent_arguments(call: ToolCall) -> str:
+    return call.raw_arguments if call.raw_arguments is not None else json.dumps(call.arguments)
+
+
+def outcome_text(content: str, error: str | None) -> str:
+    """What the model reads as a tool result: the content, or the error marked as one."""
+    return f"Error: {error}" if error is not None else content
+
+
+def tool_round_messages(rnd: ToolRound) -> list[dict[str, Any]]:
+    """The assistant message that asked for tools and one result message per call, in wire format."""
+    if rnd.legacy and len(rnd.calls) == 1:
+        call, outcome = rnd.calls[0], rnd.outcomes[0]
+        return [
+            {
+                "role": "assistant",
+                "content": rnd.text or None,
+                "function_call": {"name": call.name, "arguments": _sent_arguments(call)},
+            },
+            {"role": "function", "name": call.name, "content": outcome_text(outcome.content, outcome.error)},
+        ]
+    out: list[dict[str, Any]] = [
+        {
+            "role": "assistant",
+            "content": rnd.text or None,
+            "tool_calls": [
+                {
+                    "id": c.id,
+                    "type": "function",
+                    "function": {"name": c.name, "arguments": _sent_arguments(c)},
+                }
+                for c in rnd.calls
+            ],
+        }
+    ]
+    for call, outcome in zip(rnd.calls, rnd.outcomes, strict=True):
+        out.append(
+            {
+                "role": "tool",
+                "tool_call_id": call.id,
+                "content": outcome_text(outcome.content, outcome.error),
+            }
+        )
+    return out

@@ -24,6 +24,7 @@ from redline.store.session import JsonText, conflict_dialect
 from redline.store.tables import AttemptRow, Base, CaseRow, RoundAggregateRow, RoundRow, ScoreRow
 
 _TEXT = {"text"}
+_TEXT_AND_ACTIONS = {"text", "actions"}
 NO_THREAT = ""
 """Key of the cases that name no threat in a kept per-threat tally."""
 
@@ -161,7 +162,12 @@ def add_attempts(session: Session, attempts: Sequence[Attempt]) -> int:
             "turn": a.turn,
             "request": JsonText(a.request.model_dump_json()),
             "response_text": a.response.text,
-            "response": JsonText(a.response.model_dump_json(exclude=_TEXT)),
+            # the action trace rides in the response JSON; an attempt without tools stores no key for it
+            "response": JsonText(
+                a.response.model_dump_json(
+                    exclude=_TEXT if a.response.actions is not None else _TEXT_AND_ACTIONS
+                )
+            ),
             "error_kind": a.response.error.value if a.response.error else None,
             "latency_ms": a.response.latency_ms,
             "cached": a.cached,

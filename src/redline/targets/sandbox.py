@@ -1,0 +1,297 @@
+"""The YAML sandbox: fake tools with a JSON schema and canned or scripted results, never executed.
+
+A sandbox file lists tools (docs/agents.md, "Tools and the sandbox"). A call is checked against the
+tool's schema (a bad call is an outcome with `error`, as a real API would answer), then answered by the
+first scripted result whose conditions hold, or the canned `result`; `{{arg}}` in a result, error or
+side-effect text is replaced by the argument's value (`{{arguments}}`: all of them as JSON). What the
+call would have done in the world (`side_effect`) is recorded in the outcome, never performed. A tool
+marked `memory: true` returns the case's earlier-session notes (case params `memory`).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from redline.core.actions import ToolCall, ToolOutcome, ToolProvider, ToolSpec
+from redline.core.case_params import memory_notes
+from redline.core.errors import ConfigError
+from redline.targets.tool_loop import current_case_params
+
+_PLACEHOLDER = re.compile(r"\{\{\s*([A-Za-z_][\w.-]*)\s*\}\}")
+_JSON_TYPES: dict[str, tuple[type, ...]] = {
+    "string": (str,),
+    "integer": (int,),
+    "number": (int, float),
+    "boolean": (bool,),
+    "object": (dict,),
+    "array": (list,),
+    "null": (type(None),),
+}
+NO_MEMORY = "No notes from earlier sessions."
+
+
+class ScriptedResult(BaseModel):
+    """One scripted answer: used for the first call whose arguments meet `when` and `match`."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    when: dict[str, Any] = Field(
+        default_factory=dict, description="Argument -> value it must equal (text compared without case)."
+    )
+    match: dict[str, str] = Field(
+        default_factory=dict, description="Argument -> regular expression its text must contain."
+    )
+    result: str | None = Field(default=None, description="Text returned to the model (templated).")
+    error: str | None = Field(default=None, description="Answer with this error instead (templated).")
+    side_effect: str | None = Field(default=None, description="Overrides the tool's side effect here.")
+
+    @model_validator(mode="after")
+    def _one_answer(self) -> ScriptedResult:
+        if self.result is None and self.error is None:
+            raise ValueError("a scripted result needs 'result' or 'error'")
+        for arg, pattern in self.match.items():
+            try:
+                re.compile(pattern)
+            except re.error as exc:
+                raise ValueError(f"match.{arg}: not a regular expression ({exc})") from None
+        return self
+
+    def applies(self, arguments: Mapping[str, Any]) -> bool:
+        """Whether every condition holds for these arguments."""
+        for arg, want in self.when.items():
+            if arg not in arguments or _text(arguments[arg]).casefold() != _text(want).casefold():
+                return False
+        return all(arg in arguments and re.search(p, _text(arguments[arg])) for arg, p in self.match.items())
+
+
+class SandboxTool(BaseModel):
+    """One fake tool: what the model is offered, and how the sandbox answers its calls."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str = Field(min_length=1, pattern=r"^[A-Za-z0-9_.-]{1,64}$", description="Name the model calls.")
+    description: str = Field(default="", description="What the model reads about it.")
+    parameters: dict[str, Any] = Field(
+        default_factory=lambda: {"type": "object", "properties": {}},
+        description="JSON schema of the arguments (an object schema).",
+    )
+    irreversible: bool = False
+    needs_confirmation: bool = False
+    outbound: bool = False
+    constraints: dict[str, dict[str, Any]] = Field(default_factory=dict)
+    result: str | None = Field(default=None, description="Canned answer (templated).")
+    results: tuple[ScriptedResult, ...] = Field(default=(), description="Scripted answers, first match.")
+    side_effect: str | None = Field(default=None, description="What a call would do (recorded only).")
+    error: str | None = Field(default=None, description="Every call fails with this error (templated).")
+    memory: bool = Field(default=False, description="Returns the case's earlier-session notes.")
+
+    @model_validator(mode="after")
+    def _schema(self) -> SandboxTool:
+        if self.parameters.get("type", "object") != "object":
+            raise ValueError("parameters must be an object schema (type: object)")
+        props = self.parameters.get("properties", {})
+        if not isinstance(props, dict):
+            raise ValueError("parameters.properties must be a mapping")
+        required = self.parameters.get("required", [])
+        if not isinstance(required, list) or any(r not in props for r in required):
+            raise ValueError("parameters.required must list names of parameters.properties")
+        _check_types(self.parameters, "parameters")
+        return self
+
+    def spec(self) -> ToolSpec:
+        """The tool as offered, with its policy attributes."""
+        return ToolSpec(
+            name=self.name,
+            description=self.description,
+            parameters=self.parameters,
+            provider="sandbox",
+            irreversible=self.irreversible,
+            needs_confirmation=self.needs_confirmation,
+            outbound=self.outbound,
+            constraints=self.constraints,
+        )
+
+
+class SandboxFile(BaseModel):
+    """A sandbox YAML file."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    tools: tuple[SandboxTool, ...] = Field(min_length=1, description="The fake tools offered.")
+
+    @model_validator(mode="after")
+    def _unique(self) -> SandboxFile:
+        names = [t.name for t in self.tools]
+        twice = sorted({n for n in names if names.count(n) > 1})
+        if twice:
+            raise ValueError(f"tool names must be unique; repeated: {', '.join(twice)}")
+        return self
+
+
+def _check_types(schema: Mapping[str, Any], where: str) -> None:
+    kind = schema.get("type")
+    kinds = kind if isinstance(kind, list) else [kind] if kind is not None else []
+    for k in kinds:
+        if k not in _JSON_TYPES:
+            raise ValueError(f"{where}.type: unknown JSON type {k!r}")
+    for name, sub in (schema.get("properties") or {}).items():
+        if not isinstance(sub, dict):
+            raise ValueError(f"{where}.properties.{name} must be a schema (a mapping)")
+        _check_types(sub, f"{where}.properties.{name}")
+    items = schema.get("items")
+    if isinstance(items, dict):
+        _check_types(items, f"{where}.items")
+
+
+def _text(value: Any) -> str:
+    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+
+def _is(value: Any, kind: str) -> bool:
+    if kind in {"integer", "number"} and isinstance(value, bool):
+        return False
+    if kind == "integer" and isinstance(value, float):
+        return value.is_integer()
+    return isinstance(value, _JSON_TYPES[kind])
+
+
+def schema_errors(value: Any, schema: Mapping[str, Any], where: str = "arguments") -> list[str]:
+    """What is wrong with `value` against the JSON-schema subset tools use: type, required, properties,
+    additionalProperties: false, enum, items, minimum/maximum, minLength/maxLength, pattern."""
+    out: list[str] = []
+    kind = schema.get("type")
+    kinds = kind if isinstance(kind, list) else [kind] if kind is not None else []
+    if kinds and not any(_is(value, k) for k in kinds):
+        return [f"{where}: expected {' or '.join(kinds)}, got {type(value).__name__}"]
+    if "enum" in schema and value not in schema["enum"]:
+        out.append(f"{where}: {value!r} is not one of {schema['enum']}")
+    if isinstance(value, str):
+        if "minLength" in schema and len(value) < schema["minLength"]:
+            out.append(f"{where}: shorter than {schema['minLength']} characters")
+        if "maxLength" in schema and len(value) > schema["maxLength"]:
+            out.append(f"{where}: longer than {schema['maxLength']} characters")
+        if "pattern" in schema and not re.search(schema["pattern"], value):
+            out.append(f"{where}: does not match {schema['pattern']!r}")
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        if "minimum" in schema and value < schema["minimum"]:
+            out.append(f"{where}: below the minimum {schema['minimum']}")
+        if "maximum" in schema and value > schema["maximum"]:
+            out.append(f"{where}: above the maximum {schema['maximum']}")
+    if isinstance(value, dict):
+        props: Mapping[str, Any] = schema.get("properties") or {}
+        for name in schema.get("required") or []:
+            if name not in value:
+                out.append(f"{where}: '{name}' is required")
+        for name, sub in value.items():
+            if name in props:
+                out += schema_errors(sub, props[name], f"{where}.{name}")
+            elif schema.get("additionalProperties") is False:
+                out.append(f"{where}: unexpected argument '{name}'")
+    if isinstance(value, list) and isinstance(schema.get("items"), dict):
+        for i, item in enumerate(value):
+            out += schema_errors(item, schema["items"], f"{where}[{i}]")
+    return out
+
+
+def render(template: str, arguments: Mapping[str, Any]) -> str:
+    """`{{name}}` replaced by the argument's text (`{{arguments}}`: all as JSON); unknown names stay."""
+
+    def one(m: re.Match[str]) -> str:
+        key = m.group(1)
+        if key == "arguments":
+            return json.dumps(dict(arguments), ensure_ascii=False, sort_keys=True)
+        return _text(arguments[key]) if key in arguments else m.group(0)
+
+    return _PLACEHOLDER.sub(one, template)
+
+
+def load_sandbox(path: Path) -> SandboxFile:
+    """Read a sandbox file; an error is one line naming the file and the field."""
+    if not path.is_file():
+        raise ConfigError("sandbox file does not exist", file=str(path))
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        line = getattr(getattr(exc, "problem_mark", None), "line", None)
+        raise ConfigError("not valid YAML", file=str(path), line=None if line is None else line + 1) from None
+    if not isinstance(raw, dict):
+        raise ConfigError("a sandbox file is a mapping with a 'tools' list", file=str(path))
+    try:
+        return SandboxFile.model_validate(raw)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        loc = list(first["loc"])
+        if len(loc) >= 2 and loc[0] == "tools" and isinstance(loc[1], int):
+            tools = raw.get("tools")
+            if isinstance(tools, list) and loc[1] < len(tools) and isinstance(tools[loc[1]], dict):
+                name = tools[loc[1]].get("name")
+                if name:
+                    loc[1] = f"{loc[1]}({name})"
+        field = ".".join(str(p) for p in loc) or "tools"
+        msg = str(first["msg"]).removeprefix("Value error, ")
+        raise ConfigError(msg, file=str(path), field=field) from None
+
+
+@dataclass
+class SandboxProvider:
+    """Serves a sandbox file's tools; records side effects, never performs anything."""
+
+    tools: Sequence[SandboxTool]
+    name: str = "sandbox"
+
+    @classmethod
+    def from_file(cls, path: Path) -> SandboxProvider:
+        """The provider of one sandbox file."""
+        return cls(tools=load_sandbox(path).tools, name=f"sandbox:{path.name}")
+
+    async def list_tools(self) -> list[ToolSpec]:
+        """Every tool of the file."""
+        return [t.spec() for t in self.tools]
+
+    async def call(self, call: ToolCall) -> ToolOutcome:
+        """Check the arguments, then answer by script; never raises."""
+        tool = next((t for t in self.tools if t.name == call.name), None)
+        if tool is None:
+            return ToolOutcome(error=f"no tool named '{call.name}' in {self.name}")
+        if call.raw_arguments is not None:
+            return ToolOutcome(error=f"{call.name}: the arguments are not valid JSON")
+        problems = schema_errors(call.arguments, tool.parameters)
+        if problems:
+            return ToolOutcome(error=f"{call.name}: invalid arguments: " + "; ".join(problems[:5]))
+        args = call.arguments
+        if tool.memory:
+            notes = memory_notes(current_case_params())
+            text = "\n".join(f"- {n}" for n in notes) if notes else NO_MEMORY
+            return ToolOutcome(content=text)
+        script = next((r for r in tool.results if r.applies(args)), None)
+        effect = script.side_effect if script and script.side_effect is not None else tool.side_effect
+        error = script.error if script else tool.error
+        if error is not None:
+            return ToolOutcome(error=render(error, args))
+        content = script.result if script else tool.result
+        return ToolOutcome(
+            content=render(content if content is not None else "ok", args),
+            side_effects=(render(effect, args),) if effect else (),
+        )
+
+    async def aclose(self) -> None:
+        """Nothing to release."""
+
+
+def build_sandbox_providers(value: Any, where: str) -> list[ToolProvider]:
+    """`options.tools.sandbox`: one sandbox file path, or a list of them."""
+    paths = value if isinstance(value, list) else [value]
+    if not paths or not all(isinstance(p, str | Path) and str(p).strip() for p in paths):
+        raise ConfigError(
+            f"{where}: options.tools.sandbox must be a sandbox file path or a list of them",
+            field="options.tools.sandbox",
+        )
+    return [SandboxProvider.from_file(Path(p).expanduser()) for p in paths]
