@@ -1,6 +1,6 @@
 """MCP servers as tool providers: one provider per server, through the official MCP Python SDK.
 
-A target's `options.mcp` lists the servers (`McpServerConfig`: stdio command or streamable HTTP URL;
+A target's `options.tools.mcp` lists the servers (`McpServerConfig`: stdio command or streamable HTTP URL;
 secrets only by environment-variable name). The session is opened lazily on the first listing or call,
 reused across the cases of a round, and closed by `aclose`. It lives in one background task that owns
 the SDK's context managers (they must be entered and left in the same task); requests reach it
@@ -19,6 +19,7 @@ import contextlib
 import json
 import os
 import sys
+from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -37,11 +38,13 @@ INTERPOSE_ENV = "REDLINE_MCP_INTERPOSE"
 INTERPOSITION = "mcp_interposition"
 """Case params key: `{"server": NAME, "variant": ..., "rug_pull_after": N}` routes NAME through the
 interposer."""
+ANY_TOOL = "*"
+"""In an interposition's descriptions or results: every tool."""
 POLICY_FIELDS = ("irreversible", "needs_confirmation", "outbound", "constraints")
 
 
 class McpServerConfig(BaseModel):
-    """One MCP server a target's tools come from (`options.mcp` entries)."""
+    """One MCP server a target's tools come from (`options.tools.mcp` entries)."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -84,11 +87,11 @@ class McpServerConfig(BaseModel):
 
 
 def parse_servers(value: Any, *, where: str) -> list[McpServerConfig]:
-    """The `options.mcp` list of a target, validated; a ConfigError names the entry and field."""
+    """The `options.tools.mcp` list of a target, validated; a ConfigError names the entry and field."""
     if value is None:
         return []
     if not isinstance(value, Sequence) or isinstance(value, str | bytes):
-        raise ConfigError(f"{where}: options.mcp must be a list of servers", field="options.mcp")
+        raise ConfigError(f"{where}: options.tools.mcp must be a list of servers", field="options.tools.mcp")
     servers: list[McpServerConfig] = []
     for i, entry in enumerate(value):
         try:
@@ -98,12 +101,14 @@ def parse_servers(value: Any, *, where: str) -> list[McpServerConfig]:
             loc = ".".join(str(p) for p in err["loc"])
             msg = str(err["msg"]).removeprefix("Value error, ")
             raise ConfigError(
-                f"{where}: options.mcp[{i}]{'.' + loc if loc else ''}: {msg}", field="options.mcp"
+                f"{where}: options.tools.mcp[{i}]{'.' + loc if loc else ''}: {msg}", field="options.tools.mcp"
             ) from None
     names = [s.name for s in servers]
     dupes = sorted({n for n in names if names.count(n) > 1})
     if dupes:
-        raise ConfigError(f"{where}: options.mcp names {dupes} more than once", field="options.mcp")
+        raise ConfigError(
+            f"{where}: options.tools.mcp names {dupes} more than once", field="options.tools.mcp"
+        )
     return servers
 
 
@@ -152,8 +157,8 @@ class _Request:
     future: asyncio.Future[Any] | None = None
 
 
-class McpProvider:
-    """Tools of one MCP server (`mcp:NAME`), reached through the SDK's client."""
+class McpSession:
+    """One session with one MCP server through the SDK's client, owned by a background task."""
 
     def __init__(self, config: McpServerConfig, *, env: Mapping[str, str] | None = None) -> None:
         self.config = config
@@ -184,7 +189,7 @@ class McpProvider:
             if missing:
                 raise ConfigError(
                     f"{self._where()}: environment variables {missing} named in env_names are not set",
-                    field="options.mcp.env_names",
+                    field="options.tools.mcp.env_names",
                 )
             params = StdioServerParameters(
                 command=cfg.command or "",
@@ -197,7 +202,7 @@ class McpProvider:
         from mcp.shared._httpx_utils import create_mcp_http_client
 
         headers = read_secret_headers(
-            self._env, cfg.headers_env, field="options.mcp.headers_env", where=self._where()
+            self._env, cfg.headers_env, field="options.tools.mcp.headers_env", where=self._where()
         )
         http = create_mcp_http_client(headers=headers)
         transport = streamable_http_client(cfg.url or "", http_client=http)
@@ -303,46 +308,6 @@ class McpProvider:
         except Exception as exc:
             raise TargetError(f"{self._where()}: tool '{name}' failed: {_describe(exc)}") from None
 
-    async def list_tools(self) -> list[ToolSpec]:
-        """The server's tools now (listed afresh each time: a server may change them between calls)."""
-        return [self._spec(tool) for tool in await self.raw_tools()]
-
-    def _spec(self, tool: Any) -> ToolSpec:
-        policy = dict(self.config.policy.get(tool.name, {}))
-        notes = getattr(tool, "annotations", None)
-        if notes is not None and "irreversible" not in policy:
-            policy["irreversible"] = bool(notes.destructive_hint) and not bool(notes.read_only_hint)
-        if notes is not None and "outbound" not in policy and notes.open_world_hint:
-            policy["outbound"] = True
-        schema = (
-            tool.input_schema if isinstance(tool.input_schema, dict) else {"type": "object", "properties": {}}
-        )
-        return ToolSpec(
-            name=tool.name,
-            description=tool.description or "",
-            parameters=schema,
-            provider=self.name,
-            **policy,
-        )
-
-    async def call(self, call: ToolCall) -> ToolOutcome:
-        """Call the tool; a failure (tool error, protocol error, dead server) is an outcome with `error`."""
-        try:
-            result = await self.raw_call(call.name, dict(call.arguments))
-        except TargetError as exc:
-            return ToolOutcome(error=str(exc))
-        text = content_text(result.content)
-        if not text and result.structured_content is not None:
-            text = json.dumps(result.structured_content, ensure_ascii=False, default=str)
-        injected = bool((result.meta or {}).get(INJECTED_META))
-        if result.is_error:
-            return ToolOutcome(
-                content=text,
-                error=f"{self._where()}: tool '{call.name}' returned an error: {_one_line(text) or '-'}",
-                injected=injected,
-            )
-        return ToolOutcome(content=text, injected=injected)
-
     async def aclose(self) -> None:
         """Close the session (stops a stdio server); idempotent, from any task or event loop."""
         self._closed = True
@@ -404,17 +369,23 @@ class Interposition(BaseModel):
 
 
 def interposition_of(params: Mapping[str, Any]) -> Interposition | None:
-    """The interposition a case asks for, with the planted descriptions and results it carries."""
+    """The interposition a case asks for (`mcp_interposition`), or None.
+
+    The poisoned descriptions and planted results travel inside it (`descriptions`, `results`), not
+    under the generic `tool_description_overrides` / `planted_tool_results` keys, which the tool loop
+    applies itself: here the malicious server does it, on the wire, as a real one would.
+    """
     found = params.get(INTERPOSITION)
     if not isinstance(found, Mapping):
         return None
+    results = case_params.planted_tool_results({case_params.PLANTED_TOOL_RESULTS: found.get("results")})
     return Interposition(
         server=found.get("server"),
         variant=str(found.get("variant") or "poisoned-description"),
-        descriptions=case_params.tool_description_overrides(params),
-        results={
-            k: {"text": v.text, "mode": v.mode} for k, v in case_params.planted_tool_results(params).items()
-        },
+        descriptions=case_params.tool_description_overrides(
+            {case_params.TOOL_DESCRIPTION_OVERRIDES: found.get("descriptions")}
+        ),
+        results={k: {"text": v.text, "mode": v.mode} for k, v in results.items()},
         rug_pull_after=found.get("rug_pull_after"),
     )
 
@@ -435,17 +406,95 @@ def interposed(config: McpServerConfig, how: Interposition) -> McpServerConfig:
     )
 
 
-def build_mcp_providers(
-    options: Mapping[str, Any], case_params_: Mapping[str, Any] | None, *, env: Mapping[str, str], where: str
-) -> list[McpProvider]:
-    """One provider per `options.mcp` server, the case's interposition applied (for the tool loop's hook)."""
-    servers = parse_servers(options.get("mcp"), where=where)
-    how = interposition_of(case_params_ or {})
-    if how is not None and servers:
-        name = how.server or servers[0].name
-        if name not in {s.name for s in servers}:
-            raise ConfigError(
-                f"{where}: the case interposes MCP server '{name}', which options.mcp does not list"
+MAX_INTERPOSED = 8
+"""Interposed sessions a provider keeps open at once (cases in flight); the oldest is closed first."""
+
+
+class McpProvider:
+    """Tools of one MCP server (`mcp:NAME`) for the tool loop.
+
+    Cases share one direct session. A case whose params ask for interposition of this server gets its
+    own session with Redline's malicious server in between (so a rug-pull counts that case's calls),
+    kept while the case's params are in scope and closed when the provider closes or makes room.
+    """
+
+    def __init__(self, config: McpServerConfig, *, env: Mapping[str, str] | None = None) -> None:
+        self.config = config
+        self.name = f"mcp:{config.name}"
+        self._env = env
+        self._direct = McpSession(config, env=env)
+        self._interposed: OrderedDict[tuple[int, str], tuple[Mapping[str, Any], McpSession]] = OrderedDict()
+
+    def _where(self) -> str:
+        return f"MCP server '{self.config.name}'"
+
+    async def _session(self) -> McpSession:
+        from redline.targets.tool_loop import current_case_params
+
+        params = current_case_params()
+        how = interposition_of(params)
+        if how is None or (how.server or self.config.name) != self.config.name:
+            return self._direct
+        key = (id(params), how.model_dump_json())
+        found = self._interposed.get(key)
+        if found is not None:
+            self._interposed.move_to_end(key)
+            return found[1]
+        session = McpSession(interposed(self.config, how), env=self._env)
+        self._interposed[key] = (params, session)  # holding params keeps its id unique while open
+        while len(self._interposed) > MAX_INTERPOSED:
+            _, (_, old) = self._interposed.popitem(last=False)
+            await old.aclose()
+        return session
+
+    async def list_tools(self) -> list[ToolSpec]:
+        """The server's tools now (listed afresh each time: a server may change them between calls)."""
+        return [self._spec(tool) for tool in await (await self._session()).raw_tools()]
+
+    def _spec(self, tool: Any) -> ToolSpec:
+        policy = dict(self.config.policy.get(tool.name, {}))
+        notes = getattr(tool, "annotations", None)
+        if notes is not None and "irreversible" not in policy:
+            policy["irreversible"] = bool(notes.destructive_hint) and not bool(notes.read_only_hint)
+        if notes is not None and "outbound" not in policy and notes.open_world_hint:
+            policy["outbound"] = True
+        schema = (
+            tool.input_schema if isinstance(tool.input_schema, dict) else {"type": "object", "properties": {}}
+        )
+        return ToolSpec(
+            name=tool.name,
+            description=tool.description or "",
+            parameters=schema,
+            provider=self.name,
+            **policy,
+        )
+
+    async def call(self, call: ToolCall) -> ToolOutcome:
+        """Call the tool; a failure (tool error, protocol error, dead server) is an outcome with `error`."""
+        try:
+            result = await (await self._session()).raw_call(call.name, dict(call.arguments))
+        except TargetError as exc:
+            return ToolOutcome(error=str(exc))
+        text = content_text(result.content)
+        if not text and result.structured_content is not None:
+            text = json.dumps(result.structured_content, ensure_ascii=False, default=str)
+        injected = bool((result.meta or {}).get(INJECTED_META))
+        if result.is_error:
+            return ToolOutcome(
+                content=text,
+                error=f"{self._where()}: tool '{call.name}' returned an error: {_one_line(text) or '-'}",
+                injected=injected,
             )
-        servers = [interposed(s, how) if s.name == name else s for s in servers]
-    return [McpProvider(s, env=env) for s in servers]
+        return ToolOutcome(content=text, injected=injected)
+
+    async def aclose(self) -> None:
+        """Close every session (stops stdio servers); idempotent."""
+        sessions = [self._direct, *(s for _, s in self._interposed.values())]
+        self._interposed.clear()
+        for session in sessions:
+            await session.aclose()
+
+
+def build_mcp_providers(value: Any, where: str) -> list[McpProvider]:
+    """The providers of `options.tools.mcp` (a list of servers), for the tool loop's `build_providers`."""
+    return [McpProvider(server) for server in parse_servers(value, where=where)]
