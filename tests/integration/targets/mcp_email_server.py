@@ -11,6 +11,7 @@ import json
 import os
 import sys
 
+import anyio
 from mcp.server.mcpserver import MCPServer
 from mcp.server.mcpserver.exceptions import ToolError
 
@@ -47,10 +48,15 @@ def broken() -> str:
     raise ToolError("the mailbox is locked")
 
 
-@server.tool(description="Exit the server process at once (for dead-server tests).")
-def crash() -> str:
-    _log("crash", {})
-    os._exit(3)
+@server.tool(description="The server's process id (for tests that kill it).")
+def whoami() -> str:
+    return str(os.getpid())
+
+
+@server.tool(description="Answer after a while (for timeout tests).")
+async def sleep(seconds: float) -> str:
+    await anyio.sleep(seconds)
+    return "awake"
 
 
 if __name__ == "__main__":
