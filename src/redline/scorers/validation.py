@@ -28,6 +28,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from redline.core.actions import ActionTrace
 from redline.core.cases import AttackCase
 from redline.core.conversation import Conversation, GenerationParams, Response, TokenLogprob
 from redline.core.errors import ConfigError
@@ -101,6 +102,7 @@ def _judges(rows: list[dict[str, Any]], k: int | None = None) -> ScriptedJudge:
 def _specs() -> dict[str, Spec]:
     from redline.scorers import (
         action,
+        agent_actions,
         confabulation,
         consistency,
         decisions,
@@ -156,6 +158,15 @@ def _specs() -> dict[str, Spec]:
         ),
         "privacy.inference": Spec(
             "inference", "fail", lambda _, e: social.SensitiveInferenceScorer(embedder=e), trained=True
+        ),
+        "action.policy": Spec(
+            "action-policy", "fail", lambda _, e: agent_actions.ActionPolicyScorer(embedder=e)
+        ),
+        "action.exfiltration": Spec(
+            "action-exfiltration", "fail", lambda _, e: agent_actions.ExfiltrationScorer()
+        ),
+        "action.step-budget": Spec(
+            "action-step-budget", "fail", lambda _, e: agent_actions.StepBudgetScorer()
         ),
         "judge.harm": Spec("judge-harm", "fail", lambda rows, e: judge.LlmJudgeScorer(judge=_judges(rows))),
         "judge.refusal-quality": Spec(
@@ -284,6 +295,8 @@ def _items(rows: list[dict[str, Any]], *, judged: bool) -> list[tuple[AttackCase
     for row in rows:
         objective = str(row.get("objective") or row.get("prompt") or "")
         conversation = Conversation.of(objective or "(no objective)", system=row.get("system") or None)
+        if row.get("messages"):  # a multi-turn row: [{role, content}, ...]
+            conversation = Conversation.model_validate({"messages": row["messages"]})
         case = AttackCase(
             id=str(row["id"]),
             technique="validation",
@@ -295,7 +308,8 @@ def _items(rows: list[dict[str, Any]], *, judged: bool) -> list[tuple[AttackCase
             group=row.get("group") or (row.get("params") or {}).get("group"),
         )
         text = f"[row {row['id']}]" if judged else str(row.get("response", ""))
-        items.append((case, Response(text=text, logprobs=_logprobs(row.get("logprobs")))))
+        actions = ActionTrace.model_validate(row["actions"]) if row.get("actions") else None
+        items.append((case, Response(text=text, logprobs=_logprobs(row.get("logprobs")), actions=actions)))
     return items
 
 
