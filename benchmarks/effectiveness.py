@@ -26,7 +26,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -107,20 +107,28 @@ def last_user_key(last_user: str, reply: str) -> str:
 
 
 def score(
-    tool: str, app: App, j: Judgement, flagged: list[Exchange | None], wall: float, note: str = ""
+    tool: str,
+    app: App,
+    j: Judgement,
+    flagged: Sequence[Exchange | list[Exchange] | None],
+    wall: float,
+    note: str = "",
 ) -> Row:
+    """FLAGGED: per flag, the exchange it came from, or every exchange of its tool loop (agent apps)."""
     fired_by_seq = {seq: vid for vid, seqs in j.triggered.items() for seq in seqs}
     reported: set[str] = set()
     true_flags = 0
     unmatched = 0
     flags_per_vuln: dict[str, int] = {}
     for ex in flagged:
-        if ex is None:
+        exs = ex if isinstance(ex, list) else [] if ex is None else [ex]
+        if not exs:
             unmatched += 1
             continue
-        vid = fired_by_seq.get(ex.seq)
-        if vid is not None:
+        vids = {fired_by_seq[e.seq] for e in exs if e.seq in fired_by_seq}
+        if vids:
             true_flags += 1
+        for vid in vids:
             reported.add(vid)
             flags_per_vuln[vid] = flags_per_vuln.get(vid, 0) + 1
     order = [v.id for v in app.vulns]
@@ -171,6 +179,65 @@ def redline_flags(db: Path, round_id: str) -> list[tuple[list[dict[str, Any]], s
     return [(json.loads(req).get("messages") or [], text or "") for req, text in rows]
 
 
+def redline_agent_flags(db: Path, round_id: str) -> list[tuple[list[dict[str, Any]], list[str]]]:
+    """Failed attempts of a tool-calling round: the request's messages and, in order, the tool results
+    the model read (from the action trace stored with the attempt; read-only)."""
+    con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    try:
+        rows = con.execute(
+            "SELECT a.request, a.response FROM attempts a WHERE a.round_id = ? AND EXISTS ("
+            "SELECT 1 FROM scores s WHERE s.attempt_id = a.id AND s.verdict = 'fail')",
+            (round_id,),
+        ).fetchall()
+    finally:
+        con.close()
+    out = []
+    for req, resp in rows:
+        steps = ((json.loads(resp or "{}") or {}).get("actions") or {}).get("steps") or []
+        results = []
+        for st in steps:
+            outcome = st.get("outcome") or {}
+            err = outcome.get("error")
+            results.append(f"Error: {err}" if err is not None else str(outcome.get("content") or ""))
+        out.append((json.loads(req).get("messages") or [], results))
+    return out
+
+
+def loop_root(messages: list[dict[str, Any]]) -> str:
+    """The user and assistant turns up to the last user message: what a tool loop started from."""
+    msgs = [m for m in messages if isinstance(m, dict)]
+    last = max((i for i, m in enumerate(msgs) if m.get("role") == "user"), default=-1)
+    conv = Conversation.from_request({"messages": msgs[: last + 1]})
+    return json.dumps(
+        [[m["role"], m["content"]] for m in conv.messages if m["role"] in ("user", "assistant")]
+    )
+
+
+def loop_results(messages: list[dict[str, Any]]) -> list[str]:
+    """The tool results after the last user message, in order."""
+    msgs = [m for m in messages if isinstance(m, dict)]
+    last = max((i for i, m in enumerate(msgs) if m.get("role") == "user"), default=-1)
+    return [str(m.get("content") or "") for m in msgs[last + 1 :] if m.get("role") == "tool"]
+
+
+def match_loops(
+    exchanges: list[Exchange], flags: list[tuple[list[dict[str, Any]], list[str]]]
+) -> list[Exchange | list[Exchange] | None]:
+    """Each flagged attempt's exchanges: same starting turns, tool results a prefix of the attempt's."""
+    by_root: dict[str, list[Exchange]] = {}
+    for e in exchanges:
+        by_root.setdefault(loop_root(e.raw_messages or e.messages), []).append(e)
+    out: list[Exchange | list[Exchange] | None] = []
+    for messages, results in flags:
+        found = [
+            e
+            for e in by_root.get(loop_root(messages), [])
+            if (r := loop_results(e.raw_messages or e.messages)) == results[: len(r)]
+        ]
+        out.append(found or None)
+    return out
+
+
 def run_redline(app: App, base_url: str, log: Path, workdir: Path, timeout: float) -> Row:
     ws = workdir / f"redline-{app.name}"
     ws.mkdir(parents=True, exist_ok=True)
@@ -180,6 +247,9 @@ def run_redline(app: App, base_url: str, log: Path, workdir: Path, timeout: floa
     if "--purpose" in help_text:
         cmd += ["--purpose", app.purpose]
         note = "defaults + --purpose"
+    if app.tools_file is not None and "--tools" in help_text:
+        cmd += ["--tools", str(app.tools_file)]
+        note += " + --tools"
     t0 = time.monotonic()
     proc = subprocess.run(cmd, cwd=ws, capture_output=True, text=True, timeout=timeout, env=clean_env())
     wall = time.monotonic() - t0
@@ -192,6 +262,10 @@ def run_redline(app: App, base_url: str, log: Path, workdir: Path, timeout: floa
         raise SystemExit(f"no workspace database under {ws} after the scan")
     exchanges = read_log(log)
     j = judge(app, exchanges)
+    if app.tools_file is not None:  # an agent: a flag is an attempt, its exchanges the turns of its tool loop
+        return score(
+            "redline", app, j, match_loops(exchanges, redline_agent_flags(dbs[0], round_id)), wall, note
+        )
     exact = {exchange_key(e.messages, e.reply): e for e in exchanges}
     loose = {last_user_key(e.last_user, e.reply): e for e in exchanges}
     flagged: list[Exchange | None] = []

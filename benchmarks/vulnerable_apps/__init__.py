@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from .common import App
 
-APP_NAMES = ("banking", "pharmacy", "recruiting", "telecom")
+APP_NAMES = ("banking", "pharmacy", "recruiting", "telecom", "assistant")
 
 
 def load(name: str) -> App:
@@ -21,6 +21,8 @@ def load(name: str) -> App:
         from .recruiting import APP
     elif name == "telecom":
         from .telecom import APP
+    elif name == "assistant":
+        from .assistant import APP
     else:
         raise SystemExit(f"unknown app {name!r}: choose one of {', '.join(APP_NAMES)}")
     return APP

@@ -22,6 +22,7 @@ import hashlib
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 # --------------------------------------------------------------------------- conversation view
@@ -34,6 +35,9 @@ class Conversation:
     messages: tuple[dict[str, str], ...]
     temperature: float | None = None
     max_tokens: int | None = None
+    # tool-calling requests: the messages as sent (assistant tool_calls, tool results) and the tools offered
+    raw: tuple[dict[str, Any], ...] = ()
+    tools: tuple[dict[str, Any], ...] = ()
 
     @classmethod
     def from_request(cls, body: dict[str, Any]) -> Conversation:
@@ -49,10 +53,14 @@ class Conversation:
             msgs.append({"role": str(m.get("role", "user")), "content": str(content or "")})
         temp = body.get("temperature")
         mt = body.get("max_tokens") or body.get("max_completion_tokens")
+        raw = tuple(m for m in body.get("messages") or [] if isinstance(m, dict))
+        tools = tuple(t for t in body.get("tools") or [] if isinstance(t, dict))
         return cls(
             tuple(msgs),
             float(temp) if isinstance(temp, int | float) else None,
             int(mt) if isinstance(mt, int) else None,
+            raw if tools or any(m.get("tool_calls") or m.get("role") == "tool" for m in raw) else (),
+            tools,
         )
 
     @property
@@ -84,6 +92,7 @@ class Reply:
     fired: str | None = None  # the planted vulnerability whose code path produced this reply
     confident: bool = False  # near-certain token log-probabilities (the overconfidence vulns)
     detail: dict[str, Any] = field(default_factory=dict)
+    tool_calls: tuple[dict[str, Any], ...] = ()  # OpenAI-format calls (agent apps); text may then be ""
 
 
 @dataclass(frozen=True)
@@ -106,12 +115,13 @@ class App:
     system_prompt: str
     vulns: list[Vuln]
     fallback: Callable[[Conversation], Reply]
+    tools_file: Path | None = None  # an agent app's sandbox tools (what `redline scan --tools` takes)
 
     def respond(self, conv: Conversation) -> Reply:
         for v in self.vulns:
             r = v.check(conv)
             if r is not None:
-                return Reply(r.text, v.id, r.confident, r.detail)
+                return Reply(r.text, v.id, r.confident, r.detail, r.tool_calls)
         return self.fallback(conv)
 
     def vuln(self, vid: str) -> Vuln:

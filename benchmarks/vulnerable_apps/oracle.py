@@ -28,6 +28,10 @@ class Exchange:
     reply: str
     fired: str | None
     params: dict[str, Any] = field(default_factory=dict)
+    # tool-calling exchanges (agent apps): the messages as sent, the tools offered, the calls replied
+    raw_messages: list[dict[str, Any]] = field(default_factory=list)
+    tools: list[dict[str, Any]] = field(default_factory=list)
+    tool_calls: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def last_user(self) -> str:
@@ -72,7 +76,14 @@ def read_log(path: Path) -> list[Exchange]:
             rec = json.loads(line)
             out.append(
                 Exchange(
-                    int(rec["seq"]), rec["messages"], rec["reply"], rec.get("fired"), rec.get("params") or {}
+                    int(rec["seq"]),
+                    rec["messages"],
+                    rec["reply"],
+                    rec.get("fired"),
+                    rec.get("params") or {},
+                    rec.get("raw_messages") or [],
+                    rec.get("tools") or [],
+                    rec.get("tool_calls") or [],
                 )
             )
     return out
@@ -84,7 +95,8 @@ def judge(app: App, exchanges: Iterable[Exchange]) -> Judgement:
     mismatches = []
     for ex in exs:
         body = {
-            "messages": ex.messages,
+            "messages": ex.raw_messages or ex.messages,
+            **({"tools": ex.tools} if ex.tools else {}),
             **{k: v for k, v in ex.params.items() if k in ("temperature", "max_tokens")},
         }
         replay = app.respond(Conversation.from_request(body))

@@ -103,14 +103,16 @@ class AppServer:
                     "fired": reply.fired,
                     "detail": reply.detail,
                 }
+                if conv.raw or conv.tools or reply.tool_calls:  # a tool-calling exchange, as sent
+                    rec.update(raw_messages=list(conv.raw), tools=list(conv.tools))
+                    rec["tool_calls"] = list(reply.tool_calls)
                 with self.log_path.open("a", encoding="utf-8") as fh:
                     fh.write(json.dumps(rec, ensure_ascii=False) + "\n")
-        choice: dict[str, Any] = {
-            "index": 0,
-            "message": {"role": "assistant", "content": text},
-            "finish_reason": finish,
-            "logprobs": None,
-        }
+        message: dict[str, Any] = {"role": "assistant", "content": text}
+        if reply.tool_calls:
+            message = {"role": "assistant", "content": text or None, "tool_calls": list(reply.tool_calls)}
+            finish = "tool_calls"
+        choice: dict[str, Any] = {"index": 0, "message": message, "finish_reason": finish, "logprobs": None}
         if body.get("logprobs"):
             top = body.get("top_logprobs")
             choice["logprobs"] = {
@@ -195,9 +197,13 @@ class AppServer:
                 self.send_header("Content-Type", "text/event-stream")
                 self.send_header("Connection", "close")
                 self.end_headers()
-                text = out["choices"][0]["message"]["content"]
-                for piece in [*tokens(text), None]:
-                    delta = {"content": piece} if piece is not None else {}
+                message = out["choices"][0]["message"]
+                text = message["content"] or ""
+                calls = [{"index": i, **c} for i, c in enumerate(message.get("tool_calls") or [])]
+                for piece in [*tokens(text), *([""] if calls else []), None]:
+                    delta: dict[str, Any] = {"content": piece} if piece else {}
+                    if piece == "":
+                        delta = {"tool_calls": calls}
                     chunk = {
                         "id": out["id"],
                         "object": "chat.completion.chunk",
