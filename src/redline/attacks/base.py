@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, NotRequired, Protocol, TypedDic
 
 from pydantic import BaseModel, ConfigDict
 
+from redline.core.actions import ToolSpec
 from redline.core.cases import AttackCase, Seed
 from redline.core.conversation import Conversation, MessageRole
 from redline.core.profiles import TargetProfile
@@ -94,9 +95,11 @@ class Technique(Protocol):
 
 @dataclass(frozen=True)
 class PlanContext:
-    """What planning knows about the round beyond the step: the target's profile (docs/profiles.md)."""
+    """What planning knows about the round beyond the step: the target's profile (docs/profiles.md)
+    and the tools the target is offered (its sandbox, MCP servers or retrieval; docs/agents.md)."""
 
     profile: TargetProfile | None = None
+    tools: tuple[ToolSpec, ...] = ()
 
 
 @runtime_checkable
@@ -118,9 +121,12 @@ class ProfiledTechnique(Technique, Protocol):
 def expand_in(
     technique: Technique, seed: Seed, params: BaseModel, *, rng: random.Random, context: PlanContext | None
 ) -> Iterator[AttackCase]:
-    """A technique's cases for one seed, through `expand_for` when it has one and a profile is known."""
-    if context is not None and context.profile is not None and isinstance(technique, ProfiledTechnique):
-        return technique.expand_for(seed, params, rng=rng, context=context)
+    """A technique's cases for one seed, through `expand_for` when it has one and a profile is known
+    (or, for a technique that plans from tools (`uses_tools`), when the target is offered tools)."""
+    if context is not None and isinstance(technique, ProfiledTechnique):
+        tools = bool(context.tools) and bool(getattr(technique, "uses_tools", False))
+        if context.profile is not None or tools:
+            return technique.expand_for(seed, params, rng=rng, context=context)
     return technique.expand(seed, params, rng=rng)
 
 

@@ -23,6 +23,8 @@ what the agent was asked to do so action scorers can judge what it did:
   appended to its normal result, or in place of it.
 - `planted_documents`: texts put into the retrieval corpus for that case (or prepended as retrieved
   context for a target without tools).
+- `background_documents`: benign documents of the target's domain (from its profile) added to the
+  retrieval corpus next to the planted ones, so a planted document competes with real-looking ones.
 - `memory`: notes from earlier sessions that a memory tool returns (or that are shown as "notes from
   earlier sessions" to a target without tools), oldest first.
 - `tool_description_overrides`: `{tool name: description}`: the poisoned description the model is
@@ -55,6 +57,7 @@ EXPECT_REFUSAL = "expect_refusal"
 PROFILE = "profile"
 PLANTED_TOOL_RESULTS = "planted_tool_results"
 PLANTED_DOCUMENTS = "planted_documents"
+BACKGROUND_DOCUMENTS = "background_documents"
 MEMORY = "memory"
 TOOL_DESCRIPTION_OVERRIDES = "tool_description_overrides"
 USER_INTENT = "user_intent"
@@ -170,6 +173,11 @@ def planted_tool_results(params: Mapping[str, Any]) -> dict[str, PlantedResult]:
 def planted_documents(params: Mapping[str, Any]) -> list[str]:
     """Documents planted in the retrieval corpus for the case, in order."""
     return _strings(params.get(PLANTED_DOCUMENTS))
+
+
+def background_documents(params: Mapping[str, Any]) -> list[str]:
+    """Benign domain documents added to the retrieval corpus for the case, in order."""
+    return _strings(params.get(BACKGROUND_DOCUMENTS))
 
 
 def memory_notes(params: Mapping[str, Any]) -> list[str]:

@@ -211,6 +211,7 @@ a provider that must connect (an MCP session) connects on its first `list_tools`
 PROVIDER_KINDS: dict[str, str] = {
     "sandbox": "redline.targets.sandbox:build_sandbox_providers",
     "mcp": "redline.targets.mcp_provider:build_mcp_providers",
+    "retrieval": "redline.targets.retrieval:build_retrieval_providers",
 }
 """Keys of `options.tools` that name tool sources -> "module:function" of their `ProviderBuilder`."""
 
