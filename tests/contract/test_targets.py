@@ -21,6 +21,7 @@ from aiohttp import web
 
 from redline import plugins
 from redline.core.conversation import Conversation, ErrorKind, GenerationParams, Response
+from redline.core.errors import ConfigError
 from redline.settings import TargetConfig
 from redline.targets.base import Capabilities, Reconfigurable, Target, TargetCapabilities
 from redline.targets.echo import EchoTarget
@@ -32,6 +33,7 @@ KINDS = plugins.names(GROUP)
 KEY = "sk-contract-0123456789abcdef"
 ENV = {"CONTRACT_KEY": KEY}
 PROMPT = "hello there"
+TOOL_PROMPT = "USE-THE-TOOL"
 MARK = "CONTRACT-SYSTEM-MARK"
 FAILURES = {
     "server error": "FAIL500",
@@ -65,6 +67,8 @@ async def _chat(request: web.Request) -> web.StreamResponse:
     if "FILTERED" in prompt:
         refusal = {"code": "content_filter", "message": "The prompt was filtered."}
         return web.json_response({"error": refusal}, status=400)
+    if body.get("tools") and TOOL_PROMPT in messages[1 if messages[0]["role"] == "system" else 0]["content"]:
+        return web.json_response(_tool_turn(body))
     text = _reply_text(messages, body.get("max_tokens"))
     return web.json_response(
         {
@@ -72,6 +76,19 @@ async def _chat(request: web.Request) -> web.StreamResponse:
             "usage": {"prompt_tokens": 3, "completion_tokens": len(text.split())},
         }
     )
+
+
+def _tool_turn(body: dict[str, Any]) -> dict[str, Any]:
+    """The stub as a tool-calling model: calls the first tool offered once, then says what it returned."""
+    results = [m for m in body["messages"] if m["role"] == "tool"]
+    if results:
+        message: dict[str, Any] = {"role": "assistant", "content": f"the tool said: {results[-1]['content']}"}
+        finish = "stop"
+    else:
+        name = body["tools"][0]["function"]["name"]
+        call = {"id": "call_1", "type": "function", "function": {"name": name, "arguments": '{"q": "x"}'}}
+        message, finish = {"role": "assistant", "content": None, "tool_calls": [call]}, "tool_calls"
+    return {"choices": [{"message": message, "finish_reason": finish}], "usage": {"prompt_tokens": 3}}
 
 
 @pytest.fixture(scope="module")
@@ -344,3 +361,62 @@ def test_reconfiguration_and_generation_parameters_are_honoured(kind: str, world
 def test_the_configuration_reference_names_every_registered_kind() -> None:
     described = TargetConfig.model_fields["kind"].description or ""
     assert all(f"'{kind}'" in described for kind in KINDS)
+
+
+SANDBOX = """
+tools:
+  - name: lookup
+    description: Look something up.
+    parameters: {type: object, properties: {q: {type: string}}, required: [q]}
+    side_effect: "looked up {{q}}"
+    result: "found {{q}}"
+"""
+
+
+def _sandboxed_openai(world: World) -> TargetConfig:
+    sandbox = world.tmp / "contract-tools.yaml"
+    sandbox.write_text(SANDBOX)
+    config = _openai(world.url)
+    return TargetConfig.model_validate(
+        {**config, "options": {"tools": {"sandbox": str(sandbox), "step_budget": 2}}}
+    )
+
+
+TOOL_CASES: dict[str, Callable[[World], TargetConfig]] = {"openai-compat": _sandboxed_openai}
+"""Kinds that declare `tools`: a configuration offering the contract sandbox's tools."""
+
+
+def test_every_kind_that_declares_tools_has_a_tool_case() -> None:
+    with_tools = {kind for kind in KINDS if kind in CASES and capabilities_of(kind).tools}
+    assert with_tools == set(TOOL_CASES), "TOOL_CASES must name exactly the kinds that declare tools"
+
+
+@pytest.mark.parametrize("kind", sorted(TOOL_CASES))
+def test_a_sandboxed_target_answers_through_its_tools_and_never_raises(kind: str, world: World) -> None:
+    config = TOOL_CASES[kind](world)
+    answer = _run(lambda: _send_then_close(_build(kind, world, config), f"{TOOL_PROMPT} {PROMPT}"))
+    assert answer.ok and answer.text == "the tool said: found x", answer.error_detail
+    trace = answer.actions
+    assert trace is not None and [t.name for t in trace.tools] == ["lookup"] and trace.step_budget == 2
+    (step,) = trace.steps
+    assert step.call.arguments == {"q": "x"} and step.outcome.side_effects == ("looked up x",)
+    plain = _run(lambda: _send_then_close(_build(kind, world, config), PROMPT))
+    assert plain.ok and plain.actions is not None and plain.actions.steps == ()  # offered, not called
+    for failure, prompt in _case(kind).failures.items():
+        resp = _run(partial(_send_then_close, _build(kind, world, config), prompt))
+        assert resp.error is not None and not resp.ok, f"{failure} with tools: {resp}"
+    dead = config.model_copy(update={"base_url": f"{_dead(world.url)}/v1"})
+    resp = _run(lambda: _send_then_close(_build(kind, world, dead), PROMPT))
+    assert resp.error is ErrorKind.CONNECTION, resp
+
+
+@pytest.mark.parametrize("kind", sorted(TOOL_CASES))
+def test_a_broken_tools_option_is_one_line_naming_the_target(kind: str, world: World) -> None:
+    config = TOOL_CASES[kind](world)
+    bad = config.model_copy(update={"options": {"tools": {"sandbox": str(world.tmp / "nope.yaml")}}})
+    with pytest.raises(ConfigError) as err:
+        _build(kind, world, bad)
+    assert "nope.yaml" in str(err.value) and "\n" not in str(err.value)
+    typo = config.model_copy(update={"options": {"tools": {"sandbx": "x.yaml"}}})
+    with pytest.raises(ConfigError, match=f"target 'contract-{kind}'.*unknown key 'sandbx'"):
+        _build(kind, world, typo)
