@@ -9,6 +9,7 @@ loopback; the local-model adapters load the bundled model (slow).
 from __future__ import annotations
 
 import asyncio
+import sys
 import threading
 from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
@@ -420,3 +421,50 @@ def test_a_broken_tools_option_is_one_line_naming_the_target(kind: str, world: W
     typo = config.model_copy(update={"options": {"tools": {"sandbx": "x.yaml"}}})
     with pytest.raises(ConfigError, match=f"target 'contract-{kind}'.*unknown key 'sandbx'"):
         _build(kind, world, typo)
+
+
+# An MCP-backed target: the OpenAI-compatible adapter whose tools come from an MCP server process
+# (options.tools.mcp). Listing the tools starts the server; a server that cannot start or dies leaves
+# `send` answering with an error Response, never an exception.
+
+MCP_SERVER = Path(__file__).resolve().parents[1] / "integration" / "targets" / "mcp_email_server.py"
+
+
+def _mcp_target(url: str, *, command: str | None = None) -> TargetConfig:
+    server = {"name": "email", "command": command or sys.executable, "args": [str(MCP_SERVER), "stdio"]}
+    return TargetConfig.model_validate(
+        {**_openai(url), "options": {"tools": {"mcp": [{**server, "timeout_s": 10}], "step_budget": 4}}}
+    )
+
+
+def test_an_mcp_backed_target_keeps_the_contract(world: World) -> None:
+    pytest.importorskip("mcp")
+    config = _mcp_target(world.url)
+    target = build_target(config, env=ENV, name="contract-mcp")
+    assert isinstance(target, Target) and target.name == "contract-mcp"
+    before = target.identity()
+
+    async def scenario() -> None:
+        answer = await target.send(Conversation.of(PROMPT))
+        assert answer.ok and answer.text.strip(), answer.error_detail
+        assert answer.actions is not None
+        assert {t.name for t in answer.actions.tools} >= {"read_inbox", "send_email"}
+        assert {t.provider for t in answer.actions.tools} == {"mcp:email"}
+        for failure, prompt in FAILURES.items():
+            resp = await target.send(Conversation.of(prompt))
+            assert isinstance(resp, Response) and resp.error is not None, failure
+        await target.aclose()
+        await target.aclose()
+
+    _run(scenario)
+    _run(target.aclose)  # again, from another event loop
+    assert target.identity() == before == build_target(config, env=ENV, name="contract-mcp").identity()
+
+
+def test_an_mcp_backed_target_whose_server_cannot_start_answers_with_an_error(world: World) -> None:
+    pytest.importorskip("mcp")
+    config = _mcp_target(world.url, command="/nonexistent/mcp-server")
+    target = build_target(config, env=ENV, name="contract-mcp")
+    resp = _run(lambda: _send_then_close(target, PROMPT))
+    assert isinstance(resp, Response) and resp.error is not None and not resp.ok
+    assert "MCP server 'email'" in (resp.error_detail or "") and "\n" not in (resp.error_detail or "")
