@@ -43,6 +43,7 @@ automated:
     seeds: agent-tasks
     sample_size: 1
     scorers: [leak.canary]
+    params: {server: email, rug_pull_after: 1}
 """
 
 
