@@ -11,6 +11,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
+from redline.core.timeline import build_timeline
 from redline.web import security
 from redline.web.deps import Ctx
 from redline.web.permissions import Action
@@ -44,6 +45,7 @@ def environment() -> Environment:
     env.filters["path"] = _path
     env.filters["pct"] = lambda v: f"{float(v):.0%}"
     env.globals["A"] = Action
+    env.globals["action_timeline"] = build_timeline
     return env
 
 
