@@ -127,6 +127,12 @@ def _describe(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
 
 
+def _decoded_size(data: str) -> int:
+    """Bytes of a base64 text, without decoding it."""
+    data = data.strip()
+    return len(data) * 3 // 4 - (len(data) - len(data.rstrip("=")))
+
+
 def content_text(blocks: Sequence[Any]) -> str:
     """Text parts as they are; other parts (images, audio, resources) summarised on a line each."""
     parts: list[str] = []
@@ -135,7 +141,7 @@ def content_text(blocks: Sequence[Any]) -> str:
         if kind == "text":
             parts.append(str(block.text))
         elif kind in ("image", "audio"):
-            parts.append(f"[{kind} {block.mime_type}, {len(block.data) * 3 // 4} bytes]")
+            parts.append(f"[{kind} {block.mime_type}, {_decoded_size(block.data)} bytes]")
         elif kind == "resource":
             res = block.resource
             text = getattr(res, "text", None)
