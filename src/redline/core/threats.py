@@ -78,6 +78,10 @@ class AutomatedStep(BaseModel):
         default=None,
         description="System that plays the attacker model in this step (default: the workspace's).",
     )
+    needs_tools: bool | None = Field(
+        default=None,
+        description="Run only against a target offered tools (the agentic steps of the default scan).",
+    )
 
 
 class ManualStep(BaseModel):

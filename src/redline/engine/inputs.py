@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from redline.attacks.base import MultiTurnStrategy, PlanContext
+from redline.core.actions import ToolSpec
 from redline.core.cases import AttackCase
 from redline.core.conversation import Conversation
 from redline.core.errors import ConfigError
@@ -127,6 +128,7 @@ def playbook_cases(
     step_scorers: bool = True,
     profile: TargetProfile | None = None,
     scale: float = 1.0,
+    tools: Sequence[ToolSpec] = (),
 ) -> CaseSource:
     """Cases of playbooks' automated steps (technique x seed set x converters); same seed, same cases.
 
@@ -135,7 +137,9 @@ def playbook_cases(
     A step that needs an attacker when none is configured, or whose every scorer needs a judge when
     none is (unless `step_scorers` is False: the run names its own scorers), is left out with one
     warning naming the setting. A step none of whose scorers is installed is left out with one warning
-    too. `scale` multiplies each step's own sample size (scan's --depth).
+    too. `scale` multiplies each step's own sample size (scan's --depth). `tools` are the tools the
+    target is offered (`offered_tools`): agentic techniques plan from them, and the steps marked
+    `needs_tools` are left out, with one warning, when there are none.
     """
     from redline.attacks.planning import build_cases
     from redline.attacks.seeds.library import SeedLibrary
@@ -150,7 +154,13 @@ def playbook_cases(
         steps = [s.model_copy(update={"sample_size": max(1, round(s.sample_size * scale))}) for s in steps]
     if not steps:
         raise ConfigError(f"playbooks {', '.join(names)} have no automated steps to run")
+    tool_only = [] if tools else [s for s in steps if s.needs_tools]
+    steps = [s for s in steps if s not in tool_only]
     loops, warnings = loops_for(steps, models=models)
+    if tool_only:
+        from redline.engine.offered_tools import NO_TOOLS
+
+        warnings.insert(0, NO_TOOLS)
     runnable: list[AutomatedStep] = []
     for step in steps:
         if step.technique not in loops and _is_loop(step.technique):
@@ -172,7 +182,7 @@ def playbook_cases(
         raise ConfigError("; ".join(warnings) or f"playbooks {', '.join(names)} have nothing to run")
     steps = runnable
     library = SeedLibrary.load(workspace)
-    context = PlanContext(profile=profile)
+    context = PlanContext(profile=profile, tools=tuple(tools))
     cases: Iterator[AttackCase]
     if any(_rewrites(step) for step in steps):
         built = _rewritten(

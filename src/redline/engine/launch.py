@@ -14,6 +14,7 @@ from redline.core.errors import UsageError
 from redline.core.profiles import TargetProfile
 from redline.engine import inputs
 from redline.engine.models import HelperModels
+from redline.engine.offered_tools import offered_tools
 from redline.engine.spec import Budget, Pacing, Pricing, RoundSpec
 from redline.settings import Settings, TargetConfig
 from redline.targets.registry import capabilities_of
@@ -94,6 +95,7 @@ def prepare_round(
             step_scorers=not request.scorers,
             profile=profile,
             scale=request.sample_scale,
+            tools=offered_tools(config, where=f"target '{request.system}' ({config.kind})"),
         )
     names = request.scorers or source.scorer_names or inputs.FALLBACK_SCORERS
     scorers, problems = inputs.build_scorers(names, judge=models.judge())

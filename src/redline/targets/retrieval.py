@@ -176,6 +176,22 @@ class RetrievalOptions(BaseModel):
         description="Description of the search tool the model reads.",
     )
 
+    def tool_spec(self) -> ToolSpec:
+        """The search tool as the model is offered it."""
+        return ToolSpec(
+            name=self.tool_name,
+            description=self.description,
+            parameters={
+                "type": "object",
+                "properties": {
+                    "query": {"type": "string", "description": "What to search for."},
+                    "top_k": {"type": "integer", "description": "How many documents (default 3)."},
+                },
+                "required": ["query"],
+            },
+            provider="retrieval",
+        )
+
 
 def load_corpus(path: Path) -> list[str]:
     """The documents of a corpus path; errors name the file."""
@@ -239,21 +255,7 @@ class RetrievalProvider:
 
     async def list_tools(self) -> list[ToolSpec]:
         """The search tool."""
-        return [
-            ToolSpec(
-                name=self.options.tool_name,
-                description=self.options.description,
-                parameters={
-                    "type": "object",
-                    "properties": {
-                        "query": {"type": "string", "description": "What to search for."},
-                        "top_k": {"type": "integer", "description": "How many documents (default 3)."},
-                    },
-                    "required": ["query"],
-                },
-                provider="retrieval",
-            )
-        ]
+        return [self.options.tool_spec()]
 
     async def call(self, call: ToolCall) -> ToolOutcome:
         """The best documents for the query; `injected` when a planted one is among them."""
