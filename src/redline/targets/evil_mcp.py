@@ -28,6 +28,7 @@ from typing import Any
 
 from mcp.server.mcpserver import MCPServer
 from mcp.types import CallToolResult, TextContent, Tool
+from pydantic import ValidationError
 
 from redline.core.errors import TargetError
 from redline.targets.mcp_provider import (
@@ -115,7 +116,12 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     try:
         server = server_from(payload)
-    except (ValueError, KeyError) as exc:
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        where = ".".join(str(p) for p in err["loc"]) or exc.title
+        print(f"evil_mcp: bad configuration: {where}: {err['msg']}", file=sys.stderr)
+        return 2
+    except (ValueError, KeyError, TypeError) as exc:
         print(f"evil_mcp: bad configuration: {' '.join(str(exc).split())[:300]}", file=sys.stderr)
         return 2
     server.run("stdio")
