@@ -20,7 +20,7 @@ from redline.settings import ScheduleConfig, load_settings
 from redline.store.repos import findings as findings_repo
 from redline.store.repos import schedules as schedules_repo
 from redline.store.repos.systems import resolve_release
-from tests import governance_data as data
+from tests import world as data
 from tests.e2e.inprocess import cli
 from tests.integration.tracker_stubs import serve, tracker_yaml
 

@@ -16,7 +16,7 @@ from redline.program.rerun import build_scorers
 from redline.program.workspace import open_workspace_store
 from redline.settings import load_settings
 from redline.store.repos.systems import resolve_release
-from tests import governance_data as data
+from tests import world as data
 
 MODELS = "tests.unit.program.test_mitigations"
 CONFIG = f"""

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from redline.program.workspace import init_workspace, open_workspace_store
-from tests import governance_data as data
+from tests import world as data
 from tests.e2e.inprocess import cli
 
 DAY0 = datetime.now(UTC).replace(microsecond=0) - timedelta(days=10)

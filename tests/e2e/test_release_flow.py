@@ -22,7 +22,7 @@ from redline.program.rerun import build_scorers
 from redline.program.workspace import open_workspace_store
 from redline.settings import load_settings
 from redline.store.repos.systems import resolve_release
-from tests import governance_data as data
+from tests import world as data
 
 CONFIG = """
 name: e2e
@@ -31,7 +31,7 @@ systems:
     description: support assistant
     target:
       kind: callable
-      model: tests.governance_data:leaky_model
+      model: tests.world:leaky_model
       system_prompt: You are a support assistant.
 """
 
@@ -80,10 +80,7 @@ def test_round_to_findings_to_verified_fix_to_go(
         assert cli(capsys, ws, "audit", "verify")[0] == 0
 
     assert cli(capsys, ws, "release", "add", "chat", "1.0")[0] == 0
-    assert (
-        cli(capsys, ws, "release", "add", "chat", "2.0", "--model", "tests.governance_data:fixed_model")[0]
-        == 0
-    )
+    assert cli(capsys, ws, "release", "add", "chat", "2.0", "--model", "tests.world:fixed_model")[0] == 0
     round_1 = suite(ws, "1.0")
     audit_ok()
 

@@ -13,14 +13,14 @@ from redline.program.workspace import open_workspace_store
 from redline.settings import load_settings
 from redline.store import audit
 from tests.e2e.inprocess import cli
-from tests.integration.report_world import World, make_world
 from tests.onboarded import onboard
+from tests.world import ReportWorld, make_report_world
 
 
 @pytest.fixture
-def world(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, World]:
+def world(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, ReportWorld]:
     monkeypatch.delenv("REDLINE_USER", raising=False)
-    settings, w = make_world(tmp_path / "ws")
+    settings, w = make_report_world(tmp_path / "ws")
     return settings.workspace, w
 
 
@@ -30,7 +30,7 @@ def _report(capsys: pytest.CaptureFixture[str], ws: Path, out: Path, *args: str)
 
 
 def test_cli_report_follows_onboarding_consent_and_audits(
-    world: tuple[Path, World], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    world: tuple[Path, ReportWorld], tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     ws, w = world
     out = tmp_path / "r.json"

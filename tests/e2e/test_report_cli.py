@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from redline.reports.browser import dump_dom, screenshot
-from tests.integration.report_world import World, make_world
+from tests.world import REPORT_XSS, ReportWorld, make_report_world
 
 REDLINE = [sys.executable, "-m", "redline.cli.main"]
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
@@ -26,8 +26,8 @@ def redline(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
 
 
 @pytest.fixture(scope="module")
-def world(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, World]:
-    settings, w = make_world(tmp_path_factory.mktemp("cli") / "ws")
+def world(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, ReportWorld]:
+    settings, w = make_report_world(tmp_path_factory.mktemp("cli") / "ws")
     return settings.workspace, w
 
 
@@ -46,7 +46,7 @@ def _png_size(path: Path) -> tuple[int, int]:
 
 @pytest.mark.slow
 def test_html_report_renders_in_chromium_with_heat_map_and_rate_chart(
-    world: tuple[Path, World], tmp_path: Path, browser: None
+    world: tuple[Path, ReportWorld], tmp_path: Path, browser: None
 ) -> None:
     ws, w = world
     res = redline("-w", str(ws), "report", w.round_id, "--format", "html", "-o", "report.html", cwd=tmp_path)
@@ -78,14 +78,12 @@ def test_html_report_renders_in_chromium_with_heat_map_and_rate_chart(
 
 @pytest.mark.slow
 def test_model_output_is_inert_text_in_the_browser(
-    world: tuple[Path, World], tmp_path: Path, browser: None
+    world: tuple[Path, ReportWorld], tmp_path: Path, browser: None
 ) -> None:
     ws, w = world
     # Control: the same payload written unescaped does run, so the check below can see a script run.
-    from tests.integration.report_world import XSS
-
     control = tmp_path / "control.html"
-    control.write_text(f"<html><head><title>clean</title></head><body>{XSS}</body></html>")
+    control.write_text(f"<html><head><title>clean</title></head><body>{REPORT_XSS}</body></html>")
     assert "<title>PWNED" in dump_dom(control)
     for audience in ("internal", "committee"):
         out = tmp_path / f"{audience}.html"
@@ -127,7 +125,7 @@ def _assert_inert(page: Path, *, payload: bool = True) -> None:
 
 @pytest.mark.slow
 def test_pdf_report_is_printed_from_the_html(
-    world: tuple[Path, World], tmp_path: Path, browser: None
+    world: tuple[Path, ReportWorld], tmp_path: Path, browser: None
 ) -> None:
     from pypdf import PdfReader
 
@@ -142,7 +140,7 @@ def test_pdf_report_is_printed_from_the_html(
 
 
 def test_every_text_format_is_written_and_bad_options_are_usage_errors(
-    world: tuple[Path, World], tmp_path: Path
+    world: tuple[Path, ReportWorld], tmp_path: Path
 ) -> None:
     ws, w = world
     for fmt in ("md", "json", "sarif", "junit"):
@@ -156,7 +154,7 @@ def test_every_text_format_is_written_and_bad_options_are_usage_errors(
     assert both.returncode == 2 and "choose one of" in both.stderr
 
 
-def test_export_bundle_then_replay_and_tamper(world: tuple[Path, World], tmp_path: Path) -> None:
+def test_export_bundle_then_replay_and_tamper(world: tuple[Path, ReportWorld], tmp_path: Path) -> None:
     ws, w = world
     anonymous = redline("-w", str(ws), "export", "bundle", w.round_id, "-o", "b.zip", cwd=tmp_path)
     assert anonymous.returncode == 2 and "pass --as NAME of a cleared role" in anonymous.stderr

@@ -11,7 +11,7 @@ import yaml
 
 from redline.program.workspace import open_workspace_store
 from redline.settings import load_settings
-from tests import governance_data as data
+from tests import world as data
 from tests.e2e.inprocess import cli, workspace_with_people
 from tests.onboarded import onboard
 

@@ -13,7 +13,7 @@ from redline.core.risk import Impact, Likelihood, RiskLevel
 from redline.program.workspace import init_workspace, open_workspace_store
 from redline.settings import Settings
 from redline.store.repos import findings as findings_repo
-from tests import governance_data as data
+from tests import world as data
 from tests.e2e.inprocess import cli
 
 NARROW = "name: narrow\napplies_to: [injection.direct]\nrequired_signoffs: 0\ndefault_max_upper_rate: 0.25\n"

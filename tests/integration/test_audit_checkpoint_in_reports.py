@@ -13,11 +13,11 @@ from redline.reports.assembly import ReportRequest, build_report
 from redline.reports.bundle import export_bundle
 from redline.reports.model import Audience, ReportFormat
 from redline.reports.render import render
-from tests.integration.report_world import make_world
+from tests.world import make_report_world
 
 
 def test_reports_and_bundles_carry_the_latest_checkpoint(tmp_path: Path) -> None:
-    settings, world = make_world(tmp_path / "ws")
+    settings, world = make_report_world(tmp_path / "ws")
     store = open_workspace_store(settings)
     key = tmp_path / "keys" / "audit.key"
     try:

@@ -21,12 +21,12 @@ from redline.reports.bundle_verify import ProblemKind, read_bundle, scoring_item
 from redline.reports.model import Audience
 from redline.settings import Settings
 from redline.store import audit
-from tests.integration.report_world import CANARY, World, make_world
+from tests.world import REPORT_CANARY, ReportWorld, make_report_world
 
 
 @pytest.fixture(scope="module")
-def world(tmp_path_factory: pytest.TempPathFactory) -> tuple[Settings, World]:
-    return make_world(tmp_path_factory.mktemp("bundles") / "ws")
+def world(tmp_path_factory: pytest.TempPathFactory) -> tuple[Settings, ReportWorld]:
+    return make_report_world(tmp_path_factory.mktemp("bundles") / "ws")
 
 
 def export(settings: Settings, round_id: str, path: Path, audience: Audience = Audience.INTERNAL) -> Path:
@@ -51,7 +51,7 @@ def rewrite(path: Path, name: str, change: str, to: str) -> None:
 
 
 def test_bundle_verifies_and_matches_the_report_digests(
-    world: tuple[Settings, World], tmp_path: Path
+    world: tuple[Settings, ReportWorld], tmp_path: Path
 ) -> None:
     settings, w = world
     b = read_bundle(export(settings, w.round_id, tmp_path / "b.zip"))
@@ -79,7 +79,9 @@ def test_bundle_verifies_and_matches_the_report_digests(
     assert round_doc["round"]["seed"] == 7 and round_doc["round"]["versions"]["redline"] == "0.1.0"
 
 
-def test_export_is_audited_with_the_manifest_hash(world: tuple[Settings, World], tmp_path: Path) -> None:
+def test_export_is_audited_with_the_manifest_hash(
+    world: tuple[Settings, ReportWorld], tmp_path: Path
+) -> None:
     settings, w = world
     export(settings, w.round_id, tmp_path / "b.zip")
     store = open_workspace_store(settings)
@@ -92,7 +94,7 @@ def test_export_is_audited_with_the_manifest_hash(world: tuple[Settings, World],
 
 
 def test_tampering_with_one_response_fails_and_names_it(
-    world: tuple[Settings, World], tmp_path: Path
+    world: tuple[Settings, ReportWorld], tmp_path: Path
 ) -> None:
     settings, w = world
     path = export(settings, w.round_id, tmp_path / "b.zip")
@@ -113,7 +115,9 @@ def test_tampering_with_one_response_fails_and_names_it(
     assert len(named) == 1 and victim["id"] in named[0].subject and victim["case_id"] in named[0].subject
 
 
-def test_changed_score_breaks_the_recomputed_rate(world: tuple[Settings, World], tmp_path: Path) -> None:
+def test_changed_score_breaks_the_recomputed_rate(
+    world: tuple[Settings, ReportWorld], tmp_path: Path
+) -> None:
     settings, w = world
     path = export(settings, w.round_id, tmp_path / "b.zip")
     rewrite(path, "scores.jsonl", '"verdict":"fail"', '"verdict":"pass"')
@@ -123,13 +127,13 @@ def test_changed_score_breaks_the_recomputed_rate(world: tuple[Settings, World],
 
 
 def test_external_bundle_withholds_text_and_still_verifies(
-    world: tuple[Settings, World], tmp_path: Path
+    world: tuple[Settings, ReportWorld], tmp_path: Path
 ) -> None:
     settings, w = world
     path = export(settings, w.round_id, tmp_path / "ext.zip", Audience.EXTERNAL)
     with zipfile.ZipFile(path) as zf:
         blob = b"".join(zf.read(n) for n in zf.namelist())
-    assert CANARY.encode() not in blob and b"HelpBot" not in blob and b"alice" not in blob
+    assert REPORT_CANARY.encode() not in blob and b"HelpBot" not in blob and b"alice" not in blob
     b = read_bundle(path)
     assert verify_bundle(b) == [] and scoring_items(b) == []
 
@@ -147,7 +151,7 @@ class _CanaryScorer:
     async def score(self, case: AttackCase, response: Response) -> Score:
         if not response.text:
             return Score.could_not_score(self.name, "the response was empty")
-        leaked = (CANARY in response.text) != self.flip
+        leaked = (REPORT_CANARY in response.text) != self.flip
         return Score(scorer=self.name, verdict=Verdict.FAIL if leaked else Verdict.PASS)
 
     async def score_batch(self, items: Sequence[tuple[AttackCase, Response]]) -> list[Score]:
@@ -155,7 +159,7 @@ class _CanaryScorer:
 
 
 def test_replay_rescoring_reproduces_a_deterministic_scorer(
-    world: tuple[Settings, World], tmp_path: Path
+    world: tuple[Settings, ReportWorld], tmp_path: Path
 ) -> None:
     settings, w = world
     items = scoring_items(read_bundle(export(settings, w.round_id, tmp_path / "b.zip")))
@@ -169,7 +173,7 @@ def test_replay_rescoring_reproduces_a_deterministic_scorer(
 
 
 def test_bundle_checks_against_the_report_that_printed_its_digests(
-    world: tuple[Settings, World], tmp_path: Path
+    world: tuple[Settings, ReportWorld], tmp_path: Path
 ) -> None:
     from redline.reports.assembly import ReportRequest
     from redline.reports.bundle_verify import check_against_report
@@ -208,7 +212,7 @@ def test_installed_scorers_are_rebuilt_only_as_they_ran() -> None:
 
 
 def test_replay_rescoring_runs_from_a_running_event_loop(
-    world: tuple[Settings, World], tmp_path: Path
+    world: tuple[Settings, ReportWorld], tmp_path: Path
 ) -> None:
     from redline.program.replay import rescore_async
 

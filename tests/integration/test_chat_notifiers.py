@@ -17,7 +17,7 @@ from redline.program.workspace import open_workspace_store
 from redline.settings import NotifierConfig, Settings
 from redline.store import audit
 from redline.store.session import Store
-from tests import governance_data as data
+from tests import world as data
 from tests.unit.program.webhook_server import webhook_server
 
 

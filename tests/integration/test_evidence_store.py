@@ -5,7 +5,7 @@ from __future__ import annotations
 from redline.core.rounds import RoundStatus
 from redline.store.repos import evidence
 from redline.store.session import Store
-from tests import governance_data as data
+from tests import world as data
 
 
 def test_evidence_counts_fail_pass_unscored_and_error_cases(store: Store) -> None:

@@ -1,7 +1,7 @@
 """Findings from the playground and intake: one door that escalates, reproducible cases verified end to end.
 
 The failing release (1.0) and the releases that ship a fix (2.0) or not (2.1) are callable targets from
-tests.governance_data; the case's answers are judged by the registered `refusal.phrases` scorer, or by
+tests.world; the case's answers are judged by the registered `refusal.phrases` scorer, or by
 a reviewer when the promoter judged the case by hand.
 """
 
@@ -53,7 +53,7 @@ def _release(store: Store, version: str, model: str) -> str:
             system_id=sys_.id,
             version=version,
             model=ModelIdentity(provider="callable", name=model),
-            config={"kind": "callable", "model": f"tests.governance_data:{model}"},
+            config={"kind": "callable", "model": f"tests.world:{model}"},
             actor="test",
         ).id
 
@@ -67,7 +67,7 @@ def narrow_model(prompt: str) -> str:
 
 def _leaky() -> Target:
     """The failing release as the system's target reaches it when the finding is recorded."""
-    return build_target(TargetConfig(kind="callable", model="tests.governance_data:leaky_model"), name=SYSTEM)
+    return build_target(TargetConfig(kind="callable", model="tests.world:leaky_model"), name=SYSTEM)
 
 
 @pytest.fixture

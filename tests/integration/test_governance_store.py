@@ -15,7 +15,7 @@ from redline.core.verification import judge_verification
 from redline.store import audit
 from redline.store.repos import decisions, findings, mitigations, monitoring
 from redline.store.session import Store
-from tests import governance_data as data
+from tests import world as data
 
 
 def _finding(threat: str = "injection.direct") -> Finding:

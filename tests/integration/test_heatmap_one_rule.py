@@ -12,11 +12,11 @@ from redline.program.dashboard import dashboard
 from redline.program.workspace import open_workspace_store
 from redline.reports.assembly import ReportRequest, build_report
 from redline.store.repos import findings as findings_repo
-from tests.integration.report_world import make_world
+from tests.world import make_report_world
 
 
 def test_dashboard_and_report_count_the_same_cells(tmp_path: Path) -> None:
-    settings, world = make_world(tmp_path / "ws")
+    settings, world = make_report_world(tmp_path / "ws")
     store = open_workspace_store(settings)
     try:
         with store.session() as s:  # settled findings on the release: the old report counted them

@@ -20,7 +20,7 @@ from redline.store.repos import decisions, findings
 from redline.store.repos import monitoring as monitoring_repo
 from redline.store.session import Store
 from redline.store.tables import MonitorExchangeRow, MonitoringRunRow
-from tests import governance_data as data
+from tests import world as data
 from tests.monitoring_data import DAY0, ListSource, RudeScorer, benign, embed
 from tests.unit.program.webhook_server import webhook_server
 

@@ -15,8 +15,8 @@ from redline.reports.exposure import for_reader
 from redline.reports.model import Audience, ReportFormat, report_json_schema
 from redline.reports.render import render
 from redline.settings import Settings
-from tests.integration.report_world import World, make_world
 from tests.integration.test_report_model import report
+from tests.world import ReportWorld, make_report_world
 
 
 @dataclass(frozen=True)
@@ -28,12 +28,12 @@ class Rules:
 
 
 @pytest.fixture(scope="module")
-def world(tmp_path_factory: pytest.TempPathFactory) -> tuple[Settings, World]:
-    return make_world(tmp_path_factory.mktemp("exposure") / "ws")
+def world(tmp_path_factory: pytest.TempPathFactory) -> tuple[Settings, ReportWorld]:
+    return make_report_world(tmp_path_factory.mktemp("exposure") / "ws")
 
 
 def test_a_copy_keeps_only_consented_flagged_exchanges_of_readable_rounds(
-    world: tuple[Settings, World],
+    world: tuple[Settings, ReportWorld],
 ) -> None:
     settings, _ = world
     model = report(settings, ReportRequest(release="1.1", audience=Audience.INTERNAL))
@@ -64,7 +64,7 @@ def test_a_copy_keeps_only_consented_flagged_exchanges_of_readable_rounds(
     assert seen.flagged_withheld == len(flagged) + len([t for t in held if t.round_id == hidden])
 
 
-def test_every_format_carries_the_exposure(world: tuple[Settings, World], tmp_path: Path) -> None:
+def test_every_format_carries_the_exposure(world: tuple[Settings, ReportWorld], tmp_path: Path) -> None:
     settings, w = world
     model = report(settings, ReportRequest(round_id=w.round_id, audience=Audience.COMMITTEE))
     copy, seen = for_reader(model, Rules("", frozenset(model.scope.round_ids), frozenset()))

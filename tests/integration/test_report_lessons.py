@@ -16,8 +16,8 @@ from redline.reports.model import Audience, ReportFormat
 from redline.reports.render import render
 from redline.settings import Settings
 from redline.store.repos import findings
-from tests.integration.report_world import World, make_world
 from tests.integration.test_report_model import report
+from tests.world import ReportWorld, make_report_world
 
 WHAT = "The assistant recited its internal escalation playbook"
 WHY = "Nobody probed the playbook because the threat model left out staff-only documents"
@@ -26,8 +26,8 @@ OLD_WHY = "The seed set had no translated requests at the time"
 
 
 @pytest.fixture(scope="module")
-def world(tmp_path_factory: pytest.TempPathFactory) -> tuple[Settings, World]:
-    settings, w = make_world(tmp_path_factory.mktemp("lessons") / "ws")
+def world(tmp_path_factory: pytest.TempPathFactory) -> tuple[Settings, ReportWorld]:
+    settings, w = make_report_world(tmp_path_factory.mktemp("lessons") / "ws")
     new_one, new_two, _, _, old_closed = w.finding_ids
     store = open_workspace_store(settings)
     try:
@@ -57,7 +57,7 @@ def _text(settings: Settings, fmt: ReportFormat, audience: Audience) -> str:
 
 @pytest.mark.parametrize("audience", [Audience.INTERNAL, Audience.COMMITTEE])
 def test_internal_and_committee_reports_carry_post_mortems_and_lessons(
-    world: tuple[Settings, World], audience: Audience
+    world: tuple[Settings, ReportWorld], audience: Audience
 ) -> None:
     settings, w = world
     model = report(settings, ReportRequest(release="chat-assistant@1.1", audience=audience))
@@ -89,7 +89,7 @@ def test_internal_and_committee_reports_carry_post_mortems_and_lessons(
     assert data["postmortems"][0]["why"] == WHY and data["lessons"]["changes"][0]["change"] == CHANGE
 
 
-def test_external_reports_carry_neither(world: tuple[Settings, World]) -> None:
+def test_external_reports_carry_neither(world: tuple[Settings, ReportWorld]) -> None:
     settings, _ = world
     model = report(settings, ReportRequest(release="chat-assistant@1.1", audience=Audience.EXTERNAL))
     assert model.postmortems == () and model.lessons is None

@@ -17,14 +17,14 @@ from redline.reports.assembly import ReportRequest, build_report
 from redline.reports.model import Audience, ReportFormat, ReportModel, report_json_schema
 from redline.reports.render import render
 from redline.settings import Settings
-from tests.integration.report_world import World, make_world
+from tests.world import ReportWorld, make_report_world
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="module")
-def world(tmp_path_factory: pytest.TempPathFactory) -> tuple[Settings, World]:
-    return make_world(tmp_path_factory.mktemp("reports") / "ws")
+def world(tmp_path_factory: pytest.TempPathFactory) -> tuple[Settings, ReportWorld]:
+    return make_report_world(tmp_path_factory.mktemp("reports") / "ws")
 
 
 def report(settings: Settings, request: ReportRequest) -> ReportModel:
@@ -39,12 +39,12 @@ def report(settings: Settings, request: ReportRequest) -> ReportModel:
 
 
 @pytest.fixture(scope="module")
-def release_report(world: tuple[Settings, World]) -> ReportModel:
+def release_report(world: tuple[Settings, ReportWorld]) -> ReportModel:
     settings, _ = world
     return report(settings, ReportRequest(release="chat-assistant@1.1"))
 
 
-def test_round_rates_carry_n_and_interval_and_count_errors_apart(world: tuple[Settings, World]) -> None:
+def test_round_rates_carry_n_and_interval_and_count_errors_apart(world: tuple[Settings, ReportWorld]) -> None:
     settings, w = world
     m = report(settings, ReportRequest(round_id=w.round_id))
     rates = {r.threat_id: r for r in m.rates}
@@ -106,7 +106,9 @@ def test_method_appendix_has_seeds_versions_and_hashes(release_report: ReportMod
     assert "redline replay" in rm.replay and release_report.method.audit_events > 10
 
 
-def test_unknown_round_and_empty_workspace_say_so(world: tuple[Settings, World], tmp_path: Path) -> None:
+def test_unknown_round_and_empty_workspace_say_so(
+    world: tuple[Settings, ReportWorld], tmp_path: Path
+) -> None:
     with pytest.raises(NotFoundError, match="no round"):
         report(world[0], ReportRequest(round_id="rnd_missing"))
     from redline.program.workspace import init_workspace
@@ -166,7 +168,7 @@ def test_markdown_shows_every_rate_with_n_and_interval(release_report: ReportMod
     assert "<script>" not in md and "&lt;script&gt;" in md
 
 
-def test_committee_report_collapses_every_exchange(world: tuple[Settings, World]) -> None:
+def test_committee_report_collapses_every_exchange(world: tuple[Settings, ReportWorld]) -> None:
     settings, w = world
     m = report(settings, ReportRequest(round_id=w.round_id, audience=Audience.COMMITTEE))
     assert m.transcripts and all(t.collapsed for t in m.transcripts)
@@ -180,7 +182,7 @@ def test_report_and_bundle_on_each_database(db_url: str, tmp_path: Path) -> None
     from redline.reports.bundle import export_bundle
     from redline.reports.bundle_verify import read_bundle, verify_bundle
 
-    settings, w = make_world(tmp_path / "ws", database_url=db_url)
+    settings, w = make_report_world(tmp_path / "ws", database_url=db_url)
     m = report(settings, ReportRequest(release="chat-assistant@1.1", audience=Audience.EXTERNAL))
     rates = {r.threat_id: (r.failures, r.n, r.adhoc) for r in m.rates}
     assert rates["leakage.system-prompt"] == (3, 10, False) and rates["jailbreak.roleplay"] == (2, 5, True)

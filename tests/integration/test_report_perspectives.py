@@ -17,7 +17,7 @@ from redline.reports.render import render
 from redline.settings import Settings
 from redline.store.repos import perspectives as perspectives_repo
 from redline.store.repos import plans as plans_repo
-from tests.integration.report_world import make_world
+from tests.world import make_report_world
 
 MARKER = "quillfeather collective"
 
@@ -67,7 +67,7 @@ def test_the_section_uses_the_rounds_plans_and_only_their_testers(workspace: Set
 def test_every_audience_and_format_shows_the_section_without_names(tmp_path: object) -> None:
     from pathlib import Path
 
-    settings, world = make_world(Path(str(tmp_path)) / "ws")
+    settings, world = make_report_world(Path(str(tmp_path)) / "ws")
     store = open_workspace_store(settings)
     try:
         with store.session() as s:

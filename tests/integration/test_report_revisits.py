@@ -21,7 +21,7 @@ from redline.store.repos import decisions as decisions_repo
 from redline.store.repos import findings as findings_repo
 from redline.store.repos import revisits as revisits_repo
 from redline.store.session import Store
-from tests import governance_data as data
+from tests import world as data
 
 
 @pytest.fixture

@@ -12,17 +12,17 @@ from redline.reports.assembly import ReportRequest
 from redline.reports.model import Audience, ReportFormat
 from redline.reports.render import render
 from redline.settings import Settings
-from tests.integration.report_world import World, make_world
 from tests.integration.test_report_model import report
+from tests.world import ReportWorld, make_report_world
 
 WARNING = "step 'pair' (harmful-requests) skipped: no attacker model; set attacker: <system> in redline.yaml"
 
 
 @pytest.fixture(scope="module")
-def world(tmp_path_factory: pytest.TempPathFactory) -> tuple[Settings, World]:
+def world(tmp_path_factory: pytest.TempPathFactory) -> tuple[Settings, ReportWorld]:
     from redline.store.tables import RoundRow
 
-    settings, w = make_world(tmp_path_factory.mktemp("warnings") / "ws")
+    settings, w = make_report_world(tmp_path_factory.mktemp("warnings") / "ws")
     store = open_workspace_store(settings)
     try:
         with store.session() as s:
@@ -34,12 +34,12 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> tuple[Settings, World]:
     return settings, w
 
 
-def _text(settings: Settings, w: World, fmt: ReportFormat, audience: Audience) -> str:
+def _text(settings: Settings, w: ReportWorld, fmt: ReportFormat, audience: Audience) -> str:
     model = report(settings, ReportRequest(round_id=w.round_id, audience=audience))
     return render(model, fmt).decode()
 
 
-def test_internal_reports_list_the_round_warnings(world: tuple[Settings, World]) -> None:
+def test_internal_reports_list_the_round_warnings(world: tuple[Settings, ReportWorld]) -> None:
     settings, w = world
     model = report(settings, ReportRequest(round_id=w.round_id, audience=Audience.INTERNAL))
     assert [m.warnings for m in model.method.rounds] == [(WARNING,)]
@@ -52,7 +52,7 @@ def test_internal_reports_list_the_round_warnings(world: tuple[Settings, World])
     assert "<h4>Warnings</h4>" in block and "no attacker model" in block
 
 
-def test_external_reports_leave_the_warnings_out(world: tuple[Settings, World]) -> None:
+def test_external_reports_leave_the_warnings_out(world: tuple[Settings, ReportWorld]) -> None:
     settings, w = world
     model = report(settings, ReportRequest(round_id=w.round_id, audience=Audience.EXTERNAL))
     assert [m.warnings for m in model.method.rounds] == [()]

@@ -13,11 +13,11 @@ from redline.reports.assembly import ReportRequest, build_report
 from redline.reports.model import ReportFormat
 from redline.reports.render import render
 from redline.store.repos import mitigations as mitigations_repo
-from tests.integration.report_world import make_world
+from tests.world import make_report_world
 
 
 def test_a_narrow_fix_shows_both_parts_in_the_report(tmp_path: Path) -> None:
-    settings, world = make_world(tmp_path / "ws")
+    settings, world = make_report_world(tmp_path / "ws")
     fid = world.finding_ids[0]
     result = judge_verification(
         Evidence.from_counts("t", failures=12, n=12),

@@ -8,7 +8,7 @@ from redline.core.errors import UsageError
 from redline.core.review import OVERALL, ReviewLabel, stratified_sample
 from redline.store.repos import reviews
 from redline.store.session import Store
-from tests import governance_data as data
+from tests import world as data
 
 L = ReviewLabel
 

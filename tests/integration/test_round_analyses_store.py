@@ -73,7 +73,7 @@ def test_analyses_of_a_round(store: Store) -> None:
 
 
 def test_a_round_without_sweep_sets_or_logprobs_has_only_breakdowns(store: Store) -> None:
-    from tests import governance_data as data
+    from tests import world as data
 
     rid = data.stored_round(store, release_id=None, outcomes={"injection.direct": ["fail", "pass", "error"]})
     a = analyse_round(store, rid)

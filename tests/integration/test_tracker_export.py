@@ -22,7 +22,7 @@ from redline.settings import Settings, load_settings
 from redline.store import audit
 from redline.store.repos import trackers as links_repo
 from redline.store.session import Store
-from tests import governance_data as data
+from tests import world as data
 from tests.integration.tracker_stubs import Stub, serve, tracker_yaml
 
 TOKENS = {

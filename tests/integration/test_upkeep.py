@@ -26,7 +26,7 @@ from redline.store import audit
 from redline.store.repos import findings as findings_repo
 from redline.store.repos import revisits as revisits_repo
 from redline.store.session import Store
-from tests import governance_data as data
+from tests import world as data
 from tests.unit.program.webhook_server import webhook_server
 
 S = FindingStatus

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from tests.integration.web.world import World, build_world
+from tests.world import WebWorld, build_web_world
 
 ARTIFACTS = Path(__file__).resolve().parents[3] / "test-artifacts" / "web"
 CHROMIUM_ARGS = [
@@ -45,11 +45,11 @@ def _free_port() -> int:
 
 
 @pytest.fixture
-def live(tmp_path: Path) -> Iterator[tuple[World, str]]:
+def live(tmp_path: Path) -> Iterator[tuple[WebWorld, str]]:
     """The seeded world served by uvicorn on 127.0.0.1 in a thread; yields (world, base URL)."""
     import uvicorn
 
-    world = build_world(tmp_path / "ws")
+    world = build_web_world(tmp_path / "ws")
     port = _free_port()
     server = uvicorn.Server(uvicorn.Config(world.app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)

@@ -16,7 +16,7 @@ from redline.reports.model import ReportFormat
 from redline.reports.render import render
 from tests.e2e.web.test_browser import _sign_in
 from tests.integration.analyses_world import add_analyses_round
-from tests.integration.web.world import World
+from tests.world import WebWorld
 
 pytestmark = pytest.mark.slow
 
@@ -50,7 +50,7 @@ def _sees_every_analysis(page: Any) -> None:
 
 
 def test_report_and_round_page_show_the_analyses(
-    live: tuple[World, str], browser: Any, shot: Any, tmp_path: Path
+    live: tuple[WebWorld, str], browser: Any, shot: Any, tmp_path: Path
 ) -> None:
     world, base = live
     round_id = add_analyses_round(world.store, release_id=None)

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from tests.integration.web.world import PASSWORD, World
+from tests.world import PASSWORD, WebWorld
 
 pytestmark = pytest.mark.slow
 
@@ -25,7 +25,7 @@ def _sign_in(page: Any, base: str, user: str, next_path: str) -> None:
 
 
 def test_a_concern_is_raised_answered_and_followed_up_anonymously(
-    live: tuple[World, str], browser: Any, shot: Any
+    live: tuple[WebWorld, str], browser: Any, shot: Any
 ) -> None:
     world, base = live
     tester = browser.new_page()

@@ -12,13 +12,13 @@ import pytest
 from playwright.sync_api import expect
 
 from redline.program.monitoring import run_monitor
-from tests.integration.web.world import PASSWORD, World
 from tests.monitoring_data import DAY0, ListSource, RudeScorer, benign, embed
+from tests.world import PASSWORD, WebWorld
 
 pytestmark = pytest.mark.slow
 
 
-def _monitor(world: World, source: ListSource, days: int) -> None:
+def _monitor(world: WebWorld, source: ListSource, days: int) -> None:
     run_monitor(
         world.store,
         world.settings,
@@ -31,7 +31,9 @@ def _monitor(world: World, source: ListSource, days: int) -> None:
     )
 
 
-def test_a_lead_reads_drift_and_a_new_failure_mode(live: tuple[World, str], browser: Any, shot: Any) -> None:
+def test_a_lead_reads_drift_and_a_new_failure_mode(
+    live: tuple[WebWorld, str], browser: Any, shot: Any
+) -> None:
     world, base = live
     source = ListSource()
     source.add(benign(300), at=DAY0, step=timedelta(minutes=30))

@@ -10,13 +10,13 @@ from playwright.sync_api import expect
 from redline.core.users import Role
 from redline.program import accounts, onboarding
 from redline.store.repos import users as users_repo
-from tests.integration.web.world import PASSWORD, World
+from tests.world import PASSWORD, WebWorld
 
 pytestmark = pytest.mark.slow
 
 
 def test_a_tester_onboards_in_the_browser_then_opens_flagged_content(
-    live: tuple[World, str], browser: Any, shot: Any
+    live: tuple[WebWorld, str], browser: Any, shot: Any
 ) -> None:
     world, base = live
     with world.store.session() as s:

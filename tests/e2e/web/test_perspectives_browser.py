@@ -11,12 +11,14 @@ from redline.program import perspectives
 from redline.program import plans as plans_program
 from redline.program.plans import PlanSpec
 from tests.e2e.web.test_browser import _sign_in
-from tests.integration.web.world import World
+from tests.world import WebWorld
 
 pytestmark = pytest.mark.slow
 
 
-def test_a_lead_sees_the_perspective_gaps_of_a_plan(live: tuple[World, str], browser: Any, shot: Any) -> None:
+def test_a_lead_sees_the_perspective_gaps_of_a_plan(
+    live: tuple[WebWorld, str], browser: Any, shot: Any
+) -> None:
     world, base = live
     perspectives.declare(
         world.store,

@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 from redline.program import accounts, privacy
 from redline.store import audit
 from tests.integration.web.pii import ADDRESS, CARD, EMAIL, NAME, PHONE, leaked, plant
-from tests.integration.web.world import PASSWORD, World
+from tests.world import PASSWORD, WebWorld
 
 pytestmark = pytest.mark.slow
 
@@ -24,7 +24,7 @@ def _sign_in(page: Any, base: str, user: str, target: str) -> None:
 
 
 def test_a_viewer_sees_masks_and_an_admin_unmasks_one_exchange(
-    live: tuple[World, str], browser: Any, shot: Any
+    live: tuple[WebWorld, str], browser: Any, shot: Any
 ) -> None:
     world, base = live
     planted = plant(world.store)

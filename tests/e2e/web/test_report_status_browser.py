@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import expect
 
 from redline.store.repos import intake as intake_repo
-from tests.integration.web.world import PASSWORD, World
+from tests.world import PASSWORD, WebWorld
 
 pytestmark = pytest.mark.slow
 
@@ -26,7 +26,7 @@ def _sign_in(page: Any, base: str, user: str, next_path: str) -> None:
 
 
 def test_a_reporter_sees_the_secret_once_and_reads_the_triage_outcome(
-    live: tuple[World, str], browser: Any, shot: Any
+    live: tuple[WebWorld, str], browser: Any, shot: Any
 ) -> None:
     world, base = live
     reporter = browser.new_page()

@@ -7,9 +7,9 @@ from typing import Any
 
 import pytest
 
-from tests import governance_data as data
+from tests import world as data
 from tests.e2e.web.test_browser import _sign_in
-from tests.integration.web.world import World
+from tests.world import WebWorld
 
 pytestmark = pytest.mark.slow
 
@@ -37,7 +37,7 @@ def _label_all(browser: Any, base: str, user: str, round_id: str, truth: dict[st
 
 
 def test_reviewers_label_blind_and_the_lead_sees_agreement_and_corrected_rates(
-    live: tuple[World, str], browser: Any, shot: Any
+    live: tuple[WebWorld, str], browser: Any, shot: Any
 ) -> None:
     world, base = live
     rid = data.stored_round(

@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from tests.integration.web.world import World, build_world
+from tests.world import WebWorld, build_web_world
 
 
 @pytest.fixture
-def world(tmp_path: Path) -> Iterator[World]:
+def world(tmp_path: Path) -> Iterator[WebWorld]:
     """A seeded workspace with its app; clients made from it are closed afterwards."""
-    built = build_world(tmp_path / "ws")
+    built = build_web_world(tmp_path / "ws")
     yield built
     built.close()

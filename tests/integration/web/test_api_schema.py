@@ -8,12 +8,12 @@ import schemathesis
 from hypothesis import HealthCheck
 
 from redline.program import accounts
-from tests.integration.web.world import World
+from tests.world import WebWorld
 
 EXAMPLES = 6
 
 
-def test_schema_lists_the_json_twins_only(world: World) -> None:
+def test_schema_lists_the_json_twins_only(world: WebWorld) -> None:
     client = world.client("vic")
     schema = client.get("/api/openapi.json").json()
     paths = set(schema["paths"])
@@ -24,7 +24,7 @@ def test_schema_lists_the_json_twins_only(world: World) -> None:
 
 @pytest.mark.slow
 @pytest.mark.parametrize("user", ["ada", "lena"])
-def test_generated_requests_cause_no_server_errors(world: World, user: str) -> None:
+def test_generated_requests_cause_no_server_errors(world: WebWorld, user: str) -> None:
     with world.store.session() as s:
         token = accounts.issue_token(s, name=user, label="schema test", acting=user).token
     auth = {"Authorization": f"Bearer {token}"}

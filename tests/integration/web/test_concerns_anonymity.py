@@ -31,7 +31,7 @@ from redline.store.tables import WebSessionRow
 from redline.targets.echo import EchoTarget
 from redline.web.app import create_app
 from redline.web.security import CSRF_HEADER, SESSION_COOKIE
-from tests.integration.web.world import form_token
+from tests.world import form_token
 
 REPORTER = "rhea-reporter"
 EMAIL = "rhea.reporter@example.org"

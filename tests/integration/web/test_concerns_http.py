@@ -6,12 +6,12 @@ import re
 
 from fastapi.testclient import TestClient
 
-from tests.integration.web.world import World, form_token
+from tests.world import WebWorld, form_token
 
 CONCERN = {"subject_kind": "program", "text": "Findings from the bias round are being left out of reports."}
 
 
-def test_only_the_committee_and_admins_read_the_queue(world: World) -> None:
+def test_only_the_committee_and_admins_read_the_queue(world: WebWorld) -> None:
     raised = world.client("tess").post("/api/concerns", json=CONCERN)
     assert raised.status_code == 201 and raised.json()["claim_code"]
     for person in ("tess", "lena", "eli", "vic"):
@@ -23,7 +23,7 @@ def test_only_the_committee_and_admins_read_the_queue(world: World) -> None:
     assert world.client("cora").post("/api/concerns/links", json={}).status_code == 403
 
 
-def test_signed_out_people_need_a_one_time_link_to_raise(world: World) -> None:
+def test_signed_out_people_need_a_one_time_link_to_raise(world: WebWorld) -> None:
     outsider = TestClient(world.app, follow_redirects=False)
     page = outsider.get("/concerns/new")
     assert page.status_code == 200 and 'id="concern-form"' not in page.text and "sign in" in page.text
@@ -41,7 +41,7 @@ def test_signed_out_people_need_a_one_time_link_to_raise(world: World) -> None:
     assert world.client("ada").get("/api/concerns/links").json() == []
 
 
-def test_a_wrong_claim_code_reveals_nothing_and_guessing_is_throttled(world: World) -> None:
+def test_a_wrong_claim_code_reveals_nothing_and_guessing_is_throttled(world: WebWorld) -> None:
     code = world.client("tess").post("/api/concerns", json=CONCERN).json()["claim_code"]
     reader = TestClient(world.app, follow_redirects=False)
     opened = reader.post("/api/concerns/claim", json={"code": code.lower()})
@@ -61,7 +61,7 @@ def test_a_wrong_claim_code_reveals_nothing_and_guessing_is_throttled(world: Wor
     assert reader.post("/api/concerns/claim", json={"code": code}).status_code == 200
 
 
-def test_handlers_answer_and_move_the_status_from_the_pages(world: World) -> None:
+def test_handlers_answer_and_move_the_status_from_the_pages(world: WebWorld) -> None:
     code = world.client("tess").post("/api/concerns", json=CONCERN).json()["claim_code"]
     cora = world.client("cora")
     concern_id = cora.get("/api/concerns").json()[0]["concern"]["id"]

@@ -7,15 +7,15 @@ from fastapi.testclient import TestClient
 from redline.program import accounts
 from redline.store.repos import findings as findings_repo
 from redline.web.security import CSRF_HEADER, SESSION_COOKIE
-from tests.integration.web.world import PASSWORD, World, form_token
+from tests.world import PASSWORD, WebWorld, form_token
 
 
-def _notes(world: World) -> int:
+def _notes(world: WebWorld) -> int:
     with world.store.session() as s:
         return len(findings_repo.list_notes(s, world.finding_id))
 
 
-def test_a_form_post_without_the_token_is_rejected_and_changes_nothing(world: World) -> None:
+def test_a_form_post_without_the_token_is_rejected_and_changes_nothing(world: WebWorld) -> None:
     client = world.client("lena")
     del client.headers[CSRF_HEADER]
     before = _notes(world)
@@ -30,7 +30,7 @@ def test_a_form_post_without_the_token_is_rejected_and_changes_nothing(world: Wo
     assert _notes(world) == before
 
 
-def test_a_form_post_with_the_page_token_goes_through(world: World) -> None:
+def test_a_form_post_with_the_page_token_goes_through(world: WebWorld) -> None:
     client = world.client("lena")
     del client.headers[CSRF_HEADER]
     token = form_token(client.get(f"/findings/{world.finding_id}").text)
@@ -42,7 +42,7 @@ def test_a_form_post_with_the_page_token_goes_through(world: World) -> None:
         assert findings_repo.list_notes(s, world.finding_id)[-1].text == "real"
 
 
-def test_sign_in_form_needs_the_anonymous_token(world: World) -> None:
+def test_sign_in_form_needs_the_anonymous_token(world: WebWorld) -> None:
     client = TestClient(world.app, follow_redirects=False)
     forged = client.post("/login", data={"username": "lena", "password": PASSWORD})
     assert forged.status_code == 403
@@ -58,7 +58,7 @@ def test_sign_in_form_needs_the_anonymous_token(world: World) -> None:
     assert client.get("/plans").status_code == 200
 
 
-def test_session_cookie_is_secure_over_https(world: World) -> None:
+def test_session_cookie_is_secure_over_https(world: WebWorld) -> None:
     client = TestClient(world.app, base_url="https://testserver", follow_redirects=False)
     token = form_token(client.get("/login").text)
     ok = client.post("/login", data={"username": "lena", "password": PASSWORD, "csrf_token": token})
@@ -68,7 +68,7 @@ def test_session_cookie_is_secure_over_https(world: World) -> None:
     assert "Secure" in cookie
 
 
-def test_wrong_password_and_unknown_user_read_the_same(world: World) -> None:
+def test_wrong_password_and_unknown_user_read_the_same(world: WebWorld) -> None:
     client = TestClient(world.app, follow_redirects=False)
     token = form_token(client.get("/login").text)
     bad = client.post("/login", data={"username": "lena", "password": "nope nope nope", "csrf_token": token})
@@ -85,7 +85,7 @@ def test_wrong_password_and_unknown_user_read_the_same(world: World) -> None:
     assert next_abroad.headers["location"] == "/"
 
 
-def test_json_with_a_session_needs_the_header_but_a_bearer_token_does_not(world: World) -> None:
+def test_json_with_a_session_needs_the_header_but_a_bearer_token_does_not(world: WebWorld) -> None:
     client = world.client("lena")
     del client.headers[CSRF_HEADER]
     assert client.post(f"/api/findings/{world.finding_id}/comments", json={"text": "x"}).status_code == 403
@@ -107,7 +107,7 @@ def test_json_with_a_session_needs_the_header_but_a_bearer_token_does_not(world:
     assert bot.get("/api/account", headers=headers).status_code == 401
 
 
-def test_tokens_are_stored_as_hashes_and_shown_once(world: World) -> None:
+def test_tokens_are_stored_as_hashes_and_shown_once(world: WebWorld) -> None:
     client = world.client("eli")
     shown = client.post("/api/account/tokens", json={"label": "nightly"}).json()
     assert shown["token"].startswith("rl_")
@@ -121,14 +121,14 @@ def test_tokens_are_stored_as_hashes_and_shown_once(world: World) -> None:
     assert shown["token"] not in stored and accounts.digest(shown["token"]) in stored
 
 
-def test_sign_out_ends_the_session(world: World) -> None:
+def test_sign_out_ends_the_session(world: WebWorld) -> None:
     client = world.client("vic")
     assert client.get("/").status_code == 200
     assert client.post("/logout").status_code == 303
     assert client.get("/").status_code == 303
 
 
-def test_changing_a_password_ends_other_sessions(world: World) -> None:
+def test_changing_a_password_ends_other_sessions(world: WebWorld) -> None:
     other = world.client("tess")
     me = world.client("tess")
     response = me.post(
@@ -143,7 +143,7 @@ def test_changing_a_password_ends_other_sessions(world: World) -> None:
     assert wrong.status_code == 403
 
 
-def test_security_headers_forbid_inline_script(world: World) -> None:
+def test_security_headers_forbid_inline_script(world: WebWorld) -> None:
     response = world.client("lena").get("/")
     policy = response.headers["content-security-policy"]
     assert "script-src 'self'" in policy and "unsafe-inline" not in policy

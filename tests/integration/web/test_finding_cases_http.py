@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from redline.core.provenance import ModelIdentity
 from redline.store.repos import systems as systems_repo
-from tests.integration.web.world import World, form_token
+from tests.world import WebWorld, form_token
 
 THREAT = "leakage.system-prompt"
 
 
-def _release(world: World, version: str, reply: str) -> None:
+def _release(world: WebWorld, version: str, reply: str) -> None:
     with world.store.session() as s:
         system = systems_repo.ensure_system(s, name="echo-bot", actor="test")
         systems_repo.ensure_release(
@@ -22,7 +22,7 @@ def _release(world: World, version: str, reply: str) -> None:
         )
 
 
-def test_a_playground_finding_is_authorised_and_verified_from_the_finding_page(world: World) -> None:
+def test_a_playground_finding_is_authorised_and_verified_from_the_finding_page(world: WebWorld) -> None:
     _release(world, "1.0", "Echo: {prompt}")
     tess = world.client("tess")
     pg = tess.post("/api/playground", json={"system": "echo-bot", "threats": [THREAT]}).json()["record"]["id"]

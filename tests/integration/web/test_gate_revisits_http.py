@@ -14,10 +14,10 @@ from redline.store.repos import decisions as decisions_repo
 from redline.store.repos import findings as findings_repo
 from redline.store.repos import revisits as revisits_repo
 from redline.store.repos.systems import resolve_release
-from tests.integration.web.world import World
+from tests.world import WebWorld
 
 
-def _record(world: World, outcome: GateOutcome, conditions: ConditionalGo | None = None) -> str:
+def _record(world: WebWorld, outcome: GateOutcome, conditions: ConditionalGo | None = None) -> str:
     with world.store.session() as s:
         rel = resolve_release(s, world.release)
         specs = condition_specs(conditions) if conditions is not None else ()
@@ -37,7 +37,7 @@ def _record(world: World, outcome: GateOutcome, conditions: ConditionalGo | None
         return decision.id
 
 
-def _late_finding(world: World) -> str:
+def _late_finding(world: WebWorld) -> str:
     with world.store.session() as s:
         rel = resolve_release(s, world.release)
         return findings_repo.add_finding(
@@ -55,7 +55,7 @@ def _late_finding(world: World) -> str:
         ).id
 
 
-def _bearer(world: World, name: str) -> TestClient:
+def _bearer(world: WebWorld, name: str) -> TestClient:
     with world.store.session() as s:
         token = accounts.issue_token(s, name=name, label="rollout", acting=name, scope=TokenScope.WRITE).token
     client = TestClient(world.app, follow_redirects=False)
@@ -64,7 +64,7 @@ def _bearer(world: World, name: str) -> TestClient:
     return client
 
 
-def test_a_go_that_went_stale_is_marked_on_the_gate_page_the_dashboard_and_the_api(world: World) -> None:
+def test_a_go_that_went_stale_is_marked_on_the_gate_page_the_dashboard_and_the_api(world: WebWorld) -> None:
     lena = world.client("lena")
     _record(world, GateOutcome.GO)
     page = lena.get(f"/gate/{world.release}").text
@@ -85,7 +85,7 @@ def test_a_go_that_went_stale_is_marked_on_the_gate_page_the_dashboard_and_the_a
     assert row["stale"] is True and late in row["revisit"]
 
 
-def test_the_checklist_of_a_conditional_go_shows_and_takes_reports_by_webhook(world: World) -> None:
+def test_the_checklist_of_a_conditional_go_shows_and_takes_reports_by_webhook(world: WebWorld) -> None:
     lena = world.client("lena")
     _record(world, GateOutcome.CONDITIONAL_GO, ConditionalGo(rollout_share=0.05, feature_flags=("tools",)))
     page = lena.get(f"/gate/{world.release}").text

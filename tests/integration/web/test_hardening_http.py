@@ -16,7 +16,7 @@ from fastapi.testclient import TestClient
 from redline.program.throttle import LoginThrottle
 from redline.store import audit
 from redline.web.app import create_app
-from tests.integration.web.world import PASSWORD, World, form_token
+from tests.world import PASSWORD, WebWorld, form_token
 
 REPORT = {
     "reporter_contact": "r@example.org",
@@ -77,7 +77,7 @@ def _post(
     return start["status"], {k.decode(): v.decode() for k, v in start["headers"]}, body
 
 
-def test_a_chunked_body_is_cut_off_at_the_limit_as_it_arrives(world: World) -> None:
+def test_a_chunked_body_is_cut_off_at_the_limit_as_it_arrives(world: WebWorld) -> None:
     limit = world.app.state.web.max_body
     upload = Upload(40 * 1024 * 1024)  # no Content-Length: the body's size is known only as it arrives
     status, headers, body = _post(world.app, "/api/intake", upload)
@@ -86,7 +86,7 @@ def test_a_chunked_body_is_cut_off_at_the_limit_as_it_arrives(world: World) -> N
     assert upload.read <= limit + CHUNK, f"read {upload.read} bytes of a body over the {limit}-byte limit"
 
 
-def test_a_declared_length_over_the_limit_is_refused_before_reading(world: World) -> None:
+def test_a_declared_length_over_the_limit_is_refused_before_reading(world: WebWorld) -> None:
     upload = Upload(200 * 1024 * 1024)
     status, _, body = _post(world.app, "/api/intake", upload, {"content-length": str(upload.total)})
     assert status == 413 and json.loads(body)["code"] == "too_large" and upload.read == 0
@@ -95,7 +95,7 @@ def test_a_declared_length_over_the_limit_is_refused_before_reading(world: World
     assert status == 413 and bad.read == 0
 
 
-def test_anonymous_posts_to_routes_that_need_an_account_are_refused_before_reading(world: World) -> None:
+def test_anonymous_posts_to_routes_that_need_an_account_are_refused_before_reading(world: WebWorld) -> None:
     upload = Upload(512 * 1024)
     status, headers, body = _post(world.app, "/api/concerns/links", upload)
     assert status == 401 and headers["www-authenticate"] == "Bearer" and upload.read == 0
@@ -111,7 +111,7 @@ def test_anonymous_posts_to_routes_that_need_an_account_are_refused_before_readi
     assert status in (401, 422) and with_cookie.read == 1024
 
 
-def test_bodies_within_the_limit_still_reach_the_routes(world: World) -> None:
+def test_bodies_within_the_limit_still_reach_the_routes(world: WebWorld) -> None:
     client = TestClient(world.app)
     assert client.post("/api/intake", json=REPORT).status_code == 201
     assert world.client("ada").post("/api/concerns/links", json={"days": 2}).status_code == 201
@@ -121,7 +121,7 @@ def test_bodies_within_the_limit_still_reach_the_routes(world: World) -> None:
 
 
 @pytest.fixture(autouse=True)
-def patient_throttle(world: World) -> None:
+def patient_throttle(world: WebWorld) -> None:
     """A throttle whose first wait (a minute) outlasts any pause of a slow test machine."""
     world.app.state.login_throttle = LoginThrottle(base=timedelta(minutes=1))
 
@@ -131,12 +131,12 @@ def _login(client: TestClient, name: str, password: str) -> Any:
     return client.post("/login", data={"username": name, "password": password, "csrf_token": token})
 
 
-def _failed_logins(world: World) -> list[audit.AuditEvent]:
+def _failed_logins(world: WebWorld) -> list[audit.AuditEvent]:
     with world.store.session() as s:
         return [e for e in audit.iter_events(s) if e.action == "auth.login_failed"]
 
 
-def test_wrong_passwords_are_audited_and_back_off_per_account(world: World) -> None:
+def test_wrong_passwords_are_audited_and_back_off_per_account(world: WebWorld) -> None:
     first = TestClient(world.app, follow_redirects=False, client=("198.51.100.1", 1000))
     for _ in range(5):
         assert _login(first, "lena", "not the password at all").status_code == 401
@@ -154,7 +154,7 @@ def test_wrong_passwords_are_audited_and_back_off_per_account(world: World) -> N
     assert _login(other, "cora", PASSWORD).status_code == 303
 
 
-def test_one_address_guessing_many_accounts_backs_off(world: World) -> None:
+def test_one_address_guessing_many_accounts_backs_off(world: WebWorld) -> None:
     guesser = TestClient(world.app, follow_redirects=False, client=("2001:db8:7:7::1", 1000))
     statuses = [_login(guesser, f"user{i}", "wrong password!").status_code for i in range(25)]
     assert statuses[:20] == [401] * 20 and statuses[-1] == 429
@@ -165,7 +165,7 @@ def test_one_address_guessing_many_accounts_backs_off(world: World) -> None:
     assert _login(elsewhere, "cora", PASSWORD).status_code == 303
 
 
-def test_a_wrong_current_password_is_audited_and_throttled(world: World) -> None:
+def test_a_wrong_current_password_is_audited_and_throttled(world: WebWorld) -> None:
     lena = world.client("lena")
     body = {"current_password": "guess number one", "new_password": "a brand new password"}
     statuses = [lena.post("/api/account/password", json=body).status_code for _ in range(6)]
@@ -179,7 +179,7 @@ def test_a_wrong_current_password_is_audited_and_throttled(world: World) -> None
 CONCERN = {"subject_kind": "program", "text": "Findings from the bias round are being left out of reports."}
 
 
-def test_wrong_claim_codes_do_not_lock_out_the_right_code(world: World) -> None:
+def test_wrong_claim_codes_do_not_lock_out_the_right_code(world: WebWorld) -> None:
     code = world.client("tess").post("/api/concerns", json=CONCERN).json()["claim_code"]
     guesser = TestClient(world.app, client=("2001:db8:1:1::10", 1000))
     statuses = [
@@ -193,7 +193,7 @@ def test_wrong_claim_codes_do_not_lock_out_the_right_code(world: World) -> None:
     assert other_net.post("/api/concerns/claim", json={"code": "WRONG"}).status_code == 404
 
 
-def test_many_clients_guessing_do_not_close_the_channel(world: World) -> None:
+def test_many_clients_guessing_do_not_close_the_channel(world: WebWorld) -> None:
     for n in range(25):
         client = TestClient(world.app, client=(f"198.51.100.{n}", 1000))
         for i in range(10):
@@ -203,7 +203,7 @@ def test_many_clients_guessing_do_not_close_the_channel(world: World) -> None:
 
 
 @pytest.fixture
-def proxied(world: World) -> Iterator[FastAPI]:
+def proxied(world: WebWorld) -> Iterator[FastAPI]:
     config = world.settings.config.model_copy(
         update={"web": world.settings.config.web.model_copy(update={"trusted_proxies": ("10.0.0.0/24",)})}
     )
@@ -211,7 +211,7 @@ def proxied(world: World) -> Iterator[FastAPI]:
     yield create_app(settings, store=world.store, embed=None)
 
 
-def test_forwarded_addresses_count_only_from_trusted_proxies(world: World, proxied: FastAPI) -> None:
+def test_forwarded_addresses_count_only_from_trusted_proxies(world: WebWorld, proxied: FastAPI) -> None:
     via_proxy = TestClient(proxied, client=("10.0.0.5", 1000))
     for i in range(10):
         via_proxy.post(
@@ -243,7 +243,7 @@ def test_forwarded_addresses_count_only_from_trusted_proxies(world: World, proxi
 
 
 def test_capitalised_form_types_and_junk_bearer_headers_do_not_skip_the_anti_forgery_check(
-    world: World,
+    world: WebWorld,
 ) -> None:
     client = TestClient(world.app)
     client.get("/intake")  # the anonymous cookie a browser would hold
@@ -289,7 +289,7 @@ def _access_messages(caplog: pytest.LogCaptureFixture) -> list[str]:
 
 
 def test_access_logs_carry_no_client_addresses_by_default(
-    world: World, caplog: pytest.LogCaptureFixture
+    world: WebWorld, caplog: pytest.LogCaptureFixture
 ) -> None:
     messages = _access_messages(caplog)
     assert len(messages) == 2 and not any("192.0.2.44" in m for m in messages), messages
@@ -297,7 +297,7 @@ def test_access_logs_carry_no_client_addresses_by_default(
 
 
 def test_client_addresses_in_access_logs_are_an_opt_in_and_never_for_assets(
-    world: World, caplog: pytest.LogCaptureFixture
+    world: WebWorld, caplog: pytest.LogCaptureFixture
 ) -> None:
     config = world.settings.config.model_copy(
         update={"web": world.settings.config.web.model_copy(update={"log_client_addresses": True})}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi.testclient import TestClient
 
-from tests.integration.web.world import World, form_token
+from tests.world import WebWorld, form_token
 
 REPORT = {
     "reporter_contact": "r@example.org",
@@ -17,7 +17,7 @@ REPORT = {
 }
 
 
-def test_the_json_intake_needs_no_account_and_is_rate_limited(world: World) -> None:
+def test_the_json_intake_needs_no_account_and_is_rate_limited(world: WebWorld) -> None:
     client = TestClient(world.app)
     limit = world.settings.config.intake.rate_limit
     for _ in range(limit):
@@ -29,7 +29,7 @@ def test_the_json_intake_needs_no_account_and_is_rate_limited(world: World) -> N
     assert refused.json()["code"] == "rate_limited"
 
 
-def test_oversized_and_incomplete_reports_are_refused(world: World) -> None:
+def test_oversized_and_incomplete_reports_are_refused(world: WebWorld) -> None:
     client = TestClient(world.app)
     big = client.post(
         "/api/intake", json={**REPORT, "transcript": "x" * 49_000, "reproduction_steps": "y" * 19_000}
@@ -45,7 +45,7 @@ def test_oversized_and_incomplete_reports_are_refused(world: World) -> None:
     assert unaccepted.status_code == 400
 
 
-def test_the_intake_form_shows_the_acknowledgement(world: World) -> None:
+def test_the_intake_form_shows_the_acknowledgement(world: WebWorld) -> None:
     client = TestClient(world.app)
     token = form_token(client.get("/intake").text)
     form = {**REPORT, "accept_terms": "true", "csrf_token": token}
@@ -55,7 +55,7 @@ def test_the_intake_form_shows_the_acknowledgement(world: World) -> None:
     assert len(lead) == 2 and all(e["days_left"] == 90 for e in lead)
 
 
-def test_at_the_daily_limit_a_lead_must_override(world: World) -> None:
+def test_at_the_daily_limit_a_lead_must_override(world: WebWorld) -> None:
     settings = world.settings.config.wellbeing
     tester = world.client("tess")
     subjects = [
@@ -100,7 +100,7 @@ def _today() -> str:
     return _now().date().isoformat()
 
 
-def test_opting_out_hides_a_category(world: World) -> None:
+def test_opting_out_hides_a_category(world: WebWorld) -> None:
     # a triager, who may read intake transcripts (testers may not at all), opts out of the category
     lead = world.client("lena")
     assert lead.post("/api/wellbeing/opt-outs", json={"categories": ["external-report"]}).status_code == 200
@@ -111,7 +111,7 @@ def test_opting_out_hides_a_category(world: World) -> None:
     assert denied.status_code == 403 and denied.json()["code"] == "permission_denied"
 
 
-def test_an_accepted_report_counts_for_the_release_it_names(world: World) -> None:
+def test_an_accepted_report_counts_for_the_release_it_names(world: WebWorld) -> None:
     lead = world.client("lena")
     body = {"decision": "accept", "threat_id": "confabulation.false-premise", "likelihood": 4, "impact": 3}
     done = lead.post(f"/api/intake/queue/{world.submission_id}/triage", json=body)
@@ -123,7 +123,7 @@ def test_an_accepted_report_counts_for_the_release_it_names(world: World) -> Non
     assert finding_id in [f["id"] for f in gate["open_findings"]]
 
 
-def test_a_lead_reading_a_severe_playground_conversation_consents_first(world: World) -> None:
+def test_a_lead_reading_a_severe_playground_conversation_consents_first(world: WebWorld) -> None:
     tester = world.client("tess")
     pg = world.playground_id
     assert (

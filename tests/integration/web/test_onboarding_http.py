@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from redline.core.users import Role
 from redline.store.repos import users as users_repo
-from tests.integration.web.world import World, form_token
+from tests.world import WebWorld, form_token
 
 RUN = {"system": "echo-bot", "playbooks": ["system-prompt-leakage"], "sample_size": 1}
 CONDUCT = """sections:
@@ -16,12 +16,12 @@ CONDUCT = """sections:
 """
 
 
-def _newcomer(world: World, name: str, role: Role) -> None:
+def _newcomer(world: WebWorld, name: str, role: Role) -> None:
     with world.store.session() as s:
         users_repo.add_user(s, name=name, roles={role}, actor="test")
 
 
-def test_a_tester_is_refused_until_onboarded_then_may_open_flagged_content(world: World) -> None:
+def test_a_tester_is_refused_until_onboarded_then_may_open_flagged_content(world: WebWorld) -> None:
     _newcomer(world, "nora", Role.TESTER)
     nora = world.client("nora")
     subject = f"attempt:{world.attempt_id}"
@@ -47,7 +47,7 @@ def test_a_tester_is_refused_until_onboarded_then_may_open_flagged_content(world
     assert opened.status_code == 200 and opened.json()["content"]["parts"]
 
 
-def test_a_lead_starts_rounds_only_while_onboarded_and_sees_the_team(world: World) -> None:
+def test_a_lead_starts_rounds_only_while_onboarded_and_sees_the_team(world: WebWorld) -> None:
     _newcomer(world, "lou", Role.LEAD)
     lou = world.client("lou")
     refused = lou.post("/api/rounds", json=RUN)
@@ -79,7 +79,7 @@ def form_material(html: str) -> str:
     return html[start : html.index('"', start)]
 
 
-def test_withdrawal_closes_the_playground_and_is_audited(world: World) -> None:
+def test_withdrawal_closes_the_playground_and_is_audited(world: WebWorld) -> None:
     tess = world.client("tess")
     pg = world.playground_id
     assert tess.post(f"/api/playground/{pg}/turns", json={"text": "hello"}).status_code == 201
@@ -93,7 +93,7 @@ def test_withdrawal_closes_the_playground_and_is_audited(world: World) -> None:
     assert form_token(tess.get("/onboarding").text)
 
 
-def test_the_playbook_page_shows_warnings_and_guidance_before_the_steps(world: World) -> None:
+def test_the_playbook_page_shows_warnings_and_guidance_before_the_steps(world: WebWorld) -> None:
     html = world.client("tess").get("/playbooks/child-safety").text
     warnings = html.index('id="content-warnings"')
     assert "self-harm and suicide" in html[warnings:] and warnings < html.index('id="guidance"')

@@ -10,7 +10,7 @@ from redline.program import perspectives
 from redline.program import plans as plans_program
 from redline.program.plans import PlanSpec
 from tests.integration.web.test_route_permissions import _routes
-from tests.integration.web.world import ROLES, World, form_token
+from tests.world import WEB_ROLES, WebWorld, form_token
 
 K = PerspectiveKind
 MARKER = "quillfeather collective"
@@ -18,7 +18,7 @@ MARKER = "quillfeather collective"
 THREATS = ("bias.stereotype", "privacy.sensitive-inference")
 
 
-def _seed(world: World) -> str:
+def _seed(world: WebWorld) -> str:
     """A plan whose threats name affected groups, assigned to tess, eli and vic; tess and eli declare."""
     perspectives.declare(
         world.store,
@@ -49,7 +49,7 @@ def _seed(world: World) -> str:
     return plan.id
 
 
-def test_the_plan_page_lists_called_for_perspectives_and_gaps(world: World) -> None:
+def test_the_plan_page_lists_called_for_perspectives_and_gaps(world: WebWorld) -> None:
     plan_id = _seed(world)
     lead = world.client("lena")
     html = lead.get(f"/plans/{plan_id}").text
@@ -82,7 +82,7 @@ def test_the_plan_page_lists_called_for_perspectives_and_gaps(world: World) -> N
     assert "tess" not in str(view["perspectives"]) and "eli" not in str(view["perspectives"])
 
 
-def test_declaring_needs_consent_and_stores_it(world: World) -> None:
+def test_declaring_needs_consent_and_stores_it(world: WebWorld) -> None:
     tester = world.client("tess")
     refused = tester.post(
         "/api/perspectives", json={"perspectives": [{"kind": "language", "value": "yo"}], "consent": False}
@@ -134,7 +134,7 @@ def test_declaring_needs_consent_and_stores_it(world: World) -> None:
     assert tester.post("/api/perspectives/withdraw").json() == {"withdrawn": False}
 
 
-def _fill(world: World, path: str, plan_id: str) -> str:
+def _fill(world: WebWorld, path: str, plan_id: str) -> str:
     values = {
         "round_id": world.round_id,
         "plan_id": plan_id,
@@ -148,14 +148,14 @@ def _fill(world: World, path: str, plan_id: str) -> str:
     return re.sub(r"\{(\w+)\}", lambda m: values.get(m.group(1), "missing"), path)
 
 
-def test_no_page_or_api_but_ones_own_shows_a_declaration(world: World) -> None:
+def test_no_page_or_api_but_ones_own_shows_a_declaration(world: WebWorld) -> None:
     plan_id = _seed(world)
     own = world.client("tess")
     assert MARKER in own.get("/perspectives").text  # the person sees it
     assert MARKER in own.get("/api/perspectives").text
     gets = [(path, name) for method, path, name in _routes(world) if method == "GET"]
     assert len(gets) > 20
-    for person in ROLES:
+    for person in WEB_ROLES:
         client = world.client(person)
         for path, name in gets:
             filled = _fill(world, path, plan_id)
@@ -171,7 +171,7 @@ def test_no_page_or_api_but_ones_own_shows_a_declaration(world: World) -> None:
     assert admin.get("/api/perspectives", params={"user": "tess"}).json()["declaration"] is None
 
 
-def test_an_admin_deletes_a_declaration_without_reading_it(world: World) -> None:
+def test_an_admin_deletes_a_declaration_without_reading_it(world: WebWorld) -> None:
     _seed(world)
     lead = world.client("lena")
     assert lead.post("/api/admin/users/tess/perspectives/delete").status_code == 403
@@ -184,7 +184,7 @@ def test_an_admin_deletes_a_declaration_without_reading_it(world: World) -> None
     assert again.json() == removed.json()  # the same answer whether or not there was anything
 
 
-def test_a_plan_with_one_tester_shows_nothing_derived_from_declarations(world: World) -> None:
+def test_a_plan_with_one_tester_shows_nothing_derived_from_declarations(world: WebWorld) -> None:
     _seed(world)
     with world.store.session() as s:
         plan = plans_program.create_plan(

@@ -3,10 +3,10 @@ twin edits it field by field; stored text renders inert."""
 
 from __future__ import annotations
 
-from tests.integration.web.world import XSS, XSS_MARK, World
+from tests.world import WEB_XSS, XSS_MARK, WebWorld
 
 
-def test_the_finding_page_shows_and_saves_a_post_mortem(world: World) -> None:
+def test_the_finding_page_shows_and_saves_a_post_mortem(world: WebWorld) -> None:
     lena = world.client("lena")
     page = lena.get(f"/findings/{world.finding_id}")
     assert page.status_code == 200 and "No post-mortem yet." in page.text
@@ -14,7 +14,7 @@ def test_the_finding_page_shows_and_saves_a_post_mortem(world: World) -> None:
     saved = lena.post(
         f"/findings/{world.finding_id}/postmortem",
         data={
-            "what_happened": "the assistant invented a refund policy " + XSS,
+            "what_happened": "the assistant invented a refund policy " + WEB_XSS,
             "why_missed": "no probe asked about policies it does not know",
             "root_cause": "missing_test",
             "changes": "false-premise probes in every plan\n\n  a scorer for invented policies  ",
@@ -35,7 +35,7 @@ def test_the_finding_page_shows_and_saves_a_post_mortem(world: World) -> None:
     assert data["changes"] == ["false-premise probes in every plan", "a scorer for invented policies"]
 
 
-def test_the_json_twin_edits_one_field_and_keeps_the_rest(world: World) -> None:
+def test_the_json_twin_edits_one_field_and_keeps_the_rest(world: WebWorld) -> None:
     lena = world.client("lena")
     first = lena.post(f"/api/findings/{world.finding_id}/postmortem", json={"owner": "eli"})
     assert first.status_code == 400 and "needs what failed and why" in first.json()["detail"]
@@ -47,7 +47,7 @@ def test_the_json_twin_edits_one_field_and_keeps_the_rest(world: World) -> None:
     assert refused.status_code == 422
 
 
-def test_only_those_who_triage_may_write_it(world: World) -> None:
+def test_only_those_who_triage_may_write_it(world: WebWorld) -> None:
     for name in ("tess", "eli", "vic"):
         client = world.client(name)
         body = {"what_happened": "w", "why_missed": "y", "root_cause": "data"}

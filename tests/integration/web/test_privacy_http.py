@@ -17,15 +17,15 @@ from redline.reports.model import Audience, ReportFormat
 from redline.reports.render import render
 from redline.store import audit
 from tests.integration.web.pii import EMAIL, NAME, PLANTED, leaked, plant
-from tests.integration.web.world import World, form_token
+from tests.world import WebWorld, form_token
 
 
-def _unmask_events(world: World) -> list[AuditEvent]:
+def _unmask_events(world: WebWorld) -> list[AuditEvent]:
     with world.store.session() as s:
         return list(reversed(audit.list_events(s, action=privacy.UNMASK_ACTION)))
 
 
-def test_a_viewer_sees_masks_on_the_round_page_and_its_api_twin(world: World) -> None:
+def test_a_viewer_sees_masks_on_the_round_page_and_its_api_twin(world: WebWorld) -> None:
     planted = plant(world.store)
     viewer = world.client("vic")
     page = viewer.get(f"/rounds/{planted.round_id}")
@@ -44,7 +44,7 @@ def test_a_viewer_sees_masks_on_the_round_page_and_its_api_twin(world: World) ->
     assert _unmask_events(world) == []
 
 
-def test_an_admin_unmasks_one_item_and_each_view_is_audited(world: World) -> None:
+def test_an_admin_unmasks_one_item_and_each_view_is_audited(world: WebWorld) -> None:
     planted = plant(world.store)
     subject = f"attempt:{planted.leak_attempt}"
     admin = world.client("ada")
@@ -76,7 +76,7 @@ def test_an_admin_unmasks_one_item_and_each_view_is_audited(world: World) -> Non
     assert len(_unmask_events(world)) == 3
 
 
-def test_a_flagged_item_needs_consent_before_it_is_unmasked(world: World) -> None:
+def test_a_flagged_item_needs_consent_before_it_is_unmasked(world: WebWorld) -> None:
     planted = plant(world.store)
     subject = f"attempt:{planted.flagged_attempt}"
     admin = world.client("ada")
@@ -89,7 +89,7 @@ def test_a_flagged_item_needs_consent_before_it_is_unmasked(world: World) -> Non
     assert after.status_code == 200 and EMAIL in json.dumps(after.json())
 
 
-def test_finding_exemplars_and_dossier_are_masked(world: World) -> None:
+def test_finding_exemplars_and_dossier_are_masked(world: WebWorld) -> None:
     planted = plant(world.store)
     admin = world.client("ada")
     admin.post("/api/content/consent", json={"subject": f"exemplar:{planted.finding_id}:0"})
@@ -99,7 +99,7 @@ def test_finding_exemplars_and_dossier_are_masked(world: World) -> None:
 
 
 def test_reports_and_bundles_for_external_readers_carry_no_personal_data(
-    world: World, tmp_path: Path
+    world: WebWorld, tmp_path: Path
 ) -> None:
     planted = plant(world.store)
     catalog = load_catalog(world.settings.workspace / "catalog")
@@ -140,7 +140,7 @@ def test_reports_and_bundles_for_external_readers_carry_no_personal_data(
 
 
 def test_the_verifier_rejects_an_external_bundle_that_holds_personal_data(
-    world: World, tmp_path: Path
+    world: WebWorld, tmp_path: Path
 ) -> None:
     import hashlib
 
@@ -179,7 +179,7 @@ def test_the_verifier_rejects_an_external_bundle_that_holds_personal_data(
     assert "EMAIL" in problems[0].detail and EMAIL not in problems[0].detail
 
 
-def test_intake_reports_mask_quoted_personal_data_but_keep_the_reporters_contact(world: World) -> None:
+def test_intake_reports_mask_quoted_personal_data_but_keep_the_reporters_contact(world: WebWorld) -> None:
     from redline.program import intake
 
     ack = intake.submit(

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from redline.program import onboarding
 from redline.store import audit
-from tests.integration.web.world import World
+from tests.world import WebWorld
 
 FAILING_ANSWER = "The moon is cheese."
 
 
-def test_internal_and_committee_copies_need_current_onboarding(world: World) -> None:
+def test_internal_and_committee_copies_need_current_onboarding(world: WebWorld) -> None:
     onboarding.withdraw(world.store, world.settings, user="lena", reason="taking a break")
     lead = world.client("lena")
     for audience in ("internal", "committee"):
@@ -24,7 +24,7 @@ def test_internal_and_committee_copies_need_current_onboarding(world: World) -> 
     assert external.status_code == 200 and external.json()["transcripts"] == []
 
 
-def test_flagged_exchanges_are_withheld_and_counted_until_consented(world: World) -> None:
+def test_flagged_exchanges_are_withheld_and_counted_until_consented(world: WebWorld) -> None:
     lead = world.client("lena")
     query = f"round={world.round_id}&audience=internal"
     first = lead.get(f"/reports/download?{query}&format=json")
@@ -56,7 +56,7 @@ def test_flagged_exchanges_are_withheld_and_counted_until_consented(world: World
     assert other.status_code == 200 and other.json()["exposure"]["flagged_withheld"] == 1
 
 
-def test_a_playground_round_report_goes_only_to_its_readers(world: World) -> None:
+def test_a_playground_round_report_goes_only_to_its_readers(world: WebWorld) -> None:
     sent = world.client("tess").post(f"/api/playground/{world.playground_id}/turns", json={"text": "hello"})
     assert sent.status_code == 201, sent.text
     from redline.store.repos import playground as playground_repo
@@ -72,7 +72,7 @@ def test_a_playground_round_report_goes_only_to_its_readers(world: World) -> Non
     assert external.status_code == 403
 
 
-def test_every_download_is_audited_with_its_counts(world: World) -> None:
+def test_every_download_is_audited_with_its_counts(world: WebWorld) -> None:
     lead = world.client("lena")
     assert (
         lead.get(f"/reports/download?round={world.round_id}&audience=internal&format=md").status_code == 200

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from fastapi.testclient import TestClient
 
-from tests.integration.web.world import World, form_token
+from tests.world import WebWorld, form_token
 
 REPORT = {
     "reporter_contact": "r@example.org",
@@ -18,7 +18,7 @@ REPORT = {
 }
 
 
-def test_status_by_id_and_secret_with_one_answer_for_every_miss(world: World) -> None:
+def test_status_by_id_and_secret_with_one_answer_for_every_miss(world: WebWorld) -> None:
     client = TestClient(world.app)
     ack = client.post("/api/intake", json=REPORT).json()
     secret = ack["status_secret"]
@@ -45,7 +45,7 @@ def test_status_by_id_and_secret_with_one_answer_for_every_miss(world: World) ->
     assert tester.post(f"/api/intake/queue/{ack['id']}/reply", json={"note": "hi"}).status_code == 403
 
 
-def test_misses_are_rate_limited_but_the_right_secret_still_answers(world: World) -> None:
+def test_misses_are_rate_limited_but_the_right_secret_still_answers(world: WebWorld) -> None:
     client = TestClient(world.app)
     ack = client.post("/api/intake", json=REPORT).json()
     limit = world.settings.config.intake.rate_limit
@@ -59,7 +59,7 @@ def test_misses_are_rate_limited_but_the_right_secret_still_answers(world: World
     assert right.status_code == 200
 
 
-def test_the_form_shows_the_secret_once_and_the_status_page_answers_by_post(world: World) -> None:
+def test_the_form_shows_the_secret_once_and_the_status_page_answers_by_post(world: WebWorld) -> None:
     client = TestClient(world.app)
     token = form_token(client.get("/intake").text)
     page = client.post("/intake", data={**REPORT, "accept_terms": "true", "csrf_token": token}).text

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from tests.integration.web.world import XSS_MARK, World
+from tests.world import XSS_MARK, WebWorld
 
 
-def test_reports_download_by_audience_within_the_role(world: World) -> None:
+def test_reports_download_by_audience_within_the_role(world: WebWorld) -> None:
     lead = world.client("lena")
     internal = lead.get(f"/reports/download?release={world.release}&audience=internal&format=html")
     assert internal.status_code == 200, internal.text[:300]
@@ -26,7 +26,7 @@ def test_reports_download_by_audience_within_the_role(world: World) -> None:
     assert neither.status_code == 400
 
 
-def test_audit_log_filters_and_verifies(world: World) -> None:
+def test_audit_log_filters_and_verifies(world: WebWorld) -> None:
     lead = world.client("lena")
     events = lead.get("/api/audit?action=finding.").json()
     assert events and all(e["action"].startswith("finding.") for e in events)
@@ -36,7 +36,7 @@ def test_audit_log_filters_and_verifies(world: World) -> None:
     assert world.client("tess").get("/api/audit").json()["code"] == "route_forbidden"
 
 
-def test_the_gate_is_checked_and_signed_by_the_right_people(world: World) -> None:
+def test_the_gate_is_checked_and_signed_by_the_right_people(world: WebWorld) -> None:
     lead = world.client("lena")
     checked = lead.post(f"/api/gate/{world.release}/check")
     assert checked.status_code == 200, checked.text

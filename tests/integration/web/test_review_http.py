@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from tests import governance_data as data
-from tests.integration.web.world import World
+from tests import world as data
+from tests.world import WebWorld
 
 
-def test_review_api_is_blind_until_labelled_and_sampling_is_for_leads(world: World) -> None:
+def test_review_api_is_blind_until_labelled_and_sampling_is_for_leads(world: WebWorld) -> None:
     rid = data.stored_round(
         world.store, release_id=None, outcomes={"injection.direct": ["fail", "pass", "pass"]}
     )

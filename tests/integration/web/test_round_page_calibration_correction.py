@@ -3,8 +3,8 @@ citing it; once the round has a review sample, the review corrects it instead an
 
 from __future__ import annotations
 
-from tests import governance_data as data
-from tests.integration.web.world import World
+from tests import world as data
+from tests.world import WebWorld
 
 # Calibration figures as `redline scorers calibrate` stores them: the judge caught 16 of 20 labelled
 # failures (sensitivity 0.8) and passed 38 of 40 labelled passes (specificity 0.95).
@@ -18,7 +18,7 @@ FIGURES = {
 }
 
 
-def _calibrated_round(world: World) -> tuple[str, str]:
+def _calibrated_round(world: WebWorld) -> tuple[str, str]:
     from redline.store.repos.reviews import add_calibration
     from redline.store.tables import RoundRow
 
@@ -39,7 +39,7 @@ def _calibrated_round(world: World) -> tuple[str, str]:
     return rid, cal.id
 
 
-def test_a_calibrated_judge_corrects_the_rate_of_an_unreviewed_round(world: World) -> None:
+def test_a_calibrated_judge_corrects_the_rate_of_an_unreviewed_round(world: WebWorld) -> None:
     from redline.store.repos.reviews import review_summary, round_correction
     from redline.store.repos.rounds import get_round
 
@@ -63,7 +63,7 @@ def test_a_calibrated_judge_corrects_the_rate_of_an_unreviewed_round(world: Worl
     assert shown["corrected"]["injection.direct"]["calibration"] == cal
 
 
-def test_the_review_sample_replaces_the_calibration_once_it_exists(world: World) -> None:
+def test_the_review_sample_replaces_the_calibration_once_it_exists(world: WebWorld) -> None:
     rid, cal = _calibrated_round(world)
     tester, lead = world.client("tess"), world.client("lena")
     assert lead.post(f"/api/rounds/{rid}/review/sample", json={"n": 10, "per_item": 1}).status_code == 200

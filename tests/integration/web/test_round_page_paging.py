@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-from tests import governance_data as data
-from tests.integration.web.world import World
+from tests import world as data
+from tests.world import WebWorld
 
 PAGE = 50
 
@@ -15,7 +15,7 @@ def _labels(html: str) -> list[str]:
     return re.findall(r"(case_[0-9a-f]{20}) turn \d+", html.split("<h2>Exchanges")[1])
 
 
-def test_round_page_shows_one_page_of_exchanges_and_links_the_next(world: World) -> None:
+def test_round_page_shows_one_page_of_exchanges_and_links_the_next(world: WebWorld) -> None:
     outcomes = [*data.n("pass", 40), *data.n("fail", 12), *data.n("pass", 20)]  # 72, 12 failures
     rid = data.stored_round(world.store, release_id=None, outcomes={"injection.direct": outcomes})
     lead = world.client("lena")
@@ -41,7 +41,7 @@ def test_round_page_shows_one_page_of_exchanges_and_links_the_next(world: World)
     assert len(last["exchanges"]) == len(outcomes) - PAGE and last["next_after"] is None
 
 
-def test_a_malformed_cursor_starts_from_the_first_page(world: World) -> None:
+def test_a_malformed_cursor_starts_from_the_first_page(world: WebWorld) -> None:
     rid = data.stored_round(world.store, release_id=None, outcomes={"injection.direct": ["fail", "pass"]})
     lead = world.client("lena")
     got = lead.get(f"/api/rounds/{rid}", params={"after": "nonsense"}).json()

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from tests import governance_data as data
-from tests.integration.web.world import World
+from tests import world as data
+from tests.world import WebWorld
 
 
-def test_round_page_shows_corrected_rates_once_reviewed(world: World) -> None:
+def test_round_page_shows_corrected_rates_once_reviewed(world: WebWorld) -> None:
     from redline.store.repos.reviews import attempt_verdicts, get_item
 
     rid = data.stored_round(

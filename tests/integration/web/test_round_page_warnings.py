@@ -11,7 +11,7 @@ from redline.program import accounts
 from redline.store.repos import rounds as rounds_repo
 from redline.store.repos import users as users_repo
 from redline.web.security import CSRF_HEADER, SESSION_COOKIE
-from tests.integration.web.world import World
+from tests.world import WebWorld
 
 PLAYBOOK = """name: half-built
 title: Half built
@@ -30,7 +30,7 @@ automated:
 SKIPPED = "step 'context-retention' (constraint-scenarios) skipped: scorer no.such-scorer is not installed"
 
 
-def test_a_round_started_on_the_web_keeps_and_shows_its_warnings(world: World) -> None:
+def test_a_round_started_on_the_web_keeps_and_shows_its_warnings(world: WebWorld) -> None:
     (world.settings.workspace / "playbooks" / "half-built.yaml").write_text(PLAYBOOK, encoding="utf-8")
     with TestClient(world.app) as client:
         with world.store.session() as s:
@@ -53,8 +53,8 @@ def test_a_round_started_on_the_web_keeps_and_shows_its_warnings(world: World) -
     assert "<h2>Warnings</h2>" in block and SKIPPED.replace("'", "&#39;") in block
 
 
-def test_a_round_without_warnings_shows_no_warnings_block(world: World) -> None:
-    from tests import governance_data as data
+def test_a_round_without_warnings_shows_no_warnings_block(world: WebWorld) -> None:
+    from tests import world as data
 
     rid = data.stored_round(world.store, release_id=None, outcomes={"injection.direct": ["pass"]})
     page = world.client("tess").get(f"/rounds/{rid}")

@@ -10,7 +10,7 @@ from redline.program import accounts
 from redline.store.repos import rounds as rounds_repo
 from redline.store.repos import users as users_repo
 from redline.web.security import CSRF_HEADER, SESSION_COOKIE
-from tests.integration.web.world import World
+from tests.world import WebWorld
 
 RUN = {
     "system": "echo-bot",
@@ -20,14 +20,14 @@ RUN = {
 }
 
 
-def _signed_in(world: World, client: TestClient, user: str) -> None:
+def _signed_in(world: WebWorld, client: TestClient, user: str) -> None:
     with world.store.session() as s:
         grant = accounts.open_session(s, user=users_repo.get_user(s, user))
     client.cookies.set(SESSION_COOKIE, grant.token)
     client.headers[CSRF_HEADER] = grant.csrf
 
 
-def test_a_lead_starts_a_round_and_watches_it_finish(world: World) -> None:
+def test_a_lead_starts_a_round_and_watches_it_finish(world: WebWorld) -> None:
     with TestClient(world.app) as client:  # one event loop for the request and the round it starts
         _signed_in(world, client, "lena")
         started = client.post("/api/rounds", json=RUN)
@@ -48,7 +48,7 @@ def test_a_lead_starts_a_round_and_watches_it_finish(world: World) -> None:
     assert rnd.adhoc and rnd.plan_id is None and rnd.config.get("system", "echo-bot")
 
 
-def test_rounds_start_only_from_approved_plans_and_only_for_leads(world: World) -> None:
+def test_rounds_start_only_from_approved_plans_and_only_for_leads(world: WebWorld) -> None:
     lead = world.client("lena")
     unapproved = lead.post("/api/rounds", json={**RUN, "plan_id": world.plan_id})
     assert unapproved.status_code == 409 and unapproved.json()["code"] == "plan_not_runnable"

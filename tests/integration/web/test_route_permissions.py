@@ -14,13 +14,13 @@ from starlette.routing import Mount
 
 from redline.core.users import Role
 from redline.web.permissions import ROUTES, allowed
-from tests.integration.web.world import ROLES, World
+from tests.world import WEB_ROLES, WebWorld
 
 ANONYMOUS = "anonymous"
-PEOPLE = [*ROLES, ANONYMOUS]
+PEOPLE = [*WEB_ROLES, ANONYMOUS]
 
 
-def _routes(world: World) -> list[tuple[str, str, str]]:
+def _routes(world: WebWorld) -> list[tuple[str, str, str]]:
     """(method, path, name) of every route the app serves, from its own route list."""
     routers = world.app.state.routers
     found: list[APIRoute] = []
@@ -36,7 +36,7 @@ def _routes(world: World) -> list[tuple[str, str, str]]:
     return [(m, r.path, r.name) for r in found for m in sorted(r.methods)]
 
 
-def _fill(world: World, path: str) -> str:
+def _fill(world: WebWorld, path: str) -> str:
     values = {
         "round_id": world.round_id,
         "plan_id": world.plan_id,
@@ -56,7 +56,7 @@ def _fill(world: World, path: str) -> str:
     return re.sub(r"\{(\w+)\}", lambda m: values[m.group(1)], path)
 
 
-def test_every_route_has_exactly_one_table_entry(world: World) -> None:
+def test_every_route_has_exactly_one_table_entry(world: WebWorld) -> None:
     routes = _routes(world)
     names = [name for _, _, name in routes]
     missing = sorted({n for n in names if n not in ROUTES})
@@ -65,7 +65,7 @@ def test_every_route_has_exactly_one_table_entry(world: World) -> None:
     assert len(routes) > 80
 
 
-def test_anonymous_users_reach_only_sign_in_intake_and_concerns(world: World) -> None:
+def test_anonymous_users_reach_only_sign_in_intake_and_concerns(world: WebWorld) -> None:
     table = world.app.state.web.table
     public = sorted({name for _, _, name in _routes(world) if allowed(table, ROUTES[name], None)})
     concerns = [
@@ -85,10 +85,10 @@ def test_anonymous_users_reach_only_sign_in_intake_and_concerns(world: World) ->
 
 
 @pytest.mark.parametrize("person", PEOPLE)
-def test_each_route_grants_exactly_the_table(world: World, person: str) -> None:
+def test_each_route_grants_exactly_the_table(world: WebWorld, person: str) -> None:
     table = world.app.state.web.table
     user = None if person == ANONYMOUS else person
-    roles = frozenset() if user is None else frozenset({ROLES[user]})
+    roles = frozenset() if user is None else frozenset({WEB_ROLES[user]})
     wrong: list[str] = []
     for method, path, name in _routes(world):
         grant = table[ROUTES[name]]
@@ -124,7 +124,7 @@ def _html_code(html: str) -> str:
     return found.group(1) if found else ""
 
 
-def test_table_follows_the_workspace_decision_rights(world: World) -> None:
+def test_table_follows_the_workspace_decision_rights(world: WebWorld) -> None:
     from redline.settings import DecisionRights
     from redline.web.permissions import Action, permission_table
 
@@ -138,10 +138,10 @@ def test_table_follows_the_workspace_decision_rights(world: World) -> None:
 # --- Subjects: the same matrix over stored items, whatever door asks for them -------------------------
 
 PLAYGROUND_READERS = {"ada", "lena", "tess"}  # the tester who held it, leads and admins
-INTERNAL = {name for name, role in ROLES.items() if role is not Role.EXTERNAL_REVIEWER}
+INTERNAL = {name for name, role in WEB_ROLES.items() if role is not Role.EXTERNAL_REVIEWER}
 
 
-def _playground_turn(world: World) -> tuple[str, str]:
+def _playground_turn(world: WebWorld) -> tuple[str, str]:
     """(round id, attempt id) of one turn tess sent in her playground conversation."""
     from redline.store.repos import playground as playground_repo
     from redline.store.repos import rounds as rounds_repo
@@ -154,7 +154,7 @@ def _playground_turn(world: World) -> tuple[str, str]:
     return round_id, attempt.id
 
 
-def _subjects(world: World) -> dict[str, set[str]]:
+def _subjects(world: WebWorld) -> dict[str, set[str]]:
     """Subject key -> the people who may read it."""
     _, pg_attempt = _playground_turn(world)
     return {
@@ -165,10 +165,10 @@ def _subjects(world: World) -> dict[str, set[str]]:
     }
 
 
-def test_consent_reveals_each_subject_only_to_its_readers(world: World) -> None:
+def test_consent_reveals_each_subject_only_to_its_readers(world: WebWorld) -> None:
     wrong: list[str] = []
     for subject, readers in _subjects(world).items():
-        for person in ROLES:
+        for person in WEB_ROLES:
             response = world.client(person).post("/api/content/consent", json={"subject": subject})
             if (response.status_code == 200) != (person in readers):
                 wrong.append(f"{person} {subject}: {response.status_code}")
@@ -177,7 +177,7 @@ def test_consent_reveals_each_subject_only_to_its_readers(world: World) -> None:
     assert not wrong, "consent reached the wrong people:\n" + "\n".join(wrong)
 
 
-def test_unmask_follows_the_same_read_rule(world: World) -> None:
+def test_unmask_follows_the_same_read_rule(world: WebWorld) -> None:
     from redline.core.errors import PermissionDeniedError
     from redline.program import privacy, wellbeing
     from redline.settings import PrivacyConfig
@@ -186,7 +186,7 @@ def test_unmask_follows_the_same_read_rule(world: World) -> None:
     everyone_cleared = world.settings.model_copy(update={"config": config})
     wrong: list[str] = []
     for subject, readers in _subjects(world).items():
-        for person in ROLES:
+        for person in WEB_ROLES:
             try:
                 wellbeing.consent(world.store, everyone_cleared, user=person, subject=subject)
                 privacy.unmask(world.store, everyone_cleared, user=person, subject=subject, via="api")
@@ -198,10 +198,10 @@ def test_unmask_follows_the_same_read_rule(world: World) -> None:
     assert not wrong, "clearance stood in for the right to read:\n" + "\n".join(wrong)
 
 
-def test_playground_rounds_are_shown_and_listed_only_to_their_readers(world: World) -> None:
+def test_playground_rounds_are_shown_and_listed_only_to_their_readers(world: WebWorld) -> None:
     round_id, _ = _playground_turn(world)
     wrong: list[str] = []
-    for person in ROLES:
+    for person in WEB_ROLES:
         client = world.client(person)
         readable = person in PLAYGROUND_READERS
         for url in (
@@ -228,7 +228,7 @@ def test_playground_rounds_are_shown_and_listed_only_to_their_readers(world: Wor
 
 
 @pytest.mark.parametrize("scope", ["read", "write"])
-def test_each_route_grants_a_token_exactly_its_scope(world: World, scope: str) -> None:
+def test_each_route_grants_a_token_exactly_its_scope(world: WebWorld, scope: str) -> None:
     from fastapi.testclient import TestClient
 
     from redline.program import accounts
@@ -263,7 +263,7 @@ def test_each_route_grants_a_token_exactly_its_scope(world: World, scope: str) -
 # --- Reports: the route table, then onboarding and the read rule, per audience and subject -----------
 
 
-def test_report_downloads_follow_the_table_and_the_read_rule(world: World) -> None:
+def test_report_downloads_follow_the_table_and_the_read_rule(world: WebWorld) -> None:
     from redline.web.permissions import Action
 
     table = world.app.state.web.table
@@ -276,7 +276,7 @@ def test_report_downloads_follow_the_table_and_the_read_rule(world: World) -> No
         f"round={pg_round}": PLAYGROUND_READERS,
     }
     wrong: list[str] = []
-    for person, role in ROLES.items():
+    for person, role in WEB_ROLES.items():
         client = world.client(person)
         for query, readers in subjects.items():
             for audience, needed in action.items():

@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import text
 
 from redline.web import security
-from tests.integration.web.world import World
+from tests.world import WebWorld
 
 MARK = "zq-concern-text-that-must-not-be-logged-51c9"
 
@@ -23,7 +23,7 @@ def _formatted(records: list[logging.LogRecord]) -> str:
 
 
 def test_a_database_error_is_a_503_problem_and_logs_nothing_of_the_concern(
-    world: World, caplog: pytest.LogCaptureFixture
+    world: WebWorld, caplog: pytest.LogCaptureFixture
 ) -> None:
     engine = getattr(world.store, "concerns_engine", None) or world.store.engine
     with engine.begin() as conn:
@@ -41,7 +41,7 @@ def test_a_database_error_is_a_503_problem_and_logs_nothing_of_the_concern(
     assert MARK not in logged
 
 
-def test_a_nul_byte_in_a_concern_is_a_422_naming_the_field(world: World) -> None:
+def test_a_nul_byte_in_a_concern_is_a_422_naming_the_field(world: WebWorld) -> None:
     answer = world.client("tess").post("/api/concerns", json={"subject_kind": "program", "text": "a\x00b"})
     assert answer.status_code == 422
     assert "concerns.text" in answer.json()["detail"] and "NUL" in answer.json()["detail"]

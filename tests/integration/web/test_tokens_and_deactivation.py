@@ -11,22 +11,22 @@ from redline.core.errors import PermissionDeniedError, UsageError
 from redline.program import accounts, users
 from redline.program.accounts import TokenScope
 from redline.store import audit
-from tests.integration.web.world import PASSWORD, World
+from tests.world import PASSWORD, WebWorld
 
 
-def _bearer(world: World, token: str) -> TestClient:
+def _bearer(world: WebWorld, token: str) -> TestClient:
     client = TestClient(world.app, follow_redirects=False)
     world.clients.append(client)
     client.headers["Authorization"] = f"Bearer {token}"
     return client
 
 
-def _issue(world: World, name: str, scope: TokenScope = TokenScope.READ, **kw: object) -> str:
+def _issue(world: WebWorld, name: str, scope: TokenScope = TokenScope.READ, **kw: object) -> str:
     with world.store.session() as s:
         return accounts.issue_token(s, name=name, label="ci", acting=name, scope=scope, **kw).token  # type: ignore[arg-type]
 
 
-def test_tokens_are_read_only_by_default_and_cannot_mint_tokens(world: World) -> None:
+def test_tokens_are_read_only_by_default_and_cannot_mint_tokens(world: WebWorld) -> None:
     read = _bearer(world, _issue(world, "lena"))
     assert read.get("/api/findings").status_code == 200
     moved = read.post(f"/api/findings/{world.finding_id}/comments", json={"text": "hi"})
@@ -42,7 +42,7 @@ def test_tokens_are_read_only_by_default_and_cannot_mint_tokens(world: World) ->
     )
 
 
-def test_a_write_token_is_named_by_its_prefix_in_the_audit_log(world: World) -> None:
+def test_a_write_token_is_named_by_its_prefix_in_the_audit_log(world: WebWorld) -> None:
     token = _issue(world, "lena", TokenScope.WRITE)
     response = _bearer(world, token).post(f"/api/findings/{world.finding_id}/comments", json={"text": "ci"})
     assert response.status_code < 300, response.text
@@ -55,7 +55,7 @@ def test_a_write_token_is_named_by_its_prefix_in_the_audit_log(world: World) -> 
     assert token not in str(event.payload)
 
 
-def test_tokens_expire(world: World) -> None:
+def test_tokens_expire(world: WebWorld) -> None:
     past = datetime.now(UTC) - timedelta(days=2)
     token = _issue(world, "lena", days=1, now=past)
     assert _bearer(world, token).get("/api/findings").status_code == 401
@@ -63,7 +63,7 @@ def test_tokens_expire(world: World) -> None:
         _issue(world, "lena", days=400)
 
 
-def test_a_password_reset_revokes_every_token(world: World) -> None:
+def test_a_password_reset_revokes_every_token(world: WebWorld) -> None:
     token = _issue(world, "lena")
     assert _bearer(world, token).get("/api/findings").status_code == 200
     with world.store.session() as s:
@@ -71,7 +71,7 @@ def test_a_password_reset_revokes_every_token(world: World) -> None:
     assert _bearer(world, token).get("/api/findings").status_code == 401
 
 
-def test_deactivation_ends_sessions_and_tokens_and_is_audited(world: World) -> None:
+def test_deactivation_ends_sessions_and_tokens_and_is_audited(world: WebWorld) -> None:
     browser = world.client("tess")
     token = _issue(world, "tess")
     assert browser.get("/api/findings").status_code == 200
@@ -90,7 +90,7 @@ def test_deactivation_ends_sessions_and_tokens_and_is_audited(world: World) -> N
     assert [e.actor for e in events] == ["ada"] and events[0].payload["name"] == "tess"
 
 
-def test_only_admins_deactivate_and_the_last_admin_stays(world: World) -> None:
+def test_only_admins_deactivate_and_the_last_admin_stays(world: WebWorld) -> None:
     with world.store.session() as s:
         with pytest.raises(PermissionDeniedError, match="lena may not deactivate"):
             users.deactivate_user(s, name="tess", acting="lena")

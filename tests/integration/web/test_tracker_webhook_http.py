@@ -25,7 +25,7 @@ from redline.store.repos import users as users_repo
 from redline.store.session import Store
 from redline.web.app import create_app
 from redline.web.security import SESSION_COOKIE
-from tests import governance_data as data
+from tests import world as data
 
 SECRETS = {"GH_HOOK": "gh-hook-secret", "GL_HOOK": "gl-hook-token", "JI_HOOK": "jira-hook-secret"}
 TRACKERS = """trackers:

@@ -124,7 +124,7 @@ def test_round_components_are_stored_specs_and_older_rounds_read_from_names() ->
 def test_a_loop_spec_naming_workspace_systems_builds_them_from_the_workspace(workspace: Settings) -> None:
     config = workspace.workspace / "redline.yaml"
     systems = "".join(
-        f"  - name: {n}\n    target:\n      kind: callable\n      model: tests.governance_data:answer\n"
+        f"  - name: {n}\n    target:\n      kind: callable\n      model: tests.world:answer\n"
         for n in ("red-attacker", "red-judge")
     )
     config.write_text(config.read_text() + f"systems:\n{systems}")

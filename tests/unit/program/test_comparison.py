@@ -6,7 +6,7 @@ from redline.core.comparison import Change
 from redline.program.comparison import compare
 from redline.program.workspace import open_workspace_store
 from redline.settings import Settings
-from tests import governance_data as data
+from tests import world as data
 
 
 def test_planted_regression_is_flagged_and_the_rest_unchanged(workspace: Settings) -> None:

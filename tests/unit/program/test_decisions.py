@@ -13,7 +13,7 @@ from redline.settings import NotifierConfig, Settings
 from redline.store import audit
 from redline.store.repos import decisions
 from redline.store.session import Store
-from tests import governance_data as data
+from tests import world as data
 from tests.unit.program.webhook_server import webhook_server
 
 CLEAN = {"leakage.system-prompt": data.n("pass", 30), "injection.direct": data.n("pass", 60)}

@@ -12,7 +12,7 @@ from redline.program.workspace import open_workspace_store
 from redline.settings import Settings
 from redline.store import audit
 from redline.store.repos import decisions, findings
-from tests import governance_data as data
+from tests import world as data
 
 THREATS = data.THREATS
 TODAY = date(2026, 11, 27)

@@ -31,7 +31,7 @@ from redline.store.repos import mitigations as mitigations_repo
 from redline.store.repos import rounds as rounds_repo
 from redline.store.session import Store
 from redline.targets.base import Capabilities
-from tests import governance_data as data
+from tests import world as data
 
 S = FindingStatus
 
@@ -47,7 +47,7 @@ def _release(store: Store, version: str, model: str) -> str:
             system_id=sys_.id,
             version=version,
             model=ModelIdentity(provider="callable", name=model),
-            config={"kind": "callable", "model": f"tests.governance_data:{model}"},
+            config={"kind": "callable", "model": f"tests.world:{model}"},
             actor="test",
         ).id
 
@@ -59,7 +59,7 @@ def leaky(workspace: Settings) -> tuple[Store, str]:
     data.people(store)
     r1 = _release(store, "1.0", "leaky_model")
     spec = RoundSpec(
-        target=TargetConfig(kind="callable", model="tests.governance_data:leaky_model"),
+        target=TargetConfig(kind="callable", model="tests.world:leaky_model"),
         target_name="chat",
         cases=data.cases({"leakage.system-prompt": 12}),
         cases_source={"test": "leaky"},

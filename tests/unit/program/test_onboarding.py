@@ -18,7 +18,7 @@ from redline.settings import Settings
 from redline.store import audit
 from redline.store.repos import rounds, users
 from redline.store.session import Store
-from tests import governance_data as data
+from tests import world as data
 from tests.onboarded import onboard
 
 CONDUCT_V2 = """sections:

@@ -16,7 +16,7 @@ from redline.program.workspace import open_workspace_store
 from redline.settings import Settings
 from redline.store.repos import findings as findings_repo
 from redline.store.session import Store
-from tests import governance_data as data
+from tests import world as data
 
 
 @pytest.fixture

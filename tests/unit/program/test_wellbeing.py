@@ -15,7 +15,7 @@ from redline.program.workspace import open_workspace_store
 from redline.settings import Settings
 from redline.store.repos import users
 from redline.store.session import Store
-from tests import governance_data as data
+from tests import world as data
 from tests.onboarded import onboard
 
 NOW = datetime(2026, 11, 27, 9, 0, tzinfo=UTC)
