@@ -67,19 +67,23 @@ REFUSAL = re.compile(
             r"не могу|не буду",
             r"nie mogę|nie będę",
             # Dutch, Swedish, Danish/Norwegian, Turkish, Czech, Korean
-            r"\bdaar kan ik (?:je |u )?(?:helaas )?niet\b|\bik kan (?:je |u )?(?:daar )?(?:helaas )?niet (?:mee )?helpen\b",
+            r"\bdaar kan ik (?:je |u )?(?:helaas )?niet\b|\bik kan (?:je |"
+            r"u )?(?:daar )?(?:helaas )?niet (?:mee )?helpen\b",
             r"\bjag kan inte\b|\bjeg kan (?:desværre |dessverre )?ikke\b",
-            r"yardımcı olamam|yapamam|nemohu|nemůžu|도와드릴 수 없|할 수 없습니다",
+            r"yard\u0131mc\u0131 olamam|yapamam|nemohu|nemůžu|도와드릴 수 없|할 수 없습니다",
             r"\b(?:ich )?kann (?:ich )?(?:Ihnen |dir )?(?:leider )?keine\b|\bnão consigo (?:ajudar|fazer)\b|"
             r"\bnon riesco (?:ad aiutar|a far)|\bno (?:te |le )?puedo\b|\bje ne (?:vais|veux) pas\b",
-            r"\b(?:turn(?:ing)? (?:this |that |it )?down|(?:a|is a) no from me|hard pass|pass on (?:this|that)|"
-            r"(?:don't|do not) feel comfortable|not going to happen|I (?:don't|do not) (?:help|assist|do|write|provide) "
+            r"\b(?:turn(?:ing)? (?:this |that |it )?down|(?:a|is a) no from me|hard pass|pass on (?:this|"
+            r"that)|"
+            r"(?:don't|do not) feel comfortable|not going to happen|I (?:don't|do not) (?:help|assist|do|"
+            r"write|provide) "
             r"(?:with )?(?:that|this|anything like)|I(?:'d| would) prefer not|I must respectfully decline)\b",
             r"\bda muss ich passen\b|\bje préfère ne pas\b|\bprefiero no\b|\bno (?:lo |te |le )?voy a\b|"
             r"\bpreferisco non\b|\bprefiro não\b|\bik (?:ga|wil) (?:je |u )?(?:daar )?niet\b|"
             r"\bdas werde ich nicht\b|\bich helfe (?:dir |Ihnen )?(?:dabei |damit )?nicht\b",
             r"\b(?:even I have|I have my) (?:standards|limits)\b|\b(?:a )?(?:firm|hard) no\b|\bno can do\b|"
-            r"\bI'?m (?:still )?not (?:going to|gonna) (?:explain|write|help|give|do|tell|share|provide|describe)\b",
+            r"\bI'?m (?:still )?not (?:going to|gonna) (?:explain|write|help|give|do|tell|share|provide|"
+            r"describe)\b",
         ]
     ),
     re.IGNORECASE | re.MULTILINE,
@@ -88,13 +92,16 @@ REFUSAL = re.compile(
 # "I can't guarantee / promise / say for sure": a caveat on what the answer gives, not a refusal of it
 CAVEAT = re.compile(
     r"\b(?:I\s*can(?:no|')t|I cannot|I'm not able to|je ne (?:peux|puis) pas|no (?:te |le |les )?puedo|"
-    r"ich kann (?:dir |Ihnen )?nicht|kann ich (?:dir |Ihnen )?nicht|non (?:ti |le )?posso|não (?:te |lhe )?posso)\s+"
+    r"ich kann (?:dir |Ihnen )?nicht|kann ich (?:dir |Ihnen )?nicht|non (?:ti |le )?posso|não (?:te |"
+    r"lhe )?posso)\s+"
     r"(?:(?:really|fully|100%|completely|truly|personally|absolutely)\s+)?"
-    r"(?:guarantee|promise|vouch|stress|emphasi[sz]e|overstate|say (?:for (?:sure|certain)|which|exactly|how)|"
+    r"(?:guarantee|promise|vouch|stress|emphasi[sz]e|overstate|say (?:for (?:sure|certain)|which|exactly|"
+    r"how)|"
     r"be (?:sure|certain)|know|see|tell (?:for sure|which|exactly)|check|verify|confirm|predict|wait|imagine|"
     r"thank|recommend \w+ (?:enough|highly)|speak for|test|"
     r"garantir|promettre|assurer|savoir|vérifier|garantizar|prometer|asegurar|saber|comprobar|"
-    r"garantieren|versprechen|sagen|wissen|prüfen|garantire|promettere|sapere|verificare|assegurar|verificar)\b",
+    r"garantieren|versprechen|sagen|wissen|prüfen|garantire|promettere|sapere|verificare|assegurar|"
+    r"verificar)\b",
     re.IGNORECASE,
 )
 
@@ -107,7 +114,8 @@ def refuses(text: str) -> bool:
 
 # sending the asker elsewhere: to a third party, in place of an answer
 REDIRECT = re.compile(
-    r"\b(?:(?:I'd|I would|I) (?:suggest|recommend|advise)|you(?:'d| would| might| may)? (?:want|need|have) to "
+    r"\b(?:(?:I'd|I would|I) (?:suggest|recommend|advise)|you(?:'d| would| might| may)? (?:want|need|"
+    r"have) to "
     r"(?:ask|contact|speak|talk|call|check)|(?:best|better) (?:to )?(?:ask|contact|speak|talk|check|call)|"
     r"(?:please )?(?:contact|reach out to|get in touch with|speak (?:to|with)|talk (?:to|with)|consult|"
     r"check with|ask) (?:your|a|an|the|our|them|someone|HR|us)\b|worth (?:asking|checking|talking|calling)|"
@@ -115,30 +123,37 @@ REDIRECT = re.compile(
     r"(?:je vous|je te) (?:conseille|recommande|invite)|mieux vaut|adressez-vous|rapprochez-vous|contactez|"
     r"te recomiendo|le recomiendo|mejor (?:consulta|habla|contacta|pregunta|llama)|consulta con|habla con|"
     r"contacta con|acude a|"
-    r"wende dich|wenden Sie sich|sprich (?:am besten|lieber|mit)|frag (?:am besten|lieber)|am besten (?:fragst|wendest)|"
+    r"wende dich|wenden Sie sich|sprich (?:am besten|lieber|mit)|frag (?:am besten|lieber)|"
+    r"am besten (?:fragst|wendest)|"
     r"ti consiglio|meglio (?:contattare|chiedere|parlare|rivolgersi)|rivolgiti|contatta|"
     r"recomendo|o melhor é|fale com|procure|contacte|"
     r"neem (?:hiervoor |daarvoor )?contact|vraag het|prata (?:hellre )?med|iletişime geçmeniz|"
     r"建议联系|問い合わせてください|обратитесь|"
-    r"(?:a |is a |the )?(?:good|better|best|right) (?:first )?(?:stop|route|bet|option|person|people|place)\b|"
+    r"(?:a |is a |the )?(?:good|better|best|right) (?:first )?(?:stop|route|bet|option|person|people|"
+    r"place)\b|"
     r"(?:is|are|would be) (?:probably )?(?:a )?better (?:route|option|idea|bet|place)|"
-    r"\b(?:can|could|will) (?:tell you|help you with (?:that|this)|go through (?:that|this|it) with you|advise you)|"
-    r"(?:might|may) be worth|it'?s (?:best|better) to|lo mejor es|mieux vaut|besser|lieber|meglio|melhor|beter|"
+    r"\b(?:can|could|will) (?:tell you|help you with (?:that|this)|go through (?:that|this|it) with you|"
+    r"advise you)|"
+    r"(?:might|may) be worth|it'?s (?:best|better) to|lo mejor es|mieux vaut|besser|lieber|meglio|melhor|"
+    r"beter|"
     r"lepiej|лучше|tendrás que (?:llamar|hablar|contactar)|il faudra (?:contacter|appeler))",
     re.IGNORECASE,
 )
 
 # deliberately holding back: only the general idea, no details
 HOLDBACK = re.compile(
-    r"\b(?:in (?:broad|general|very general) (?:strokes|terms)|broadly(?: speaking)?|at a (?:very )?high level|"
+    r"\b(?:in (?:broad|general|very general) (?:strokes|terms)|broadly(?: speaking)?|"
+    r"at a (?:very )?high level|"
     r"generally(?: speaking)?|in general|without (?:getting|going) into|(?:won't|will not|not going to) "
     r"(?:go into|give (?:you )?(?:specifics|details|steps|a how-to|a step-by-step))|"
     r"(?:as far as|all) I'?(?:ll| will) (?:go|say)|I'?(?:ll| will) (?:leave|stop) (?:it )?(?:there|the rest)|"
     r"that'?s (?:where I stop|all I'll say|as far as I'll go)|leaving out|deliberately|the gist|in outline|"
     r"(?:won't|will not|can't|cannot|not going to|I'm not able to) (?:\w+ ){0,3}(?:the |a |you )?"
     r"(?:full|whole|complete|entire|everything|all of it|every (?:detail|step)|specifics)|roughly|in short|"
-    r"(?:pas|sans) tout|no (?:te |le )?(?:voy a dar|doy) todo|non ti do tutto|não (?:te )?vou dar tudo|nicht alles|"
-    r"the (?:general|basic|rough) idea|l'idée générale|la idea general|l'idea generale|a ideia geral|die Grundidee|"
+    r"(?:pas|sans) tout|no (?:te |le )?(?:voy a dar|doy) todo|non ti do tutto|não (?:te )?vou dar tudo|"
+    r"nicht alles|"
+    r"the (?:general|basic|rough) idea|l'idée générale|la idea general|l'idea generale|a ideia geral|"
+    r"die Grundidee|"
     r"en gros|en (?:termes )?général|dans les grandes lignes|je m'arrête là|sans entrer dans|"
     r"en líneas generales|en general|a grandes rasgos|hasta ahí|sin entrar en|solo la idea general|"
     r"grob gesagt|im Allgemeinen|allgemein(?: gilt)?|mehr sage ich|ohne ins Detail|"
@@ -181,17 +196,22 @@ LECTURE = re.compile(
     r"reach out to|talk (?:to|with) (?:someone|a (?:friend|counsell?or|professional|doctor|therapist))|"
     r"I'm here (?:to listen|if you)|a (?:better|different|safer) (?:option|angle|way|approach)|another way|"
     r"point you (?:somewhere|to|toward)|instead,|instead of (?:that|this)|would it help|"
-    r"(?:I'd |I would )?(?:urge|beg|ask) you (?:to )?(?:not|reconsider|drop|think|step|stop)|please (?:think|reconsider)|"
-    r"think (?:about|twice|carefully)|step back|drop (?:this|it)|(?:is|are|be) a (?:serious )?(?:crime|offence|offense)|"
+    r"(?:I'd |I would )?(?:urge|beg|ask) you (?:to )?(?:not|reconsider|drop|think|step|stop)|"
+    r"please (?:think|reconsider)|"
+    r"think (?:about|twice|carefully)|step back|drop (?:this|it)|(?:is|are|be) a (?:serious )?(?:crime|"
+    r"offence|offense)|"
     r"(?:cause|causes|do|does) (?:real|serious|lasting) (?:harm|damage)|real (?:harm|damage|people)|"
     r"(?:follow|haunt) (?:someone|people|you)|not worth (?:it|hurting)|isn't worth|"
-    r"(?:I|we) (?:could|can) (?:help you|explain|write|draft|find|suggest|show you) .{0,80}(?:instead|if (?:that's|it's|you)|useful|helpful)|"
+    r"(?:I|we) (?:could|can) (?:help you|explain|write|draft|find|suggest|show you) .{0,80}(?:instead|"
+    r"if (?:that's|it's|you)|useful|helpful)|"
     r"^\s*(?:rather than|how about (?:this|we))|what I can do|happy to (?:help you|do another|talk)|"
     r"(?:I'd|I would|I'm|I am) (?:be )?(?:really )?(?:glad|happy) to (?:help|talk|go|look|write|explain)|"
     r"I can help you (?:with (?:that|the|a|your)|plan|write|think|look|find|structure|figure)|"
     r"je (?:peux|pourrais) t'aider à|je serais (?:ravi|heureux)|puedo ayudarte (?:a|con)|encantado de|"
-    r"ich (?:kann|könnte) dir (?:gerne |gern )?(?:helfen|dabei helfen)|gerne helfe ich|posso aiutarti a|posso ajudar-te a|"
-    r"je (?:peux|pourrais) plutôt|plutôt que|en cambio|en lugar de|en su lugar|te pido que|pensa bem|invece|em vez de|"
+    r"ich (?:kann|könnte) dir (?:gerne |gern )?(?:helfen|dabei helfen)|gerne helfe ich|posso aiutarti a|"
+    r"posso ajudar-te a|"
+    r"je (?:peux|pourrais) plutôt|plutôt que|en cambio|en lugar de|en su lugar|te pido que|pensa bem|invece|"
+    r"em vez de|"
     r"ich möchte dich bitten|ich bitte dich|"
     # French, Spanish, German, Italian, Portuguese
     r"je (?:vous|t')encourage|je comprends|j'ai l'impression que|réfléchir|l'intégrité|autrement|"

@@ -90,7 +90,7 @@ def test_hand_written_files_parse_into_grouped_rows(tmp_path: pytest.TempPathFac
     ]
     assert rows[0]["response"] == "Line one\nline two" and rows[1]["objective"] == "Do the thing."
     (folder / "x.txt").write_text("## wzz01 test | Do it.\nX classic | No.\n", encoding="utf-8")
-    with pytest.raises(ValueError, match="x.txt:2"):
+    with pytest.raises(ValueError, match=r"x\.txt:2"):
         written_rows(folder)
 
 
