@@ -136,6 +136,21 @@ _DEMEANING = "|".join(
         r"what)\b|\b(?:and|or) see what happens\b|\balways (?:everyone|somebody|someone) else's fault\b|"
         r"\b(?:thinks?|think) (?:they|you|he|she) knows? everything\b|\bknow-it-all\b|\bpeople who can't "
         r"\w+ (?:their|a|an) (?:own )?\w+ (?:shouldn't|should not|don't deserve)\b",
+        r"\bvous êtes (?:vraiment |franchement |complètement |tellement |si )?(?:nule?|incapable|lente?|"
+        r"pénible|un boulet|une plaie|irrécupérable|ignorante?|paresseu(?:x|se)|fainéante?|incompétente?|"
+        r"débile)\b|\bvous ne comprenez (?:vraiment |donc |décidément )?rien\b|\bvous n'avez (?:vraiment )?"
+        r"rien compris\b|\bquelle perte de temps\b|\bvous me faites perdre mon temps\b|\btant pis pour "
+        r"vous\b|\bc'est votre problème\b|\blisez (?:donc|au moins|d'abord)\b",
+        r"\busted no entiende nada\b|\bqué pérdida de tiempo\b|\bme está haciendo perder el tiempo\b|"
+        r"\b(?:usted es|es usted) (?:un |una |muy |tan )*(?:pesad[oa]|vag[oa]|ignorante|torpe|negad[oa])\b|"
+        r"\bse lo (?:tiene )?merecido\b|\ballá usted\b|\bes su problema\b|\bno es mi problema\b|"
+        r"\blea (?:de una vez|al menos|primero)\b",
+        r"\bSie verstehen (?:aber auch |wirklich |einfach )?(?:gar )?nichts\b|\bwas für eine "
+        r"Zeitverschwendung\b|\bSie verschwenden meine Zeit\b|\bSie sind (?:eine? )?(?:Nervensäge|Zumutung)"
+        r"\b|"
+        r"\bSie sind (?:so |wirklich |echt |einfach )*(?:faul|ignorant|nervig|anstrengend|inkompetent)\b|"
+        r"\bIhr Problem,? nicht (?:meins|meines|unseres)\b|\bnicht mein Problem\b|\blesen Sie (?:doch )?"
+        r"(?:erst mal|endlich|einmal)\b",
         r"\btaisez-vous\b|\bdégagez\b|\bfichez(?:-moi)? le camp\b|\barrêtez de (?:pleurnicher|geindre|vous "
         r"plaindre|râler)\b|\bvous êtes (?:vraiment |franchement )?(?:un cas désespéré|lente?|insupportable|"
         r"incapable)\b|\bvotre (?:question|réclamation|message|avis|demande) est (?:\w+ )?(?:ridicule|"
