@@ -7,8 +7,10 @@ RUN    := $(VENV)/.run-installed
 # two workers, a test file to each at a time (module fixtures stay on one worker); slowest tests listed;
 # a crashed worker is not replaced (replacing one under loadfile can deadlock): the run ends, failed
 PYTEST_ARGS ?= -n 2 --dist loadfile --max-worker-restart=0 --durations=15
+# the fast lane leaves out what the markers in pyproject.toml name as slow or needing more than Python
+FAST_TESTS := not slow and not models and not postgres and not browser
 
-.PHONY: demo test lint types imports unit install dev clean docs bench
+.PHONY: demo test test-fast lint types imports unit install dev clean docs bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +41,14 @@ test: $(DEV)
 	$(BIN)/lint-imports
 	$(BIN)/python -m redline.devtools.docs --check
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+## test-fast: lint, types, layer contracts and the tests that need no bundled model, PostgreSQL or browser
+test-fast: $(DEV)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+	$(BIN)/lint-imports
+	$(BIN)/pytest $(PYTEST_ARGS) -m "$(FAST_TESTS)"
 
 docs: $(DEV)
 	$(BIN)/python -m redline.devtools.docs --write

@@ -18,6 +18,13 @@ from redline.targets.echo import EchoRule, EchoTarget
 _db_counter = itertools.count()
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Tests that use a `browser` fixture (headless Chromium) carry the `browser` marker."""
+    for item in items:
+        if "browser" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.browser)
+
+
 @pytest.fixture(autouse=True)
 def _isolated_env(monkeypatch: pytest.MonkeyPatch) -> None:
     """Tests never see the developer's workspace or database settings."""
