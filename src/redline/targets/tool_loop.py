@@ -20,7 +20,7 @@ import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Protocol
 
 from redline.core.actions import ActionStep, ActionTrace, ToolCall, ToolOutcome, ToolProvider, ToolSpec
@@ -116,7 +116,6 @@ class ToolLoop:
 
     providers: Sequence[ToolProvider]
     step_budget: int = DEFAULT_STEP_BUDGET
-    _offered: dict[str, tuple[ToolSpec, ToolProvider]] = field(default_factory=dict, init=False)
 
     async def offered(self) -> dict[str, tuple[ToolSpec, ToolProvider]]:
         """Tools by name with the provider serving each (the first provider wins a name clash)."""
