@@ -159,7 +159,13 @@ class ToolLoop:
             return response.model_copy(update={"usage": usage, "latency_ms": latency, **update})
 
         while True:
-            turned = await model.tool_turn(conversation, history, tools, params)
+            try:
+                turned = await model.tool_turn(conversation, history, tools, params)
+            except (TimeoutError, ConnectionError, OSError):
+                raise  # the scheduler turns these into timeout and connection outcomes
+            except Exception as exc:  # an adapter bug ends the exchange, with what it did so far
+                detail = f"{model.name}: {type(exc).__name__}: {exc}"[:500]
+                return total(Response(error=ErrorKind.OTHER, error_detail=detail), actions=trace())
             reply = turned.response
             prompt += reply.usage.prompt_tokens
             completion += reply.usage.completion_tokens

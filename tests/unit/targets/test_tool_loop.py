@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import pytest
 
@@ -194,3 +195,21 @@ def test_closing_the_loop_closes_every_provider() -> None:
     a, b = Calculator(), Calculator(name="other")
     asyncio.run(ToolLoop([a, b]).aclose())
     assert (a.closed, b.closed) == (1, 1)
+
+
+def test_an_adapter_that_raises_ends_the_exchange_with_the_trace_so_far() -> None:
+    model = ScriptedModel([[("add", {"a": 1, "b": 2})], "never"])
+    calls = 0
+    real = model.tool_turn
+
+    async def flaky(*args: Any) -> ModelTurn:
+        nonlocal calls
+        calls += 1
+        if calls == 2:
+            raise ValueError("bad JSON from the adapter")
+        return await real(*args)
+
+    model.tool_turn = flaky  # type: ignore[method-assign]
+    response = _run(model, ToolLoop([Calculator()]))
+    assert response.error is ErrorKind.OTHER and "ValueError: bad JSON" in (response.error_detail or "")
+    assert response.actions is not None and len(response.actions.steps) == 1
