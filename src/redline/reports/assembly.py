@@ -40,7 +40,12 @@ from redline.reports.model import (
 from redline.reports.perspectives import perspective_section
 from redline.reports.redaction import Scrubber, SensitiveTerms, people_terms
 from redline.reports.summary import executive_summary, limitations
-from redline.reports.transcripts import failures_first, mask_transcripts, select_transcripts
+from redline.reports.transcripts import (
+    failures_first,
+    mask_transcripts,
+    select_agent_actions,
+    select_transcripts,
+)
 from redline.reports.trends import build_trends
 from redline.reports.verifications import verification_entries
 from redline.scorers.masking import Masker
@@ -299,7 +304,11 @@ def build_report(
         selection=how,
     )
     transcripts: list[sec.Transcript] = []
-    if not external:
+    agent_actions: list[sec.AgentActions] = []
+    if external:
+        for rnd in rounds:
+            agent_actions += select_agent_actions(session, rnd.id, limit=request.max_transcripts)
+    else:
         collapse, limit = audience is Audience.COMMITTEE, request.max_transcripts
         for rnd in rounds:
             transcripts += select_transcripts(session, rnd.id, collapse_all=collapse, limit=limit)
@@ -337,6 +346,7 @@ def build_report(
         mitigations=mitigation_entries,
         verifications=verification_entries(session, [f.id for f in findings]),
         transcripts=tuple(transcripts),
+        agent_actions=tuple(agent_actions[: request.max_transcripts]),
         postmortems=postmortems,
         lessons=lessons,
         method=method_appendix(

@@ -6,6 +6,7 @@ import html
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 
+from redline.core.timeline import ActionTimeline, Segment
 from redline.reports.analyses import analyses_markdown
 from redline.reports.html import CHANGE_WORDS, report_title
 from redline.reports.model import ReportModel, ThreatRate
@@ -212,6 +213,7 @@ def render_markdown(model: ReportModel) -> str:
     out += _verifications(r)
     out += _postmortems(r)
     out += _lessons(r)
+    out += _agent_actions(r)
     out += _transcripts(r)
     out += _method(r)
     out += ["## Limitations", "", *(f"- {text(lim)}" for lim in r.limitations), ""]
@@ -335,6 +337,52 @@ def _exposure(r: ReportModel) -> list[str]:
     return ["> **Exposure.** " + text(line + "." + (f" {e.note}" if e.note else "")), ""]
 
 
+def _timeline(tl: ActionTimeline) -> str:
+    """An action timeline as one raw HTML line (no blank line inside the details block)."""
+
+    def segs(parts: tuple[Segment, ...]) -> str:
+        return "".join(
+            f"<mark>{html.escape(p.text)}</mark>" if p.marked else html.escape(p.text) for p in parts
+        )
+
+    items = []
+    for st in tl.steps:
+        tags = [*st.flags, *(["injected result"] if st.injected else []), *(["error"] if st.error else [])]
+        head = f"{st.number}. <code>{html.escape(st.tool)}</code>" + "".join(
+            f" [{html.escape(t)}]" for t in tags
+        )
+        body = f"<pre>{segs(st.arguments)}</pre>"
+        if st.outcome:
+            body += f"<pre>{segs(st.outcome)}</pre>"
+        if st.error:
+            body += f"<p>Error: {html.escape(st.error)}</p>"
+        body += "".join(f"<p>would have: {html.escape(e)}</p>" for e in st.side_effects)
+        items.append(f"<li>{head}{body}</li>")
+    if tl.budget_exhausted:
+        items.append(f"<li>step budget of {tl.step_budget} reached</li>")
+    items.append(f"<li><em>final answer</em><pre>{segs(tl.final_answer)}</pre></li>")
+    return "<p><em>action trace</em></p><ol>" + "".join(items) + "</ol>"
+
+
+def _agent_actions(r: ReportModel) -> list[str]:
+    if not r.agent_actions:
+        return []
+    out = [
+        "## What the agents did",
+        "",
+        "Tool names and verdicts; arguments, results and answers are masked.",
+        "",
+    ]
+    for a in r.agent_actions:
+        verdicts = ", ".join(f"{v.scorer}: {v.result}" for v in a.verdicts)
+        out.append(
+            f"<div><p>case {html.escape(a.case_id)} · {html.escape(a.technique)} · "
+            f"{html.escape(verdicts)}</p>" + _timeline(a.timeline) + "</div>"
+        )
+        out.append("")
+    return out
+
+
 def _transcripts(r: ReportModel) -> list[str]:
     note = r.exposure.note if r.exposure is not None else ""
     if not r.transcripts and not note:
@@ -351,6 +399,8 @@ def _transcripts(r: ReportModel) -> list[str]:
         for m in t.messages:
             out.append(f"<p><em>{m.role.value}</em></p><pre>{html.escape(m.content)}</pre>")
         out.append(f"<p><em>response</em></p><pre>{html.escape(t.response)}</pre>")
+        if t.actions is not None:
+            out.append(_timeline(t.actions))
         out += [
             f"<p>{html.escape(s.scorer)}: {html.escape(str(s.result))} {html.escape(s.rationale)}</p>"
             for s in t.scores

@@ -17,6 +17,7 @@ from redline.core.risk import Impact, Likelihood, RiskLevel
 from redline.core.rounds import RoundStatus
 from redline.engine.analyses import RoundAnalyses
 from redline.reports.sections import (
+    AgentActions,
     Coverage,
     HeatMap,
     MethodAppendix,
@@ -314,6 +315,10 @@ class ReportModel(Frozen):
     )
     transcripts: tuple[Transcript, ...] = Field(
         default=(), description="Example exchanges (never in external reports)."
+    )
+    agent_actions: tuple[AgentActions, ...] = Field(
+        default=(),
+        description="External reports only: example tool calls, names and verdicts, values masked.",
     )
     postmortems: tuple[PostMortemEntry, ...] = Field(
         default=(), description="Post-mortems of the findings in scope (never in external reports)."

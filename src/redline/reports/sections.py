@@ -13,6 +13,7 @@ from redline.core.conversation import MessageRole
 from redline.core.heatmap import RiskCell
 from redline.core.perspectives import DEFAULT_MIN_GROUP_SIZE, PerspectiveCoverage
 from redline.core.risk import RiskLevel
+from redline.core.timeline import ActionTimeline
 
 
 class _Frozen(BaseModel):
@@ -137,6 +138,21 @@ class Transcript(_Frozen):
     failed: bool | None = Field(default=None, description="True when any scorer said the model failed.")
     flagged: bool = Field(description="May hold harmful text: shown collapsed behind a warning.")
     collapsed: bool = Field(description="Render the exchange collapsed until a reader expands it.")
+    actions: ActionTimeline | None = Field(
+        default=None, description="The exchange's tool calls as a timeline (agentic targets)."
+    )
+
+
+class AgentActions(_Frozen):
+    """What an agent did in one exchange, for external readers: tool names and verdicts, values masked."""
+
+    case_id: str = Field(description="Attack case id.")
+    attempt_id: str = Field(description="Attempt id.")
+    technique: str = Field(description="Technique that built the case.")
+    threat_ids: tuple[str, ...] = Field(description="Threats the case exercises.")
+    verdicts: tuple[ScoreLine, ...] = Field(default=(), description="Judgements (rationales left out).")
+    failed: bool | None = Field(default=None, description="True when any scorer said the model failed.")
+    timeline: ActionTimeline = Field(description="Steps with arguments and outcomes masked.")
 
 
 class RoundMethod(_Frozen):

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
+from typing import Any
 
 from sqlalchemy.orm import Session
 
+from redline.core import case_params
 from redline.core.cases import AttackCase
 from redline.core.rounds import Attempt
 from redline.core.scores import Score
-from redline.reports.sections import ScoreLine, Transcript, TranscriptMessage
+from redline.core.timeline import ActionTimeline, Segment, build_timeline
+from redline.reports.sections import AgentActions, ScoreLine, Transcript, TranscriptMessage
 from redline.scorers.masking import Masker
 from redline.store.repos import reporting
 
@@ -39,12 +42,10 @@ def _failed(scores: Sequence[Score]) -> bool | None:
     return any(judged) if judged else None
 
 
-def select_transcripts(
-    session: Session, round_id: str, *, collapse_all: bool, limit: int
-) -> list[Transcript]:
-    """Up to `limit` exchanges of a round, failures first; `collapse_all` hides every response."""
-    if limit <= 0:
-        return []
+def _examples(
+    session: Session, round_id: str, *, limit: int
+) -> list[tuple[Attempt, AttackCase | None, list[Score]]]:
+    """Up to `limit` attempts of a round (failures first, as stored), each with its case and scores."""
     ids = reporting.example_attempt_ids(session, round_id, limit=limit)
     attempts, cases, score_records = reporting.records_for_attempts(session, round_id, ids)
     by_attempt: dict[str, list[Score]] = defaultdict(list)
@@ -53,11 +54,31 @@ def select_transcripts(
     out = []
     for attempt_id in ids:
         attempt = Attempt.model_validate(attempts[attempt_id])
-        scores = by_attempt.get(attempt.id, [])
-        failed = _failed(scores)
         raw_case = cases.get(attempt.case_id)
         case = AttackCase.model_validate(raw_case) if raw_case else None
+        out.append((attempt, case, by_attempt.get(attempt.id, [])))
+    return out
+
+
+def planted_markers(case: AttackCase | None) -> list[str]:
+    """What a timeline highlights: the case's planted strings, exfiltration markers and attacker targets."""
+    if case is None:
+        return []
+    p = case.params
+    return [*case_params.planted_strings(p), *case_params.exfil_markers(p), *case_params.attacker_targets(p)]
+
+
+def select_transcripts(
+    session: Session, round_id: str, *, collapse_all: bool, limit: int
+) -> list[Transcript]:
+    """Up to `limit` exchanges of a round, failures first; `collapse_all` hides every response."""
+    if limit <= 0:
+        return []
+    out = []
+    for attempt, case, scores in _examples(session, round_id, limit=limit):
+        failed = _failed(scores)
         flagged = failed is True
+        trace = attempt.response.actions
         out.append(
             Transcript(
                 case_id=attempt.case_id,
@@ -75,9 +96,37 @@ def select_transcripts(
                 failed=failed,
                 flagged=flagged,
                 collapsed=collapse_all or flagged,
+                actions=None
+                if trace is None
+                else build_timeline(trace, attempt.response.text, markers=planted_markers(case)),
             )
         )
     return failures_first(out, limit=limit)
+
+
+def select_agent_actions(session: Session, round_id: str, *, limit: int) -> list[AgentActions]:
+    """External copies: up to `limit` exchanges that used tools, failures first, with tool names and
+    verdicts only (arguments, results, answers and rationales masked)."""
+    if limit <= 0:
+        return []
+    out = []
+    for attempt, case, scores in _examples(session, round_id, limit=limit):
+        trace = attempt.response.actions
+        if trace is None or not (trace.steps or trace.tools):
+            continue
+        out.append(
+            AgentActions(
+                case_id=attempt.case_id,
+                attempt_id=attempt.id,
+                technique=case.technique if case else "",
+                threat_ids=case.threat_ids if case else (),
+                verdicts=tuple(_score_line(s).model_copy(update={"rationale": ""}) for s in scores),
+                failed=_failed(scores),
+                timeline=build_timeline(trace, attempt.response.text, redacted=True),
+            )
+        )
+    rank = {True: 0, False: 1, None: 2}
+    return sorted(out, key=lambda a: rank[a.failed])[:limit]
 
 
 def failures_first(transcripts: Sequence[Transcript], *, limit: int) -> list[Transcript]:
@@ -92,7 +141,28 @@ def mask_transcripts(transcripts: Sequence[Transcript], masker: Masker) -> list[
     for t in transcripts:
         messages = tuple(m.model_copy(update={"content": masker.text(m.content)}) for m in t.messages)
         scores = tuple(s.model_copy(update={"rationale": masker.text(s.rationale)}) for s in t.scores)
-        out.append(
-            t.model_copy(update={"messages": messages, "response": masker.text(t.response), "scores": scores})
-        )
+        update: dict[str, Any] = {"messages": messages, "response": masker.text(t.response), "scores": scores}
+        if t.actions is not None:
+            update["actions"] = mask_timeline(t.actions, masker)
+        out.append(t.model_copy(update=update))
     return out
+
+
+def mask_timeline(timeline: ActionTimeline, masker: Masker) -> ActionTimeline:
+    """A timeline with personal data masked in arguments, results, errors, side effects and the answer."""
+
+    def segs(parts: tuple[Segment, ...]) -> tuple[Segment, ...]:
+        return tuple(p.model_copy(update={"text": masker.text(p.text)}) for p in parts)
+
+    steps = tuple(
+        st.model_copy(
+            update={
+                "arguments": segs(st.arguments),
+                "outcome": segs(st.outcome),
+                "error": masker.text(st.error) if st.error is not None else None,
+                "side_effects": tuple(masker.text(e) for e in st.side_effects),
+            }
+        )
+        for st in timeline.steps
+    )
+    return timeline.model_copy(update={"steps": steps, "final_answer": segs(timeline.final_answer)})
