@@ -65,9 +65,8 @@ class McpServerConfig(BaseModel):
     headers_env: dict[str, str] = Field(
         default_factory=dict, description="http: header name -> environment variable holding its value."
     )
-    timeout_s: float = Field(
-        default=30.0, gt=0, description="Longest wait for the server to start or answer."
-    )
+    timeout_s: float = Field(default=30.0, gt=0, description="Longest wait for an answer to one request.")
+    start_timeout_s: float = Field(default=60.0, gt=0, description="Longest wait for the server to start.")
     policy: dict[str, dict[str, Any]] = Field(
         default_factory=dict,
         description="Per tool: irreversible, needs_confirmation, outbound, constraints.",
@@ -216,8 +215,25 @@ class McpSession:
         return Client(transport, read_timeout_seconds=cfg.timeout_s, cache=None, mode="legacy")
 
     async def _run(self, queue: asyncio.Queue[_Request | None], ready: asyncio.Future[None]) -> None:
-        """Own the session: open it, answer requests from the queue, close it when told (or on failure)."""
-        pending: _Request | None = None
+        """Own the session: open it, serve requests from the queue (each in its own task, so cases in
+        flight do not wait on each other), close it when told or when the connection fails."""
+        loop = asyncio.get_running_loop()
+        inflight: dict[asyncio.Task[None], _Request] = {}
+        fatal: asyncio.Future[None] = loop.create_future()
+
+        async def serve(client: Any, req: _Request) -> None:
+            try:
+                if req.op == "list":
+                    result: Any = await client.list_tools()
+                else:
+                    result = await client.call_tool(req.name, req.arguments or {})
+            except Exception as exc:
+                _settle(req.future, error=exc)  # a protocol error (unknown tool): the session goes on
+                if not _session_alive(exc):
+                    _settle(fatal, error=exc)
+                return
+            _settle(req.future, result=result)
+
         try:
             client = self._client()
             async with contextlib.AsyncExitStack() as stack:
@@ -225,37 +241,46 @@ class McpSession:
                     await stack.enter_async_context(self._http)
                 await stack.enter_async_context(client)
                 ready.set_result(None)
-                while (pending := await queue.get()) is not None:
-                    try:
-                        if pending.op == "list":
-                            result: Any = await client.list_tools()
-                        else:
-                            result = await client.call_tool(pending.name, pending.arguments or {})
-                    except Exception as exc:
-                        if not _session_alive(exc):
-                            raise
-                        _settle(pending.future, error=exc)  # a protocol error: the session goes on
-                        continue
-                    _settle(pending.future, result=result)
-                pending = None
+                try:
+                    while True:
+                        getter = asyncio.ensure_future(queue.get())
+                        waiters: list[asyncio.Future[Any]] = [getter, fatal]
+                        await asyncio.wait(waiters, return_when=asyncio.FIRST_COMPLETED)
+                        if fatal.done():
+                            getter.cancel()
+                            fatal.result()  # raises what ended the session
+                        req = getter.result()
+                        if req is None:
+                            break
+                        task = loop.create_task(serve(client, req))
+                        inflight[task] = req
+                        task.add_done_callback(lambda t: inflight.pop(t, None))
+                finally:
+                    for task in list(inflight):
+                        task.cancel()
+                    if inflight:
+                        await asyncio.wait(list(inflight), timeout=self.config.timeout_s)
         except BaseException as exc:  # any end of the session is reported, once
             if not isinstance(exc, asyncio.CancelledError | GeneratorExit):
                 self._dead = self._dead or _describe(exc)
-            reason = self._dead or "the session was closed"
-            failure = TargetError(f"{self._where()}: {reason}")
+            failure = TargetError(f"{self._where()}: {self._dead or 'the session was closed'}")
             _settle(ready, error=failure)
-            _settle(pending.future if pending else None, error=failure)
+            for req in list(inflight.values()):
+                _settle(req.future, error=failure)
             while not queue.empty():
                 left = queue.get_nowait()
                 _settle(left.future if left else None, error=failure)
             if isinstance(exc, asyncio.CancelledError):
                 raise
         else:
-            if not ready.done():
-                ready.set_exception(TargetError(f"{self._where()}: the session was closed"))
+            _settle(ready, error=TargetError(f"{self._where()}: the session was closed"))
         finally:
             if self._dead is None:
                 self._dead = "the session was closed"
+            if not fatal.done():
+                fatal.cancel()
+            elif not fatal.cancelled():
+                fatal.exception()  # retrieved: no "exception never retrieved" warning
 
     async def _ensure(self) -> asyncio.Queue[_Request | None]:
         if self._closed:
@@ -268,14 +293,15 @@ class McpSession:
             self._loop = loop
             self._queue = asyncio.Queue()
             self._ready = loop.create_future()
+            self._ready.add_done_callback(_retrieve)
             self._runner = loop.create_task(self._run(self._queue, self._ready), name=f"{self.name} session")
         assert self._queue is not None and self._ready is not None
         if self._runner.done() and self._dead:
             raise TargetError(f"{self._where()}: {self._dead}")
         try:
-            await asyncio.wait_for(asyncio.shield(self._ready), self.config.timeout_s)
+            await asyncio.wait_for(asyncio.shield(self._ready), self.config.start_timeout_s)
         except TimeoutError:
-            self._dead = f"did not start within {self.config.timeout_s:g} s"
+            self._dead = f"did not start within {self.config.start_timeout_s:g} s"
             self._runner.cancel()
             raise TargetError(f"{self._where()}: {self._dead}") from None
         return self._queue
@@ -285,6 +311,7 @@ class McpSession:
     ) -> Any:
         queue = await self._ensure()
         future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
+        future.add_done_callback(_retrieve)  # a late failure after our timeout is not "never retrieved"
         await queue.put(_Request(op, name, arguments, future))
         try:
             return await asyncio.wait_for(asyncio.shield(future), self.config.timeout_s + 1)
@@ -335,6 +362,11 @@ class McpSession:
             runner.cancel()
             with contextlib.suppress(BaseException):
                 await runner
+
+
+def _retrieve(future: asyncio.Future[Any]) -> None:
+    if not future.cancelled():
+        future.exception()
 
 
 def _settle(
@@ -407,7 +439,8 @@ def interposed(config: McpServerConfig, how: Interposition) -> McpServerConfig:
         command=sys.executable,
         args=("-m", "redline.targets.evil_mcp", json.dumps(payload, separators=(",", ":"))),
         env_names=names,
-        timeout_s=config.timeout_s,
+        timeout_s=config.timeout_s + config.start_timeout_s,  # its first answer waits for the real server
+        start_timeout_s=config.start_timeout_s,
         policy=config.policy,
     )
 

@@ -157,6 +157,22 @@ def test_a_stuck_server_times_out_and_a_missing_command_fails_fast() -> None:
     asyncio.run(scenario())
 
 
+def test_calls_of_cases_in_flight_do_not_wait_for_each_other() -> None:
+    provider = McpProvider(stdio_config(timeout_s=2.5))
+
+    async def scenario() -> None:
+        try:
+            await provider.list_tools()
+            start = time.monotonic()
+            outcomes = await asyncio.gather(*(provider.call(call("sleep", seconds=1.5)) for _ in range(4)))
+            assert [o.content for o in outcomes] == ["awake"] * 4, outcomes
+            assert time.monotonic() - start < 4
+        finally:
+            await provider.aclose()
+
+    asyncio.run(scenario())
+
+
 def test_streamable_http_with_a_header_from_the_environment(http_url: str) -> None:
     config = McpServerConfig(
         name="mail-http", transport="http", url=http_url, headers_env={"X-Team": "TEAM_TOKEN"}
