@@ -308,6 +308,8 @@ def build_report(
     if external:
         for rnd in rounds:
             agent_actions += select_agent_actions(session, rnd.id, limit=request.max_transcripts)
+        rank = {True: 0, False: 1, None: 2}
+        agent_actions.sort(key=lambda a: rank[a.failed])  # failures first across rounds
     else:
         collapse, limit = audience is Audience.COMMITTEE, request.max_transcripts
         for rnd in rounds:
