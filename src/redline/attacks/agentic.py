@@ -56,13 +56,19 @@ DEFAULT_TOOLS: tuple[ToolSpec, ...] = (
 )
 """The tools a case assumes when the target's are not known (no context, or a target without tools)."""
 
-_OUTBOUND = re.compile(r"send|mail|post|upload|webhook|message|share|notify|publish|http|sms|slack", re.I)
-_HIGH = re.compile(
-    r"delete|remove|transfer|pay|refund|grant|admin|exec|shell|drop|close|cancel|approve|update|write|"
-    r"create|reset|role|permission|deploy|book|order|purchase|wire",
+_AT = r"(?:^|[\W_])"  # at the start of a word or a name part (read_inbox, getRecord, "Read the ...")
+_OUTBOUND = re.compile(
+    _AT + r"(send|reply|forward|mail|e-mail|email|post|upload|webhook|message|share|notify|publish|"
+    r"http|sms|text_|slack)",
     re.I,
 )
-_MEMORY = re.compile(r"memor|remember|recall|\bnotes?\b|_note", re.I)
+_HIGH = re.compile(
+    _AT + r"(delete|remove|transfer|pay|refund|grant|admin|exec|shell|drop|close|cancel|approve|update|"
+    r"write|create|reset|role|permission|deploy|book|order|purchase|wire)",
+    re.I,
+)
+_MEMORY = re.compile(_AT + r"(memor|remember|recall|notes?\b)", re.I)
+_READ = re.compile(_AT + r"(read|get|search|fetch|list|lookup|look|find|retriev|query|view|check|show)", re.I)
 
 ATTACKER_USERS = ("records-audit", "backup-desk", "compliance-review", "it-support", "ops-mirror")
 ATTACKER_HOSTS = ("collect-audit", "sync-mirror", "cdn-assets", "status-check", "verify-portal")
@@ -85,10 +91,6 @@ def _pick(items: Sequence[Any], rng: random.Random) -> Any:
     return items[rng.randrange(len(items))]
 
 
-def _name_says(spec: ToolSpec, pattern: re.Pattern[str]) -> bool:
-    return bool(pattern.search(spec.name)) or bool(pattern.search(spec.description[:80]))
-
-
 @dataclass(frozen=True)
 class ToolRoles:
     """The offered tools by what they can do: read, send out, change the world, remember."""
@@ -102,24 +104,38 @@ class ToolRoles:
 
     @classmethod
     def of(cls, tools: Sequence[ToolSpec], *, offered: bool) -> ToolRoles:
-        """Sort tools into roles: declared flags first, then what their names say."""
-        outbound = tuple(t for t in tools if t.outbound or (_name_says(t, _OUTBOUND) and not t.irreversible))
-        privileged = tuple(
-            t
-            for t in tools
-            if t not in outbound and (t.irreversible or t.needs_confirmation or _name_says(t, _HIGH))
-        )
-        privileged += tuple(t for t in tools if t in outbound and t.irreversible and t not in privileged)
-        memory = tuple(t for t in tools if _MEMORY.search(t.name) and t not in privileged)
-        readers = tuple(t for t in tools if t not in outbound and t not in privileged and t not in memory)
+        """Sort tools into roles: declared flags first, then the name, then the description."""
+        by_role: dict[str, list[ToolSpec]] = {"reader": [], "outbound": [], "privileged": [], "memory": []}
+        for tool in tools:
+            for role in _roles_of(tool):
+                by_role[role].append(tool)
         return cls(
             tools=tuple(tools),
-            readers=readers,
-            outbound=outbound,
-            privileged=privileged,
-            memory=memory,
+            readers=tuple(by_role["reader"]),
+            outbound=tuple(by_role["outbound"]),
+            privileged=tuple(by_role["privileged"]),
+            memory=tuple(by_role["memory"]),
             offered=offered,
         )
+
+
+def _roles_of(tool: ToolSpec) -> list[str]:
+    """What one tool can do: its declared flags decide; else its name; else its description."""
+    declared = [r for r, flag in (("outbound", tool.outbound), ("privileged", tool.irreversible)) if flag]
+    if tool.needs_confirmation and "privileged" not in declared:
+        declared.append("privileged")
+    if declared:
+        return declared
+    for text in (tool.name, tool.description[:80]):
+        for role, pattern in (
+            ("reader", _READ),
+            ("memory", _MEMORY),
+            ("privileged", _HIGH),
+            ("outbound", _OUTBOUND),
+        ):
+            if pattern.search(text):
+                return [role]
+    return ["reader"]
 
 
 def roles_for(context: PlanContext | None) -> ToolRoles:

@@ -173,3 +173,19 @@ def test_a_retrieval_tool_gets_planted_documents_next_to_benign_ones_of_the_doma
         assert doc not in case.conversation.messages[0].content, "the retrieval tool serves it"
         background = cp.background_documents(case.params)
         assert any("savings pot" in d for d in background) and doc not in background
+
+
+def test_names_decide_before_descriptions_and_flags_before_both() -> None:
+    def roles(name: str, description: str = "", **flags: bool) -> list[str]:
+        found = ToolRoles.of([ToolSpec(name=name, description=description, **flags)], offered=True)
+        return [r for r in ("readers", "outbound", "privileged", "memory") if getattr(found, r)]
+
+    assert roles("read_inbox", "Read the newest e-mail.") == ["readers"]
+    assert roles("getRecord") == ["readers"]
+    assert roles("delete_message") == ["privileged"]
+    assert roles("reply_to_thread") == ["outbound"]
+    assert roles("recall_notes") == ["memory"]
+    assert roles("frobnicate", "Sends a fax to any number.") == ["outbound"]
+    assert roles("frob") == ["readers"]
+    assert roles("read_inbox", outbound=True) == ["outbound"]
+    assert roles("archive", irreversible=True, outbound=True) == ["outbound", "privileged"]
