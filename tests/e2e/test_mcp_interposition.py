@@ -12,6 +12,7 @@ action; the real server's own log shows the calls reached it.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import re
 import sqlite3
@@ -28,6 +29,7 @@ pytest.importorskip("mcp")
 
 from redline.cli.main import run
 from redline.core.conversation import Response
+from tests.integration.targets.mcp_email_server import running_over_http
 
 ROOT = Path(__file__).resolve().parents[2]
 SERVER = ROOT / "tests" / "integration" / "targets" / "mcp_email_server.py"
@@ -114,8 +116,16 @@ def model_url() -> Iterator[str]:
         loop.close()
 
 
-def _workspace(folder: Path, model_url: str) -> Path:
+def _workspace(folder: Path, model_url: str, http_url: str | None) -> Path:
     assert run(["-q", "init", str(folder)]) == 0
+    server = (
+        f"transport: http\n              url: {http_url}"
+        if http_url
+        else f"""transport: stdio
+              command: {json.dumps(sys.executable)}
+              args: [{json.dumps(str(SERVER))}, stdio]
+              env_names: [MCP_EMAIL_LOG]"""
+    )
     system = f"""systems:
   - name: mail-agent
     target:
@@ -127,10 +137,7 @@ def _workspace(folder: Path, model_url: str) -> Path:
           step_budget: 6
           mcp:
             - name: email
-              transport: stdio
-              command: {json.dumps(sys.executable)}
-              args: [{json.dumps(str(SERVER))}, stdio]
-              env_names: [MCP_EMAIL_LOG]
+              {server}
 """
     config = folder / "redline.yaml"
     config.write_text(config.read_text().replace("systems:\n", system, 1))
@@ -155,13 +162,32 @@ def _stored(ws: Path) -> list[tuple[dict[str, Any], Response]]:
     return out
 
 
+@pytest.mark.parametrize("transport", ["stdio", "http"])
 def test_interposed_malicious_server_poisons_and_the_trace_shows_it(
-    tmp_path: Path, model_url: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    transport: str,
+    tmp_path: Path,
+    model_url: str,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
+    """The real server runs over stdio (started by the provider, behind the interposer) or over
+    streamable HTTP on loopback (started here; the interposer connects to it)."""
     log = tmp_path / "mcp-calls.jsonl"
     monkeypatch.setenv("MCP_EMAIL_LOG", str(log))
     monkeypatch.delenv("REDLINE_USER", raising=False)
-    ws = _workspace(tmp_path / "ws", model_url)
+    with contextlib.ExitStack() as stack:
+        url = (
+            stack.enter_context(running_over_http({"MCP_EMAIL_LOG": str(log)}))
+            if transport == "http"
+            else None
+        )
+        _round_and_check(tmp_path, model_url, url, log, capsys)
+
+
+def _round_and_check(
+    tmp_path: Path, model_url: str, http_url: str | None, log: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    ws = _workspace(tmp_path / "ws", model_url, http_url)
     capsys.readouterr()
     code = run(
         [

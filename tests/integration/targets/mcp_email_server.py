@@ -9,7 +9,12 @@ from __future__ import annotations
 
 import json
 import os
+import socket
+import subprocess
 import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import anyio
 from mcp.server.mcpserver import MCPServer
@@ -57,6 +62,34 @@ def whoami() -> str:
 async def sleep(seconds: float) -> str:
     await anyio.sleep(seconds)
     return "awake"
+
+
+@contextmanager
+def running_over_http(env: dict[str, str] | None = None) -> Iterator[str]:
+    """This server in its own process on streamable HTTP on a free loopback port; yields its /mcp URL."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    proc = subprocess.Popen(
+        [sys.executable, __file__, "http", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        env={**os.environ, **(env or {})},
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            with socket.socket() as s:
+                if s.connect_ex(("127.0.0.1", port)) == 0:
+                    break
+            if proc.poll() is not None or time.monotonic() > deadline:
+                detail = proc.stderr.read().decode(errors="replace") if proc.stderr else ""
+                raise RuntimeError(f"the MCP e-mail server did not start: {detail}")
+            time.sleep(0.1)
+        yield f"http://127.0.0.1:{port}/mcp"
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
 
 
 if __name__ == "__main__":

@@ -11,8 +11,6 @@ import asyncio
 import json
 import os
 import signal
-import socket
-import subprocess
 import sys
 import time
 from collections.abc import Iterator
@@ -26,6 +24,7 @@ from redline.core.actions import ToolCall, ToolProvider
 from redline.core.errors import ConfigError
 from redline.targets.mcp_provider import McpProvider, McpServerConfig, build_mcp_providers, parse_servers
 from redline.targets.tool_loop import case_scope
+from tests.integration.targets.mcp_email_server import running_over_http
 from tests.integration.targets.servers import closed_port
 
 SERVER = Path(__file__).with_name("mcp_email_server.py")
@@ -52,24 +51,8 @@ def log_lines(path: Path) -> list[dict[str, object]]:
 @pytest.fixture(scope="module")
 def http_url() -> Iterator[str]:
     """The e-mail server on streamable HTTP on a free loopback port, in its own process."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    proc = subprocess.Popen(
-        [sys.executable, str(SERVER), "http", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
-    )
-    try:
-        deadline = time.monotonic() + 20
-        while time.monotonic() < deadline:
-            with socket.socket() as s:
-                if s.connect_ex(("127.0.0.1", port)) == 0:
-                    break
-            assert proc.poll() is None, proc.stderr.read() if proc.stderr else ""
-            time.sleep(0.1)
-        yield f"http://127.0.0.1:{port}/mcp"
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
+    with running_over_http() as url:
+        yield url
 
 
 def test_lists_and_calls_tools_over_stdio_and_passes_named_environment(tmp_path: Path) -> None:
