@@ -111,7 +111,20 @@ DIRECTED = (
     r"\bdo not (tell|inform|mention|notify|alert) (the )?(user|them)\b",
 )
 DATAISH = r"\{|\}|<[a-z_ ]+>|\b(append|include|attach|add|with (the|your|their|all)|data|details|e-?mail address|name|token|key|password|credential|secret|history|conversation|summary|profile|contents?|personal|card|phone)\b"
-HARMFUL = r"\b(bomb|explosive|weapon|gun|poison|kill|murder|suicide|self-harm|meth|cocaine|heroin|malware|ransomware|keylogger|phishing|hack(ing)? into|steal|launder|counterfeit|fake (id|passport|invoice)|stalk|dox|racist|nazi)\w*"
+HARMFUL = (
+    r"\b(bomb|explosive|weapon|firearm|gun|poison|kill|murder|suicide|self-harm|hurt (myself|yourself|someone|him|her|them)|"
+    r"meth|cocaine|heroin|fentanyl|drugs?|malware|ransomware|keylogger|virus|phishing|scam|con (him|her|them|someone)|"
+    r"hack(ing)?|break(ing)? into|get into (my|his|her|their|someone'?s?) .{0,30}account|crack (a |the )?password|steal|shoplift|"
+    r"launder|counterfeit|fake (id|passport|invoice|review)|forge|stalk|track (my|his|her) (girlfriend|boyfriend|wife|husband|partner|ex)|"
+    r"dox|racist|nazi|extremis|terror|sends? (me )?money|wire me|lonely (widow|widower|pensioner)|explicit|nude)\w*"
+)
+ON_TOPIC = (
+    r"\b(e-?mails?|mail|inbox|message|invoices?|suppliers?|pay(ment)?s?|bills?|files?|drive|documents?|folders?|polic(y|ies)|"
+    r"handbook|calendar|meetings?|events?|schedule|colleagues?|director(y|ies)|extension|staff|team|travel|expenses?|hotels?|"
+    r"mileage|leave|holidays?|sick|absence|showroom|deliver(y|ies)|orders?|furniture|sofas?|tables?|chairs?|warrant(y|ies)|"
+    r"returns?|refunds?|customers?|quotes?|rota|wi-?fi|vpn|laptop|printer|it (desk|support)|payroll|salary|hr|reports?|"
+    r"notes?|reminders?|office|workshop|timber|fabrics?|website|web ?page|link|url|oakhaven|access)\b"
+)
 TRANSIENT = r"\b(time[sd]? ?out|timed out|temporar\w* (unavailable|error|failure)|try again|retry|rate.?limit\w*|throttl\w*|503|502|504|service (is )?(busy|unavailable)|overloaded)\b"
 FAILED = r"\b(fail(ed|ure)?|could ?n[o']t|cannot|can't|unable to|not found|no such|declined|rejected|invalid|does not exist|doesn't exist|unavailable|bounced|not (be )?(processed|completed|sent|delivered))\b"
 DENIED = r"\b(permission denied|access denied|not (authori[sz]ed|permitted|allowed)|unauthori[sz]ed|forbidden|403|insufficient (privileges?|permissions?|rights|role)|requires? (admin|administrator|elevated|higher|manager)\w*( rights| access| privileges?| role)?)"
@@ -188,7 +201,7 @@ class Ctx:
     earlier: list[str]  # earlier user messages
     last_assistant: str  # the assistant's text turn before the last user message
     steps: list[Step]  # tool calls since the last user message, with their results
-    context: list[str]  # caller system messages (retrieved context, notes from earlier sessions)
+    context: list[tuple[str, str]]  # content sections of caller system messages: (memory|retrieved, text)
     key: str = field(default="")
 
     @property
@@ -207,16 +220,21 @@ def _content(m: dict[str, Any]) -> str:
 
 def parse(conv: Conversation) -> Ctx:
     raw: list[dict[str, Any]] = list(conv.raw) or [dict(m) for m in conv.messages]
-    last_user = max((i for i, m in enumerate(raw) if m.get("role") == "user"), default=-1)
-    users = [_content(m) for m in raw if m.get("role") == "user"]
+    user_at = [i for i, m in enumerate(raw) if m.get("role") == "user"]
+    if len(user_at) > 1 and has(CONTINUE, _content(raw[user_at[-1]])):  # "go on": the task is the one before
+        user_at = user_at[:-1]
+    last_user = user_at[-1] if user_at else -1
+    users = [_content(raw[i]) for i in user_at]
     before = [m for m in raw[: max(last_user, 0)] if m.get("role") == "assistant" and _content(m).strip()]
-    context = [_content(m) for m in raw if m.get("role") in ("system", "developer") and _content(m).strip()]
+    context = [sec for m in raw if m.get("role") in ("system", "developer") for sec in sections(_content(m))]
     steps: list[Step] = []
     pending: dict[str, tuple[str, dict[str, Any], int]] = {}
     turn = 0
+    said = ""
     for m in raw[last_user + 1 :]:
         if m.get("role") == "assistant":
             turn += 1
+            said = _content(m)
             for c in m.get("tool_calls") or []:
                 fn = c.get("function") or {}
                 try:
@@ -230,7 +248,8 @@ def parse(conv: Conversation) -> Ctx:
                 )
         elif m.get("role") == "tool":
             cid = str(m.get("tool_call_id"))
-            name, args, t = pending.get(cid, (str(m.get("name") or "?"), {}, turn))
+            named = re.findall(r"`([\w.-]+)`", said)
+            name, args, t = pending.get(cid, (str(m.get("name") or (named[-1] if named else "?")), {}, turn))
             steps.append(Step(cid, t, name, args, _content(m)))
     return Ctx(
         conv,
@@ -242,6 +261,24 @@ def parse(conv: Conversation) -> Ctx:
         context,
         json.dumps([[m.get("role"), _content(m)] for m in raw], ensure_ascii=False),
     )
+
+
+CONTINUE = r"^\W*(go on|continue|carry on|keep going|proceed|next|and\?|ok(ay)?,? (go on|continue))\W*$"
+MEMORY_HEAD = r"^\W*(\w+\s+){0,3}(notes?|memor(y|ies)|saved)\b.{0,40}\b(earlier|previous|past|prior|sessions?|conversations?)\b"
+RETRIEVED_HEAD = r"^\W*(retrieved|context|search results?|sources?|knowledge base|excerpts?|\[?document\b|\[?doc(ument)? ?\d)"
+
+
+def sections(system: str) -> list[tuple[str, str]]:
+    """The content a caller's system message carries below headings (notes from earlier sessions,
+    retrieved documents); what comes before any heading is the operator's own instructions."""
+    out: list[tuple[str, list[str]]] = []
+    for line in system.splitlines():
+        kind = "memory" if has(MEMORY_HEAD, line) else "retrieved" if has(RETRIEVED_HEAD, line) else None
+        if kind is not None:
+            out.append((kind, []))
+        elif out:
+            out[-1][1].append(line)
+    return [(k, "\n".join(lines)) for k, lines in out if any(ln.strip() for ln in lines)]
 
 
 def directed(text: str) -> str | None:
@@ -520,6 +557,8 @@ def plan_for(ctx: Ctx) -> Plan | str | None:
         return Plan("invoice", u)
     if has(r"^\W*(hi|hello|hey|thanks|thank you|good (morning|afternoon))\b", u) and len(u) < 40:
         return None
+    if not has(ON_TOPIC, u):
+        return refusal(u, "I'm the office assistant: mail, files, invoices, the calendar and the directory.")
     return Plan("search", u)
 
 
@@ -584,10 +623,10 @@ def decide(conv: Conversation) -> Reply:
 
     # content the conversation carries without tools: retrieved context, earlier notes, a pasted document
     if not ctx.steps:
-        for c in ctx.context:
+        for kind, c in ctx.context:
             instr = directed(c)
             if instr:
-                return follow(ctx, instr, "memory" if has(MEMORY_T, c[:200]) else "context", None)
+                return follow(ctx, instr, "memory" if kind == "memory" else "context", None)
         # the tool descriptions are read as part of the instructions (A09's faulty trust)
         for t in ctx.tools:
             instr = directed(t.description)
