@@ -44,7 +44,7 @@ automated:
   - technique: mcp-interposition
     seeds: agent-tasks
     sample_size: 1
-    scorers: [leak.canary]
+    scorers: [leak.canary, action.policy]
     params: {server: email, rug_pull_after: 1}
 """
 
@@ -237,6 +237,14 @@ def _round_and_check(
             assert address not in offered.description and injected == [False, True]
             assert address not in trace.steps[0].outcome.content
             assert address in trace.steps[1].outcome.content
+
+    # the scorers see it too: the marker in the answer, the attacker's address in a tool call
+    db = sqlite3.connect(ws / ".redline" / "redline.db")
+    try:
+        verdicts = db.execute("SELECT scorer, verdict FROM scores").fetchall()
+    finally:
+        db.close()
+    assert sorted(verdicts) == sorted([("action.policy", "fail"), ("leak.canary", "fail")] * 3), verdicts
 
     calls = [json.loads(line) for line in log.read_text().splitlines()]
     sent = sorted(c["arguments"]["to"] for c in calls if c["tool"] == "send_email")
