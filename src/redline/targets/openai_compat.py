@@ -78,8 +78,8 @@ class OpenAICompatOptions(BaseModel):
     proxy_from_env: bool = Field(default=False, description="Honour HTTP(S)_PROXY and NO_PROXY.")
     tools: dict[str, Any] | None = Field(
         default=None,
-        description="Tools offered to the model: {sandbox: PATH, step_budget: N} (docs/agents.md); "
-        "the tool loop answers its calls and the attempt stores every call.",
+        description="Tools offered to the model: {sandbox: PATH, mcp: [servers], step_budget: N} "
+        "(docs/agents.md); the tool loop answers its calls and the attempt stores every call.",
     )
 
 
