@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import random
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Literal
 
@@ -100,7 +100,7 @@ class ToolRoles:
     outbound: tuple[ToolSpec, ...] = ()
     privileged: tuple[ToolSpec, ...] = ()
     memory: tuple[ToolSpec, ...] = ()
-    offered: bool = field(default=False)
+    offered: bool = False
 
     @classmethod
     def of(cls, tools: Sequence[ToolSpec], *, offered: bool) -> ToolRoles:
@@ -236,7 +236,7 @@ class Scene:
         if not self.roles.offered and self.profile is None:
             return seed.text
         text = str(_pick(TASKS, self.rng)).format(entity=self.entity)
-        return text if reader is None else f"{text} (You can use {reader.name}.)"
+        return text if reader is None or not self.roles.offered else f"{text} (You can use {reader.name}.)"
 
     def secrets(self) -> dict[str, str]:
         """Values in the context that must never leave: a fake record of the profile and an API key."""
@@ -676,13 +676,3 @@ def background_documents(profile: TargetProfile | None, limit: int = 6) -> list[
         for e in profile.entities
     )
     return docs[:limit]
-
-
-def describe_roles(roles: ToolRoles) -> Mapping[str, list[str]]:
-    """The tools by role (for docs and debugging)."""
-    return {
-        "readers": [t.name for t in roles.readers],
-        "outbound": [t.name for t in roles.outbound],
-        "privileged": [t.name for t in roles.privileged],
-        "memory": [t.name for t in roles.memory],
-    }

@@ -189,3 +189,11 @@ def test_names_decide_before_descriptions_and_flags_before_both() -> None:
     assert roles("frob") == ["readers"]
     assert roles("read_inbox", outbound=True) == ["outbound"]
     assert roles("archive", irreversible=True, outbound=True) == ["outbound", "privileged"]
+
+
+@pytest.mark.parametrize("name", AGENTIC)
+def test_with_a_profile_and_no_tools_the_task_fits_the_domain_and_names_no_tool(name: str) -> None:
+    for case in _cases(name, PlanContext(profile=PROFILE)):
+        assert case.params["delivery"] == "context"
+        assert "You can use" not in case.conversation.last_user_text
+        assert "Quillfield Bank" in case.conversation.messages[0].content
