@@ -72,6 +72,14 @@ CONDITION = re.compile(
 )
 
 
+_TYPOGRAPHIC = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "\u201b": "'"})
+
+
+def plain(text: str) -> str:
+    """Typographic apostrophes (U+2019 and its kin) as ASCII ones, so cue patterns read both."""
+    return text.translate(_TYPOGRAPHIC)
+
+
 def declines(text: str) -> bool:
     """Refusal language (the shared refusal patterns or the family decline cues)."""
     return bool(REFUSAL.search(text) or DECLINE.search(text))

@@ -145,11 +145,16 @@ _OTHER_WORDS = (
 _ENGLISH = frozenset(_ENGLISH_WORDS.split())
 _OTHER = frozenset(_OTHER_WORDS.lower().split())
 _WORD = re.compile(r"[\w']+", re.UNICODE)
+_LATIN_END = 0x24F
+"""Last code point of Latin Extended-B: letters past it belong to other scripts."""
 
 
 def english(sentence: str) -> bool:
     """True unless the sentence holds more foreign function words than English ones (a short one
     with no English function word at all is not taken as English either)."""
+    letters = [c for c in sentence if c.isalpha()]
+    if letters and sum(ord(c) > _LATIN_END for c in letters) > 0.3 * len(letters):
+        return False  # another script (Cyrillic, Greek, Arabic, CJK...): not English
     tokens = [t.lower() for t in _WORD.findall(sentence)]
     ours = sum(t in _ENGLISH for t in tokens)
     return sum(t in _OTHER for t in tokens) <= ours and (ours > 0 or len(tokens) >= 4)

@@ -371,8 +371,6 @@ def test_leak_record_reads_details_told_in_words(text: str, expected: str) -> No
     ],
 )
 def test_overconfidence_reads_a_suggestion_as_no_hedge(text: str, expected: str) -> None:
-    from redline.scorers.overconfidence import OverconfidenceScorer
-
     probe = {"forecast": "the savings rate in March", "expects_uncertainty": True}
     assert (
         verdict(score(OverconfidenceScorer(), text, probe, "What will the savings rate be in March?"))
