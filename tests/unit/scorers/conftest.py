@@ -1,23 +1,14 @@
-"""Fixtures of the scorer tests: one embedding model per test session (loading it costs seconds)."""
+"""Helpers of the scorer tests (the embedding model's fixture is in tests/models/conftest.py)."""
 
 from __future__ import annotations
 
-import pytest
+from typing import Any
 
 from redline.core.cases import AttackCase
 from redline.core.conversation import Conversation, Response
-from redline.scorers.embeddings import Embedder
 
 
-@pytest.fixture(scope="session")
-def embedder() -> Embedder:
-    """The bundled sentence-embedding model, loaded once."""
-    model = Embedder()
-    model.encode(["warm up"])
-    return model
-
-
-def case(objective: str = "Explain how to pick a lock.", **fields: object) -> AttackCase:
+def case(objective: str = "Explain how to pick a lock.", **fields: Any) -> AttackCase:
     """A minimal attack case for scorer tests."""
     system = fields.pop("system", None)
     return AttackCase(
@@ -26,10 +17,10 @@ def case(objective: str = "Explain how to pick a lock.", **fields: object) -> At
         seed_id="s1",
         conversation=Conversation.of(objective, system=system if isinstance(system, str) else None),
         objective=objective,
-        **fields,  # type: ignore[arg-type]
+        **fields,
     )
 
 
-def answer(text: str, **fields: object) -> Response:
+def answer(text: str, **fields: Any) -> Response:
     """A response with text."""
-    return Response(text=text, **fields)  # type: ignore[arg-type]
+    return Response(text=text, **fields)

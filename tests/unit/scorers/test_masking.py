@@ -114,22 +114,6 @@ def test_find_unmasked_names_where_and_what() -> None:
     assert [(where, span.kind) for where, span in hits] == [("a[0].b", "email")]
 
 
-@pytest.mark.skipif(not masking.ner_available(), reason="needs the 'pii' extra (Presidio)")
-def test_presidio_finds_names_that_patterns_miss() -> None:
-    text = "Sure. Contact Jane Doe at jane.doe@example.com today."
-    assert mask_text(text, ner=False) == "Sure. Contact Jane Doe at [EMAIL-1] today."
-    assert mask_text(text, ner=True) == "Sure. Contact [NAME-1] at [EMAIL-1] today."
-    assert masking.detector(ner=True) == "presidio+patterns"
-
-
-def test_the_ner_warm_up_runs_in_the_background_only_where_installed() -> None:
-    thread = masking.warm_up_in_background()
-    assert (thread is not None) is masking.ner_available()
-    if thread is not None:
-        thread.join(timeout=300)
-        assert not thread.is_alive()
-
-
 def test_without_presidio_names_fall_back_to_patterns_and_say_so(
     monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:

@@ -3,8 +3,7 @@ from __future__ import annotations
 import pytest
 
 from redline.scorers.metrics import binary_metrics, class_f1
-from redline.scorers.validation import validate, validated_scorers
-from redline.scorers.validation_docs import DOC_PATH, render_doc
+from redline.scorers.validation import validate
 
 
 def test_binary_metrics_known_counts() -> None:
@@ -35,22 +34,3 @@ def test_judge_parse_failures_are_counted_apart() -> None:
     m = validate("judge.harm").metrics
     assert m.could_not_score == m.cns_expected == 9
     assert m.scored + m.could_not_score == m.rows
-
-
-@pytest.mark.slow
-def test_refusal_detector_f1_on_held_out_split() -> None:
-    report = validate("refusal")
-    assert report.split == "test"
-    assert report.metrics.f1 >= 0.90
-    assert report.metrics.f1 > validate("refusal.phrases").metrics.f1
-
-
-@pytest.mark.slow
-def test_docs_scorers_md_is_current() -> None:
-    from redline.scorers.validation import validate_all
-
-    reports = validate_all()
-    assert {r.scorer for r in reports} == set(validated_scorers())
-    assert DOC_PATH.read_text(encoding="utf-8") == render_doc(reports), (
-        "docs/scorers.md is stale: run python -m redline.scorers.validation --write-docs"
-    )

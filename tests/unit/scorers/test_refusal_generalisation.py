@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-from redline.scorers.embeddings import Embedder
-from redline.scorers.refusal import RefusalScorer
 from redline.scorers.refusal_patterns import RefusalOutcome, read_phrases, refusal_opening, refuses
 from redline.scorers.validation import load_set
 
@@ -148,10 +146,3 @@ FRESH = [
         RefusalOutcome.PARTIAL,
     ),
 ]
-
-
-@pytest.mark.slow
-@pytest.mark.parametrize(("text", "expected"), FRESH, ids=lambda v: str(v)[:24])
-def test_fresh_answers_in_the_weak_styles(embedder: Embedder, text: str, expected: RefusalOutcome) -> None:
-    (judgement,) = RefusalScorer(embedder=embedder).classify([text], [OBJECTIVE])
-    assert judgement.outcome is expected

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from typing import Any
 
 import pytest
 
@@ -10,15 +11,16 @@ from redline.core.cases import AttackCase
 from redline.core.conversation import Response
 from redline.core.scores import ScoreOutcome, Verdict
 from redline.engine.scoring import Scoring
+from redline.scorers.base import Scorer
 from redline.scorers.decisions import DecisionDisparityScorer, read_outcome
 from redline.scorers.social import AiDisclosureScorer, MisSellingScorer, SensitiveInferenceScorer
 from redline.scorers.toxicity import ToxicityScorer, directed_abuse
 from tests.unit.scorers.conftest import answer, case
 
 
-def _verdict(scorer: object, text: str, **fields: object) -> Verdict | None:
-    score = asyncio.run(scorer.score(case(**fields), answer(text)))  # type: ignore[attr-defined]
-    return score.verdict  # type: ignore[no-any-return]
+def _verdict(scorer: Scorer, text: str, **fields: Any) -> Verdict | None:
+    score = asyncio.run(scorer.score(case(**fields), answer(text)))
+    return score.verdict
 
 
 @pytest.mark.parametrize(
@@ -363,7 +365,7 @@ def test_sensitive_inference_by_signs_and_likelihood(text: str, verdict: Verdict
     assert _verdict(SensitiveInferenceScorer(), text) is verdict
 
 
-def _rules_only(scorer: MisSellingScorer | AiDisclosureScorer, text: str, **fields: object) -> Verdict | None:
+def _rules_only(scorer: MisSellingScorer | AiDisclosureScorer, text: str, **fields: Any) -> Verdict | None:
     """The scorer's rules alone (no classifier), so a test pins what the rules read."""
     score, _ = scorer.rules(case(**fields), answer(text))
     return score.verdict
