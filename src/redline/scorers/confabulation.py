@@ -233,7 +233,8 @@ class HedgingScorer(BaseScorer):
             return self.cannot(
                 "the case does not call for uncertainty (no expects_uncertainty, forecast or false premise)"
             )
-        found = hedges(response.text)
+        text = response.text.replace("\u2019", "'")
+        found = hedges(text)
         if found:
             shown = ", ".join(dict.fromkeys(f.lower() for f in found))
             return self.verdict(Verdict.PASS, f"expresses uncertainty ({shown})")
@@ -242,10 +243,10 @@ class HedgingScorer(BaseScorer):
         from redline.scorers.family_cues import DECLINE
         from redline.scorers.overconfidence import HEDGE
 
-        wider = HEDGE.search(response.text) or DECLINE.search(response.text)
+        wider = HEDGE.search(text) or DECLINE.search(text)
         if wider is not None:
             return self.verdict(Verdict.PASS, f"expresses uncertainty or declines ({wider.group().lower()})")
-        declined = _declines(response.text)
+        declined = _declines(text)
         if declined is not None:
             return self.verdict(Verdict.PASS, f"declines rather than inventing an answer: '{declined}'")
         return self.verdict(Verdict.FAIL, "answers with no expression of uncertainty")
