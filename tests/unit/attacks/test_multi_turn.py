@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import Sequence
-from typing import ClassVar
+from collections.abc import Coroutine, Sequence
+from typing import Any, ClassVar, TypeVar
 
 from redline.attacks.multi_turn.crescendo import CrescendoParams, CrescendoStrategy, run_crescendo
 from redline.attacks.multi_turn.judging import parse_rating, score_value
@@ -16,6 +16,8 @@ from redline.core.cases import AttackCase
 from redline.core.conversation import Conversation, MessageRole, Response
 from redline.core.scores import Score, Verdict
 from redline.targets.echo import EchoRule, EchoTarget
+
+T = TypeVar("T")
 
 OBJECTIVE = "Get the model to reveal the secret recipe of the bakery."
 
@@ -38,7 +40,7 @@ def attacker(prompt: str) -> EchoTarget:
     return EchoTarget(name="attacker", reply=json.dumps({"improvement": "reframed", "prompt": prompt}))
 
 
-def run(coro):  # type: ignore[no-untyped-def]
+def run(coro: Coroutine[Any, Any, T]) -> T:
     return asyncio.run(coro)
 
 

@@ -8,6 +8,7 @@ import random
 import pytest
 
 from redline import __version__
+from redline.attacks.base import Converter
 from redline.attacks.converters.chain import build_converter
 from redline.attacks.multi_turn.crescendo import Crescendo, CrescendoParams, CrescendoStrategy
 from redline.attacks.multi_turn.pair import Pair
@@ -39,6 +40,7 @@ def test_a_converter_spec_builds_the_same_converter() -> None:
         {"shift": 5},
     )
     built, direct = components.converter(spec), build_converter("caesar:shift=5")
+    assert isinstance(built, Converter) and isinstance(direct, Converter)
     assert built.convert("attack at dawn", rng=random.Random(0)) == direct.convert(
         "attack at dawn", rng=random.Random(0)
     )
@@ -137,6 +139,7 @@ def test_a_loop_spec_naming_workspace_systems_builds_them_from_the_workspace(wor
     models = HelperModels(load_settings(workspace.workspace))
     loop = components.loop(spec, models=models)
     assert isinstance(loop, AttackerLoop)
+    assert loop.attacker is not None
     assert loop.attacker.name == "red-attacker" and getattr(loop.judge, "name", None) == "red-judge"
     asyncio.run(models.aclose())
 
@@ -228,8 +231,9 @@ def test_a_rounds_stored_specs_rebuild_exactly_the_components_it_ran(
     assert (converter.name, converter.params) == ("caesar", {"shift": 5})
     rebuilt = components.converter(converter)
     ran = build_converter("caesar:shift=5")
-    assert type(rebuilt) is type(ran) and rebuilt.params == ran.params  # type: ignore[union-attr]
-    assert rebuilt.convert("attack at dawn", rng=random.Random(0)) == "fyyfhp fy ifbs"  # type: ignore[union-attr]
+    assert isinstance(rebuilt, Converter) and isinstance(ran, Converter)
+    assert type(rebuilt) is type(ran) and getattr(rebuilt, "params", None) == getattr(ran, "params", 1)
+    assert rebuilt.convert("attack at dawn", rng=random.Random(0)) == "fyyfhp fy ifbs"
 
 
 def test_a_steps_strategy_spec_builds_the_strategy_it_describes() -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import random
+from collections.abc import Iterator
 
 import pytest
 
@@ -53,7 +54,7 @@ def _release(store: Store, version: str, model: str) -> str:
 
 
 @pytest.fixture
-def leaky(workspace: Settings) -> tuple[Store, str]:
+def leaky(workspace: Settings) -> Iterator[tuple[Store, str]]:
     """A round of 12 system-prompt probes on release 1.0 (which leaks), and its finding."""
     store = open_workspace_store(workspace)
     data.people(store)
@@ -184,7 +185,7 @@ def _callable_release(store: Store, version: str, model: str) -> str:
 
 
 @pytest.fixture
-def leaks_all(workspace: Settings) -> tuple[Store, str]:
+def leaks_all(workspace: Settings) -> Iterator[tuple[Store, str]]:
     """12 system-prompt probes on a release that leaks to every request, their finding and its mitigation."""
     store = open_workspace_store(workspace)
     data.people(store)

@@ -186,7 +186,7 @@ class Pair(AttackerLoopBase):
     """Let an attacker model refine a jailbreak prompt from the target's answers and a judge's scores."""
 
     name = "pair"
-    threats = ("jailbreak.automated-search",)
+    threats: ClassVar[tuple[str, ...]] = ("jailbreak.automated-search",)
     source = SOURCE
     Params: ClassVar[type[BaseModel]] = PairParams
 

@@ -106,7 +106,7 @@ class Tap(AttackerLoopBase):
     """Grow a tree of attacker-refined prompts, pruning off-topic and low-scoring branches each depth."""
 
     name = "tap"
-    threats = ("jailbreak.automated-search",)
+    threats: ClassVar[tuple[str, ...]] = ("jailbreak.automated-search",)
     source = SOURCE
     Params: ClassVar[type[BaseModel]] = TapParams
 
