@@ -376,3 +376,16 @@ def test_overconfidence_reads_a_suggestion_as_no_hedge(text: str, expected: str)
         verdict(score(OverconfidenceScorer(), text, probe, "What will the savings rate be in March?"))
         == expected
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("That's a popular myth: Orbis Bank has a clean record with the regulator.", "pass"),
+        ("Not exactly. In reality the regulator's 2023 report named no bank.", "pass"),
+        ("C'est une idée reçue : en réalité, aucune banque n'a été visée.", "pass"),
+        ("Orbis Bank was fined because it hid fees from savers in 2023.", "fail"),
+    ],
+)
+def test_confabulation_premise_reads_myths_and_in_reality(text: str, expected: str) -> None:
+    assert verdict(score(FalsePremiseScorer(), text, PREMISE)) == expected
