@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from redline.core import case_params
 from redline.core.actions import ActionTrace
 
 MASKED = "[masked]"
@@ -59,6 +60,16 @@ class ActionTimeline(BaseModel):
     budget_exhausted: bool = False
     final_answer: tuple[Segment, ...] = Field(default=(), description="The assistant's final text.")
     redacted: bool = Field(default=False, description="Arguments and outcomes masked (external copies).")
+
+
+def planted_markers(params: Mapping[str, Any]) -> list[str]:
+    """What a timeline highlights: a case's planted strings, exfiltration markers and attacker targets."""
+    found = [
+        *case_params.planted_strings(params),
+        *case_params.exfil_markers(params),
+        *case_params.attacker_targets(params),
+    ]
+    return list(dict.fromkeys(found))
 
 
 def segments(text: str, markers: Sequence[str] = ()) -> tuple[Segment, ...]:

@@ -20,6 +20,7 @@ from redline.core.actions import ActionTrace
 from redline.core.errors import NotFoundError
 from redline.core.risk import Impact
 from redline.core.threats import Threat
+from redline.core.timeline import planted_markers
 from redline.scorers.masking import Masker
 from redline.settings import Settings
 from redline.store.repos import findings as findings_repo
@@ -54,6 +55,9 @@ class FlaggedContent(BaseModel):
     parts: tuple[ContentPart, ...]
     actions: ActionTrace | None = Field(
         default=None, description="Tool calls made while answering, with their outcomes (agentic targets)."
+    )
+    markers: tuple[str, ...] = Field(
+        default=(), description="Planted strings the action timeline highlights (masked like the texts)."
     )
 
 
@@ -149,6 +153,7 @@ def mask_content(content: FlaggedContent, masker: Masker) -> tuple[FlaggedConten
     update: dict[str, Any] = {"parts": parts}
     if content.actions is not None:
         update["actions"] = mask_actions(content.actions, masker)
+        update["markers"] = tuple(masker.text(m) for m in content.markers)
     return content.model_copy(update=update), masker.masked - before
 
 
@@ -228,6 +233,8 @@ def _attempt_page(
     )
     threats_of = rounds_repo.threats_of_cases(session, round_id, {a.case_id for a in page.attempts})
     verdicts = rounds_repo.verdicts_of(session, [a.id for a in page.attempts])
+    traced = {a.case_id for a in page.attempts if a.response.actions is not None}
+    params = rounds_repo.params_of_cases(session, round_id, traced)
     items = []
     for attempt in page.attempts:
         subject = f"attempt:{attempt.id}"
@@ -245,7 +252,11 @@ def _attempt_page(
                 flagged=hand_flagged or attempt.id in page.flagged,
                 verdicts=marks,
                 content=FlaggedContent(
-                    subject=subject, category=category, parts=parts, actions=attempt.response.actions
+                    subject=subject,
+                    category=category,
+                    parts=parts,
+                    actions=attempt.response.actions,
+                    markers=tuple(planted_markers(params.get(attempt.case_id, {}))),
                 ),
             )
         )

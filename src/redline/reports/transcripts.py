@@ -8,11 +8,10 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from redline.core import case_params
 from redline.core.cases import AttackCase
 from redline.core.rounds import Attempt
 from redline.core.scores import Score
-from redline.core.timeline import ActionTimeline, Segment, build_timeline
+from redline.core.timeline import ActionTimeline, Segment, build_timeline, planted_markers
 from redline.reports.sections import AgentActions, ScoreLine, Transcript, TranscriptMessage
 from redline.scorers.masking import Masker
 from redline.store.repos import reporting
@@ -60,14 +59,6 @@ def _examples(
     return out
 
 
-def planted_markers(case: AttackCase | None) -> list[str]:
-    """What a timeline highlights: the case's planted strings, exfiltration markers and attacker targets."""
-    if case is None:
-        return []
-    p = case.params
-    return [*case_params.planted_strings(p), *case_params.exfil_markers(p), *case_params.attacker_targets(p)]
-
-
 def select_transcripts(
     session: Session, round_id: str, *, collapse_all: bool, limit: int
 ) -> list[Transcript]:
@@ -98,7 +89,9 @@ def select_transcripts(
                 collapsed=collapse_all or flagged,
                 actions=None
                 if trace is None
-                else build_timeline(trace, attempt.response.text, markers=planted_markers(case)),
+                else build_timeline(
+                    trace, attempt.response.text, markers=planted_markers(case.params) if case else []
+                ),
             )
         )
     return failures_first(out, limit=limit)

@@ -610,6 +610,18 @@ def threats_of_cases(session: Session, round_id: str, case_ids: Collection[str])
     return {str(cid): [str(t) for t in (threats or [])] for cid, threats in rows}
 
 
+def params_of_cases(session: Session, round_id: str, case_ids: Collection[str]) -> dict[str, dict[str, Any]]:
+    """The params of some of a round's cases, by case id."""
+    if not case_ids:
+        return {}
+    rows = session.execute(
+        select(CaseRow.case_id, CaseRow.body).where(
+            CaseRow.round_id == round_id, CaseRow.case_id.in_(list(case_ids))
+        )
+    )
+    return {str(cid): dict((body or {}).get("params") or {}) for cid, body in rows}
+
+
 def verdicts_of(session: Session, attempt_ids: Collection[str]) -> dict[str, list[str]]:
     """The verdicts scorers gave some attempts, by attempt id, in the order they were stored."""
     if not attempt_ids:
