@@ -6,7 +6,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 
@@ -57,8 +57,8 @@ class ListSource:
 class RudeScorer:
     """Fails an answer holding 'idiot'."""
 
-    name = "rudeness"
-    version = "1"
+    name: ClassVar[str] = "rudeness"
+    version: ClassVar[str] = "1"
     threats = ("injection.direct",)
 
     async def score(self, case: AttackCase, response: Response) -> Score:

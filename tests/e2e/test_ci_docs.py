@@ -37,7 +37,7 @@ def steps() -> list[dict[str, Any]]:
 
 def redline_lines() -> list[str]:
     """Every command line of a `run:` step that calls redline (continuation lines joined)."""
-    lines = []
+    lines: list[str] = []
     for step in steps():
         script = str(step.get("run", "")).replace("\\\n", " ")
         lines.extend(line.strip() for line in script.splitlines() if line.strip().startswith("redline "))
@@ -92,7 +92,9 @@ def test_the_checker_catches_a_wrong_flag() -> None:
 
 
 def test_it_runs_on_model_changes_and_tags() -> None:
-    triggers = workflow().get("on", workflow().get(True))  # YAML 1.1 reads a bare `on` as true
+    flow: dict[Any, Any] = workflow()
+    triggers = flow.get("on", flow.get(True))  # YAML 1.1 reads a bare `on` as true
+    assert triggers is not None
     assert "models/**" in triggers["push"]["paths"] and triggers["push"]["tags"]
     assert "models/**" in triggers["pull_request"]["paths"]
 

@@ -14,6 +14,7 @@ import pytest
 from sqlalchemy import update
 
 from redline.cli.login import tokens_path
+from redline.core.audit import AuditEvent
 from redline.program import accounts
 from redline.program.workspace import open_workspace_store
 from redline.settings import load_settings
@@ -43,7 +44,7 @@ def _login(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, 
     return cli(capsys, ws, "login", name, "--stdin")[0]
 
 
-def _events(ws: Path, action: str) -> list[audit.AuditEvent]:
+def _events(ws: Path, action: str) -> list[AuditEvent]:
     store = open_workspace_store(load_settings(ws, env={}))
     try:
         with store.session() as s:

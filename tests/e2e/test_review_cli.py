@@ -32,7 +32,7 @@ def _round(ws: Path) -> str:
         onboard(store, settings, "tess", "rita")
         rel = data.release(store)
         return data.stored_round(
-            store, release_id=rel.id, outcomes={"injection.direct": ["fail"] * 3 + ["pass"] * 7}
+            store, release_id=rel.id, outcomes={"injection.direct": data.n("fail", 3) + data.n("pass", 7)}
         )
     finally:
         store.dispose()
@@ -102,6 +102,7 @@ def test_corrected_rate_appears_when_reviewers_confirm_flags_and_passes(
     settings = load_settings(ws, env={})
     store = open_workspace_store(settings)
     try:
+        from redline.core.review import ReviewLabel
         from redline.program import reviews
         from redline.store.repos.reviews import attempt_verdicts
 
@@ -117,7 +118,7 @@ def test_corrected_rate_appears_when_reviewers_confirm_flags_and_passes(
             failed = verdicts[attempt]["overall"]
             if not failed and not flipped:
                 failed, flipped = True, True
-            label = reviews.ReviewLabel.FAIL if failed else reviews.ReviewLabel.PASS
+            label = ReviewLabel.FAIL if failed else ReviewLabel.PASS
             reviews.label(store, user="rita", item_id=task.item_id, label=label)
     finally:
         store.dispose()

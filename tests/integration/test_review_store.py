@@ -17,7 +17,7 @@ def _queued(store: Store) -> tuple[str, list[str], dict[str, bool]]:
     """A round of 4 failing and 16 passing attempts, all 20 queued; returns (round, item ids, flagged)."""
     rel = data.release(store)
     rid = data.stored_round(
-        store, release_id=rel.id, outcomes={"injection.direct": ["fail"] * 4 + ["pass"] * 16}
+        store, release_id=rel.id, outcomes={"injection.direct": data.n("fail", 4) + data.n("pass", 16)}
     )
     with store.session() as s:
         verdicts = reviews.attempt_verdicts(s, rid)

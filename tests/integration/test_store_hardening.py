@@ -18,6 +18,7 @@ from redline.program import concerns
 from redline.program.concerns import ConcernDraft, SubjectKind
 from redline.program.workspace import init_workspace
 from redline.store import audit
+from redline.store.repos import concerns as concerns_repo
 from redline.store.repos import users
 from redline.store.session import make_engine, open_store, upgrade
 from redline.store.tables import ConcernRow, UserRow
@@ -83,7 +84,7 @@ def test_concerns_an_older_version_stored_in_the_main_file_move_to_the_concerns_
     upgrade(engine)
     with engine.begin() as conn:
         conn.execute(
-            insert(ConcernRow.__table__),
+            insert(ConcernRow),
             [
                 {
                     "id": "cn_old",
@@ -103,7 +104,7 @@ def test_concerns_an_older_version_stored_in_the_main_file_move_to_the_concerns_
     store = open_store(f"sqlite:///{main}")
     try:
         with store.session() as s:
-            assert concerns.concerns_repo.get_concern(s, "cn_old").text == MARK
+            assert concerns_repo.get_concern(s, "cn_old").text == MARK
         with store.engine.connect() as conn:
             assert conn.execute(text("select count(*) from concerns")).scalar() == 0
         assert all(MARK.encode() not in p.read_bytes() for p in (main, Path(f"{main}-wal")) if p.exists())

@@ -41,7 +41,7 @@ def test_reviewers_label_blind_and_the_lead_sees_agreement_and_corrected_rates(
 ) -> None:
     world, base = live
     rid = data.stored_round(
-        world.store, release_id=None, outcomes={"injection.direct": ["fail"] * 4 + ["pass"] * 6}
+        world.store, release_id=None, outcomes={"injection.direct": data.n("fail", 4) + data.n("pass", 6)}
     )
     # The scorer missed one failure ("answer 5") and wrongly flagged one ("answer 0").
     truth = {f"answer {i}": i in (1, 2, 3, 5) for i in range(10)}

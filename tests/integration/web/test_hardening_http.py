@@ -13,6 +13,7 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
+from redline.core.audit import AuditEvent
 from redline.program.throttle import LoginThrottle
 from redline.store import audit
 from redline.web.app import create_app
@@ -131,7 +132,7 @@ def _login(client: TestClient, name: str, password: str) -> Any:
     return client.post("/login", data={"username": name, "password": password, "csrf_token": token})
 
 
-def _failed_logins(world: WebWorld) -> list[audit.AuditEvent]:
+def _failed_logins(world: WebWorld) -> list[AuditEvent]:
     with world.store.session() as s:
         return [e for e in audit.iter_events(s) if e.action == "auth.login_failed"]
 

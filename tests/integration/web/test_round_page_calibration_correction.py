@@ -25,7 +25,7 @@ def _calibrated_round(world: WebWorld) -> tuple[str, str]:
     rid = data.stored_round(
         world.store,
         release_id=None,
-        outcomes={"injection.direct": ["fail"] * 3 + ["pass"] * 7},
+        outcomes={"injection.direct": data.n("fail", 3) + data.n("pass", 7)},
         scorer="judge.harm",
     )
     with world.store.session() as s:

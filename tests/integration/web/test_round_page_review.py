@@ -10,7 +10,7 @@ def test_round_page_shows_corrected_rates_once_reviewed(world: WebWorld) -> None
     from redline.store.repos.reviews import attempt_verdicts, get_item
 
     rid = data.stored_round(
-        world.store, release_id=None, outcomes={"injection.direct": ["fail"] * 3 + ["pass"] * 7}
+        world.store, release_id=None, outcomes={"injection.direct": data.n("fail", 3) + data.n("pass", 7)}
     )
     tester, lead = world.client("tess"), world.client("lena")
     page = tester.get(f"/rounds/{rid}")

@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
+from redline.core.audit import AuditEvent
 from redline.core.tracker_issues import hmac_sha256
 from redline.program import accounts
 from redline.program.findings import propose_from_round
@@ -48,7 +49,7 @@ class Hooked:
         with self.store.session() as s:
             return findings_repo.get_finding(s, self.finding_id).status.value
 
-    def inbound(self) -> list[audit.AuditEvent]:
+    def inbound(self) -> list[AuditEvent]:
         with self.store.session() as s:
             return audit.list_events(s, action="tracker.inbound", subject=self.finding_id)
 

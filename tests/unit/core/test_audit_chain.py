@@ -15,7 +15,7 @@ def _chain(n: int) -> list[AuditEvent]:
             "payload": {"k": seq},
         }
         digest = event_hash(**fields, prev_hash=prev)  # type: ignore[arg-type]
-        events.append(AuditEvent(**fields, prev_hash=prev, hash=digest))  # type: ignore[arg-type]
+        events.append(AuditEvent(**fields, prev_hash=prev, hash=digest))
         prev = digest
     return events
 

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from redline.core.assessment import Access, AttackComplexity, Reach
 from redline.core.evidence import Evidence
 from redline.core.policy import ReleasePolicy
@@ -80,7 +82,7 @@ def test_token_overlap_matches_similar_failures_and_not_different_ones() -> None
 def test_embedding_matching_uses_the_injected_function() -> None:
     calls: list[list[str]] = []
 
-    def embed(texts: list[str]) -> list[list[float]]:
+    def embed(texts: Sequence[str]) -> list[list[float]]:
         calls.append(list(texts))
         return [[1.0, 0.0] if "sea" in t else [0.0, 1.0] for t in texts]
 

@@ -170,7 +170,7 @@ def condition(kind: ConditionKind, report: ConditionReport | None = None, **kw: 
         text="t",
         report=report,
         created_at=T0,
-        **kw,  # type: ignore[arg-type]
+        **kw,
     )
 
 

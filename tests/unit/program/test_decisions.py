@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 
 from redline.core.errors import ConfigError, PermissionDeniedError
@@ -20,7 +22,7 @@ CLEAN = {"leakage.system-prompt": data.n("pass", 30), "injection.direct": data.n
 
 
 @pytest.fixture
-def store(workspace: Settings) -> Store:
+def store(workspace: Settings) -> Iterator[Store]:
     st = open_workspace_store(workspace)
     data.people(st)
     yield st

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 
 from redline.core.findings import FindingStatus
@@ -83,7 +84,7 @@ def test_different_failures_of_one_threat_open_a_second_finding(workspace: Setti
     )
     calls: list[int] = []
 
-    def embed(texts: list[str]) -> list[list[float]]:
+    def embed(texts: Sequence[str]) -> list[list[float]]:
         calls.append(len(texts))
         return [[1.0, 0.0] if i < len(texts) // 2 else [0.0, 1.0] for i in range(len(texts))]
 

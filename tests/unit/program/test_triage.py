@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date
 
 import pytest
@@ -20,7 +21,7 @@ from tests import world as data
 
 
 @pytest.fixture
-def opened(workspace: Settings) -> tuple[Store, str]:
+def opened(workspace: Settings) -> Iterator[tuple[Store, str]]:
     store = open_workspace_store(workspace)
     data.people(store)
     rid = data.stored_round(store, release_id=None, outcomes={"injection.direct": data.n("fail", 10)})

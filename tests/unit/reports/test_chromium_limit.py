@@ -30,7 +30,7 @@ def test_at_most_the_cap_of_chromium_processes_run_at_once(
         return subprocess.CompletedProcess(cmd, 0, stdout="<html></html>", stderr="")
 
     monkeypatch.setenv("REDLINE_CHROMIUM", sys.executable)
-    monkeypatch.setattr(browser.subprocess, "run", fake_run)
+    monkeypatch.setattr("redline.reports.browser.subprocess.run", fake_run)
     page = tmp_path / "report.html"
     page.write_text("<p>report</p>", encoding="utf-8")
     with ThreadPoolExecutor(max_workers=8) as pool:
