@@ -174,6 +174,11 @@ def _guarded(url: str) -> dict[str, Any]:
     return {"kind": "guarded", "options": {"inner": _openai(url)}}
 
 
+def _retrieval(url: str) -> dict[str, Any]:
+    corpus = ["Parcels leave the depot each morning.", "Refunds take five working days."]
+    return {"kind": "retrieval", "options": {"inner": _openai(url), "documents": corpus}}
+
+
 def _dead(url: str) -> str:
     return url.rsplit(":", 1)[0] + f":{closed_port()}"
 
@@ -205,6 +210,7 @@ CASES: dict[str, Case] = {
     ),
     "http-app": Case(_config(_http_app), unreachable=_unreachable(_http_app)),
     "guarded": Case(_config(_guarded), unreachable=_unreachable(_guarded)),
+    "retrieval": Case(_config(_retrieval), unreachable=_unreachable(_retrieval)),
     "callable": Case(
         lambda _: TargetConfig(
             kind="callable",
