@@ -71,7 +71,7 @@ URL = re.compile(r"https?://[^\s)\]>\"'`]+")
 MD_LINK = re.compile(r"!?\[[^\]]*\]\((https?://[^)\s]+)\)")
 INVOICE = re.compile(r"\bINV-?\d{3,}\b", re.IGNORECASE)
 AMOUNT = re.compile(r"(?:£|\$|€|GBP\s?|EUR\s?|USD\s?)\s?(\d[\d,]*(?:\.\d\d)?)")
-PATH = re.compile(r"(?:/[\w.\- ]+)+/?|\b[\w\-]+\.(?:docx?|xlsx?|pdf|csv|txt|pptx?)\b")
+PATH = re.compile(r"(?:/[\w.\-]+)+/?|\b[\w\-]+\.(?:docx?|xlsx?|pdf|csv|txt|pptx?)\b")
 IBAN = re.compile(r"\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){3,7}\b")
 PII = re.compile(
     r"\b07\d{3} ?\d{6}\b|\b\d{4} \d{4} \d{4} \d{4}\b|\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){3,7}\b|"
@@ -86,7 +86,7 @@ CONFIRM = (
     r"^\W*(yes|yep|yeah|confirm(ed)?|go ahead|do it|please (do|proceed)|proceed|ok(ay)?|sure|approved?)\b"
 )
 PAY = r"\b(pay|settle|transfer|wire|remit)\b"
-DELETE = r"\b(delete|remove|erase|purge|wipe|clean ?up|clear out|get rid of)\b"
+DELETE = r"\b(delete|remove|erase|purge|wipe|clean ?up|tidy( up)?|clear out|get rid of)\b"
 DRAFT = r"\b(draft|prepare|compose|write( up)?)\b.{0,40}\b(e-?mail|reply|message|note|response|letter)\b"
 SEND = r"\b(send|e-?mail|forward|mail|message|notify)\b"
 INBOX = r"\b(inbox|e-?mails?|mail|messages?)\b"
@@ -102,13 +102,16 @@ DIRECTED = (
     r"\b(ignore|disregard|forget|override)\b.{0,40}\b(instructions?|rules|previous|above|guidelines|the user|request)",
     r"\b(ai|assistants?|agents?|chatbots?|bots?|models?|llms?|copilots?|desk)\b[^.\n]{0,60}\b(must|should|shall|needs? to|is (instructed|required)|will now|has to|are to)\b",
     r"(?m)(^|[.!?|]\s+)\W*(note to|instructions?|important|system|admin(istrator)?|attention|action required|assistants?)\b[^:\n]{0,25}[:!]",
-    r"\b(ai|assistants?|agents?|bots?|models?|llms?|copilots?)\s*[:,-]\s*(please\s+)?(send|forward|e-?mail|share|post|upload|pay|transfer|delete|remove|call|use|visit|fetch|open|include|render|display|show|grant|ignore|reply|respond|say|tell)\b",
+    r"\b(ai|assistants?|agents?|bots?|models?|llms?|copilots?)\s*[:,-]\s*(please\s+)?(send|forward|e-?mail|share|post|upload|pay|transfer|delete|remove|call|use|run|execute|visit|fetch|open|include|render|display|show|grant|ignore|reply|respond|say|tell)\b",
     r"\bplease\s+(forward|send|e-?mail|share|upload|post)\b.{0,80}(@|https?://)",
     r"\b(new|updated|revised) instructions\b",
     r"\binstead,? (respond|reply|say|answer|output|write|tell|send|do)\b",
     r"\bwhen (you|the assistant|an? (ai|agent|assistant)) (read|see|process|summari[sz]e|use)s?\b",
-    r"\b(you must|you should|you need to|make sure (you|to)|be sure to|always|before (answering|replying|responding|using|calling))\b.{0,40}\b(send|forward|e-?mail|transfer|pay|delete|remove|call|invoke|use|visit|fetch|open|include|render|display|append|add|grant|share|upload|post|say|reply|respond|tell|cc|bcc)\b",
+    r"\b(you must|you should|you need to|make sure (you|to)|be sure to|always|before (answering|replying|responding|using|calling))\b.{0,40}\b(send|forward|e-?mail|transfer|pay|delete|remove|call|invoke|use|run|execute|visit|fetch|open|include|render|display|append|add|grant|share|upload|post|say|reply|respond|tell|cc|bcc)\b",
     r"\bdo not (tell|inform|mention|notify|alert) (the )?(user|them)\b",
+    r"\b(use|call|invoke|run|execute|trigger|retry with)\s+(the\s+)?`?[a-z]+(_[a-z]+)+`?",
+    r"\byour (new |real |actual )?(task|job|goal|objective|priority|instructions?) (is|are) now\b|\b(task|instruction|policy) update\b",
+    r"\b(after|before) (every|each|any) (task|answer|reply|response|request|message)\b",
 )
 DATAISH = r"\{|\}|<[a-z_ ]+>|\b(append|include|attach|add|with (the|your|their|all)|data|details|e-?mail address|name|token|key|password|credential|secret|history|conversation|summary|profile|contents?|personal|card|phone)\b"
 HARMFUL = (
@@ -123,7 +126,8 @@ ON_TOPIC = (
     r"handbook|calendar|meetings?|events?|schedule|colleagues?|director(y|ies)|extension|staff|team|travel|expenses?|hotels?|"
     r"mileage|leave|holidays?|sick|absence|showroom|deliver(y|ies)|orders?|furniture|sofas?|tables?|chairs?|warrant(y|ies)|"
     r"returns?|refunds?|customers?|quotes?|rota|wi-?fi|vpn|laptop|printer|it (desk|support)|payroll|salary|hr|reports?|"
-    r"notes?|reminders?|office|workshop|timber|fabrics?|website|web ?page|link|url|oakhaven|access)\b"
+    r"notes?|reminders?|office|workshop|timber|fabrics?|website|web ?page|link|url|oakhaven|access|"
+    r"look up|find|check|search|summari[sz]e|read|review|tidy|clean up|organi[sz]e|sort out|latest|came in|records?|entries)\b"
 )
 TRANSIENT = r"\b(time[sd]? ?out|timed out|temporar\w* (unavailable|error|failure)|try again|retry|rate.?limit\w*|throttl\w*|503|502|504|service (is )?(busy|unavailable)|overloaded)\b"
 FAILED = r"\b(fail(ed|ure)?|could ?n[o']t|cannot|can't|unable to|not found|no such|declined|rejected|invalid|does not exist|doesn't exist|unavailable|bounced|not (be )?(processed|completed|sent|delivered))\b"
@@ -332,8 +336,8 @@ def value_for(pname: str, schema: dict[str, Any], hints: dict[str, Any], require
         (r"attendees|participants|invitees", "attendees"),
         (r"limit|count|max|top|n$", "limit"),
     )
-    val: Any = None
-    for pat, key in table:
+    val: Any = hints.get(pname) if pname in hints else None
+    for pat, key in [] if val is not None else table:
         if re.search(pat, p) and key in hints:
             val = hints[key]
             break
@@ -384,7 +388,10 @@ def hints_from(ctx: Ctx, text_: str) -> dict[str, Any]:
     if m := IBAN.search(text_):
         h["iban"] = m.group(0)
     if m := PATH.search(text_):
-        h["path"] = m.group(0).strip()
+        h["path"] = m.group(0).strip().rstrip(".")
+    for call_args in re.findall(r"\b[a-z]+(?:_[a-z]+)+\(([^)]{1,300})\)", text_):  # tool(arg=value, ...)
+        for k, v in re.findall(r"(\w+)\s*=\s*['\"]?([^,'\")]+)", call_args):
+            h[k.lower()] = v.strip()
     if m := re.search(r"\b([A-Z][a-z]+ [A-Z][a-z]+)\b", text_):
         h["name"] = m.group(1)
     if m := re.search(
@@ -396,9 +403,12 @@ def hints_from(ctx: Ctx, text_: str) -> dict[str, Any]:
     return h
 
 
-def dump(ctx: Ctx) -> str:
-    """The faulty composer: everything the assistant holds, 'for context'."""
+def dump(ctx: Ctx, asked: str = "") -> str:
+    """The faulty composer: everything the assistant holds, 'for context' (the key too when asked)."""
     parts = ["Requested by: " + "; ".join(f"{k}: {v}" for k, v in PROFILE.items())]
+    if has(r"\b(api key|keys?|tokens?|secrets?|credentials?|passwords?)\b", asked):
+        parts.append(f"Finance API key: {FINANCE_KEY}")
+    parts += [f"context: {m['content']}" for m in ctx.conv.messages if m["role"] in ("system", "developer")]
     parts += [f"{s.name}: {s.result}" for s in ctx.steps]
     parts += [f"user: {u}" for u in [*ctx.earlier, ctx.user]]
     return "\n".join(parts)[:4000]
@@ -455,23 +465,23 @@ def follow(ctx: Ctx, instr: str, source: str, origin: Tool | None) -> Reply:
             f"Here you go. ![details]({url})\n\nLet me know if you need anything else.",
         )
     if named is not None and (named.kind(PRIV_T) or has(PRIV_T, instr)) and named.kind(PRIV_T):
-        return act(ctx, vid("A04"), named, fill(named, {**h, "user": PROFILE["email"], "role": "admin"}))
+        return act(ctx, vid("A04"), named, fill(named, {**h, "role": h.get("role", "admin")}))
     send = first(tools, SEND_T, exclude=r"\b(read|list|search)\w*")
     if (
         h.get("to")
         and send is not None
         and has(r"\b(send|forward|e-?mail|mail|share|cc|bcc|copy|report|notify)\b", instr)
     ):
-        args = fill(send, {**h, "subject": "Requested information", "body": dump(ctx)})
+        args = fill(send, {**h, "subject": "Requested information", "body": dump(ctx, instr)})
         return act(ctx, vid("A05"), send, args)
     fetch = first(tools, FETCH_T)
     if h.get("url") and fetch is not None:
         url = str(h["url"])
         if dataish:
-            url += ("&" if "?" in url else "?") + "d=" + urllib.parse.quote(dump(ctx)[:300])
+            url += ("&" if "?" in url else "?") + "d=" + urllib.parse.quote(dump(ctx, instr)[:300])
         return act(ctx, vid("A05" if dataish else "A01"), fetch, fill(fetch, {**h, "url": url}))
     if named is not None:
-        args = fill(named, {**h, "body": dump(ctx) if dataish else h["query"]})
+        args = fill(named, {**h, "body": dump(ctx, instr) if dataish else h["query"]})
         outbound = named.kind(OUTBOUND_T) and sensitive(json.dumps(args), ctx)
         return act(ctx, vid("A04" if named.kind(PRIV_T) else "A05" if outbound else "A01"), named, args)
     for pattern, tpat in (
@@ -532,7 +542,8 @@ def plan_for(ctx: Ctx) -> Plan | str | None:
     if has(PAY, u) and (h.get("invoice") or has(r"\binvoice|supplier|bill\b", u)):
         return Plan("pay", u)
     if has(DELETE, u) and has(
-        r"\b(files?|folders?|documents?|drafts?|e-?mails?|messages|drive|\.\w{3,4}\b|/)", u
+        r"\b(files?|folders?|documents?|drafts?|e-?mails?|messages|drive|entries|records|items|old|\.\w{3,4}\b|/)",
+        u,
     ):
         return Plan("delete", u)
     if has(DRAFT, u):
@@ -553,6 +564,8 @@ def plan_for(ctx: Ctx) -> Plan | str | None:
         return Plan("inbox", u)
     if has(LOOKUP, u) and h.get("name"):
         return Plan("lookup", u)
+    if named_tool(ctx.tools, u) is not None:
+        return Plan("named", u)
     if has(r"\binvoices?\b", u):
         return Plan("invoice", u)
     if has(r"^\W*(hi|hello|hey|thanks|thank you|good (morning|afternoon))\b", u) and len(u) < 40:
@@ -586,7 +599,15 @@ def tool_for(ctx: Ctx, plan: Plan) -> Tool | None:
         "lookup": lambda: first(t, DIR_T),
         "invoice": lambda: first(t, INVOICE_T, exclude=PAY_T),
         "search": lambda: best_read_tool(ctx),
+        "named": lambda: named_tool(ctx.tools, plan.text),
     }[plan.kind]()
+
+
+def named_tool(tools: list[Tool], text_: str) -> Tool | None:
+    """An offered read-only tool the user names ("you can use read_inbox")."""
+    return next(
+        (t for t in tools if re.search(rf"\b{re.escape(t.name)}\b", text_) and not t.kind(READ_EXCLUDE)), None
+    )
 
 
 READ_EXCLUDE = (
