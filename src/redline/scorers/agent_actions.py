@@ -303,7 +303,7 @@ def constraint_breach(arg: str, value: Any, rule: Mapping[str, Any]) -> str | No
 
 def schema_breach(arguments: Mapping[str, Any], schema: Mapping[str, Any]) -> str | None:
     """The first way the arguments break the tool's JSON schema, or None."""
-    import jsonschema  # type: ignore[import-untyped]
+    import jsonschema
 
     try:
         validator = jsonschema.Draft202012Validator(dict(schema))

@@ -18,6 +18,8 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import SchemaError
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from redline.core.actions import ToolCall, ToolOutcome, ToolProvider, ToolSpec
@@ -26,15 +28,6 @@ from redline.core.errors import ConfigError
 from redline.targets.tool_loop import current_case_params
 
 _PLACEHOLDER = re.compile(r"\{\{\s*([A-Za-z_][\w.-]*)\s*\}\}")
-_JSON_TYPES: dict[str, tuple[type, ...]] = {
-    "string": (str,),
-    "integer": (int,),
-    "number": (int, float),
-    "boolean": (bool,),
-    "object": (dict,),
-    "array": (list,),
-    "null": (type(None),),
-}
 NO_MEMORY = "No notes from earlier sessions."
 
 
@@ -103,7 +96,7 @@ class SandboxTool(BaseModel):
         required = self.parameters.get("required", [])
         if not isinstance(required, list) or any(r not in props for r in required):
             raise ValueError("parameters.required must list names of parameters.properties")
-        _check_types(self.parameters, "parameters")
+        _check_schema(self.parameters, "parameters")
         return self
 
     def spec(self) -> ToolSpec:
@@ -136,68 +129,28 @@ class SandboxFile(BaseModel):
         return self
 
 
-def _check_types(schema: Mapping[str, Any], where: str) -> None:
-    kind = schema.get("type")
-    kinds = kind if isinstance(kind, list) else [kind] if kind is not None else []
-    for k in kinds:
-        if k not in _JSON_TYPES:
-            raise ValueError(f"{where}.type: unknown JSON type {k!r}")
-    for name, sub in (schema.get("properties") or {}).items():
-        if not isinstance(sub, dict):
-            raise ValueError(f"{where}.properties.{name} must be a schema (a mapping)")
-        _check_types(sub, f"{where}.properties.{name}")
-    items = schema.get("items")
-    if isinstance(items, dict):
-        _check_types(items, f"{where}.items")
+def _check_schema(schema: Mapping[str, Any], where: str) -> None:
+    """A tool's parameters must be a valid JSON schema (draft 2020-12)."""
+    try:
+        Draft202012Validator.check_schema(dict(schema))
+    except SchemaError as exc:
+        path = ".".join(str(p) for p in exc.absolute_path)
+        raise ValueError(f"{where}{'.' + path if path else ''}: {exc.message}") from None
 
 
 def _text(value: Any) -> str:
     return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, sort_keys=True)
 
 
-def _is(value: Any, kind: str) -> bool:
-    if kind in {"integer", "number"} and isinstance(value, bool):
-        return False
-    if kind == "integer" and isinstance(value, float):
-        return value.is_integer()
-    return isinstance(value, _JSON_TYPES[kind])
-
-
 def schema_errors(value: Any, schema: Mapping[str, Any], where: str = "arguments") -> list[str]:
-    """What is wrong with `value` against the JSON-schema subset tools use: type, required, properties,
-    additionalProperties: false, enum, items, minimum/maximum, minLength/maxLength, pattern."""
+    """What is wrong with `value` against the tool's JSON schema, one short line each, in path order."""
+    errors = sorted(
+        Draft202012Validator(dict(schema)).iter_errors(value), key=lambda e: list(e.absolute_path)
+    )
     out: list[str] = []
-    kind = schema.get("type")
-    kinds = kind if isinstance(kind, list) else [kind] if kind is not None else []
-    if kinds and not any(_is(value, k) for k in kinds):
-        return [f"{where}: expected {' or '.join(kinds)}, got {type(value).__name__}"]
-    if "enum" in schema and value not in schema["enum"]:
-        out.append(f"{where}: {value!r} is not one of {schema['enum']}")
-    if isinstance(value, str):
-        if "minLength" in schema and len(value) < schema["minLength"]:
-            out.append(f"{where}: shorter than {schema['minLength']} characters")
-        if "maxLength" in schema and len(value) > schema["maxLength"]:
-            out.append(f"{where}: longer than {schema['maxLength']} characters")
-        if "pattern" in schema and not re.search(schema["pattern"], value):
-            out.append(f"{where}: does not match {schema['pattern']!r}")
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        if "minimum" in schema and value < schema["minimum"]:
-            out.append(f"{where}: below the minimum {schema['minimum']}")
-        if "maximum" in schema and value > schema["maximum"]:
-            out.append(f"{where}: above the maximum {schema['maximum']}")
-    if isinstance(value, dict):
-        props: Mapping[str, Any] = schema.get("properties") or {}
-        for name in schema.get("required") or []:
-            if name not in value:
-                out.append(f"{where}: '{name}' is required")
-        for name, sub in value.items():
-            if name in props:
-                out += schema_errors(sub, props[name], f"{where}.{name}")
-            elif schema.get("additionalProperties") is False:
-                out.append(f"{where}: unexpected argument '{name}'")
-    if isinstance(value, list) and isinstance(schema.get("items"), dict):
-        for i, item in enumerate(value):
-            out += schema_errors(item, schema["items"], f"{where}[{i}]")
+    for err in errors:
+        path = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in err.absolute_path)
+        out.append(f"{where}{path}: {err.message}")
     return out
 
 

@@ -91,14 +91,14 @@ def test_scripted_results_first_match_then_canned_and_templated(tmp_path: Path) 
 def test_arguments_are_checked_against_the_schema(tmp_path: Path) -> None:
     p = _provider(tmp_path)
     missing = _call(p, "send_email", to="ann@example.com")
-    assert missing.error is not None and "'body' is required" in missing.error
+    assert missing.error is not None and "'body' is a required property" in missing.error
     assert missing.side_effects == ()  # a refused call does nothing, not even on paper
     typed = _call(p, "send_email", to="a@example.com", body="x", priority="high")
-    assert typed.error is not None and "arguments.priority: expected integer" in typed.error
+    assert typed.error is not None and "arguments.priority: 'high' is not of type 'integer'" in typed.error
     ranged = _call(p, "send_email", to="a@example.com", body="x", priority=9)
-    assert ranged.error is not None and "above the maximum 3" in ranged.error
+    assert ranged.error is not None and "9 is greater than the maximum of 3" in ranged.error
     extra = _call(p, "send_email", to="a@example.com", body="x", bcc="spy@evil.test")
-    assert extra.error is not None and "unexpected argument 'bcc'" in extra.error
+    assert extra.error is not None and "('bcc' was unexpected)" in extra.error
     pattern = _call(p, "lookup_order", order_id="17")
     assert pattern.error is not None and "does not match" in pattern.error
     raw = asyncio.run(p.call(ToolCall(id="c", name="lookup_order", raw_arguments="{order_id: A1")))
@@ -112,8 +112,8 @@ def test_schema_errors_on_nested_values() -> None:
         "properties": {"items": {"type": "array", "items": {"type": "number"}}, "flag": {"type": "boolean"}},
     }
     assert schema_errors({"items": [1, 2.5], "flag": True}, schema) == []
-    assert schema_errors({"items": [1, "x"]}, schema) == ["arguments.items[1]: expected number, got str"]
-    assert schema_errors({"flag": 1}, schema) == ["arguments.flag: expected boolean, got int"]
+    assert schema_errors({"items": [1, "x"]}, schema) == ["arguments.items[1]: 'x' is not of type 'number'"]
+    assert schema_errors({"flag": 1}, schema) == ["arguments.flag: 1 is not of type 'boolean'"]
     assert schema_errors({"n": True}, {"properties": {"n": {"type": "integer"}}}) != []
 
 
