@@ -126,7 +126,13 @@ ACTING: dict[str, Callable[[AttackCase], Response]] = {
     "action.exfiltration": _leaking,
     "action.step-budget": lambda c: Response(text="Done.", actions=_trace(*[("read_inbox", {})] * 3)),
 }
-FAILING.update({name: (lambda c, f=f: f(c).text) for name, f in ACTING.items()})
+
+
+def _text_of(act: Callable[[AttackCase], Response]) -> Callable[[AttackCase], str]:
+    return lambda c: act(c).text
+
+
+FAILING.update({name: _text_of(act) for name, act in ACTING.items()})
 
 
 def _passing(scorer: str, case: AttackCase) -> str:

@@ -56,6 +56,11 @@ print(result.round_id, result.status.value, result.attempts)
 """
 
 
+def _reached(ws: Path, count: int) -> Callable[[], bool]:
+    """Whether the workspace holds at least `count` attempts yet."""
+    return lambda: _stored(ws) >= count
+
+
 def _kill_when(proc: subprocess.Popen[str], ready: Callable[[], bool], *, timeout: float = 120) -> None:
     """SIGKILL the process as soon as `ready()` holds (it must still be running then)."""
     deadline = time.monotonic() + timeout
@@ -80,7 +85,7 @@ def _stored(ws: Path) -> int:
 def test_sigkill_mid_round_then_the_same_command_stores_every_case_once(tmp_path: Path) -> None:
     ws = make_workspace(tmp_path)
     prompts = write_prompts(tmp_path / "p.txt", 300)
-    args = (
+    args: tuple[str, ...] = (
         "-w",
         str(ws),
         "round",
@@ -95,7 +100,7 @@ def test_sigkill_mid_round_then_the_same_command_stores_every_case_once(tmp_path
     args = (*args, "--scorer", "refusal.phrases", "--no-cache")
     for threshold in (40, 140):  # killed twice, at different depths
         proc = start(*args, cwd=tmp_path, latency_s=0.03)
-        _kill_when(proc, lambda t=threshold: _stored(ws) >= t)
+        _kill_when(proc, _reached(ws, threshold))
     ((round_id, status),) = round_rows(ws)
     assert status == "running"  # nothing could mark it: that is what SIGKILL means
     shown = redline("-w", str(ws), "round", "status", round_id, "--json", cwd=tmp_path)
@@ -123,7 +128,7 @@ def test_sigkill_mid_conversation_resumes_turn_by_turn(tmp_path: Path) -> None:
             stderr=subprocess.PIPE,
             text=True,
         )
-        _kill_when(proc, lambda t=threshold: _stored(ws) >= t)
+        _kill_when(proc, _reached(ws, threshold))
     killed = attempt_rows(ws)
     assert 90 <= len(killed) < 160
     partial = {c for _, c, t in killed} - {c for _, c, t in killed if t == 3}

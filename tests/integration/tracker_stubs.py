@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
+
+Reply = tuple[int, dict[str, str], dict[str, Any] | None]  # status, headers, JSON body
 
 
 @dataclass
@@ -30,7 +32,7 @@ class Stub:
     port: int = 0
     requests: list[Seen] = field(default_factory=list)
     issues: dict[str, dict[str, Any]] = field(default_factory=dict)
-    script: list[tuple[int, dict[str, str], dict[str, Any] | None]] = field(default_factory=list)
+    script: list[Reply] = field(default_factory=list)
 
     @property
     def url(self) -> str:
@@ -38,14 +40,15 @@ class Stub:
         base = f"http://127.0.0.1:{self.port}"
         return f"{base}/api/v4" if self.kind == "gitlab" else base
 
-    def answer(self, seen: Seen) -> tuple[int, dict[str, str], dict[str, Any] | None]:
+    def answer(self, seen: Seen) -> Reply:
         """A scripted answer if one is left, else the tracker's own."""
         self.requests.append(seen)
         if self.script:
             return self.script.pop(0)
-        return getattr(self, f"_{self.kind}")(seen)
+        own: Callable[[Seen], Reply] = getattr(self, f"_{self.kind}")
+        return own(seen)
 
-    def _github(self, seen: Seen) -> tuple[int, dict[str, str], dict[str, Any] | None]:
+    def _github(self, seen: Seen) -> Reply:
         base = "/repos/acme/chat/issues"
         body = seen.body or {}
         if seen.method == "POST" and seen.path == base:
@@ -66,7 +69,7 @@ class Stub:
             )
         return 404, {}, {"message": "Not Found", "documentation_url": "https://docs.github.com/rest"}
 
-    def _gitlab(self, seen: Seen) -> tuple[int, dict[str, str], dict[str, Any] | None]:
+    def _gitlab(self, seen: Seen) -> Reply:
         base = "/api/v4/projects/group%2Fchat/issues"
         body = seen.body or {}
         if seen.method == "POST" and seen.path == base:
@@ -79,7 +82,7 @@ class Stub:
             return 200, {}, {**self.issues[iid], "web_url": f"https://gitlab.test/group/chat/-/issues/{iid}"}
         return 404, {}, {"message": "404 Project Not Found"}
 
-    def _jira(self, seen: Seen) -> tuple[int, dict[str, str], dict[str, Any] | None]:
+    def _jira(self, seen: Seen) -> Reply:
         body = seen.body or {}
         if seen.method == "POST" and seen.path == "/rest/api/2/issue":
             key = f"RED-{len(self.issues) + 1}"

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import hypothesis
 import pytest
 import schemathesis
 from hypothesis import HealthCheck
+from schemathesis.core.result import Ok
 
 from redline.program import accounts
 from tests.world import WebWorld
@@ -32,6 +35,7 @@ def test_generated_requests_cause_no_server_errors(world: WebWorld, user: str) -
     errors: list[str] = []
     operations = 0
     for result in schema.get_all_operations():
+        assert isinstance(result, Ok), result
         operation = result.ok()
         operations += 1
 
@@ -43,7 +47,7 @@ def test_generated_requests_cause_no_server_errors(world: WebWorld, user: str) -
             suppress_health_check=list(HealthCheck),
         )
         @hypothesis.given(case=operation.as_strategy())
-        def run(case: schemathesis.Case) -> None:
+        def run(case: schemathesis.Case[Any]) -> None:
             response = case.call(headers=auth)
             if response.status_code >= 500:
                 errors.append(f"{case.operation.label} -> {response.status_code}: {response.text[:300]}")

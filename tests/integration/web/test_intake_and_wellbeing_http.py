@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from fastapi.testclient import TestClient
 
 from tests.world import WebWorld, form_token
@@ -90,9 +92,7 @@ def _grant() -> dict[str, object]:
     return {"viewer": "tess", "extra": 5, "reason": "finishing the triage of round 4"}
 
 
-def _now():  # type: ignore[no-untyped-def]
-    from datetime import UTC, datetime
-
+def _now() -> datetime:
     return datetime.now(UTC)
 
 

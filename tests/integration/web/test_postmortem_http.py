@@ -23,12 +23,12 @@ def test_the_finding_page_shows_and_saves_a_post_mortem(world: WebWorld) -> None
         },
     )
     assert saved.status_code == 303 and saved.headers["location"].endswith("#postmortem")
-    page = lena.get(f"/findings/{world.finding_id}").text
-    record = page.split('id="postmortem-record"')[1].split("</div>")[0]
+    html = lena.get(f"/findings/{world.finding_id}").text
+    record = html.split('id="postmortem-record"')[1].split("</div>")[0]
     assert "missing test" in record and "held 2026-03-02" in record and "owner eli" in record
-    assert "the assistant invented a refund policy" in record and XSS_MARK not in page
+    assert "the assistant invented a refund policy" in record and XSS_MARK not in html
     assert "<li>false-premise probes in every plan</li><li>a scorer for invented policies</li>" in record
-    assert '<option value="missing_test" selected>' in page  # the edit form starts from the record
+    assert '<option value="missing_test" selected>' in html  # the edit form starts from the record
 
     data = lena.get(f"/api/findings/{world.finding_id}").json()["dossier"]["postmortem"]
     assert data["root_cause"] == "missing_test" and data["author"] == "lena"

@@ -7,6 +7,7 @@ table fails here (and is refused to everyone at run time).
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 import pytest
 from fastapi.routing import APIRoute
@@ -15,6 +16,9 @@ from starlette.routing import Mount
 from redline.core.users import Role
 from redline.web.permissions import ROUTES, allowed
 from tests.world import WEB_ROLES, WebWorld
+
+if TYPE_CHECKING:
+    from httpx2 import Response  # what the test client returns
 
 ANONYMOUS = "anonymous"
 PEOPLE = [*WEB_ROLES, ANONYMOUS]
@@ -33,7 +37,7 @@ def _routes(world: WebWorld) -> list[tuple[str, str, str]]:
             assert getattr(route, "original_router", None) in routers, f"{route} would bypass the guard"
     for router in routers:
         found += [r for r in router.routes if isinstance(r, APIRoute)]
-    return [(m, r.path, r.name) for r in found for m in sorted(r.methods)]
+    return [(m, r.path, r.name) for r in found for m in sorted(r.methods or ())]
 
 
 def _fill(world: WebWorld, path: str) -> str:
@@ -108,7 +112,7 @@ def test_each_route_grants_exactly_the_table(world: WebWorld, person: str) -> No
     assert not wrong, f"{person} got the wrong access:\n" + "\n".join(wrong)
 
 
-def _denied(response, user: str | None, path: str) -> bool:  # type: ignore[no-untyped-def]
+def _denied(response: Response, user: str | None, path: str) -> bool:
     if user is None:
         if path.startswith("/api/"):
             return response.status_code == 401

@@ -110,7 +110,8 @@ def test_edit_records_the_files_first_when_they_were_never_synced(store: Store, 
         )
         history = cv.threat_history(s, "harmful.cbrn", settings=workspace)
         revisions = cv.revisions(s)
-    assert [v.version for v in history] == [1, 2] and history[0].content["owner"] == "safety"
+    assert [v.version for v in history] == [1, 2] and history[0].content is not None
+    assert history[0].content["owner"] == "safety"
     assert [r.kind for r in revisions] == [RevisionKind.EDIT, RevisionKind.SYNC]
 
 

@@ -5,6 +5,7 @@ import asyncio
 import numpy as np
 import pytest
 
+from redline.core.cases import AttackCase
 from redline.core.conversation import Conversation, TokenLogprob
 from redline.core.guards import Guard
 from redline.core.scores import Score, Verdict
@@ -37,7 +38,7 @@ def test_guard_by_registered_name() -> None:
     assert guard_by_name("leak.pii").name == "guard:leak.pii"
 
 
-def _scored(rate_a: float, rate_b: float, seed: int) -> list[tuple[object, Score]]:
+def _scored(rate_a: float, rate_b: float, seed: int) -> list[tuple[AttackCase, Score]]:
     rng = np.random.default_rng(seed)
     out = []
     for g in range(60):
@@ -57,7 +58,7 @@ def _scored(rate_a: float, rate_b: float, seed: int) -> list[tuple[object, Score
     ("rate_a", "rate_b", "flagged"), [(0.2, 0.7, True), (0.7, 0.2, True), (0.4, 0.4, False)]
 )
 def test_disparity_of_scored_counterfactual_sets(rate_a: float, rate_b: float, flagged: bool) -> None:
-    result = disparity_of(_scored(rate_a, rate_b, seed=4), seed=1)  # type: ignore[arg-type]
+    result = disparity_of(_scored(rate_a, rate_b, seed=4), seed=1)
     assert result.could_not_score == 1 and result.used == 120
     assert bool(result.report.flagged) is flagged
 
