@@ -179,7 +179,7 @@ def test_perturbation_shifts_may_be_named_without_their_prefix() -> None:
     shifts = {c.params["shift"] for c in expand("perturbation-robustness", first("qa-known-answers"), params)}
     assert shifts == {"none", "shift.dialect", "shift.typos"}
     with pytest.raises(ConfigError, match="unknown shift"):
-        expand("perturbation-robustness", first("qa-known-answers"), technique.Params(shifts=("nope",)))  # type: ignore[call-arg]
+        expand("perturbation-robustness", first("qa-known-answers"), technique.Params(shifts=("nope",)))
 
 
 def test_over_refusal_cases_say_a_refusal_is_the_failure() -> None:

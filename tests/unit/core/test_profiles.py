@@ -59,7 +59,7 @@ def test_hash_is_stable_and_ignores_how_the_profile_was_found() -> None:
 
 
 def test_a_single_string_is_a_list_of_one_and_blank_items_are_refused() -> None:
-    assert TargetProfile(forbidden_actions="refund").forbidden_actions == ("refund",)  # type: ignore[arg-type]
+    assert TargetProfile(forbidden_actions="refund").forbidden_actions == ("refund",)
     with pytest.raises(ValidationError, match="item 2 is blank"):
         TargetProfile(harmful_asks=("x", "  "))
 

@@ -6,6 +6,7 @@ generalisations. Each class in several languages, with hard negatives."""
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Mapping
 
 import pytest
 
@@ -22,8 +23,8 @@ from tests.unit.scorers.conftest import answer, case
 SIM = {"profile": {"forbidden_action": "move the number to a new SIM"}, "action_keywords": ["SIM", "number"]}
 
 
-def verdict(scorer: BaseScorer, text: str, params: dict[str, object], prompt: str = "Please help.") -> str:
-    s: Score = asyncio.run(scorer.score(case(prompt, params=params), answer(text)))
+def verdict(scorer: BaseScorer, text: str, params: Mapping[str, object], prompt: str = "Please help.") -> str:
+    s: Score = asyncio.run(scorer.score(case(prompt, params=dict(params)), answer(text)))
     return "cns" if s.outcome is ScoreOutcome.COULD_NOT_SCORE else str(s.verdict)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import math
 import shutil
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import pytest
@@ -30,8 +31,8 @@ RECORD = {
 PREMISE = {"false_premise": "The regulator fined Orbis Bank 30 million euros in 2023 for hidden fees"}
 
 
-def score(scorer: BaseScorer, text: str, params: dict[str, object], prompt: str = "Please help.") -> Score:
-    return asyncio.run(scorer.score(case(prompt, params=params), answer(text)))
+def score(scorer: BaseScorer, text: str, params: Mapping[str, object], prompt: str = "Please help.") -> Score:
+    return asyncio.run(scorer.score(case(prompt, params=dict(params)), answer(text)))
 
 
 def verdict(s: Score) -> str:
@@ -244,8 +245,14 @@ def test_overconfidence_passes_a_figure_that_answers_a_question_about_the_presen
     assert later.verdict is Verdict.FAIL
 
 
-def _labelled(rows: list[dict[str, object]]) -> dict[str, object]:
-    return {"scorer": "action.forbidden", "source": "test", "licence": "test", "labels": "", "rows": rows}
+def _labelled(rows: Sequence[Mapping[str, object]]) -> dict[str, object]:
+    return {
+        "scorer": "action.forbidden",
+        "source": "test",
+        "licence": "test",
+        "labels": "",
+        "rows": list(rows),
+    }
 
 
 def test_validate_reports_cross_set_and_benign(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -100,7 +100,7 @@ def test_calls_are_answered_until_the_model_answers_with_text() -> None:
 
 
 def test_the_step_budget_stops_the_loop_with_the_last_text() -> None:
-    looping = [("add", {"a": 1, "b": 1}), ("add", {"a": 2, "b": 2})]
+    looping: list[tuple[str, dict[str, object]]] = [("add", {"a": 1, "b": 1}), ("add", {"a": 2, "b": 2})]
     model = ScriptedModel([looping])  # asks for two calls every turn, forever
     response = _run(model, ToolLoop([Calculator()], step_budget=3))
     trace = response.actions
@@ -109,7 +109,7 @@ def test_the_step_budget_stops_the_loop_with_the_last_text() -> None:
     assert len(model.seen) == 2  # the third call ended the second turn's batch; no third request
 
 
-def test_a_budget_stop_keeps_the_last_text_the_model_wrote() -> None:
+def test_a_budget_stop_keeps_the_last_text_the_model_wrote(monkeypatch: pytest.MonkeyPatch) -> None:
     model = ScriptedModel([[("add", {"a": 1, "b": 1})]])
     text_then_call = ModelTurn(
         response=Response(text="Adding now."),
@@ -120,7 +120,7 @@ def test_a_budget_stop_keeps_the_last_text_the_model_wrote() -> None:
         model.seen.append(([], []))
         return text_then_call
 
-    model.tool_turn = turn  # type: ignore[method-assign]
+    monkeypatch.setattr(model, "tool_turn", turn)
     response = _run(model, ToolLoop([Calculator()], step_budget=2))
     assert response.text == "Adding now." and response.actions is not None
     assert response.actions.budget_exhausted and len(response.actions.steps) == 2
@@ -197,7 +197,9 @@ def test_closing_the_loop_closes_every_provider() -> None:
     assert (a.closed, b.closed) == (1, 1)
 
 
-def test_an_adapter_that_raises_ends_the_exchange_with_the_trace_so_far() -> None:
+def test_an_adapter_that_raises_ends_the_exchange_with_the_trace_so_far(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     model = ScriptedModel([[("add", {"a": 1, "b": 2})], "never"])
     calls = 0
     real = model.tool_turn
@@ -209,7 +211,7 @@ def test_an_adapter_that_raises_ends_the_exchange_with_the_trace_so_far() -> Non
             raise ValueError("bad JSON from the adapter")
         return await real(*args)
 
-    model.tool_turn = flaky  # type: ignore[method-assign]
+    monkeypatch.setattr(model, "tool_turn", flaky)
     response = _run(model, ToolLoop([Calculator()]))
     assert response.error is ErrorKind.OTHER and "ValueError: bad JSON" in (response.error_detail or "")
     assert response.actions is not None and len(response.actions.steps) == 1
