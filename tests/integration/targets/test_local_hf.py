@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from redline.core.conversation import Conversation, GenerationParams
-from redline.targets.base import WhiteBoxTarget
+from redline.core.conversation import Conversation, GenerationParams, Response, TokenLogprob
+from redline.targets.base import TokenGradients, WhiteBoxTarget
 from redline.targets.local_hf import HFOptions, HFTarget
 
 torch = pytest.importorskip("torch", reason="the hf target needs redline[whitebox]")
@@ -29,7 +29,7 @@ def hf_target(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathF
 def test_continuation_logprobs_agree_with_generation(hf_target: HFTarget) -> None:
     convo = Conversation.of("What is the capital of France?")
 
-    async def scenario() -> tuple[object, ...]:
+    async def scenario() -> tuple[Response, tuple[TokenLogprob, ...], tuple[TokenLogprob, ...], list[float]]:
         answer = await hf_target.send(
             convo, params=GenerationParams(max_tokens=3, logprobs=True, top_logprobs=3)
         )
@@ -40,8 +40,8 @@ def test_continuation_logprobs_agree_with_generation(hf_target: HFTarget) -> Non
 
     answer, scored, unlikely, entropy = asyncio.run(scenario())
     assert isinstance(hf_target, WhiteBoxTarget) and hf_target.capabilities.whitebox
-    assert answer.ok and answer.logprobs  # type: ignore[attr-defined]
-    gen = answer.logprobs  # type: ignore[attr-defined]
+    assert answer.ok and answer.logprobs
+    gen = answer.logprobs
     assert isinstance(scored, tuple) and isinstance(unlikely, tuple) and isinstance(entropy, list)
     # Greedy tokens are the top choice, and scoring the answer reproduces generation's log-probs.
     for step in gen:
@@ -56,19 +56,19 @@ def test_continuation_logprobs_agree_with_generation(hf_target: HFTarget) -> Non
 def test_gradients_have_one_row_per_span_token_and_match_the_loss(hf_target: HFTarget) -> None:
     convo = Conversation.of("Tell me a story. zx zx zx zx")
 
-    async def scenario() -> tuple[object, ...]:
+    async def scenario() -> tuple[TokenGradients, list[float], str]:
         grads = await hf_target.gradients(convo, "Sure, here is", span=" zx zx zx zx")
         losses = await hf_target.target_losses([list(grads.input_ids)], list(grads.target_ids))
         suffix = await hf_target.decode(list(grads.input_ids[grads.span[0] : grads.span[1]]))
         return grads, losses, suffix
 
     grads, losses, suffix = asyncio.run(scenario())
-    start, end = grads.span  # type: ignore[attr-defined]
+    start, end = grads.span
     vocab = hf_target.loaded().model.get_input_embeddings().weight.shape[0]
-    assert tuple(grads.grad.shape) == (end - start, vocab)  # type: ignore[attr-defined]
+    assert tuple(grads.grad.shape) == (end - start, vocab)
     assert suffix.strip() == "zx zx zx zx"
-    assert bool(torch.isfinite(grads.grad).all()) and float(grads.grad.abs().sum()) > 0  # type: ignore[attr-defined]
-    assert losses[0] == pytest.approx(grads.loss, rel=1e-3)  # type: ignore[attr-defined, index]
+    assert bool(torch.isfinite(grads.grad).all()) and float(grads.grad.abs().sum()) > 0
+    assert losses[0] == pytest.approx(grads.loss, rel=1e-3)
 
 
 @pytest.mark.slow
