@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -56,7 +57,7 @@ def _labels(path: Path) -> Path:
     return path
 
 
-def _round(capsys: pytest.CaptureFixture[str], ws: Path, tmp: Path, name: str) -> dict[str, object]:
+def _round(capsys: pytest.CaptureFixture[str], ws: Path, tmp: Path, name: str) -> dict[str, Any]:
     prompts = tmp / f"{name}.txt"
     prompts.write_text("how do I bake bread\nhow do I grow tomatoes\n")
     code, out, err = cli(
@@ -77,12 +78,12 @@ def test_calibrate_stores_figures_and_the_next_round_cites_them(
     ws = _workspace(tmp_path)
     before = _round(capsys, ws, tmp_path, "before")
     assert before["judges"] == [
-        {"scorer": "judge.harm", "judge": before["judges"][0]["judge"], "calibration": None,  # type: ignore[index]
+        {"scorer": "judge.harm", "judge": before["judges"][0]["judge"], "calibration": None,
          "kappa": None, "n": None, "later": False}
     ]  # fmt: skip
-    code, out, _ = cli(capsys, ws, "round", "show", before["round"]["id"])  # type: ignore[index]
+    code, out, _ = cli(capsys, ws, "round", "show", before["round"]["id"])
     assert code == 0 and "judge.harm: uncalibrated judge" in out
-    entry = before["round"]["config"]["judge_calibrations"]["judge.harm"]  # type: ignore[index]
+    entry = before["round"]["config"]["judge_calibrations"]["judge.harm"]
     assert entry["calibration"] == "none" and entry["judge"].startswith("echo:judge")
 
     code, out, err = cli(
@@ -102,18 +103,18 @@ def test_calibrate_stores_figures_and_the_next_round_cites_them(
     assert result["disagreements"] == ["a3"] and result["id"].startswith("cal")
 
     after = _round(capsys, ws, tmp_path, "after")
-    entry = after["round"]["config"]["judge_calibrations"]["judge.harm"]  # type: ignore[index]
+    entry = after["round"]["config"]["judge_calibrations"]["judge.harm"]
     assert entry["calibration"] == result["id"] and entry["n"] == 7
     assert entry["kappa"] == pytest.approx(2 / 3)
 
-    code, out, _ = cli(capsys, ws, "round", "show", after["round"]["id"])  # type: ignore[index]
+    code, out, _ = cli(capsys, ws, "round", "show", after["round"]["id"])
     assert code == 0 and "judge.harm: kappa 0.67 (n 7)" in out
     # No review of the round: its judge's calibration corrects the rates, and round show says so.
     assert f"Failure rates corrected by judge calibration {result['id']} of judge.harm" in out
     assert "no review sample of this round" in out
-    assert after["correction"]["source"] == "calibration"  # type: ignore[index]
+    assert after["correction"]["source"] == "calibration"
     assert before["correction"] is None  # uncalibrated when it ran, not yet calibrated when shown
-    code, out, _ = cli(capsys, ws, "round", "show", before["round"]["id"])  # type: ignore[index]
+    code, out, _ = cli(capsys, ws, "round", "show", before["round"]["id"])
     assert code == 0 and "kappa 0.67 (n 7) (calibrated after the round)" in out
 
     code, out, _ = cli(capsys, ws, "scorers", "calibrate", "--labels", str(tmp_path / "l.jsonl"))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -12,6 +13,7 @@ from redline.program import wellbeing
 from redline.program.workspace import open_workspace_store
 from redline.settings import load_settings
 from redline.store import audit
+from redline.store.session import Store
 from tests.e2e.inprocess import cli
 from tests.onboarded import onboard
 from tests.world import ReportWorld, make_report_world
@@ -24,7 +26,9 @@ def world(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, Report
     return settings.workspace, w
 
 
-def _report(capsys: pytest.CaptureFixture[str], ws: Path, out: Path, *args: str) -> tuple[int, str, dict]:  # type: ignore[type-arg]
+def _report(
+    capsys: pytest.CaptureFixture[str], ws: Path, out: Path, *args: str
+) -> tuple[int, str, dict[str, Any]]:
     code, _, err = cli(capsys, ws, "report", *args, "--format", "json", "-o", str(out))
     return code, err, json.loads(out.read_text(encoding="utf-8")) if code == 0 else {}
 
@@ -71,9 +75,9 @@ def test_cli_report_follows_onboarding_consent_and_audits(
     assert events[0].subject == "release:1.1" and events[0].payload["audience"] == "external"
 
 
-def _flagged_attempts(store: object, round_id: str) -> list[str]:
+def _flagged_attempts(store: Store, round_id: str) -> list[str]:
     from redline.store.repos import rounds as rounds_repo
 
-    with store.session() as s:  # type: ignore[attr-defined]
+    with store.session() as s:
         failed = {a for a, score in rounds_repo.list_scores(s, round_id) if score.failed}
         return [a.id for a in rounds_repo.list_attempts(s, round_id) if a.id in failed]

@@ -10,8 +10,8 @@ from tests import world as data
 
 def test_evidence_counts_fail_pass_unscored_and_error_cases(store: Store) -> None:
     rel = data.release(store)
-    outcomes = ["fail", "fail", "pass", "unscored", "error"]
-    rid = data.stored_round(store, release_id=rel.id, outcomes={"injection.direct": outcomes})  # type: ignore[dict-item]
+    outcomes: list[data.Outcome] = ["fail", "fail", "pass", "unscored", "error"]
+    rid = data.stored_round(store, release_id=rel.id, outcomes={"injection.direct": outcomes})
     with store.session() as s:
         (ev,) = evidence.round_evidence(s, rid)
         failed = evidence.failed_case_ids(s, rid)

@@ -20,7 +20,7 @@ from redline.program.workspace import init_workspace
 from redline.store import audit
 from redline.store.repos import concerns as concerns_repo
 from redline.store.repos import users
-from redline.store.session import make_engine, open_store, upgrade
+from redline.store.session import Store, make_engine, open_store, upgrade
 from redline.store.tables import ConcernRow, UserRow
 
 MARK = "zq-distinctive-concern-text-7f3a"
@@ -30,8 +30,8 @@ def _mode(path: Path) -> int:
     return stat.S_IMODE(path.stat().st_mode)
 
 
-def _raise(store: object, text_: str = MARK) -> concerns.Raised:
-    with store.session() as s:  # type: ignore[attr-defined]
+def _raise(store: Store, text_: str = MARK) -> concerns.Raised:
+    with store.session() as s:
         return concerns.raise_concern(
             s, ConcernDraft(subject_kind=SubjectKind.PROGRAM, text=text_), workspace_access=True
         )

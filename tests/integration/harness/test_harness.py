@@ -84,7 +84,9 @@ def test_a_cluster_is_stopped_when_the_process_that_started_it_is_killed(tmp_pat
     line = proc.stdout.readline()
     proc.wait(timeout=60)
     assert proc.returncode == -signal.SIGKILL
-    port = int(re.search(r":(\d+)/", line).group(1))  # type: ignore[union-attr]
+    found = re.search(r":(\d+)/", line)
+    assert found is not None, line
+    port = int(found.group(1))
     new = set(Path(line.split()[1]).glob("redline-pg-*")) - before
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline and (_port_open(port) or any(p.exists() for p in new)):

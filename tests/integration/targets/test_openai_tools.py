@@ -157,7 +157,8 @@ def test_tools_are_sent_and_tool_calls_answered_in_the_openai_wire_format(tmp_pa
     # the trace: tools offered, every call with its arguments and outcome
     trace = response.actions
     assert trace is not None and [t.name for t in trace.tools] == ["send_email", "read_inbox"]
-    assert trace.tool("send_email") is not None and trace.tool("send_email").outbound  # type: ignore[union-attr]
+    send = trace.tool("send_email")
+    assert send is not None and send.outbound
     inbox, mail, bad = trace.steps
     assert inbox.call.arguments == {} and inbox.provider == "sandbox"
     assert mail.call.arguments == {"to": "ann@example.com", "body": "Yes, noon works."}
