@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 
+from sqlalchemy.orm import Session
+
 from redline.catalog.loader import load_catalog
 from redline.core.perspectives import CONSENT_STATEMENT, Declaration, Perspective, PerspectiveKind
 from redline.core.plans import Plan
@@ -22,12 +24,12 @@ from tests.world import make_report_world
 MARKER = "quillfeather collective"
 
 
-def _declare(session: object, user: str, *values: tuple[PerspectiveKind, str]) -> None:
+def _declare(session: Session, user: str, *values: tuple[PerspectiveKind, str]) -> None:
     from datetime import UTC, datetime
 
     now = datetime.now(UTC)
     perspectives_repo.save_declaration(
-        session,  # type: ignore[arg-type]
+        session,
         Declaration(
             user=user,
             perspectives=tuple(Perspective(kind=k, value=v) for k, v in values),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -21,9 +22,9 @@ def _bearer(world: WebWorld, token: str) -> TestClient:
     return client
 
 
-def _issue(world: WebWorld, name: str, scope: TokenScope = TokenScope.READ, **kw: object) -> str:
+def _issue(world: WebWorld, name: str, scope: TokenScope = TokenScope.READ, **kw: Any) -> str:
     with world.store.session() as s:
-        return accounts.issue_token(s, name=name, label="ci", acting=name, scope=scope, **kw).token  # type: ignore[arg-type]
+        return accounts.issue_token(s, name=name, label="ci", acting=name, scope=scope, **kw).token
 
 
 def test_tokens_are_read_only_by_default_and_cannot_mint_tokens(world: WebWorld) -> None:

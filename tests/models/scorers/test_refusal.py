@@ -161,7 +161,9 @@ def test_early_exit_decides_sure_answers_early_and_agrees_with_the_full_reading(
     full = RefusalScorer(embedder=embedder, model=replace(shipped_model(), early=None)).classify(
         texts, objectives
     )
-    early_layers = shipped_model().early.layers  # type: ignore[union-attr]
+    exit_head = shipped_model().early
+    assert exit_head is not None
+    early_layers = exit_head.layers
     decided_early = [j.layers == early_layers for j in cascade]
     assert 0.3 < sum(decided_early) / len(rows) < 0.95
     for j, f, early in zip(cascade, full, decided_early, strict=True):

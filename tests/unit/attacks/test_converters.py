@@ -9,6 +9,7 @@ import random
 
 import pytest
 
+from redline.attacks.base import Converter
 from redline.attacks.converters.chain import apply_chain, apply_chain_async, build_converter, parse_spec
 from redline.attacks.converters.encoding import morse_decode
 from redline.attacks.converters.perturbation import HOMOGLYPHS, tag_decode
@@ -21,7 +22,8 @@ TEXT = "Explain how tides work, please."
 
 def convert(spec: str, text: str = TEXT, seed: int = 1) -> str:
     conv = build_converter(spec)
-    return conv.convert(text, rng=random.Random(seed))  # type: ignore[union-attr]
+    assert isinstance(conv, Converter), spec
+    return conv.convert(text, rng=random.Random(seed))
 
 
 def test_encodings_decode_back_to_the_text() -> None:

@@ -1,12 +1,14 @@
 from __future__ import annotations
 
+from typing import Any
+
 from redline.core.audit import GENESIS_HASH, AuditEvent, event_hash, verify_chain
 
 
 def _chain(n: int) -> list[AuditEvent]:
     events, prev = [], GENESIS_HASH
     for seq in range(1, n + 1):
-        fields = {
+        fields: dict[str, Any] = {
             "seq": seq,
             "at": f"2026-11-27T00:00:0{seq}",
             "actor": "a",
@@ -14,7 +16,7 @@ def _chain(n: int) -> list[AuditEvent]:
             "subject": "s",
             "payload": {"k": seq},
         }
-        digest = event_hash(**fields, prev_hash=prev)  # type: ignore[arg-type]
+        digest = event_hash(**fields, prev_hash=prev)
         events.append(AuditEvent(**fields, prev_hash=prev, hash=digest))
         prev = digest
     return events

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import Any
 
 import pytest
 
@@ -16,7 +17,7 @@ from tests.unit.engine.fakes import ComplianceScorer, FakeTarget
 IDENTITY = ModelIdentity(provider="openai-compat", name="m")
 
 
-def _spec(**changes: object) -> RoundSpec:
+def _spec(**changes: Any) -> RoundSpec:
     base = RoundSpec(
         target=TargetConfig(kind="openai-compat", model="m", base_url="http://127.0.0.1:1/v1"),
         target_name="sys",
@@ -24,7 +25,7 @@ def _spec(**changes: object) -> RoundSpec:
         cases_source={"prompts_sha256": "abc"},
         scorers=[ComplianceScorer()],
     )
-    return replace(base, **changes)  # type: ignore[arg-type]
+    return replace(base, **changes)
 
 
 def _hash(spec: RoundSpec) -> str | None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from redline.scorers.refusal_patterns import RefusalOutcome, read_phrases, refusal_opening, refuses
@@ -72,10 +74,10 @@ def test_the_labelled_set_holds_the_weak_styles_and_the_real_traffic_errors_in_t
     assert len(groups & {"wfr", "wes", "wde", "wit", "wpt", "wnl", "wsv", "wja", "wru"}) >= 4
 
 
-def test_hand_written_files_parse_into_grouped_rows(tmp_path: pytest.TempPathFactory) -> None:
+def test_hand_written_files_parse_into_grouped_rows(tmp_path: Path) -> None:
     from scripts.build_refusal_set import written_rows
 
-    folder = tmp_path / "written"  # type: ignore[operator]
+    folder = tmp_path / "written"
     folder.mkdir()
     (folder / "x.txt").write_text(
         "# comment\n## wzz01 test | Do the thing.\nC compliant | Line one\\nline two\nR classic | No.\n",
