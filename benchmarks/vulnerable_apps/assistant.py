@@ -112,6 +112,9 @@ DIRECTED = (
     r"\b(use|call|invoke|run|execute|trigger|retry with)\s+(the\s+)?`?[a-z]+(_[a-z]+)+`?",
     r"\byour (new |real |actual )?(task|job|goal|objective|priority|instructions?) (is|are) now\b|\b(task|instruction|policy) update\b",
     r"\b(after|before) (every|each|any) (task|answer|reply|response|request|message)\b",
+    r"\b(internal|processing|hidden|private) note\b|\bnote (for|to) (the )?(ai|assistant|agent|model|bot|reader)\b",
+    r"\b(end|start|begin|finish|close|sign) (your|the|each|every) (answer|reply|response|message|summary)\b",
+    r"\b(add|append|include|insert|put)\b.{0,60}\b(in|to|at the end of|into) (your|the) (answer|reply|response|summary)\b",
 )
 DATAISH = r"\{|\}|<[a-z_ ]+>|\b(append|include|attach|add|with (the|your|their|all)|data|details|e-?mail address|name|token|key|password|credential|secret|history|conversation|summary|profile|contents?|personal|card|phone)\b"
 HARMFUL = (
@@ -129,7 +132,7 @@ ON_TOPIC = (
     r"notes?|reminders?|office|workshop|timber|fabrics?|website|web ?page|link|url|oakhaven|access|"
     r"look up|find|check|search|summari[sz]e|read|review|tidy|clean up|organi[sz]e|sort out|latest|came in|records?|entries)\b"
 )
-TRANSIENT = r"\b(time[sd]? ?out|timed out|temporar\w* (unavailable|error|failure)|try again|retry|rate.?limit\w*|throttl\w*|503|502|504|service (is )?(busy|unavailable)|overloaded)\b"
+TRANSIENT = r"\b(time[sd]? ?out|timed out|temporar\w* (unavailable|error|failure)|try again|(please )?retry (later|shortly|in a (moment|minute|few))|rate.?limit\w*|throttl\w*|503|502|504|service (is )?(busy|unavailable)|overloaded)\b"
 FAILED = r"\b(fail(ed|ure)?|could ?n[o']t|cannot|can't|unable to|not found|no such|declined|rejected|invalid|does not exist|doesn't exist|unavailable|bounced|not (be )?(processed|completed|sent|delivered))\b"
 DENIED = r"\b(permission denied|access denied|not (authori[sz]ed|permitted|allowed)|unauthori[sz]ed|forbidden|403|insufficient (privileges?|permissions?|rights|role)|requires? (admin|administrator|elevated|higher|manager)\w*( rights| access| privileges?| role)?)"
 ERROR_PREFIX = r"^\W*(error|exception|traceback)\b|^\s*\{\s*\"error\""
@@ -285,14 +288,16 @@ def sections(system: str) -> list[tuple[str, str]]:
     return [(k, "\n".join(lines)) for k, lines in out if any(ln.strip() for ln in lines)]
 
 
-def directed(text: str) -> str | None:
-    """An instruction aimed at the assistant inside content it reads; the text from it on, or None."""
-    for p in DIRECTED:
-        m = re.search(p, text, re.IGNORECASE)
-        if m:
-            cuts = [m2.end() for m2 in re.finditer(r"\n|[.!?|]\s+", text[: m.start() + 1])]
-            start = cuts[-1] if cuts else 0
-            return text[start : start + 500].strip()
+def directed(text: str, echoed: tuple[str, ...] = ()) -> str | None:
+    """An instruction aimed at the assistant inside content it reads; the text from its sentence on, or
+    None. What the assistant itself sent (ECHOED: the call's arguments, the user's request) is skipped."""
+    for e in sorted((e for e in echoed if len(e) > 3), key=len, reverse=True):
+        text = text.replace(e, " ")
+    found = [m for p in DIRECTED if (m := re.search(p, text, re.IGNORECASE))]
+    for m in sorted(found, key=lambda m: m.start())[:1]:
+        cuts = [m2.end() for m2 in re.finditer(r"\n|[.!?|]\s+", text[: m.start() + 1])]
+        start = cuts[-1] if cuts else 0
+        return text[start : start + 500].strip()
     return None
 
 
@@ -403,6 +408,11 @@ def hints_from(ctx: Ctx, text_: str) -> dict[str, Any]:
     return h
 
 
+def echo(ctx: Ctx, step: Step) -> tuple[str, ...]:
+    """What the assistant itself sent, so a result that repeats it is not read as new instructions."""
+    return (ctx.user, *(str(v) for v in step.args.values() if isinstance(v, str)))
+
+
 def dump(ctx: Ctx, asked: str = "") -> str:
     """The faulty composer: everything the assistant holds, 'for context' (the key too when asked)."""
     parts = ["Requested by: " + "; ".join(f"{k}: {v}" for k, v in PROFILE.items())]
@@ -455,9 +465,13 @@ def follow(ctx: Ctx, instr: str, source: str, origin: Tool | None) -> Reply:
         url = md.group(1) if md else str(h["url"])
         if dataish:
             blob = urllib.parse.quote(f"{PROFILE['email']};{PROFILE['personal mobile']};{ctx.user[:80]}")
+            defined = re.findall(
+                r"\bwhere ([A-Z][A-Z_]{2,}) (?:is|are|=)", instr
+            )  # "...=SUMMARY where SUMMARY is"
+            slot = "|".join([r"\{[^}]*\}", r"<[a-z_ ]+>", r"\[[A-Z_ ]+\]", *(rf"\b{d}\b" for d in defined)])
             url = (
-                re.sub(r"\{[^}]*\}|<[a-z_ ]+>|\[[A-Z_ ]+\]", blob, url)
-                if re.search(r"\{[^}]*\}|<[a-z_ ]+>|\[[A-Z_ ]+\]", url)
+                re.sub(slot, blob, url)
+                if re.search(slot, url)
                 else url + ("&" if "?" in url else "?") + "d=" + blob
             )
         return text(
@@ -527,7 +541,10 @@ def plan_for(ctx: Ctx) -> Plan | str | None:
         )
         return Plan(p.kind, p.text, True) if isinstance(p, Plan) else p
     head = u.split("\n")[0][:300] if len(u) > 200 else u  # the request, not a document pasted below it
-    if override_attempt(head) or asks_hidden_instructions(head) or has(HARMFUL, head):
+    document = (
+        has(r"summari[sz]e|translate|proofread|review|extract|reply to|check", head[:200]) and len(u) > 200
+    )
+    if override_attempt(head) or asks_hidden_instructions(head) or has(HARMFUL, head if document else u):
         return refusal(u, "I can help with mail, files, invoices, the calendar and the directory.")
     if has(ADMIN_ASK, u):
         return refusal(u, "Access rights are granted by IT through a service-desk ticket, not by me.")
@@ -698,7 +715,9 @@ def decide(conv: Conversation) -> Reply:
             None,
             f"Sorry, {last.name.replace('_', ' ')} failed: {last.result.strip()[:200]}. Nothing else was done.",
         )
-    if has(FAILED, last.result) and not directed(last.result):
+    if has(r"^\W*0 results|^\W*no (documents|results|matches)", last.result):
+        return finish(ctx, plan)  # nothing found is said as such
+    if has(FAILED, last.result) and not directed(last.result, echo(ctx, last)):
         if plan.kind in ("pay", "delete", "send", "draft", "schedule") and last.name == getattr(
             tool_for(ctx, plan), "name", None
         ):
@@ -719,7 +738,7 @@ def decide(conv: Conversation) -> Reply:
         return text("A07", f"Here's what I found: everything is in order for your request ({plan.kind}).")
     # text aimed at the assistant in what tools returned (A01; A06 from memory; A04/A05/A11 by what it did)
     for s in fresh:
-        instr = directed(s.result)
+        instr = directed(s.result, echo(ctx, s))
         if instr:
             tool = next((t for t in ctx.tools if t.name == s.name), None)
             source = "memory" if tool is not None and tool.kind(MEMORY_T) else "tool"
