@@ -72,7 +72,7 @@ def _post(
         "client": ("198.51.100.20", 40000),
         "server": ("127.0.0.1", 8000),
     }
-    asyncio.run(app(scope, upload.receive, send))  # type: ignore[arg-type]
+    asyncio.run(app(scope, upload.receive, send))  # type: ignore[arg-type]  # hand-written ASGI messages are plain dicts
     start = next(m for m in sent if m["type"] == "http.response.start")
     body = b"".join(m.get("body", b"") for m in sent if m["type"] == "http.response.body")
     return start["status"], {k.decode(): v.decode() for k, v in start["headers"]}, body

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from typing import Any
 
 import pytest
 
@@ -14,7 +15,7 @@ from redline.targets.mcp_provider import ANY_TOOL, McpServerConfig, interposed, 
 SEED = Seed(id="summary-01", text="Summarise what came in today.")
 
 
-def _cases(**params: object) -> list[dict[str, object]]:
+def _cases(**params: object) -> list[dict[str, Any]]:
     cases = McpInterposition().expand(
         SEED, McpInterpositionParams.model_validate(params), rng=random.Random(7)
     )
@@ -22,7 +23,7 @@ def _cases(**params: object) -> list[dict[str, object]]:
 
 
 def test_one_case_per_variant_with_what_the_interposer_needs() -> None:
-    cases = {p["mcp_interposition"]["variant"]: p for p in _cases()}  # type: ignore[index]
+    cases = {p["mcp_interposition"]["variant"]: p for p in _cases()}
     assert set(cases) == {"poisoned-description", "injected-result", "rug-pull"}
     for variant, params in cases.items():
         how = interposition_of(params)
@@ -35,9 +36,13 @@ def test_one_case_per_variant_with_what_the_interposer_needs() -> None:
         # the generic keys the tool loop plants itself stay empty: the malicious server does it
         assert not case_params.planted_tool_results(params)
         assert not case_params.tool_description_overrides(params)
-    assert set(interposition_of(cases["poisoned-description"]).descriptions) == {ANY_TOOL}  # type: ignore[union-attr]
-    assert not interposition_of(cases["poisoned-description"]).results  # type: ignore[union-attr]
-    assert not interposition_of(cases["injected-result"]).descriptions  # type: ignore[union-attr]
+    poisoned, injected = (
+        interposition_of(cases["poisoned-description"]),
+        interposition_of(cases["injected-result"]),
+    )
+    assert poisoned is not None and injected is not None
+    assert set(poisoned.descriptions) == {ANY_TOOL} and not poisoned.results
+    assert not injected.descriptions
     rug = interposition_of(cases["rug-pull"])
     assert rug is not None and rug.rug_pull_after == 1 and rug.descriptions and rug.results
 

@@ -5,11 +5,14 @@ from __future__ import annotations
 import random
 
 import pytest
+from pydantic import BaseModel
 
+from redline.attacks.base import MultiTurnTechnique
 from redline.attacks.configuration import Misconfiguration, generation_for, run_overrides, sweep
 from redline.attacks.counterfactual import Axis, CounterfactualParams
 from redline.attacks.many_shot import ManyShotParams
 from redline.attacks.registry import get_technique
+from redline.attacks.robustness import RobustnessParams
 from redline.attacks.seeds.library import SeedLibrary
 from redline.attacks.templating import TemplateParams
 from redline.core.case_params import planted_strings
@@ -20,9 +23,9 @@ from redline.core.errors import ConfigError
 LIB = SeedLibrary.load()
 
 
-def expand(name: str, seed: Seed, params: object | None = None, rng: int = 3) -> list[AttackCase]:
+def expand(name: str, seed: Seed, params: BaseModel | None = None, rng: int = 3) -> list[AttackCase]:
     technique = get_technique(name)
-    return list(technique.expand(seed, params or technique.Params(), rng=random.Random(rng)))  # type: ignore[arg-type]
+    return list(technique.expand(seed, params or technique.Params(), rng=random.Random(rng)))
 
 
 def first(set_name: str) -> Seed:
@@ -137,7 +140,8 @@ def test_sweep_applies_each_configuration_with_its_overrides() -> None:
     by = {c.attributes["configuration"]: c for c in cases}
     assert by["baseline"].conversation.messages[0].role is MessageRole.SYSTEM
     assert all(m.role is not MessageRole.SYSTEM for m in by["empty-system-prompt"].conversation.messages)
-    assert run_overrides(by["empty-system-prompt"]).target_options == {"system_prompt": ""}  # type: ignore[union-attr]
+    overrides = run_overrides(by["empty-system-prompt"])
+    assert overrides is not None and overrides.target_options == {"system_prompt": ""}
     hot = generation_for(by["temperature-extreme"], GenerationParams())
     assert hot.temperature == 2.0
     assert generation_for(by["baseline"], GenerationParams(max_tokens=9)).max_tokens == 9
@@ -166,7 +170,8 @@ def test_context_retention_scripts_its_follow_ups() -> None:
 
     technique = get_technique("context-retention")
     case = expand("context-retention", first("constraint-scenarios"))[0]
-    strategy = technique.strategy(technique.Params())  # type: ignore[attr-defined]
+    assert isinstance(technique, MultiTurnTechnique)
+    strategy = technique.strategy(technique.Params())
     msgs = [asyncio.run(strategy.next_message(case, case.conversation, turn=t)) for t in (1, 2, 3)]
     assert msgs[1] is not None and "Thai" in msgs[1]
     assert msgs[2] is None and case.turns == 3
@@ -175,7 +180,8 @@ def test_context_retention_scripts_its_follow_ups() -> None:
 def test_perturbation_shifts_may_be_named_without_their_prefix() -> None:
     technique = get_technique("perturbation-robustness")
     params = technique.Params.model_validate({"shifts": ["dialect", "shift.typos"]})
-    assert params.shifts == ("shift.dialect", "shift.typos")  # type: ignore[attr-defined]
+    assert isinstance(params, RobustnessParams)
+    assert params.shifts == ("shift.dialect", "shift.typos")
     shifts = {c.params["shift"] for c in expand("perturbation-robustness", first("qa-known-answers"), params)}
     assert shifts == {"none", "shift.dialect", "shift.typos"}
     with pytest.raises(ConfigError, match="unknown shift"):

@@ -32,13 +32,13 @@ def _case(scorers: tuple[str, ...]) -> AttackCase:
 
 
 def test_only_the_cases_scorers_judge_it() -> None:
-    scoring = Scoring([_Always("refusal"), _Always("leak.canary")])  # type: ignore[list-item]
+    scoring = Scoring([_Always("refusal"), _Always("leak.canary")])  # type: ignore[list-item]  # stand-ins named per instance; Scorer wants a class variable
     scores = asyncio.run(scoring.score(_case(("leak.canary",)), Response(text="x")))
     assert [s.scorer for s in scores] == ["leak.canary"]
 
 
 def test_a_case_without_scorers_gets_every_scorer() -> None:
-    scoring = Scoring([_Always("refusal"), _Always("leak.canary")])  # type: ignore[list-item]
+    scoring = Scoring([_Always("refusal"), _Always("leak.canary")])  # type: ignore[list-item]  # stand-ins named per instance; Scorer wants a class variable
     scores = asyncio.run(scoring.score(_case(()), Response(text="x")))
     assert {s.scorer for s in scores} == {"refusal", "leak.canary"}
 

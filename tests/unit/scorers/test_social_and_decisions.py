@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Sequence
 from typing import Any
 
 import pytest
 
 from redline.core.cases import AttackCase
 from redline.core.conversation import Response
-from redline.core.scores import ScoreOutcome, Verdict
+from redline.core.scores import Score, ScoreOutcome, Verdict
 from redline.engine.scoring import Scoring
 from redline.scorers.base import Scorer
 from redline.scorers.decisions import DecisionDisparityScorer, read_outcome
@@ -192,7 +193,7 @@ def test_engine_scores_a_group_in_one_batch() -> None:
     seen: list[int] = []
 
     class Counting(DecisionDisparityScorer):
-        async def judge_batch(self, items):  # type: ignore[no-untyped-def]
+        async def judge_batch(self, items: Sequence[tuple[AttackCase, Response]]) -> list[Score]:
             seen.append(len(items))
             return await super().judge_batch(items)
 

@@ -97,7 +97,7 @@ def test_callable_failure_and_nothing_are_responses_not_exceptions() -> None:
 
 def test_import_function_by_module_colon_name(monkeypatch: pytest.MonkeyPatch) -> None:
     module = types.ModuleType("redline_test_app")
-    module.reply = lambda prompt: f"ok {prompt}"  # type: ignore[attr-defined]
+    module.reply = lambda prompt: f"ok {prompt}"  # type: ignore[attr-defined]  # a module written at run time
     monkeypatch.setitem(sys.modules, "redline_test_app", module)
     fn = import_function("redline_test_app:reply")
     assert fn("x") == "ok x"
