@@ -134,7 +134,10 @@ def test_pair_and_tap_turns_are_stored_turn_by_turn_with_scores(sqlite_env: Env)
         else:
             depths = [r["turn"]["depth"] for r in records]
             assert depths == sorted(depths) and max(depths) == 2
-    pruned = [p for a in attempts for p in (a.provenance.params[LOOP_KEY].get("pruned_before") or [])]  # type: ignore[union-attr]
+    assert all(a.provenance is not None for a in attempts)
+    loops = [a.provenance.params[LOOP_KEY] for a in attempts if a.provenance is not None]
+    assert all(isinstance(loop, dict) for loop in loops)
+    pruned = [p for loop in loops if isinstance(loop, dict) for p in (loop.get("pruned_before") or [])]
     assert pruned and all(TurnRecord.model_validate(p).pruned for p in pruned)
     (evidence,) = result.evidence
     assert evidence.threat_id == "jailbreak.automated-search" and evidence.n == 6 and evidence.failures == 0

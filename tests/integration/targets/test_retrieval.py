@@ -16,11 +16,13 @@ from redline.core.case_params import BACKGROUND_DOCUMENTS, PLANTED_DOCUMENTS
 from redline.core.conversation import Conversation, ErrorKind, GenerationParams, Response
 from redline.core.errors import ConfigError
 from redline.settings import TargetConfig
+from redline.targets.echo import EchoTarget
 from redline.targets.registry import build_target
 from redline.targets.retrieval import (
     RetrievalIndex,
     RetrievalOptions,
     RetrievalProvider,
+    RetrievalTarget,
     build_index,
     load_corpus,
 )
@@ -132,7 +134,8 @@ def test_a_target_without_tools_gets_the_documents_as_context(tmp_path: Path) ->
     convo = Conversation.of("Tell me about refunds for a damaged parcel.", system="You are a shop assistant.")
     with case_scope({PLANTED_DOCUMENTS: [PLANTED], BACKGROUND_DOCUMENTS: ["Opening hours changed."]}):
         asyncio.run(target.send(convo))
-    inner = target.inner  # type: ignore[attr-defined]
+    assert isinstance(target, RetrievalTarget) and isinstance(target.inner, EchoTarget)
+    inner = target.inner
     system = inner.calls[-1].messages[0].content
     assert system.startswith("You are a shop assistant.") and "Retrieved context:" in system
     assert "ZEBRA-4242" in system and CORPUS[0] in system

@@ -12,6 +12,7 @@ import pytest
 from redline.attacks.registry import get_technique
 from redline.attacks.seeds.library import SeedLibrary
 from redline.attacks.whitebox.search import SuffixParams, gcg, random_search
+from redline.attacks.whitebox.techniques import GcgSuffix, RandomSearchSuffix
 from redline.attacks.whitebox.uncertainty import answer_uncertainty
 from redline.core.conversation import Conversation, GenerationParams, Response, TokenLogprob
 from redline.core.errors import TargetError
@@ -103,19 +104,19 @@ def test_gcg_follows_the_gradient_to_the_optimum() -> None:
 
 def test_the_technique_returns_a_case_with_the_optimised_suffix() -> None:
     technique = get_technique("random-search-suffix")
+    assert isinstance(technique, RandomSearchSuffix)
     seed = SeedLibrary.load().seeds("harmful-behaviours")[0]
-    case, result = asyncio.run(
-        technique.optimise(seed, PARAMS, target=CharTarget(), rng=random.Random(1))  # type: ignore[attr-defined]
-    )
+    case, result = asyncio.run(technique.optimise(seed, PARAMS, target=CharTarget(), rng=random.Random(1)))
     assert case.conversation.last_user_text == result.user_message
     assert case.params["optimised"] and case.params["best_logprob"] > case.params["initial_logprob"]
 
 
 def test_a_black_box_target_is_refused_with_a_pointer_to_the_hf_adapter() -> None:
     technique = get_technique("gcg")
+    assert isinstance(technique, GcgSuffix)
     seed = SeedLibrary.load().seeds("harmful-behaviours")[0]
     with pytest.raises(TargetError, match="'hf'"):
-        asyncio.run(technique.optimise(seed, PARAMS, target=EchoTarget(), rng=random.Random(1)))  # type: ignore[attr-defined]
+        asyncio.run(technique.optimise(seed, PARAMS, target=EchoTarget(), rng=random.Random(1)))
 
 
 def test_answer_uncertainty_from_token_logprobs() -> None:

@@ -100,7 +100,7 @@ def test_judge_scorers_get_the_workspace_judge_or_are_skipped_naming_the_setting
     assert judge is not None and judge.name == "helper"
     built, problems = build_scorers(["judge.harm", "judge.panel"], judge=judge)
     assert problems == [] and [s.name for s in built] == ["judge.harm", "judge.panel"]
-    assert built[0].judge_target is judge  # type: ignore[attr-defined]
+    assert getattr(built[0], "judge_target", None) is judge
 
 
 def test_pair_and_tap_steps_without_an_attacker_are_left_out_with_a_warning(workspace: Settings) -> None:
@@ -118,4 +118,4 @@ def test_pair_and_tap_steps_without_an_attacker_are_left_out_with_a_warning(work
     assert set(source.loops) == {"pair", "tap"} and source.warnings == ()
     assert {"pair", "tap"} <= {c.technique for c in source.cases}
     crescendo = source.strategies["crescendo"]
-    assert crescendo.attacker is models.attacker()  # type: ignore[attr-defined]
+    assert getattr(crescendo, "attacker", None) is models.attacker()
