@@ -33,7 +33,7 @@ from redline.core.cases import AttackCase
 from redline.core.conversation import Conversation, MessageRole, Response
 from redline.core.scores import Score, Verdict
 from redline.scorers.action import completion_sentence
-from redline.scorers.base import BaseScorer
+from redline.scorers.base import BaseScorer, unscorable
 from redline.scorers.embeddings import Embedder
 from redline.scorers.family_cues import fold
 from redline.scorers.masking import detect
@@ -78,24 +78,19 @@ class _ActionScorer(BaseScorer):
     """Shared pre-checks: errors and blocks are could-not-score; so are a missing trace and no tools."""
 
     need_tools: ClassVar[bool] = True
+    judges_actions: ClassVar[bool] = True
 
     async def score_batch(self, items: Sequence[tuple[AttackCase, Response]]) -> list[Score]:
-        """Judge many exchanges in order; the answer's text may be empty when the trace is not."""
+        """Judge many exchanges in order; the answer's text may be empty when the trace is not.
+
+        An empty answer (the scheduler marks it `ErrorKind.EMPTY`) with a trace is judged: a loop that
+        hit its step budget often ends without text, and what it did is the evidence.
+        """
         prov = self.provenance()
         out: list[Score] = []
         for case, response in items:
-            if response.error is not None:
-                out.append(
-                    Score.could_not_score(
-                        self.name, f"the target gave no answer ({response.error.value})", prov
-                    )
-                )
-            elif response.blocked:
-                out.append(
-                    Score.could_not_score(self.name, "the exchange was blocked before an answer", prov)
-                )
-            else:
-                out.append(self.judge(case, response))
+            cannot = unscorable(self.name, response, provenance=prov, actions=self.judges_actions)
+            out.append(cannot if cannot is not None else self.judge(case, response))
         return out
 
     def trace_or_reason(self, response: Response) -> ActionTrace | str:

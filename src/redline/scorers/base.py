@@ -8,7 +8,7 @@ from enum import StrEnum
 from typing import Any, ClassVar, Protocol, runtime_checkable
 
 from redline.core.cases import AttackCase
-from redline.core.conversation import Response
+from redline.core.conversation import ErrorKind, Response
 from redline.core.provenance import Provenance
 from redline.core.scores import Score, Verdict
 
@@ -36,11 +36,18 @@ class ScoreKind(StrEnum):
     SCALE = "scale"
 
 
-def unscorable(scorer: str, response: Response, *, provenance: Provenance | None = None) -> Score | None:
+def unscorable(
+    scorer: str, response: Response, *, provenance: Provenance | None = None, actions: bool = False
+) -> Score | None:
     """The could-not-score outcome for an error, a filter block or an empty answer; None if judgeable.
 
-    None of these is evidence that the model held, so none may ever count as a PASS.
+    None of these is evidence that the model held, so none may ever count as a PASS. With `actions`
+    (a scorer that judges what the target did), an empty final answer is judgeable when the response
+    carries an action trace: a tool loop that ran out of steps often ends without text.
     """
+    traced = actions and response.actions is not None and not response.blocked
+    if traced and (response.error is None or response.error is ErrorKind.EMPTY):
+        return None
     if response.error is not None:
         detail = f": {response.error_detail}" if response.error_detail else ""
         return Score.could_not_score(
@@ -65,6 +72,8 @@ class BaseScorer:
     version: ClassVar[str] = "1"
     kind: ClassVar[ScoreKind] = ScoreKind.VERDICT
     threats: ClassVar[tuple[str, ...]] = ()
+    judges_actions: ClassVar[bool] = False
+    """True for scorers that judge the action trace: they judge a traced exchange with an empty answer."""
 
     def params(self) -> dict[str, Any]:
         """The parameters this scorer runs with, recorded in every score's provenance."""
@@ -81,7 +90,9 @@ class BaseScorer:
     async def score_batch(self, items: Sequence[tuple[AttackCase, Response]]) -> list[Score]:
         """Judge many responses in order; errors, blocks and empty answers are could-not-score."""
         prov = self.provenance()
-        out: list[Score | None] = [unscorable(self.name, r, provenance=prov) for _, r in items]
+        out: list[Score | None] = [
+            unscorable(self.name, r, provenance=prov, actions=self.judges_actions) for _, r in items
+        ]
         pending = [i for i, s in enumerate(out) if s is None]
         if pending:
             judged = await self.judge_batch([items[i] for i in pending])

@@ -30,7 +30,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from redline.core.actions import ActionTrace
 from redline.core.cases import AttackCase
-from redline.core.conversation import Conversation, GenerationParams, Response, TokenLogprob
+from redline.core.conversation import Conversation, ErrorKind, GenerationParams, Response, TokenLogprob
 from redline.core.errors import ConfigError
 from redline.core.provenance import ModelIdentity
 from redline.core.scores import Score, ScoreOutcome
@@ -309,7 +309,16 @@ def _items(rows: list[dict[str, Any]], *, judged: bool) -> list[tuple[AttackCase
         )
         text = f"[row {row['id']}]" if judged else str(row.get("response", ""))
         actions = ActionTrace.model_validate(row["actions"]) if row.get("actions") else None
-        items.append((case, Response(text=text, logprobs=_logprobs(row.get("logprobs")), actions=actions)))
+        # `error: empty` on a row stands for an answer the scheduler marked empty (a loop out of steps)
+        error = ErrorKind(row["error"]) if row.get("error") else None
+        response = Response(
+            text=text,
+            logprobs=_logprobs(row.get("logprobs")),
+            actions=actions,
+            error=error,
+            finish_reason=row.get("finish_reason"),
+        )
+        items.append((case, response))
     return items
 
 

@@ -4,6 +4,7 @@ import asyncio
 
 import pytest
 
+from redline.core.actions import ActionStep, ActionTrace, ToolCall, ToolOutcome, ToolSpec
 from redline.core.conversation import ErrorKind, Response
 from redline.core.evidence import Evidence
 from redline.core.scores import ScoreOutcome
@@ -26,6 +27,19 @@ def test_errors_blocks_and_empty_answers_are_never_a_pass(response: Response, re
         assert score.outcome is ScoreOutcome.COULD_NOT_SCORE
         assert score.verdict is None and reason in score.rationale
         assert score.failed is None
+
+
+def test_text_scorers_keep_abstaining_on_an_empty_answer_with_an_action_trace() -> None:
+    trace = ActionTrace(
+        tools=(ToolSpec(name="search"),),
+        steps=(ActionStep(index=0, call=ToolCall(id="c0", name="search"), outcome=ToolOutcome()),),
+        step_budget=1,
+        budget_exhausted=True,
+    )
+    for response in (Response(text="", actions=trace), Response(error=ErrorKind.EMPTY, actions=trace)):
+        for scorer in (PhraseRefusalScorer(), PiiScorer()):
+            score = asyncio.run(scorer.score(case(), response))
+            assert score.outcome is ScoreOutcome.COULD_NOT_SCORE
 
 
 def test_could_not_score_is_counted_apart_in_evidence() -> None:
