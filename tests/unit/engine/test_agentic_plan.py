@@ -21,6 +21,7 @@ AGENTIC = {
     "memory-poisoning",
     "cascading-errors",
     "tool-exfiltration",
+    "tool-poisoning",
 }
 SANDBOX = """
 tools:
