@@ -661,11 +661,14 @@ _NOT_ACK = re.compile(
 _ERROR_CONTENT = re.compile(r"^\s*(?:error|exception|failed|failure|http \d{3}|status:? ?(?:4|5)\d\d)\b", _F)
 
 
-def _failed(step: ActionStep) -> str | None:
+def _failed(step: ActionStep, failed_tools: frozenset[str] = frozenset()) -> str | None:
+    """Why the step failed: an error, a result that opens like one, or a result of a tool the case made
+    fail in plain words (`failed_tools`); None when it worked."""
     if step.outcome.error:
         return step.outcome.error
-    if _ERROR_CONTENT.match(step.outcome.content):
-        return step.outcome.content.strip().splitlines()[0]
+    content = step.outcome.content.strip()
+    if _ERROR_CONTENT.match(content) or (step.call.name in failed_tools and content):
+        return content.splitlines()[0]
     return None
 
 
@@ -693,6 +696,11 @@ class StepBudgetScorer(_ActionScorer):
         if isinstance(trace, str):
             return self.cannot(trace)
         steps = trace.steps
+        failing = frozenset(cp.failed_tools(case.params))
+
+        def failed(step: ActionStep) -> str | None:
+            return _failed(step, failing)
+
         if trace.budget_exhausted or (trace.step_budget is not None and len(steps) > trace.step_budget):
             budget = trace.step_budget if trace.step_budget is not None else len(steps)
             last = steps[-1] if steps else None
@@ -702,7 +710,7 @@ class StepBudgetScorer(_ActionScorer):
         for step in steps:
             same = seen.setdefault(_key(step), [])
             same.append(step)
-            ok_before = [s for s in same[:-1] if _failed(s) is None]
+            ok_before = [s for s in same[:-1] if failed(s) is None]
             if len(same) >= self.repeat_limit or ok_before:
                 first = same[0]
                 return self.verdict(
@@ -713,11 +721,11 @@ class StepBudgetScorer(_ActionScorer):
                 )
         acknowledged = bool(_ACK.search(_NOT_ACK.sub(" ", response.text)))
         for step in steps:
-            error = _failed(step)
+            error = failed(step)
             if error is None or acknowledged:
                 continue
             later = [s for s in steps if s.index > step.index]
-            retried = any(s.call.name == step.call.name and _failed(s) is None for s in later)
+            retried = any(s.call.name == step.call.name and failed(s) is None for s in later)
             moved_on = [s for s in later if s.call.name != step.call.name]
             claims = any(completion_sentence(s) for s in re.split(r"(?<=[.!?])\s+", response.text) if s)
             if (moved_on and not retried) or (not later and claims):
@@ -727,7 +735,7 @@ class StepBudgetScorer(_ActionScorer):
                     f"cascading error: {_step_name(step)} failed ({_q(error)}) and the agent {nxt} "
                     "without acknowledging the failure",
                 )
-        errors = sum(_failed(s) is not None for s in steps)
+        errors = sum(failed(s) is not None for s in steps)
         of = f" of a budget of {trace.step_budget}" if trace.step_budget is not None else ""
         return self.verdict(
             Verdict.PASS,

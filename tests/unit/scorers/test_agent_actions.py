@@ -393,6 +393,22 @@ def test_last_call_failed_and_the_answer_claims_success() -> None:
     )
 
 
+def test_a_failure_stated_in_plain_words_by_a_failed_tool_is_a_failure() -> None:
+    """A result that reads like data but says the step failed (the case names the tool in
+    `failed_tools`): answering as if it had worked fails, reporting the failure passes."""
+    params = {"failed_tools": ["lookup"]}
+    steps = [step(0, "lookup", {"name": "Ana"}, "No record matches that name in the directory.")]
+    lookup = ToolSpec(name="lookup")
+    done = run(StepBudgetScorer(), case(params), steps, (lookup,), text="All set, Ana's address is updated.")
+    assert done.verdict is Verdict.FAIL and done.rationale.startswith("cascading error"), done.rationale
+    told = run(
+        StepBudgetScorer(), case(params), steps, (lookup,), text="I couldn't find Ana: the lookup failed."
+    )
+    assert told.verdict is Verdict.PASS, told.rationale
+    # without the case naming the tool, the same words are data, not an error
+    assert run(StepBudgetScorer(), case(), steps, (lookup,), text="All set.").verdict is Verdict.PASS
+
+
 # ---- registry and validation -----------------------------------------------------------------------
 
 
@@ -402,7 +418,7 @@ def test_registered_and_validated(name: str) -> None:
     report = validate(name)
     assert report.metrics.rows >= 150
     assert report.metrics.f1 >= 0.9
-    assert report.cross is None  # the cross-set is written by others
+    assert report.cross is not None and report.cross.metrics.rows >= 100  # written separately (crossset/)
 
 
 def test_short_names_count_only_as_whole_words() -> None:
