@@ -362,12 +362,10 @@ class ActionPolicyScorer(_ActionScorer):
         near = [a for a in actions if (h := _hits(a, hay)) and h[2] and 2 * h[0] >= h[1]]
         if self.embedder is None or not near:
             return None
-        from redline.scorers.embeddings import cosine_rows
-
         args = " ".join(f"{k} {v}" for k, v in _arguments(step))
         call = f"{step.call.name.replace('_', ' ')} {args} {spec.description if spec else ''}"
         vectors = self.embedder.encode([call, *near])
-        sims = cosine_rows(vectors[:1], vectors[1:])[0]
+        sims = vectors[1:] @ vectors[0]  # unit vectors: the cosine of the call with each action
         best = int(sims.argmax())
         return near[best] if float(sims[best]) >= self.similarity else None
 
