@@ -36,6 +36,19 @@ WORKSPACE_DIRS = ("catalog", "playbooks", "policies")
 _SECRET_KEYS = {"api_key", "apikey", "password", "token", "secret", "authorization"}
 
 
+def refuse_inline_secrets(data: Any, fields: str) -> Any:
+    """Refuse a secret written in redline.yaml (a key such as api_key or token); `fields` names the
+    settings that name environment variables instead."""
+    if isinstance(data, dict):
+        for key in data:
+            if str(key).lower() in _SECRET_KEYS:
+                raise ValueError(
+                    f"'{key}' must not be written in the workspace; put it in an environment "
+                    f"variable and name it with {fields}"
+                )
+    return data
+
+
 class TargetConfig(BaseModel):
     """How to reach a system under test. Secrets are named by environment variable, never written here."""
 
@@ -58,14 +71,7 @@ class TargetConfig(BaseModel):
     @model_validator(mode="before")
     @classmethod
     def _no_inline_secrets(cls, data: Any) -> Any:
-        if isinstance(data, dict):
-            for key in data:
-                if str(key).lower() in _SECRET_KEYS:
-                    raise ValueError(
-                        f"'{key}' must not be written in the workspace; put it in an environment "
-                        "variable and name it with api_key_env or headers_env"
-                    )
-        return data
+        return refuse_inline_secrets(data, "api_key_env or headers_env")
 
 
 class SystemConfig(BaseModel):
@@ -514,14 +520,7 @@ class TrackerConfig(BaseModel):
     @model_validator(mode="before")
     @classmethod
     def _no_inline_secrets(cls, data: Any) -> Any:
-        if isinstance(data, dict):
-            for key in data:
-                if str(key).lower() in _SECRET_KEYS:
-                    raise ValueError(
-                        f"'{key}' must not be written in the workspace; put it in an environment "
-                        "variable and name it with token_env or webhook_secret_env"
-                    )
-        return data
+        return refuse_inline_secrets(data, "token_env or webhook_secret_env")
 
     @model_validator(mode="after")
     def _project_shape(self) -> Self:
