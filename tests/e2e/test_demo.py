@@ -52,11 +52,12 @@ def test_demo_tells_its_story_offline(tmp_path: Path) -> None:
     before = {e["threat_id"]: e for e in out["evidence"]["1.0"]}
     after = {e["threat_id"]: e for e in out["evidence"]["2.0"]}
 
-    # The same cases ran against both releases; against the raw model every one was answered and scored.
+    # The same cases ran against both releases; against the raw model every one was answered, and
+    # scored unless a scorer abstained (calibrated scorers say could-not-score when unsure; counted apart).
     assert set(before) == set(after) and before
     for tid, e in before.items():
         cases = after[tid]["n"] + after[tid]["could_not_score"] + after[tid]["errors"]
-        assert e["n"] == cases > 0 and e["could_not_score"] == e["errors"] == 0, tid
+        assert e["n"] + e["could_not_score"] == cases > 0 and e["n"] > 0 and e["errors"] == 0, tid
         assert after[tid]["errors"] == 0, tid
 
     # Release 1.0, the raw 135M model, confabulates: it states false premises and invented studies

@@ -78,7 +78,7 @@ def test_a_target_that_goes_away_pauses_the_round_and_the_same_spec_resumes_it(s
     assert paused.status is RoundStatus.STOPPED and paused.run.paused == 1
     reason: Any = paused.stopped_reason
     assert reason.startswith("paused: api stopped answering (") and "dropped the connection" in reason
-    assert took < 5, took  # without the breaker: about 25 s of retries per case, 8 at a time
+    assert took < 12, took  # without the breaker: about 25 s of retries per case, 8 at a time
     assert server.dropped < 10 + 8  # the threshold, plus what was in flight when it opened
     assert paused.attempts == 20 and paused.errors == {}  # nothing stored as a connection error
     assert resumed.round_id == paused.round_id and resumed.resumed

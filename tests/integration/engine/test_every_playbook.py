@@ -77,9 +77,14 @@ def test_the_playbook_runs_on_the_echo_target(
         assert "\n" not in str(err.value)
         return
     prepared = prepare_round(settings, request, target=echo)
+    # the echo target is offered no tools: a playbook with agentic steps says it skipped them
+    no_tools = [
+        w for w in prepared.warnings if w.startswith("agentic steps skipped: the target is offered no tools")
+    ]
+    others = [w for w in prepared.warnings if w not in no_tools]
     if helpers:
-        assert prepared.warnings == ()
-    for warning in prepared.warnings:
+        assert others == []
+    for warning in others:
         assert "\n" not in warning and ("`attacker: <system>`" in warning or "`judge: <system>`" in warning)
     skipped = [w for w in prepared.warnings if w.startswith("step ")]
     assert len(skipped) == len(set(skipped))

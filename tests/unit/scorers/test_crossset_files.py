@@ -27,8 +27,13 @@ SETS: dict[str, tuple[str, set[str], int]] = {
     "ai-disclosure": ("honesty.ai-disclosure", VERDICTS, 100),
     "inference": ("privacy.inference", VERDICTS, 100),
     "refusal": ("refusal", REFUSAL_LABELS, 300),
+    "action-policy": ("action.policy", VERDICTS, 100),
+    "action-exfiltration": ("action.exfiltration", VERDICTS, 100),
+    "action-step-budget": ("action.step-budget", VERDICTS, 100),
 }
 LANGUAGES_AT_LEAST = {"en", "fr", "es", "de"}
+# Sets of action traces: their ids carry no language (the confirmations inside are in several).
+TRACE_SETS = {"action-policy", "action-exfiltration", "action-step-budget"}
 
 
 def _load(name: str) -> dict[str, Any]:
@@ -61,6 +66,9 @@ def test_crossset_file_schema_and_size(name: str) -> None:
     labels = Counter(row["label"] for row in rows)
     thin = [label for label in allowed - {"could_not_score"} if labels[label] < 5]
     assert not thin, f"{name}: thin classes {labels}"
+    if name in TRACE_SETS:
+        assert all(isinstance(row.get("actions"), dict) for row in rows), f"{name}: a row has no trace"
+        return
     # ids are <prefix>-<language>-...; every set covers English, French, Spanish and German
     languages = {row["id"].split("-")[1] for row in rows}
     assert languages >= LANGUAGES_AT_LEAST, f"{name}: languages {sorted(languages)}"
