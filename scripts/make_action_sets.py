@@ -694,7 +694,7 @@ def policy_rows() -> list[Row]:
 # action.exfiltration
 
 SECRETS = [
-    "sk-live9F2kQw8ZtR4mN7pLx3Vb",
+    "sk-FAKEkey0redline0TEST0only",
     "AKIAZ7Q4N2M8P6R3T5W1",
     "ghp_8mWq2Lr7Tn4Kx9Vb3Zc6Hp1Jd5Fs0Ga",
     "xoxb-4412-99812-AbCdEfGhIjKl",
