@@ -82,7 +82,7 @@ def main() -> None:
 
     from redline.core.provenance import ModelIdentity
     from redline.core.users import Role
-    from redline.program.monitoring import run_monitor
+    from redline.program.register.monitoring import run_monitor
     from redline.program.workspace import init_workspace, open_workspace_store
     from redline.store.repos import systems, users
 

@@ -117,7 +117,7 @@ def build(folder: Path, url: str | None, n: int, seed: int) -> dict[str, Any]:
     from redline.core.provenance import ModelIdentity
     from redline.core.rounds import Round, RoundStatus
     from redline.core.users import Role
-    from redline.program import accounts
+    from redline.program.people import accounts
     from redline.program.workspace import init_workspace, open_workspace_store
     from redline.settings import load_settings
     from redline.store.repos import rounds as rounds_repo

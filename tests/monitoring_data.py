@@ -13,8 +13,8 @@ import numpy as np
 from redline.core.cases import AttackCase
 from redline.core.conversation import Message, MessageRole, Response
 from redline.core.scores import Score, Verdict
-from redline.program.monitor_sources import SourceBatch
-from redline.program.monitoring import ProductionSample
+from redline.program.channels.monitor_sources import SourceBatch
+from redline.program.register.monitoring import ProductionSample
 
 DAY0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 BENIGN = (

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from redline.program import onboarding
+from redline.program.people import onboarding
 from redline.settings import Settings
 from redline.store.session import Store
 

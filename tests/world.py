@@ -623,7 +623,7 @@ class WebWorld:
         """A client signed in as `user` (a fresh session), or anonymous; it sends its anti-forgery token."""
         from fastapi.testclient import TestClient
 
-        from redline.program import accounts
+        from redline.program.people import accounts
         from redline.web.security import CSRF_HEADER, SESSION_COOKIE
 
         client = TestClient(self.app, follow_redirects=False)
@@ -700,9 +700,11 @@ def _web_round(store: Store, release_id: str) -> tuple[str, str]:
 
 def build_web_world(folder: Path) -> WebWorld:
     """Seed a workspace and build its app (no embedding model; an echo target for the playground)."""
-    from redline.program import accounts, intake, playground
-    from redline.program import plans as plans_program
-    from redline.program.plans import PlanSpec
+    from redline.program.catalog import plans as plans_program
+    from redline.program.catalog.plans import PlanSpec
+    from redline.program.channels import intake
+    from redline.program.people import accounts
+    from redline.program.workbench import playground
     from redline.targets.echo import EchoTarget
     from redline.web.app import create_app
     from tests.onboarded import onboard

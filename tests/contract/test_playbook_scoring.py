@@ -33,7 +33,7 @@ from redline.core.conversation import MessageRole, Response
 from redline.core.scores import Score, Verdict
 from redline.core.threats import AutomatedStep
 from redline.engine.inputs import build_scorers
-from redline.program.demo import DEMO_STEPS
+from redline.program.workbench.demo import DEMO_STEPS
 from redline.scorers.base import Scorer
 from redline.targets.echo import EchoTarget
 

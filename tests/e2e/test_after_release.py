@@ -14,7 +14,7 @@ import pytest
 from apscheduler.triggers.interval import IntervalTrigger
 
 from redline.cli.main import run
-from redline.program import schedules
+from redline.program.workbench import schedules
 from redline.program.workspace import open_workspace_store
 from redline.settings import ScheduleConfig, load_settings
 from redline.store.repos import findings as findings_repo

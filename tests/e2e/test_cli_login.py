@@ -15,7 +15,7 @@ from sqlalchemy import update
 
 from redline.cli.login import tokens_path
 from redline.core.audit import AuditEvent
-from redline.program import accounts
+from redline.program.people import accounts
 from redline.program.workspace import open_workspace_store
 from redline.settings import load_settings
 from redline.store import audit

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from redline.program import privacy
+from redline.program.people import privacy
 from redline.program.workspace import open_workspace_store
 from redline.settings import load_settings
 from redline.store import audit

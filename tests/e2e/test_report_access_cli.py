@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from redline.program import wellbeing
+from redline.program.people import wellbeing
 from redline.program.workspace import open_workspace_store
 from redline.settings import load_settings
 from redline.store import audit

@@ -103,7 +103,7 @@ def test_corrected_rate_appears_when_reviewers_confirm_flags_and_passes(
     store = open_workspace_store(settings)
     try:
         from redline.core.review import ReviewLabel
-        from redline.program import reviews
+        from redline.program.workbench import reviews
         from redline.store.repos.reviews import attempt_verdicts
 
         with store.session() as s:

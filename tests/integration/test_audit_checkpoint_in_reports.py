@@ -7,7 +7,7 @@ import zipfile
 from pathlib import Path
 
 from redline.catalog.loader import load_catalog
-from redline.program import audit_anchor
+from redline.program.register import audit_anchor
 from redline.program.workspace import open_workspace_store
 from redline.reports.assembly import ReportRequest, build_report
 from redline.reports.bundle import export_bundle

@@ -14,7 +14,7 @@ import pytest
 from redline.core.cases import AttackCase
 from redline.core.conversation import Response
 from redline.core.scores import Score, Verdict
-from redline.program.replay import RescoreStatus, rescore
+from redline.program.register.replay import RescoreStatus, rescore
 from redline.program.workspace import open_workspace_store
 from redline.reports.bundle import export_bundle
 from redline.reports.bundle_verify import ProblemKind, read_bundle, scoring_items, verify_bundle
@@ -193,7 +193,7 @@ def test_bundle_checks_against_the_report_that_printed_its_digests(
 
 def test_installed_scorers_are_rebuilt_only_as_they_ran() -> None:
     from redline.core.provenance import Provenance
-    from redline.program.replay import ReplayUnavailable, installed_scorer, is_deterministic
+    from redline.program.register.replay import ReplayUnavailable, installed_scorer, is_deterministic
 
     def stored(name: str, **params: object) -> Score:
         return Score(
@@ -214,7 +214,7 @@ def test_installed_scorers_are_rebuilt_only_as_they_ran() -> None:
 def test_replay_rescoring_runs_from_a_running_event_loop(
     world: tuple[Settings, ReportWorld], tmp_path: Path
 ) -> None:
-    from redline.program.replay import rescore_async
+    from redline.program.register.replay import rescore_async
 
     settings, w = world
     items = scoring_items(read_bundle(export(settings, w.round_id, tmp_path / "b.zip")))

@@ -8,8 +8,8 @@ from redline.core.errors import UsageError
 from redline.core.plans import Plan, PlanNotRunnableError, PlanStatus
 from redline.core.threat_versions import ChangeKind, RevisionKind
 from redline.core.users import Role
-from redline.program import plans
-from redline.program.plans import PlanSpec, require_runnable
+from redline.program.catalog import plans
+from redline.program.catalog.plans import PlanSpec, require_runnable
 from redline.settings import Settings
 from redline.store import audit
 from redline.store.repos import catalog as catalog_repo

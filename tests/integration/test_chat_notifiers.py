@@ -10,9 +10,9 @@ import pytest
 
 from redline.core.findings import FindingStatus
 from redline.core.triage import RootCause
-from redline.program import lessons, triage
-from redline.program.findings import propose_from_round
-from redline.program.notifications import Notification, notify
+from redline.program.channels.notifications import Notification, notify
+from redline.program.register import lessons, triage
+from redline.program.register.findings import propose_from_round
 from redline.program.workspace import open_workspace_store
 from redline.settings import NotifierConfig, Settings
 from redline.store import audit

@@ -21,9 +21,11 @@ from redline.core.risk import Impact, Likelihood, RiskLevel
 from redline.core.signoffs import EscalationKind
 from redline.core.users import Role
 from redline.engine.round import build_target
-from redline.program import intake, intake_triage, mitigations, playground, reviews
-from redline.program.intake import IntakeCategory, IntakeReport
-from redline.program.intake_triage import IntakeDecision
+from redline.program.channels import intake, intake_triage
+from redline.program.channels.intake import IntakeCategory, IntakeReport
+from redline.program.channels.intake_triage import IntakeDecision
+from redline.program.register import mitigations
+from redline.program.workbench import playground, reviews
 from redline.program.workspace import open_workspace_store
 from redline.settings import NotifierConfig, Settings, TargetConfig
 from redline.store import audit
@@ -266,7 +268,7 @@ def test_a_case_recorded_without_a_baseline_is_measured_on_the_failing_release_f
 ) -> None:
     from redline.core.conversation import Conversation
     from redline.core.findings import CaseSpec, Finding
-    from redline.program.findings import open_finding
+    from redline.program.register.findings import open_finding
 
     with store.session() as s:
         failing = systems.find_release(s, system=SYSTEM, version="1.0")

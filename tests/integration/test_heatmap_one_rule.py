@@ -8,7 +8,7 @@ from redline.catalog.loader import load_catalog
 from redline.core.findings import Finding, FindingStatus
 from redline.core.ids import new_id
 from redline.core.risk import Impact, Likelihood, RiskLevel
-from redline.program.dashboard import dashboard
+from redline.program.workbench.dashboard import dashboard
 from redline.program.workspace import open_workspace_store
 from redline.reports.assembly import ReportRequest, build_report
 from redline.store.repos import findings as findings_repo

@@ -13,15 +13,15 @@ from redline.core.findings import Finding, FindingStatus
 from redline.core.ids import new_id
 from redline.core.risk import Impact, Likelihood, RiskLevel
 from redline.core.users import Role
-from redline.program import intake, intake_triage
-from redline.program.intake import (
+from redline.program.channels import intake, intake_triage
+from redline.program.channels.intake import (
     IntakeCategory,
     IntakeRateLimitedError,
     IntakeReport,
     StatusNotFoundError,
     StatusThrottle,
 )
-from redline.program.intake_triage import IntakeDecision
+from redline.program.channels.intake_triage import IntakeDecision
 from redline.program.workspace import open_workspace_store
 from redline.settings import Settings
 from redline.store.repos import findings as findings_repo

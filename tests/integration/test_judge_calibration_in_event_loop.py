@@ -9,7 +9,7 @@ from pathlib import Path
 
 import yaml
 
-from redline.program.calibrations import calibrate, calibrate_async
+from redline.program.workbench.calibrations import calibrate, calibrate_async
 from redline.program.workspace import open_workspace_store
 from redline.settings import Settings, load_settings
 

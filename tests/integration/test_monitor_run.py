@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from redline.core.errors import ConfigError
 from redline.core.findings import FindingStatus
 from redline.core.signoffs import EscalationKind
-from redline.program.monitoring import MonitorRunReport, run_monitor
+from redline.program.register.monitoring import MonitorRunReport, run_monitor
 from redline.program.workspace import open_workspace_store
 from redline.settings import MonitoringConfig, NotifierConfig, Settings
 from redline.store.repos import decisions, findings
@@ -185,7 +185,7 @@ def test_sampling_is_seeded_and_capped(settings: Settings, store: Store) -> None
     assert first.sources[0].read == 200 and first.sources[0].sampled == 60
     again = ListSource()
     again.add(benign(200), at=DAY0)
-    from redline.program.monitoring import _rank
+    from redline.program.register.monitoring import _rank
 
     chosen = sorted((_rank(0, "app", x), x.id) for x in again.samples)
     assert sum(1 for r, _ in chosen if r < 0.5) > 60  # the cap, not the rate, bound it

@@ -14,14 +14,14 @@ from sqlalchemy import Column, DateTime, Integer, MetaData, Table, Text, create_
 
 from redline.core.conversation import MessageRole
 from redline.core.errors import ConfigError, StoreError
-from redline.program.monitor_sources import (
+from redline.program.channels.monitor_sources import (
     JsonlSource,
     OtelSource,
     SourceBatch,
     SqlSource,
     build_sources,
 )
-from redline.program.monitoring import ProductionSample
+from redline.program.register.monitoring import ProductionSample
 from redline.settings import MonitoringConfig, Settings
 
 # --- helpers ------------------------------------------------------------------------------------

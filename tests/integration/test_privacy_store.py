@@ -6,8 +6,8 @@ import pytest
 
 from redline.core.errors import NotFoundError, PermissionDeniedError
 from redline.core.users import Role
-from redline.program import privacy, wellbeing
-from redline.program.content import finding_exemplars, round_exchanges
+from redline.program.people import privacy, wellbeing
+from redline.program.people.content import finding_exemplars, round_exchanges
 from redline.settings import Settings
 from redline.store import audit
 from redline.store.repos import rounds as rounds_repo

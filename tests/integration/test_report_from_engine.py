@@ -8,7 +8,7 @@ from pathlib import Path
 from redline.catalog.loader import load_catalog
 from redline.engine.round import run_round
 from redline.engine.spec import Pacing, RoundSpec
-from redline.program.replay import RescoreStatus, rescore
+from redline.program.register.replay import RescoreStatus, rescore
 from redline.reports.assembly import ReportRequest, build_report
 from redline.reports.bundle import export_bundle
 from redline.reports.bundle_verify import read_bundle, scoring_items, verify_bundle

@@ -14,9 +14,9 @@ import pytest
 from apscheduler.triggers.interval import IntervalTrigger
 
 from redline.core.users import Role
-from redline.program import plans as plans_program
-from redline.program import schedules
-from redline.program.plans import PlanSpec
+from redline.program.catalog import plans as plans_program
+from redline.program.catalog.plans import PlanSpec
+from redline.program.workbench import schedules
 from redline.program.workspace import init_workspace, open_workspace_store
 from redline.settings import ScheduleConfig, Settings, load_settings
 from redline.store.repos import rounds as rounds_repo

@@ -14,8 +14,8 @@ from sqlalchemy.exc import IntegrityError
 
 from redline.core.errors import InvalidTextError
 from redline.core.users import Role
-from redline.program import concerns
-from redline.program.concerns import ConcernDraft, SubjectKind
+from redline.program.channels import concerns
+from redline.program.channels.concerns import ConcernDraft, SubjectKind
 from redline.program.workspace import init_workspace
 from redline.store import audit
 from redline.store.repos import concerns as concerns_repo

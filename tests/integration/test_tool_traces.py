@@ -15,8 +15,8 @@ from redline.core.conversation import Response
 from redline.core.rounds import Attempt
 from redline.engine.round import run_round
 from redline.engine.spec import Pacing, RoundSpec
-from redline.program.content import round_exchanges
-from redline.program.replay import RescoreStatus, rescore
+from redline.program.people.content import round_exchanges
+from redline.program.register.replay import RescoreStatus, rescore
 from redline.reports.bundle import export_bundle
 from redline.reports.bundle_verify import read_bundle, scoring_items, verify_bundle
 from redline.reports.model import Audience

@@ -14,9 +14,9 @@ from redline.core.conversation import Conversation
 from redline.core.errors import ConfigError
 from redline.core.findings import CaseSource, CaseSpec, Finding, FindingStatus
 from redline.core.risk import Impact, Likelihood, RiskLevel
-from redline.program.findings import open_finding, propose_from_round
-from redline.program.trackers import TrackerError, TrackerRefusedError, export, issue_content
-from redline.program.triage import triage
+from redline.program.channels.trackers import TrackerError, TrackerRefusedError, export, issue_content
+from redline.program.register.findings import open_finding, propose_from_round
+from redline.program.register.triage import triage
 from redline.program.workspace import init_workspace, open_workspace_store
 from redline.settings import Settings, load_settings
 from redline.store import audit

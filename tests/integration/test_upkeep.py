@@ -15,11 +15,11 @@ from redline.core.revisits import ConditionState
 from redline.core.risk import Impact, Likelihood, RiskLevel
 from redline.core.signoffs import EscalationKind
 from redline.core.users import Role
-from redline.program import conditions
-from redline.program.decisions import check_gate, escalations, sign_gate, standing
-from redline.program.escalations import escalate_by_hand
-from redline.program.triage import move
-from redline.program.upkeep import UpkeepReport, run_upkeep
+from redline.program.register import conditions
+from redline.program.register.decisions import check_gate, escalations, sign_gate, standing
+from redline.program.register.escalations import escalate_by_hand
+from redline.program.register.triage import move
+from redline.program.register.upkeep import UpkeepReport, run_upkeep
 from redline.program.workspace import open_workspace_store
 from redline.settings import NotifierConfig, Settings
 from redline.store import audit
@@ -190,7 +190,7 @@ def test_a_critical_escalation_closes_when_verified_and_reopens_when_the_finding
     walk(store, crit.id, S.REOPENED)
     assert [e.id for e in run_upkeep(store, workspace).reopened] == [esc.id]
     # a manual resolution is the committee's word: upkeep does not reopen it
-    from redline.program.decisions import resolve
+    from redline.program.register.decisions import resolve
 
     walk(store, crit.id, S.TRIAGED)
     resolve(store, workspace, escalation_id=esc.id, user="cora", note="handled in the next release")

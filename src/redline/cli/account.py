@@ -26,7 +26,7 @@ def password(
 ) -> None:
     """Set a user's web password (the user themself, or an admin); their browser sessions end."""
     from redline.cli.output import say
-    from redline.program.accounts import set_password
+    from redline.program.people.accounts import set_password
 
     if stdin:
         secret = sys.stdin.readline().rstrip("\n")
@@ -51,7 +51,7 @@ def create(
 ) -> None:
     """Issue an API token; it is printed once and never stored (send it as 'Authorization: Bearer TOKEN')."""
     from redline.cli.output import emit_json
-    from redline.program.accounts import TokenScope, issue_token
+    from redline.program.people.accounts import TokenScope, issue_token
 
     scope = TokenScope.WRITE if write else TokenScope.READ
     with state(ctx).store().session() as sess:
@@ -72,7 +72,7 @@ def list_tokens(
 ) -> None:
     """List API tokens (never the tokens themselves)."""
     from redline.cli.output import emit_json, table
-    from redline.program.accounts import list_tokens as tokens
+    from redline.program.people.accounts import list_tokens as tokens
 
     with state(ctx).store().session() as sess:
         found = tokens(sess, name=name, acting=as_user or name)
@@ -104,7 +104,7 @@ def revoke(
 ) -> None:
     """Revoke a token for good (its owner or an admin)."""
     from redline.cli.output import say
-    from redline.program.accounts import revoke_token
+    from redline.program.people.accounts import revoke_token
 
     with state(ctx).store().session() as sess:
         token = revoke_token(sess, token_id=token_id, acting=as_user)

@@ -31,7 +31,7 @@ def verify(
     """
     from redline.cli.output import emit_json, say
     from redline.core.errors import UsageError
-    from redline.program import audit_anchor
+    from redline.program.register import audit_anchor
 
     if (checkpoints is None) != (public_key is None):
         raise UsageError("--checkpoints and --public-key go together")
@@ -83,7 +83,7 @@ def keygen(
     import os
 
     from redline.cli.output import say
-    from redline.program import audit_anchor
+    from redline.program.register import audit_anchor
 
     configured = state(ctx).settings().config.audit.key if _in_workspace(ctx) else None
     path = audit_anchor.key_path(key, env=os.environ, configured=configured)
@@ -121,7 +121,7 @@ def checkpoint(
     import os
 
     from redline.cli.output import emit_json, say
-    from redline.program import audit_anchor
+    from redline.program.register import audit_anchor
 
     st = state(ctx)
     settings = st.settings()

@@ -140,7 +140,7 @@ def import_atlas(
 ) -> None:
     """Import MITRE ATLAS ids and names (the workspace's list by default) and check the mappings."""
     from redline.cli.output import emit_json
-    from redline.program.catalog_import import import_atlas as do_import
+    from redline.program.catalog.catalog_import import import_atlas as do_import
 
     if shipped:
         result = do_import(file, session=None, settings=None, user=as_user, today=date.today(), shipped=True)
@@ -173,7 +173,7 @@ def edit(
 ) -> None:
     """Change a threat: writes the workspace file and records a new version with author and reason."""
     from redline.cli.output import emit_json
-    from redline.program.catalog_versions import edit_threat
+    from redline.program.catalog.catalog_versions import edit_threat
 
     st = state(ctx)
     with st.store().session() as sess:
@@ -195,7 +195,7 @@ def edit(
 def sync(ctx: typer.Context, reason: Reason, as_user: AsUser = None, json_out: JsonOut = False) -> None:
     """Record every threat whose file changed since the last recorded version (a new revision)."""
     from redline.cli.output import emit_json
-    from redline.program.catalog_versions import sync_catalog
+    from redline.program.catalog.catalog_versions import sync_catalog
 
     st = state(ctx)
     with st.store().session() as sess:
@@ -237,7 +237,7 @@ def diff(
 ) -> None:
     """Show what changed: by default, the files now against the newest recorded versions."""
     from redline.cli.output import emit_json
-    from redline.program.catalog_versions import diff_catalog
+    from redline.program.catalog.catalog_versions import diff_catalog
 
     st = state(ctx)
     with st.store().session() as sess:
@@ -262,7 +262,7 @@ def versions(
 ) -> None:
     """List the recorded versions of a threat, or the revisions of the catalog."""
     from redline.cli.output import emit_json, table
-    from redline.program.catalog_versions import revisions, threat_history
+    from redline.program.catalog.catalog_versions import revisions, threat_history
 
     st = state(ctx)
     rows: list[tuple[object, ...]]

@@ -21,7 +21,7 @@ def compare(
 ) -> None:
     """Per threat, both failure rates with 95% intervals: fixed, regressed, new or unchanged."""
     from redline.cli.output import emit_json, table
-    from redline.program.comparison import compare as run_compare
+    from redline.program.register.comparison import compare as run_compare
 
     result = run_compare(state(ctx).store(), before=before, after=after, alpha=alpha)
     if json_out:

@@ -44,7 +44,7 @@ def raise_(
 
     from redline.cli.output import emit_json
     from redline.core.errors import UsageError
-    from redline.program import concerns
+    from redline.program.channels import concerns
 
     kinds = {k.value for k in concerns.SubjectKind}
     if about not in kinds:
@@ -132,7 +132,7 @@ def list_(
 ) -> None:
     """The concern queue (committee and admins)."""
     from redline.cli.output import emit_json, table
-    from redline.program import concerns
+    from redline.program.channels import concerns
 
     wanted = _status(status) if status else None
     with state(ctx).store().session() as sess:
@@ -156,7 +156,7 @@ def list_(
 
 
 def _print_view(view: object) -> None:
-    from redline.program.concerns import HandlerView
+    from redline.program.channels.concerns import HandlerView
 
     assert isinstance(view, HandlerView)
     c = view.concern
@@ -188,7 +188,7 @@ def show(
 ) -> None:
     """One concern and its thread (committee and admins)."""
     from redline.cli.output import emit_json
-    from redline.program import concerns
+    from redline.program.channels import concerns
 
     with state(ctx).store().session() as sess:
         view = concerns.show(sess, concern_id, acting=as_user)
@@ -213,7 +213,7 @@ def respond(
     import sys
 
     from redline.cli.output import emit_json
-    from redline.program import concerns
+    from redline.program.channels import concerns
 
     body = sys.stdin.read() if text == "-" else text
     with state(ctx).store().session() as sess:
@@ -237,7 +237,7 @@ def status(
 ) -> None:
     """Move a concern's status (audited)."""
     from redline.cli.output import emit_json
-    from redline.program import concerns
+    from redline.program.channels import concerns
 
     target = _status(new_status)
     with state(ctx).store().session() as sess:
@@ -260,7 +260,7 @@ def link(
 ) -> None:
     """Issue a one-time link to raise a concern without an account (admins; shown once)."""
     from redline.cli.output import emit_json
-    from redline.program import concerns
+    from redline.program.channels import concerns
 
     with state(ctx).store().session() as sess:
         issued = concerns.issue_link(sess, acting=as_user, days=days)

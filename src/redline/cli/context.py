@@ -60,7 +60,7 @@ class CliState:
 
     def _sign_in(self, store: Store) -> None:
         from redline.cli.login import signed_in_account
-        from redline.program.actors import SIGNED_IN
+        from redline.program.people.actors import SIGNED_IN
 
         self.account = signed_in_account(self.settings(), store)
         self._resets.append(SIGNED_IN.set(self.account))

@@ -23,7 +23,7 @@ def demo(
 
     from redline.catalog.loader import load_catalog
     from redline.cli.output import emit_json, say, table
-    from redline.program.demo import run_demo
+    from redline.program.workbench.demo import run_demo
     from redline.program.workspace import open_workspace_store
     from redline.reports.assembly import ReportRequest, build_report
     from redline.reports.model import Audience, ReportFormat
@@ -42,7 +42,7 @@ def demo(
     paths: dict[str, str] = {}
     try:
         catalog = load_catalog(settings.workspace / "catalog")
-        from redline.program.decisions import load_policy
+        from redline.program.register.decisions import load_policy
 
         for audience in (Audience.INTERNAL, Audience.EXTERNAL):
             with store.session() as sess:

@@ -51,7 +51,7 @@ def bundle(
                 f"an {who.value} bundle carries personal data unmasked: pass --as NAME of a cleared role "
                 "(privacy.cleared_roles), or use --audience external"
             )
-        from redline.program.privacy import authorize_unmask
+        from redline.program.people.privacy import authorize_unmask
 
         subject = f"bundle:{round_id}:{who.value}"
         authorize_unmask(st.store(), st.settings(), user=as_user, subjects=[subject], via="cli")

@@ -34,7 +34,7 @@ def propose(
 ) -> None:
     """Propose findings from a round's evidence: open new ones, attach to matches, reopen regressions."""
     from redline.cli.output import emit_json, table
-    from redline.program.findings import bundled_embedder, propose_from_round
+    from redline.program.register.findings import bundled_embedder, propose_from_round
 
     st = state(ctx)
     embed = bundled_embedder() if embeddings else None
@@ -61,7 +61,7 @@ def list_findings(
     """List the risk register, highest risk first."""
     from redline.cli.output import emit_json, table
     from redline.core.findings import FindingStatus
-    from redline.program.triage import register
+    from redline.program.register.triage import register
 
     found = register(
         state(ctx).store(), status=FindingStatus(status) if status else None, open_only=open_only
@@ -91,8 +91,8 @@ def show(
 ) -> None:
     """Show a finding with its evidence, kept failing prompts (personal data masked), links and history."""
     from redline.cli.output import emit_json, say
-    from redline.program.privacy import authorize_unmask
-    from redline.program.triage import show as show_finding
+    from redline.program.people.privacy import authorize_unmask
+    from redline.program.register.triage import show as show_finding
 
     st = state(ctx)
     d = show_finding(st.store(), finding_id, masked=not unmask, ner=st.settings().config.privacy.ner)
@@ -128,7 +128,7 @@ def show(
 def _show_tracker_links(store: Store, finding_id: str) -> None:
     """The finding's issues in trackers (`redline finding export --to NAME`)."""
     from redline.cli.output import say
-    from redline.program.trackers import links
+    from redline.program.channels.trackers import links
 
     for t in links(store, finding_id):
         say(f"  tracker {t.tracker} ({t.kind}) issue {t.external_id}, {t.state}: {t.url}")
@@ -137,7 +137,7 @@ def _show_tracker_links(store: Store, finding_id: str) -> None:
 def _show_remedies(store: Store, settings: Settings, finding_id: str) -> None:
     """The reproducible case, the mitigations recorded, and those the threat expects."""
     from redline.cli.output import say
-    from redline.program.findings import remedies
+    from redline.program.register.findings import remedies
 
     r = remedies(store, settings, finding_id)
     if r.case is not None:
@@ -167,7 +167,7 @@ def triage(
     """Set owner, effort and due date; a new finding becomes triaged."""
     from redline.cli.output import say
     from redline.core.errors import UsageError
-    from redline.program.triage import triage as triage_finding
+    from redline.program.register.triage import triage as triage_finding
 
     try:
         when = date.fromisoformat(due) if due else None
@@ -203,7 +203,7 @@ def move(
     from redline.cli.output import say
     from redline.core.errors import UsageError
     from redline.core.findings import FindingStatus
-    from redline.program.triage import move as move_finding
+    from redline.program.register.triage import move as move_finding
 
     try:
         new = FindingStatus(status)
@@ -243,7 +243,7 @@ def comment(
     as_user: AsOpt = None,
 ) -> None:
     """Comment on a finding."""
-    from redline.program.triage import comment as add_comment
+    from redline.program.register.triage import comment as add_comment
 
     add_comment(state(ctx).store(), finding_id=finding_id, text=text, user=as_user)
 
@@ -259,7 +259,7 @@ def link(
 ) -> None:
     """Link a finding to what is at fault."""
     from redline.core.triage import FindingLink
-    from redline.program.triage import link as add_link
+    from redline.program.register.triage import link as add_link
 
     item = FindingLink.model_validate({"kind": kind, "ref": ref, "note": note})
     add_link(state(ctx).store(), finding_id=finding_id, link=item, user=as_user)
@@ -297,7 +297,7 @@ def postmortem(
     from redline.cli.output import emit_json, say
     from redline.core.errors import UsageError
     from redline.core.triage import RootCause
-    from redline.program.triage import postmortem as write
+    from redline.program.register.triage import postmortem as write
 
     try:
         root_cause = RootCause(cause) if cause is not None else None
@@ -336,7 +336,7 @@ def verify(
     """Re-run the finding's cases and fresh variants of them on a release; exit 1 unless both pass."""
     from redline.cli.output import emit_json, say
     from redline.core.mitigations import VerificationOutcome
-    from redline.program.mitigations import verify as run_verification
+    from redline.program.register.mitigations import verify as run_verification
 
     st = state(ctx)
     report = run_verification(st.store(), st.settings(), finding_id=finding_id, release=release, user=as_user)
@@ -374,7 +374,7 @@ def export(
     """Create or update one tracker issue per finding: risk, reproduction steps, acceptance criteria."""
     from redline.cli.output import emit_json, table
     from redline.core.errors import UsageError
-    from redline.program.trackers import export as export_findings
+    from redline.program.channels.trackers import export as export_findings
 
     if not to:
         raise UsageError("name the tracker: --to NAME (one of redline.yaml `trackers`)")

@@ -32,7 +32,7 @@ def check(
     Exit 1 unless the release may ship: a no-go, a stale go and a conditional go with a condition that
     does not hold all exit 1 (pending conditions are listed but do not fail it)."""
     from redline.cli.output import emit_json, say
-    from redline.program.decisions import check_gate
+    from redline.program.register.decisions import check_gate
 
     st = state(ctx)
     report = check_gate(st.store(), st.settings(), release=release, policy=policy)
@@ -83,7 +83,7 @@ def status(ctx: typer.Context, release: ReleaseOpt, json_out: JsonOpt = False) -
     Exit 0 only while it lets the release ship: not a no-go, not stale, no condition broken; exit 1
     otherwise, and when the gate has never been checked."""
     from redline.cli.output import emit_json, say
-    from redline.program.decisions import standing
+    from redline.program.register.decisions import standing
 
     label, found = standing(state(ctx).store(), state(ctx).settings(), release=release)
     if json_out:
@@ -117,7 +117,7 @@ def sign(
     from redline.cli.output import say
     from redline.core.errors import UsageError
     from redline.core.signoffs import Vote
-    from redline.program.decisions import sign_gate
+    from redline.program.register.decisions import sign_gate
 
     if vote not in {v.value for v in Vote}:
         raise UsageError(f"--vote must be go or no-go, not '{vote}'")
@@ -141,7 +141,7 @@ def sign(
 def history(ctx: typer.Context, release: ReleaseOpt, json_out: JsonOpt = False) -> None:
     """List a release's recorded decisions and votes."""
     from redline.cli.output import emit_json, table
-    from redline.program.decisions import history as read_history
+    from redline.program.register.decisions import history as read_history
 
     label, decisions, votes = read_history(state(ctx).store(), release=release)
     if json_out:
@@ -174,7 +174,7 @@ def escalations(
 ) -> None:
     """List escalations to the committee."""
     from redline.cli.output import emit_json, table
-    from redline.program.decisions import escalations as read
+    from redline.program.register.decisions import escalations as read
 
     found = read(state(ctx).store(), unresolved=open_only)
     if json_out:
@@ -197,7 +197,7 @@ def resolve(
 ) -> None:
     """Mark an escalation resolved, with what was decided."""
     from redline.cli.output import say
-    from redline.program.decisions import resolve as resolve_escalation
+    from redline.program.register.decisions import resolve as resolve_escalation
 
     st = state(ctx)
     esc = resolve_escalation(st.store(), st.settings(), escalation_id=escalation_id, user=as_user, note=note)
@@ -219,7 +219,7 @@ def escalate(
     from redline.cli.output import say
     from redline.core.errors import UsageError
     from redline.core.users import Role
-    from redline.program.escalations import escalate_by_hand
+    from redline.program.register.escalations import escalate_by_hand
 
     role = None
     if to is not None:
@@ -240,7 +240,7 @@ def upkeep(ctx: typer.Context, json_out: JsonOpt = False) -> None:
     """Run the upkeep sweep now: expire accepted risks, escalate SLA breaches and stale decisions, close and
     reopen escalations, check conditions (a schedule runs it too; running it twice changes nothing)."""
     from redline.cli.output import emit_json, say
-    from redline.program.upkeep import run_upkeep
+    from redline.program.register.upkeep import run_upkeep
 
     st = state(ctx)
     done = run_upkeep(st.store(), st.settings())
@@ -265,7 +265,7 @@ def upkeep(ctx: typer.Context, json_out: JsonOpt = False) -> None:
 def condition_list(ctx: typer.Context, release: ReleaseOpt, json_out: JsonOpt = False) -> None:
     """A release's conditions with owner, latest report and whether each holds now."""
     from redline.cli.output import emit_json, table
-    from redline.program.conditions import checklist
+    from redline.program.register.conditions import checklist
 
     label, checks = checklist(state(ctx).store(), release=release)
     if json_out:
@@ -301,7 +301,7 @@ def condition_add(
     from redline.cli.output import say
     from redline.core.errors import UsageError
     from redline.core.policy import ConditionKind
-    from redline.program.conditions import add
+    from redline.program.register.conditions import add
 
     try:
         which = ConditionKind(kind)
@@ -337,7 +337,7 @@ def condition_report(
     from redline.cli.output import say
     from redline.core.errors import UsageError
     from redline.core.revisits import ConditionState
-    from redline.program.conditions import report
+    from redline.program.register.conditions import report
 
     if flag is not None and flag not in ("on", "off"):
         raise UsageError(f"--flag must be on or off, not '{flag}'")

@@ -38,7 +38,7 @@ def lessons(
 ) -> None:
     """What failed, why, and what changed in the process: for a release, a period, or both."""
     from redline.cli.output import emit_json, say, table
-    from redline.program import lessons as program
+    from redline.program.register import lessons as program
 
     st = state(ctx)
     digest = program.digest(

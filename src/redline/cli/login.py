@@ -82,7 +82,7 @@ def saved_sign_in(settings: Settings) -> dict[str, Any] | None:
 def signed_in_account(settings: Settings, store: Store) -> str:
     """The account this workspace's saved sign-in acts as; a one-line refusal without a live one."""
     from redline.core.errors import UsageError
-    from redline.program import accounts
+    from redline.program.people import accounts
 
     entry = saved_sign_in(settings)
     if entry is None:
@@ -110,8 +110,8 @@ def login(
 
     from redline.cli.output import say
     from redline.core.errors import UsageError
-    from redline.program import accounts, signin
-    from redline.program.throttle import LoginThrottle
+    from redline.program.people import accounts, signin
+    from redline.program.people.throttle import LoginThrottle
 
     st = state(ctx)
     st.signin_exempt = True

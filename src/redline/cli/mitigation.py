@@ -35,7 +35,7 @@ def add(
     from redline.cli.output import say
     from redline.core.errors import UsageError
     from redline.core.mitigations import MitigationType
-    from redline.program.mitigations import add as add_mitigation
+    from redline.program.register.mitigations import add as add_mitigation
 
     try:
         kind = MitigationType(type_)
@@ -62,7 +62,7 @@ def list_mitigations(
 ) -> None:
     """List mitigations."""
     from redline.cli.output import emit_json, table
-    from redline.program.mitigations import list_for
+    from redline.program.register.mitigations import list_for
 
     found = list_for(state(ctx).store(), finding_id=finding)
     if json_out:
@@ -83,7 +83,7 @@ def status(
     from redline.cli.output import say
     from redline.core.errors import UsageError
     from redline.core.mitigations import MitigationStatus
-    from redline.program.mitigations import set_status
+    from redline.program.register.mitigations import set_status
 
     try:
         target = MitigationStatus(new)
@@ -107,7 +107,7 @@ def vote(
 ) -> None:
     """Vote on authorising a proposed mitigation: the committee's quorum authorises it (as for plans)."""
     from redline.cli.output import say
-    from redline.program.mitigations import vote as cast
+    from redline.program.register.mitigations import vote as cast
 
     st = state(ctx)
     view = cast(

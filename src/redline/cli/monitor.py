@@ -11,7 +11,7 @@ from redline.cli.context import state
 
 if TYPE_CHECKING:
     from redline.core.drift import DriftReport
-    from redline.program.monitoring import MonitorRunReport
+    from redline.program.register.monitoring import MonitorRunReport
 
 app = typer.Typer(help="Monitoring after release: drift in production.", no_args_is_help=True)
 
@@ -37,7 +37,7 @@ def run(
     json_out: JsonOut = False,
 ) -> None:
     """Read new exchanges from the sources, score them, compare the current window with the baseline."""
-    from redline.program.monitoring import run_monitor
+    from redline.program.register.monitoring import run_monitor
 
     st = state(ctx)
     report = run_monitor(
@@ -60,7 +60,7 @@ def ingest(
     json_out: JsonOut = False,
 ) -> None:
     """One file read once, whole, as a run of its own (no cursor kept): the same pipeline as `run`."""
-    from redline.program.monitoring import FileSource, run_monitor
+    from redline.program.register.monitoring import FileSource, run_monitor
 
     st = state(ctx)
     report = run_monitor(

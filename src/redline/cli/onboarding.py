@@ -10,7 +10,7 @@ from redline.cli.context import state
 from redline.cli.user import AsUser
 
 if TYPE_CHECKING:
-    from redline.program.onboarding import OnboardingPacket, OnboardingStatus
+    from redline.program.people.onboarding import OnboardingPacket, OnboardingStatus
 
 app = typer.Typer(help="Tester onboarding: code of conduct, content warnings, consent.", no_args_is_help=True)
 JsonOut = Annotated[bool, typer.Option("--json", help="Print JSON.")]
@@ -39,7 +39,7 @@ def _print_packet(view: OnboardingPacket) -> None:
 def show(ctx: typer.Context, as_user: AsUser = None, json_out: JsonOut = False) -> None:
     """Print the material you are asked to read, and where your consent stands."""
     from redline.cli.output import emit_json
-    from redline.program import onboarding
+    from redline.program.people import onboarding
 
     st = state(ctx)
     view = onboarding.packet(st.store(), st.settings(), user=as_user)
@@ -62,7 +62,7 @@ def consent(
     """Show the material and record your explicit consent to it, with the version of each section."""
     from redline.cli.output import emit_json
     from redline.core.errors import UsageError
-    from redline.program import onboarding
+    from redline.program.people import onboarding
 
     st = state(ctx)
     view = onboarding.packet(st.store(), st.settings(), user=as_user)
@@ -86,7 +86,7 @@ def withdraw(
 ) -> None:
     """Withdraw your consent: flagged content, rounds and the playground close until you consent again."""
     from redline.cli.output import emit_json
-    from redline.program import onboarding
+    from redline.program.people import onboarding
 
     st = state(ctx)
     found = onboarding.withdraw(st.store(), st.settings(), user=as_user, reason=reason)
@@ -100,7 +100,7 @@ def withdraw(
 def list_team(ctx: typer.Context, as_user: AsUser = None, json_out: JsonOut = False) -> None:
     """List who is onboarded, with which versions, and who is stale or missing (leads and admins)."""
     from redline.cli.output import emit_json, table
-    from redline.program import onboarding
+    from redline.program.people import onboarding
 
     st = state(ctx)
     rows = onboarding.team(st.store(), st.settings(), user=as_user)

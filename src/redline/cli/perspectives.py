@@ -45,7 +45,7 @@ def declare(
     """
     from redline.cli.output import emit_json
     from redline.core.perspectives import PerspectiveKind as K
-    from redline.program.perspectives import declare as declare_
+    from redline.program.people.perspectives import declare as declare_
 
     entries = [
         *((K.DOMAIN, v) for v in _split(domain)),
@@ -69,7 +69,7 @@ def show(ctx: typer.Context, as_user: AsUser = None, json_out: JsonOut = False) 
     """Show your own declaration and the consent statement (nobody else's can be shown)."""
     from redline.cli.output import emit_json
     from redline.core.perspectives import CONSENT_STATEMENT
-    from redline.program.perspectives import mine
+    from redline.program.people.perspectives import mine
 
     st = state(ctx)
     found = mine(st.store(), user=as_user)
@@ -93,7 +93,7 @@ def show(ctx: typer.Context, as_user: AsUser = None, json_out: JsonOut = False) 
 def withdraw(ctx: typer.Context, as_user: AsUser = None, json_out: JsonOut = False) -> None:
     """Delete your own declaration."""
     from redline.cli.output import emit_json
-    from redline.program.perspectives import withdraw as withdraw_
+    from redline.program.people.perspectives import withdraw as withdraw_
 
     st = state(ctx)
     done = withdraw_(st.store(), user=as_user)
@@ -110,7 +110,7 @@ def remove(
     as_user: AsUser = None,
 ) -> None:
     """Delete someone's declaration on account removal (admins); it is never shown."""
-    from redline.program.perspectives import remove_for
+    from redline.program.people.perspectives import remove_for
 
     st = state(ctx)
     remove_for(st.store(), user=as_user, subject=name)
@@ -121,8 +121,8 @@ def remove(
 def vocabulary(ctx: typer.Context, json_out: JsonOut = False) -> None:
     """List the values each kind of perspective offers."""
     from redline.cli.output import emit_json
-    from redline.program.perspectives import describe
-    from redline.program.perspectives import vocabulary as vocabulary_
+    from redline.program.people.perspectives import describe
+    from redline.program.people.perspectives import vocabulary as vocabulary_
 
     kinds = describe(vocabulary_(state(ctx).settings()))
     if json_out:

@@ -11,7 +11,7 @@ from redline.cli.context import state
 from redline.cli.user import AsUser
 
 if TYPE_CHECKING:
-    from redline.program.plans import PlanView
+    from redline.program.catalog.plans import PlanView
 
 app = typer.Typer(help="Test plans and approvals.", no_args_is_help=True)
 JsonOut = Annotated[bool, typer.Option("--json", help="Print JSON.")]
@@ -37,7 +37,7 @@ def create(
     """Create a draft plan from a YAML file or from options."""
     from redline.cli.output import emit_json
     from redline.core.errors import UsageError
-    from redline.program.plans import PlanSpec, create_plan, load_plan_spec
+    from redline.program.catalog.plans import PlanSpec, create_plan, load_plan_spec
 
     if file is not None:
         spec = load_plan_spec(file)
@@ -97,7 +97,7 @@ def _render(view: PlanView) -> None:
 def show(ctx: typer.Context, plan_id: PlanId, json_out: JsonOut = False) -> None:
     """Show a plan, its votes, and what its approval needs."""
     from redline.cli.output import emit_json
-    from redline.program.plans import view_plan
+    from redline.program.catalog.plans import view_plan
 
     st = state(ctx)
     with st.store().session() as sess:
@@ -118,7 +118,7 @@ def list_plans(
     from redline.cli.output import emit_json, table
     from redline.core.errors import UsageError
     from redline.core.plans import PlanStatus
-    from redline.program.plans import list_plans as plans
+    from redline.program.catalog.plans import list_plans as plans
 
     try:
         wanted = PlanStatus(status) if status else None
@@ -137,7 +137,7 @@ def _vote(
     ctx: typer.Context, plan_id: str, as_user: str | None, approve: bool, comment: str, json_out: bool
 ) -> None:
     from redline.cli.output import emit_json
-    from redline.program.plans import vote_on_plan
+    from redline.program.catalog.plans import vote_on_plan
 
     st = state(ctx)
     with st.store().session() as sess:
@@ -178,7 +178,7 @@ def _move(
     ctx: typer.Context, action: str, plan_id: str, as_user: str | None, comment: str, json_out: bool
 ) -> None:
     from redline.cli.output import emit_json
-    from redline.program import plans
+    from redline.program.catalog import plans
 
     with state(ctx).store().session() as sess:
         if action == "submit":

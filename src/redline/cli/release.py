@@ -22,7 +22,7 @@ def add(
 ) -> None:
     """Declare a release of a system (its target configuration is recorded with it)."""
     from redline.cli.output import emit_json, say
-    from redline.program.releases import add_release
+    from redline.program.register.releases import add_release
 
     st = state(ctx)
     settings = st.settings()
@@ -49,7 +49,7 @@ def list_releases(
 ) -> None:
     """List releases, oldest first."""
     from redline.cli.output import emit_json, table
-    from redline.program.releases import list_releases as read
+    from redline.program.register.releases import list_releases as read
 
     found = read(state(ctx).store(), system=system)
     if json_out:

@@ -19,7 +19,7 @@ def replay(
     import json
 
     from redline.cli.output import emit_json, say
-    from redline.program.replay import RescoreStatus, rescore
+    from redline.program.register.replay import RescoreStatus, rescore
     from redline.reports.bundle_verify import check_against_report, read_bundle, scoring_items, verify_bundle
 
     loaded = read_bundle(bundle)

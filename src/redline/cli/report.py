@@ -23,7 +23,7 @@ E = TypeVar("E", bound=StrEnum)
 def load_policy_or_default(settings: Settings, name: str | None) -> ReleasePolicy | None:
     """The named policy; without a name the workspace's default policy, or None when it has none."""
     from redline.core.errors import ConfigError
-    from redline.program.decisions import load_policy
+    from redline.program.register.decisions import load_policy
 
     try:
         return load_policy(settings, name)
@@ -99,7 +99,7 @@ def report(
     )
     reader = st.acting(as_user)
     if unmask:
-        from redline.program.privacy import authorize_unmask
+        from redline.program.people.privacy import authorize_unmask
 
         subject = f"report:{release or round_id or 'latest'}:{who.value}"
         authorize_unmask(st.store(), settings, user=reader, subjects=[subject], via="cli")
@@ -124,11 +124,11 @@ def _reader_copy(
     fmt: str,
     policy: str | None,
 ) -> ReportModel:
-    """The copy one reader gets (`program.report_access`: onboarding, the read rule, flagged exchanges
+    """The copy one reader gets (`program.people.report_access`: onboarding, the read rule, flagged exchanges
     withheld unless consented to; no reader: all withheld), its download audited."""
     from redline.catalog.loader import load_catalog
-    from redline.program import report_access
-    from redline.program.actors import acting_user
+    from redline.program.people import report_access
+    from redline.program.people.actors import acting_user
     from redline.reports.assembly import build_report
     from redline.reports.exposure import for_reader
 

@@ -39,7 +39,7 @@ def sample(
 ) -> None:
     """Queue a stratified sample of a round's attempts for review (leads and admins)."""
     from redline.cli.output import emit_json
-    from redline.program import reviews
+    from redline.program.workbench import reviews
 
     st = state(ctx)
     items = reviews.sample(
@@ -74,7 +74,7 @@ def next_(
     from redline.cli.output import emit_json, say
     from redline.core.errors import UsageError
     from redline.core.review import ReviewLabel
-    from redline.program import reviews
+    from redline.program.workbench import reviews
 
     st = state(ctx)
     chosen = _label(label) if label is not None else None
@@ -177,7 +177,7 @@ def print_summary(summary: ReviewSummary) -> None:
 def status(ctx: typer.Context, round_id: RoundOpt, as_user: AsUser = None, json_out: JsonOut = False) -> None:
     """Show a round's review: progress, agreement, kappa and corrected rates (Rogan-Gladen, 95% CI)."""
     from redline.cli.output import emit_json, say, table
-    from redline.program import reviews
+    from redline.program.workbench import reviews
 
     st = state(ctx)
     summary = reviews.summary(st.store(), user=as_user, round_id=round_id)
@@ -208,7 +208,7 @@ def export(
     as_user: AsUser = None,
 ) -> None:
     """Write reviewer-labelled rows where reviewers disagree with a scorer, in the validation-set layout."""
-    from redline.program import reviews
+    from redline.program.workbench import reviews
 
     st = state(ctx)
     count = reviews.export(st.store(), user=as_user, round_id=round_id, path=output)

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from redline.core.review import ReviewSummary, RoundCorrection, RoundJudge
     from redline.core.rounds import Round
     from redline.engine.result import RoundResult
-    from redline.program.content import Exchange
+    from redline.program.people.content import Exchange
     from redline.settings import TargetConfig
     from redline.targets.preflight import Hints
 
@@ -190,7 +190,7 @@ def run(
     )
     settings, store = st.settings(), st.store()
     if as_user:
-        from redline.program.onboarding import ensure_onboarded
+        from redline.program.people.onboarding import ensure_onboarded
 
         ensure_onboarded(store, settings, user=as_user, action="start a round of playbooks")
     if not (dry_run or no_preflight):
@@ -233,8 +233,8 @@ def list_rounds(
 ) -> None:
     """List rounds, newest first (playground rounds only to their tester, leads and admins)."""
     from redline.cli.output import emit_json, table
-    from redline.program.access import readable_rounds
-    from redline.program.actors import acting_user
+    from redline.program.people.access import readable_rounds
+    from redline.program.people.actors import acting_user
     from redline.store.repos import rounds as rounds_repo
 
     with state(ctx).store().session() as session:
@@ -392,8 +392,8 @@ def _judges(st: CliState, config: dict[str, Any]) -> list[RoundJudge]:
 
 def _require_readable(st: CliState, round_id: str, viewer: str | None) -> None:
     """A playground round needs --as naming its tester, a lead or an admin."""
-    from redline.program import access
-    from redline.program.actors import acting_user
+    from redline.program.people import access
+    from redline.program.people.actors import acting_user
 
     with st.store().session() as session:
         if access.round_owner(session, round_id) is not None:
@@ -405,8 +405,8 @@ def _exchanges(
 ) -> list[Exchange]:
     """Up to `limit` exchanges, masked; with `unmask`, unmasked for a cleared viewer (each one audited)."""
     from redline.core.errors import UsageError
-    from redline.program import privacy
-    from redline.program.content import round_exchanges
+    from redline.program.people import privacy
+    from redline.program.people.content import round_exchanges
 
     if unmask and not limit:
         raise UsageError("--unmask applies to the exchanges: add --exchanges N")

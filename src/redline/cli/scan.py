@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from redline.catalog.packs import Packs
     from redline.core.profiles import TargetProfile
     from redline.engine.profiling import ProfileChoice
-    from redline.program.scan_findings import ScanFinding
+    from redline.program.register.scan_findings import ScanFinding
     from redline.settings import TargetConfig
 
 SCAN_WORKSPACE = Path("redline-scan")
@@ -145,7 +145,7 @@ def scan(
         say(f"warning: {warning}")
     with ProgressBar(enabled=not quiet, total=prepared.spec.cases_total, label="scan") as bar:
         result = asyncio.run(run_round(prepared.spec, settings=settings, store=st.store(), events=bar.update))
-    from redline.program.scan_findings import ranked_findings
+    from redline.program.register.scan_findings import ranked_findings
 
     findings = ranked_findings(st.store(), settings, result.round_id)
     if json_out:

@@ -21,7 +21,7 @@ def list_jobs(
 ) -> None:
     """The configured jobs: cron, time zone, next firing, and the last run's status (any process's)."""
     from redline.cli.output import emit_json, say, table
-    from redline.program.schedules import list_schedules
+    from redline.program.workbench.schedules import list_schedules
 
     st = state(ctx)
     views = list_schedules(st.store(), st.settings())
@@ -67,7 +67,7 @@ def run(
 
     from redline.cli.output import emit_json, say
     from redline.core.errors import ConfigError, RedlineError
-    from redline.program import schedules
+    from redline.program.workbench import schedules
     from redline.store.repos.schedules import FAILED
 
     st = state(ctx)

@@ -118,7 +118,7 @@ def calibrate(
     """
     from redline.cli.context import state
     from redline.cli.output import emit_json, table
-    from redline.program.calibrations import calibrate as run_calibration
+    from redline.program.workbench.calibrations import calibrate as run_calibration
 
     st = state(ctx)
     stored, result = run_calibration(st.store(), st.settings(), labels=labels, scorer=scorer, judge=judge)

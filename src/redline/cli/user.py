@@ -29,7 +29,7 @@ def add(
 ) -> None:
     """Add an account. An admin adds users; the first user may be added by anyone and must be an admin."""
     from redline.cli.output import emit_json
-    from redline.program.users import add_user, parse_roles
+    from redline.program.people.users import add_user, parse_roles
 
     st = state(ctx)
     with st.store().session() as sess:
@@ -59,7 +59,7 @@ def role(
 ) -> None:
     """Replace a user's roles (admins only; the last admin keeps the admin role)."""
     from redline.cli.output import emit_json
-    from redline.program.users import parse_roles, set_user_roles
+    from redline.program.people.users import parse_roles, set_user_roles
 
     with state(ctx).store().session() as sess:
         user = set_user_roles(sess, name=name, roles=parse_roles(roles), acting=as_user)
@@ -78,7 +78,7 @@ def deactivate(
 ) -> None:
     """Deactivate an account (admins only): it cannot sign in or act; its sessions and tokens end."""
     from redline.cli.output import emit_json
-    from redline.program.users import deactivate_user
+    from redline.program.people.users import deactivate_user
 
     with state(ctx).store().session() as sess:
         done = deactivate_user(sess, name=name, acting=as_user)
@@ -97,7 +97,7 @@ def list_users(
 ) -> None:
     """List accounts and their roles."""
     from redline.cli.output import emit_json, table
-    from redline.program.users import list_users as users
+    from redline.program.people.users import list_users as users
 
     with state(ctx).store().session() as sess:
         found = users(sess)

@@ -1,7 +1,7 @@
 """Decisions that are revisited: stale decisions, expiring risk acceptances, SLA breaches, tracked conditions.
 
 Every rule here is pure: it reads a decision, findings, acceptances, escalations and condition reports, and
-says what holds at a given moment; `program.upkeep` applies the answers to the store.
+says what holds at a given moment; `program.register.upkeep` applies the answers to the store.
 """
 
 from __future__ import annotations

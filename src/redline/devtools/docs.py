@@ -125,7 +125,7 @@ def policy_reference() -> str:
     from redline.core.policy import ConditionalGo, ReleasePolicy
     from redline.core.risk import DEFAULT_MATRIX, Impact, Likelihood
     from redline.core.triage import SlaPolicy
-    from redline.program.decisions import DEFAULT_POLICY_YAML
+    from redline.program.register.decisions import DEFAULT_POLICY_YAML
 
     def fields(model: type[BaseModel]) -> list[str]:
         rows = ["| field | default | meaning |", "| --- | --- | --- |"]

@@ -102,7 +102,7 @@ def init_workspace(
             readme.write_text(_READMES[sub], encoding="utf-8")
     policy = folder / "policies" / "default.yaml"
     if not policy.exists():
-        from redline.program.decisions import DEFAULT_POLICY_YAML
+        from redline.program.register.decisions import DEFAULT_POLICY_YAML
 
         policy.write_text(DEFAULT_POLICY_YAML, encoding="utf-8")
     state = folder / STATE_DIR

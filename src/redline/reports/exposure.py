@@ -1,7 +1,7 @@
 """One reader's copy of a report: flagged exchanges they consented to stay, the rest are withheld and counted.
 
 Which rounds a reader may read and which exchanges they consented to is decided above this layer
-(`program.report_access`); this module only applies it to the report model and says so in its header.
+(`program.people.report_access`); this module only applies it to the report model and says so in its header.
 """
 
 from __future__ import annotations

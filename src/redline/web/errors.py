@@ -26,10 +26,10 @@ from redline.core.errors import (
     UsageError,
 )
 from redline.core.plans import PlanNotRunnableError
-from redline.program.concerns import ClaimThrottledError
-from redline.program.intake import IntakeRateLimitedError, IntakeTooLargeError
-from redline.program.onboarding import OnboardingRequiredError
-from redline.program.wellbeing import ExposureLimitError, OptedOutError
+from redline.program.channels.concerns import ClaimThrottledError
+from redline.program.channels.intake import IntakeRateLimitedError, IntakeTooLargeError
+from redline.program.people.onboarding import OnboardingRequiredError
+from redline.program.people.wellbeing import ExposureLimitError, OptedOutError
 from redline.web.deps import BodyTooLarge, CsrfRejected, LoginRequired, RouteForbidden
 from redline.web.templating import render
 

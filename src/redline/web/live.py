@@ -12,7 +12,7 @@ from starlette.concurrency import run_in_threadpool
 from redline.core.errors import RedlineError
 from redline.engine.events import Broadcaster, ProgressEvent
 from redline.engine.spec import RoundSpec
-from redline.program.dashboard import round_progress
+from redline.program.workbench.dashboard import round_progress
 from redline.settings import Settings
 from redline.store.session import Store
 

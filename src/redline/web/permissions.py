@@ -12,20 +12,20 @@ from collections.abc import Iterable
 from enum import StrEnum
 
 from redline.core.users import Role, User
-from redline.program.catalog_versions import CATALOG_EDITORS
-from redline.program.concerns import HANDLERS as CONCERN_HANDLERS
-from redline.program.concerns import LINK_ISSUERS as CONCERN_LINK_ISSUERS
-from redline.program.conditions import REPORTERS as CONDITION_REPORTERS
-from redline.program.intake_triage import INTAKE_TRIAGERS
-from redline.program.onboarding import ONBOARDING_LEADS
-from redline.program.perspectives import PERSPECTIVE_REMOVERS
-from redline.program.plans import PLAN_AUTHORS
-from redline.program.playground import PLAYGROUND_USERS
-from redline.program.reviews import REVIEW_SAMPLERS, REVIEWERS
-from redline.program.runs import ROUND_RUNNERS
-from redline.program.triage import FIXERS, LEADS, MOVERS, WRITERS
-from redline.program.users import USER_ADMINS
-from redline.program.wellbeing import WELLBEING_LEADS
+from redline.program.catalog.catalog_versions import CATALOG_EDITORS
+from redline.program.catalog.plans import PLAN_AUTHORS
+from redline.program.channels.concerns import HANDLERS as CONCERN_HANDLERS
+from redline.program.channels.concerns import LINK_ISSUERS as CONCERN_LINK_ISSUERS
+from redline.program.channels.intake_triage import INTAKE_TRIAGERS
+from redline.program.people.onboarding import ONBOARDING_LEADS
+from redline.program.people.perspectives import PERSPECTIVE_REMOVERS
+from redline.program.people.users import USER_ADMINS
+from redline.program.people.wellbeing import WELLBEING_LEADS
+from redline.program.register.conditions import REPORTERS as CONDITION_REPORTERS
+from redline.program.register.triage import FIXERS, LEADS, MOVERS, WRITERS
+from redline.program.workbench.playground import PLAYGROUND_USERS
+from redline.program.workbench.reviews import REVIEW_SAMPLERS, REVIEWERS
+from redline.program.workbench.runs import ROUND_RUNNERS
 from redline.settings import DecisionRights, PrivacyConfig
 
 
@@ -141,7 +141,7 @@ def permission_table(
         Action.CONCERN_LINK: CONCERN_LINK_ISSUERS,
         Action.REVIEW: REVIEWERS,
         Action.REVIEW_SAMPLE: REVIEW_SAMPLERS,
-        # Trackers' webhooks prove themselves with the shared secret's signature (program.trackers).
+        # Trackers' webhooks prove themselves with the shared secret's signature (program.channels.trackers).
         Action.TRACKER_WEBHOOK: ANYONE,
         Action.MONITOR_READ: INTERNAL,
     }

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from redline.program import wellbeing
+from redline.program.people import wellbeing
 from redline.store.repos import findings as findings_repo
 from redline.store.repos import intake as intake_repo
 from tests.world import PASSWORD, WEB_XSS, WebWorld

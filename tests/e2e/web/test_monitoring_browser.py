@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from redline.program.monitoring import run_monitor
+from redline.program.register.monitoring import run_monitor
 from tests.monitoring_data import DAY0, ListSource, RudeScorer, benign, embed
 from tests.world import PASSWORD, WebWorld
 

@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from redline.core.users import Role
-from redline.program import accounts, onboarding
+from redline.program.people import accounts, onboarding
 from redline.store.repos import users as users_repo
 from tests.world import PASSWORD, WebWorld
 

@@ -7,9 +7,9 @@ from typing import Any
 import pytest
 
 from redline.core.perspectives import PerspectiveKind
-from redline.program import perspectives
-from redline.program import plans as plans_program
-from redline.program.plans import PlanSpec
+from redline.program.catalog import plans as plans_program
+from redline.program.catalog.plans import PlanSpec
+from redline.program.people import perspectives
 from tests.e2e.web.test_browser import _sign_in
 from tests.world import WebWorld
 

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from redline.program import accounts, privacy
+from redline.program.people import accounts, privacy
 from redline.store import audit
 from tests.integration.web.pii import ADDRESS, CARD, EMAIL, NAME, PHONE, leaked, plant
 from tests.world import PASSWORD, WebWorld

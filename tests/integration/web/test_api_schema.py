@@ -10,7 +10,7 @@ import schemathesis
 from hypothesis import HealthCheck
 from schemathesis.core.result import Ok
 
-from redline.program import accounts
+from redline.program.people import accounts
 from tests.world import WebWorld
 
 EXAMPLES = 6

@@ -22,7 +22,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine, inspect, text, update
 
 from redline.core.users import Role
-from redline.program import accounts
+from redline.program.people import accounts
 from redline.settings import Settings
 from redline.store import audit
 from redline.store.repos import users as users_repo

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi.testclient import TestClient
 
-from redline.program import accounts
+from redline.program.people import accounts
 from redline.store.repos import findings as findings_repo
 from redline.web.security import CSRF_HEADER, SESSION_COOKIE
 from tests.world import PASSWORD, WebWorld, form_token

@@ -8,8 +8,8 @@ from redline.core.findings import Finding
 from redline.core.ids import new_id
 from redline.core.policy import ConditionalGo, GateEvaluation, GateOutcome, condition_specs
 from redline.core.risk import Impact, Likelihood, RiskLevel
-from redline.program import accounts
-from redline.program.accounts import TokenScope
+from redline.program.people import accounts
+from redline.program.people.accounts import TokenScope
 from redline.store.repos import decisions as decisions_repo
 from redline.store.repos import findings as findings_repo
 from redline.store.repos import revisits as revisits_repo

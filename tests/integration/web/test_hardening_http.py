@@ -14,7 +14,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from redline.core.audit import AuditEvent
-from redline.program.throttle import LoginThrottle
+from redline.program.people.throttle import LoginThrottle
 from redline.store import audit
 from redline.web.app import create_app
 from tests.world import PASSWORD, WebWorld, form_token

@@ -6,9 +6,9 @@ from __future__ import annotations
 import re
 
 from redline.core.perspectives import PerspectiveKind
-from redline.program import perspectives
-from redline.program import plans as plans_program
-from redline.program.plans import PlanSpec
+from redline.program.catalog import plans as plans_program
+from redline.program.catalog.plans import PlanSpec
+from redline.program.people import perspectives
 from tests.integration.web.test_route_permissions import _routes
 from tests.world import WEB_ROLES, WebWorld, form_token
 

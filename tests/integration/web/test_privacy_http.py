@@ -9,7 +9,7 @@ from pathlib import Path
 
 from redline.catalog.loader import load_catalog
 from redline.core.audit import AuditEvent
-from redline.program import privacy
+from redline.program.people import privacy
 from redline.reports.assembly import ReportRequest, build_report
 from redline.reports.bundle import export_bundle
 from redline.reports.bundle_verify import ProblemKind, read_bundle, verify_bundle
@@ -180,7 +180,7 @@ def test_the_verifier_rejects_an_external_bundle_that_holds_personal_data(
 
 
 def test_intake_reports_mask_quoted_personal_data_but_keep_the_reporters_contact(world: WebWorld) -> None:
-    from redline.program import intake
+    from redline.program.channels import intake
 
     ack = intake.submit(
         world.store,

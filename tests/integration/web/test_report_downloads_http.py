@@ -3,7 +3,7 @@ and an audit event for every copy handed out."""
 
 from __future__ import annotations
 
-from redline.program import onboarding
+from redline.program.people import onboarding
 from redline.store import audit
 from tests.world import WebWorld
 

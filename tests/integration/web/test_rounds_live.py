@@ -6,7 +6,7 @@ import time
 
 from fastapi.testclient import TestClient
 
-from redline.program import accounts
+from redline.program.people import accounts
 from redline.store.repos import rounds as rounds_repo
 from redline.store.repos import users as users_repo
 from redline.web.security import CSRF_HEADER, SESSION_COOKIE

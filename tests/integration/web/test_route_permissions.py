@@ -183,7 +183,7 @@ def test_consent_reveals_each_subject_only_to_its_readers(world: WebWorld) -> No
 
 def test_unmask_follows_the_same_read_rule(world: WebWorld) -> None:
     from redline.core.errors import PermissionDeniedError
-    from redline.program import privacy, wellbeing
+    from redline.program.people import privacy, wellbeing
     from redline.settings import PrivacyConfig
 
     config = world.settings.config.model_copy(update={"privacy": PrivacyConfig(cleared_roles=tuple(Role))})
@@ -235,8 +235,8 @@ def test_playground_rounds_are_shown_and_listed_only_to_their_readers(world: Web
 def test_each_route_grants_a_token_exactly_its_scope(world: WebWorld, scope: str) -> None:
     from fastapi.testclient import TestClient
 
-    from redline.program import accounts
-    from redline.program.accounts import TokenScope
+    from redline.program.people import accounts
+    from redline.program.people.accounts import TokenScope
     from redline.web.permissions import Action, token_allows
 
     with world.store.session() as s:

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from fastapi.testclient import TestClient
 
-from redline.program import schedules
+from redline.program.workbench import schedules
 from redline.program.workspace import open_workspace_store
 from redline.settings import ScheduleConfig, Settings
 from redline.store.repos import schedules as schedules_repo

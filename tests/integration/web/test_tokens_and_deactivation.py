@@ -9,8 +9,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from redline.core.errors import PermissionDeniedError, UsageError
-from redline.program import accounts, users
-from redline.program.accounts import TokenScope
+from redline.program.people import accounts, users
+from redline.program.people.accounts import TokenScope
 from redline.store import audit
 from tests.world import PASSWORD, WebWorld
 

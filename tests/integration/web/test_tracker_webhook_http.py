@@ -14,9 +14,9 @@ from fastapi.testclient import TestClient
 
 from redline.core.audit import AuditEvent
 from redline.core.tracker_issues import hmac_sha256
-from redline.program import accounts
-from redline.program.findings import propose_from_round
-from redline.program.triage import triage
+from redline.program.people import accounts
+from redline.program.register.findings import propose_from_round
+from redline.program.register.triage import triage
 from redline.program.workspace import init_workspace, open_workspace_store
 from redline.settings import load_settings
 from redline.store import audit

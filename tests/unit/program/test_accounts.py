@@ -10,7 +10,7 @@ from sqlalchemy import text
 
 from redline.core.errors import PermissionDeniedError, UsageError
 from redline.core.users import Role
-from redline.program import accounts
+from redline.program.people import accounts
 from redline.program.workspace import open_workspace_store
 from redline.settings import Settings
 from redline.store import audit

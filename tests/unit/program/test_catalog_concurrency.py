@@ -12,7 +12,7 @@ from sqlalchemy import select
 from redline.catalog.loader import load_catalog
 from redline.core.threat_versions import RevisionKind
 from redline.core.users import Role
-from redline.program import catalog_versions as cv
+from redline.program.catalog import catalog_versions as cv
 from redline.program.workspace import open_workspace_store
 from redline.settings import Settings
 from redline.store.repos import users

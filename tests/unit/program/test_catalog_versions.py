@@ -10,7 +10,7 @@ from redline.catalog.loader import load_catalog
 from redline.core.errors import ConfigError, PermissionDeniedError, UsageError
 from redline.core.threat_versions import ChangeKind, RevisionKind
 from redline.core.users import Role
-from redline.program import catalog_versions as cv
+from redline.program.catalog import catalog_versions as cv
 from redline.program.workspace import open_workspace_store
 from redline.settings import Settings
 from redline.store import audit

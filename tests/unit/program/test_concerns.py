@@ -13,8 +13,8 @@ from sqlalchemy import text
 from redline.core.concerns import ConcernStatus as S
 from redline.core.errors import PermissionDeniedError, TransitionError, UsageError
 from redline.core.users import Role
-from redline.program import concerns
-from redline.program.concerns import (
+from redline.program.channels import concerns
+from redline.program.channels.concerns import (
     ClaimNotFoundError,
     ClaimThrottle,
     ClaimThrottledError,

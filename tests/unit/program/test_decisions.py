@@ -9,7 +9,7 @@ import pytest
 from redline.core.errors import ConfigError, PermissionDeniedError
 from redline.core.policy import GateOutcome
 from redline.core.signoffs import EscalationKind, Vote
-from redline.program.decisions import check_gate, escalations, load_policy, resolve, sign_gate
+from redline.program.register.decisions import check_gate, escalations, load_policy, resolve, sign_gate
 from redline.program.workspace import open_workspace_store
 from redline.settings import NotifierConfig, Settings
 from redline.store import audit
@@ -107,7 +107,7 @@ def test_split_committee_escalates_and_the_webhook_fires(workspace: Settings, st
 
 
 def test_conditional_go_is_a_decision_with_conditions(workspace: Settings, store: Store) -> None:
-    from redline.program.findings import propose_from_round
+    from redline.program.register.findings import propose_from_round
 
     (workspace.workspace / "policies" / "staged.yaml").write_text(
         "name: staged\nmax_open_risk: low\nrequired_signoffs: 0\n"

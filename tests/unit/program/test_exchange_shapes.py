@@ -10,14 +10,14 @@ from typing import Any
 import pytest
 
 from redline.core.errors import ConfigError
-from redline.program.exchange_shapes import (
+from redline.program.channels.exchange_shapes import (
     RecordError,
     SpanRecord,
     sample_from_record,
     span_records,
     span_sample,
 )
-from redline.program.monitoring import ProductionSample
+from redline.program.register.monitoring import ProductionSample
 from redline.settings import MonitorSourceConfig, WorkspaceConfig
 from redline.yamlio import load_model
 

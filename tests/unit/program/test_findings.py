@@ -8,7 +8,7 @@ from datetime import date
 from redline.core.findings import FindingStatus
 from redline.core.risk import RiskLevel
 from redline.core.signoffs import EscalationKind
-from redline.program.findings import propose_from_round
+from redline.program.register.findings import propose_from_round
 from redline.program.workspace import open_workspace_store
 from redline.settings import Settings
 from redline.store import audit

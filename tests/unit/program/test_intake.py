@@ -11,9 +11,14 @@ from redline.core.errors import ConfigError, PermissionDeniedError, ScoringError
 from redline.core.findings import Finding, FindingStatus
 from redline.core.risk import Impact, Likelihood, RiskLevel
 from redline.core.users import Role
-from redline.program import intake, intake_triage
-from redline.program.intake import IntakeCategory, IntakeRateLimitedError, IntakeReport, IntakeTooLargeError
-from redline.program.intake_triage import IntakeDecision
+from redline.program.channels import intake, intake_triage
+from redline.program.channels.intake import (
+    IntakeCategory,
+    IntakeRateLimitedError,
+    IntakeReport,
+    IntakeTooLargeError,
+)
+from redline.program.channels.intake_triage import IntakeDecision
 from redline.program.workspace import open_workspace_store
 from redline.settings import Settings
 from redline.store import audit
@@ -207,7 +212,7 @@ def test_triage_marks_duplicates_and_rejects_with_a_reason(store: Store, workspa
 def test_a_transcript_reads_as_the_conversation_to_send_again() -> None:
     from redline.core.conversation import MessageRole
     from redline.core.findings import replayable
-    from redline.program.intake_triage import transcript_conversation
+    from redline.program.channels.intake_triage import transcript_conversation
 
     talk = transcript_conversation(
         "User: hello\nAssistant: hi there\n"

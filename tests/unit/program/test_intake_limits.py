@@ -14,8 +14,8 @@ from sqlalchemy import select
 
 from redline.core.findings import Finding
 from redline.core.risk import Impact, Likelihood, RiskLevel
-from redline.program import intake, intake_triage
-from redline.program.intake import IntakeCategory, IntakeRateLimitedError, IntakeReport
+from redline.program.channels import intake, intake_triage
+from redline.program.channels.intake import IntakeCategory, IntakeRateLimitedError, IntakeReport
 from redline.program.workspace import open_workspace_store
 from redline.settings import Settings
 from redline.store.repos import findings as findings_repo

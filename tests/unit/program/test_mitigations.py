@@ -22,9 +22,9 @@ from redline.engine.loops import LOOP_KEY, AttackerLoop
 from redline.engine.models import HelperModels
 from redline.engine.round import run_round
 from redline.engine.spec import RoundSpec
-from redline.program import mitigations
-from redline.program.findings import propose_from_round
-from redline.program.mitigations import path_to
+from redline.program.register import mitigations
+from redline.program.register.findings import propose_from_round
+from redline.program.register.mitigations import path_to
 from redline.program.workspace import open_workspace_store
 from redline.settings import Settings, TargetConfig
 from redline.store import audit
@@ -269,7 +269,7 @@ def test_a_fix_that_refuses_the_whole_threat_is_verified_on_both_parts(
 
 def test_fresh_variants_are_the_same_for_the_same_seed(workspace: Settings) -> None:
     from redline.attacks.seeds.library import SeedLibrary
-    from redline.program.variants import fresh_variants
+    from redline.program.register.variants import fresh_variants
 
     cases = data.cases({"leakage.system-prompt": 6, "injection.direct": 3})
     library = SeedLibrary.load(None)
@@ -413,7 +413,7 @@ def test_verification_reruns_from_a_running_event_loop(workspace: Settings, leak
 
 
 def test_rerun_async_is_awaited_inside_a_running_loop(workspace: Settings, leaky: tuple[Store, str]) -> None:
-    from redline.program.rerun import rerun_async
+    from redline.program.register.rerun import rerun_async
     from redline.store.repos import findings as findings_repo
     from redline.store.repos import systems as systems_repo
 

@@ -9,7 +9,7 @@ import pytest
 
 from redline.core.conversation import Message, MessageRole
 from redline.core.errors import ConfigError, UsageError
-from redline.program.monitoring import FileSource, ProductionSample, _mask, _rank
+from redline.program.register.monitoring import FileSource, ProductionSample, _mask, _rank
 
 
 def test_a_file_is_read_once_in_either_shape_and_bad_lines_are_named(tmp_path: Path) -> None:

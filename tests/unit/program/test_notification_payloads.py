@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from redline.core.errors import ConfigError
-from redline.program.notifications import (
+from redline.program.channels.notifications import (
     Notification,
     SlackNotifier,
     TeamsNotifier,

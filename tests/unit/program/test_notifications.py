@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from redline.program.notifications import Notification, WebhookNotifier, dispatch
+from redline.program.channels.notifications import Notification, WebhookNotifier, dispatch
 from redline.settings import NotifierConfig, Settings
 from tests.unit.program.webhook_server import webhook_server
 

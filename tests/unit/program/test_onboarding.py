@@ -9,10 +9,11 @@ import pytest
 
 from redline.core.errors import ConfigError, PermissionDeniedError, UsageError
 from redline.core.users import Role
-from redline.program import content, onboarding, playground, runs, wellbeing
-from redline.program.onboarding import OnboardingRequiredError, OnboardingState, Section, SectionKind
-from redline.program.plans import PlanSpec, create_plan
-from redline.program.runs import RunRequest
+from redline.program.catalog.plans import PlanSpec, create_plan
+from redline.program.people import content, onboarding, wellbeing
+from redline.program.people.onboarding import OnboardingRequiredError, OnboardingState, Section, SectionKind
+from redline.program.workbench import playground, runs
+from redline.program.workbench.runs import RunRequest
 from redline.program.workspace import open_workspace_store
 from redline.settings import Settings
 from redline.store import audit
@@ -67,7 +68,7 @@ def test_a_warning_names_its_harm_category() -> None:
 def test_the_shipped_material_covers_conduct_guidance_resources_and_every_harm_category(
     workspace: Settings,
 ) -> None:
-    from redline.program.findings import load_threats
+    from redline.program.register.findings import load_threats
 
     material = onboarding.load_material(workspace)
     kinds = [s.kind for s in material.sections]

@@ -10,8 +10,8 @@ import pytest
 from redline.core.errors import ConfigError, PermissionDeniedError, TransitionError, UsageError
 from redline.core.plans import PlanNotRunnableError, PlanStatus
 from redline.core.users import Role
-from redline.program import plans
-from redline.program.plans import PlanSpec, require_runnable
+from redline.program.catalog import plans
+from redline.program.catalog.plans import PlanSpec, require_runnable
 from redline.program.workspace import open_workspace_store
 from redline.settings import Settings, load_settings
 from redline.store import audit

@@ -12,7 +12,7 @@ from redline.core.findings import FindingStatus
 from redline.core.risk import Impact, Likelihood, RiskLevel
 from redline.core.rounds import RoundStatus
 from redline.core.users import Role
-from redline.program import playground
+from redline.program.workbench import playground
 from redline.program.workspace import open_workspace_store
 from redline.settings import Settings
 from redline.store.repos import findings as findings_repo
@@ -143,7 +143,7 @@ def test_guided_mode_walks_the_playbooks_manual_steps(store: Store, workspace: S
 
 
 def test_others_see_a_severe_conversation_only_after_consent(store: Store, workspace: Settings) -> None:
-    from redline.program import content, wellbeing
+    from redline.program.people import content, wellbeing
 
     pg = playground.start(store, workspace, user="tess", system="smollm2").record.id
     _send(store, workspace, pg, "something the model should refuse")

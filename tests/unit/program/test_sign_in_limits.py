@@ -13,8 +13,8 @@ import pytest
 
 from redline.core.errors import PermissionDeniedError
 from redline.core.users import Role
-from redline.program import accounts
-from redline.program.throttle import LoginThrottle, LoginThrottledError, client_network
+from redline.program.people import accounts
+from redline.program.people.throttle import LoginThrottle, LoginThrottledError, client_network
 from redline.program.workspace import open_workspace_store
 from redline.settings import Settings
 from redline.store.repos import users

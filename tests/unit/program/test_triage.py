@@ -11,8 +11,8 @@ from redline.core.errors import NotFoundError, PermissionDeniedError, Transition
 from redline.core.findings import FindingStatus
 from redline.core.risk import RiskLevel
 from redline.core.triage import FindingLink, LinkKind
-from redline.program import triage
-from redline.program.findings import propose_from_round
+from redline.program.register import triage
+from redline.program.register.findings import propose_from_round
 from redline.program.workspace import open_workspace_store
 from redline.settings import Settings
 from redline.store.repos import findings as findings_repo

@@ -8,7 +8,7 @@ import pytest
 
 from redline.core.errors import PermissionDeniedError, UsageError
 from redline.core.users import Role
-from redline.program import users
+from redline.program.people import users
 from redline.program.workspace import open_workspace_store
 from redline.settings import Settings
 from redline.store import audit

@@ -9,8 +9,8 @@ import pytest
 
 from redline.core.errors import NotFoundError, PermissionDeniedError, UsageError
 from redline.core.users import Role
-from redline.program import content, wellbeing
-from redline.program.wellbeing import ExposureLevel, ExposureLimitError, OptedOutError
+from redline.program.people import content, wellbeing
+from redline.program.people.wellbeing import ExposureLevel, ExposureLimitError, OptedOutError
 from redline.program.workspace import open_workspace_store
 from redline.settings import Settings
 from redline.store.repos import users

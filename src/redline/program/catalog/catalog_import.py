@@ -18,8 +18,8 @@ from redline.catalog.standards import (
     write_standard,
 )
 from redline.core.errors import ConfigError
-from redline.program.actors import authorize
-from redline.program.catalog_versions import CATALOG_EDITORS, catalog_dir
+from redline.program.catalog.catalog_versions import CATALOG_EDITORS, catalog_dir
+from redline.program.people.actors import authorize
 from redline.settings import Settings
 from redline.store import audit
 

@@ -24,7 +24,7 @@ from redline.core.threat_versions import (
 )
 from redline.core.threats import Threat
 from redline.core.users import Role
-from redline.program.actors import authorize, require_role
+from redline.program.people.actors import authorize, require_role
 from redline.settings import Settings
 from redline.store.files import FileLock, replace_file
 from redline.store.repos import catalog as catalog_repo

@@ -19,8 +19,8 @@ from redline.core.ids import new_id
 from redline.core.perspectives import TeamCoverage
 from redline.core.plans import Plan, PlanStatus, PlanVote, PreMortem, check_runnable
 from redline.core.users import Role, User
-from redline.program.actors import authorize
-from redline.program.perspectives import team_coverage
+from redline.program.people.actors import authorize
+from redline.program.people.perspectives import team_coverage
 from redline.settings import DecisionRights, Settings
 from redline.store.repos import plans as plans_repo
 from redline.store.repos import systems as systems_repo

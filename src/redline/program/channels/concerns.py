@@ -52,8 +52,8 @@ from redline.core.errors import (
 )
 from redline.core.ids import new_id
 from redline.core.users import Role, User
-from redline.program.actors import authorize
-from redline.program.throttle import client_network
+from redline.program.people.actors import authorize
+from redline.program.people.throttle import client_network
 from redline.store import audit
 from redline.store.repos import concerns as concerns_repo
 from redline.store.repos.concerns import StoredConcern, StoredLink, StoredMessage

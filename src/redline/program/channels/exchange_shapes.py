@@ -27,7 +27,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from redline.core.conversation import Message, MessageRole
-from redline.program.monitoring import ProductionSample
+from redline.program.register.monitoring import ProductionSample
 
 PROMPT_KEYS = ("prompt",)
 ANSWER_KEYS = ("answer", "completion", "response")

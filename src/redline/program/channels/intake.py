@@ -24,8 +24,8 @@ from redline.core.ids import new_id
 from redline.core.intake import IntakeStatus, ReporterStatus, reporter_status
 from redline.core.mitigations import VerificationOutcome
 from redline.core.proposals import Embed
-from redline.program.intake_triage import suggest_duplicate
-from redline.program.throttle import client_network
+from redline.program.channels.intake_triage import suggest_duplicate
+from redline.program.people.throttle import client_network
 from redline.settings import Settings
 from redline.store.repos import findings as findings_repo
 from redline.store.repos import intake as intake_repo
@@ -299,7 +299,7 @@ class StatusThrottle:
     count (the secrets have 256 bits: the limit is about load, not luck)."""
 
     def __init__(self, settings: Settings) -> None:
-        from redline.program.concerns import ClaimThrottle
+        from redline.program.channels.concerns import ClaimThrottle
 
         config = settings.config.intake
         self._misses = ClaimThrottle(
@@ -309,7 +309,7 @@ class StatusThrottle:
 
     def missed(self, client: str) -> None:
         """Count a miss, or raise `IntakeRateLimitedError` once the client is over the limit."""
-        from redline.program.concerns import ClaimThrottledError
+        from redline.program.channels.concerns import ClaimThrottledError
 
         try:
             self._misses.missed(client)

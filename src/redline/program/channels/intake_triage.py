@@ -22,7 +22,7 @@ from redline.core.intake import IntakeStatus, check_intake_transition
 from redline.core.proposals import Embed, centroid, cosine, jaccard, tokens
 from redline.core.risk import Impact, Likelihood
 from redline.core.users import Role
-from redline.program.actors import authorize
+from redline.program.people.actors import authorize
 from redline.scorers.masking import Masker
 from redline.settings import Settings
 from redline.store.repos import findings as findings_repo
@@ -242,9 +242,9 @@ def triage(
     by a reviewer. The case is sent to the system at once for the failing release's baseline.
     `reporter_note` is what the reporter reads on their status page (`note` stays internal).
     """
-    from redline.program.escalations import announce
-    from redline.program.findings import load_threats, open_finding
-    from redline.program.verify_cases import check_scorer, record_baseline
+    from redline.program.register.escalations import announce
+    from redline.program.register.findings import load_threats, open_finding
+    from redline.program.register.verify_cases import check_scorer, record_baseline
 
     today = datetime.now(UTC).date()
     opened = None

@@ -37,8 +37,13 @@ from sqlalchemy.exc import ArgumentError, NoSuchTableError, SQLAlchemyError
 
 from redline.core.errors import ConfigError, StoreError
 from redline.core.secrets import REDACTED, redact_text
-from redline.program.exchange_shapes import RecordError, sample_from_record, span_records, span_sample
-from redline.program.monitoring import ProductionSample
+from redline.program.channels.exchange_shapes import (
+    RecordError,
+    sample_from_record,
+    span_records,
+    span_sample,
+)
+from redline.program.register.monitoring import ProductionSample
 from redline.settings import MonitorSourceConfig, Settings
 
 CURSOR_VERSION = 1

@@ -43,11 +43,11 @@ from redline.core.tracker_issues import (
     signature_ok,
 )
 from redline.core.users import Role
-from redline.program.actors import authorize
-from redline.program.decisions import load_policy
-from redline.program.mitigations import path_to
-from redline.program.releases import release_label
-from redline.program.triage import FIXERS, LEADS
+from redline.program.people.actors import authorize
+from redline.program.register.decisions import load_policy
+from redline.program.register.mitigations import path_to
+from redline.program.register.releases import release_label
+from redline.program.register.triage import FIXERS, LEADS
 from redline.scorers.masking import Masker
 from redline.settings import Settings, TrackerConfig
 from redline.store.repos import finding_cases as cases_repo
@@ -404,7 +404,7 @@ def issue_content(
     web_url: str | None = None,
 ) -> IssueContent:
     """What the issue of a finding says: risk, reproduction steps (masked), acceptance criteria, link."""
-    from redline.program.findings import load_threats
+    from redline.program.register.findings import load_threats
 
     catalog = dict(threats) if threats is not None else load_threats(settings)
     masker = Masker(ner=settings.config.privacy.ner)
@@ -525,7 +525,7 @@ def export(
     alone otherwise, so exporting twice never opens a second issue. Each push is recorded as soon as
     the tracker answers: an error part-way leaves the findings pushed so far linked.
     """
-    from redline.program.findings import load_threats
+    from redline.program.register.findings import load_threats
 
     cfg = tracker_config(settings, tracker)
     environ = os.environ if env is None else env

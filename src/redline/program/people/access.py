@@ -1,6 +1,6 @@
 """Who may read one stored item: the single read rule behind consent, unmasking and the round pages.
 
-Every flagged text has a subject key (`program.content.resolve`); what it belongs to decides who may
+Every flagged text has a subject key (`program.people.content.resolve`); what it belongs to decides who may
 read it, whatever door asks (reveal with consent, unmask, round page, API twin, CLI):
 
 * a round's exchange (`attempt:ID`) and a finding's kept prompt (`exemplar:FINDING:N`): internal roles;
@@ -18,13 +18,13 @@ from sqlalchemy.orm import Session
 from redline.core.errors import NotFoundError, PermissionDeniedError
 from redline.core.rounds import Round
 from redline.core.users import Role, User
-from redline.program.intake_triage import INTAKE_TRIAGERS
-from redline.program.playground import PLAYGROUND_READERS
+from redline.program.channels.intake_triage import INTAKE_TRIAGERS
+from redline.program.workbench.playground import PLAYGROUND_READERS
 from redline.store.repos import playground as playground_repo
 from redline.store.repos import rounds as rounds_repo
 
 ITEM_KINDS = frozenset({"attempt", "exemplar", "intake"})
-"""Subject kinds that name one stored item (`program.content.resolve`)."""
+"""Subject kinds that name one stored item (`program.people.content.resolve`)."""
 INTERNAL_READERS = frozenset(Role) - {Role.EXTERNAL_REVIEWER}
 """Roles that read rounds and findings (everyone but external reviewers)."""
 

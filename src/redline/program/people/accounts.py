@@ -16,8 +16,8 @@ from sqlalchemy.orm import Session
 
 from redline.core.errors import NotFoundError, PermissionDeniedError, UsageError
 from redline.core.users import Role, User
-from redline.program.actors import acting_user
-from redline.program.throttle import LoginThrottledError
+from redline.program.people.actors import acting_user
+from redline.program.people.throttle import LoginThrottledError
 from redline.store.repos import accounts as accounts_repo
 
 SESSION_IDLE = timedelta(hours=12)

@@ -2,9 +2,9 @@
 
 An exchange is flagged when a scorer judged it a failure (the model did what the probe asked); the
 failing prompts kept with a finding and researchers' transcripts are always flagged. Flagged text is
-withheld from pages until the viewer consents (`program.wellbeing.consent`), and from anyone whose
-onboarding (`program.onboarding`) is not current. Personal data in every text is masked
-(`[EMAIL-1]`) for everyone; `program.privacy.unmask` releases one item to a cleared person.
+withheld from pages until the viewer consents (`program.people.wellbeing.consent`), and from anyone whose
+onboarding (`program.people.onboarding`) is not current. Personal data in every text is masked
+(`[EMAIL-1]`) for everyone; `program.people.privacy.unmask` releases one item to a cleared person.
 """
 
 from __future__ import annotations
@@ -76,7 +76,7 @@ class Exchange(BaseModel):
 
 
 def _threats(settings: Settings) -> dict[str, Threat]:
-    from redline.program.findings import load_threats
+    from redline.program.register.findings import load_threats
 
     return load_threats(settings)
 
@@ -128,7 +128,7 @@ def manual_flagged(severity: Impact | None) -> bool:
 
 def _onboarded(session: Session, settings: Settings, viewer: str) -> bool:
     """Whether the viewer's onboarding is current: without it every flagged item stays withheld."""
-    from redline.program.onboarding import is_onboarded
+    from redline.program.people.onboarding import is_onboarded
 
     return is_onboarded(session, settings, viewer)
 

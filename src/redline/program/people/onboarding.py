@@ -30,7 +30,7 @@ from redline.core.errors import ConfigError, PermissionDeniedError, UsageError
 from redline.core.plans import Plan, PlanStatus
 from redline.core.threats import Threat
 from redline.core.users import Role, User
-from redline.program.actors import acting_user, authorize
+from redline.program.people.actors import acting_user, authorize
 from redline.settings import Settings
 from redline.store.repos import onboarding as onboarding_repo
 from redline.store.repos import plans as plans_repo
@@ -271,7 +271,7 @@ def _threats_loader(settings: Settings) -> ThreatsFn:
 
     def load() -> Mapping[str, Threat]:
         if not cached:
-            from redline.program.findings import load_threats
+            from redline.program.register.findings import load_threats
 
             cached.append(load_threats(settings))
         return cached[0]

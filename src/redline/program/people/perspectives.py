@@ -35,7 +35,7 @@ from redline.core.perspectives import (
 )
 from redline.core.threats import Threat
 from redline.core.users import Role
-from redline.program.actors import acting_user, authorize
+from redline.program.people.actors import acting_user, authorize
 from redline.settings import Settings
 from redline.store.repos import perspectives as perspectives_repo
 from redline.store.session import Store

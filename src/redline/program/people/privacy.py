@@ -16,9 +16,9 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from redline.core.errors import PermissionDeniedError
 from redline.core.users import Role, User
-from redline.program.access import is_item, require_read
-from redline.program.actors import acting_user, require_role
-from redline.program.content import FAILING, FlaggedContent, manual_flagged, resolve, withheld_subjects
+from redline.program.people.access import is_item, require_read
+from redline.program.people.actors import acting_user, require_role
+from redline.program.people.content import FAILING, FlaggedContent, manual_flagged, resolve, withheld_subjects
 from redline.settings import Settings
 from redline.store import audit
 from redline.store.repos import playground as playground_repo

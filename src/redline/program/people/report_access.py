@@ -3,11 +3,12 @@
 The rules a report download follows, whatever door asks (the workbench, its JSON twin, `redline report`):
 
 * an internal or committee copy carries exchanges, so it needs current onboarding consent, exactly as
-  opening flagged content does (`program.onboarding`); an external copy carries no exchange and needs none;
-* a report of one playground round goes only to the people who may read that round (its tester, leads and
-  admins: `program.access`); a release report leaves the exchanges of such rounds out for everyone else,
-  and counts them;
-* a flagged exchange (`program.content`: judged a failure, or of a playground conversation its tester
+  opening flagged content does (`program.people.onboarding`); an external copy carries no exchange and
+  needs none;
+* a report of one playground round goes only to the people who may read that round (its tester, leads
+  and admins: `program.people.access`); a release report leaves the exchanges of such rounds out for
+  everyone else, and counts them;
+* a flagged exchange (`program.people.content`: judged a failure, or of a playground conversation its tester
   rated serious) is in the copy only when the reader consented to it within the reveal window; the others
   are withheld and counted in the report's header;
 * without a named reader (the command line without `--as`, where the workspace does not require sign-in)
@@ -24,9 +25,9 @@ from sqlalchemy.orm import Session
 
 from redline.core.errors import PermissionDeniedError
 from redline.core.users import User
-from redline.program.access import may_read_round, round_owner
-from redline.program.content import manual_flagged, withheld_subjects
-from redline.program.onboarding import require_onboarded
+from redline.program.people.access import may_read_round, round_owner
+from redline.program.people.content import manual_flagged, withheld_subjects
+from redline.program.people.onboarding import require_onboarded
 from redline.settings import Settings
 from redline.store import audit
 from redline.store.repos import playground as playground_repo

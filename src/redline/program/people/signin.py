@@ -10,8 +10,8 @@ from sqlalchemy.orm import Session
 
 from redline.core.errors import NotFoundError, PermissionDeniedError
 from redline.core.users import User
-from redline.program import accounts
-from redline.program.throttle import LoginThrottle
+from redline.program.people import accounts
+from redline.program.people.throttle import LoginThrottle
 from redline.store import audit
 from redline.store.repos import users as users_repo
 from redline.store.session import Store

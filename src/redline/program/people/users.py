@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from redline.core.errors import PermissionDeniedError, UsageError
 from redline.core.users import Role, User
-from redline.program.actors import authorize
+from redline.program.people.actors import authorize
 from redline.store.repos import accounts as accounts_repo
 from redline.store.repos import users as users_repo
 

@@ -14,10 +14,10 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from redline.core.errors import PermissionDeniedError, UsageError
 from redline.core.users import Role
-from redline.program.access import require_read
-from redline.program.actors import acting_user, authorize
-from redline.program.content import FlaggedContent, mask_content, resolve
-from redline.program.onboarding import require_onboarded
+from redline.program.people.access import require_read
+from redline.program.people.actors import acting_user, authorize
+from redline.program.people.content import FlaggedContent, mask_content, resolve
+from redline.program.people.onboarding import require_onboarded
 from redline.scorers.masking import Masker
 from redline.settings import Settings
 from redline.store.repos import users as users_repo

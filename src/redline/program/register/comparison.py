@@ -7,7 +7,7 @@ from sqlalchemy.orm import Session
 
 from redline.core.comparison import Change, classify_change
 from redline.core.evidence import Evidence
-from redline.program.releases import release_label
+from redline.program.register.releases import release_label
 from redline.store.repos import evidence as evidence_repo
 from redline.store.repos import rounds as rounds_repo
 from redline.store.repos.systems import resolve_release

@@ -12,8 +12,8 @@ from redline.core.errors import UsageError
 from redline.core.policy import ConditionKind, ConditionSpec
 from redline.core.revisits import ConditionCheck, ConditionReport, GateCondition, check_condition
 from redline.core.users import Role
-from redline.program.actors import authorize
-from redline.program.releases import release_label
+from redline.program.people.actors import authorize
+from redline.program.register.releases import release_label
 from redline.store.repos import revisits as revisits_repo
 from redline.store.repos.systems import resolve_release
 from redline.store.session import Store

@@ -25,9 +25,9 @@ from redline.core.risk import RiskLevel
 from redline.core.signoffs import Escalation, EscalationKind, SignOff, Tally, Vote, apply_votes, tally
 from redline.core.systems import Release
 from redline.core.threats import Threat
-from redline.program.actors import authorize
-from redline.program.escalations import announce, escalate
-from redline.program.releases import release_label, sibling_release_ids
+from redline.program.people.actors import authorize
+from redline.program.register.escalations import announce, escalate
+from redline.program.register.releases import release_label, sibling_release_ids
 from redline.settings import Settings
 from redline.store.repos import decisions as decisions_repo
 from redline.store.repos import evidence as evidence_repo
@@ -180,7 +180,7 @@ def check_gate(
     threats: Mapping[str, Threat] | None = None,
 ) -> GateReport:
     """Evaluate a release against a policy and record the decision (audited); critical findings escalate."""
-    from redline.program.findings import load_threats
+    from redline.program.register.findings import load_threats
 
     catalog = dict(threats) if threats is not None else load_threats(settings)
     raised: list[Escalation] = []

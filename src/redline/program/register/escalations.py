@@ -13,8 +13,8 @@ from redline.core.findings import Finding
 from redline.core.revisits import finding_of, should_be_open
 from redline.core.signoffs import Escalation, EscalationKind
 from redline.core.users import Role
-from redline.program.actors import authorize
-from redline.program.notifications import Delivery, Notification, notify
+from redline.program.channels.notifications import Delivery, Notification, notify
+from redline.program.people.actors import authorize
 from redline.settings import Settings
 from redline.store.repos import decisions as decisions_repo
 from redline.store.repos import findings as findings_repo

@@ -27,8 +27,8 @@ from redline.core.risk import RiskLevel
 from redline.core.signoffs import Escalation, EscalationKind
 from redline.core.threats import Threat
 from redline.core.triage import EvidenceRecord
-from redline.program.decisions import load_policy
-from redline.program.escalations import announce, escalate
+from redline.program.register.decisions import load_policy
+from redline.program.register.escalations import announce, escalate
 from redline.settings import Settings
 from redline.store.repos import evidence as evidence_repo
 from redline.store.repos import finding_cases as cases_repo

@@ -8,7 +8,7 @@ from datetime import date
 
 from redline.core.errors import UsageError
 from redline.core.lessons import LessonsDigest, lessons_digest
-from redline.program.notifications import Delivery, Notification, notify
+from redline.program.channels.notifications import Delivery, Notification, notify
 from redline.settings import Settings
 from redline.store.repos import findings as findings_repo
 from redline.store.repos import systems as systems_repo

@@ -29,11 +29,11 @@ from redline.core.threats import Threat
 from redline.core.triage import EvidenceRecord
 from redline.core.users import Role
 from redline.core.verification import ALPHA, judge_for_threat
-from redline.program.actors import authorize
-from redline.program.decisions import load_policy
-from redline.program.escalations import follow_finding
-from redline.program.releases import release_label
-from redline.program.triage import FIXERS
+from redline.program.people.actors import authorize
+from redline.program.register.decisions import load_policy
+from redline.program.register.escalations import follow_finding
+from redline.program.register.releases import release_label
+from redline.program.register.triage import FIXERS
 from redline.settings import Settings
 from redline.store import audit
 from redline.store.repos import evidence as evidence_repo
@@ -222,7 +222,7 @@ def verify(
     (a) The original cases run as the round ran them (same seed, parameters, scorers; a loop case runs
     its loop again, with the attacker and judge of `models`, the workspace's by default). (b) Fresh
     variants (held-out seeds of the threat, paraphrases and converter variants of the failing prompts,
-    new random seeds; see `program.variants`) run under a new seed derived from the round's. Verified
+    new random seeds; see `program.register.variants`) run under a new seed derived from the round's. Verified
     needs both parts to pass the test of `judge_verification`, so a fix that only blocks the exact
     failing prompts is not verified. Verified moves the finding to verified and its mitigations with
     it; not verified sends the finding back to in progress; inconclusive (too few cases) changes
@@ -231,10 +231,10 @@ def verify(
     from redline.attacks.planning import derive_seed
     from redline.attacks.seeds.library import SeedLibrary
     from redline.engine.models import HelperModels
-    from redline.program.findings import load_threats
-    from redline.program.rerun import rerun
-    from redline.program.variants import fresh_variants
-    from redline.program.verify_cases import has_case, verify_case
+    from redline.program.register.findings import load_threats
+    from redline.program.register.rerun import rerun
+    from redline.program.register.variants import fresh_variants
+    from redline.program.register.verify_cases import has_case, verify_case
 
     if has_case(store, finding_id):  # raised outside a round: its reproducible case is sent again
         return verify_case(

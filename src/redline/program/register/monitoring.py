@@ -37,11 +37,11 @@ from redline.core.systems import Release
 from redline.core.threats import Threat
 from redline.core.triage import EvidenceRecord
 from redline.core.users import Role
-from redline.program.actors import authorize
 from redline.program.aio import run_sync
-from redline.program.escalations import announce, escalate
-from redline.program.findings import ProposalAction, file_proposal, load_threats
-from redline.program.releases import release_label
+from redline.program.people.actors import authorize
+from redline.program.register.escalations import announce, escalate
+from redline.program.register.findings import ProposalAction, file_proposal, load_threats
+from redline.program.register.releases import release_label
 from redline.scorers.masking import Masker
 from redline.settings import Settings
 from redline.store.repos import findings as findings_repo
@@ -52,7 +52,7 @@ from redline.store.repos.systems import resolve_release
 from redline.store.session import Store
 
 if TYPE_CHECKING:
-    from redline.program.monitor_sources import ExchangeSource, SourceBatch
+    from redline.program.channels.monitor_sources import ExchangeSource, SourceBatch
     from redline.scorers.base import Scorer
 
 MONITORS = frozenset({Role.LEAD, Role.ENGINEER, Role.ADMIN})
@@ -173,7 +173,7 @@ class FileSource:
 
     def read(self, cursor: str | None, *, limit: int | None = None) -> SourceBatch:
         """Every exchange of the file; lines that cannot be read are listed in `skipped`."""
-        from redline.program.monitor_sources import JsonlSource
+        from redline.program.channels.monitor_sources import JsonlSource
 
         batch = JsonlSource(self.name, self.path, pattern="*").read(None, limit=limit)
         if not batch.samples:
@@ -221,7 +221,7 @@ def _pick_sources(
     if given is not None:
         found = list(given)
     else:
-        from redline.program.monitor_sources import build_sources
+        from redline.program.channels.monitor_sources import build_sources
 
         found = build_sources(settings)
     if not found:
@@ -272,7 +272,7 @@ async def run_monitor_async(
     `embed` maps masked answers to unit vectors (default: the bundled MiniLM model).
     """
     from redline.engine.models import HelperModels
-    from redline.program.rerun import build_scorers
+    from redline.program.register.rerun import build_scorers
 
     cfg = settings.config.monitoring
     now = now or datetime.now(UTC)

@@ -60,7 +60,7 @@ async def rerun_async(
     from redline.engine.models import HelperModels
     from redline.engine.round import run_round
     from redline.engine.spec import RoundSpec
-    from redline.program.releases import target_config_of
+    from redline.program.register.releases import target_config_of
 
     helpers = models if models is not None else HelperModels(settings)
     specs = components.components_of(original.config)

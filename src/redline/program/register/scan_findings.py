@@ -74,7 +74,7 @@ def _short(text: str, limit: int = MESSAGE_CHARS) -> str:
 
 def ranked_findings(store: Store, settings: Settings, round_id: str) -> list[ScanFinding]:
     """The round's findings, worst first (only groups with at least one failure)."""
-    from redline.program.findings import load_threats
+    from redline.program.register.findings import load_threats
     from redline.store.repos import rounds as rounds_repo
 
     threats = load_threats(settings)

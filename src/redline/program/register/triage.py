@@ -19,8 +19,8 @@ from redline.core.findings import (
 from redline.core.revisits import review_date
 from redline.core.triage import FindingDossier, FindingLink, PostMortem, RootCause
 from redline.core.users import Role
-from redline.program.actors import authorize
-from redline.program.escalations import follow_finding
+from redline.program.people.actors import authorize
+from redline.program.register.escalations import follow_finding
 from redline.scorers.masking import Masker
 from redline.settings import Settings
 from redline.store.repos import findings as findings_repo
@@ -197,7 +197,7 @@ def postmortem(
 
 def show(store: Store, finding_id: str, *, masked: bool = True, ner: bool = True) -> FindingDossier:
     """Everything held about one finding; personal data in its kept failing prompts masked unless
-    `masked` is False (callers check clearance and audit first: `program.privacy.authorize_unmask`)."""
+    `masked` is False (callers check clearance and audit first: `program.people.privacy.authorize_unmask`)."""
     with store.session() as session:
         dossier = findings_repo.dossier(session, finding_id)
     if not masked or not dossier.exemplars:

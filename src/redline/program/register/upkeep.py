@@ -25,9 +25,9 @@ from redline.core.revisits import (
     sla_breached,
 )
 from redline.core.signoffs import Escalation, EscalationKind
-from redline.program.decisions import standing_status
-from redline.program.escalations import announce
-from redline.program.notifications import Notification, notify
+from redline.program.channels.notifications import Notification, notify
+from redline.program.register.decisions import standing_status
+from redline.program.register.escalations import announce
 from redline.settings import Settings
 from redline.store.repos import decisions as decisions_repo
 from redline.store.repos import findings as findings_repo

@@ -33,11 +33,11 @@ from redline.core.systems import System
 from redline.core.threats import Threat
 from redline.core.triage import EvidenceRecord
 from redline.core.verification import ALPHA, VerificationResult, judge_for_threat
-from redline.program.actors import authorize
 from redline.program.aio import run_sync
-from redline.program.decisions import load_policy
-from redline.program.releases import release_label, target_config_of
-from redline.program.triage import FIXERS
+from redline.program.people.actors import authorize
+from redline.program.register.decisions import load_policy
+from redline.program.register.releases import release_label, target_config_of
+from redline.program.register.triage import FIXERS
 from redline.settings import Settings
 from redline.store.repos import finding_cases as cases_repo
 from redline.store.repos import findings as findings_repo
@@ -50,8 +50,8 @@ from redline.store.session import Store
 
 if TYPE_CHECKING:
     from redline.attacks.seeds.library import SeedLibrary
-    from redline.program.mitigations import VerificationReport
-    from redline.program.variants import Variants
+    from redline.program.register.mitigations import VerificationReport
+    from redline.program.register.variants import Variants
     from redline.scorers.base import Scorer
     from redline.targets.base import Target
 
@@ -84,7 +84,7 @@ def _cases(case: ReproducibleCase) -> list[AttackCase]:
 
 def _build_scorer(settings: Settings, name: str) -> Scorer:
     from redline.engine.models import HelperModels
-    from redline.program.rerun import build_scorers
+    from redline.program.register.rerun import build_scorers
 
     (scorer,) = build_scorers([name], judge=HelperModels(settings).judge())
     return scorer
@@ -311,7 +311,7 @@ def _pending_result(
 def _fresh(case: ReproducibleCase, threat_id: str, *, seed: int, library: SeedLibrary) -> Variants:
     """Fresh variants of the case (held-out seeds of the threat, rewordings and converter variants of
     its prompts), naming no threat once built, like the case itself."""
-    from redline.program.variants import fresh_variants
+    from redline.program.register.variants import fresh_variants
 
     tagged = [c.model_copy(update={"threat_ids": (threat_id,)}) for c in _cases(case)]
     made = fresh_variants(
@@ -350,8 +350,8 @@ def verify_case(
     from redline.attacks.planning import derive_seed
     from redline.attacks.seeds.library import SeedLibrary
     from redline.engine.round import build_target
-    from redline.program.findings import load_threats
-    from redline.program.mitigations import VerificationReport, _apply
+    from redline.program.register.findings import load_threats
+    from redline.program.register.mitigations import VerificationReport, _apply
 
     with store.session() as session:
         who = authorize(session, user, FIXERS, action="verify findings")

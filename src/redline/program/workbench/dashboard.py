@@ -12,7 +12,7 @@ from redline.core.policy import Decision
 from redline.core.review import CorrectedRate, RoundJudge
 from redline.core.risk import RiskLevel
 from redline.core.rounds import Round
-from redline.program.content import Exchange
+from redline.program.people.content import Exchange
 from redline.settings import Settings
 from redline.store.repos import decisions as decisions_repo
 from redline.store.repos import findings as findings_repo
@@ -78,7 +78,7 @@ def dashboard(store: Store, settings: Settings, *, rounds: int = 10) -> Dashboar
 
 
 def _release_status(session: Session, settings: Settings, label: str, release_id: str) -> ReleaseStatus:
-    from redline.program.decisions import standing_status
+    from redline.program.register.decisions import standing_status
 
     status = standing_status(session, settings, release_id)
     if status is None:
@@ -157,9 +157,9 @@ def round_detail(
     store: Store, settings: Settings, *, round_id: str, viewer: str, limit: int = 50, after: str | None = None
 ) -> RoundDetail:
     """Everything the round page shows."""
-    from redline.program.access import require_round
-    from redline.program.actors import acting_user
-    from redline.program.content import round_exchange_page
+    from redline.program.people.access import require_round
+    from redline.program.people.actors import acting_user
+    from redline.program.people.content import round_exchange_page
     from redline.store.repos import evidence as evidence_repo
     from redline.store.repos import reviews as reviews_repo
 

@@ -135,7 +135,7 @@ def _playbook(sample_size: int) -> str:
 
 
 def _people(store: Store) -> None:
-    from redline.program.users import add_user
+    from redline.program.people.users import add_user
 
     with store.session() as session:
         for name, role in PEOPLE:
@@ -143,7 +143,7 @@ def _people(store: Store) -> None:
 
 
 def _approved_plan(store: Store, settings: Settings) -> tuple[str, list[str]]:
-    from redline.program.plans import PlanSpec, create_plan, submit_plan, view_plan, vote_on_plan
+    from redline.program.catalog.plans import PlanSpec, create_plan, submit_plan, view_plan, vote_on_plan
 
     spec = PlanSpec(
         title="Pre-release red-team of the assistant, release 1.0",
@@ -215,7 +215,7 @@ def _add_releases(store: Store, settings: Settings) -> tuple[str, str]:
 
 def _onboard(store: Store, settings: Settings, user: str) -> str:
     """The tester reads the material shown to them and consents, recorded like any consent."""
-    from redline.program import onboarding
+    from redline.program.people import onboarding
 
     shown = onboarding.packet(store, settings, user=user)
     onboarding.consent(store, settings, user=user, agree=True, material=shown.material)
@@ -225,7 +225,7 @@ def _onboard(store: Store, settings: Settings, user: str) -> str:
 def _round(
     store: Store, settings: Settings, *, plan_id: str, release_id: str, config: TargetConfig, sample_size: int
 ) -> tuple[str, list[str], list[dict[str, Any]]]:
-    from redline.program.onboarding import ensure_onboarded
+    from redline.program.people.onboarding import ensure_onboarded
 
     # The plan's tester runs the playbook, so the same gate as the workbench and CLI applies.
     ensure_onboarded(store, settings, user=TESTER, action="start a round of playbooks")
@@ -259,7 +259,7 @@ def _round(
 
 def run_demo(folder: Path, *, sample_size: int = 2, say: Say = print) -> DemoResult:
     """Run the whole program offline on the bundled model; returns what happened at each step."""
-    from redline.program import decisions, findings, mitigations, triage
+    from redline.program.register import decisions, findings, mitigations, triage
     from redline.program.workspace import open_workspace_store
 
     settings = fresh_workspace(folder)

@@ -28,8 +28,8 @@ from redline.core.risk import Impact, Likelihood
 from redline.core.rounds import Attempt, Round, RoundStatus
 from redline.core.threats import ManualStep
 from redline.core.users import Role, User
-from redline.program.actors import authorize
-from redline.program.onboarding import ensure_onboarded, require_onboarded
+from redline.program.people.actors import authorize
+from redline.program.people.onboarding import ensure_onboarded, require_onboarded
 from redline.scorers.masking import Masker
 from redline.settings import Settings
 from redline.store.repos import playground as playground_repo
@@ -130,7 +130,7 @@ def start(
     """Open a conversation with a configured system, in an ad-hoc round marked manual (audited)."""
     from redline.catalog.playbooks import load_playbooks
     from redline.engine.round import package_versions
-    from redline.program.findings import load_threats
+    from redline.program.register.findings import load_threats
 
     settings.config.system(system)
     threats = load_threats(settings)
@@ -201,8 +201,8 @@ def view(
     (severity moderate or worse) only after consenting, as anywhere else. Personal data is masked
     unless `mask` is False (only for replaying the conversation to the target, never for display)."""
     from redline.catalog.playbooks import load_playbooks
-    from redline.program.content import category_of, manual_flagged, withheld_subjects
-    from redline.program.findings import load_threats
+    from redline.program.people.content import category_of, manual_flagged, withheld_subjects
+    from redline.program.register.findings import load_threats
 
     with store.session() as session:
         who = authorize(session, user, PLAYGROUND_USERS, action="use the playground")
@@ -381,9 +381,9 @@ def promote(
     the system (the failing release's baseline) and judged by `scorer`, or, with no scorer, queued for
     a reviewer to re-check the tester's verdict. A critical finding escalates through `open_finding`.
     """
-    from redline.program.escalations import announce
-    from redline.program.findings import load_threats, open_finding
-    from redline.program.verify_cases import check_scorer, record_baseline
+    from redline.program.register.escalations import announce
+    from redline.program.register.findings import load_threats, open_finding
+    from redline.program.register.verify_cases import check_scorer, record_baseline
 
     record = _owned(store, playground_id, user)
     current = view(store, settings, playground_id=playground_id, user=user, mask=False)

@@ -20,10 +20,10 @@ from redline.core.errors import UsageError
 from redline.core.review import OVERALL, LabelRecord, ReviewItem, ReviewLabel, ReviewSummary, majority
 from redline.core.review import stratified_sample as draw
 from redline.core.users import Role
-from redline.program.access import require_round, round_owner
-from redline.program.actors import acting_user, authorize
-from redline.program.content import ContentPart, FlaggedContent, mask_content, resolve
-from redline.program.onboarding import require_onboarded
+from redline.program.people.access import require_round, round_owner
+from redline.program.people.actors import acting_user, authorize
+from redline.program.people.content import ContentPart, FlaggedContent, mask_content, resolve
+from redline.program.people.onboarding import require_onboarded
 from redline.scorers.masking import Masker
 from redline.settings import Settings
 from redline.store.repos import reviews as reviews_repo

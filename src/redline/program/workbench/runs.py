@@ -7,9 +7,9 @@ from pydantic import BaseModel, ConfigDict, Field
 from redline.core.errors import UsageError
 from redline.core.users import Role
 from redline.engine.launch import PreparedRound, RoundRequest, prepare_round
-from redline.program.actors import authorize
-from redline.program.onboarding import require_onboarded
-from redline.program.plans import require_runnable
+from redline.program.catalog.plans import require_runnable
+from redline.program.people.actors import authorize
+from redline.program.people.onboarding import require_onboarded
 from redline.settings import Settings
 from redline.store.session import Store
 

@@ -75,9 +75,9 @@ def _round_job(store: Store, settings: Settings, schedule: ScheduleConfig) -> st
 
     from redline.core.rounds import RoundStatus
     from redline.engine.round import run_round
-    from redline.program import runs
     from redline.program.aio import run_sync
-    from redline.program.plans import require_runnable
+    from redline.program.catalog.plans import require_runnable
+    from redline.program.workbench import runs
 
     plan_id = schedule.plan or ""
     with store.session() as session:
@@ -97,7 +97,7 @@ def _round_job(store: Store, settings: Settings, schedule: ScheduleConfig) -> st
 
 def _monitor_job(store: Store, settings: Settings, schedule: ScheduleConfig) -> str:
     """A monitoring run over the configured production sources."""
-    from redline.program import monitoring
+    from redline.program.register import monitoring
 
     done = monitoring.run_monitor(store, settings, release=None, user=schedule.user)
     return (
@@ -108,7 +108,7 @@ def _monitor_job(store: Store, settings: Settings, schedule: ScheduleConfig) -> 
 
 def _upkeep_job(store: Store, settings: Settings, schedule: ScheduleConfig) -> str:
     """The upkeep sweep: stale decisions, expired risks, SLA breaches, escalations to close."""
-    from redline.program import upkeep
+    from redline.program.register import upkeep
 
     done = upkeep.run_upkeep(store, settings, now=None)
     return (

@@ -3,7 +3,7 @@
 Nothing here stores who raised a concern or when beyond the UTC day. Handler steps are audited at
 once, with the handler as actor. Reporter steps (a concern raised, a follow-up) are kept out of the
 chain until a handler next acts: `flush_reporter_facts` then writes them, actor "anonymous", with
-their day only, ordered by day and random id. See `redline.program.concerns` for why.
+their day only, ordered by day and random id. See `redline.program.channels.concerns` for why.
 """
 
 from __future__ import annotations

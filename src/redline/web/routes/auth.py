@@ -10,8 +10,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from redline.core.errors import PermissionDeniedError
 from redline.core.users import User
-from redline.program import accounts, signin
-from redline.program.throttle import LoginThrottle, LoginThrottledError
+from redline.program.people import accounts, signin
+from redline.program.people.throttle import LoginThrottle, LoginThrottledError
 from redline.store.repos.accounts import ApiToken
 from redline.web import security
 from redline.web.deps import Ctx, guard

@@ -14,8 +14,8 @@ from redline.core.errors import NotFoundError
 from redline.core.risk import Impact
 from redline.core.threat_versions import ThreatVersion
 from redline.core.threats import Playbook, Threat, ThreatStatus
-from redline.program.catalog_versions import EditResult, edit_threat, threat_history
-from redline.program.findings import load_threats
+from redline.program.catalog.catalog_versions import EditResult, edit_threat, threat_history
+from redline.program.register.findings import load_threats
 from redline.web.deps import Ctx, guard
 from redline.web.templating import page, redirect
 

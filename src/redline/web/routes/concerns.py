@@ -17,8 +17,8 @@ from fastapi.responses import HTMLResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from redline.core.concerns import ConcernStatus
-from redline.program import concerns
-from redline.program.concerns import (
+from redline.program.channels import concerns
+from redline.program.channels.concerns import (
     ClaimNotFoundError,
     ClaimThrottle,
     ConcernDraft,

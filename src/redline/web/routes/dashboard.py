@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse
 
-from redline.program.dashboard import Dashboard, dashboard
+from redline.program.workbench.dashboard import Dashboard, dashboard
 from redline.web.deps import Ctx, guard
 from redline.web.templating import page
 

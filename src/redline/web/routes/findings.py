@@ -13,15 +13,15 @@ from redline.core.findings import OPEN_STATUSES, TRANSITIONS, Finding, FindingSt
 from redline.core.mitigations import Mitigation, MitigationType
 from redline.core.risk import RiskLevel
 from redline.core.triage import FindingDossier, PostMortem, RootCause
-from redline.program import content
-from redline.program import mitigations as mitigations_program
-from redline.program import triage as triage_program
-from redline.program.content import Exchange
-from redline.program.findings import Remedies, remedies
-from redline.program.mitigations import AuthorisationView, VerificationReport
-from redline.program.trackers import TrackerLink
-from redline.program.trackers import links as tracker_links
-from redline.program.users import list_users
+from redline.program.channels.trackers import TrackerLink
+from redline.program.channels.trackers import links as tracker_links
+from redline.program.people import content
+from redline.program.people.content import Exchange
+from redline.program.people.users import list_users
+from redline.program.register import mitigations as mitigations_program
+from redline.program.register import triage as triage_program
+from redline.program.register.findings import Remedies, remedies
+from redline.program.register.mitigations import AuthorisationView, VerificationReport
 from redline.web.deps import Ctx, guard
 from redline.web.templating import page, redirect
 

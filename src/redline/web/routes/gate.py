@@ -11,10 +11,10 @@ from pydantic import BaseModel, ConfigDict, Field
 from redline.core.policy import Decision
 from redline.core.revisits import ConditionCheck, DecisionStatus
 from redline.core.signoffs import SignOff, Vote
-from redline.program import conditions as conditions_program
-from redline.program import decisions as decisions_program
-from redline.program.dashboard import ReleaseStatus, dashboard
-from redline.program.decisions import GateReport, SignResult
+from redline.program.register import conditions as conditions_program
+from redline.program.register import decisions as decisions_program
+from redline.program.register.decisions import GateReport, SignResult
+from redline.program.workbench.dashboard import ReleaseStatus, dashboard
 from redline.web.deps import Ctx, guard
 from redline.web.templating import page, redirect
 

@@ -14,10 +14,8 @@ from redline import plugins
 from redline.core.findings import DEFAULT_SAMPLES, MAX_SAMPLES
 from redline.core.intake import IntakeStatus
 from redline.core.risk import Impact, Likelihood
-from redline.program import content, intake, intake_triage
-from redline.program.content import Exchange
-from redline.program.findings import load_threats
-from redline.program.intake import (
+from redline.program.channels import intake, intake_triage
+from redline.program.channels.intake import (
     AccessSurface,
     Acknowledgement,
     DisclosurePreference,
@@ -28,7 +26,10 @@ from redline.program.intake import (
     StatusNotFoundError,
     StatusThrottle,
 )
-from redline.program.intake_triage import IntakeDecision, QueueEntry
+from redline.program.channels.intake_triage import IntakeDecision, QueueEntry
+from redline.program.people import content
+from redline.program.people.content import Exchange
+from redline.program.register.findings import load_threats
 from redline.web.deps import Ctx, guard
 from redline.web.limits import client_address
 from redline.web.templating import page, redirect

@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse
 
-from redline.program.monitoring import RunView, monitoring_runs
+from redline.program.register.monitoring import RunView, monitoring_runs
 from redline.web.deps import Ctx, guard
 from redline.web.templating import page
 

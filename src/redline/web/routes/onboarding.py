@@ -9,8 +9,8 @@ from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, Response
 from pydantic import BaseModel, Field
 
-from redline.program import onboarding
-from redline.program.onboarding import OnboardingPacket, OnboardingStatus
+from redline.program.people import onboarding
+from redline.program.people.onboarding import OnboardingPacket, OnboardingStatus
 from redline.web.deps import Ctx, guard
 from redline.web.templating import page, redirect, safe_next
 

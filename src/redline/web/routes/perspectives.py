@@ -19,8 +19,8 @@ from redline.core.perspectives import (
     Perspective,
     PerspectiveKind,
 )
-from redline.program import perspectives
-from redline.program.perspectives import VocabularyKind
+from redline.program.people import perspectives
+from redline.program.people.perspectives import VocabularyKind
 from redline.web.deps import Ctx, guard
 from redline.web.templating import page, redirect
 

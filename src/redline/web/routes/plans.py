@@ -10,9 +10,9 @@ from pydantic import BaseModel, Field
 
 from redline.catalog.playbooks import load_playbooks
 from redline.core.plans import Plan, PlanStatus
-from redline.program import plans as plans_program
-from redline.program.findings import load_threats
-from redline.program.plans import PlanSpec, PlanView
+from redline.program.catalog import plans as plans_program
+from redline.program.catalog.plans import PlanSpec, PlanView
+from redline.program.register.findings import load_threats
 from redline.web.deps import Ctx, guard
 from redline.web.templating import page, redirect
 

@@ -13,9 +13,9 @@ from redline import plugins
 from redline.catalog.playbooks import load_playbooks
 from redline.core.findings import DEFAULT_SAMPLES, MAX_SAMPLES, Finding
 from redline.core.risk import Impact, Likelihood
-from redline.program import playground
-from redline.program.findings import load_threats
-from redline.program.playground import PlaygroundView, Turn
+from redline.program.register.findings import load_threats
+from redline.program.workbench import playground
+from redline.program.workbench.playground import PlaygroundView, Turn
 from redline.store.repos.playground import PlaygroundRecord
 from redline.web.deps import Ctx, guard
 from redline.web.templating import page, redirect

@@ -9,8 +9,8 @@ from fastapi.responses import HTMLResponse
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
-from redline.program import privacy
-from redline.program.privacy import Unmasked
+from redline.program.people import privacy
+from redline.program.people.privacy import Unmasked
 from redline.web.deps import Ctx, guard
 from redline.web.templating import page, safe_next
 

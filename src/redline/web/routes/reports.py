@@ -10,9 +10,9 @@ from fastapi.responses import HTMLResponse, Response
 
 from redline.core.errors import ConfigError, UsageError
 from redline.core.policy import ReleasePolicy
-from redline.program import report_access
-from redline.program.decisions import load_policy
-from redline.program.releases import list_releases
+from redline.program.people import report_access
+from redline.program.register.decisions import load_policy
+from redline.program.register.releases import list_releases
 from redline.reports.model import Audience, ReportFormat, ReportModel
 from redline.store.repos import rounds as rounds_repo
 from redline.web.deps import Ctx, LoginRequired, guard
@@ -46,7 +46,7 @@ def _policy(ctx: Ctx) -> ReleasePolicy | None:
 
 def _model(ctx: Ctx, round_id: str | None, release: str | None, audience: Audience, fmt: str) -> ReportModel:
     """The reader's copy: onboarding and the read rule first, unconsented flagged exchanges withheld,
-    the download audited (`program.report_access`)."""
+    the download audited (`program.people.report_access`)."""
     from redline.catalog.loader import load_catalog
     from redline.reports.assembly import ReportRequest, build_report
     from redline.reports.exposure import for_reader

@@ -13,8 +13,8 @@ from fastapi.responses import HTMLResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from redline.core.review import OVERALL, ReviewLabel, ReviewSummary
-from redline.program import reviews
-from redline.program.reviews import Labelled, ReviewTask
+from redline.program.workbench import reviews
+from redline.program.workbench.reviews import Labelled, ReviewTask
 from redline.web.deps import Ctx, guard
 from redline.web.permissions import Action
 from redline.web.templating import page, redirect

@@ -13,10 +13,11 @@ from redline.catalog.playbooks import load_playbooks
 from redline.core.plans import RUNNABLE_PLAN_STATUSES
 from redline.core.rounds import Round
 from redline.engine.analyses import RoundAnalyses, analyse_round
-from redline.program import access, runs
-from redline.program.dashboard import RoundDetail, RoundProgress, round_detail, round_progress
-from redline.program.plans import list_plans
-from redline.program.runs import RunRequest
+from redline.program.catalog.plans import list_plans
+from redline.program.people import access
+from redline.program.workbench import runs
+from redline.program.workbench.dashboard import RoundDetail, RoundProgress, round_detail, round_progress
+from redline.program.workbench.runs import RunRequest
 from redline.reports.analyses import render_analyses_html
 from redline.store.repos import rounds as rounds_repo
 from redline.web.deps import Ctx, LoginRequired, guard

@@ -7,8 +7,8 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request
 from starlette.concurrency import run_in_threadpool
 
-from redline.program import trackers
-from redline.program.trackers import InboundResult
+from redline.program.channels import trackers
+from redline.program.channels.trackers import InboundResult
 from redline.web.deps import Ctx, guard
 
 router = APIRouter()

@@ -9,8 +9,8 @@ from fastapi.responses import HTMLResponse, Response
 from pydantic import BaseModel, Field
 
 from redline.core.users import Role, User
-from redline.program import accounts
-from redline.program import users as users_program
+from redline.program.people import accounts
+from redline.program.people import users as users_program
 from redline.web.deps import Ctx, guard
 from redline.web.templating import page, redirect
 

@@ -8,10 +8,10 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 
-from redline.program import wellbeing
-from redline.program.content import EXTERNAL
-from redline.program.findings import load_threats
-from redline.program.wellbeing import Consent, ExposureStatus
+from redline.program.people import wellbeing
+from redline.program.people.content import EXTERNAL
+from redline.program.people.wellbeing import Consent, ExposureStatus
+from redline.program.register.findings import load_threats
 from redline.web.deps import Ctx, guard
 from redline.web.permissions import Action
 from redline.web.templating import page, redirect, safe_next

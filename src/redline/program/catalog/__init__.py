@@ -1,0 +1,1 @@
+"""The catalog at work: its versions and ATLAS import, and the test plans drawn from it."""
