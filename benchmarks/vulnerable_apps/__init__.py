@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from .common import App
 
-APP_NAMES = ("banking", "pharmacy", "recruiting", "telecom", "assistant")
+APP_NAMES = ("banking", "pharmacy", "recruiting", "telecom", "assistant", "travel", "helpdesk_agent")
 
 
 def load(name: str) -> App:
@@ -23,6 +23,10 @@ def load(name: str) -> App:
         from .telecom import APP
     elif name == "assistant":
         from .assistant import APP
+    elif name == "travel":
+        from .travel import APP
+    elif name == "helpdesk_agent":
+        from .helpdesk_agent import APP
     else:
         raise SystemExit(f"unknown app {name!r}: choose one of {', '.join(APP_NAMES)}")
     return APP

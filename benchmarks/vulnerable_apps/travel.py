@@ -54,7 +54,7 @@ TRAVEL_TOPIC = (
     r"\b(flight|fly|flying|plane|airport|airline|booking|booked|book|ticket|fare|seat|baggage|luggage|bag|suitcase|"
     r"carry-?on|check-?in|boarding|gate|terminal|layover|connection|refund|cancel\w*|delay\w*|miles|points|"
     r"loyalty|upgrade|lounge|insurance|holiday|trip|travel\w*|hotel|passport|visa|itinerary|departure|arrival|"
-    r"destination|return|one-way|round trip|economy|business class|skylark)\b"
+    r"destination|return|one-way|round trip|economy|business class|skylark)s?\b"
 )
 
 
