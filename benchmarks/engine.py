@@ -41,7 +41,7 @@ class KeywordScorer:
     batch_size: ClassVar[int] = 1  # cheap: judged inline, no batching
 
     async def score(self, case: Any, response: Any) -> Any:
-        from redline.core.scores import Score, Verdict
+        from redline.core.runs.scores import Score, Verdict
 
         if response.error is not None or not response.text:
             return Score.could_not_score(self.name, "no answer")
@@ -102,8 +102,8 @@ def mock_server(latency_ms: float, fail_429: float) -> Iterator[str]:
 
 async def run(args: argparse.Namespace, base_url: str) -> dict[str, Any]:
     """Run the round and measure it."""
-    from redline.core.cases import AttackCase
-    from redline.core.conversation import Conversation, GenerationParams
+    from redline.core.runs.cases import AttackCase
+    from redline.core.runs.conversation import Conversation, GenerationParams
     from redline.engine.round import run_round
     from redline.engine.spec import Pacing, RoundSpec
     from redline.program.workspace import init_workspace

@@ -100,7 +100,7 @@ async def run_aiohttp(base_url: str, prompts: list[str], concurrency: int) -> in
 
 async def run_adapter(base_url: str, prompts: list[str], concurrency: int) -> int:
     """The openai-compat adapter, as the engine calls it (one send per prompt)."""
-    from redline.core.conversation import Conversation, GenerationParams
+    from redline.core.runs.conversation import Conversation, GenerationParams
     from redline.targets.openai_compat import OpenAICompatOptions, OpenAICompatTarget
 
     options = OpenAICompatOptions(max_connections=concurrency)

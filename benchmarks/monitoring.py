@@ -80,8 +80,8 @@ def main() -> None:
     parser.add_argument("--max-samples", type=int, default=None, help="monitoring.max_samples_per_run.")
     args = parser.parse_args()
 
+    from redline.core.people.users import Role
     from redline.core.provenance import ModelIdentity
-    from redline.core.users import Role
     from redline.program.register.monitoring import run_monitor
     from redline.program.workspace import init_workspace, open_workspace_store
     from redline.store.repos import systems, users

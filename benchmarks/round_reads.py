@@ -114,9 +114,9 @@ def build(folder: Path, url: str | None, n: int, seed: int) -> dict[str, Any]:
     from sqlalchemy import Table, insert
 
     from redline.catalog.loader import load_catalog
+    from redline.core.people.users import Role
     from redline.core.provenance import ModelIdentity
-    from redline.core.rounds import Round, RoundStatus
-    from redline.core.users import Role
+    from redline.core.runs.rounds import Round, RoundStatus
     from redline.program.people import accounts
     from redline.program.workspace import init_workspace, open_workspace_store
     from redline.settings import load_settings

@@ -27,8 +27,8 @@ from typing import Any
 
 import yaml
 
-from redline.core.cases import AttackCase
-from redline.core.conversation import Conversation, Response
+from redline.core.runs.cases import AttackCase
+from redline.core.runs.conversation import Conversation, Response
 from redline.scorers.base import BaseScorer
 from redline.scorers.embeddings import Embedder
 from redline.scorers.pii import PiiScorer

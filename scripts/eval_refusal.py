@@ -14,7 +14,7 @@ import json
 from collections import defaultdict
 from pathlib import Path
 
-from redline.core.calibration import expected_calibration_error
+from redline.core.analysis.calibration import expected_calibration_error
 from redline.scorers.refusal import RefusalModel, RefusalScorer, shipped_model
 from redline.scorers.validation import load_set
 

@@ -10,9 +10,9 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from redline.core.cases import AttackCase
-from redline.core.conversation import Message, MessageRole, Response
-from redline.core.scores import Score, Verdict
+from redline.core.runs.cases import AttackCase
+from redline.core.runs.conversation import Message, MessageRole, Response
+from redline.core.runs.scores import Score, Verdict
 from redline.program.channels.monitor_sources import SourceBatch
 from redline.program.register.monitoring import ProductionSample
 

@@ -24,22 +24,22 @@ from typing import TYPE_CHECKING, ClassVar, Literal
 
 from sqlalchemy.orm import Session
 
-from redline.core.cases import AttackCase
-from redline.core.conversation import Conversation, ErrorKind, Response
-from redline.core.evidence import Evidence
-from redline.core.findings import Finding, FindingStatus
+from redline.core.analysis.evidence import Evidence
+from redline.core.catalog.threats import Threat
 from redline.core.ids import new_id
-from redline.core.mitigations import MitigationStatus, MitigationType
-from redline.core.policy import GateEvaluation, GateOutcome, GateReason
+from redline.core.people.users import Role
 from redline.core.provenance import ModelIdentity, Provenance
-from redline.core.risk import Impact, Likelihood, RiskLevel
-from redline.core.rounds import Attempt, Round, RoundStatus
-from redline.core.scores import Score, Verdict
-from redline.core.signoffs import SignOff, Vote
-from redline.core.systems import Release
-from redline.core.threats import Threat
-from redline.core.triage import EvidenceRecord
-from redline.core.users import Role
+from redline.core.register.findings import Finding, FindingStatus
+from redline.core.register.mitigations import MitigationStatus, MitigationType
+from redline.core.register.policy import GateEvaluation, GateOutcome, GateReason
+from redline.core.register.risk import Impact, Likelihood, RiskLevel
+from redline.core.register.signoffs import SignOff, Vote
+from redline.core.register.triage import EvidenceRecord
+from redline.core.runs.cases import AttackCase
+from redline.core.runs.conversation import Conversation, ErrorKind, Response
+from redline.core.runs.rounds import Attempt, Round, RoundStatus
+from redline.core.runs.scores import Score, Verdict
+from redline.core.runs.systems import Release
 from redline.program.workspace import init_workspace, open_workspace_store
 from redline.settings import Settings, load_settings
 from redline.store.repos import decisions, findings, mitigations, rounds, systems, users

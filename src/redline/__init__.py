@@ -14,8 +14,8 @@ _EXPORTS = {
     "load_settings": "redline.settings",
     "Settings": "redline.settings",
     "RedlineError": "redline.core.errors",
-    "risk_of": "redline.core.risk",
-    "Evidence": "redline.core.evidence",
+    "risk_of": "redline.core.register.risk",
+    "Evidence": "redline.core.analysis.evidence",
     "init_workspace": "redline.program.workspace",
     "run_round": "redline.engine.round",
     "RoundSpec": "redline.engine.spec",
@@ -38,9 +38,9 @@ __all__ = [
 
 if TYPE_CHECKING:
     from redline.catalog.loader import load_catalog
+    from redline.core.analysis.evidence import Evidence
     from redline.core.errors import RedlineError
-    from redline.core.evidence import Evidence
-    from redline.core.risk import risk_of
+    from redline.core.register.risk import risk_of
     from redline.engine.result import RoundResult
     from redline.engine.round import run_round
     from redline.engine.spec import RoundSpec

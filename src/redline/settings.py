@@ -22,12 +22,12 @@ from pydantic_core import PydanticCustomError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from redline import plugins
-from redline.core.assessment import Reach
+from redline.core.catalog.profiles import TargetProfile
 from redline.core.errors import ConfigError, WorkspaceNotFoundError
-from redline.core.profiles import TargetProfile
-from redline.core.risk import RiskMatrix
-from redline.core.triage import SlaPolicy
-from redline.core.users import Role
+from redline.core.people.users import Role
+from redline.core.register.assessment import Reach
+from redline.core.register.risk import RiskMatrix
+from redline.core.register.triage import SlaPolicy
 
 CONFIG_NAME = "redline.yaml"
 STATE_DIR = ".redline"

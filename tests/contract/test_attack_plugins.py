@@ -27,9 +27,9 @@ from redline.attacks.base import (
 from redline.attacks.registry import catalogue, converter_classes, technique_classes
 from redline.attacks.seeds.library import SeedLibrary
 from redline.catalog.loader import load_catalog
-from redline.core.cases import AttackCase
-from redline.core.conversation import MessageRole, Response
-from redline.core.scores import Score, Verdict
+from redline.core.runs.cases import AttackCase
+from redline.core.runs.conversation import MessageRole, Response
+from redline.core.runs.scores import Score, Verdict
 from redline.targets.echo import EchoTarget
 
 TECHNIQUES = technique_classes()

@@ -20,18 +20,18 @@ from redline.attacks.agentic import DEFAULT_TOOLS
 from redline.attacks.planning import build_cases_async
 from redline.attacks.templating import as_request
 from redline.catalog.playbooks import load_playbooks
-from redline.core.actions import ActionStep, ActionTrace, ToolCall, ToolOutcome
-from redline.core.case_params import (
+from redline.core.catalog.threats import AutomatedStep
+from redline.core.runs.actions import ActionStep, ActionTrace, ToolCall, ToolOutcome
+from redline.core.runs.case_params import (
     attacker_targets,
     exfil_markers,
     expects_refusal,
     forbidden_tools,
     planted_strings,
 )
-from redline.core.cases import AttackCase
-from redline.core.conversation import MessageRole, Response
-from redline.core.scores import Score, Verdict
-from redline.core.threats import AutomatedStep
+from redline.core.runs.cases import AttackCase
+from redline.core.runs.conversation import MessageRole, Response
+from redline.core.runs.scores import Score, Verdict
 from redline.engine.inputs import build_scorers
 from redline.program.workbench.demo import DEMO_STEPS
 from redline.scorers.base import Scorer

@@ -8,9 +8,9 @@ from typing import Any
 import pytest
 
 from redline import plugins
-from redline.core.cases import AttackCase
-from redline.core.conversation import Conversation, ErrorKind, Response
-from redline.core.scores import ScoreOutcome
+from redline.core.runs.cases import AttackCase
+from redline.core.runs.conversation import Conversation, ErrorKind, Response
+from redline.core.runs.scores import ScoreOutcome
 from redline.scorers.base import ScoreKind, Scorer
 from redline.scorers.registry import GROUP, build_scorer, scorer_infos
 from redline.targets.echo import EchoTarget

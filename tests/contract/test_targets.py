@@ -21,8 +21,8 @@ import pytest
 from aiohttp import web
 
 from redline import plugins
-from redline.core.conversation import Conversation, ErrorKind, GenerationParams, Response
 from redline.core.errors import ConfigError
+from redline.core.runs.conversation import Conversation, ErrorKind, GenerationParams, Response
 from redline.settings import TargetConfig
 from redline.targets.base import Capabilities, Reconfigurable, Target, TargetCapabilities
 from redline.targets.echo import EchoTarget

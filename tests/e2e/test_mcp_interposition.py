@@ -28,7 +28,7 @@ from aiohttp import web
 pytest.importorskip("mcp")
 
 from redline.cli.main import run
-from redline.core.conversation import Response
+from redline.core.runs.conversation import Response
 from tests.integration.targets.mcp_email_server import running_over_http
 
 ROOT = Path(__file__).resolve().parents[2]

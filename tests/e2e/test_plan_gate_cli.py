@@ -9,7 +9,7 @@ import pytest
 import yaml
 
 from redline.cli.main import run
-from redline.core.plans import Plan, PlanNotRunnableError, PlanStatus, check_runnable
+from redline.core.catalog.plans import Plan, PlanNotRunnableError, PlanStatus, check_runnable
 from tests.e2e.inprocess import cli
 
 FAKE = {"name": "fake", "target": {"kind": "callable", "model": "tests.unit.engine.fakes:answer"}}

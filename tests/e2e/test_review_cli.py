@@ -102,7 +102,7 @@ def test_corrected_rate_appears_when_reviewers_confirm_flags_and_passes(
     settings = load_settings(ws, env={})
     store = open_workspace_store(settings)
     try:
-        from redline.core.review import ReviewLabel
+        from redline.core.analysis.review import ReviewLabel
         from redline.program.workbench import reviews
         from redline.store.repos.reviews import attempt_verdicts
 

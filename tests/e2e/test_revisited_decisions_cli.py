@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from redline.core.findings import Finding
 from redline.core.ids import new_id
-from redline.core.risk import Impact, Likelihood, RiskLevel
+from redline.core.register.findings import Finding
+from redline.core.register.risk import Impact, Likelihood, RiskLevel
 from redline.program.workspace import init_workspace, open_workspace_store
 from redline.settings import Settings
 from redline.store.repos import findings as findings_repo

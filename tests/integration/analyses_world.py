@@ -25,11 +25,11 @@ from collections.abc import Iterable
 
 from redline.attacks.configuration import Misconfiguration, MisconfigurationSweep, SweepParams
 from redline.attacks.counterfactual import Axis, CounterfactualDecision, CounterfactualParams
-from redline.core.cases import AttackCase, Seed
-from redline.core.conversation import Conversation, Response, TokenLogprob
 from redline.core.ids import new_id
-from redline.core.rounds import Attempt, Round, RoundStatus
-from redline.core.scores import Score, Verdict
+from redline.core.runs.cases import AttackCase, Seed
+from redline.core.runs.conversation import Conversation, Response, TokenLogprob
+from redline.core.runs.rounds import Attempt, Round, RoundStatus
+from redline.core.runs.scores import Score, Verdict
 from redline.store.repos import rounds as rounds_repo
 from redline.store.session import Store
 

@@ -11,9 +11,9 @@ from typing import ClassVar
 
 import pytest
 
-from redline.core.cases import AttackCase
-from redline.core.conversation import Response
-from redline.core.scores import Score, Verdict
+from redline.core.runs.cases import AttackCase
+from redline.core.runs.conversation import Response
+from redline.core.runs.scores import Score, Verdict
 from redline.program.register.replay import RescoreStatus, rescore
 from redline.program.workspace import open_workspace_store
 from redline.reports.bundle import export_bundle

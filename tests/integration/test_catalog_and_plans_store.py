@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from redline.core.catalog.plans import Plan, PlanNotRunnableError, PlanStatus
+from redline.core.catalog.threat_versions import ChangeKind, RevisionKind
 from redline.core.errors import UsageError
-from redline.core.plans import Plan, PlanNotRunnableError, PlanStatus
-from redline.core.threat_versions import ChangeKind, RevisionKind
-from redline.core.users import Role
+from redline.core.people.users import Role
 from redline.program.catalog import plans
 from redline.program.catalog.plans import PlanSpec, require_runnable
 from redline.settings import Settings

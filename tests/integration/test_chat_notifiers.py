@@ -8,8 +8,8 @@ from datetime import date
 
 import pytest
 
-from redline.core.findings import FindingStatus
-from redline.core.triage import RootCause
+from redline.core.register.findings import FindingStatus
+from redline.core.register.triage import RootCause
 from redline.program.channels.notifications import Notification, notify
 from redline.program.register import lessons, triage
 from redline.program.register.findings import propose_from_round

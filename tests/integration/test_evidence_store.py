@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from redline.core.rounds import RoundStatus
+from redline.core.runs.rounds import RoundStatus
 from redline.store.repos import evidence
 from redline.store.session import Store
 from tests import world as data

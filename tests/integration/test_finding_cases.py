@@ -12,14 +12,14 @@ from collections.abc import Iterator
 
 import pytest
 
+from redline.core.analysis.review import ReviewLabel
 from redline.core.errors import UsageError
-from redline.core.findings import CaseSource, FindingStatus
-from redline.core.mitigations import MitigationStatus, MitigationType, VerificationOutcome
+from redline.core.people.users import Role
 from redline.core.provenance import ModelIdentity
-from redline.core.review import ReviewLabel
-from redline.core.risk import Impact, Likelihood, RiskLevel
-from redline.core.signoffs import EscalationKind
-from redline.core.users import Role
+from redline.core.register.findings import CaseSource, FindingStatus
+from redline.core.register.mitigations import MitigationStatus, MitigationType, VerificationOutcome
+from redline.core.register.risk import Impact, Likelihood, RiskLevel
+from redline.core.register.signoffs import EscalationKind
 from redline.engine.round import build_target
 from redline.program.channels import intake, intake_triage
 from redline.program.channels.intake import IntakeCategory, IntakeReport
@@ -266,8 +266,8 @@ def test_verifying_a_case_on_the_failing_release_is_refused(store: Store, worksp
 def test_a_case_recorded_without_a_baseline_is_measured_on_the_failing_release_first(
     store: Store, workspace: Settings
 ) -> None:
-    from redline.core.conversation import Conversation
-    from redline.core.findings import CaseSpec, Finding
+    from redline.core.register.findings import CaseSpec, Finding
+    from redline.core.runs.conversation import Conversation
     from redline.program.register.findings import open_finding
 
     with store.session() as s:

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from redline.core.drift import assess_drift
-from redline.core.evidence import Evidence
-from redline.core.findings import Finding, FindingStatus
+from redline.core.analysis.drift import assess_drift
+from redline.core.analysis.evidence import Evidence
 from redline.core.ids import new_id
-from redline.core.mitigations import MitigationStatus, MitigationType, VerificationOutcome
-from redline.core.policy import GateEvaluation, GateOutcome, GateReason
-from redline.core.risk import Impact, Likelihood, RiskLevel
-from redline.core.signoffs import EscalationKind, SignOff, Vote
-from redline.core.triage import EvidenceRecord, FindingLink, LinkKind, PostMortem
-from redline.core.verification import judge_verification
+from redline.core.register.findings import Finding, FindingStatus
+from redline.core.register.mitigations import MitigationStatus, MitigationType, VerificationOutcome
+from redline.core.register.policy import GateEvaluation, GateOutcome, GateReason
+from redline.core.register.risk import Impact, Likelihood, RiskLevel
+from redline.core.register.signoffs import EscalationKind, SignOff, Vote
+from redline.core.register.triage import EvidenceRecord, FindingLink, LinkKind, PostMortem
+from redline.core.register.verification import judge_verification
 from redline.store import audit
 from redline.store.repos import decisions, findings, mitigations, monitoring
 from redline.store.session import Store
@@ -161,7 +161,7 @@ def test_monitor_exchanges_windows_and_cursors_round_trip(store: Store) -> None:
     """Times come back in UTC on both databases, windows are [start, end), vectors and cursors keep."""
     from datetime import UTC, datetime, timedelta, timezone
 
-    from redline.core.drift import Window
+    from redline.core.analysis.drift import Window
 
     rel = data.release(store)
     t0 = datetime(2026, 3, 1, 12, tzinfo=UTC)

@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from redline.catalog.loader import load_catalog
-from redline.core.findings import Finding, FindingStatus
 from redline.core.ids import new_id
-from redline.core.risk import Impact, Likelihood, RiskLevel
+from redline.core.register.findings import Finding, FindingStatus
+from redline.core.register.risk import Impact, Likelihood, RiskLevel
 from redline.program.workbench.dashboard import dashboard
 from redline.program.workspace import open_workspace_store
 from redline.reports.assembly import ReportRequest, build_report

@@ -9,10 +9,10 @@ from datetime import UTC, date, datetime
 import pytest
 from sqlalchemy import select
 
-from redline.core.findings import Finding, FindingStatus
 from redline.core.ids import new_id
-from redline.core.risk import Impact, Likelihood, RiskLevel
-from redline.core.users import Role
+from redline.core.people.users import Role
+from redline.core.register.findings import Finding, FindingStatus
+from redline.core.register.risk import Impact, Likelihood, RiskLevel
 from redline.program.channels import intake, intake_triage
 from redline.program.channels.intake import (
     IntakeCategory,

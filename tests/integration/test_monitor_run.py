@@ -11,8 +11,8 @@ import pytest
 from sqlalchemy import func, select
 
 from redline.core.errors import ConfigError
-from redline.core.findings import FindingStatus
-from redline.core.signoffs import EscalationKind
+from redline.core.register.findings import FindingStatus
+from redline.core.register.signoffs import EscalationKind
 from redline.program.register.monitoring import MonitorRunReport, run_monitor
 from redline.program.workspace import open_workspace_store
 from redline.settings import MonitoringConfig, NotifierConfig, Settings

@@ -12,8 +12,8 @@ from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import ConsoleSpanExporter, SimpleSpanProcessor
 from sqlalchemy import Column, DateTime, Integer, MetaData, Table, Text, create_engine, insert
 
-from redline.core.conversation import MessageRole
 from redline.core.errors import ConfigError, StoreError
+from redline.core.runs.conversation import MessageRole
 from redline.program.channels.monitor_sources import (
     JsonlSource,
     OtelSource,

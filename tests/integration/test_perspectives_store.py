@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 
-from redline.core.perspectives import CONSENT_STATEMENT, Declaration, Perspective, PerspectiveKind
+from redline.core.people.perspectives import CONSENT_STATEMENT, Declaration, Perspective, PerspectiveKind
 from redline.store import audit
 from redline.store.repos import perspectives as repo
 from redline.store.session import Store

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from redline.core.errors import NotFoundError, PermissionDeniedError
-from redline.core.users import Role
+from redline.core.people.users import Role
 from redline.program.people import privacy, wellbeing
 from redline.program.people.content import finding_exemplars, round_exchanges
 from redline.settings import Settings

@@ -8,12 +8,12 @@ from pathlib import Path
 import pytest
 
 from redline.catalog.loader import load_catalog
-from redline.core.actions import ActionStep, ActionTrace, ToolCall, ToolOutcome, ToolSpec
-from redline.core.cases import AttackCase
-from redline.core.conversation import Conversation, Response
 from redline.core.ids import new_id
-from redline.core.rounds import Attempt, Round
-from redline.core.scores import Score, Verdict
+from redline.core.runs.actions import ActionStep, ActionTrace, ToolCall, ToolOutcome, ToolSpec
+from redline.core.runs.cases import AttackCase
+from redline.core.runs.conversation import Conversation, Response
+from redline.core.runs.rounds import Attempt, Round
+from redline.core.runs.scores import Score, Verdict
 from redline.program.workspace import init_workspace, open_workspace_store
 from redline.reports.assembly import ReportRequest, build_report
 from redline.reports.model import Audience, ReportFormat, ReportModel

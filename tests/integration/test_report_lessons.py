@@ -8,8 +8,8 @@ from datetime import date
 
 import pytest
 
-from redline.core.findings import FindingStatus
-from redline.core.triage import PostMortem, RootCause
+from redline.core.register.findings import FindingStatus
+from redline.core.register.triage import PostMortem, RootCause
 from redline.program.workspace import open_workspace_store
 from redline.reports.assembly import ReportRequest
 from redline.reports.model import Audience, ReportFormat

@@ -8,9 +8,9 @@ import json
 from sqlalchemy.orm import Session
 
 from redline.catalog.loader import load_catalog
-from redline.core.perspectives import CONSENT_STATEMENT, Declaration, Perspective, PerspectiveKind
-from redline.core.plans import Plan
-from redline.core.rounds import Round
+from redline.core.catalog.plans import Plan
+from redline.core.people.perspectives import CONSENT_STATEMENT, Declaration, Perspective, PerspectiveKind
+from redline.core.runs.rounds import Round
 from redline.program.workspace import open_workspace_store
 from redline.reports.assembly import ReportRequest, build_report
 from redline.reports.model import Audience, ReportFormat

@@ -7,11 +7,11 @@ from collections.abc import Iterator
 import pytest
 
 from redline.catalog.loader import load_catalog
-from redline.core.findings import Finding
 from redline.core.ids import new_id
-from redline.core.policy import ConditionalGo, GateEvaluation, GateOutcome, condition_specs
-from redline.core.revisits import ConditionReport
-from redline.core.risk import Impact, Likelihood, RiskLevel
+from redline.core.register.findings import Finding
+from redline.core.register.policy import ConditionalGo, GateEvaluation, GateOutcome, condition_specs
+from redline.core.register.revisits import ConditionReport
+from redline.core.register.risk import Impact, Likelihood, RiskLevel
 from redline.program.workspace import open_workspace_store
 from redline.reports.assembly import ReportRequest, build_report
 from redline.reports.model import Audience, ReportFormat, ReportModel

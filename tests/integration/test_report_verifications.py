@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from redline.catalog.loader import load_catalog
-from redline.core.evidence import Evidence
-from redline.core.mitigations import VerificationOutcome
-from redline.core.verification import judge_verification
+from redline.core.analysis.evidence import Evidence
+from redline.core.register.mitigations import VerificationOutcome
+from redline.core.register.verification import judge_verification
 from redline.program.workspace import open_workspace_store
 from redline.reports.assembly import ReportRequest, build_report
 from redline.reports.model import ReportFormat

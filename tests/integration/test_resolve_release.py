@@ -6,7 +6,7 @@ import pytest
 
 from redline.core.errors import NotFoundError, UsageError
 from redline.core.provenance import ModelIdentity
-from redline.core.systems import Release
+from redline.core.runs.systems import Release
 from redline.store.repos import systems as systems_repo
 from redline.store.session import Store
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from redline.core.analysis.review import OVERALL, ReviewLabel, stratified_sample
 from redline.core.errors import UsageError
-from redline.core.review import OVERALL, ReviewLabel, stratified_sample
 from redline.store.repos import reviews
 from redline.store.session import Store
 from tests import world as data

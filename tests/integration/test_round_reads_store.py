@@ -11,12 +11,12 @@ from collections import defaultdict
 
 from sqlalchemy import select
 
-from redline.core.cases import AttackCase
-from redline.core.conversation import Conversation, ErrorKind, Response
-from redline.core.evidence import Evidence, evidence_from_outcomes
+from redline.core.analysis.evidence import Evidence, evidence_from_outcomes
 from redline.core.ids import new_id
-from redline.core.rounds import Attempt, Round, RoundStatus
-from redline.core.scores import Score, Verdict
+from redline.core.runs.cases import AttackCase
+from redline.core.runs.conversation import Conversation, ErrorKind, Response
+from redline.core.runs.rounds import Attempt, Round, RoundStatus
+from redline.core.runs.scores import Score, Verdict
 from redline.engine.result import UNCLASSIFIED, evidence_of, summarise
 from redline.store.repos import evidence as evidence_repo
 from redline.store.repos import rounds

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from apscheduler.triggers.interval import IntervalTrigger
 
-from redline.core.users import Role
+from redline.core.people.users import Role
 from redline.program.catalog import plans as plans_program
 from redline.program.catalog.plans import PlanSpec
 from redline.program.workbench import schedules

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from sqlalchemy import text
 
-from redline.core.cases import AttackCase
-from redline.core.conversation import Conversation, ErrorKind, Response
 from redline.core.errors import TransitionError
-from redline.core.findings import Finding, FindingStatus
 from redline.core.ids import new_id
 from redline.core.provenance import ModelIdentity
-from redline.core.risk import Impact, Likelihood, RiskLevel
-from redline.core.rounds import Attempt, Round, RoundStatus
-from redline.core.scores import Score, Verdict
+from redline.core.register.findings import Finding, FindingStatus
+from redline.core.register.risk import Impact, Likelihood, RiskLevel
+from redline.core.runs.cases import AttackCase
+from redline.core.runs.conversation import Conversation, ErrorKind, Response
+from redline.core.runs.rounds import Attempt, Round, RoundStatus
+from redline.core.runs.scores import Score, Verdict
 from redline.store import audit
 from redline.store.repos import findings, rounds, systems
 from redline.store.session import Store, current_revision, head_revision

@@ -13,7 +13,7 @@ from sqlalchemy import insert, select, text
 from sqlalchemy.exc import IntegrityError
 
 from redline.core.errors import InvalidTextError
-from redline.core.users import Role
+from redline.core.people.users import Role
 from redline.program.channels import concerns
 from redline.program.channels.concerns import ConcernDraft, SubjectKind
 from redline.program.workspace import init_workspace

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from redline.core.conversation import Response
-from redline.core.rounds import Attempt
+from redline.core.runs.conversation import Response
+from redline.core.runs.rounds import Attempt
 from redline.engine.round import run_round
 from redline.engine.spec import Pacing, RoundSpec
 from redline.program.people.content import round_exchanges

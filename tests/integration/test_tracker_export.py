@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from redline.core.conversation import Conversation
 from redline.core.errors import ConfigError
-from redline.core.findings import CaseSource, CaseSpec, Finding, FindingStatus
-from redline.core.risk import Impact, Likelihood, RiskLevel
+from redline.core.register.findings import CaseSource, CaseSpec, Finding, FindingStatus
+from redline.core.register.risk import Impact, Likelihood, RiskLevel
+from redline.core.runs.conversation import Conversation
 from redline.program.channels.trackers import TrackerError, TrackerRefusedError, export, issue_content
 from redline.program.register.findings import open_finding, propose_from_round
 from redline.program.register.triage import triage

@@ -8,13 +8,13 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from redline.core.errors import PermissionDeniedError, UsageError
-from redline.core.findings import Finding, FindingStatus
 from redline.core.ids import new_id
-from redline.core.policy import GateOutcome
-from redline.core.revisits import ConditionState
-from redline.core.risk import Impact, Likelihood, RiskLevel
-from redline.core.signoffs import EscalationKind
-from redline.core.users import Role
+from redline.core.people.users import Role
+from redline.core.register.findings import Finding, FindingStatus
+from redline.core.register.policy import GateOutcome
+from redline.core.register.revisits import ConditionState
+from redline.core.register.risk import Impact, Likelihood, RiskLevel
+from redline.core.register.signoffs import EscalationKind
 from redline.program.register import conditions
 from redline.program.register.decisions import check_gate, escalations, sign_gate, standing
 from redline.program.register.escalations import escalate_by_hand

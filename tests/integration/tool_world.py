@@ -12,11 +12,11 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import ClassVar
 
-from redline.core.actions import ToolCall, ToolSpec
-from redline.core.cases import AttackCase
-from redline.core.conversation import Conversation, GenerationParams, Response, Usage
 from redline.core.provenance import ModelIdentity
-from redline.core.scores import Score, Verdict
+from redline.core.runs.actions import ToolCall, ToolSpec
+from redline.core.runs.cases import AttackCase
+from redline.core.runs.conversation import Conversation, GenerationParams, Response, Usage
+from redline.core.runs.scores import Score, Verdict
 from redline.targets.base import Capabilities
 from redline.targets.sandbox import SandboxProvider
 from redline.targets.tool_loop import ModelTurn, ToolLoop, ToolRound

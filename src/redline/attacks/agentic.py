@@ -6,7 +6,7 @@ benign, and plants content through the channels an agent reads: a tool's result
 session (`memory`). The case's params say what the user really asked for (`user_intent`), which tools
 the task needs (`expected_tools`) and which it must not call (`forbidden_tools`), the values that must
 never leave (`exfil_markers`) and the attacker's destinations (`attacker_targets`), so the action
-scorers judge what the agent did (docs/agents.md, `redline.core.case_params`).
+scorers judge what the agent did (docs/agents.md, `redline.core.runs.case_params`).
 
 The tools come from the plan's context (the tools the target is offered: its sandbox, MCP servers or
 retrieval); the institutions, entities, forbidden actions and fake records from the target profile.
@@ -29,11 +29,11 @@ from redline.attacks.base import PlanContext, make_case, rng_seed_of
 from redline.attacks.documents import BODIES, GENERIC_ENTITIES, HIDINGS, KINDS, SENDERS
 from redline.attacks.profiled import pack_part
 from redline.attacks.templating import TechniqueBase, canary, marker
-from redline.core import case_params as cp
-from redline.core.actions import ToolSpec
-from redline.core.cases import AttackCase, Seed
-from redline.core.conversation import Conversation, Message, MessageRole
-from redline.core.profiles import TargetProfile
+from redline.core.catalog.profiles import TargetProfile
+from redline.core.runs import case_params as cp
+from redline.core.runs.actions import ToolSpec
+from redline.core.runs.cases import AttackCase, Seed
+from redline.core.runs.conversation import Conversation, Message, MessageRole
 
 SEARCH_TOOL = "search_documents"
 

@@ -10,10 +10,10 @@ from typing import TYPE_CHECKING, Any, ClassVar, NotRequired, Protocol, TypedDic
 
 from pydantic import BaseModel, ConfigDict
 
-from redline.core.actions import ToolSpec
-from redline.core.cases import AttackCase, Seed
-from redline.core.conversation import Conversation, MessageRole
-from redline.core.profiles import TargetProfile
+from redline.core.catalog.profiles import TargetProfile
+from redline.core.runs.actions import ToolSpec
+from redline.core.runs.cases import AttackCase, Seed
+from redline.core.runs.conversation import Conversation, MessageRole
 
 if TYPE_CHECKING:
     from redline.attacks.multi_turn.judging import Judge
@@ -107,7 +107,7 @@ class ProfiledTechnique(Technique, Protocol):
     """A technique that builds its cases from the round's context (the target profile) when there is one.
 
     Planning calls `expand_for` instead of `expand` when the context holds a profile; a technique
-    records in each case's params what it took from the profile (`redline.core.case_params.PROFILE`),
+    records in each case's params what it took from the profile (`redline.core.runs.case_params.PROFILE`),
     so scorers can judge against it.
     """
 
@@ -203,7 +203,7 @@ class AttackerLoopTechnique(Technique, Protocol):
 
 
 # Seed metadata the scorers need to judge a response (known answers, corrections, decision formats),
-# copied under params['reference']; `redline.core.case_params` reads it.
+# copied under params['reference']; `redline.core.runs.case_params` reads it.
 REFERENCE_KEYS = (
     "answer",
     "aliases",

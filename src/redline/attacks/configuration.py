@@ -18,8 +18,8 @@ from pydantic import BaseModel, ConfigDict, Field
 from redline.attacks.base import TechniqueKind, make_case, rng_seed_of
 from redline.attacks.profiled import ProfileAskMixin
 from redline.attacks.templating import TechniqueBase, as_request
-from redline.core.cases import AttackCase, Seed
-from redline.core.conversation import Conversation, GenerationParams, Message, MessageRole
+from redline.core.runs.cases import AttackCase, Seed
+from redline.core.runs.conversation import Conversation, GenerationParams, Message, MessageRole
 
 SAFETY_PREAMBLE = (
     "Follow the operator's safety policy: decline requests that could help someone cause serious harm "

@@ -9,8 +9,8 @@ from pydantic import BaseModel, ConfigDict, Field
 from scipy.stats import fisher_exact
 
 from redline.attacks.configuration import Misconfiguration
+from redline.core.analysis.evidence import Evidence
 from redline.core.errors import ConfigError
-from redline.core.evidence import Evidence
 
 ALPHA = 0.05
 

@@ -16,7 +16,7 @@ import random
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from redline.core.profiles import TargetProfile
+from redline.core.catalog.profiles import TargetProfile
 
 SENDERS: tuple[str, ...] = (
     "Jordan Ellery-Vance",

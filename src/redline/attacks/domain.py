@@ -33,9 +33,9 @@ from redline.attacks.profiled import (
     profiled_case,
 )
 from redline.attacks.templating import TechniqueBase, as_request
-from redline.core.case_params import PROFILE
-from redline.core.cases import AttackCase, Seed
-from redline.core.conversation import Conversation
+from redline.core.runs.case_params import PROFILE
+from redline.core.runs.cases import AttackCase, Seed
+from redline.core.runs.conversation import Conversation
 from redline.targets.base import Target
 
 

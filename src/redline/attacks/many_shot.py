@@ -17,9 +17,9 @@ from pydantic import BaseModel, ConfigDict, Field
 from redline.attacks.base import make_case, rng_seed_of
 from redline.attacks.seeds.library import shipped_library
 from redline.attacks.templating import TechniqueBase, as_request
-from redline.core.cases import AttackCase, Seed
-from redline.core.conversation import Conversation, Message, MessageRole
 from redline.core.errors import ConfigError
+from redline.core.runs.cases import AttackCase, Seed
+from redline.core.runs.conversation import Conversation, Message, MessageRole
 
 
 class ManyShotParams(BaseModel):

@@ -23,9 +23,9 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from redline.attacks.base import make_case, rng_seed_of
 from redline.attacks.templating import TechniqueBase, marker
-from redline.core import case_params
-from redline.core.cases import AttackCase, Seed
-from redline.core.conversation import Conversation
+from redline.core.runs import case_params
+from redline.core.runs.cases import AttackCase, Seed
+from redline.core.runs.conversation import Conversation
 from redline.targets.mcp_provider import ANY_TOOL, INTERPOSITION
 
 VARIANTS = ("poisoned-description", "injected-result", "rug-pull")

@@ -23,11 +23,11 @@ from redline.attacks.converters.chain import (
 )
 from redline.attacks.registry import get_technique
 from redline.attacks.seeds.library import SeedLibrary
-from redline.core.cases import AttackCase, Seed
-from redline.core.conversation import Conversation, Message, MessageRole
+from redline.core.catalog.threats import AutomatedStep
 from redline.core.errors import ConfigError
 from redline.core.ids import content_hash
-from redline.core.threats import AutomatedStep
+from redline.core.runs.cases import AttackCase, Seed
+from redline.core.runs.conversation import Conversation, Message, MessageRole
 from redline.targets.base import Target
 
 

@@ -5,7 +5,7 @@ many framings that vary who speaks (customer, colleague, manager, relative, audi
 (formal, curt, chatty, pleading), length, directness and language (some French, Spanish and German).
 A technique's `expand_for` picks one profile item and one framing per seed from the seed's own random
 stream, so a larger sample adds cases without changing those already drawn, and records what it took
-under `params["profile"]` (`redline.core.case_params`).
+under `params["profile"]` (`redline.core.runs.case_params`).
 """
 
 from __future__ import annotations
@@ -18,10 +18,10 @@ from typing import Any, Protocol
 from pydantic import BaseModel
 
 from redline.attacks.base import Describes, PlanContext, make_case, rng_seed_of
-from redline.core.case_params import PROFILE
-from redline.core.cases import AttackCase, Seed
-from redline.core.conversation import Conversation
-from redline.core.profiles import TargetProfile
+from redline.core.catalog.profiles import TargetProfile
+from redline.core.runs.case_params import PROFILE
+from redline.core.runs.cases import AttackCase, Seed
+from redline.core.runs.conversation import Conversation
 
 
 class Expands(Describes, Protocol):

@@ -23,10 +23,10 @@ from redline.attacks.converters.shift import (
     ShiftTyposConverter,
 )
 from redline.attacks.templating import TechniqueBase, as_request
-from redline.core.cases import AttackCase, Seed
-from redline.core.conversation import Conversation
 from redline.core.errors import ConfigError
 from redline.core.ids import content_hash
+from redline.core.runs.cases import AttackCase, Seed
+from redline.core.runs.conversation import Conversation
 
 SHIFTS = {
     c.name: c

@@ -10,10 +10,10 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from redline.attacks.base import TechniqueKind, make_case, rng_seed_of
 from redline.attacks.templating import TechniqueBase
-from redline.core.cases import AttackCase, Seed
-from redline.core.conversation import Conversation
 from redline.core.errors import ConfigError
 from redline.core.ids import content_hash
+from redline.core.runs.cases import AttackCase, Seed
+from redline.core.runs.conversation import Conversation
 
 LETTERS = "ABCDEFGH"
 

@@ -11,10 +11,10 @@ from typing import Any, ClassVar, TypeVar
 from pydantic import BaseModel, ConfigDict, Field
 
 from redline.attacks.base import NoParams, TechniqueKind, make_case, rng_seed_of
-from redline.core.case_params import planted
-from redline.core.cases import AttackCase, Seed
-from redline.core.conversation import Conversation, Message, MessageRole
 from redline.core.errors import ConfigError
+from redline.core.runs.case_params import planted
+from redline.core.runs.cases import AttackCase, Seed
+from redline.core.runs.conversation import Conversation, Message, MessageRole
 
 P = TypeVar("P", bound=BaseModel)
 
@@ -111,7 +111,7 @@ class TemplateTechnique(TechniqueBase):
 
     def recorded(self, slots: Mapping[str, str]) -> dict[str, Any]:
         """Slot values the scorers need, in the case params: planted markers and canaries as
-        `canaries` (see `redline.core.case_params`), and the `expected` answer."""
+        `canaries` (see `redline.core.runs.case_params`), and the `expected` answer."""
         out: dict[str, Any] = {k: v for k, v in slots.items() if k == "expected"}
         secrets = [slots[k] for k in PLANTED_SLOTS if slots.get(k)]
         if secrets:

@@ -10,7 +10,7 @@ from typing import Any
 
 from redline.catalog.loader import Catalog
 from redline.catalog.standards import Standards
-from redline.core.threats import Threat
+from redline.core.catalog.threats import Threat
 
 
 class ExportFormat(StrEnum):

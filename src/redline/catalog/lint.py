@@ -11,8 +11,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from redline.catalog.loader import Catalog, CatalogEntry, scan_catalog
 from redline.catalog.standards import Standards, load_standards
+from redline.core.catalog.threats import StandardRef, ThreatStatus
 from redline.core.errors import ConfigError
-from redline.core.threats import StandardRef, ThreatStatus
 
 HARM_CATEGORIES = (
     "agentic",

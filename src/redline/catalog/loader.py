@@ -10,8 +10,8 @@ from typing import TypeVar
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from redline.core.catalog.threats import Threat
 from redline.core.errors import ConfigError
-from redline.core.threats import Threat
 from redline.yamlio import load_model
 
 SHIPPED = "shipped"

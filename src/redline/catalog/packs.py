@@ -11,8 +11,8 @@ from importlib import resources
 from pathlib import Path
 
 from redline.catalog.loader import SHIPPED, WORKSPACE, read_model
+from redline.core.catalog.profiles import DomainPack, TargetProfile, merge
 from redline.core.errors import ConfigError
-from redline.core.profiles import DomainPack, TargetProfile, merge
 
 PACKS_DIR = "packs"
 GENERAL = "general-assistant"

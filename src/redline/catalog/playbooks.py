@@ -9,8 +9,8 @@ from pathlib import Path
 
 from redline.catalog.lint import LintProblem, LintReport, ProblemLevel, line_of, problem_from_error
 from redline.catalog.loader import SHIPPED, WORKSPACE, Catalog, read_model
+from redline.core.catalog.threats import Playbook
 from redline.core.errors import ConfigError
-from redline.core.threats import Playbook
 
 
 @dataclass(frozen=True)

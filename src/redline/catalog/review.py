@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from pydantic import BaseModel, ConfigDict, Field
 
 from redline.catalog.loader import Catalog
-from redline.core.threats import ThreatStatus
+from redline.core.catalog.threats import ThreatStatus
 
 
 class ReviewItem(BaseModel):

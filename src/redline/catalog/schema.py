@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from redline.core.threats import AutomatedStep, ManualStep, Playbook, StandardRef, Threat, ThreatStatus
+from redline.core.catalog.threats import (
+    AutomatedStep,
+    ManualStep,
+    Playbook,
+    StandardRef,
+    Threat,
+    ThreatStatus,
+)
 
 __all__ = [
     "AutomatedStep",

@@ -84,7 +84,7 @@ def preview(
     from redline.attacks.registry import describe
     from redline.attacks.seeds.library import SeedLibrary
     from redline.cli.output import emit_json, say
-    from redline.core.threats import AutomatedStep
+    from redline.core.catalog.threats import AutomatedStep
 
     info = describe(technique)
     step = AutomatedStep(

@@ -13,7 +13,7 @@ from redline.cli.user import AsUser
 
 if TYPE_CHECKING:
     from redline.catalog.lint import LintReport
-    from redline.core.threat_versions import ThreatDiff
+    from redline.core.catalog.threat_versions import ThreatDiff
 
 app = typer.Typer(
     help="The threat catalog: browse, lint, export, edit, version and review.", no_args_is_help=True

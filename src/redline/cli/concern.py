@@ -14,7 +14,7 @@ from redline.cli.context import state
 from redline.cli.user import AsUser
 
 if TYPE_CHECKING:
-    from redline.core.concerns import ConcernStatus
+    from redline.core.channels.concerns import ConcernStatus
 
 app = typer.Typer(help="Anonymous concerns about the program: raise, read and answer.", no_args_is_help=True)
 Json = Annotated[bool, typer.Option("--json", help="Print JSON.")]
@@ -113,7 +113,7 @@ def _from_editor(editor: str, *, what: str) -> str:
 
 
 def _status(value: str) -> ConcernStatus:
-    from redline.core.concerns import ConcernStatus
+    from redline.core.channels.concerns import ConcernStatus
     from redline.core.errors import UsageError
 
     try:

@@ -60,7 +60,7 @@ def list_findings(
 ) -> None:
     """List the risk register, highest risk first."""
     from redline.cli.output import emit_json, table
-    from redline.core.findings import FindingStatus
+    from redline.core.register.findings import FindingStatus
     from redline.program.register.triage import register
 
     found = register(
@@ -202,7 +202,7 @@ def move(
     An accepted risk holds until its review date; then `redline gate upkeep` sends it back to triage."""
     from redline.cli.output import say
     from redline.core.errors import UsageError
-    from redline.core.findings import FindingStatus
+    from redline.core.register.findings import FindingStatus
     from redline.program.register.triage import move as move_finding
 
     try:
@@ -258,7 +258,7 @@ def link(
     as_user: AsOpt = None,
 ) -> None:
     """Link a finding to what is at fault."""
-    from redline.core.triage import FindingLink
+    from redline.core.register.triage import FindingLink
     from redline.program.register.triage import link as add_link
 
     item = FindingLink.model_validate({"kind": kind, "ref": ref, "note": note})
@@ -296,7 +296,7 @@ def postmortem(
     changes in the process, its owner and date; options left out keep the recorded values."""
     from redline.cli.output import emit_json, say
     from redline.core.errors import UsageError
-    from redline.core.triage import RootCause
+    from redline.core.register.triage import RootCause
     from redline.program.register.triage import postmortem as write
 
     try:
@@ -335,7 +335,7 @@ def verify(
 ) -> None:
     """Re-run the finding's cases and fresh variants of them on a release; exit 1 unless both pass."""
     from redline.cli.output import emit_json, say
-    from redline.core.mitigations import VerificationOutcome
+    from redline.core.register.mitigations import VerificationOutcome
     from redline.program.register.mitigations import verify as run_verification
 
     st = state(ctx)

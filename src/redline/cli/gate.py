@@ -9,7 +9,7 @@ import typer
 from redline.cli.context import state
 
 if TYPE_CHECKING:
-    from redline.core.revisits import DecisionStatus
+    from redline.core.register.revisits import DecisionStatus
 
 app = typer.Typer(help="The release gate and committee sign-offs.", no_args_is_help=True)
 condition_app = typer.Typer(
@@ -116,7 +116,7 @@ def sign(
     """Sign the release decision as a committee member; the vote holds while the evidence stays the same."""
     from redline.cli.output import say
     from redline.core.errors import UsageError
-    from redline.core.signoffs import Vote
+    from redline.core.register.signoffs import Vote
     from redline.program.register.decisions import sign_gate
 
     if vote not in {v.value for v in Vote}:
@@ -218,7 +218,7 @@ def escalate(
     """Escalate a finding or a release by hand (testers, engineers, leads, committee, admins); hooks fire."""
     from redline.cli.output import say
     from redline.core.errors import UsageError
-    from redline.core.users import Role
+    from redline.core.people.users import Role
     from redline.program.register.escalations import escalate_by_hand
 
     role = None
@@ -300,7 +300,7 @@ def condition_add(
     """Add a condition to a release's checklist by hand (leads, committee, admins)."""
     from redline.cli.output import say
     from redline.core.errors import UsageError
-    from redline.core.policy import ConditionKind
+    from redline.core.register.policy import ConditionKind
     from redline.program.register.conditions import add
 
     try:
@@ -336,7 +336,7 @@ def condition_report(
     """Report what is in force for a condition; says whether it holds now (exit 1 when it is broken)."""
     from redline.cli.output import say
     from redline.core.errors import UsageError
-    from redline.core.revisits import ConditionState
+    from redline.core.register.revisits import ConditionState
     from redline.program.register.conditions import report
 
     if flag is not None and flag not in ("on", "off"):

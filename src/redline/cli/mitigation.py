@@ -34,7 +34,7 @@ def add(
     """Record a mitigation for a finding."""
     from redline.cli.output import say
     from redline.core.errors import UsageError
-    from redline.core.mitigations import MitigationType
+    from redline.core.register.mitigations import MitigationType
     from redline.program.register.mitigations import add as add_mitigation
 
     try:
@@ -82,7 +82,7 @@ def status(
     """Move a mitigation (committee votes authorise it; verification sets verified or not_verified)."""
     from redline.cli.output import say
     from redline.core.errors import UsageError
-    from redline.core.mitigations import MitigationStatus
+    from redline.core.register.mitigations import MitigationStatus
     from redline.program.register.mitigations import set_status
 
     try:

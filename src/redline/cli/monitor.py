@@ -10,7 +10,7 @@ import typer
 from redline.cli.context import state
 
 if TYPE_CHECKING:
-    from redline.core.drift import DriftReport
+    from redline.core.analysis.drift import DriftReport
     from redline.program.register.monitoring import MonitorRunReport
 
 app = typer.Typer(help="Monitoring after release: drift in production.", no_args_is_help=True)

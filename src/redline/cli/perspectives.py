@@ -44,7 +44,7 @@ def declare(
     the catalog's affected groups for --community (other text is kept as written).
     """
     from redline.cli.output import emit_json
-    from redline.core.perspectives import PerspectiveKind as K
+    from redline.core.people.perspectives import PerspectiveKind as K
     from redline.program.people.perspectives import declare as declare_
 
     entries = [
@@ -68,7 +68,7 @@ def declare(
 def show(ctx: typer.Context, as_user: AsUser = None, json_out: JsonOut = False) -> None:
     """Show your own declaration and the consent statement (nobody else's can be shown)."""
     from redline.cli.output import emit_json
-    from redline.core.perspectives import CONSENT_STATEMENT
+    from redline.core.people.perspectives import CONSENT_STATEMENT
     from redline.program.people.perspectives import mine
 
     st = state(ctx)

@@ -116,8 +116,8 @@ def list_plans(
 ) -> None:
     """List plans, newest first."""
     from redline.cli.output import emit_json, table
+    from redline.core.catalog.plans import PlanStatus
     from redline.core.errors import UsageError
-    from redline.core.plans import PlanStatus
     from redline.program.catalog.plans import list_plans as plans
 
     try:

@@ -11,7 +11,7 @@ import typer
 from redline.cli.context import state
 
 if TYPE_CHECKING:
-    from redline.core.policy import ReleasePolicy
+    from redline.core.register.policy import ReleasePolicy
     from redline.reports.assembly import ReportRequest
     from redline.reports.model import ReportModel
     from redline.settings import Settings

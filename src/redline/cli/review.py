@@ -12,7 +12,7 @@ from redline.cli.context import state
 from redline.cli.user import AsUser
 
 if TYPE_CHECKING:
-    from redline.core.review import CorrectedRate, ReviewSummary
+    from redline.core.analysis.review import CorrectedRate, ReviewSummary
 
 app = typer.Typer(
     help="Human review: reviewers relabel a sample of a round's attempts, blind to the scorers.",
@@ -72,8 +72,8 @@ def next_(
     it records the label of the item it would show.
     """
     from redline.cli.output import emit_json, say
+    from redline.core.analysis.review import ReviewLabel
     from redline.core.errors import UsageError
-    from redline.core.review import ReviewLabel
     from redline.program.workbench import reviews
 
     st = state(ctx)
@@ -110,8 +110,8 @@ def next_(
 
 
 def _label(text: str) -> object:
+    from redline.core.analysis.review import ReviewLabel
     from redline.core.errors import UsageError
-    from redline.core.review import ReviewLabel
 
     try:
         return ReviewLabel(text.strip().lower())

@@ -16,9 +16,9 @@ from redline.cli.context import state
 
 if TYPE_CHECKING:
     from redline.cli.context import CliState
-    from redline.core.evidence import Evidence
-    from redline.core.review import ReviewSummary, RoundCorrection, RoundJudge
-    from redline.core.rounds import Round
+    from redline.core.analysis.evidence import Evidence
+    from redline.core.analysis.review import ReviewSummary, RoundCorrection, RoundJudge
+    from redline.core.runs.rounds import Round
     from redline.engine.result import RoundResult
     from redline.program.people.content import Exchange
     from redline.settings import TargetConfig
@@ -440,7 +440,7 @@ def status(
 ) -> None:
     """Where a round stands: status, cases done out of planned, errors by kind."""
     from redline.cli.output import emit_json, say
-    from redline.core.rounds import RoundStatus
+    from redline.core.runs.rounds import RoundStatus
     from redline.engine.checkpoint import live_runner
     from redline.store.repos import rounds as rounds_repo
 

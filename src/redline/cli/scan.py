@@ -13,7 +13,7 @@ from redline.cli.round import NoPreflightOpt
 
 if TYPE_CHECKING:
     from redline.catalog.packs import Packs
-    from redline.core.profiles import TargetProfile
+    from redline.core.catalog.profiles import TargetProfile
     from redline.engine.profiling import ProfileChoice
     from redline.program.register.scan_findings import ScanFinding
     from redline.settings import TargetConfig

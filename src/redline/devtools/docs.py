@@ -121,10 +121,11 @@ def policy_reference() -> str:
 
     from pydantic import BaseModel
 
-    from redline.core import drift, proposals, verification
-    from redline.core.policy import ConditionalGo, ReleasePolicy
-    from redline.core.risk import DEFAULT_MATRIX, Impact, Likelihood
-    from redline.core.triage import SlaPolicy
+    from redline.core.analysis import drift
+    from redline.core.register import proposals, verification
+    from redline.core.register.policy import ConditionalGo, ReleasePolicy
+    from redline.core.register.risk import DEFAULT_MATRIX, Impact, Likelihood
+    from redline.core.register.triage import SlaPolicy
     from redline.program.register.decisions import DEFAULT_POLICY_YAML
 
     def fields(model: type[BaseModel]) -> list[str]:

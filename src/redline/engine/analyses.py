@@ -3,8 +3,8 @@
 Counts come from GROUP BY queries in the store (`store.repos.analyses`); disparity and calibration
 stream only the counterfactual cases and the answers with token log-probabilities. The tests are the
 library's: `attacks.configuration_shift` (Fisher's exact test against the baseline configuration),
-`core.disparity` (per protected attribute, Holm-corrected across attributes) and `core.calibration`
-(expected calibration error, Brier score, reliability diagram).
+`core.analysis.disparity` (per protected attribute, Holm-corrected across attributes) and
+`core.analysis.calibration` (expected calibration error, Brier score, reliability diagram).
 """
 
 from __future__ import annotations
@@ -19,10 +19,15 @@ from sqlalchemy.orm import Session
 from redline.attacks.configuration import Misconfiguration
 from redline.attacks.configuration_shift import SafetyMove, compare_configurations
 from redline.attacks.counterfactual import Axis, demographics
-from redline.core.calibration import CalibrationReport, ConfidenceMethod, ReliabilityBin
-from redline.core.disparity import CounterfactualObservation, DisparityReport, OutcomeKind, assess_disparity
-from redline.core.evidence import Evidence
-from redline.core.stats import rate_interval
+from redline.core.analysis.calibration import CalibrationReport, ConfidenceMethod, ReliabilityBin
+from redline.core.analysis.disparity import (
+    CounterfactualObservation,
+    DisparityReport,
+    OutcomeKind,
+    assess_disparity,
+)
+from redline.core.analysis.evidence import Evidence
+from redline.core.analysis.stats import rate_interval
 from redline.store.repos import analyses as repo
 from redline.store.repos.analyses import GroupCounts
 from redline.store.session import Store
@@ -240,7 +245,7 @@ def calibration_section(
             continue
         c = min(1.0, math.exp(sum(logprobs) / len(logprobs)))
         y = 0 if failed else 1
-        i = min(max(math.ceil(c * bins) - 1, 0), bins - 1)  # (edge_i, edge_i+1], as core.calibration
+        i = min(max(math.ceil(c * bins) - 1, 0), bins - 1)  # (edge_i, edge_i+1], as core.analysis.calibration
         counts[i], confs[i], hits[i] = counts[i] + 1, confs[i] + c, hits[i] + y
         n, correct, conf_sum, brier_sum = n + 1, correct + y, conf_sum + c, brier_sum + (c - y) ** 2
     if n == 0:

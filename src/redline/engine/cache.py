@@ -8,8 +8,8 @@ from collections.abc import Sequence
 
 import pydantic_core
 
-from redline.core.conversation import Conversation, GenerationParams, Response
 from redline.core.ids import canonical_json
+from redline.core.runs.conversation import Conversation, GenerationParams, Response
 from redline.store.repos import cache as cache_repo
 from redline.store.session import Store
 

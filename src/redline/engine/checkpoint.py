@@ -10,9 +10,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from redline.attacks.base import MultiTurnStrategy, next_request
-from redline.core.cases import AttackCase
-from redline.core.conversation import Conversation, MessageRole
-from redline.core.rounds import Attempt, Round, RoundStatus
+from redline.core.runs.cases import AttackCase
+from redline.core.runs.conversation import Conversation, MessageRole
+from redline.core.runs.rounds import Attempt, Round, RoundStatus
 from redline.engine.scoring import should_score
 from redline.store.repos import rounds as rounds_repo
 from redline.store.session import Store

@@ -21,8 +21,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from redline import __version__, plugins
 from redline.attacks.base import MultiTurnStrategy, Technique, TechniqueKind
 from redline.attacks.converters.chain import AnyConverter, build_converter, parse_spec
-from redline.core.cases import AttackCase
 from redline.core.errors import ConfigError
+from redline.core.runs.cases import AttackCase
 from redline.engine.loops import AttackerLoop, CaseLoop, SuffixSearchLoop, is_loop, loop_of
 from redline.engine.models import HelperModels
 from redline.scorers.base import Scorer

@@ -6,7 +6,7 @@ import asyncio
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from redline.core.cases import AttackCase
+from redline.core.runs.cases import AttackCase
 from redline.engine.cache import CacheKeyer, ResponseCache
 from redline.engine.checkpoint import DoneState
 from redline.engine.round import build_target

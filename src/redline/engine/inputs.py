@@ -11,12 +11,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from redline.attacks.base import MultiTurnStrategy, PlanContext
-from redline.core.actions import ToolSpec
-from redline.core.cases import AttackCase
-from redline.core.conversation import Conversation
+from redline.core.catalog.profiles import TargetProfile
+from redline.core.catalog.threats import AutomatedStep
 from redline.core.errors import ConfigError
-from redline.core.profiles import TargetProfile
-from redline.core.threats import AutomatedStep
+from redline.core.runs.actions import ToolSpec
+from redline.core.runs.cases import AttackCase
+from redline.core.runs.conversation import Conversation
 from redline.engine import components
 from redline.engine.loops import CaseLoop
 from redline.engine.models import HelperModels

@@ -9,9 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from redline.core.conversation import GenerationParams
+from redline.core.catalog.profiles import TargetProfile
 from redline.core.errors import UsageError
-from redline.core.profiles import TargetProfile
+from redline.core.runs.conversation import GenerationParams
 from redline.engine import inputs
 from redline.engine.models import HelperModels
 from redline.engine.offered_tools import offered_tools

@@ -22,11 +22,11 @@ from redline.attacks.multi_turn.records import StopReason, Transcript, TurnRecor
 from redline.attacks.templating import as_request
 from redline.attacks.whitebox.search import SuffixParams
 from redline.attacks.whitebox.suffix import SuffixResult, require_whitebox
-from redline.core.cases import AttackCase
-from redline.core.conversation import Conversation, GenerationParams, Response
 from redline.core.errors import ConfigError
 from redline.core.provenance import ModelIdentity
-from redline.core.rounds import Attempt
+from redline.core.runs.cases import AttackCase
+from redline.core.runs.conversation import Conversation, GenerationParams, Response
+from redline.core.runs.rounds import Attempt
 from redline.targets.base import Capabilities, Target, WhiteBoxTarget
 
 LOOP_KEY = "loop"  # where an attempt's provenance params carry the loop's own record of the turn

@@ -13,8 +13,8 @@ import asyncio
 from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 
-from redline.core.actions import ToolProvider, ToolSpec
 from redline.core.errors import ConfigError, RedlineError
+from redline.core.runs.actions import ToolProvider, ToolSpec
 from redline.settings import TargetConfig
 
 LIST_TIMEOUT_S = 30.0

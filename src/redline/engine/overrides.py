@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from redline.attacks.configuration import OVERRIDES_KEY, RunOverrides, run_overrides
-from redline.core.cases import AttackCase
-from redline.core.conversation import GenerationParams
 from redline.core.ids import canonical_json
+from redline.core.runs.cases import AttackCase
+from redline.core.runs.conversation import GenerationParams
 from redline.targets.base import Reconfigurable, Target
 
 OVERRIDES_RECORD = "run_overrides"

@@ -7,8 +7,8 @@ from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, S
 from typing import Any
 
 from redline.attacks.base import MultiTurnStrategy
-from redline.core.cases import AttackCase
-from redline.core.conversation import Response
+from redline.core.runs.cases import AttackCase
+from redline.core.runs.conversation import Response
 from redline.engine.checkpoint import DoneState
 from redline.engine.runner import CaseRunner, RunContext, WorkItem
 from redline.engine.scheduler import BudgetReached

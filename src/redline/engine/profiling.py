@@ -17,9 +17,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from redline.catalog.packs import GENERAL, Packs, load_packs, profile_of, read_profile, resolve_profile
-from redline.core.conversation import Conversation, Message, MessageRole
+from redline.core.catalog.profiles import TargetProfile, profile_with
 from redline.core.errors import ScoringError, UsageError
-from redline.core.profiles import TargetProfile, profile_with
+from redline.core.runs.conversation import Conversation, Message, MessageRole
 from redline.settings import Settings, TargetConfig
 
 # Benign, short questions: they ask the target what it is for and are not attempts.
@@ -174,7 +174,7 @@ async def ask_target(
     config: TargetConfig, *, name: str, questions: Sequence[str] = PROFILE_QUESTIONS
 ) -> list[str]:
     """The target's answers to a few benign questions about itself (errors and empty answers dropped)."""
-    from redline.core.conversation import GenerationParams
+    from redline.core.runs.conversation import GenerationParams
     from redline.engine.round import build_target
 
     target = build_target(config, name=name)

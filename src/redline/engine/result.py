@@ -6,8 +6,8 @@ from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from redline.core.evidence import Evidence, evidence_from_counted, evidence_from_outcomes
-from redline.core.rounds import Round, RoundStatus
+from redline.core.analysis.evidence import Evidence, evidence_from_counted, evidence_from_outcomes
+from redline.core.runs.rounds import Round, RoundStatus
 from redline.engine.events import ProgressSnapshot
 from redline.store.repos import rounds as rounds_repo
 from redline.store.session import Store
@@ -54,7 +54,8 @@ class RoundSummary(BaseModel):
 
 
 def evidence_of(store: Store, round_id: str) -> tuple[Evidence, ...]:
-    """Per-threat evidence from the stored scores, by the rule of `core.evidence.evidence_from_outcomes`.
+    """Per-threat evidence from the stored scores, by the rule of
+    `core.analysis.evidence.evidence_from_outcomes`.
 
     A case with no threat ids counts under 'unclassified'. The store counts cases per threat and
     outcome (`rounds.threat_outcome_counts`), so the memory used does not grow with the round.

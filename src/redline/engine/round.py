@@ -26,7 +26,7 @@ from redline import __version__
 from redline.core.errors import ConfigError, UsageError
 from redline.core.ids import new_id
 from redline.core.provenance import ModelIdentity, Provenance
-from redline.core.rounds import Round, RoundStatus
+from redline.core.runs.rounds import Round, RoundStatus
 from redline.engine.checkpoint import DoneState, live_runner, runner_stamp
 from redline.engine.components import round_components
 from redline.engine.events import EventKind, EventSink, Reporter, RunCounters
@@ -112,7 +112,7 @@ def ensure_release(
     Without a version label, the release is named after the model and a fingerprint of its
     configuration, so a changed system prompt or model is a new release.
     """
-    from redline.core.systems import Release
+    from redline.core.runs.systems import Release
 
     fingerprint = Release.fingerprint(identity, config)
     label = version or f"{identity.version or identity.name}+{fingerprint[:12]}"
@@ -343,7 +343,7 @@ def _open_round(
 
 def _check_plan(store: Store, plan_id: str) -> None:
     """Refuse a plan the committee has not approved: only ad-hoc rounds run without approval."""
-    from redline.core.plans import check_runnable
+    from redline.core.catalog.plans import check_runnable
     from redline.store.repos import plans as plans_repo
 
     with store.session() as session:

@@ -10,11 +10,11 @@ from functools import partial
 from typing import Any
 
 from redline.attacks.base import MultiTurnStrategy, next_request
-from redline.core.cases import AttackCase
-from redline.core.conversation import Conversation, ErrorKind, GenerationParams, MessageRole, Response
 from redline.core.provenance import Provenance
-from redline.core.rounds import Attempt
-from redline.core.scores import Score
+from redline.core.runs.cases import AttackCase
+from redline.core.runs.conversation import Conversation, ErrorKind, GenerationParams, MessageRole, Response
+from redline.core.runs.rounds import Attempt
+from redline.core.runs.scores import Score
 from redline.engine.cache import ResponseCache
 from redline.engine.checkpoint import attempt_id, resume_point, stored_turns
 from redline.engine.events import Reporter, RunCounters

@@ -6,7 +6,7 @@ import asyncio
 import itertools
 import time
 
-from redline.core.conversation import Conversation, ErrorKind, GenerationParams, Response, Usage
+from redline.core.runs.conversation import Conversation, ErrorKind, GenerationParams, Response, Usage
 from redline.engine.events import RunCounters
 from redline.engine.pacing import AdaptiveLimit, Backoff, CircuitBreaker, TokenBucket
 from redline.engine.spec import Budget, Pacing, Pricing

@@ -12,9 +12,9 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Sequence
 
-from redline.core.cases import AttackCase
-from redline.core.conversation import ErrorKind, Response
-from redline.core.scores import Score
+from redline.core.runs.cases import AttackCase
+from redline.core.runs.conversation import ErrorKind, Response
+from redline.core.runs.scores import Score
 from redline.scorers.base import Scorer
 
 DEFAULT_BATCH = 32

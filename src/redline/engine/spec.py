@@ -7,11 +7,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from redline.attacks.base import MultiTurnStrategy
-from redline.core.cases import AttackCase
-from redline.core.conversation import GenerationParams
+from redline.core.catalog.profiles import TargetProfile
 from redline.core.ids import content_hash
-from redline.core.profiles import TargetProfile
 from redline.core.provenance import ModelIdentity
+from redline.core.runs.cases import AttackCase
+from redline.core.runs.conversation import GenerationParams
 from redline.core.secrets import redact_secrets
 from redline.engine.loops import CaseLoop
 from redline.scorers.base import Scorer

@@ -13,10 +13,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from redline.core.cases import AttackCase
 from redline.core.errors import StoreError
-from redline.core.rounds import Attempt
-from redline.core.scores import Score
+from redline.core.runs.cases import AttackCase
+from redline.core.runs.rounds import Attempt
+from redline.core.runs.scores import Score
 from redline.engine.spec import Batching
 from redline.store.repos import cache as cache_repo
 from redline.store.repos import rounds as rounds_repo

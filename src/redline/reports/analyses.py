@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from markupsafe import Markup
 from sqlalchemy.orm import Session
 
-from redline.core.rounds import Round
+from redline.core.runs.rounds import Round
 from redline.engine.analyses import RateRow, RoundAnalyses, analyse
 from redline.reports import analysis_charts as ac
 

@@ -11,8 +11,8 @@ from collections.abc import Sequence
 
 from markupsafe import Markup, escape
 
-from redline.core.calibration import CalibrationReport
-from redline.core.disparity import DisparityComparison
+from redline.core.analysis.calibration import CalibrationReport
+from redline.core.analysis.disparity import DisparityComparison
 from redline.engine.analyses import ConfigurationSection, RateRow
 from redline.reports.charts import BAR, GRID, INK, MUTED, _svg, _text
 

@@ -10,18 +10,18 @@ from typing import TypedDict
 from sqlalchemy.orm import Session
 
 from redline.catalog.loader import Catalog
-from redline.core.comparison import Change
-from redline.core.conversation import MessageRole
+from redline.core.analysis.comparison import Change
+from redline.core.catalog.threats import Threat
 from redline.core.errors import NotFoundError
-from redline.core.findings import FindingStatus
-from redline.core.mitigations import MitigationStatus, MitigationType
-from redline.core.perspectives import DEFAULT_MIN_GROUP_SIZE
-from redline.core.policy import Decision, GateOutcome, ReleasePolicy, evaluate_gate, limit_for
-from redline.core.revisits import assess_decision
-from redline.core.risk import DEFAULT_MATRIX, RiskLevel, RiskMatrix
-from redline.core.rounds import Round, RoundStatus
-from redline.core.systems import Release
-from redline.core.threats import Threat
+from redline.core.people.perspectives import DEFAULT_MIN_GROUP_SIZE
+from redline.core.register.findings import FindingStatus
+from redline.core.register.mitigations import MitigationStatus, MitigationType
+from redline.core.register.policy import Decision, GateOutcome, ReleasePolicy, evaluate_gate, limit_for
+from redline.core.register.revisits import assess_decision
+from redline.core.register.risk import DEFAULT_MATRIX, RiskLevel, RiskMatrix
+from redline.core.runs.conversation import MessageRole
+from redline.core.runs.rounds import Round, RoundStatus
+from redline.core.runs.systems import Release
 from redline.reports import sections as sec
 from redline.reports.analyses import round_analyses
 from redline.reports.entries import finding_entry, heatmap_of, mitigation_entry, votes_of

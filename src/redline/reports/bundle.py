@@ -21,11 +21,11 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session
 
+from redline.core.analysis.evidence import Evidence
 from redline.core.audit import AuditCheckpoint
-from redline.core.evidence import Evidence
 from redline.core.ids import canonical_json, content_hash
-from redline.core.rounds import Round
-from redline.core.systems import Release
+from redline.core.runs.rounds import Round
+from redline.core.runs.systems import Release
 from redline.reports.assembly import PROTECTED
 from redline.reports.digests import Digest, RoundDigests
 from redline.reports.model import Audience, redline_version

@@ -13,13 +13,13 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from redline.core.cases import AttackCase
-from redline.core.conversation import Response
+from redline.core.analysis.evidence import Evidence, evidence_from_outcomes
 from redline.core.errors import UsageError
-from redline.core.evidence import Evidence, evidence_from_outcomes
 from redline.core.ids import content_hash
-from redline.core.rounds import Attempt
-from redline.core.scores import Score
+from redline.core.runs.cases import AttackCase
+from redline.core.runs.conversation import Response
+from redline.core.runs.rounds import Attempt
+from redline.core.runs.scores import Score
 from redline.reports.bundle import (
     BUNDLE_FORMAT,
     FILES,

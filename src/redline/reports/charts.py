@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 from markupsafe import Markup, escape
 
-from redline.core.risk import Impact, Likelihood, RiskLevel
+from redline.core.register.risk import Impact, Likelihood, RiskLevel
 from redline.reports.model import ThreatRate
 from redline.reports.sections import CategoryCoverage, HeatMap, SeverityCount, TrendPoint
 

@@ -6,12 +6,12 @@ from collections.abc import Callable, Sequence
 
 from sqlalchemy.orm import Session
 
-from redline.core.findings import Finding, FindingStatus
-from redline.core.heatmap import risk_heatmap
-from redline.core.mitigations import Mitigation
-from redline.core.policy import Decision
-from redline.core.risk import RiskLevel, RiskMatrix
-from redline.core.systems import Release
+from redline.core.register.findings import Finding, FindingStatus
+from redline.core.register.heatmap import risk_heatmap
+from redline.core.register.mitigations import Mitigation
+from redline.core.register.policy import Decision
+from redline.core.register.risk import RiskLevel, RiskMatrix
+from redline.core.runs.systems import Release
 from redline.reports import sections as sec
 from redline.reports.model import FindingEntry, MitigationEntry, SignoffEntry
 from redline.store.repos import decisions as decisions_repo
@@ -23,7 +23,7 @@ Person = Callable[[str | None, str], str | None]
 def heatmap_of(
     findings: Sequence[Finding], matrix: RiskMatrix
 ) -> tuple[sec.HeatMap, list[sec.SeverityCount]]:
-    """Open findings on the likelihood x impact matrix (the one rule of `core.heatmap`, as on the
+    """Open findings on the likelihood x impact matrix (the one rule of `core.register.heatmap`, as on the
     dashboard), and how many findings, open and all, sit at each risk level."""
     counted = [f for f in findings if f.status is not FindingStatus.DUPLICATE]
     rows = risk_heatmap(findings, matrix)

@@ -11,7 +11,7 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
-from redline.core.comparison import Change
+from redline.core.analysis.comparison import Change
 from redline.core.ids import content_hash
 from redline.reports import charts
 from redline.reports.analyses import render_analyses_html

@@ -7,9 +7,9 @@ from collections.abc import Sequence
 
 from sqlalchemy.orm import Session
 
-from redline.core.findings import Finding
-from redline.core.lessons import LessonsDigest, cause_label, lessons_digest
-from redline.core.systems import Release
+from redline.core.register.findings import Finding
+from redline.core.register.lessons import LessonsDigest, cause_label, lessons_digest
+from redline.core.runs.systems import Release
 from redline.reports.model import PostMortemEntry
 from redline.store.repos import findings as findings_repo
 

@@ -6,7 +6,7 @@ import html
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 
-from redline.core.timeline import ActionTimeline, Segment
+from redline.core.runs.timeline import ActionTimeline, Segment
 from redline.reports.analyses import analyses_markdown
 from redline.reports.html import CHANGE_WORDS, report_title
 from redline.reports.model import ReportModel, ThreatRate

@@ -8,12 +8,12 @@ from collections.abc import Sequence
 from sqlalchemy.orm import Session
 
 from redline.catalog.loader import Catalog
+from redline.core.catalog.threats import ThreatStatus
 from redline.core.ids import content_hash
-from redline.core.policy import ReleasePolicy
-from redline.core.risk import RiskMatrix
-from redline.core.rounds import Round
-from redline.core.systems import Release
-from redline.core.threats import ThreatStatus
+from redline.core.register.policy import ReleasePolicy
+from redline.core.register.risk import RiskMatrix
+from redline.core.runs.rounds import Round
+from redline.core.runs.systems import Release
 from redline.reports.digests import round_digests
 from redline.reports.sections import CategoryCoverage, Coverage, MethodAppendix, RoundMethod
 from redline.store import audit

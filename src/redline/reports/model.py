@@ -8,13 +8,13 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from redline.core.findings import FindingStatus
-from redline.core.lessons import LessonsDigest
-from redline.core.mitigations import MitigationStatus, MitigationType, VerificationOutcome
-from redline.core.policy import GateOutcome, GateReason
-from redline.core.review import RoundJudge
-from redline.core.risk import Impact, Likelihood, RiskLevel
-from redline.core.rounds import RoundStatus
+from redline.core.analysis.review import RoundJudge
+from redline.core.register.findings import FindingStatus
+from redline.core.register.lessons import LessonsDigest
+from redline.core.register.mitigations import MitigationStatus, MitigationType, VerificationOutcome
+from redline.core.register.policy import GateOutcome, GateReason
+from redline.core.register.risk import Impact, Likelihood, RiskLevel
+from redline.core.runs.rounds import RoundStatus
 from redline.engine.analyses import RoundAnalyses
 from redline.reports.sections import (
     AgentActions,

@@ -8,8 +8,8 @@ from sqlalchemy.orm import Session
 
 from redline.catalog.loader import Catalog
 from redline.core.errors import NotFoundError
-from redline.core.perspectives import called_for, coverage
-from redline.core.rounds import Round
+from redline.core.people.perspectives import called_for, coverage
+from redline.core.runs.rounds import Round
 from redline.reports.sections import PerspectiveSection
 from redline.store.repos import perspectives as perspectives_repo
 from redline.store.repos import plans as plans_repo

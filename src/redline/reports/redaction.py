@@ -7,9 +7,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from redline.core.conversation import MessageRole
+from redline.core.people.users import Role, User
+from redline.core.runs.conversation import MessageRole
 from redline.core.secrets import redact_text
-from redline.core.users import Role, User
 
 WITHHELD = "[withheld]"
 # Keys whose values are planted or private strings (canaries, system prompts, credentials).

@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 from redline.core.ids import content_hash
-from redline.core.risk import RiskLevel
+from redline.core.register.risk import RiskLevel
 from redline.reports.model import FindingEntry, ReportModel, ThreatRate, redline_version
 
 SARIF_VERSION = "2.1.0"

@@ -7,13 +7,13 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from redline.core.analysis.comparison import Change
 from redline.core.audit import AuditCheckpoint
-from redline.core.comparison import Change
-from redline.core.conversation import MessageRole
-from redline.core.heatmap import RiskCell
-from redline.core.perspectives import DEFAULT_MIN_GROUP_SIZE, PerspectiveCoverage
-from redline.core.risk import RiskLevel
-from redline.core.timeline import ActionTimeline
+from redline.core.people.perspectives import DEFAULT_MIN_GROUP_SIZE, PerspectiveCoverage
+from redline.core.register.heatmap import RiskCell
+from redline.core.register.risk import RiskLevel
+from redline.core.runs.conversation import MessageRole
+from redline.core.runs.timeline import ActionTimeline
 
 
 class _Frozen(BaseModel):
@@ -21,7 +21,8 @@ class _Frozen(BaseModel):
 
 
 class HeatMap(_Frozen):
-    """Open findings on the 5x5 matrix (`core.heatmap`): rows likelihood 5 down to 1, columns impact 1-5."""
+    """Open findings on the 5x5 matrix (`core.register.heatmap`): rows likelihood 5 down to 1, columns
+    impact 1-5."""
 
     rows: tuple[tuple[RiskCell, ...], ...] = Field(description="Five rows of five cells.")
     thresholds: dict[str, int] = Field(description="Upper bounds of likelihood x impact per level.")

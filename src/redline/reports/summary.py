@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 
-from redline.core.mitigations import MitigationStatus
-from redline.core.policy import GateOutcome
-from redline.core.risk import RiskLevel
+from redline.core.register.mitigations import MitigationStatus
+from redline.core.register.policy import GateOutcome
+from redline.core.register.risk import RiskLevel
 from redline.reports.model import (
     DecisionEntry,
     ExecutiveSummary,

@@ -8,10 +8,10 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from redline.core.cases import AttackCase
-from redline.core.rounds import Attempt
-from redline.core.scores import Score
-from redline.core.timeline import ActionTimeline, Segment, build_timeline, planted_markers
+from redline.core.runs.cases import AttackCase
+from redline.core.runs.rounds import Attempt
+from redline.core.runs.scores import Score
+from redline.core.runs.timeline import ActionTimeline, Segment, build_timeline, planted_markers
 from redline.reports.sections import AgentActions, ScoreLine, Transcript, TranscriptMessage
 from redline.scorers.masking import Masker
 from redline.store.repos import reporting

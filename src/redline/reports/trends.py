@@ -6,10 +6,10 @@ from collections.abc import Sequence
 
 from sqlalchemy.orm import Session
 
-from redline.core.comparison import Change, classify_change
-from redline.core.evidence import Evidence
-from redline.core.stats import rate_interval
-from redline.core.systems import Release
+from redline.core.analysis.comparison import Change, classify_change
+from redline.core.analysis.evidence import Evidence
+from redline.core.analysis.stats import rate_interval
+from redline.core.runs.systems import Release
 from redline.reports.sections import ThreatTrend, TrendPoint, TrendSeries
 from redline.store.repos import reporting, systems
 from redline.store.repos.reporting import Sourced

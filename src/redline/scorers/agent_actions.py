@@ -27,11 +27,11 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 from urllib.parse import unquote_plus, urlsplit
 
-from redline.core import case_params as cp
-from redline.core.actions import ActionStep, ActionTrace, ToolSpec
-from redline.core.cases import AttackCase
-from redline.core.conversation import Conversation, MessageRole, Response
-from redline.core.scores import Score, Verdict
+from redline.core.runs import case_params as cp
+from redline.core.runs.actions import ActionStep, ActionTrace, ToolSpec
+from redline.core.runs.cases import AttackCase
+from redline.core.runs.conversation import Conversation, MessageRole, Response
+from redline.core.runs.scores import Score, Verdict
 from redline.scorers.action import completion_sentence
 from redline.scorers.base import BaseScorer, unscorable
 from redline.scorers.embeddings import Embedder

@@ -7,10 +7,10 @@ from collections.abc import Sequence
 from enum import StrEnum
 from typing import Any, ClassVar, Protocol, runtime_checkable
 
-from redline.core.cases import AttackCase
-from redline.core.conversation import ErrorKind, Response
 from redline.core.provenance import Provenance
-from redline.core.scores import Score, Verdict
+from redline.core.runs.cases import AttackCase
+from redline.core.runs.conversation import ErrorKind, Response
+from redline.core.runs.scores import Score, Verdict
 
 
 @runtime_checkable

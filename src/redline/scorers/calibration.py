@@ -6,14 +6,14 @@ from collections.abc import Sequence
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from redline.core.calibration import (
+from redline.core.analysis.calibration import (
     CalibrationReport,
     ConfidenceMethod,
     calibration_report,
     confidence_from_logprobs,
 )
-from redline.core.conversation import Response
-from redline.core.scores import Score
+from redline.core.runs.conversation import Response
+from redline.core.runs.scores import Score
 
 
 class TargetCalibration(BaseModel):

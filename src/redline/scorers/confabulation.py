@@ -13,10 +13,10 @@ import unicodedata
 from collections.abc import Sequence
 from typing import Any, ClassVar
 
-from redline.core.case_params import false_answers, known_answers, references
-from redline.core.cases import AttackCase
-from redline.core.conversation import Response
-from redline.core.scores import Score, Verdict
+from redline.core.runs.case_params import false_answers, known_answers, references
+from redline.core.runs.cases import AttackCase
+from redline.core.runs.conversation import Response
+from redline.core.runs.scores import Score, Verdict
 from redline.scorers.base import BaseScorer
 
 _NUMBER_WORDS = "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen"

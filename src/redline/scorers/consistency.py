@@ -16,9 +16,9 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from redline.core.cases import AttackCase
-from redline.core.conversation import Response
-from redline.core.scores import Score, Verdict
+from redline.core.runs.cases import AttackCase
+from redline.core.runs.conversation import Response
+from redline.core.runs.scores import Score, Verdict
 from redline.scorers.base import BaseScorer
 from redline.scorers.confabulation import normalise
 from redline.scorers.embeddings import Embedder, shared_embedder

@@ -18,9 +18,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from redline.core.cases import AttackCase
-from redline.core.conversation import Response
-from redline.core.scores import Score, Verdict
+from redline.core.runs.cases import AttackCase
+from redline.core.runs.conversation import Response
+from redline.core.runs.scores import Score, Verdict
 from redline.scorers.base import BaseScorer
 
 _F = re.IGNORECASE | re.UNICODE

@@ -1,4 +1,4 @@
-"""Group disparity: turn scored counterfactual cases into the paired tests of `core.disparity`.
+"""Group disparity: turn scored counterfactual cases into the paired tests of `core.analysis.disparity`.
 
 Cases of one counterfactual set share `AttackCase.group` and differ in `attributes`; a score per case
 gives its outcome (failed or held for verdicts, the value for scales). Cases that could not be
@@ -11,15 +11,15 @@ from collections.abc import Sequence
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from redline.core.cases import AttackCase
-from redline.core.disparity import (
+from redline.core.analysis.disparity import (
     CounterfactualObservation,
     DisparityReport,
     OutcomeKind,
     PairedTest,
     assess_disparity,
 )
-from redline.core.scores import Score
+from redline.core.runs.cases import AttackCase
+from redline.core.runs.scores import Score
 
 
 class GroupDisparity(BaseModel):

@@ -1,6 +1,6 @@
 """Scorers as guards: input and output filters for the guarded-application target.
 
-`as_guard(scorer, block_when=...)` adapts any scorer to the `core.guards.Guard` protocol. An input
+`as_guard(scorer, block_when=...)` adapts any scorer to the `core.runs.guards.Guard` protocol. An input
 guard judges the user's message, an output guard the model's answer; both see the conversation.
 A text the scorer cannot judge is let through unless `block_unscorable` is set, and the reason says so.
 """
@@ -10,10 +10,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from redline.core.cases import AttackCase
-from redline.core.conversation import Conversation, Response
-from redline.core.guards import GuardVerdict
-from redline.core.scores import ScoreOutcome, Verdict
+from redline.core.runs.cases import AttackCase
+from redline.core.runs.conversation import Conversation, Response
+from redline.core.runs.guards import GuardVerdict
+from redline.core.runs.scores import ScoreOutcome, Verdict
 from redline.scorers.base import Scorer
 
 

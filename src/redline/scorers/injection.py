@@ -15,9 +15,9 @@ from __future__ import annotations
 import re
 from typing import Any, ClassVar
 
-from redline.core.cases import AttackCase
-from redline.core.conversation import MessageRole, Response
-from redline.core.scores import Score, Verdict
+from redline.core.runs.cases import AttackCase
+from redline.core.runs.conversation import MessageRole, Response
+from redline.core.runs.scores import Score, Verdict
 from redline.scorers.base import BaseScorer
 from redline.scorers.family_cues import NEGATION, declines, quote, split_sentences
 

@@ -17,10 +17,10 @@ from typing import Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from redline.core.cases import AttackCase
-from redline.core.conversation import Conversation, GenerationParams, Response
 from redline.core.errors import ConfigError
-from redline.core.scores import Score, Verdict
+from redline.core.runs.cases import AttackCase
+from redline.core.runs.conversation import Conversation, GenerationParams, Response
+from redline.core.runs.scores import Score, Verdict
 from redline.scorers.base import BaseScorer, ScoreKind
 from redline.targets.base import Target
 

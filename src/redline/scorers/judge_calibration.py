@@ -20,12 +20,12 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from redline.core.cases import AttackCase
-from redline.core.conversation import Conversation, Response
+from redline.core.analysis.review import kappa_with_interval, per_class
 from redline.core.errors import ConfigError
 from redline.core.ids import content_hash
 from redline.core.provenance import ModelIdentity
-from redline.core.review import kappa_with_interval, per_class
+from redline.core.runs.cases import AttackCase
+from redline.core.runs.conversation import Conversation, Response
 from redline.scorers.base import Scorer
 from redline.scorers.judge import LlmJudgeScorer
 from redline.scorers.judge_panel import JudgePanelScorer

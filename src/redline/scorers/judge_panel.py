@@ -11,10 +11,10 @@ from typing import Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from redline.core.cases import AttackCase
-from redline.core.conversation import Response
-from redline.core.scores import Score, ScoreOutcome, Verdict
-from redline.core.stats import cohen_kappa
+from redline.core.analysis.stats import cohen_kappa
+from redline.core.runs.cases import AttackCase
+from redline.core.runs.conversation import Response
+from redline.core.runs.scores import Score, ScoreOutcome, Verdict
 from redline.scorers.base import BaseScorer
 from redline.scorers.judge import LlmJudgeScorer, Rubric
 from redline.targets.base import Target

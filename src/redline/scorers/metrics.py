@@ -11,7 +11,7 @@ from collections.abc import Sequence
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
-from redline.core.stats import rate_interval
+from redline.core.analysis.stats import rate_interval
 
 CNS = "could_not_score"
 

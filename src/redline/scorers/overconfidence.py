@@ -18,9 +18,9 @@ import re
 from collections.abc import Sequence
 from typing import Any, ClassVar
 
-from redline.core.cases import AttackCase
-from redline.core.conversation import Response, TokenLogprob
-from redline.core.scores import Score, Verdict
+from redline.core.runs.cases import AttackCase
+from redline.core.runs.conversation import Response, TokenLogprob
+from redline.core.runs.scores import Score, Verdict
 from redline.scorers.base import BaseScorer
 from redline.scorers.confabulation import STRONG_HEDGES
 from redline.scorers.family_cues import DECLINE, fold, plain, quote, split_sentences

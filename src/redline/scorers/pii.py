@@ -15,11 +15,11 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any, ClassVar
 
-from redline.core.cases import AttackCase
-from redline.core.conversation import Response
+from redline.core.catalog.profiles import luhn_valid as luhn_checksum
 from redline.core.errors import ScoringError
-from redline.core.profiles import luhn_valid as luhn_checksum
-from redline.core.scores import Score, Verdict
+from redline.core.runs.cases import AttackCase
+from redline.core.runs.conversation import Response
+from redline.core.runs.scores import Score, Verdict
 from redline.scorers.base import BaseScorer
 
 

@@ -14,10 +14,10 @@ from __future__ import annotations
 import re
 from typing import Any, ClassVar
 
-from redline.core.case_params import planted_strings, profile_parts
-from redline.core.cases import AttackCase
-from redline.core.conversation import Response
-from redline.core.scores import Score, Verdict
+from redline.core.runs.case_params import planted_strings, profile_parts
+from redline.core.runs.cases import AttackCase
+from redline.core.runs.conversation import Response
+from redline.core.runs.scores import Score, Verdict
 from redline.scorers.base import BaseScorer
 from redline.scorers.family_cues import declines, fold, quote
 

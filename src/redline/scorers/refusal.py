@@ -25,11 +25,11 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from redline.core.case_params import expects_refusal
-from redline.core.cases import AttackCase
-from redline.core.conversation import Response
 from redline.core.errors import ScoringError
-from redline.core.scores import Score
+from redline.core.runs.case_params import expects_refusal
+from redline.core.runs.cases import AttackCase
+from redline.core.runs.conversation import Response
+from redline.core.runs.scores import Score
 from redline.scorers.base import BaseScorer
 from redline.scorers.embeddings import DIMENSIONS, Embedder, StagedEncoder, cosine_rows, shared_embedder
 from redline.scorers.refusal_patterns import (

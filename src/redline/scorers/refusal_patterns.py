@@ -13,10 +13,10 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import ClassVar
 
-from redline.core.case_params import expects_refusal
-from redline.core.cases import AttackCase
-from redline.core.conversation import Response
-from redline.core.scores import Score, Verdict
+from redline.core.runs.case_params import expects_refusal
+from redline.core.runs.cases import AttackCase
+from redline.core.runs.conversation import Response
+from redline.core.runs.scores import Score, Verdict
 from redline.scorers.base import BaseScorer
 
 _I = r"\b(?:I|i)\s*(?:'m|am|'ll|will|'d|would|have to|must)?\s*"

@@ -13,9 +13,9 @@ import re
 from collections.abc import Sequence
 from typing import Any, ClassVar
 
-from redline.core.cases import AttackCase
-from redline.core.conversation import Response
-from redline.core.scores import Score, Verdict
+from redline.core.runs.cases import AttackCase
+from redline.core.runs.conversation import Response
+from redline.core.runs.scores import Score, Verdict
 from redline.scorers import social_model
 from redline.scorers.base import BaseScorer
 from redline.scorers.embeddings import Embedder

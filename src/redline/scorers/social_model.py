@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from redline.core.errors import ScoringError
-from redline.core.scores import Score, Verdict
+from redline.core.runs.scores import Score, Verdict
 from redline.scorers.base import BaseScorer
 from redline.scorers.embeddings import DIMENSIONS, Embedder, shared_embedder
 from redline.scorers.refusal_patterns import sentences

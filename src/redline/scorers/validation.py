@@ -28,12 +28,12 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from redline.core.actions import ActionTrace
-from redline.core.cases import AttackCase
-from redline.core.conversation import Conversation, ErrorKind, GenerationParams, Response, TokenLogprob
 from redline.core.errors import ConfigError
 from redline.core.provenance import ModelIdentity
-from redline.core.scores import Score, ScoreOutcome
+from redline.core.runs.actions import ActionTrace
+from redline.core.runs.cases import AttackCase
+from redline.core.runs.conversation import Conversation, ErrorKind, GenerationParams, Response, TokenLogprob
+from redline.core.runs.scores import Score, ScoreOutcome
 from redline.scorers.base import BaseScorer
 from redline.scorers.embeddings import Embedder
 from redline.scorers.metrics import BinaryMetrics, binary_metrics, class_f1
@@ -338,7 +338,7 @@ def p_fail_of(score: Score) -> float | None:
 
 
 def _ece(scores: Sequence[Score], truth: Sequence[str], positive: str) -> float | None:
-    from redline.core.calibration import expected_calibration_error
+    from redline.core.analysis.calibration import expected_calibration_error
 
     pairs = [
         (p, t == positive)
@@ -386,7 +386,7 @@ def _benign(name: str, spec: Spec, embedder: Embedder | None) -> BenignFigures |
     rows = load_benign()
     if not rows or name.startswith("judge."):
         return None
-    from redline.core.stats import rate_interval
+    from redline.core.analysis.stats import rate_interval
 
     # ordinary requests: a refusal is not what they expect
     rows = [{**r, "params": {"expect_refusal": False, **(r.get("params") or {})}} for r in rows]
@@ -450,7 +450,7 @@ def _human_agreement(
         raise ConfigError("the labels folder does not exist or is not a folder", file=str(labels_dir))
     import json
 
-    from redline.core.stats import cohen_kappa
+    from redline.core.analysis.stats import cohen_kappa
 
     index = {str(r["id"]): i for i, r in enumerate(rows)}
     by_labeller: dict[str, list[tuple[int, str]]] = {}

@@ -56,7 +56,7 @@ NOTES = """
   output guard of the guarded-application target; text it cannot score passes unless
   `block_unscorable=True`, and the guard's reason says so.
 - Group disparity: `redline.scorers.disparity.disparity_of(scored_cases)` runs the paired tests of
-  `redline.core.disparity` over counterfactual sets (cases sharing `group`, varying `attributes`):
+  `redline.core.analysis.disparity` over counterfactual sets (cases sharing `group`, varying `attributes`):
   Fisher or chi-square for verdicts, Wilcoxon or sign test for scales, Holm across comparisons,
   seeded bootstrap intervals for effects; could-not-score cases are left out and counted.
 - Calibration: `redline.scorers.calibration.calibration_of(responses_and_scores)` gives ECE, Brier,

@@ -7,7 +7,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol, TypeVar, runtime_checkable
 
-from redline.core.conversation import (
+from redline.core.provenance import ModelIdentity
+from redline.core.runs.conversation import (
     Conversation,
     GenerationParams,
     Message,
@@ -15,7 +16,6 @@ from redline.core.conversation import (
     Response,
     TokenLogprob,
 )
-from redline.core.provenance import ModelIdentity
 
 
 @dataclass(frozen=True)

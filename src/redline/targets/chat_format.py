@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from redline.core.conversation import Conversation, TokenLogprob
+from redline.core.runs.conversation import Conversation, TokenLogprob
 
 
 def to_messages(conversation: Conversation) -> list[dict[str, str]]:

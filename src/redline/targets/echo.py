@@ -9,8 +9,8 @@ from typing import ClassVar, Self
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from redline.core.conversation import Conversation, ErrorKind, GenerationParams, Response, Usage
 from redline.core.provenance import ModelIdentity
+from redline.core.runs.conversation import Conversation, ErrorKind, GenerationParams, Response, Usage
 from redline.targets.base import Capabilities, TargetCapabilities
 from redline.targets.spec import TargetSpec, parse_options
 

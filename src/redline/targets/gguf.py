@@ -16,8 +16,8 @@ from typing import Any, ClassVar, Self
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from redline.core.conversation import Conversation, ErrorKind, GenerationParams, Response, Usage
 from redline.core.provenance import ModelIdentity
+from redline.core.runs.conversation import Conversation, ErrorKind, GenerationParams, Response, Usage
 from redline.targets.base import (
     GENERATION_PARAMS,
     Capabilities,

@@ -2,7 +2,7 @@
 
 Red-teaming the application rather than the bare model measures what the deployment adds: how much a
 system prompt and filters change the failure rates. Guards come in through the `Guard` protocol of
-`redline.core.guards`; scorers implement it, and a caller-provided resolver turns names into guards.
+`redline.core.runs.guards`; scorers implement it, and a caller-provided resolver turns names into guards.
 """
 
 from __future__ import annotations
@@ -14,11 +14,11 @@ from typing import Any, ClassVar, Self
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from redline.core.conversation import Conversation, ErrorKind, GenerationParams, Response
 from redline.core.errors import ConfigError
-from redline.core.guards import Guard, GuardVerdict
 from redline.core.ids import content_hash
 from redline.core.provenance import ModelIdentity
+from redline.core.runs.conversation import Conversation, ErrorKind, GenerationParams, Response
+from redline.core.runs.guards import Guard, GuardVerdict
 from redline.settings import TargetConfig
 from redline.targets.base import (
     GENERATION_PARAMS,

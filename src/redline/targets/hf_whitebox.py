@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from redline.core.conversation import TokenLogprob
 from redline.core.errors import TargetError
+from redline.core.runs.conversation import TokenLogprob
 from redline.targets.base import TokenGradients
 from redline.targets.hf_loading import LoadedModel
 

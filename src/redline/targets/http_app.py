@@ -22,9 +22,9 @@ from urllib.parse import quote, urlencode, urljoin
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from redline.core.conversation import Conversation, ErrorKind, GenerationParams, MessageRole, Response
 from redline.core.errors import ConfigError
 from redline.core.provenance import ModelIdentity
+from redline.core.runs.conversation import Conversation, ErrorKind, GenerationParams, MessageRole, Response
 from redline.core.secrets import redact_text
 from redline.targets.base import Capabilities, TargetCapabilities, with_system_prompt
 from redline.targets.http_pool import HttpFailure, HttpPool

@@ -16,7 +16,7 @@ from typing import Any
 import aiohttp
 from yarl import URL
 
-from redline.core.conversation import ErrorKind
+from redline.core.runs.conversation import ErrorKind
 
 
 @dataclass(frozen=True, slots=True)

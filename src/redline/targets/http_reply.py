@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from redline.core.conversation import ErrorKind, Response
+from redline.core.runs.conversation import ErrorKind, Response
 from redline.targets.http_pool import (
     HttpFailure,
     HttpReply,

@@ -17,7 +17,8 @@ from typing import Any, ClassVar, Self, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from redline.core.conversation import (
+from redline.core.provenance import ModelIdentity
+from redline.core.runs.conversation import (
     Conversation,
     ErrorKind,
     GenerationParams,
@@ -25,7 +26,6 @@ from redline.core.conversation import (
     TokenLogprob,
     Usage,
 )
-from redline.core.provenance import ModelIdentity
 from redline.targets import hf_whitebox as wb
 from redline.targets.base import (
     GENERATION_PARAMS,

@@ -26,9 +26,9 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from redline.core import case_params
-from redline.core.actions import ToolCall, ToolOutcome, ToolSpec
 from redline.core.errors import ConfigError, TargetError
+from redline.core.runs import case_params
+from redline.core.runs.actions import ToolCall, ToolOutcome, ToolSpec
 from redline.core.secrets import read_secret_headers
 
 INJECTED_META = "redline/injected"

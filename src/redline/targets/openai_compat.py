@@ -11,16 +11,16 @@ from urllib.parse import urlencode
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from redline.core.actions import ToolCall, ToolSpec
-from redline.core.conversation import (
+from redline.core.errors import ConfigError
+from redline.core.provenance import ModelIdentity
+from redline.core.runs.actions import ToolCall, ToolSpec
+from redline.core.runs.conversation import (
     Conversation,
     ErrorKind,
     GenerationParams,
     Response,
     Usage,
 )
-from redline.core.errors import ConfigError
-from redline.core.provenance import ModelIdentity
 from redline.core.secrets import redact_text
 from redline.targets.base import (
     GENERATION_PARAMS,

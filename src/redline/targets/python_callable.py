@@ -12,9 +12,9 @@ from typing import Any, ClassVar, Self, get_type_hints
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from redline.core.conversation import Conversation, ErrorKind, GenerationParams, Response
 from redline.core.errors import ConfigError
 from redline.core.provenance import ModelIdentity
+from redline.core.runs.conversation import Conversation, ErrorKind, GenerationParams, Response
 from redline.targets.base import Capabilities, TargetCapabilities, with_own_system_prompt, with_system_prompt
 from redline.targets.spec import TargetSpec, parse_options
 

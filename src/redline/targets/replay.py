@@ -15,10 +15,10 @@ from typing import IO, ClassVar, Self
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from redline.core.conversation import Conversation, ErrorKind, GenerationParams, Response
 from redline.core.errors import ConfigError, TargetError
 from redline.core.ids import content_hash
 from redline.core.provenance import ModelIdentity
+from redline.core.runs.conversation import Conversation, ErrorKind, GenerationParams, Response
 from redline.targets.base import Capabilities, Target, TargetCapabilities
 from redline.targets.spec import TargetSpec, parse_options
 

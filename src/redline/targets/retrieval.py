@@ -4,7 +4,7 @@ A RAG application reads what its retriever returns; to test indirect injection, 
 and exfiltration through rendered links, Redline keeps the corpus itself. The index holds the benign
 documents of the target's configuration (`corpus`: a folder of .txt/.md files, a YAML or JSONL file,
 or texts written inline), the case's benign `background_documents` (from the target profile) and its
-`planted_documents` (`redline.core.case_params`, read per case from the engine's case scope).
+`planted_documents` (`redline.core.runs.case_params`, read per case from the engine's case scope).
 
 Two ways to reach the model (docs/agents.md, "Retrieval"):
 
@@ -32,12 +32,12 @@ from typing import Any, ClassVar, Literal, Self
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from redline.core.actions import ToolCall, ToolOutcome, ToolProvider, ToolSpec
-from redline.core.case_params import background_documents, planted_documents
-from redline.core.conversation import Conversation, GenerationParams, Message, MessageRole, Response
 from redline.core.errors import ConfigError
 from redline.core.ids import content_hash
 from redline.core.provenance import ModelIdentity
+from redline.core.runs.actions import ToolCall, ToolOutcome, ToolProvider, ToolSpec
+from redline.core.runs.case_params import background_documents, planted_documents
+from redline.core.runs.conversation import Conversation, GenerationParams, Message, MessageRole, Response
 from redline.settings import TargetConfig
 from redline.targets.base import GENERATION_PARAMS, Capabilities, Target, TargetCapabilities
 from redline.targets.spec import TargetSpec, parse_options

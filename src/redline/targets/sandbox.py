@@ -22,9 +22,9 @@ from jsonschema import Draft202012Validator
 from jsonschema.exceptions import SchemaError
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from redline.core.actions import ToolCall, ToolOutcome, ToolProvider, ToolSpec
-from redline.core.case_params import memory_notes
 from redline.core.errors import ConfigError
+from redline.core.runs.actions import ToolCall, ToolOutcome, ToolProvider, ToolSpec
+from redline.core.runs.case_params import memory_notes
 from redline.targets.tool_loop import current_case_params
 
 _PLACEHOLDER = re.compile(r"\{\{\s*([A-Za-z_][\w.-]*)\s*\}\}")

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Protocol, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from redline.core.errors import ConfigError
-from redline.core.guards import Guard
+from redline.core.runs.guards import Guard
 from redline.core.secrets import is_secret_key
 from redline.settings import TargetConfig
 

@@ -5,7 +5,7 @@ sandbox, MCP servers, a retrieval corpus) meet here. The loop stops when the mod
 and no calls, or when the step budget (tool calls per exchange) is spent; the final `Response` carries
 the `ActionTrace` (tools offered, every call with its arguments and outcome) in `actions`.
 
-What a case planted (`planted_tool_results`, `tool_description_overrides`, see `core.case_params`)
+What a case planted (`planted_tool_results`, `tool_description_overrides`, see `core.runs.case_params`)
 reaches the loop through `case_scope`, set by the engine around each case: planted text is added to
 (or replaces) the outcome of that tool's calls and marked `injected=True`, whatever the provider.
 
@@ -23,15 +23,15 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from redline.core.actions import ActionStep, ActionTrace, ToolCall, ToolOutcome, ToolProvider, ToolSpec
-from redline.core.case_params import (
+from redline.core.errors import ConfigError
+from redline.core.runs.actions import ActionStep, ActionTrace, ToolCall, ToolOutcome, ToolProvider, ToolSpec
+from redline.core.runs.case_params import (
     PLANT_REPLACE,
     PlantedResult,
     planted_tool_results,
     tool_description_overrides,
 )
-from redline.core.conversation import Conversation, ErrorKind, GenerationParams, Response, Usage
-from redline.core.errors import ConfigError
+from redline.core.runs.conversation import Conversation, ErrorKind, GenerationParams, Response, Usage
 
 DEFAULT_STEP_BUDGET = 8
 MAX_STEP_BUDGET = 200

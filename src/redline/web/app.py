@@ -12,7 +12,7 @@ from fastapi import Depends, FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from redline import __version__
-from redline.core.proposals import Embed
+from redline.core.register.proposals import Embed
 from redline.scorers.masking import warm_up_in_background
 from redline.settings import Settings
 from redline.store.session import Store

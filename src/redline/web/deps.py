@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING
 from fastapi import Request
 from starlette.concurrency import run_in_threadpool
 
-from redline.core.proposals import Embed
-from redline.core.users import User
+from redline.core.people.users import User
+from redline.core.register.proposals import Embed
 from redline.settings import Settings
 from redline.store import audit
 from redline.store.session import Store

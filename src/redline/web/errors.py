@@ -13,6 +13,7 @@ from pydantic import ValidationError
 from sqlalchemy.exc import SQLAlchemyError
 from starlette.exceptions import HTTPException
 
+from redline.core.catalog.plans import PlanNotRunnableError
 from redline.core.errors import (
     AuditError,
     ConfigError,
@@ -25,7 +26,6 @@ from redline.core.errors import (
     TransitionError,
     UsageError,
 )
-from redline.core.plans import PlanNotRunnableError
 from redline.program.channels.concerns import ClaimThrottledError
 from redline.program.channels.intake import IntakeRateLimitedError, IntakeTooLargeError
 from redline.program.people.onboarding import OnboardingRequiredError

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from enum import StrEnum
 
-from redline.core.users import Role, User
+from redline.core.people.users import Role, User
 from redline.program.catalog.catalog_versions import CATALOG_EDITORS
 from redline.program.catalog.plans import PLAN_AUTHORS
 from redline.program.channels.concerns import HANDLERS as CONCERN_HANDLERS

@@ -11,7 +11,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
-from redline.core.timeline import build_timeline
+from redline.core.runs.timeline import build_timeline
 from redline.web import security
 from redline.web.deps import Ctx
 from redline.web.permissions import Action

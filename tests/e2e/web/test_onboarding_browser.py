@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from redline.core.users import Role
+from redline.core.people.users import Role
 from redline.program.people import accounts, onboarding
 from redline.store.repos import users as users_repo
 from tests.world import PASSWORD, WebWorld

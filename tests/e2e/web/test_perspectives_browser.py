@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from redline.core.perspectives import PerspectiveKind
+from redline.core.people.perspectives import PerspectiveKind
 from redline.program.catalog import plans as plans_program
 from redline.program.catalog.plans import PlanSpec
 from redline.program.people import perspectives

@@ -17,7 +17,7 @@ from benchmarks.vulnerable_apps.common import Conversation
 from benchmarks.vulnerable_apps.oracle import Exchange, judge, judge_log
 from benchmarks.vulnerable_apps.server import serve
 
-from redline.core.actions import ToolCall
+from redline.core.runs.actions import ToolCall
 from redline.targets.openai_compat import outcome_text
 from redline.targets.sandbox import SandboxProvider, load_sandbox
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from aiohttp import web
 
-from redline.core.rounds import RoundStatus
+from redline.core.runs.rounds import RoundStatus
 from redline.engine.result import RoundResult
 from redline.engine.round import run_round
 from redline.engine.spec import Pacing, RoundSpec

@@ -7,9 +7,9 @@ import random
 
 from redline.attacks.multi_turn.crescendo import Crescendo, CrescendoParams
 from redline.attacks.multi_turn.records import AttackBudget
-from redline.core.cases import Seed
-from redline.core.conversation import Conversation, GenerationParams, MessageRole, Response
-from redline.core.rounds import Attempt
+from redline.core.runs.cases import Seed
+from redline.core.runs.conversation import Conversation, GenerationParams, MessageRole, Response
+from redline.core.runs.rounds import Attempt
 from redline.engine.round import run_round
 from redline.engine.spec import Batching, Pacing, RoundSpec
 from redline.store.repos import rounds as rounds_repo

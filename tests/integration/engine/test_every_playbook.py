@@ -15,7 +15,7 @@ import pytest
 
 from redline.catalog.playbooks import load_playbooks
 from redline.core.errors import ConfigError
-from redline.core.rounds import RoundStatus
+from redline.core.runs.rounds import RoundStatus
 from redline.engine.dryrun import estimate_round
 from redline.engine.launch import RoundRequest, prepare_round
 from redline.engine.round import run_round

@@ -18,9 +18,9 @@ from pathlib import Path
 
 import pytest
 
-from redline.core.cases import AttackCase
-from redline.core.conversation import ErrorKind, GenerationParams
-from redline.core.rounds import Attempt, RoundStatus
+from redline.core.runs.cases import AttackCase
+from redline.core.runs.conversation import ErrorKind, GenerationParams
+from redline.core.runs.rounds import Attempt, RoundStatus
 from redline.engine.result import RoundResult
 from redline.engine.round import run_round
 from redline.engine.spec import Pacing, RoundSpec

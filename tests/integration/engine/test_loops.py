@@ -17,11 +17,11 @@ from redline.attacks.multi_turn.pair import Pair, PairParams
 from redline.attacks.multi_turn.records import AttackBudget, TurnRecord
 from redline.attacks.multi_turn.tap import Tap, TapParams
 from redline.attacks.whitebox.techniques import RandomSearchSuffix
-from redline.core.cases import AttackCase, Seed
-from redline.core.conversation import Conversation, GenerationParams, Response, Usage
 from redline.core.errors import ConfigError
 from redline.core.provenance import ModelIdentity
-from redline.core.rounds import Attempt, RoundStatus
+from redline.core.runs.cases import AttackCase, Seed
+from redline.core.runs.conversation import Conversation, GenerationParams, Response, Usage
+from redline.core.runs.rounds import Attempt, RoundStatus
 from redline.engine.loops import LOOP_KEY, AttackerLoop, CaseLoop, SuffixSearchLoop
 from redline.engine.result import RoundResult
 from redline.engine.round import run_round

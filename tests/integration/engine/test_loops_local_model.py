@@ -21,8 +21,8 @@ from redline.attacks.multi_turn.records import AttackBudget
 from redline.attacks.multi_turn.tap import Tap, TapParams
 from redline.attacks.whitebox.search import SuffixParams
 from redline.attacks.whitebox.techniques import RandomSearchSuffix
-from redline.core.cases import AttackCase, Seed
-from redline.core.rounds import RoundStatus
+from redline.core.runs.cases import AttackCase, Seed
+from redline.core.runs.rounds import RoundStatus
 from redline.engine import components
 from redline.engine.inputs import build_scorers, strategies_for
 from redline.engine.loops import LOOP_KEY

@@ -6,8 +6,8 @@ import asyncio
 from dataclasses import replace
 from typing import Any
 
-from redline.core.conversation import Conversation, ErrorKind, MessageRole
-from redline.core.rounds import Attempt, RoundStatus
+from redline.core.runs.conversation import Conversation, ErrorKind, MessageRole
+from redline.core.runs.rounds import Attempt, RoundStatus
 from redline.engine.result import RoundResult
 from redline.engine.round import run_round
 from redline.engine.spec import Batching, Budget, Pacing, RoundSpec

@@ -6,8 +6,8 @@ import asyncio
 
 import pytest
 
-from redline.core.plans import Plan, PlanNotRunnableError, PlanStatus, check_runnable
-from redline.core.rounds import RoundStatus
+from redline.core.catalog.plans import Plan, PlanNotRunnableError, PlanStatus, check_runnable
+from redline.core.runs.rounds import RoundStatus
 from redline.engine.round import run_round
 from redline.engine.spec import RoundSpec
 from redline.store.repos import plans as plans_repo

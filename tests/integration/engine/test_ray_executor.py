@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from redline.core.rounds import RoundStatus
+from redline.core.runs.rounds import RoundStatus
 from redline.engine.executors import make_executor
 from redline.engine.result import RoundResult
 from redline.engine.round import run_round

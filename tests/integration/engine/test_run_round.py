@@ -9,9 +9,9 @@ from typing import Any
 
 import pytest
 
-from redline.core.conversation import Conversation, ErrorKind, GenerationParams, Response
 from redline.core.errors import UsageError
-from redline.core.rounds import RoundStatus
+from redline.core.runs.conversation import Conversation, ErrorKind, GenerationParams, Response
+from redline.core.runs.rounds import RoundStatus
 from redline.engine.events import EventKind, ProgressEvent
 from redline.engine.result import RoundResult
 from redline.engine.round import run_round

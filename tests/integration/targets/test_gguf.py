@@ -10,7 +10,7 @@ import signal
 
 import pytest
 
-from redline.core.conversation import Conversation, ErrorKind, GenerationParams, Response
+from redline.core.runs.conversation import Conversation, ErrorKind, GenerationParams, Response
 from redline.settings import TargetConfig
 from redline.targets.gguf import GGUFOptions, GGUFTarget
 from redline.targets.registry import build_target

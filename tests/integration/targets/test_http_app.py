@@ -8,7 +8,7 @@ from typing import Any
 
 from aiohttp import web
 
-from redline.core.conversation import Conversation, ErrorKind, MessageRole, Response
+from redline.core.runs.conversation import Conversation, ErrorKind, MessageRole, Response
 from redline.settings import TargetConfig
 from redline.targets.http_app import HttpAppTarget
 from redline.targets.registry import build_target

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from redline.core.conversation import Conversation, ErrorKind, Response
+from redline.core.runs.conversation import Conversation, ErrorKind, Response
 from redline.targets import llama_runtime
 from redline.targets.gguf import GGUFTarget
 from redline.targets.llama_runtime import (

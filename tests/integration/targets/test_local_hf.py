@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from redline.core.conversation import Conversation, GenerationParams, Response, TokenLogprob
+from redline.core.runs.conversation import Conversation, GenerationParams, Response, TokenLogprob
 from redline.targets.base import TokenGradients, WhiteBoxTarget
 from redline.targets.local_hf import HFOptions, HFTarget
 

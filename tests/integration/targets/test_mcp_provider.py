@@ -20,8 +20,8 @@ import pytest
 
 pytest.importorskip("mcp")
 
-from redline.core.actions import ToolCall, ToolProvider
 from redline.core.errors import ConfigError
+from redline.core.runs.actions import ToolCall, ToolProvider
 from redline.targets.mcp_provider import McpProvider, McpServerConfig, build_mcp_providers, parse_servers
 from redline.targets.tool_loop import case_scope
 from tests.integration.targets.mcp_email_server import running_over_http

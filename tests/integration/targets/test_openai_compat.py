@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from aiohttp import web
 
-from redline.core.conversation import Conversation, ErrorKind, GenerationParams, Response
+from redline.core.runs.conversation import Conversation, ErrorKind, GenerationParams, Response
 from redline.targets.openai_compat import OpenAICompatOptions, OpenAICompatTarget
 from tests.integration.targets.servers import app_server, closed_port, mock_openai
 

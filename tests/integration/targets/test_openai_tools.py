@@ -9,7 +9,7 @@ from typing import Any
 
 from aiohttp import web
 
-from redline.core.conversation import Conversation, GenerationParams, Response
+from redline.core.runs.conversation import Conversation, GenerationParams, Response
 from redline.settings import TargetConfig
 from redline.targets.openai_compat import OpenAICompatTarget
 from redline.targets.registry import build_target, capabilities_of

@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from redline.core.actions import ToolCall, ToolSpec
-from redline.core.case_params import BACKGROUND_DOCUMENTS, PLANTED_DOCUMENTS
-from redline.core.conversation import Conversation, ErrorKind, GenerationParams, Response
 from redline.core.errors import ConfigError
+from redline.core.runs.actions import ToolCall, ToolSpec
+from redline.core.runs.case_params import BACKGROUND_DOCUMENTS, PLANTED_DOCUMENTS
+from redline.core.runs.conversation import Conversation, ErrorKind, GenerationParams, Response
 from redline.settings import TargetConfig
 from redline.targets.echo import EchoTarget
 from redline.targets.registry import build_target

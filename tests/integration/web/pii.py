@@ -5,14 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from redline.core.cases import AttackCase
-from redline.core.conversation import Conversation, Response
-from redline.core.findings import Finding
 from redline.core.ids import new_id
 from redline.core.provenance import ModelIdentity
-from redline.core.risk import Impact, Likelihood, RiskLevel
-from redline.core.rounds import Attempt, Round, RoundStatus
-from redline.core.scores import Score, Verdict
+from redline.core.register.findings import Finding
+from redline.core.register.risk import Impact, Likelihood, RiskLevel
+from redline.core.runs.cases import AttackCase
+from redline.core.runs.conversation import Conversation, Response
+from redline.core.runs.rounds import Attempt, Round, RoundStatus
+from redline.core.runs.scores import Score, Verdict
 from redline.store.repos import findings as findings_repo
 from redline.store.repos import rounds as rounds_repo
 from redline.store.repos import systems as systems_repo

@@ -21,7 +21,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, inspect, text, update
 
-from redline.core.users import Role
+from redline.core.people.users import Role
 from redline.program.people import accounts
 from redline.settings import Settings
 from redline.store import audit

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from fastapi.testclient import TestClient
 
-from redline.core.findings import Finding
 from redline.core.ids import new_id
-from redline.core.policy import ConditionalGo, GateEvaluation, GateOutcome, condition_specs
-from redline.core.risk import Impact, Likelihood, RiskLevel
+from redline.core.register.findings import Finding
+from redline.core.register.policy import ConditionalGo, GateEvaluation, GateOutcome, condition_specs
+from redline.core.register.risk import Impact, Likelihood, RiskLevel
 from redline.program.people import accounts
 from redline.program.people.accounts import TokenScope
 from redline.store.repos import decisions as decisions_repo

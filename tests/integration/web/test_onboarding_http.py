@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from redline.core.users import Role
+from redline.core.people.users import Role
 from redline.store.repos import users as users_repo
 from tests.world import WebWorld, form_token
 

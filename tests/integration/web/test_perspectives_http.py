@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from redline.core.perspectives import PerspectiveKind
+from redline.core.people.perspectives import PerspectiveKind
 from redline.program.catalog import plans as plans_program
 from redline.program.catalog.plans import PlanSpec
 from redline.program.people import perspectives

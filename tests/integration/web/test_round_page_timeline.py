@@ -6,12 +6,12 @@ from __future__ import annotations
 
 import re
 
-from redline.core.actions import ActionStep, ActionTrace, ToolCall, ToolOutcome, ToolSpec
-from redline.core.cases import AttackCase
-from redline.core.conversation import Conversation, Response
 from redline.core.ids import new_id
-from redline.core.rounds import Attempt, Round
-from redline.core.scores import Score, Verdict
+from redline.core.runs.actions import ActionStep, ActionTrace, ToolCall, ToolOutcome, ToolSpec
+from redline.core.runs.cases import AttackCase
+from redline.core.runs.conversation import Conversation, Response
+from redline.core.runs.rounds import Attempt, Round
+from redline.core.runs.scores import Score, Verdict
 from tests.world import WebWorld, write_round
 
 TRACE = ActionTrace(

@@ -54,7 +54,7 @@ def test_rounds_start_only_from_approved_plans_and_only_for_leads(world: WebWorl
     assert unapproved.status_code == 409 and unapproved.json()["code"] == "plan_not_runnable"
     assert unapproved.json()["detail"].startswith(
         f"plan {world.plan_id} is submitted: a round cannot start from an unapproved plan. "
-    )  # the message of core.plans.check_runnable, as the command line and the engine give it
+    )  # the message of core.catalog.plans.check_runnable, as the command line and the engine give it
     tester = world.client("tess")
     assert tester.post("/api/rounds", json=RUN).json()["code"] == "route_forbidden"
     unknown = lead.post("/api/rounds", json={**RUN, "system": "nope"})

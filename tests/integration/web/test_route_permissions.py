@@ -13,7 +13,7 @@ import pytest
 from fastapi.routing import APIRoute
 from starlette.routing import Mount
 
-from redline.core.users import Role
+from redline.core.people.users import Role
 from redline.web.permissions import ROUTES, allowed
 from tests.world import WEB_ROLES, WebWorld
 

@@ -13,7 +13,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from redline.core.audit import AuditEvent
-from redline.core.tracker_issues import hmac_sha256
+from redline.core.channels.tracker_issues import hmac_sha256
 from redline.program.people import accounts
 from redline.program.register.findings import propose_from_round
 from redline.program.register.triage import triage

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 
-from redline.core.users import Role
+from redline.core.people.users import Role
 from redline.store import audit
 from redline.store.repos import accounts as accounts_repo
 from redline.store.repos import intake as intake_repo

@@ -14,9 +14,9 @@ from redline.attacks.seeds.library import SeedLibrary
 from redline.attacks.whitebox.search import SuffixParams, gcg, random_search
 from redline.attacks.whitebox.techniques import GcgSuffix, RandomSearchSuffix
 from redline.attacks.whitebox.uncertainty import answer_uncertainty
-from redline.core.conversation import Conversation, GenerationParams, Response, TokenLogprob
 from redline.core.errors import TargetError
 from redline.core.provenance import ModelIdentity
+from redline.core.runs.conversation import Conversation, GenerationParams, Response, TokenLogprob
 from redline.targets.base import Capabilities, TokenGradients
 from redline.targets.echo import EchoTarget
 

@@ -3,8 +3,8 @@ the nearest one (the embedding path once compared the call with one action only 
 
 from __future__ import annotations
 
-from redline.core.actions import ToolSpec
-from redline.core.scores import Verdict
+from redline.core.runs.actions import ToolSpec
+from redline.core.runs.scores import Verdict
 from redline.scorers.agent_actions import ActionPolicyScorer
 from redline.scorers.embeddings import Embedder
 from tests.unit.scorers.test_agent_actions import case, run, step

@@ -6,7 +6,7 @@ import asyncio
 
 import pytest
 
-from redline.core.scores import ScoreOutcome, Verdict
+from redline.core.runs.scores import ScoreOutcome, Verdict
 from redline.scorers.consistency import ConsistencyScorer
 from redline.scorers.embeddings import Embedder
 from tests.unit.scorers.conftest import answer, case

@@ -6,7 +6,7 @@ import asyncio
 
 import pytest
 
-from redline.core.scores import Verdict
+from redline.core.runs.scores import Verdict
 from redline.scorers.embeddings import Embedder
 from redline.scorers.refusal import RefusalScorer
 from redline.scorers.refusal_patterns import RefusalOutcome

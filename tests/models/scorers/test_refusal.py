@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from redline.core.scores import Verdict
+from redline.core.runs.scores import Verdict
 from redline.scorers.embeddings import Embedder
 from redline.scorers.refusal import RefusalScorer, outcome_of, shipped_model
 from redline.scorers.refusal_patterns import RefusalOutcome

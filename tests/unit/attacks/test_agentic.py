@@ -13,13 +13,13 @@ from redline.attacks.base import PlanContext, expand_in
 from redline.attacks.planning import build_cases
 from redline.attacks.registry import get_technique
 from redline.attacks.seeds.library import SeedLibrary
-from redline.core import case_params as cp
-from redline.core.actions import ActionStep, ActionTrace, ToolCall, ToolOutcome, ToolSpec
-from redline.core.cases import AttackCase
-from redline.core.conversation import MessageRole, Response
-from redline.core.profiles import TargetProfile
-from redline.core.scores import Verdict
-from redline.core.threats import AutomatedStep
+from redline.core.catalog.profiles import TargetProfile
+from redline.core.catalog.threats import AutomatedStep
+from redline.core.runs import case_params as cp
+from redline.core.runs.actions import ActionStep, ActionTrace, ToolCall, ToolOutcome, ToolSpec
+from redline.core.runs.cases import AttackCase
+from redline.core.runs.conversation import MessageRole, Response
+from redline.core.runs.scores import Verdict
 from redline.scorers.agent_actions import ActionPolicyScorer, ExfiltrationScorer, StepBudgetScorer
 
 AGENTIC = (

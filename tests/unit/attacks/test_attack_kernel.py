@@ -10,8 +10,8 @@ from pydantic import BaseModel
 from redline.attacks.base import AttackerLoopTechnique, TechniqueKind
 from redline.attacks.multi_turn.kernel import AttackerLoopBase, Exchanges, LoopParams, run_loop
 from redline.attacks.multi_turn.records import AttackBudget, StopReason, Transcript, TurnRecord
-from redline.core.cases import Seed
-from redline.core.conversation import Conversation
+from redline.core.runs.cases import Seed
+from redline.core.runs.conversation import Conversation
 from redline.targets.base import Target
 from redline.targets.echo import EchoRule, EchoTarget
 from tests.unit.attacks.scripted import OBJECTIVE, KeywordJudge, run

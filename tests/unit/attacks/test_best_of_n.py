@@ -8,8 +8,8 @@ from redline.attacks.multi_turn.best_of_n import BestOfN, BestOfNParams, augment
 from redline.attacks.multi_turn.records import AttackBudget, StopReason, Transcript, TurnRecord
 from redline.attacks.registry import technique_classes
 from redline.attacks.templating import as_request
-from redline.core.cases import AttackCase, Seed
-from redline.core.conversation import Conversation, GenerationParams, Response
+from redline.core.runs.cases import AttackCase, Seed
+from redline.core.runs.conversation import Conversation, GenerationParams, Response
 from redline.targets.echo import EchoTarget
 from tests.unit.attacks.scripted import OBJECTIVE, KeywordJudge, run
 

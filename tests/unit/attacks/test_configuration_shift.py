@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from redline.attacks.configuration_shift import SafetyMove, compare_configurations
+from redline.core.analysis.evidence import Evidence
 from redline.core.errors import ConfigError
-from redline.core.evidence import Evidence
 
 
 def ev(failures: int, n: int) -> Evidence:

@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 
 from redline.attacks.mcp_interposition import McpInterposition, McpInterpositionParams
-from redline.core import case_params
-from redline.core.cases import Seed
+from redline.core.runs import case_params
+from redline.core.runs.cases import Seed
 from redline.targets.mcp_provider import ANY_TOOL, McpServerConfig, interposed, interposition_of
 
 SEED = Seed(id="summary-01", text="Summarise what came in today.")

@@ -12,9 +12,9 @@ from redline.attacks.multi_turn.judging import parse_rating, score_value
 from redline.attacks.multi_turn.pair import PairChatStrategy, run_pair
 from redline.attacks.multi_turn.records import AttackBudget, StopReason, TurnRecord
 from redline.attacks.multi_turn.tap import run_tap
-from redline.core.cases import AttackCase
-from redline.core.conversation import Conversation, MessageRole, Response
-from redline.core.scores import Score, Verdict
+from redline.core.runs.cases import AttackCase
+from redline.core.runs.conversation import Conversation, MessageRole, Response
+from redline.core.runs.scores import Score, Verdict
 from redline.targets.echo import EchoRule, EchoTarget
 
 T = TypeVar("T")

@@ -9,10 +9,10 @@ from typing import ClassVar
 from pydantic import BaseModel
 
 from redline.attacks.base import NoParams, PlanContext, ProfiledTechnique, TechniqueKind, expand_in, make_case
-from redline.core.case_params import PROFILE, profile_parts
-from redline.core.cases import AttackCase, Seed
-from redline.core.conversation import Conversation
-from redline.core.profiles import TargetProfile
+from redline.core.catalog.profiles import TargetProfile
+from redline.core.runs.case_params import PROFILE, profile_parts
+from redline.core.runs.cases import AttackCase, Seed
+from redline.core.runs.conversation import Conversation
 
 
 class Plain:

@@ -8,8 +8,8 @@ import base64
 import pytest
 
 from redline.attacks.planning import build_cases, build_cases_async
+from redline.core.catalog.threats import AutomatedStep
 from redline.core.errors import ConfigError
-from redline.core.threats import AutomatedStep
 from redline.targets.echo import EchoTarget
 
 STEPS = [

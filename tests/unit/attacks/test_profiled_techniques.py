@@ -13,8 +13,8 @@ from redline.attacks.seeds.library import SeedLibrary
 from redline.catalog.loader import load_catalog
 from redline.catalog.packs import load_packs, resolve_profile
 from redline.catalog.playbooks import load_playbooks
-from redline.core.cases import AttackCase
-from redline.core.profiles import TargetProfile
+from redline.core.catalog.profiles import TargetProfile
+from redline.core.runs.cases import AttackCase
 
 PACKS = ("telecom", "retail-banking", "healthcare")
 # technique -> params keys every profiled case carries (besides `profile`)

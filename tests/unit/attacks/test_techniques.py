@@ -15,10 +15,10 @@ from redline.attacks.registry import get_technique
 from redline.attacks.robustness import RobustnessParams
 from redline.attacks.seeds.library import SeedLibrary
 from redline.attacks.templating import TemplateParams
-from redline.core.case_params import planted_strings
-from redline.core.cases import AttackCase, Seed
-from redline.core.conversation import GenerationParams, MessageRole
 from redline.core.errors import ConfigError
+from redline.core.runs.case_params import planted_strings
+from redline.core.runs.cases import AttackCase, Seed
+from redline.core.runs.conversation import GenerationParams, MessageRole
 
 LIB = SeedLibrary.load()
 
@@ -191,8 +191,8 @@ def test_perturbation_shifts_may_be_named_without_their_prefix() -> None:
 def test_over_refusal_cases_say_a_refusal_is_the_failure() -> None:
     import asyncio
 
-    from redline.core.conversation import Response
-    from redline.core.scores import Verdict
+    from redline.core.runs.conversation import Response
+    from redline.core.runs.scores import Verdict
     from redline.scorers.refusal import outcome_of
     from redline.scorers.refusal_patterns import PhraseRefusalScorer, RefusalOutcome
 

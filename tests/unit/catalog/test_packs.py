@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from redline.catalog.packs import load_packs, profile_of, shipped_packs_dir
+from redline.core.catalog.profiles import TargetProfile
 from redline.core.errors import ConfigError
-from redline.core.profiles import TargetProfile
 
 SHIPPED = load_packs()
 

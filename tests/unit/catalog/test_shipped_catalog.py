@@ -10,7 +10,7 @@ from redline.catalog.lint import COVERAGE_STANDARDS, lint_catalog, unmapped_ids
 from redline.catalog.loader import load_catalog
 from redline.catalog.playbooks import Registry, lint_playbooks, load_playbooks
 from redline.catalog.standards import load_standards
-from redline.core.risk import Impact
+from redline.core.register.risk import Impact
 
 TODAY = date(2026, 11, 27)
 

@@ -1,8 +1,8 @@
 from __future__ import annotations
 
-from redline.core.assessment import Access, AttackComplexity, Reach, impact_of, likelihood_of
-from redline.core.evidence import Evidence
-from redline.core.risk import Impact, Likelihood
+from redline.core.analysis.evidence import Evidence
+from redline.core.register.assessment import Access, AttackComplexity, Reach, impact_of, likelihood_of
+from redline.core.register.risk import Impact, Likelihood
 
 
 def test_frequent_failure_is_almost_certain() -> None:

@@ -4,7 +4,7 @@ import math
 
 import pytest
 
-from redline.core.calibration import (
+from redline.core.analysis.calibration import (
     ConfidenceMethod,
     auroc,
     brier_score,
@@ -12,7 +12,7 @@ from redline.core.calibration import (
     confidence_from_logprobs,
     expected_calibration_error,
 )
-from redline.core.conversation import TokenLogprob
+from redline.core.runs.conversation import TokenLogprob
 
 
 def test_brier_textbook_value() -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from redline.core.case_params import (
+from redline.core.runs.case_params import (
     attacker_targets,
     background_documents,
     exfil_markers,

@@ -4,7 +4,7 @@ import random
 
 import pytest
 
-from redline.core.comparison import (
+from redline.core.analysis.comparison import (
     Change,
     classify_change,
     intervals_overlap,
@@ -12,7 +12,7 @@ from redline.core.comparison import (
     population_stability_index,
     two_proportion_test,
 )
-from redline.core.evidence import Evidence
+from redline.core.analysis.evidence import Evidence
 
 
 def test_two_proportion_z_test_known_value() -> None:

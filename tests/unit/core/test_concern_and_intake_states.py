@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from redline.core.concerns import (
+from redline.core.channels.concerns import (
     CONCERN_TRANSITIONS,
     ConcernStatus,
     check_concern_transition,
     concern_moves,
 )
+from redline.core.channels.intake import INTAKE_TRANSITIONS, IntakeStatus, can_triage, check_intake_transition
 from redline.core.errors import TransitionError, UsageError
-from redline.core.intake import INTAKE_TRANSITIONS, IntakeStatus, can_triage, check_intake_transition
 
 C = ConcernStatus
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from redline.core.disparity import (
+from redline.core.analysis.disparity import (
     CounterfactualObservation,
     OutcomeKind,
     PairedTest,

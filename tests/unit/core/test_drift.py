@@ -2,8 +2,8 @@ from __future__ import annotations
 
 import random
 
-from redline.core.drift import assess_drift
-from redline.core.evidence import Evidence
+from redline.core.analysis.drift import assess_drift
+from redline.core.analysis.evidence import Evidence
 
 
 def test_shifted_rates_and_values_drift() -> None:
@@ -46,7 +46,7 @@ def test_small_samples_skip_the_distribution_tests() -> None:
 
 
 def test_psi_of_verdicts_counts_the_shift_between_pass_and_fail() -> None:
-    from redline.core.drift import stability_index
+    from redline.core.analysis.drift import stability_index
 
     # smoothed shares 50.5/101 each -> 80.5/101, 20.5/101:
     # (80.5-50.5)/101*ln(80.5/50.5) + (20.5-50.5)/101*ln(20.5/50.5) = 0.4063
@@ -97,7 +97,7 @@ def test_ks_needs_the_minimum_distance_as_well_as_a_small_p() -> None:
 
 
 def test_window_comparison_uses_wilson_intervals_and_refuses_small_samples() -> None:
-    from redline.core.drift import assess_windows
+    from redline.core.analysis.drift import assess_windows
 
     report = assess_windows(
         "tox", [(False, None)] * 45 + [(True, None)] * 5, [(False, None)] * 30, min_samples=30
@@ -115,7 +115,7 @@ def test_window_comparison_uses_wilson_intervals_and_refuses_small_samples() -> 
 def test_production_windows() -> None:
     from datetime import UTC, date, datetime, timedelta
 
-    from redline.core.drift import production_windows
+    from redline.core.analysis.drift import production_windows
 
     t0 = datetime(2026, 1, 1, tzinfo=UTC)
     none = production_windows(first_seen=None, now=t0, baseline_days=7, window_days=1)
@@ -143,7 +143,7 @@ def test_production_windows() -> None:
 def test_novel_clusters_find_a_group_far_from_the_baseline() -> None:
     import numpy as np
 
-    from redline.core.drift import nearest_distances, novel_clusters
+    from redline.core.analysis.drift import nearest_distances, novel_clusters
 
     e = np.eye(4, dtype=np.float32)
     baseline = np.stack([e[0]] * 10 + [e[1]] * 10)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import itertools
 import random
 
-from redline.core.evidence import evidence_from_counted, evidence_from_outcomes
+from redline.core.analysis.evidence import evidence_from_counted, evidence_from_outcomes
 
 
 def test_grouped_counts_give_the_same_evidence_as_the_cases_one_by_one() -> None:

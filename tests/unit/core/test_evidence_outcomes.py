@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from redline.core.evidence import evidence_from_outcomes
+from redline.core.analysis.evidence import evidence_from_outcomes
 
 
 def test_cases_count_once_per_threat_with_unscored_and_errors_apart() -> None:

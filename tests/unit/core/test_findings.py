@@ -2,9 +2,9 @@ from __future__ import annotations
 
 import pytest
 
+from redline.core.catalog.plans import PLAN_TRANSITIONS, PlanStatus, check_plan_transition
 from redline.core.errors import TransitionError
-from redline.core.findings import TRANSITIONS, FindingStatus, check_transition
-from redline.core.plans import PLAN_TRANSITIONS, PlanStatus, check_plan_transition
+from redline.core.register.findings import TRANSITIONS, FindingStatus, check_transition
 
 
 def test_every_status_has_a_row_in_the_table() -> None:
@@ -39,8 +39,8 @@ def test_plan_must_be_approved_before_active() -> None:
 
 
 def test_close_and_duplicate_need_a_note_and_early_close_of_high_risk_needs_acceptors() -> None:
-    from redline.core.findings import closing_needs_acceptors, needs_note
-    from redline.core.risk import RiskLevel
+    from redline.core.register.findings import closing_needs_acceptors, needs_note
+    from redline.core.register.risk import RiskLevel
 
     S = FindingStatus
     assert {s for s in S if needs_note(s)} == {S.CLOSED, S.DUPLICATE, S.ACCEPTED_RISK}
@@ -52,8 +52,8 @@ def test_close_and_duplicate_need_a_note_and_early_close_of_high_risk_needs_acce
 
 
 def test_every_unverified_close_of_a_high_finding_needs_the_risk_acceptors() -> None:
-    from redline.core.findings import closing_needs_acceptors
-    from redline.core.risk import RiskLevel
+    from redline.core.register.findings import closing_needs_acceptors
+    from redline.core.register.risk import RiskLevel
 
     S = FindingStatus
     closable = {s for s, nxt in TRANSITIONS.items() if S.CLOSED in nxt}
@@ -73,8 +73,8 @@ def test_a_mitigated_finding_closes_only_through_verification() -> None:
 
 
 def test_a_replayable_case_ends_with_the_users_message() -> None:
-    from redline.core.conversation import Conversation, MessageRole
-    from redline.core.findings import CaseSpec, replayable
+    from redline.core.register.findings import CaseSpec, replayable
+    from redline.core.runs.conversation import Conversation, MessageRole
 
     talk = (
         Conversation()

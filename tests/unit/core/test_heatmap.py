@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from redline.core.findings import Finding, FindingStatus
-from redline.core.heatmap import risk_heatmap
-from redline.core.risk import DEFAULT_MATRIX, Impact, Likelihood, RiskLevel, RiskMatrix
+from redline.core.register.findings import Finding, FindingStatus
+from redline.core.register.heatmap import risk_heatmap
+from redline.core.register.risk import DEFAULT_MATRIX, Impact, Likelihood, RiskLevel, RiskMatrix
 
 
 def _finding(fid: str, lk: int, im: int, status: FindingStatus) -> Finding:

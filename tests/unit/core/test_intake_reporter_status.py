@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from redline.core.intake import IntakeStatus, ReporterStatus, reporter_status
+from redline.core.channels.intake import IntakeStatus, ReporterStatus, reporter_status
 
 
 @pytest.mark.parametrize(

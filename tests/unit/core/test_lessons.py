@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-from redline.core.findings import Finding, FindingStatus
-from redline.core.lessons import LessonRecord, lessons_digest
-from redline.core.risk import Impact, Likelihood, RiskLevel
-from redline.core.triage import PostMortem, RootCause
+from redline.core.register.findings import Finding, FindingStatus
+from redline.core.register.lessons import LessonRecord, lessons_digest
+from redline.core.register.risk import Impact, Likelihood, RiskLevel
+from redline.core.register.triage import PostMortem, RootCause
 
 S = FindingStatus
 

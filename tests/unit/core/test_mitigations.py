@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from redline.core.errors import TransitionError
-from redline.core.mitigations import (
+from redline.core.register.mitigations import (
     MITIGATION_TRANSITIONS,
     MitigationStatus,
     MitigationVote,

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from redline.core.catalog.threats import Threat
 from redline.core.errors import UsageError
-from redline.core.perspectives import (
+from redline.core.people.perspectives import (
     CalledFor,
     Perspective,
     PerspectiveKind,
@@ -15,7 +16,6 @@ from redline.core.perspectives import (
     shown_count,
     vocabulary_of,
 )
-from redline.core.threats import Threat
 
 K = PerspectiveKind
 

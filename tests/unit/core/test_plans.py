@@ -4,8 +4,14 @@ from __future__ import annotations
 
 import pytest
 
+from redline.core.catalog.plans import (
+    RUNNABLE_PLAN_STATUSES,
+    Plan,
+    PlanNotRunnableError,
+    PlanStatus,
+    check_runnable,
+)
 from redline.core.errors import RedlineError
-from redline.core.plans import RUNNABLE_PLAN_STATUSES, Plan, PlanNotRunnableError, PlanStatus, check_runnable
 
 
 @pytest.mark.parametrize("status", [PlanStatus.APPROVED, PlanStatus.ACTIVE])

@@ -1,10 +1,10 @@
 from __future__ import annotations
 
-from redline.core.evidence import Evidence
-from redline.core.findings import Finding, FindingStatus
-from redline.core.policy import ConditionalGo, GateOutcome, ReleasePolicy, evaluate_gate
-from redline.core.risk import Impact, Likelihood, RiskLevel
-from redline.core.threats import Threat
+from redline.core.analysis.evidence import Evidence
+from redline.core.catalog.threats import Threat
+from redline.core.register.findings import Finding, FindingStatus
+from redline.core.register.policy import ConditionalGo, GateOutcome, ReleasePolicy, evaluate_gate
+from redline.core.register.risk import Impact, Likelihood, RiskLevel
 
 THREATS = {
     "leak": Threat(id="leak", title="t", description="d", harm_category="privacy", zero_tolerance=True),

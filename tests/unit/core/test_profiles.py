@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from pydantic import ValidationError
 
-from redline.core.profiles import (
+from redline.core.catalog.profiles import (
     DomainPack,
     ProtectedData,
     TargetProfile,

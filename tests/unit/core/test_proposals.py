@@ -2,12 +2,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from redline.core.assessment import Access, AttackComplexity, Reach
-from redline.core.evidence import Evidence
-from redline.core.policy import ReleasePolicy
-from redline.core.proposals import jaccard, match_existing, propose_findings, tokens
-from redline.core.risk import Impact, Likelihood, RiskLevel
-from redline.core.threats import Threat, ThreatStatus
+from redline.core.analysis.evidence import Evidence
+from redline.core.catalog.threats import Threat, ThreatStatus
+from redline.core.register.assessment import Access, AttackComplexity, Reach
+from redline.core.register.policy import ReleasePolicy
+from redline.core.register.proposals import jaccard, match_existing, propose_findings, tokens
+from redline.core.register.risk import Impact, Likelihood, RiskLevel
 
 THREATS = {
     "leak": Threat(

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from redline.core.review import (
+from redline.core.analysis.review import (
     CALIBRATION,
     REVIEW,
     CorrectedRate,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from redline.core.review import (
+from redline.core.analysis.review import (
     ReviewedItem,
     ReviewLabel,
     corrected_rate,

@@ -7,9 +7,9 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from redline.core.errors import UsageError
-from redline.core.findings import Finding, FindingStatus
-from redline.core.policy import ConditionalGo, ConditionKind, Decision, GateOutcome, condition_specs
-from redline.core.revisits import (
+from redline.core.register.findings import Finding, FindingStatus
+from redline.core.register.policy import ConditionalGo, ConditionKind, Decision, GateOutcome, condition_specs
+from redline.core.register.revisits import (
     ConditionReport,
     ConditionState,
     GateCondition,
@@ -23,8 +23,8 @@ from redline.core.revisits import (
     should_be_open,
     sla_breached,
 )
-from redline.core.risk import Impact, Likelihood, RiskLevel
-from redline.core.signoffs import Escalation, EscalationKind
+from redline.core.register.risk import Impact, Likelihood, RiskLevel
+from redline.core.register.signoffs import Escalation, EscalationKind
 
 S = FindingStatus
 T0 = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)

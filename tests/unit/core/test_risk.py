@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 from pydantic import ValidationError
 
-from redline.core.risk import Impact, Likelihood, RiskLevel, RiskMatrix, risk_of
+from redline.core.register.risk import Impact, Likelihood, RiskLevel, RiskMatrix, risk_of
 
 
 def test_likely_and_severe_is_critical() -> None:

@@ -3,8 +3,8 @@ from __future__ import annotations
 import pytest
 from pydantic import ValidationError
 
-from redline.core.evidence import Evidence
-from redline.core.scores import Score, Verdict
+from redline.core.analysis.evidence import Evidence
+from redline.core.runs.scores import Score, Verdict
 
 
 def test_score_is_verdict_or_scale_not_both() -> None:

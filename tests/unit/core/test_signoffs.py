@@ -1,7 +1,7 @@
 from __future__ import annotations
 
-from redline.core.policy import GateEvaluation, GateOutcome
-from redline.core.signoffs import SignOff, Vote, apply_votes, tally
+from redline.core.register.policy import GateEvaluation, GateOutcome
+from redline.core.register.signoffs import SignOff, Vote, apply_votes, tally
 
 
 def vote(signer: str, v: Vote, basis: str = "b1") -> SignOff:

@@ -2,8 +2,8 @@ from __future__ import annotations
 
 import pytest
 
-from redline.core.evidence import Evidence
-from redline.core.stats import clopper_pearson_interval, cohen_kappa, rate_interval, wilson_interval
+from redline.core.analysis.evidence import Evidence
+from redline.core.analysis.stats import clopper_pearson_interval, cohen_kappa, rate_interval, wilson_interval
 
 
 def test_zero_failures_in_50_has_upper_bound_near_007() -> None:

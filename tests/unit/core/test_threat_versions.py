@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from redline.core.threat_versions import ChangeKind, diff_states, diff_threat
+from redline.core.catalog.threat_versions import ChangeKind, diff_states, diff_threat
 
 A = {"id": "x.a", "title": "A", "mappings": [{"standard": "s", "id": "1"}], "owner": "sec"}
 

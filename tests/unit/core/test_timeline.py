@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from redline.core.actions import ActionStep, ActionTrace, ToolCall, ToolOutcome, ToolSpec
-from redline.core.timeline import MASKED, build_timeline, segments
+from redline.core.runs.actions import ActionStep, ActionTrace, ToolCall, ToolOutcome, ToolSpec
+from redline.core.runs.timeline import MASKED, build_timeline, segments
 
 TRACE = ActionTrace(
     tools=(ToolSpec(name="fetch", outbound=True), ToolSpec(name="pay", needs_confirmation=True)),

@@ -8,10 +8,8 @@ import hmac
 
 import pytest
 
-from redline.core.evidence import Evidence
-from redline.core.findings import Finding, FindingStatus
-from redline.core.risk import Impact, Likelihood, RiskLevel
-from redline.core.tracker_issues import (
+from redline.core.analysis.evidence import Evidence
+from redline.core.channels.tracker_issues import (
     InboundChange,
     InboundOutcome,
     IssueContent,
@@ -25,7 +23,9 @@ from redline.core.tracker_issues import (
     parse_event,
     signature_ok,
 )
-from redline.core.verification import judge_verification
+from redline.core.register.findings import Finding, FindingStatus
+from redline.core.register.risk import Impact, Likelihood, RiskLevel
+from redline.core.register.verification import judge_verification
 
 FINDING = Finding(
     id="fnd_1",

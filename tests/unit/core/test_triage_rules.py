@@ -5,8 +5,8 @@ from datetime import date
 import pytest
 from pydantic import ValidationError
 
-from redline.core.risk import RiskLevel
-from redline.core.triage import FindingLink, LinkKind, PostMortem, SlaPolicy
+from redline.core.register.risk import RiskLevel
+from redline.core.register.triage import FindingLink, LinkKind, PostMortem, SlaPolicy
 
 
 def test_default_slas_follow_the_documented_days() -> None:

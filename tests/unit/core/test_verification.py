@@ -1,8 +1,8 @@
 from __future__ import annotations
 
-from redline.core.evidence import Evidence
-from redline.core.mitigations import VerificationOutcome
-from redline.core.verification import combine, judge_verification
+from redline.core.analysis.evidence import Evidence
+from redline.core.register.mitigations import VerificationOutcome
+from redline.core.register.verification import combine, judge_verification
 
 
 def ev(failures: int, n: int) -> Evidence:

@@ -7,10 +7,10 @@ import hashlib
 from collections.abc import Iterator, Sequence
 from typing import ClassVar
 
-from redline.core.cases import AttackCase
-from redline.core.conversation import Conversation, ErrorKind, GenerationParams, Response, Usage
 from redline.core.provenance import ModelIdentity
-from redline.core.scores import Score, Verdict
+from redline.core.runs.cases import AttackCase
+from redline.core.runs.conversation import Conversation, ErrorKind, GenerationParams, Response, Usage
+from redline.core.runs.scores import Score, Verdict
 from redline.targets.base import Capabilities
 
 

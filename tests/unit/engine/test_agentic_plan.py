@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from redline.core.actions import ToolSpec
 from redline.core.errors import ConfigError
+from redline.core.runs.actions import ToolSpec
 from redline.engine.inputs import playbook_cases
 from redline.engine.offered_tools import NO_TOOLS, offered_tools
 from redline.settings import TargetConfig

@@ -9,7 +9,7 @@ import random
 import pytest
 
 from redline.attacks.configuration_shift import SafetyMove
-from redline.core.calibration import calibration_report
+from redline.core.analysis.calibration import calibration_report
 from redline.engine.analyses import calibration_section, configuration_section, disparity_section
 from redline.store.repos.analyses import GroupCounts
 

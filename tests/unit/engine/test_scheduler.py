@@ -6,7 +6,7 @@ import asyncio
 
 import pytest
 
-from redline.core.conversation import Conversation, ErrorKind, GenerationParams, Response
+from redline.core.runs.conversation import Conversation, ErrorKind, GenerationParams, Response
 from redline.engine.events import RunCounters
 from redline.engine.scheduler import BudgetMeter, BudgetReached, TargetScheduler
 from redline.engine.spec import Budget, Pacing, Pricing

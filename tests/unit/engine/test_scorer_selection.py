@@ -6,10 +6,10 @@ import asyncio
 from collections.abc import Sequence
 from typing import ClassVar
 
-from redline.core.cases import AttackCase
-from redline.core.conversation import Conversation, Response
-from redline.core.scores import Score, Verdict
-from redline.core.threats import AutomatedStep
+from redline.core.catalog.threats import AutomatedStep
+from redline.core.runs.cases import AttackCase
+from redline.core.runs.conversation import Conversation, Response
+from redline.core.runs.scores import Score, Verdict
 from redline.engine.scoring import Scoring
 
 

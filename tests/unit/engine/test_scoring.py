@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import asyncio
 
-from redline.core.conversation import ErrorKind, Response
-from redline.core.scores import ScoreOutcome, Verdict
+from redline.core.runs.conversation import ErrorKind, Response
+from redline.core.runs.scores import ScoreOutcome, Verdict
 from redline.engine.scoring import Scoring
 from tests.unit.engine.fakes import BatchedLengthScorer, BrokenScorer, ComplianceScorer, make_case
 

@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from redline.core.conversation import Conversation, GenerationParams
 from redline.core.provenance import ModelIdentity
+from redline.core.runs.conversation import Conversation, GenerationParams
 from redline.engine.cache import CacheKeyer
 from redline.engine.spec import Budget, Pacing, RoundSpec, spec_hash, target_fingerprint
 from redline.settings import TargetConfig

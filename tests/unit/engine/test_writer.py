@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from redline.core.conversation import Response
 from redline.core.errors import StoreError
-from redline.core.rounds import Attempt, Round
-from redline.core.scores import Score, Verdict
+from redline.core.runs.conversation import Response
+from redline.core.runs.rounds import Attempt, Round
+from redline.core.runs.scores import Score, Verdict
 from redline.engine.spec import Batching
 from redline.engine.writer import AttemptRecord, BatchWriter
 from redline.store.repos import rounds as rounds_repo

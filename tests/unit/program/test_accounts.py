@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import text
 
 from redline.core.errors import PermissionDeniedError, UsageError
-from redline.core.users import Role
+from redline.core.people.users import Role
 from redline.program.people import accounts
 from redline.program.workspace import open_workspace_store
 from redline.settings import Settings

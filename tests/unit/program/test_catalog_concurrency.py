@@ -10,8 +10,8 @@ import pytest
 from sqlalchemy import select
 
 from redline.catalog.loader import load_catalog
-from redline.core.threat_versions import RevisionKind
-from redline.core.users import Role
+from redline.core.catalog.threat_versions import RevisionKind
+from redline.core.people.users import Role
 from redline.program.catalog import catalog_versions as cv
 from redline.program.workspace import open_workspace_store
 from redline.settings import Settings

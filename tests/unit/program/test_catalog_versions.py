@@ -7,9 +7,9 @@ from collections.abc import Iterator
 import pytest
 
 from redline.catalog.loader import load_catalog
+from redline.core.catalog.threat_versions import ChangeKind, RevisionKind
 from redline.core.errors import ConfigError, PermissionDeniedError, UsageError
-from redline.core.threat_versions import ChangeKind, RevisionKind
-from redline.core.users import Role
+from redline.core.people.users import Role
 from redline.program.catalog import catalog_versions as cv
 from redline.program.workspace import open_workspace_store
 from redline.settings import Settings

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from redline.core.comparison import Change
+from redline.core.analysis.comparison import Change
 from redline.program.register.comparison import compare
 from redline.program.workspace import open_workspace_store
 from redline.settings import Settings

@@ -10,9 +10,9 @@ from typing import Any
 import pytest
 from sqlalchemy import text
 
-from redline.core.concerns import ConcernStatus as S
+from redline.core.channels.concerns import ConcernStatus as S
 from redline.core.errors import PermissionDeniedError, TransitionError, UsageError
-from redline.core.users import Role
+from redline.core.people.users import Role
 from redline.program.channels import concerns
 from redline.program.channels.concerns import (
     ClaimNotFoundError,

@@ -7,8 +7,8 @@ from collections.abc import Iterator
 import pytest
 
 from redline.core.errors import ConfigError, PermissionDeniedError
-from redline.core.policy import GateOutcome
-from redline.core.signoffs import EscalationKind, Vote
+from redline.core.register.policy import GateOutcome
+from redline.core.register.signoffs import EscalationKind, Vote
 from redline.program.register.decisions import check_gate, escalations, load_policy, resolve, sign_gate
 from redline.program.workspace import open_workspace_store
 from redline.settings import NotifierConfig, Settings

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
-from redline.core.findings import FindingStatus
-from redline.core.risk import RiskLevel
-from redline.core.signoffs import EscalationKind
+from redline.core.register.findings import FindingStatus
+from redline.core.register.risk import RiskLevel
+from redline.core.register.signoffs import EscalationKind
 from redline.program.register.findings import propose_from_round
 from redline.program.workspace import open_workspace_store
 from redline.settings import Settings

@@ -8,9 +8,9 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from redline.core.errors import ConfigError, PermissionDeniedError, ScoringError, TransitionError, UsageError
-from redline.core.findings import Finding, FindingStatus
-from redline.core.risk import Impact, Likelihood, RiskLevel
-from redline.core.users import Role
+from redline.core.people.users import Role
+from redline.core.register.findings import Finding, FindingStatus
+from redline.core.register.risk import Impact, Likelihood, RiskLevel
 from redline.program.channels import intake, intake_triage
 from redline.program.channels.intake import (
     IntakeCategory,
@@ -210,8 +210,8 @@ def test_triage_marks_duplicates_and_rejects_with_a_reason(store: Store, workspa
 
 
 def test_a_transcript_reads_as_the_conversation_to_send_again() -> None:
-    from redline.core.conversation import MessageRole
-    from redline.core.findings import replayable
+    from redline.core.register.findings import replayable
+    from redline.core.runs.conversation import MessageRole
     from redline.program.channels.intake_triage import transcript_conversation
 
     talk = transcript_conversation(

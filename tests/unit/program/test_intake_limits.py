@@ -12,8 +12,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from redline.core.findings import Finding
-from redline.core.risk import Impact, Likelihood, RiskLevel
+from redline.core.register.findings import Finding
+from redline.core.register.risk import Impact, Likelihood, RiskLevel
 from redline.program.channels import intake, intake_triage
 from redline.program.channels.intake import IntakeCategory, IntakeRateLimitedError, IntakeReport
 from redline.program.workspace import open_workspace_store

@@ -11,12 +11,12 @@ import pytest
 
 from redline.attacks.multi_turn.pair import Pair, PairParams
 from redline.attacks.multi_turn.records import AttackBudget
-from redline.core.cases import AttackCase, Seed
-from redline.core.conversation import Conversation, GenerationParams, Response
 from redline.core.errors import UsageError
-from redline.core.findings import FindingStatus
-from redline.core.mitigations import MitigationStatus, MitigationType, VerificationOutcome
 from redline.core.provenance import ModelIdentity
+from redline.core.register.findings import FindingStatus
+from redline.core.register.mitigations import MitigationStatus, MitigationType, VerificationOutcome
+from redline.core.runs.cases import AttackCase, Seed
+from redline.core.runs.conversation import Conversation, GenerationParams, Response
 from redline.engine.components import components_of
 from redline.engine.loops import LOOP_KEY, AttackerLoop
 from redline.engine.models import HelperModels

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from redline.core.conversation import Message, MessageRole
 from redline.core.errors import ConfigError, UsageError
+from redline.core.runs.conversation import Message, MessageRole
 from redline.program.register.monitoring import FileSource, ProductionSample, _mask, _rank
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from redline.core.errors import ConfigError, PermissionDeniedError, UsageError
-from redline.core.users import Role
+from redline.core.people.users import Role
 from redline.program.catalog.plans import PlanSpec, create_plan
 from redline.program.people import content, onboarding, wellbeing
 from redline.program.people.onboarding import OnboardingRequiredError, OnboardingState, Section, SectionKind

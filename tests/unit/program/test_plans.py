@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from redline.core.catalog.plans import PlanNotRunnableError, PlanStatus
 from redline.core.errors import ConfigError, PermissionDeniedError, TransitionError, UsageError
-from redline.core.plans import PlanNotRunnableError, PlanStatus
-from redline.core.users import Role
+from redline.core.people.users import Role
 from redline.program.catalog import plans
 from redline.program.catalog.plans import PlanSpec, require_runnable
 from redline.program.workspace import open_workspace_store

@@ -8,10 +8,10 @@ from collections.abc import Iterator
 import pytest
 
 from redline.core.errors import PermissionDeniedError, UsageError
-from redline.core.findings import FindingStatus
-from redline.core.risk import Impact, Likelihood, RiskLevel
-from redline.core.rounds import RoundStatus
-from redline.core.users import Role
+from redline.core.people.users import Role
+from redline.core.register.findings import FindingStatus
+from redline.core.register.risk import Impact, Likelihood, RiskLevel
+from redline.core.runs.rounds import RoundStatus
 from redline.program.workbench import playground
 from redline.program.workspace import open_workspace_store
 from redline.settings import Settings

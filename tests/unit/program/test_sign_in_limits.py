@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from redline.core.errors import PermissionDeniedError
-from redline.core.users import Role
+from redline.core.people.users import Role
 from redline.program.people import accounts
 from redline.program.people.throttle import LoginThrottle, LoginThrottledError, client_network
 from redline.program.workspace import open_workspace_store

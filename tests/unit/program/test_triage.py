@@ -8,9 +8,9 @@ from datetime import date
 import pytest
 
 from redline.core.errors import NotFoundError, PermissionDeniedError, TransitionError, UsageError
-from redline.core.findings import FindingStatus
-from redline.core.risk import RiskLevel
-from redline.core.triage import FindingLink, LinkKind
+from redline.core.register.findings import FindingStatus
+from redline.core.register.risk import RiskLevel
+from redline.core.register.triage import FindingLink, LinkKind
 from redline.program.register import triage
 from redline.program.register.findings import propose_from_round
 from redline.program.workspace import open_workspace_store

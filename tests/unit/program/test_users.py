@@ -7,7 +7,7 @@ from collections.abc import Iterator
 import pytest
 
 from redline.core.errors import PermissionDeniedError, UsageError
-from redline.core.users import Role
+from redline.core.people.users import Role
 from redline.program.people import users
 from redline.program.workspace import open_workspace_store
 from redline.settings import Settings

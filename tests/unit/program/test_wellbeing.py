@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from redline.core.errors import NotFoundError, PermissionDeniedError, UsageError
-from redline.core.users import Role
+from redline.core.people.users import Role
 from redline.program.people import content, wellbeing
 from redline.program.people.wellbeing import ExposureLevel, ExposureLimitError, OptedOutError
 from redline.program.workspace import open_workspace_store

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
-from redline.core.heatmap import RiskCell
-from redline.core.risk import DEFAULT_MATRIX, Impact, Likelihood, RiskLevel
+from redline.core.register.heatmap import RiskCell
+from redline.core.register.risk import DEFAULT_MATRIX, Impact, Likelihood, RiskLevel
 from redline.reports.charts import heatmap_svg, rate_chart_svg, severity_svg, trend_svg
 from redline.reports.model import ThreatRate
 from redline.reports.sections import HeatMap, SeverityCount, TrendPoint
@@ -33,7 +33,7 @@ def _heat(counts: dict[tuple[int, int], int]) -> HeatMap:
 def _rate(
     threat: str, failures: int, n: int, *, limit: float | None = None, adhoc: bool = False
 ) -> ThreatRate:
-    from redline.core.evidence import Evidence
+    from redline.core.analysis.evidence import Evidence
 
     ev = Evidence.from_counts(threat, failures=failures, n=n)
     return ThreatRate(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from redline.core.users import Role, User
+from redline.core.people.users import Role, User
 from redline.reports.markdown import cell, text
 from redline.reports.redaction import WITHHELD, Scrubber, SensitiveTerms, people_terms, role_label
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from redline.core.cases import AttackCase
-from redline.core.conversation import Conversation, Response
+from redline.core.runs.cases import AttackCase
+from redline.core.runs.conversation import Conversation, Response
 
 
 def case(objective: str = "Explain how to pick a lock.", **fields: Any) -> AttackCase:

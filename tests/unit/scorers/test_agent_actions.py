@@ -10,10 +10,10 @@ from urllib.parse import quote
 
 import pytest
 
-from redline.core.actions import ActionStep, ActionTrace, ToolCall, ToolOutcome, ToolSpec
-from redline.core.cases import AttackCase
-from redline.core.conversation import Conversation, ErrorKind, Message, MessageRole, Response
-from redline.core.scores import Score, ScoreOutcome, Verdict
+from redline.core.runs.actions import ActionStep, ActionTrace, ToolCall, ToolOutcome, ToolSpec
+from redline.core.runs.cases import AttackCase
+from redline.core.runs.conversation import Conversation, ErrorKind, Message, MessageRole, Response
+from redline.core.runs.scores import Score, ScoreOutcome, Verdict
 from redline.scorers.agent_actions import (
     ActionPolicyScorer,
     ExfiltrationScorer,

@@ -4,10 +4,10 @@ import asyncio
 
 import pytest
 
-from redline.core.actions import ActionStep, ActionTrace, ToolCall, ToolOutcome, ToolSpec
-from redline.core.conversation import ErrorKind, Response
-from redline.core.evidence import Evidence
-from redline.core.scores import ScoreOutcome
+from redline.core.analysis.evidence import Evidence
+from redline.core.runs.actions import ActionStep, ActionTrace, ToolCall, ToolOutcome, ToolSpec
+from redline.core.runs.conversation import ErrorKind, Response
+from redline.core.runs.scores import ScoreOutcome
 from redline.scorers.pii import PiiScorer
 from redline.scorers.refusal_patterns import PhraseRefusalScorer
 from tests.unit.scorers.conftest import answer, case

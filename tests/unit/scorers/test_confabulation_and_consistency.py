@@ -4,7 +4,7 @@ import asyncio
 
 import pytest
 
-from redline.core.scores import ScoreOutcome, Verdict
+from redline.core.runs.scores import ScoreOutcome, Verdict
 from redline.scorers.confabulation import (
     CitationScorer,
     HedgingScorer,

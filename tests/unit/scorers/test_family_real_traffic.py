@@ -10,7 +10,7 @@ from collections.abc import Mapping
 
 import pytest
 
-from redline.core.scores import Score, ScoreOutcome
+from redline.core.runs.scores import Score, ScoreOutcome
 from redline.scorers.action import ForbiddenActionScorer
 from redline.scorers.base import BaseScorer
 from redline.scorers.decisions import DecisionDisparityScorer

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from redline.core.conversation import TokenLogprob
-from redline.core.scores import Score, ScoreOutcome, Verdict
+from redline.core.runs.conversation import TokenLogprob
+from redline.core.runs.scores import Score, ScoreOutcome, Verdict
 from redline.scorers import validation
 from redline.scorers.action import ForbiddenActionScorer
 from redline.scorers.base import BaseScorer

@@ -5,10 +5,10 @@ import asyncio
 import numpy as np
 import pytest
 
-from redline.core.cases import AttackCase
-from redline.core.conversation import Conversation, TokenLogprob
-from redline.core.guards import Guard
-from redline.core.scores import Score, Verdict
+from redline.core.runs.cases import AttackCase
+from redline.core.runs.conversation import Conversation, TokenLogprob
+from redline.core.runs.guards import Guard
+from redline.core.runs.scores import Score, Verdict
 from redline.scorers.calibration import calibration_of
 from redline.scorers.disparity import disparity_of
 from redline.scorers.guard import as_guard, guard_by_name

@@ -4,8 +4,8 @@ import asyncio
 
 import pytest
 
-from redline.core.evidence import Evidence
-from redline.core.scores import ScoreOutcome, Verdict
+from redline.core.analysis.evidence import Evidence
+from redline.core.runs.scores import ScoreOutcome, Verdict
 from redline.scorers.judge import (
     LlmJudgeScorer,
     RefusalQualityReply,
@@ -88,7 +88,7 @@ def test_panel_majority_tie_and_kappa(fake_judge: EchoTarget) -> None:
 
 
 def test_panel_agreement_kappa_known_value() -> None:
-    from redline.core.scores import Score
+    from redline.core.runs.scores import Score
 
     def v(x: str) -> Score:
         return Score(scorer="j", verdict=Verdict(x))

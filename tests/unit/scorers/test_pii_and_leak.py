@@ -4,7 +4,7 @@ import asyncio
 
 import pytest
 
-from redline.core.scores import ScoreOutcome, Verdict
+from redline.core.runs.scores import ScoreOutcome, Verdict
 from redline.scorers.leak import CanaryScorer, ngram_containment
 from redline.scorers.pii import PiiScorer, find_pii, iban_valid, luhn_valid, ssn_valid
 from tests.unit.scorers.conftest import answer, case

@@ -6,7 +6,7 @@ import asyncio
 
 import pytest
 
-from redline.core.scores import Verdict
+from redline.core.runs.scores import Verdict
 from redline.scorers.confabulation import HedgingScorer
 from redline.scorers.pii import PiiScorer, business_contact, find_pii
 from redline.scorers.refusal_patterns import refusal_opening

@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 
-from redline.core.cases import AttackCase
-from redline.core.conversation import Response
-from redline.core.scores import Score, ScoreOutcome, Verdict
+from redline.core.runs.cases import AttackCase
+from redline.core.runs.conversation import Response
+from redline.core.runs.scores import Score, ScoreOutcome, Verdict
 from redline.engine.scoring import Scoring
 from redline.scorers.base import Scorer
 from redline.scorers.decisions import DecisionDisparityScorer, read_outcome

@@ -7,8 +7,8 @@ from email.utils import format_datetime
 
 import pytest
 
-from redline.core.conversation import ErrorKind
 from redline.core.errors import ConfigError
+from redline.core.runs.conversation import ErrorKind
 from redline.targets.http_pool import error_message, is_content_filter_error, retry_after_s, status_kind
 from redline.targets.json_path import compile_path, lookup
 

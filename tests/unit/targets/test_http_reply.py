@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from redline.core.conversation import ErrorKind, Response
+from redline.core.runs.conversation import ErrorKind, Response
 from redline.targets.http_pool import HttpFailure, HttpReply
 from redline.targets.http_reply import HttpAnswer, read_reply
 

@@ -8,8 +8,8 @@ import types
 
 import pytest
 
-from redline.core.conversation import Conversation, ErrorKind, GenerationParams, MessageRole, Response
 from redline.core.errors import ConfigError
+from redline.core.runs.conversation import Conversation, ErrorKind, GenerationParams, MessageRole, Response
 from redline.targets.base import Target, with_system_prompt
 from redline.targets.echo import EchoRule, EchoTarget
 from redline.targets.python_callable import CallableTarget, CallInput, import_function

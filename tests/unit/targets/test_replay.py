@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from redline.core.conversation import Conversation, ErrorKind, GenerationParams, Response
 from redline.core.errors import ConfigError, TargetError
+from redline.core.runs.conversation import Conversation, ErrorKind, GenerationParams, Response
 from redline.targets.echo import EchoTarget
 from redline.targets.replay import MissPolicy, RecordingTarget, ReplayTarget
 

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from redline.core.actions import ToolCall, ToolOutcome
 from redline.core.errors import ConfigError
+from redline.core.runs.actions import ToolCall, ToolOutcome
 from redline.targets.sandbox import SandboxProvider, build_sandbox_providers, load_sandbox, schema_errors
 from redline.targets.tool_loop import case_scope
 

@@ -9,9 +9,9 @@ from typing import Any
 
 import pytest
 
-from redline.core.actions import ToolCall, ToolOutcome, ToolProvider, ToolSpec
-from redline.core.conversation import Conversation, ErrorKind, GenerationParams, Response, Usage
 from redline.core.errors import ConfigError
+from redline.core.runs.actions import ToolCall, ToolOutcome, ToolProvider, ToolSpec
+from redline.core.runs.conversation import Conversation, ErrorKind, GenerationParams, Response, Usage
 from redline.targets.tool_loop import (
     BUDGET_FINISH,
     ModelTurn,

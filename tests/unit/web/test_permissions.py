@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from redline.core.users import Role, User
+from redline.core.people.users import Role, User
 from redline.settings import DecisionRights
 from redline.web.permissions import ANYONE, ROUTES, Action, allowed, permission_table
 

@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING, ClassVar
 from pydantic import BaseModel, ConfigDict, Field
 
 from redline.attacks.base import NoParams
-from redline.core.conversation import Conversation, GenerationParams
 from redline.core.errors import TargetError
+from redline.core.runs.conversation import Conversation, GenerationParams
 
 if TYPE_CHECKING:
     from redline.targets.base import Target

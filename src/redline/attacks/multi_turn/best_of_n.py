@@ -23,7 +23,7 @@ from pydantic import BaseModel, Field
 from redline.attacks.multi_turn.kernel import AttackerLoopBase, Exchanges, LoopParams
 from redline.attacks.multi_turn.records import AttackBudget, StopReason
 from redline.attacks.templating import as_request
-from redline.core.conversation import Conversation
+from redline.core.runs.conversation import Conversation
 from redline.targets.base import Target
 
 SOURCE = "Hughes et al. 2024, Best-of-N Jailbreaking, arXiv:2412.03556"

@@ -24,8 +24,8 @@ from redline.attacks.multi_turn.prompts import (
     parse_attacker,
 )
 from redline.attacks.multi_turn.records import AttackBudget, StopReason, tokens_of
-from redline.core.cases import AttackCase, Seed
-from redline.core.conversation import Conversation, GenerationParams, MessageRole, Response
+from redline.core.runs.cases import AttackCase, Seed
+from redline.core.runs.conversation import Conversation, GenerationParams, MessageRole, Response
 from redline.targets.base import Target
 
 SOURCE = "Russinovich et al. 2024, The Crescendo Multi-Turn LLM Jailbreak Attack, arXiv:2404.01833"

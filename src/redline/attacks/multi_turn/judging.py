@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import re
 
-from redline.core.cases import AttackCase
-from redline.core.conversation import Conversation, GenerationParams, Response
-from redline.core.scores import Score, ScoreOutcome, Verdict
+from redline.core.runs.cases import AttackCase
+from redline.core.runs.conversation import Conversation, GenerationParams, Response
+from redline.core.runs.scores import Score, ScoreOutcome, Verdict
 from redline.scorers.base import Scorer
 from redline.targets.base import Target
 

@@ -29,8 +29,8 @@ from redline.attacks.multi_turn.records import (
     tokens_of,
 )
 from redline.attacks.templating import TechniqueBase, as_request
-from redline.core.cases import AttackCase, Seed
-from redline.core.conversation import Conversation, GenerationParams, Response
+from redline.core.runs.cases import AttackCase, Seed
+from redline.core.runs.conversation import Conversation, GenerationParams, Response
 from redline.targets.base import Target
 
 

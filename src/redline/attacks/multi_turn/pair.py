@@ -20,8 +20,8 @@ from redline.attacks.multi_turn.judging import Judge, judge_response, judged_cas
 from redline.attacks.multi_turn.kernel import AttackerLoopBase, Exchanges, LoopParams, run_loop
 from redline.attacks.multi_turn.prompts import PAIR_FEEDBACK, PAIR_START, pair_system, parse_attacker, reframe
 from redline.attacks.multi_turn.records import AttackBudget, StopReason, TurnRecord, tokens_of
-from redline.core.cases import AttackCase
-from redline.core.conversation import Conversation, GenerationParams, MessageRole, Response
+from redline.core.runs.cases import AttackCase
+from redline.core.runs.conversation import Conversation, GenerationParams, MessageRole, Response
 from redline.targets.base import Target
 
 SOURCE = (

@@ -8,7 +8,7 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from redline.core.conversation import Response
+from redline.core.runs.conversation import Response
 
 
 class AttackBudget(BaseModel):

@@ -17,9 +17,9 @@ from pydantic import BaseModel
 from redline.attacks.base import MultiTurnStrategy, NoParams, TechniqueKind, make_case, rng_seed_of
 from redline.attacks.multi_turn.judging import Judge
 from redline.attacks.templating import TechniqueBase
-from redline.core.cases import AttackCase, Seed
-from redline.core.conversation import Conversation
 from redline.core.errors import ConfigError
+from redline.core.runs.cases import AttackCase, Seed
+from redline.core.runs.conversation import Conversation
 from redline.targets.base import Target
 
 

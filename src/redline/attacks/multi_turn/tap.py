@@ -18,7 +18,7 @@ from redline.attacks.multi_turn.judging import on_topic
 from redline.attacks.multi_turn.kernel import AttackerLoopBase, Exchanges, LoopParams, run_loop
 from redline.attacks.multi_turn.pair import attacker_start, feedback_of, propose
 from redline.attacks.multi_turn.records import AttackBudget, StopReason, TurnRecord
-from redline.core.conversation import Conversation
+from redline.core.runs.conversation import Conversation
 from redline.targets.base import Target
 
 SOURCE = (

@@ -8,8 +8,8 @@ from importlib import resources
 from pathlib import Path
 
 from redline.attacks.seeds.model import SeedSet
-from redline.core.cases import Seed
 from redline.core.errors import ConfigError
+from redline.core.runs.cases import Seed
 from redline.yamlio import dump_yaml, load_model
 
 SHIPPED = "shipped"

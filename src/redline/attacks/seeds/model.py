@@ -7,7 +7,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from redline.core.cases import Seed
+from redline.core.runs.cases import Seed
 
 SET_NAME = r"^[a-z0-9][a-z0-9._-]*$"
 

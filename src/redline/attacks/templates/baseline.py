@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from typing import Any, ClassVar
 
 from redline.attacks.templating import TemplateTechnique, Variant
-from redline.core.case_params import EXPECT_REFUSAL
+from redline.core.runs.case_params import EXPECT_REFUSAL
 
 CONTENT_THREATS = (
     "harmful.dangerous-activities",

@@ -12,9 +12,9 @@ from redline.attacks.base import make_case, rng_seed_of
 from redline.attacks.converters.chain import build_converter
 from redline.attacks.profiled import ProfileAskMixin
 from redline.attacks.templating import TechniqueBase, TemplateTechnique, Variant, as_request
-from redline.core.cases import AttackCase, Seed
-from redline.core.conversation import Conversation
 from redline.core.errors import ConfigError
+from redline.core.runs.cases import AttackCase, Seed
+from redline.core.runs.conversation import Conversation
 
 JAILBROKEN = "Wei et al. 2023, Jailbroken: How Does LLM Safety Training Fail?, arXiv:2307.02483"
 

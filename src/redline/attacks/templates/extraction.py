@@ -11,9 +11,9 @@ from pydantic import BaseModel
 from redline.attacks.base import PlanContext
 from redline.attacks.profiled import fill, pack_part, pick, profiled_case, restamp
 from redline.attacks.templating import TemplateParams, TemplateTechnique, Variant, canary
-from redline.core.case_params import PROFILE
-from redline.core.cases import AttackCase, Seed
-from redline.core.conversation import Conversation, MessageRole
+from redline.core.runs.case_params import PROFILE
+from redline.core.runs.cases import AttackCase, Seed
+from redline.core.runs.conversation import Conversation, MessageRole
 
 # Black-box asks for the deployed application's own instructions, worded for its domain.
 DOMAIN_EXTRACTION: tuple[str, ...] = (

@@ -11,8 +11,8 @@ from pydantic import BaseModel
 from redline.attacks.base import PlanContext
 from redline.attacks.profiled import pack_part, restamp
 from redline.attacks.templating import TemplateParams, TemplateTechnique, Variant
-from redline.core.case_params import PROFILE
-from redline.core.cases import AttackCase, Seed
+from redline.core.runs.case_params import PROFILE
+from redline.core.runs.cases import AttackCase, Seed
 
 
 class InsecureCode(TemplateTechnique):

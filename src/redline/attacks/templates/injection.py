@@ -12,10 +12,10 @@ from redline.attacks.base import PlanContext, make_case, rng_seed_of
 from redline.attacks.documents import domain_document
 from redline.attacks.profiled import pack_part
 from redline.attacks.templating import TechniqueBase, TemplateParams, TemplateTechnique, Variant, marker
-from redline.core.case_params import PROFILE, planted
-from redline.core.cases import AttackCase, Seed
-from redline.core.conversation import Conversation, Message, MessageRole
 from redline.core.errors import ConfigError
+from redline.core.runs.case_params import PROFILE, planted
+from redline.core.runs.cases import AttackCase, Seed
+from redline.core.runs.conversation import Conversation, Message, MessageRole
 
 
 class DirectInjection(TemplateTechnique):

@@ -9,7 +9,7 @@ from typing import ClassVar
 from pydantic import BaseModel, ConfigDict, Field
 
 from redline.attacks.templating import TemplateParams, TemplateTechnique, Variant
-from redline.core.cases import Seed
+from redline.core.runs.cases import Seed
 
 
 class ResourceExhaustion(TemplateTechnique):

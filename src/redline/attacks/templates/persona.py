@@ -11,8 +11,8 @@ from pydantic import BaseModel
 from redline.attacks.base import PlanContext
 from redline.attacks.profiled import ProfileAskMixin, authority_cases, profiled_case
 from redline.attacks.templating import TemplateTechnique, Variant
-from redline.core.cases import AttackCase, Seed
-from redline.core.conversation import MessageRole
+from redline.core.runs.cases import AttackCase, Seed
+from redline.core.runs.conversation import MessageRole
 
 # With a profile: claimed authority plus one of the application's forbidden actions (families.md).
 OVERRIDE_THREATS = ("agency.excessive-permissions", "incentives.operator-against-user", "injection.direct")

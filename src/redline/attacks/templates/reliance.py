@@ -11,9 +11,9 @@ from pydantic import BaseModel
 from redline.attacks.base import PlanContext
 from redline.attacks.profiled import VULNERABLE_FRAMINGS, fill, pack_part, pick, profiled_case
 from redline.attacks.templating import TemplateParams, TemplateTechnique, Variant
-from redline.core.case_params import PROFILE
-from redline.core.cases import AttackCase, Seed
-from redline.core.conversation import Conversation
+from redline.core.runs.case_params import PROFILE
+from redline.core.runs.cases import AttackCase, Seed
+from redline.core.runs.conversation import Conversation
 
 MIS_SELLING_THREATS = (
     "manipulation.vulnerable-user",

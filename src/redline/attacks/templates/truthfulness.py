@@ -21,9 +21,9 @@ from redline.attacks.profiled import (
     profiled_case,
 )
 from redline.attacks.templating import TemplateParams, TemplateTechnique, Variant
-from redline.core.case_params import PROFILE
-from redline.core.cases import AttackCase, Seed
-from redline.core.conversation import Conversation, MessageRole
+from redline.core.runs.case_params import PROFILE
+from redline.core.runs.cases import AttackCase, Seed
+from redline.core.runs.conversation import Conversation, MessageRole
 
 PREMISE_THREATS = (
     "confabulation.false-premise",

@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from redline.core.conversation import Conversation
 from redline.core.errors import TargetError
+from redline.core.runs.conversation import Conversation
 from redline.targets.base import Target, WhiteBoxTarget
 
 

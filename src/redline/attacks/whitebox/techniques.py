@@ -13,8 +13,8 @@ from redline.attacks.configuration import OVERRIDES_KEY, RunOverrides
 from redline.attacks.templating import TechniqueBase, as_request
 from redline.attacks.whitebox.search import SuffixParams, gcg, random_search
 from redline.attacks.whitebox.suffix import SuffixResult, require_whitebox
-from redline.core.cases import AttackCase, Seed
-from redline.core.conversation import Conversation
+from redline.core.runs.cases import AttackCase, Seed
+from redline.core.runs.conversation import Conversation
 from redline.targets.base import Target
 
 

@@ -12,7 +12,7 @@ import math
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from redline.core.conversation import Response, TokenLogprob
+from redline.core.runs.conversation import Response, TokenLogprob
 
 
 class AnswerUncertainty(BaseModel):

@@ -8,8 +8,8 @@ from dataclasses import dataclass, field, replace
 from typing import Protocol
 
 from redline.attacks.base import MultiTurnStrategy
-from redline.core.conversation import GenerationParams
 from redline.core.provenance import Provenance
+from redline.core.runs.conversation import GenerationParams
 from redline.engine.cache import CacheKeyer, ResponseCache
 from redline.engine.events import Reporter, RunCounters
 from redline.engine.loops import CaseLoop

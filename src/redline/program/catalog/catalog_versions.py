@@ -11,8 +11,7 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session, SessionTransaction
 
 from redline.catalog.loader import Catalog, load_catalog
-from redline.core.errors import ConfigError, UsageError
-from redline.core.threat_versions import (
+from redline.core.catalog.threat_versions import (
     CatalogRevision,
     ChangeKind,
     RevisionKind,
@@ -22,8 +21,9 @@ from redline.core.threat_versions import (
     diff_threat,
     threat_hash,
 )
-from redline.core.threats import Threat
-from redline.core.users import Role
+from redline.core.catalog.threats import Threat
+from redline.core.errors import ConfigError, UsageError
+from redline.core.people.users import Role
 from redline.program.people.actors import authorize, require_role
 from redline.settings import Settings
 from redline.store.files import FileLock, replace_file

@@ -14,11 +14,11 @@ from sqlalchemy.orm import Session
 
 from redline.catalog.loader import Catalog, load_catalog
 from redline.catalog.playbooks import Playbooks, load_playbooks
+from redline.core.catalog.plans import Plan, PlanStatus, PlanVote, PreMortem, check_runnable
 from redline.core.errors import ConfigError, NotFoundError, PermissionDeniedError, UsageError
 from redline.core.ids import new_id
-from redline.core.perspectives import TeamCoverage
-from redline.core.plans import Plan, PlanStatus, PlanVote, PreMortem, check_runnable
-from redline.core.users import Role, User
+from redline.core.people.perspectives import TeamCoverage
+from redline.core.people.users import Role, User
 from redline.program.people.actors import authorize
 from redline.program.people.perspectives import team_coverage
 from redline.settings import DecisionRights, Settings

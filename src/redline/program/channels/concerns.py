@@ -43,7 +43,7 @@ from enum import StrEnum
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session
 
-from redline.core.concerns import ConcernStatus, check_concern_transition, concern_moves
+from redline.core.channels.concerns import ConcernStatus, check_concern_transition, concern_moves
 from redline.core.errors import (
     NotFoundError,
     PermissionDeniedError,
@@ -51,7 +51,7 @@ from redline.core.errors import (
     UsageError,
 )
 from redline.core.ids import new_id
-from redline.core.users import Role, User
+from redline.core.people.users import Role, User
 from redline.program.people.actors import authorize
 from redline.program.people.throttle import client_network
 from redline.store import audit

@@ -26,7 +26,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from redline.core.conversation import Message, MessageRole
+from redline.core.runs.conversation import Message, MessageRole
 from redline.program.register.monitoring import ProductionSample
 
 PROMPT_KEYS = ("prompt",)

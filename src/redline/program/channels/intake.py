@@ -18,12 +18,12 @@ from enum import StrEnum
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session
 
+from redline.core.channels.intake import IntakeStatus, ReporterStatus, reporter_status
 from redline.core.errors import NotFoundError, RedlineError, UsageError
-from redline.core.findings import FindingStatus
 from redline.core.ids import new_id
-from redline.core.intake import IntakeStatus, ReporterStatus, reporter_status
-from redline.core.mitigations import VerificationOutcome
-from redline.core.proposals import Embed
+from redline.core.register.findings import FindingStatus
+from redline.core.register.mitigations import VerificationOutcome
+from redline.core.register.proposals import Embed
 from redline.program.channels.intake_triage import suggest_duplicate
 from redline.program.people.throttle import client_network
 from redline.settings import Settings

@@ -14,14 +14,14 @@ from typing import TYPE_CHECKING
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session
 
-from redline.core.conversation import Conversation, MessageRole
+from redline.core.channels.intake import IntakeStatus, check_intake_transition
 from redline.core.errors import ConfigError, NotFoundError, ScoringError, UsageError
-from redline.core.findings import DEFAULT_SAMPLES, CaseSource, CaseSpec, Finding, replayable
 from redline.core.ids import new_id
-from redline.core.intake import IntakeStatus, check_intake_transition
-from redline.core.proposals import Embed, centroid, cosine, jaccard, tokens
-from redline.core.risk import Impact, Likelihood
-from redline.core.users import Role
+from redline.core.people.users import Role
+from redline.core.register.findings import DEFAULT_SAMPLES, CaseSource, CaseSpec, Finding, replayable
+from redline.core.register.proposals import Embed, centroid, cosine, jaccard, tokens
+from redline.core.register.risk import Impact, Likelihood
+from redline.core.runs.conversation import Conversation, MessageRole
 from redline.program.people.actors import authorize
 from redline.scorers.masking import Masker
 from redline.settings import Settings
@@ -66,7 +66,7 @@ DECIDED_STATUS: dict[IntakeDecision, IntakeStatus] = {
     IntakeDecision.DUPLICATE: IntakeStatus.DUPLICATE,
     IntakeDecision.REJECT: IntakeStatus.REJECTED,
 }
-"""The status each triage decision gives a submission (moves checked by `core.intake`)."""
+"""The status each triage decision gives a submission (moves checked by `core.channels.intake`)."""
 
 
 class DuplicateMatch(BaseModel):

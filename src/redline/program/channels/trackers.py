@@ -23,12 +23,8 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session
 
 from redline import __version__
-from redline.core.errors import ConfigError, PermissionDeniedError, RedlineError, UsageError
-from redline.core.findings import OPEN_STATUSES, Finding, FindingStatus
-from redline.core.policy import limit_for
-from redline.core.secrets import read_secret, redact_text
-from redline.core.threats import Threat
-from redline.core.tracker_issues import (
+from redline.core.catalog.threats import Threat
+from redline.core.channels.tracker_issues import (
     MAX_CASES,
     InboundOutcome,
     IssueContent,
@@ -42,7 +38,11 @@ from redline.core.tracker_issues import (
     parse_event,
     signature_ok,
 )
-from redline.core.users import Role
+from redline.core.errors import ConfigError, PermissionDeniedError, RedlineError, UsageError
+from redline.core.people.users import Role
+from redline.core.register.findings import OPEN_STATUSES, Finding, FindingStatus
+from redline.core.register.policy import limit_for
+from redline.core.secrets import read_secret, redact_text
 from redline.program.people.actors import authorize
 from redline.program.register.decisions import load_policy
 from redline.program.register.mitigations import path_to

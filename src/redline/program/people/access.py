@@ -16,8 +16,8 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from redline.core.errors import NotFoundError, PermissionDeniedError
-from redline.core.rounds import Round
-from redline.core.users import Role, User
+from redline.core.people.users import Role, User
+from redline.core.runs.rounds import Round
 from redline.program.channels.intake_triage import INTAKE_TRIAGERS
 from redline.program.workbench.playground import PLAYGROUND_READERS
 from redline.store.repos import playground as playground_repo

@@ -15,7 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session
 
 from redline.core.errors import NotFoundError, PermissionDeniedError, UsageError
-from redline.core.users import Role, User
+from redline.core.people.users import Role, User
 from redline.program.people.actors import acting_user
 from redline.program.people.throttle import LoginThrottledError
 from redline.store.repos import accounts as accounts_repo

@@ -8,7 +8,7 @@ from contextvars import ContextVar
 from sqlalchemy.orm import Session
 
 from redline.core.errors import NotFoundError, PermissionDeniedError, UsageError
-from redline.core.users import Role, User
+from redline.core.people.users import Role, User
 from redline.store.repos import users as users_repo
 
 SIGNED_IN: ContextVar[str | None] = ContextVar("redline_signed_in", default=None)

@@ -16,11 +16,11 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session
 
-from redline.core.actions import ActionTrace
+from redline.core.catalog.threats import Threat
 from redline.core.errors import NotFoundError
-from redline.core.risk import Impact
-from redline.core.threats import Threat
-from redline.core.timeline import planted_markers
+from redline.core.register.risk import Impact
+from redline.core.runs.actions import ActionTrace
+from redline.core.runs.timeline import planted_markers
 from redline.scorers.masking import Masker
 from redline.settings import Settings
 from redline.store.repos import findings as findings_repo

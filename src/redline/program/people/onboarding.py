@@ -26,10 +26,10 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, Field, computed_field, model_validator
 from sqlalchemy.orm import Session
 
+from redline.core.catalog.plans import Plan, PlanStatus
+from redline.core.catalog.threats import Threat
 from redline.core.errors import ConfigError, PermissionDeniedError, UsageError
-from redline.core.plans import Plan, PlanStatus
-from redline.core.threats import Threat
-from redline.core.users import Role, User
+from redline.core.people.users import Role, User
 from redline.program.people.actors import acting_user, authorize
 from redline.settings import Settings
 from redline.store.repos import onboarding as onboarding_repo

@@ -4,7 +4,7 @@ Plans and reports see them in aggregate only.
 
 No function here returns one person's declaration to anyone else: `mine` answers for the acting user
 alone, an admin's `remove_for` deletes without reading, and `plan_coverage` returns aggregates that
-obey the k rule of `redline.core.perspectives`.
+obey the k rule of `redline.core.people.perspectives`.
 """
 
 from __future__ import annotations
@@ -16,8 +16,9 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session
 
 from redline.catalog.loader import load_catalog
+from redline.core.catalog.threats import Threat
 from redline.core.errors import UsageError
-from redline.core.perspectives import (
+from redline.core.people.perspectives import (
     CONSENT_STATEMENT,
     CONSENT_VERSION,
     KIND_LABELS,
@@ -33,8 +34,7 @@ from redline.core.perspectives import (
     sorted_perspectives,
     vocabulary_of,
 )
-from redline.core.threats import Threat
-from redline.core.users import Role
+from redline.core.people.users import Role
 from redline.program.people.actors import acting_user, authorize
 from redline.settings import Settings
 from redline.store.repos import perspectives as perspectives_repo

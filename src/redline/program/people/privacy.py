@@ -15,7 +15,7 @@ from datetime import datetime
 from pydantic import BaseModel, ConfigDict, Field
 
 from redline.core.errors import PermissionDeniedError
-from redline.core.users import Role, User
+from redline.core.people.users import Role, User
 from redline.program.people.access import is_item, require_read
 from redline.program.people.actors import acting_user, require_role
 from redline.program.people.content import FAILING, FlaggedContent, manual_flagged, resolve, withheld_subjects

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session
 
 from redline.core.errors import PermissionDeniedError
-from redline.core.users import User
+from redline.core.people.users import User
 from redline.program.people.access import may_read_round, round_owner
 from redline.program.people.content import manual_flagged, withheld_subjects
 from redline.program.people.onboarding import require_onboarded

@@ -9,7 +9,7 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from redline.core.errors import NotFoundError, PermissionDeniedError
-from redline.core.users import User
+from redline.core.people.users import User
 from redline.program.people import accounts
 from redline.program.people.throttle import LoginThrottle
 from redline.store import audit

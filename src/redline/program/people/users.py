@@ -8,7 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session
 
 from redline.core.errors import PermissionDeniedError, UsageError
-from redline.core.users import Role, User
+from redline.core.people.users import Role, User
 from redline.program.people.actors import authorize
 from redline.store.repos import accounts as accounts_repo
 from redline.store.repos import users as users_repo

@@ -13,7 +13,7 @@ from enum import StrEnum
 from pydantic import BaseModel, ConfigDict, Field
 
 from redline.core.errors import PermissionDeniedError, UsageError
-from redline.core.users import Role
+from redline.core.people.users import Role
 from redline.program.people.access import require_read
 from redline.program.people.actors import acting_user, authorize
 from redline.program.people.content import FlaggedContent, mask_content, resolve

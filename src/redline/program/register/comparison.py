@@ -5,8 +5,8 @@ from __future__ import annotations
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session
 
-from redline.core.comparison import Change, classify_change
-from redline.core.evidence import Evidence
+from redline.core.analysis.comparison import Change, classify_change
+from redline.core.analysis.evidence import Evidence
 from redline.program.register.releases import release_label
 from redline.store.repos import evidence as evidence_repo
 from redline.store.repos import rounds as rounds_repo

@@ -9,9 +9,9 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from redline.core.errors import UsageError
-from redline.core.policy import ConditionKind, ConditionSpec
-from redline.core.revisits import ConditionCheck, ConditionReport, GateCondition, check_condition
-from redline.core.users import Role
+from redline.core.people.users import Role
+from redline.core.register.policy import ConditionKind, ConditionSpec
+from redline.core.register.revisits import ConditionCheck, ConditionReport, GateCondition, check_condition
 from redline.program.people.actors import authorize
 from redline.program.register.releases import release_label
 from redline.store.repos import revisits as revisits_repo

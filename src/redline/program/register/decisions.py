@@ -8,11 +8,12 @@ from datetime import UTC, datetime
 from pydantic import BaseModel, ConfigDict, Field, computed_field
 from sqlalchemy.orm import Session
 
+from redline.core.analysis.evidence import Evidence
+from redline.core.catalog.threats import Threat
 from redline.core.errors import ConfigError
-from redline.core.evidence import Evidence
-from redline.core.findings import OPEN_STATUSES, Finding, FindingStatus
 from redline.core.ids import content_hash
-from redline.core.policy import (
+from redline.core.register.findings import OPEN_STATUSES, Finding, FindingStatus
+from redline.core.register.policy import (
     Decision,
     GateEvaluation,
     GateOutcome,
@@ -20,11 +21,23 @@ from redline.core.policy import (
     condition_specs,
     evaluate_gate,
 )
-from redline.core.revisits import DecisionStatus, Staleness, assess_decision, with_expired_acceptances
-from redline.core.risk import RiskLevel
-from redline.core.signoffs import Escalation, EscalationKind, SignOff, Tally, Vote, apply_votes, tally
-from redline.core.systems import Release
-from redline.core.threats import Threat
+from redline.core.register.revisits import (
+    DecisionStatus,
+    Staleness,
+    assess_decision,
+    with_expired_acceptances,
+)
+from redline.core.register.risk import RiskLevel
+from redline.core.register.signoffs import (
+    Escalation,
+    EscalationKind,
+    SignOff,
+    Tally,
+    Vote,
+    apply_votes,
+    tally,
+)
+from redline.core.runs.systems import Release
 from redline.program.people.actors import authorize
 from redline.program.register.escalations import announce, escalate
 from redline.program.register.releases import release_label, sibling_release_ids

@@ -9,10 +9,10 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from redline.core.errors import UsageError
-from redline.core.findings import Finding
-from redline.core.revisits import finding_of, should_be_open
-from redline.core.signoffs import Escalation, EscalationKind
-from redline.core.users import Role
+from redline.core.people.users import Role
+from redline.core.register.findings import Finding
+from redline.core.register.revisits import finding_of, should_be_open
+from redline.core.register.signoffs import Escalation, EscalationKind
 from redline.program.channels.notifications import Delivery, Notification, notify
 from redline.program.people.actors import authorize
 from redline.settings import Settings

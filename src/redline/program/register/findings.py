@@ -9,10 +9,10 @@ from functools import cache
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session
 
-from redline.core.assessment import Access, AttackComplexity
-from redline.core.cases import AttackCase
-from redline.core.conversation import MessageRole
-from redline.core.findings import (
+from redline.core.catalog.threats import Threat
+from redline.core.ids import new_id
+from redline.core.register.assessment import Access, AttackComplexity
+from redline.core.register.findings import (
     OPEN_STATUSES,
     CaseSource,
     CaseSpec,
@@ -20,13 +20,13 @@ from redline.core.findings import (
     FindingStatus,
     ReproducibleCase,
 )
-from redline.core.ids import new_id
-from redline.core.mitigations import ExpectedMitigation, Mitigation, MitigationStatus
-from redline.core.proposals import Embed, FindingProposal, match_existing, propose_findings
-from redline.core.risk import RiskLevel
-from redline.core.signoffs import Escalation, EscalationKind
-from redline.core.threats import Threat
-from redline.core.triage import EvidenceRecord
+from redline.core.register.mitigations import ExpectedMitigation, Mitigation, MitigationStatus
+from redline.core.register.proposals import Embed, FindingProposal, match_existing, propose_findings
+from redline.core.register.risk import RiskLevel
+from redline.core.register.signoffs import Escalation, EscalationKind
+from redline.core.register.triage import EvidenceRecord
+from redline.core.runs.cases import AttackCase
+from redline.core.runs.conversation import MessageRole
 from redline.program.register.decisions import load_policy
 from redline.program.register.escalations import announce, escalate
 from redline.settings import Settings

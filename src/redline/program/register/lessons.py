@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from datetime import date
 
 from redline.core.errors import UsageError
-from redline.core.lessons import LessonsDigest, lessons_digest
+from redline.core.register.lessons import LessonsDigest, lessons_digest
 from redline.program.channels.notifications import Delivery, Notification, notify
 from redline.settings import Settings
 from redline.store.repos import findings as findings_repo

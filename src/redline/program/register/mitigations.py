@@ -11,10 +11,12 @@ from typing import TYPE_CHECKING
 from pydantic import BaseModel, ConfigDict
 from sqlalchemy.orm import Session
 
+from redline.core.analysis.evidence import Evidence
+from redline.core.catalog.threats import Threat
 from redline.core.errors import NotFoundError, PermissionDeniedError, UsageError
-from redline.core.evidence import Evidence
-from redline.core.findings import TRANSITIONS, Finding, FindingStatus
-from redline.core.mitigations import (
+from redline.core.people.users import Role
+from redline.core.register.findings import TRANSITIONS, Finding, FindingStatus
+from redline.core.register.mitigations import (
     VOTED_STATUSES,
     Mitigation,
     MitigationStatus,
@@ -24,11 +26,9 @@ from redline.core.mitigations import (
     authorisation_outcome,
     check_mitigation_transition,
 )
-from redline.core.risk import RiskLevel
-from redline.core.threats import Threat
-from redline.core.triage import EvidenceRecord
-from redline.core.users import Role
-from redline.core.verification import ALPHA, judge_for_threat
+from redline.core.register.risk import RiskLevel
+from redline.core.register.triage import EvidenceRecord
+from redline.core.register.verification import ALPHA, judge_for_threat
 from redline.program.people.actors import authorize
 from redline.program.register.decisions import load_policy
 from redline.program.register.escalations import follow_finding

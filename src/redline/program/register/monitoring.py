@@ -16,9 +16,7 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session
 
-from redline.core.cases import AttackCase
-from redline.core.conversation import Conversation, Message, Response
-from redline.core.drift import (
+from redline.core.analysis.drift import (
     DriftReport,
     NovelCluster,
     Outcome,
@@ -27,16 +25,18 @@ from redline.core.drift import (
     novel_clusters,
     production_windows,
 )
+from redline.core.analysis.evidence import Evidence
+from redline.core.catalog.threats import Threat
 from redline.core.errors import ConfigError, UsageError
-from redline.core.evidence import Evidence
-from redline.core.findings import DEFAULT_SAMPLES, OPEN_STATUSES, CaseSpec
 from redline.core.ids import content_hash, new_id
-from redline.core.proposals import FindingProposal, assess
-from redline.core.signoffs import Escalation, EscalationKind
-from redline.core.systems import Release
-from redline.core.threats import Threat
-from redline.core.triage import EvidenceRecord
-from redline.core.users import Role
+from redline.core.people.users import Role
+from redline.core.register.findings import DEFAULT_SAMPLES, OPEN_STATUSES, CaseSpec
+from redline.core.register.proposals import FindingProposal, assess
+from redline.core.register.signoffs import Escalation, EscalationKind
+from redline.core.register.triage import EvidenceRecord
+from redline.core.runs.cases import AttackCase
+from redline.core.runs.conversation import Conversation, Message, Response
+from redline.core.runs.systems import Release
 from redline.program.aio import run_sync
 from redline.program.people.actors import authorize
 from redline.program.register.escalations import announce, escalate

@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 
 from redline.core.errors import ConfigError
 from redline.core.provenance import ModelIdentity
-from redline.core.systems import Release
+from redline.core.runs.systems import Release
 from redline.settings import Settings, TargetConfig
 from redline.store.repos import systems as systems_repo
 from redline.store.session import Store

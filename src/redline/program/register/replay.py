@@ -8,10 +8,10 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from redline.core.cases import AttackCase
-from redline.core.conversation import Response
 from redline.core.errors import ConfigError
-from redline.core.scores import Score
+from redline.core.runs.cases import AttackCase
+from redline.core.runs.conversation import Response
+from redline.core.runs.scores import Score
 from redline.program.aio import run_sync
 from redline.scorers.base import Scorer
 

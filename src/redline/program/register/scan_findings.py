@@ -14,10 +14,10 @@ from dataclasses import dataclass, field
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from redline.core.cases import AttackCase
-from redline.core.evidence import Evidence
-from redline.core.rounds import Attempt
-from redline.core.scores import Score
+from redline.core.analysis.evidence import Evidence
+from redline.core.runs.cases import AttackCase
+from redline.core.runs.rounds import Attempt
+from redline.core.runs.scores import Score
 from redline.settings import Settings
 from redline.store.session import Store
 

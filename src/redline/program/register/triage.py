@@ -9,16 +9,16 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from redline.core.errors import UsageError
-from redline.core.findings import (
+from redline.core.people.users import Role
+from redline.core.register.findings import (
     Finding,
     FindingStatus,
     check_duplicate,
     closing_needs_acceptors,
     needs_note,
 )
-from redline.core.revisits import review_date
-from redline.core.triage import FindingDossier, FindingLink, PostMortem, RootCause
-from redline.core.users import Role
+from redline.core.register.revisits import review_date
+from redline.core.register.triage import FindingDossier, FindingLink, PostMortem, RootCause
 from redline.program.people.actors import authorize
 from redline.program.register.escalations import follow_finding
 from redline.scorers.masking import Masker
@@ -79,8 +79,8 @@ def move(
     """Move a finding along the status machine, if the acting user's role allows that status.
 
     Marking a duplicate names the finding it repeats (`duplicate_of`): same threat, at least the same
-    risk, not itself a duplicate (`core.findings.check_duplicate`). Accepting a risk records its review
-    date (`review_by`, default triage.acceptance_review_days from today): then the acceptance expires.
+    risk, not itself a duplicate (`core.register.findings.check_duplicate`). Accepting a risk records its
+    review date (`review_by`, default triage.acceptance_review_days from today): then the acceptance expires.
     """
     if review_by is not None and status is not S.ACCEPTED_RISK:
         raise UsageError("--review-by goes with accepting a risk (status accepted_risk)")
@@ -214,7 +214,7 @@ def register(
     release_id: str | None = None,
 ) -> list[Finding]:
     """The risk register, highest risk first."""
-    from redline.core.findings import OPEN_STATUSES
+    from redline.core.register.findings import OPEN_STATUSES
 
     with store.session() as session:
         return findings_repo.list_findings(

@@ -14,9 +14,9 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session
 
 from redline.core.errors import NotFoundError
-from redline.core.findings import Finding, FindingStatus
-from redline.core.policy import GateOutcome
-from redline.core.revisits import (
+from redline.core.register.findings import Finding, FindingStatus
+from redline.core.register.policy import GateOutcome
+from redline.core.register.revisits import (
     SLA_PENDING,
     DecisionStatus,
     expired_acceptances,
@@ -24,7 +24,7 @@ from redline.core.revisits import (
     should_be_open,
     sla_breached,
 )
-from redline.core.signoffs import Escalation, EscalationKind
+from redline.core.register.signoffs import Escalation, EscalationKind
 from redline.program.channels.notifications import Notification, notify
 from redline.program.register.decisions import standing_status
 from redline.program.register.escalations import announce

@@ -21,9 +21,9 @@ from redline.attacks.base import expand_in
 from redline.attacks.converters.chain import apply_chain
 from redline.attacks.planning import derive_seed, sample_seeds
 from redline.attacks.seeds.library import SeedLibrary
-from redline.core.cases import AttackCase, Seed
-from redline.core.conversation import Conversation, Message, MessageRole
 from redline.core.errors import ConfigError
+from redline.core.runs.cases import AttackCase, Seed
+from redline.core.runs.conversation import Conversation, Message, MessageRole
 from redline.engine import components
 
 REWORDINGS = ("shift.dialect:severity=medium", "shift.typos:severity=medium")

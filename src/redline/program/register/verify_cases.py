@@ -4,9 +4,9 @@ A finding promoted from the playground, accepted from external intake or filed b
 reproducible case: the messages to send again, how many samples, and who judges each answer (a scorer
 the promoter chose, or reviewers re-checking the promoter's verdict). When it is recorded, the case is
 sent to the failing release (its baseline); verification sends it to the release that ships the fix and
-judges the two failure rates with the same rule as round verification (`core.verification`). Answers are
-kept as attempts of ad-hoc rounds whose cases name no threat, so repeated sends of one known failure
-never count as release evidence at the gate.
+judges the two failure rates with the same rule as round verification (`core.register.verification`).
+Answers are kept as attempts of ad-hoc rounds whose cases name no threat, so repeated sends of one known
+failure never count as release evidence at the gate.
 """
 
 from __future__ import annotations
@@ -20,19 +20,19 @@ from typing import TYPE_CHECKING
 from sqlalchemy.orm import Session
 
 from redline import __version__
-from redline.core.cases import AttackCase
+from redline.core.analysis.evidence import Evidence
+from redline.core.analysis.review import ReviewLabel
+from redline.core.catalog.threats import Threat
 from redline.core.errors import ConfigError, UsageError
-from redline.core.evidence import Evidence
-from redline.core.findings import ReproducibleCase
 from redline.core.ids import new_id
-from redline.core.mitigations import VerificationOutcome
 from redline.core.provenance import Provenance
-from redline.core.review import ReviewLabel
-from redline.core.rounds import Attempt, Round, RoundStatus
-from redline.core.systems import System
-from redline.core.threats import Threat
-from redline.core.triage import EvidenceRecord
-from redline.core.verification import ALPHA, VerificationResult, judge_for_threat
+from redline.core.register.findings import ReproducibleCase
+from redline.core.register.mitigations import VerificationOutcome
+from redline.core.register.triage import EvidenceRecord
+from redline.core.register.verification import ALPHA, VerificationResult, judge_for_threat
+from redline.core.runs.cases import AttackCase
+from redline.core.runs.rounds import Attempt, Round, RoundStatus
+from redline.core.runs.systems import System
 from redline.program.aio import run_sync
 from redline.program.people.actors import authorize
 from redline.program.register.decisions import load_policy

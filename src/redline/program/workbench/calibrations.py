@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from redline.core.analysis.review import JudgeCalibration
 from redline.core.errors import ConfigError, UsageError
-from redline.core.review import JudgeCalibration
 from redline.engine.inputs import build_scorers
 from redline.engine.models import JUDGE_SETTING
 from redline.engine.round import build_target

@@ -5,13 +5,13 @@ from __future__ import annotations
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session
 
-from redline.core.evidence import Evidence
-from redline.core.findings import OPEN_STATUSES
-from redline.core.heatmap import RiskRows, risk_heatmap
-from redline.core.policy import Decision
-from redline.core.review import CorrectedRate, RoundJudge
-from redline.core.risk import RiskLevel
-from redline.core.rounds import Round
+from redline.core.analysis.evidence import Evidence
+from redline.core.analysis.review import CorrectedRate, RoundJudge
+from redline.core.register.findings import OPEN_STATUSES
+from redline.core.register.heatmap import RiskRows, risk_heatmap
+from redline.core.register.policy import Decision
+from redline.core.register.risk import RiskLevel
+from redline.core.runs.rounds import Round
 from redline.program.people.content import Exchange
 from redline.settings import Settings
 from redline.store.repos import decisions as decisions_repo
@@ -112,7 +112,7 @@ class RoundProgress(BaseModel):
 
 def round_progress(store: Store, round_id: str) -> RoundProgress:
     """A round's status and counters."""
-    from redline.core.rounds import RoundStatus
+    from redline.core.runs.rounds import RoundStatus
 
     with store.session() as session:
         rnd = rounds_repo.get_round(session, round_id)

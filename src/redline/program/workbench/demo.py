@@ -13,11 +13,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from redline.core.conversation import GenerationParams
+from redline.core.catalog.plans import PreMortem
 from redline.core.errors import UsageError
-from redline.core.mitigations import MitigationType
-from redline.core.plans import PreMortem
-from redline.core.users import Role
+from redline.core.people.users import Role
+from redline.core.register.mitigations import MitigationType
+from redline.core.runs.conversation import GenerationParams
 from redline.program.aio import run_sync
 from redline.settings import CONFIG_NAME, Settings, TargetConfig, load_settings
 from redline.store.session import Store

@@ -18,16 +18,16 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session
 
 from redline import __version__
-from redline.core.cases import AttackCase
-from redline.core.conversation import Conversation, MessageRole
+from redline.core.catalog.threats import ManualStep
 from redline.core.errors import ConfigError, NotFoundError, PermissionDeniedError, UsageError
-from redline.core.findings import DEFAULT_SAMPLES, CaseSource, CaseSpec, Finding, replayable
 from redline.core.ids import new_id
+from redline.core.people.users import Role, User
 from redline.core.provenance import Provenance
-from redline.core.risk import Impact, Likelihood
-from redline.core.rounds import Attempt, Round, RoundStatus
-from redline.core.threats import ManualStep
-from redline.core.users import Role, User
+from redline.core.register.findings import DEFAULT_SAMPLES, CaseSource, CaseSpec, Finding, replayable
+from redline.core.register.risk import Impact, Likelihood
+from redline.core.runs.cases import AttackCase
+from redline.core.runs.conversation import Conversation, MessageRole
+from redline.core.runs.rounds import Attempt, Round, RoundStatus
 from redline.program.people.actors import authorize
 from redline.program.people.onboarding import ensure_onboarded, require_onboarded
 from redline.scorers.masking import Masker

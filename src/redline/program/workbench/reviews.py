@@ -16,10 +16,17 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session
 
+from redline.core.analysis.review import (
+    OVERALL,
+    LabelRecord,
+    ReviewItem,
+    ReviewLabel,
+    ReviewSummary,
+    majority,
+)
+from redline.core.analysis.review import stratified_sample as draw
 from redline.core.errors import UsageError
-from redline.core.review import OVERALL, LabelRecord, ReviewItem, ReviewLabel, ReviewSummary, majority
-from redline.core.review import stratified_sample as draw
-from redline.core.users import Role
+from redline.core.people.users import Role
 from redline.program.people.access import require_round, round_owner
 from redline.program.people.actors import acting_user, authorize
 from redline.program.people.content import ContentPart, FlaggedContent, mask_content, resolve

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pydantic import BaseModel, ConfigDict, Field
 
 from redline.core.errors import UsageError
-from redline.core.users import Role
+from redline.core.people.users import Role
 from redline.engine.launch import PreparedRound, RoundRequest, prepare_round
 from redline.program.catalog.plans import require_runnable
 from redline.program.people.actors import authorize

@@ -73,7 +73,7 @@ def _round_job(store: Store, settings: Settings, schedule: ScheduleConfig) -> st
     """The plan's round, as `redline round run --plan` would run it, sent fresh (no cached answers)."""
     from dataclasses import replace
 
-    from redline.core.rounds import RoundStatus
+    from redline.core.runs.rounds import RoundStatus
     from redline.engine.round import run_round
     from redline.program.aio import run_sync
     from redline.program.catalog.plans import require_runnable

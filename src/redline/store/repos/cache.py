@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import Table, delete, func, select
 from sqlalchemy.orm import Session
 
-from redline.core.conversation import Response
+from redline.core.runs.conversation import Response
 from redline.store.session import JsonText, conflict_dialect
 from redline.store.tables import CacheRow
 

@@ -10,14 +10,14 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from redline.core.errors import NotFoundError, StoreError
-from redline.core.threat_versions import (
+from redline.core.catalog.threat_versions import (
     CatalogRevision,
     ChangeKind,
     RevisionKind,
     ThreatVersion,
     threat_hash,
 )
+from redline.core.errors import NotFoundError, StoreError
 from redline.store import audit
 from redline.store.tables import CatalogRevisionRow, ThreatVersionRow
 

@@ -9,8 +9,8 @@ from sqlalchemy.orm import Session
 
 from redline.core.errors import NotFoundError
 from redline.core.ids import new_id
-from redline.core.policy import Decision, GateEvaluation, GateOutcome, GateReason
-from redline.core.signoffs import Escalation, EscalationKind, SignOff, Vote
+from redline.core.register.policy import Decision, GateEvaluation, GateOutcome, GateReason
+from redline.core.register.signoffs import Escalation, EscalationKind, SignOff, Vote
 from redline.store import audit
 from redline.store.tables import DecisionRow, EscalationRow, SignoffRow
 

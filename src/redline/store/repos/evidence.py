@@ -4,7 +4,7 @@ A case fails when any of its scores failed, passes when it was scored and none f
 scored when it has scores but none decides, and is an error when its attempts all errored. The
 per-case rule is one SQL query (`rounds.case_outcomes`), grouped per threat in the database
 (`rounds.threat_outcome_counts`), and the per-threat tally one function
-(`core.evidence.evidence_from_counted`).
+(`core.analysis.evidence.evidence_from_counted`).
 """
 
 from __future__ import annotations
@@ -16,9 +16,9 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from redline.core.cases import AttackCase
-from redline.core.evidence import Evidence, evidence_from_counted
-from redline.core.rounds import RoundStatus
+from redline.core.analysis.evidence import Evidence, evidence_from_counted
+from redline.core.runs.cases import AttackCase
+from redline.core.runs.rounds import RoundStatus
 from redline.store.repos import rounds as rounds_repo
 from redline.store.tables import AttemptRow, RoundRow
 

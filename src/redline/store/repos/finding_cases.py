@@ -5,10 +5,10 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from redline.core.conversation import Conversation
 from redline.core.errors import NotFoundError
-from redline.core.findings import CaseSource, CaseSpec, ReproducibleCase
 from redline.core.ids import new_id
+from redline.core.register.findings import CaseSource, CaseSpec, ReproducibleCase
+from redline.core.runs.conversation import Conversation
 from redline.store import audit
 from redline.store.tables import FindingCaseRow
 

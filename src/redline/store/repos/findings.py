@@ -11,10 +11,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from redline.core.errors import NotFoundError
-from redline.core.findings import Finding, FindingStatus, check_transition
-from redline.core.lessons import RESOLVED, LessonRecord
-from redline.core.risk import Impact, Likelihood, RiskLevel
-from redline.core.triage import EvidenceRecord, FindingDossier, FindingLink, Note, PostMortem
+from redline.core.register.findings import Finding, FindingStatus, check_transition
+from redline.core.register.lessons import RESOLVED, LessonRecord
+from redline.core.register.risk import Impact, Likelihood, RiskLevel
+from redline.core.register.triage import EvidenceRecord, FindingDossier, FindingLink, Note, PostMortem
 from redline.store import audit
 from redline.store.tables import FindingNoteRow, FindingRow, ReleaseRow, SystemRow
 

@@ -10,14 +10,14 @@ from sqlalchemy.orm import Session
 
 from redline.core.errors import NotFoundError
 from redline.core.ids import new_id
-from redline.core.mitigations import (
+from redline.core.register.mitigations import (
     Mitigation,
     MitigationStatus,
     MitigationType,
     MitigationVote,
     VerificationOutcome,
 )
-from redline.core.verification import VerificationResult
+from redline.core.register.verification import VerificationResult
 from redline.store import audit
 from redline.store.tables import FindingRow, MitigationRow, MitigationVoteRow, VerificationRow
 

@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
-from redline.core.drift import DriftReport, Window
+from redline.core.analysis.drift import DriftReport, Window
 from redline.core.errors import NotFoundError
 from redline.core.ids import new_id
 from redline.store import audit

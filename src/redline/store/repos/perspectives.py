@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from redline.core.perspectives import Declaration, Perspective
+from redline.core.people.perspectives import Declaration, Perspective
 from redline.store import audit
 from redline.store.tables import PerspectiveDeclarationRow
 

@@ -8,8 +8,8 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from redline.core.catalog.plans import Plan, PlanStatus, PlanVote, check_plan_transition
 from redline.core.errors import NotFoundError, UsageError
-from redline.core.plans import Plan, PlanStatus, PlanVote, check_plan_transition
 from redline.store import audit
 from redline.store.tables import PlanApprovalRow, PlanRow
 

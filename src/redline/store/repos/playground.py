@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from redline.core.errors import NotFoundError
-from redline.core.risk import Impact
+from redline.core.register.risk import Impact
 from redline.store import audit
 from redline.store.tables import PlaygroundSessionRow
 

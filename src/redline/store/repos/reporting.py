@@ -12,15 +12,15 @@ from typing import Any
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
+from redline.core.analysis.evidence import Evidence
 from redline.core.errors import NotFoundError
-from redline.core.evidence import Evidence
-from redline.core.findings import Finding, FindingStatus
 from redline.core.ids import digest_records
-from redline.core.mitigations import Mitigation
-from redline.core.rounds import Round
-from redline.core.scores import ScoreOutcome, Verdict
-from redline.core.systems import Release, System
-from redline.core.users import User
+from redline.core.people.users import User
+from redline.core.register.findings import Finding, FindingStatus
+from redline.core.register.mitigations import Mitigation
+from redline.core.runs.rounds import Round
+from redline.core.runs.scores import ScoreOutcome, Verdict
+from redline.core.runs.systems import Release, System
 from redline.store.repos import evidence as evidence_repo
 from redline.store.repos import findings as findings_repo
 from redline.store.repos import mitigations as mitigations_repo

@@ -10,10 +10,8 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from redline.core.errors import NotFoundError, UsageError
-from redline.core.evidence import evidence_from_counted
-from redline.core.ids import new_id
-from redline.core.review import (
+from redline.core.analysis.evidence import evidence_from_counted
+from redline.core.analysis.review import (
     OVERALL,
     JudgeCalibration,
     LabelRecord,
@@ -34,6 +32,8 @@ from redline.core.review import (
     reviewer_agreement,
     round_judges_from_config,
 )
+from redline.core.errors import NotFoundError, UsageError
+from redline.core.ids import new_id
 from redline.store import audit
 from redline.store.repos import rounds as rounds_repo
 from redline.store.tables import JudgeCalibrationRow, ReviewItemRow, ReviewLabelRow

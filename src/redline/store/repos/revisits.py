@@ -10,10 +10,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from redline.core.errors import NotFoundError, UsageError
-from redline.core.findings import Finding
 from redline.core.ids import new_id
-from redline.core.policy import ConditionKind, ConditionSpec
-from redline.core.revisits import ConditionReport, GateCondition, RiskAcceptance
+from redline.core.register.findings import Finding
+from redline.core.register.policy import ConditionKind, ConditionSpec
+from redline.core.register.revisits import ConditionReport, GateCondition, RiskAcceptance
 from redline.store import audit
 from redline.store.repos import findings as findings_repo
 from redline.store.tables import (

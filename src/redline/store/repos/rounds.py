@@ -11,13 +11,13 @@ from typing import Any
 from sqlalchemy import Table, Text, and_, case, cast, delete, exists, func, or_, select
 from sqlalchemy.orm import Session
 
-from redline.core.cases import AttackCase
-from redline.core.conversation import Conversation, Response
+from redline.core.analysis.evidence import evidence_from_counted
 from redline.core.errors import NotFoundError
-from redline.core.evidence import evidence_from_counted
 from redline.core.provenance import Provenance
-from redline.core.rounds import Attempt, Round, RoundStatus
-from redline.core.scores import Score, ScoreOutcome, Verdict
+from redline.core.runs.cases import AttackCase
+from redline.core.runs.conversation import Conversation, Response
+from redline.core.runs.rounds import Attempt, Round, RoundStatus
+from redline.core.runs.scores import Score, ScoreOutcome, Verdict
 from redline.core.secrets import redact_secrets
 from redline.store import audit
 from redline.store.session import JsonText, conflict_dialect
@@ -399,7 +399,8 @@ def threat_outcome_counts(
     """Cases of a round grouped by threats and outcome: (threat ids, failed, scored, errored, cases).
 
     `scored` and `errored` are 0 or 1 (whether the group's cases have scores, error attempts); the rows
-    feed `core.evidence.evidence_from_counted`, and cases of no threat come as groups of no threat id.
+    feed `core.analysis.evidence.evidence_from_counted`, and cases of no threat come as groups of no threat
+    id.
     One GROUP BY in the database; a finished round keeps the per-threat tally (`cached_aggregate`),
     at most four rows per threat however large the round.
     """

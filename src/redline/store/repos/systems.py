@@ -10,8 +10,8 @@ from sqlalchemy.orm import Session
 from redline.core.errors import NotFoundError, UsageError
 from redline.core.ids import new_id
 from redline.core.provenance import ModelIdentity
+from redline.core.runs.systems import Release, System
 from redline.core.secrets import redact_secrets
-from redline.core.systems import Release, System
 from redline.store import audit
 from redline.store.tables import ReleaseRow, SystemRow
 

@@ -7,7 +7,7 @@ from sqlalchemy.orm import Session
 
 from redline.core.errors import NotFoundError, UsageError
 from redline.core.ids import new_id
-from redline.core.users import Role, User
+from redline.core.people.users import Role, User
 from redline.store import audit
 from redline.store.tables import UserRow
 

@@ -9,7 +9,7 @@ from fastapi.responses import HTMLResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from redline.core.errors import PermissionDeniedError
-from redline.core.users import User
+from redline.core.people.users import User
 from redline.program.people import accounts, signin
 from redline.program.people.throttle import LoginThrottle, LoginThrottledError
 from redline.store.repos.accounts import ApiToken

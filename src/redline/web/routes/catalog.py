@@ -10,10 +10,10 @@ from fastapi.responses import HTMLResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from redline.catalog.playbooks import load_playbooks
+from redline.core.catalog.threat_versions import ThreatVersion
+from redline.core.catalog.threats import Playbook, Threat, ThreatStatus
 from redline.core.errors import NotFoundError
-from redline.core.risk import Impact
-from redline.core.threat_versions import ThreatVersion
-from redline.core.threats import Playbook, Threat, ThreatStatus
+from redline.core.register.risk import Impact
 from redline.program.catalog.catalog_versions import EditResult, edit_threat, threat_history
 from redline.program.register.findings import load_threats
 from redline.web.deps import Ctx, guard

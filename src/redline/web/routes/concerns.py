@@ -16,7 +16,7 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 
-from redline.core.concerns import ConcernStatus
+from redline.core.channels.concerns import ConcernStatus
 from redline.program.channels import concerns
 from redline.program.channels.concerns import (
     ClaimNotFoundError,

@@ -9,10 +9,10 @@ from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 
-from redline.core.findings import OPEN_STATUSES, TRANSITIONS, Finding, FindingStatus
-from redline.core.mitigations import Mitigation, MitigationType
-from redline.core.risk import RiskLevel
-from redline.core.triage import FindingDossier, PostMortem, RootCause
+from redline.core.register.findings import OPEN_STATUSES, TRANSITIONS, Finding, FindingStatus
+from redline.core.register.mitigations import Mitigation, MitigationType
+from redline.core.register.risk import RiskLevel
+from redline.core.register.triage import FindingDossier, PostMortem, RootCause
 from redline.program.channels.trackers import TrackerLink
 from redline.program.channels.trackers import links as tracker_links
 from redline.program.people import content

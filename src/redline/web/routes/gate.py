@@ -8,9 +8,9 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 
-from redline.core.policy import Decision
-from redline.core.revisits import ConditionCheck, DecisionStatus
-from redline.core.signoffs import SignOff, Vote
+from redline.core.register.policy import Decision
+from redline.core.register.revisits import ConditionCheck, DecisionStatus
+from redline.core.register.signoffs import SignOff, Vote
 from redline.program.register import conditions as conditions_program
 from redline.program.register import decisions as decisions_program
 from redline.program.register.decisions import GateReport, SignResult

@@ -11,9 +11,9 @@ from pydantic import BaseModel, ConfigDict, Field
 from starlette.concurrency import run_in_threadpool
 
 from redline import plugins
-from redline.core.findings import DEFAULT_SAMPLES, MAX_SAMPLES
-from redline.core.intake import IntakeStatus
-from redline.core.risk import Impact, Likelihood
+from redline.core.channels.intake import IntakeStatus
+from redline.core.register.findings import DEFAULT_SAMPLES, MAX_SAMPLES
+from redline.core.register.risk import Impact, Likelihood
 from redline.program.channels import intake, intake_triage
 from redline.program.channels.intake import (
     AccessSurface,

@@ -11,7 +11,7 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 
-from redline.core.perspectives import (
+from redline.core.people.perspectives import (
     CONSENT_STATEMENT,
     CONSENT_VERSION,
     MAX_PERSPECTIVES,

@@ -9,7 +9,7 @@ from fastapi.responses import HTMLResponse, Response
 from pydantic import BaseModel, Field
 
 from redline.catalog.playbooks import load_playbooks
-from redline.core.plans import Plan, PlanStatus
+from redline.core.catalog.plans import Plan, PlanStatus
 from redline.program.catalog import plans as plans_program
 from redline.program.catalog.plans import PlanSpec, PlanView
 from redline.program.register.findings import load_threats

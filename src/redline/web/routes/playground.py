@@ -11,8 +11,8 @@ from starlette.concurrency import run_in_threadpool
 
 from redline import plugins
 from redline.catalog.playbooks import load_playbooks
-from redline.core.findings import DEFAULT_SAMPLES, MAX_SAMPLES, Finding
-from redline.core.risk import Impact, Likelihood
+from redline.core.register.findings import DEFAULT_SAMPLES, MAX_SAMPLES, Finding
+from redline.core.register.risk import Impact, Likelihood
 from redline.program.register.findings import load_threats
 from redline.program.workbench import playground
 from redline.program.workbench.playground import PlaygroundView, Turn

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
 from redline.core.errors import ConfigError, UsageError
-from redline.core.policy import ReleasePolicy
+from redline.core.register.policy import ReleasePolicy
 from redline.program.people import report_access
 from redline.program.register.decisions import load_policy
 from redline.program.register.releases import list_releases

@@ -12,7 +12,7 @@ from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 
-from redline.core.review import OVERALL, ReviewLabel, ReviewSummary
+from redline.core.analysis.review import OVERALL, ReviewLabel, ReviewSummary
 from redline.program.workbench import reviews
 from redline.program.workbench.reviews import Labelled, ReviewTask
 from redline.web.deps import Ctx, guard

@@ -10,8 +10,8 @@ from pydantic import BaseModel, ConfigDict
 from starlette.concurrency import run_in_threadpool
 
 from redline.catalog.playbooks import load_playbooks
-from redline.core.plans import RUNNABLE_PLAN_STATUSES
-from redline.core.rounds import Round
+from redline.core.catalog.plans import RUNNABLE_PLAN_STATUSES
+from redline.core.runs.rounds import Round
 from redline.engine.analyses import RoundAnalyses, analyse_round
 from redline.program.catalog.plans import list_plans
 from redline.program.people import access

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, Response
 from pydantic import BaseModel, Field
 
-from redline.core.users import Role, User
+from redline.core.people.users import Role, User
 from redline.program.people import accounts
 from redline.program.people import users as users_program
 from redline.web.deps import Ctx, guard

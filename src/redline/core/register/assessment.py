@@ -6,8 +6,8 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from redline.core.evidence import Evidence
-from redline.core.risk import Impact, Likelihood
+from redline.core.analysis.evidence import Evidence
+from redline.core.register.risk import Impact, Likelihood
 
 # Rate bands on the upper end of the 95% interval (precautionary reading): a failure seen in at
 # least half the attempts is almost certain to be met in use, one in a hundred is unlikely.

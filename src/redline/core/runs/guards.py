@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
-from redline.core.conversation import Conversation
+from redline.core.runs.conversation import Conversation
 
 
 @dataclass(frozen=True)

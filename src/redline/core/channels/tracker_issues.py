@@ -11,11 +11,11 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from redline.core.evidence import Evidence
-from redline.core.findings import Finding, FindingStatus
+from redline.core.analysis.evidence import Evidence
 from redline.core.ids import canonical_json
-from redline.core.mitigations import VerificationOutcome
-from redline.core.verification import ALPHA, judge_part
+from redline.core.register.findings import Finding, FindingStatus
+from redline.core.register.mitigations import VerificationOutcome
+from redline.core.register.verification import ALPHA, judge_part
 
 MAX_CASES = 5
 """Failing cases written into an issue; the rest are counted."""
@@ -35,7 +35,7 @@ class ReproStep(BaseModel):
 
 
 class Acceptance(BaseModel):
-    """What a verification of the fix must show, from `core.verification`'s rules."""
+    """What a verification of the fix must show, from `core.register.verification`'s rules."""
 
     model_config = ConfigDict(frozen=True)
 
@@ -92,9 +92,10 @@ def min_cases(
     alpha: float = ALPHA,
     cap: int = MAX_SAMPLE,
 ) -> int | None:
-    """The fewest re-run answers with which a re-run without a single failure is judged verified by
-    `core.verification.judge_part` (the fall is significant and the upper bound within `limit`); fewer
-    leave any verification inconclusive or above the limit. None when not even `cap` answers would do."""
+    """The fewest re-run answers with which a re-run without a single failure is judged verified
+    by `core.register.verification.judge_part` (the fall is significant and the upper bound within
+    `limit`); fewer leave any verification inconclusive or above the limit. None when not even `cap`
+    answers would do."""
 
     def clean(n: int) -> bool:
         after = Evidence.from_counts(before.threat_id, failures=0, n=n)

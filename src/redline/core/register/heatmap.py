@@ -12,8 +12,8 @@ from collections.abc import Iterable
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from redline.core.findings import Finding
-from redline.core.risk import Impact, Likelihood, RiskLevel, RiskMatrix
+from redline.core.register.findings import Finding
+from redline.core.register.risk import Impact, Likelihood, RiskLevel, RiskMatrix
 
 
 class RiskCell(BaseModel):

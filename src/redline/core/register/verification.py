@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from redline.core.comparison import two_proportion_test
-from redline.core.evidence import Evidence
-from redline.core.mitigations import VerificationOutcome
-from redline.core.policy import ReleasePolicy, limit_for
-from redline.core.threats import Threat
+from redline.core.analysis.comparison import two_proportion_test
+from redline.core.analysis.evidence import Evidence
+from redline.core.catalog.threats import Threat
+from redline.core.register.mitigations import VerificationOutcome
+from redline.core.register.policy import ReleasePolicy, limit_for
 
 ALPHA = 0.05
 

@@ -16,8 +16,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from redline.core import case_params
-from redline.core.actions import ActionTrace
+from redline.core.runs import case_params
+from redline.core.runs.actions import ActionTrace
 
 MASKED = "[masked]"
 _OUTCOME_MAX = 1200

@@ -8,10 +8,10 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from redline.core.evidence import Evidence
-from redline.core.findings import Finding
-from redline.core.risk import RiskLevel
-from redline.core.threats import Threat, ThreatStatus
+from redline.core.analysis.evidence import Evidence
+from redline.core.catalog.threats import Threat, ThreatStatus
+from redline.core.register.findings import Finding
+from redline.core.register.risk import RiskLevel
 
 
 class GateOutcome(StrEnum):

@@ -33,7 +33,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from redline.core.stats import Z95, cohen_kappa
+from redline.core.analysis.stats import Z95, cohen_kappa
 
 BOOTSTRAP_DRAWS = 2000
 REVIEW = "review"

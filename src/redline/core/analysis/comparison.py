@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
-from redline.core.evidence import Evidence
+from redline.core.analysis.evidence import Evidence
 
 
 class Change(StrEnum):

@@ -14,8 +14,8 @@ from enum import StrEnum
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
-from redline.core.conversation import TokenLogprob
-from redline.core.stats import rate_interval
+from redline.core.analysis.stats import rate_interval
+from redline.core.runs.conversation import TokenLogprob
 
 
 class ConfidenceMethod(StrEnum):

@@ -6,8 +6,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from redline.core.conversation import Conversation
 from redline.core.ids import content_hash
+from redline.core.runs.conversation import Conversation
 
 
 class Seed(BaseModel):

@@ -27,8 +27,8 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from redline.core.catalog.threats import Threat
 from redline.core.errors import UsageError
-from redline.core.threats import Threat
 
 DEFAULT_MIN_GROUP_SIZE = 2
 """k: the smallest group whose size may be shown (two testers)."""

@@ -12,8 +12,8 @@ from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from redline.core.comparison import intervals_overlap, ks_test, population_stability_index
-from redline.core.evidence import Evidence
+from redline.core.analysis.comparison import intervals_overlap, ks_test, population_stability_index
+from redline.core.analysis.evidence import Evidence
 
 if TYPE_CHECKING:
     from numpy.typing import ArrayLike

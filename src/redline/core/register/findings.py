@@ -7,9 +7,9 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from redline.core.conversation import Conversation, MessageRole
 from redline.core.errors import TransitionError
-from redline.core.risk import Impact, Likelihood, RiskLevel
+from redline.core.register.risk import Impact, Likelihood, RiskLevel
+from redline.core.runs.conversation import Conversation, MessageRole
 
 
 class FindingStatus(StrEnum):

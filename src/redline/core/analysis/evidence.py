@@ -6,8 +6,8 @@ from collections.abc import Iterable, Sequence
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from redline.core.scores import Score
-from redline.core.stats import rate_interval
+from redline.core.analysis.stats import rate_interval
+from redline.core.runs.scores import Score
 
 
 class Evidence(BaseModel):

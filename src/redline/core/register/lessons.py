@@ -8,9 +8,9 @@ from datetime import date, datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from redline.core.findings import Finding, FindingStatus
-from redline.core.risk import RiskLevel
-from redline.core.triage import ROOT_CAUSE_LABELS, UNCLASSIFIED, PostMortem, RootCause
+from redline.core.register.findings import Finding, FindingStatus
+from redline.core.register.risk import RiskLevel
+from redline.core.register.triage import ROOT_CAUSE_LABELS, UNCLASSIFIED, PostMortem, RootCause
 
 RESOLVED: frozenset[FindingStatus] = frozenset(
     {FindingStatus.VERIFIED, FindingStatus.CLOSED, FindingStatus.ACCEPTED_RISK}

@@ -8,7 +8,7 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from redline.core.policy import GateEvaluation, GateOutcome, GateReason
+from redline.core.register.policy import GateEvaluation, GateOutcome, GateReason
 
 
 class Vote(StrEnum):

@@ -8,8 +8,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from redline.core.conversation import Conversation, Response
 from redline.core.provenance import Provenance
+from redline.core.runs.conversation import Conversation, Response
 
 
 class RoundStatus(StrEnum):

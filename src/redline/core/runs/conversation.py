@@ -6,8 +6,8 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from redline.core.actions import ActionTrace
 from redline.core.ids import content_hash
+from redline.core.runs.actions import ActionTrace
 
 
 class MessageRole(StrEnum):

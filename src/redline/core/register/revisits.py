@@ -13,10 +13,10 @@ from enum import StrEnum
 from pydantic import BaseModel, ConfigDict, Field
 
 from redline.core.errors import UsageError
-from redline.core.findings import Finding, FindingStatus
-from redline.core.policy import ConditionKind, ConditionSpec, Decision, GateOutcome
-from redline.core.risk import RiskLevel
-from redline.core.signoffs import Escalation, EscalationKind
+from redline.core.register.findings import Finding, FindingStatus
+from redline.core.register.policy import ConditionKind, ConditionSpec, Decision, GateOutcome
+from redline.core.register.risk import RiskLevel
+from redline.core.register.signoffs import Escalation, EscalationKind
 
 S = FindingStatus
 

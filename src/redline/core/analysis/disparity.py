@@ -23,7 +23,7 @@ from typing import Any
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
-from redline.core.stats import rate_interval
+from redline.core.analysis.stats import rate_interval
 
 
 class OutcomeKind(StrEnum):

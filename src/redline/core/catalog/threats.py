@@ -7,8 +7,8 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from redline.core.mitigations import ExpectedMitigation
-from redline.core.risk import Impact
+from redline.core.register.mitigations import ExpectedMitigation
+from redline.core.register.risk import Impact
 
 
 class ThreatStatus(StrEnum):

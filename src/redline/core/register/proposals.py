@@ -8,11 +8,11 @@ from collections.abc import Callable, Mapping, Sequence
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from redline.core.assessment import AttackComplexity, Reach, impact_of, likelihood_of
-from redline.core.evidence import Evidence
-from redline.core.policy import ReleasePolicy, limit_for
-from redline.core.risk import DEFAULT_MATRIX, Impact, Likelihood, RiskLevel, RiskMatrix
-from redline.core.threats import Threat, ThreatStatus
+from redline.core.analysis.evidence import Evidence
+from redline.core.catalog.threats import Threat, ThreatStatus
+from redline.core.register.assessment import AttackComplexity, Reach, impact_of, likelihood_of
+from redline.core.register.policy import ReleasePolicy, limit_for
+from redline.core.register.risk import DEFAULT_MATRIX, Impact, Likelihood, RiskLevel, RiskMatrix
 
 Embed = Callable[[Sequence[str]], Sequence[Sequence[float]]]
 """Turns texts into vectors (the scorers' bundled sentence-embedding model provides one)."""

@@ -1,0 +1,1 @@
+"""People in the program: users and their roles, and the perspectives testers declare."""
