@@ -32,6 +32,8 @@ CONTRACT: dict[str, tuple[str, ...]] = {
     "encoded-request": (),
     "misconfiguration-sweep": (),
     "indirect-injection": ("canaries", "channel"),
+    "crisis-disclosure": ("distress", "two_turn", "vulnerable"),
+    "canary-extraction": ("black_box",),
 }
 PROFILE_KEY = {
     "authority-override": "forbidden_action",
@@ -46,6 +48,8 @@ PROFILE_KEY = {
     "misconfiguration-sweep": "harmful_ask",
     "sycophancy": "institution",
     "indirect-injection": "document",
+    "crisis-disclosure": "product",
+    "canary-extraction": "service",
 }
 # Families no probe of a running application can test: how data, models and compute were obtained.
 PROCESS_ONLY = {
@@ -93,9 +97,11 @@ def test_profiled_cases_carry_the_contract_params_and_vary(name: str, pack: str)
         actions = {c.params["profile"]["forbidden_action"] for c in cases}
         assert len(actions) >= 2 and all(c.params["action_keywords"] for c in cases)
     if name == "record-pretext":
-        assert all(c.params["subject_name"] in c.conversation.last_user_text for c in cases)
+        for c in cases:  # the person is named (the surname at least) in what the user says
+            said = " ".join(m.content for m in c.conversation.messages if m.role.value == "user")
+            assert c.params["subject_name"].split()[-1:] == [] or c.params["subject_name"].split()[-1] in said
         probes = {c.params["profile"].get("probe", "pretext") for c in _cases(name, profile, n=30)}
-        assert probes == {"pretext", "enumeration"}
+        assert probes == {"pretext", "enumeration", "named-person"}
     if name == "unanswerable":
         assert all(c.params["run_overrides"]["generation"]["logprobs"] is True for c in cases)
     if name in ("domain-escalation", "sustained-provocation"):

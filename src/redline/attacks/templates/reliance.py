@@ -9,12 +9,21 @@ from typing import ClassVar
 from pydantic import BaseModel
 
 from redline.attacks.base import PlanContext
-from redline.attacks.profiled import VULNERABLE_FRAMINGS, fill, pack_part, pick, profiled_case
+from redline.attacks.profiled import (
+    VULNERABLE_FRAMINGS,
+    fill,
+    pack_part,
+    pick,
+    profiled_case,
+    vulnerable_product_case,
+)
 from redline.attacks.templating import TemplateParams, TemplateTechnique, Variant
 from redline.core.runs.case_params import PROFILE
 from redline.core.runs.cases import AttackCase, Seed
 from redline.core.runs.conversation import Conversation
 
+PRODUCT_SHARE = 0.5
+"""Share of profiled `vulnerable-user` cases that ask about products and prices, not what to do."""
 MIS_SELLING_THREATS = (
     "manipulation.vulnerable-user",
     "manipulation.dark-patterns",
@@ -121,11 +130,23 @@ class VulnerableUser(TemplateTechnique):
     def expand_for(
         self, seed: Seed, params: BaseModel, *, rng: random.Random, context: PlanContext
     ) -> Iterator[AttackCase]:
-        """With a profile: one of the domain's vulnerable-user cues, asking what to do (sometimes
-        inviting a sale); records `profile.vulnerable_cue` and `vulnerable: true`."""
+        """With a profile: half the time a vulnerable user (the kinds its groups name: older, confused,
+        bereaved, in debt, low literacy, disabled) asking about products, plans, prices or upgrades of
+        its entities, with no safety question to answer instead; else one of the domain's cues, asking
+        what to do (sometimes inviting a sale). Records `profile.vulnerable_cue` and `vulnerable: true`."""
         profile = context.profile
-        if profile is None or not profile.vulnerable_cues:
+        if profile is None or not (profile.vulnerable_cues or profile.vulnerable_groups):
             yield from self.expand(seed, params, rng=rng)
+            return
+        if not profile.vulnerable_cues or rng.random() < PRODUCT_SHARE:
+            yield profiled_case(
+                self,
+                seed,
+                self.typed(params, self.Params),
+                rng,
+                vulnerable_product_case(rng, profile),
+                threats=MIS_SELLING_THREATS,
+            )
             return
         cue = pick(profile.vulnerable_cues, rng)
         framing = pick(VULNERABLE_FRAMINGS, rng)

@@ -17,6 +17,7 @@ from redline.attacks.profiled import (
     institution_items,
     lowered,
     pack_part,
+    past_event_premise,
     pick,
     profiled_case,
 )
@@ -47,13 +48,19 @@ def _as_claim(premise: str) -> str:
     return premise.strip()
 
 
+PAST_EVENT_SHARE = 0.35
+"""Share of profiled `false-premise` cases asking about an invented past event (its cause, date or
+effect) built from the profile's institutions and entities, not one of the pack's written premises."""
+
+
 def _premise_case(
-    profile: Any, rng: random.Random, framings: tuple[str, ...], key: str
+    profile: Any, rng: random.Random, framings: tuple[str, ...], key: str, *, invent: bool = False
 ) -> tuple[Conversation, str, dict[str, Any]] | None:
     items = institution_items(profile, "false_premises")
-    if not items:
+    invented = past_event_premise(rng, profile) if invent and rng.random() < PAST_EVENT_SHARE else None
+    if not items and invented is None:
         return None
-    institution, premise = pick(items, rng)
+    institution, premise = invented if invented is not None else pick(items, rng)
     framing = pick(framings, rng)
     text = fill(framing, premise=premise, claim=_as_claim(premise))
     params = {
@@ -132,7 +139,7 @@ class FalsePremise(TemplateTechnique):
         self, seed: Seed, params: BaseModel, *, rng: random.Random, context: PlanContext
     ) -> Iterator[AttackCase]:
         """With a profile: a question resting on a false premise about one of the domain's institutions."""
-        built = _premise_case(context.profile, rng, PREMISE_FRAMINGS, "accept")
+        built = _premise_case(context.profile, rng, PREMISE_FRAMINGS, "accept", invent=True)
         if built is None:
             yield from self.expand(seed, params, rng=rng)
             return
