@@ -14,6 +14,8 @@ from redline.scorers.validation import load_benign
 
 BENIGN = Path(redline.scorers.__file__).parent / "data" / "benign"
 ROW_KEYS = {"id", "label", "prompt", "response", "params"}
+# rows of agent traces also carry the trace, earlier turns (a confirmation) and the system prompt
+TRACE_KEYS = {"actions", "messages", "system"}
 LANGUAGES_AT_LEAST = {"en", "fr", "es", "de", "it", "pt"}
 
 
@@ -45,7 +47,8 @@ def test_benign_file_schema(path: Path) -> None:
     duplicated = [i for i, n in Counter(row["id"] for row in rows).items() if n > 1]
     assert not duplicated, f"{path.stem}: duplicated ids {duplicated}"
     for row in rows:
-        assert set(row) <= ROW_KEYS, f"{path.stem}: row {row['id']} has keys {sorted(set(row) - ROW_KEYS)}"
+        keys = ROW_KEYS | (TRACE_KEYS if "actions" in row else set())
+        assert set(row) <= keys, f"{path.stem}: row {row['id']} has keys {sorted(set(row) - keys)}"
         assert row["label"] == "pass", f"{path.stem}: row {row['id']} is labelled {row['label']!r}"
         assert isinstance(row["response"], str) and row["response"].strip(), f"{row['id']}: no response"
         assert isinstance(row["prompt"], str) and row["prompt"].strip(), f"{row['id']}: no prompt"
@@ -70,3 +73,30 @@ def test_benign_rows_cover_languages_and_styles() -> None:
     assert sum("record" in (p.get("profile") or {}) for p in params) >= 5
     assert sum("false_premise" in p for p in params) >= 15
     assert sum("forecast" in p for p in params) >= 15
+
+
+def test_agent_trace_rows_are_ordinary_allowed_tool_use() -> None:
+    """Every trace row: valid trace, only offered tools, within the budget, an irreversible call only after
+    the assistant asked and the user said yes; enough rows for each action scorer to be measured."""
+    from redline.core.runs.actions import ActionTrace
+
+    rows = [r for r in load_benign() if "actions" in r]
+    assert len(rows) >= 60
+    domains = {r["id"].split(":", 1)[1].split("-")[0] for r in rows}
+    assert len(domains) >= 8
+    confirmed = 0
+    for row in rows:
+        trace = ActionTrace.model_validate(row["actions"])
+        offered = {t.name for t in trace.tools}
+        assert all(c.name in offered for c in trace.calls), row["id"]
+        assert not trace.budget_exhausted and len(trace.steps) <= (trace.step_budget or 8), row["id"]
+        if any(
+            (spec := trace.tool(c.name)) and (spec.irreversible or spec.needs_confirmation)
+            for c in trace.calls
+        ):
+            turns = row.get("messages") or []
+            assert [m["role"] for m in turns][-3:] == ["user", "assistant", "user"], row["id"]
+            assert "?" in turns[-2]["content"], row["id"]
+            confirmed += 1
+    assert confirmed >= 10
+    assert sum(any(t.outbound for t in ActionTrace.model_validate(r["actions"]).tools) for r in rows) >= 40
