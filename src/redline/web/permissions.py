@@ -1,6 +1,7 @@
 """The one permission table of the web workbench: every route names an action, every action its roles.
 
-A route without an entry in ROUTES is refused to everyone (and fails the route tests). Actions whose
+The role sets are the program's (`program.people.permissions`); this module only maps actions onto
+them. A route without an entry in ROUTES is refused to everyone (and fails the route tests). Actions whose
 holders the workspace configures (plan approvers, gate signers, risk acceptors) read them from
 `decision_rights`. The program layer checks the finer rules (no vote on your own plan, critical
 plans, status moves) on top of this table.
@@ -12,20 +13,31 @@ from collections.abc import Iterable
 from enum import StrEnum
 
 from redline.core.people.users import Role, User
-from redline.program.catalog.catalog_versions import CATALOG_EDITORS
-from redline.program.catalog.plans import PLAN_AUTHORS
-from redline.program.channels.concerns import HANDLERS as CONCERN_HANDLERS
-from redline.program.channels.concerns import LINK_ISSUERS as CONCERN_LINK_ISSUERS
-from redline.program.channels.intake_triage import INTAKE_TRIAGERS
-from redline.program.people.onboarding import ONBOARDING_LEADS
-from redline.program.people.perspectives import PERSPECTIVE_REMOVERS
-from redline.program.people.users import USER_ADMINS
-from redline.program.people.wellbeing import WELLBEING_LEADS
-from redline.program.register.conditions import REPORTERS as CONDITION_REPORTERS
-from redline.program.register.triage import FIXERS, LEADS, MOVERS, WRITERS
-from redline.program.workbench.playground import PLAYGROUND_USERS
-from redline.program.workbench.reviews import REVIEW_SAMPLERS, REVIEWERS
-from redline.program.workbench.runs import ROUND_RUNNERS
+from redline.program.people.permissions import (
+    AUDITORS,
+    CATALOG_EDITORS,
+    CONCERN_HANDLERS,
+    CONCERN_LINK_ISSUERS,
+    CONDITION_REPORTERS,
+    EVERYONE,
+    FINDING_FIXERS,
+    FINDING_LEADS,
+    FINDING_MOVERS,
+    FINDING_WRITERS,
+    GATE_RUNNERS,
+    INTAKE_TRIAGERS,
+    INTERNAL_READERS,
+    ONBOARDING_LEADS,
+    PERSPECTIVE_REMOVERS,
+    PLAN_AUTHORS,
+    PLAYGROUND_USERS,
+    REPORT_READERS,
+    REVIEW_SAMPLERS,
+    REVIEWERS,
+    ROUND_RUNNERS,
+    USER_ADMINS,
+    WELLBEING_LEADS,
+)
 from redline.settings import DecisionRights, PrivacyConfig
 
 
@@ -83,18 +95,13 @@ Grant = frozenset[Role] | None
 """The roles that may act; None means anyone, signed in or not."""
 
 ANYONE: Grant = None
-EVERYONE = frozenset(Role)
-INTERNAL = EVERYONE - {Role.EXTERNAL_REVIEWER}
-GATE_RUNNERS = frozenset({Role.LEAD, Role.ADMIN, Role.COMMITTEE})
-AUDITORS = frozenset({Role.ADMIN, Role.COMMITTEE, Role.LEAD})
-REPORT_READERS = frozenset({Role.ADMIN, Role.LEAD, Role.COMMITTEE, Role.ENGINEER, Role.TESTER})
 
 
 def permission_table(
     rights: DecisionRights, *, cleared: Iterable[Role] = PrivacyConfig().cleared_roles
 ) -> dict[Action, Grant]:
     """Who may do each action, with the workspace's decision rights and privacy clearance filled in."""
-    movers = frozenset().union(*MOVERS.values()) | frozenset(rights.risk_acceptors)
+    movers = frozenset().union(*FINDING_MOVERS.values()) | frozenset(rights.risk_acceptors)
     return {
         Action.SIGN_IN: ANYONE,
         Action.INTAKE_SUBMIT: ANYONE,
@@ -104,31 +111,31 @@ def permission_table(
         Action.REPORT_EXTERNAL: EVERYONE,
         Action.REPORT_COMMITTEE: REPORT_READERS | {Role.VIEWER},
         Action.REPORT_INTERNAL: REPORT_READERS,
-        Action.DASHBOARD: INTERNAL,
-        Action.CATALOG_READ: INTERNAL,
+        Action.DASHBOARD: INTERNAL_READERS,
+        Action.CATALOG_READ: INTERNAL_READERS,
         Action.CATALOG_EDIT: CATALOG_EDITORS,
-        Action.PLAN_READ: INTERNAL,
+        Action.PLAN_READ: INTERNAL_READERS,
         Action.PLAN_WRITE: PLAN_AUTHORS,
         Action.PLAN_VOTE: frozenset(rights.plan_approvers) | frozenset(rights.critical_plan_approvers),
-        Action.ROUND_READ: INTERNAL,
+        Action.ROUND_READ: INTERNAL_READERS,
         Action.ROUND_START: ROUND_RUNNERS,
-        Action.FINDING_READ: INTERNAL,
-        Action.FINDING_TRIAGE: LEADS,
+        Action.FINDING_READ: INTERNAL_READERS,
+        Action.FINDING_TRIAGE: FINDING_LEADS,
         Action.FINDING_MOVE: movers,
-        Action.FINDING_COMMENT: WRITERS,
-        Action.MITIGATION_WRITE: FIXERS,
-        Action.GATE_READ: INTERNAL,
+        Action.FINDING_COMMENT: FINDING_WRITERS,
+        Action.MITIGATION_WRITE: FINDING_FIXERS,
+        Action.GATE_READ: INTERNAL_READERS,
         Action.GATE_CHECK: GATE_RUNNERS,
         Action.GATE_SIGN: frozenset(rights.gate_signers),
         Action.CONDITION_REPORT: CONDITION_REPORTERS,
         Action.AUDIT_READ: AUDITORS,
         Action.PLAYGROUND: PLAYGROUND_USERS,
-        Action.CONTENT_VIEW: INTERNAL,
-        Action.WELLBEING_SELF: INTERNAL,
+        Action.CONTENT_VIEW: INTERNAL_READERS,
+        Action.WELLBEING_SELF: INTERNAL_READERS,
         Action.WELLBEING_TEAM: WELLBEING_LEADS,
-        Action.ONBOARDING_SELF: INTERNAL,
+        Action.ONBOARDING_SELF: INTERNAL_READERS,
         Action.ONBOARDING_TEAM: ONBOARDING_LEADS,
-        Action.PERSPECTIVES_SELF: INTERNAL,
+        Action.PERSPECTIVES_SELF: INTERNAL_READERS,
         Action.PERSPECTIVES_REMOVE: PERSPECTIVE_REMOVERS,
         Action.INTAKE_TRIAGE: INTAKE_TRIAGERS,
         Action.USER_ADMIN: USER_ADMINS,
@@ -143,7 +150,7 @@ def permission_table(
         Action.REVIEW_SAMPLE: REVIEW_SAMPLERS,
         # Trackers' webhooks prove themselves with the shared secret's signature (program.channels.trackers).
         Action.TRACKER_WEBHOOK: ANYONE,
-        Action.MONITOR_READ: INTERNAL,
+        Action.MONITOR_READ: INTERNAL_READERS,
     }
 
 

@@ -18,8 +18,9 @@ from redline.catalog.standards import (
     write_standard,
 )
 from redline.core.errors import ConfigError
-from redline.program.catalog.catalog_versions import CATALOG_EDITORS, catalog_dir
+from redline.program.catalog.catalog_versions import catalog_dir
 from redline.program.people.actors import authorize
+from redline.program.people.permissions import CATALOG_EDITORS
 from redline.settings import Settings
 from redline.store import audit
 

@@ -23,13 +23,12 @@ from redline.core.catalog.threat_versions import (
 )
 from redline.core.catalog.threats import Threat
 from redline.core.errors import ConfigError, UsageError
-from redline.core.people.users import Role
 from redline.program.people.actors import authorize, require_role
+from redline.program.people.permissions import CATALOG_EDITORS
 from redline.settings import Settings
 from redline.store.files import FileLock, replace_file
 from redline.store.repos import catalog as catalog_repo
 
-CATALOG_EDITORS = frozenset({Role.ADMIN, Role.LEAD, Role.COMMITTEE})
 TOLERANCE_FIELDS = ("zero_tolerance", "max_failure_rate")
 """Threat fields that loosen or tighten the release gate: changing them needs the risk acceptors."""
 """Roles that may change the catalog (edit a threat or record a sync)."""

@@ -20,19 +20,13 @@ from redline.core.ids import new_id
 from redline.core.people.perspectives import TeamCoverage
 from redline.core.people.users import Role, User
 from redline.program.people.actors import authorize
+from redline.program.people.permissions import PLAN_AUTHORS, PLAN_CLOSERS, PLAN_RUNNERS
 from redline.program.people.perspectives import team_coverage
 from redline.settings import DecisionRights, Settings
 from redline.store.repos import plans as plans_repo
 from redline.store.repos import systems as systems_repo
 from redline.store.repos import users as users_repo
 from redline.yamlio import load_model
-
-PLAN_AUTHORS = frozenset({Role.LEAD, Role.ADMIN, Role.COMMITTEE})
-"""Roles that may write and submit plans."""
-PLAN_RUNNERS = frozenset({Role.LEAD, Role.ADMIN})
-"""Roles that may start work on an approved plan."""
-PLAN_CLOSERS = frozenset({Role.LEAD, Role.ADMIN, Role.COMMITTEE})
-"""Roles that may close a plan."""
 
 
 class PlanSpec(BaseModel):

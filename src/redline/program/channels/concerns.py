@@ -53,16 +53,11 @@ from redline.core.errors import (
 from redline.core.ids import new_id
 from redline.core.people.users import Role, User
 from redline.program.people.actors import authorize
+from redline.program.people.permissions import CONCERN_HANDLERS, CONCERN_LINK_ISSUERS
 from redline.program.people.throttle import client_network
 from redline.store import audit
 from redline.store.repos import concerns as concerns_repo
 from redline.store.repos.concerns import StoredConcern, StoredLink, StoredMessage
-
-HANDLERS = frozenset({Role.COMMITTEE, Role.ADMIN})
-"""Who reads the queue and answers concerns."""
-
-LINK_ISSUERS = frozenset({Role.ADMIN})
-"""Who issues one-time links."""
 
 LINK_DAYS = 14
 MAX_LINK_DAYS = 90
@@ -321,7 +316,7 @@ def follow_up(session: Session, code: str, text: str, *, now: datetime | None = 
 
 def queue(session: Session, *, acting: str | None, status: ConcernStatus | None = None) -> list[QueueEntry]:
     """The handlers' queue, newest day first."""
-    authorize(session, acting, HANDLERS, action="read the concern queue")
+    authorize(session, acting, CONCERN_HANDLERS, action="read the concern queue")
     entries = []
     for concern in concerns_repo.list_concerns(session, status=status.value if status else None):
         thread = concerns_repo.thread(session, concern.id)
@@ -341,7 +336,7 @@ def _view(session: Session, concern_id: str) -> HandlerView:
 
 def show(session: Session, concern_id: str, *, acting: str | None) -> HandlerView:
     """One concern with its thread, for handlers."""
-    authorize(session, acting, HANDLERS, action="read concerns")
+    authorize(session, acting, CONCERN_HANDLERS, action="read concerns")
     return _view(session, concern_id)
 
 
@@ -384,7 +379,7 @@ def set_status(
     now: datetime | None = None,
 ) -> HandlerView:
     """Move a concern (acknowledge, investigate, resolve, dismiss with a reason, reopen); audited."""
-    user = authorize(session, acting, HANDLERS, action="change the status of concerns")
+    user = authorize(session, acting, CONCERN_HANDLERS, action="change the status of concerns")
     concern = concerns_repo.get_concern(session, concern_id)
     concerns_repo.flush_reporter_facts(session)
     _move(session, concern, status, user=user, reason=reason.strip(), day=_today(now))
@@ -408,7 +403,7 @@ def respond(
     now: datetime | None = None,
 ) -> HandlerView:
     """Answer in the thread, as a role unless `sign`; answering a new concern acknowledges it. Audited."""
-    user = authorize(session, acting, HANDLERS, action="answer concerns")
+    user = authorize(session, acting, CONCERN_HANDLERS, action="answer concerns")
     text = text.strip()
     if not text:
         raise UsageError("write an answer")
@@ -448,7 +443,7 @@ def issue_link(
     session: Session, *, acting: str | None, days: int = LINK_DAYS, now: datetime | None = None
 ) -> IssuedLink:
     """A one-time link to raise a concern without an account (admins only; audited without the token)."""
-    user = authorize(session, acting, LINK_ISSUERS, action="issue concern links")
+    user = authorize(session, acting, CONCERN_LINK_ISSUERS, action="issue concern links")
     if not 1 <= days <= MAX_LINK_DAYS:
         raise UsageError(f"a link lasts from 1 to {MAX_LINK_DAYS} days")
     when = now or datetime.now(UTC)
@@ -474,7 +469,7 @@ def issue_link(
 
 def list_links(session: Session, *, acting: str | None, now: datetime | None = None) -> list[StoredLink]:
     """Links not yet used or expired (admins only)."""
-    authorize(session, acting, LINK_ISSUERS, action="list concern links")
+    authorize(session, acting, CONCERN_LINK_ISSUERS, action="list concern links")
     when = now or datetime.now(UTC)
     return [link for link in concerns_repo.list_links(session) if _aware(link.expires_at) > when]
 

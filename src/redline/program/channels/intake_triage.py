@@ -17,12 +17,12 @@ from sqlalchemy.orm import Session
 from redline.core.channels.intake import IntakeStatus, check_intake_transition
 from redline.core.errors import ConfigError, NotFoundError, ScoringError, UsageError
 from redline.core.ids import new_id
-from redline.core.people.users import Role
 from redline.core.register.findings import DEFAULT_SAMPLES, CaseSource, CaseSpec, Finding, replayable
 from redline.core.register.proposals import Embed, centroid, cosine, jaccard, tokens
 from redline.core.register.risk import Impact, Likelihood
 from redline.core.runs.conversation import Conversation, MessageRole
 from redline.program.people.actors import authorize
+from redline.program.people.permissions import INTAKE_TRIAGERS
 from redline.scorers.masking import Masker
 from redline.settings import Settings
 from redline.store.repos import findings as findings_repo
@@ -34,8 +34,6 @@ if TYPE_CHECKING:
     from redline.scorers.base import Scorer
     from redline.targets.base import Target
 
-INTAKE_TRIAGERS = frozenset({Role.LEAD, Role.ADMIN})
-"""Roles that work the external queue."""
 
 # A suggestion for a person to confirm, so the bars sit below the ones that merge evidence automatically;
 # a finding scores its best-matching text (title, description or a failing prompt), not their average.

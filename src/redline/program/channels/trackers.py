@@ -39,15 +39,14 @@ from redline.core.channels.tracker_issues import (
     signature_ok,
 )
 from redline.core.errors import ConfigError, PermissionDeniedError, RedlineError, UsageError
-from redline.core.people.users import Role
 from redline.core.register.findings import OPEN_STATUSES, Finding, FindingStatus
 from redline.core.register.policy import limit_for
 from redline.core.secrets import read_secret, redact_text
 from redline.program.people.actors import authorize
+from redline.program.people.permissions import TRACKER_EXPORTERS
 from redline.program.register.decisions import load_policy
 from redline.program.register.mitigations import path_to
 from redline.program.register.releases import release_label
-from redline.program.register.triage import FIXERS, LEADS
 from redline.scorers.masking import Masker
 from redline.settings import Settings, TrackerConfig
 from redline.store.repos import finding_cases as cases_repo
@@ -59,7 +58,6 @@ from redline.store.repos.systems import resolve_release
 from redline.store.repos.trackers import TrackerLink as TrackerLink
 from redline.store.session import Store
 
-EXPORTERS = FIXERS | LEADS | frozenset({Role.COMMITTEE})
 WEBHOOK_ACTOR = "tracker:{name}"
 MAX_RETRIES = 3
 MAX_RETRY_WAIT_S = 60.0
@@ -532,7 +530,7 @@ def export(
     web_url = environ.get(WEB_URL_ENV) or cfg.web_url
     catalog = dict(threats) if threats is not None else load_threats(settings)
     with store.session() as session:
-        who = authorize(session, user, EXPORTERS, action="export findings to trackers")
+        who = authorize(session, user, TRACKER_EXPORTERS, action="export findings to trackers")
         findings = _select(session, finding_ids, release, open_only)
     items: list[ExportItem] = []
     with client_for(cfg, environ, transport=transport, sleep=sleep) as client:

@@ -18,15 +18,12 @@ from sqlalchemy.orm import Session
 from redline.core.errors import NotFoundError, PermissionDeniedError
 from redline.core.people.users import Role, User
 from redline.core.runs.rounds import Round
-from redline.program.channels.intake_triage import INTAKE_TRIAGERS
-from redline.program.workbench.playground import PLAYGROUND_READERS
+from redline.program.people.permissions import INTAKE_TRIAGERS, INTERNAL_READERS, PLAYGROUND_READERS
 from redline.store.repos import playground as playground_repo
 from redline.store.repos import rounds as rounds_repo
 
 ITEM_KINDS = frozenset({"attempt", "exemplar", "intake"})
 """Subject kinds that name one stored item (`program.people.content.resolve`)."""
-INTERNAL_READERS = frozenset(Role) - {Role.EXTERNAL_REVIEWER}
-"""Roles that read rounds and findings (everyone but external reviewers)."""
 
 
 def _holds(user: User, roles: frozenset[Role]) -> bool:

@@ -31,6 +31,7 @@ from redline.core.catalog.threats import Threat
 from redline.core.errors import ConfigError, PermissionDeniedError, UsageError
 from redline.core.people.users import Role, User
 from redline.program.people.actors import acting_user, authorize
+from redline.program.people.permissions import ONBOARDING_LEADS
 from redline.settings import Settings
 from redline.store.repos import onboarding as onboarding_repo
 from redline.store.repos import plans as plans_repo
@@ -39,8 +40,6 @@ from redline.store.repos.onboarding import OnboardingConsent, SectionVersion
 from redline.store.session import Store
 from redline.yamlio import load_model
 
-ONBOARDING_LEADS = frozenset({Role.LEAD, Role.ADMIN})
-"""Roles that see everyone's onboarding."""
 INACTIVE_PLANS = frozenset({PlanStatus.REJECTED, PlanStatus.CLOSED})
 """A tester named on a plan in these states is not assigned to it any more."""
 

@@ -34,14 +34,11 @@ from redline.core.people.perspectives import (
     sorted_perspectives,
     vocabulary_of,
 )
-from redline.core.people.users import Role
 from redline.program.people.actors import acting_user, authorize
+from redline.program.people.permissions import PERSPECTIVE_REMOVERS
 from redline.settings import Settings
 from redline.store.repos import perspectives as perspectives_repo
 from redline.store.session import Store
-
-PERSPECTIVE_REMOVERS = frozenset({Role.ADMIN})
-"""Roles that may delete someone else's declaration (on account removal); they never read it."""
 
 
 class VocabularyEntry(BaseModel):

@@ -10,11 +10,9 @@ from sqlalchemy.orm import Session
 from redline.core.errors import PermissionDeniedError, UsageError
 from redline.core.people.users import Role, User
 from redline.program.people.actors import authorize
+from redline.program.people.permissions import USER_ADMINS
 from redline.store.repos import accounts as accounts_repo
 from redline.store.repos import users as users_repo
-
-USER_ADMINS = frozenset({Role.ADMIN})
-"""Roles that may add accounts and change roles."""
 
 
 def parse_roles(values: Iterable[str]) -> set[Role]:

@@ -18,14 +18,12 @@ from redline.program.people.access import require_read
 from redline.program.people.actors import acting_user, authorize
 from redline.program.people.content import FlaggedContent, mask_content, resolve
 from redline.program.people.onboarding import require_onboarded
+from redline.program.people.permissions import WELLBEING_LEADS
 from redline.scorers.masking import Masker
 from redline.settings import Settings
 from redline.store.repos import users as users_repo
 from redline.store.repos import wellbeing as wellbeing_repo
 from redline.store.session import Store
-
-WELLBEING_LEADS = frozenset({Role.LEAD, Role.ADMIN})
-"""Roles that see everyone's counts and may grant an override."""
 
 
 class ExposureLevel(StrEnum):

@@ -9,19 +9,14 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from redline.core.errors import UsageError
-from redline.core.people.users import Role
 from redline.core.register.policy import ConditionKind, ConditionSpec
 from redline.core.register.revisits import ConditionCheck, ConditionReport, GateCondition, check_condition
 from redline.program.people.actors import authorize
+from redline.program.people.permissions import CONDITION_EDITORS, CONDITION_REPORTERS
 from redline.program.register.releases import release_label
 from redline.store.repos import revisits as revisits_repo
 from redline.store.repos.systems import resolve_release
 from redline.store.session import Store
-
-REPORTERS = frozenset({Role.ENGINEER, Role.LEAD, Role.COMMITTEE, Role.ADMIN})
-"""Who may report on a condition (the people running the rollout, and the committee)."""
-EDITORS = frozenset({Role.LEAD, Role.COMMITTEE, Role.ADMIN})
-"""Who may add a condition by hand."""
 
 
 def checklist(store: Store, *, release: str, now: datetime | None = None) -> tuple[str, list[ConditionCheck]]:
@@ -70,7 +65,7 @@ def add(
         window_days=window_days if kind is ConditionKind.MONITORING else None,
     )
     with store.session() as session:
-        who = authorize(session, user, EDITORS, action="add conditions to a release decision")
+        who = authorize(session, user, CONDITION_EDITORS, action="add conditions to a release decision")
         rel = resolve_release(session, release)
         return revisits_repo.add_condition(session, release_id=rel.id, spec=spec, owner=owner, actor=who.name)
 
@@ -90,7 +85,7 @@ def report(
     """Record what is in force for a condition (a rollout share, a flag's state, evidence text) and say
     whether it holds now; the report must fit the condition's kind."""
     with store.session() as session:
-        who = authorize(session, user, REPORTERS, action="report on release conditions")
+        who = authorize(session, user, CONDITION_REPORTERS, action="report on release conditions")
         current = revisits_repo.get_condition(session, condition_id)
         _fits(current, share=share, flag_on=flag_on, holds=holds, evidence=evidence)
         at = now or datetime.now(UTC)

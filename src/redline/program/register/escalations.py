@@ -15,6 +15,7 @@ from redline.core.register.revisits import finding_of, should_be_open
 from redline.core.register.signoffs import Escalation, EscalationKind
 from redline.program.channels.notifications import Delivery, Notification, notify
 from redline.program.people.actors import authorize
+from redline.program.people.permissions import ESCALATORS
 from redline.settings import Settings
 from redline.store.repos import decisions as decisions_repo
 from redline.store.repos import findings as findings_repo
@@ -59,10 +60,6 @@ def follow_finding(session: Session, finding: Finding, *, actor: str) -> list[Es
             why = f"finding {finding.id} is {finding.status.value}"
             closed.append(decisions_repo.settle_escalation(session, esc.id, actor=actor, why=why))
     return closed
-
-
-ESCALATORS = frozenset({Role.TESTER, Role.ENGINEER, Role.LEAD, Role.COMMITTEE, Role.ADMIN})
-"""Who may escalate by hand: anyone on the team who may comment on findings (not reviewers or guests)."""
 
 
 def escalate_by_hand(

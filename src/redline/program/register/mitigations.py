@@ -30,10 +30,10 @@ from redline.core.register.risk import RiskLevel
 from redline.core.register.triage import EvidenceRecord
 from redline.core.register.verification import ALPHA, judge_for_threat
 from redline.program.people.actors import authorize
+from redline.program.people.permissions import FINDING_FIXERS
 from redline.program.register.decisions import load_policy
 from redline.program.register.escalations import follow_finding
 from redline.program.register.releases import release_label
-from redline.program.register.triage import FIXERS
 from redline.settings import Settings
 from redline.store import audit
 from redline.store.repos import evidence as evidence_repo
@@ -67,7 +67,7 @@ def add(
     """Propose a mitigation (the committee authorises it); a triaged finding it addresses moves to in
     progress."""
     with store.session() as session:
-        who = authorize(session, user, FIXERS, action="record mitigations")
+        who = authorize(session, user, FINDING_FIXERS, action="record mitigations")
         finding = findings_repo.get_finding(session, finding_id)
         mitigation = mitigations_repo.add_mitigation(
             session,
@@ -97,7 +97,7 @@ def set_status(store: Store, *, mitigation_id: str, status: MitigationStatus, us
             f"the committee's votes make a mitigation {status.value}: 'redline mitigation vote ID --approve'"
         )
     with store.session() as session:
-        who = authorize(session, user, FIXERS, action="update mitigations")
+        who = authorize(session, user, FINDING_FIXERS, action="update mitigations")
         current = mitigations_repo.get_mitigation(session, mitigation_id)
         check_mitigation_transition(current.status, status)
         return mitigations_repo.set_status(session, mitigation_id, status, actor=who.name)
@@ -250,7 +250,7 @@ def verify(
             library=library,
         )
     with store.session() as session:
-        who = authorize(session, user, FIXERS, action="verify findings")
+        who = authorize(session, user, FINDING_FIXERS, action="verify findings")
         finding = findings_repo.get_finding(session, finding_id)
         if finding.round_id is None:
             raise UsageError(f"finding {finding_id} was not raised by a round, so it has no cases to re-run")

@@ -29,7 +29,6 @@ from redline.core.analysis.evidence import Evidence
 from redline.core.catalog.threats import Threat
 from redline.core.errors import ConfigError, UsageError
 from redline.core.ids import content_hash, new_id
-from redline.core.people.users import Role
 from redline.core.register.findings import DEFAULT_SAMPLES, OPEN_STATUSES, CaseSpec
 from redline.core.register.proposals import FindingProposal, assess
 from redline.core.register.signoffs import Escalation, EscalationKind
@@ -39,6 +38,7 @@ from redline.core.runs.conversation import Conversation, Message, Response
 from redline.core.runs.systems import Release
 from redline.program.aio import run_sync
 from redline.program.people.actors import authorize
+from redline.program.people.permissions import MONITORS
 from redline.program.register.escalations import announce, escalate
 from redline.program.register.findings import ProposalAction, file_proposal, load_threats
 from redline.program.register.releases import release_label
@@ -55,7 +55,6 @@ if TYPE_CHECKING:
     from redline.program.channels.monitor_sources import ExchangeSource, SourceBatch
     from redline.scorers.base import Scorer
 
-MONITORS = frozenset({Role.LEAD, Role.ENGINEER, Role.ADMIN})
 MAX_CASE_CONVERSATIONS = 10
 """Failing production conversations kept as a drift finding's reproducible case."""
 

@@ -9,7 +9,6 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from redline.core.errors import UsageError
-from redline.core.people.users import Role
 from redline.core.register.findings import (
     Finding,
     FindingStatus,
@@ -20,6 +19,12 @@ from redline.core.register.findings import (
 from redline.core.register.revisits import review_date
 from redline.core.register.triage import FindingDossier, FindingLink, PostMortem, RootCause
 from redline.program.people.actors import authorize
+from redline.program.people.permissions import (
+    FINDING_LEADS,
+    FINDING_MOVERS,
+    FINDING_WRITERS,
+    POSTMORTEM_WRITERS,
+)
 from redline.program.register.escalations import follow_finding
 from redline.scorers.masking import Masker
 from redline.settings import Settings
@@ -28,20 +33,6 @@ from redline.store.repos import revisits as revisits_repo
 from redline.store.session import Store
 
 S = FindingStatus
-LEADS = frozenset({Role.LEAD, Role.ADMIN, Role.COMMITTEE})
-FIXERS = frozenset({Role.ENGINEER, Role.LEAD, Role.ADMIN})
-WRITERS = frozenset({Role.TESTER, Role.ENGINEER, Role.LEAD, Role.COMMITTEE, Role.ADMIN})
-
-# Roles that may move a finding into each status; ACCEPTED_RISK comes from settings, VERIFIED only from a
-# verification re-run (`redline finding verify`).
-MOVERS: dict[FindingStatus, frozenset[Role]] = {
-    S.TRIAGED: LEADS,
-    S.IN_PROGRESS: FIXERS,
-    S.MITIGATED: FIXERS,
-    S.CLOSED: LEADS,
-    S.DUPLICATE: LEADS,
-    S.REOPENED: LEADS | {Role.TESTER, Role.ENGINEER},
-}
 
 
 def triage(
@@ -56,7 +47,7 @@ def triage(
 ) -> Finding:
     """Set owner, effort and due date; a new finding moves to triaged (its due date stays the SLA's)."""
     with store.session() as session:
-        who = authorize(session, user, LEADS, action="triage findings")
+        who = authorize(session, user, FINDING_LEADS, action="triage findings")
         finding = findings_repo.triage(
             session, finding_id, owner=owner, effort=effort, due=due, actor=who.name
         )
@@ -99,7 +90,7 @@ def move(
         roles = acceptors
         action = "accept a finding's risk (a committee sign-off)"
     else:
-        roles = MOVERS.get(status, LEADS)
+        roles = FINDING_MOVERS.get(status, FINDING_LEADS)
         action = f"move findings to {status.value}"
     if status is S.DUPLICATE and not (duplicate_of or "").strip():
         raise UsageError("marking a duplicate names the finding it repeats: pass --duplicate-of ID")
@@ -129,19 +120,16 @@ def comment(store: Store, *, finding_id: str, text: str, user: str | None) -> No
     if not text.strip():
         raise UsageError("a comment needs some text")
     with store.session() as session:
-        who = authorize(session, user, WRITERS, action="comment on findings")
+        who = authorize(session, user, FINDING_WRITERS, action="comment on findings")
         findings_repo.comment(session, finding_id, text, actor=who.name)
 
 
 def link(store: Store, *, finding_id: str, link: FindingLink, user: str | None) -> None:
     """Link a finding to the design choice, component or ticket at fault."""
     with store.session() as session:
-        who = authorize(session, user, WRITERS, action="link findings")
+        who = authorize(session, user, FINDING_WRITERS, action="link findings")
         findings_repo.get_finding(session, finding_id)
         findings_repo.add_link(session, finding_id, link, actor=who.name)
-
-
-POSTMORTEM_WRITERS = LEADS | {Role.ENGINEER}
 
 
 def postmortem(

@@ -35,9 +35,9 @@ from redline.core.runs.rounds import Attempt, Round, RoundStatus
 from redline.core.runs.systems import System
 from redline.program.aio import run_sync
 from redline.program.people.actors import authorize
+from redline.program.people.permissions import FINDING_FIXERS
 from redline.program.register.decisions import load_policy
 from redline.program.register.releases import release_label, target_config_of
-from redline.program.register.triage import FIXERS
 from redline.settings import Settings
 from redline.store.repos import finding_cases as cases_repo
 from redline.store.repos import findings as findings_repo
@@ -354,7 +354,7 @@ def verify_case(
     from redline.program.register.mitigations import VerificationReport, _apply
 
     with store.session() as session:
-        who = authorize(session, user, FIXERS, action="verify findings")
+        who = authorize(session, user, FINDING_FIXERS, action="verify findings")
         finding = findings_repo.get_finding(session, finding_id)
         case = cases_repo.find_case(session, finding_id)
         if case is None:

@@ -21,7 +21,7 @@ from redline import __version__
 from redline.core.catalog.threats import ManualStep
 from redline.core.errors import ConfigError, NotFoundError, PermissionDeniedError, UsageError
 from redline.core.ids import new_id
-from redline.core.people.users import Role, User
+from redline.core.people.users import User
 from redline.core.provenance import Provenance
 from redline.core.register.findings import DEFAULT_SAMPLES, CaseSource, CaseSpec, Finding, replayable
 from redline.core.register.risk import Impact, Likelihood
@@ -30,6 +30,7 @@ from redline.core.runs.conversation import Conversation, MessageRole
 from redline.core.runs.rounds import Attempt, Round, RoundStatus
 from redline.program.people.actors import authorize
 from redline.program.people.onboarding import ensure_onboarded, require_onboarded
+from redline.program.people.permissions import PLAYGROUND_READERS, PLAYGROUND_USERS
 from redline.scorers.masking import Masker
 from redline.settings import Settings
 from redline.store.repos import playground as playground_repo
@@ -42,10 +43,6 @@ from redline.targets.base import Target
 if TYPE_CHECKING:
     from redline.scorers.base import Scorer
 
-PLAYGROUND_USERS = frozenset({Role.TESTER, Role.LEAD, Role.ENGINEER, Role.ADMIN})
-"""Roles that probe targets by hand."""
-PLAYGROUND_READERS = frozenset({Role.LEAD, Role.ADMIN})
-"""Roles that may read every tester's conversations."""
 TECHNIQUE = "manual"
 MANUAL_ACTION = "run manual steps in the playground"
 """What onboarding gates here: a conversation is a playbook's manual steps, guided or not."""

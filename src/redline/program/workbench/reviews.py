@@ -26,11 +26,11 @@ from redline.core.analysis.review import (
 )
 from redline.core.analysis.review import stratified_sample as draw
 from redline.core.errors import UsageError
-from redline.core.people.users import Role
 from redline.program.people.access import require_round, round_owner
 from redline.program.people.actors import acting_user, authorize
 from redline.program.people.content import ContentPart, FlaggedContent, mask_content, resolve
 from redline.program.people.onboarding import require_onboarded
+from redline.program.people.permissions import REVIEW_SAMPLERS, REVIEWERS
 from redline.scorers.masking import Masker
 from redline.settings import Settings
 from redline.store.repos import reviews as reviews_repo
@@ -38,8 +38,6 @@ from redline.store.repos import rounds as rounds_repo
 from redline.store.repos import wellbeing as wellbeing_repo
 from redline.store.session import Store
 
-REVIEW_SAMPLERS = frozenset({Role.LEAD, Role.ADMIN})
-REVIEWERS = frozenset({Role.LEAD, Role.ADMIN, Role.TESTER})
 MAX_SAMPLE = 1000
 MAX_NOTE = 2000
 
