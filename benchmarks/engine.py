@@ -102,12 +102,12 @@ def mock_server(latency_ms: float, fail_429: float) -> Iterator[str]:
 
 async def run(args: argparse.Namespace, base_url: str) -> dict[str, Any]:
     """Run the round and measure it."""
+    from redline.config.settings import TargetConfig
     from redline.core.runs.cases import AttackCase
     from redline.core.runs.conversation import Conversation, GenerationParams
     from redline.engine.round import run_round
     from redline.engine.spec import Pacing, RoundSpec
     from redline.program.workspace import init_workspace
-    from redline.settings import TargetConfig
     from redline.store.repos import rounds as rounds_repo
     from redline.store.session import open_store
 

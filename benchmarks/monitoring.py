@@ -101,7 +101,7 @@ def main() -> None:
             + extra
             + "  sources:\n    - {name: app, kind: jsonl, path: prod}\n"
         )
-        from redline.settings import load_settings
+        from redline.config.settings import load_settings
 
         settings = load_settings(settings.workspace)
         store = open_workspace_store(settings)

@@ -114,12 +114,12 @@ def build(folder: Path, url: str | None, n: int, seed: int) -> dict[str, Any]:
     from sqlalchemy import Table, insert
 
     from redline.catalog.loader import load_catalog
+    from redline.config.settings import load_settings
     from redline.core.people.users import Role
     from redline.core.provenance import ModelIdentity
     from redline.core.runs.rounds import Round, RoundStatus
     from redline.program.people import accounts
     from redline.program.workspace import init_workspace, open_workspace_store
-    from redline.settings import load_settings
     from redline.store.repos import rounds as rounds_repo
     from redline.store.repos import systems as systems_repo
     from redline.store.repos import users as users_repo
@@ -330,7 +330,7 @@ def sync_schema(folder: Path, url: str | None) -> None:
     (the migration is regenerated in place, so its revision does not move)."""
     from sqlalchemy import inspect
 
-    from redline.settings import load_settings
+    from redline.config.settings import load_settings
     from redline.store.session import open_store
     from redline.store.tables import Base
 
@@ -365,7 +365,7 @@ def _drop_kept(folder: Path, url: str | None, round_id: str) -> bool:
     computes them; False when this build keeps none."""
     from sqlalchemy import delete, inspect
 
-    from redline.settings import load_settings
+    from redline.config.settings import load_settings
     from redline.store.session import open_store
     from redline.store.tables import Base
 

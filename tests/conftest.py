@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from redline.config.settings import Settings
 from redline.program.workspace import init_workspace
-from redline.settings import Settings
 from redline.store.session import Store, open_store
 from redline.targets.echo import EchoRule, EchoTarget
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from redline.config.settings import Settings
 from redline.program.people import onboarding
-from redline.settings import Settings
 from redline.store.session import Store
 
 

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, ClassVar, Literal
 
 from sqlalchemy.orm import Session
 
+from redline.config.settings import Settings, load_settings
 from redline.core.analysis.evidence import Evidence
 from redline.core.catalog.threats import Threat
 from redline.core.ids import new_id
@@ -41,7 +42,6 @@ from redline.core.runs.rounds import Attempt, Round, RoundStatus
 from redline.core.runs.scores import Score, Verdict
 from redline.core.runs.systems import Release
 from redline.program.workspace import init_workspace, open_workspace_store
-from redline.settings import Settings, load_settings
 from redline.store.repos import decisions, findings, mitigations, rounds, systems, users
 from redline.store.session import Store
 

@@ -11,8 +11,8 @@ __version__ = "0.1.0"
 
 _EXPORTS = {
     "load_catalog": "redline.catalog.loader",
-    "load_settings": "redline.settings",
-    "Settings": "redline.settings",
+    "load_settings": "redline.config.settings",
+    "Settings": "redline.config.settings",
     "RedlineError": "redline.core.errors",
     "risk_of": "redline.core.register.risk",
     "Evidence": "redline.core.analysis.evidence",
@@ -38,6 +38,7 @@ __all__ = [
 
 if TYPE_CHECKING:
     from redline.catalog.loader import load_catalog
+    from redline.config.settings import Settings, load_settings
     from redline.core.analysis.evidence import Evidence
     from redline.core.errors import RedlineError
     from redline.core.register.risk import risk_of
@@ -45,7 +46,6 @@ if TYPE_CHECKING:
     from redline.engine.round import run_round
     from redline.engine.spec import RoundSpec
     from redline.program.workspace import init_workspace
-    from redline.settings import Settings, load_settings
 
 
 def __getattr__(name: str) -> Any:

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from redline import plugins
+from redline.config import plugins
 from redline.core.runs.cases import AttackCase
 from redline.core.runs.conversation import Conversation, ErrorKind, Response
 from redline.core.runs.scores import ScoreOutcome

@@ -20,10 +20,10 @@ from typing import Any, TypeVar
 import pytest
 from aiohttp import web
 
-from redline import plugins
+from redline.config import plugins
+from redline.config.settings import TargetConfig
 from redline.core.errors import ConfigError
 from redline.core.runs.conversation import Conversation, ErrorKind, GenerationParams, Response
-from redline.settings import TargetConfig
 from redline.targets.base import Capabilities, Reconfigurable, Target, TargetCapabilities
 from redline.targets.echo import EchoTarget
 from redline.targets.registry import GROUP, build_target, capabilities_of

@@ -14,9 +14,9 @@ import pytest
 from apscheduler.triggers.interval import IntervalTrigger
 
 from redline.cli.main import run
+from redline.config.settings import ScheduleConfig, load_settings
 from redline.program.workbench import schedules
 from redline.program.workspace import open_workspace_store
-from redline.settings import ScheduleConfig, load_settings
 from redline.store.repos import findings as findings_repo
 from redline.store.repos import schedules as schedules_repo
 from redline.store.repos.systems import resolve_release

@@ -16,8 +16,8 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from cryptography.hazmat.primitives.serialization import load_pem_public_key
 from sqlalchemy import create_engine, text
 
+from redline.config.settings import load_settings
 from redline.core.audit import AuditCheckpoint, event_hash
-from redline.settings import load_settings
 from tests.e2e.inprocess import cli, workspace_with_people
 from tests.unit.program.webhook_server import webhook_server
 

@@ -14,10 +14,10 @@ import pytest
 from sqlalchemy import update
 
 from redline.cli.login import tokens_path
+from redline.config.settings import load_settings
 from redline.core.audit import AuditEvent
 from redline.program.people import accounts
 from redline.program.workspace import open_workspace_store
-from redline.settings import load_settings
 from redline.store import audit
 from redline.store.tables import ApiTokenRow
 from tests.e2e.inprocess import cli, workspace_with_people

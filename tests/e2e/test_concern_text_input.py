@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from redline.config.settings import load_settings
 from redline.program.workspace import open_workspace_store
-from redline.settings import load_settings
 from redline.store.repos import concerns as concerns_repo
 from tests.e2e.inprocess import cli, workspace_with_people
 

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from redline.config.settings import load_settings
 from redline.program.people import privacy
 from redline.program.workspace import open_workspace_store
-from redline.settings import load_settings
 from redline.store import audit
 from tests.e2e.inprocess import cli, workspace_with_people
 from tests.integration.web.pii import CARD, EMAIL, NAME, PiiRound, leaked, plant

@@ -14,13 +14,13 @@ from pathlib import Path
 import pytest
 
 from redline.cli.main import run
+from redline.config.settings import load_settings
 from redline.engine.round import run_round
 from redline.engine.spec import RoundSpec
 from redline.program.register.findings import load_threats
 from redline.program.register.releases import target_config_of
 from redline.program.register.rerun import build_scorers
 from redline.program.workspace import open_workspace_store
-from redline.settings import load_settings
 from redline.store.repos.systems import resolve_release
 from tests import world as data
 

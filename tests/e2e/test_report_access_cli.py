@@ -9,9 +9,9 @@ from typing import Any
 
 import pytest
 
+from redline.config.settings import load_settings
 from redline.program.people import wellbeing
 from redline.program.workspace import open_workspace_store
-from redline.settings import load_settings
 from redline.store import audit
 from redline.store.session import Store
 from tests.e2e.inprocess import cli

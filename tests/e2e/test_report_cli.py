@@ -93,9 +93,9 @@ def test_model_output_is_inert_text_in_the_browser(
         assert res.returncode == 0, res.stderr
         # without --as every flagged exchange is withheld: the payload is not in the copy at all
         _assert_inert(out, payload=False)
+    from redline.config.settings import load_settings
     from redline.reports.assembly import ReportRequest
     from redline.reports.html import render_html
-    from redline.settings import load_settings
     from tests.integration.test_report_model import report
 
     model = report(load_settings(ws, env={}), ReportRequest(round_id=w.round_id))

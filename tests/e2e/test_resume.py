@@ -34,7 +34,7 @@ import asyncio, sys
 from pathlib import Path
 from redline.engine.round import run_round
 from redline.engine.spec import Batching, Pacing, RoundSpec
-from redline.settings import load_settings
+from redline.config.settings import load_settings
 from redline.store.session import open_store
 from tests.unit.engine.fakes import ComplianceScorer, FakeTarget, FollowUpStrategy, make_cases
 

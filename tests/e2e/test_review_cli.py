@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 import yaml
 
+from redline.config.settings import load_settings
 from redline.program.workspace import open_workspace_store
-from redline.settings import load_settings
 from tests import world as data
 from tests.e2e.inprocess import cli, workspace_with_people
 from tests.onboarded import onboard

@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
+from redline.config.settings import Settings
 from redline.core.ids import new_id
 from redline.core.register.findings import Finding
 from redline.core.register.risk import Impact, Likelihood, RiskLevel
 from redline.program.workspace import init_workspace, open_workspace_store
-from redline.settings import Settings
 from redline.store.repos import findings as findings_repo
 from tests import world as data
 from tests.e2e.inprocess import cli

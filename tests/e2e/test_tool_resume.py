@@ -27,7 +27,7 @@ import asyncio, sys
 from pathlib import Path
 from redline.engine.round import run_round
 from redline.engine.spec import Batching, Pacing, RoundSpec
-from redline.settings import load_settings
+from redline.config.settings import load_settings
 from redline.store.session import open_store
 from tests.integration.tool_world import AgentTarget, ExfilScorer, agent_cases, write_sandbox
 

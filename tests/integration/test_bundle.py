@@ -11,6 +11,7 @@ from typing import ClassVar
 
 import pytest
 
+from redline.config.settings import Settings
 from redline.core.runs.cases import AttackCase
 from redline.core.runs.conversation import Response
 from redline.core.runs.scores import Score, Verdict
@@ -19,7 +20,6 @@ from redline.program.workspace import open_workspace_store
 from redline.reports.bundle import export_bundle
 from redline.reports.bundle_verify import ProblemKind, read_bundle, scoring_items, verify_bundle
 from redline.reports.model import Audience
-from redline.settings import Settings
 from redline.store import audit
 from tests.world import REPORT_CANARY, ReportWorld, make_report_world
 

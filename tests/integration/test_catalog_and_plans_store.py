@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import pytest
 
+from redline.config.settings import Settings
 from redline.core.catalog.plans import Plan, PlanNotRunnableError, PlanStatus
 from redline.core.catalog.threat_versions import ChangeKind, RevisionKind
 from redline.core.errors import UsageError
 from redline.core.people.users import Role
 from redline.program.catalog import plans
 from redline.program.catalog.plans import PlanSpec, require_runnable
-from redline.settings import Settings
 from redline.store import audit
 from redline.store.repos import catalog as catalog_repo
 from redline.store.repos import plans as plans_repo

@@ -8,13 +8,13 @@ from datetime import date
 
 import pytest
 
+from redline.config.settings import NotifierConfig, Settings
 from redline.core.register.findings import FindingStatus
 from redline.core.register.triage import RootCause
 from redline.program.channels.notifications import Notification, notify
 from redline.program.register import lessons, triage
 from redline.program.register.findings import propose_from_round
 from redline.program.workspace import open_workspace_store
-from redline.settings import NotifierConfig, Settings
 from redline.store import audit
 from redline.store.session import Store
 from tests import world as data

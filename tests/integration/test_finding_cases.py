@@ -12,6 +12,7 @@ from collections.abc import Iterator
 
 import pytest
 
+from redline.config.settings import NotifierConfig, Settings, TargetConfig
 from redline.core.analysis.review import ReviewLabel
 from redline.core.errors import UsageError
 from redline.core.people.users import Role
@@ -27,7 +28,6 @@ from redline.program.channels.intake_triage import IntakeDecision
 from redline.program.register import mitigations
 from redline.program.workbench import playground, reviews
 from redline.program.workspace import open_workspace_store
-from redline.settings import NotifierConfig, Settings, TargetConfig
 from redline.store import audit
 from redline.store.repos import decisions as decisions_repo
 from redline.store.repos import evidence as evidence_repo
@@ -303,8 +303,8 @@ def test_a_case_recorded_without_a_baseline_is_measured_on_the_failing_release_f
 def test_the_committee_authorises_a_mitigation_by_quorum_and_its_recorder_may_not_vote(
     store: Store, workspace: Settings
 ) -> None:
+    from redline.config.settings import DecisionRights
     from redline.core.errors import PermissionDeniedError, TransitionError
-    from redline.settings import DecisionRights
 
     with store.session() as s:
         users.add_user(s, name="ada", roles={Role.ADMIN}, actor="test")

@@ -9,6 +9,7 @@ from datetime import UTC, date, datetime
 import pytest
 from sqlalchemy import select
 
+from redline.config.settings import Settings
 from redline.core.ids import new_id
 from redline.core.people.users import Role
 from redline.core.register.findings import Finding, FindingStatus
@@ -23,7 +24,6 @@ from redline.program.channels.intake import (
 )
 from redline.program.channels.intake_triage import IntakeDecision
 from redline.program.workspace import open_workspace_store
-from redline.settings import Settings
 from redline.store.repos import findings as findings_repo
 from redline.store.repos import intake as intake_repo
 from redline.store.repos import users as users_repo

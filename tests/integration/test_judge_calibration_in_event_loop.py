@@ -9,9 +9,9 @@ from pathlib import Path
 
 import yaml
 
+from redline.config.settings import Settings, load_settings
 from redline.program.workbench.calibrations import calibrate, calibrate_async
 from redline.program.workspace import open_workspace_store
-from redline.settings import Settings, load_settings
 
 JUDGE = {
     "name": "judge",

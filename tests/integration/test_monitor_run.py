@@ -10,12 +10,12 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
+from redline.config.settings import MonitoringConfig, NotifierConfig, Settings
 from redline.core.errors import ConfigError
 from redline.core.register.findings import FindingStatus
 from redline.core.register.signoffs import EscalationKind
 from redline.program.register.monitoring import MonitorRunReport, run_monitor
 from redline.program.workspace import open_workspace_store
-from redline.settings import MonitoringConfig, NotifierConfig, Settings
 from redline.store.repos import decisions, findings
 from redline.store.repos import monitoring as monitoring_repo
 from redline.store.session import Store

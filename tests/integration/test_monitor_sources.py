@@ -12,6 +12,7 @@ from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import ConsoleSpanExporter, SimpleSpanProcessor
 from sqlalchemy import Column, DateTime, Integer, MetaData, Table, Text, create_engine, insert
 
+from redline.config.settings import MonitoringConfig, Settings
 from redline.core.errors import ConfigError, StoreError
 from redline.core.runs.conversation import MessageRole
 from redline.program.channels.monitor_sources import (
@@ -22,7 +23,6 @@ from redline.program.channels.monitor_sources import (
     build_sources,
 )
 from redline.program.register.monitoring import ProductionSample
-from redline.settings import MonitoringConfig, Settings
 
 # --- helpers ------------------------------------------------------------------------------------
 

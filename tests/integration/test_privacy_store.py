@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
+from redline.config.settings import Settings
 from redline.core.errors import NotFoundError, PermissionDeniedError
 from redline.core.people.users import Role
 from redline.program.people import privacy, wellbeing
 from redline.program.people.content import finding_exemplars, round_exchanges
-from redline.settings import Settings
 from redline.store import audit
 from redline.store.repos import rounds as rounds_repo
 from redline.store.repos import users as users_repo

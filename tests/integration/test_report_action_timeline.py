@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from redline.catalog.loader import load_catalog
+from redline.config.settings import Settings
 from redline.core.ids import new_id
 from redline.core.runs.actions import ActionStep, ActionTrace, ToolCall, ToolOutcome, ToolSpec
 from redline.core.runs.cases import AttackCase
@@ -18,7 +19,6 @@ from redline.program.workspace import init_workspace, open_workspace_store
 from redline.reports.assembly import ReportRequest, build_report
 from redline.reports.model import Audience, ReportFormat, ReportModel
 from redline.reports.render import render
-from redline.settings import Settings
 from tests.world import write_round
 
 MARKER = "ZEBRA-ORCHID-42"

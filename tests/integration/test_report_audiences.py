@@ -8,11 +8,11 @@ import re
 import pytest
 
 from redline.catalog.loader import load_catalog
+from redline.config.settings import Settings
 from redline.program.workspace import open_workspace_store
 from redline.reports.assembly import ReportRequest, build_report
 from redline.reports.model import Audience, ReportFormat, ReportModel
 from redline.reports.render import render
-from redline.settings import Settings
 from tests.world import REPORT_CANARY, REPORT_PEOPLE, REPORT_SYSTEM_PROMPT, ReportWorld, make_report_world
 
 TEXT_FORMATS = [ReportFormat.HTML, ReportFormat.MD, ReportFormat.JSON, ReportFormat.SARIF, ReportFormat.JUNIT]

@@ -10,11 +10,11 @@ from pathlib import Path
 import jsonschema
 import pytest
 
+from redline.config.settings import Settings
 from redline.reports.assembly import ReportRequest
 from redline.reports.exposure import for_reader
 from redline.reports.model import Audience, ReportFormat, report_json_schema
 from redline.reports.render import render
-from redline.settings import Settings
 from tests.integration.test_report_model import report
 from tests.world import ReportWorld, make_report_world
 

@@ -6,6 +6,7 @@ import asyncio
 from pathlib import Path
 
 from redline.catalog.loader import load_catalog
+from redline.config.settings import Settings
 from redline.engine.round import run_round
 from redline.engine.spec import Pacing, RoundSpec
 from redline.program.register.replay import RescoreStatus, rescore
@@ -14,7 +15,6 @@ from redline.reports.bundle import export_bundle
 from redline.reports.bundle_verify import read_bundle, scoring_items, verify_bundle
 from redline.reports.html import render_html
 from redline.reports.model import Audience
-from redline.settings import Settings
 from redline.store.session import open_store
 from tests.unit.engine.fakes import ComplianceScorer, FakeTarget, make_cases
 

@@ -8,13 +8,13 @@ from datetime import date
 
 import pytest
 
+from redline.config.settings import Settings
 from redline.core.register.findings import FindingStatus
 from redline.core.register.triage import PostMortem, RootCause
 from redline.program.workspace import open_workspace_store
 from redline.reports.assembly import ReportRequest
 from redline.reports.model import Audience, ReportFormat
 from redline.reports.render import render
-from redline.settings import Settings
 from redline.store.repos import findings
 from tests.integration.test_report_model import report
 from tests.world import ReportWorld, make_report_world

@@ -11,12 +11,12 @@ import jsonschema
 import pytest
 
 from redline.catalog.loader import load_catalog
+from redline.config.settings import Settings
 from redline.core.errors import NotFoundError
 from redline.program.workspace import open_workspace_store
 from redline.reports.assembly import ReportRequest, build_report
 from redline.reports.model import Audience, ReportFormat, ReportModel, report_json_schema
 from redline.reports.render import render
-from redline.settings import Settings
 from tests.world import ReportWorld, make_report_world
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -8,6 +8,7 @@ import json
 from sqlalchemy.orm import Session
 
 from redline.catalog.loader import load_catalog
+from redline.config.settings import Settings
 from redline.core.catalog.plans import Plan
 from redline.core.people.perspectives import CONSENT_STATEMENT, Declaration, Perspective, PerspectiveKind
 from redline.core.runs.rounds import Round
@@ -16,7 +17,6 @@ from redline.reports.assembly import ReportRequest, build_report
 from redline.reports.model import Audience, ReportFormat
 from redline.reports.perspectives import perspective_section
 from redline.reports.render import render
-from redline.settings import Settings
 from redline.store.repos import perspectives as perspectives_repo
 from redline.store.repos import plans as plans_repo
 from tests.world import make_report_world

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 import pytest
 
 from redline.catalog.loader import load_catalog
+from redline.config.settings import Settings
 from redline.core.ids import new_id
 from redline.core.register.findings import Finding
 from redline.core.register.policy import ConditionalGo, GateEvaluation, GateOutcome, condition_specs
@@ -16,7 +17,6 @@ from redline.program.workspace import open_workspace_store
 from redline.reports.assembly import ReportRequest, build_report
 from redline.reports.model import Audience, ReportFormat, ReportModel
 from redline.reports.render import render
-from redline.settings import Settings
 from redline.store.repos import decisions as decisions_repo
 from redline.store.repos import findings as findings_repo
 from redline.store.repos import revisits as revisits_repo

@@ -7,11 +7,11 @@ import json
 
 import pytest
 
+from redline.config.settings import Settings
 from redline.program.workspace import open_workspace_store
 from redline.reports.assembly import ReportRequest
 from redline.reports.model import Audience, ReportFormat
 from redline.reports.render import render
-from redline.settings import Settings
 from tests.integration.test_report_model import report
 from tests.world import ReportWorld, make_report_world
 

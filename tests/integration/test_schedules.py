@@ -13,12 +13,12 @@ from pathlib import Path
 import pytest
 from apscheduler.triggers.interval import IntervalTrigger
 
+from redline.config.settings import ScheduleConfig, Settings, load_settings
 from redline.core.people.users import Role
 from redline.program.catalog import plans as plans_program
 from redline.program.catalog.plans import PlanSpec
 from redline.program.workbench import schedules
 from redline.program.workspace import init_workspace, open_workspace_store
-from redline.settings import ScheduleConfig, Settings, load_settings
 from redline.store.repos import rounds as rounds_repo
 from redline.store.repos import schedules as schedules_repo
 from redline.store.repos import systems as systems_repo

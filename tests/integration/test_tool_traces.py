@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from redline.config.settings import Settings
 from redline.core.runs.conversation import Response
 from redline.core.runs.rounds import Attempt
 from redline.engine.round import run_round
@@ -21,7 +22,6 @@ from redline.reports.bundle import export_bundle
 from redline.reports.bundle_verify import read_bundle, scoring_items, verify_bundle
 from redline.reports.model import Audience
 from redline.reports.redaction import WITHHELD
-from redline.settings import Settings
 from redline.store.repos import rounds as rounds_repo
 from redline.store.session import open_store
 from redline.targets.replay import RecordingTarget, ReplayTarget

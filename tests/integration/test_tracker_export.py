@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from redline.config.settings import Settings, load_settings
 from redline.core.errors import ConfigError
 from redline.core.register.findings import CaseSource, CaseSpec, Finding, FindingStatus
 from redline.core.register.risk import Impact, Likelihood, RiskLevel
@@ -18,7 +19,6 @@ from redline.program.channels.trackers import TrackerError, TrackerRefusedError,
 from redline.program.register.findings import open_finding, propose_from_round
 from redline.program.register.triage import triage
 from redline.program.workspace import init_workspace, open_workspace_store
-from redline.settings import Settings, load_settings
 from redline.store import audit
 from redline.store.repos import trackers as links_repo
 from redline.store.session import Store

@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
+from redline.config.settings import NotifierConfig, Settings
 from redline.core.errors import PermissionDeniedError, UsageError
 from redline.core.ids import new_id
 from redline.core.people.users import Role
@@ -21,7 +22,6 @@ from redline.program.register.escalations import escalate_by_hand
 from redline.program.register.triage import move
 from redline.program.register.upkeep import UpkeepReport, run_upkeep
 from redline.program.workspace import open_workspace_store
-from redline.settings import NotifierConfig, Settings
 from redline.store import audit
 from redline.store.repos import findings as findings_repo
 from redline.store.repos import revisits as revisits_repo

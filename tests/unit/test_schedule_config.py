@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from redline.config.settings import load_settings
 from redline.core.errors import ConfigError
-from redline.settings import load_settings
 
 
 def test_a_valid_schedule_loads_with_its_defaults(tmp_path: Path) -> None:

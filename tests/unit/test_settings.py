@@ -4,8 +4,8 @@ from pathlib import Path
 
 import pytest
 
+from redline.config.settings import find_workspace, load_settings
 from redline.core.errors import ConfigError, WorkspaceNotFoundError
-from redline.settings import find_workspace, load_settings
 
 
 def _ws(folder: Path, text: str = "name: t\n") -> Path:

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from redline.settings import TrackerConfig
+from redline.config.settings import TrackerConfig
 
 
 def tracker(**over: Any) -> TrackerConfig:

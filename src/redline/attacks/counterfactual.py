@@ -21,13 +21,13 @@ from pydantic import BaseModel, ConfigDict, Field
 from redline.attacks.base import PlanContext, TechniqueKind, make_case, rng_seed_of
 from redline.attacks.profiled import pack_part, pick
 from redline.attacks.templating import TechniqueBase
+from redline.config.yamlio import load_model
 from redline.core.catalog.profiles import Decision
 from redline.core.errors import ConfigError
 from redline.core.ids import content_hash
 from redline.core.runs.case_params import PROFILE
 from redline.core.runs.cases import AttackCase, Seed
 from redline.core.runs.conversation import Conversation
-from redline.yamlio import load_model
 
 
 class Axis(StrEnum):

@@ -8,8 +8,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from redline import plugins
 from redline.attacks.base import PluginKind, Technique, TechniqueKind
+from redline.config import plugins
 from redline.core.errors import ConfigError
 
 GROUP = "redline.attacks"

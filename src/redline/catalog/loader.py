@@ -10,9 +10,9 @@ from typing import TypeVar
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from redline.config.yamlio import load_model
 from redline.core.catalog.threats import Threat
 from redline.core.errors import ConfigError
-from redline.yamlio import load_model
 
 SHIPPED = "shipped"
 WORKSPACE = "workspace"

@@ -10,8 +10,8 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, Field
 
 from redline.catalog.loader import read_model
+from redline.config.yamlio import dump_yaml
 from redline.core.errors import ConfigError
-from redline.yamlio import dump_yaml
 
 ATLAS_KEY = "mitre-atlas"
 WORKSPACE_STANDARDS = "standards"

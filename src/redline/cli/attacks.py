@@ -56,7 +56,7 @@ def show(
     """Show one technique or converter: summary, threats, source and parameter schema."""
     from redline.attacks.registry import describe
     from redline.cli.output import emit_json, say
-    from redline.yamlio import dump_yaml
+    from redline.config.yamlio import dump_yaml
 
     info = describe(name)
     if json_out:

@@ -63,7 +63,7 @@ def show(
     """Show one threat with its standards mappings and where it is defined."""
     from redline.catalog.loader import load_catalog
     from redline.cli.output import emit_json
-    from redline.yamlio import dump_yaml
+    from redline.config.yamlio import dump_yaml
 
     entry = load_catalog(_catalog_dir(ctx)).entry(threat_id)
     if json_out:

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 import typer
 
 if TYPE_CHECKING:
-    from redline.settings import Settings
+    from redline.config.settings import Settings
     from redline.store.session import Store
 
 
@@ -43,7 +43,7 @@ class CliState:
     def settings(self) -> Settings:
         """The one Settings object for this invocation."""
         if self._settings is None:
-            from redline.settings import load_settings
+            from redline.config.settings import load_settings
 
             self._settings = load_settings(self.workspace, debug=self.debug)
         return self._settings

@@ -23,12 +23,12 @@ def demo(
 
     from redline.catalog.loader import load_catalog
     from redline.cli.output import emit_json, say, table
+    from redline.config.settings import load_settings
     from redline.program.workbench.demo import run_demo
     from redline.program.workspace import open_workspace_store
     from redline.reports.assembly import ReportRequest, build_report
     from redline.reports.model import Audience, ReportFormat
     from redline.reports.render import write_report
-    from redline.settings import load_settings
 
     # Offline by construction; model loaders' progress bars only clutter the story.
     for var in ("HF_HUB_OFFLINE", "HF_HUB_DISABLE_PROGRESS_BARS", "TQDM_DISABLE"):

@@ -10,7 +10,7 @@ import typer
 from redline.cli.context import state
 
 if TYPE_CHECKING:
-    from redline.settings import Settings
+    from redline.config.settings import Settings
     from redline.store.session import Store
 
 app = typer.Typer(help="Findings and the risk register.", no_args_is_help=True)

@@ -22,7 +22,7 @@ import typer
 from redline.cli.context import os_user, state
 
 if TYPE_CHECKING:
-    from redline.settings import Settings
+    from redline.config.settings import Settings
     from redline.store.session import Store
 
 TOKENS_FILE = "tokens.json"

@@ -63,7 +63,7 @@ def create(
 
 
 def _render(view: PlanView) -> None:
-    from redline.yamlio import dump_yaml
+    from redline.config.yamlio import dump_yaml
 
     plan = view.plan
     body = plan.model_dump(mode="json", exclude_defaults=True, exclude={"id", "title", "status"})

@@ -41,7 +41,7 @@ def show(
     """Show one playbook: its content warnings and guidance first, then objective, threats and steps."""
     from redline.catalog.playbooks import load_playbooks
     from redline.cli.output import emit_json
-    from redline.yamlio import dump_yaml
+    from redline.config.yamlio import dump_yaml
 
     book = load_playbooks(_folder(ctx)).get(name)
     if json_out:
@@ -59,8 +59,8 @@ def show(
 
 def _registry(workspace: Path) -> Registry:
     """Names registered by the attack and scoring layers; a registry that cannot load is not checked."""
-    from redline import plugins
     from redline.catalog.playbooks import Registry
+    from redline.config import plugins
     from redline.core.errors import ConfigError
 
     try:

@@ -11,10 +11,10 @@ import typer
 from redline.cli.context import state
 
 if TYPE_CHECKING:
+    from redline.config.settings import Settings
     from redline.core.register.policy import ReleasePolicy
     from redline.reports.assembly import ReportRequest
     from redline.reports.model import ReportModel
-    from redline.settings import Settings
     from redline.store.session import Store
 
 E = TypeVar("E", bound=StrEnum)

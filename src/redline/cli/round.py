@@ -16,12 +16,12 @@ from redline.cli.context import state
 
 if TYPE_CHECKING:
     from redline.cli.context import CliState
+    from redline.config.settings import TargetConfig
     from redline.core.analysis.evidence import Evidence
     from redline.core.analysis.review import ReviewSummary, RoundCorrection, RoundJudge
     from redline.core.runs.rounds import Round
     from redline.engine.result import RoundResult
     from redline.program.people.content import Exchange
-    from redline.settings import TargetConfig
     from redline.targets.preflight import Hints
 
 app = typer.Typer(help="Rounds: run cases against a system and inspect the results.", no_args_is_help=True)

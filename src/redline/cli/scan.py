@@ -13,10 +13,10 @@ from redline.cli.round import NoPreflightOpt
 
 if TYPE_CHECKING:
     from redline.catalog.packs import Packs
+    from redline.config.settings import TargetConfig
     from redline.core.catalog.profiles import TargetProfile
     from redline.engine.profiling import ProfileChoice
     from redline.program.register.scan_findings import ScanFinding
-    from redline.settings import TargetConfig
 
 SCAN_WORKSPACE = Path("redline-scan")
 # The built-in plan scan runs without --playbook, and how --depth scales its sample sizes.
@@ -89,12 +89,12 @@ def scan(
     from redline.cli.output import emit_json, say
     from redline.cli.progress import ProgressBar
     from redline.cli.round import check_target_first, fail_if_paused, print_result
+    from redline.config.settings import TargetConfig
     from redline.core.errors import UsageError, WorkspaceNotFoundError
     from redline.engine.launch import RoundRequest, prepare_round
     from redline.engine.profiling import ProfileChoice
     from redline.engine.round import run_round
     from redline.program.workspace import init_workspace
-    from redline.settings import TargetConfig
     from redline.targets.preflight import Hints
 
     if depth not in DEPTHS:

@@ -18,9 +18,10 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from redline import __version__, plugins
+from redline import __version__
 from redline.attacks.base import MultiTurnStrategy, Technique, TechniqueKind
 from redline.attacks.converters.chain import AnyConverter, build_converter, parse_spec
+from redline.config import plugins
 from redline.core.errors import ConfigError
 from redline.core.runs.cases import AttackCase
 from redline.engine.loops import AttackerLoop, CaseLoop, SuffixSearchLoop, is_loop, loop_of

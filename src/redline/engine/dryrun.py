@@ -6,13 +6,13 @@ import asyncio
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from redline.config.settings import TargetConfig
 from redline.core.runs.cases import AttackCase
 from redline.engine.cache import CacheKeyer, ResponseCache
 from redline.engine.checkpoint import DoneState
 from redline.engine.round import build_target
 from redline.engine.scheduler import conversation_chars, estimate_tokens
 from redline.engine.spec import RoundSpec, spec_hash, target_fingerprint
-from redline.settings import TargetConfig
 from redline.store.repos import rounds as rounds_repo
 from redline.store.session import Store
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from redline.config.settings import Settings, TargetConfig
 from redline.core.catalog.profiles import TargetProfile
 from redline.core.errors import UsageError
 from redline.core.runs.conversation import GenerationParams
@@ -16,7 +17,6 @@ from redline.engine import inputs
 from redline.engine.models import HelperModels
 from redline.engine.offered_tools import offered_tools
 from redline.engine.spec import Budget, Pacing, Pricing, RoundSpec
-from redline.settings import Settings, TargetConfig
 from redline.targets.registry import capabilities_of
 
 

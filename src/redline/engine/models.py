@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from redline.config.settings import Settings
 from redline.core.errors import ConfigError
-from redline.settings import Settings
 from redline.targets.base import Target
 
 ATTACKER_SETTING = "attacker"

@@ -13,9 +13,9 @@ import asyncio
 from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 
+from redline.config.settings import TargetConfig
 from redline.core.errors import ConfigError, RedlineError
 from redline.core.runs.actions import ToolProvider, ToolSpec
-from redline.settings import TargetConfig
 
 LIST_TIMEOUT_S = 30.0
 NO_TOOLS = (

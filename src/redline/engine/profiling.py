@@ -17,10 +17,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from redline.catalog.packs import GENERAL, Packs, load_packs, profile_of, read_profile, resolve_profile
+from redline.config.settings import Settings, TargetConfig
 from redline.core.catalog.profiles import TargetProfile, profile_with
 from redline.core.errors import ScoringError, UsageError
 from redline.core.runs.conversation import Conversation, Message, MessageRole
-from redline.settings import Settings, TargetConfig
 
 # Benign, short questions: they ask the target what it is for and are not attempts.
 PROFILE_QUESTIONS = (

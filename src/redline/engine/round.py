@@ -23,6 +23,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from redline import __version__
+from redline.config.settings import Settings, TargetConfig
 from redline.core.errors import ConfigError, UsageError
 from redline.core.ids import new_id
 from redline.core.provenance import ModelIdentity, Provenance
@@ -36,7 +37,6 @@ from redline.engine.loops import require_whitebox_loops
 from redline.engine.pipeline import CaseFeed
 from redline.engine.result import RoundResult, summarise
 from redline.engine.spec import RoundSpec, spec_hash, target_fingerprint
-from redline.settings import Settings, TargetConfig
 from redline.store.repos import rounds as rounds_repo
 from redline.store.repos import systems as systems_repo
 from redline.store.session import Store

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from redline.attacks.base import MultiTurnStrategy
+from redline.config.settings import TargetConfig
 from redline.core.catalog.profiles import TargetProfile
 from redline.core.ids import content_hash
 from redline.core.provenance import ModelIdentity
@@ -15,7 +16,6 @@ from redline.core.runs.conversation import GenerationParams
 from redline.core.secrets import redact_secrets
 from redline.engine.loops import CaseLoop
 from redline.scorers.base import Scorer
-from redline.settings import TargetConfig
 from redline.targets.base import Target
 
 

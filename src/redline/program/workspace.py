@@ -5,8 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from redline.core.errors import UsageError
-from redline.settings import (
+from redline.config.settings import (
     CONFIG_NAME,
     STATE_DIR,
     WORKSPACE_DIRS,
@@ -14,6 +13,7 @@ from redline.settings import (
     default_database_url,
     load_settings,
 )
+from redline.core.errors import UsageError
 from redline.store import audit
 from redline.store.session import Store, open_store
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from redline import plugins
+from redline.config import plugins
 from redline.core.errors import ConfigError
 from redline.scorers.base import Scorer
 

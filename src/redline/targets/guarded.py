@@ -14,12 +14,12 @@ from typing import Any, ClassVar, Self
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from redline.config.settings import TargetConfig
 from redline.core.errors import ConfigError
 from redline.core.ids import content_hash
 from redline.core.provenance import ModelIdentity
 from redline.core.runs.conversation import Conversation, ErrorKind, GenerationParams, Response
 from redline.core.runs.guards import Guard, GuardVerdict
-from redline.settings import TargetConfig
 from redline.targets.base import (
     GENERATION_PARAMS,
     Capabilities,

@@ -24,9 +24,9 @@ from typing import Any, Protocol, runtime_checkable
 
 from yarl import URL
 
-from redline import plugins
+from redline.config import plugins
+from redline.config.settings import TargetConfig
 from redline.core.errors import ConfigError, RedlineError, TargetError
-from redline.settings import TargetConfig
 from redline.targets.http_pool import HttpFailure, HttpReply, error_message
 from redline.targets.registry import GROUP, build_target
 

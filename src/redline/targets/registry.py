@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from redline import plugins
+from redline.config import plugins
+from redline.config.settings import TargetConfig
 from redline.core.errors import ConfigError
 from redline.core.secrets import read_secret, read_secret_headers
-from redline.settings import TargetConfig
 from redline.targets.base import Target, TargetCapabilities
 from redline.targets.spec import GuardResolver, TargetSpec
 

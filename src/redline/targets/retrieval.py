@@ -32,13 +32,13 @@ from typing import Any, ClassVar, Literal, Self
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from redline.config.settings import TargetConfig
 from redline.core.errors import ConfigError
 from redline.core.ids import content_hash
 from redline.core.provenance import ModelIdentity
 from redline.core.runs.actions import ToolCall, ToolOutcome, ToolProvider, ToolSpec
 from redline.core.runs.case_params import background_documents, planted_documents
 from redline.core.runs.conversation import Conversation, GenerationParams, Message, MessageRole, Response
-from redline.settings import TargetConfig
 from redline.targets.base import GENERATION_PARAMS, Capabilities, Target, TargetCapabilities
 from redline.targets.spec import TargetSpec, parse_options
 from redline.targets.tool_loop import current_case_params

@@ -8,10 +8,10 @@ from typing import TYPE_CHECKING, Protocol, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
+from redline.config.settings import TargetConfig
 from redline.core.errors import ConfigError
 from redline.core.runs.guards import Guard
 from redline.core.secrets import is_secret_key
-from redline.settings import TargetConfig
 
 if TYPE_CHECKING:
     from redline.targets.base import Target

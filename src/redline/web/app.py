@@ -12,9 +12,9 @@ from fastapi import Depends, FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from redline import __version__
+from redline.config.settings import Settings
 from redline.core.register.proposals import Embed
 from redline.scorers.masking import warm_up_in_background
-from redline.settings import Settings
 from redline.store.session import Store
 from redline.targets.base import Target
 from redline.web import errors, security
@@ -159,6 +159,6 @@ def app_from_environment() -> FastAPI:
     scheduled jobs run unless REDLINE_SCHEDULES=0."""
     import os
 
-    from redline.settings import load_settings
+    from redline.config.settings import load_settings
 
     return create_app(load_settings(actor="web"), schedules=os.environ.get("REDLINE_SCHEDULES", "1") != "0")

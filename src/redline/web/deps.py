@@ -14,9 +14,9 @@ from typing import TYPE_CHECKING
 from fastapi import Request
 from starlette.concurrency import run_in_threadpool
 
+from redline.config.settings import Settings
 from redline.core.people.users import User
 from redline.core.register.proposals import Embed
-from redline.settings import Settings
 from redline.store import audit
 from redline.store.session import Store
 from redline.web import security

@@ -9,11 +9,11 @@ from collections.abc import AsyncIterator
 
 from starlette.concurrency import run_in_threadpool
 
+from redline.config.settings import Settings
 from redline.core.errors import RedlineError
 from redline.engine.events import Broadcaster, ProgressEvent
 from redline.engine.spec import RoundSpec
 from redline.program.workbench.dashboard import round_progress
-from redline.settings import Settings
 from redline.store.session import Store
 
 log = logging.getLogger("redline.web")

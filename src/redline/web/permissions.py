@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from enum import StrEnum
 
+from redline.config.settings import DecisionRights, PrivacyConfig
 from redline.core.people.users import Role, User
 from redline.program.people.permissions import (
     AUDITORS,
@@ -38,7 +39,6 @@ from redline.program.people.permissions import (
     USER_ADMINS,
     WELLBEING_LEADS,
 )
-from redline.settings import DecisionRights, PrivacyConfig
 
 
 class Action(StrEnum):

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from redline.settings import Settings
+from redline.config.settings import Settings
 from redline.store.session import Store, open_store
 
 

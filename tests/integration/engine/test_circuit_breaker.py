@@ -8,11 +8,11 @@ from typing import Any
 
 from aiohttp import web
 
+from redline.config.settings import TargetConfig
 from redline.core.runs.rounds import RoundStatus
 from redline.engine.result import RoundResult
 from redline.engine.round import run_round
 from redline.engine.spec import Pacing, RoundSpec
-from redline.settings import TargetConfig
 from redline.store.repos import rounds as rounds_repo
 from tests.integration.engine.conftest import Env
 from tests.integration.targets.servers import app_server

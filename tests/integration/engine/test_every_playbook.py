@@ -14,13 +14,13 @@ from collections.abc import Iterator
 import pytest
 
 from redline.catalog.playbooks import load_playbooks
+from redline.config.settings import Settings, SystemConfig, TargetConfig
 from redline.core.errors import ConfigError
 from redline.core.runs.rounds import RoundStatus
 from redline.engine.dryrun import estimate_round
 from redline.engine.launch import RoundRequest, prepare_round
 from redline.engine.round import run_round
 from redline.program.workspace import init_workspace
-from redline.settings import Settings, SystemConfig, TargetConfig
 from redline.store.repos import rounds as rounds_repo
 from redline.store.session import open_store
 from redline.targets.echo import EchoTarget

@@ -21,6 +21,7 @@ from redline.attacks.multi_turn.records import AttackBudget
 from redline.attacks.multi_turn.tap import Tap, TapParams
 from redline.attacks.whitebox.search import SuffixParams
 from redline.attacks.whitebox.techniques import RandomSearchSuffix
+from redline.config.settings import Settings, SystemConfig, TargetConfig
 from redline.core.runs.cases import AttackCase, Seed
 from redline.core.runs.rounds import RoundStatus
 from redline.engine import components
@@ -29,7 +30,6 @@ from redline.engine.loops import LOOP_KEY
 from redline.engine.models import HelperModels
 from redline.engine.round import run_round
 from redline.engine.spec import Pacing, RoundSpec
-from redline.settings import Settings, SystemConfig, TargetConfig
 from redline.store.repos import rounds as rounds_repo
 from tests.integration.engine.conftest import Env
 

@@ -95,7 +95,7 @@ def test_ray_round_stopped_by_budget_resumes_to_the_same_set(sqlite_env: Env, lo
 
 
 def test_ray_workers_rebuild_a_configured_target(sqlite_env: Env, local_ray: None) -> None:
-    from redline.settings import TargetConfig
+    from redline.config.settings import TargetConfig
 
     target = TargetConfig(kind="callable", model="tests.unit.engine.fakes:answer")
     cases = list(make_cases(40))

@@ -10,8 +10,8 @@ import signal
 
 import pytest
 
+from redline.config.settings import TargetConfig
 from redline.core.runs.conversation import Conversation, ErrorKind, GenerationParams, Response
-from redline.settings import TargetConfig
 from redline.targets.gguf import GGUFOptions, GGUFTarget
 from redline.targets.registry import build_target
 from redline.targets.weights import BUNDLED_FILE, file_sha256

@@ -8,8 +8,8 @@ from typing import Any
 
 from aiohttp import web
 
+from redline.config.settings import TargetConfig
 from redline.core.runs.conversation import Conversation, ErrorKind, MessageRole, Response
-from redline.settings import TargetConfig
 from redline.targets.http_app import HttpAppTarget
 from redline.targets.registry import build_target
 from tests.integration.targets.servers import app_server

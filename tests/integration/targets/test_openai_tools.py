@@ -9,8 +9,8 @@ from typing import Any
 
 from aiohttp import web
 
+from redline.config.settings import TargetConfig
 from redline.core.runs.conversation import Conversation, GenerationParams, Response
-from redline.settings import TargetConfig
 from redline.targets.openai_compat import OpenAICompatTarget
 from redline.targets.registry import build_target, capabilities_of
 from redline.targets.tool_loop import case_scope

@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 from aiohttp import web
 
+from redline.config.settings import TargetConfig
 from redline.core.errors import ConfigError, RedlineError, TargetError
-from redline.settings import TargetConfig
 from redline.targets.preflight import Hints, preflight
 from tests.integration.targets.servers import app_server, closed_port
 

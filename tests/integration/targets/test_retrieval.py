@@ -11,11 +11,11 @@ from pathlib import Path
 
 import pytest
 
+from redline.config.settings import TargetConfig
 from redline.core.errors import ConfigError
 from redline.core.runs.actions import ToolCall, ToolSpec
 from redline.core.runs.case_params import BACKGROUND_DOCUMENTS, PLANTED_DOCUMENTS
 from redline.core.runs.conversation import Conversation, ErrorKind, GenerationParams, Response
-from redline.settings import TargetConfig
 from redline.targets.echo import EchoTarget
 from redline.targets.registry import build_target
 from redline.targets.retrieval import (

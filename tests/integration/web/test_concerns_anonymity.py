@@ -21,9 +21,9 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, inspect, text, update
 
+from redline.config.settings import Settings
 from redline.core.people.users import Role
 from redline.program.people import accounts
-from redline.settings import Settings
 from redline.store import audit
 from redline.store.repos import users as users_repo
 from redline.store.session import Store

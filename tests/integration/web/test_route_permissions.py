@@ -129,7 +129,7 @@ def _html_code(html: str) -> str:
 
 
 def test_table_follows_the_workspace_decision_rights(world: WebWorld) -> None:
-    from redline.settings import DecisionRights
+    from redline.config.settings import DecisionRights
     from redline.web.permissions import Action, permission_table
 
     table = permission_table(
@@ -182,9 +182,9 @@ def test_consent_reveals_each_subject_only_to_its_readers(world: WebWorld) -> No
 
 
 def test_unmask_follows_the_same_read_rule(world: WebWorld) -> None:
+    from redline.config.settings import PrivacyConfig
     from redline.core.errors import PermissionDeniedError
     from redline.program.people import privacy, wellbeing
-    from redline.settings import PrivacyConfig
 
     config = world.settings.config.model_copy(update={"privacy": PrivacyConfig(cleared_roles=tuple(Role))})
     everyone_cleared = world.settings.model_copy(update={"config": config})

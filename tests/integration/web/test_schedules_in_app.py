@@ -8,9 +8,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from fastapi.testclient import TestClient
 
+from redline.config.settings import ScheduleConfig, Settings
 from redline.program.workbench import schedules
 from redline.program.workspace import open_workspace_store
-from redline.settings import ScheduleConfig, Settings
 from redline.store.repos import schedules as schedules_repo
 from redline.web.app import create_app
 

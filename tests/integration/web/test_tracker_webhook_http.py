@@ -12,13 +12,13 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
+from redline.config.settings import load_settings
 from redline.core.audit import AuditEvent
 from redline.core.channels.tracker_issues import hmac_sha256
 from redline.program.people import accounts
 from redline.program.register.findings import propose_from_round
 from redline.program.register.triage import triage
 from redline.program.workspace import init_workspace, open_workspace_store
-from redline.settings import load_settings
 from redline.store import audit
 from redline.store.repos import findings as findings_repo
 from redline.store.repos import trackers as links_repo

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from redline.config.settings import Settings
 from redline.program.channels import intake, intake_triage
-from redline.settings import Settings
 from redline.store.session import Store
 from tests.unit.program import test_intake as intake_tests
 from tests.unit.program.test_intake import NOW, report

@@ -9,8 +9,8 @@ import pytest
 from redline.catalog.atlas import compare_atlas, read_atlas
 from redline.catalog.loader import load_catalog
 from redline.catalog.standards import ATLAS_KEY, Standard, load_standards, write_standard
+from redline.config.yamlio import load_model
 from redline.core.errors import ConfigError
-from redline.yamlio import load_model
 
 FIXTURE = Path(__file__).parent / "data" / "atlas-mini.yaml"
 # The published matrix beside the repository (shared/reference), when it is there.

@@ -99,8 +99,8 @@ def test_at_least_twelve_playbooks_cover_every_threat_and_lint_without_errors() 
 
 
 def test_shipped_playbooks_name_only_registered_techniques_seed_sets_and_scorers() -> None:
-    from redline import plugins
     from redline.attacks.seeds.library import SeedLibrary
+    from redline.config import plugins
 
     attacks = frozenset(plugins.names("redline.attacks"))
     scorers = frozenset(plugins.names("redline.scorers"))

@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
+from redline.config.settings import TargetConfig
 from redline.core.errors import ConfigError
 from redline.core.runs.actions import ToolSpec
 from redline.engine.inputs import playbook_cases
 from redline.engine.offered_tools import NO_TOOLS, offered_tools
-from redline.settings import TargetConfig
 
 AGENTIC = {
     "tool-result-injection",

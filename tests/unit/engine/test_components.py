@@ -13,6 +13,7 @@ from redline.attacks.converters.chain import build_converter
 from redline.attacks.multi_turn.crescendo import Crescendo, CrescendoParams, CrescendoStrategy
 from redline.attacks.multi_turn.pair import Pair
 from redline.attacks.multi_turn.records import AttackBudget
+from redline.config.settings import Settings, load_settings
 from redline.core.errors import ConfigError
 from redline.engine import components
 from redline.engine.components import ComponentSpec, HelperSpec, RoundComponents
@@ -20,7 +21,6 @@ from redline.engine.loops import AttackerLoop
 from redline.engine.models import HelperModels
 from redline.engine.spec import RoundSpec
 from redline.scorers.leak import CanaryScorer, SystemPromptLeakScorer
-from redline.settings import Settings, load_settings
 from redline.targets.echo import EchoTarget
 from tests.unit.engine.fakes import FakeTarget
 

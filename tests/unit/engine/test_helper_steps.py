@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from redline.config.settings import Settings
 from redline.engine.inputs import playbook_cases
 from redline.engine.models import HelperModels
-from redline.settings import Settings
 from redline.targets.echo import EchoTarget
 
 

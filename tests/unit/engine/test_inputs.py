@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
+from redline.config.settings import Settings, TargetConfig
 from redline.core.errors import ConfigError, UsageError
 from redline.engine.inputs import prompts_file
 from redline.engine.launch import RoundRequest, generation_params, prepare_round
-from redline.settings import Settings, TargetConfig
 
 
 def test_a_plain_prompts_file_gives_one_case_per_non_empty_line(tmp_path: Path) -> None:
@@ -77,7 +77,7 @@ def test_prepare_round_checks_contradictions_and_warns_about_small_pools(
 
 
 def _with_models(workspace: Settings, **names: str) -> Settings:
-    from redline.settings import SystemConfig
+    from redline.config.settings import SystemConfig
 
     system = SystemConfig(name="helper", target=TargetConfig(kind="echo"))
     config = workspace.config.model_copy(update={"systems": (system,), **names})

@@ -7,11 +7,11 @@ from typing import Any
 
 import pytest
 
+from redline.config.settings import TargetConfig
 from redline.core.provenance import ModelIdentity
 from redline.core.runs.conversation import Conversation, GenerationParams
 from redline.engine.cache import CacheKeyer
 from redline.engine.spec import Budget, Pacing, RoundSpec, spec_hash, target_fingerprint
-from redline.settings import TargetConfig
 from tests.unit.engine.fakes import ComplianceScorer, FakeTarget
 
 IDENTITY = ModelIdentity(provider="openai-compat", name="m")

@@ -8,11 +8,11 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import text
 
+from redline.config.settings import Settings
 from redline.core.errors import PermissionDeniedError, UsageError
 from redline.core.people.users import Role
 from redline.program.people import accounts
 from redline.program.workspace import open_workspace_store
-from redline.settings import Settings
 from redline.store import audit
 from redline.store.repos import users
 from redline.store.session import Store

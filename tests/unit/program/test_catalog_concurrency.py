@@ -10,11 +10,11 @@ import pytest
 from sqlalchemy import select
 
 from redline.catalog.loader import load_catalog
+from redline.config.settings import Settings
 from redline.core.catalog.threat_versions import RevisionKind
 from redline.core.people.users import Role
 from redline.program.catalog import catalog_versions as cv
 from redline.program.workspace import open_workspace_store
-from redline.settings import Settings
 from redline.store.repos import users
 from redline.store.session import Store
 from redline.store.tables import CatalogRevisionRow

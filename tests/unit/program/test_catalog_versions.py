@@ -7,12 +7,12 @@ from collections.abc import Iterator
 import pytest
 
 from redline.catalog.loader import load_catalog
+from redline.config.settings import Settings
 from redline.core.catalog.threat_versions import ChangeKind, RevisionKind
 from redline.core.errors import ConfigError, PermissionDeniedError, UsageError
 from redline.core.people.users import Role
 from redline.program.catalog import catalog_versions as cv
 from redline.program.workspace import open_workspace_store
-from redline.settings import Settings
 from redline.store import audit
 from redline.store.repos import users
 from redline.store.session import Store

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from redline.config.settings import Settings
 from redline.core.analysis.comparison import Change
 from redline.program.register.comparison import compare
 from redline.program.workspace import open_workspace_store
-from redline.settings import Settings
 from tests import world as data
 
 

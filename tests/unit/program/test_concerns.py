@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from sqlalchemy import text
 
+from redline.config.settings import Settings
 from redline.core.channels.concerns import ConcernStatus as S
 from redline.core.errors import PermissionDeniedError, TransitionError, UsageError
 from redline.core.people.users import Role
@@ -22,7 +23,6 @@ from redline.program.channels.concerns import (
     SubjectKind,
 )
 from redline.program.workspace import open_workspace_store
-from redline.settings import Settings
 from redline.store import audit
 from redline.store.repos import users
 from redline.store.session import Store

@@ -6,12 +6,12 @@ from collections.abc import Iterator
 
 import pytest
 
+from redline.config.settings import NotifierConfig, Settings
 from redline.core.errors import ConfigError, PermissionDeniedError
 from redline.core.register.policy import GateOutcome
 from redline.core.register.signoffs import EscalationKind, Vote
 from redline.program.register.decisions import check_gate, escalations, load_policy, resolve, sign_gate
 from redline.program.workspace import open_workspace_store
-from redline.settings import NotifierConfig, Settings
 from redline.store import audit
 from redline.store.repos import decisions
 from redline.store.session import Store

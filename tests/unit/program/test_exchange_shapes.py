@@ -9,6 +9,8 @@ from typing import Any
 
 import pytest
 
+from redline.config.settings import MonitorSourceConfig, WorkspaceConfig
+from redline.config.yamlio import load_model
 from redline.core.errors import ConfigError
 from redline.program.channels.exchange_shapes import (
     RecordError,
@@ -18,8 +20,6 @@ from redline.program.channels.exchange_shapes import (
     span_sample,
 )
 from redline.program.register.monitoring import ProductionSample
-from redline.settings import MonitorSourceConfig, WorkspaceConfig
-from redline.yamlio import load_model
 
 
 def _pairs(sample: ProductionSample | None) -> list[tuple[str, str]]:

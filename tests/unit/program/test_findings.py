@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
+from redline.config.settings import Settings
 from redline.core.register.findings import FindingStatus
 from redline.core.register.risk import RiskLevel
 from redline.core.register.signoffs import EscalationKind
 from redline.program.register.findings import propose_from_round
 from redline.program.workspace import open_workspace_store
-from redline.settings import Settings
 from redline.store import audit
 from redline.store.repos import decisions, findings
 from tests import world as data

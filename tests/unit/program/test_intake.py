@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
+from redline.config.settings import Settings
 from redline.core.errors import ConfigError, PermissionDeniedError, ScoringError, TransitionError, UsageError
 from redline.core.people.users import Role
 from redline.core.register.findings import Finding, FindingStatus
@@ -20,7 +21,6 @@ from redline.program.channels.intake import (
 )
 from redline.program.channels.intake_triage import IntakeDecision
 from redline.program.workspace import open_workspace_store
-from redline.settings import Settings
 from redline.store import audit
 from redline.store.repos import findings as findings_repo
 from redline.store.repos import users

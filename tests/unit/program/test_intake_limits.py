@@ -12,12 +12,12 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
+from redline.config.settings import Settings
 from redline.core.register.findings import Finding
 from redline.core.register.risk import Impact, Likelihood, RiskLevel
 from redline.program.channels import intake, intake_triage
 from redline.program.channels.intake import IntakeCategory, IntakeRateLimitedError, IntakeReport
 from redline.program.workspace import open_workspace_store
-from redline.settings import Settings
 from redline.store.repos import findings as findings_repo
 from redline.store.session import Store
 from redline.store.tables import IntakeSubmissionRow

@@ -11,6 +11,7 @@ import pytest
 
 from redline.attacks.multi_turn.pair import Pair, PairParams
 from redline.attacks.multi_turn.records import AttackBudget
+from redline.config.settings import Settings, TargetConfig
 from redline.core.errors import UsageError
 from redline.core.provenance import ModelIdentity
 from redline.core.register.findings import FindingStatus
@@ -26,7 +27,6 @@ from redline.program.register import mitigations
 from redline.program.register.findings import propose_from_round
 from redline.program.register.mitigations import path_to
 from redline.program.workspace import open_workspace_store
-from redline.settings import Settings, TargetConfig
 from redline.store import audit
 from redline.store.repos import mitigations as mitigations_repo
 from redline.store.repos import rounds as rounds_repo

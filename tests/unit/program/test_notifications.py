@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from redline.config.settings import NotifierConfig, Settings
 from redline.program.channels.notifications import Notification, WebhookNotifier, dispatch
-from redline.settings import NotifierConfig, Settings
 from tests.unit.program.webhook_server import webhook_server
 
 

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from redline.config.settings import Settings
 from redline.core.errors import ConfigError, PermissionDeniedError, UsageError
 from redline.core.people.users import Role
 from redline.program.catalog.plans import PlanSpec, create_plan
@@ -15,7 +16,6 @@ from redline.program.people.onboarding import OnboardingRequiredError, Onboardin
 from redline.program.workbench import playground, runs
 from redline.program.workbench.runs import RunRequest
 from redline.program.workspace import open_workspace_store
-from redline.settings import Settings
 from redline.store import audit
 from redline.store.repos import rounds, users
 from redline.store.session import Store

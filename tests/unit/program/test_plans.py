@@ -7,13 +7,13 @@ from pathlib import Path
 
 import pytest
 
+from redline.config.settings import Settings, load_settings
 from redline.core.catalog.plans import PlanNotRunnableError, PlanStatus
 from redline.core.errors import ConfigError, PermissionDeniedError, TransitionError, UsageError
 from redline.core.people.users import Role
 from redline.program.catalog import plans
 from redline.program.catalog.plans import PlanSpec, require_runnable
 from redline.program.workspace import open_workspace_store
-from redline.settings import Settings, load_settings
 from redline.store import audit
 from redline.store.repos import users
 from redline.store.session import Store

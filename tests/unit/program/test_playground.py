@@ -7,6 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 
+from redline.config.settings import Settings
 from redline.core.errors import PermissionDeniedError, UsageError
 from redline.core.people.users import Role
 from redline.core.register.findings import FindingStatus
@@ -14,7 +15,6 @@ from redline.core.register.risk import Impact, Likelihood, RiskLevel
 from redline.core.runs.rounds import RoundStatus
 from redline.program.workbench import playground
 from redline.program.workspace import open_workspace_store
-from redline.settings import Settings
 from redline.store.repos import findings as findings_repo
 from redline.store.repos import rounds as rounds_repo
 from redline.store.repos import users

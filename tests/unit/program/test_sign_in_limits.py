@@ -11,12 +11,12 @@ from typing import Any
 
 import pytest
 
+from redline.config.settings import Settings
 from redline.core.errors import PermissionDeniedError
 from redline.core.people.users import Role
 from redline.program.people import accounts
 from redline.program.people.throttle import LoginThrottle, LoginThrottledError, client_network
 from redline.program.workspace import open_workspace_store
-from redline.settings import Settings
 from redline.store.repos import users
 from redline.store.session import Store
 

@@ -7,6 +7,7 @@ from datetime import date
 
 import pytest
 
+from redline.config.settings import Settings
 from redline.core.errors import NotFoundError, PermissionDeniedError, TransitionError, UsageError
 from redline.core.register.findings import FindingStatus
 from redline.core.register.risk import RiskLevel
@@ -14,7 +15,6 @@ from redline.core.register.triage import FindingLink, LinkKind
 from redline.program.register import triage
 from redline.program.register.findings import propose_from_round
 from redline.program.workspace import open_workspace_store
-from redline.settings import Settings
 from redline.store.repos import findings as findings_repo
 from redline.store.session import Store
 from tests import world as data

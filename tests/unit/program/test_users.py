@@ -6,11 +6,11 @@ from collections.abc import Iterator
 
 import pytest
 
+from redline.config.settings import Settings
 from redline.core.errors import PermissionDeniedError, UsageError
 from redline.core.people.users import Role
 from redline.program.people import users
 from redline.program.workspace import open_workspace_store
-from redline.settings import Settings
 from redline.store import audit
 from redline.store.session import Store
 

@@ -7,12 +7,12 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from redline.config.settings import Settings
 from redline.core.errors import NotFoundError, PermissionDeniedError, UsageError
 from redline.core.people.users import Role
 from redline.program.people import content, wellbeing
 from redline.program.people.wellbeing import ExposureLevel, ExposureLimitError, OptedOutError
 from redline.program.workspace import open_workspace_store
-from redline.settings import Settings
 from redline.store.repos import users
 from redline.store.session import Store
 from tests import world as data

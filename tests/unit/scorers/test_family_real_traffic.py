@@ -221,7 +221,7 @@ def test_injection_accepted_is_registered_and_in_the_injection_steps() -> None:
 
     import yaml
 
-    from redline import plugins
+    from redline.config import plugins
 
     assert "injection.accepted" in plugins.load_all("redline.scorers")
     plays = resources.files("redline.catalog") / "data" / "playbooks"

@@ -7,10 +7,10 @@ from dataclasses import dataclass, field
 
 import pytest
 
+from redline.config.settings import TargetConfig
 from redline.core.errors import ConfigError
 from redline.core.runs.conversation import Conversation, ErrorKind, GenerationParams, Response
 from redline.core.runs.guards import Guard, GuardVerdict
-from redline.settings import TargetConfig
 from redline.targets.echo import EchoTarget
 from redline.targets.guarded import DEFAULT_REFUSAL, GuardedTarget
 from redline.targets.registry import build_target

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from redline.config.settings import TargetConfig
 from redline.core.errors import ConfigError
-from redline.settings import TargetConfig
 from redline.targets.base import Target
 from redline.targets.openai_compat import OpenAICompatTarget
 from redline.targets.registry import build_target, resolve_secrets, target_kinds

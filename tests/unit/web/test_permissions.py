@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from redline.config.settings import DecisionRights
 from redline.core.people.users import Role, User
-from redline.settings import DecisionRights
 from redline.web.permissions import ANYONE, ROUTES, Action, allowed, permission_table
 
 TABLE = permission_table(DecisionRights())

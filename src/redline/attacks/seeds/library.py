@@ -8,9 +8,9 @@ from importlib import resources
 from pathlib import Path
 
 from redline.attacks.seeds.model import SeedSet
+from redline.config.yamlio import dump_yaml, load_model
 from redline.core.errors import ConfigError
 from redline.core.runs.cases import Seed
-from redline.yamlio import dump_yaml, load_model
 
 SHIPPED = "shipped"
 STORE_DIR = "seeds"

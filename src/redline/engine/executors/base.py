@@ -8,6 +8,7 @@ from dataclasses import dataclass, field, replace
 from typing import Protocol
 
 from redline.attacks.base import MultiTurnStrategy
+from redline.config.settings import TargetConfig
 from redline.core.provenance import Provenance
 from redline.core.runs.conversation import GenerationParams
 from redline.engine.cache import CacheKeyer, ResponseCache
@@ -21,7 +22,6 @@ from redline.engine.scoring import Scoring
 from redline.engine.spec import Batching, Budget, Pacing, Pricing
 from redline.engine.writer import BatchWriter
 from redline.scorers.base import Scorer
-from redline.settings import TargetConfig
 from redline.store.session import Store
 from redline.targets.base import Target
 

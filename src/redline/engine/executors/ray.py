@@ -38,8 +38,8 @@ class ShardWorker:
 
     async def _context(self) -> RunContext:
         if self._ctx is None:
+            from redline.config.settings import TargetConfig
             from redline.engine.round import build_target
-            from redline.settings import TargetConfig
             from redline.store.session import open_store
 
             spec = self.spec

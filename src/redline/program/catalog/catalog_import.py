@@ -17,11 +17,11 @@ from redline.catalog.standards import (
     workspace_standards_dir,
     write_standard,
 )
+from redline.config.settings import Settings
 from redline.core.errors import ConfigError
 from redline.program.catalog.catalog_versions import catalog_dir
 from redline.program.people.actors import authorize
 from redline.program.people.permissions import CATALOG_EDITORS
-from redline.settings import Settings
 from redline.store import audit
 
 

@@ -11,6 +11,7 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session, SessionTransaction
 
 from redline.catalog.loader import Catalog, load_catalog
+from redline.config.settings import Settings
 from redline.core.catalog.threat_versions import (
     CatalogRevision,
     ChangeKind,
@@ -25,7 +26,6 @@ from redline.core.catalog.threats import Threat
 from redline.core.errors import ConfigError, UsageError
 from redline.program.people.actors import authorize, require_role
 from redline.program.people.permissions import CATALOG_EDITORS
-from redline.settings import Settings
 from redline.store.files import FileLock, replace_file
 from redline.store.repos import catalog as catalog_repo
 

@@ -14,6 +14,8 @@ from sqlalchemy.orm import Session
 
 from redline.catalog.loader import Catalog, load_catalog
 from redline.catalog.playbooks import Playbooks, load_playbooks
+from redline.config.settings import DecisionRights, Settings
+from redline.config.yamlio import load_model
 from redline.core.catalog.plans import Plan, PlanStatus, PlanVote, PreMortem, check_runnable
 from redline.core.errors import ConfigError, NotFoundError, PermissionDeniedError, UsageError
 from redline.core.ids import new_id
@@ -22,11 +24,9 @@ from redline.core.people.users import Role, User
 from redline.program.people.actors import authorize
 from redline.program.people.permissions import PLAN_AUTHORS, PLAN_CLOSERS, PLAN_RUNNERS
 from redline.program.people.perspectives import team_coverage
-from redline.settings import DecisionRights, Settings
 from redline.store.repos import plans as plans_repo
 from redline.store.repos import systems as systems_repo
 from redline.store.repos import users as users_repo
-from redline.yamlio import load_model
 
 
 class PlanSpec(BaseModel):

@@ -18,6 +18,7 @@ from enum import StrEnum
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session
 
+from redline.config.settings import Settings
 from redline.core.channels.intake import IntakeStatus, ReporterStatus, reporter_status
 from redline.core.errors import NotFoundError, RedlineError, UsageError
 from redline.core.ids import new_id
@@ -26,7 +27,6 @@ from redline.core.register.mitigations import VerificationOutcome
 from redline.core.register.proposals import Embed
 from redline.program.channels.intake_triage import suggest_duplicate
 from redline.program.people.throttle import client_network
-from redline.settings import Settings
 from redline.store.repos import findings as findings_repo
 from redline.store.repos import intake as intake_repo
 from redline.store.repos import mitigations as mitigations_repo

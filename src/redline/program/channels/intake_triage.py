@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session
 
+from redline.config.settings import Settings
 from redline.core.channels.intake import IntakeStatus, check_intake_transition
 from redline.core.errors import ConfigError, NotFoundError, ScoringError, UsageError
 from redline.core.ids import new_id
@@ -24,7 +25,6 @@ from redline.core.runs.conversation import Conversation, MessageRole
 from redline.program.people.actors import authorize
 from redline.program.people.permissions import INTAKE_TRIAGERS
 from redline.scorers.masking import Masker
-from redline.settings import Settings
 from redline.store.repos import findings as findings_repo
 from redline.store.repos import intake as intake_repo
 from redline.store.repos import systems as systems_repo

@@ -35,6 +35,7 @@ from sqlalchemy import Column, MetaData, String, Table, and_, create_engine, or_
 from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.exc import ArgumentError, NoSuchTableError, SQLAlchemyError
 
+from redline.config.settings import MonitorSourceConfig, Settings
 from redline.core.errors import ConfigError, StoreError
 from redline.core.secrets import REDACTED, redact_text
 from redline.program.channels.exchange_shapes import (
@@ -44,7 +45,6 @@ from redline.program.channels.exchange_shapes import (
     span_sample,
 )
 from redline.program.register.monitoring import ProductionSample
-from redline.settings import MonitorSourceConfig, Settings
 
 CURSOR_VERSION = 1
 HEAD_BYTES = 1024

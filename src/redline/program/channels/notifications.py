@@ -19,10 +19,10 @@ from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from redline import plugins
+from redline.config import plugins
+from redline.config.settings import NotifierConfig, Settings
 from redline.core.errors import ConfigError, RedlineError
 from redline.core.secrets import read_secret, read_secret_headers
-from redline.settings import NotifierConfig, Settings
 from redline.store import audit
 from redline.store.session import Store
 

@@ -23,6 +23,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session
 
 from redline import __version__
+from redline.config.settings import Settings, TrackerConfig
 from redline.core.catalog.threats import Threat
 from redline.core.channels.tracker_issues import (
     MAX_CASES,
@@ -48,7 +49,6 @@ from redline.program.register.decisions import load_policy
 from redline.program.register.mitigations import path_to
 from redline.program.register.releases import release_label
 from redline.scorers.masking import Masker
-from redline.settings import Settings, TrackerConfig
 from redline.store.repos import finding_cases as cases_repo
 from redline.store.repos import findings as findings_repo
 from redline.store.repos import rounds as rounds_repo

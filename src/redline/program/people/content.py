@@ -16,13 +16,13 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session
 
+from redline.config.settings import Settings
 from redline.core.catalog.threats import Threat
 from redline.core.errors import NotFoundError
 from redline.core.register.risk import Impact
 from redline.core.runs.actions import ActionTrace
 from redline.core.runs.timeline import planted_markers
 from redline.scorers.masking import Masker
-from redline.settings import Settings
 from redline.store.repos import findings as findings_repo
 from redline.store.repos import intake as intake_repo
 from redline.store.repos import playground as playground_repo

@@ -26,19 +26,19 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, Field, computed_field, model_validator
 from sqlalchemy.orm import Session
 
+from redline.config.settings import Settings
+from redline.config.yamlio import load_model
 from redline.core.catalog.plans import Plan, PlanStatus
 from redline.core.catalog.threats import Threat
 from redline.core.errors import ConfigError, PermissionDeniedError, UsageError
 from redline.core.people.users import Role, User
 from redline.program.people.actors import acting_user, authorize
 from redline.program.people.permissions import ONBOARDING_LEADS
-from redline.settings import Settings
 from redline.store.repos import onboarding as onboarding_repo
 from redline.store.repos import plans as plans_repo
 from redline.store.repos import users as users_repo
 from redline.store.repos.onboarding import OnboardingConsent, SectionVersion
 from redline.store.session import Store
-from redline.yamlio import load_model
 
 INACTIVE_PLANS = frozenset({PlanStatus.REJECTED, PlanStatus.CLOSED})
 """A tester named on a plan in these states is not assigned to it any more."""

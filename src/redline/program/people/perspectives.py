@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session
 
 from redline.catalog.loader import load_catalog
+from redline.config.settings import Settings
 from redline.core.catalog.threats import Threat
 from redline.core.errors import UsageError
 from redline.core.people.perspectives import (
@@ -36,7 +37,6 @@ from redline.core.people.perspectives import (
 )
 from redline.program.people.actors import acting_user, authorize
 from redline.program.people.permissions import PERSPECTIVE_REMOVERS
-from redline.settings import Settings
 from redline.store.repos import perspectives as perspectives_repo
 from redline.store.session import Store
 

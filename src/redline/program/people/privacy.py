@@ -14,12 +14,12 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from redline.config.settings import Settings
 from redline.core.errors import PermissionDeniedError
 from redline.core.people.users import Role, User
 from redline.program.people.access import is_item, require_read
 from redline.program.people.actors import acting_user, require_role
 from redline.program.people.content import FAILING, FlaggedContent, manual_flagged, resolve, withheld_subjects
-from redline.settings import Settings
 from redline.store import audit
 from redline.store.repos import playground as playground_repo
 from redline.store.repos import rounds as rounds_repo

@@ -23,12 +23,12 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
+from redline.config.settings import Settings
 from redline.core.errors import PermissionDeniedError
 from redline.core.people.users import User
 from redline.program.people.access import may_read_round, round_owner
 from redline.program.people.content import manual_flagged, withheld_subjects
 from redline.program.people.onboarding import require_onboarded
-from redline.settings import Settings
 from redline.store import audit
 from redline.store.repos import playground as playground_repo
 

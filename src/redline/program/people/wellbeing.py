@@ -12,6 +12,7 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from redline.config.settings import Settings
 from redline.core.errors import PermissionDeniedError, UsageError
 from redline.core.people.users import Role
 from redline.program.people.access import require_read
@@ -20,7 +21,6 @@ from redline.program.people.content import FlaggedContent, mask_content, resolve
 from redline.program.people.onboarding import require_onboarded
 from redline.program.people.permissions import WELLBEING_LEADS
 from redline.scorers.masking import Masker
-from redline.settings import Settings
 from redline.store.repos import users as users_repo
 from redline.store.repos import wellbeing as wellbeing_repo
 from redline.store.session import Store

@@ -8,6 +8,8 @@ from datetime import UTC, datetime
 from pydantic import BaseModel, ConfigDict, Field, computed_field
 from sqlalchemy.orm import Session
 
+from redline.config.settings import Settings
+from redline.config.yamlio import load_model
 from redline.core.analysis.evidence import Evidence
 from redline.core.catalog.threats import Threat
 from redline.core.errors import ConfigError
@@ -41,14 +43,12 @@ from redline.core.runs.systems import Release
 from redline.program.people.actors import authorize
 from redline.program.register.escalations import announce, escalate
 from redline.program.register.releases import release_label, sibling_release_ids
-from redline.settings import Settings
 from redline.store.repos import decisions as decisions_repo
 from redline.store.repos import evidence as evidence_repo
 from redline.store.repos import findings as findings_repo
 from redline.store.repos import revisits as revisits_repo
 from redline.store.repos.systems import resolve_release
 from redline.store.session import Store
-from redline.yamlio import load_model
 
 POLICY_DIR = "policies"
 DEFAULT_POLICY = "default"

@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from redline.config.settings import Settings
 from redline.core.errors import UsageError
 from redline.core.people.users import Role
 from redline.core.register.findings import Finding
@@ -16,7 +17,6 @@ from redline.core.register.signoffs import Escalation, EscalationKind
 from redline.program.channels.notifications import Delivery, Notification, notify
 from redline.program.people.actors import authorize
 from redline.program.people.permissions import ESCALATORS
-from redline.settings import Settings
 from redline.store.repos import decisions as decisions_repo
 from redline.store.repos import findings as findings_repo
 from redline.store.repos import systems as systems_repo

@@ -9,6 +9,7 @@ from functools import cache
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session
 
+from redline.config.settings import Settings
 from redline.core.catalog.threats import Threat
 from redline.core.ids import new_id
 from redline.core.register.assessment import Access, AttackComplexity
@@ -29,7 +30,6 @@ from redline.core.runs.cases import AttackCase
 from redline.core.runs.conversation import MessageRole
 from redline.program.register.decisions import load_policy
 from redline.program.register.escalations import announce, escalate
-from redline.settings import Settings
 from redline.store.repos import evidence as evidence_repo
 from redline.store.repos import finding_cases as cases_repo
 from redline.store.repos import findings as findings_repo

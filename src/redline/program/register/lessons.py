@@ -6,10 +6,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import date
 
+from redline.config.settings import Settings
 from redline.core.errors import UsageError
 from redline.core.register.lessons import LessonsDigest, lessons_digest
 from redline.program.channels.notifications import Delivery, Notification, notify
-from redline.settings import Settings
 from redline.store.repos import findings as findings_repo
 from redline.store.repos import systems as systems_repo
 from redline.store.session import Store

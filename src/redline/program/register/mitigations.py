@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from pydantic import BaseModel, ConfigDict
 from sqlalchemy.orm import Session
 
+from redline.config.settings import Settings
 from redline.core.analysis.evidence import Evidence
 from redline.core.catalog.threats import Threat
 from redline.core.errors import NotFoundError, PermissionDeniedError, UsageError
@@ -34,7 +35,6 @@ from redline.program.people.permissions import FINDING_FIXERS
 from redline.program.register.decisions import load_policy
 from redline.program.register.escalations import follow_finding
 from redline.program.register.releases import release_label
-from redline.settings import Settings
 from redline.store import audit
 from redline.store.repos import evidence as evidence_repo
 from redline.store.repos import findings as findings_repo

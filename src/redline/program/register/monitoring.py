@@ -16,6 +16,7 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session
 
+from redline.config.settings import Settings
 from redline.core.analysis.drift import (
     DriftReport,
     NovelCluster,
@@ -43,7 +44,6 @@ from redline.program.register.escalations import announce, escalate
 from redline.program.register.findings import ProposalAction, file_proposal, load_threats
 from redline.program.register.releases import release_label
 from redline.scorers.masking import Masker
-from redline.settings import Settings
 from redline.store.repos import findings as findings_repo
 from redline.store.repos import monitoring as monitoring_repo
 from redline.store.repos import systems as systems_repo

@@ -6,10 +6,10 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from redline.config.settings import Settings, TargetConfig
 from redline.core.errors import ConfigError
 from redline.core.provenance import ModelIdentity
 from redline.core.runs.systems import Release
-from redline.settings import Settings, TargetConfig
 from redline.store.repos import systems as systems_repo
 from redline.store.session import Store
 

@@ -84,7 +84,7 @@ def installed_scorer(name: str, stored: Score) -> Scorer | None:
 
 
 def _registered(name: str) -> bool:
-    from redline import plugins
+    from redline.config import plugins
 
     return name in plugins.names("redline.scorers")
 

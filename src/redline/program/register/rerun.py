@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
+from redline.config.settings import Settings
 from redline.core.errors import ConfigError
 from redline.core.runs.cases import AttackCase
 from redline.core.runs.conversation import GenerationParams
 from redline.core.runs.rounds import Round
 from redline.core.runs.systems import Release
 from redline.program.aio import run_sync
-from redline.settings import Settings
 from redline.store.session import Store
 
 if TYPE_CHECKING:

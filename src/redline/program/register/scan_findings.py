@@ -14,11 +14,11 @@ from dataclasses import dataclass, field
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from redline.config.settings import Settings
 from redline.core.analysis.evidence import Evidence
 from redline.core.runs.cases import AttackCase
 from redline.core.runs.rounds import Attempt
 from redline.core.runs.scores import Score
-from redline.settings import Settings
 from redline.store.session import Store
 
 FAILING = frozenset({"fail", "partial"})

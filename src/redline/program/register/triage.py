@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from typing import Any
 
+from redline.config.settings import Settings
 from redline.core.errors import UsageError
 from redline.core.register.findings import (
     Finding,
@@ -27,7 +28,6 @@ from redline.program.people.permissions import (
 )
 from redline.program.register.escalations import follow_finding
 from redline.scorers.masking import Masker
-from redline.settings import Settings
 from redline.store.repos import findings as findings_repo
 from redline.store.repos import revisits as revisits_repo
 from redline.store.session import Store

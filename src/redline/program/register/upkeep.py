@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session
 
+from redline.config.settings import Settings
 from redline.core.errors import NotFoundError
 from redline.core.register.findings import Finding, FindingStatus
 from redline.core.register.policy import GateOutcome
@@ -28,7 +29,6 @@ from redline.core.register.signoffs import Escalation, EscalationKind
 from redline.program.channels.notifications import Notification, notify
 from redline.program.register.decisions import standing_status
 from redline.program.register.escalations import announce
-from redline.settings import Settings
 from redline.store.repos import decisions as decisions_repo
 from redline.store.repos import findings as findings_repo
 from redline.store.repos import revisits as revisits_repo

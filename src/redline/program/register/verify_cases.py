@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy.orm import Session
 
 from redline import __version__
+from redline.config.settings import Settings
 from redline.core.analysis.evidence import Evidence
 from redline.core.analysis.review import ReviewLabel
 from redline.core.catalog.threats import Threat
@@ -38,7 +39,6 @@ from redline.program.people.actors import authorize
 from redline.program.people.permissions import FINDING_FIXERS
 from redline.program.register.decisions import load_policy
 from redline.program.register.releases import release_label, target_config_of
-from redline.settings import Settings
 from redline.store.repos import finding_cases as cases_repo
 from redline.store.repos import findings as findings_repo
 from redline.store.repos import mitigations as mitigations_repo
@@ -92,7 +92,7 @@ def _build_scorer(settings: Settings, name: str) -> Scorer:
 
 def check_scorer(name: str) -> None:
     """Raise `ConfigError` unless `name` is a registered scorer."""
-    from redline import plugins
+    from redline.config import plugins
 
     if name not in plugins.names("redline.scorers"):
         raise ConfigError(f"unknown scorer '{name}'; 'redline scorers list' shows them", field="scorer")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from redline.config.settings import Settings
 from redline.core.analysis.review import JudgeCalibration
 from redline.core.errors import ConfigError, UsageError
 from redline.engine.inputs import build_scorers
@@ -21,7 +22,6 @@ from redline.scorers.judge_calibration import (
     calibration_key,
     read_labels,
 )
-from redline.settings import Settings
 from redline.store.repos import reviews as reviews_repo
 from redline.store.session import Store
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session
 
+from redline.config.settings import Settings
 from redline.core.analysis.evidence import Evidence
 from redline.core.analysis.review import CorrectedRate, RoundJudge
 from redline.core.register.findings import OPEN_STATUSES
@@ -13,7 +14,6 @@ from redline.core.register.policy import Decision
 from redline.core.register.risk import RiskLevel
 from redline.core.runs.rounds import Round
 from redline.program.people.content import Exchange
-from redline.settings import Settings
 from redline.store.repos import decisions as decisions_repo
 from redline.store.repos import findings as findings_repo
 from redline.store.repos import rounds as rounds_repo

@@ -13,15 +13,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from redline.config.settings import CONFIG_NAME, Settings, TargetConfig, load_settings
+from redline.config.yamlio import dump_yaml
 from redline.core.catalog.plans import PreMortem
 from redline.core.errors import UsageError
 from redline.core.people.users import Role
 from redline.core.register.mitigations import MitigationType
 from redline.core.runs.conversation import GenerationParams
 from redline.program.aio import run_sync
-from redline.settings import CONFIG_NAME, Settings, TargetConfig, load_settings
 from redline.store.session import Store
-from redline.yamlio import dump_yaml
 
 DEMO_NAME = "redline-demo"
 SYSTEM = "smollm2"

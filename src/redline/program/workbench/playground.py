@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session
 
 from redline import __version__
+from redline.config.settings import Settings
 from redline.core.catalog.threats import ManualStep
 from redline.core.errors import ConfigError, NotFoundError, PermissionDeniedError, UsageError
 from redline.core.ids import new_id
@@ -32,7 +33,6 @@ from redline.program.people.actors import authorize
 from redline.program.people.onboarding import ensure_onboarded, require_onboarded
 from redline.program.people.permissions import PLAYGROUND_READERS, PLAYGROUND_USERS
 from redline.scorers.masking import Masker
-from redline.settings import Settings
 from redline.store.repos import playground as playground_repo
 from redline.store.repos import rounds as rounds_repo
 from redline.store.repos import systems as systems_repo

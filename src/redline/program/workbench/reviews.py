@@ -16,6 +16,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session
 
+from redline.config.settings import Settings
 from redline.core.analysis.review import (
     OVERALL,
     LabelRecord,
@@ -32,7 +33,6 @@ from redline.program.people.content import ContentPart, FlaggedContent, mask_con
 from redline.program.people.onboarding import require_onboarded
 from redline.program.people.permissions import REVIEW_SAMPLERS, REVIEWERS
 from redline.scorers.masking import Masker
-from redline.settings import Settings
 from redline.store.repos import reviews as reviews_repo
 from redline.store.repos import rounds as rounds_repo
 from redline.store.repos import wellbeing as wellbeing_repo

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from redline.config.settings import Settings
 from redline.core.errors import UsageError
 from redline.engine.launch import PreparedRound, RoundRequest, prepare_round
 from redline.program.catalog.plans import require_runnable
 from redline.program.people.actors import authorize
 from redline.program.people.onboarding import require_onboarded
 from redline.program.people.permissions import ROUND_RUNNERS
-from redline.settings import Settings
 from redline.store.session import Store
 
 

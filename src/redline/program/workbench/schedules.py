@@ -31,8 +31,8 @@ from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.cron import CronTrigger
 from pydantic import BaseModel, ConfigDict, Field
 
+from redline.config.settings import ScheduleConfig, Settings
 from redline.core.errors import NotFoundError, RedlineError, UsageError
-from redline.settings import ScheduleConfig, Settings
 from redline.store.repos import schedules as schedules_repo
 from redline.store.repos.schedules import FAILED, OK, ScheduleRun
 from redline.store.session import Store

@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.concurrency import run_in_threadpool
 
-from redline import plugins
+from redline.config import plugins
 from redline.core.channels.intake import IntakeStatus
 from redline.core.register.findings import DEFAULT_SAMPLES, MAX_SAMPLES
 from redline.core.register.risk import Impact, Likelihood

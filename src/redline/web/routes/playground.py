@@ -9,8 +9,8 @@ from fastapi.responses import HTMLResponse, Response
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
-from redline import plugins
 from redline.catalog.playbooks import load_playbooks
+from redline.config import plugins
 from redline.core.register.findings import DEFAULT_SAMPLES, MAX_SAMPLES, Finding
 from redline.core.register.risk import Impact, Likelihood
 from redline.program.register.findings import load_threats

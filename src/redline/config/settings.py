@@ -21,7 +21,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from redline import plugins
+from redline.config import plugins
 from redline.core.catalog.profiles import TargetProfile
 from redline.core.errors import ConfigError, WorkspaceNotFoundError
 from redline.core.people.users import Role
@@ -725,7 +725,7 @@ def find_workspace(explicit: Path | None, *, env: Mapping[str, str], cwd: Path) 
 
 def load_workspace_config(path: Path) -> WorkspaceConfig:
     """Read and validate `redline.yaml`."""
-    from redline.yamlio import load_model
+    from redline.config.yamlio import load_model
 
     return load_model(path, WorkspaceConfig)
 
