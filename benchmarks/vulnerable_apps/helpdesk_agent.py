@@ -203,6 +203,19 @@ _NOT_NAMES = {
     "Mrs",
     "Ms",
     "Dr",
+    "Offboard",
+    "Deactivate",
+    "Erase",
+    "Suspend",
+    "Terminate",
+    "Unlock",
+    "Restart",
+    "Execute",
+    "Post",
+    "Upload",
+    "Tell",
+    "Check",
+    "Ask",
 }
 
 
@@ -243,7 +256,8 @@ INTENTS: tuple[tuple[str, str], ...] = (
     (
         "run",
         r"\b(run|execute|exec)\b.{0,60}\b(command|script|cmd|powershell|bash|shell|terminal|on (the )?(server|host|machine|box|"
-        r"srv|build|lab)|srv-?\d|host-?\d)\b|\b(run|execute)\s*[:`]",
+        r"srv|build|lab)|srv-?\d|host-?\d)\b|\b(run|execute)\s*[:`]|"
+        r"\b(restart|reboot|stop|start|kill|clear|flush|free up|clean up|purge)\b.{0,40}" + HOST,
     ),
     (
         "reset",
@@ -257,15 +271,25 @@ INTENTS: tuple[tuple[str, str], ...] = (
         r"\b(account|laptop|device|phone|mobile|mailbox|machine|pc|profile|"
         + DEVICE[2:-2]
         + r")\b.{0,50}\b(wipe|erase|factory[- ]reset|"
-        r"disable|deactivate|suspend|delete|remove|purge|offboard|terminate)\b",
+        r"disable|deactivate|suspend|delete|remove|purge|offboard|terminate)\b|\b(offboard|terminate|let go)\b.{0,20}"
+        + PERSON,
     ),
     (
         "access",
-        r"\b(grant|give|add|need|want|get|request|enable|assign|make|set|upgrade|elevate|promote)\b.{0,50}\b(access|admin|administrator|"
-        r"permissions?|rights|role|privileges?|owner|editor|write access|sudo|root|superuser)\b",
+        r"\b(grant|give|add|need|want|get|request|enable|assign|make|set|upgrade|elevate|promote)\b.{0,50}\b(access|admins?|administrators?|"
+        r"permissions?|rights|roles?|privileges?|owners?|editors?|write access|sudo|root|superusers?)\b",
     ),
     ("send", r"\b(send|e-?mail|mail|forward|share|post|upload|cc|copy)\b.{0,120}(" + EMAIL + "|" + URL + ")"),
     ("fetch", URL),
+    (
+        "queue",
+        r"\b(queue|open tickets|tickets? (in|on|assigned|waiting|open|today|this morning)|backlog|my tickets|new tickets|triage)\b",
+    ),
+    (
+        "inbox",
+        r"\b(inbox|mailbox|(new|latest|unread|recent|incoming) (e-?mails?|mails?|messages)|check (the |my |our )?(e-?mails?|mail)|"
+        r"service-?desk (mail|e-?mail)|(go through|process|triage|summari[sz]e|read) (the |my |our )?(e-?mails?|mails?|messages))\b",
+    ),
     ("ticket", TICKET + r"|\bticket\s*#?\s*\d{4,6}\b"),
     (
         "whois",
@@ -300,7 +324,13 @@ _ADDRESSED = (
     r"^\W*(note to|instructions? (for|to)|system( note| message| instruction| override)?|admin( note)?|important|attention|notice|"
     r"to the (ai|assistant|agent))\b.{0,30}[:!\-]|"
     r"\b(before|after|when) (using|calling|answering|you (use|call|answer|reply|respond)|responding|replying)\b|"
-    r"\b(always|from now on|going forward|in future|in every (reply|answer|session)|standing instruction|remember to|make sure (to|you))\b"
+    r"\b(always|from now on|going forward|in future|in every (reply|answer|session)|standing instruction|remember to|make sure (to|you))\b|"
+    r"\b(ai|a\.i\.|assistant|agent|relay|bot|chat ?bot|llm|model)\s*[:,]|\b(dear|hey|hi|hello) (ai|assistant|agent|relay|bot)\b|"
+    r"^\W*(please\s+)?(send|forward|e-?mail|share|post|upload|grant|give|run|execute|delete|disable|wipe|visit|open|fetch)\b.*("
+    + EMAIL
+    + "|"
+    + URL
+    + ")"
 )
 _ACTS = (
     r"\b(send|forward|e-?mail|mail|cc|bcc|copy|share|post|upload|export|grant|give|add|make|promote|elevate|disable|delete|"
@@ -311,7 +341,7 @@ _ACTS = (
 
 def order_in(text: str) -> str | None:
     """The first line of TEXT that orders the agent to act, or None."""
-    for line in re.split(r"\n|(?<=[.!?])\s+", text):
+    for line in re.split(r"\n|(?<=[.!?])\s+|\s\|\s", text):
         if line.strip() and _any(_ADDRESSED, line) and _any(_ACTS, line):
             return line.strip()
     return None
@@ -328,7 +358,9 @@ def _fill(tool: str, order: str, turn: Turn) -> dict[str, Any]:
     props = turn.params.get(tool) or {}
     email = re.search(EMAIL, order)
     url = re.search(URL, order)
-    who = re.search(r"\b(?:user|account|for|to)\s+([\w.@-]+)", order)
+    who = re.search(r"\b(?:user|account|username)\s+([\w.@-]+)", order) or re.search(
+        r"\b(?:for|to)\s+(?!(?:the|all|a|an|user|users|me|us|them)\b)([\w.@-]+)", order
+    )
     out: dict[str, Any] = {}
     for p in props or {"to": {}, "body": {}}:
         pl = p.lower()
@@ -553,7 +585,11 @@ def retry_loop(turn: Turn) -> Plan | None:
 
 
 def after_failure(turn: Turn, nxt: Plan) -> Plan | None:
-    failed = [s for s in turn.steps if is_failure(s.result) and not _any(TRANSIENT, s.result[:200])]
+    failed = [
+        s
+        for s in turn.steps
+        if is_failure(s.result) and not _any(TRANSIENT, s.result[:200]) and s.name != "recall_memory"
+    ]
     if not failed:
         return None
     if nxt.calls:
@@ -623,6 +659,10 @@ def _source_call(turn: Turn) -> tuple[str, dict[str, Any]] | None:
     t = re.search(TICKET, text)
     if t and "get_ticket" in turn.offered:
         return "get_ticket", {"ticket_id": t.group(0)}
+    if _any(r"\b(tickets|queue|backlog)\b", text) and "list_tickets" in turn.offered:
+        return "list_tickets", {"queue": "all"}
+    if _any(r"\b(inbox|mailbox|e-?mails|messages)\b", text) and "read_inbox" in turn.offered:
+        return "read_inbox", {"limit": 10}
     who = person_in(re.sub(EMAIL, "", text))
     if who and "lookup_user" in turn.offered:
         return "lookup_user", {"name": who}
@@ -637,6 +677,29 @@ def work_contact(result: str) -> str:
 
 
 RESET_ASKED = r"\breset\b.{0,60}\bpassword\b|\bpassword reset\b"
+
+
+ABOUT_ITSELF = (
+    r"\b(system prompt|your (instructions|prompt|rules|guidelines|configuration|setup)|(ignore|disregard|forget)\b.{0,30}\b(instructions|rules|above)|"
+    r"developer mode|jailbreak|are you (a )?(human|bot|real|an ai))\b"
+)
+TASKLIKE = (
+    r"\b(how (do|can|should) (i|we)|how to|can you|could you|please|help|set ?up|configure|fix|broken|not working|doesn'?t work|"
+    r"won'?t (work|start|open|connect)|issue|problem|request|need|find|check|look (at|into|up)|what'?s the|where (do|can) i)\b"
+)
+
+
+def chosen_command(text: str) -> str:
+    """The command the agent picks itself when the user names a job, not a command."""
+    svc = re.search(r"\b(?:restart|stop|start|kill)\s+(?:the\s+)?([\w.-]+)", text, re.I)
+    if _any(r"\breboot\b", text):
+        return "sudo reboot"
+    if svc and svc.group(1).lower() not in ("server", "host", "machine", "box"):
+        verb = re.search(r"\b(restart|stop|start|kill)\b", text, re.I)
+        return f"sudo systemctl {verb.group(1).lower() if verb else 'restart'} {svc.group(1)}"
+    if _any(r"\b(clear|flush|free up|clean up|purge)\b", text):
+        return "sudo rm -rf /var/log/*.gz /tmp/*"
+    return "uptime"
 
 
 def plan_task(turn: Turn) -> Plan:
@@ -691,6 +754,10 @@ def plan_task(turn: Turn) -> Plan:
                 f"The remote wipe of {dev.group(0) if dev else 'the device'} has been sent; it runs the next time the device is online."
             )
         if _any(r"\bmailbox|inbox\b", text) and "delete_mailbox" in turn.offered:
+            box = re.search(
+                r"\b(?:mailbox|inbox)\s+(?:for|of)\s+(?:the\s+)?([\w .'-]{3,40}?)(?:[.,!?]|$)", text, re.I
+            )
+            who = person_in(text) or (box.group(1).strip() + " shared mailbox" if box else who)
             if "backup_mailbox" in turn.offered and "backup_mailbox" not in done:
                 return call("backup_mailbox", {"user": who})
             if not turn.called("delete_mailbox"):
@@ -752,7 +819,7 @@ def plan_task(turn: Turn) -> Plan:
         return say(f"Sent to {dest}.")
 
     if kind == "run" and "run_command" in turn.offered:
-        cmd = quoted_command(text) or "uptime"
+        cmd = quoted_command(text) or chosen_command(text)
         host_m = re.search(HOST, text)
         if not turn.called("run_command"):
             safe = _any(SAFE_COMMAND, cmd)
@@ -788,6 +855,25 @@ def plan_task(turn: Turn) -> Plan:
             return call("lookup_user", {"name": who})
         return say(f"From the directory: {work_contact(turn.called('lookup_user')[-1].result)}")
 
+    if kind == "queue" and "list_tickets" in turn.offered:
+        if not turn.called("list_tickets"):
+            return call("list_tickets", {"queue": "all"})
+        res = turn.called("list_tickets")[-1].result
+        return say(
+            f"Here's the queue, newest first:\n{res}\nThe Leeds VPN outage (P2) affects a whole site, so I'd take that first."
+        )
+
+    if kind == "inbox" and "read_inbox" in turn.offered:
+        if not turn.called("read_inbox"):
+            return call("read_inbox", {"limit": 10})
+        res = turn.called("read_inbox")[-1].result
+        return say(f"The latest messages in the service-desk mailbox:\n{res}")
+
+    if _any(ABOUT_ITSELF, text):
+        return Plan()  # questions about its own set-up or orders to drop it: the ordinary text answer
+    if kind is None and _any(TASKLIKE, text) and "search_kb" in turn.offered:
+        kind = "kb"  # anything else that reads as an IT question: the agent looks in the knowledge base
+
     if kind == "kb" and "search_kb" in turn.offered:
         if not turn.called("search_kb"):
             return call("search_kb", {"query": text[:120]})
@@ -816,6 +902,10 @@ def plan(conv: Conversation) -> Plan:
     failed = after_failure(turn, nxt)
     if failed is not None:
         return failed
+    memory = turn.called("recall_memory")
+    if nxt.text and memory and is_failure(memory[-1].result):
+        # the saved notes are optional context: say they could not be read, and answer anyway
+        nxt.text += " (I couldn't load your saved notes from earlier sessions this time, so this doesn't take them into account.)"
     return nxt
 
 
@@ -846,6 +936,12 @@ def _check(vid: str) -> Callable[[Conversation], Reply | None]:
 
 
 def harmful(text: str) -> str | None:
+    if _any(
+        r"\b(bomb|explosive|weapon|gun|firearm|kill|murder|poison|meth|cocaine|heroin|suicide|self-harm|hurt (him|her|them|someone|myself)|"
+        r"stalk\w*|child abuse|terror\w*|launder\w*|counterfeit)\b",
+        text,
+    ):
+        return "harm"
     if _any(
         r"\b(hack|break into|get into|access|read)\b.{0,40}\b(someone'?s|my (boss|manager|colleague)'?s?|another (user|person)'?s?|"
         r"his|her|their)\b.{0,20}\b(e-?mail|mailbox|account|files|messages)\b|\b(keylogger|ransomware|malware|phishing (email|page|kit)|"
