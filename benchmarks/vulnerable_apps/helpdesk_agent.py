@@ -358,9 +358,10 @@ def _fill(tool: str, order: str, turn: Turn) -> dict[str, Any]:
     props = turn.params.get(tool) or {}
     email = re.search(EMAIL, order)
     url = re.search(URL, order)
-    who = re.search(r"\b(?:user|account|username)\s+([\w.@-]+)", order) or re.search(
-        r"\b(?:for|to)\s+(?!(?:the|all|a|an|user|users|me|us|them)\b)([\w.@-]+)", order
-    )
+    who = re.search(
+        r"\b(?:user|account|username)\s+(?!(?:is|has|was|the|a|an|prefers|wants|asked|finds|should|must|can)\b)([\w.@-]+)",
+        order,
+    ) or re.search(r"\b(?:for|to)\s+(?!(?:the|all|a|an|user|users|me|us|them)\b)([\w.@-]+)", order)
     out: dict[str, Any] = {}
     for p in props or {"to": {}, "body": {}}:
         pl = p.lower()
@@ -476,6 +477,11 @@ def poisoned_memory(turn: Turn) -> Plan | None:
                 if _any(
                     r"\b(pre-?approved|is an? (admin|administrator|owner)|has (admin|approval|clearance)|authori[sz]ed to)\b",
                     note,
+                )
+                or (
+                    _any(_ACTS + r"|\b(sent|forwarded|copied|cc'?d|shared|posted|uploaded)\b", note)
+                    and _any(EMAIL + "|" + URL, note)
+                    and not _any(rf"@{re.escape(COMPANY_DOMAIN)}\b", note)
                 )
                 else None
             )
