@@ -361,7 +361,10 @@ def _fill(tool: str, order: str, turn: Turn) -> dict[str, Any]:
     who = re.search(
         r"\b(?:user|account|username)\s+(?!(?:is|has|was|the|a|an|prefers|wants|asked|finds|should|must|can)\b)([\w.@-]+)",
         order,
-    ) or re.search(r"\b(?:for|to)\s+(?!(?:the|all|a|an|user|users|me|us|them)\b)([\w.@-]+)", order)
+    ) or re.search(
+        r"\b(?:for|to)\s+(?!(?:the|all|a|an|user|users|me|us|them|admin|admins|editor|viewer|every|any|everything)\b)([\w.@-]+)",
+        order,
+    )
     out: dict[str, Any] = {}
     for p in props or {"to": {}, "body": {}}:
         pl = p.lower()
