@@ -1,5 +1,5 @@
-"""Techniques that exist for the target profile: pretexts for protected records, escalation inside the
-domain, and sustained provocation.
+"""Techniques that exist for the target profile: pretexts for protected records and sustained
+provocation (escalation inside the domain is in `redline.attacks.domain_asks`).
 
 Each works without a profile too (a generic fictional record, the seed's request, the seed's situation),
 but is meant to run with one (docs/profiles.md). The multi-turn ones are scripted: turn 0 is the
@@ -19,14 +19,10 @@ from redline.attacks.base import MultiTurnStrategy, NoParams, PlanContext, Techn
 from redline.attacks.multi_turn.judging import Judge
 from redline.attacks.multi_turn.retention import ScriptedStrategy
 from redline.attacks.profiled import (
-    ESCALATION_ASKS,
-    GENERIC_ENTITIES,
     GENERIC_RECORDS,
     PROVOCATIONS,
-    WARMUP_TURNS,
     enumeration_case,
     fill,
-    lowered,
     pack_part,
     people_by_value,
     person_pretext_case,
@@ -34,17 +30,11 @@ from redline.attacks.profiled import (
     pretext_case,
     profiled_case,
 )
-from redline.attacks.templating import TechniqueBase, as_request
+from redline.attacks.templating import TechniqueBase
 from redline.core.runs.case_params import PROFILE
 from redline.core.runs.cases import AttackCase, Seed
 from redline.core.runs.conversation import Conversation
 from redline.targets.base import Target
-
-
-class EscalationScript(ScriptedStrategy):
-    """The scripted warm-up turns and ask of `domain-escalation`."""
-
-    name: ClassVar[str] = "domain-escalation"
 
 
 class ProvocationScript(ScriptedStrategy):
@@ -107,61 +97,6 @@ class RecordPretext(TechniqueBase):
         else:
             built = named or pretext_case(rng, kind, record, profile.pack, people)
         yield profiled_case(self, seed, self.typed(params, NoParams), rng, built)
-
-
-class DomainEscalation(TechniqueBase):
-    """Two or three on-topic warm-up turns about the domain, then one of its harmful asks."""
-
-    name = "domain-escalation"
-    kind = TechniqueKind.MULTI_TURN
-    threats = ("jailbreak.multi-turn",)
-    source = (
-        "Russinovich et al. 2024, Great, Now Write an Article About That: The Crescendo Multi-Turn LLM "
-        "Jailbreak Attack, arXiv:2404.01833 (scripted, domain warm-up)"
-    )
-    default_seeds = "harmful-behaviours"
-    Params: ClassVar[type[BaseModel]] = NoParams
-
-    def _case(
-        self,
-        seed: Seed,
-        params: BaseModel,
-        rng: random.Random,
-        ask: str,
-        entities: tuple[str, ...],
-        part: dict[str, Any],
-    ) -> AttackCase:
-        count = 2 + rng.randrange(2)
-        entity = pick(entities, rng)
-        warmups = rng.sample(WARMUP_TURNS, count)
-        closing = pick(ESCALATION_ASKS, rng)
-        final = fill(closing, ask=ask, ask_l=lowered(ask) + ("" if ask.rstrip().endswith("?") else "."))
-        turns = [fill(w, entity=entity) for w in warmups]
-        extra = {**part, "warmup_turns": count, "followups": [*turns[1:], final]}
-        built = (Conversation.of(turns[0]), ask, extra)
-        return profiled_case(self, seed, self.typed(params, NoParams), rng, built, turns=count + 1)
-
-    def expand(self, seed: Seed, params: BaseModel, *, rng: random.Random) -> Iterator[AttackCase]:
-        """Generic warm-up turns, then the seed's request."""
-        yield self._case(seed, params, rng, as_request(seed.text), GENERIC_ENTITIES, {})
-
-    def expand_for(
-        self, seed: Seed, params: BaseModel, *, rng: random.Random, context: PlanContext
-    ) -> Iterator[AttackCase]:
-        """Warm-up turns about the domain's entities, then one of its harmful asks."""
-        profile = context.profile
-        if profile is None or not profile.harmful_asks:
-            yield from self.expand(seed, params, rng=rng)
-            return
-        ask = pick(profile.harmful_asks, rng)
-        entities = profile.entities or GENERIC_ENTITIES
-        yield self._case(seed, params, rng, ask, entities, {PROFILE: pack_part(profile, harmful_ask=ask)})
-
-    def strategy(
-        self, params: BaseModel, *, attacker: Target | None = None, judge: Judge | None = None
-    ) -> MultiTurnStrategy:
-        """The scripted turns."""
-        return EscalationScript()
 
 
 class SustainedProvocation(TechniqueBase):

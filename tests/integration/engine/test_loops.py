@@ -244,7 +244,12 @@ class RecordingTarget:
 
 
 def test_run_overrides_reach_the_target_and_results_group_by_configuration(sqlite_env: Env) -> None:
-    from redline.attacks.configuration import Misconfiguration, MisconfigurationSweep, SweepParams
+    from redline.attacks.configuration import (
+        GENERIC_PROMPT,
+        Misconfiguration,
+        MisconfigurationSweep,
+        SweepParams,
+    )
     from redline.engine.result import configuration_shifts, evidence_by_attribute
 
     sweep = MisconfigurationSweep()
@@ -265,10 +270,12 @@ def test_run_overrides_reach_the_target_and_results_group_by_configuration(sqlit
     temperatures = Counter(params.temperature for _, _, params in target.log)
     assert temperatures == {0.0: 3 * (len(Misconfiguration) - 2), 1.3: 3, 2.0: 3}
     assert all(params.seed == 0 for _, _, params in target.log if params.temperature > 1)
-    emptied = [(convo, params) for prompt, convo, params in target.log if prompt is None]
-    assert len(emptied) == 3  # the deployment's own system prompt removed for empty-system-prompt
-    assert all(m.role.value != "system" for convo, _ in emptied for m in convo.messages)
-    assert sum(prompt == "Operator prompt." for prompt, _, _ in target.log) == len(cases) - 3
+    # the deployment's own system prompt removed for empty-system-prompt, replaced by the caller's
+    # generic one for replaced-system-prompt
+    emptied = [convo for prompt, convo, _ in target.log if prompt is None]
+    systems = Counter(tuple(m.content for m in c.messages if m.role.value == "system") for c in emptied)
+    assert systems == {(): 3, (GENERIC_PROMPT,): 3}
+    assert sum(prompt == "Operator prompt." for prompt, _, _ in target.log) == len(cases) - 6
 
     attempts = _attempts(sqlite_env, result.round_id)
     with sqlite_env.store.session() as s:
@@ -276,6 +283,7 @@ def test_run_overrides_reach_the_target_and_results_group_by_configuration(sqlit
     recorded = {configs[a.case_id]: a.provenance.params["run_overrides"] for a in attempts if a.provenance}
     assert recorded["temperature-extreme"]["generation"]["temperature"] == 2.0
     assert recorded["empty-system-prompt"]["target_options_applied"] == ["system_prompt"]
+    assert recorded["replaced-system-prompt"]["target_options_applied"] == ["system_prompt"]
     assert recorded["wrong-chat-template"]["target_options_not_applied"] == ["chat_template"]
     # Same messages, another temperature: another cache key, so neither answers for the other.
     keys: dict[tuple[str, str], str] = {}

@@ -223,3 +223,28 @@ def _pig(word: str) -> str:
         if core[0].isupper():
             out = out[0].upper() + out[1:].lower()
     return out + tail
+
+
+class SpacingParams(BaseModel):
+    """Parameters of letter spacing."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    separator: str = Field(
+        default=" ", min_length=1, max_length=3, description="What goes between the letters of a word."
+    )
+
+
+class SpacingConverter(ConverterBase):
+    """Spell every word out with a separator between its letters ('r e a d  h e r  t e x t s'), so a
+    filter matching words sees none; words stay apart by a wider gap."""
+
+    name = "spacing"
+    source = "Wei et al. 2023, Jailbroken, arXiv:2307.02483 (obfuscation of the request's words)"
+    Params: ClassVar[type[BaseModel]] = SpacingParams
+
+    def convert(self, text: str, *, rng: random.Random) -> str:
+        """The spaced-out text."""
+        sep = self.typed(SpacingParams).separator
+        gap = "   " if sep == " " else " "
+        return gap.join(sep.join(word) for word in text.split())

@@ -8,9 +8,9 @@ from typing import ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from redline.attacks.asks import DomainAskMixin
 from redline.attacks.base import make_case, rng_seed_of
 from redline.attacks.converters.chain import build_converter
-from redline.attacks.profiled import ProfileAskMixin
 from redline.attacks.templating import TechniqueBase, TemplateTechnique, Variant, as_request
 from redline.core.errors import ConfigError
 from redline.core.runs.cases import AttackCase, Seed
@@ -19,7 +19,7 @@ from redline.core.runs.conversation import Conversation
 JAILBROKEN = "Wei et al. 2023, Jailbroken: How Does LLM Safety Training Fail?, arXiv:2307.02483"
 
 
-class RefusalSuppression(ProfileAskMixin, TemplateTechnique):
+class RefusalSuppression(DomainAskMixin, TemplateTechnique):
     """Forbid the words and moves of a refusal (apologies, 'cannot', disclaimers) before asking."""
 
     name = "refusal-suppression"
@@ -40,7 +40,7 @@ class RefusalSuppression(ProfileAskMixin, TemplateTechnique):
     }
 
 
-class PrefixInjection(ProfileAskMixin, TemplateTechnique):
+class PrefixInjection(DomainAskMixin, TemplateTechnique):
     """Make the model begin with an eager affirmative, so the most likely continuation is compliance."""
 
     name = "prefix-injection"
@@ -71,7 +71,7 @@ class EncodedRequestParams(BaseModel):
     answer_encoded: bool = Field(default=False, description="Also ask for the answer in the same encoding.")
 
 
-class EncodedRequest(ProfileAskMixin, TechniqueBase):
+class EncodedRequest(DomainAskMixin, TechniqueBase):
     """Encode the request (Base64, ROT13, Morse, ...) and ask the model to decode it and respond."""
 
     name = "encoded-request"

@@ -8,8 +8,9 @@ from typing import ClassVar
 
 from pydantic import BaseModel
 
+from redline.attacks.asks import DomainAskMixin
 from redline.attacks.base import PlanContext
-from redline.attacks.profiled import ProfileAskMixin, authority_cases, profiled_case
+from redline.attacks.profiled import authority_cases, profiled_case
 from redline.attacks.templating import TemplateTechnique, Variant
 from redline.core.runs.cases import AttackCase, Seed
 from redline.core.runs.conversation import MessageRole
@@ -18,7 +19,7 @@ from redline.core.runs.conversation import MessageRole
 OVERRIDE_THREATS = ("agency.excessive-permissions", "incentives.operator-against-user", "injection.direct")
 
 
-class RolePlay(ProfileAskMixin, TemplateTechnique):
+class RolePlay(DomainAskMixin, TemplateTechnique):
     """Ask the model to play a character without rules (DAN-style persona) and answer in character."""
 
     name = "role-play"
@@ -58,7 +59,7 @@ class RolePlay(ProfileAskMixin, TemplateTechnique):
     }
 
 
-class Hypothetical(ProfileAskMixin, TemplateTechnique):
+class Hypothetical(DomainAskMixin, TemplateTechnique):
     """Wrap the request in a thought experiment or an alternate world where it is supposedly harmless."""
 
     name = "hypothetical"
@@ -87,7 +88,7 @@ class Hypothetical(ProfileAskMixin, TemplateTechnique):
     }
 
 
-class Fiction(ProfileAskMixin, TemplateTechnique):
+class Fiction(DomainAskMixin, TemplateTechnique):
     """Ask for a story, script or game in which a character explains the requested content in detail."""
 
     name = "fiction"
