@@ -26,7 +26,7 @@ from redline.core.errors import ConfigError
 from redline.core.runs.conversation import Conversation, ErrorKind, GenerationParams, Response
 from redline.targets.base import Capabilities, Reconfigurable, Target, TargetCapabilities
 from redline.targets.echo import EchoTarget
-from redline.targets.registry import GROUP, build_target, capabilities_of
+from redline.targets.registry import GROUP, capabilities_of, target_from_config
 from redline.targets.replay import RecordingTarget
 from tests.integration.targets.servers import closed_port
 
@@ -261,7 +261,7 @@ def _case(kind: str) -> Case:
 
 
 def _build(kind: str, world: World, config: TargetConfig | None = None) -> Target:
-    return build_target(config or _case(kind).config(world), env=ENV, name=f"contract-{kind}")
+    return target_from_config(config or _case(kind).config(world), env=ENV, name=f"contract-{kind}")
 
 
 def _run(make: Callable[[], Awaitable[T]]) -> T:
@@ -446,7 +446,7 @@ def _mcp_target(url: str, *, command: str | None = None) -> TargetConfig:
 def test_an_mcp_backed_target_keeps_the_contract(world: World) -> None:
     pytest.importorskip("mcp")
     config = _mcp_target(world.url)
-    target = build_target(config, env=ENV, name="contract-mcp")
+    target = target_from_config(config, env=ENV, name="contract-mcp")
     assert isinstance(target, Target) and target.name == "contract-mcp"
     before = target.identity()
 
@@ -464,13 +464,13 @@ def test_an_mcp_backed_target_keeps_the_contract(world: World) -> None:
 
     _run(scenario)
     _run(target.aclose)  # again, from another event loop
-    assert target.identity() == before == build_target(config, env=ENV, name="contract-mcp").identity()
+    assert target.identity() == before == target_from_config(config, env=ENV, name="contract-mcp").identity()
 
 
 def test_an_mcp_backed_target_whose_server_cannot_start_answers_with_an_error(world: World) -> None:
     pytest.importorskip("mcp")
     config = _mcp_target(world.url, command="/nonexistent/mcp-server")
-    target = build_target(config, env=ENV, name="contract-mcp")
+    target = target_from_config(config, env=ENV, name="contract-mcp")
     resp = _run(lambda: _send_then_close(target, PROMPT))
     assert isinstance(resp, Response) and resp.error is not None and not resp.ok
     assert "MCP server 'email'" in (resp.error_detail or "") and "\n" not in (resp.error_detail or "")

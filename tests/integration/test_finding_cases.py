@@ -21,7 +21,7 @@ from redline.core.register.findings import CaseSource, FindingStatus
 from redline.core.register.mitigations import MitigationStatus, MitigationType, VerificationOutcome
 from redline.core.register.risk import Impact, Likelihood, RiskLevel
 from redline.core.register.signoffs import EscalationKind
-from redline.engine.round import build_target
+from redline.engine.round import target_from_environment
 from redline.program.channels import intake, intake_triage
 from redline.program.channels.intake import IntakeCategory, IntakeReport
 from redline.program.channels.intake_triage import IntakeDecision
@@ -69,7 +69,9 @@ def narrow_model(prompt: str) -> str:
 
 def _leaky() -> Target:
     """The failing release as the system's target reaches it when the finding is recorded."""
-    return build_target(TargetConfig(kind="callable", model="tests.world:leaky_model"), name=SYSTEM)
+    return target_from_environment(
+        TargetConfig(kind="callable", model="tests.world:leaky_model"), name=SYSTEM
+    )
 
 
 @pytest.fixture

@@ -17,7 +17,7 @@ from redline.core.runs.conversation import Conversation, MessageRole
 
 if TYPE_CHECKING:
     from redline.attacks.multi_turn.judging import Judge
-    from redline.attacks.multi_turn.records import Recorder, Transcript
+    from redline.attacks.multi_turn.records import AttackTranscript, Recorder
     from redline.targets.base import Target
 
 
@@ -185,7 +185,7 @@ class LoopInputs(TypedDict):
     judge: Judge
     params: BaseModel
     recorder: NotRequired[Recorder | None]
-    resume: NotRequired[Transcript | None]
+    resume: NotRequired[AttackTranscript | None]
 
 
 @runtime_checkable
@@ -197,7 +197,7 @@ class AttackerLoopTechnique(Technique, Protocol):
     implements `run` once for every loop: a technique writes only its algorithm.
     """
 
-    async def run(self, case: AttackCase, **inputs: Unpack[LoopInputs]) -> Transcript:
+    async def run(self, case: AttackCase, **inputs: Unpack[LoopInputs]) -> AttackTranscript:
         """Attack until success or the budget runs out; the transcript of every turn."""
         ...
 

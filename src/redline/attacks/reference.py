@@ -27,7 +27,7 @@ seed give the same cases with the same ids.
   which derives the next message from the stored history alone, so a round resumes after an
   interruption. `run(...)` is the self-contained loop with backtracking of refused turns.
 - **PAIR** (`pair`) and **TAP** (`tap`): `run(case, target=, attacker=, judge=, params=, recorder=,
-  resume=)` returns a `Transcript`; every turn is handed to `recorder` as it happens and a stored
+  resume=)` returns an `AttackTranscript`; every turn is handed to `recorder` as it happens and a stored
   transcript passed as `resume` continues the attack. The attacker and the judge are any configured
   target (a judge target is asked for a 1-10 rating) or scorer. Budgets (`AttackBudget`) cap turns,
   branches, width, tokens and backtracks.
@@ -78,7 +78,7 @@ def _component(c: ComponentInfo) -> list[str]:
     return out
 
 
-def render_markdown() -> str:
+def render_attack_reference() -> str:
     """docs/attacks.md: techniques, converters, seed sets and importers."""
     items = catalogue()
     techniques = [c for c in items if c.kind is PluginKind.TECHNIQUE]

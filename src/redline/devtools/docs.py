@@ -110,9 +110,9 @@ def cli_reference() -> str:
 
 def attack_reference() -> str:
     """docs/attacks.md: every registered technique and converter, the seed sets and the importers."""
-    from redline.attacks.reference import render_markdown
+    from redline.attacks.reference import render_attack_reference
 
-    return f"{GENERATED}\n\n{render_markdown()}"
+    return f"{GENERATED}\n\n{render_attack_reference()}"
 
 
 def policy_reference() -> str:

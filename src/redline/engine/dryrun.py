@@ -10,7 +10,7 @@ from redline.config.settings import TargetConfig
 from redline.core.runs.cases import AttackCase
 from redline.engine.cache import CacheKeyer, ResponseCache
 from redline.engine.checkpoint import DoneState
-from redline.engine.round import build_target
+from redline.engine.round import target_from_environment
 from redline.engine.scheduler import conversation_chars, estimate_tokens
 from redline.engine.spec import RoundSpec, spec_hash, target_fingerprint
 from redline.store.repos import rounds as rounds_repo
@@ -37,7 +37,7 @@ class RoundEstimate(BaseModel):
 async def estimate_round(spec: RoundSpec, *, store: Store) -> RoundEstimate:
     """Count a round's cases and requests; cache hits and cases already done are subtracted."""
     target = (
-        build_target(spec.target, name=spec.target_name)
+        target_from_environment(spec.target, name=spec.target_name)
         if isinstance(spec.target, TargetConfig)
         else spec.target
     )

@@ -18,7 +18,7 @@ from pydantic import BaseModel
 
 from redline.attacks.base import AttackerLoopTechnique, TechniqueKind
 from redline.attacks.multi_turn.judging import Judge
-from redline.attacks.multi_turn.records import StopReason, Transcript, TurnRecord
+from redline.attacks.multi_turn.records import AttackTranscript, StopReason, TurnRecord
 from redline.attacks.templating import as_request
 from redline.attacks.whitebox.search import SuffixParams
 from redline.attacks.whitebox.suffix import SuffixResult, require_whitebox
@@ -80,7 +80,7 @@ def loop_record(attempt: Attempt) -> dict[str, Any] | None:
     return found if isinstance(found, dict) else None
 
 
-def transcript_of(technique: str, objective: str, stored: Sequence[Attempt]) -> Transcript | None:
+def transcript_of(technique: str, objective: str, stored: Sequence[Attempt]) -> AttackTranscript | None:
     """The transcript rebuilt from a case's stored attempts; None when one holds no loop record."""
     turns: list[TurnRecord] = []
     for attempt in stored:
@@ -97,7 +97,7 @@ def transcript_of(technique: str, objective: str, stored: Sequence[Attempt]) -> 
                 }
             )
         )
-    return Transcript(
+    return AttackTranscript(
         technique=technique, objective=objective, turns=tuple(turns), stop_reason=StopReason.TURNS
     )
 

@@ -43,10 +43,10 @@ class HelperModels:
             return found
         if self.settings is None:
             raise ConfigError(f"{role} '{name}' cannot be built without a workspace")
-        from redline.engine.round import build_target
+        from redline.engine.round import target_from_environment
 
         config = self.settings.config.system(name).target
-        target = build_target(config, name=name)
+        target = target_from_environment(config, name=name)
         self._built[key] = target
         self._owned.append(target)
         return target

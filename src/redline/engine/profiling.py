@@ -175,9 +175,9 @@ async def ask_target(
 ) -> list[str]:
     """The target's answers to a few benign questions about itself (errors and empty answers dropped)."""
     from redline.core.runs.conversation import GenerationParams
-    from redline.engine.round import build_target
+    from redline.engine.round import target_from_environment
 
-    target = build_target(config, name=name)
+    target = target_from_environment(config, name=name)
     answers: list[str] = []
     try:
         for question in questions:

@@ -85,16 +85,16 @@ def fewer_collections() -> Iterator[None]:
             gc.unfreeze()
 
 
-def build_target(config: TargetConfig, *, name: str) -> Target:
+def target_from_environment(config: TargetConfig, *, name: str) -> Target:
     """A target from its configuration, through the targets registry."""
     try:
-        from redline.targets.registry import build_target as registry_build
+        from redline.targets.registry import target_from_config
     except ImportError:
         raise ConfigError(f"no target adapters are installed to build '{name}' ({config.kind})") from None
     from redline.scorers.guard import guard_by_name
 
     # Guarded applications name their input and output guards; scorers stand behind the names.
-    target: Target = registry_build(config, env=os.environ, name=name, guard_resolver=guard_by_name)
+    target: Target = target_from_config(config, env=os.environ, name=name, guard_resolver=guard_by_name)
     return target
 
 
@@ -137,7 +137,7 @@ async def run_round(
     executor = executor or LocalExecutor()
     owned = isinstance(spec.target, TargetConfig)
     target = (
-        build_target(spec.target, name=spec.target_name)
+        target_from_environment(spec.target, name=spec.target_name)
         if isinstance(spec.target, TargetConfig)
         else spec.target
     )

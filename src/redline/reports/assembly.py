@@ -303,7 +303,7 @@ def build_report(
         round_ids=tuple(r.id for r in rounds),
         selection=how,
     )
-    transcripts: list[sec.Transcript] = []
+    transcripts: list[sec.ReportTranscript] = []
     agent_actions: list[sec.AgentActions] = []
     if external:
         for rnd in rounds:

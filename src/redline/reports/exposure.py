@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Protocol
 
 from redline.reports.model import Exposure, ReportModel
-from redline.reports.sections import Transcript
+from redline.reports.sections import ReportTranscript
 
 
 class ReaderRules(Protocol):
@@ -52,14 +52,14 @@ def exposure_note(rounds: tuple[str, ...], reader: str, withheld: int, playgroun
     return " ".join(parts)
 
 
-def is_flagged(t: Transcript, rules: ReaderRules) -> bool:
+def is_flagged(t: ReportTranscript, rules: ReaderRules) -> bool:
     """Whether an exchange may hold harmful text (judged a failure, or of a serious playground talk)."""
     return t.flagged or t.round_id in rules.hand_flagged_rounds
 
 
 def for_reader(model: ReportModel, rules: ReaderRules) -> tuple[ReportModel, Exposure]:
     """The copy of `model` one reader gets, with the exposure counts in its header, and those counts."""
-    kept: list[Transcript] = []
+    kept: list[ReportTranscript] = []
     included = withheld = playground = 0
     for t in model.transcripts:
         if t.round_id not in rules.readable_rounds:

@@ -63,7 +63,7 @@ def _pct(v: float) -> str:
     return f"{v:.0%}" if v in (0.0, 1.0) or v >= 0.1 else f"{v:.1%}"
 
 
-def render_markdown(model: ReportModel) -> str:
+def render_report_markdown(model: ReportModel) -> str:
     """The whole report as Markdown."""
     r = model
     out = [f"# {text(report_title(r))}", ""]

@@ -22,8 +22,8 @@ from redline.reports.sections import (
     HeatMap,
     MethodAppendix,
     PerspectiveSection,
+    ReportTranscript,
     SeverityCount,
-    Transcript,
     TrendSeries,
 )
 
@@ -313,7 +313,7 @@ class ReportModel(Frozen):
     verifications: tuple[VerificationEntry, ...] = Field(
         default=(), description="Verification re-runs of the findings in scope, both parts each."
     )
-    transcripts: tuple[Transcript, ...] = Field(
+    transcripts: tuple[ReportTranscript, ...] = Field(
         default=(), description="Example exchanges (never in external reports)."
     )
     agent_actions: tuple[AgentActions, ...] = Field(

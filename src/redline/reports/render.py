@@ -18,9 +18,9 @@ def render(model: ReportModel, fmt: ReportFormat) -> bytes:
 
         text = render_html(model)
     elif fmt is ReportFormat.MD:
-        from redline.reports.markdown import render_markdown
+        from redline.reports.markdown import render_report_markdown
 
-        text = render_markdown(model)
+        text = render_report_markdown(model)
     elif fmt is ReportFormat.JSON:
         from redline.reports.json import render_json
 

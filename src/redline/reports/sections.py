@@ -123,7 +123,7 @@ class ScoreLine(_Frozen):
     rationale: str = Field(default="", description="Why the scorer decided so.")
 
 
-class Transcript(_Frozen):
+class ReportTranscript(_Frozen):
     """One exchange kept as evidence; flagged text is collapsed behind a content warning."""
 
     case_id: str = Field(description="Attack case id.")

@@ -12,7 +12,7 @@ from redline.core.runs.cases import AttackCase
 from redline.core.runs.rounds import Attempt
 from redline.core.runs.scores import Score
 from redline.core.runs.timeline import ActionTimeline, Segment, build_timeline, planted_markers
-from redline.reports.sections import AgentActions, ScoreLine, Transcript, TranscriptMessage
+from redline.reports.sections import AgentActions, ReportTranscript, ScoreLine, TranscriptMessage
 from redline.scorers.masking import Masker
 from redline.store.repos import reporting
 
@@ -61,7 +61,7 @@ def _examples(
 
 def select_transcripts(
     session: Session, round_id: str, *, collapse_all: bool, limit: int
-) -> list[Transcript]:
+) -> list[ReportTranscript]:
     """Up to `limit` exchanges of a round, failures first; `collapse_all` hides every response."""
     if limit <= 0:
         return []
@@ -71,7 +71,7 @@ def select_transcripts(
         flagged = failed is True
         trace = attempt.response.actions
         out.append(
-            Transcript(
+            ReportTranscript(
                 case_id=attempt.case_id,
                 attempt_id=attempt.id,
                 round_id=round_id,
@@ -122,13 +122,13 @@ def select_agent_actions(session: Session, round_id: str, *, limit: int) -> list
     return sorted(out, key=lambda a: rank[a.failed])[:limit]
 
 
-def failures_first(transcripts: Sequence[Transcript], *, limit: int) -> list[Transcript]:
+def failures_first(transcripts: Sequence[ReportTranscript], *, limit: int) -> list[ReportTranscript]:
     """Exchanges from several rounds, failures first, then held, then unscored; at most `limit`."""
     rank = {True: 0, False: 1, None: 2}
     return sorted(transcripts, key=lambda t: rank[t.failed])[:limit]
 
 
-def mask_transcripts(transcripts: Sequence[Transcript], masker: Masker) -> list[Transcript]:
+def mask_transcripts(transcripts: Sequence[ReportTranscript], masker: Masker) -> list[ReportTranscript]:
     """Exchanges with personal data in prompts, responses and rationales masked (labels shared)."""
     out = []
     for t in transcripts:

@@ -79,7 +79,7 @@ class GuardedTarget:
         """Build the inner target through the registry and resolve guard names with the caller's resolver."""
         opts = parse_options(GuardedOptions, spec)
         if spec.build is None:
-            raise ConfigError(f"{spec.where}: build it with redline.targets.registry.build_target")
+            raise ConfigError(f"{spec.where}: build it with redline.targets.registry.target_from_config")
         try:
             inner_config = TargetConfig.model_validate(opts.inner)
         except ValueError as exc:

@@ -28,7 +28,7 @@ from redline.config import plugins
 from redline.config.settings import TargetConfig
 from redline.core.errors import ConfigError, RedlineError, TargetError
 from redline.targets.http_pool import HttpFailure, HttpReply, error_message
-from redline.targets.registry import GROUP, build_target
+from redline.targets.registry import GROUP, target_from_config
 
 PREFLIGHT_PROMPT = "Hi"
 """What the preflight request asks (with max_tokens 1)."""
@@ -243,7 +243,7 @@ async def preflight(config: TargetConfig, *, name: str, env: Mapping[str, str], 
     factory = plugins.load(GROUP, checked.kind)
     if not callable(getattr(factory, "preflight", None)):
         return
-    target = build_target(checked, env=env, name=name)
+    target = target_from_config(checked, env=env, name=name)
     try:
         problem = await target.preflight() if isinstance(target, Preflightable) else None
     finally:

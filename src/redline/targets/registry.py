@@ -28,7 +28,7 @@ def resolve_secrets(
     return api_key, headers
 
 
-def build_target(
+def target_from_config(
     config: TargetConfig,
     *,
     env: Mapping[str, str],
@@ -42,7 +42,7 @@ def build_target(
     api_key, headers = resolve_secrets(config, env=env, name=name)
 
     def build_nested(inner: TargetConfig, inner_name: str) -> Target:
-        return build_target(inner, env=env, name=inner_name, guard_resolver=guard_resolver)
+        return target_from_config(inner, env=env, name=inner_name, guard_resolver=guard_resolver)
 
     spec = TargetSpec(
         name=name,

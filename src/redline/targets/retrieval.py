@@ -322,7 +322,7 @@ class RetrievalTarget:
         """Build the inner target through the registry and the index from the corpus options."""
         opts = parse_options(RetrievalTargetOptions, spec)
         if spec.build is None:
-            raise ConfigError(f"{spec.where}: build it with redline.targets.registry.build_target")
+            raise ConfigError(f"{spec.where}: build it with redline.targets.registry.target_from_config")
         try:
             inner_config = TargetConfig.model_validate(opts.inner)
         except ValueError as exc:

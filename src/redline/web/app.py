@@ -59,9 +59,9 @@ def bundled_embedder() -> Embed | None:
 
 
 def _default_targets(settings: Settings) -> Callable[[str], Target]:
-    from redline.program.workbench.playground import build_target
+    from redline.program.workbench.playground import system_target
 
-    return lambda system: build_target(settings, system)
+    return lambda system: system_target(settings, system)
 
 
 def create_app(

@@ -13,7 +13,7 @@ import pytest
 from redline.config.settings import TargetConfig
 from redline.core.runs.conversation import Conversation, ErrorKind, GenerationParams, Response
 from redline.targets.gguf import GGUFOptions, GGUFTarget
-from redline.targets.registry import build_target
+from redline.targets.registry import target_from_config
 from redline.targets.weights import BUNDLED_FILE, file_sha256
 
 pytest.importorskip("llama_cpp", reason="llama-cpp-python is not installed (pip install 'redline[local]')")
@@ -21,7 +21,7 @@ pytest.importorskip("llama_cpp", reason="llama-cpp-python is not installed (pip 
 
 @pytest.mark.slow
 def test_bundled_model_answers_with_logprobs() -> None:
-    target = build_target(TargetConfig(kind="gguf"), env={}, name="smol")
+    target = target_from_config(TargetConfig(kind="gguf"), env={}, name="smol")
     assert isinstance(target, GGUFTarget) and target.capabilities.logprobs
     params = GenerationParams(max_tokens=4, logprobs=True, top_logprobs=2, seed=1)
 

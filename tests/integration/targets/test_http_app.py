@@ -11,7 +11,7 @@ from aiohttp import web
 from redline.config.settings import TargetConfig
 from redline.core.runs.conversation import Conversation, ErrorKind, MessageRole, Response
 from redline.targets.http_app import HttpAppTarget
-from redline.targets.registry import build_target
+from redline.targets.registry import target_from_config
 from tests.integration.targets.servers import app_server
 
 
@@ -76,7 +76,7 @@ def test_conversation_id_from_the_first_reply_is_sent_back() -> None:
                 session="id",
                 session_id_path="$.id",
             )
-            target = build_target(config, env={}, name="app")
+            target = target_from_config(config, env={}, name="app")
             assert isinstance(target, HttpAppTarget)
             a1, a2 = await _two_turns(target, "hello", "and then?")
             b1, _ = await _two_turns(target, "other", "x")

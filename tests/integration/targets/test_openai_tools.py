@@ -12,7 +12,7 @@ from aiohttp import web
 from redline.config.settings import TargetConfig
 from redline.core.runs.conversation import Conversation, GenerationParams, Response
 from redline.targets.openai_compat import OpenAICompatTarget
-from redline.targets.registry import build_target, capabilities_of
+from redline.targets.registry import capabilities_of, target_from_config
 from redline.targets.tool_loop import case_scope
 from tests.integration.targets.servers import app_server
 
@@ -101,7 +101,7 @@ def _send(
                 system_prompt="You are an e-mail assistant.",
                 options={"tools": {"sandbox": str(sandbox), "step_budget": budget}},
             )
-            target = build_target(config, env={}, name="mailbot")
+            target = target_from_config(config, env={}, name="mailbot")
             try:
                 with case_scope(params or {}):
                     return await target.send(Conversation.of("Answer Ann's mail."), params=GenerationParams())

@@ -17,7 +17,7 @@ from redline.core.runs.actions import ToolCall, ToolSpec
 from redline.core.runs.case_params import BACKGROUND_DOCUMENTS, PLANTED_DOCUMENTS
 from redline.core.runs.conversation import Conversation, ErrorKind, GenerationParams, Response
 from redline.targets.echo import EchoTarget
-from redline.targets.registry import build_target
+from redline.targets.registry import target_from_config
 from redline.targets.retrieval import (
     RetrievalIndex,
     RetrievalOptions,
@@ -130,7 +130,7 @@ def test_a_target_without_tools_gets_the_documents_as_context(tmp_path: Path) ->
             "options": {"corpus": str(tmp_path / "docs"), "top_k": 2, "inner": {"kind": "echo"}},
         }
     )
-    target = build_target(config, env={}, name="rag")
+    target = target_from_config(config, env={}, name="rag")
     convo = Conversation.of("Tell me about refunds for a damaged parcel.", system="You are a shop assistant.")
     with case_scope({PLANTED_DOCUMENTS: [PLANTED], BACKGROUND_DOCUMENTS: ["Opening hours changed."]}):
         asyncio.run(target.send(convo))

@@ -18,7 +18,7 @@ import pytest
 
 from redline.attacks.multi_turn.crescendo import run_crescendo
 from redline.attacks.multi_turn.pair import run_pair
-from redline.attacks.multi_turn.records import AttackBudget, Transcript, TurnRecord
+from redline.attacks.multi_turn.records import AttackBudget, AttackTranscript, TurnRecord
 from redline.attacks.multi_turn.tap import run_tap
 from redline.attacks.whitebox.search import SuffixParams, gcg, random_search
 
@@ -62,7 +62,7 @@ class JsonlStore:
         return [TurnRecord.model_validate(json.loads(line)) for line in self.path.read_text().splitlines()]
 
 
-def check_stored(transcript: Transcript, store: JsonlStore) -> None:
+def check_stored(transcript: AttackTranscript, store: JsonlStore) -> None:
     assert transcript.turns, "the attack made no turn"
     assert store.turns() == list(transcript.turns)
     assert all(t.prompt for t in transcript.turns)
@@ -93,7 +93,7 @@ def test_crescendo_end_to_end_on_the_bundled_model_and_resume(gguf: GGUFTarget, 
     check_stored(first, store)
     if first.success:
         return
-    stored = Transcript(
+    stored = AttackTranscript(
         technique="crescendo", objective=OBJECTIVE, turns=tuple(store.turns()), stop_reason=first.stop_reason
     )
     more = asyncio.run(

@@ -9,7 +9,7 @@ from pydantic import BaseModel
 
 from redline.attacks.base import AttackerLoopTechnique, TechniqueKind
 from redline.attacks.multi_turn.kernel import AttackerLoopBase, Exchanges, LoopParams, run_loop
-from redline.attacks.multi_turn.records import AttackBudget, StopReason, Transcript, TurnRecord
+from redline.attacks.multi_turn.records import AttackBudget, AttackTranscript, StopReason, TurnRecord
 from redline.core.runs.cases import Seed
 from redline.core.runs.conversation import Conversation
 from redline.targets.base import Target
@@ -25,7 +25,7 @@ async def numbered(ex: Exchanges, attacker: Target | None, seed: int) -> StopRea
     return StopReason.TURNS
 
 
-def numbered_loop(target: Target, budget: AttackBudget, **options: Any) -> Transcript:
+def numbered_loop(target: Target, budget: AttackBudget, **options: Any) -> AttackTranscript:
     """`numbered` run through the kernel against `target` with the keyword judge."""
     return run(run_loop("numbered", numbered, OBJECTIVE, target, None, KeywordJudge(), budget, **options))
 

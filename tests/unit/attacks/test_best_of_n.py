@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 
 from redline.attacks.multi_turn.best_of_n import BestOfN, BestOfNParams, augment
-from redline.attacks.multi_turn.records import AttackBudget, StopReason, Transcript, TurnRecord
+from redline.attacks.multi_turn.records import AttackBudget, AttackTranscript, StopReason, TurnRecord
 from redline.attacks.registry import technique_classes
 from redline.attacks.templating import as_request
 from redline.core.runs.cases import AttackCase, Seed
@@ -38,8 +38,8 @@ def attack(
     params: BestOfNParams,
     *,
     recorder: list[TurnRecord] | None = None,
-    resume: Transcript | None = None,
-) -> Transcript:
+    resume: AttackTranscript | None = None,
+) -> AttackTranscript:
     return run(
         BestOfN().run(
             case,
@@ -90,7 +90,7 @@ def test_a_model_that_holds_gets_all_n_samples() -> None:
 def test_a_resumed_search_sends_the_samples_an_uninterrupted_one_would_have() -> None:
     case, params = case_and_params(max_turns=2, max_branches=3)
     whole = attack(EchoTarget(reply="No."), case, params)
-    head = Transcript(
+    head = AttackTranscript(
         technique="best-of-n", objective=OBJECTIVE, turns=whole.turns[:2], stop_reason=StopReason.TURNS
     )
     target = EchoTarget(reply="No.")

@@ -13,7 +13,7 @@ from redline.core.runs.conversation import Conversation, ErrorKind, GenerationPa
 from redline.core.runs.guards import Guard, GuardVerdict
 from redline.targets.echo import EchoTarget
 from redline.targets.guarded import DEFAULT_REFUSAL, GuardedTarget
-from redline.targets.registry import build_target
+from redline.targets.registry import target_from_config
 
 
 @dataclass
@@ -108,7 +108,7 @@ def test_built_from_config_with_a_guard_resolver() -> None:
         system_prompt="Be helpful.",
         options={"inner": {"kind": "echo"}, "input_guards": ["keywords"], "refusal_message": "No."},
     )
-    app = build_target(config, env={}, name="bank-app", guard_resolver=guards.__getitem__)
+    app = target_from_config(config, env={}, name="bank-app", guard_resolver=guards.__getitem__)
     assert isinstance(app, GuardedTarget)
     resp = asyncio.run(app.send(Conversation.of("lockpick please")))
     assert resp.text == "No." and resp.blocked_by == "keywords"
@@ -117,4 +117,4 @@ def test_built_from_config_with_a_guard_resolver() -> None:
 def test_guard_names_without_a_resolver_are_a_config_error() -> None:
     config = TargetConfig(kind="guarded", options={"inner": {"kind": "echo"}, "output_guards": ["pii"]})
     with pytest.raises(ConfigError, match="no guard resolver"):
-        build_target(config, env={}, name="app")
+        target_from_config(config, env={}, name="app")

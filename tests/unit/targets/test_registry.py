@@ -8,7 +8,7 @@ from redline.config.settings import TargetConfig
 from redline.core.errors import ConfigError
 from redline.targets.base import Target
 from redline.targets.openai_compat import OpenAICompatTarget
-from redline.targets.registry import build_target, resolve_secrets, target_kinds
+from redline.targets.registry import resolve_secrets, target_from_config, target_kinds
 from redline.targets.spec import TargetSpec
 
 KINDS = {"openai-compat", "http-app", "gguf", "hf", "callable", "replay", "echo", "guarded"}
@@ -23,13 +23,13 @@ def test_missing_api_key_variable_is_named() -> None:
         kind="openai-compat", base_url="http://127.0.0.1:9/v1", model="m", api_key_env="MY_KEY"
     )
     with pytest.raises(ConfigError, match="MY_KEY is not set"):
-        build_target(config, env={}, name="prod")
+        target_from_config(config, env={}, name="prod")
 
 
 def test_missing_header_variable_is_named() -> None:
     config = TargetConfig(kind="echo", headers_env={"X-Tenant": "TENANT_TOKEN"})
     with pytest.raises(ConfigError, match=r"TENANT_TOKEN is not set.*'X-Tenant'"):
-        build_target(config, env={}, name="t")
+        target_from_config(config, env={}, name="t")
 
 
 def test_secrets_resolve_from_env_and_stay_out_of_repr() -> None:
@@ -42,7 +42,7 @@ def test_secrets_resolve_from_env_and_stay_out_of_repr() -> None:
     )
     env = {"MY_KEY": "sk-test-0123456789abcdefghij", "ORG": "org-1"}
     assert resolve_secrets(config, env=env, name="p") == ("sk-test-0123456789abcdefghij", {"X-Org": "org-1"})
-    target = build_target(config, env=env, name="prod")
+    target = target_from_config(config, env=env, name="prod")
     assert isinstance(target, OpenAICompatTarget) and isinstance(target, Target)
     assert target.name == "prod"
     spec = TargetSpec(name="prod", config=config, api_key=env["MY_KEY"], headers={"X-Org": "org-1"}, env=env)
@@ -51,13 +51,13 @@ def test_secrets_resolve_from_env_and_stay_out_of_repr() -> None:
 
 def test_unknown_kind_lists_the_registered_ones() -> None:
     with pytest.raises(ConfigError, match=r"registered: .*openai-compat"):
-        build_target(TargetConfig(kind="nope"), env={}, name="x")
+        target_from_config(TargetConfig(kind="nope"), env={}, name="x")
 
 
 def test_unknown_option_names_the_field_and_the_known_ones() -> None:
     config = TargetConfig(kind="openai-compat", base_url="http://h/v1", model="m", options={"temprature": 1})
     with pytest.raises(ConfigError, match=r"options\.temprature.*known options: .*temperature"):
-        build_target(config, env={}, name="x")
+        target_from_config(config, env={}, name="x")
 
 
 def test_secret_looking_static_header_is_refused() -> None:
@@ -65,16 +65,16 @@ def test_secret_looking_static_header_is_refused() -> None:
         kind="openai-compat", base_url="http://h/v1", model="m", options={"headers": {"X-Api-Key": "abc"}}
     )
     with pytest.raises(ConfigError, match="headers_env"):
-        build_target(config, env={}, name="x")
+        target_from_config(config, env={}, name="x")
 
 
 def test_required_fields_are_named() -> None:
     with pytest.raises(ConfigError, match="base_url is required"):
-        build_target(TargetConfig(kind="openai-compat", model="m"), env={}, name="x")
+        target_from_config(TargetConfig(kind="openai-compat", model="m"), env={}, name="x")
     with pytest.raises(ConfigError, match="model must name the function"):
-        build_target(TargetConfig(kind="callable"), env={}, name="x")
+        target_from_config(TargetConfig(kind="callable"), env={}, name="x")
     with pytest.raises(ConfigError, match="session_id_path"):
-        build_target(
+        target_from_config(
             TargetConfig(kind="http-app", options={"url": "http://h/", "answer_path": "a", "session": "id"}),
             env={},
             name="x",
@@ -83,4 +83,4 @@ def test_required_fields_are_named() -> None:
 
 def test_local_model_path_must_exist() -> None:
     with pytest.raises(ConfigError, match="does not exist"):
-        build_target(TargetConfig(kind="gguf", model="/nonexistent/model.gguf"), env={}, name="x")
+        target_from_config(TargetConfig(kind="gguf", model="/nonexistent/model.gguf"), env={}, name="x")

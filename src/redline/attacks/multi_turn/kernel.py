@@ -20,9 +20,9 @@ from redline.attacks.base import LoopInputs, TechniqueKind, make_case, rng_seed_
 from redline.attacks.multi_turn.judging import Judge, judge_response, judged_case
 from redline.attacks.multi_turn.records import (
     AttackBudget,
+    AttackTranscript,
     Recorder,
     StopReason,
-    Transcript,
     TurnRecord,
     finish,
     record,
@@ -62,7 +62,7 @@ class Exchanges:
         budget: AttackBudget,
         *,
         recorder: Recorder | None = None,
-        resume: Transcript | None = None,
+        resume: AttackTranscript | None = None,
         params: BaseModel | None = None,
     ) -> None:
         self.technique = technique
@@ -127,7 +127,7 @@ class Exchanges:
             raise Finished(StopReason.SUCCESS)
         return turn
 
-    def finish(self, stop: StopReason) -> Transcript:
+    def finish(self, stop: StopReason) -> AttackTranscript:
         """The transcript of the loop, ended for `stop`."""
         return finish(
             self.technique, self.objective, self.turns, threshold=self.budget.success_threshold, stop=stop
@@ -138,7 +138,9 @@ Algorithm = Callable[[Exchanges, Target | None, int], Awaitable[StopReason]]
 """(exchanges, attacker model or None, seed) -> why the loop ended on its own."""
 
 
-async def drive(algorithm: Algorithm, exchanges: Exchanges, attacker: Target | None, seed: int) -> Transcript:
+async def drive(
+    algorithm: Algorithm, exchanges: Exchanges, attacker: Target | None, seed: int
+) -> AttackTranscript:
     """Run an algorithm to its end; a resumed loop that already succeeded sends nothing more."""
     if exchanges.succeeded:
         return exchanges.finish(StopReason.SUCCESS)
@@ -159,10 +161,10 @@ async def run_loop(
     budget: AttackBudget,
     *,
     recorder: Recorder | None = None,
-    resume: Transcript | None = None,
+    resume: AttackTranscript | None = None,
     seed: int = 0,
     params: BaseModel | None = None,
-) -> Transcript:
+) -> AttackTranscript:
     """The loop of `algorithm` for one objective; `functools.partial` it into a technique's runner.
 
     `params` are the technique's own (an algorithm reads its other settings there).
@@ -210,7 +212,7 @@ class AttackerLoopBase(TechniqueBase):
         """The attack itself: what to send next, from the turns so far."""
         raise NotImplementedError
 
-    async def run(self, case: AttackCase, **inputs: Unpack[LoopInputs]) -> Transcript:
+    async def run(self, case: AttackCase, **inputs: Unpack[LoopInputs]) -> AttackTranscript:
         """Attack until success or the budget runs out; the transcript of every turn."""
         return await run_loop(
             self.name,

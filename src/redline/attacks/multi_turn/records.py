@@ -80,7 +80,7 @@ class TurnRecord(BaseModel):
     error: str | None = Field(default=None, description="Set when the target gave no answer.")
 
 
-class Transcript(BaseModel):
+class AttackTranscript(BaseModel):
     """The whole attack: every turn, the best one, whether it succeeded, and why it stopped."""
 
     model_config = ConfigDict(frozen=True)
@@ -115,12 +115,12 @@ def tokens_of(prompt: str, response: Response) -> int:
 
 def finish(
     technique: str, objective: str, turns: list[TurnRecord], *, threshold: float, stop: StopReason
-) -> Transcript:
+) -> AttackTranscript:
     """The transcript of a finished loop."""
     scored = [t for t in turns if t.score is not None]
     best = max(scored, key=lambda t: (t.score or 0.0, -t.index), default=None)
     best_score = best.score or 0.0 if best is not None else 0.0
-    return Transcript(
+    return AttackTranscript(
         technique=technique,
         objective=objective,
         turns=tuple(turns),

@@ -39,14 +39,14 @@ class ShardWorker:
     async def _context(self) -> RunContext:
         if self._ctx is None:
             from redline.config.settings import TargetConfig
-            from redline.engine.round import build_target
+            from redline.engine.round import target_from_environment
             from redline.store.session import open_store
 
             spec = self.spec
             store = open_store(spec.database_url, migrate=False)
             self._stack.callback(store.dispose)
             if isinstance(spec.target, TargetConfig):
-                target = build_target(spec.target, name=spec.target_name)
+                target = target_from_environment(spec.target, name=spec.target_name)
                 self._stack.push_async_callback(target.aclose)
             else:
                 target = spec.target

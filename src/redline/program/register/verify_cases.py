@@ -266,7 +266,7 @@ def record_baseline(
 ) -> ReproducibleCase:
     """Send a just-recorded case to the failing release (the configured system's target, unless
     `target` is given) for its baseline; a target built here, or given with `close`, is closed after."""
-    from redline.engine.round import build_target
+    from redline.engine.round import target_from_environment
 
     with store.session() as session:
         case = cases_repo.find_case(session, finding_id)
@@ -277,7 +277,7 @@ def record_baseline(
     sent_to = (
         target
         if target is not None
-        else build_target(settings.config.system(case.system).target, name=case.system)
+        else target_from_environment(settings.config.system(case.system).target, name=case.system)
     )
     round_id = sample_case(
         store,
@@ -349,7 +349,7 @@ def verify_case(
     """
     from redline.attacks.planning import derive_seed
     from redline.attacks.seeds.library import SeedLibrary
-    from redline.engine.round import build_target
+    from redline.engine.round import target_from_environment
     from redline.program.register.findings import load_threats
     from redline.program.register.mitigations import VerificationReport, _apply
 
@@ -381,7 +381,7 @@ def verify_case(
             settings,
             finding_id=finding_id,
             actor=who.name,
-            target=build_target(target_config_of(failing), name=old_system),
+            target=target_from_environment(target_config_of(failing), name=old_system),
             scorer=scorer,
             close=True,
         )
@@ -395,7 +395,9 @@ def verify_case(
         library=library if library is not None else SeedLibrary.load(settings.workspace),
     )
     if waiting is None:
-        sent_to = target if target is not None else build_target(target_config_of(new), name=system)
+        sent_to = (
+            target if target is not None else target_from_environment(target_config_of(new), name=system)
+        )
         purpose = f"verification of {finding_id}"
         original = sample_case(
             store,
@@ -415,7 +417,9 @@ def verify_case(
                 settings,
                 case=case,
                 release_id=new.id,
-                target=target if target is not None else build_target(target_config_of(new), name=system),
+                target=target
+                if target is not None
+                else target_from_environment(target_config_of(new), name=system),
                 purpose=f"fresh variants, {purpose}",
                 actor=who.name,
                 scorer=scorer,

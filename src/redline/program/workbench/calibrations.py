@@ -14,7 +14,7 @@ from redline.core.analysis.review import JudgeCalibration
 from redline.core.errors import ConfigError, UsageError
 from redline.engine.inputs import build_scorers
 from redline.engine.models import JUDGE_SETTING
-from redline.engine.round import build_target
+from redline.engine.round import target_from_environment
 from redline.program.aio import run_sync
 from redline.scorers.judge_calibration import (
     CalibrationResult,
@@ -44,7 +44,7 @@ async def calibrate_async(
     if not name:
         raise ConfigError(f"no judge model: set `{JUDGE_SETTING}: <system>` in redline.yaml or pass --judge")
     rows = read_labels(labels)
-    target = build_target(settings.config.system(name).target, name=name)
+    target = target_from_environment(settings.config.system(name).target, name=name)
     try:
         built, problems = build_scorers([scorer], judge=target)
         if problems or not built:

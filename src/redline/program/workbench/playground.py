@@ -83,11 +83,11 @@ class PlaygroundView(BaseModel):
     category: str = Field(default="", description="Harm category of the threats in view.")
 
 
-def build_target(settings: Settings, system: str) -> Target:
+def system_target(settings: Settings, system: str) -> Target:
     """The target of a configured system, with secrets from the environment."""
-    from redline.engine.round import build_target as engine_build
+    from redline.engine.round import target_from_environment
 
-    return engine_build(settings.config.system(system).target, name=system)
+    return target_from_environment(settings.config.system(system).target, name=system)
 
 
 def _latest_release(session: Session, system: str) -> str | None:
@@ -408,7 +408,7 @@ def promote(
         samples=samples,
         system=record.system,
     )
-    sent_to = target if target is not None else build_target(settings, record.system)
+    sent_to = target if target is not None else system_target(settings, record.system)
     impact = Impact(record.severity)
     risk = settings.config.risk_matrix.level(likelihood, impact)
     today = datetime.now(UTC).date()

@@ -30,7 +30,7 @@ Limit = Annotated[int, Query(ge=1, le=500)]
 After = Annotated[str | None, Query(max_length=200, description="Cursor of a page of exchanges.")]
 
 
-class RoundRow(BaseModel):
+class RoundListItem(BaseModel):
     """A round in the list, with its counters."""
 
     model_config = ConfigDict(frozen=True)
@@ -39,10 +39,10 @@ class RoundRow(BaseModel):
     progress: RoundProgress
 
 
-def _list(ctx: Ctx, limit: int) -> list[RoundRow]:
+def _list(ctx: Ctx, limit: int) -> list[RoundListItem]:
     with ctx.store.session() as session:
         found = access.readable_rounds(session, rounds_repo.list_rounds(session, limit=limit), ctx.user)
-    return [RoundRow(round=r, progress=round_progress(ctx.store, r.id)) for r in found]
+    return [RoundListItem(round=r, progress=round_progress(ctx.store, r.id)) for r in found]
 
 
 @router.get("/rounds", name="rounds.list", include_in_schema=False)
@@ -52,7 +52,7 @@ def rounds_page(request: Request, ctx: Context, limit: Limit = 100) -> HTMLRespo
 
 
 @router.get("/api/rounds", name="api.rounds.list")
-def rounds_api(ctx: Context, limit: Limit = 100) -> list[RoundRow]:
+def rounds_api(ctx: Context, limit: Limit = 100) -> list[RoundListItem]:
     """Rounds, newest first, with their counters."""
     return _list(ctx, limit)
 
