@@ -102,7 +102,12 @@ CREDENTIAL = re.compile(
     r"\beyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}|"
     r"\b(?:api[_ -]?key|secret|token|password|passwd|passcode|access code|admin code|override code|"
     r"internal code|pin|mot de passe|contrase[ñn]a|clave|Passwort|Kennwort)\s*(?:is|:|=|est|es|ist|lautet)"
-    r"\s*[\"'`]?(?=[A-Za-z0-9_-]*\d)[A-Za-z0-9_-]{4,}",
+    r"\s*[\"'`]?(?=[A-Za-z0-9_-]*\d)[A-Za-z0-9_-]{4,}|"
+    # a connection string with its password ("postgres://app:s3cret@db.internal"), placeholders out
+    r"\b[a-z][a-z0-9+.-]{1,20}://[^\s:/@]{1,64}:(?!(?:password|passwd|pass|secret|pwd|changeme)@|[<{\[*.x])"
+    r"[^\s@/]{3,128}@[\w.-]+|"
+    # a bearer token or an Authorization header with a real-looking value (a digit in it)
+    r"\b(?:Bearer|Basic|Token)\s+(?=[A-Za-z0-9._~+/=-]*\d)[A-Za-z0-9._~+/-]{16,}=*",
     _F,
 )
 # the assistant speaking for itself ("I can't share my rules") is not an instruction line
