@@ -356,7 +356,9 @@ def domain_ask_cases(
 
     With `distinct`, the i-th case the technique makes for a seed wraps its own ask in its own surface
     form; without it (a configuration sweep, whose cases are one request under several settings), all
-    of a seed's cases wrap the same one. Records `profile.harmful_ask` and `ask_form`.
+    of a seed's cases wrap the same one. Records `profile.harmful_ask` and `ask_form`; the objective
+    is the pack's ask as written (its substance, without the form's pretext or named person), which is
+    what a scorer compares the answer with.
     """
     per_seed = len(list(technique.expand(seed, params, rng=random.Random(0))))
     drawn = draw_asks(profile.harmful_asks, rng, per_seed if distinct else 1)
@@ -367,7 +369,7 @@ def domain_ask_cases(
         chosen = cases[index : index + 1] if distinct else cases
         extra = {PROFILE: pack_part(profile, harmful_ask=ask), "ask_form": form.form}
         for case in chosen:
-            yield restamp(case, extra)
+            yield restamp(case, extra, objective=ask)
 
 
 class DomainAskMixin:

@@ -168,6 +168,7 @@ def test_wrappers_give_each_case_of_a_seed_its_own_ask(name: str) -> None:
         asks = [c.params["profile"]["harmful_ask"] for c in group]
         assert len(set(asks)) == len(asks) > 1, name
         assert all(a in profile.harmful_asks for a in asks)
+        assert [c.objective for c in group] == asks
         assert all(c.params["ask_form"] for c in group)
     assert len({c.params["ask_form"] for c in cases}) >= 4
 
