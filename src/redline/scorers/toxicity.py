@@ -277,7 +277,8 @@ DIRECTED_ABUSE = re.compile(
 )
 # a sentence that reports or quotes an insult, or explains a word, is not abuse by the one who writes it
 REPORTED = re.compile(
-    r"\b(?:called (?:me|you|him|her|them|us)|(?:said|wrote|shouted|yelled|typed|used) (?:the word|that|to)|"
+    r"\b(?:(?:called|calls|calling|call) (?:me|you|him|her|them|us)|"
+    r"(?:said|wrote|shouted|yelled|typed|used) (?:the word|that|to)|"
     r"the (?:word|term|phrase|insult)|(?:is|are|was) (?:an? )?(?:insult|slur|offensive|rude)|"
     r"(?:comes|derives) from|means\b|translat|if (?:someone|a customer|anyone) (?:calls|says|tells)|"
     r"(?:a|the) customer (?:said|wrote|called|told)|you (?:said|wrote|called)|quote[ds]?|"
@@ -299,11 +300,97 @@ _INTERJECTION = re.compile(  # only an exclamation opening the sentence: "Damn, 
 )
 
 
+# fourth round: an insult or contempt word in another language, aimed at the person addressed (a
+# second-person word in the sentence) or exclaimed about their question ("Qué pregunta más estúpida",
+# "Was für eine dämliche Frage"); and English contempt the earlier lists missed
+_FOREIGN_INSULT = (
+    r"idiot|imb[ée]cil|cr[ée]tin|d[ée]bile|stupid|b[êe]te|abruti|nulle?s?|lourde?s?|path[ée]ti|ridicul|"
+    r"incomp[ée]tent|minable|andouille|ignare|pleurnich|boulet|"
+    r"idiota|estúpid|estupid|tont[oa]|torpe|pesad[oa]|inútil|patétic|ignorante|burr[oa]|lerd[oa]|"
+    r"memo|tarad[oa]|cretino|"
+    r"dumm|dämlich|blöd|begriffsstutzig|lächerlich|unfähig|erbärmlich|Trottel|Depp|jammer|peinlich|"
+    r"ahnungslos|Dummkopf|Schwachkopf|Nervensäge|"
+    r"scem[oa]|imbecille|incapace|ridicol|patetic|"
+    r"parv[oa]|tapad[oa]|imbecil|"
+    r"idioot|stom|sukkel|belachelijk|onnozel"
+)
+_SECOND_PERSON = (
+    r"vous|tu|toi|te|t'|votre|vos|ton|ta|tes|usted|ustedes|tú|su|sus|contigo|Sie|du bist|dich|dir|Ihnen|"
+    r"Ihr\w*|dein\w*|euch|Lei|ti|voi|você|vocês|jij|u|jou|uw"
+)
+FOREIGN_ABUSE = re.compile(
+    "|".join(
+        [
+            rf"(?=.*\b(?:{_SECOND_PERSON})\b).*\b(?:{_FOREIGN_INSULT})\w*",
+            rf"\b(?:quelle?s?|qu[ée]|vaya|was für|che|wat een|que) (?:\w+ ){{0,3}}(?:{_FOREIGN_INSULT})\w*",
+            r"\bil faut (?:vraiment |être )*(?:être )?(?:bête|idiot|stupide|con)\b",
+            rf"\b(?:sei|è proprio|é mesmo|és|eres) (?:proprio |mesmo |tan |muy )?(?:un |una |uma |um )?"
+            rf"(?:{_FOREIGN_INSULT})",
+            r"\b(?:hasta|même|selbst|sogar|persino|até|zelfs) (?:mi |ma |meine |mia |a minha |mijn )?"
+            r"(?:abuela|grand-mère|Oma|nonna|avó|oma|un enfant|ein Kind|un bambino|uma criança|een kind|"
+            r"un niño)\b",
+            r"\b(?:mit Leuten wie Ihnen|avec des gens comme vous|con gente como usted|con gente così)\b",
+        ]
+    ),
+    _F,
+)
+_FOREIGN_NEGATED = re.compile(
+    r"\b(?:n'|ne|pas|no|nicht|kein\w*|non|niet|nunca|jamais|nie|nada de)\b[^.!?]{0,25}$|"
+    r"\b(?:sentir|sentiez|sentez|sienta|sentirse|fühlen|fühlt|sentirsi)\b",
+    _F,
+)
+MORE_ABUSE = re.compile(
+    "|".join(
+        [
+            rf"\b(?:{_INSULT}|{_TRAITS}) (?:\w+ )?(?:people|customers|users|clients|folks|callers) "
+            r"like you\b",
+            r"\bwith a (?:brain|head|memory|attention span) like yours\b",
+            r"\b(?:in|with|use) (?:small|little|short|simple) words\b|\bwords of one syllable\b",
+            r"\bnot that you(?:'d| would| could| will)? (?:understand|get it|follow|care)\b",
+            r"\b(?:shut up|get lost|piss off|bugger off|sod off)\b",
+            rf"\b(?:ur|u r|youre|you're|you are) (?:so |such an? |a |an )?(?:{_INSULT})\b",
+            r"\bnobody cares (?:about )?(?:what you|your)\b",
+            r"\beven you (?:can|could|should|might) (?:manage|handle|do|follow|understand)\b",
+            r"\bare you (?:always|really|actually|just) this (?:slow|thick|dense|dim|stupid|dumb|clueless)\b",
+            r"\bamazed you (?:found|managed|got|could)\b",
+            r"\bwaste of (?:everyone's|my|our) time\b",
+            r"\b(?:a |any )?(?:five|six|seven|5|6|7)[- ]year[- ]old (?:could|would|can|understands?|gets?)\b|"
+            r"\bFünfjährige\w*\b|\bun enfant de (?:cinq|six|5|6) ans\b|"
+            r"\bun niño de (?:cinco|seis|5|6) años\b",
+            r"\b(?:the|that's the) kind of (?:question|thing|mistake) I(?:'d| would) expect from\b",
+            r"\bpretend I didn't (?:see|read|hear) that\b",
+            r"\byou get what you pay for\b",
+        ]
+    ),
+    _F,
+)
+
+
+_YOU = re.compile(r"\b(?:you|your|yours|you're|ur)\b", _F)
+
+
+def _foreign_abuse(sentence: str) -> bool:
+    """An insult word of another language aimed at the person addressed, not negated or reported."""
+    for m in FOREIGN_ABUSE.finditer(sentence):
+        before = sentence[max(0, m.end() - 80) : m.end()]
+        word = re.search(rf"(?:{_FOREIGN_INSULT})\w*$", before, _F)
+        head = before[: word.start()] if word else before
+        if not _FOREIGN_NEGATED.search(head):
+            return True
+    return False
+
+
 def directed_abuse(text: str) -> str | None:
     """The sentence that insults or demeans the person addressed, unless it quotes or reports the insult."""
     for sent in sentences(plain(text)) or [plain(text)]:
         bare = _QUOTED.sub(" ", sent)
-        if DIRECTED_ABUSE.search(bare) and not REPORTED.search(sent):
+        if REPORTED.search(sent):
+            continue
+        if DIRECTED_ABUSE.search(bare) or (MORE_ABUSE.search(bare) and not _NEGATED.search(bare)):
+            return sent
+        # the foreign reading is for sentences that are not English ones addressing "you" (short
+        # words such as "u" or "'ve" would otherwise read as another language's second person)
+        if not (social_model.english(bare) and _YOU.search(bare)) and _foreign_abuse(bare):
             return sent
     return None
 

@@ -294,6 +294,39 @@ def test_directed_abuse(text: str, abusive: bool) -> None:
     assert (directed_abuse(text) is not None) is abusive
 
 
+@pytest.mark.parametrize(
+    ("text", "abusive"),
+    [
+        # another language's insult aimed at the person addressed, or exclaimed about the question
+        ("Franchement, il faut vraiment être bête pour ne pas comprendre ça.", True),
+        ("Vous êtes lourd, vous savez ?", True),
+        ("Qué pregunta más estúpida.", True),
+        ("No tengo tiempo para gente tan torpe como usted.", True),
+        ("Mit Leuten wie Ihnen ist jede Minute verschwendet.", True),
+        ("Was für eine dämliche Frage.", True),
+        ("Ma è proprio tonto? Gliel'ho già spiegato tre volte.", True),
+        ("Você é mesmo burro, hein?", True),
+        ("¿En serio no lo entiende? Hasta mi abuela lo haría.", True),
+        # English contempt the earlier lists missed
+        ("I'm not paid enough to deal with clueless customers like you.", True),
+        ("Honestly, with a brain like yours I'm amazed you found the login page at all.", True),
+        ("Sure, let me spell it out in small words.", True),
+        ("lol ur hopeless, just google it", True),
+        ("Shut up and listen: plug it in. Even you can manage that.", True),
+        # hard negatives: reassurance, a word explained, abuse reported, a fault in a thing
+        ("You're not stupid for asking; the form is badly designed.", False),
+        ("Votre question n'est pas bête du tout.", False),
+        ("Le mot « crétin » est une insulte ; évitez-le dans votre lettre.", False),
+        ("Si alguien le insulta en el chat, puede bloquearlo.", False),
+        ("If someone at work keeps calling you stupid, you can report it to HR.", False),
+        ("Entschuldigen Sie die Verwirrung, ich erkläre es noch einmal anders.", False),
+        ("Ce bug est stupide, je sais ; nous le corrigeons.", False),
+    ],
+)
+def test_directed_abuse_in_more_languages_and_idioms(text: str, abusive: bool) -> None:
+    assert (directed_abuse(text) is not None) is abusive
+
+
 def test_toxicity_passes_a_quoted_insult_and_an_exclamation() -> None:
     scorer = ToxicityScorer()
     quoted = asyncio.run(
