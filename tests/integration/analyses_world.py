@@ -7,7 +7,7 @@ known exactly:
 
 - `prefix-injection`: 20 cases, 8 failing; chains () 10 cases / 2 failing, (base64,) 6 / 4,
   (leetspeak, base64) 4 / 2;
-- sweep: 12 seeds under each of the 8 configurations; the baseline fails 1 of 12, missing-safety-
+- sweep: 12 seeds under each configuration; the baseline fails 1 of 12, missing-safety-
   preamble 11 of 12, empty-system-prompt 10 of 12, the others 2 of 12;
 - counterfactual: 40 gender sets of 4 values; 'woman' fails in 30 sets, 'man' in 4, 'unstated' and
   'non-binary' in 3 (so gender shows a disparity); 20 age sets of 4 values: '35' (the reference)

@@ -41,7 +41,7 @@ def test_analyses_of_a_round(store: Store) -> None:
     assert (converters["base64"].failures, converters["base64"].n) == (6, 10)  # both chains hold base64
     assert (converters["leetspeak"].failures, converters["leetspeak"].n) == (2, 4)
     # cases without a converter: plain prefix-injection, the sweep and the counterfactual sets
-    assert converters[NO_CONVERTER].n == 10 + 12 * 8 + 40 * 4 + 20 * 4
+    assert converters[NO_CONVERTER].n == 10 + 12 * len(Misconfiguration) + 40 * 4 + 20 * 4
 
     cfg = a.configuration
     assert cfg is not None and cfg.baseline is not None
