@@ -6,6 +6,10 @@ first scripted result whose conditions hold, or the canned `result`; `{{arg}}` i
 side-effect text is replaced by the argument's value (`{{arguments}}`: all of them as JSON). What the
 call would have done in the world (`side_effect`) is recorded in the outcome, never performed. A tool
 marked `memory: true` returns the case's earlier-session notes (case params `memory`).
+
+A canned answer may live in a text file of its own (`result_file`, on a tool or a scripted result); a
+relative path there is read from the sandbox file's folder, never from the folder Redline runs in, and
+the file is read when the sandbox is loaded (a missing one is a configuration error naming the field).
 """
 
 from __future__ import annotations
@@ -43,13 +47,18 @@ class ScriptedResult(BaseModel):
         default_factory=dict, description="Argument -> regular expression its text must contain."
     )
     result: str | None = Field(default=None, description="Text returned to the model (templated).")
+    result_file: str | None = Field(
+        default=None, description="Text file holding the result (relative: from the sandbox file's folder)."
+    )
     error: str | None = Field(default=None, description="Answer with this error instead (templated).")
     side_effect: str | None = Field(default=None, description="Overrides the tool's side effect here.")
 
     @model_validator(mode="after")
     def _one_answer(self) -> ScriptedResult:
-        if self.result is None and self.error is None:
-            raise ValueError("a scripted result needs 'result' or 'error'")
+        if self.result is None and self.result_file is None and self.error is None:
+            raise ValueError("a scripted result needs 'result', 'result_file' or 'error'")
+        if self.result is not None and self.result_file is not None:
+            raise ValueError("give 'result' or 'result_file', not both")
         for arg, pattern in self.match.items():
             try:
                 re.compile(pattern)
@@ -81,6 +90,10 @@ class SandboxTool(BaseModel):
     outbound: bool = False
     constraints: dict[str, dict[str, Any]] = Field(default_factory=dict)
     result: str | None = Field(default=None, description="Canned answer (templated).")
+    result_file: str | None = Field(
+        default=None,
+        description="Text file holding the canned answer (relative: from the sandbox file's folder).",
+    )
     results: tuple[ScriptedResult, ...] = Field(default=(), description="Scripted answers, first match.")
     side_effect: str | None = Field(default=None, description="What a call would do (recorded only).")
     error: str | None = Field(default=None, description="Every call fails with this error (templated).")
@@ -88,6 +101,8 @@ class SandboxTool(BaseModel):
 
     @model_validator(mode="after")
     def _schema(self) -> SandboxTool:
+        if self.result is not None and self.result_file is not None:
+            raise ValueError("give 'result' or 'result_file', not both")
         if self.parameters.get("type", "object") != "object":
             raise ValueError("parameters must be an object schema (type: object)")
         props = self.parameters.get("properties", {})
@@ -178,7 +193,7 @@ def load_sandbox(path: Path) -> SandboxFile:
     if not isinstance(raw, dict):
         raise ConfigError("a sandbox file is a mapping with a 'tools' list", file=str(path))
     try:
-        return SandboxFile.model_validate(raw)
+        sandbox = SandboxFile.model_validate(raw)
     except ValidationError as exc:
         first = exc.errors()[0]
         loc = list(first["loc"])
@@ -191,6 +206,40 @@ def load_sandbox(path: Path) -> SandboxFile:
         field = ".".join(str(p) for p in loc) or "tools"
         msg = str(first["msg"]).removeprefix("Value error, ")
         raise ConfigError(msg, file=str(path), field=field) from None
+    return _with_result_files(sandbox, path)
+
+
+def _read_result(path: Path, name: str, field: str) -> str:
+    """The text of a result file; a relative `name` is read from the sandbox file's folder."""
+    target = Path(name).expanduser()
+    if not target.is_absolute():
+        target = path.resolve().parent / target
+    try:
+        return target.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        why = "does not exist" if isinstance(exc, FileNotFoundError) else "cannot be read as UTF-8 text"
+        raise ConfigError(f"result file {target} {why}", file=str(path), field=field) from None
+
+
+def _with_result_files(sandbox: SandboxFile, path: Path) -> SandboxFile:
+    """The sandbox with every `result_file` read into its `result`."""
+    tools = []
+    for i, tool in enumerate(sandbox.tools):
+        where = f"tools.{i}({tool.name})"
+        update: dict[str, Any] = {}
+        if tool.result_file is not None:
+            update["result"] = _read_result(path, tool.result_file, f"{where}.result_file")
+        if any(r.result_file is not None for r in tool.results):
+            update["results"] = tuple(
+                r
+                if r.result_file is None
+                else r.model_copy(
+                    update={"result": _read_result(path, r.result_file, f"{where}.results.{k}.result_file")}
+                )
+                for k, r in enumerate(tool.results)
+            )
+        tools.append(tool.model_copy(update=update) if update else tool)
+    return sandbox.model_copy(update={"tools": tuple(tools)})
 
 
 @dataclass

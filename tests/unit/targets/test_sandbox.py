@@ -163,3 +163,52 @@ def test_unreadable_files(tmp_path: Path) -> None:
         load_sandbox(bad)
     with pytest.raises(ConfigError, match=r"options.tools.sandbox.*path"):
         build_sandbox_providers(3, "target 't' (openai-compat)")
+
+
+RESULT_FILES = """
+tools:
+  - name: lookup_order
+    parameters:
+      type: object
+      properties: {order_id: {type: string}}
+    result_file: answers/order.txt
+    results:
+      - when: {order_id: A9}
+        result_file: answers/late.txt
+"""
+
+
+def test_result_files_are_read_from_the_sandbox_files_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "tools" / "answers").mkdir(parents=True)
+    (tmp_path / "tools" / "tools.yaml").write_text(RESULT_FILES)
+    (tmp_path / "tools" / "answers" / "order.txt").write_text("Order {{order_id}}: shipped.")
+    (tmp_path / "tools" / "answers" / "late.txt").write_text("Order {{order_id}}: delayed.")
+    # same names under the folder Redline runs in: never the ones read
+    (tmp_path / "answers").mkdir()
+    (tmp_path / "answers" / "order.txt").write_text("WRONG FOLDER")
+    (tmp_path / "answers" / "late.txt").write_text("WRONG FOLDER")
+    monkeypatch.chdir(tmp_path)
+    [provider] = build_sandbox_providers("tools/tools.yaml", "target 't' (openai-compat)")
+
+    async def call(order_id: str) -> ToolOutcome:
+        return await provider.call(ToolCall(id="c1", name="lookup_order", arguments={"order_id": order_id}))
+
+    assert asyncio.run(call("A1")).content == "Order A1: shipped."
+    assert asyncio.run(call("A9")).content == "Order A9: delayed."
+
+
+def test_a_missing_or_doubled_result_file_names_the_field(tmp_path: Path) -> None:
+    path = tmp_path / "tools.yaml"
+    path.write_text(RESULT_FILES)
+    (tmp_path / "answers").mkdir()
+    (tmp_path / "answers" / "order.txt").write_text("ok")
+    with pytest.raises(ConfigError) as err:
+        load_sandbox(path)
+    message = str(err.value)
+    assert message.startswith(f"{path}: field 'tools.0(lookup_order).results.0.result_file': ")
+    assert str(tmp_path / "answers" / "late.txt") in message and "does not exist" in message
+    path.write_text("tools:\n  - name: a\n    result: x\n    result_file: a.txt\n")
+    with pytest.raises(ConfigError, match="'result' or 'result_file', not both"):
+        load_sandbox(path)
