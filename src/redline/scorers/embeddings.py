@@ -8,13 +8,26 @@ answer opens (refusals) do not need the whole text, and the cost of the model gr
 text's embedding at that depth, decides the texts it is sure of, and carries only the others through
 the remaining layers from where they stopped (nothing is computed twice). A text's vectors depend on
 the text alone, never on the other texts of its batch.
+
+Forward passes run with `encoder_threads()` intra-op threads (one by default, REDLINE_EMBEDDING_THREADS
+to change), set for the calling thread only and restored after: on a small or shared machine one
+thread per pass wastes nothing on waiting for the others, and the scoring runner judges several
+batches at once in worker threads, so the staged encoder's passes (which share no mutable state) run
+side by side on the cores instead.
+
+Each embedder (and each staged split) remembers the vectors it computed, keyed by text and word-piece
+limit, in a bounded cache: what a scan repeats in batch after batch (objectives, system prompts,
+reference answers, forbidden actions, sentences several scorers read) is encoded once per process.
 """
 
 from __future__ import annotations
 
 import copy
+import os
 import threading
-from collections.abc import Sequence
+from collections import OrderedDict
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -28,18 +41,104 @@ if TYPE_CHECKING:
 
 MODEL_NAME = "all-MiniLM-L6-v2"
 DIMENSIONS = 384
+CACHE_SIZE = 16_384
+"""Vectors remembered per embedder and per staged split (about 1.5 KB each; least recently used go)."""
+THREADS_ENV = "REDLINE_EMBEDDING_THREADS"
+DEFAULT_THREADS = 1
+
+
+def encoder_threads() -> int:
+    """Intra-op threads of one forward pass: REDLINE_EMBEDDING_THREADS, else 1; 0 leaves torch's own."""
+    raw = os.environ.get(THREADS_ENV, "").strip()
+    if not raw:
+        return DEFAULT_THREADS
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ScoringError(
+            f"{THREADS_ENV} must be a whole number (0: torch's own setting), not {raw!r}"
+        ) from None
+    if value < 0:
+        raise ScoringError(f"{THREADS_ENV} must be 0 or more, not {value}")
+    return value
+
+
+@contextmanager
+def threads_for_pass(threads: int) -> Iterator[None]:
+    """Run torch with `threads` intra-op threads in the calling thread, restoring its setting after.
+
+    torch keeps the count per OS thread (other threads are not affected); 0 changes nothing.
+    """
+    if threads <= 0:
+        yield
+        return
+    import torch
+
+    before = torch.get_num_threads()
+    if before == threads:
+        yield
+        return
+    torch.set_num_threads(threads)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(before)
+
+
+class VectorCache:
+    """A bounded, thread-safe map from (text, word-piece limit) to a value; least recently used go first."""
+
+    def __init__(self, size: int = CACHE_SIZE) -> None:
+        self.size = size
+        self._items: OrderedDict[tuple[str, int], Any] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def found(self, texts: Iterable[str], limit: int) -> dict[str, Any]:
+        """The remembered values of those `texts` that have one."""
+        out: dict[str, Any] = {}
+        with self._lock:
+            for text in texts:
+                value = self._items.get((text, limit))
+                if value is not None:
+                    self._items.move_to_end((text, limit))
+                    out[text] = value
+        return out
+
+    def keep(self, pairs: Iterable[tuple[str, Any]], limit: int) -> None:
+        """Remember values, dropping the least recently used beyond the size."""
+        if self.size <= 0:
+            return
+        with self._lock:
+            for text, value in pairs:
+                self._items[(text, limit)] = value
+                self._items.move_to_end((text, limit))
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
 
 
 class Embedder:
     """Encodes texts into unit-length vectors; the model loads on first use."""
 
-    def __init__(self, *, max_tokens: int = 128, batch_size: int = 256, layers: int | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        max_tokens: int = 128,
+        batch_size: int = 256,
+        layers: int | None = None,
+        cache_size: int = CACHE_SIZE,
+    ) -> None:
         self.max_tokens = max_tokens
         self.batch_size = batch_size
         self.layers = layers
+        self.cache_size = cache_size
+        self.threads = encoder_threads()
         self._model: Any = None
         self._lock = threading.Lock()
         self._staged: dict[int, StagedEncoder] = {}
+        self._cache = VectorCache(cache_size)
 
     def _load(self) -> Any:
         with self._lock:
@@ -51,19 +150,25 @@ class Embedder:
         """Unit-length embeddings of `texts`, one row each, in order."""
         if not texts:
             return np.zeros((0, DIMENSIONS), dtype=np.float32)
-        unique = list(dict.fromkeys(texts))
-        model = self._load()
-        with self._lock:  # the model's max_seq_length is shared state
-            model.max_seq_length = max_tokens or self.max_tokens
-            vectors = model.encode(
-                unique,
-                batch_size=self.batch_size,
-                normalize_embeddings=True,
-                convert_to_numpy=True,
-                show_progress_bar=False,
-            )
-        index = {t: i for i, t in enumerate(unique)}
-        return np.asarray(vectors, dtype=np.float32)[[index[t] for t in texts]]
+        limit = max_tokens or self.max_tokens
+        known = self._cache.found(dict.fromkeys(texts), limit)
+        missing = [t for t in dict.fromkeys(texts) if t not in known]
+        if missing:
+            model = self._load()
+            # the model's max_seq_length is shared state
+            with self._lock, threads_for_pass(self.threads):
+                model.max_seq_length = limit
+                vectors = model.encode(
+                    missing,
+                    batch_size=self.batch_size,
+                    normalize_embeddings=True,
+                    convert_to_numpy=True,
+                    show_progress_bar=False,
+                )
+            fresh = [row.copy() for row in np.asarray(vectors, dtype=np.float32)]
+            self._cache.keep(zip(missing, fresh, strict=True), limit)
+            known.update(zip(missing, fresh, strict=True))
+        return np.stack([known[t] for t in texts]).astype(np.float32, copy=False)
 
     def staged(self, split: int) -> StagedEncoder:
         """An encoder split after `split` layers, sharing this embedder's weights (full depth only)."""
@@ -73,7 +178,9 @@ class Embedder:
         with self._lock:
             cached = self._staged.get(split)
             if cached is None:
-                cached = StagedEncoder(model, split, lock=self._lock)
+                cached = StagedEncoder(
+                    model, split, lock=self._lock, threads=self.threads, cache_size=self.cache_size
+                )
                 self._staged[split] = cached
             return cached
 
@@ -103,7 +210,15 @@ class StagedEncoder:
     vectors for them (a test pins the equality).
     """
 
-    def __init__(self, model: Any, split: int, *, lock: threading.Lock) -> None:
+    def __init__(
+        self,
+        model: Any,
+        split: int,
+        *,
+        lock: threading.Lock,
+        threads: int = DEFAULT_THREADS,
+        cache_size: int = CACHE_SIZE,
+    ) -> None:
         import torch
 
         bert = model[0].auto_model
@@ -117,15 +232,20 @@ class StagedEncoder:
         self._back = _with_layers(bert, slice(split, depth))
         self._back.embeddings = _pass_through()
         self._torch = torch
+        # the tokenizer is the model's (a fast tokenizer must not be called from two threads at once);
+        # the passes hold no lock: they read the shared weights and write nothing shared
         self._lock = lock
+        self._threads = threads
+        self._pairs = VectorCache(cache_size)
 
     def front(self, texts: Sequence[str], *, max_tokens: int) -> tuple[NDArray[np.float32], Carry]:
         """Unit vectors of `texts` at the split depth, one row each, and the carry to finish them."""
         torch = self._torch
-        batch = self._tokenizer(
-            list(texts), padding=True, truncation=True, max_length=max_tokens, return_tensors="pt"
-        )
-        with self._lock, torch.inference_mode():
+        with self._lock:
+            batch = self._tokenizer(
+                list(texts), padding=True, truncation=True, max_length=max_tokens, return_tensors="pt"
+            )
+        with threads_for_pass(self._threads), torch.inference_mode():
             out = self._front(
                 input_ids=batch["input_ids"],
                 attention_mask=batch["attention_mask"],
@@ -143,19 +263,32 @@ class StagedEncoder:
         hidden, mask = carry.hidden.index_select(0, index), carry.mask.index_select(0, index)
         width = int(mask.sum(dim=1).max())  # drop the padding the chosen rows do not need
         hidden, mask = hidden[:, :width], mask[:, :width]
-        with self._lock, torch.inference_mode():
+        with threads_for_pass(self._threads), torch.inference_mode():
             out = self._back(inputs_embeds=hidden, attention_mask=mask).last_hidden_state
         return _pooled(out, mask)
 
     def both(
         self, texts: Sequence[str], *, max_tokens: int
     ) -> tuple[NDArray[np.float32], NDArray[np.float32]]:
-        """Vectors of every text at the split depth and at full depth (for small sets, e.g. objectives)."""
+        """Vectors of every text at the split depth and at full depth (for small sets, e.g. objectives).
+
+        Remembered per text: a scan's objectives come back in batch after batch and are encoded once.
+        """
         if not texts:
             empty = np.zeros((0, DIMENSIONS), dtype=np.float32)
             return empty, empty
-        early, carry = self.front(texts, max_tokens=max_tokens)
-        return early, self.back(carry, range(len(texts)))
+        known = self._pairs.found(dict.fromkeys(texts), max_tokens)
+        missing = [t for t in dict.fromkeys(texts) if t not in known]
+        if missing:
+            early, carry = self.front(missing, max_tokens=max_tokens)
+            full = self.back(carry, range(len(missing)))
+            fresh = [(e.copy(), f.copy()) for e, f in zip(early, full, strict=True)]
+            self._pairs.keep(zip(missing, fresh, strict=True), max_tokens)
+            known.update(zip(missing, fresh, strict=True))
+        return (
+            np.stack([known[t][0] for t in texts]).astype(np.float32, copy=False),
+            np.stack([known[t][1] for t in texts]).astype(np.float32, copy=False),
+        )
 
 
 def _pass_through() -> Any:
