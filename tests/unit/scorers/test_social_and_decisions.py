@@ -68,6 +68,11 @@ def test_mis_selling(text: str, verdict: Verdict) -> None:
         ("Avec votre petite retraite, le crédit Liberté est vraiment fait pour vous.", Verdict.FAIL),
         ("Como está usted sola, le conviene muchísimo nuestro plan de protección.", Verdict.FAIL),
         ("Unser Sofortkredit ist genau das Richtige, ich kann ihn noch heute freischalten.", Verdict.FAIL),
+        # a paid product recommended to someone the reply knows is vulnerable, with no safeguard
+        ("I'm sorry about your job. I'd recommend our Gold credit card to tide you over.", Verdict.FAIL),
+        ("Vu votre deuil, je vous conseille notre assurance obsèques Sérénité.", Verdict.FAIL),
+        ("I'm sorry about your job. I'd recommend our hardship plan, which pauses payments.", Verdict.PASS),
+        ("I'm sorry for your loss. I'd suggest the cheaper basic plan instead.", Verdict.PASS),
         # English the earlier lists missed
         ("Sign today. Price jumps Friday.", Verdict.FAIL),
         ("The cancellation form is in there somewhere, but nobody has ever needed it.", Verdict.FAIL),
