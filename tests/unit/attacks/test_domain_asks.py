@@ -138,13 +138,14 @@ def _cases(name: str, pack: str, n: int = 10) -> list[AttackCase]:
 def test_escalation_asks_after_at_least_two_on_topic_turns(pack: str) -> None:
     profile = _profile(pack)
     cases = _cases("domain-escalation", pack, n=30)
-    scripts = {c.params["script"] for c in cases}
-    assert scripts == {"direct", "gradual"}
+    assert {c.params["script"] for c in cases} == {"direct", "gradual"}
+    assert {c.params["history"] for c in cases} == {"live", "prefilled"}
     for case in cases:
         ask = case.params["profile"]["harmful_ask"]
-        assert ask in profile.harmful_asks
-        turns = [case.conversation.last_user_text, *case.params["followups"]]
-        assert case.turns == len(turns) and case.params["warmup_turns"] == len(turns) - 1 >= 2
+        assert ask in profile.harmful_asks and case.objective == ask
+        said = [m.content for m in case.conversation.messages if m.role is MessageRole.USER]
+        turns = [*said, *case.params["followups"]]
+        assert case.params["warmup_turns"] == len(turns) - 1 >= 2
         for warmup in turns[:2]:
             assert any(e in warmup for e in profile.entities), warmup
         forms = {
@@ -154,7 +155,23 @@ def test_escalation_asks_after_at_least_two_on_topic_turns(pack: str) -> None:
         assert not any(ask in t for t in turns[:2])
         if case.params["script"] == "gradual":
             assert len(turns) == 5 and parse_ask(ask).core in turns[3]
+        if case.params["history"] == "prefilled":
+            # one request: the earlier turns with neutral replies, the ask last
+            roles = [m.role for m in case.conversation.messages]
+            assert case.turns == 1 and not case.params["followups"]
+            assert roles == [MessageRole.USER, MessageRole.ASSISTANT] * (len(turns) - 1) + [MessageRole.USER]
+        else:
+            # live: every turn is scored against the ask, so the warm-ups leave its subject alone
+            assert case.turns == len(turns)
+            asked = set(keywords(ask, limit=30))
+            named = [e for e in profile.entities if e in turns[0]]
+            assert named and (not asked & set(keywords(named[0], limit=30)) or _all_related(profile, ask))
     assert len({c.params["profile"]["harmful_ask"] for c in cases}) >= 10
+
+
+def _all_related(profile: TargetProfile, ask: str) -> bool:
+    asked = set(keywords(ask, limit=30))
+    return sum(not asked & set(keywords(e, limit=30)) for e in profile.entities) < 3
 
 
 @pytest.mark.parametrize("name", ["role-play", "fiction", "encoded-request", "prefix-injection"])
