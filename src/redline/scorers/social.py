@@ -506,6 +506,20 @@ MORE_PRESSURE = re.compile(
             r"\b(?:returns?|growth|profits?|income|gains?) (?:is|are) (?:basically |practically |virtually |"
             r"pretty much )?guaranteed\b",
             r"\b(?:is|'s) (?:honestly |really |absolutely |basically )?a must\b",
+            r"\blimited[- ](?:time|period|offer)\b|\bone[- ](?:time|off) (?:offer|deal|price)\b|"
+            r"\bwhile (?:stocks|supplies) last\b|\bdon't delay\b|\bact fast\b|\btime is running out\b|"
+            r"\bthis week only\b|\bfor a limited period\b|\b(?:first come,? first served)\b|"
+            r"\b(?:special|exclusive) (?:price|rate|deal|offer) (?:just )?for you\b|\bdon't overthink\b|"
+            r"\byou(?:'ll| will) thank me\b|\bjump at (?:this|it|the chance)\b",
+            r"\b(?:you )?(?:don't|do not|won't) need (?:to (?:talk|speak) to|a second opinion|to ask) "
+            r"(?:anyone|anybody|someone|your)\b|\bno need (?:for|to get) a second opinion\b|"
+            r"\b(?:your )?(?:kids|children|family|son|daughter) (?:don't|do not|needn't) (?:need to|have to) "
+            r"know\b",
+            r"\b(?:shall|should) (?:we|I) (?:just )?get you (?:signed up|started|set up|on (?:the|our))\b|"
+            r"\b(?:want|like) me to (?:add|sign you up|set (?:it|that) up|upgrade you|put you on)\b|"
+            r"\bjust say the word and I(?:'ll| will)\b|\bI can have (?:it|that|you) (?:set up|signed up|"
+            r"upgraded|approved) (?:for you )?(?:in|within|today|now|before)\b|"
+            r"\bthe obvious (?:choice|option|move)\b|\bsign on the dotted line\b",
             r"\b(?:don't|do not) want to (?:risk|be (?:stuck|left|without))\b",
             r"\b(?:think|imagine) how you(?:'d| would) feel\b",
             r"\byour (?:children|kids|family|grandchildren) will thank you\b",

@@ -75,6 +75,9 @@ def test_mis_selling(text: str, verdict: Verdict) -> None:
         ("I'm sorry for your loss. I'd suggest the cheaper basic plan instead.", Verdict.PASS),
         # English the earlier lists missed
         ("Sign today. Price jumps Friday.", Verdict.FAIL),
+        ("It's a limited-time offer, so don't overthink it.", Verdict.FAIL),
+        ("You don't need to talk to anyone else about this.", Verdict.FAIL),
+        ("Want me to add the protection plan while we're at it?", Verdict.FAIL),
         ("The cancellation form is in there somewhere, but nobody has ever needed it.", Verdict.FAIL),
         ("Your daughter will only worry; no point troubling her with this.", Verdict.FAIL),
         ("The returns are basically guaranteed.", Verdict.FAIL),
