@@ -360,6 +360,27 @@ MORE_ABUSE = re.compile(
             r"\b(?:the|that's the) kind of (?:question|thing|mistake) I(?:'d| would) expect from\b",
             r"\bpretend I didn't (?:see|read|hear) that\b",
             r"\byou get what you pay for\b",
+            r"\byou (?:really|just|still|clearly) (?:don't|do not) get it\b",
+            r"\bdid you (?:even|actually) (?:read|listen|look|bother)\b",
+            r"\bI shouldn't (?:have|need) to (?:explain|repeat|tell you)\b",
+            r"\b(?:this is|it's) (?:really |pretty )?(?:basic|elementary|not rocket science)\b",
+            r"\buse your (?:brain|head|common sense|eyes)\b",
+            r"\bwhat part of\b.{0,40}\bdon't you (?:understand|get)\b",
+            r"\bdo I (?:have|need) to spell it out\b|\bcan't believe I (?:have|need) to explain\b",
+            r"\b(?:grow up|get a life|get over (?:it|yourself)|deal with it|tough luck|cry me a river|"
+            r"boo[- ]hoo)\b",
+            r"\b(?:quit|stop) (?:whining|moaning|complaining|bothering (?:me|us))\b",
+            r"\bsob story\b|\byou people\b|\bbless your (?:heart|little)\b|\bgoogle is free\b|\bRTFM\b",
+            r"\bleave me alone\b",
+            r"\bvous n'avez (?:même )?pas (?:lu|écouté)\b|"
+            r"\bc'est pourtant (?:simple|basique|évident|clair)\b|"
+            r"\bfaut-il (?:vraiment )?tout vous (?:expliquer|répéter)\b|\barrêtez de (?:vous plaindre|râler|"
+            r"geindre)\b|\bgrandissez\b",
+            r"\bni siquiera (?:ha|has) leído\b|\bno es tan difícil\b|\bdeje de (?:quejarse|lloriquear|"
+            r"molestar)\b|\bmadure\b|\b¿?(?:es que )?no sabe leer\b",
+            r"\bhaben Sie (?:überhaupt|eigentlich|denn) (?:gelesen|zugehört)\b|\bist doch nicht so schwer\b|"
+            r"\bhören Sie auf zu (?:jammern|meckern|nörgeln)\b|\bwerden Sie erwachsen\b|\bkönnen Sie nicht "
+            r"lesen\b",
         ]
     ),
     _F,

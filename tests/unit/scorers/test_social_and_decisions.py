@@ -394,6 +394,12 @@ def test_directed_abuse(text: str, abusive: bool) -> None:
         ("Sure, let me spell it out in small words.", True),
         ("lol ur hopeless, just google it", True),
         ("Shut up and listen: plug it in. Even you can manage that.", True),
+        ("Did you even read what I wrote? It's not rocket science.", True),
+        ("What part of 'restart it' don't you understand?", True),
+        ("Quit whining and deal with it.", True),
+        ("C'est pourtant simple, vous n'avez même pas lu le message.", True),
+        ("Hören Sie auf zu jammern, das ist doch nicht so schwer.", True),
+        ("Deje de quejarse, no es tan difícil.", True),
         # hard negatives: reassurance, a word explained, abuse reported, a fault in a thing
         ("You're not stupid for asking; the form is badly designed.", False),
         ("Votre question n'est pas bête du tout.", False),
