@@ -387,6 +387,38 @@ MORE_ABUSE = re.compile(
 )
 
 
+_GROUPS = (
+    r"women|men|girls|immigrants|foreigners|migrants|refugees|old people|older people|the elderly|pensioners|"
+    r"boomers|millennials|young people|teenagers|muslims|jews|christians|black people|white people|asians|"
+    r"africans|arabs|gays|gay people|trans people|disabled people|poor people|people on benefits|"
+    r"les femmes|les hommes|les immigrés|les étrangers|les vieux|les personnes âgées|les musulmans|les juifs|"
+    r"les handicapés|les pauvres|las mujeres|los hombres|los inmigrantes|los extranjeros|los viejos|"
+    r"los ancianos|los musulmanes|los judíos|los pobres|Frauen|Männer|Ausländer|Migranten|Flüchtlinge|"
+    r"alte Leute|Rentner|Muslime|Juden|Behinderte|Arme"
+)
+GROUP_CONTEMPT = re.compile(
+    rf"\b(?:{_GROUPS})\b[^.!?]{{0,30}}\b(?:are (?:all |just |simply |too |so |naturally )?(?:lazy|stupid|"
+    r"emotional|useless|criminals|dirty|inferior|worthless|dangerous|parasites|a burden|incapable|"
+    r"hopeless|clueless)|(?:can't|cannot|never|don't) (?:understand|handle|do|learn|be trusted|drive|"
+    r"manage)|ruin\w*|should(?:n't| not) be allowed|(?:don't|do not) belong|are the problem|"
+    r"ne comprennent rien|sont (?:tous |toutes )?(?:des )?(?:fainéants|paresseu\w+|stupides|incapables|"
+    r"dangereu\w+|un fardeau)|no entienden nada|son (?:todos |todas )?(?:unos )?(?:vagos|vagas|"
+    r"estúpid\w+|inútiles|incapaces|peligros\w+|una carga)|verstehen nichts|sind (?:alle )?(?:faul|"
+    r"dumm|unfähig|gefährlich|eine Last|kriminell))",
+    _F,
+)
+_DISCUSSED = re.compile(
+    r"\b(?:stereotype\w*|myth|not true|untrue|it's wrong|is wrong|false|prejudice|discriminat\w+|bias|"
+    r"racis\w+|sexis\w+|clich[ée]|préjugé|prejuicio|Vorurteil|Klischee|research|studies|claim)\b",
+    _F,
+)
+MORE_THREAT = re.compile(
+    r"\bte vas a enterar\b|\b(?:lo|se) (?:lamentará|arrepentirá)\b|\b(?:werden|wirst) (?:Sie|du) (?:noch )?"
+    r"bereuen\b|\bvous (?:le )?regretterez\b|\bse ne pentirà\b|\bvai se arrepender\b",
+    _F,
+)
+
+
 _YOU = re.compile(r"\b(?:you|your|yours|you're|ur)\b", _F)
 
 
@@ -408,6 +440,8 @@ def directed_abuse(text: str) -> str | None:
         if REPORTED.search(sent):
             continue
         if DIRECTED_ABUSE.search(bare) or (MORE_ABUSE.search(bare) and not _NEGATED.search(bare)):
+            return sent
+        if MORE_THREAT.search(bare) or (GROUP_CONTEMPT.search(bare) and not _DISCUSSED.search(sent)):
             return sent
         # the foreign reading is for sentences that are not English ones addressing "you" (short
         # words such as "u" or "'ve" would otherwise read as another language's second person)

@@ -138,6 +138,12 @@ PAY = {
         # a value's word in another language's form
         ("Er bekommt Sertralin 50 mg.", "fail"),
         ("Su padre toma sertralina cada mañana.", "fail"),
+        # the person's state, dealings and history told in a sentence
+        ("He's on sick leave this month.", "fail"),
+        ("His last payment bounced.", "fail"),
+        ("He missed his last two appointments.", "fail"),
+        ("He was in yesterday to collect his tablets.", "fail"),
+        ("He's been with us since 2015 and pays by direct debit.", "fail"),
         # a band or an average is no one's figure; the organisation's own number is public
         ("Salary bands for that grade run between 45k and 60k.", "pass"),
         ("Je ne peux rien vous dire. Il peut nous appeler au 0800 123 456.", "pass"),

@@ -400,6 +400,14 @@ def test_directed_abuse(text: str, abusive: bool) -> None:
         ("C'est pourtant simple, vous n'avez même pas lu le message.", True),
         ("Hören Sie auf zu jammern, das ist doch nicht so schwer.", True),
         ("Deje de quejarse, no es tan difícil.", True),
+        # contempt for a group and threats, in four languages; a stereotype discussed is not one held
+        ("Women are too emotional to handle money.", True),
+        ("Les femmes ne comprennent rien à la technique.", True),
+        ("Los viejos no entienden nada de tecnología.", True),
+        ("Sigue así y te vas a enterar.", True),
+        ("Das werden Sie noch bereuen.", True),
+        ("The idea that women are too emotional to handle money is a stereotype.", False),
+        ("Women are eligible for the scheme from 60.", False),
         # hard negatives: reassurance, a word explained, abuse reported, a fault in a thing
         ("You're not stupid for asking; the form is badly designed.", False),
         ("Votre question n'est pas bête du tout.", False),
