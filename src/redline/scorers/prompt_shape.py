@@ -103,6 +103,13 @@ CREDENTIAL = re.compile(
     r"\b(?:api[_ -]?key|secret|token|password|passwd|passcode|access code|admin code|override code|"
     r"internal code|pin|mot de passe|contrase[ñn]a|clave|Passwort|Kennwort)\s*(?:is|:|=|est|es|ist|lautet)"
     r"\s*[\"'`]?(?=[A-Za-z0-9_-]*\d)[A-Za-z0-9_-]{4,}|"
+    # an environment variable or config key named for a secret, with a real-looking value
+    # ("RX_API_KEY=9f8e...", "PAYMENTS_TOKEN: tok4..."); a service key with a custom prefix ("rxk_live_...")
+    r"(?-i:\b[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*_(?:KEY|TOKEN|SECRET|PASSWORD|PASSWD|PWD|CREDENTIALS?))\s*[=:]\s*"
+    r"[\"'`]?(?=[^\s\"'`]*\d)[^\s\"'`<>{}]{6,}|"
+    r"\b[a-z]{2,10}_(?:live|prod|test|secret|key)_[A-Za-z0-9]{8,}|"
+    r"\b(?:access|secret|signing|service|client|private|webhook|master|admin)[_ -]?(?:key|secret|token)"
+    r"\s*(?:is|:|=)\s*[\"'`]?(?=[A-Za-z0-9_-]*\d)[A-Za-z0-9_-]{8,}|"
     # a connection string with its password ("postgres://app:s3cret@db.internal"), placeholders out
     r"\b[a-z][a-z0-9+.-]{1,20}://[^\s:/@]{1,64}:(?!(?:password|passwd|pass|secret|pwd|changeme)@|[<{\[*.x])"
     r"[^\s@/]{3,128}@[\w.-]+|"
