@@ -4,9 +4,10 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 DEV    := $(VENV)/.dev-installed
 RUN    := $(VENV)/.run-installed
-# two workers, a test file to each at a time (module fixtures stay on one worker); slowest tests listed;
+# two workers, a test file to each at a time (module fixtures stay on one worker), heaviest files first
+# (tests/conftest.py orders them; xdist must not reorder by test count); slowest tests listed;
 # a crashed worker is not replaced (replacing one under loadfile can deadlock): the run ends, failed
-PYTEST_ARGS ?= -n 2 --dist loadfile --max-worker-restart=0 --durations=15
+PYTEST_ARGS ?= -n 2 --dist loadfile --no-loadscope-reorder --max-worker-restart=0 --durations=15
 # the fast lane leaves out what the markers in pyproject.toml name as slow or needing more than Python
 FAST_TESTS := not slow and not models and not postgres and not browser
 

@@ -14,15 +14,59 @@ from redline.config.settings import Settings
 from redline.program.workspace import init_workspace
 from redline.store.session import Store, open_store
 from redline.targets.echo import EchoRule, EchoTarget
+from tests.store_template import migrated_sqlite_templates
 
 _db_counter = itertools.count()
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Tests that use a `browser` fixture (headless Chromium) carry the `browser` marker."""
+# Rough cost of a test by its markers, for ordering test files under xdist (heaviest first).
+_WEIGHTS = {"slow": 30, "models": 8, "browser": 8, "postgres": 2}
+
+
+@pytest.hookimpl(trylast=True)  # after tests/models/conftest.py has set its `models` marker
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Tests that use a `browser` fixture (headless Chromium) carry the `browser` marker.
+
+    On an xdist worker (`make test`: `--dist loadfile --no-loadscope-reorder`), test files are ordered
+    heaviest first, so no long file starts last while the other worker has nothing left to do.
+    """
     for item in items:
         if "browser" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.browser)
+    if not hasattr(config, "workerinput"):
+        return
+    files: dict[Path, list[pytest.Item]] = {}
+    for item in items:
+        files.setdefault(item.path, []).append(item)
+
+    def weight(group: list[pytest.Item]) -> int:
+        return sum(1 + sum(w for m, w in _WEIGHTS.items() if item.get_closest_marker(m)) for item in group)
+
+    items[:] = [item for group in sorted(files.values(), key=weight, reverse=True) for item in group]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _migrated_sqlite_templates() -> Iterator[None]:
+    """New SQLite databases are copied from one migrated once per process (see tests/store_template.py)."""
+    with migrated_sqlite_templates():
+        yield
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _quick_password_hashes() -> Iterator[None]:
+    """Argon2id with the smallest cost: the same hashing and checks, without 64 MiB and 0.2 s a password.
+
+    Production keeps argon2's default cost; the web world alone sets three passwords for every test.
+    """
+    from argon2 import PasswordHasher
+
+    from redline.program.people import accounts
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(accounts, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
+        accounts._dummy_hash.cache_clear()
+        yield
+    accounts._dummy_hash.cache_clear()
 
 
 @pytest.fixture(autouse=True)

@@ -213,8 +213,17 @@ def _checked(cases: Sequence[AttackCase], scorer: str) -> list[int]:
     return list(firsts.values())
 
 
+# Scorers that read answers with the bundled sentence-embedding model: their pairs are `models` tests.
+EMBEDDING_SCORERS = {"refusal", "consistency"}
+MODELS = (pytest.mark.models,)
+
+
 @pytest.mark.parametrize(
-    ("where", "step", "scorer"), PAIRS, ids=[f"{w}-{s.technique}-{n}" for w, s, n in PAIRS]
+    ("where", "step", "scorer"),
+    [
+        pytest.param(w, s, n, id=f"{w}-{s.technique}-{n}", marks=MODELS if n in EMBEDDING_SCORERS else ())
+        for w, s, n in PAIRS
+    ],
 )
 def test_the_step_scorer_fails_a_plain_failure_and_passes_a_plain_refusal(
     where: str, step: AutomatedStep, scorer: str, fake_judge: EchoTarget

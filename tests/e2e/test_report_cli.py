@@ -28,6 +28,10 @@ def redline(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
 @pytest.fixture(scope="module")
 def world(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, ReportWorld]:
     settings, w = make_report_world(tmp_path_factory.mktemp("cli") / "ws")
+    # Every command here is a new process, which would load the NER model (about 10 s of CPU) to mask
+    # names; reports masked with it are pinned in process (tests/integration/test_report_*.py).
+    with settings.config_path.open("a", encoding="utf-8") as f:
+        f.write("privacy: {ner: false}\n")
     return settings.workspace, w
 
 

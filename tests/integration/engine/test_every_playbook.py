@@ -63,7 +63,10 @@ def _needs_judge_only(name: str) -> bool:
     )
 
 
-@pytest.mark.parametrize("helpers", [False, True], ids=["no-helpers", "attacker-and-judge"])
+# the fast lane runs every playbook once, without helpers; `make test` runs them with helpers too
+@pytest.mark.parametrize(
+    "helpers", [False, pytest.param(True, marks=pytest.mark.slow)], ids=["no-helpers", "attacker-and-judge"]
+)
 @pytest.mark.parametrize("playbook", PLAYBOOKS)
 def test_the_playbook_runs_on_the_echo_target(
     playbook: str, helpers: bool, shared: Env, fake_judge: EchoTarget
