@@ -8,7 +8,8 @@ from importlib import resources
 from pathlib import Path
 
 from redline.attacks.seeds.model import SeedSet
-from redline.config.yamlio import dump_yaml, load_model
+from redline.catalog.loader import read_model
+from redline.config.yamlio import dump_yaml
 from redline.core.errors import ConfigError
 from redline.core.runs.cases import Seed
 
@@ -46,7 +47,7 @@ class SeedLibrary:
     def _load_dir(self, folder: Path, origin: str) -> None:
         seen: dict[str, Path] = {}
         for path in sorted(folder.glob("*.y*ml")):
-            seed_set = load_model(path, SeedSet)
+            seed_set = read_model(path, SeedSet)  # libyaml; the line-tracking reader names any error
             if seed_set.name in seen:
                 raise ConfigError(
                     f"seed set '{seed_set.name}' is also defined in {seen[seed_set.name]}",
