@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import inspect
+import re
 from functools import cache
 from typing import Any
 
@@ -88,6 +89,16 @@ def get_technique(name: str) -> Technique:
     return technique
 
 
+_SENTENCE_END = re.compile(r"(?<!\be\.g)(?<!\bi\.e)(?<!\bcf)(?<!\bvs)(?<!\betc)[.!?](?=\s+[A-Z`(\"]|\s*$)")
+
+
+def _first_sentence(doc: str) -> str:
+    """A docstring's first sentence, whole when it runs over several lines."""
+    paragraph = " ".join(doc.strip().split("\n\n")[0].split())
+    end = _SENTENCE_END.search(paragraph)
+    return paragraph[: end.end()] if end else paragraph
+
+
 def describe(name: str) -> ComponentInfo:
     """The description of one registered component."""
     reg = _registered()
@@ -100,7 +111,7 @@ def describe(name: str) -> ComponentInfo:
         name=name,
         kind=kind,
         technique_kind=getattr(cls, "kind", None) if kind is PluginKind.TECHNIQUE else None,
-        summary=doc.strip().splitlines()[0] if doc.strip() else "",
+        summary=_first_sentence(doc),
         threats=tuple(getattr(cls, "threats", ())),
         source=str(getattr(cls, "source", "")),
         default_seeds=getattr(cls, "default_seeds", None) if kind is PluginKind.TECHNIQUE else None,
