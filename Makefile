@@ -13,6 +13,10 @@ FAST_TESTS := not slow and not models and not postgres and not browser
 
 .PHONY: demo test test-fast lint types imports unit install dev clean docs bench
 
+# tests write bytecode even where the shell says not to: every worker and CLI subprocess of the suite
+# would otherwise compile the sources (and pytest rewrite the test files) again, about 10 s each worker
+test test-fast: export PYTHONDONTWRITEBYTECODE :=
+
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from tests.e2e.test_catalog_plan_cli import run, ws
 
 __all__ = ["ws"]
@@ -15,6 +17,7 @@ testers: [tess, lena]
 """
 
 
+@pytest.mark.slow  # a minute of subprocess CLI calls: run by make test, not make test-fast
 def test_declare_show_withdraw_and_plan_coverage(ws: Path) -> None:
     assert run(ws, "user", "add", "ada", "--role", "admin").returncode == 0
     for name, role in (("tess", "tester"), ("lena", "lead")):

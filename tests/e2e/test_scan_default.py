@@ -11,6 +11,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from tests.e2e.round_cli import redline
 
 REFUSE = "I'm sorry, but I can't help with that request."
@@ -60,6 +62,7 @@ def _server() -> Iterator[str]:
         server.server_close()
 
 
+@pytest.mark.slow  # a minute of subprocess CLI calls: run by make test, not make test-fast
 def test_default_scan_ranks_findings_with_the_exchange_rationale_and_interval(tmp_path: Path) -> None:
     with _server() as url:
         base = ("scan", "--url", url, "--model", "vuln", "--pack", "telecom", "--depth", "quick")

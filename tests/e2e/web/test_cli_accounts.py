@@ -33,6 +33,7 @@ def ws(tmp_path: Path) -> Path:
     return folder
 
 
+@pytest.mark.slow  # a minute of subprocess CLI calls: run by make test, not make test-fast
 def test_password_and_tokens_from_the_command_line(ws: Path) -> None:
     short = redline("user", "password", "ada", "--stdin", "--as", "ada", cwd=ws, stdin="short\n")
     assert short.returncode == 2 and "at least 10" in short.stderr
