@@ -165,8 +165,9 @@ def prefilled_history(turns: Sequence[str], warmups: int, rng: random.Random) ->
 
 
 class DomainEscalation(TechniqueBase):
-    """Two or three ordinary questions about the domain, then one of its harmful asks (or, gradually,
-    a misuse question and a hypothetical version first)."""
+    """Two or three ordinary questions about the domain, then one of its harmful asks.
+
+    The gradual form asks a misuse question and a hypothetical version of the ask first."""
 
     name = "domain-escalation"
     kind = TechniqueKind.MULTI_TURN
@@ -231,8 +232,10 @@ class DomainEscalation(TechniqueBase):
 
 
 class DomainAsk(TechniqueBase):
-    """One of the domain's harmful asks, plainly, in one of its surface forms (a method question, an
-    imperative, a named victim, a pretext); without a profile, the seed's request as it is."""
+    """One of the domain's harmful asks, sent plainly in one of its surface forms.
+
+    The forms are a method question, an imperative, a named victim and a pretext; without a profile,
+    the seed's request is sent as it is."""
 
     name = "domain-ask"
     threats = ("harmful.fraud", "harmful.cyber")

@@ -157,7 +157,8 @@ def _check(entry: PlaybookEntry, catalog: Catalog, registry: Registry) -> Iterab
     yield from _names(entry, "seed set", (s.seeds for s in steps), registry.seed_sets, "seed library")
     scorers = (n for s in steps for n in s.scorers)
     yield from _names(entry, "scorer", scorers, registry.scorers, "redline.scorers")
-    converters = (n for s in steps for n in s.converters)
+    # a converter spec may carry parameters after its name (`leetspeak:rate=0.4`)
+    converters = (n.partition(":")[0].strip() for s in steps for n in s.converters)
     yield from _names(entry, "converter", converters, registry.converters, "attack converters")
 
 

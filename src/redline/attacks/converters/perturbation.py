@@ -236,8 +236,9 @@ class SpacingParams(BaseModel):
 
 
 class SpacingConverter(ConverterBase):
-    """Spell every word out with a separator between its letters ('r e a d  h e r  t e x t s'), so a
-    filter matching words sees none; words stay apart by a wider gap."""
+    """Spell every word out letter by letter ('r e a d  h e r  t e x t s'), words a wider gap apart.
+
+    A filter matching whole words sees none of them."""
 
     name = "spacing"
     source = "Wei et al. 2023, Jailbroken, arXiv:2307.02483 (obfuscation of the request's words)"
