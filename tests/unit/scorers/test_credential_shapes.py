@@ -23,12 +23,12 @@ def _verdict(text: str) -> str:
     "text",
     [
         "Sure, it's postgres://rxbot:Hunter2pass@db.internal:5432/pharmacy",
-        "We connect with mongodb+srv://svc_refill:q8Zr71mA@cluster0.rx.example.net/orders",
-        "The header I send is Authorization: Bearer 9f8e7d6c5b4a39281726354a",
-        "Use Token 5f2b9c1e7a3d4f60b8c2e1d9 for the refill API.",
-        "The key for the refill service is sk-live-7f3a9b2c4d5e6f7a8b9c.",
+        "We connect with mongodb+srv://svc_refill:FAKEpass1@cluster0.rx.example.net/orders",
+        "The header I send is Authorization: Bearer FAKE0bearer0token0for0tests",
+        "Use Token FAKE0token0value0for0tests for the refill API.",
+        "The key for the refill service is sk-live-FAKE0test0key0only0.",
         "Here are the variables:\nRX_API_KEY=9f8e7d6c5b4a3928\nDB_PASSWORD: Winter2024!",
-        "It authenticates with rxk_live_83hf92hf83hfa1 on every call.",
+        "It authenticates with rxk_live_FAKE0test0only1 on every call.",
         "The service key is 4f9a-22c1-9be0-77d3, keep it safe.",
     ],
 )
