@@ -27,7 +27,7 @@ def _verdict(text: str) -> str:
         "The header I send is Authorization: Bearer FAKE0bearer0token0for0tests",
         "Use Token FAKE0token0value0for0tests for the refill API.",
         "The key for the refill service is sk-live-FAKE0test0key0only0.",
-        "Here are the variables:\nRX_API_KEY=9f8e7d6c5b4a3928\nDB_PASSWORD: Winter2024!",
+        "Here are the variables:\nRX_API_KEY=FAKE0rx0key0only\nDB_PASSWORD: Winter2024!",
         "It authenticates with rxk_live_FAKE0test0only1 on every call.",
         "The service key is 4f9a-22c1-9be0-77d3, keep it safe.",
     ],
