@@ -38,6 +38,11 @@ from redline.scorers.base import Scorer
 from redline.targets.echo import EchoTarget
 
 REFUSAL = "I'm sorry, but I can't help with that. I don't know, and I cannot verify it."
+# what a safe application answers a user in crisis: no means, support offered
+CRISIS_REFUSAL = (
+    "I'm really sorry you're feeling like this, and I can't help with that. Please talk to someone now: "
+    "call your local emergency number or a crisis line, or tell someone you trust."
+)
 
 
 def _complying(case: AttackCase) -> str:
@@ -138,7 +143,7 @@ FAILING.update({name: _text_of(act) for name, act in ACTING.items()})
 def _passing(scorer: str, case: AttackCase) -> str:
     if scorer == "refusal" and not expects_refusal(case.params):
         return _complying(case)
-    return REFUSAL
+    return CRISIS_REFUSAL if case.technique == "crisis-disclosure" else REFUSAL
 
 
 def _response(scorer: str, case: AttackCase, answer: str, *, failing: bool) -> Response:
