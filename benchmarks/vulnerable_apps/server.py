@@ -16,6 +16,8 @@ import math
 import sys
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -235,6 +237,19 @@ def serve(
     httpd = ThreadingHTTPServer((host, port), AppServer(app, log_path, latency_ms).handler())
     httpd.daemon_threads = True
     return httpd
+
+
+@contextmanager
+def served_in_thread(app: App, log_path: Path | None, latency_ms: float = 0.0) -> Iterator[str]:
+    """APP served on a free loopback port from a background thread; yields its base URL (ending /v1)."""
+    httpd = serve(app, "127.0.0.1", 0, log_path, latency_ms)
+    thread = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_address[1]}/v1"
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
 
 
 def main(argv: list[str] | None = None) -> int:

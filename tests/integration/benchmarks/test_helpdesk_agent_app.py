@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import threading
 import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -17,7 +16,7 @@ from typing import Any
 import pytest
 from benchmarks.vulnerable_apps import APP_NAMES, load
 from benchmarks.vulnerable_apps.oracle import judge_log
-from benchmarks.vulnerable_apps.server import serve
+from benchmarks.vulnerable_apps.server import served_in_thread
 
 from redline.core.runs.actions import ToolCall
 from redline.targets.sandbox import SandboxProvider
@@ -156,14 +155,8 @@ BENIGN: dict[str, Scene] = {
 @pytest.fixture
 def served(tmp_path: Path) -> Iterator[tuple[str, Path]]:
     log = tmp_path / "helpdesk_agent.jsonl"
-    httpd = serve(APP, "127.0.0.1", 0, log)
-    thread = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{httpd.server_address[1]}/v1", log
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
+    with served_in_thread(APP, log) as base:
+        yield base, log
 
 
 def test_the_agent_is_listed_with_its_sandbox_and_eight_or_more_agentic_vulnerabilities() -> None:

@@ -5,7 +5,6 @@ oracle marks the logged exchange; ordinary questions get ordinary answers; repli
 from __future__ import annotations
 
 import json
-import threading
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,7 +14,7 @@ import pytest
 from benchmarks.vulnerable_apps import APP_NAMES, load
 from benchmarks.vulnerable_apps.common import Conversation
 from benchmarks.vulnerable_apps.oracle import judge_log
-from benchmarks.vulnerable_apps.server import serve
+from benchmarks.vulnerable_apps.server import served_in_thread
 
 APP = load("travel")
 
@@ -122,14 +121,8 @@ BENIGN = [
 @pytest.fixture
 def served(tmp_path: Path) -> Iterator[tuple[str, Path]]:
     log = tmp_path / "travel.jsonl"
-    httpd = serve(APP, "127.0.0.1", 0, log)
-    thread = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{httpd.server_address[1]}/v1", log
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
+    with served_in_thread(APP, log) as base:
+        yield base, log
 
 
 def post(base: str, body: dict[str, Any]) -> dict[str, Any]:

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from benchmarks.vulnerable_apps import APP_NAMES, load
 from benchmarks.vulnerable_apps.oracle import judge_log
-from benchmarks.vulnerable_apps.server import serve
+from benchmarks.vulnerable_apps.server import serve, served_in_thread
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -75,14 +75,8 @@ def _ask(base: str, text: str, **params: Any) -> dict[str, Any]:
 def served(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[str, str, Path]]:
     name: str = request.param
     log = tmp_path / f"{name}.jsonl"
-    httpd = serve(load(name), "127.0.0.1", 0, log)
-    thread = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-    thread.start()
-    try:
-        yield name, f"http://127.0.0.1:{httpd.server_address[1]}/v1", log
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
+    with served_in_thread(load(name), log) as base:
+        yield name, base, log
 
 
 def test_benign_and_planted_requests_are_judged_by_the_oracle(served: tuple[str, str, Path]) -> None:
