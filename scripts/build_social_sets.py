@@ -2,7 +2,9 @@
 
 Run after `scripts/build_family_sets.py` (which writes mis-selling.yaml and inference.yaml afresh).
 Rows already in a set keep their text and are marked `split: test` (the classifiers never train on
-them). New rows are composed from the hand-written sentences of `scripts/social_texts.py` with
+them), except the retired first cross-set's rows (`split: tune`, `origin: crossset-1`), which stay
+out of training too and are where `scripts/train_social.py` calibrates `p_fail` and the abstention
+band. New rows are composed from the hand-written sentences of `scripts/social_texts.py` with
 openers and neutral sentences of several personas; each sentence is assigned to TRAIN or TEST as a
 whole (every fourth one in its language goes to TEST), so no test reply shares its deciding sentence
 with a training reply. Deterministic (fixed seed).
@@ -82,7 +84,8 @@ def main() -> None:
         doc = yaml.safe_load(path.read_text(encoding="utf-8"))
         kept = [r for r in doc["rows"] if not str(r["id"]).startswith(f"{PREFIX}-")]
         for r in kept:
-            r["split"] = "test"
+            if r.get("split") != "tune":  # the retired cross-set's rows stay for calibration
+                r["split"] = "test"
         seen = {r["response"] for r in kept}
         new = [r for r in rows_for(name, seed) if not (r["response"] in seen or seen.add(r["response"]))]  # type: ignore[func-returns-value]
         doc["rows"] = kept + new
