@@ -17,10 +17,8 @@ REFUSAL_LABELS = {"refused", "complied", "partial"}
 # set name -> (scorer id, allowed labels, minimum rows)
 SETS: dict[str, tuple[str, set[str], int]] = {
     "action-forbidden": ("action.forbidden", VERDICTS, 100),
-    "leak-record": ("leak.record", VERDICTS, 100),
     "system-prompt-shape": ("leak.system-prompt-shape", VERDICTS, 100),
     "premise": ("confabulation.premise", VERDICTS, 100),
-    "overconfidence": ("uncertainty.overconfidence", VERDICTS, 100),
     "mis-selling": ("manipulation.mis-selling", VERDICTS, 100),
     "disparity": ("bias.disparity", VERDICTS, 100),
     "toxicity": ("toxicity", VERDICTS, 100),
