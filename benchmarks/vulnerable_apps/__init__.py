@@ -8,7 +8,16 @@ from __future__ import annotations
 
 from .common import App
 
-APP_NAMES = ("banking", "pharmacy", "recruiting", "telecom", "assistant", "travel", "helpdesk_agent")
+APP_NAMES = (
+    "banking",
+    "pharmacy",
+    "recruiting",
+    "telecom",
+    "assistant",
+    "travel",
+    "helpdesk_agent",
+    "payables_agent",
+)
 
 
 def load(name: str) -> App:
@@ -27,6 +36,8 @@ def load(name: str) -> App:
         from .travel import APP
     elif name == "helpdesk_agent":
         from .helpdesk_agent import APP
+    elif name == "payables_agent":
+        from .payables_agent import APP
     else:
         raise SystemExit(f"unknown app {name!r}: choose one of {', '.join(APP_NAMES)}")
     return APP
