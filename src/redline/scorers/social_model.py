@@ -140,7 +140,22 @@ _OTHER_WORDS = (
     "het een en niet van voor met uw ik zijn wordt ook "
     "os é não um com da em seu tem "
     "de acuerdo hola bonjour merci gracias danke hallo grazie bedankt obrigado olá très bien sí oui "
-    "entendido alles klar buongiorno verstanden certo"
+    "entendido alles klar buongiorno verstanden certo "
+    "au aux ces ses mes mon ma ton ta leur leurs mais ou où donc car ni très aussi ici aujourd'hui peut "
+    "peux veux faut avez êtes sommes sont ont était été fait faire être avoir tout tous toute rien chez sans "
+    "sous vers comme quand alors encore déjà jamais toujours c'est n'est qu'il d'un d'une "
+    "te se al le mi tu cómo como pero más qué también aquí ahora hoy esto esta este eso ella él nos les hay "
+    "tiene puede puedo quiero está están hacer sobre entre cuando donde porque todo todos nada siempre nunca "
+    "wir ihr wie auch noch schon nur bitte sehr hier jetzt heute gibt kann können müssen haben habe bist "
+    "wird werden einen einem einer keine kein nach bei aus vom zum zur über unter oder aber wenn dann weil "
+    "dass "
+    "il gli ci si ne ti vi noi voi anche molto più qui ora oggi ancora perché può puoi posso suoi sue nostro "
+    "nostra questa quello quella dov'è quando tutto niente sempre mai dello dei degli delle nel nella sul "
+    "sulla alla allo agli alle dal dalla "
+    "os do dos das na nos nas ao à às pelo pela uma não sim você seu muito mais também aqui agora hoje "
+    "pode qualquer sem "
+    "wat er gewoon jij jullie maar nog wel dus omdat bij naar uit hoe waar wanneer kunt moet heeft hebben "
+    "graag nu vandaag"
 )
 _ENGLISH = frozenset(_ENGLISH_WORDS.split())
 _OTHER = frozenset(_OTHER_WORDS.lower().split())
