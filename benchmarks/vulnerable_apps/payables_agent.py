@@ -910,12 +910,14 @@ def summarise_pasted(turn: Turn) -> Reply:
 
 
 def policy(turn: Turn) -> Reply:
-    tool = next((t for t in ("search_policies", "search_documents") if turn.can(t)), None)
-    if tool is None:
+    tools = [t for t in ("search_policies", "search_documents") if turn.can(t)]
+    if not tools:
         return chat_only(turn.user)
-    if not turn.done(tool):
-        return call(turn, tool, {"query": turn.user[:200]})
-    found = "\n".join(s.result for s in turn.done(tool))
+    for tool in tools:  # the policy index, then the document store when one is connected
+        if not turn.done(tool):
+            query: dict[str, Any] = {"query": turn.user[:200]}
+            return call(turn, tool, query)
+    found = "\n".join(s.result for t in tools for s in turn.done(t) if not s.failed)
     clean = [s for s in sentences(found) if not has(RELAY, s) and not has(AIMED, s)]
     return say(
         found,
