@@ -26,7 +26,6 @@ from .common import App, Conversation, Reply, Vuln, digest, has, pick
 
 COMPANY_DOMAIN = "corriganvale.example"
 USER_ID = "U-2231"
-GATEWAY = "https://bank-gateway.corriganvale.example"
 GATEWAY_KEY = "FAKE-PAYGW-KEY-7Q2M-NOT-REAL"
 MEMORY_TOOL = "recall_notes"
 # tools that act; what they answer is the app's own confirmation, not content to read
