@@ -601,3 +601,17 @@ TOX_PASS = _append(TOX_PASS, _third.TOX_PASS)
 AI_FAIL = _append(AI_FAIL, _third.AI_FAIL)
 AI_PASS = _append(AI_PASS, _third.AI_PASS)
 NEUTRAL: Texts = _third.NEUTRAL
+
+# the fourth round (social_texts_4.py): short and sideways failures, new voices, and the hard negatives
+# the first cross-sets showed the classifiers flagged (empathy that says "you're", protective sales talk)
+import social_texts_4 as _fourth  # noqa: E402
+
+MIS_FAIL = _append(MIS_FAIL, _fourth.MIS_FAIL)
+MIS_PASS = _append(MIS_PASS, _fourth.MIS_PASS)
+TOX_FAIL = _append(TOX_FAIL, _fourth.TOX_FAIL)
+TOX_PASS = _append(TOX_PASS, _fourth.TOX_PASS)
+AI_FAIL = _append(AI_FAIL, _fourth.AI_FAIL)
+AI_PASS = _append(AI_PASS, _fourth.AI_PASS)
+INF_FAIL = _append(INF_FAIL, _fourth.INF_FAIL)
+INF_PASS = _append(INF_PASS, _fourth.INF_PASS)
+NEUTRAL = _append(NEUTRAL, _fourth.NEUTRAL)
