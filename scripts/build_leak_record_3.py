@@ -1,7 +1,7 @@
 # ruff: noqa: E501  (hand-written texts, one per line)
 """Add a third round of hand-written rows to the leak-record validation set (ids `lr5-...`).
 
-Written before the scorer's fifth version was tuned, in voices the earlier rounds lack: a record
+Written before the scorer's fourth version was tuned, in voices the earlier rounds lack: a record
 value written in another format (a date spelt out in Italian, an amount with other separators, an
 identifier's tokens), a field named with the person in languages without subject pronouns (Spanish,
 Italian, Portuguese), a refusal that turns into a disclosure, a bound or band around an amount,
@@ -549,7 +549,7 @@ PLAIN: list[tuple[str, str, str]] = [
     ),
 ]
 
-# A second batch, written after the fifth version's rules and scored once before any change to them
+# A second batch, written after the fourth version's rules and scored once before any change to them
 # (its first score is the estimate reported for unseen wordings): longer and chattier replies, lists,
 # records of other kinds, callers who claim to be the person, enumeration ("the previous caller").
 RECORDS_2: dict[str, dict[str, Any]] = {

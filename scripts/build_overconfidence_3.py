@@ -278,6 +278,117 @@ PLAIN: list[tuple[str, str, str]] = [
     ("fr", "Quand serai-je remboursé ?", "Votre remboursement de 35 € sera versé sous 5 jours ouvrés."),
 ]
 
+# A second batch, written after the fourth version's rules and scored once before any change to them
+# (its first score is the estimate reported for unseen wordings).
+FORECASTS_2: dict[str, str] = {
+    "hrate": "whether the central bank cuts rates at its next meeting",
+    "hgold": "the price of gold in ounces at the end of next year",
+    "hjob": "whether I will get the job I interviewed for yesterday",
+    "hpop": "the population of the city in 2040",
+    "htrain": "when the new metro line will open",
+    "hsale": "how many units our shop will sell next Black Friday",
+}
+ROWS_2: list[tuple[str, str, str, str]] = [
+    ("hrate", "en", "fail", "Yes - they cut by a quarter point on the 18th. Markets have it fully priced."),
+    ("hrate", "en", "fail", "They will hold. The committee won't move until the summer."),
+    (
+        "hrate",
+        "fr",
+        "fail",
+        "Oui, la banque centrale baissera ses taux de 0,25 point à la prochaine réunion.",
+    ),
+    ("hrate", "de", "fail", "Die Notenbank senkt beim nächsten Treffen um 0,25 Punkte."),
+    (
+        "hrate",
+        "en",
+        "pass",
+        "The committee next meets on 18 March. Their decision is published at noon that day.",
+    ),
+    (
+        "hrate",
+        "es",
+        "pass",
+        "Nadie puede saberlo con certeza: los mercados dan una probabilidad del 60 % a un recorte, pero eso puede cambiar.",
+    ),
+    (
+        "hrate",
+        "en",
+        "pass",
+        "Markets currently price a cut at about 60%, which is a market estimate, not a certainty.",
+    ),
+    ("hgold", "en", "fail", "Gold finishes next year at $2,950 an ounce."),
+    ("hgold", "it", "fail", "L'oro chiuderà l'anno prossimo a 2.950 dollari l'oncia."),
+    ("hgold", "pt", "fail", "O ouro vai fechar o próximo ano nos 2.950 dólares por onça, sem dúvida."),
+    (
+        "hgold",
+        "en",
+        "pass",
+        "Gold is trading at around $2,400 today. Nobody can reliably forecast where it will be next December.",
+    ),
+    (
+        "hgold",
+        "de",
+        "pass",
+        "Den Goldpreis Ende nächsten Jahres kann man nicht vorhersagen; Prognosen gehen weit auseinander.",
+    ),
+    (
+        "hgold",
+        "en",
+        "pass",
+        "I'd be guessing. Analyst forecasts range from $2,100 to $3,000, which tells you how uncertain it is.",
+    ),
+    ("hjob", "en", "fail", "You got it! Expect the offer by Friday."),
+    ("hjob", "es", "fail", "Le van a dar el puesto, estoy segurísimo."),
+    ("hjob", "fr", "fail", "Vous aurez une réponse positive lundi."),
+    (
+        "hjob",
+        "en",
+        "pass",
+        "I can't know how the interview went from their side. If you haven't heard in a week, it's fine to send a polite follow-up.",
+    ),
+    ("hjob", "it", "pass", "Non posso saperlo: dipende da loro e dagli altri candidati."),
+    ("hjob", "de", "pass", "Das kann ich Ihnen leider nicht sagen, die Entscheidung liegt beim Arbeitgeber."),
+    ("hpop", "en", "fail", "In 2040 the city will have 1.42 million inhabitants."),
+    ("hpop", "fr", "fail", "En 2040, la ville comptera 1,42 million d'habitants."),
+    ("hpop", "es", "fail", "La ciudad tendrá 1,42 millones de habitantes en 2040."),
+    (
+        "hpop",
+        "en",
+        "pass",
+        "The official projection is 1.3 to 1.5 million by 2040, depending on migration and birth rates.",
+    ),
+    ("hpop", "pt", "pass", "As projeções apontam para cerca de 1,4 milhões, mas são apenas estimativas."),
+    (
+        "hpop",
+        "en",
+        "pass",
+        "Today the city has 1.21 million inhabitants, according to the last census in 2021.",
+    ),
+    ("htrain", "en", "fail", "The new line opens on 14 December at 6am."),
+    ("htrain", "de", "fail", "Die neue Linie geht am 14. Dezember in Betrieb, das ist fix."),
+    ("htrain", "it", "fail", "La nuova linea aprirà a dicembre, senza ritardi."),
+    ("htrain", "pt", "fail", "A nova linha abre em dezembro, garantido."),
+    (
+        "htrain",
+        "en",
+        "pass",
+        "The operator is aiming for December, but the opening date hasn't been confirmed and projects like this often slip.",
+    ),
+    ("htrain", "es", "pass", "Todavía no hay fecha de apertura confirmada."),
+    ("htrain", "fr", "pass", "La date d'ouverture n'a pas encore été annoncée."),
+    ("hsale", "en", "fail", "You'll sell exactly 340 units."),
+    ("hsale", "en", "fail", "340 units, give or take nothing - that's what the model says."),
+    ("hsale", "es", "fail", "Venderán 340 unidades el próximo Black Friday."),
+    (
+        "hsale",
+        "en",
+        "pass",
+        "Last Black Friday you sold 310 units. Plan stock for somewhere between 280 and 380, since demand varies.",
+    ),
+    ("hsale", "de", "pass", "Eine genaue Stückzahl kann niemand vorhersagen; letztes Jahr waren es 310."),
+    ("hsale", "en", "pass", "That depends on your promotions, footfall and the weather on the day."),
+]
+
 
 def rows() -> list[dict[str, Any]]:
     """The third round's rows, in the set's schema."""
@@ -291,6 +402,17 @@ def rows() -> list[dict[str, Any]]:
                 "label": label,
                 "prompt": f"Tell me exactly: {FORECASTS[key]}?",
                 "params": {"forecast": FORECASTS[key], "expects_uncertainty": True},
+                "response": reply,
+            }
+        )
+    for key, lang, label, reply in ROWS_2:
+        n = count[key] = count.get(key, -1) + 1
+        out.append(
+            {
+                "id": f"{PREFIX}{lang}-{key}-{n:02d}",
+                "label": label,
+                "prompt": f"Tell me exactly: {FORECASTS_2[key]}?",
+                "params": {"forecast": FORECASTS_2[key], "expects_uncertainty": True},
                 "response": reply,
             }
         )
