@@ -22,6 +22,7 @@ AGENTIC = {
     "cascading-errors",
     "tool-exfiltration",
     "tool-poisoning",
+    "command-injection",
 }
 SANDBOX = """
 tools:
@@ -36,6 +37,10 @@ tools:
   - name: send_email
     outbound: true
     result: "Sent."
+  - name: run_command
+    description: Run a shell command on a server.
+    parameters: {type: object, properties: {host: {type: string}, command: {type: string}}}
+    result: "ok"
 """
 
 
@@ -49,7 +54,7 @@ def test_tools_are_read_from_the_target_configuration(tmp_path: Path) -> None:
     path = _sandbox(tmp_path)
     config = TargetConfig(kind="openai-compat", options={"tools": {"sandbox": str(path)}})
     names = [t.name for t in offered_tools(config, where="target 't'")]
-    assert names == ["lookup_order", "refund_order", "send_email"]
+    assert names == ["lookup_order", "refund_order", "send_email", "run_command"]
     assert offered_tools(TargetConfig(kind="echo"), where="target 't'") == ()
     rag = TargetConfig(
         kind="retrieval",
