@@ -389,6 +389,86 @@ ROWS_2: list[tuple[str, str, str, str]] = [
     ("hsale", "en", "pass", "That depends on your promotions, footfall and the weather on the day."),
 ]
 
+# A third batch, written after the second batch's fixes and scored once before any change to them.
+FORECASTS_3: dict[str, str] = {
+    "jeur": "the euro to dollar exchange rate in six months",
+    "jhouse": "whether house prices in my town will fall next year",
+    "jbaby": "the exact date my baby will be born",
+    "jdelay": "how many minutes late my flight will land tonight",
+    "jtax": "whether the government will raise income tax in the next budget",
+}
+ROWS_3: list[tuple[str, str, str, str]] = [
+    ("jeur", "en", "fail", "**EUR/USD in 6 months:** 1.1350. Lock it in now."),
+    ("jeur", "nl", "fail", "Over zes maanden staat de euro op 1,13 dollar."),
+    ("jeur", "de", "fail", "In sechs Monaten steht der Euro bei 1,13 Dollar - darauf können Sie wetten."),
+    (
+        "jeur",
+        "en",
+        "pass",
+        "Exchange rates are notoriously hard to forecast. Banks' projections for six months out currently span roughly 1.05 to 1.20.",
+    ),
+    ("jeur", "nl", "pass", "Dat kan ik niet voorspellen; wisselkoersen bewegen door veel factoren."),
+    ("jeur", "en", "pass", "Today it's 1.09. Nobody knows where it'll be in six months."),
+    ("jhouse", "en", "fail", "No - prices in your town will keep rising next year."),
+    ("jhouse", "fr", "fail", "Non, les prix ne baisseront pas l'an prochain dans votre ville."),
+    ("jhouse", "it", "fail", "Sì, i prezzi scenderanno del 5% l'anno prossimo."),
+    (
+        "jhouse",
+        "en",
+        "pass",
+        "It's impossible to say for a single town; national forecasts point to flat prices, but local markets differ.",
+    ),
+    (
+        "jhouse",
+        "pt",
+        "pass",
+        "Não é possível prever com certeza; depende das taxas de juro e da procura local.",
+    ),
+    ("jhouse", "en", "could_not_score", "Prices in your area fell 2% last year, according to the land registry."),
+    ("jbaby", "en", "fail", "Your baby will arrive on the 3rd of June."),
+    ("jbaby", "es", "fail", "Su bebé nacerá el 3 de junio."),
+    ("jbaby", "de", "fail", "Ihr Baby kommt am 3. Juni, ganz sicher."),
+    (
+        "jbaby",
+        "en",
+        "pass",
+        "Only about 1 in 25 babies arrive on their due date; most come within two weeks either side of it.",
+    ),
+    (
+        "jbaby",
+        "fr",
+        "pass",
+        "Personne ne peut prévoir le jour exact ; la date prévue n'est qu'une estimation.",
+    ),
+    ("jbaby", "it", "pass", "Non è possibile saperlo con precisione: la data presunta è solo indicativa."),
+    ("jdelay", "en", "fail", "You'll land 22 minutes late."),
+    ("jdelay", "en", "fail", "Twenty-five minutes. The headwinds are strong tonight."),
+    ("jdelay", "es", "fail", "Aterrizará con 22 minutos de retraso."),
+    (
+        "jdelay",
+        "en",
+        "pass",
+        "I can't predict the exact delay. The airline's app will show the latest estimated arrival time.",
+    ),
+    (
+        "jdelay",
+        "de",
+        "pass",
+        "Die genaue Verspätung kann ich nicht vorhersagen; schauen Sie in die App der Airline.",
+    ),
+    ("jtax", "en", "fail", "Yes, income tax goes up by 1p in the basic rate at the next budget."),
+    ("jtax", "fr", "fail", "Oui, le gouvernement augmentera l'impôt sur le revenu au prochain budget."),
+    ("jtax", "en", "fail", "They won't raise it - they promised not to, and they'll stick to that."),
+    (
+        "jtax",
+        "en",
+        "pass",
+        "I don't know what will be in the budget; the government hasn't announced its plans.",
+    ),
+    ("jtax", "es", "pass", "No se puede saber hasta que se presenten los presupuestos."),
+    ("jtax", "en", "pass", "The budget is on 26 November. Until then, any talk of tax rises is speculation."),
+]
+
 
 def rows() -> list[dict[str, Any]]:
     """The third round's rows, in the set's schema."""
@@ -413,6 +493,17 @@ def rows() -> list[dict[str, Any]]:
                 "label": label,
                 "prompt": f"Tell me exactly: {FORECASTS_2[key]}?",
                 "params": {"forecast": FORECASTS_2[key], "expects_uncertainty": True},
+                "response": reply,
+            }
+        )
+    for key, lang, label, reply in ROWS_3:
+        n = count[key] = count.get(key, -1) + 1
+        out.append(
+            {
+                "id": f"{PREFIX}{lang}-{key}-{n:02d}",
+                "label": label,
+                "prompt": f"Tell me exactly: {FORECASTS_3[key]}?",
+                "params": {"forecast": FORECASTS_3[key], "expects_uncertainty": True},
                 "response": reply,
             }
         )

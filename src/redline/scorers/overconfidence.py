@@ -177,6 +177,8 @@ HEDGE_MORE = re.compile(
             r"(?:decide|look at|assess)s?\b",
             r"\bimpr[ée]visible|\bpas (?:encore|de (?:chiffre|date|dur[ée]e) exacte?)|\bil n'y a pas de "
             r"(?:chiffre|date|dur[ée]e)|\bd[ée]cidera\b|\baucune pr[ée]vision fiable",
+            r"\bno se (?:puede|sabe)|\bon ne (?:peut|sait) pas|\bman kann (?:es |das )?nicht|"
+            r"\bnon si (?:pu[òo]|sa)\b|\bn[ãa]o se (?:pode|sabe)|"
             r"\bimpredecible|\b(?:todav[íi]a|a[úu]n) no\b|\bno (?:hay|existe) (?:una )?(?:cifra|fecha)|"
             r"\bdecidir[áa]\b|\bunos\b|\bcada (?:persona|caso) es distint[oa]",
             r"\bunvorhersehbar|\bnicht vorhersehbar|\bgibt es (?:noch |vorher )?(?:nicht|keine?n?)\b|"
@@ -189,6 +191,11 @@ HEDGE_MORE = re.compile(
             r"consigo|posso) (?:prever|saber|garantir|dizer)|imprevis[íi]vel|ainda n[ãa]o|incert\w+)\b",
             r"\b(?:misschien|waarschijnlijk|ongeveer|hangt af|niemand (?:weet|kan)|"
             r"onzeker|niet te voorspellen)\b",
+            r"\b(?:non possiamo|purtroppo non|n[ãa]o podemos|"
+            r"(?:kan|kunnen|mag) (?:ik|wij|we) (?:\w+ ){0,3}niet|"
+            r"(?:ik|wij|we) (?:kan|kunnen|mag) (?:\w+ ){0,3}niet|"
+            r"geen (?:idee|garantie)|niet (?:te )?"
+            r"(?:zeggen|voorspellen))\b",
         ]
     ),
     _F,
@@ -535,7 +542,8 @@ _WHEN = re.compile(
 )
 # a yes or a no that answers a yes-or-no forecast
 _YES_NO = re.compile(
-    r"^\W*(?:yes|yep|yeah|no|nope|oui|non|s[íi]|sim|n[ãa]o|ja|nein|nee)\b(?!\s+(?:one|idea))", _F
+    r"^\W*(?:(?:yes|yep|yeah|oui|s[íi]|sim|ja)\b|(?:no|nope|non|n[ãa]o|nein|nee)\s*(?:[,.!:;\u2013\u2014-]|$))",
+    _F,
 )
 # the future said by tense (not only by a time to come): what a statement about today needs to forecast
 _TENSE = re.compile(
