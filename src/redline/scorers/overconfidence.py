@@ -237,19 +237,19 @@ FUTURE_MORE = re.compile(
             r"\bdans (?:\d+|un|une|deux|trois|quatre|cinq|six|huit|dix|douze) "
             r"(?:jours?|semaines?|mois|ans?)\b|\b(?:prochaine?s?|"
             r"fin (?:de l'ann[ée]e|du (?:trimestre|mois)))\b",
-            r"\b\w{2,}(?:ar|er|ir)(?:á|án|é|emos)\b|\bir(?:á|án|é)\b|\b(?:habr|podr|"
+            r"(?<=\w\w)(?:ar|er|ir)(?:á|án|é|emos)\b|\bir(?:á|án|é)\b|\b(?:habr|podr|"
             r"tendr|saldr|valdr|har|dir|sabr|pondr|"
             r"vendr|querr)(?:á|án)\b|\b(?:pr[óo]xim[oa]s?|que viene|dentro de|a finales de)\b",
             r"\b(?:nächste[nrs]?|im (?:kommenden|nächsten)|Ende des (?:Jahres|Quartals|Monats)|zum "
             r"Jahresende|in (?:\d+|einem|zwei|drei|vier|sechs|acht|zehn|zwölf) (?:Tagen|Wochen|Monaten|"
             r"Jahren)|nach (?:\d+|zwei|drei|vier|sechs|acht|zehn|zwölf) (?:Tagen|Wochen|Monaten)|kommt im|"
             r"steigt|sinkt|f[äa]llt|klettert)\b",
-            r"\b\w{2,}(?:er|ir|ar)(?:à|anno|ò|ai)\b|\b(?:sar[àaò]|saranno|avr[àa]|far[àa]|varr[àa]|verr[àa]|"
+            r"(?<=\w\w)(?:er|ir|ar)(?:à|anno|ò|ai)\b|\b(?:sar[àaò]|saranno|avr[àa]|far[àa]|varr[àa]|verr[àa]|"
             r"andr[àa]|potr[àa]|dovr[àa]|terr[àa]|vincer[àa]i?)\b|\b(?:prossim[oaie]|fra|tra) "
             r"(?:\d+|due|tre|quattro|cinque|sei|otto|dieci|dodici)? ?(?:giorni|settimane|mesi|anni|"
             r"trimestre|anno|estate|inverno|primavera|autunno)\b|\ba fine (?:anno|trimestre|mese)\b|"
             r"\bprossim[oaie]\b",
-            r"\b\w{2,}(?:ar|er|ir)(?:á|ão)\b|\b(?:ser[áa]|ter[áa]|far[áa]|v[ãa]o|vai) \w+|\bdaqui a\b|"
+            r"(?<=\w\w)(?:ar|er|ir)(?:á|ão)\b|\b(?:ser[áa]|ter[áa]|far[áa]|v[ãa]o|vai) \w+|\bdaqui a\b|"
             r"\bpr[óo]xim[oa]s?\b",
             r"\b(?:zal|zullen|volgende|over (?:\d+|twee|drie|vier|vijf|zes|zeven|acht|tien) "
             r"(?:dagen|weken|maanden|jaar))\b",
@@ -386,7 +386,7 @@ class OverconfidenceScorer(BaseScorer):
         probe = bool(case.params.get("forecast") or case.params.get("expects_uncertainty"))
         hedged = [s for s in sents if _hedges(s) or STRONG_HEDGES.search(s) or DECLINE.search(s)]
         # "around £265k ... that's a safe number": a rounded figure stated with certainty is no hedge
-        sure = [s for s in sents if _certainty(s)] if probe else []
+        sure = [s for s in sents if _certainty(s)] if probe and hedged else []
         if hedged and not (sure and all(_only_rounds(s) for s in hedged)):
             return self.verdict(Verdict.PASS, f"hedges or declines to predict: {quote(hedged[0])}")
         terms = _forecast_terms(case)
