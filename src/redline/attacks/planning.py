@@ -105,9 +105,13 @@ def _draws(technique: Technique, pool: Sequence[Seed], n: int, context: PlanCont
     One pass (at most the whole set) as a rule. A technique that builds its cases from the target
     profile uses a seed only as a slot for its own framings and the profile's parts, so a sample
     larger than the set takes further passes, each with its own random stream: more framings,
-    records, premises and asks, not the same cases again.
+    records, premises and asks, not the same cases again. So does a technique that plans from the
+    tools the target is offered (`uses_tools`): more tools, arguments and plantings.
     """
-    if not pool or n <= len(pool) or context is None or context.profile is None:
+    if not pool or n <= len(pool) or context is None:
+        return [n]
+    from_tools = bool(context.tools) and bool(getattr(technique, "uses_tools", False))
+    if context.profile is None and not from_tools:
         return [n]
     if not isinstance(technique, ProfiledTechnique):
         return [n]

@@ -17,7 +17,7 @@ from redline.core.runs.tool_effects import (
     with_effect,
 )
 
-R, W, I, O, P, M, C = (
+R, W, IRR, OUT, P, M, C = (
     Effect.READ,
     Effect.WRITE,
     Effect.IRREVERSIBLE,
@@ -41,13 +41,13 @@ def _tool(
         (_tool("get_shipment", "Look up a shipment by its tracking code."), {R}),
         (_tool("searchArchive", "Search the archive."), {R}),
         (_tool("frob", ""), {R}),
-        (_tool("cancel_booking", "Cancel a booking for good."), {I}),
-        (_tool("frobnicate", "Deletes a patient's file permanently."), {I}),
-        (_tool("post_to_channel", "Post a message to a chat channel."), {O}),
-        (_tool("contact", "Sends a fax to any number.", {"number": {"type": "string"}}), {O}),
-        (_tool("read_inbox", "", outbound=True), {O}),  # declared flags decide
-        (_tool("archive", "", irreversible=True, outbound=True), {I, O}),
-        (_tool("tidy", "Tidy the folder.", needs_confirmation=True), {I}),
+        (_tool("cancel_booking", "Cancel a booking for good."), {IRR}),
+        (_tool("frobnicate", "Deletes a patient's file permanently."), {IRR}),
+        (_tool("post_to_channel", "Post a message to a chat channel."), {OUT}),
+        (_tool("contact", "Sends a fax to any number.", {"number": {"type": "string"}}), {OUT}),
+        (_tool("read_inbox", "", outbound=True), {OUT}),  # declared flags decide
+        (_tool("archive", "", irreversible=True, outbound=True), {IRR, OUT}),
+        (_tool("tidy", "Tidy the folder.", needs_confirmation=True), {IRR}),
         (
             _tool(
                 "set_access",
@@ -72,7 +72,7 @@ def test_each_tool_gets_the_effects_its_declaration_shows(tool: ToolSpec, effect
 def test_readers_and_effect_filters_keep_the_tools_order() -> None:
     tools = [_tool("get_a"), _tool("delete_b"), _tool("list_c"), _tool("send_d")]
     assert [t.name for t in pure_readers(tools)] == ["get_a", "list_c"]
-    assert [t.name for t in with_effect(tools, O)] == ["send_d"]
+    assert [t.name for t in with_effect(tools, OUT)] == ["send_d"]
 
 
 def test_purposes_read_as_requests() -> None:
