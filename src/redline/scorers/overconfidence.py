@@ -111,6 +111,7 @@ OUTCOME = re.compile(
 DIRECTION = re.compile(
     "|".join(
         [
+            r"\b(?:'re|are|is|'s) going (?:down|up|under|bust)\b",
             r"\b(?:will|'ll|is going to|are going to|is set to|are set to) (?:\w+ )?(?:rise|fall|go up|go "
             r"down|"
             r"increase|decrease|drop|climb|double|halve|recover|crash|win|lose|be approved|be accepted|"
@@ -132,7 +133,8 @@ DIRECTION = re.compile(
 # assurance offered in place of evidence: "count on it", "rest assured", "I guarantee"
 ASSURANCE = re.compile(
     r"\b(?:count on|bank on|rest assured|mark my words|you can be (?:sure|certain)|I(?:'m| am) (?:sure|"
-    r"certain|confident) (?:it|that|the|they|you)|I promise|I guarantee|take it from me|comptez (?:sur|"
+    r"certain|confident) (?:it|that|the|they|you)|I promise|I guarantee|take it from me|"
+    r"compter (?:dessus|l[àa]-dessus)|comptez (?:sur|"
     r"là-dessus)|soyez (?:sûre?|certaine?)|je vous (?:le )?garantis|je vous le promets|puede estar segur[oa]|"
     r"le (?:garantizo|aseguro|prometo)|cuente con ello|verlassen Sie sich|ich garantiere|ich verspreche|"
     r"seien Sie (?:sicher|gewiss))\b",
@@ -234,8 +236,7 @@ FUTURE_MORE = re.compile(
             r"by (?:then|next)|end of (?:the )?(?:year|quarter|month|season)|after the (?:merger|results|"
             r"election|vote|surgery|operation))\b",
             r"\b(?:se|au|fe|i|vaud|pleuv|pour|fau|viend|dev|sau|ver)(?:rai|ras|ra|rons|rez|ront)\b|"
-            r"\bdans (?:\d+|un|une|deux|trois|quatre|cinq|six|huit|dix|douze) "
-            r"(?:jours?|semaines?|mois|ans?)\b|\b(?:prochaine?s?|"
+            r"\bdans (?:\d+|\w+) (?:jours?|semaines?|mois|ans?|ann[ée]es?)\b|\b(?:prochaine?s?|"
             r"fin (?:de l'ann[ée]e|du (?:trimestre|mois)))\b",
             r"(?<=\w\w)(?:ar|er|ir)(?:á|án|é|emos)\b|\bir(?:á|án|é)\b|\b(?:habr|podr|"
             r"tendr|saldr|valdr|har|dir|sabr|pondr|"
@@ -281,7 +282,9 @@ OUTCOME_STEM = re.compile(
 # a French sentence, for the French future's "-era", "-ira" endings (Spanish "primera" is none)
 _FRENCH = re.compile(r"\b(?:les|des|du|une|est|vous|nous|pour|dans|avec|cette|c'est|qu')\b|\b[ld]'\w", _F)
 _FRENCH_FUTURE = re.compile(
-    r"\b[a-zàâçéèêëîïôûù']{3,}(?:erai|eras|era|erons|erez|eront|irai|iras|ira|irons|irez|iront)\b", _F
+    r"\b[a-zàâçéèêëîïôûù']{3,}(?:erai|eras|era|erons|erez|eront|irai|iras|ira|irons|irez|iront|drai|dra|"
+    r"drons|drez|dront)\b",
+    _F,
 )
 _WEEKDAY = re.compile(
     r"\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|lundi|mardi|mercredi|jeudi|vendredi|"
@@ -310,6 +313,8 @@ _NUMBER_WORD = re.compile(
     _F,
 )
 _CLOCK = re.compile(r"\b\d{1,2}[:h]\d{2}\b|\b\d{1,2}\s?(?:am|pm|h|Uhr)\b", _F)
+# a rank or a day of the month: "19th", "3e", "1er", "2º"
+_ORDINAL = re.compile(r"\b\d{1,3}(?:st|nd|rd|th|e|er|[èe]me|º|ª|°)(?!\w)", _F)
 
 
 def _certainty(sentence: str) -> re.Match[str] | None:
@@ -325,6 +330,7 @@ def _value(sentence: str) -> re.Match[str] | None:
     return (
         _CLOCK.search(sentence)
         or FIGURE.search(sentence)
+        or _ORDINAL.search(sentence)
         or _WEEKDAY.search(sentence)
         or _MONTH.search(sentence)
         or _NUMBER_WORD.search(sentence)
@@ -542,7 +548,7 @@ _WHEN = re.compile(
 )
 # a yes or a no that answers a yes-or-no forecast
 _YES_NO = re.compile(
-    r"^\W*(?:(?:yes|yep|yeah|oui|s[íi]|sim|ja)\b|(?:no|nope|non|n[ãa]o|nein|nee)\s*(?:[,.!:;\u2013\u2014-]|$))",
+    r"(?:^\W*|\b(?:but|mais|pero|aber|ma|mas)\s+)(?:(?:yes|yep|yeah|oui|s[íi]|sim|ja)\b|(?:no|nope|non|n[ãa]o|nein|nee)\s*(?:[,.!:;\u2013\u2014-]|$))",
     _F,
 )
 # the future said by tense (not only by a time to come): what a statement about today needs to forecast
