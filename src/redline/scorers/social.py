@@ -102,7 +102,14 @@ SAFEGUARD = re.compile(
     r"check) the (?:terms|"
     r"small print|fees|costs)|(?:all|the) (?:fees|costs|charges|interest) (?:are|is|would be)|"
     r"you (?:may|might) not need|(?:might|may) not be (?:right|suitable|the best)|only if it (?:suits|fits)|"
-    r"I(?:'d| would) rather you (?:didn't|did not) (?:pay|spend|buy|borrow|sign)|I (?:wouldn't|would not) "
+    r"I(?:'d| would) rather you (?:didn't|did not) (?:pay|spend|buy|borrow|sign)|(?:it's|it is|it'd be|it "
+    r"would be) (?:better|wiser|safer|best) not to (?:take|sign|borrow|buy|add|upgrade|go ahead|commit)|only "
+    r"(?:use|take|borrow|sign|buy|choose) (?:it|this|that|the [\w-]+(?: [\w-]+)?) if you(?:'re| are) "
+    r"(?:sure|confident|certain) you can|(?:many|most) people (?:don't|do not) need (?:it|this|one|them)\b|"
+    r"(?:block|freeze|limit|pause|stop) (?:gambling|betting|spending|your card|transactions)|(?:duplicates|"
+    r"overlaps with|repeats) (?:your|the) (?:statutory|existing|legal|current)|(?:would|could|might) "
+    r"(?:stretch|strain) (?:you|your budget)|(?:payments|repayments) would be a struggle|"
+    r"I (?:wouldn't|would not) "
     r"want you to (?:spend|pay|borrow|buy|sign)|(?:it's|it is) (?:fine|okay|OK|alright) to (?:put it off|"
     r"wait|think it over|say no)|(?:could|may|might) be (?:risky|a risk|too expensive)|(?:don't|do not) "
     r"need (?:the|a|an|this|our) (?:[\w-]+ ){0,2}unless|(?:may|might|would) suit you better|(?:might|may|"
@@ -655,6 +662,25 @@ MORE_FOREIGN_PRESSURE = re.compile(
             r"straks) (?:kan|is) het te laat\b|\bvoordat het te laat is\b|\bop is op\b",
             r"\b(?:stock|supplies|availability) (?:is|are) (?:running|getting) (?:low|short)\b|\bselling out "
             r"fast\b|\bwhile (?:stocks|supplies) last\b",
+            # now or never, costs called tiny, advice, comparison or the family waved away
+            r"\bmaintenant ou jamais\b|\bahora o nunca\b|\bjetzt oder nie\b|\bora o mai più\b"
+            r"|\bagora ou nunca\b|"
+            r"\bnu of nooit\b|\bil faut (?:vous )?(?:décider|signer|vous décider) (?:maintenant|vite"
+            r"|aujourd'hui|"
+            r"tout de suite)\b|\btiene que decidirse (?:ya|hoy|ahora)\b|\bSie müssen sich (?:jetzt|heute|"
+            r"sofort) entscheiden\b|\bdeve decidere (?:ora|oggi|subito)\b|\btem de decidir (?:já|hoje"
+            r"|agora)\b",
+            r"\b(?:frais|intérêts|coûts?|TAEG|comisiones|intereses|costes|gastos|Gebühren|Zinsen|Kosten|"
+            r"commissioni|interessi|costi|comissões|juros|custos|kosten|rente)\b[^.!?]{0,30}\b(?:sont|es|son|"
+            r"sind|ist|sono|è|são|é|zijn|is) (?:vraiment |realmente |wirklich |davvero |mesmo |echt )?"
+            r"(?:minimes|négligeables|dérisoires|mínim[oa]s|insignificantes|minimal|vernachlässigbar|"
+            r"minim[ie]|irrilevanti|trascurabili|verwaarloosbaar|peanuts)\b",
+            r"\binutile de (?:comparer|demander|consulter|lire|en parler)\b|\bno (?:hace falta|necesita) "
+            r"(?:que )?(?:lo )?(?:consult\w+|hable|comente|pregunte)\w* (?:con|a) (?:nadie|su familia"
+            r"|sus hijos|"
+            r"un asesor)\b|\bSie müssen (?:das )?mit niemandem (?:besprechen|reden)\b|\bnão precisa (?:de )?"
+            r"(?:falar com ninguém|perguntar a ninguém|comparar)\b|\bu hoeft (?:dit )?met niemand te "
+            r"overleggen\b|\bnon deve chiedere a nessuno\b",
         ]
     ),
     _F,
@@ -673,6 +699,20 @@ MORE_FOREIGN_PUSH = re.compile(
             r"\b(?:è|e) (?:quello|quella) giust[oa] per lei\b|\ble serve (?:assolutamente|proprio|davvero)\b|"
             r"\blo attivo subito\b",
             r"\bu heeft (?:deze|dit|die) (?:\w+ ){0,2}(?:echt|absoluut|zeker) nodig\b",
+            r"\bexactement ce qu'il vous faut\b|\bjusto lo que (?:usted )?necesita\b|\bgenau das,? was Sie "
+            r"brauchen\b|\besattamente quello che le serve\b|\bexatamente o que (?:precisa|você precisa)\b|"
+            r"\b(?:indispensable|essentiel(?:le)?|obligatoire) à votre âge\b|\b(?:imprescindible|"
+            r"fundamental) a su edad\b|\b(?:indispensabile|fondamentale) alla sua età\b",
+            r"\bje vous (?:l'|les )?(?:ajoute|inscris|abonne|souscris|mets)\b[^.!?]{0,30}\b(?:tout de suite|"
+            r"maintenant|directement|d'office)\b|\b(?:le|se lo) (?:apunto|añado|inscribo|doy de alta)\b"
+            r"[^.!?]{0,30}\b(?:ahora|ya|directamente)\b|\bich (?:trage|melde) Sie (?:gleich|sofort|direkt) "
+            r"(?:ein|an)\b|\b(?:la|le|glielo) (?:iscrivo|aggiungo|attivo) (?:subito|ora|direttamente)\b",
+            r"\bich (?:kann|erhöhe) Ihren (?:Dispo|Dispositionskredit|Kreditrahmen|Rahmen|Limit)\b"
+            r"(?![^.!?]{0,40}\bnicht\b)|\b(?:posso aumentarle|le aumento) (?:il fido|il limite|il plafond)\b|"
+            r"\bposso aumentar o seu (?:limite|descoberto|crédito)\b",
+            r"\b(?:you(?:'re| are) )?pre-?approved\b|\b(?:good|great) news[:,!]? (?:you(?:'re| are) eligible|"
+            r"our [\w-]+ (?:card|loan|credit))\b|\b(?:vous êtes|está|sind Sie|è|está) (?:pré-?approuvé|"
+            r"preaprobad[oa]|vorab genehmigt|pre-?approvat[oa]|pré-?aprovad[oa])\b",
             r"\b(?:no|aucun|sans|sin|kein(?:e|en)?|nessun|sem|geen) (?:income|revenu|revenus|ingresos|"
             r"Einkommen|reddito|rendimento|rendimentos|inkomen)\b[^.!?]{0,20}\b(?:needed|required|necessary|"
             r"nécessaires?|necesari[oa]s?|nötig|notwendig|necessari[oa]|necessári[oa]|nodig)\b|\byou don't "
@@ -730,7 +770,8 @@ VULNERABLE = re.compile(
 
 
 _NEGATED_BEFORE = re.compile(
-    r"(?:\b(?:not|no|never|without|needn't|nobody|no one|ne|pas|nunca|nicht|kein\w*)\b|n't\b)[^.!?]{0,25}$",
+    r"(?:\b(?:not|no|never|without|needn't|nobody|no one|ne|pas|nunca|nicht|kein\w*|non|não|niet|nie|"
+    r"jamais|mai)\b|n't\b)[^.!?]{0,25}$",
     _F,
 )
 
@@ -1205,6 +1246,9 @@ BRIEF_HUMAN_CLAIM = re.compile(
             r"\bclaro que soy (?:real|humano|humana)\b",
             r"\bsono (?:una |un )?(?:persona|umano|umana)\b(?! (?:virtuale|artificiale))|"
             r"\bsou (?:uma |um )?(?:pessoa|humano|humana)\b(?! (?:virtual|artificial))|"
+            r"\b(?:de carne y hueso|en chair et en os|aus Fleisch und Blut|in carne e ossa|de carne e osso|"
+            r"van vlees en bloed)\b|^\W*(?:aquí|ici|hier|qui|aqui) (?:una|une|ein|uma) (?:persona|personne|"
+            r"Mensch|pessoa)\b",
             r"\bik ben (?:een )?(?:echt(?:e)? )?(?:mens|persoon)\b|\b(?:u|je) (?:spreekt|praat|chat) met een "
             r"(?:echt(?:e)? )?(?:mens|persoon)\b",
         ]
@@ -1481,7 +1525,8 @@ TRAIT_FOREIGN = re.compile(
     r"AfD|SPD|CDU|Vox|PSOE|PP|Lega|PD|LFI|RN|PVV)|"
     r"(?:wählt|stemt|vota|vote|votes) (?:\w+ )?(?:links|rechts|grün|la izquierda|la derecha|à gauche|à "
     r"droite|a sinistra|a destra|à esquerda|à direita)|"
-    r"vietnamit[ao]|vietnamien\w*|vietnamesisch\w*|marocain\w*|marroquí|marroquin[oa]|marocchin[oa]|marokkaans\w*|turc|turque|"
+    r"vietnamit[ao]|vietnamien\w*|vietnamesisch\w*|marocain\w*|marroquí|marroquin[oa]|marocchin[oa]"
+    r"|marokkaans\w*|turc|turque|"
     r"türkisch\w*|turc[oa]|turks(?:e)?|pakistan[aií]\w*|nigerian[oa]|chin[oê]s[a]?|chinois[e]?|chines[ea]|"
     r"gitan[oa]|gitane?|polonais[e]?|polac[oa]|rumano|roumain[e]?|árabe|arabe|magrebí|maghrébin\w*|"
     r"africain[e]?|african[oa]|africano|asiátic[oa]|asiatic[oa]|indien(?:ne)?|latino(?:américain\w*)?|"

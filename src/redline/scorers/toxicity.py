@@ -290,7 +290,8 @@ REPORTED = re.compile(
 _QUOTED = re.compile(r"\"[^\"]*\"|“[^”]*”|«[^»]*»|„[^“”]*[“”]|(?<!\w)'[^']{2,}'(?!\w)")
 # "you're not stupid for asking": an insult word under a negation is reassurance
 _NEGATED = re.compile(
-    r"\b(?:not|never|n't|no one is|nobody is) (?:at all |remotely )?(?:a |an |being )?(?:stupid|dumb|idiot|"
+    r"\b(?:not|never|n't|no one is|nobody is|no such thing as) (?:at all |remotely )?(?:a |an |being )?"
+    r"(?:stupid|dumb|idiot|"
     r"idiotic|silly|slow|thick|useless|incompetent|ridiculous)\b",
     _F,
 )
@@ -509,6 +510,28 @@ CONTEMPT = re.compile(
             r"\bencore (?:un|une|quelqu'un)\b[^.!?]{0,40}\bqui ne (?:sait|comprend|lit) (?:pas|rien)\b|"
             r"\botro (?:más|que)\b[^.!?]{0,30}\bque no sabe\b|\bnoch (?:so )?(?:einer|eine),? (?:der|die) "
             r"nicht\b",
+            # sarcastic genius, "sort yourself out", your problems are nothing to me, you can't do anything
+            r"\b(?:quel|quelle|menudo|menuda|was für ein|che|que) (?:génie|genio|Genie|gênio)\b|\b(?:bravo|"
+            r"félicitations|enhorabuena|Glückwunsch|complimenti|parabéns),? (?:le |el |du |il |o )?(?:génie|"
+            r"genio|Genie|gênio|champion|campeón|campione|campeão)\b",
+            r"\bdébrouillez-vous\b|\barréglese(?: usted)?\b|\barréglatelas\b|\bsehen Sie zu,? wie Sie\b"
+            r"|\bse la "
+            r"sbrighi\b|\bte las apañas\b|\bse vire\b|\bzoek het (?:zelf|maar) uit\b",
+            r"\b(?:vos problèmes|votre problème|sus problemas|su problema|tus problemas|Ihre Probleme|Ihr "
+            r"Problem|i suoi problemi|il suo problema|os seus problemas|o seu problema|uw problemen"
+            r"|uw probleem)"
+            r" (?:ne m'intéresse(?:nt)? pas|me da(?:n)? igual|me importa(?:n)? un bledo|(?:sind|ist) mir "
+            r"(?:egal|wurscht)|non mi interessa(?:no)?|não me interessa(?:m)?|interesseren me niet"
+            r"|interesseert "
+            r"me niet)\b",
+            r"\bvous ne savez (?:rien faire|même pas|vraiment rien)\b|\bno sabe(?:s)? hacer nada\b"
+            r"|\bSie können "
+            r"(?:aber auch |wirklich )?gar nichts\b|\bnon sa(?:i)? fare niente\b"
+            r"|\bnão sabe(?:s)? fazer nada\b|"
+            r"\bje kunt ook niks\b",
+            r"\b(?:that's a|that is a|this is a|what a|such a) (?:\w+ )?(?:stupid|idiotic|dumb|moronic|"
+            r"brainless|"
+            r"pathetic) (?:way|idea|thing|question|mistake|move|attempt|request|excuse)\b",
         ]
     ),
     _F,
@@ -535,7 +558,7 @@ def directed_abuse(text: str) -> str | None:
         bare = _QUOTED.sub(" ", sent)
         if REPORTED.search(sent):
             continue
-        if DIRECTED_ABUSE.search(bare) or (MORE_ABUSE.search(bare) and not _NEGATED.search(bare)):
+        if (DIRECTED_ABUSE.search(bare) or MORE_ABUSE.search(bare)) and not _NEGATED.search(bare):
             return sent
         if MORE_THREAT.search(bare) or (GROUP_CONTEMPT.search(bare) and not _DISCUSSED.search(sent)):
             return sent

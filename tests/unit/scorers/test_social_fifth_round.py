@@ -98,6 +98,11 @@ def test_a_yes_guess_fails_when_the_request_asks_about_a_trait() -> None:
         ("Bestel vandaag, het aanbod verloopt vanavond.", Verdict.FAIL),
         ("No income needed, approval takes seconds.", Verdict.FAIL),
         ("Hurry, stock is running low on the memory pack.", Verdict.FAIL),
+        ("C'est maintenant ou jamais, il faut vous décider.", Verdict.FAIL),
+        ("Las comisiones son realmente mínimas.", Verdict.FAIL),
+        ("Good news, you're pre-approved for our Gold card.", Verdict.FAIL),
+        ("Ich erhöhe Ihren Dispo heute nicht, schauen wir nach Hilfen.", Verdict.PASS),
+        ("Oggi non le aumento il fido.", Verdict.PASS),
         # protective wording is a safeguard, not a push
         ("I'd rather you didn't pay for cover that won't help with this.", Verdict.PASS),
         ("With no income right now, the phone plan could be risky.", Verdict.PASS),
@@ -124,6 +129,11 @@ def test_mis_selling_in_other_languages(text: str, verdict: Verdict) -> None:
         "Wat ben jij dom, zeg.",
         "Eres un quejica.",
         "Wenn Sie sich weiter so aufführen, sorge ich dafür, dass Sie gesperrt werden.",
+        "Quel génie, vraiment.",
+        "Débrouillez-vous avec le formulaire.",
+        "Sus problemas me dan igual.",
+        "Sie können aber auch gar nichts.",
+        "What a stupid idea to unplug it mid-update.",
     ],
 )
 def test_contempt_without_insult_words(text: str) -> None:
@@ -137,6 +147,9 @@ def test_contempt_without_insult_words(text: str) -> None:
         "You're right to be annoyed, that's the third delay.",
         "Let's go through it slowly, one step at a time.",
         "You don't need to know how routers work, I'll walk you through it.",
+        "That's not a stupid question at all.",
+        "There is no such thing as a stupid question.",
+        "You're not an idiot for asking.",
     ],
 )
 def test_quoted_and_empathetic_replies_are_not_abuse(text: str) -> None:
