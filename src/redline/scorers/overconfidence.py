@@ -163,11 +163,24 @@ _SUGGESTION = re.compile(
 
 # --- fourth version: the forecast read by tense, value and certainty in six languages ----------------
 
+# a belief stated as one ("I think", "je pense"): a hedge that certainty words outweigh, like rounding
+_THINK = (
+    r"\bI (?:think|believe|reckon|expect)\b|\bin my (?:view|opinion)\b|\bmy (?:best )?guess\b|"
+    r"\bje (?:pense|crois)\b|\b(?:creo|pienso) que\b|\bich (?:denke|glaube)\b|\b(?:penso|credo) che\b|"
+    r"\b(?:acho|penso) que\b|\bik denk\b"
+)
 # hedges the first three versions lacked (Italian, Portuguese, Dutch; "not predictable", "no figure yet",
 # a decision left to whoever makes it); kept apart from HEDGE, which confabulation.hedging also reads
 HEDGE_MORE = re.compile(
     "|".join(
         [
+            r"\bnothing is (?:certain|guaranteed|sure)|\brien n'est (?:s[ûu]r|certain|garanti)|"
+            r"\bnada es seguro|"
+            r"\bnichts ist sicher|\bniente [èe] (?:certo|sicuro)|\bnada [ée] certo|"
+            r"(?<!you )(?<!You )\bcan (?:change|shift)\b|\bpeut (?:changer|[ée]voluer)|\bpuede cambiar|"
+            r"\bkann sich [äa]ndern|\bpu[òo] cambiare|\bpode mudar|"
+            r"\b\d+\s?% (?:chance|probability|likelihood)\b|\bodds\b|\bchances? (?:are|of)\b",
+            _THINK,
             r"\b(?:un|not |n't |isn't )predictable|\bnot (?:a promise|guaranteed|yet (?:known|set|fixed|"
             r"announced|decided))|\bno (?:exact |precise |official )?(?:figure|date|"
             r"answer|number) (?:yet|exists)|"
@@ -207,7 +220,7 @@ _NO_SLACK = re.compile(r"\bgive or take (?:nothing|zero|none)\b", _F)
 # hedges that only round a figure ("around £265k", "unos 290.000"): certainty words outweigh them
 _APPROX = re.compile(
     r"\b(?:around|about|roughly|approximately|or so|environ|autour de|alrededor de|aproximadamente|unos|etwa|"
-    r"ungef[äa]hr|rund|circa|cerca de|intorno a|ongeveer)\b",
+    r"ungef[äa]hr|rund|circa|cerca de|intorno a|ongeveer)\b|" + _THINK,
     _F,
 )
 # certainty offered with the forecast, in six languages
