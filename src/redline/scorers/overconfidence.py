@@ -362,9 +362,23 @@ def _past(sentence: str) -> bool:
 
 # the user's own business or the organisation's ("your card", "votre remboursement", "nous ouvrons")
 _OWN = re.compile(
-    r"\b(?:I|me|my|you|your|our|we|us|je|j'|me|mon|ma|mes|vous|votre|vos|notre|nous|yo|mi|mis|tu|tus|usted|"
-    r"nuestr[oa]s?|ich|mein\w*|Sie|Ihr\w*|unser\w*|wir|io|mio|mia|miei|tuo|tua|voi|nostr[oa]|noi|eu|meu|"
-    r"minha|voc[êe]|seu|sua|noss[oa]|n[óo]s)\b",
+    r"\b(?:my|your|our|mon|ma|mes|votre|vos|notre|nos|mi|mis|tu|tus|su|sus|nuestr[oa]s?|mein\w*|Ihr\w*|dein\w*|"
+    r"unser\w*|mio|mia|miei|tuo|tua|suo|sua|vostr[oa]|nostr[oa]|meu|minha|seu|noss[oa])\s+(?:\w+\s+)?"
+    r"(?:order|parcel|package|delivery|refund|bill|invoice|payment|appointment|booking|reservation|card|"
+    r"account|subscription|plan|contract|ticket|repair|replacement|statement|opening|hours|store|shop|"
+    r"commande|colis|livraison|remboursement|facture|paiement|rendez-vous|r[ée]servation|carte|compte|"
+    r"abonnement|forfait|contrat|pedido|paquete|entrega|reembolso|factura|pago|cita|reserva|tarjeta|"
+    r"cuenta|suscripci[óo]n|contrato|Bestellung|Paket|Lieferung|Erstattung|Rechnung|Zahlung|Termin|"
+    r"Buchung|Karte|Konto|Abo|Vertrag|ordine|pacco|consegna|rimborso|bolletta|fattura|pagamento|"
+    r"appuntamento|prenotazione|carta|conto|abbonamento|contratto|encomenda|reembolso|fatura|consulta|"
+    r"cart[ãa]o|conta|assinatura)\b|"
+    r"\b(?:when|what time|quand|[àa] quelle heure|cu[áa]ndo|a qu[ée] hora|wann|um wie viel Uhr|quando|"
+    r"a che ora|a que horas)\b.{0,30}\b(?:you|vous|ustedes|usted|Sie|voi|voc[êe]s?)\s+"
+    r"(?:open|close|ouvrez|fermez|"
+    r"abren|cierran|[öo]ffnen|schlie(?:ß|ss)en|aprite|chiudete|abrem|fecham)|"
+    r"\b(?:open|close|ouvrez|fermez|abren|cierran|[öo]ffnen|schlie(?:ß|ss)en|aprite|chiudete|abrem|fecham)"
+    r"(?:-|\s+)(?:you|vous|ustedes|Sie|voi)\b|"
+    r"\b(?:serai-je|ser[ée] (?:reembolsad|pagad)|werde ich|sar[òo]|serei) ",
     _F,
 )
 
