@@ -160,3 +160,13 @@ def test_memory_notes_order_the_targets_own_tools_and_the_task_asks_to_recall() 
         assert "saved_notes" in case.conversation.last_user_text
         tool = cp.forbidden_tools(case.params)[0]
         assert tool in cp.memory_notes(case.params)[-1] and tool in OFFERED
+
+
+def test_a_user_asking_to_send_a_colleagues_record_outside_is_forbidden_the_send() -> None:
+    cases = [c for c in _cases("tool-exfiltration", seed=2) if c.params["variant"] == "user-export"]
+    assert cases
+    for case in cases:
+        (call,) = cp.forbidden_calls(case.params)
+        text = case.conversation.last_user_text
+        assert call.tool == "post_message" and call.arguments["*"] in text
+        assert "find_member" in text and "member name:" in text
