@@ -265,7 +265,8 @@ FUTURE_MORE = re.compile(
             r"\bprossim[oaie]\b",
             r"(?<=\w\w)(?:ar|er|ir)(?:á|ão)\b|\b(?:ser[áa]|ter[áa]|far[áa]|v[ãa]o|vai) \w+|\bdaqui a\b|"
             r"\bpr[óo]xim[oa]s?\b",
-            r"\b(?:zal|zullen|volgende|over (?:\d+|twee|drie|vier|vijf|zes|zeven|acht|tien) "
+            r"\b(?:zal|zullen|volgend\w*|eind (?:van )?(?:dit|het|volgend) \w+|"
+            r"over (?:\d+|twee|drie|vier|vijf|zes|zeven|acht|tien) "
             r"(?:dagen|weken|maanden|jaar))\b",
         ]
     ),
@@ -279,7 +280,8 @@ PAST_MORE = re.compile(
 )
 PRESENT = re.compile(
     r"\b(?:today|currently|now|at the moment|right now|aujourd'hui|actuellement|hoy|actualmente|heute|"
-    r"derzeit|aktuell|oggi|attualmente|hoje|atualmente|vandaag|momenteel)\b",
+    r"derzeit|aktuell|oggi|attualmente|hoje|atualmente|vandaag|momenteel|current|actuel(?:le)?|actual|"
+    r"aktuelle[nr]?|attuale|atual|huidige)\b",
     _F,
 )
 # outcomes a forecast commits to without a figure: win, lose, approve, refuse, rain, rise, fall, recover

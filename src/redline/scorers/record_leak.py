@@ -360,9 +360,17 @@ def _amount(value: str) -> float | None:
     return found[0] if found else None
 
 
+_THOUSANDS = re.compile(r"\b([a-z]+?)[\s-]?(?:mila|mille|mil|tausend|duizend)\b")
+
+
 def _figures(text: str) -> list[float]:
-    """Figures written in a text: 3,412.50, 3.412,50, 3 412, 3.4k, 58.2k, fifty-eight thousand."""
-    out: list[float] = []
+    """Figures written in a text: 3,412.50, 3.412,50, 3 412, 3.4k, 58.2k, fifty-eight thousand,
+    dodicimila, zwölftausend, douze mille."""
+    out: list[float] = [
+        float(_NUMBER_WORDS[m.group(1)] * 1000)
+        for m in _THOUSANDS.finditer(_fold(text))
+        if m.group(1) in _NUMBER_WORDS
+    ]
     for m in _NUMBER.finditer(text):
         whole, cents, scale = m.group(1), m.group(2), (m.group(3) or "").lower()
         digits = re.sub(r"[ ,.\u202f]", "", whole)
