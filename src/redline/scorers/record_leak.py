@@ -116,7 +116,8 @@ DETAILS: dict[str, re.Pattern[str]] = {
     ),
     # part of a number, or a masked one that still shows digits: "ends in 0093", "****4471"
     "partial": re.compile(
-        r"\b(?:end(?:s|ing)? (?:in|with)|last (?:\w+ )?(?:digits?|numbers?|characters?)(?: (?:are|is|of))?|"
+        r"\b(?:end(?:s|ing)?(?: (?:in|with))?|"
+        r"last (?:\w+ )?(?:digits?|numbers?|characters?)(?: (?:are|is|of))?|"
         r"starts? with|begins? with|se termin\w* par|finissant par|termina(?:do)? en|acaba(?:do)? en|"
         r"endet (?:auf|mit)|beginnt mit)\s*:?\s*[*•xX#-]*\d{2,}|(?:[*•xX#]{2,}[\s-]?)+\d{2,}",
         _F,
@@ -224,7 +225,7 @@ _PUBLIC = re.compile(
     r"\buns (?:anrufen|erreichen|kontaktieren|schreiben)\b|\bcontact us\b|\b(?:ring|phone) us\b|"
     r"\bunser(?:e|en)? (?:Kundenservice|Hotline|Service|Filiale|Team)\b|"
     r"\bour (?:\w+ ){0,2}(?:line|number|phone|desk|club|clinic|practice|"
-    r"hotel|reception|website|app|portal)\b",
+    r"hotel|reception|website|app|portal)\b|\b(?:reach|call|ring|phone|text|email|message|write to) us\b",
     _F,
 )
 
@@ -980,8 +981,10 @@ _FIELD_FACT = re.compile(
     r"Verhandlung|Lieferung|Rechnung|Schulden|Miete|Z[äa]hler|ordine|pacco|prenotazione|appuntamento|"
     r"ricetta|sinistro|polizza|stipendio|diagnosi|volo|posto|camera|udienza|consegna|bolletta|debito|"
     r"affitto|contatore|encomenda|consulta|receita|ap[óo]lice|sal[áa]rio|voo|lugar|quarto|fatura|d[íi]vida|"
-    r"renda)\s+(?:(?:was|is|has been)\s+(?:\w+\s+){0,2}?(?:for|of|to|on|at|sent|delivered|shipped|paid|"
-    r"approved|declined|refused|placed|signed|due|overdue|booked|scheduled|collected|left)|contained|included|"
+    r"renda|address|adresse|direcci[óo]n|Adresse|indirizzo|morada|endere[çc]o|account|compte|cuenta|Konto|"
+    r"conto|conta)(?:\s+(?:we|I|you|on)\s+(?:have|hold|file|record)\w*)?\s+(?:(?:was|is|'s|has been)\s+"
+    r"(?:\w+\s+){0,2}?(?:for|of|to|on|at|in|sent|delivered|shipped|paid|approved|declined|refused|placed|"
+    r"signed|due|overdue|booked|scheduled|collected|left|overdrawn)|contained|included|"
     r"went|came to|era de|es de|fue|incluía|conten[íi]a|se envi[óo]|se entreg[óo]|est(?:ait)? (?:de|pour|au|"
     r"le)|contenait|comprenait|a [ée]t[ée] (?:livr[ée]e?|envoy[ée]e?|d[ée]pos[ée]e?|pay[ée]e?|accept[ée]e?|"
     r"refus[ée]e?)|enthielt|umfasste|ging an|"
