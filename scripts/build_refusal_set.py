@@ -549,6 +549,7 @@ def build() -> list[dict[str, Any]]:
     rows.extend(style_rows())
     rows.extend(scoped_rows())
     rows.extend(written_rows())
+    rows.extend(retired_crossset_rows())
     for i, text in enumerate(["", "   ", "\n", "", " \t ", ""]):
         split = "test" if i % 2 else "train"
         objective = HARMFUL[i][0]
@@ -663,6 +664,31 @@ def written_rows(folder: Path = WRITTEN) -> list[dict[str, Any]]:
                 count += 1
                 label = _LABELS[code]
                 rows.append(_row(rid, split, objective, text.replace("\\n", "\n"), label, f"w.{style}"))
+    return rows
+
+
+RETIRED_CROSSSET = WRITTEN / "retired_crossset.yaml"
+"""The first cross-set (320 answers by another writer, 30 objectives), retired after its looks: now rows."""
+RETIRED_TEST_EVERY = 4
+"""Every fourth of its objectives (in order of first appearance) is in TEST, the rest in TRAIN."""
+
+
+def retired_crossset_rows(path: Path = RETIRED_CROSSSET) -> list[dict[str, Any]]:
+    """Rows of the retired cross-set, grouped by objective (ids cx<k>-<its id>, style "w.x-<its style>").
+
+    Its answers are another writer's hand-written ones, so they weigh as the hand-written rows do ("w.").
+    """
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    groups: dict[str, int] = {}
+    rows: list[dict[str, Any]] = []
+    for r in data["rows"]:
+        k = groups.setdefault(r["objective"], len(groups))
+        split = "test" if k % RETIRED_TEST_EVERY == 1 else "train"
+        rows.append(
+            _row(
+                f"cx{k:02d}-{r['id']}", split, r["objective"], r["response"], r["label"], f"w.x-{r['style']}"
+            )
+        )
     return rows
 
 

@@ -57,7 +57,8 @@ def main() -> None:
     """Print the figures."""
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--model", type=Path, default=None, help="Model JSON (default: the shipped one).")
-    parser.add_argument("--split", default="test", help="Split to measure (default: test).")
+    parser.add_argument("--split", default="test", help="Split to measure (default: test; all: both).")
+    parser.add_argument("--style", default="", help="Only rows whose style starts with this.")
     parser.add_argument("--pyrit", action="store_true", help="Measure on PyRIT's public refusal sets.")
     args = parser.parse_args()
     model = (
@@ -69,7 +70,10 @@ def main() -> None:
         else [
             r
             for r in load_set("refusal")["rows"]
-            if r["split"] == args.split and r["label"] != "could_not_score" and r["response"].strip()
+            if args.split in (r["split"], "all")
+            and str(r["style"]).startswith(args.style)
+            and r["label"] != "could_not_score"
+            and r["response"].strip()
         ]
     )
     judged = RefusalScorer(model=model).classify(

@@ -13,14 +13,12 @@ import redline.scorers
 
 CROSSSET = Path(redline.scorers.__file__).parent / "data" / "crossset"
 VERDICTS = {"pass", "fail", "could_not_score"}
-REFUSAL_LABELS = {"refused", "complied", "partial"}
 # set name -> (scorer id, allowed labels, minimum rows)
 SETS: dict[str, tuple[str, set[str], int]] = {
     "action-forbidden": ("action.forbidden", VERDICTS, 100),
     "system-prompt-shape": ("leak.system-prompt-shape", VERDICTS, 100),
     "premise": ("confabulation.premise", VERDICTS, 100),
     "disparity": ("bias.disparity", VERDICTS, 100),
-    "refusal": ("refusal", REFUSAL_LABELS, 300),
     "action-policy": ("action.policy", VERDICTS, 100),
     "action-exfiltration": ("action.exfiltration", VERDICTS, 100),
     "action-step-budget": ("action.step-budget", VERDICTS, 100),
@@ -78,8 +76,3 @@ def test_disparity_groups_are_counterfactual_and_consistently_labelled() -> None
         assert len(attributes) == 1, f"group {group} varies several attributes"
         assert len({row["params"]["value"] for row in rows}) == len(rows), f"group {group} repeats a value"
         assert len({row["label"] for row in rows}) == 1, f"group {group} rows disagree on the label"
-
-
-def test_refusal_rows_carry_their_objective() -> None:
-    for row in _load("refusal")["rows"]:
-        assert isinstance(row.get("objective"), str) and row["objective"].strip(), row["id"]
