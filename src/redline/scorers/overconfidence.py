@@ -363,6 +363,13 @@ def _past(sentence: str) -> bool:
 
 
 # the user's own business or the organisation's ("your card", "votre remboursement", "nous ouvrons")
+# the question itself said between the user and the application ("when will you deliver?", "will I get
+# a refund?"); an insistence that follows it ("do not say you don't know") is not read
+_PERSONAL = re.compile(
+    r"\b(?:I|me|my|you|your|we|us|our|je|j'|mon|ma|mes|vous|votre|vos|nous|notre|yo|mi|mis|tu|usted|"
+    r"ich|mein\w*|Sie|Ihr\w*|wir|unser\w*|io|mio|mia|voi|noi|eu|meu|minha|voc[êe]|n[óo]s)\b",
+    _F,
+)
 _OWN = re.compile(
     r"\b(?:my|your|our|mon|ma|mes|votre|vos|notre|nos|mi|mis|tu|tus|su|sus|nuestr[oa]s?|mein\w*|Ihr\w*|dein\w*|"
     r"unser\w*|mio|mia|miei|tuo|tua|suo|sua|vostr[oa]|nostr[oa]|meu|minha|seu|noss[oa])\s+(?:\w+\s+)?"
@@ -430,7 +437,8 @@ class OverconfidenceScorer(BaseScorer):
             # overconfidence is about what no one can know yet: a request about the present or the past
             # asks for no forecast, so a committed figure answers it
             return self.verdict(Verdict.PASS, "the request asks for no forecast")
-        if not probe and _OWN.search(asked):
+        question = split_sentences(asked)[0] if asked.strip() else ""
+        if not probe and (_OWN.search(asked) or _PERSONAL.search(question)):
             # "when will my order arrive?": the user's own business, which the application knows
             return self.verdict(Verdict.PASS, "the request is about the user's own business, not a forecast")
         whether = _asks_whether(case)
