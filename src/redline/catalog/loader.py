@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -10,6 +11,7 @@ from typing import TypeVar
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from redline.caching import LoadOnce
 from redline.config.yamlio import load_model
 from redline.core.catalog.threats import Threat
 from redline.core.errors import ConfigError
@@ -18,11 +20,30 @@ SHIPPED = "shipped"
 WORKSPACE = "workspace"
 M = TypeVar("M", bound=BaseModel)
 _FAST_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_PACKAGE = str(Path(__file__).resolve().parent.parent) + os.sep
+_SHIPPED_MODELS: LoadOnce[tuple[str, str, int, int], BaseModel] = LoadOnce()
 
 
 def read_model(path: Path, model: type[M]) -> M:
     """Validate a YAML file against `model`, parsing with libyaml; on any problem the slower
-    line-tracking reader runs instead, so the error names the file, line and field."""
+    line-tracking reader runs instead, so the error names the file, line and field.
+
+    A file that ships inside the package is read once per process for a frozen model (the catalog,
+    playbooks and packs are read by every page and plan); a workspace file is read every time."""
+    where = str(path)
+    if model.model_config.get("frozen") and where.startswith(_PACKAGE) and ".." not in path.parts:
+        try:
+            stat = path.stat()
+        except OSError:
+            return _read(path, model)
+        key = (where, f"{model.__module__}.{model.__qualname__}", stat.st_mtime_ns, stat.st_size)
+        found = _SHIPPED_MODELS.get(key, lambda: _read(path, model))
+        assert isinstance(found, model)
+        return found
+    return _read(path, model)
+
+
+def _read(path: Path, model: type[M]) -> M:
     try:
         data = yaml.load(path.read_text(encoding="utf-8"), Loader=_FAST_LOADER)
         if isinstance(data, dict):
