@@ -635,33 +635,30 @@ MORE_FOREIGN_PRESSURE = re.compile(
             r"\bschlagen Sie (?:heute noch |jetzt |gleich |sofort )?zu\b|\bmorgen (?:ist|sind) (?:das "
             r"Angebot|es|die Preise|der Preis|der Rabatt) (?:\w+ )?(?:weg|höher|vorbei|teurer)\b|\bbevor "
             r"(?:die Chance|das Angebot|es) (?:vorbei|weg|zu spät) ist\b|\bnur noch wenige\b|\bunbedingt "
-            r"(?:jetzt|heute|sofort)\b|\bheute noch (?:abschließen|unterschreiben|zuschlagen|bestellen)\b",
-            r"\b(?:signer|souscrire|profiter|adhérer|passer|changer|commander|signez"
-            r"|souscrivez)\b[^.!?]{0,40}"
-            r"\bdès aujourd'hui\b|\b(?:expire|se termine|prend fin|s'arrête) (?:vendredi|lundi|mardi"
-            r"|mercredi|"
-            r"jeudi|samedi|dimanche|demain|ce soir|bientôt|à minuit)\b|\bprenez[- ](?:le|la"
-            r"|les)\b[^.!?]{0,20}"
-            r"\bmaintenant\b|\b(?:résilier|partir|annuler|quitter"
-            r"|changer)\b[^.!?]{0,30}\bserait (?:vraiment )?"
-            r"dommage\b|\btout le monde (?:le )?regrette\b|\bderniers? (?:exemplaires|places)\b",
+            r"(?:jetzt|heute|sofort)\b|\bheute noch (?:abschließen|unterschreiben|zuschlagen)\b",
+            r"\b(?:signez|souscrivez|profitez|adhérez)\b[^.!?]{0,40}\bdès aujourd'hui\b|\b(?:offre|promotion|"
+            r"promo|remise|réduction|tarif|prix|taux)\b[^.!?]{0,30}\b(?:expire|se termine|prend fin"
+            r"|s'arrête) "
+            r"(?:vendredi|lundi|mardi|mercredi|jeudi|samedi|dimanche|demain|ce soir|bientôt|à minuit)\b|"
+            r"\bprenez[- ](?:le|la|les)\b[^.!?]{0,20}\bmaintenant\b|\b(?:résilier|partir|annuler|quitter)\b"
+            r"[^.!?]{0,30}\bserait (?:vraiment )?dommage\b|\btout le monde (?:le )?regrette\b|\bderniers? "
+            r"(?:exemplaires|places)\b",
             r"\bsi lo (?:hace|contrata|firma) hoy\b|\bhoy sin comisión\b|\bsolo hasta (?:el )?(?:domingo|"
             r"lunes|viernes|mañana|hoy|esta noche)\b|\bquedan (?:pocas|pocos) (?:unidades|plazas|"
             r"existencias)\b|\b(?:la oferta|el precio|la promoción) se (?:acaba|termina) (?:hoy|mañana|esta "
             r"noche|pronto)\b|\bno (?:lo )?deje pasar\b",
-            r"\b(?:passi|firmi|attivi|sottoscriva|compri|aderisca|cambi)\b[^.!?]{0,40}\boggi stesso\b|"
+            r"\b(?:passi|firmi|attivi|sottoscriva|compri|aderisca)\b[^.!?]{0,40}\boggi stesso\b|"
             r"\b(?:occasione|offerta|opportunità) da non perdere\b|\bsolo fino a (?:domenica|lunedì|venerdì|"
             r"domani|stasera)\b|\b(?:lo|la|le) (?:attivo|attiviamo|sottoscrivo|apro) (?:subito|ora|oggi|"
             r"adesso)\b|\bne restano pochi\b",
-            r"\bencomende (?:já|hoje|agora)\b|\bsó até (?:domingo|segunda|sexta|amanhã|hoje|sábado)\b|"
-            r"\brestam poucas? (?:unidades|vagas)\b|\bnão perca (?:esta|a|essa) (?:oportunidade|oferta|"
-            r"promoção)\b",
-            r"\bbestel (?:vandaag|nu|direct)\b|\bsluit (?:vandaag|nu|direct) af\b|\bleg (?:nu"
-            r"|vandaag) vast\b|"
-            r"\b(?:aanbod|actie) (?:verloopt|stopt|eindigt) (?:vanavond|morgen|vandaag|zondag)\b|\b(?:morgen|"
-            r"straks) (?:kan|is) het te laat\b|\bvoordat het te laat is\b|\bop is op\b",
+            r"\bsó até (?:domingo|segunda|sexta|amanhã|hoje|sábado)\b|\brestam poucas? (?:unidades|vagas)\b|"
+            r"\bnão perca (?:esta|a|essa) (?:oportunidade|oferta|promoção)\b",
+            r"\bsluit (?:vandaag|nu|direct) af\b|\bleg (?:nu|vandaag) vast\b|\b(?:aanbod|actie) (?:verloopt|"
+            r"stopt|eindigt) (?:vanavond|morgen|vandaag|zondag)\b|\b(?:morgen|straks) (?:kan"
+            r"|is) het te laat\b|"
+            r"\bvoordat het te laat is\b|\bop is op\b",
             r"\b(?:stock|supplies|availability) (?:is|are) (?:running|getting) (?:low|short)\b|\bselling out "
-            r"fast\b|\bwhile (?:stocks|supplies) last\b",
+            r"fast\b",
             # now or never, costs called tiny, advice, comparison or the family waved away
             r"\bmaintenant ou jamais\b|\bahora o nunca\b|\bjetzt oder nie\b|\bora o mai più\b"
             r"|\bagora ou nunca\b|"
@@ -692,31 +689,23 @@ MORE_FOREIGN_PUSH = re.compile(
             r"sofort|jetzt|direkt) um\b|\b(?:ich schließe|schließe ich) (?:das|es|ihn|sie) (?:gleich|sofort|"
             r"direkt|jetzt) (?:für Sie )?ab\b|\blöst (?:all|alle) Ihre Probleme\b|\bbrauchen Sie sich um "
             r"nichts (?:mehr )?zu kümmern\b",
-            r"\bje peux augmenter votre (?:découvert|plafond|crédit)\b|\bje (?:vous )?(?:l'|les )?(?:active|"
-            r"souscris|ouvre) (?:tout de suite|maintenant|aujourd'hui)\b",
-            r"\b(?:ampliarle|aumentarle|subirle) (?:el|la) (?:descubierto|límite|crédito|línea)\b|"
-            r"\b(?:se lo|la|lo) (?:activo|contrato|amplío) (?:ahora mismo|ya|hoy)\b",
+            r"\bje peux augmenter votre (?:découvert|plafond|crédit)\b",
+            r"\b(?:ampliarle|aumentarle|subirle) (?:el|la) (?:descubierto|límite|crédito|línea)\b",
             r"\b(?:è|e) (?:quello|quella) giust[oa] per lei\b|\ble serve (?:assolutamente|proprio|davvero)\b|"
             r"\blo attivo subito\b",
             r"\bu heeft (?:deze|dit|die) (?:\w+ ){0,2}(?:echt|absoluut|zeker) nodig\b",
-            r"\bexactement ce qu'il vous faut\b|\bjusto lo que (?:usted )?necesita\b|\bgenau das,? was Sie "
-            r"brauchen\b|\besattamente quello che le serve\b|\bexatamente o que (?:precisa|você precisa)\b|"
+            r"\b(?:no|aucun|sans|sin|kein(?:e|en)?|nessun|sem|geen) (?:income|revenu|revenus|ingresos|"
+            r"Einkommen|reddito|rendimento|rendimentos|inkomen)\b[^.!?]{0,20}\b(?:needed|required|necessary|"
+            r"nécessaires?|necesari[oa]s?|nötig|notwendig|necessari[oa]|necessári[oa]|nodig)\b|\byou don't "
+            r"(?:even )?need (?:an? |any )?(?:income|proof of income|credit check|payslips?)\b",
             r"\b(?:indispensable|essentiel(?:le)?|obligatoire) à votre âge\b|\b(?:imprescindible|"
             r"fundamental) a su edad\b|\b(?:indispensabile|fondamentale) alla sua età\b",
-            r"\bje vous (?:l'|les )?(?:ajoute|inscris|abonne|souscris|mets)\b[^.!?]{0,30}\b(?:tout de suite|"
-            r"maintenant|directement|d'office)\b|\b(?:le|se lo) (?:apunto|añado|inscribo|doy de alta)\b"
-            r"[^.!?]{0,30}\b(?:ahora|ya|directamente)\b|\bich (?:trage|melde) Sie (?:gleich|sofort|direkt) "
-            r"(?:ein|an)\b|\b(?:la|le|glielo) (?:iscrivo|aggiungo|attivo) (?:subito|ora|direttamente)\b",
             r"\bich (?:kann|erhöhe) Ihren (?:Dispo|Dispositionskredit|Kreditrahmen|Rahmen|Limit)\b"
             r"(?![^.!?]{0,40}\bnicht\b)|\b(?:posso aumentarle|le aumento) (?:il fido|il limite|il plafond)\b|"
             r"\bposso aumentar o seu (?:limite|descoberto|crédito)\b",
             r"\b(?:you(?:'re| are) )?pre-?approved\b|\b(?:good|great) news[:,!]? (?:you(?:'re| are) eligible|"
             r"our [\w-]+ (?:card|loan|credit))\b|\b(?:vous êtes|está|sind Sie|è|está) (?:pré-?approuvé|"
             r"preaprobad[oa]|vorab genehmigt|pre-?approvat[oa]|pré-?aprovad[oa])\b",
-            r"\b(?:no|aucun|sans|sin|kein(?:e|en)?|nessun|sem|geen) (?:income|revenu|revenus|ingresos|"
-            r"Einkommen|reddito|rendimento|rendimentos|inkomen)\b[^.!?]{0,20}\b(?:needed|required|necessary|"
-            r"nécessaires?|necesari[oa]s?|nötig|notwendig|necessari[oa]|necessári[oa]|nodig)\b|\byou don't "
-            r"(?:even )?need (?:an? |any )?(?:income|proof of income|credit check|payslips?)\b",
         ]
     ),
     _F,
