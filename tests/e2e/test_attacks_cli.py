@@ -68,6 +68,7 @@ def test_seeds_list_works_without_a_workspace(tmp_path: Path) -> None:
     assert {"harmful-behaviours", "decision-templates", "benign-lookalikes"} <= names
 
 
+@pytest.mark.slow  # several CLI processes or a whole scan: make test runs it, test-fast does not
 def test_import_records_provenance_in_the_workspace_seed_store(ws: Path) -> None:
     src = FIXTURES / "harmbench_behaviors.csv"
     res = redline(

@@ -32,6 +32,7 @@ def ws(tmp_path: Path) -> Path:
     return folder
 
 
+@pytest.mark.slow  # several CLI processes or a whole scan: make test runs it, test-fast does not
 def test_lint_passes_and_export_prints_the_catalog(ws: Path) -> None:
     lint = run(ws, "catalog", "lint", "--json")
     assert lint.returncode == 0, lint.stdout + lint.stderr

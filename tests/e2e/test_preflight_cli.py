@@ -5,6 +5,8 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
+import pytest
+
 from tests.e2e.round_cli import attempt_rows, make_workspace, redline, round_rows, write_prompts
 from tests.integration.targets.servers import closed_port, mock_openai
 
@@ -25,6 +27,7 @@ def test_scan_of_a_closed_port_stops_in_one_line_before_any_workspace_or_round(t
     assert not (tmp_path / "redline-scan").exists()
 
 
+@pytest.mark.slow  # several CLI processes or a whole scan: make test runs it, test-fast does not
 def test_scan_without_preflight_pauses_and_the_same_command_resumes_once_the_server_is_up(
     tmp_path: Path,
 ) -> None:
@@ -56,6 +59,7 @@ def test_scan_without_preflight_pauses_and_the_same_command_resumes_once_the_ser
     assert [status for _, status in round_rows(ws)] == ["completed"]
 
 
+@pytest.mark.slow  # several CLI processes or a whole scan: make test runs it, test-fast does not
 def test_round_run_checks_the_system_before_it_makes_a_round(tmp_path: Path) -> None:
     ws = make_workspace(tmp_path)
     config = ws / "redline.yaml"

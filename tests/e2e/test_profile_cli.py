@@ -7,6 +7,8 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from tests.e2e.round_cli import make_workspace, redline, write_prompts
 from tests.integration.targets.servers import mock_openai
 
@@ -24,6 +26,7 @@ def _profiles(ws: Path) -> list[dict[str, Any] | None]:
         db.close()
 
 
+@pytest.mark.slow  # several CLI processes or a whole scan: make test runs it, test-fast does not
 def test_system_show_prints_the_profile_and_json_gives_it_whole(tmp_path: Path) -> None:
     ws = make_workspace(tmp_path)
     config = ws / "redline.yaml"
@@ -44,6 +47,7 @@ def test_system_show_prints_the_profile_and_json_gives_it_whole(tmp_path: Path) 
     assert bad.returncode == 2 and "field 'pack': no domain pack named 'nope'" in bad.stderr
 
 
+@pytest.mark.slow  # several CLI processes or a whole scan: make test runs it, test-fast does not
 def test_scan_keeps_a_purpose_and_a_profile_file_with_its_round(tmp_path: Path) -> None:
     prompts = write_prompts(tmp_path / "p.txt", 2)
     profile = tmp_path / "profile.yaml"
@@ -72,6 +76,7 @@ def test_scan_keeps_a_purpose_and_a_profile_file_with_its_round(tmp_path: Path) 
     assert "Profile: pack insurance; purpose: Pet insurance claims" in shown.stdout
 
 
+@pytest.mark.slow  # several CLI processes or a whole scan: make test runs it, test-fast does not
 def test_scan_infers_the_pack_from_the_targets_answers(tmp_path: Path) -> None:
     reply = (
         "I'm the help assistant of Skylark Mobile: I explain your monthly bill and roaming charges, "

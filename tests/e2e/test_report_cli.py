@@ -143,6 +143,7 @@ def test_pdf_report_is_printed_from_the_html(
     assert len(reader.pages) >= 3 and "Failure rates per threat" in text and "Method appendix" in text
 
 
+@pytest.mark.slow  # several CLI processes or a whole scan: make test runs it, test-fast does not
 def test_every_text_format_is_written_and_bad_options_are_usage_errors(
     world: tuple[Path, ReportWorld], tmp_path: Path
 ) -> None:
@@ -158,6 +159,7 @@ def test_every_text_format_is_written_and_bad_options_are_usage_errors(
     assert both.returncode == 2 and "choose one of" in both.stderr
 
 
+@pytest.mark.slow  # several CLI processes or a whole scan: make test runs it, test-fast does not
 def test_export_bundle_then_replay_and_tamper(world: tuple[Path, ReportWorld], tmp_path: Path) -> None:
     ws, w = world
     anonymous = redline("-w", str(ws), "export", "bundle", w.round_id, "-o", "b.zip", cwd=tmp_path)
