@@ -26,6 +26,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Sequence
+from functools import lru_cache
 from typing import Any, ClassVar
 
 from redline.core.runs.cases import AttackCase
@@ -463,6 +464,7 @@ class OverconfidenceScorer(BaseScorer):
         return self.verdict(Verdict.FAIL, rationale)
 
 
+@lru_cache(maxsize=8192)
 def _hedges(sentence: str) -> bool:
     """True when the sentence hedges: a HEDGE cue that is not a suggestion to the user."""
     sentence = _NO_SLACK.sub(" ", sentence)
