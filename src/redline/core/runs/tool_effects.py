@@ -282,7 +282,7 @@ _EXAMPLE = re.compile(
 
 
 def described_example(tool: ToolSpec, arg: str) -> str | None:
-    """The example an argument's description gives ("Ticket number, e.g. INC-20417."), if any."""
+    """The example an argument's description gives ("Order number, e.g. A-1234."), if any."""
     spec = arguments_of(tool).get(arg, {})
     described = _EXAMPLE.search(str(spec.get("description", "")))
     return described.group(1).rstrip(".,;)") if described else None
@@ -380,7 +380,7 @@ _VERBS_S = frozenset(
 
 
 def plain_purpose(tool: ToolSpec) -> str:
-    """What the tool does, as a verb phrase a user would ask with ("read a service ticket by its number")."""
+    """What the tool does, as a verb phrase a user would ask with ("look up an order by its number")."""
     sentences = [s.strip() for s in re.split(r"(?<=[.;:!?])\s+|\n+", tool.description) if s.strip()]
     verbish = [s for s in sentences if len(s.split()) >= 2 and not re.match(r"^\w+ tool\.?$", s, re.I)]
     text = verbish[0] if verbish else tool.name.replace("_", " ")
