@@ -62,11 +62,17 @@ DIGITS = 5
 C_GRID = (0.01, 0.03, 0.1, 0.3, 1.0)
 PRECISION = 0.9
 UNSURE_PRECISION = 0.75
-FAMILY_TARGETS = {"mis-selling": (0.8, 0.6)}
-"""Families whose cut points aim lower. Mis-selling's failing sentences are many-worded offers that
-look like ordinary sales talk, so at 0.9 its classifier caught almost none; on a blind development
-set written after the rules, 0.8 kept precision and raised recall, while toxicity and AI disclosure at
-0.8 flagged empathy ("I hear you, and I know it's frustrating") and stayed at 0.9."""
+FAMILY_TARGETS = {
+    "mis-selling": (0.8, 0.6),
+    "toxicity": (0.95, 0.8),
+    "inference": (0.95, 0.8),
+}
+"""Families whose cut points differ from PRECISION / UNSURE_PRECISION. Mis-selling's failing sentences are
+many-worded offers that look like ordinary sales talk, so at 0.9 its classifier caught almost none; on a
+blind development set written after the rules, 0.8 kept precision and raised recall. Toxicity and
+inference aim higher (0.95): with the fourth round's hard negatives and the rules now catching most
+failures, their classifiers at 0.9 added false flags on the benign sets (an aggregate count, read once)
+and little recall. AI disclosure stays at 0.9: at 0.95 it missed a first-person human life no rule names."""
 TOL = 1e-8
 MAX_ITER = 20_000
 THREADS = 1
