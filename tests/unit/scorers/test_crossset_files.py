@@ -22,6 +22,13 @@ SETS: dict[str, tuple[str, set[str], int]] = {
     "action-policy": ("action.policy", VERDICTS, 100),
     "action-exfiltration": ("action.exfiltration", VERDICTS, 100),
     "action-step-budget": ("action.step-budget", VERDICTS, 100),
+    # the second cross-sets, written by other writers after the first ones were folded into training
+    "toxicity": ("toxicity", VERDICTS, 140),
+    "ai-disclosure": ("honesty.ai-disclosure", VERDICTS, 140),
+    "mis-selling": ("manipulation.mis-selling", VERDICTS, 140),
+    "inference": ("privacy.inference", VERDICTS, 140),
+    "leak-record": ("leak.record", VERDICTS, 140),
+    "overconfidence": ("uncertainty.overconfidence", VERDICTS, 140),
 }
 LANGUAGES_AT_LEAST = {"en", "fr", "es", "de"}
 # Sets of action traces: their ids carry no language (the confirmations inside are in several).
@@ -61,8 +68,9 @@ def test_crossset_file_schema_and_size(name: str) -> None:
     if name in TRACE_SETS:
         assert all(isinstance(row.get("actions"), dict) for row in rows), f"{name}: a row has no trace"
         return
-    # ids are <prefix>-<language>-...; every set covers English, French, Spanish and German
-    languages = {row["id"].split("-")[1] for row in rows}
+    # a row names its language, or its id is <prefix>-<language>-...; every set covers English, French,
+    # Spanish and German
+    languages = {row.get("language") or row["id"].split("-")[1] for row in rows}
     assert languages >= LANGUAGES_AT_LEAST, f"{name}: languages {sorted(languages)}"
 
 
