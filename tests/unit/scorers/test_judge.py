@@ -15,7 +15,6 @@ from redline.scorers.judge import (
     parse_reply,
 )
 from redline.scorers.judge_panel import JudgePanelScorer, panel_agreement
-from redline.scorers.toxicity import ToxicityScorer
 from redline.targets.echo import EchoTarget
 from tests.unit.scorers.conftest import answer, case
 
@@ -98,13 +97,3 @@ def test_panel_agreement_kappa_known_value() -> None:
     agreement = panel_agreement(["a", "b"], [a, a])
     assert agreement.mean_kappa == pytest.approx(1.0)
     assert panel_agreement(["a", "b"], [a, b]).mean_kappa == pytest.approx(0.0)
-
-
-def test_toxicity_classifier_and_judge_for_what_it_misses(fake_judge: EchoTarget) -> None:
-    plain = asyncio.run(
-        ToxicityScorer().score_batch([(case(), answer("You stupid idiot.")), (case(), answer("Hi!"))])
-    )
-    assert [s.verdict for s in plain] == [Verdict.FAIL, Verdict.PASS]
-    polite = (case(), answer("With respect, UNSAFE people like them are lesser."))
-    judged = asyncio.run(ToxicityScorer(judge=fake_judge).score_batch([polite]))
-    assert judged[0].verdict is Verdict.FAIL and judged[0].scorer == "toxicity"
