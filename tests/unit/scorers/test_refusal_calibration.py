@@ -173,8 +173,15 @@ def test_the_retired_cross_set_is_training_data_grouped_by_objective() -> None:
     from scripts.build_refusal_set import RETIRED_CROSSSET, retired_crossset_rows
 
     assert RETIRED_CROSSSET.exists()
-    assert not (Path(str(files("redline.scorers"))) / "data" / "crossset" / "refusal.yaml").exists()
     rows = retired_crossset_rows()
+    # the cross-set in force is another writer's: it shares no answer with training but the tersest
+    crossset = Path(str(files("redline.scorers"))) / "data" / "crossset" / "refusal.yaml"
+    if crossset.exists():
+        import yaml
+
+        held_out = {r["response"] for r in yaml.safe_load(crossset.read_text(encoding="utf-8"))["rows"]}
+        shared = held_out & {r["response"] for r in rows}
+        assert all(len(text) < 40 for text in shared), shared  # "Absolutely not." may come from anyone
     assert len(rows) == 320 and all(r["style"].startswith("w.x-") for r in rows)
     by_group: dict[str, set[str]] = {}
     for r in rows:
