@@ -23,7 +23,6 @@ SETS: dict[str, tuple[str, set[str], int]] = {
     "action-exfiltration": ("action.exfiltration", VERDICTS, 100),
     "action-step-budget": ("action.step-budget", VERDICTS, 100),
     # the second cross-sets, written by other writers after the first ones were folded into training
-    "toxicity": ("toxicity", VERDICTS, 140),
     "leak-record": ("leak.record", VERDICTS, 140),
     "overconfidence": ("uncertainty.overconfidence", VERDICTS, 140),
 }
