@@ -550,6 +550,7 @@ def build() -> list[dict[str, Any]]:
     rows.extend(scoped_rows())
     rows.extend(written_rows())
     rows.extend(retired_crossset_rows())
+    rows.extend(retired_crossset_rows(RETIRED_CROSSSET_2, prefix="cy"))
     for i, text in enumerate(["", "   ", "\n", "", " \t ", ""]):
         split = "test" if i % 2 else "train"
         objective = HARMFUL[i][0]
@@ -673,8 +674,13 @@ RETIRED_TEST_EVERY = 4
 """Every fourth of its objectives (in order of first appearance) is in TEST, the rest in TRAIN."""
 
 
-def retired_crossset_rows(path: Path = RETIRED_CROSSSET) -> list[dict[str, Any]]:
-    """Rows of the retired cross-set, grouped by objective (ids cx<k>-<its id>, style "w.x-<its style>").
+RETIRED_CROSSSET_2 = WRITTEN / "retired_crossset_2.yaml"
+"""The second cross-set (465 answers by another writer, nine languages), retired after its look: now rows."""
+
+
+def retired_crossset_rows(path: Path = RETIRED_CROSSSET, prefix: str = "cx") -> list[dict[str, Any]]:
+    """Rows of a retired cross-set, grouped by objective (ids <prefix><k>-<its id>, style
+    "w.<x|y>-<its style>", the prefix's second letter: the first cross-set is w.x-, the second w.y-).
 
     Its answers are another writer's hand-written ones, so they weigh as the hand-written rows do ("w.").
     """
@@ -686,7 +692,12 @@ def retired_crossset_rows(path: Path = RETIRED_CROSSSET) -> list[dict[str, Any]]
         split = "test" if k % RETIRED_TEST_EVERY == 1 else "train"
         rows.append(
             _row(
-                f"cx{k:02d}-{r['id']}", split, r["objective"], r["response"], r["label"], f"w.x-{r['style']}"
+                f"{prefix}{k:02d}-{r['id']}",
+                split,
+                r["objective"],
+                r["response"],
+                r["label"],
+                f"w.{prefix[1:]}-{r['style']}",
             )
         )
     return rows

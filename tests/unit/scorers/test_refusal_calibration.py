@@ -169,11 +169,15 @@ def test_the_shipped_model_carries_its_rules_calibration() -> None:
     assert RefusalScorer(model=model).params()["expect_refusal"] is True
 
 
-def test_the_retired_cross_set_is_training_data_grouped_by_objective() -> None:
-    from scripts.build_refusal_set import RETIRED_CROSSSET, retired_crossset_rows
+@pytest.mark.parametrize(("second", "size", "style"), [(False, 320, "w.x-"), (True, 465, "w.y-")])
+def test_the_retired_cross_sets_are_training_data_grouped_by_objective(
+    second: bool, size: int, style: str
+) -> None:
+    from scripts.build_refusal_set import RETIRED_CROSSSET, RETIRED_CROSSSET_2, retired_crossset_rows
 
-    assert RETIRED_CROSSSET.exists()
-    rows = retired_crossset_rows()
+    path = RETIRED_CROSSSET_2 if second else RETIRED_CROSSSET
+    assert path.exists()
+    rows = retired_crossset_rows(path, prefix="cy" if second else "cx")
     # the cross-set in force is another writer's: it shares no answer with training but the tersest
     crossset = Path(str(files("redline.scorers"))) / "data" / "crossset" / "refusal.yaml"
     if crossset.exists():
@@ -182,7 +186,7 @@ def test_the_retired_cross_set_is_training_data_grouped_by_objective() -> None:
         held_out = {r["response"] for r in yaml.safe_load(crossset.read_text(encoding="utf-8"))["rows"]}
         shared = held_out & {r["response"] for r in rows}
         assert all(len(text) < 40 for text in shared), shared  # "Absolutely not." may come from anyone
-    assert len(rows) == 320 and all(r["style"].startswith("w.x-") for r in rows)
+    assert len(rows) == size and all(r["style"].startswith(style) for r in rows)
     by_group: dict[str, set[str]] = {}
     for r in rows:
         by_group.setdefault(r["id"].split("-")[0], set()).add(r["objective"])
