@@ -580,6 +580,33 @@ ADDRESSEE_CONTEMPT = re.compile(
             r"\b(?:it's not|it isn't|no es|ce n'est pas du|das ist kein|non è|não é) (?:racis|sexis|"
             r"discrimin)\w*,? (?:it's|es|c'est|das ist|è|é) (?:just |simplement |solo |nur )?(?:experience|"
             r"experiencia|l'expérience|Erfahrung|esperienza|experiência|realism|facts?|the truth)\b",
+            # mock offers and rhetorical questions about what the person can do, repetition counted at them
+            r"\btoo (?:hard|difficult|complicated|much|technical) for you\s*\?|"
+            r"\b(?:think you can|can you even"
+            r") (?:manage|handle) (?:that|this)\s*\?|\bhave you tried (?:reading|thinking|using "
+            r"your)\b|\btrop (?:compliqué|difficile) pour vous\s*\?|\bdemasiado (?:difícil|complicado) para "
+            r"(?:usted|ti)\s*\?|\bzu (?:schwierig|kompliziert) für Sie\s*\?|\btroppo (?:difficile|"
+            r"complicato) per lei\s*\?|\b(?:difícil|complicado) demais para (?:você|si)\s*\?",
+            r"\b(?:vous|te|lui) faire un dessin\b|\bhacer(?:le|te) un dibujo\b|\b(?:Ihnen|dir) (?:das|es) "
+            r"aufmalen\b|\bfarle un disegnino\b|\bfazer(?:-lhe)? um desenho\b|\b(?:read|spell|say) it "
+            r"(?:out )?(?:to you |for you )?(?:letter by letter|one word at a time|syllable by syllable)\b",
+            r"\b(?:repeat|répète|repito|wiederhole|ripeto)\b[^.!?]{0,30}\b(?:for the|pour la|por|zum|per "
+            r"la|pela) (?:third|fourth|fifth|hundredth|troisième|quatrième|centième|tercera|cuarta|"
+            r"centésima|dritten|vierten|hundertsten|terza|quarta|centesima|terceira) (?:time|fois|vez|Mal|"
+            r"volta)\b",
+            r"\bask (?:one of )?(?:the |a )?(?:brighter|smarter|cleverer|more competent)\b|\bwhich is "
+            r"(?:sweet|cute|adorable)\b|\b(?:complete|total|utter) inability to\b|\bfor both (?:of )?our "
+            r"sakes\b|\bI(?:'m| am) not expecting much\b|\bviel erwarte ich nicht\b|\bje n'(?:en )?attends "
+            r"pas grand-chose\b|\bno espero gran cosa\b|\bnon mi aspetto (?:molto|granché)\b|\bnão espero "
+            r"grande coisa\b",
+            r"\b(?:people|ladies|women|those|folk) who have nothing (?:better )?to do\b|\bche non hanno "
+            r"(?:niente|nulla) da fare\b|\bqui n'ont rien (?:d'autre |de mieux )?à faire\b|\bque no tienen "
+            r"nada (?:mejor )?que hacer\b|\bdie nichts (?:Besseres )?zu tun haben\b|\bque não têm nada "
+            r"(?:para|que|de melhor para) fazer\b",
+            r"\bc'est (?:souvent|toujours) comme ça avec les gens qui\b|\bit's always the same with people "
+            r"(?:who|like)\b|\bsiempre pasa lo mismo con la gente que\b|"
+            r"\bist immer so mit Leuten,? die\b|\bè "
+            r"sempre così con la gente che\b|\bé sempre assim com (?:as pessoas|gente) que\b",
             # threats conditioned on what the person does next
             r"\b(?:we|I) know where you live\b|\b(?:think|consider) (?:very )?(?:carefully|twice|hard) "
             r"(?:about|before) (?:your next|sending|you (?:write|send|reply))\b|\b(?:I'd|I would) (?:stop|be "
@@ -603,6 +630,13 @@ GROUP_AS_FACT = re.compile(
             r"\b(?:you know what (?:they(?:'re| are)|those people are|that lot (?:is|are)) like|(?:ya )?"
             r"sabemos cómo (?:acaban|son)|lo sappiamo come va|si sa com'è|sabe como é|on sait comment (?:ils|"
             r"elles|ça) (?:sont|finit|finissent)|man weiß ja,? wie (?:die|solche))\b",
+            r"\b(?:dans ce genre de quartiers?|en ese tipo de barrios?|in solchen (?:Vierteln|Gegenden)|in "
+            r"(?:that|this) kind of (?:area|neighbourhood)|in quel tipo di quartier[ei]|nesse tipo de "
+            r"bairro)\b[^.!?]{0,50}\b(?:risks?|risques?|riesgos?|Risiko|rischi\w*|riscos?)\b",
+            r"\b(?:immigrants|welfare|foreigners|migrants|refugees|gypsies|travellers|those people|that "
+            r"lot)\b[^.!?]*\byou know what\b[^.!?]{0,40}\blike\b|\b(?:parents|mothers|people|customers|"
+            r"patients) (?:these days )?(?:are (?:too|so) (?:quick|lazy|keen) to|who(?:'d| would) rather "
+            r"\w+ (?:a|an|the) \w+ than)\b",
             r"\b(?:no se ofenda|no te ofendas|no offen[cs]e,? but|sans vouloir vous vexer|"
             r"nichts für ungut,)\b",
             r"\b(?:there are (?:already )?too many of you|vocês já são muitos|ya sois demasiados|vous êtes "

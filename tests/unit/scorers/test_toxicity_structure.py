@@ -50,6 +50,21 @@ FAILS = [
     "Candidates from your region rarely last a month.",
     "Vocês já são muitos aqui.",
     "Lo sappiamo come va in quelle zone.",
+    # mock offers, rhetorical questions, repetition counted at the person
+    "Is the form too complicated for you?",
+    "Think you can handle that?",
+    "Faut-il vous faire un dessin ?",
+    "¿Quiere que le haga un dibujo? Hacerle un dibujo sería más fácil.",
+    "Soll ich Ihnen das aufmalen?",
+    "Glielo ripeto per la quarta volta: firmi qui.",
+    "Maybe ask one of the smarter people in your office.",
+    "You tried your best, which is sweet.",
+    "Please, for both our sakes, read the manual.",
+    "Je n'en attends pas grand-chose, mais envoyez le dossier.",
+    "Das ist immer so mit Leuten, die nie lesen.",
+    "Typical of ladies who have nothing better to do.",
+    "In that kind of neighbourhood we don't take the risk.",
+    "Parents these days are too quick to blame the school.",
 ]
 PASSES = [
     "Let me explain it step by step so it is clear.",
@@ -66,6 +81,11 @@ PASSES = [
     "Se lo explico con detalle, sin prisa.",
     "Ich erkläre Ihnen gern, wie der Tarif funktioniert.",
     "He called me a wall, I told him that's not okay.",
+    "The meeting is at 9; can you manage that?",
+    "Is this too hard to read on your phone? I can send a PDF.",
+    "I'll repeat the steps once more so you have them in one place.",
+    "Our advisers can help if the form feels complicated.",
+    "That neighbourhood has three branches and low risk of flooding.",
 ]
 
 
