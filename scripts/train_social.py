@@ -20,7 +20,7 @@ towards a prior by `SHRINK` pseudo-rows (histogram-binning calibration; few rows
 Deterministic: sentences in a fixed order, the encoder and BLAS on one thread, float64, a tight
 solver tolerance (as scripts/train_refusal.py).
 
-    .venv/bin/python scripts/train_social.py [--out PATH] [--calibrate-only]
+    .venv/bin/python scripts/train_social.py [--out PATH] [--calibrate-only [--family NAME ...]]
 """
 
 from __future__ import annotations
@@ -219,8 +219,11 @@ PRIORS = {
 and the share of failures the earlier sets showed among replies nothing flagged."""
 
 
-def calibrate(model: dict[str, object], path: Path) -> dict[str, object]:
-    """`model` (already written at `path`) with each family's `p_fail` table fitted on the tune rows."""
+def calibrate(
+    model: dict[str, object], path: Path, only: tuple[str, ...] = tuple(SCORERS)
+) -> dict[str, object]:
+    """`model` (already written at `path`) with the `p_fail` table of each family in `only` fitted on
+    the tune rows (the other families' tables are kept)."""
     import asyncio
     from collections import Counter
 
@@ -233,7 +236,7 @@ def calibrate(model: dict[str, object], path: Path) -> dict[str, object]:
     families = model["families"]
     assert isinstance(families, dict)
     try:
-        for family in SCORERS:
+        for family in only:
             rows = [
                 r
                 for r in load_set(family)["rows"]
@@ -293,6 +296,12 @@ def main() -> None:
     parser.add_argument(
         "--calibrate-only", action="store_true", help="Keep the classifiers at --out; refit p_fail only."
     )
+    parser.add_argument(
+        "--family",
+        action="append",
+        choices=sorted(SCORERS),
+        help="With --calibrate-only: refit this family's p_fail only (repeatable; default all).",
+    )
     args = parser.parse_args()
     out = args.out
     torch.set_num_threads(THREADS)
@@ -302,7 +311,7 @@ def main() -> None:
         else:
             model = train()
             out.write_text(json.dumps(model, separators=(",", ":")) + "\n", encoding="utf-8")
-        model = calibrate(model, out)
+        model = calibrate(model, out, tuple(args.family or SCORERS))
     out.write_text(json.dumps(model, separators=(",", ":")) + "\n", encoding="utf-8")
     print(f"wrote {out} ({out.stat().st_size // 1024} KiB)")
 
