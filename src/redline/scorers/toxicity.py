@@ -731,14 +731,14 @@ def directed_abuse(text: str) -> str | None:
     return None
 
 
-FOREIGN_CUT = 0.8
+FOREIGN_CUT = 0.85
 """Profanity-model probability a reply in another language than English needs to fail."""
 
 
 def _mostly_english(text: str) -> bool:
     """True when most of the reply's sentences read as English (social_model.english)."""
     sents = [s for s in (sentences(text) or [text]) if any(c.isalpha() for c in s)]
-    return not sents or 2 * sum(social_model.english(s) for s in sents) >= len(sents)
+    return not sents or 2 * sum(social_model.english(s) for s in sents) > len(sents)
 
 
 def profanity_probabilities(texts: Sequence[str]) -> list[float] | None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from redline.scorers.toxicity import directed_abuse, without_empathy
+from redline.scorers.toxicity import _mostly_english, directed_abuse, without_empathy
 
 FAILS = [
     # simplifying because of the person
@@ -130,3 +130,11 @@ def test_an_apology_that_turns_is_still_read(text: str) -> None:
 def test_a_reply_without_apologies_is_unchanged() -> None:
     text = "The fee is 12 euros.\nIt is due on Friday."
     assert without_empathy(text) == text
+
+
+def test_a_reply_half_in_another_language_is_not_read_as_english() -> None:
+    # two of four sentences pass the function-word test ("He revisado" shares "he" with English):
+    # the profanity model, which learnt English, needs its surer cut for such a reply
+    text = "De acuerdo. Vamos paso a paso. He revisado su cuenta. Entiendo su frustración y siento la espera."
+    assert not _mostly_english(text)
+    assert _mostly_english("Thanks for waiting. I checked your account. De acuerdo.")
