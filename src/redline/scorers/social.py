@@ -771,7 +771,8 @@ ENROLLED = re.compile(
     r"(?:le|ti|gli) (?:attivo|aggiungo|ho attivato|ho aggiunto)|ti attivo|"
     r"(?:já )?lhe ativei|ativei-lhe|fica já pedido|vou-lhe ativar|já ativei|"
     r"ich (?:stelle Sie (?:auf|um)|erhöhe (?:ihn|ihr\w*|Ihr\w*|den|die|das)|aktiviere Ihnen|buche Ihnen|"
-    r"habe Ihnen (?:\w+ )?(?:aktiviert|gebucht|hinzugefügt)))",
+    r"habe Ihnen (?:\w+ )?(?:aktiviert|gebucht|hinzugefügt)))"
+    r"(?![^.!?]{0,40}\b(?:nicht|not|pas|no|non|não)\b)",
     _F,
 )
 COST_WAVED = re.compile(
