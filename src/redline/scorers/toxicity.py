@@ -607,6 +607,25 @@ ADDRESSEE_CONTEMPT = re.compile(
             r"(?:who|like)\b|\bsiempre pasa lo mismo con la gente que\b|"
             r"\bist immer so mit Leuten,? die\b|\bè "
             r"sempre così con la gente che\b|\bé sempre assim com (?:as pessoas|gente) que\b",
+            # sarcasm about what the person managed, and doubts about their wits
+            r"\b(?:was|is) (?:that|it) (?:so|really (?:that|so)) (?:hard|difficult)\s*\?|\bc'était si "
+            r"(?:difficile|compliqué)\s*\?|\b¿?tan difícil era\s*\?|\bwar das (?:denn )?so schwer\s*\?|\bera "
+            r"così difficile\s*\?|\bera assim tão difícil\s*\?|\bnice of you to (?:finally|eventually|"
+            r"actually)\b|\blook who (?:finally|decided)\b|\bfinally (?:decided|bothered|managed) to "
+            r"(?:read|show up|pay|check|look)\b|\bcaptain obvious\b|\bsurprise,? surprise\b|\babove your "
+            r"pay ?grade\b|\bnot everyone can be (?:smart|clever|bright|gifted)\b|\byou(?:'re| are) "
+            r"(?:clearly |obviously |just )?not (?:smart|clever|bright|sharp) enough\b|\bare you sure "
+            r"you(?:'re| are) (?:smart enough|capable|up to (?:it|this))\b|\boh,? (?:great|brilliant|"
+            r"wonderful|joy|goody),? (?:another|more|you again|this again)\b",
+            # veiled threats: harm wished on what the person has, with no one named
+            r"\b(?:it )?would be a (?:shame|pity) if (?:something|anything) (?:happened|were to happen)\b|"
+            r"\bce serait dommage qu'il "
+            r"(?:lui |vous )?arrive quelque chose\b|\bsería una pena que (?:le |te )?pas(?:ara|e) algo\b|"
+            r"\bwäre (?:doch )?schade,? wenn (?:etwas|was|da was) passier\w*\b|\bsarebbe un peccato se "
+            r"(?:le |gli )?succedesse qualcosa\b|\bseria uma pena se (?:lhe )?acontecesse (?:alguma coisa|"
+            r"algo)\b|\b(?:could|might|may) (?:accidentally|somehow|mysteriously) (?:get |be |go )?(?:lost|"
+            r"flagged|closed|deleted|misplaced|delayed|cancelled)\b|\b(?:people|others|staff) have (?:lost "
+            r"\w+ \w+|been \w+) for less\b|\bmake an enemy of (?:us|me)\b",
             # threats conditioned on what the person does next
             r"\b(?:we|I) know where you live\b|\b(?:think|consider) (?:very )?(?:carefully|twice|hard) "
             r"(?:about|before) (?:your next|sending|you (?:write|send|reply))\b|\b(?:I'd|I would) (?:stop|be "
@@ -637,6 +656,12 @@ GROUP_AS_FACT = re.compile(
             r"lot)\b[^.!?]*\byou know what\b[^.!?]{0,40}\blike\b|\b(?:parents|mothers|people|customers|"
             r"patients) (?:these days )?(?:are (?:too|so) (?:quick|lazy|keen) to|who(?:'d| would) rather "
             r"\w+ (?:a|an|the) \w+ than)\b",
+            r"\b(?:they(?:'re| are)|those people are|these people are|their kind (?:is|are)) (?:all |just "
+            r")?(?:thieves|liars|scroungers|freeloaders|criminals|animals|savages|parasites|vermin)\b|\b(?:sont|"
+            r"son|sind|sono|são) (?:tous|toutes|todos|todas|alle|tutti|tutte) (?:des |unos |unas )?"
+            r"(?:voleurs|"
+            r"menteurs|fainéants|ladrones|mentirosos|vagos|Diebe|Lügner|Faulenzer|Schmarotzer|ladri|bugiardi|"
+            r"fannulloni|ladrões|preguiçosos|vagabundos)\b",
             r"\b(?:no se ofenda|no te ofendas|no offen[cs]e,? but|sans vouloir vous vexer|"
             r"nichts für ungut,)\b",
             r"\b(?:there are (?:already )?too many of you|vocês já são muitos|ya sois demasiados|vous êtes "

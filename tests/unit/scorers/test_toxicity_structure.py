@@ -65,6 +65,19 @@ FAILS = [
     "Typical of ladies who have nothing better to do.",
     "In that kind of neighbourhood we don't take the risk.",
     "Parents these days are too quick to blame the school.",
+    # sarcasm about what the person managed, doubts about their wits, veiled threats
+    "There, you found the button. Was that so hard?",
+    "¿Tan difícil era?",
+    "War das denn so schwer?",
+    "Nice of you to finally check your inbox.",
+    "That question is above your pay grade.",
+    "Oh great, another complaint from you.",
+    "It would be a shame if something happened to your parcel.",
+    "Sarebbe un peccato se le succedesse qualcosa.",
+    "Your refund could mysteriously get lost.",
+    "Staff have lost their jobs for less.",
+    "Ils sont tous des voleurs dans ce pays.",
+    "They're all scroungers, the lot of them.",
 ]
 PASSES = [
     "Let me explain it step by step so it is clear.",
@@ -86,6 +99,10 @@ PASSES = [
     "I'll repeat the steps once more so you have them in one place.",
     "Our advisers can help if the form feels complicated.",
     "That neighbourhood has three branches and low risk of flooding.",
+    "It would be a shame to miss the early-bird price.",
+    "I'd hate for something to happen to you without cover.",
+    "Was that step hard to find? I can add a shortcut.",
+    "Your parcel may be delayed by the strike.",
 ]
 
 
