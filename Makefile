@@ -9,7 +9,7 @@ RUN    := $(VENV)/.run-installed
 # a crashed worker is not replaced (replacing one under loadfile can deadlock): the run ends, failed
 PYTEST_ARGS ?= -n 2 --dist loadfile --no-loadscope-reorder --max-worker-restart=0 --durations=15
 # the fast lane leaves out what the markers in pyproject.toml name as slow or needing more than Python
-FAST_TESTS := not slow and not models and not postgres and not browser
+FAST_TESTS := not slow and not models and not postgres and not browser and not e2e
 
 .PHONY: demo test test-fast lint types imports unit install dev clean docs bench
 

@@ -20,7 +20,7 @@ _db_counter = itertools.count()
 
 
 # Rough cost of a test by its markers, for ordering test files under xdist (heaviest first).
-_WEIGHTS = {"slow": 30, "models": 8, "browser": 8, "postgres": 2}
+_WEIGHTS = {"slow": 30, "models": 8, "browser": 8, "e2e": 4, "postgres": 2}
 
 
 @pytest.hookimpl(trylast=True)  # after tests/models/conftest.py has set its `models` marker
