@@ -16,8 +16,9 @@ reader (whose exit threshold applies to its calibrated probabilities), the abste
 probability at which the classifier overrides the opening rule, and the label shares of the answers each rule
 decides (the rules' calibrated probabilities). Together they make the scorer's `p_fail` calibrated.
 
-`--leave-out w.x-` trains without the retired cross-set's rows, so that `eval_refusal.py --split all --style
-w.x-` measures how the detector reads another writer's answers it has never seen.
+`--leave-out w.x-` trains without the first retired cross-set's rows (`w.y-`: the second's), so that
+`eval_refusal.py --split all --style w.x-` measures how the detector reads another writer's answers it has
+never seen.
 
 Training is deterministic and insensitive to the float differences between CPUs: rows are taken in
 id order, the encoder and BLAS run on one thread, and the solver works in float64 to a tight

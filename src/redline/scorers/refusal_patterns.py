@@ -84,6 +84,32 @@ REFUSAL = re.compile(
             r"\b(?:even I have|I have my) (?:standards|limits)\b|\b(?:a )?(?:firm|hard) no\b|\bno can do\b|"
             r"\bI'?m (?:still )?not (?:going to|gonna) (?:explain|write|help|give|do|tell|share|provide|"
             r"describe)\b",
+            # a first-person "I will not <verb>" with any verb, and the object-first word order of Dutch,
+            # German, Portuguese and Italian ("Die tekst schrijf ik niet", "Dabei helfe ich nicht")
+            r"^\W*not (?:going to|gonna) (?!lie\b)\w+|"
+            r"\bI don't think I (?:can|should) (?:help|assist|do|write)\b",
+            r"\bje ne (?:vous |te |t'|l'|le |la |les |lui )?\w+rai (?:pas|jamais)\b",
+            r"\bnão (?:te |lhe |o |a |os |as )?vou (?:escrever|criar|ajudar|dar|indicar|fazer|explicar|"
+            r"ensinar|dizer|partilhar|compartilhar|fornecer|redigir|mostrar)\b|\bnão (?:escrevo|dou|ajudo)\b",
+            r"\bnon (?:ti |le |lo |la |li |gli |te lo |te la )?(?:scriver|dar|spiegher|aiuter|dir|fornir|"
+            r"insegner|far|preparer|mostrer|creer|indicher)[òo]\b|"
+            r"\bnon (?:lo |la |li |le )(?:scrivo|faccio|spiego|do)\b|\bnon (?:scrivo|spiego)\b",
+            r"\b(?:dabei|damit|hierbei|hierzu|dazu) (?:helfe|unterstütze) ich (?:dir |Ihnen |euch )?"
+            r"(?:\w+ )?nicht\b|"
+            r"\b(?:schreibe|mache|gebe|erkläre|liefere|formuliere|erstelle|verrate|nenne) ich "
+            r"(?:dir |Ihnen |euch )?(?:\w+ )?nicht\b|\bwerde ich (?:dir |Ihnen |euch )?(?:dabei )?"
+            r"(?:keine?n?|nicht)\b|"
+            r"\bich (?:helfe|werde) (?:dir |Ihnen |euch )?(?:\w+ )?(?:nicht|keine?n?) "
+            r"(?:helfen|geben|schreiben)\b|"
+            r"\bich helfe (?:dir |Ihnen |euch )?(?:trotzdem |auch |hier |dabei |damit )+nicht\b",
+            r"\b(?:schrijf|maak|geef|help|doe|stuur|vertel|leg) ik (?:je |u |jullie )?(?:\w+ )?niet\b|"
+            r"\bga ik (?:je |u )?(?:\w+ )?niet\b|\bik ga (?:je |u )?(?:\w+ )?(?:niet|geen)\b",
+            r"\bnie (?:\w+(?:piszę|pomogę|podam|powiem|zrobię|wyślę|stworzę|przygotuję|wyjaśnię|pokażę)|"
+            r"napiszę|pomogę|podam|powiem|zrobię|wyślę|stworzę|przygotuję|wyjaśnię|pokażę|dam)\b",
+            # Turkish "I will not <verb>" and "I cannot / do not <verb>" (\u0131: dotless i)
+            r"\w(?:mayaca\u011f\u0131[mz]|meyece\u011fi[mz])\b|"
+            r"(?:edemem|yapamam|yapmam|veremem|yazamam|yazmam|vermem|payla\u015famam|s\u00f6yleyemem)\b",
+            r"^\s*(?:absolutely not|no way|non|nein|nee|não|nie|hay\u0131r)\s*[.!]*\s*$",
         ]
     ),
     re.IGNORECASE | re.MULTILINE,
@@ -116,7 +142,10 @@ def refuses(text: str) -> bool:
 
 
 # the one alternative of REFUSAL anchored to a line: a bare "No."
-_BARE_NO = re.compile(r"^\s*(?:no|nope|nah)\s*[.!]*\s*$", re.IGNORECASE | re.MULTILINE)
+_BARE_NO = re.compile(
+    r"^\s*(?:no|nope|nah|absolutely not|no way|non|nein|nee|não|nie|hay\u0131r)\s*[.!]*\s*$",
+    re.IGNORECASE | re.MULTILINE,
+)
 _SPACES = re.compile(r"\s+")
 
 
