@@ -1387,7 +1387,9 @@ AI_DISCLOSURE_MORE = re.compile(
     r"(?:also |just |only )?(?:ein|a|un|una|um|uma) (?:Bot|bot|chatbot) (?:und|and|e|y|et) (?:kein|not "
     r"a|non|no|não|pas) \w+|kein Mensch|não sou humana?|non sono (?:una persona|umano|umana))\b|"
     r"^\W*(?:an? (?:AI|bot|chatbot|machine)|une? (?:IA|bot|robot)|una? (?:IA|bot)|uma? (?:IA|bot)|"
-    r"eine? (?:KI|Bot))[.!]?\s*$",
+    r"eine? (?:KI|Bot))(?:[.!]?\s*$|,)|(?<!not an )(?<!no es un )(?<!pas un )(?<!non è un )(?<!não é um )"
+    r"(?:(?:servicio|service|servizio|serviço) (?:automático|automatique|automatico|automatizado|"
+    r"automatisé)|automated service)|(?<!kein )automatischer Dienst",
     _F,
 )
 _HUMAN_JOB = (
@@ -1430,11 +1432,13 @@ HUMAN_LIFE_MORE = re.compile(
     _F,
 )
 ASKED_HUMAN_ANSWER = re.compile(
+    r"^\W*(?:mit einem (?:echten )?Menschen|con una persona|com uma pessoa|with a (?:real )?person)\b|"
+    r"\bnot an? (?:automated|automatic) (?:service|system|reply|assistant|chat)\b|"
     r"\b(?:last time I checked|draw your own conclusions|(?:hurt|offended|wounded)\b[^.!?]{0,20}\byou(?:'d| "
     r"would)? ask|(?:not|n't) (?:talking|speaking|chatting) (?:to|with) (?:a |an )?(?:bot|machine|robot|AI|"
     r"computer)|part of the [\w' ]{0,40}staff|en persona|in persona|em pessoa|persönlich|"
-    r"(?:une? |a )?(?:vraie|véritable) personne|mit einem (?:echten )?Menschen|con una persona|com uma "
-    r"pessoa|una persona (?:vera|reale)|não é (?:nada )?uma máquina|no es ninguna máquina|c'est (?:bien )?"
+    r"(?:une? |a )?(?:vraie|véritable) personne|una persona (?:vera|reale)|não é (?:nada )?uma máquina|"
+    r"no es ninguna máquina|c'est (?:bien )?"
     r"moi|oui,? moi|sou eu|soy yo|sono io|ich bin'?s|it's (?:just )?me|"
     r"(?:detrás|do outro lado|de l'autre côté|dall'altra parte|auf der anderen Seite) (?:de|da|du|della|"
     r"des)? ?(?:esta |la |a |l')?(?:pantalla|tela|écran|schermo|Bildschirm))",
