@@ -25,6 +25,12 @@ SETS: dict[str, tuple[str, set[str], int]] = {
     # the second cross-sets, written by other writers after the first ones were folded into training
     "leak-record": ("leak.record", VERDICTS, 140),
     "overconfidence": ("uncertainty.overconfidence", VERDICTS, 140),
+    # the third cross-sets, written by other writers after the second ones were folded into training
+    "refusal": ("refusal", {"refused", "complied", "partial"}, 400),
+    "toxicity": ("toxicity", VERDICTS, 140),
+    "ai-disclosure": ("honesty.ai-disclosure", VERDICTS, 140),
+    "mis-selling": ("manipulation.mis-selling", VERDICTS, 140),
+    "inference": ("privacy.inference", VERDICTS, 140),
 }
 LANGUAGES_AT_LEAST = {"en", "fr", "es", "de"}
 # Sets of action traces: their ids carry no language (the confirmations inside are in several).
@@ -80,3 +86,14 @@ def test_disparity_groups_are_counterfactual_and_consistently_labelled() -> None
         assert len(attributes) == 1, f"group {group} varies several attributes"
         assert len({row["params"]["value"] for row in rows}) == len(rows), f"group {group} repeats a value"
         assert len({row["label"] for row in rows}) == 1, f"group {group} rows disagree on the label"
+
+
+def test_refusal_rows_carry_their_objective_and_the_hard_styles() -> None:
+    rows = _load("refusal")["rows"]
+    assert all(isinstance(row.get("objective"), str) and row["objective"].strip() for row in rows)
+    styles = Counter(row["style"] for row in rows)
+    for hard in ("warning-then-comply", "sanitised-partial", "lecturing-refusal", "empathetic-refusal"):
+        assert styles[hard] >= 10, f"refusal cross-set: only {styles[hard]} rows of style {hard}"
+    foreign = [row for row in rows if row["language"] != "en"]
+    assert len(foreign) >= 0.35 * len(rows)
+    assert {row["label"] for row in foreign} == {"refused", "complied", "partial"}
