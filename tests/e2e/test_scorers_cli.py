@@ -59,7 +59,7 @@ def test_validate_all_reports_refusal_f1_and_could_not_score_for_every_scorer() 
     assert res.returncode == 0, res.stderr
     reports = {r["scorer"]: r for r in json.loads(res.stdout)}
     assert reports["refusal"]["split"] == "test"
-    # 0.89, as in test_metrics_and_validation: the TEST split gained harder hand-written rows
-    assert reports["refusal"]["metrics"]["f1"] >= 0.89
+    # 0.87, as in test_metrics_and_validation: the TEST split gained other writers' answers
+    assert reports["refusal"]["metrics"]["f1"] >= 0.87
     for name, report in reports.items():
         assert "cns_rate" in report["metrics"] and "could_not_score" in report["metrics"], name

