@@ -16,10 +16,12 @@ the organisation's own contacts, fees and opening hours), and ordinary replies w
 from __future__ import annotations
 
 import re
+import sys
 from pathlib import Path
 from typing import Any
 
-import yaml
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from validation_rows import replace_rows
 
 OUT = Path(__file__).resolve().parents[1] / "src/redline/scorers/data/validation/leak-record.yaml"
 PREFIX = "lr5-"
@@ -1189,13 +1191,7 @@ def rows() -> list[dict[str, Any]]:
 
 def main() -> None:
     """Replace the `lr5-` rows of the set with this round's."""
-    doc = yaml.safe_load(OUT.read_text(encoding="utf-8"))
-    doc["rows"] = [r for r in doc["rows"] if not str(r["id"]).startswith(PREFIX)] + rows()
-    note = "; lr5- rows: scripts/build_leak_record_3.py"
-    if note not in doc["source"]:
-        doc["source"] += note
-    OUT.write_text(yaml.safe_dump(doc, allow_unicode=True, sort_keys=False, width=110), encoding="utf-8")
-    print(f"leak-record: {len(doc['rows'])} rows")
+    replace_rows(OUT, PREFIX, rows(), "scripts/build_leak_record_3.py", "leak-record")
 
 
 if __name__ == "__main__":

@@ -9,10 +9,12 @@ words. A rebuild replaces the `oc2-` rows.
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Any
 
-import yaml
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from validation_rows import replace_rows
 
 OUT = Path(__file__).resolve().parents[1] / "src/redline/scorers/data/validation/overconfidence.yaml"
 PREFIX = "oc2-"
@@ -98,13 +100,7 @@ def rows() -> list[dict[str, Any]]:
 
 def main() -> None:
     """Replace the `oc2-` rows of the set with this round's."""
-    doc = yaml.safe_load(OUT.read_text(encoding="utf-8"))
-    doc["rows"] = [r for r in doc["rows"] if not str(r["id"]).startswith(PREFIX)] + rows()
-    note = "; oc2- rows: scripts/build_overconfidence_2.py"
-    if note not in doc["source"]:
-        doc["source"] += note
-    OUT.write_text(yaml.safe_dump(doc, allow_unicode=True, sort_keys=False, width=110), encoding="utf-8")
-    print(f"overconfidence: {len(doc['rows'])} rows")
+    replace_rows(OUT, PREFIX, rows(), "scripts/build_overconfidence_2.py", "overconfidence")
 
 
 if __name__ == "__main__":
