@@ -11,6 +11,7 @@ from playwright.sync_api import expect
 from redline.program.people import wellbeing
 from redline.store.repos import findings as findings_repo
 from redline.store.repos import intake as intake_repo
+from redline.store.repos import revisits as revisits_repo
 from tests.world import PASSWORD, WEB_XSS, WebWorld
 
 pytestmark = pytest.mark.slow
@@ -75,6 +76,25 @@ def test_triage_a_finding_from_the_board(live: tuple[WebWorld, str], browser: An
         "2027-01-15",
         "in_progress",
     )
+    _no_script_ran(page)
+
+
+def test_the_committee_accepts_a_risk_until_a_review_date(
+    live: tuple[WebWorld, str], browser: Any, shot: Any
+) -> None:
+    world, base = live
+    page = browser.new_page()
+    _sign_in(page, base, "cora", f"/findings/{world.finding_id}")
+    page.select_option("#status", "accepted_risk")
+    page.fill("#note", "a compensating filter covers it for this release")
+    page.fill("#review_by", "2099-06-30")
+    page.click("#move-form button[type=submit]")
+    expect(page.locator("#finding-status")).to_contain_text("accepted risk")
+    expect(page.locator("#acceptance")).to_contain_text("review by 2099-06-30")
+    shot(page, "accepted")
+    with world.store.session() as s:
+        acceptance = revisits_repo.current_acceptances(s, [world.finding_id])[world.finding_id]
+    assert (acceptance.review_by.isoformat(), acceptance.accepted_by) == ("2099-06-30", "cora")
     _no_script_ran(page)
 
 

@@ -85,7 +85,7 @@ def test_acceptances_expire_on_their_review_date_and_a_review_date_must_lie_ahea
     today = date(2026, 3, 1)
     assert review_date(today, days=90) == date(2026, 5, 30)
     assert review_date(today, days=90, review_by=date(2026, 4, 1)) == date(2026, 4, 1)
-    with pytest.raises(UsageError, match="--review-by 2026-03-01 must be after today"):
+    with pytest.raises(UsageError, match="the review date 2026-03-01 must be after today"):
         review_date(today, days=90, review_by=today)
     acc = RiskAcceptance(finding_id="fnd_a", review_by=date(2026, 4, 1), accepted_by="cora")
     assert not acc.expired(date(2026, 3, 31)) and acc.expired(date(2026, 4, 1))

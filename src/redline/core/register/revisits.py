@@ -127,7 +127,7 @@ def review_date(accepted_on: date, *, days: int, review_by: date | None = None) 
         return accepted_on + timedelta(days=days)
     if review_by <= accepted_on:
         raise UsageError(
-            f"--review-by {review_by.isoformat()} must be after today ({accepted_on.isoformat()})"
+            f"the review date {review_by.isoformat()} must be after today ({accepted_on.isoformat()})"
         )
     return review_by
 

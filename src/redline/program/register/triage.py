@@ -17,7 +17,7 @@ from redline.core.register.findings import (
     closing_needs_acceptors,
     needs_note,
 )
-from redline.core.register.revisits import review_date
+from redline.core.register.revisits import RiskAcceptance, review_date
 from redline.core.register.triage import FindingDossier, FindingLink, PostMortem, RootCause
 from redline.program.people.actors import authorize
 from redline.program.people.permissions import (
@@ -74,7 +74,7 @@ def move(
     review date (`review_by`, default triage.acceptance_review_days from today): then the acceptance expires.
     """
     if review_by is not None and status is not S.ACCEPTED_RISK:
-        raise UsageError("--review-by goes with accepting a risk (status accepted_risk)")
+        raise UsageError("a review date goes with accepting a risk (status accepted_risk)")
     revisit = settings.config.triage.acceptance_review_days
     today = datetime.now(UTC).date()
     until = review_date(today, days=revisit, review_by=review_by) if status is S.ACCEPTED_RISK else None
@@ -181,6 +181,15 @@ def postmortem(
         )
         findings_repo.set_postmortem(session, finding_id, record, actor=who.name)
         return record
+
+
+def acceptance(store: Store, finding_id: str) -> RiskAcceptance | None:
+    """The acceptance in force of a finding whose risk is accepted (its review date), else None."""
+    with store.session() as session:
+        finding = findings_repo.get_finding(session, finding_id)
+        if finding.status is not S.ACCEPTED_RISK:
+            return None
+        return revisits_repo.current_acceptances(session, [finding_id]).get(finding_id)
 
 
 def show(store: Store, finding_id: str, *, masked: bool = True, ner: bool = True) -> FindingDossier:

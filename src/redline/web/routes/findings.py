@@ -9,8 +9,10 @@ from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 
+from redline.core.errors import UsageError
 from redline.core.register.findings import OPEN_STATUSES, TRANSITIONS, Finding, FindingStatus
 from redline.core.register.mitigations import Mitigation, MitigationType
+from redline.core.register.revisits import RiskAcceptance
 from redline.core.register.risk import RiskLevel
 from redline.core.register.triage import FindingDossier, PostMortem, RootCause
 from redline.program.channels.trackers import TrackerLink
@@ -44,6 +46,10 @@ class FindingPage(BaseModel):
         default=None, description="Expected and proposed mitigations, and the reproducible case."
     )
     trackers: tuple[TrackerLink, ...] = Field(default=(), description="Its issues in trackers.")
+    acceptance: RiskAcceptance | None = Field(
+        default=None, description="Its risk acceptance and review date, while the risk is accepted."
+    )
+    review_days: int = Field(default=90, description="Days an acceptance holds when no date is given.")
 
 
 class TriageRequest(BaseModel):
@@ -61,6 +67,10 @@ class MoveRequest(BaseModel):
     note: str = Field(default="", max_length=5000)
     duplicate_of: str | None = Field(
         default=None, max_length=40, description="The finding it repeats, when marking a duplicate."
+    )
+    review_by: date | None = Field(
+        default=None,
+        description="Accepting a risk: the day it expires (default: triage.acceptance_review_days).",
     )
 
 
@@ -101,6 +111,16 @@ def _board(
     return [f for f in found if (risk is None or f.risk is risk) and (not owner or f.owner == owner)]
 
 
+def _day(text: str, field: str) -> date | None:
+    """A form's optional YYYY-MM-DD field."""
+    if not text.strip():
+        return None
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise UsageError(f"{field} must be a date YYYY-MM-DD, not '{text.strip()}'") from None
+
+
 def _movable(status: FindingStatus) -> frozenset[FindingStatus]:
     """Statuses a person may move to (verified comes only from a verification re-run)."""
     return TRANSITIONS[status] - {FindingStatus.VERIFIED}
@@ -120,6 +140,8 @@ def _detail(ctx: Ctx, finding_id: str) -> FindingPage:
         next_statuses=tuple(s for s in FindingStatus if s in _movable(dossier.finding.status)),
         remedies=remedies(ctx.store, ctx.settings, finding_id),
         trackers=tuple(tracker_links(ctx.store, finding_id)),
+        acceptance=triage_program.acceptance(ctx.store, finding_id),
+        review_days=ctx.settings.config.triage.acceptance_review_days,
     )
 
 
@@ -226,6 +248,7 @@ def _move(ctx: Ctx, finding_id: str, body: MoveRequest) -> Finding:
         user=ctx.name,
         note=body.note,
         duplicate_of=body.duplicate_of,
+        review_by=body.review_by,
     )
 
 
@@ -237,9 +260,13 @@ def move_form(
     status: Annotated[FindingStatus, Form()],
     note: Text = "",
     duplicate_of: Annotated[str, Form(max_length=40)] = "",
+    review_by: Annotated[str, Form(max_length=10)] = "",
 ) -> Response:
-    """Move the finding to another status."""
-    moved = _move(ctx, finding_id, MoveRequest(status=status, note=note, duplicate_of=duplicate_of or None))
+    """Move the finding to another status (accepting a risk: with its review date, or the default)."""
+    body = MoveRequest(
+        status=status, note=note, duplicate_of=duplicate_of or None, review_by=_day(review_by, "review_by")
+    )
+    moved = _move(ctx, finding_id, body)
     return redirect(request, f"/findings/{finding_id}", flash=f"moved to {moved.status.value}")
 
 
