@@ -157,6 +157,23 @@ def test_a_github_call_without_the_right_signature_is_refused_and_changes_nothin
     assert hooked.status() == "triaged" and hooked.inbound() == []
 
 
+def test_refused_calls_are_audited_once_a_minute_with_their_count(hooked: Hooked) -> None:
+    for _ in range(3):
+        assert (
+            post(hooked.client, "gh", github_event("closed"), {"X-Hub-Signature-256": "sha256=0"}).status_code
+            == 403
+        )
+    assert post(hooked.client, "open", github_event("closed"), {}).status_code == 403
+    with hooked.store.session() as s:
+        refused = audit.list_events(s, action="tracker.webhook_refused")
+    assert sorted((e.subject, e.payload["refused"], e.payload["reason"]) for e in refused) == [
+        ("gh", 1, "the signature does not match"),
+        ("open", 1, "no webhook_secret_env is configured"),
+    ]
+    assert all(e.actor == f"tracker:{e.subject}" for e in refused)
+    assert "sha256=0" not in json.dumps([e.payload for e in refused])
+
+
 def test_a_signature_over_another_body_is_refused(hooked: Hooked) -> None:
     signed = hmac_sha256(SECRETS["GH_HOOK"], github_event("reopened"))
     assert (

@@ -13,6 +13,7 @@ import base64
 import json
 import math
 import os
+import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
@@ -49,6 +50,7 @@ from redline.program.register.decisions import load_policy
 from redline.program.register.mitigations import path_to
 from redline.program.register.releases import release_label
 from redline.scorers.masking import Masker
+from redline.store import audit
 from redline.store.repos import finding_cases as cases_repo
 from redline.store.repos import findings as findings_repo
 from redline.store.repos import rounds as rounds_repo
@@ -59,6 +61,7 @@ from redline.store.repos.trackers import TrackerLink as TrackerLink
 from redline.store.session import Store
 
 WEBHOOK_ACTOR = "tracker:{name}"
+WEBHOOK_REFUSED = "tracker.webhook_refused"
 MAX_RETRIES = 3
 MAX_RETRY_WAIT_S = 60.0
 WEB_URL_ENV = "REDLINE_WEB_URL"
@@ -594,6 +597,33 @@ class InboundResult(BaseModel):
     status: FindingStatus | None = Field(default=None, description="The finding's status afterwards.")
 
 
+class RefusalLog:
+    """Counts refused webhook calls per tracker and says when to audit them: the first refusal, then at
+    most one record per `every_s` seconds, carrying the number refused since the last record."""
+
+    def __init__(self, *, every_s: float = 60.0, clock: Callable[[], float] = time.monotonic) -> None:
+        self.every_s = every_s
+        self._clock = clock
+        self._pending: dict[str, int] = {}
+        self._last: dict[str, float] = {}
+        self._lock = threading.Lock()
+
+    def count(self, tracker: str) -> int:
+        """Count one refusal; the number to audit now (0: not yet)."""
+        with self._lock:
+            now = self._clock()
+            self._pending[tracker] = self._pending.get(tracker, 0) + 1
+            last = self._last.get(tracker)
+            if last is not None and now - last < self.every_s:
+                return 0
+            self._last[tracker] = now
+            return self._pending.pop(tracker)
+
+
+REFUSED_WEBHOOKS = RefusalLog()
+"""The process's log of refused webhook calls."""
+
+
 def receive_webhook(
     store: Store,
     settings: Settings,
@@ -602,8 +632,13 @@ def receive_webhook(
     body: bytes,
     headers: Mapping[str, str],
     env: Mapping[str, str] | None = None,
+    refusals: RefusalLog | None = None,
 ) -> InboundResult:
     """Check a webhook call's signature, then record the issue state it reports (audited).
+
+    A refused call (no secret configured, or a wrong signature) is audited as tracker.webhook_refused,
+    at most once a minute per tracker with the count of refusals since the last record (`RefusalLog`), so
+    a flood of forged calls cannot grow the audit log without bound.
 
     A newly closed issue of a triaged, in-progress or reopened finding moves it to mitigated (ready for
     verification) along the status table; it never closes it. A reopened issue, or a close of a finding
@@ -615,6 +650,16 @@ def receive_webhook(
     lower = {k.lower(): v for k, v in headers.items()}
     if not signature_ok(cfg.kind, secret, body, lower):
         why = "no webhook_secret_env is configured" if not secret else "the signature does not match"
+        refused = (refusals if refusals is not None else REFUSED_WEBHOOKS).count(cfg.name)
+        if refused:
+            with store.session() as session:
+                audit.append(
+                    session,
+                    actor=WEBHOOK_ACTOR.format(name=cfg.name),
+                    action=WEBHOOK_REFUSED,
+                    subject=cfg.name,
+                    payload={"tracker": cfg.name, "reason": why, "refused": refused},
+                )
         raise InvalidSignatureError(f"tracker '{cfg.name}' webhook refused: {why}")
     try:
         payload = json.loads(body) if body else {}
