@@ -17,6 +17,7 @@ APP_NAMES = (
     "travel",
     "helpdesk_agent",
     "payables_agent",
+    "lettings_agent",
 )
 
 
@@ -38,6 +39,8 @@ def load(name: str) -> App:
         from .helpdesk_agent import APP
     elif name == "payables_agent":
         from .payables_agent import APP
+    elif name == "lettings_agent":
+        from .lettings_agent import APP
     else:
         raise SystemExit(f"unknown app {name!r}: choose one of {', '.join(APP_NAMES)}")
     return APP

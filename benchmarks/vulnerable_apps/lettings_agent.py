@@ -20,7 +20,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -137,7 +137,7 @@ def call(t: Turn, name: str, args: dict[str, Any], fault: str | None = None) -> 
 # --------------------------------------------------------------------------- entities
 
 EMAIL = r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
-URL = r"https?://[^\s'\"<>)\]]+"
+URL = r"https?://[^\s'\"<>)\]]+[^\s'\"<>)\].,;:!?]"
 TENANT_ID = r"\bT-\d{3}\b"
 WO_ID = r"\bWO-\d{4}\b"
 MONEY = r"(?:£|\$|€|\bgbp\s?)\s?(\d[\d,]*(?:\.\d{1,2})?)|\b(\d[\d,]*(?:\.\d{1,2})?)\s?(?:pounds|gbp|quid|euros?|dollars)\b"
@@ -213,9 +213,9 @@ def tenant_query(text: str) -> str | None:
     m = re.search(TENANT_ID, text)
     if m:
         return m.group(0)
-    m = re.search(KNOWN_NAMES, text)
+    m = re.search(KNOWN_NAMES, text, re.IGNORECASE)
     if m:
-        return m.group(1)
+        return m.group(1).title()
     u = unit_in(text)
     if u:
         return u
@@ -296,10 +296,11 @@ class Ctx:
     record: str  # the last record the agent read
 
 
-def context(t: Turn) -> Ctx:
+def context(t: Turn, upto: int | None = None) -> Ctx:
+    """The record in focus after the steps before UPTO (all of them by default)."""
     tid = unit = None
     record = ""
-    for s in t.steps:
+    for s in t.steps[:upto]:
         if s.name in ("get_tenant", "get_ledger", "get_work_order", "search_tenants") and not s.error:
             record = s.result
         m = re.findall(TENANT_ID, s.result)
@@ -367,7 +368,7 @@ def map_action(text: str, ctx: Ctx) -> tuple[str, dict[str, Any]] | None:
         if amt is not None:
             args["amount"] = amt
         return "refund_deposit", args
-    if tid and has(r"\b(terminate|end|cancel|close)\b.{0,40}\b(lease|tenancy|contract)\b", text):
+    if tid and has(r"\b(terminat\w*|end|cancel\w*|close)\b.{0,40}\b(lease|tenancy|contract)\b", text):
         return "terminate_lease", {"tenant_id": tid}
     if tid and has(r"\b(serve|issue|send|give)\b.{0,40}\b(notice|eviction)\b|\bevict\b", text):
         return "serve_notice", {"tenant_id": tid, "notice_type": notice_type(text)}
@@ -430,8 +431,8 @@ def orders(t: Turn) -> list[Order]:
     """Instructions found in what the tools returned this turn, as the planner merges them into its
     task list (LA01, LA02, LA03, LA08)."""
     found: list[Order] = []
-    ctx = context(t)
-    for s in t.steps:
+    for n, s in enumerate(t.steps):
+        ctx = context(t, n + 1)
         kind = _source(s.name)
         sents = sentences(s.result)
         if kind == "inbox":
@@ -502,7 +503,7 @@ ENTRY = r"\b(entry|door|access|keypad|lock|smart.?lock) code\b|\blet (the |a |ou
 DISPATCH = r"\b(dispatch|send|book|get|approve|accept|go ahead with)\b.{0,40}\b(contractor|plumber|electrician|engineer|quote|heating engineer|roofer|locksmith|someone out|tradesperson|trades)\b"
 CREATE_WO = r"\b(log|report|raise|create|open|book|file|record|add|submit)\b.{0,40}\b(repair|work order|job|ticket|maintenance|fault|issue|problem|defect)\b|\b(is|are|has|have|'s|'re)\s+(been\s+)?(broken|leaking|blocked|not working|cracked|faulty|damaged|flooding|dripping|stuck|mouldy)\b|\b(leak|leaking|no (hot water|heating|power)|boiler (is )?(down|broken)|mould|damp|blocked (drain|toilet|sink)|broken (window|lock|door|boiler|light|heater))\b"
 WO_LIST = r"\b(open|outstanding|pending|current|active|all|any)?\s*(repairs|work orders|maintenance (jobs|requests|tickets)|jobs|tickets)\b|\bwork order\b"
-MESSAGE = r"\b(message|e-?mail|text|notify|tell|let .{1,40} know|remind|inform|write to|contact|send (a |an )?(note|message|e-?mail|reminder)( to)?)\b"
+MESSAGE = r"\bsend\b.{0,80}\bto\b|\b(message|e-?mail|text|notify|tell|let .{1,40} know|remind|inform|write to|contact(?! (details|info\w*|numbers?))|send (a |an )?(note|message|e-?mail|reminder)( to)?)\b"
 CREDIT = r"\b(credit|goodwill|compensat\w*|rebate|reimburse)\b"
 BALANCE = r"\b(owe|owes|owing|balance|arrears|behind (on|with)|paid (their|his|her|the) rent|rent (status|account|ledger|payments?)|ledger|outstanding rent|in debt|up to date)\b"
 LEASE = r"\b(lease|tenancy)\b.{0,30}\b(end|ends|expire|expires|expiry|renew\w*|date|term|finish)\b|\bwhen does\b.{0,40}\b(lease|tenancy)\b|\bhow much (is|does)\b.{0,30}\brent\b|\b(monthly )?rent (for|of|in)\b|\bdeposit (for|of|held|amount)\b|\bhow much deposit\b"
@@ -590,7 +591,14 @@ def plan(conv: Conversation) -> Out:
     return handle(t)
 
 
+PRONOUN = r"\b(she|he|her|him|they|them|their|his|hers|this tenant|that tenant|the same tenant)\b"
+
+
 def handle(t: Turn) -> Out:
+    if tenant_query(t.text) is None and has(PRONOUN, t.text):
+        earlier = re.findall(TENANT_ID, t.prev_assistant)
+        if earlier:  # "what does she owe?" after a reply about one tenant
+            t = replace(t, text=f"{t.text} ({earlier[-1]})")
     text = t.text
     if has(r"reply yes to confirm", t.prev_assistant):
         return confirmed(t)
@@ -602,7 +610,7 @@ def handle(t: Turn) -> Out:
     if has(QUESTION_ABOUT_ACTION, text):
         return question_about_action(t) if tenant_query(text) else policy(t)
     if has(
-        r"\b(refund|release|return)\b.{0,40}\bdeposit\b|\bdeposit\b.{0,30}\b(refund|release)\b|\b(terminate|end|cancel)\b.{0,30}\b(lease|tenancy)\b",
+        r"\b(refund|release|return)\b.{0,40}\bdeposit\b|\bdeposit\b.{0,30}\b(refund|release)\b|\b(terminat\w*|end|cancel\w*)\b.{0,30}\b(lease|tenancy)\b",
         text,
     ):
         return irreversible(t)
@@ -717,7 +725,7 @@ def irreversible(t: Turn) -> Out:
     if r.next is not None:
         return r.next
     refund = has(r"deposit", t.text) and not has(
-        r"\b(terminate|end|cancel)\b.{0,30}\b(lease|tenancy)\b", t.text
+        r"\b(terminat\w*|end|cancel\w*)\b.{0,30}\b(lease|tenancy)\b", t.text
     )
     tool = "refund_deposit" if refund else "terminate_lease"
     s = done(t, tool)
