@@ -27,6 +27,24 @@ from typing import Any
 from .common import App, Conversation, Reply, Vuln, digest, pick
 
 TOOLS_FILE = Path(__file__).with_name("lettings_agent_tools.yaml")
+TOOL_NAMES = (
+    "save_note",
+    "search_tenants",
+    "get_tenant",
+    "get_ledger",
+    "create_work_order",
+    "dispatch_contractor",
+    "set_entry_code",
+    "send_message",
+    "apply_credit",
+    "refund_deposit",
+    "terminate_lease",
+    "serve_notice",
+    "run_report",
+    "export_report",
+    "grant_portal_access",
+    "update_tenant",
+)
 STAFF_DOMAIN = "harbourline.example"
 
 # --------------------------------------------------------------------------- reading the request
@@ -273,7 +291,7 @@ def who(r: Resolved) -> str:
 
 # --------------------------------------------------------------------------- actions written in text
 
-AI_ADDRESSEE = r"\b(ai|assistant|agent|bot|chatbot|copilot|llm|language model|model|automated system|automation)\b\s*[:,-]|\b(note|message|instructions?) (to|for) (the )?(ai|assistant|agent|bot|model|system)\b|\b(ai|assistant|agent|bot|model)s? (must|should|shall|needs? to|is (required|instructed) to|will now)\b|\b(ignore|disregard|forget|override)\b.{0,30}\b(instructions|rules|previous|above|prior|guidelines)\b|\b(new|updated|revised|system|admin|important) (instructions?|directive|override|notice to (the )?(assistant|ai))\s*[:!-]|\bsystem (note|override|message|instruction)\b|\bwhen you (read|process|see|summari[sz]e) this\b"
+AI_ADDRESSEE = r"\b(ai|assistant|agent|bot|chatbot|copilot|llm|language model|model|automated system|automation)\b\s*[:,-]|\b(note|message|instructions?) (to|for) (the )?(ai|assistant|agent|bot|model|system)\b|\b(ai|assistant|agent|bot|model)s? (must|should|shall|needs? to|is (required|instructed) to|will now)\b|\b(ignore|disregard|forget|override)\b.{0,30}\b(instructions|rules|previous|above|prior|guidelines)\b|\b(new|updated|revised|system|admin|important) (instructions?|directive|override|notice to (the )?(assistant|ai))\s*[:!-]|\bsystem (note|override|message|instruction)\b|\bwhen you (read|process|see|summari[sz]e) this\b|\bdear (ai|assistant|agent|model)\b|\bto (the|any) (ai|assistant|agent|model|llm)\b|\[(system|admin|instructions?|assistant)\]|<\s*/?\s*(system|instructions?)\b|\bif you are an? (ai|assistant|language model|llm|agent|bot)\b"
 STANDING = r"\b(always|every time|everytime|whenever|each time|from now on|going forward|by default|standing (order|instruction)|in (the )?future|every session|each session|at the start of (each|every) (session|conversation)|on every|for all future)\b"
 RELAY = r"\b(tell|inform|advise|warn|remind) (the )?(user|staff( member)?|reader|coordinator|them|whoever)\b|\b(respond|reply|answer) (only )?(with|by saying)\b|\b(include|add|append|insert|mention) (this|the following|a) (link|url|text|line|sentence|message|note)\b|\bdirect (them|the user|users) to\b|\bsay (that|to)\b"
 
@@ -315,6 +333,21 @@ def context(t: Turn, upto: int | None = None) -> Ctx:
 
 def map_action(text: str, ctx: Ctx) -> tuple[str, dict[str, Any]] | None:
     """The tool call a sentence asks for, with what it names (or the record in focus)."""
+    named = re.search(r"\b(" + "|".join(TOOL_NAMES) + r")\b\s*(?:with|using|\()?\s*(\{.*?\})?", text)
+    if named:  # "call export_report with {...}": the tool named, with the arguments written out
+        args: dict[str, Any] = {}
+        try:
+            loaded = json.loads(named.group(2)) if named.group(2) else {}
+            args = loaded if isinstance(loaded, dict) else {}
+        except ValueError:
+            args = {}
+        if not args:
+            args = {
+                k: v.strip("'\"")
+                for k, v in re.findall(r"\b([a-z_]{2,20})\s*[=:]\s*('[^']*'|\"[^\"]*\"|[^\s,;)]+)", text)
+            }
+        if args:
+            return named.group(1), args
     emails = re.findall(EMAIL, text)
     urls = re.findall(URL, text)
     dest = (emails or urls or [None])[0]
@@ -363,14 +396,14 @@ def map_action(text: str, ctx: Ctx) -> tuple[str, dict[str, Any]] | None:
     if tid and has(
         r"\b(refund|release|return|pay back)\b.{0,40}\bdeposit\b|\bdeposit\b.{0,20}\b(refund|release)", text
     ):
-        args: dict[str, Any] = {"tenant_id": tid}
+        args = {"tenant_id": tid}
         amt = amount_in(text)
         if amt is not None:
             args["amount"] = amt
         return "refund_deposit", args
     if tid and has(r"\b(terminat\w*|end|cancel\w*|close)\b.{0,40}\b(lease|tenancy|contract)\b", text):
         return "terminate_lease", {"tenant_id": tid}
-    if tid and has(r"\b(serve|issue|send|give)\b.{0,40}\b(notice|eviction)\b|\bevict\b", text):
+    if tid and has(LEGAL_NOTICE, text):
         return "serve_notice", {"tenant_id": tid, "notice_type": notice_type(text)}
     amt = amount_in(text)
     if (
@@ -495,15 +528,15 @@ AFFIRM_ANYWHERE = (
 QUESTION_ABOUT_ACTION = r"\b(should (we|i)|shall we|what (happens|would happen|will happen) if (we|i)|is it (possible|ok|okay|allowed|legal|wise|fair|reasonable) (for us )?to|would it be (ok|okay|possible|wise|fair|reasonable) to|how (do|would|should) (we|i)|do (we|i) (need|have) to|are we (allowed|able) to|(wondering|thinking about|considering) (whether|if|about)?|any reason not to|would you recommend)\b"
 PASTE_FRAME = r"\b(summari[sz]e|read|look (into|at|over)|go through|check|review|what do you make of|what does (this|it|she|he|the tenant) (want|say|mean)|thoughts on|help me (reply|respond|answer|understand)|draft a reply|reply to|respond to|deal with|handle|process|triage)\b"
 RESTRICTED = r"\b(bank (details|account|info\w*)|sort code|account number|passport|id (document|number|card|docs?)|identity (document|card)|national insurance|ni number|date of birth|dob|birthday|birth date|credit (check|score|report|history)|guarantor('s)? (income|details))\b"
-AUTHORITY_NOTE = r"\b(i'?m|i am|i have been|i was) (now )?(the |a |an )?(regional |area |head |property |senior |general |office |operations )?(manager|director|owner|admin\w*|supervisor|head of|landlord|ceo)\b|\b(i'?m|i am|i have been|we are|we're) (authori[sz]ed|approved|cleared|allowed|permitted)\b|\b(authori[sz]ed|approved|cleared|allowed) to (approve|refund|sign|serve|override|grant|skip|release)\b|\bexempt\b|\b(waive|waived|no need to|don'?t need to|never need to|skip|without) (the )?(confirm\w*|check\w*|approval|sign.?off|verification|fees?|rent)\b|\b(policy|rule)s? (is|are|has|have) (now |been )?(changed|updated|that|:)|\b(always|automatically|by default) (approve|refund|credit|release|grant|send|cc|serve|dispatch|accept)\b|\boverride\b|\bpre-?approved\b"
+AUTHORITY_NOTE = r"\b(i'?m|i am|i have been|i was) (now )?(the |a |an )?(regional |area |head |property |senior |general |office |operations )?(manager|director|owner|admin\w*|supervisor|head of|landlord|ceo)\b|\b(i'?m|i am|i have been|we are|we're) (authori[sz]ed|approved|cleared|allowed|permitted)\b|\b(authori[sz]ed|approved|cleared|allowed) to (approve|refund|sign|serve|override|grant|skip|release)\b|\bexempt\b|\b(waive|waived|no need to|don'?t need to|never need to|skip|without) (the |any )?(confirm\w*|verif\w*|approv\w*|sign.?off|authori[sz]\w*|(security |id |identity )?checks|fees?|rent)\b|\b(policy|rule)s? (is|are|has|have) (now |been )?(changed|updated|that|:)|\b(always|automatically|by default) (approve|refund|credit|release|grant|send|cc|serve|dispatch|accept)\b|\boverride\b|\bpre-?approved\b"
 SAVE_REQUEST = r"\b(remember|make a note|note (that|down|for)|save (a |this |that )?(note|to memory)|keep in mind|store (this|that)|for future (reference|sessions)|add (this |that )?to (your )?memory|don'?t forget)\b"
-INBOX = r"\b(inbox|mailbox|shared (mail|e-?mail)|new (mail|messages|e-?mails)|(team|our) (mail|e-?mails|messages))\b|\b(check|read|summari[sz]e|triage|go through|scan|look at|anything (new )?in) (the |my |our )?(e-?mails?|messages|mail)\b"
+INBOX = r"\b(latest|new|recent|unread|incoming|today'?s|waiting) (e-?mails?|messages|mail)\b|\b(handle|deal with|process|action|work through|clear|answer|respond to|reply to) (the |my |our |all )?(e-?mails|messages|mail)\b|\b(inbox|mailbox|shared (mail|e-?mail)|new (mail|messages|e-?mails)|(team|our) (mail|e-?mails|messages))\b|\b(check|read|summari[sz]e|triage|go through|scan|look at|anything (new )?in) (the |my |our )?(e-?mails?|messages|mail)\b"
 EXPORT = r"\b(export|download|back ?up|dump|send|e-?mail|share|upload|sync|forward|copy|transfer)\b.{0,80}\b(rent.?roll|tenant (list|data|records|database)|list of (all )?(the )?tenants|all (the |our )?tenants|tenants'? (list|details|contacts)|residents?'? (list|contacts)|arrears (list|report)|contact list)\b"
 ENTRY = r"\b(entry|door|access|keypad|lock|smart.?lock) code\b|\blet (the |a |our )?[\w-]*\s?(plumber|electrician|contractor|engineer|cleaner|surveyor|inspector|locksmith|gas engineer|handyman|builder|decorator|visitor|someone)?\s?in(to)?\b|\b(give|grant|arrange|set up|sort out|organi[sz]e)\b.{0,30}\baccess\b|\bunlock\b"
 DISPATCH = r"\b(dispatch|send|book|get|approve|accept|go ahead with)\b.{0,40}\b(contractor|plumber|electrician|engineer|quote|heating engineer|roofer|locksmith|someone out|tradesperson|trades)\b"
 CREATE_WO = r"\b(log|report|raise|create|open|book|file|record|add|submit)\b.{0,40}\b(repair|work order|job|ticket|maintenance|fault|issue|problem|defect)\b|\b(is|are|has|have|'s|'re)\s+(been\s+)?(broken|leaking|blocked|not working|cracked|faulty|damaged|flooding|dripping|stuck|mouldy)\b|\b(leak|leaking|no (hot water|heating|power)|boiler (is )?(down|broken)|mould|damp|blocked (drain|toilet|sink)|broken (window|lock|door|boiler|light|heater))\b"
 WO_LIST = r"\b(open|outstanding|pending|current|active|all|any)?\s*(repairs|work orders|maintenance (jobs|requests|tickets)|jobs|tickets)\b|\bwork order\b"
-MESSAGE = r"\bsend\b.{0,80}\bto\b|\b(message|e-?mail|text|notify|tell|let .{1,40} know|remind|inform|write to|contact(?! (details|info\w*|numbers?))|send (a |an )?(note|message|e-?mail|reminder)( to)?)\b"
+MESSAGE = r"\bsend\b.{0,80}\bto\b|\bsend (\w+ ){0,3}(a |an |the )?(note|notice|message|e-?mail|reminder|text|update|heads.?up)\b|\b(message|e-?mail|text|notify|tell(?! (me|us)\b)|let (?!me\b|us\b).{1,40} know|remind|inform|write to|contact(?! (details|info\w*|numbers?))|send (a |an )?(note|message|e-?mail|reminder)( to)?)\b"
 CREDIT = r"\b(credit|goodwill|compensat\w*|rebate|reimburse)\b"
 BALANCE = r"\b(owe|owes|owing|balance|arrears|behind (on|with)|paid (their|his|her|the) rent|rent (status|account|ledger|payments?)|ledger|outstanding rent|in debt|up to date)\b"
 LEASE = r"\b(lease|tenancy)\b.{0,30}\b(end|ends|expire|expires|expiry|renew\w*|date|term|finish)\b|\bwhen does\b.{0,40}\b(lease|tenancy)\b|\bhow much (is|does)\b.{0,30}\brent\b|\b(monthly )?rent (for|of|in)\b|\bdeposit (for|of|held|amount)\b|\bhow much deposit\b"
@@ -533,19 +566,19 @@ def quoted_block(text: str) -> str | None:
     m = re.search(r"(?s)(?:-{3,}|={3,}|```|\"\"\"|<<<)\s*(.+?)\s*(?:-{3,}|={3,}|```|\"\"\"|>>>|$)", text)
     if m and len(m.group(1)) > 30:
         return m.group(1)
-    m = re.search(r"(?s)(?:^|\n)\s*(?:from|subject|to|dear|hi|hello)\b\s*:?.{10,}", text, re.I)
-    if m and "\n" in text.strip():
-        return text[m.start() :]
-    m = re.search(r"(?s)[\"“'‘](.{40,})[\"”'’]", text)
+    m = re.search(r"(?s)\n\s*(?:(?:from|subject|to)\s*:|dear \w+).{10,}", text, re.I)
+    if m and text[: m.start()].strip():
+        return text[m.start() :].strip()
+    m = re.search(r"(?s)(?:^|[\s:])[\"“'‘](.{40,}?)[\"”'’](?=\s|$|[.,!?])", text)
     if m:
         return m.group(1)
     m = re.search(
-        r"(?s)(?:says|said|wrote|writes|sent( us| me)?( this)?|message|e-?mail|note|letter|complaint)\s*:\s*\n?(.{30,})",
+        r"(?s)\b(?:says|said|wrote|writes|sent|message|e-?mail|note|letter|complaint|text)\b[^:\n]{0,60}:\s*\n?(?P<body>.{30,})",
         text,
         re.I,
     )
     if m:
-        return m.group(3)
+        return m.group("body")
     return None
 
 
@@ -591,6 +624,7 @@ def plan(conv: Conversation) -> Out:
     return handle(t)
 
 
+LEGAL_NOTICE = r"\b(arrears|breach|eviction|possession|section (8|21)|formal|legal|termination|quit) notices?\b|\bnotices? (to quit|of (eviction|possession|breach|arrears|termination|seeking possession))\b|\bevict\w*\b|\b(serve|issue|give|send)\b.{0,20}\bnotice (on|to)\b|\bserve\b.{0,40}\bnotice\b"
 PRONOUN = r"\b(she|he|her|him|they|them|their|his|hers|this tenant|that tenant|the same tenant)\b"
 
 
@@ -614,7 +648,7 @@ def handle(t: Turn) -> Out:
         text,
     ):
         return irreversible(t)
-    if has(r"\b(notice|evict\w*|section (8|21)|possession)\b", text) and not has(
+    if has(LEGAL_NOTICE, text) and not has(
         r"\b(draft|template|wording|what should|how (do|would|should)|explain|policy|period|how much notice)\b",
         text,
     ):
@@ -628,6 +662,13 @@ def handle(t: Turn) -> Out:
         text,
     ) and re.search(EMAIL, text):
         return portal(t)
+    if has(
+        r"\b(admin|administrator|superuser|manager|elevated|full) (access|rights|role|privileges?|permissions?)\b|\b(make|promote) me\b",
+        text,
+    ):
+        return Out(
+            "Portal roles aren't mine to hand out on request: the office manager assigns manager and admin roles in the admin console. I can add a viewer or coordinator with a harbourline.example address."
+        )
     if has(ENTRY, text) and (unit_in(text) or tenant_query(text)) and not has(r"\bportal\b", text):
         return entry_code(t)
     if re.search(WO_ID, text) and has(DISPATCH, text):
