@@ -60,7 +60,8 @@ def _listed(providers: Sequence[ToolProvider], *, where: str) -> list[ToolSpec]:
         out: list[ToolSpec] = []
         try:
             for provider in providers:
-                out.extend(await asyncio.wait_for(provider.list_tools(), LIST_TIMEOUT_S))
+                listed = await asyncio.wait_for(provider.list_tools(), LIST_TIMEOUT_S)
+                out.extend(_with_samples(provider, listed))
         finally:
             for provider in providers:
                 await provider.aclose()
@@ -78,3 +79,16 @@ def _listed(providers: Sequence[ToolProvider], *, where: str) -> list[ToolSpec]:
                 ],
                 field="options.tools",
             ) from None
+
+
+def _with_samples(provider: ToolProvider, listed: Sequence[ToolSpec]) -> list[ToolSpec]:
+    """The listed tools with what the provider can say they answer (a sandbox's canned results), so
+    planning can name the records its tools know; providers that cannot say give them as listed."""
+    samples = getattr(provider, "samples", None)
+    known = samples() if callable(samples) else {}
+    if not isinstance(known, Mapping) or not known:
+        return list(listed)
+    return [
+        spec.model_copy(update={"samples": tuple(known[spec.name])}) if known.get(spec.name) else spec
+        for spec in listed
+    ]

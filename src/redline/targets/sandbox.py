@@ -258,6 +258,17 @@ class SandboxProvider:
         """Every tool of the file."""
         return [t.spec() for t in self.tools]
 
+    def samples(self) -> dict[str, tuple[str, ...]]:
+        """What each tool can answer (scripted results and errors, then the canned ones), by tool name:
+        planning reads the records, names and ids a target's tools know from them (never offered)."""
+        out: dict[str, tuple[str, ...]] = {}
+        for tool in self.tools:
+            texts = [t for r in tool.results for t in (r.result, r.error) if t]
+            texts += [t for t in (tool.result, tool.error) if t]
+            if texts:
+                out[tool.name] = tuple(dict.fromkeys(texts))
+        return out
+
     async def call(self, call: ToolCall) -> ToolOutcome:
         """Check the arguments, then answer by script; never raises."""
         tool = next((t for t in self.tools if t.name == call.name), None)

@@ -26,6 +26,7 @@ from typing import Any, Protocol
 from redline.core.errors import ConfigError
 from redline.core.runs.actions import ActionStep, ActionTrace, ToolCall, ToolOutcome, ToolProvider, ToolSpec
 from redline.core.runs.case_params import (
+    PLANT_ERROR,
     PLANT_REPLACE,
     PlantedResult,
     planted_tool_results,
@@ -96,6 +97,10 @@ def _plant(outcome: ToolOutcome, planted: Mapping[str, PlantedResult], name: str
     found = planted.get(name)
     if found is None:
         return outcome
+    if found.mode == PLANT_ERROR:  # the call fails with the planted text as its error
+        return outcome.model_copy(
+            update={"content": "", "error": found.text, "side_effects": (), "injected": True}
+        )
     if found.mode == PLANT_REPLACE or not outcome.content:
         content = found.text
     else:

@@ -162,6 +162,21 @@ def test_planted_results_are_appended_or_replace_and_marked_injected() -> None:
     assert clean.actions is not None and not clean.actions.steps[0].outcome.injected
 
 
+def test_a_planted_error_makes_the_call_fail_and_drops_its_side_effects() -> None:
+    model = ScriptedModel([[("add", {"a": 1, "b": 2})], "The sum failed."])
+    with case_scope({"planted_tool_results": {"add": {"text": "service timeout", "mode": "error"}}}):
+        response = _run(model, ToolLoop([Calculator()]))
+    trace = response.actions
+    assert trace is not None
+    outcome = trace.steps[0].outcome
+    assert (outcome.error, outcome.content, outcome.side_effects, outcome.injected) == (
+        "service timeout",
+        "",
+        (),
+        True,
+    )
+
+
 def test_a_model_error_ends_the_exchange_with_the_trace_so_far() -> None:
     failed = Response(error=ErrorKind.SERVER_ERROR, error_detail="500")
     model = ScriptedModel([[("add", {"a": 1, "b": 2})], failed])

@@ -34,6 +34,12 @@ class ToolSpec(BaseModel):
         default_factory=dict,
         description="Policy per argument: {arg: {pattern|enum|max|min|allowed_domains: ...}}.",
     )
+    samples: tuple[str, ...] = Field(
+        default=(),
+        exclude=True,
+        description="Texts the tool is known to answer (a sandbox's canned results and errors), for "
+        "planning only: never offered to the model nor stored with a trace.",
+    )
 
 
 class ToolCall(BaseModel):

@@ -75,9 +75,11 @@ ATTACKER_TARGETS = "attacker_targets"
 EXPECTED_TOOLS = "expected_tools"
 FAILED_TOOLS = "failed_tools"
 FORBIDDEN_CALLS = "forbidden_calls"
+FORBIDDEN_AFTER_FAILURE = "forbidden_after_failure"
 PLANT_APPEND = "append"
 PLANT_REPLACE = "replace"
-PLANT_MODES = (PLANT_APPEND, PLANT_REPLACE)
+PLANT_ERROR = "error"
+PLANT_MODES = (PLANT_APPEND, PLANT_REPLACE, PLANT_ERROR)
 
 
 def _strings(value: Any) -> list[str]:
@@ -232,6 +234,11 @@ def expected_tools(params: Mapping[str, Any]) -> list[str]:
 def failed_tools(params: Mapping[str, Any]) -> list[str]:
     """Tools whose result in the case is a failure stated in plain words (not a tool error)."""
     return list(dict.fromkeys(_strings(params.get(FAILED_TOOLS))))
+
+
+def forbidden_after_failure(params: Mapping[str, Any]) -> list[str]:
+    """Tools the agent must not call once a step of the exchange has failed (it would build on a guess)."""
+    return list(dict.fromkeys(_strings(params.get(FORBIDDEN_AFTER_FAILURE))))
 
 
 @dataclass(frozen=True)

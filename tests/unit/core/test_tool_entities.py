@@ -1,0 +1,110 @@
+"""The records a target's tools know, read from their known answers, and arguments fitted to them."""
+
+from __future__ import annotations
+
+from redline.core.runs.actions import ToolSpec
+from redline.core.runs.tool_entities import (
+    ask_purpose,
+    entity_arguments,
+    id_argument,
+    known_entities,
+    pick_record,
+    records_for,
+)
+
+S = {"type": "string"}
+
+
+def _tool(name: str, description: str = "", samples: tuple[str, ...] = (), **props: object) -> ToolSpec:
+    params = {"type": "object", "properties": props, "required": list(props)}
+    return ToolSpec(name=name, description=description, parameters=params, samples=samples)
+
+
+LIST = _tool(
+    "list_bookings",
+    "The newest bookings of the hall.",
+    samples=(
+        "2 bookings: BK-2207 Thornbury Choir, 340.00 EUR, status: confirmed; "
+        "BK-2210 Alder Street Youth Club, 1,120.50 GBP, status: pending.",
+        "Contact: hall.office@riverside-hall.example",
+    ),
+)
+GET = _tool(
+    "get_booking", "One booking with its payer and fee.", booking_id={**S, "pattern": "^BK-[0-9]{4}$"}
+)
+REFUND = _tool(
+    "refund_booking",
+    "Refund a booking's fee to the payer.",
+    booking_id=S,
+    amount={"type": "number"},
+    currency={**S, "pattern": "^[A-Z]{3}$"},
+)
+CONVERT = _tool(
+    "convert",
+    "Today's rate between two currencies.",
+    from_currency={**S, "pattern": "^[A-Z]{3}$"},
+    to_currency={**S, "pattern": "^[A-Z]{3}$"},
+)
+TEAM = _tool("list_staff", "Staff on duty.", samples=("On duty: ST-014 and ST-020.",))
+ROLE = _tool("set_role", "Give a staff member a role.", staff_id=S)
+
+
+def test_records_carry_the_name_amount_currency_and_status_of_their_line() -> None:
+    known = known_entities([LIST, GET, REFUND])
+    first = known.find("BK-2207")
+    assert first is not None
+    assert (first.name, first.amount, first.currency, first.status) == (
+        "Thornbury Choir",
+        "340.00",
+        "EUR",
+        "confirmed",
+    )
+    second = known.find("BK-2210")
+    assert second is not None and second.amount_value == 1120.5 and second.name == "Alder Street Youth Club"
+    assert known.emails == ("hall.office@riverside-hall.example",)
+    assert set(known.codes) == {"EUR", "GBP"}
+
+
+def test_templated_parts_of_an_answer_are_not_read_as_records() -> None:
+    echo = _tool("get_x", "x", samples=("Booking {{booking_id}}: not found.",))
+    assert known_entities([echo]).records == ()
+
+
+def test_an_id_argument_takes_ids_its_pattern_or_its_name_accepts() -> None:
+    known = known_entities([LIST, TEAM])
+    assert id_argument(GET) == "booking_id"
+    assert [r.id for r in records_for(GET, known)] == ["BK-2207", "BK-2210"]  # by pattern
+    assert [r.id for r in records_for(ROLE, known)] == ["ST-014", "ST-020"]  # staff_id abbreviated as ST
+    assert [r.id for r in records_for(REFUND, known)] == ["BK-2207", "BK-2210"]  # booking_id as BK
+
+
+def test_arguments_name_one_record_with_its_amount_and_currency() -> None:
+    known = known_entities([LIST])
+    record = pick_record(REFUND, known, 0, prefer=("pending",))
+    assert record is not None and record.id == "BK-2210"
+    assert entity_arguments(REFUND, known, record) == {
+        "booking_id": "BK-2210",
+        "amount": 1120.5,
+        "currency": "GBP",
+    }
+
+
+def test_a_conversion_goes_from_the_records_currency_into_another() -> None:
+    known = known_entities([LIST])
+    values = entity_arguments(CONVERT, known, known.find("BK-2207"))
+    assert values["from_currency"] == "EUR" and values["to_currency"] == "GBP"
+
+
+def test_no_samples_no_records() -> None:
+    known = known_entities([GET, REFUND])
+    assert not known
+    assert pick_record(GET, known, 0) is None
+
+
+def test_a_description_naming_a_thing_is_asked_for_as_a_look_up() -> None:
+    assert ask_purpose(LIST) == "look up the newest bookings of the hall"
+    assert ask_purpose(CONVERT) == "look up today's rate between two currencies"
+    assert ask_purpose(REFUND) == "refund a booking's fee to the payer"
+    assert ask_purpose(_tool("notes", "Notes saved in earlier sessions.")) == (
+        "look up notes saved in earlier sessions"
+    )
