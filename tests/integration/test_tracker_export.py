@@ -269,3 +269,57 @@ def test_an_answer_without_the_issue_number_is_reported_not_linked(
         export(store, settings, tracker="github", user="lena", finding_ids=[fid], env=TOKENS)
     with store.session() as s:
         assert links_repo.get_link(s, fid, "github") is None
+
+
+@pytest.mark.parametrize("kind", ["github", "gitlab", "jira"])
+def test_an_export_killed_after_the_issue_opened_is_recovered_without_a_second_issue(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, kind: str
+) -> None:
+    real = links_repo.record_push
+
+    def killed(*args: object, **kwargs: object) -> None:
+        raise KeyboardInterrupt("killed before the link was saved")
+
+    with serve(kind) as stub:
+        settings, store, fid = workspace(tmp_path / "ws", tracker_yaml(stub))
+        try:
+            stub.issues["0"] = {"title": "[HIGH] something else (F-other)", "summary": "x (F-other)"}
+            monkeypatch.setattr(links_repo, "record_push", killed)
+            with pytest.raises(KeyboardInterrupt):
+                export(store, settings, tracker=kind, user="lena", finding_ids=[fid], env=TOKENS)
+            monkeypatch.setattr(links_repo, "record_push", real)
+            with store.session() as s:
+                assert links_repo.get_link(s, fid, kind) is None
+            again = export(store, settings, tracker=kind, user="lena", finding_ids=[fid], env=TOKENS)
+            with store.session() as s:
+                link = links_repo.get_link(s, fid, kind)
+                began = audit.list_events(s, action="tracker.creating", subject=fid)
+            third = export(store, settings, tracker=kind, user="lena", finding_ids=[fid], env=TOKENS)
+        finally:
+            store.dispose()
+    opened = [k for k, issue in stub.issues.items() if fid in str(issue.get("title") or issue.get("summary"))]
+    assert len(opened) == 1, f"{kind}: {len(opened)} issues for one finding"
+    (item,) = again.items
+    assert item.action == "recovered" and link is not None and link.external_id == item.external_id
+    assert item.external_id in {opened[0], f"RED-{opened[0]}", opened[0].removeprefix("RED-")}
+    assert len(began) == 1 and began[0].payload["tracker"] == kind
+    assert [i.action for i in third.items] == ["unchanged"]
+    creates = [r for r in stub.requests if r.method == "POST" and not r.path.endswith("/search")]
+    assert len(creates) == 1
+
+
+def test_an_export_whose_create_was_refused_creates_once_on_the_next_try(
+    github: tuple[Stub, Settings, Store, str],
+) -> None:
+    stub, settings, store, fid = github
+    stub.script.append((422, {}, {"message": "Validation Failed"}))
+    with pytest.raises(TrackerRefusedError):
+        export(store, settings, tracker="github", user="lena", finding_ids=[fid], env=TOKENS)
+    result = export(store, settings, tracker="github", user="lena", finding_ids=[fid], env=TOKENS)
+    assert [(i.action, i.external_id) for i in result.items] == [("created", "1")]
+    assert [(r.method, r.path) for r in stub.requests] == [
+        ("POST", "/repos/acme/chat/issues"),
+        ("GET", "/repos/acme/chat/issues"),  # the first try began: look before opening another
+        ("POST", "/repos/acme/chat/issues"),
+    ]
+    assert len(stub.issues) == 1

@@ -10,8 +10,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
+from urllib.parse import parse_qsl
 
-Reply = tuple[int, dict[str, str], dict[str, Any] | None]  # status, headers, JSON body
+Reply = tuple[int, dict[str, str], dict[str, Any] | list[Any] | None]  # status, headers, JSON body
 
 
 @dataclass
@@ -22,6 +23,7 @@ class Seen:
     path: str
     headers: dict[str, str]
     body: dict[str, Any] | None
+    query: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -59,6 +61,13 @@ class Stub:
                 {},
                 {**self.issues[number], "html_url": f"https://github.test/acme/chat/issues/{number}"},
             )
+        if seen.method == "GET" and seen.path == base:  # newest first, as asked (sort=created desc)
+            assert seen.query.get("sort") == "created" and seen.query.get("direction") == "desc"
+            listed = [
+                {**i, "html_url": f"https://github.test/acme/chat/issues/{n}"}
+                for n, i in reversed(list(self.issues.items()))
+            ]
+            return 200, {}, listed
         number = seen.path.removeprefix(base + "/")
         if seen.method == "PATCH" and number in self.issues:
             self.issues[number].update(body)
@@ -76,6 +85,14 @@ class Stub:
             iid = str(len(self.issues) + 1)
             self.issues[iid] = {**body, "id": 900 + int(iid), "iid": int(iid), "state": "opened"}
             return 201, {}, {**self.issues[iid], "web_url": f"https://gitlab.test/group/chat/-/issues/{iid}"}
+        if seen.method == "GET" and seen.path == base:  # ?search=...&in=title
+            words = seen.query.get("search", "")
+            hits = [
+                {**i, "web_url": f"https://gitlab.test/group/chat/-/issues/{n}"}
+                for n, i in reversed(list(self.issues.items()))
+                if words and words in str(i.get("title", ""))
+            ]
+            return 200, {}, hits
         iid = seen.path.removeprefix(base + "/")
         if seen.method == "PUT" and iid in self.issues:
             self.issues[iid].update(body)
@@ -96,6 +113,15 @@ class Stub:
                     "self": f"{self.url}/rest/api/2/issue/{key}",
                 },
             )
+        if seen.method == "POST" and seen.path == "/rest/api/2/search":  # summary ~ "\"ID\""
+            jql = str(body.get("jql", ""))
+            phrase = jql.split('summary ~ "\\"', 1)[-1].split('\\""', 1)[0] if "summary ~" in jql else ""
+            hits = [
+                {"key": k, "fields": {"summary": f["summary"]}}
+                for k, f in reversed(list(self.issues.items()))
+                if phrase and phrase in str(f.get("summary", ""))
+            ]
+            return 200, {}, {"startAt": 0, "total": len(hits), "issues": hits}
         key = seen.path.removeprefix("/rest/api/2/issue/")
         if seen.method == "PUT" and key in self.issues:
             self.issues[key].update(body.get("fields", {}))
@@ -108,9 +134,11 @@ def _handler(stub: Stub) -> type[BaseHTTPRequestHandler]:
         def _serve(self) -> None:
             length = int(self.headers.get("content-length") or 0)
             raw = self.rfile.read(length) if length else b""
+            path, _, query = self.path.partition("?")
             seen = Seen(
                 method=self.command,
-                path=self.path,
+                path=path,
+                query=dict(parse_qsl(query)),
                 headers={k.lower(): v for k, v in self.headers.items()},
                 body=json.loads(raw) if raw else None,
             )

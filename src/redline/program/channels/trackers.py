@@ -62,6 +62,8 @@ from redline.store.session import Store
 
 WEBHOOK_ACTOR = "tracker:{name}"
 WEBHOOK_REFUSED = "tracker.webhook_refused"
+CREATING = "tracker.creating"
+"""Audited just before an issue is opened, so that an export that dies before recording it is found."""
 MAX_RETRIES = 3
 MAX_RETRY_WAIT_S = 60.0
 WEB_URL_ENV = "REDLINE_WEB_URL"
@@ -136,6 +138,23 @@ class TrackerClient:
         """Replace an existing issue's title, body and labels."""
         raise NotImplementedError
 
+    def find(self, finding_id: str) -> IssueRef | None:
+        """The newest issue whose title carries the finding's id ("(ID)", as `title_of` writes it), if
+        any: how an export that died before recording its link finds the issue it opened."""
+        raise NotImplementedError
+
+    def items(self, resp: httpx.Response, key: str | None = None) -> list[dict[str, Any]]:
+        """The answer's list of JSON objects (under `key` when the list sits in an object)."""
+        try:
+            data = resp.json()
+        except ValueError:
+            data = None
+        if key is not None and isinstance(data, dict):
+            data = data.get(key)
+        if not isinstance(data, list):
+            raise TrackerError(f"{self._where()}: answered {resp.status_code} without a list of issues")
+        return [item for item in data if isinstance(item, dict)]
+
     def close(self) -> None:
         """Release the connection pool."""
         self._client.close()
@@ -149,12 +168,14 @@ class TrackerClient:
     def _where(self) -> str:
         return f"tracker '{self.cfg.name}' ({self.cfg.kind} at {self.host})"
 
-    def request(self, method: str, path: str, body: dict[str, Any]) -> httpx.Response:
+    def request(
+        self, method: str, path: str, body: dict[str, Any] | None, params: dict[str, str] | None = None
+    ) -> httpx.Response:
         """One API call; 429 is retried after Retry-After (at most MAX_RETRIES times), every other
         failure is one error line naming the tracker and host."""
         for attempt in range(MAX_RETRIES + 1):
             try:
-                resp = self._client.request(method, path, json=body)
+                resp = self._client.request(method, path, json=body, params=params)
             except httpx.TimeoutException:
                 raise TrackerError(f"{self._where()}: no answer within {self.cfg.timeout_s:g} s") from None
             except httpx.TransportError as exc:
@@ -260,6 +281,14 @@ class GitHubClient(TrackerClient):
         )
         return IssueRef(external_id=str(data.get("number", external_id)), url=str(data.get("html_url", "")))
 
+    def find(self, finding_id: str) -> IssueRef | None:
+        # the newest issues, listed (the search API's index lags behind a just-opened issue)
+        params = {"state": "all", "sort": "created", "direction": "desc", "per_page": "100"}
+        for item in self.items(self.request("GET", self._path(), None, params)):
+            if "pull_request" not in item and _titled(item.get("title"), finding_id) and item.get("number"):
+                return IssueRef(external_id=str(item["number"]), url=str(item.get("html_url", "")))
+        return None
+
 
 class GitLabClient(TrackerClient):
     """GitLab Issues REST API (v4): POST /projects/:id/issues, PUT /projects/:id/issues/:iid."""
@@ -282,6 +311,13 @@ class GitLabClient(TrackerClient):
             self.request("PUT", self._path(f"/{quote(external_id, safe='')}"), self._body(issue))
         )
         return IssueRef(external_id=str(data.get("iid", external_id)), url=str(data.get("web_url", "")))
+
+    def find(self, finding_id: str) -> IssueRef | None:
+        params = {"search": finding_id, "in": "title", "order_by": "created_at", "per_page": "100"}
+        for item in self.items(self.request("GET", self._path(), None, params)):
+            if _titled(item.get("title"), finding_id) and item.get("iid"):
+                return IssueRef(external_id=str(item["iid"]), url=str(item.get("web_url", "")))
+        return None
 
 
 class JiraClient(TrackerClient):
@@ -331,6 +367,21 @@ class JiraClient(TrackerClient):
             "PUT", f"/rest/api/2/issue/{quote(external_id, safe='')}", {"fields": self._fields(issue)}
         )
         return IssueRef(external_id=external_id, url=f"{self.cfg.api_url}/browse/{external_id}")
+
+    def find(self, finding_id: str) -> IssueRef | None:
+        quoted = finding_id.replace("\\", "").replace('"', "")
+        jql = f'project = "{self.cfg.project}" AND summary ~ "\\"{quoted}\\"" ORDER BY created DESC'
+        body = {"jql": jql, "fields": ["summary"], "maxResults": 50}
+        for item in self.items(self.request("POST", "/rest/api/2/search", body), "issues"):
+            fields = item.get("fields")
+            if isinstance(fields, dict) and _titled(fields.get("summary"), finding_id) and item.get("key"):
+                key = str(item["key"])
+                return IssueRef(external_id=key, url=f"{self.cfg.api_url}/browse/{key}")
+        return None
+
+
+def _titled(title: object, finding_id: str) -> bool:
+    return isinstance(title, str) and f"({finding_id})" in title
 
 
 CLIENTS: dict[str, type[TrackerClient]] = {"github": GitHubClient, "gitlab": GitLabClient, "jira": JiraClient}
@@ -476,7 +527,10 @@ class ExportItem(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     finding_id: str
-    action: str = Field(description="'created', 'updated' or 'unchanged'.")
+    action: str = Field(
+        description="'created', 'updated', 'unchanged', or 'recovered' (the issue an interrupted export "
+        "opened, found and updated)."
+    )
     external_id: str
     url: str = ""
 
@@ -524,7 +578,9 @@ def export(
 
     A finding already linked to an issue there is updated in place when its content changed and left
     alone otherwise, so exporting twice never opens a second issue. Each push is recorded as soon as
-    the tracker answers: an error part-way leaves the findings pushed so far linked.
+    the tracker answers: an error part-way leaves the findings pushed so far linked. An export that died
+    between opening an issue and recording it is noticed on the next one (tracker.creating without a
+    link), which looks the issue up by the finding's id in its title and updates it ('recovered').
     """
     from redline.program.register.findings import load_threats
 
@@ -551,7 +607,20 @@ def export(
                     )
                 )
                 continue
-            ref = client.update(link.external_id, issue) if link is not None else client.create(issue)
+            found = None if link is not None else _unrecorded_issue(store, client, cfg.name, finding.id)
+            known = link.external_id if link is not None else found.external_id if found else None
+            if known is not None:
+                ref = client.update(known, issue)
+            else:
+                with store.session() as session:
+                    audit.append(
+                        session,
+                        actor=who.name,
+                        action=CREATING,
+                        subject=finding.id,
+                        payload={"tracker": cfg.name, "kind": cfg.kind},
+                    )
+                ref = client.create(issue)
             with store.session() as session:
                 saved = links_repo.record_push(
                     session,
@@ -561,18 +630,28 @@ def export(
                     external_id=ref.external_id,
                     url=ref.url,
                     content_hash=digest,
-                    created=link is None,
+                    created=known is None,
                     actor=who.name,
                 )
             items.append(
                 ExportItem(
                     finding_id=finding.id,
-                    action="created" if link is None else "updated",
+                    action="recovered" if found else "created" if link is None else "updated",
                     external_id=saved.external_id,
                     url=saved.url,
                 )
             )
     return ExportResult(tracker=cfg.name, items=tuple(items))
+
+
+def _unrecorded_issue(store: Store, client: TrackerClient, tracker: str, finding_id: str) -> IssueRef | None:
+    """The issue an earlier export opened for a finding without living to record its link: looked for in
+    the tracker only when such an export began (audited as tracker.creating) and left no link."""
+    with store.session() as session:
+        began = audit.list_events(session, action=CREATING, subject=finding_id, limit=1000)
+    if not any(event.payload.get("tracker") == tracker for event in began):
+        return None
+    return client.find(finding_id)
 
 
 def links(store: Store, finding_id: str) -> list[TrackerLink]:
