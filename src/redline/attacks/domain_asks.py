@@ -204,7 +204,9 @@ class DomainEscalation(TechniqueBase):
             built = (prefilled_history(turns, ordinary, rng), ask, {**extra, "followups": []})
             return profiled_case(self, seed, typed, rng, built, turns=1)
         built = (Conversation.of(turns[0]), ask, {**extra, "followups": turns[1:]})
-        return profiled_case(self, seed, typed, rng, built, turns=len(turns))
+        case = profiled_case(self, seed, typed, rng, built, turns=len(turns))
+        # the warm-up answers are ordinary domain answers: judged against the ask, they read as compliance
+        return case.model_copy(update={"scored_from_turn": len(turns) - 1})
 
     def expand(self, seed: Seed, params: BaseModel, *, rng: random.Random) -> Iterator[AttackCase]:
         """Generic warm-up turns, then the seed's request."""

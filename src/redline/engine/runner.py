@@ -231,10 +231,12 @@ class CaseRunner:
         """Score an answer and queue it for the store, after the case's previous turn (off the hot path).
 
         A failure caught by the case guard (`judged=False`) is stored as it is: no scores, no cache key.
+        A scripted warm-up turn (before `case.scored_from_turn`) is stored without scores.
         Loop turns are not cached: the loop's own state decides what it sends next.
         """
         key = self._key(conversation, over) if judged and loop_record is None else None
-        scores = await self.ctx.scoring.score(case, response) if judged else ()
+        scored = judged and turn >= case.scored_from_turn  # a scripted warm-up turn is context only
+        scores = await self.ctx.scoring.score(case, response) if scored else ()
         if previous is not None:
             await previous
         extra: dict[str, Any] = {}

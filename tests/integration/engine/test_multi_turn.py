@@ -90,3 +90,14 @@ def test_an_interrupted_conversation_resumes_turn_by_turn_as_if_never_stopped(
     fresh = _run(sqlite_env, _spec(FakeTarget(), 10, auto_resume=False, use_cache=False))
     again = {(a.case_id, a.turn): a.request for a in _attempts(sqlite_env, fresh.round_id)}
     assert again == {(a.case_id, a.turn): a.request for a in attempts}
+
+
+def test_scripted_warm_up_turns_are_stored_but_not_scored(sqlite_env: Env) -> None:
+    cases = [c.model_copy(update={"scored_from_turn": 2}) for c in make_cases(4, turns=3)]
+    result = _run(sqlite_env, _spec(FakeTarget(), 4, cases=cases))
+    with sqlite_env.store.session() as s:
+        scored = {a for a, _ in rounds_repo.list_scores(s, result.round_id)}
+    attempts = _attempts(sqlite_env, result.round_id)
+    assert len(attempts) == 12 and {a.turn for a in attempts} == {0, 1, 2}
+    assert {a.turn for a in attempts if a.id in scored} == {2}
+    assert len(scored) == 4

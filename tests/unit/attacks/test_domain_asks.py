@@ -146,6 +146,10 @@ def test_escalation_asks_after_at_least_two_on_topic_turns(pack: str) -> None:
         said = [m.content for m in case.conversation.messages if m.role is MessageRole.USER]
         turns = [*said, *case.params["followups"]]
         assert case.params["warmup_turns"] == len(turns) - 1 >= 2
+        # only the answer to the ask is scored: the warm-up answers are ordinary domain answers
+        live = case.params["history"] == "live"
+        assert case.scored_from_turn == (case.turns - 1 if live else 0)
+        assert case.turns == (len(turns) if live else 1)
         for warmup in turns[:2]:
             assert any(e in warmup for e in profile.entities), warmup
         forms = {

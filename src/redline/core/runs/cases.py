@@ -44,6 +44,12 @@ class AttackCase(BaseModel):
         default=(),
         description="Scorers that judge this case (its playbook step's); empty: all of the round's.",
     )
+    scored_from_turn: int = Field(
+        default=0,
+        ge=0,
+        description="The first turn whose answer is scored: the turns before it are a scripted warm-up "
+        "(ordinary questions that set the scene), stored but not judged against the objective.",
+    )
 
     @staticmethod
     def make_id(technique: str, seed_id: str, params: dict[str, Any], conversation: Conversation) -> str:
