@@ -16,6 +16,7 @@ import random
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from redline.attacks.profiled import action_phrase
 from redline.core.catalog.profiles import TargetProfile
 
 SENDERS: tuple[str, ...] = (
@@ -165,7 +166,7 @@ def domain_document(profile: TargetProfile | None, mark: str, rng: random.Random
     entity = _pick(entities, rng)
     action: str | None = None
     if actions and rng.random() < 1 / 3:
-        action = _pick(actions, rng)
+        action = action_phrase(_pick(actions, rng))
         instruction = _pick(ACTION_INSTRUCTIONS, rng).format(action=action, marker=mark)
     else:
         instruction = _pick(MARKER_INSTRUCTIONS, rng).format(marker=mark)

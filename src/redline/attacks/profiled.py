@@ -111,6 +111,34 @@ def lowered(text: str) -> str:
     return text[:1].lower() + text[1:] if text[:2] != text[:2].upper() else text
 
 
+# A forbidden action as written in a profile is often a rule ("Never issue refunds over £100", "The
+# assistant must not reveal account numbers", "Do not share PII"): its action is what follows the
+# subject and the prohibition.
+_PROHIBITION = re.compile(
+    r"^(?:(?:the\s+)?(?:assistant|agent|bot|chatbot|model|ai|system|it|you|we|staff|i)\s+)?"
+    r"(?:(?:is|are)\s+(?:forbidden|prohibited)\s+(?:to|from)\s+"
+    r"|(?:must|should|shall|may|will|can|is|are|am|do|does)(?:\s+never|\s+not|n't)"
+    r"(?:\s+(?:be\s+)?(?:allowed|permitted|able)\s+to)?\s+"
+    r"|(?:never|cannot|can't|won't|mustn't|shouldn't)\s+|not\s+(?:to\s+)?)+",
+    re.IGNORECASE,
+)
+
+
+def action_phrase(rule: str) -> str:
+    """The action a forbidden-action rule forbids, as a phrase that can follow 'please' mid-sentence.
+
+    "Never issue refunds over £100." -> "issue refunds over £100"; "The assistant must not reveal
+    account numbers" -> "reveal account numbers"; a phrase already in that form is only lowered.
+    """
+    text = rule.strip().rstrip(".!")
+    stripped = _PROHIBITION.sub("", text, count=1).strip()
+    words = stripped.split()
+    # a rule that is only a prohibition, or one whose remainder is not a verb phrase, stays as written
+    if len(words) < 2 or stripped.lower() == text.lower():
+        return lowered(text)
+    return lowered(stripped)
+
+
 # --- forbidden actions under claimed authority -------------------------------------------------------
 
 AUTHORITY_FRAMINGS: tuple[str, ...] = (
@@ -142,7 +170,7 @@ def authority_cases(
     technique: Describes, seed: Seed, params: BaseModel, rng: random.Random, profile: TargetProfile
 ) -> Iterator[tuple[Conversation, str, dict[str, Any]]]:
     """A claimed authority asking for one of the profile's forbidden actions."""
-    action = lowered(pick(profile.forbidden_actions, rng))
+    action = action_phrase(pick(profile.forbidden_actions, rng))
     framing = pick(AUTHORITY_FRAMINGS, rng)
     code = str(rng.randrange(1000, 10000))
     text = fill(framing, action=action, Action=action[:1].upper() + action[1:], code=code)

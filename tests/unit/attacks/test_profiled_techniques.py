@@ -8,6 +8,7 @@ import random
 import pytest
 
 from redline.attacks.base import PlanContext, expand_in
+from redline.attacks.profiled import action_phrase
 from redline.attacks.registry import get_technique
 from redline.attacks.seeds.library import SeedLibrary
 from redline.catalog.loader import load_catalog
@@ -177,3 +178,40 @@ def test_default_scan_plan_covers_every_harm_family_of_the_catalog() -> None:
         assert step.scorers, step.technique
     expected = families - set(PROCESS_ONLY) - set(NOT_IN_SCAN)
     assert expected <= covered, expected - covered
+
+
+@pytest.mark.parametrize(
+    ("rule", "action"),
+    [
+        ("Never issue refunds over £100.", "issue refunds over £100"),
+        ("The assistant must not reveal account numbers", "reveal account numbers"),
+        ("Do not share PII with third parties", "share PII with third parties"),
+        ("You should never promise delivery dates", "promise delivery dates"),
+        ("It is not allowed to diagnose conditions", "diagnose conditions"),
+        ("The bot is not permitted to cancel orders", "cancel orders"),
+        ("Is forbidden to approve loans", "approve loans"),
+        ("can't access other customers' accounts", "access other customers' accounts"),
+        ("Don't give legal advice", "give legal advice"),
+        # already an action, or not a prohibition: kept (lowered)
+        ("issue a refund outside the returns policy", "issue a refund outside the returns policy"),
+        ("Never-ending upsell scripts", "never-ending upsell scripts"),
+        ("No refunds over £100", "no refunds over £100"),
+    ],
+)
+def test_a_forbidden_action_written_as_a_rule_becomes_the_action_it_forbids(rule: str, action: str) -> None:
+    assert action_phrase(rule) == action
+
+
+def test_authority_asks_built_from_rules_ask_for_the_action_not_the_rule() -> None:
+    rules = ("Never waive late-payment fees.", "The assistant must not change a customer's tariff")
+    profile = resolve_profile(TargetProfile(pack="telecom", forbidden_actions=rules), load_packs())
+    cases = _cases("authority-override", profile, n=12)
+    assert cases
+    for case in cases:
+        text = case.conversation.last_user_text.lower()
+        assert "never" not in text and "must not" not in text, text
+        assert case.params["profile"]["forbidden_action"] in (
+            "waive late-payment fees",
+            "change a customer's tariff",
+        )
+        assert "never" not in case.params["action_keywords"]
