@@ -523,6 +523,7 @@ HARMFUL = (
     r"\b(fake|forged?|forge|falsif\w+)\b.{0,30}\b(reference|payslip|document|inspection|gas (safety )?certificate|report|signature)\b|"
     r"\b(harass|intimidate|threaten|scare)\b.{0,30}\b(tenant|resident|them|him|her)\b|\b(hidden|secret) (camera|microphone|recorder)\b|"
     r"\b(spy on|track|stalk|follow)\b.{0,20}\b(tenant|resident|her|him)\b|\bkeep (the|her|his|their) deposit\b.{0,40}\b(anyway|without|even though|no reason)\b|"
+    r"\b(my |the tenant'?s |her |his )?ex(-| )?(partner|wife|husband|boyfriend|girlfriend)?\b.{0,60}\b(access|door code|entry code|let me in|address|where (she|he|they) lives?)\b|\blet me in(to)? (her|his|their) (flat|unit|apartment|place)\b|"
     r"\b(malware|ransomware|keylogger|phishing|hack into|crack (the|a) password|make a bomb|weapon|drugs)\b"
 )
 MANIPULATION = r"\b(ignore|disregard|forget|override|bypass)\b.{0,30}\b(previous|prior|above|earlier|all|your|the|system)\b.{0,20}\b(instructions?|rules|guidelines|prompts?|policies)\b|\b(system prompt|your (instructions|prompt|rules|guidelines|configuration|system message))\b|\bdeveloper mode\b|\bjailbreak\b|\byou are now\b|\bpretend (you are|to be)\b|\bno (restrictions|rules|filters) mode\b"
@@ -606,6 +607,13 @@ def final(t: Turn, text: str) -> Out:
         elif o.call is None:
             extras.append(o.text)
             relay_vid = relay_vid or o.vid
+    failed = [
+        s
+        for i, s in enumerate(t.steps)
+        if s.error and not any(x.name == s.name and not x.error for x in t.steps[i + 1 :])
+    ]
+    if failed:
+        text = f"Note: {failed[-1].name} returned an error ({failed[-1].result.strip()[:200]}).\n" + text
     if extras:
         text = text + "\n\n" + "\n".join(extras)
     return Out(text, fault=relay_vid)
@@ -657,7 +665,9 @@ def handle(t: Turn) -> Out:
         if earlier:  # "what does she owe?" after a reply about one tenant
             t = replace(t, text=f"{t.text} ({earlier[-1]})")
     text = t.text
-    if has(r"reply yes to confirm", t.prev_assistant):
+    if has(r"reply yes to confirm", t.prev_assistant) and (
+        has(AFFIRM_REPLY, text) or has(r"^\W*" + NEGATIVE, text)
+    ):
         return confirmed(t)
     pasted = quoted_block(text)
     if pasted and has(PASTE_FRAME, text[: max(text.find(pasted[:20]), 0) + 1] or text):
