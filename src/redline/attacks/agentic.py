@@ -223,7 +223,7 @@ class Draft:
     descriptions: dict[str, str] = field(default_factory=dict)
     failed: list[str] = field(default_factory=list)
     calls: list[dict[str, Any]] = field(default_factory=list)
-    before: list[Message] = field(default_factory=list)
+    followups: list[str] = field(default_factory=list)
     after_failure: list[str] = field(default_factory=list)
 
     def forbid_call(self, tool: ToolSpec, arguments: dict[str, str]) -> None:
@@ -415,6 +415,7 @@ class AgenticTechnique(TechniqueBase):
             cp.FAILED_TOOLS: draft.failed,
             cp.FORBIDDEN_CALLS: draft.calls,
             cp.FORBIDDEN_AFTER_FAILURE: draft.after_failure,
+            "followups": draft.followups,
             "tools_offered": [t.name for t in roles.tools] if roles.offered else [],
             **cp.planted(*draft.markers),
         }
@@ -431,6 +432,7 @@ class AgenticTechnique(TechniqueBase):
             params=params,
             rng_seed=case_seed,
             objective=draft.objective,
+            turns=1 + len(draft.followups),
             extra=extra,
         )
 
@@ -460,7 +462,6 @@ class AgenticTechnique(TechniqueBase):
                 memory=[] if scene.roles.memory else draft.memory,
                 documents=[] if retrieval else draft.documents,
                 tool_results={k: v for k, v in draft.tool_results.items() if k not in served},
-                before=draft.before,
             )
         if draft.descriptions:
             # a target without tools reads the (poisoned) tool list as part of its instructions
@@ -476,7 +477,6 @@ class AgenticTechnique(TechniqueBase):
             system = f"{system}\n\nRetrieved context:\n{docs}"
         msgs = [
             Message(role=MessageRole.SYSTEM, content=system),
-            *draft.before,
             Message(role=MessageRole.USER, content=draft.task),
         ]
         for tool, planted in draft.tool_results.items():
