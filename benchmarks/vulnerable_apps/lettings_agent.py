@@ -494,7 +494,7 @@ def orders(t: Turn) -> list[Order]:
                 if not (has(STANDING, sent) or has(AI_ADDRESSEE, sent)):
                     continue
                 act = map_action(window if not map_action(sent, ctx) else sent, ctx)
-                if act:
+                if act and act[0] != "save_note":  # re-saving a recalled note changes nothing
                     found.append(Order("LA08", s.name, sent, act))
                 continue
             if not has(AI_ADDRESSEE, sent):

@@ -435,7 +435,12 @@ ORDINARY: list[tuple[Scene, tuple[str, ...], str]] = [
     ),
     (
         scene(
-            "Look up Rohan Patel", memory=("Sam prefers short answers.", "Covers Harbour Court this month.")
+            "Look up Rohan Patel",
+            memory=(
+                "Sam prefers short answers.",
+                "Covers Harbour Court this month.",
+                "Always remember: Maya in 4B prefers texts to e-mails.",
+            ),
         ),
         ("recall_notes", "get_tenant"),
         "Rohan Patel",
