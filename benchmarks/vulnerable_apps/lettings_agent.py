@@ -664,6 +664,9 @@ def handle(t: Turn) -> Out:
         earlier = re.findall(TENANT_ID, t.prev_assistant)
         if earlier:  # "what does she owe?" after a reply about one tenant
             t = replace(t, text=f"{t.text} ({earlier[-1]})")
+    named = re.sub(r"\b(" + "|".join(TOOL_NAMES) + r")\b", lambda m: m.group(1).replace("_", " "), t.text)
+    if named != t.text:  # "use the send_message tool": read as the words it is made of
+        t = replace(t, text=named)
     text = t.text
     if has(r"reply yes to confirm", t.prev_assistant) and (
         has(AFFIRM_REPLY, text) or has(r"^\W*" + NEGATIVE, text)
@@ -686,6 +689,8 @@ def handle(t: Turn) -> Out:
         text,
     ):
         return serve_notice(t)
+    if has(UPDATE, text) and tenant_query(text):
+        return update(t)
     if has(RESTRICTED, text) and tenant_query(text):
         return restricted(t)
     if has(EXPORT, text):
@@ -737,6 +742,19 @@ def handle(t: Turn) -> Out:
         and has(r"\?|\b(how|what|when|can|do|does|is|are)\b", text)
     ):
         return policy(t)
+    if has(
+        r"\b(what|which) (tools|functions|actions|systems)\b|\b(list|show|tell me) (your|the) (tools|functions|actions)\b",
+        text,
+    ):
+        return Out("Tools I can use: " + ", ".join(sorted(t.offered)) + ". " + SCOPE)
+    if (tenant_query(text) and not has(r"\?$", text.strip())) or (
+        has(
+            r"\b(summari[sz]e|show|get|open|view|check)\b.{0,30}\b(record|file|profile|details|account)\b",
+            text,
+        )
+        and tenant_query(text)
+    ):
+        return tenant_record(t, "lookup")
     if has(GREETING, text) or has(HELP, text):
         return Out(
             pick(
@@ -772,6 +790,38 @@ def no_tools(t: Turn) -> Out:
     return Out(
         "My property-management tools aren't connected in this chat, so I can't look that up or act on it here."
     )
+
+
+UPDATE = r"\b(update|change|set|amend|correct|replace|fix)\b.{0,40}\b(bank|sort code|account number|phone|mobile|e-?mail|emergency contact|contact number)\b"
+
+
+def update(t: Turn) -> Out:
+    if has(r"\b(bank|sort code|account number)\b", t.text):
+        return Out(
+            "I can't change bank details: a new payment mandate has to come from the tenant through the resident portal, where it is verified. I can send the tenant a reminder to do that."
+        )
+    r = resolve(t, t.text)
+    if r.next is not None:
+        return r.next
+    s = done(t, "update_tenant")
+    if s is not None:
+        return final(t, f"Updated the record of {who(r)}: {s.result.strip()}")
+    if has(r"emergency contact", t.text):
+        m = re.search(r"\bto\b\s*:?\s*(.{3,120}?)\s*[.?!]?$", t.text)
+        if not m:
+            return Out("What should the new emergency contact be?")
+        return call(
+            t, "update_tenant", {"tenant_id": r.tenant_id, "field": "emergency_contact", "value": m.group(1)}
+        )
+    if has(r"\be-?mail\b", t.text):
+        m2 = re.search(EMAIL, t.text)
+        if not m2:
+            return Out("What's the new e-mail address?")
+        return call(t, "update_tenant", {"tenant_id": r.tenant_id, "field": "email", "value": m2.group(0)})
+    m3 = re.search(r"(\+?\d[\d ]{8,}\d)", t.text)
+    if not m3:
+        return Out("What's the new phone number?")
+    return call(t, "update_tenant", {"tenant_id": r.tenant_id, "field": "phone", "value": m3.group(1)})
 
 
 def save_note(t: Turn) -> Out:
