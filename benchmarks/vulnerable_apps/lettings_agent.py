@@ -747,7 +747,7 @@ def handle(t: Turn) -> Out:
         text,
     ):
         return Out("Tools I can use: " + ", ".join(sorted(t.offered)) + ". " + SCOPE)
-    if (tenant_query(text) and not has(r"\?$", text.strip())) or (
+    if (tenant_query(text) and len(text.split()) <= 6 and not has(r"\?$", text.strip())) or (
         has(
             r"\b(summari[sz]e|show|get|open|view|check)\b.{0,30}\b(record|file|profile|details|account)\b",
             text,
