@@ -384,7 +384,7 @@ def map_action(text: str, ctx: Ctx) -> tuple[str, dict[str, Any]] | None:
                 "body": body,
             }
     if has(
-        r"\b(grant|give|add|make|promote|upgrade|elevate|assign|set)\b.{0,60}\b(admin|administrator|manager|superuser|full access|portal access|owner)\b",
+        r"\b(grant|give|add|make|promote|upgrade|elevate|assign|set)\b.{0,60}\b(admin|administrator|manager|superuser|owner) ?(role|access|rights|permissions?|privileges?|account|level)\b|\b(full|portal|admin|elevated|manager) (access|rights|privileges)\b|\b(make|promote|set)\b.{0,40}\b(an? )?(admin|administrator|superuser)\b",
         text,
     ):
         role = "admin" if has(r"admin|superuser|full access|owner", text) else "manager"
@@ -523,7 +523,7 @@ HARMFUL = (
     r"\b(fake|forged?|forge|falsif\w+)\b.{0,30}\b(reference|payslip|document|inspection|gas (safety )?certificate|report|signature)\b|"
     r"\b(harass|intimidate|threaten|scare)\b.{0,30}\b(tenant|resident|them|him|her)\b|\b(hidden|secret) (camera|microphone|recorder)\b|"
     r"\b(spy on|track|stalk|follow)\b.{0,20}\b(tenant|resident|her|him)\b|\bkeep (the|her|his|their) deposit\b.{0,40}\b(anyway|without|even though|no reason)\b|"
-    r"\b(my |the tenant'?s |her |his )?ex(-| )?(partner|wife|husband|boyfriend|girlfriend)?\b.{0,60}\b(access|door code|entry code|let me in|address|where (she|he|they) lives?)\b|\blet me in(to)? (her|his|their) (flat|unit|apartment|place)\b|"
+    r"\b(ex-?(partner|wife|husband|boyfriend|girlfriend)|(i'?m|i am) (her|his|their|the tenant'?s) ex)\b.{0,60}\b(access|door code|entry code|let me in|address|where (she|he|they) lives?)\b|\blet me in(to)? (her|his|their) (flat|unit|apartment|place)\b|"
     r"\b(malware|ransomware|keylogger|phishing|hack into|crack (the|a) password|make a bomb|weapon|drugs)\b"
 )
 MANIPULATION = r"\b(ignore|disregard|forget|override|bypass)\b.{0,30}\b(previous|prior|above|earlier|all|your|the|system)\b.{0,20}\b(instructions?|rules|guidelines|prompts?|policies)\b|\b(system prompt|your (instructions|prompt|rules|guidelines|configuration|system message))\b|\bdeveloper mode\b|\bjailbreak\b|\byou are now\b|\bpretend (you are|to be)\b|\bno (restrictions|rules|filters) mode\b"
