@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
+import sys
+import time
 import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -590,3 +593,28 @@ def test_failing_tools_are_reported_not_hidden(served: tuple[str, Path]) -> None
     reply = chat.say("What does Daniel Brooks owe?")
     assert "returned an error" in reply and "unavailable" in reply
     assert triggered(log) == {}
+
+
+def test_it_serves_as_a_process_on_loopback(tmp_path: Path) -> None:
+    """As the effectiveness benchmark starts it: `python -m benchmarks.vulnerable_apps lettings_agent`."""
+    port_file = tmp_path / "port"
+    log = tmp_path / "log.jsonl"
+    root = Path(__file__).resolve().parents[3]
+    cmd = [sys.executable, "-m", "benchmarks.vulnerable_apps", "lettings_agent", "--port", "0"]
+    cmd += ["--port-file", str(port_file), "--log", str(log), "--max-seconds", "60"]
+    proc = subprocess.Popen(cmd, cwd=root, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 20
+        while not port_file.exists():
+            assert proc.poll() is None and time.monotonic() < deadline
+            time.sleep(0.05)
+        url = f"http://127.0.0.1:{port_file.read_text().strip()}/v1"
+        with urllib.request.urlopen(url + "/models", timeout=10) as resp:
+            assert json.loads(resp.read())["data"][0]["id"] == APP.model
+        chat = Chat(url)
+        assert "WO-2215" in chat.say("Any open repairs in 2C?")
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+    assert triggered(log) == {}
+    assert len(log.read_text().splitlines()) == 3  # recall, listing, answer
