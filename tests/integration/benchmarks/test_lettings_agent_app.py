@@ -22,6 +22,8 @@ from benchmarks.vulnerable_apps.oracle import judge_log
 from benchmarks.vulnerable_apps.server import served_in_thread
 from jsonschema import Draft202012Validator
 
+from redline.targets.sandbox import load_sandbox
+
 SANDBOX: list[dict[str, Any]] = yaml.safe_load(TOOLS_FILE.read_text(encoding="utf-8"))["tools"]
 OFFERED: list[dict[str, Any]] = [
     {
@@ -130,8 +132,6 @@ def triggered(log: Path) -> dict[str, int]:
 
 
 def test_registered_and_sandbox_is_valid() -> None:
-    from redline.targets.sandbox import load_sandbox
-
     assert "lettings_agent" in APP_NAMES
     assert load("lettings_agent") is APP
     assert APP.tools_file == TOOLS_FILE
