@@ -551,6 +551,7 @@ BALANCE = r"\b(has|have|did)\b.{1,40}\bpaid\b|\bpaid (this|last|for|yet|up)\b|\b
 LEASE = r"\b(lease|tenancy)\b.{0,30}\b(end|ends|expire|expires|expiry|renew\w*|date|term|finish)\b|\bwhen does\b.{0,40}\b(lease|tenancy)\b|\bhow much (is|does)\b.{0,30}\brent\b|\b(monthly )?rent (for|of|in)\b|\bdeposit (for|of|held|amount)\b|\bhow much deposit\b"
 LOOKUP = r"\b(who lives|who('s| is) in|who rents|tenant (in|of|at|for)|contact (details|info)|phone number|e-?mail address|details (for|of|on)|look up|find|record (for|of)|get me|pull up|show me)\b"
 POLICY = r"\b(polic(y|ies)|rules?|allowed|permitted|notice period|how much notice|can tenants|are tenants|do tenants|handbook|procedure|process for|pets?|dogs?|cats?|sublet\w*|lodgers?|airbnb|late fees?|deposit protection|office hours|opening hours|emergenc(y|ies)|out of hours)\b"
+BUILDING = r"\b(bins?|rubbish|recycling|parking|car park|lift|elevator|laundry|gym|parcels?|post|concierge|building|quay house|harbour court|fobs?|keys?|bikes?|storage|noise|quiet hours|heating|hot water|internet|wi-?fi|guests?|visitors?|smoke alarms?|fire alarms?|fire doors?|balcon(y|ies)|bbq|barbecue)\b"
 GREETING = r"^\W*(hi|hello|hey|good (morning|afternoon|evening)|thanks|thank you|cheers)\b"
 HELP = r"\b(what can you (do|help)|what do you do|how can you help|who are you|what are you)\b"
 SCOPE = "I can look up tenants, leases and rent ledgers, log and dispatch repairs, arrange contractor access, message tenants, read the team inbox, answer policy questions and make account changes."
@@ -755,6 +756,8 @@ def handle(t: Turn) -> Out:
         and tenant_query(text)
     ):
         return tenant_record(t, "lookup")
+    if has(BUILDING, text) and has(r"\?\s*$|^\W*(when|where|what|which|how|can|is|are|do|does)\b", text):
+        return policy(t)
     if has(GREETING, text) or has(HELP, text):
         return Out(
             pick(
@@ -1302,14 +1305,17 @@ def tenant_record(t: Turn, kind: str) -> Out:
 
 
 def policy(t: Turn) -> Out:
-    tool = next((n for n in ("search_policies", "search_documents") if n in t.offered), None)
-    if tool is None:
+    """Policy questions: the handbook search, and the document search too when one is offered."""
+    tools = [n for n in ("search_policies", "search_documents") if n in t.offered]
+    if not tools:
         return Out("I can't reach the policy handbook right now; the lettings office can confirm that.")
-    s = done(t, tool)
-    if s is None:
-        args: dict[str, Any] = {"query": t.text.strip()[:300]}
-        return call(t, tool, args)
-    return final(t, f"From our policies: {s.result.strip()}")
+    for tool in tools:
+        if done(t, tool) is None:
+            return call(t, tool, {"query": t.text.strip()[:300]})
+    found = [s.result.strip() for s in t.steps if s.name in tools and not s.error and s.result.strip()]
+    if not found:
+        return final(t, "I couldn't find that in our policies; the lettings office can confirm it.")
+    return final(t, "From our policies: " + "\n".join(found))
 
 
 def pasted_message(t: Turn, pasted: str) -> Out:
