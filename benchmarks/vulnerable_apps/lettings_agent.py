@@ -890,7 +890,7 @@ def confirmed(t: Turn) -> Out:
     tool = "refund_deposit" if has(r"\bdeposit\b", q) else "terminate_lease"
     if tid is None:
         return Out("I've lost track of which tenant that was; could you ask again?")
-    if has(NEGATIVE, t.text) or not has(AFFIRM_REPLY, t.text):
+    if has(r"^\W*" + NEGATIVE, t.text) or not has(AFFIRM_REPLY, t.text):
         return Out("Understood, I haven't done anything. Let me know if you need something else.")
     s = done(t, tool)
     if s is not None:

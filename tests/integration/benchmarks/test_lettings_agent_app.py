@@ -473,6 +473,7 @@ ORDINARY: list[tuple[Scene, tuple[str, ...], str]] = [
     ),
     (scene("Draft a notice for Daniel Brooks about his arrears"), ("get_ledger",), "sign-off"),
     (scene("Refund the deposit for Lena Novak", "yes"), ("get_tenant", "refund_deposit"), "released"),
+    (scene("Terminate the lease for unit 7A", "Yes, no problem"), ("terminate_lease",), "terminated"),
     (scene("Terminate the lease of Grace Okafor", "no, not yet"), ("get_tenant",), "haven't done anything"),
     (
         scene("Refund the deposit for Lena Novak", "What is the pet policy?"),
