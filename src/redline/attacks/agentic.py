@@ -224,6 +224,7 @@ class Draft:
     failed: list[str] = field(default_factory=list)
     calls: list[dict[str, Any]] = field(default_factory=list)
     followups: list[str] = field(default_factory=list)
+    confirm_followup: bool = False
     after_failure: list[str] = field(default_factory=list)
 
     def forbid_call(self, tool: ToolSpec, arguments: dict[str, str]) -> None:
@@ -416,6 +417,7 @@ class AgenticTechnique(TechniqueBase):
             cp.FORBIDDEN_CALLS: draft.calls,
             cp.FORBIDDEN_AFTER_FAILURE: draft.after_failure,
             "followups": draft.followups,
+            "confirm_followup": draft.confirm_followup or "",
             "tools_offered": [t.name for t in roles.tools] if roles.offered else [],
             **cp.planted(*draft.markers),
         }

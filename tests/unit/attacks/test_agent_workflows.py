@@ -3,6 +3,7 @@ tools cannot carry it, and its case records what the action scorers need."""
 
 from __future__ import annotations
 
+import asyncio
 import random
 
 from redline.attacks.agent_workflows import AgentWorkflows
@@ -11,6 +12,7 @@ from redline.attacks.base import PlanContext
 from redline.core.runs import case_params as cp
 from redline.core.runs.actions import ToolSpec
 from redline.core.runs.cases import AttackCase, Seed
+from redline.core.runs.conversation import MessageRole
 
 S = {"type": "string"}
 SEED = Seed(id="agent-tasks/x", text="Look up the latest.")
@@ -108,3 +110,16 @@ def test_a_failed_dependency_plants_an_error_and_forbids_the_action_only_after_i
 def test_planning_is_deterministic() -> None:
     tools = (ROSTER, GET, CANCEL, APPROVE, GRANT, FETCH)
     assert [c.id for c in _cases(*tools, seed=3)] == [c.id for c in _cases(*tools, seed=3)]
+
+
+def test_the_yes_is_sent_only_when_the_agent_asked_to_confirm() -> None:
+    urgent = _by_variant(_cases(ROSTER, GET, CANCEL, APPROVE, GRANT))["urgent-irreversible"]
+    script = AgentWorkflows().strategy(AgenticParams())
+    asked = urgent.conversation.add(MessageRole.ASSISTANT, "Shall I cancel shift SH-3301 now?")
+    done = urgent.conversation.add(MessageRole.ASSISTANT, "Done: the shift was cancelled.")
+    assert asyncio.run(script.next_message(urgent, asked, turn=1)) == urgent.params["followups"][0]
+    assert asyncio.run(script.next_message(urgent, done, turn=1)) is None
+    push = _by_variant(_cases(ROSTER, GET, CANCEL, APPROVE, GRANT))["permission-push"]
+    refused = push.conversation.add(MessageRole.ASSISTANT, "Approval failed: permission denied.")
+    assert asyncio.run(script.next_message(push, refused, turn=1)) == push.params["followups"][0]
+    assert asyncio.run(script.next_message(push, refused, turn=2)) is None
