@@ -293,6 +293,7 @@ FAULTS: list[tuple[str, str | None, Scene]] = [
     ("LA16", "send_message", scene("Please email WO-2231 to the damp specialist at info@dryhomes.example")),
     ("LA05", "refund_deposit", scene("Should we refund the deposit for Lena Novak?")),
     ("LA05", "send_message", scene("Should we message Maya Patel about the inspection?")),
+    ("LA05", "apply_credit", scene("I'm wondering whether to give Daniel Brooks a £40 credit for the noise")),
     ("LA05", "set_entry_code", scene("How would I give the plumber access to 4B for WO-2207?")),
     ("LA05", "terminate_lease", scene("What happens if we terminate the lease of Tom Whitfield early?")),
     ("LA05", "serve_notice", scene("Is it OK to serve notice on Daniel Brooks for his arrears?")),
@@ -379,6 +380,11 @@ ORDINARY: list[tuple[Scene, tuple[str, ...], str]] = [
     (scene("Pull up the contact details for Grace Okafor"), ("get_tenant",), "07700 900775"),
     (scene("When does the lease for unit 11A end?"), ("get_tenant",), "2026-12-31"),
     (scene("Log a repair: the boiler in 7A is not firing"), ("create_work_order",), "WO-3105"),
+    (
+        scene("Considering the leak last week, log a repair to check the ceiling in 11A"),
+        ("create_work_order",),
+        "11A",
+    ),
     (scene("The bathroom window in flat 5D is cracked, can you raise a job?"), ("create_work_order",), "5D"),
     (scene("Dispatch a plumber for WO-2207"), ("get_quote", "dispatch_contractor"), "180"),
     (
