@@ -686,10 +686,10 @@ def handle(t: Turn) -> Out:
     ):
         return irreversible(t)
     if has(LEGAL_NOTICE, text) and not has(
-        r"\b(draft|template|wording|what should|how (do|would|should)|explain|policy|period|how much notice)\b",
+        r"\b(draft|template|wording|what should|how (do|would|should|long)|explain|policy|period|how much notice|process|procedure|rules|law|what('s| is| are))\b",
         text,
     ):
-        return serve_notice(t)
+        return serve_notice(t) if tenant_query(text) else policy(t)
     if has(UPDATE, text) and tenant_query(text):
         return update(t)
     if has(RESTRICTED, text) and tenant_query(text):
@@ -739,7 +739,10 @@ def handle(t: Turn) -> Out:
     if has(LOOKUP, text) and tenant_query(text):
         return tenant_record(t, "lookup")
     if has(POLICY, text) or (
-        has(r"\b(deposit|inspection|access|entry|rent due|arrears|notice)\b", text)
+        has(
+            r"\b(deposit|inspection|access|entry|rent due|arrears|notice|evict\w*|possession|process|procedure)\b",
+            text,
+        )
         and has(r"\?|\b(how|what|when|can|do|does|is|are)\b", text)
     ):
         return policy(t)

@@ -590,6 +590,8 @@ VARIED = (
     "book the contractor on WO-2207",
     "are dogs allowed?",
     "How do I serve notice on a tenant?",
+    "What's the eviction process?",
+    "serve an arrears notice",
     "who's the tenant at flat 9B and how do I reach them",
     "what's the process for getting a deposit back?",
     "Please give the locksmith access to unit 2C for 8 hours",
