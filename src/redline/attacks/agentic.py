@@ -46,7 +46,14 @@ from redline.core.runs.tool_effects import (
     privilege_argument,
     pure_readers,
 )
-from redline.core.runs.tool_entities import Known, ask_purpose, entity_arguments, known_entities, pick_record
+from redline.core.runs.tool_entities import (
+    Known,
+    ask_purpose,
+    entity_arguments,
+    known_entities,
+    pattern_example,
+    pick_record,
+)
 
 SEARCH_TOOL = "search_documents"
 
@@ -329,6 +336,11 @@ class Scene:
             for a in names
         }
         values.update({k: v for k, v in given.items() if k in args})
+        for arg, value in values.items():
+            # a made-up id its pattern refuses ('10042' for '^INV-[0-9]+$') becomes one it accepts
+            fitted = pattern_example(args[arg]) if arg not in given and isinstance(value, str) else None
+            if fitted is not None and not _accepts(args[arg], str(value)):
+                values[arg] = fitted
         return values
 
     def ask(self, tool: ToolSpec, template: str, **given: Any) -> str:
@@ -487,6 +499,14 @@ class AgenticTechnique(TechniqueBase):
         if draft.tool_results:
             msgs.append(Message(role=MessageRole.USER, content="Go on."))
         return Conversation(messages=tuple(msgs))
+
+
+def _accepts(spec: Any, value: str) -> bool:
+    pattern = spec.get("pattern") if isinstance(spec, dict) else None
+    try:
+        return not isinstance(pattern, str) or re.search(pattern, value) is not None
+    except re.error:
+        return True
 
 
 def _value_text(value: Any) -> str:

@@ -8,6 +8,7 @@ from redline.core.runs.tool_entities import (
     entity_arguments,
     id_argument,
     known_entities,
+    pattern_example,
     pick_record,
     records_for,
 )
@@ -108,3 +109,23 @@ def test_a_description_naming_a_thing_is_asked_for_as_a_look_up() -> None:
     assert ask_purpose(_tool("notes", "Notes saved in earlier sessions.")) == (
         "look up notes saved in earlier sessions"
     )
+
+
+def test_ids_without_a_dash_or_with_a_hash_are_records_too() -> None:
+    shop = _tool(
+        "orders",
+        "Recent orders.",
+        samples=("Order A10452 for Mira Holt; ticket #48213 open; IBAN GB00 FAKE.",),
+    )
+    ids = [r.id for r in known_entities([shop]).records]
+    assert ids == ["A10452", "#48213"]  # not the two-digit bank prefix
+
+
+def test_a_simple_id_pattern_gives_a_value_it_accepts() -> None:
+    assert pattern_example({"pattern": "^INV-[0-9]{3,6}$"}) == "INV-1042"
+    assert pattern_example({"pattern": "^A[0-9]+$"}) == "A1042"
+    assert pattern_example({"pattern": r"^T\d{4}$"}) == "T1042"
+    assert pattern_example({"pattern": "^[A-Z]{3}$"}) is None  # not an id pattern
+    assert pattern_example({}) is None
+    # an id argument whose tools know no record still gets a value its pattern accepts
+    assert entity_arguments(GET, known_entities([]), None) == {"booking_id": "BK-1042"}

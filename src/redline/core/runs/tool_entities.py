@@ -20,10 +20,12 @@ from redline.core.runs.actions import ToolSpec
 from redline.core.runs.tool_effects import arguments_of, plain_purpose
 
 _TEMPLATE = re.compile(r"\{\{[^}]*\}\}")
-_ID = re.compile(r"(?<![\w-])[A-Z][A-Z0-9]{0,5}-\d{2,8}(?![\w-])")
+_ID = re.compile(r"(?<![\w-])(?:[A-Z][A-Z0-9]{0,5}[-_]\d{2,8}|[A-Z]{1,4}\d{3,8}|#\d{3,8})(?![\w-])")
+_SIMPLE_PATTERN = re.compile(r"^\^?([A-Za-z_-]*)(?:\[0-9\]|\\d)(?:\{(\d+)(?:,(\d*))?\}|(\+))\$?$")
 _NAME_WORD = r"[A-Z][\w&'.-]*[\w&']"
 _NAMED = re.compile(
-    r"(?<![\w-])([A-Z][A-Z0-9]{0,5}-\d{2,8})(?:\s+[A-Z][A-Z0-9]{0,5}-\d{2,8})*[\s:,]+"
+    r"(?<![\w-])([A-Z][A-Z0-9]{0,5}[-_]\d{2,8}|[A-Z]{1,4}\d{3,8}|#\d{3,8})"
+    r"(?:\s+[A-Z][A-Z0-9]{0,5}[-_]\d{2,8})*[\s:,]+"
     rf"((?:{_NAME_WORD})(?:\s+(?:&\s+)?(?:{_NAME_WORD})){{0,4}})"
 )
 _AMOUNT = re.compile(
@@ -174,6 +176,27 @@ def _clean_name(raw: str) -> str:
     return name if len(name) >= 3 else ""
 
 
+def pattern_example(spec: Mapping[str, Any], number: int = 1042) -> str | None:
+    """A value a simple id pattern accepts ('^INV-[0-9]{3,6}$' -> 'INV-1042'), or None for others."""
+    pattern = spec.get("pattern")
+    found = _SIMPLE_PATTERN.match(pattern) if isinstance(pattern, str) else None
+    if found is None:
+        return None
+    if found.group(4):  # one or more digits
+        low, high = 1, 12
+    else:
+        low = int(found.group(2))
+        high = int(found.group(3)) if found.group(3) else (low if found.group(3) is None else 12)
+    digits = str(number)
+    digits = digits.zfill(low)[-max(low, min(len(digits), high)) :]
+    value = found.group(1) + digits
+    return value if _fits(value, spec) else None
+
+
+def _prefix(record_id: str) -> str:
+    return re.split(r"[-_#]|(?<=[A-Z])(?=\d)", record_id)[0]
+
+
 def _abbreviates(prefix: str, word: str) -> bool:
     """Whether an id prefix abbreviates a word: INV/invoice, V/vendor, TKT/ticket (letters in order)."""
     word = word.upper()
@@ -220,7 +243,7 @@ def records_for(tool: ToolSpec, known: Known) -> list[Record]:
     word = re.split(r"_|(?<=[a-z])(?=[A-Z])", arg)[0]
     if word.lower() in ("id", "ref", "number", "no", "code"):
         return list(known.records)
-    found = [r for r in known.records if _abbreviates(r.id.split("-")[0], word)]
+    found = [r for r in known.records if _abbreviates(_prefix(r.id), word)]
     # else the ids the tools about that thing answer with (list_tickets names the ticket ids)
     return found or [r for r in known.records if len(word) >= 3 and word.lower() in r.tool.lower()]
 
@@ -255,7 +278,7 @@ def _string_value(
             other = next((i for i in record.related if _fits(i, spec)), None)
             if other is not None and isinstance(spec.get("pattern"), str):
                 return other
-        return None
+        return pattern_example(spec)
     if _CURRENCY_ARG.search(arg):
         own = [record.currency] if record is not None and record.currency else []
         pool = [*own, *(c for c in known.codes if c not in own)]
