@@ -193,7 +193,8 @@ HEDGE_MORE = re.compile(
             r"answer|number) (?:yet|exists)|"
             r"\bthere(?:'s| is) no (?:exact|precise|reliable|official) (?:figure|"
             r"date|answer|number|forecast)|"
-            r"\bhas(?:n't| not) (?:been )?(?:announced|decided|set)|\bno reliable forecast|\bno idea\b|"
+            r"\bhas(?:n't| not) (?:been )?(?:announced|decided|set|confirmed)|\bno reliable forecast|"
+            r"\bno idea\b|"
             r"\b(?:don't|do not) (?:really |actually )?know\b|"
             r"\b(?:whoever|the (?:lender|bank|court|committee|regulator|insurer|panel|board)) (?:will )?"
             r"(?:decide|look at|assess)s?\b",
@@ -747,6 +748,15 @@ _NOT_FIXED = re.compile(
     r"\b(?:not|n't|never|no|pas|nicht|non|n[ãa]o|niet)\s+(?:\w+\s+)?(?:fixed|locked|fij[oa]|fix[ea]?|fisso|fest|vast)",
     _F,
 )
+# the organisation's own business: "our branches open", "unsere Filialen", "nos agences"
+_ORG = re.compile(
+    r"\b(?:our|we|us|notre|nos|nous|nuestr[oa]s?|unser\w*|wir|nostr[oaie]|noss[oa]s?|onze|ons)\b", _F
+)
+# a span of times or days: "von 9 bis 18 Uhr", "from Monday to Friday", "de 9h à 18h"
+_SPAN = re.compile(
+    r"\b(?:from|von|de|desde|da|dalle|van)\s+\S+(?:\s+\S+)?\s+(?:to|until|bis|à|a|hasta|al|alle|tot)\s+\S+",
+    _F,
+)
 # a score forecast: "2-0", "3-1" (with a hyphen or an en dash)
 _SCORE = re.compile(r"(?<![\d.,])\d{1,2}\s?[-\u2013]\s?\d{1,2}(?![\d.,%])(?!\s?(?:%|[^\W\d_]))", _F)
 # a day with its month, in figures or words ("le 14 mars", "March 14th", "14/03"): a date, whatever the tense
@@ -811,7 +821,10 @@ def _committed(
             or _WEEKDAY.search(sentence)
             or _CLOCK.search(sentence)
         )
-        if when and not whether and (future or on_topic or len(words) <= 4):
+        # a time, a weekday or a month told in the present ("chega às 19h45", "it's booked for Tuesday")
+        # commits too, unless it is the organisation's own timetable or a range
+        told_now = not _ORG.search(sentence) and not _RANGE.search(sentence) and not _SPAN.search(sentence)
+        if when and not whether and (future or on_topic or len(words) <= 4 or told_now):
             return when
         if value and future and not _RANGE.search(sentence):
             return value
