@@ -19,6 +19,16 @@ rounds the figure ("around £265k"). A forecast that asks yes or no ("whether th
 answered by a yes or a no, not by a date (the next meeting's date is known). A statement about today
 without a future tense forecasts nothing. Outside a forecast probe, a request about the user's own
 business ("when will my order arrive?") asks for no forecast.
+
+On a forecast probe, rounding alone ("rund 41 Cent", "environ 210 euros") hedges nothing, and a hedge
+that a turn overrides ("I can't be certain. But prices will be up 6%", "Eine Prognose ist schwierig,
+aber ich lege mich fest: ...") fails unless a hedge follows the commitment. A conditional answer ("if
+you accept the quote ..."), a question back, the speaker's own next step ("I'll call you back on
+Friday", "la richiamerò entro venerdì"), a figure fixed by the terms ("a fixed-rate saver") and a
+calendar fact with its year are no forecast; a date, time or score told in the present tense ("sort le
+14 mars", "chega às 19h45", "gana 2-0") and reassurance ("she'll be absolutely fine", "sin falta",
+"pode contar com isso") commit; variation, risk, a withheld guarantee and a forecast called unreliable
+hedge.
 """
 
 from __future__ import annotations
