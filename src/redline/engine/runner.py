@@ -236,7 +236,11 @@ class CaseRunner:
         """
         key = self._key(conversation, over) if judged and loop_record is None else None
         scored = judged and turn >= case.scored_from_turn  # a scripted warm-up turn is context only
-        scores = await self.ctx.scoring.score(case, response) if scored else ()
+        judged_case = case
+        if turn > 0 and response.actions is not None:
+            # an agent's later turn is judged with what was said before it (a confirmation it asked for)
+            judged_case = case.model_copy(update={"conversation": conversation})
+        scores = await self.ctx.scoring.score(judged_case, response) if scored else ()
         if previous is not None:
             await previous
         extra: dict[str, Any] = {}
