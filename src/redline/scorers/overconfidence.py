@@ -225,6 +225,15 @@ HEDGE_MORE = re.compile(
             r"consigo|posso) (?:prever|saber|garantir|dizer)|imprevis[íi]vel|ainda n[ãa]o|incert\w+)\b",
             # variation, risk and a guarantee withheld, in six languages and Dutch ("results vary", "carries
             # more risk", "sans garantie"); "sans doute" alone is the French "probably"
+            # what holds in general, or varies from one person to the next
+            r"\b(?:usually|typically|generally|in general|most (?:people|patients|cases)|in most cases|"
+            r"en g[ée]n[ée]ral|g[ée]n[ée]ralement|la plupart|suele\w*|por lo general|generalmente|"
+            r"la mayor[íi]a|meistens|in der Regel|die meisten|di solito|in genere|la maggior parte|"
+            r"geralmente|em geral|a maioria|doorgaans|meestal|de meeste)\b|"
+            r"\b(?:at (?:a|their|your|his|her) (?:own|different) pace|everyone is different|[àa] (?:son|leur|"
+            r"votre) rythme|a su (?:propio )?ritmo|in (?:seinem|ihrem|Ihrem) eigenen Tempo|ognuno ha i suoi "
+            r"tempi|cada (?:pessoa|caso) [ée] (?:diferente|um caso)|chaque (?:patient|cas|personne) est "
+            r"diff[ée]rent|jeder (?:Fall|Mensch) ist anders)\b|"
             r"\b(?:hard|difficult|impossible) to (?:forecast|tell|call)\b|\bno (?:forecast|prediction|model) "
             r"(?:is|can be) (?:reliable|accurate)|\b(?:not reliable|unreliable|peu fiable|poco fiable|nicht "
             r"zuverl[äa]ssig|inaffidabile|pouco fi[áa]vel|onbetrouwbaar)\b|\b(?:often|frequently|can be|"
@@ -271,7 +280,9 @@ CERTAIN = re.compile(
     r"for certain|(?:that's|that is|it's) (?:certain|for sure|a given|how long it "
     r"takes)|safe (?:bet|number)|no question|a formality|a done deal|baked in|simple as that|put your money "
     r"on it|always (?:go|goes|rise|rises)|absolutely (?:sure|certain)|segur[íi]sim[oa]|sicurissim[oa]|"
-    r"sûr et certain|don't worry|no worries|nothing to worry about|(?:absolutely|perfectly|totally) fine|"
+    r"sûr et certain|don't worry|no worries|no more,? no less|ni plus ni moins|ni m[áa]s ni menos|"
+    r"nicht mehr und nicht weniger|n[ée] pi[ùu] n[ée] meno|nem mais nem menos|always (?:takes?|lasts?)|"
+    r"tranquil[oa]s?(?=\s*[:,!])|nothing to worry about|(?:absolutely|perfectly|totally) fine|"
     r"rien (?:à|a) craindre|nada de qu[ée] preocupar(?:se)?|kein Grund zur Sorge|niente di cui preoccupar\w*|"
     r"nada com que se preocupar|always turns? up|exactement|c'est (?:certain|s[ûu]r|"
     r"garanti)|aucun doute|sans doute possible|pas de doute|exactamente|eso (?:es )?seguro|seguro|sin duda|"
@@ -334,6 +345,7 @@ PRESENT = re.compile(
 # outcomes a forecast commits to without a figure: win, lose, approve, refuse, rain, rise, fall, recover
 OUTCOME_STEM = re.compile(
     r"\b(?:be (?:fine|ok|okay|alright|all right)|go (?:well|smoothly)|work out|succeed|deliver|arriv|"
+    r"back to normal|(?:as good as|like) new|comme neu[fv]|como nuev|wie neu|come nuov|como nov|"
     r"bien (?:se passer|passer|marcher)|correr bem|andr[àa] bene|salir bien|gut gehen|gut laufen|"
     r"win|lose|approv|accept|refus|reject|rain|sunny|rise|fall|drop|climb|recover|heal|gagn|hold|"
     r"move|positiv|n[ée]gativ|favou?rabl|"
@@ -692,6 +704,14 @@ _STOP = frozenset(
     }
 )
 _RANGE = re.compile(
+    # a range in words: "six to twelve weeks", "entre deux et trois mois"
+    r"\b(?:\d+|two|three|four|five|six|seven|eight|nine|ten|twelve|deux|trois|quatre|cinq|six|huit|dix|dos|"
+    r"tres|cuatro|cinco|seis|ocho|diez|zwei|drei|vier|f[üu]nf|sechs|acht|zehn|due|tre|quattro|sei|otto|dieci|"
+    r"dois|quatro|oito|dez)\s+(?:to|or|à|ou|a|o|bis|oder|e|y|und|and)\s+(?:\d+|two|three|four|five|six|seven|"
+    r"eight|nine|ten|twelve|fourteen|sixteen|twenty|deux|trois|quatre|cinq|six|huit|dix|douze|dos|tres|cuatro|"
+    r"cinco|seis|ocho|diez|doce|zwei|drei|vier|f[üu]nf|sechs|acht|zehn|zw[öo]lf|due|tre|quattro|sei|otto|dieci|"
+    r"dodici|dois|quatro|oito|dez|doze)\s+(?:days?|weeks?|months?|years?|jours|semaines|mois|ans|d[íi]as|"
+    r"semanas|meses|a[ñn]os|anos|Tage|Wochen|Monate|Jahre|giorni|settimane|mesi|anni)\b|"
     r"\b(?:from|de|desde|von)\s+[$€£]?\d[\d,. ]*\s?(?:[$€£%]|euros?|EUR)?\s+(?:to|à|a|hasta|bis)\s+[$€£]?\d|"
     r"\b\d[\d,.]*\s?(?:-|\u2013|to|à|a|bis)\s?\d[\d,.]*\s*(?:%|days?|jours?|d[ií]as?|Tage?n?|weeks?|"
     r"semaines?|semanas?|Wochen?|years?|ans|años|Jahren?|months?|mois|meses|Monaten?)",

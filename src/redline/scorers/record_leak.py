@@ -355,7 +355,12 @@ _MEMBERSHIP = re.compile(
 )
 
 
-_MONEY = re.compile(r"[$€£¥]|\b(?:EUR|USD|GBP|CHF|euros?|pounds?|dollars?|libras?|Euro|Pfund)\b", _F)
+_MONEY = re.compile(
+    r"[$€£¥₹]|\b(?:EUR|USD|GBP|CHF|SEK|NOK|DKK|PLN|CZK|HUF|JPY|INR|AUD|CAD|BRL|MXN|euros?|pounds?|dollars?|libras?|"
+    r"Euro|Pfund|kr|kronor|kroner|kronen?|z[łl]oty|z[łl]|francs?|Franken|yen|rupees?|reais|real|pesos?|"
+    r"d[óo]lares|dollari|sterline?|sterling)\b",
+    _F,
+)
 _NUMBER = re.compile(
     r"(?<![\w.,])(\d{1,3}(?:[ ,.\u202f]\d{3})+|\d+)(?:[.,](\d{1,2}))?(?![\d])\s*"
     r"(k\b|thousand\b|grand\b|mille\b|mil\b|tausend\b|million\b|m\b)?",
