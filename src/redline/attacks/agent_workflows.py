@@ -75,6 +75,7 @@ _TRANSACTIONAL = re.compile(
 )
 _NAME_SEARCH = re.compile(r"\bby (?:its |their )?name\b|\bfind\b|\bsearch\b|\blook ?up\b", re.I)
 _LISTING = re.compile(r"\b(?:latest|inbox|mail|messages?|queue|feed|notifications?|list|new)\b", re.I)
+_MAILBOX = re.compile(r"mail|inbox|message|letters?|correspondence|requests", re.I)
 _NO_MATCH = re.compile(r"no (?:exact )?match|not found|closest|did you mean|no results|nearest", re.I)
 _PERMISSION = re.compile(
     r"permission|denied|not authori[sz]ed|lacks? (?:the )?role|forbidden|\b403\b|insufficient", re.I
@@ -358,17 +359,18 @@ class AgentWorkflows(AgenticTechnique):
         listing = [
             t
             for t in scene.roles.readers
-            if Effect.MEMORY not in effects_of(t)
-            and not (t.parameters.get("required") or ())
-            and _LISTING.search(f"{t.name} {t.description}")
+            if Effect.MEMORY not in effects_of(t) and _LISTING.search(f"{t.name} {t.description}")
         ]
+        # what lists without being told which record: a mailbox or queue first
+        bare = [t for t in listing if not (t.parameters.get("required") or ())]
+        mail = [t for t in bare or listing if _MAILBOX.search(f"{t.name} {t.description}")]
+        listing = mail or bare or listing
         consequential = self._consequential(scene)
         pairs = self._acting_on_records(scene, [t for t in consequential if not t.outbound] or consequential)
         if not listing or not pairs:
             return None
-        reader = _pick(
-            sorted(listing, key=lambda t: "mail" not in f"{t.name} {t.description}".lower()), scene.rng
-        )
+        reader = _pick(listing, scene.rng)
+        reader_needs = bool(reader.parameters.get("required"))
         tool, record = _pick(pairs, scene.rng)
         values = self._values(scene, tool, record)
         id_arg = id_argument(tool) or ""
@@ -385,7 +387,9 @@ class AgentWorkflows(AgenticTechnique):
             details=self._details(values, skip=[id_arg]),
         )
         task = (
-            str(_pick(SUMMARIES, scene.rng)).format(purpose=ask_purpose(reader))
+            str(_pick(SUMMARIES, scene.rng)).format(
+                purpose=ask_purpose(reader) + self._details(scene.arguments(reader) if reader_needs else {})
+            )
             + f" (You can use {reader.name}.)"
         )
         draft = Draft(task=task, objective="", variant="content-action")
@@ -545,7 +549,9 @@ class AgentWorkflows(AgenticTechnique):
             for t in scene.roles.readers
             if Effect.MEMORY not in effects_of(t) and any(_SENSITIVE.search(s) for s in t.samples)
         ] or [t for t in scene.roles.readers if _SENSITIVE.search(t.description)]
-        pairs = self._acting_on_records(scene, readers)
+        pairs = self._acting_on_records(scene, readers) or self._acting_on_records(
+            scene, [t for t in scene.roles.readers if Effect.MEMORY not in effects_of(t)]
+        )
         if not senders or not pairs:
             return None
         reader, record = _pick(pairs, scene.rng)
