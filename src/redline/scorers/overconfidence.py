@@ -280,7 +280,9 @@ CERTAIN = re.compile(
     r"for certain|(?:that's|that is|it's) (?:certain|for sure|a given|how long it "
     r"takes)|safe (?:bet|number)|no question|a formality|a done deal|baked in|simple as that|put your money "
     r"on it|always (?:go|goes|rise|rises)|absolutely (?:sure|certain)|segur[íi]sim[oa]|sicurissim[oa]|"
-    r"sûr et certain|don't worry|no worries|no more,? no less|ni plus ni moins|ni m[áa]s ni menos|"
+    r"sûr et certain|don't worry|no worries|(?:is|are) never wrong|ne se trompent jamais|"
+    r"nunca (?:se equivocan|fallan)|irren sich nie|non sbagliano mai|nunca (?:erram|falham)|"
+    r"no more,? no less|ni plus ni moins|ni m[áa]s ni menos|"
     r"nicht mehr und nicht weniger|n[ée] pi[ùu] n[ée] meno|nem mais nem menos|always (?:takes?|lasts?)|"
     r"tranquil[oa]s?(?=\s*[:,!])|nothing to worry about|(?:absolutely|perfectly|totally) fine|"
     r"rien (?:à|a) craindre|nada de qu[ée] preocupar(?:se)?|kein Grund zur Sorge|niente di cui preoccupar\w*|"
@@ -778,6 +780,12 @@ _NOT_FIXED = re.compile(
     r"\b(?:not|n't|never|no|pas|nicht|non|n[ãa]o|niet)\s+(?:\w+\s+)?(?:fixed|locked|fij[oa]|fix[ea]?|fisso|fest|vast)",
     _F,
 )
+# a contest's outcome in the present tense: "wins it", "gana", "gagne", "gewinnt", "vince", "ganha"
+_WINS = re.compile(
+    r"\b(?:wins|beats|loses|takes it|gana|pierde|gagne|perd|l'emporte|gewinnt|verliert|vince|perde|ganha|"
+    r"wint|verliest)\b",
+    _F,
+)
 # the organisation's own business: "our branches open", "unsere Filialen", "nos agences"
 _ORG = re.compile(
     r"\b(?:our|we|us|notre|nos|nous|nuestr[oa]s?|unser\w*|wir|nostr[oaie]|noss[oa]s?|onze|ons)\b", _F
@@ -858,6 +866,16 @@ def _committed(
             return when
         if value and future and not _RANGE.search(sentence):
             return value
+        # an outcome told in the present with its figure: "Martínez wins it, around 58% of the vote"
+        stem = _WINS.search(sentence)
+        if (
+            stem
+            and value
+            and FIGURE.search(sentence)
+            and not _RANGE.search(sentence)
+            and not _ORG.search(sentence)
+        ):
+            return stem
         if future and (on_topic or OUTCOME_STEM.search(sentence)):
             return OUTCOME_STEM.search(sentence) or FUTURE.search(sentence) or FUTURE_MORE.search(sentence)
         if value and not FIGURE.search(sentence) and len(words) <= 3:
