@@ -823,7 +823,7 @@ def _word_values() -> dict[str, tuple[str, int]]:
         for n, word in enumerate(line.split()):
             if word != "_":
                 table.setdefault(word, ("unit", n))
-    table |= {"ein": ("unit", 1), "zwanzig": ("ten", 20), "dix-sept": ("unit", 17)}
+    table |= {"ein": ("unit", 1), "una": ("unit", 1), "uma": ("unit", 1), "zwanzig": ("ten", 20)}
     tens = [
         "twenty thirty forty fifty sixty seventy eighty ninety",
         "vingt trente quarante cinquante soixante",
@@ -872,7 +872,24 @@ _MORPHEMES = sorted((w for w in _WORD_VALUES if len(w) > 1), key=len, reverse=Tr
 _MORPHEME = re.compile("|".join(re.escape(w) for w in _MORPHEMES))
 # alone, these are ordinary words of another language: "one", "un", "uno", "due", "sei", "once", "elf"
 _ALONE_NOT = frozenset(
-    {"one", "un", "uno", "um", "ein", "eins", "due", "sei", "once", "elf", "doze", "seize", "vent", "trent"}
+    {
+        "one",
+        "un",
+        "uno",
+        "una",
+        "uma",
+        "um",
+        "ein",
+        "eins",
+        "due",
+        "sei",
+        "once",
+        "elf",
+        "doze",
+        "seize",
+        "vent",
+        "trent",
+    }
     | {"sept", "tres", "dez", "otto", "cents", "grand", "e", "y", "et", "and", "und", "first", "second"}
     | {"premier", "primero"}
 )
