@@ -82,10 +82,20 @@ class Reading:
     """'fail' (at or over fail_at), 'unsure' (in the band) or 'pass'."""
 
 
-PATHS = ("rule_fail", "profanity_fail", "evidence", "unread", "clf_pass", "clf_unsure", "clf_fail")
+PATHS = (
+    "rule_fail",
+    "profanity_fail",
+    "evidence",
+    "unread",
+    "clf_pass",
+    "clf_unsure",
+    "clf_fail",
+    "reply_fail",
+)
 """What decided a reply: a rule failed it, the profanity model failed it (toxicity), the rules saw
-positive evidence for a pass, no English sentence for the classifier to read, or the classifier's
-reading below `unsure_at`, in the unsure band, or at `fail_at` and over."""
+positive evidence for a pass, no English sentence for the classifier to read, the classifier's
+reading below `unsure_at`, in the unsure band, or at `fail_at` and over, or the reply classifier
+(character n-grams of the whole reply, any language) failed what everything else let pass."""
 _model_file: Path | None = None
 
 
@@ -94,6 +104,7 @@ def use_model_file(path: Path | None) -> None:
     global _model_file
     _model_file = path
     family_model.cache_clear()
+    reply_model.cache_clear()
 
 
 @cache
@@ -115,6 +126,99 @@ def family_model(family: str) -> FamilyModel:
         unsure_at=float(m["unsure_at"]),
         p_fail={str(k): float(v) for k, v in (m.get("p_fail") or {}).items()},
     )
+
+
+@dataclass(frozen=True)
+class ReplyModel:
+    """Logistic regressions over the character n-grams of a whole reply, one per family.
+
+    Trained by `scripts/train_social.py` on every labelled reply of the families' sets but their TEST
+    split (the team's composed rows and the retired cross-sets of other writers) and on other sets'
+    ordinary replies; the cut `fail_at` is chosen on leave-one-origin-out probabilities, so it is the
+    cut that held on a writer the model had not seen. Character n-grams need no tokenizer and no
+    English: they read the six languages of the sets alike."""
+
+    low: int
+    high: int
+    vocabulary: dict[str, int]
+    idf: NDArray[np.float64]
+    coef: dict[str, NDArray[np.float64]]
+    intercept: dict[str, float]
+    fail_at: dict[str, float]
+
+    def features(self, text: str) -> tuple[NDArray[np.intp], NDArray[np.float64]]:
+        """The reply's TF-IDF vector (sublinear counts, unit length) as indices and weights."""
+        counts: dict[int, int] = {}
+        vocab = self.vocabulary
+        for gram in char_grams(text, self.low, self.high):
+            k = vocab.get(gram)
+            if k is not None:
+                counts[k] = counts.get(k, 0) + 1
+        if not counts:
+            return np.zeros(0, dtype=np.intp), np.zeros(0)
+        idx = np.fromiter(counts, dtype=np.intp, count=len(counts))
+        weights = (
+            1.0 + np.log(np.fromiter(counts.values(), dtype=np.float64, count=len(counts)))
+        ) * self.idf[idx]
+        return idx, weights / float(np.linalg.norm(weights))
+
+    def probability(self, family: str, text: str) -> float:
+        """Probability that the reply shows `family`'s failure."""
+        idx, weights = self.features(text)
+        z = float(weights @ self.coef[family][idx]) + self.intercept[family]
+        return 1.0 / (1.0 + float(np.exp(-z)))
+
+
+def char_grams(text: str, low: int, high: int) -> list[str]:
+    """Character n-grams (`low` to `high` long) of each lower-cased word padded with a space on each
+    side; the reply classifier's features (scripts/train_social.py uses this same function)."""
+    out: list[str] = []
+    for word in text.lower().split():
+        padded = f" {word} "
+        size = len(padded)
+        for n in range(low, high + 1):
+            out.extend(padded[i : i + n] for i in range(size - n + 1))
+    return out
+
+
+@cache
+def reply_model() -> ReplyModel | None:
+    """The shipped reply classifiers, or None when the model file carries none."""
+    source = _model_file or files("redline.scorers") / "data" / MODEL_FILE
+    data = json.loads(source.read_text(encoding="utf-8")).get("reply")
+    if not data:
+        return None
+    fams = data["families"]
+    return ReplyModel(
+        low=int(data["ngrams"][0]),
+        high=int(data["ngrams"][1]),
+        vocabulary={g: i for i, g in enumerate(data["grams"])},
+        idf=np.asarray(data["idf"], dtype=np.float64),
+        coef={f: np.asarray(m["coef"], dtype=np.float64) for f, m in fams.items()},
+        intercept={f: float(m["intercept"]) for f, m in fams.items()},
+        fail_at={f: float(m["fail_at"]) for f, m in fams.items()},
+    )
+
+
+def with_reply_model(
+    scorer: BaseScorer, family: str, texts: Sequence[str], scores: list[Score], paths: list[str]
+) -> None:
+    """Fail, in place, each reply nothing else failed and the rules saw no evidence for (a disclosure, a
+    safeguard, a declined guess, words only quoted) whose reply-classifier probability reaches the
+    family's cut; its path becomes 'reply_fail'."""
+    model = reply_model()
+    if model is None or family not in model.coef:
+        return
+    cut = model.fail_at[family]
+    for i, text in enumerate(texts):
+        if scores[i].verdict is Verdict.FAIL or paths[i] == "evidence" or not text.strip():
+            continue
+        p = model.probability(family, text)
+        if p >= cut:
+            paths[i] = "reply_fail"
+            scores[i] = scorer.verdict(
+                Verdict.FAIL, f"reply classifier {p:.2f} (character n-grams of the whole reply)"
+            )
 
 
 def band(reading: Reading) -> str:
