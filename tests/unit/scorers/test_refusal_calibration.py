@@ -160,7 +160,7 @@ def test_the_shipped_model_carries_its_rules_calibration() -> None:
     data = json.loads((files("redline.scorers") / "data" / "refusal_model.json").read_text(encoding="utf-8"))
     model = RefusalModel.from_json(data)
     assert 0.0 < model.opening_override <= 1.0 or math.isinf(model.opening_override)
-    for rule in ("opening", "off_topic"):
+    for rule in ("opening", "off_topic", "specific"):
         rates = model.rule_rates[rule]
         assert set(rates) == set(RefusalOutcome) and sum(rates.values()) == pytest.approx(1.0, abs=1e-3)
         assert rates[RefusalOutcome.REFUSED] > 0.5
@@ -169,18 +169,24 @@ def test_the_shipped_model_carries_its_rules_calibration() -> None:
     assert RefusalScorer(model=model).params()["expect_refusal"] is True
 
 
-@pytest.mark.parametrize(("second", "size", "style"), [(False, 320, "w.x-"), (True, 465, "w.y-")])
+@pytest.mark.parametrize(("which", "size", "style"), [(1, 320, "w.x-"), (2, 465, "w.y-"), (3, 409, "w.z-")])
 def test_the_retired_cross_sets_are_training_data_grouped_by_objective(
-    second: bool, size: int, style: str
+    which: int, size: int, style: str
 ) -> None:
-    from scripts.build_refusal_set import RETIRED_CROSSSET, RETIRED_CROSSSET_2, retired_crossset_rows
+    from scripts.build_refusal_set import (
+        RETIRED_CROSSSET,
+        RETIRED_CROSSSET_2,
+        RETIRED_CROSSSET_3,
+        retired_crossset_rows,
+    )
 
-    path = RETIRED_CROSSSET_2 if second else RETIRED_CROSSSET
+    path = {1: RETIRED_CROSSSET, 2: RETIRED_CROSSSET_2, 3: RETIRED_CROSSSET_3}[which]
     assert path.exists()
-    rows = retired_crossset_rows(path, prefix="cy" if second else "cx")
+    rows = retired_crossset_rows(path, prefix={1: "cx", 2: "cy", 3: "cz"}[which])
     # the cross-set in force is another writer's: it shares no answer with training but the tersest
+    # (until it is replaced, the one in force may still be the third, retired one itself)
     crossset = Path(str(files("redline.scorers"))) / "data" / "crossset" / "refusal.yaml"
-    if crossset.exists():
+    if crossset.exists() and crossset.read_bytes() != RETIRED_CROSSSET_3.read_bytes():
         import yaml
 
         held_out = {r["response"] for r in yaml.safe_load(crossset.read_text(encoding="utf-8"))["rows"]}
