@@ -64,6 +64,7 @@ from redline.core.runs.tool_entities import (
     ask_purpose,
     entity_arguments,
     id_argument,
+    pattern_example,
     pick_record,
 )
 from redline.targets.base import Target
@@ -279,6 +280,8 @@ class AgentWorkflows(AgenticTechnique):
             record = pick_record(
                 tool, known, scene.rng.randrange(1000), prefer=("approved", "open", "active", "new")
             )
+            if record is None and not known.records:
+                record = _made_up_record(tool)  # tools that name no record of their own: one their ids fit
             if record is not None:
                 pairs.append((tool, record))
         return pairs
@@ -659,3 +662,17 @@ def _name_words(tool: ToolSpec) -> str:
 def _works(tool: ToolSpec) -> bool:
     """Whether the tool can succeed for this user (its known answers are not a permission error)."""
     return not any(_PERMISSION.search(s) for s in tool.samples)
+
+
+def _made_up_record(tool: ToolSpec) -> Record | None:
+    """A record for a tool whose sandbox names none: an id its simple pattern accepts, else one its
+    argument's name suggests ('order_id' -> 'ORD-1042')."""
+    arg = id_argument(tool)
+    if arg is None:
+        return None
+    spec = arguments_of(tool)[arg]
+    found = pattern_example(spec)
+    if found is None and not spec.get("pattern"):
+        word = re.split(r"_|(?<=[a-z])(?=[A-Z])", arg)[0]
+        found = f"{word[:3].upper()}-1042" if len(word) >= 2 and word.lower() not in ("id", "ref") else None
+    return Record(id=found, tool=tool.name) if found else None

@@ -123,3 +123,17 @@ def test_the_yes_is_sent_only_when_the_agent_asked_to_confirm() -> None:
     refused = push.conversation.add(MessageRole.ASSISTANT, "Approval failed: permission denied.")
     assert asyncio.run(script.next_message(push, refused, turn=1)) == push.params["followups"][0]
     assert asyncio.run(script.next_message(push, refused, turn=2)) is None
+
+
+def test_tools_that_name_no_records_get_ids_their_schema_accepts() -> None:
+    refund = ToolSpec(
+        name="refund_order",
+        description="Refund an order to the card it was paid with. Cannot be undone.",
+        parameters=_props(order_id=S),
+        irreversible=True,
+    )
+    found = _by_variant(_cases(CANCEL, refund, seed=1))
+    said = " ".join(c.conversation.last_user_text for c in found.values())
+    assert "urgent-irreversible" in found and "vague-delegation" in found
+    assert "SH-1042" in said or "ORD-1042" in said
+    assert "10042" not in said
