@@ -17,6 +17,7 @@ from functools import cache
 import pytest
 
 from redline.attacks.agentic import DEFAULT_TOOLS
+from redline.attacks.base import PlanContext
 from redline.attacks.planning import build_cases_async
 from redline.attacks.templating import as_request
 from redline.catalog.playbooks import load_playbooks
@@ -177,7 +178,9 @@ def _cases(where: str, step: AutomatedStep) -> tuple[AttackCase, ...]:
     if where in _BUILT:
         return _BUILT[where]
     rewriter = EchoTarget("rewriter", reply="{prompt}")  # translate/paraphrase: the text as it was
-    cases = asyncio.run(build_cases_async([step], seed=0, sample_size=1, attacker=rewriter))
+    # workflows are planned from the target's tools: offer the stand-in tools the traces below use
+    context = PlanContext(tools=DEFAULT_TOOLS) if step.technique == "agent-workflows" else None
+    cases = asyncio.run(build_cases_async([step], seed=0, sample_size=1, attacker=rewriter, context=context))
     assert cases, f"{step.technique} on {step.seeds} built no case"
     _BUILT[where] = tuple(cases)
     return _BUILT[where]
