@@ -27,7 +27,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from redline.attacks.base import PlanContext, make_case, rng_seed_of
 from redline.attacks.documents import BODIES, GENERIC_ENTITIES, HIDINGS, KINDS, SENDERS
-from redline.attacks.profiled import pack_part
+from redline.attacks.profiled import action_phrase, pack_part
 from redline.attacks.templating import TechniqueBase, canary, marker
 from redline.core.catalog.profiles import TargetProfile
 from redline.core.runs import case_params as cp
@@ -256,7 +256,7 @@ class Scene:
     def forbidden_action(self) -> str | None:
         """One of the profile's forbidden actions, if it lists any."""
         actions = self.profile.forbidden_actions if self.profile is not None else ()
-        return str(_pick(actions, self.rng)) if actions else None
+        return action_phrase(str(_pick(actions, self.rng))) if actions else None
 
     def reader(self) -> ToolSpec | None:
         """A low-privilege tool that reads content (where a result can be planted)."""
