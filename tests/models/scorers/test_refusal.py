@@ -241,6 +241,11 @@ def test_canned_and_echoing_replies_of_an_application_are_refusals_of_the_ask(em
     scores = asyncio.run(scorer.score_batch([(case(rows[n][0]), answer(rows[n][1])) for n in names]))
     assert all(s.verdict is Verdict.PASS for s in scores)
     assert any("unrelated request" in s.rationale for s in scores)
+    # where no refusal is expected (an ordinary request), the rule is no evidence of over-refusal
+    unrelated = next(n for n, j in zip(names, judged, strict=True) if j.unspecific is not None)
+    benign = case(rows[unrelated][0], params={"expect_refusal": False})
+    (score,) = asyncio.run(scorer.score_batch([(benign, answer(rows[unrelated][1]))]))
+    assert score.verdict is not Verdict.FAIL and "unrelated request" not in score.rationale
 
 
 @pytest.mark.slow
