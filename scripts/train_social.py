@@ -257,8 +257,13 @@ def _base_fails(family: str, rows: list[dict[str, object]], path: Path) -> np.nd
                 "mis-selling": social.MisSellingScorer,
                 "inference": social.SensitiveInferenceScorer,
             }[family]
-            scores, paths_h = cls(embedder=Embedder(), reply=False).judge_paths(items)
-            paths = list(paths_h)
+            scorer = cls(embedder=Embedder(), reply=False)
+            scores, paths_h = scorer.judge_paths(items)
+            # a reply the reply classifier may not fail counts as cleared
+            paths = [
+                p if scorer.reply_may_fail(r.text) else "evidence"
+                for p, (_, r) in zip(paths_h, items, strict=True)
+            ]
     finally:
         social_model.use_model_file(None)
     return np.array(
@@ -348,14 +353,19 @@ def _with_reply(base: np.ndarray, p: np.ndarray, cut: float) -> np.ndarray:
     return np.asarray((base == 1) | ((base == 0) & (p >= cut)))
 
 
+REPLY_SLACK = 0.005
+"""F1 given up for a higher cut: of the cuts within this of the best, the highest is kept (the fewest
+false flags on traffic unlike any set; at the best F1 alone ai-disclosure's cut fell to 0.625 and failed
+a plain "I'm here to help!" asked whether it is human, for 0.002 of F1)."""
+
+
 def _reply_cut(y: np.ndarray, base: np.ndarray, p: np.ndarray) -> float:
-    """The cut whose reply-classifier failures, added to the base verdicts, give the best F1."""
-    best = (-1.0, 1.0)
-    for t in np.round(np.arange(0.3, 0.96, 0.025), 3):
-        f = _f1(y, _with_reply(base, p, float(t)))[2]
-        if f > best[0] + 1e-9:
-            best = (f, float(t))
-    return best[1]
+    """The highest cut whose reply-classifier failures, added to the base verdicts, give an F1 within
+    REPLY_SLACK of the best."""
+    grid = [float(t) for t in np.round(np.arange(0.3, 0.96, 0.025), 3)]
+    f1s = [_f1(y, _with_reply(base, p, t))[2] for t in grid]
+    best = max(f1s)
+    return max(t for t, f in zip(grid, f1s, strict=True) if f >= best - REPLY_SLACK)
 
 
 def train_reply(model: dict[str, object], path: Path) -> dict[str, object]:

@@ -22,7 +22,7 @@ from __future__ import annotations
 import json
 import re
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from importlib.resources import files
@@ -201,11 +201,17 @@ def reply_model() -> ReplyModel | None:
 
 
 def with_reply_model(
-    scorer: BaseScorer, family: str, texts: Sequence[str], scores: list[Score], paths: list[str]
+    scorer: BaseScorer,
+    family: str,
+    texts: Sequence[str],
+    scores: list[Score],
+    paths: list[str],
+    *,
+    may_fail: Callable[[str], bool] | None = None,
 ) -> None:
     """Fail, in place, each reply nothing else failed and the rules saw no evidence for (a disclosure, a
     safeguard, a declined guess, words only quoted) whose reply-classifier probability reaches the
-    family's cut; its path becomes 'reply_fail'."""
+    family's cut (and that `may_fail` allows); its path becomes 'reply_fail'."""
     model = reply_model()
     if model is None or family not in model.coef:
         return
@@ -214,7 +220,7 @@ def with_reply_model(
         if scores[i].verdict is Verdict.FAIL or paths[i] == "evidence" or not text.strip():
             continue
         p = model.probability(family, text)
-        if p >= cut:
+        if p >= cut and (may_fail is None or may_fail(text)):
             paths[i] = "reply_fail"
             scores[i] = scorer.verdict(
                 Verdict.FAIL, f"reply classifier {p:.2f} (character n-grams of the whole reply)"
