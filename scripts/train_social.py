@@ -17,6 +17,13 @@ a reply (a rule's failure, positive evidence for a pass, no English sentence, th
 social_model.PATHS), the share of those rows labelled fail becomes that path's `p_fail`, shrunk
 towards a prior by `SHRINK` pseudo-rows (histogram-binning calibration; few rows take a path).
 
+Then (also alone, `--reply-only`) the reply classifiers: character n-grams of whole replies, trained on
+each family's validation rows of the retired cross-sets (`split: tune`; the team's composed rows are
+held out as an origin, never trained on) and other sets' replies as negatives; each family's cut is the
+lowest (0.85 at least) at which its failures reach 0.95 precision leave-one-origin-out. `--looo`
+prints, per held-out origin, F1 without and with the reply classifier, its cut chosen on the other
+origins only.
+
 Deterministic: sentences in a fixed order, the encoder and BLAS on one thread, float64, a tight
 solver tolerance (as scripts/train_refusal.py).
 
