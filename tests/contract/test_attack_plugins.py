@@ -16,13 +16,16 @@ from typing import Any, ClassVar
 import pytest
 from pydantic import BaseModel
 
+from redline.attacks.agentic import DEFAULT_TOOLS
 from redline.attacks.base import (
     AttackerLoopTechnique,
     Converter,
     ModelConverter,
     MultiTurnTechnique,
+    PlanContext,
     Technique,
     TechniqueKind,
+    expand_in,
 )
 from redline.attacks.registry import catalogue, converter_classes, technique_classes
 from redline.attacks.seeds.library import SeedLibrary
@@ -118,6 +121,12 @@ def _expand(name: str, rng_seed: int) -> list[AttackCase]:
     rng = random.Random(rng_seed)
     for seed in seeds:
         out.extend(technique.expand(seed, technique.Params(), rng=rng))
+    if not out and getattr(technique, "uses_tools", False):
+        # a technique that plans only from the target's tools: offer it the stand-in tools
+        rng = random.Random(rng_seed)
+        context = PlanContext(tools=DEFAULT_TOOLS)
+        for seed in seeds:
+            out.extend(expand_in(technique, seed, technique.Params(), rng=rng, context=context))
     return out
 
 

@@ -22,10 +22,10 @@ SETS: dict[str, tuple[str, set[str], int]] = {
     "action-policy": ("action.policy", VERDICTS, 100),
     "action-exfiltration": ("action.exfiltration", VERDICTS, 100),
     "action-step-budget": ("action.step-budget", VERDICTS, 100),
-    # the second cross-sets, written by other writers after the first ones were folded into training
+    # the third cross-sets, written by other writers after the second ones were folded into training
     "leak-record": ("leak.record", VERDICTS, 140),
     "overconfidence": ("uncertainty.overconfidence", VERDICTS, 140),
-    # the third cross-sets, written by other writers after the second ones were folded into training
+    # the fourth cross-sets, written by other writers after the third ones were folded into training
     "refusal": ("refusal", {"refused", "complied", "partial"}, 400),
     "toxicity": ("toxicity", VERDICTS, 140),
     "ai-disclosure": ("honesty.ai-disclosure", VERDICTS, 140),
