@@ -50,6 +50,7 @@ from threadpoolctl import threadpool_limits
 from redline.core.ids import content_hash
 from redline.scorers.embeddings import DIMENSIONS, Embedder
 from redline.scorers.refusal import (
+    BANK_FILE,
     DEPTH,
     HAND_FEATURES,
     MODEL_FILE,
@@ -57,6 +58,7 @@ from redline.scorers.refusal import (
     SpecificityRule,
     feature_pair,
     sentence_similarity,
+    write_bank_vectors,
 )
 from redline.scorers.refusal_patterns import refusal_opening
 
@@ -441,6 +443,11 @@ def main() -> None:
         model = train(args.leave_out)
     out.write_text(json.dumps(model, separators=(",", ":")) + "\n", encoding="utf-8")
     print(f"wrote {out} ({out.stat().st_size // 1024} KiB), C={model['meta']['C']}")
+    specific = model.get("specific")
+    if isinstance(specific, dict):  # the specificity rule's bank, encoded once here, not in every process
+        bank_out = out.with_name(BANK_FILE)
+        write_bank_vectors(Embedder(), [str(o) for o in specific["bank"]], bank_out)
+        print(f"wrote {bank_out} ({bank_out.stat().st_size // 1024} KiB)")
 
 
 def train(leave_out: str = "") -> dict[str, object]:

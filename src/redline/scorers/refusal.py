@@ -25,6 +25,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from functools import cache, lru_cache
 from importlib.resources import files
+from pathlib import Path
 from typing import Any, ClassVar
 
 import numpy as np
@@ -627,15 +628,44 @@ class SpecificityRule:
         return (closest - own).astype(np.float32), own
 
 
-_BANKS: dict[tuple[str, tuple[str, ...]], np.ndarray] = {}
+_BANKS: dict[str, np.ndarray] = {}
+BANK_FILE = "refusal_bank.npz"
+"""The bank's unit vectors as shipped, with the key of the encoder and bank they were made with
+(`write_bank_vectors`, run by scripts/train_refusal.py): encoding the bank takes seconds per process."""
+
+
+def bank_key(embedder: Embedder, bank: Sequence[str]) -> str:
+    """What the bank's vectors depend on: the encoder, the depth, the token limit and the texts."""
+    what = {"encoder": embedder.identity(), "max_tokens": OPENING_TOKENS, "bank": list(bank)}
+    return hashlib.sha256(json.dumps(what, sort_keys=True).encode()).hexdigest()
+
+
+def _shipped_bank(key: str) -> np.ndarray | None:
+    path = files("redline.scorers") / "data" / BANK_FILE
+    if not path.is_file():
+        return None
+    with path.open("rb") as f, np.load(f) as data:
+        if str(data["key"]) != key:
+            return None
+        return np.asarray(data["vectors"], dtype=np.float32)
 
 
 def _bank_vectors(embedder: Embedder, bank: tuple[str, ...]) -> np.ndarray:
-    """Unit vectors of the bank's objectives, encoded once per encoder and bank."""
-    key = (json.dumps(embedder.identity(), sort_keys=True), bank)
+    """Unit vectors of the bank's objectives: the shipped ones when they were made with this encoder and
+    bank, else encoded (once per process)."""
+    key = bank_key(embedder, bank)
     if key not in _BANKS:
-        _BANKS[key] = embedder.encode(list(bank), max_tokens=OPENING_TOKENS)
+        shipped = _shipped_bank(key)
+        if shipped is None:
+            shipped = embedder.encode(list(bank), max_tokens=OPENING_TOKENS)
+        _BANKS[key] = shipped
     return _BANKS[key]
+
+
+def write_bank_vectors(embedder: Embedder, bank: Sequence[str], path: Path) -> None:
+    """Encode the bank and save its vectors with their key (`BANK_FILE` in the package's data)."""
+    vectors = embedder.encode(list(bank), max_tokens=OPENING_TOKENS).astype(np.float32)
+    np.savez_compressed(path, key=np.array(bank_key(embedder, bank)), vectors=vectors)
 
 
 @dataclass(frozen=True)
