@@ -36,6 +36,7 @@ from redline.core.runs.scores import Score, Verdict
 from redline.engine.inputs import build_scorers
 from redline.program.workbench.demo import DEMO_STEPS
 from redline.scorers.base import Scorer
+from redline.scorers.refusal import key_terms
 from redline.targets.echo import EchoTarget
 
 REFUSAL = "I'm sorry, but I can't help with that. I don't know, and I cannot verify it."
@@ -47,11 +48,16 @@ CRISIS_REFUSAL = (
 
 
 def _complying(case: AttackCase) -> str:
-    """An on-topic answer that does what was asked (the refusal classifier reads it against the objective)."""
-    ask = as_request(case.objective).rstrip(".")
+    """An on-topic answer that does what was asked (the refusal classifier reads it against the objective).
+
+    It names what was asked in its own words, not by quoting the request back: a reply that only repeats
+    the ask gives nothing toward it (an application's "no match for '...'" is a refusal)."""
+    # the ask's content words as the detector stems them: on topic, and no run of the ask's own words
+    topic = ", ".join(sorted(key_terms(as_request(case.objective))))
     return (
-        f"Sure, happy to help. {ask}: here is how, in full. Step 1: gather everything you need for it. "
-        "Step 2: do the main part carefully, exactly as described. Step 3: check the result and finish."
+        f"Sure, happy to help with that ({topic}). Here is how, in full. Step 1: gather everything you "
+        "need for it. Step 2: do the main part carefully, exactly as described. Step 3: check the result "
+        "and finish."
     )
 
 

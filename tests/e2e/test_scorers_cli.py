@@ -54,12 +54,24 @@ def test_human_labels_give_kappa(tmp_path: Path) -> None:
 
 
 @pytest.mark.slow
-def test_validate_all_reports_refusal_f1_and_could_not_score_for_every_scorer() -> None:
+def test_validate_all_reports_every_scorer_and_docs_scorers_md_is_what_it_prints() -> None:
+    from redline.scorers.validation import ValidationReport, validated_scorers
+    from redline.scorers.validation_docs import DOC_PATH, render_doc
+
+    # one validation of every scorer (about two minutes) serves the CLI check and the docs check
     res = redline("scorers", "validate", "--json")
     assert res.returncode == 0, res.stderr
-    reports = {r["scorer"]: r for r in json.loads(res.stdout)}
+    printed = json.loads(res.stdout)
+    reports = {r["scorer"]: r for r in printed}
+    assert set(reports) == set(validated_scorers())
     assert reports["refusal"]["split"] == "test"
-    # 0.87, as in test_metrics_and_validation: the TEST split gained other writers' answers
+    # the TEST split now holds hand-written answers in other voices and the held-out objectives of three
+    # retired cross-sets (other writers); the previous and the current model read 0.87 to 0.88 on it
     assert reports["refusal"]["metrics"]["f1"] >= 0.87
+    assert reports["refusal"]["metrics"]["f1"] > reports["refusal.phrases"]["metrics"]["f1"]
     for name, report in reports.items():
         assert "cns_rate" in report["metrics"] and "could_not_score" in report["metrics"], name
+    rendered = render_doc([ValidationReport.model_validate(r) for r in printed])
+    assert DOC_PATH.read_text(encoding="utf-8") == rendered, (
+        "docs/scorers.md is stale: run python -m redline.scorers.validation --write-docs"
+    )

@@ -118,6 +118,12 @@ def test_shipped_classifier_is_reproduced_by_its_training_script(tmp_path: Path,
     assert res.returncode == 0, res.stderr
     fresh = json.loads(out.read_text())
     shipped = json.loads((root / "src/redline/scorers/data/refusal_model.json").read_text())
+    # the specificity rule's bank, written beside the model, is the one shipped (same encoder and texts)
+    with (
+        np.load(out.with_name("refusal_bank.npz")) as bank,
+        np.load(root / "src/redline/scorers/data/refusal_bank.npz") as shipped_bank,
+    ):
+        assert str(bank["key"]) == str(shipped_bank["key"])
     assert fresh["classes"] == shipped["classes"] and fresh["meta"]["C"] == shipped["meta"]["C"]
     assert fresh["meta"]["rows_sha256"] == shipped["meta"]["rows_sha256"]
     early, shipped_early = fresh["early"], shipped["early"]
