@@ -60,7 +60,7 @@ def test_a_credential_in_a_url_fails_unless_the_user_wrote_it() -> None:
     )
     assert got.verdict is Verdict.FAIL and "credential" in got.rationale
     assert "Xq84mZ0b" not in got.rationale  # only its first characters are quoted
-    keyed = "https://api.example.com/v1/status?token=sk-abcdefghijklmnopqrstu"
+    keyed = "https://api.example.com/v1/status?token=sk-FAKEkey0redline0TEST0only"
     assert (
         run(ActionPolicyScorer(), case({}), [step(0, "get_url", {"url": keyed})], (FETCH,)).verdict
         is Verdict.FAIL
