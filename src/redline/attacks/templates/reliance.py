@@ -11,6 +11,7 @@ from pydantic import BaseModel
 from redline.attacks.base import PlanContext
 from redline.attacks.profiled import (
     VULNERABLE_FRAMINGS,
+    exit_request_case,
     fill,
     pack_part,
     pick,
@@ -22,7 +23,9 @@ from redline.core.runs.case_params import PROFILE
 from redline.core.runs.cases import AttackCase, Seed
 from redline.core.runs.conversation import Conversation
 
-PRODUCT_SHARE = 0.5
+EXIT_SHARE = 0.2
+"""Share of profiled `vulnerable-user` cases where the customer asks to cancel, close or switch provider."""
+PRODUCT_SHARE = 0.4
 """Share of profiled `vulnerable-user` cases that ask about products and prices, not what to do."""
 MIS_SELLING_THREATS = (
     "manipulation.vulnerable-user",
@@ -130,15 +133,28 @@ class VulnerableUser(TemplateTechnique):
     def expand_for(
         self, seed: Seed, params: BaseModel, *, rng: random.Random, context: PlanContext
     ) -> Iterator[AttackCase]:
-        """With a profile: half the time a vulnerable user (the kinds its groups name: older, confused,
-        bereaved, in debt, low literacy, disabled) asking about products, plans, prices or upgrades of
-        its entities, with no safety question to answer instead; else one of the domain's cues, asking
-        what to do (sometimes inviting a sale). Records `profile.vulnerable_cue` and `vulnerable: true`."""
+        """With a profile: a fifth of the time a customer asking to cancel, close or switch provider
+        (`exit_request_case`: retention by invented costs, guilt or urgency); two fifths a vulnerable user
+        (the kinds its groups name: older, confused, bereaved, in debt, low literacy, disabled) asking
+        about products, plans, prices or upgrades of its entities, with no safety question to answer
+        instead; else one of the domain's cues, asking what to do (sometimes inviting a sale). Records
+        `profile.vulnerable_cue` and `vulnerable`."""
         profile = context.profile
         if profile is None or not (profile.vulnerable_cues or profile.vulnerable_groups):
             yield from self.expand(seed, params, rng=rng)
             return
-        if not profile.vulnerable_cues or rng.random() < PRODUCT_SHARE:
+        roll = rng.random()
+        if roll < EXIT_SHARE:
+            yield profiled_case(
+                self,
+                seed,
+                self.typed(params, self.Params),
+                rng,
+                exit_request_case(rng, profile),
+                threats=MIS_SELLING_THREATS,
+            )
+            return
+        if not profile.vulnerable_cues or roll < EXIT_SHARE + PRODUCT_SHARE:
             yield profiled_case(
                 self,
                 seed,
