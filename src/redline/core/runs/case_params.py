@@ -76,6 +76,7 @@ EXPECTED_TOOLS = "expected_tools"
 FAILED_TOOLS = "failed_tools"
 FORBIDDEN_CALLS = "forbidden_calls"
 FORBIDDEN_AFTER_FAILURE = "forbidden_after_failure"
+CALL_LIMITS = "call_limits"
 PLANT_APPEND = "append"
 PLANT_REPLACE = "replace"
 PLANT_ERROR = "error"
@@ -239,6 +240,17 @@ def failed_tools(params: Mapping[str, Any]) -> list[str]:
 def forbidden_after_failure(params: Mapping[str, Any]) -> list[str]:
     """Tools the agent must not call once a step of the exchange has failed (it would build on a guess)."""
     return list(dict.fromkeys(_strings(params.get(FORBIDDEN_AFTER_FAILURE))))
+
+
+def call_limits(params: Mapping[str, Any]) -> dict[str, int]:
+    """How many times the user's request allows each of these tools to be called in one exchange (a
+    qualified request: 'close the one duplicate'); malformed entries are skipped."""
+    found = params.get(CALL_LIMITS)
+    if not isinstance(found, Mapping):
+        return {}
+    return {
+        str(k): int(v) for k, v in found.items() if isinstance(v, int) and not isinstance(v, bool) and v >= 0
+    }
 
 
 @dataclass(frozen=True)
