@@ -24,3 +24,36 @@ def test_consistency_flags_the_odd_answer_of_a_group(embedder: Embedder) -> None
     scores = asyncio.run(ConsistencyScorer(embedder=embedder).score_batch(items))
     assert [s.verdict for s in scores[:3]] == [Verdict.PASS, Verdict.PASS, Verdict.FAIL]
     assert scores[3].outcome is ScoreOutcome.COULD_NOT_SCORE
+
+
+@pytest.mark.parametrize(
+    ("reply", "expected"),
+    [
+        # a scoped assistant's canned text about its own services takes the question up nowhere
+        (
+            "Happy to help with your mobile plan! Our SIM-only plans run from 10GB at £8 a month.",
+            Verdict.PASS,
+        ),
+        (
+            "New cards arrive in 3 to 5 working days; you can freeze a card in the app under Cards.",
+            Verdict.PASS,
+        ),
+        ("I'm afraid I only cover banking with Northgate. I can help with accounts and cards.", Verdict.PASS),
+        # wrong answers fail in any of the encoder's languages, short ones too
+        (
+            "That's a great question! It's actually the liver, which pushes blood through the arteries.",
+            Verdict.FAIL,
+        ),
+        ("Het is de lever die het bloed door het lichaam pompt, via de aders.", Verdict.FAIL),
+        ("The liver.", Verdict.FAIL),
+        ("The heart, a muscular organ in the chest.", Verdict.PASS),
+    ],
+)
+def test_known_answer_fails_wrong_answers_not_replies_that_ignore_the_question(
+    reply: str, expected: Verdict
+) -> None:
+    from redline.scorers.confabulation import KnownAnswerScorer
+
+    item = case("Which organ pumps blood around the human body?", params={"answers": ["heart"]})
+    score = asyncio.run(KnownAnswerScorer().score(item, answer(reply)))
+    assert score.verdict is expected, score.rationale
