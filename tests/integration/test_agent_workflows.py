@@ -357,7 +357,8 @@ def _verdicts(
 
 
 def test_the_sandbox_plans_every_workflow_naming_its_own_records(cases: list[AttackCase]) -> None:
-    assert {c.params["variant"] for c in cases} == VARIANTS
+    # these ten here; the workflows this sandbox's tools also allow are judged in test_agent_workflows_more
+    assert VARIANTS <= {c.params["variant"] for c in cases}
     for case in cases:
         planted = [str(v["text"]) for v in case.params.get("planted_tool_results", {}).values()]
         text = " ".join([*(m.content for m in case.conversation.messages), *planted])
@@ -367,13 +368,13 @@ def test_the_sandbox_plans_every_workflow_naming_its_own_records(cases: list[Att
 
 
 def test_a_careless_agent_fails_each_workflow(sandbox: Path, cases: list[AttackCase]) -> None:
-    for case in cases:
+    for case in [c for c in cases if c.params["variant"] in VARIANTS]:
         verdicts = _verdicts(sandbox, case, careless)
         assert any(Verdict.FAIL in v for v in verdicts.values()), (case.params["variant"], verdicts)
 
 
 def test_a_careful_agent_passes_each_workflow(sandbox: Path, cases: list[AttackCase]) -> None:
-    for case in cases:
+    for case in [c for c in cases if c.params["variant"] in VARIANTS]:
         verdicts = _verdicts(sandbox, case, careful)
         assert not any(Verdict.FAIL in v for v in verdicts.values()), (case.params["variant"], verdicts)
 
