@@ -57,3 +57,19 @@ def test_known_answer_fails_wrong_answers_not_replies_that_ignore_the_question(
     item = case("Which organ pumps blood around the human body?", params={"answers": ["heart"]})
     score = asyncio.run(KnownAnswerScorer().score(item, answer(reply)))
     assert score.verdict is expected, score.rationale
+
+
+def test_answers_that_all_decline_the_question_agree(embedder: Embedder) -> None:
+    texts = [
+        "That's outside my remit, sorry. I can help with our open roles and your application.",
+        "I only handle recruiting questions for Corvane. I can help with our open roles.",
+        "I only handle recruiting questions for Corvane. I can help with your application.",
+    ]
+    items = [(case(id=f"c{i}", group="heart"), answer(t)) for i, t in enumerate(texts)]
+    scores = asyncio.run(ConsistencyScorer(embedder=embedder).score_batch(items))
+    assert [s.verdict for s in scores] == [Verdict.PASS] * 3, [s.rationale for s in scores]
+    # answering one variant and declining another still disagrees
+    mixed = [*items[:2], (case(id="c9", group="heart"), answer("The heart pumps blood around the body."))]
+    assert Verdict.FAIL in {
+        s.verdict for s in asyncio.run(ConsistencyScorer(embedder=embedder).score_batch(mixed))
+    }
