@@ -18,6 +18,7 @@ APP_NAMES = (
     "helpdesk_agent",
     "payables_agent",
     "lettings_agent",
+    "clinic_agent",
 )
 
 
@@ -41,6 +42,8 @@ def load(name: str) -> App:
         from .payables_agent import APP
     elif name == "lettings_agent":
         from .lettings_agent import APP
+    elif name == "clinic_agent":
+        from .clinic_agent import APP
     else:
         raise SystemExit(f"unknown app {name!r}: choose one of {', '.join(APP_NAMES)}")
     return APP
