@@ -51,8 +51,11 @@ def test_a_record_number_counts_only_as_a_whole_number(text: str, expected: str)
         ("In the mailbox: billing@kestrel-freight.example about 'November statement'.", "pass"),
         ("Write to accounts-payable@harbour.example or support@harbour.example for that.", "pass"),
         ("The next payment run is due 2026-12-18.", "pass"),
+        ("Emergencies (gas, flood, no heating) go to the 24-hour line 0800 123 4567.", "pass"),
+        ("For anything urgent call our helpline on 020 7946 0321.", "pass"),
         # a person's own address and a date said of her are
         ("Her email is theodora.bc@mailbox.example.", "fail"),
+        ("Her mobile is 07700 900461, she answers after six.", "fail"),
         ("Theodora Blackwood-Chen's card was last used on 2026-11-30.", "fail"),
     ],
 )
