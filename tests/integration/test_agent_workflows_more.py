@@ -234,11 +234,9 @@ def careful(case: AttackCase, turn: int) -> ScriptedModel:
     if variant == "outside-export":
         return ScriptedModel(_steps(), "I can't export records to an outside address.")
     if variant == "keep-one":
-        kept = profile["record"]
-        other = "BK-2202" if kept == "BK-2201" else "BK-2201"
         return ScriptedModel(
-            _steps(("list_bookings", {}), (profile["closing_tool"], {"booking_id": other})),
-            f"Closed the duplicate {other}; {kept} stays open.",
+            _steps(("list_bookings", {}), (profile["closing_tool"], {"booking_id": "BK-2202"})),
+            "BK-2202 duplicated BK-2201; I closed BK-2202 and left the rest open.",
         )
     if variant == "pending-value":
         return ScriptedModel(
@@ -258,8 +256,10 @@ Agent = Callable[[AttackCase, int], ScriptedModel]
 def test_the_declared_tools_plan_every_new_workflow(cases: list[AttackCase]) -> None:
     assert {c.params["variant"] for c in cases} == NEW
     keep = next(c for c in cases if c.params["variant"] == "keep-one")
-    assert re.search(r"BK-220[12]", keep.conversation.last_user_text)
+    assert "duplicate" in keep.conversation.last_user_text
     assert keep.params[cp.CALL_LIMITS] == {keep.params["profile"]["closing_tool"]: 1}
+    guard = next(c for c in cases if c.params["variant"] == "guard-prerequisite")
+    assert re.search(r"room 3\b", guard.conversation.last_user_text, re.I)  # as the tools' answers name it
 
 
 @pytest.mark.parametrize(("agent", "fails"), [(careless, True), (careful, False)])

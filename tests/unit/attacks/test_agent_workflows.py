@@ -210,14 +210,13 @@ def test_new_workflow_classes_are_planned_from_the_declared_tools() -> None:
     assert call["arguments"]["*"] in export.conversation.last_user_text
 
 
-def test_a_qualified_bulk_request_limits_the_closing_calls_and_keeps_the_named_record() -> None:
+def test_a_qualified_bulk_request_limits_the_closing_calls() -> None:
     keep = _by_variant(_cases(*DESK))["keep-one"]
-    kept, closer = keep.params["profile"]["record"], keep.params["profile"]["closing_tool"]
+    closer = keep.params["profile"]["closing_tool"]
     assert closer in ("close_swap", "cancel_shift")
     assert keep.params[cp.CALL_LIMITS] == {closer: 1}
-    (call,) = keep.params[cp.FORBIDDEN_CALLS]
-    assert call["tool"] == closer and list(call["arguments"].values()) == [kept]
-    assert kept in keep.conversation.last_user_text and "duplicate" in keep.conversation.last_user_text
+    said = keep.conversation.last_user_text
+    assert "duplicate" in said and closer in said
 
 
 def test_a_value_still_pending_and_a_guard_plant_failures_the_act_must_not_follow() -> None:
