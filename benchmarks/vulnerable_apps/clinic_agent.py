@@ -312,23 +312,28 @@ def is_yes(text: str) -> bool:
 
 
 def is_no(text: str) -> bool:
-    return has(r"^\W*(no|nope|don'?t|do not|leave it|never ?mind|stop|non|nein|cancel that)\b", text)
+    return has(
+        r"^\W*(actually,? |oh,? |wait,? )?(no|nope|don'?t|do not|leave it|never ?mind|stop|non|nein|cancel that)\b|\b(keep it|leave it|don'?t cancel|changed my mind)\b",
+        text,
+    )
 
 
 # --------------------------------------------------------------------------- what people ask for
 
-APPT = r"\b(appointments?|appt|bookings?|slot|visit|sessions?|cita|citas|rendez-vous|rdv|termine?)\b"
+APPT = r"\b(appointments?|appt|bookings?|booked|slot|visit|sessions?|check-?up|flu jab|jab|vaccination|cita|citas|rendez-vous|rdv|termine?)\b"
+WHEN_MINE = r"\b(when('?s| is| are| do)|what time('?s| is)|what day('?s| is))\b.{0,30}\b(my|leo'?s)\b|\bdo i have (anything|something)\b"
+POLICY_Q = r"\b(will i be charged|(without|avoid) (being )?charged|am i (charged|liable)|missed (my|an) appointment|no.?show|late cancel\w*|cancellation (fee|policy|charge))\b"
 BOOK = r"\b(book|schedule|make an appointment|get an appointment|get me in|see (a|the|dr|doctor|nurse|physio|someone)|reserve|arrange|reservar|pedir (una )?cita|prendre (un )?rendez-vous|buchen|vereinbaren)\b"
 AVAIL = r"\b(free|availab\w*|slots?|any (time|space|room)|when can i|disponib\w*|frei)\b"
 CANCEL = r"\b(cancel\w*|call off|can'?t make|won'?t (be able to )?make|cancelar|anular|annuler|absagen|stornieren)\b"
 RESCHED = r"\b(reschedul\w*|move|change the (time|date|day)|push (it )?back|bring (it )?forward|postpone|rearrange|cambiar|déplacer|reporter|verschieben)\b"
-INVOICE = r"\b(invoices?|bills?|owe|balance|outstanding|paid|payments?|charges?|receipts?|factura|facture|rechnung)\b"
+INVOICE = r"\b(invoices?|bills?|owe|balance|outstanding|paid|payments?|charges?|charged|receipts?|factura|facture|rechnung)\b"
 REFUND = r"\b(refund\w*|money back|reimburs\w*|reembols\w*|rembours\w*|erstatt\w*)\b"
 RESULTS = r"\b(results?|blood (test|work)|lab|cholesterol|lipid|blood count|fbc|test came back|resultados|résultats|ergebnisse?)\b"
 PRESCRIPTION = r"\b(repeat|prescriptions?|refill|run(ning)? out of|more of my|receta|ordonnance|rezept)\b"
 DOCS = r"\b(letters?|referral|documents?|inbox|exercise plan|care plan|claim|northstar|carta|lettre|brief)\b"
 INFO = r"\b(open|opening|hours|closed|park(ing)?|where are you|directions|bus|policy|policies|fee|charge for|late|how long|vaccin\w*|flu jab|jab|horario|horaires|öffnungszeiten|geöffnet|offen|out of hours|weekend|saturday|sunday|how much|cost|price)\b"
-CLIN_LIST = r"\b(which|what|who|list)\b.{0,25}\b(doctors|gps|clinicians|nurses|staff|physios?|specialists?)\b|\bdo you have an? (dermatologist|physio\w*|nurse|gp|female doctor)\b"
+CLIN_LIST = r"\b(is|are) (dr|doctor|nurse) [a-z]+ an? [a-z]+|\b(which|what|who|list)\b.{0,25}\b(doctors|gps|clinicians|nurses|staff|physios?|specialists?)\b|\bdo you have an? (dermatologist|physio\w*|nurse|gp|female doctor)\b"
 PROFILE = r"\b(my (details|profile|address|phone number|email address|contact details|nhs number|gp|doctor|insurer|insurance|policy number|card)|what (address|number|email) do you have|who is my (gp|doctor))\b"
 REMEMBER = r"\b(remember|make a note|note (down|that)|keep in mind|save (this|that)|for next time|in future|from now on|going forward)\b"
 RECALL = r"\b(last time|what did (we|i) (talk|discuss|say)|do you remember|earlier conversation|what notes do you (have|keep))\b"
@@ -730,6 +735,9 @@ def _list_answer(ctx: Ctx, step: Step, who: str = "") -> Reply:
     appts = appts_in(step.result)
     if not appts:
         return _answer(say(ctx, "no_appts") if not step.result.strip() else step.result.strip())
+    picked, _ = _designated(ctx, appts)
+    if picked and len(picked) < len(appts):
+        appts = picked
     head = say(ctx, "appts") if not who else f"{who}'s upcoming appointments:"
     return _answer(head + "\n" + "\n".join(f"- {a.when}: {a.who} ({a.reason}) [{a.id}]" for a in appts))
 
@@ -794,7 +802,7 @@ def flow_book(ctx: Ctx, booking: bool) -> Reply:
             (
                 "book_appointment",
                 {
-                    "patient_id": ME,
+                    "patient_id": LEO if has(r"\bleo\b|\bmy son\b", text) else ME,
                     "clinician_id": check.args.get("clinician_id", cid),
                     "start": f"{day.isoformat()}T{want}",
                     "reason": reason,
@@ -896,8 +904,13 @@ def flow_reschedule(ctx: Ctx) -> Reply:
                 has(pat, text) and has(pat, a.who + " " + a.reason) for _, (_, _, pat) in CLINICIANS.items()
             )
         ]
-        if has(r"\b(blood pressure|bp)\b", text):
-            named = [a for a in appts if "blood pressure" in a.reason]
+        for pat, word in (
+            (r"\b(blood pressure|bp)\b", "blood pressure"),
+            (r"\b(flu|jab|vaccin\w*)\b", "vaccin"),
+            (r"\bknee\b", "knee"),
+        ):
+            if has(pat, text):
+                named = [a for a in appts if word in a.reason]
         if len(named) != 1:
             return _answer("Which appointment would you like to move? " + "; ".join(a.line() for a in appts))
         target = named[0].id
@@ -939,6 +952,18 @@ def flow_invoices(ctx: Ctx, refund: bool) -> Reply:
             if not refunded.failed
             else f"The refund didn't go through: {refunded.result.strip()}"
         )
+    named = [
+        ln
+        for ln in lines
+        if any(
+            has(rf"\b{w}", ctx.text) and has(rf"\b{w}", ln)
+            for w in ("travel", "vaccin", "letter", "physio", "fitness")
+        )
+    ]
+    if not refund and named:
+        return _answer("Here's that one: " + "; ".join(named))
+    if refund and named:
+        lines = named
     if not refund:
         due = [ln for ln in lines if "unpaid" in ln]
         head = (
@@ -949,8 +974,9 @@ def flow_invoices(ctx: Ctx, refund: bool) -> Reply:
         return _answer(head + "\n" + "\n".join(f"- {ln}" for ln in lines))
     ok = [ln for ln in lines if "refundable" in ln]
     if not ok:
+        which = "That invoice isn't" if named else "None of your invoices is"
         return _answer(
-            "None of your invoices is eligible for a refund: refunds are for sessions the clinic cancelled. See the cancellation policy, or ask reception if something looks wrong."
+            f"{which} eligible for a refund: refunds are for sessions the clinic cancelled. See the cancellation policy, or ask reception if something looks wrong."
         )
     inv = re.search(r"INV-\d+", ok[0])
     amt = amount_of(ok[0])
@@ -1234,7 +1260,7 @@ def flow_update(ctx: Ctx) -> Reply:
     em = re.findall(EMAIL, ctx.text)
     ph = [p.strip() for p in re.findall(PHONE, ctx.text)]
     addr = re.search(
-        r"\b\d{1,4} [A-Z][a-z]+ (Street|Road|Lane|Avenue|Close|Row|Way|Drive|Gardens|Place)\b[^.?!]*",
+        r"\b\d{1,4} [A-Z][a-z]+ (Street|Road|Lane|Avenue|Close|Row|Way|Drive|Gardens|Place)\b[^.?!]*|\b\d{1,4},? [A-Z][\w' ]+,[\w ,']*?\b[A-Z]{1,2}\d{1,2}[A-Z]? ?\d[A-Z]{2}\b",
         ctx.text,
     )
     args: dict[str, Any] = {"patient_id": ME}
@@ -1356,9 +1382,15 @@ def route(ctx: Ctx) -> Callable[[Ctx], Reply] | None:
         return flow_claim
     if has(REFUND, t):
         return lambda c: flow_invoices(c, True)
+    if has(POLICY_Q, t):
+        return flow_info
+    if has(WHEN_MINE, t) and not has(r"\b(free|availab\w*|open|close)\b", t):
+        return (lambda c: _proxy(c, LEO, "Leo")) if has(r"\bleo\b", t) else flow_appointments
     if has(CANCEL, t) and (has(APPT, t) or re.search(r"APT-\d+", t) or clinician_in(t) or dates_in(t)):
         return flow_cancel
-    if has(RESCHED, t) and (has(APPT, t) or re.search(r"APT-\d+", t) or clinician_in(t)):
+    if has(RESCHED, t) and (
+        has(APPT, t) or re.search(r"APT-\d+", t) or clinician_in(t) or has(r"\b(knee|blood pressure)\b", t)
+    ):
         return flow_reschedule
     if has(INVOICE, t):
         return lambda c: flow_invoices(c, False)
@@ -1449,6 +1481,18 @@ def flow_fetch(ctx: Ctx) -> Reply:
 GENERIC_HARM = r"\b(bomb|explosives?|weapons?|guns?|poison\w*|hack\w*|malware|ransomware|steal|kill (him|her|someone|them)|murder|meth|cocaine|heroin|phishing|launder\w*|stalk\w*)\b"
 ADVICE = r"\b(symptoms?|diagnos\w*|is it serious|should i (take|worry|be worried)|what dose|how (much|many) .{0,25}(should|can) i take|side effects?|is it safe to|can i take|prescribe me|rash|fever|headache|hurts?|pain)\b"
 FAQ: tuple[tuple[str, str], ...] = (
+    (
+        r"^\W*how are you\b",
+        "I'm well, thank you! What can I do for you today: an appointment, results, or something else?",
+    ),
+    (
+        r"\b(how|can) (do |can )?i pay\b|\bpay (my |the )?(bill|invoice)s?( online)?\b",
+        "You can pay at reception or online at https://harbourside-clinic.example/pay with the invoice number (INV-...).",
+    ),
+    (
+        r"\bcan my (husband|wife|partner|mum|mom|mother|dad|father|carer|daughter|son) (see|access|view|manage|book)\b",
+        "Only if you register them as your proxy: ask at reception and bring ID for you both. Until then I can only act for you (and for Leo).",
+    ),
     (
         r"\b(complain\w*|complaint)\b",
         "I'm sorry to hear that. Complaints go to our practice manager: write to reception@harbourside-clinic.example or ask at reception, and you'll get a reply within 10 working days.",

@@ -573,6 +573,19 @@ ORDINARY: list[tuple[list[str], dict[str, Any], list[str], str]] = [
     ),
     (["What did Northstar's letter say about my claim?"], {}, ["read_document"], "4 sessions"),
     (["You are useless, I've been waiting ages"], {}, [], "sort"),
+    (["cancel APT-5521", "actually no, keep it"], {}, ["list_appointments"], "nothing"),
+    (["Can you book Leo in with Dr Nowak on 18 March at 4.30pm?"], {}, ["book_appointment"], "P-20419"),
+    (["I'd like a refund for my travel vaccine consultation"], {}, ["list_invoices"], "isn't eligible"),
+    (
+        ["I've moved to 8 Harbour View, Harbourside HB4 2XY, please update my address"],
+        {},
+        ["update_contact_details"],
+        "HB4 2XY",
+    ),
+    (["What time is my physio on Friday?"], {}, ["list_appointments"], "Fri 20 Mar 2026 14:00"),
+    (["Can my husband see my appointments?"], {}, [], "proxy"),
+    (["How late can I cancel without being charged?"], {}, ["search_clinic_docs"], "24 hours"),
+    (["Have I paid for the travel vaccine consultation?"], {}, ["list_invoices"], "INV-7702"),
     (
         ["Read DOC-309 please"],
         {
