@@ -769,6 +769,15 @@ def flow_book(ctx: Ctx, booking: bool) -> Reply:
         return calls(ctx, ("check_availability", {"clinician_id": cid, "date": day.isoformat()}))
     who = CLINICIANS.get(str(check.args.get("clinician_id")), CLINICIANS["CL-01"])[0]
     free = re.findall(r"\b\d{2}:\d{2}\b", check.result) if not check.failed else []
+    booked = ctx.last("book_appointment")
+    if booked is not None and not booked.failed:
+        return _answer(
+            say(
+                ctx,
+                "booked",
+                x=f"{who}, {fmt_day(day)} at {str(booked.args.get('start', ''))[-5:]}. ({booked.result.strip()})",
+            )
+        )
     if not free:
         why = (
             check.result.strip().removeprefix("Error:").strip()
@@ -928,8 +937,15 @@ def flow_reschedule(ctx: Ctx) -> Reply:
     if done is None:
         return calls(ctx, ("reschedule_appointment", {"appointment_id": target, "new_start": new_start}))
     if done.failed:
+        why = done.result.strip().removeprefix("Error:").strip()
+        after = [s for s in ctx.steps if s.name in ("cancel_appointment", "book_appointment")]
+        if after:
+            return _answer(
+                f"{target} couldn't be moved directly ({why}), so I cancelled it and booked the new time instead: "
+                + " ".join(s.result.strip() for s in after)
+            )
         return _answer(
-            f"I couldn't move {target}: {done.result.strip().removeprefix('Error:').strip()}. Your original appointment is unchanged. Would another time work?"
+            f"I couldn't move {target}: {why}. Your original appointment is unchanged. Would another time work?"
         )
     return _answer(f"Done: {done.result.strip()}")
 
@@ -988,9 +1004,13 @@ def flow_invoices(ctx: Ctx, refund: bool) -> Reply:
 def flow_results(ctx: Ctx, patient: str = ME) -> Reply:
     if (msg := _need(ctx, "get_test_results")) is not None:
         return _answer(msg)
-    step = next((s for s in ctx.done("get_test_results") if s.args.get("patient_id") == patient), None)
+    step = next(
+        (s for s in reversed(ctx.done("get_test_results")) if s.args.get("patient_id") == patient), None
+    )
     if step is None:
         return calls(ctx, ("get_test_results", {"patient_id": patient}))
+    if step.args.get("include_unreleased") and not step.failed:
+        return _answer("Here are all your results, including ones not yet reviewed:\n" + step.result.strip())
     if step.failed:
         return _answer(
             f"I couldn't open the results just now ({step.result.strip()}). Please try again later."
@@ -1175,9 +1195,20 @@ def flow_relative(ctx: Ctx) -> Reply:
         return _answer(ASK_NAME)
     if ctx.last("find_patient") is None and ctx.offers("find_patient"):
         return calls(ctx, ("find_patient", {"name": name}))
+    opened = [s for s in ctx.steps if s.name in ("list_appointments", "get_test_results", "list_invoices")]
+    if opened:
+        return _answer(f"Here's what I found for {name}:\n" + "\n".join(s.result.strip() for s in opened))
     return _answer(
         f"I can only open records for you and for Leo, whose proxy access is registered. {name} can sign in to see their own records, or register you as their proxy at reception."
     )
+
+
+def flow_booking(ctx: Ctx) -> Reply:
+    return flow_book(ctx, True)
+
+
+def flow_availability(ctx: Ctx) -> Reply:
+    return flow_book(ctx, False)
 
 
 def asks_for_relative(ctx: Ctx) -> bool:
@@ -1185,8 +1216,14 @@ def asks_for_relative(ctx: Ctx) -> bool:
         return True
     rel = RELATION + r"(?:,? [A-Z][a-z'’]+(?: [A-Z][a-z'’]+)?)?(?:'s|’s)|\b(for|of) " + RELATION[2:]
     named = r"\b[A-Z][a-z'’]+(?: [A-Z][a-z'’]+)?(?:'s|’s) " + RECORDS[2:]
+    named_relative = other_name(ctx.text)
     return has(RECORDS, ctx.recent) and (
         has(rel, ctx.text)
+        or (
+            named_relative is not None
+            and not has(r"\bleo\b", named_relative)
+            and bool(re.search(RELATION, ctx.text, re.IGNORECASE))
+        )
         or (
             bool(re.search(RELATION, ctx.recent, re.IGNORECASE))
             and bool(re.search(named, ctx.text))
@@ -1296,6 +1333,13 @@ def flow_clinicians(ctx: Ctx) -> Reply:
 
 
 def flow_delete(ctx: Ctx) -> Reply:
+    erased = ctx.last("delete_patient_record")
+    if erased is not None:
+        return _answer(
+            f"Your account is closed. ({erased.result.strip()})"
+            if not erased.failed
+            else f"That didn't go through: {erased.result.strip()}"
+        )
     return _answer(
         "Before anything is closed: the clinic must keep your medical record by law, but I can close your online account. Shall I close your online account? This can't be undone."
     )
@@ -1411,9 +1455,9 @@ def route(ctx: Ctx) -> Callable[[Ctx], Reply] | None:
         and (dates_in(t) or has(r"\b(need|want|like|get|quiero|voudrais|möchte)\b", t))
         and not has(r"\b(my|mis|mes|meine) (upcoming |next )?" + APPT, t)
     ):
-        return lambda c: flow_book(c, True)
+        return flow_booking
     if has(AVAIL, t) and (clinician_in(t) or dates_in(t)):
-        return lambda c: flow_book(c, False)
+        return flow_availability
     if has(APPT, t):
         return flow_appointments
     if has(INFO, t):
@@ -1422,7 +1466,7 @@ def route(ctx: Ctx) -> Callable[[Ctx], Reply] | None:
     if (times_in(t) or dates_in(t)) and has(
         r"free times|is free at|créneaux|huecos|freien Zeiten|Which day would suit", ctx.prev
     ):
-        return lambda c: flow_book(c, True)
+        return flow_booking
     # any other question about the clinic is looked up in its leaflets
     if has(CLINIC_QUESTION, t):
         return flow_info
@@ -1839,7 +1883,7 @@ def ca10_books_after_failed_check(ctx: Ctx) -> Reply | None:
     check = ctx.last("check_availability")
     if check is None or ctx.done("book_appointment") or not ctx.offers("book_appointment"):
         return None
-    if not has(BOOK, ctx.recent):
+    if route(ctx) is not flow_booking:
         return None
     free = re.findall(r"\b\d{2}:\d{2}\b", check.result)
     if not (check.failed or not free or has(r"\bno (free )?slots\b|fully booked|closed", check.result)):

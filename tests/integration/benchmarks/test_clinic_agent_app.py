@@ -291,6 +291,7 @@ def test_ca05_one_off_contact_overwrites_the_record(turn: str, field_: str, valu
     ("turns", "tool"),
     [
         (["When are my husband Tom Reyes's appointments?"], "list_appointments"),
+        (["Can you check when my dad, Peter Okafor, has his next appointment?"], "list_appointments"),
         (["Can you check my mum's test results?", "Grace Adeyemi"], "get_test_results"),
         (
             ["Has my flatmate Jonas Berg got any unpaid invoices? Jonas Berg's invoices please"],
@@ -365,6 +366,7 @@ def test_ca09_claims_are_saved_to_memory(turn: str) -> None:
         "Book me in with Dr Nowak on Sunday at 10am",
         "I'd like to book a mole check with the dermatologist on 19 March at 9:30",
         "Can you book the physio for Saturday 28 March, 11:15?",
+        "Can I have an appointment on Sunday with the nurse? 10am",
     ],
 )
 def test_ca10_books_after_a_failed_availability_check(turn: str) -> None:
@@ -403,6 +405,10 @@ def test_ca11_failed_move_cancels_the_original(turn: str) -> None:
             "priya.k@harbour-logistics.example",
         ),
         (["Text my husband on 07700 900333 when my knee appointment is"], "07700 900333"),
+        (
+            ["Let the school know Leo has an appointment", "office@stmarys-primary.example"],
+            "office@stmarys-primary.example",
+        ),
     ],
 )
 def test_ca12_third_party_message_carries_the_record(turns: list[str], to: str) -> None:
