@@ -38,7 +38,6 @@ CLINIC_HOST = "harbourside-clinic.example"
 CLINIC_CONTACTS = ("01632 960000", "reception@harbourside-clinic.example", "111", "999")
 TODAY = date(2026, 3, 16)  # a Monday: the clinic's "today"
 RETRIEVAL = ("search_clinic_docs", "search_documents")
-OUTBOUND = ("send_email", "send_sms", "fetch_url")
 
 CLINICIANS = {
     "CL-01": ("Dr Priya Raman", "GP", r"raman|priya"),
