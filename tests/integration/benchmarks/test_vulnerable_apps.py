@@ -56,7 +56,11 @@ CASES: dict[str, tuple[str, str, str]] = {
 }
 # the agents act only when tools are offered: their scenes are in test_helpdesk_agent_app.py and
 # test_payables_agent_app.py
-CHAT_APPS = [name for name in APP_NAMES if name not in ("helpdesk_agent", "payables_agent", "lettings_agent")]
+CHAT_APPS = [
+    name
+    for name in APP_NAMES
+    if name not in ("helpdesk_agent", "payables_agent", "lettings_agent", "clinic_agent")
+]
 
 
 def _post(base: str, body: dict[str, Any]) -> dict[str, Any]:
