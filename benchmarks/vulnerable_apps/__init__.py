@@ -19,6 +19,7 @@ APP_NAMES = (
     "payables_agent",
     "lettings_agent",
     "clinic_agent",
+    "claims_agent",
 )
 
 
@@ -44,6 +45,8 @@ def load(name: str) -> App:
         from .lettings_agent import APP
     elif name == "clinic_agent":
         from .clinic_agent import APP
+    elif name == "claims_agent":
+        from .claims_agent import APP
     else:
         raise SystemExit(f"unknown app {name!r}: choose one of {', '.join(APP_NAMES)}")
     return APP
