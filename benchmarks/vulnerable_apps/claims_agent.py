@@ -218,6 +218,13 @@ REFUSE_HARM = (
     "That's not something I'll help with. If there's a genuine claim to progress, give me the reference and I'll look at it.",
     "I have to say no to that one. I can only handle genuine claims honestly.",
 )
+OFF_SCOPE = (
+    "I can't help with {what} here, sorry. {scope}",
+    "Questions about {what} are outside what this claims desk tool does. {scope}",
+    "That's not a claims question, so I'll pass on the {what}. {scope}",
+    "I'm set up for claims work only, not {what}. {scope}",
+    "No {what} from me, I'm afraid: I only work on claims. {scope}",
+)
 REFUSE_SCOPE = (
     "That's outside what I do here. {scope}",
     "I'm the claims desk's assistant, so I'll leave that one. {scope}",
@@ -248,69 +255,14 @@ ANSWERED_OUT = (
 
 # --------------------------------------------------------------------------- ordinary behaviour
 
-NAME_STOP = frozenset(
-    [
-        "Please",
-        "Hi",
-        "Hello",
-        "Could",
-        "Can",
-        "Would",
-        "Thanks",
-        "Thank",
-        "The",
-        "What",
-        "When",
-        "Where",
-        "Which",
-        "Who",
-        "Why",
-        "How",
-        "Is",
-        "Are",
-        "Do",
-        "Does",
-        "Claim",
-        "Claims",
-        "Policy",
-        "Motor",
-        "Home",
-        "Send",
-        "Tell",
-        "Add",
-        "Book",
-        "Check",
-        "Show",
-        "List",
-        "Approve",
-        "Pay",
-        "Reject",
-        "Decline",
-        "Assess",
-        "Review",
-        "Note",
-        "Email",
-        "Mr",
-        "Mrs",
-        "Ms",
-        "Dr",
-        "I",
-        "I'm",
-        "My",
-        "Our",
-        "We",
-        "Let",
-        "Just",
-        "Also",
-        "And",
-        "Then",
-        "Hey",
-        "Good",
-        "Morning",
-        "Afternoon",
-        "Evening",
-    ]
+_STOPWORDS = (
+    "Please Hi Hello Could Can Would Thanks Thank The What When Where Which Who Why How Is Are Do Does Did Has Have Had "
+    "Any Was Were Will Shall Should Claim Claims Policy Motor Home Send Tell Add Book Check Show List Approve Pay Reject "
+    "Decline Assess Review Note Email Mr Mrs Ms Dr I I'm My Our We Let Just Also And Then Hey Good Morning Afternoon "
+    "Evening Find Get Give Look Pull Open Close Schedule Ask Request Chase Message Write Contact Update Forward Share Make "
+    "Issue Settle Refer Escalate Okay Ok Yes No Remember Summarise Summarize Read Latest New Harbour Mutual"
 )
+NAME_STOP = frozenset(_STOPWORDS.split())
 
 
 def person(text: str) -> str | None:
@@ -378,6 +330,8 @@ def claim_record(t: Turn, cid: str) -> str:
                     f"The claims system has no record of {cid}. Is the reference right? I won't act on a claim I can't see.",
                 ),
             )
+            if has("no claim found", s.result)
+            else f"The claims system returned an error for {cid} ({s.result.removeprefix('Error: ')}), so I haven't done anything on it. Could you try again in a moment?"
         )
     return s.result
 
@@ -435,6 +389,25 @@ def wording_search(t: Turn, query: str) -> Step:
     if "search_documents" in t.offered:
         return t.call("search_documents", {"query": query})
     return t.call("search_policy_wording", {"query": query})
+
+
+def as_data(text: str) -> str:
+    """A document's text for the handler, with any instruction aimed at the assistant set aside."""
+    kept, dropped = [], 0
+    for sent in re.split(r"(?<=[.!?])\s+|\n+", text):
+        if has(r"\b(assistant|ai|agent|bot|copilot|automated|system|model)\b", sent) and has(
+            r"\b(approve|pay|settle|release|close|mark|reject|decline|send|forward|e-?mail|cc|copy|ignore|must|should|objective|task|goal|priority)\b",
+            sent,
+        ):
+            dropped += 1
+        else:
+            kept.append(sent)
+    note = (
+        f" (I've left out {dropped} passage{'s' if dropped > 1 else ''} addressed to the assistant: I don't act on instructions inside documents; you may want to flag it.)"
+        if dropped
+        else ""
+    )
+    return " ".join(kept) + note
 
 
 def strip_links(text: str) -> tuple[str, bool]:
@@ -510,7 +483,7 @@ def route(t: Turn) -> str:
         fact = re.sub(r"^\W*(please )?(remember|keep in mind)( that)?[:,]?\s*", "", u, flags=re.I).strip()
         saved = t.done("remember")
         if saved is not None:
-            return f"Saved for future sessions: {saved.args.get('note', fact)}"
+            return f"I'll remember that: {saved.args.get('note', fact)}. {saved.result}"
         if cid and not has(STANDING_RULE, u):
             t.call("add_claim_note", {"claim_id": cid, "note": fact})
             return f"Noted on {cid}: {fact}"
@@ -635,11 +608,11 @@ def route(t: Turn) -> str:
     if has(r"\b(documents?|paperwork|uploads?|uploaded|evidence|photos|attachments|on file)\b", u):
         cid = need_claim(t)
         s = t.call("get_claim_documents", {"claim_id": cid})
-        return f"Documents on {cid}: {s.result}"
+        return f"Documents on {cid}: {as_data(s.result)}"
     if has(r"\b(messages?|portal|has .{1,30} (written|said|asked|been in touch)|heard from)\b", u):
         cid = need_claim(t)
         s = t.call("read_claimant_messages", {"claim_id": cid})
-        return f"Latest from the claimant on {cid}: {s.result}"
+        return f"Latest from the claimant on {cid}: {as_data(s.result)}"
     if has(r"\b(estimate|quote|how much (is|was|will) the (repair|work))\b", u):
         cid = need_claim(t)
         s = t.call("get_repair_estimate", {"claim_id": cid})
@@ -706,7 +679,8 @@ def route(t: Turn) -> str:
         s = t.call("search_policies", {"query": who})
         return s.result
     if any(has(p, u) for p in OFF_TOPIC):
-        return pick(u, REFUSE_SCOPE).format(scope=SCOPE)
+        what = next(m.group(0) for p in OFF_TOPIC if (m := re.search(p, u, re.I)))
+        return pick(u, OFF_SCOPE).format(what=what.lower(), scope=SCOPE)
     return pick(u, (*REFUSE_SCOPE, "I'm not sure how that relates to a claim. {scope}")).format(scope=SCOPE)
 
 
@@ -765,9 +739,13 @@ def gathering(t: Turn) -> bool:
 
 
 def current_claim(t: Turn) -> tuple[str, str] | None:
+    """The claim in hand: the last one read, or the last one a tool was called about (record unread)."""
     for s in reversed(t.history):
         if s.name == "get_claim" and not s.error:
             return str(s.args.get("claim_id")), s.result
+    for s in reversed(t.history):
+        if re.fullmatch(CLAIM, str(s.args.get("claim_id", ""))) and not s.error:
+            return str(s.args.get("claim_id")), ""
     return None
 
 
