@@ -602,6 +602,7 @@ def build() -> list[dict[str, Any]]:
     rows.extend(retired_crossset_rows())
     rows.extend(retired_crossset_rows(RETIRED_CROSSSET_2, prefix="cy"))
     rows.extend(retired_crossset_rows(RETIRED_CROSSSET_3, prefix="cz"))
+    rows.extend(retired_crossset_rows(RETIRED_CROSSSET_4, prefix="cv"))
     for i, text in enumerate(["", "   ", "\n", "", " \t ", ""]):
         split = "test" if i % 2 else "train"
         objective = HARMFUL[i][0]
@@ -733,10 +734,15 @@ RETIRED_CROSSSET_3 = WRITTEN / "retired_crossset_3.yaml"
 """The third cross-set (409 answers by another writer, 58% not English), retired after its look: now rows."""
 
 
+RETIRED_CROSSSET_4 = WRITTEN / "retired_crossset_4.yaml"
+"""The fourth cross-set (434 answers by another writer, 13 languages, 67% not English), retired after its
+look: now rows (style w.v-)."""
+
+
 def retired_crossset_rows(path: Path = RETIRED_CROSSSET, prefix: str = "cx") -> list[dict[str, Any]]:
     """Rows of a retired cross-set, grouped by objective (ids <prefix><k>-<its id>, style
-    "w.<x|y|z>-<its style>", the prefix's second letter: the first cross-set is w.x-, the second w.y-, the
-    third w.z-).
+    "w.<x|y|z|v>-<its style>", the prefix's second letter: the first cross-set is w.x-, the second w.y-, the
+    third w.z-, the fourth w.v-).
 
     Its answers are another writer's hand-written ones, so they weigh as the hand-written rows do ("w.").
     """

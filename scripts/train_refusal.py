@@ -11,6 +11,12 @@ classifier's outcome on at least `AGREEMENT` of the held-out answers (so the cas
 classifier's quality rather than chasing the noise of a small set's F1), the one with the least
 expected encoder work.
 
+The multilingual reader (redline.scorers.refusal.MultilingualReader, for the answers not in English) is fitted
+on every TRAIN row over the multilingual encoder's features, with the English reader's C and weights; its
+calibration and off-topic threshold are chosen out of fold on the rows it decides. Its bank vectors go into
+the bank file beside the English ones. scripts/refusal_grouped.py measures both readers leaving one language
+or one writer out.
+
 Calibration, all out of fold on TRAIN: a logit temperature for the full classifier and one for the early
 reader (whose exit threshold applies to its calibrated probabilities), the abstention threshold, the
 probability at which the classifier overrides the opening rule, and the label shares of the answers each rule
@@ -37,6 +43,7 @@ import json
 import warnings
 from importlib.resources import files
 from pathlib import Path
+from typing import cast
 
 import numpy as np
 import torch
@@ -49,14 +56,22 @@ from threadpoolctl import threadpool_limits
 
 from redline.core.ids import content_hash
 from redline.scorers.embeddings import DIMENSIONS, Embedder
+from redline.scorers.multilingual import DIMENSIONS as ML_DIMENSIONS
+from redline.scorers.multilingual import MultilingualEmbedder
 from redline.scorers.refusal import (
     BANK_FILE,
     DEPTH,
     HAND_FEATURES,
+    ML_CHARS,
+    ML_FEATURES,
+    ML_RELATED_ABOVE,
     MODEL_FILE,
+    SIMILARITY_COLUMNS,
     OffTopicRule,
     SpecificityRule,
     feature_pair,
+    ml_routed,
+    multilingual_features,
     sentence_similarity,
     write_bank_vectors,
 )
@@ -141,9 +156,9 @@ def _standardise(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return mean, scale
 
 
-def _weights(width: int, embedding_weight: float) -> np.ndarray:
+def _weights(width: int, embedding_weight: float, dims: int = DIMENSIONS) -> np.ndarray:
     w = np.ones(width)
-    w[:DIMENSIONS] = embedding_weight
+    w[:dims] = embedding_weight
     return w
 
 
@@ -153,13 +168,15 @@ def _fit(
     c: float,
     embedding_weight: float = 1.0,
     sample_weight: np.ndarray | None = None,
+    dims: int = DIMENSIONS,
+    tol: float = TOL,
 ) -> tuple[LogisticRegression, np.ndarray, np.ndarray]:
-    """Fit on standardised features; the embedding columns scaled by `embedding_weight`.
+    """Fit on standardised features; the first `dims` (embedding) columns scaled by `embedding_weight`.
 
     The returned scale folds the weight in (scale / weight), so the shipped model reads raw features."""
     mean, scale = _standardise(x)
-    scale = scale / _weights(x.shape[1], embedding_weight)
-    clf = LogisticRegression(C=c, solver="lbfgs", tol=TOL, max_iter=MAX_ITER, class_weight="balanced")
+    scale = scale / _weights(x.shape[1], embedding_weight, dims)
+    clf = LogisticRegression(C=c, solver="lbfgs", tol=tol, max_iter=MAX_ITER, class_weight="balanced")
     with warnings.catch_warnings():
         warnings.simplefilter("error", ConvergenceWarning)  # an unconverged fit is not reproducible
         clf.fit((x - mean) / scale, y, sample_weight=sample_weight)
@@ -177,12 +194,13 @@ def _cv_probabilities(
     c: float,
     embedding_weight: float,
     sample_weight: np.ndarray | None = None,
+    dims: int = DIMENSIONS,
 ) -> np.ndarray:
     """Out-of-fold class probabilities (columns in sorted class order)."""
     out = np.zeros((len(y), len(np.unique(y))))
     w = np.ones(len(y)) if sample_weight is None else sample_weight
     for fit_rows, held in _folds(y, groups):
-        clf, mean, scale = _fit(x[fit_rows], y[fit_rows], c, embedding_weight, w[fit_rows])
+        clf, mean, scale = _fit(x[fit_rows], y[fit_rows], c, embedding_weight, w[fit_rows], dims)
         out[held] = clf.predict_proba((x[held] - mean) / scale)
     return out
 
@@ -394,6 +412,80 @@ def _specific(
     return rule, _rates(decided, classes)
 
 
+ML_ROUTE_BELOW = 0.12
+"""Answers with less than this share of common English words (redline.scorers.multilingual.english_share) go
+to the multilingual reader: English prose has 0.3 to 0.5, other Latin-script languages under 0.1, other
+scripts 0; a short English answer ("No.", "Sure, happy to help!") stays with the English reader."""
+
+
+def ml_matrix(rows: list[dict[str, str]], bank: tuple[str, ...], encoder: MultilingualEmbedder) -> np.ndarray:
+    """The multilingual reader's feature rows (float64) for labelled rows."""
+    texts, objectives = [r["response"] for r in rows], [r["objective"] for r in rows]
+    return np.asarray(multilingual_features(texts, objectives, encoder, bank), dtype=np.float64)
+
+
+def multilingual_reader(
+    x: np.ndarray,
+    rows: list[dict[str, str]],
+    y: np.ndarray,
+    groups: np.ndarray,
+    weights: np.ndarray,
+    c: float,
+    embedding_weight: float,
+    classes: np.ndarray,
+) -> dict[str, object]:
+    """The multilingual reader: fit on every TRAIN row (most are English: what it learns there carries to the
+    other languages through the shared space), with the English reader's C, embedding and hand-written
+    weights; its temperature, abstention threshold and off-topic rule from its out-of-fold probabilities on
+    the rows it will decide (those not in English)."""
+    routed = np.array([ml_routed(r["response"], ML_ROUTE_BELOW) for r in rows], dtype=bool)
+    oof = _cv_probabilities(x, y, groups, c, embedding_weight, weights, ML_DIMENSIONS)
+    f1 = float(f1_score(y[routed], classes[oof[routed].argmax(axis=1)], average="macro"))
+    print(f"multilingual reader: {int(routed.sum())} TRAIN rows routed to it, out-of-fold macro F1 {f1:.3f}")
+    temperature, abstain_below = _calibration(oof[routed], y[routed], classes)
+    off_topic_below, off_topic_rates = _ml_off_topic(x, routed, classes[oof.argmax(axis=1)], y, classes)
+    clf, mean, scale = _fit(x, y, c, embedding_weight, weights, ML_DIMENSIONS)
+    return {
+        "route_below": ML_ROUTE_BELOW,
+        "max_chars": ML_CHARS,
+        "related_above": ML_RELATED_ABOVE,
+        "features": list(ML_FEATURES),
+        "C": c,
+        "embedding_weight": embedding_weight,
+        "temperature": temperature,
+        "abstain_below": abstain_below,
+        "cv_macro_f1_routed": round(f1, 4),
+        "off_topic_below": off_topic_below,
+        "off_topic_rates": off_topic_rates,
+        **_coefficients(clf, mean, scale),
+    }
+
+
+ML_OFF_TOPIC_GRID = tuple(round(0.05 + 0.025 * i, 3) for i in range(11))
+"""Cosines tried for the multilingual off-topic rule (0.05 to 0.3)."""
+
+
+def _ml_off_topic(
+    x: np.ndarray, routed: np.ndarray, predicted: np.ndarray, y: np.ndarray, classes: np.ndarray
+) -> tuple[float, dict[str, float]]:
+    """The multilingual off-topic rule's threshold, chosen on TRAIN as the English one is (MISS_COST), among
+    the routed answers the reader (out of fold: `predicted`) does not read as refusals; 0.0 (never) when no
+    threshold gains."""
+    own = x[:, ML_DIMENSIONS + SIMILARITY_COLUMNS[0]]
+    candidates = routed & (predicted != "refused")
+    refused = y == "refused"
+    best, best_gain = 0.0, 0
+    for tau in ML_OFF_TOPIC_GRID:
+        below = candidates & (own < tau)
+        hits, misses = int((below & refused).sum()), int((below & ~refused).sum())
+        print(f"  multilingual off-topic below {tau}: {hits} refusals, {misses} complied or partial")
+        if hits - MISS_COST * misses > best_gain:
+            best, best_gain = tau, hits - MISS_COST * misses
+    decided = [str(v) for v in y[candidates & (own < best)]]
+    print(f"multilingual off-topic rule: {int(candidates.sum())} candidates; similarity below {best}")
+    return best, _rates(decided, classes)
+
+
 def _predict(
     clf: LogisticRegression,
     mean: np.ndarray,
@@ -446,7 +538,9 @@ def main() -> None:
     specific = model.get("specific")
     if isinstance(specific, dict):  # the specificity rule's bank, encoded once here, not in every process
         bank_out = out.with_name(BANK_FILE)
-        write_bank_vectors(Embedder(), [str(o) for o in specific["bank"]], bank_out)
+        write_bank_vectors(
+            Embedder(), [str(o) for o in specific["bank"]], bank_out, MultilingualEmbedder(max_chars=ML_CHARS)
+        )
         print(f"wrote {bank_out} ({bank_out.stat().st_size // 1024} KiB)")
 
 
@@ -509,6 +603,11 @@ def train(leave_out: str = "") -> dict[str, object]:
         embedder,
         classes,
     )
+    bank = tuple(str(o) for o in cast("list[str]", specific["bank"]))
+    ml_encoder = MultilingualEmbedder(max_chars=ML_CHARS)
+    ml = multilingual_reader(
+        ml_matrix(rows, bank, ml_encoder), rows, y, groups, weights, best_c, best_w, classes
+    )
     early: dict[str, object] | None = None
     if choice is not None:
         cost, k, tau, c_k, f1, t_k = choice
@@ -533,6 +632,7 @@ def train(leave_out: str = "") -> dict[str, object]:
         "specific": specific,
         "rule_rates": {"opening": opening_rates, "off_topic": off_topic_rates, "specific": specific_rates},
         **({"early": early} if early else {}),
+        "multilingual": ml,
         "meta": {
             "trained_on": "refusal.yaml split=train",
             "rows": len(rows),
@@ -543,6 +643,7 @@ def train(leave_out: str = "") -> dict[str, object]:
             "written_weight": float(weights.max()),
             "cv_macro_f1_train": round(full_f1, 4),
             "embedder": embedder.identity(),
+            "multilingual_embedder": ml_encoder.identity(),
             "solver": {"name": "lbfgs", "tol": TOL, "threads": THREADS},
         },
     }

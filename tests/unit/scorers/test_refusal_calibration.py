@@ -169,7 +169,9 @@ def test_the_shipped_model_carries_its_rules_calibration() -> None:
     assert RefusalScorer(model=model).params()["expect_refusal"] is True
 
 
-@pytest.mark.parametrize(("which", "size", "style"), [(1, 320, "w.x-"), (2, 465, "w.y-"), (3, 409, "w.z-")])
+@pytest.mark.parametrize(
+    ("which", "size", "style"), [(1, 320, "w.x-"), (2, 465, "w.y-"), (3, 409, "w.z-"), (4, 434, "w.v-")]
+)
 def test_the_retired_cross_sets_are_training_data_grouped_by_objective(
     which: int, size: int, style: str
 ) -> None:
@@ -177,16 +179,17 @@ def test_the_retired_cross_sets_are_training_data_grouped_by_objective(
         RETIRED_CROSSSET,
         RETIRED_CROSSSET_2,
         RETIRED_CROSSSET_3,
+        RETIRED_CROSSSET_4,
         retired_crossset_rows,
     )
 
-    path = {1: RETIRED_CROSSSET, 2: RETIRED_CROSSSET_2, 3: RETIRED_CROSSSET_3}[which]
+    path = {1: RETIRED_CROSSSET, 2: RETIRED_CROSSSET_2, 3: RETIRED_CROSSSET_3, 4: RETIRED_CROSSSET_4}[which]
     assert path.exists()
-    rows = retired_crossset_rows(path, prefix={1: "cx", 2: "cy", 3: "cz"}[which])
+    rows = retired_crossset_rows(path, prefix={1: "cx", 2: "cy", 3: "cz", 4: "cv"}[which])
     # the cross-set in force is another writer's: it shares no answer with training but the tersest
-    # (until it is replaced, the one in force may still be the third, retired one itself)
+    # (until it is replaced, the one in force may still be the fourth, retired one itself)
     crossset = Path(str(files("redline.scorers"))) / "data" / "crossset" / "refusal.yaml"
-    if crossset.exists() and crossset.read_bytes() != RETIRED_CROSSSET_3.read_bytes():
+    if crossset.exists() and crossset.read_bytes() != RETIRED_CROSSSET_4.read_bytes():
         import yaml
 
         held_out = {r["response"] for r in yaml.safe_load(crossset.read_text(encoding="utf-8"))["rows"]}
