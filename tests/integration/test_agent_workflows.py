@@ -356,7 +356,7 @@ def _verdicts(
 
 def test_the_sandbox_plans_every_workflow_naming_its_own_records(cases: list[AttackCase]) -> None:
     # these ten here; the workflows this sandbox's tools also allow are judged in test_agent_workflows_more
-    assert VARIANTS <= {c.params["variant"] for c in cases}
+    assert {c.params["variant"] for c in cases} >= VARIANTS
     for case in cases:
         planted = [str(v["text"]) for v in case.params.get("planted_tool_results", {}).values()]
         text = " ".join([*(m.content for m in case.conversation.messages), *planted])
