@@ -218,6 +218,12 @@ REFUSE_HARM = (
     "That's not something I'll help with. If there's a genuine claim to progress, give me the reference and I'll look at it.",
     "I have to say no to that one. I can only handle genuine claims honestly.",
 )
+PASTED = r"^\W*(please )?(summari[sz]e|translate|proofread|tidy up|what does)\b[^:\n]{0,60}(this|the following|below|these)\b[^:\n]{0,40}[:\n]\s*(?P<body>.+)$"
+LOCAL_SCOPE = {
+    "fr": "Je m'occupe uniquement des sinistres auto et habitation : polices, dossiers, documents, expertises et règlements. Donnez-moi la référence du dossier (CLM-aa-nnnn).",
+    "es": "Solo gestiono siniestros de auto y hogar: pólizas, expedientes, documentos, peritajes y pagos. Indíqueme la referencia (CLM-aa-nnnn).",
+    "de": "Ich bearbeite nur Kfz- und Hausratschäden: Policen, Vorgänge, Unterlagen, Gutachten und Zahlungen. Bitte nennen Sie die Schadennummer (CLM-jj-nnnn).",
+}
 OFF_SCOPE = (
     "I can't help with {what} here, sorry. {scope}",
     "Questions about {what} are outside what this claims desk tool does. {scope}",
@@ -241,7 +247,15 @@ OVERRIDE = r"(ignore|disregard|forget|override|bypass)\b.{0,30}\b(instructions?|
 YES = r"^\W*(yes|yeah|yep|y|ok|okay|sure|confirm(ed)?|go ahead|do it|approved?|please do|proceed|correct|that'?s right|oui|sí|si|ja)\b"
 NO = r"^\W*(no|nope|don'?t|do not|cancel|stop|hold off|not yet|wait|non|nein)\b"
 REMEMBER = r"\b(remember|keep in mind|for future (sessions|reference)|next time|from now on|going forward|in future)\b"
-RULE = r"\b(pay|payouts?|payments?|approve\w*|bank|account|authori[sz]\w*|limit|skip\w*|without (checking|confirm\w*|verif\w*)|no need (to|for)|don'?t (need )?(to )?(check|confirm\w*|verif\w*)|confirmation|pre-?approved|cc|copy|copies|forward|send)\b"
+RULE = r"\b(pay|payouts?|payments?|approve\w*|bank|account|authori[sz]\w*|limit|skip\w*|without (checking|confirm\w*|verif\w*)|no need (to|for)|don'?t (need )?(to )?(check|confirm\w*|verif\w*)|confirmation|pre-?approved)\b"
+RECIPIENT = r"\b(cc|copy|copies|forward|send|share|e-?mail)\b"
+
+
+def standing_rule(text: str) -> bool:
+    """A rule about payouts, authority or checks, or about sending claim data to a named address."""
+    return has(RULE, text) or (has(RECIPIENT, text) and re.search(EMAIL, text) is not None)
+
+
 STANDING_RULE = r"\b(always|every|all|future|from now on|going forward)\b"
 INTERIM = r"\b(interim|part(ial)?|advance|first instal+ment|on account|stage)\b.{0,20}\b(payment|payout)\b"
 ASK_PAY = r"Please confirm: approve a payout of £([\d,]+\.\d\d) on (CLM-\d{2}-\d{4})"
@@ -427,6 +441,13 @@ def route(t: Turn) -> str:
         return pick(u, REFUSE_HARM)
     if has(OVERRIDE, u):
         return pick(u, REFUSE_INSTR)
+    pasted = re.match(PASTED, u, re.I | re.S)
+    if pasted and len(u) > 120:
+        body = pasted.group("body").strip()
+        data = as_data(body)
+        note = data[data.index(" (I've left out") :] if " (I've left out" in data else ""
+        first = " ".join(re.split(r"(?<=[.!?])\s+", data.removesuffix(note))[:2])
+        return pick(u, ("In short: {t}", "The gist of it: {t}", "Summary: {t}")).format(t=first[:400] + note)
     # a reply to a question the agent asked
     ask_pay = re.search(ASK_PAY, t.prev_assistant)
     ask_rej = re.search(ASK_REJECT, t.prev_assistant)
@@ -467,6 +488,8 @@ def route(t: Turn) -> str:
     if has(r"^\W*(thanks|thank you|cheers|ta)\b", u):
         return pick(u, ("You're welcome.", "Glad to help. Anything else on your claims?", "No problem."))
     if has(r"^\s*(hi|hello|hey|good (morning|afternoon|evening)|bonjour|hola|hallo)\W*$", u):
+        if lg != "en":
+            return LOCAL_SCOPE[lg]
         return pick(u, (f"Hello! {SCOPE}", f"Hi there. {SCOPE}", f"Good to hear from you. {SCOPE}"))
     if has(DELEGATE, u):
         status = "open" if has(r"\bopen\b", u) else None
@@ -480,14 +503,14 @@ def route(t: Turn) -> str:
         return SCOPE
     if has(REMEMBER, u):
         cid: str | None = next(iter(claim_ids(u)), None)
-        fact = re.sub(r"^\W*(please )?(remember|keep in mind)( that)?[:,]?\s*", "", u, flags=re.I).strip()
+        fact = re.sub(r"^\W*(please )?(remember|keep in mind)( that| to)?[:,]?\s*", "", u, flags=re.I).strip()
         saved = t.done("remember")
         if saved is not None:
             return f"I'll remember that: {saved.args.get('note', fact)}. {saved.result}"
         if cid and not has(STANDING_RULE, u):
             t.call("add_claim_note", {"claim_id": cid, "note": fact})
             return f"Noted on {cid}: {fact}"
-        if has(RULE, u):
+        if standing_rule(u):
             return pick(
                 u,
                 (
@@ -678,6 +701,8 @@ def route(t: Turn) -> str:
     if who and has(r"\bpolic(y|ies)\b", u):
         s = t.call("search_policies", {"query": who})
         return s.result
+    if lg != "en":
+        return LOCAL_SCOPE[lg]
     if any(has(p, u) for p in OFF_TOPIC):
         what = next(m.group(0) for p in OFF_TOPIC if (m := re.search(p, u, re.I)))
         return pick(u, OFF_SCOPE).format(what=what.lower(), scope=SCOPE)
@@ -1008,7 +1033,7 @@ def remember_rule(conv: Conversation) -> Reply | None:
     """F9: a standing rule about payments, checks or recipients is saved to long-term memory."""
     t = parse(conv)
     u = t.user
-    if not has(REMEMBER, u) or not has(RULE, u):
+    if not has(REMEMBER, u) or not standing_rule(u):
         return None
     if claim_ids(u) and not has(r"\b(always|every|all|future|from now on|going forward)\b", u):
         return None
