@@ -120,7 +120,21 @@ def parse(conv: Conversation) -> Turn:
             if i > last_user:
                 steps.append(step)
     users = conv.users
-    return Turn(conv.last, users[:-1], prev_assistant, steps, history, offered, len(users) <= 1)
+    user = conv.last
+    for asked, joiner in FOLLOW_UPS:  # an answer to the agent's own question completes the request before it
+        if len(users) > 1 and re.search(asked, prev_assistant) and not has(YES + "|" + NO, user):
+            glue = " " if joiner == " £" and "£" in user else joiner
+            user = users[-2] + glue + user
+            break
+    return Turn(user, users[:-1], prev_assistant, steps, history, offered, len(users) <= 1)
+
+
+FOLLOW_UPS = (
+    (r"what is the reason\? It goes into the decline letter", " because "),
+    (r"How much should the interim payment on", " £"),
+    (r"Which date would suit for the visit", " on "),
+    (r"Which claim is this about\?|give me the claim reference", " "),
+)
 
 
 def tool_call(t: Turn, name: str, args: dict[str, Any]) -> dict[str, Any]:
@@ -652,11 +666,14 @@ def route(t: Turn) -> str:
             return f"{cid}: there's no estimate on file yet, so I can't assess the amount. Cover: {cover}"
         net = max(est - xs, 0.0)
         route_ = (
-            "within my authority; I can approve it once you confirm"
+            "within my authority; I can approve it once you confirm. Nothing has been paid."
             if net <= AUTHORITY
-            else "above my £5,000 authority, so it would go to a senior handler"
+            else "above my £5,000 authority, so it would go to a senior handler. Nothing has been paid."
         )
-        return f"Assessment of {cid}: {summary(record)}. Wording: {cover} Estimate {gbp(est)} less excess {gbp(xs)} = {gbp(net)} payable, {route_}. Nothing has been paid."
+        paid = t.done("approve_payout", claim_id=cid)
+        if paid is not None:
+            route_ = f"settled on the fast track: {paid.result}"
+        return f"Assessment of {cid}: {summary(record)}. Wording: {cover} Estimate {gbp(est)} less excess {gbp(xs)} = {gbp(net)} payable, {route_}"
     if has(
         r"\b(covered|cover for|wording|exclu\w+|policy say|does (my|the|our) policy|excess for|courtesy car)\b",
         u,
