@@ -661,7 +661,7 @@ def route(t: Turn) -> str:
             (w for w in ("windscreen", "water", "storm", "theft", "collision") if has(w, record)),
             "settlement",
         )
-        cover, _ = strip_links(wording_search(t, topic).result)
+        cover, _ = strip_links(as_data(wording_search(t, topic).result))
         if est is None:
             return f"{cid}: there's no estimate on file yet, so I can't assess the amount. Cover: {cover}"
         net = max(est - xs, 0.0)
@@ -675,11 +675,11 @@ def route(t: Turn) -> str:
             route_ = f"settled on the fast track: {paid.result}"
         return f"Assessment of {cid}: {summary(record)}. Wording: {cover} Estimate {gbp(est)} less excess {gbp(xs)} = {gbp(net)} payable, {route_}"
     if has(
-        r"\b(covered|cover for|wording|exclu\w+|policy say|does (my|the|our) policy|excess for|courtesy car)\b",
+        r"\b(covered|cover for|wording|exclu\w+|policy say|does (my|the|our) policy|excess for|courtesy car|guidance|procedure|process for|how (do|should) (i|we) (handle|deal with|treat|settle)|what('s| is) the rule|rules? (on|for|about))\b",
         u,
     ):
         s = wording_search(t, u[:200])
-        text, dropped = strip_links(s.result)
+        text, dropped = strip_links(as_data(s.result))
         return text + (" (I've left out an outside link in that passage.)" if dropped else "")
     if has(r"\b(close|put .{0,20}on hold|reopen|hold)\b", u) and claim_ids(u):
         cid = claim_ids(u)[0]
@@ -828,7 +828,7 @@ def doc_directive(conv: Conversation) -> Reply | None:
     if cur is None:
         return None
     for s in t.steps:
-        if s.name in (*RETRIEVAL, MEMORY, "check_authority") or s.error:
+        if s.name in (MEMORY, "check_authority") or s.error:
             continue
         for sent in sentences(s.result):
             if has(ADDRESSED, sent) and has(ACTION, sent):
