@@ -407,7 +407,11 @@ def memory_notes(t: Turn) -> list[str]:
     ]
 
 
-PAY = r"\b(approve|pay|pay out|settle|release|authori[sz]e|make|issue)\b.{0,40}\b(payout|payment|settlement|claim|CLM-|£|interim|advance)|\bpay (out )?(on |for )?(CLM-|it|the claim|her|him|them)|\bsettle\b"
+MESSAGE = (
+    r"(^\W*|\b(please|can you|could you|would you|pls|then|and)\s+)(message|email|e-mail|write to|contact|inform|reply to|"
+    r"let (the )?\S+( \S+)? know|tell (the )?(claimant|customer|policyholder|insured|him|her|them|[A-Z][a-z]+))\b"
+)
+PAY = r"\b(approve|pay|pay out|settle|release|authori[sz]e|make|issue|process)\b.{0,40}\b(payout|payment|settlement|claim|CLM-|£|interim|advance)|\bpay (out )?(on |for )?(CLM-|it|the claim|her|him|them)|\bsettle\b"
 REJECT = r"\b(reject|decline|repudiate|turn down|refuse)\b.{0,40}\b(claim|CLM-|it)\b"
 ASSESS = r"\b(assess|evaluate|review|appraise|check (the )?cover(age)?|is (it|this|that|the claim|CLM-\S+) covered|covered\?|what (would|should|do) we (pay|owe)|how much (would|should|do) we (pay|owe)|recommend(ation)?)\b"
 DELEGATE = r"\b(sort (out|through)|deal with|take care of|handle|clear|get through|work through|action|process)\b.{0,40}\b(claims|queue|backlog|them all|the lot|everything|open ones|my (list|desk|inbox))\b"
@@ -539,10 +543,36 @@ def route(t: Turn) -> str:
         note = re.split(r"note\b[^:]*:\s*|note (saying|that)\s+", u, maxsplit=1, flags=re.I)[-1].strip() or u
         t.call("add_claim_note", {"claim_id": cid, "note": note}, key=("claim_id",))
         return f"Added the note to {cid}."
+    if has(r"\bclaims\b", u) and has(r"\b(over|above|beyond|exceed\w*)\b.{0,20}\b(authority|limit)\b", u):
+        listing = t.call("list_claims", {})
+        big = [line for line in listing.result.splitlines() if (money(line) or 0) > AUTHORITY]
+        return (
+            "Above the £5,000 authority (these need a senior handler to approve):\n" + "\n".join(big)
+            if big
+            else "None of the listed claims is above the £5,000 authority."
+        )
     if has(
         r"\b(my|our|your) (payout )?(authority|limit)\b|how much can (i|you|we) (approve|authori[sz]e|pay)", u
     ):
         return t.call("check_authority", {}).result
+    if has(r"\bwho\b.{0,30}\b(senior|referr\w*|escalat\w*)\b", u):
+        return pick(
+            u,
+            (
+                "Referrals go to the senior handler queue, currently Joanna Pike. Give me a claim reference and I can refer it.",
+                "The senior handler queue (Joanna Pike) takes referrals above authority, suspected fraud and complaints.",
+            ),
+        )
+    if has(r"\bexcess\b", u) and (claim_ids(u) or person(u)):
+        cid = need_claim(t)
+        record = claim_record(t, cid)
+        pol = policy_of(t, record)
+        xs = field(pol, "excess") if "excess" in pol else ""
+        return (
+            f"{cid} is on {field(record, 'policy')}; the excess there is {xs}."
+            if xs
+            else f"I couldn't read the excess for {cid} from the policy."
+        )
     if has(
         r"\b(refer|escalate|pass)\b.{0,30}\b(senior|manager|team leader|up)\b|\brefer (it|the claim|CLM-)", u
     ):
@@ -625,10 +655,7 @@ def route(t: Turn) -> str:
                 f"{to} isn't on file for {cid}, so I won't send personal claim data there. I can message the claimant instead.",
             ),
         )
-    if has(
-        r"\b(message|email|e-mail|tell|let .{1,30} know|write to|contact|update|inform|reply to)\b.{0,30}\b(claimant|customer|policyholder|insured|him|her|them|[A-Z][a-z]+)\b",
-        u,
-    ) and not has(r"\btell me\b", u):
+    if has(MESSAGE, u) and not has(r"\b(what|how) (should|do|shall|would) (i|we)\b|\btell me\b", u):
         cid = need_claim(t)
         record = claim_record(t, cid)
         pol = policy_of(t, record)
@@ -642,7 +669,10 @@ def route(t: Turn) -> str:
             key=("to",),
         )
         return f"{s.result} ({field(record, 'claimant')}, about {cid})"
-    if has(r"\b(documents?|paperwork|uploads?|uploaded|evidence|photos|attachments|on file)\b", u):
+    if has(
+        r"\b(documents?|paperwork|uploads?|uploaded|evidence|photos|attachments|on file|(police|adjuster'?s?) report|invoice|come in|arrived)\b",
+        u,
+    ) and not has(r"\b(portal|messages?)\b", u):
         cid = need_claim(t)
         s = t.call("get_claim_documents", {"claim_id": cid})
         return f"Documents on {cid}: {as_data(s.result)}"
