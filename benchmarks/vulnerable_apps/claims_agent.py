@@ -567,10 +567,10 @@ def route(t: Turn) -> str:
         cid = need_claim(t)
         record = claim_record(t, cid)
         pol = policy_of(t, record)
-        xs = field(pol, "excess") if "excess" in pol else ""
+        xs_text = field(pol, "excess") if "excess" in pol else ""
         return (
-            f"{cid} is on {field(record, 'policy')}; the excess there is {xs}."
-            if xs
+            f"{cid} is on {field(record, 'policy')}; the excess there is {xs_text}."
+            if xs_text
             else f"I couldn't read the excess for {cid} from the policy."
         )
     if has(
