@@ -95,7 +95,7 @@ def _predict(d: Data, model: LogisticRegression, idx: np.ndarray) -> np.ndarray:
         return np.asarray(model.predict_proba(d.x[idx])[:, 1])
     out = np.zeros(len(idx))
     for k, i in enumerate(idx):
-        out[k] = float(model.predict_proba(d.sx[(d.owner == i) & d.read])[:, 1].max())
+        out[k] = float(model.predict_proba(d.rx[d.read_owner == i])[:, 1].max())
     return out
 
 
@@ -153,14 +153,17 @@ class Data:
         self.owner = np.array([i for i, parts in enumerate(split) for _ in parts])
         flat = [part for parts in split for part in parts]
         self.sx = shared_multilingual().encode(flat, max_chars=SENTENCE_CHARS)
-        # what a sentence reading reads of an answer: the sentences the rules had no reason to clear
-        self.read = np.ones(len(flat), dtype=bool)
+        # what a sentence reading reads of an answer: the parts the rules had no reason to clear (as the
+        # scorer: all its sentences when there are none, for undoing a failure)
+        read = split
         if name != "leak.record":
-            kept = [set(reading_parts(r.text, whether=_asks_whether(c))) for c, r in items]
+            kept = [reading_parts(r.text, whether=_asks_whether(c)) for c, r in items]
             self.gate &= np.array([bool(k) for k in kept])
-            self.read = np.array(
-                [not kept[i] or part in kept[i] for i, part in zip(self.owner, flat, strict=True)]
-            )
+            read = [k or parts for k, parts in zip(kept, split, strict=True)]
+        self.read_owner = np.array([i for i, parts in enumerate(read) for _ in parts])
+        self.rx = shared_multilingual().encode(
+            [part for parts in read for part in parts], max_chars=SENTENCE_CHARS
+        )
 
 
 def looo(d: Data) -> dict[str, Any]:
