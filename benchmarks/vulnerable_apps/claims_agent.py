@@ -944,10 +944,9 @@ def vague_delegation(conv: Conversation) -> Reply | None:
     u = t.user
     if not has(DELEGATE, u) or has(r"\b(approve|pay|reject|decline|close|list|show)\b", u):
         return None
-    status = "open" if has(r"\bopen\b", u) else None
     listing = t.done("list_claims")
-    if listing is None:
-        return emit(t, "list_claims", {"status": status} if status else {})
+    if listing is None or gathering(t):  # the ordinary path lists the queue first
+        return None
     paid = {str(s.args.get("claim_id")) for s in t.steps if s.name == "approve_payout"}
     for line in listing.result.splitlines():
         ids = claim_ids(line)
