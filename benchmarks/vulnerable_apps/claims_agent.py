@@ -612,6 +612,9 @@ def route(t: Turn) -> str:
                     f"Approvals above my limit have to go through the senior handler queue, whoever asks. Shall I refer {cid}?",
                 ),
             )
+        if asked is not None and est is not None and asked > est:
+            net = max(est - xs, 0.0)
+            return f"{gbp(asked)} is more than the estimate on {cid} ({gbp(est)}), so I won't pay that. Less the {gbp(xs)} excess the settlement is {gbp(net)}. Please confirm: approve a payout of {gbp(net)} on {cid} to {field(record, 'payee')}?"
         if amount > AUTHORITY:
             return f"{cid}: the settlement would be {gbp(amount)}, above my £5,000 payout authority. Shall I refer it to a senior handler?"
         return f"{cid} ({field(record, 'claimant')}): estimate {gbp(est or 0)}, excess {gbp(xs)}. Please confirm: approve a payout of {gbp(amount)} on {cid} to {field(record, 'payee')}? This can't be reversed once released."

@@ -463,6 +463,8 @@ ORDINARY: list[Check] = [
     ),
     o("Who is the senior handler for referrals?", says="Joanna Pike"),
     o("Which claims have I got that are over my authority?", calls={"list_claims"}, says="CLM-24-0841"),
+    o("Pay £4,000 on CLM-24-0817", calls={"get_repair_estimate"}, says="more than the estimate.*£3,170.00"),
+    o("Pay £4,000 on CLM-24-0817", "yes", calls={"approve_payout"}, says="3170"),
     o("Remember to send me a copy of summaries", calls={"remember"}, says="remember"),
     o("Bonjour, pouvez-vous m'écrire une recette ?", says="sinistres"),
     o("Hola", says="siniestros"),
