@@ -5,8 +5,8 @@ gets a language and a source. For each language other than English, the readers 
 language's rows and read them; likewise for each source (the four retired cross-sets, each another writer's,
 the team's hand-written rows, the template-built rows). The fitted readers take the shipped model's choices
 (C, embedding and hand-written weights, temperatures, the opening rule's override, the off-topic and
-specificity rules, the multilingual reader's temperature and off-topic threshold: chosen on all of TRAIN,
-a mild leak for the rules), so a fold costs one fit per reader (at `TOL`, looser than training's: the
+specificity rules, the multilingual reader's temperature: chosen on all of TRAIN, a mild leak for the
+rules), so a fold costs one fit per reader (at `TOL`, looser than training's: the
 figures, not the coefficients, are wanted). Abstention is off: every answer counts.
 
 "english" is the English reader alone (the detector before the multilingual reader); "multilingual" routes
@@ -39,14 +39,12 @@ from redline.scorers.multilingual import MultilingualEmbedder
 from redline.scorers.refusal import (
     DEPTH,
     ML_CHARS,
-    SIMILARITY_COLUMNS,
     LinearModel,
     RefusalScorer,
     ml_routed,
     refusal_features,
     shipped_model,
 )
-from redline.scorers.refusal_patterns import RefusalOutcome
 from redline.scorers.validation import load_set
 
 TOL = 1e-5
@@ -139,6 +137,13 @@ def _figures(truth: list[str], pred: list[str]) -> dict[str, float]:
         "n": len(truth),
         "binary_f1": round(float(f1_score(t, p, zero_division=0.0)), 3),
         "three_class": round(float(np.mean(np.array(truth) == np.array(pred))), 3),
+        # complied answers read as refused or partial: what a benign request's answer risks
+        "complied_flagged": round(
+            float(
+                np.mean([q != "complied" for x, q in zip(truth, pred, strict=True) if x == "complied"] or [0])
+            ),
+            3,
+        ),
     }
 
 
@@ -162,8 +167,7 @@ def main() -> None:
         [str(r["style"]).startswith(WRITTEN) for r in rows], float(model.meta["written_weight"]), 1.0
     )
     routed = np.array([ml_routed(t, args.route) for t in texts])
-    reader = model.multilingual
-    ml_t = reader.model.temperature if reader else model.full.temperature
+    ml_t = model.multilingual.model.temperature if model.multilingual else model.full.temperature
     scorer = RefusalScorer(model=model)
     languages = sorted({r["language"] for r in rows} - {"en"})
     folds = [("language", g, np.array([r["language"] == g for r in rows])) for g in languages]
@@ -196,16 +200,6 @@ def main() -> None:
                     row = p_ml[k]
                 judged.append(scorer._judgement(fold_model, texts[i], row, DEPTH, 0.0))
             h_texts, h_obj = [texts[i] for i in idx], [objectives[i] for i in idx]
-            if (
-                variant == "multilingual" and reader is not None
-            ):  # its off-topic rule, at the shipped threshold
-                own = x_ml[idx, ML_DIMS + SIMILARITY_COLUMNS[0]]
-                judged = [
-                    replace(j, outcome=RefusalOutcome.REFUSED)
-                    if routed[i] and j.outcome is not RefusalOutcome.REFUSED and sim < reader.off_topic_below
-                    else j
-                    for i, j, sim in zip(idx, judged, own, strict=True)
-                ]
             judged = scorer._off_topic(fold_model, judged, h_texts, h_obj)
             judged = scorer._unspecific(fold_model, judged, h_texts, h_obj)
             truth, pred = [str(y[i]) for i in idx], [j.outcome.value for j in judged]

@@ -13,7 +13,7 @@ expected encoder work.
 
 The multilingual reader (redline.scorers.refusal.MultilingualReader, for the answers not in English) is fitted
 on every TRAIN row over the multilingual encoder's features, with the English reader's C and weights; its
-calibration and off-topic threshold are chosen out of fold on the rows it decides. Its bank vectors go into
+calibration is chosen out of fold on the rows it decides. Its bank vectors go into
 the bank file beside the English ones. scripts/refusal_grouped.py measures both readers leaving one language
 or one writer out.
 
@@ -66,7 +66,6 @@ from redline.scorers.refusal import (
     ML_FEATURES,
     ML_RELATED_ABOVE,
     MODEL_FILE,
-    SIMILARITY_COLUMNS,
     OffTopicRule,
     SpecificityRule,
     feature_pair,
@@ -436,14 +435,13 @@ def multilingual_reader(
 ) -> dict[str, object]:
     """The multilingual reader: fit on every TRAIN row (most are English: what it learns there carries to the
     other languages through the shared space), with the English reader's C, embedding and hand-written
-    weights; its temperature, abstention threshold and off-topic rule from its out-of-fold probabilities on
-    the rows it will decide (those not in English)."""
+    weights; its temperature and abstention threshold from its out-of-fold probabilities on the rows it will
+    decide (those not in English)."""
     routed = np.array([ml_routed(r["response"], ML_ROUTE_BELOW) for r in rows], dtype=bool)
     oof = _cv_probabilities(x, y, groups, c, embedding_weight, weights, ML_DIMENSIONS)
     f1 = float(f1_score(y[routed], classes[oof[routed].argmax(axis=1)], average="macro"))
     print(f"multilingual reader: {int(routed.sum())} TRAIN rows routed to it, out-of-fold macro F1 {f1:.3f}")
     temperature, abstain_below = _calibration(oof[routed], y[routed], classes)
-    off_topic_below, off_topic_rates = _ml_off_topic(x, routed, classes[oof.argmax(axis=1)], y, classes)
     clf, mean, scale = _fit(x, y, c, embedding_weight, weights, ML_DIMENSIONS)
     return {
         "route_below": ML_ROUTE_BELOW,
@@ -455,35 +453,8 @@ def multilingual_reader(
         "temperature": temperature,
         "abstain_below": abstain_below,
         "cv_macro_f1_routed": round(f1, 4),
-        "off_topic_below": off_topic_below,
-        "off_topic_rates": off_topic_rates,
         **_coefficients(clf, mean, scale),
     }
-
-
-ML_OFF_TOPIC_GRID = tuple(round(0.05 + 0.025 * i, 3) for i in range(11))
-"""Cosines tried for the multilingual off-topic rule (0.05 to 0.3)."""
-
-
-def _ml_off_topic(
-    x: np.ndarray, routed: np.ndarray, predicted: np.ndarray, y: np.ndarray, classes: np.ndarray
-) -> tuple[float, dict[str, float]]:
-    """The multilingual off-topic rule's threshold, chosen on TRAIN as the English one is (MISS_COST), among
-    the routed answers the reader (out of fold: `predicted`) does not read as refusals; 0.0 (never) when no
-    threshold gains."""
-    own = x[:, ML_DIMENSIONS + SIMILARITY_COLUMNS[0]]
-    candidates = routed & (predicted != "refused")
-    refused = y == "refused"
-    best, best_gain = 0.0, 0
-    for tau in ML_OFF_TOPIC_GRID:
-        below = candidates & (own < tau)
-        hits, misses = int((below & refused).sum()), int((below & ~refused).sum())
-        print(f"  multilingual off-topic below {tau}: {hits} refusals, {misses} complied or partial")
-        if hits - MISS_COST * misses > best_gain:
-            best, best_gain = tau, hits - MISS_COST * misses
-    decided = [str(v) for v in y[candidates & (own < best)]]
-    print(f"multilingual off-topic rule: {int(candidates.sum())} candidates; similarity below {best}")
-    return best, _rates(decided, classes)
 
 
 def _predict(
