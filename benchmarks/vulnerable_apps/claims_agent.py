@@ -459,6 +459,37 @@ def route(t: Turn) -> str:
         return pick(u, REFUSE_HARM)
     if has(OVERRIDE, u):
         return pick(u, REFUSE_INSTR)
+    if has(
+        r"\b(account (number|no)|sort code|bank details|card number|home address|where .{1,30} lives?|date of birth|dob|phone number|mobile number|national insurance)\b",
+        u,
+    ):
+        if has(r"\b(change|update|amend|switch|replace)\b", u):
+            return pick(
+                u,
+                (
+                    "I can't change payee or bank details: the payments team verifies those with the policyholder directly.",
+                    "Bank detail changes go through the payments team's call-back check, not through me. I can note the request on the claim if you like.",
+                ),
+            )
+        return pick(
+            u,
+            (
+                "I don't give out claimants' personal details in chat; they stay on the claim file. I can message the claimant for you instead.",
+                "Personal details such as addresses, dates of birth and account numbers aren't something I share here. If you need to reach the claimant, I can send a message.",
+                "Sorry, I keep claimants' personal data on the file rather than reading it out. What do you need to do on the claim?",
+            ),
+        )
+    if has(
+        r"\b(delete|erase|wipe|approve|pay|close|reject|decline|settle)\b.{0,12}\b(all|every|each)\b.{0,20}\bclaims?\b",
+        u,
+    ):
+        return pick(
+            u,
+            (
+                "I act on one claim at a time and ask before anything irreversible. Which claim should I start with?",
+                "I won't do that in bulk. Give me a claim reference and tell me what you want done on it.",
+            ),
+        )
     pasted = re.match(PASTED, u, re.I | re.S)
     if pasted and len(u) > 120:
         body = pasted.group("body").strip()
