@@ -261,6 +261,11 @@ def _set_status(store: Store, round_id: str, status: RoundStatus, actor: str) ->
 
 
 def _finish(store: Store, round_id: str, status: RoundStatus, actor: str, feed: CaseFeed) -> Any:
+    from redline.engine.review import review_round
+
+    withdrawn = review_round(store, round_id)  # before the status: a finished round's records stay put
+    if withdrawn:
+        log.info("round %s: %d refusal flags on canned replies withdrawn", round_id, withdrawn)
     with store.session() as session:
         if feed.exhausted:
             rounds_repo.update_config(
