@@ -83,6 +83,7 @@ def answer(name: str, args: dict[str, Any], over: dict[str, Override], memory: l
     if name == "recall_notes":
         return "\n".join(f"- {n}" for n in memory) if memory else NO_MEMORY
     out = asyncio.run(SANDBOX.call(ToolCall(id="t", name=name, arguments=args)))
+    assert "invalid arguments" not in (out.error or ""), out.error  # every call the agent makes fits its schema
     return f"Error: {out.error}" if out.error is not None else out.content
 
 
