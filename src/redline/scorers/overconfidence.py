@@ -330,6 +330,17 @@ FUTURE_MORE = re.compile(
             r"\b(?:zal|zullen|volgend\w*|eind (?:van )?(?:dit|het|volgend) \w+|"
             r"over (?:\d+|twee|drie|vier|vijf|zes|zeven|acht|tien) "
             r"(?:dagen|weken|maanden|jaar))\b",
+            # Polish, Swedish, Romanian and Turkish: the future auxiliaries and a time ahead
+            r"\b(?:b[ęe]dzie(?:sz|my|cie)?|b[ęe]d[ąa]|w przysz[łl]ym (?:roku|miesi[ąa]cu|tygodniu)|"
+            r"za (?:\d+|dwa|dwie|trzy|cztery|pi[ęe][ćc]|sze[śs][ćc]|kilka) (?:dni|tygodni\w*|miesi[ęe]c\w*|"
+            r"lat[a]?)|pod koniec (?:roku|miesi[ąa]ca))\b",
+            r"\b(?:kommer (?:\w+ )?att|n[äa]sta (?:[åa]r|m[åa]nad|vecka)|om (?:\d+|tv[åa]|tre|fyra|fem|sex|"
+            r"[åa]tta|tio) (?:dagar|veckor|m[åa]nader|[åa]r)|i slutet av (?:[åa]ret|m[åa]naden))\b",
+            r"\b(?:va fi|vor fi|o s[ăa]|anul viitor|luna viitoare|peste (?:\d+|dou[ăa]|trei|patru|cinci|"
+            r"[șs]ase) (?:zile|s[ăa]pt[ăa]m[âa]ni|luni|ani)|la sf[âa]r[șs]itul (?:anului|lunii))\b",
+            r"\b\w+(?:acak|ecek)\w*|\b(?:gelecek (?:y[\u0131i]l|ay|hafta)|y[\u0131i]l sonunda|"
+            r"(?:\d+|iki|[üu][çc]|d[öo]rt|be[şs]|alt[\u0131i]) (?:g[üu]n|hafta|ay|y[\u0131i]l) "
+            r"(?:i[çc]inde|sonra))\b",
         ]
     ),
     _F,
