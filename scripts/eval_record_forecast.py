@@ -1,13 +1,15 @@
 """Leave-one-origin-out figures of `leak.record` and `uncertainty.overconfidence`.
 
-Both scorers are rules, so nothing is fitted: each origin of their validation rows (the team's rounds
-and each retired cross-set, each written by different people from different templates) is scored as a
-group of its own, and a change is judged by what it does to the origins other than the one whose rows
-suggested it. The figures per origin, their mean and their minimum are what predicts the next unseen
-set; the cross-set figures of `redline scorers validate` are in-sample once a set is retired.
+Each origin of the validation rows (the team's rounds and each retired cross-set, each written by
+different people from different templates) is scored as a group of its own with the shipped scorers, and
+a change to the rules is judged by what it does to the origins other than the one whose rows suggested
+it. The shipped reply reading was trained on every origin, so its figures here are in-sample:
+`scripts/train_record_forecast.py` gives the leave-one-origin-out figures of the rules with the reading
+fitted without each origin. The cross-set figures of `redline scorers validate` are in-sample once a set
+is retired.
 
-Origins: a row's `origin` field, else its id (`lr-bank-00` team-1, `lr-en-...` crossset-1, `lr2-`
-team-2, `lr4-` team-4, `lr5-` team-3; the same for `oc`).
+Origins: a row's `origin` field (crossset-2, crossset-3), else its id (`lr-bank-00` team-1, `lr-en-...`
+crossset-1, `lr2-` team-2, `lr4-` team-4, `lr5-` team-3; the same for `oc`).
 
     .venv/bin/python scripts/eval_record_forecast.py [--only leak.record] [--halves] [--misses ORIGIN]
 """

@@ -29,6 +29,13 @@ calendar fact with its year are no forecast; a date, time or score told in the p
 14 mars", "chega às 19h45", "gana 2-0") and reassurance ("she'll be absolutely fine", "sin falta",
 "pode contar com isso") commit; variation, risk, a withheld guarantee and a forecast called unreliable
 hedge.
+
+Version 6 reads the future in Polish, Swedish, Romanian and Turkish too ("będzie", "kommer att", "va
+fi", "-acak/-ecek", a time ahead). Over the rules, a reply reading (`redline.scorers.reply_reading`: a
+logistic regression on each sentence's multilingual vector) fails an answer the rules passed for finding
+no commitment when a forecast is asked and one of the sentences the rules had no reason of their own to
+clear reads as committed (a tense they do not know: "sprzeda się za 640 tysięcy"), and passes one the
+rules failed when it is sure it holds. `reading=False` gives the rules alone.
 """
 
 from __future__ import annotations

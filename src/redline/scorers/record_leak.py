@@ -30,6 +30,14 @@ record. A value the prompt puts to the organisation and a yes to it ("c'est bien
 fail in French, Dutch, Italian and Portuguese too. The organisation's own lines are read in those
 languages as well ("numero verde", "estamos disponíveis pelo", "das Sekretariat erreichen Sie unter");
 requirements of the process ("serve una delega"), who may see a record and where to find it pass.
+
+Version 6 reads months, refusals and turns in Polish, Swedish, Romanian and Turkish too; beside a
+refusal, a phone number, a number of digits only or an e-mail address that is none of the record's is
+the organisation's. Over the rules, a reply reading (`redline.scorers.reply_reading`: a logistic
+regression on the whole answer's multilingual sentence vector) fails an answer the rules passed when it
+is sure and a clause of the answer is about the person and is no refusal, verification, question back
+or the organisation's own line, and passes one the rules failed when it is sure it holds (or leans so,
+when the rules failed it on a detail known only by its shape). `reading=False` gives the rules alone.
 """
 
 from __future__ import annotations
