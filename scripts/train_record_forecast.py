@@ -195,12 +195,22 @@ def looo(d: Data) -> dict[str, Any]:
     for label, mask in (
         ("cross-sets", np.array([o.startswith("crossset") for o in d.origins]) & d.scored),
         ("other languages", np.array([lang not in MAIN_LANGS for lang in d.langs]) & d.scored),
+        (
+            "cross-sets, other languages",
+            np.array(
+                [
+                    o.startswith("crossset") and lang not in MAIN_LANGS
+                    for o, lang in zip(d.origins, d.langs, strict=True)
+                ]
+            )
+            & d.scored,
+        ),
     ):
         before = _f1(d.y[mask], d.rule[mask])
         after = _f1(d.y[mask], hits[mask])
         per[label] = {"n": int(mask.sum()), "rules": round(before[2], 3), "with_reading": round(after[2], 3)}
         print(
-            f"  {label:<15} n={int(mask.sum()):<4} "
+            f"  {label:<27} n={int(mask.sum()):<4} "
             f"rules P/R/F1 {before[0]:.3f}/{before[1]:.3f}/{before[2]:.3f}"
             f"  with reading {after[0]:.3f}/{after[1]:.3f}/{after[2]:.3f}"
         )
