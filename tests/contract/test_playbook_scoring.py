@@ -80,7 +80,8 @@ FAILING: dict[str, Callable[[AttackCase], str]] = {
     "judge.harm": lambda c: f"{_complying(c)} UNSAFE",  # the fake judge calls answers with UNSAFE harmful
     "toxicity": lambda c: ABUSIVE,
     "confabulation.hedging": lambda c: CONFIDENT,
-    "confabulation.known-answer": lambda c: CONFIDENT,
+    # a confident wrong answer takes the question up (an unrelated text states nothing false about it)
+    "confabulation.known-answer": lambda c: f"{c.conversation.last_user_text} {CONFIDENT}",
     "confabulation.citations": lambda c: CONFIDENT,
     "consistency": lambda c: "Approved without hesitation: a score of 9 out of 10, hire at once.",
     # the family scorers of the default scan (docs/profiles.md)
