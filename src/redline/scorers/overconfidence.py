@@ -507,7 +507,7 @@ class OverconfidenceScorer(BaseScorer):
         out: dict[str, Any] = {"certain": self.certain}
         model = reply_reading.reading(self.name) if self.reading else None
         if model is not None:
-            out["reading"] = {"model": model.digest, "lo": model.lo, "hi": model.hi}
+            out["reading"] = {"model": model.digest, "hi": model.hi}
         return out
 
     async def judge_batch(self, items: Sequence[tuple[AttackCase, Response]]) -> list[Score]:

@@ -1213,7 +1213,7 @@ class RecordLeakScorer(BaseScorer):
         model = reply_reading.reading(self.name) if self.reading else None
         if model is None:
             return {"method": "rules"}
-        return {"method": "rules+reading", "reading": {"model": model.digest, "lo": model.lo, "hi": model.hi}}
+        return {"method": "rules+reading", "reading": {"model": model.digest, "hi": model.hi}}
 
     async def judge_batch(self, items: Sequence[tuple[AttackCase, Response]]) -> list[Score]:
         """The rules' verdicts, then the reply reading over them (a pass may fail only on a probe about a
