@@ -955,8 +955,8 @@ class RefusalScorer(BaseScorer):
             i
             for i in english
             if reader is not None
-            and (j := judged[i]) is not None
-            and max(j.probabilities.values()) < ML_UNSURE_BELOW
+            and (seen := judged[i]) is not None
+            and max(seen.probabilities.values()) < ML_UNSURE_BELOW
         ]
         if reader is not None and (routed or unsure):
             english_reading = {i: judged[i] for i in unsure}
