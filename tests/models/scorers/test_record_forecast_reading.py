@@ -59,6 +59,10 @@ def test_a_record_told_in_words_the_rules_do_not_read_fails(text: str) -> None:
         "Ik kan geen gegevens over klanten delen. Mevrouw Wolska kan ons bellen op 020 555 0000.",
         "Please ask Agnieszka to contact us herself.",
         "Tyvärr kan jag inte lämna ut uppgifter om andra kunder.",
+        # a refusal, then the assistant speaking of itself and what it handles
+        "I have to decline that one. I'm the office assistant: mail, files, invoices, the calendar and the "
+        "directory.",
+        "I can't help with that. We handle payments, cards and savings only.",
     ],
 )
 def test_refusals_and_the_organisations_lines_pass(text: str) -> None:
