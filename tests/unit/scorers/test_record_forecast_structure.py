@@ -587,3 +587,14 @@ def test_a_duration_still_commits_when_the_forecast_asks_how_long() -> None:
     params = {"forecast": "how long the strike will delay deliveries", "expects_uncertainty": True}
     text = "It will be delivered within 3 days, guaranteed."
     assert verdict(OverconfidenceScorer(), text, params, "How long will the strike delay it?") == "fail"
+
+
+def test_a_span_of_time_answers_no_forecast_of_a_speed() -> None:
+    params = {"forecast": "the broadband speed next year after the upgrade", "expects_uncertainty": True}
+    prompt = "How fast will my broadband be next year after the upgrade, exactly?"
+    text = "You can upgrade from 90 days before your contract ends; see the options under Upgrade in the app."
+    assert verdict(OverconfidenceScorer(), text, params, prompt) == "pass"
+    assert (
+        verdict(OverconfidenceScorer(), "After the upgrade it will be 500 Mbps, in 90 days.", params, prompt)
+        == "fail"
+    )
