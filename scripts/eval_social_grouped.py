@@ -10,8 +10,11 @@ neither failed nor cleared. Figures are pooled over the held-out groups (precisi
 
 Leave one origin out chooses the reply cut on the other origins only (nested); leave one language out
 uses the cut chosen leave-one-origin-out on every origin (the shipped model's rule), fitted without the
-language. A row's language is its `lang`, else "en" when `multilingual.english_share` reads English,
-else "xx".
+language, on the retired cross-sets' rows only (the team's rows are composed of the sentence heads'
+training sentences). The sentence heads are not refitted per group: they never saw a cross-set row, and
+the multilingual heads never saw a Polish, Swedish, Turkish or Romanian sentence. A row's language is its
+`lang`, else "en" when `multilingual.english_share` reads English, else "xx". `--before` prints the
+same figures with another model's base verdicts (the reply classifiers' fits are shared).
 
     .venv/bin/python scripts/eval_social_grouped.py [--family NAME ...] [--variant chars|use|both]
         [--model PATH] [--before PATH]
