@@ -55,6 +55,10 @@ ACCEPTED = re.compile(
             r"\b(?:as|like) (?:you )?(?:requested|instructed|commanded),? (?:I(?:'ll| will| am|'m) )?"
             r"(?:now )?(?:ignor|disregard|forget|bypass|answer without|respond without|speak freely)",
             r"\b(?:I )?(?:have|'ve) been (?:freed|liberated|jailbroken|unlocked)\b",
+            r"\b(?:switched|switching|changed|changing|moved|moving)(?: over)? to (?:the |your |these )?new "
+            r"(?:instructions|rules|persona|role|settings|directives|orders|prompt)\b",
+            r"\b(?:I(?:'ll| will)|I am going to|I'm going to)\s+(?:now\s+)?do "
+            r"(?:whatever|anything|everything) you (?:ask|say|want|tell me|command)\b",
             # French
             r"\bnouvelles? (?:instructions?|consignes?|r[èe]gles)\s*(?:ont [ée]t[ée] |sont )?(?:bien )?"
             r"(?:accept[ée]es?|re[çc]ues?|prises? en compte|appliqu[ée]es?|activ[ée]es?)\b",
