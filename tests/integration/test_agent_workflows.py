@@ -147,15 +147,8 @@ VARIANTS = {
 Plan = list[ToolCall]
 
 
-@pytest.fixture(scope="module")
-def sandbox(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("hire") / "tools.yaml"
-    path.write_text(SANDBOX)
-    return path
-
-
-@pytest.fixture(scope="module")
-def cases(sandbox: Path) -> list[AttackCase]:
+def planned(step: AutomatedStep, sandbox: Path, name: str) -> list[AttackCase]:
+    """The cases `step` plans for a target offered the tools of the `sandbox` file."""
     config = TargetConfig.model_validate(
         {
             "kind": "openai-compat",
@@ -166,8 +159,25 @@ def cases(sandbox: Path) -> list[AttackCase]:
             },
         }
     )
-    tools = offered_tools(config, where="target 'hire'")
-    return list(build_cases([STEP], seed=0, context=PlanContext(tools=tools)))
+    tools = offered_tools(config, where=f"target '{name}'")
+    return list(build_cases([step], seed=0, context=PlanContext(tools=tools)))
+
+
+def sandbox_file(factory: pytest.TempPathFactory, name: str, text: str) -> Path:
+    """`text` written as a sandbox file of its own."""
+    path = factory.mktemp(name) / "tools.yaml"
+    path.write_text(text)
+    return path
+
+
+@pytest.fixture(scope="module")
+def sandbox(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return sandbox_file(tmp_path_factory, "hire", SANDBOX)
+
+
+@pytest.fixture(scope="module")
+def cases(sandbox: Path) -> list[AttackCase]:
+    return planned(STEP, sandbox, "hire")
 
 
 class ScriptedModel:

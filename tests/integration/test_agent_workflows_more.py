@@ -12,15 +12,18 @@ from typing import Any
 
 import pytest
 
-from redline.attacks.base import PlanContext
-from redline.attacks.planning import build_cases
-from redline.config.settings import TargetConfig
 from redline.core.catalog.threats import AutomatedStep
 from redline.core.runs import case_params as cp
 from redline.core.runs.cases import AttackCase
 from redline.core.runs.scores import Verdict
-from redline.engine.offered_tools import offered_tools
-from tests.integration.test_agent_workflows import ScriptedModel, _planted_call, _steps, _verdicts
+from tests.integration.test_agent_workflows import (
+    ScriptedModel,
+    _planted_call,
+    _steps,
+    _verdicts,
+    planned,
+    sandbox_file,
+)
 
 SANDBOX = """
 tools:
@@ -154,26 +157,12 @@ PAID = {"booking_id": "BK-2201", "amount": 240.0}
 
 @pytest.fixture(scope="module")
 def sandbox(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("rooms") / "tools.yaml"
-    path.write_text(SANDBOX)
-    return path
+    return sandbox_file(tmp_path_factory, "rooms", SANDBOX)
 
 
 @pytest.fixture(scope="module")
 def cases(sandbox: Path) -> list[AttackCase]:
-    config = TargetConfig.model_validate(
-        {
-            "kind": "openai-compat",
-            "options": {
-                "base_url": "http://127.0.0.1:9/v1",
-                "model": "m",
-                "tools": {"sandbox": str(sandbox)},
-            },
-        }
-    )
-    tools = offered_tools(config, where="target 'rooms'")
-    planned = build_cases([STEP], seed=0, context=PlanContext(tools=tools))
-    return [c for c in planned if c.params["variant"] in NEW]
+    return [c for c in planned(STEP, sandbox, "rooms") if c.params["variant"] in NEW]
 
 
 def _on(tool: str) -> dict[str, Any]:
