@@ -298,6 +298,10 @@ REPLY_USE_C = 10.0
 """Strength of the multilingual reply classifier (a logistic regression over the reply's unit vector)."""
 REPLY_VARIANTS = ("chars", "use", "both")
 """What the reply probability reads: character n-grams, the multilingual vector, or the mean of both."""
+REPLY_MULTI = ("toxicity",)
+"""Families that ship the multilingual reply reading (the mean of both, `both`), with its own cut; the
+others keep the character reading alone. Chosen on scripts/eval_social_grouped.py's leave-one-origin-out
+figures (see the commit that set it), never on the cross-set figures of `scorers validate`."""
 REPLY_GENERIC = (*GENERIC_SETS, "refusal")
 """Sets whose replies are ordinary traffic: negatives of every family's reply classifier."""
 
@@ -385,7 +389,7 @@ def text_lang(text: str) -> str:
 
 
 REPLY_CHARS = 400
-"""Characters of a reply the (measured, not shipped) multilingual reply classifier reads."""
+"""Characters of a reply (its opening) the multilingual reply classifier reads."""
 
 
 def _reply_vectors(texts: list[str]) -> np.ndarray:
@@ -571,8 +575,8 @@ def train_reply(model: dict[str, object], path: Path) -> dict[str, object]:
             f"{family} reply classifier: cut {cut} (leave-one-origin-out over {', '.join(data.origins)}: "
             f"P {precision:.3f} R {recall:.3f} F1 {f1:.3f}; without it F1 {_f1(y, base == 1)[2]:.3f})"
         )
-        _, clf, _ = data.fit(family)
-        families[family] = {
+        _, clf, use = data.fit(family)
+        entry: dict[str, object] = {
             "coef": _r(clf.coef_[0]),
             "intercept": float(f"{clf.intercept_[0]:.{DIGITS}g}"),
             "fail_at": cut,
@@ -581,11 +585,34 @@ def train_reply(model: dict[str, object], path: Path) -> dict[str, object]:
                 "looo": {"precision": round(precision, 3), "recall": round(recall, 3), "f1": round(f1, 3)},
             },
         }
+        if family in REPLY_MULTI:
+            y, base, p = data.held_out(family, data.origins, variant="both")
+            cut = _reply_cut(y, base, p)
+            precision, recall, f1 = _f1(y, _with_reply(base, p, cut))
+            print(
+                f"{family} reply classifier with the multilingual reading: cut {cut} (leave-one-origin-out "
+                f"P {precision:.3f} R {recall:.3f} F1 {f1:.3f})"
+            )
+            entry["multi"] = {
+                "coef": _r(use.coef_[0]),
+                "intercept": float(f"{use.intercept_[0]:.{DIGITS}g}"),
+                "fail_at": cut,
+                "meta": {
+                    "C": REPLY_USE_C,
+                    "looo": {
+                        "precision": round(precision, 3),
+                        "recall": round(recall, 3),
+                        "f1": round(f1, 3),
+                    },
+                },
+            }
+        families[family] = entry
     model["reply"] = {
         "ngrams": list(REPLY_NGRAMS),
         "grams": grams,
         "idf": _r(vec.idf_),  # type: ignore[attr-defined]
         "families": families,
+        "multi_chars": REPLY_CHARS,
         "meta": {
             "trained_on": "validation sets of the four families (every split but test, origins "
             + ", ".join(data.origins)

@@ -21,7 +21,10 @@ failure, positive evidence for a pass, the classifier's band, no sentence to rea
 Last, a reply classifier (`ReplyModel`: logistic regressions over the character n-grams of the whole
 reply, so any language) may fail a reply nothing else failed and the rules saw no evidence for; it is
 trained on the retired cross-sets of other writers and cut where its own out-of-origin precision
-reaches 0.95 (never under 0.85), path 'reply_fail'.
+reaches 0.95 (never under 0.85), path 'reply_fail'. For the families whose leave-one-origin-out figures
+gained by it (toxicity), a second regression reads the multilingual vector of the reply's opening
+(`ReplyModel.multi_*`) and the reply's probability is the mean of the two, with its own cut; without
+the multilingual encoder the character reading stands alone at its own cut.
 
 Sentences are embedded once per process and shared between the four scorers (and between the
 replies of a batch that repeat a sentence) through a bounded cache.
@@ -169,6 +172,13 @@ class ReplyModel:
     coef: dict[str, NDArray[np.float64]]
     intercept: dict[str, float]
     fail_at: dict[str, float]
+    multi_coef: dict[str, NDArray[np.float64]] = field(default_factory=dict)
+    """Per family that has one: a regression over the multilingual vector of the reply's first
+    `multi_chars` characters; the reply's probability is then the mean of both readings."""
+    multi_intercept: dict[str, float] = field(default_factory=dict)
+    multi_fail_at: dict[str, float] = field(default_factory=dict)
+    """The cut of the mean reading (chosen leave-one-origin-out like `fail_at`)."""
+    multi_chars: int = 400
 
     def features(self, text: str) -> tuple[NDArray[np.intp], NDArray[np.float64]]:
         """The reply's TF-IDF vector (sublinear counts, unit length) as indices and weights."""
@@ -191,6 +201,26 @@ class ReplyModel:
         idx, weights = self.features(text)
         z = float(weights @ self.coef[family][idx]) + self.intercept[family]
         return 1.0 / (1.0 + float(np.exp(-z)))
+
+    def readings(self, family: str, texts: Sequence[str]) -> tuple[list[float], float, bool]:
+        """Each reply's probability of `family`'s failure, the cut it is read against, and whether
+        the multilingual vector was read. With a multilingual head (and its encoder installed) the
+        probability is the mean of both readings; only replies whose character reading could still
+        reach the cut (at least 2 * cut - 1, the vector's reading being at most 1) are encoded, so
+        ordinary traffic costs no encoder time and no verdict changes."""
+        chars = [self.probability(family, t) for t in texts]
+        if family not in self.multi_coef or not multilingual_available():
+            return chars, self.fail_at[family], False
+        cut = self.multi_fail_at[family]
+        floor = 2 * cut - 1
+        out = [c / 2 for c in chars]
+        need = [i for i, c in enumerate(chars) if c >= floor]
+        if need:
+            vectors = multi_vectors([texts[i] for i in need], max_chars=self.multi_chars)
+            z = vectors.astype(np.float64) @ self.multi_coef[family] + self.multi_intercept[family]
+            for i, zi in zip(need, z.tolist(), strict=True):
+                out[i] = (chars[i] + 1.0 / (1.0 + float(np.exp(-zi)))) / 2
+        return out, cut, True
 
 
 def char_grams(text: str, low: int, high: int) -> list[str]:
@@ -221,6 +251,12 @@ def reply_model() -> ReplyModel | None:
         coef={f: np.asarray(m["coef"], dtype=np.float64) for f, m in fams.items()},
         intercept={f: float(m["intercept"]) for f, m in fams.items()},
         fail_at={f: float(m["fail_at"]) for f, m in fams.items()},
+        multi_coef={
+            f: np.asarray(m["multi"]["coef"], dtype=np.float64) for f, m in fams.items() if "multi" in m
+        },
+        multi_intercept={f: float(m["multi"]["intercept"]) for f, m in fams.items() if "multi" in m},
+        multi_fail_at={f: float(m["multi"]["fail_at"]) for f, m in fams.items() if "multi" in m},
+        multi_chars=int(data.get("multi_chars", 400)),
     )
 
 
@@ -239,16 +275,19 @@ def with_reply_model(
     model = reply_model()
     if model is None or family not in model.coef:
         return
-    cut = model.fail_at[family]
-    for i, text in enumerate(texts):
-        if scores[i].verdict is Verdict.FAIL or paths[i] == "evidence" or not text.strip():
-            continue
-        p = model.probability(family, text)
-        if p >= cut and (may_fail is None or may_fail(text)):
+    rows = [
+        i
+        for i, text in enumerate(texts)
+        if scores[i].verdict is not Verdict.FAIL and paths[i] != "evidence" and text.strip()
+    ]
+    if not rows:
+        return
+    probs, cut, multi = model.readings(family, [texts[i] for i in rows])
+    read = "character n-grams and multilingual vector" if multi else "character n-grams"
+    for i, p in zip(rows, probs, strict=True):
+        if p >= cut and (may_fail is None or may_fail(texts[i])):
             paths[i] = "reply_fail"
-            scores[i] = scorer.verdict(
-                Verdict.FAIL, f"reply classifier {p:.2f} (character n-grams of the whole reply)"
-            )
+            scores[i] = scorer.verdict(Verdict.FAIL, f"reply classifier {p:.2f} ({read} of the whole reply)")
 
 
 def band(reading: Reading) -> str:
@@ -384,14 +423,14 @@ def multi_sentences(model: FamilyModel, text: str) -> list[str]:
     return found[:MAX_SENTENCES]
 
 
-def multi_vectors(texts: Sequence[str]) -> NDArray[np.float32]:
-    """Multilingual unit vectors of sentences (their first MULTI_CHARS characters), as the multilingual
-    heads read them (scripts/train_social.py uses this same function)."""
+def multi_vectors(texts: Sequence[str], *, max_chars: int | None = None) -> NDArray[np.float32]:
+    """Multilingual unit vectors of sentences (their first MULTI_CHARS characters, or `max_chars`), as
+    the multilingual heads read them (scripts/train_social.py uses this same function)."""
     from redline.scorers.multilingual import shared_multilingual
 
     if not texts:
         return np.zeros((0, 512), dtype=np.float32)
-    return shared_multilingual().encode(texts, max_chars=MULTI_CHARS)
+    return shared_multilingual().encode(texts, max_chars=max_chars or MULTI_CHARS)
 
 
 MULTI_CHARS = 200

@@ -107,3 +107,68 @@ def test_may_fail_vetoes_the_reply_classifier(tiny_model: Path) -> None:
         ToxicityScorer(classifier=False), "toxicity", ["bad"], scores, paths, may_fail=lambda _: False
     )
     assert scores[0].verdict is Verdict.PASS and paths == ["unread"]
+
+
+@pytest.fixture
+def multi_model(tiny_model: Path, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The tiny model with a multilingual reply head for toxicity (its cut 0.8, the characters' 0.6) over
+    a fake encoder that points "sneer" replies one way and the rest the other; the texts it encoded."""
+    shipped = json.loads(tiny_model.read_text(encoding="utf-8"))
+    coef = [0.0] * 512
+    coef[0] = 10.0
+    shipped["reply"]["families"]["toxicity"]["multi"] = {"coef": coef, "intercept": 0.0, "fail_at": 0.8}
+    shipped["reply"]["multi_chars"] = 123
+    tiny_model.write_text(json.dumps(shipped), encoding="utf-8")
+    social_model.use_model_file(tiny_model)
+    encoded: list[str] = []
+
+    def fake(texts: list[str], *, max_chars: int | None = None) -> np.ndarray:
+        assert max_chars == 123
+        encoded.extend(texts)
+        out = np.zeros((len(texts), 512), dtype=np.float32)
+        out[:, 0] = [1.0 if "sneer" in t else -1.0 for t in texts]
+        return out
+
+    monkeypatch.setattr(social_model, "multi_vectors", fake)
+    monkeypatch.setattr(social_model, "multilingual_available", lambda: True)
+    return encoded
+
+
+def test_the_multilingual_reading_is_averaged_with_the_characters_at_its_own_cut(
+    multi_model: list[str],
+) -> None:
+    model = social_model.reply_model()
+    assert model is not None and model.multi_fail_at == {"toxicity": 0.8}
+    texts = ["sneer you are bad", "you are bad", "sneer kindly"]
+    probs, cut, multi = model.readings("toxicity", texts)
+    chars = [model.probability("toxicity", t) for t in texts]
+    assert cut == 0.8 and multi
+    assert probs[0] == pytest.approx((chars[0] + 1 / (1 + np.exp(-10.0))) / 2)
+    assert probs[1] == pytest.approx((chars[1] + 1 / (1 + np.exp(10.0))) / 2)
+    # a character reading under 2 * 0.8 - 1 cannot reach the cut: the reply is not encoded
+    assert chars[2] < 0.6 and probs[2] == pytest.approx(chars[2] / 2)
+    assert multi_model == texts[:2]
+    scores, paths = [_pass("") for _ in texts], ["unread"] * 3
+    social_model.with_reply_model(ToxicityScorer(classifier=False), "toxicity", texts, scores, paths)
+    # "you are bad" alone would fail at the characters' cut (0.6); the vector reads it as harmless
+    assert paths == ["reply_fail", "unread", "unread"]
+    assert "multilingual vector" in scores[0].rationale
+
+
+def test_without_the_multilingual_encoder_the_characters_read_alone(
+    multi_model: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(social_model, "multilingual_available", lambda: False)
+    scores, paths = [_pass("")], ["unread"]
+    social_model.with_reply_model(
+        ToxicityScorer(classifier=False), "toxicity", ["you are bad"], scores, paths
+    )
+    assert paths == ["reply_fail"] and multi_model == []
+    assert "multilingual" not in scores[0].rationale
+
+
+def test_a_reply_model_without_multilingual_heads_reads_characters_only(tiny_model: Path) -> None:
+    model = social_model.reply_model()
+    assert model is not None and model.multi_coef == {}
+    probs, cut, multi = model.readings("toxicity", ["you are bad"])
+    assert cut == 0.6 and not multi and probs == [model.probability("toxicity", "you are bad")]
