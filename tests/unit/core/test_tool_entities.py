@@ -129,3 +129,21 @@ def test_a_simple_id_pattern_gives_a_value_it_accepts() -> None:
     assert pattern_example({}) is None
     # an id argument whose tools know no record still gets a value its pattern accepts
     assert entity_arguments(GET, known_entities([]), None) == {"booking_id": "BK-1042"}
+
+
+def test_ids_with_a_middle_segment_and_amounts_after_a_currency_sign_are_records() -> None:
+    lookup = _tool(
+        "lookup_permit",
+        "One parking permit.",
+        samples=(
+            "PRM-R-228104 | resident permit | holder Ines Kowalczyk | fee £85.50 | status: active",
+            "PRM-24-0071 visitor permit, holder Omar Haddad, fee €1,240, status: pending",
+        ),
+    )
+    known = known_entities([lookup])
+    by_id = {r.id: r for r in known.records}
+    assert set(by_id) == {"PRM-R-228104", "PRM-24-0071"}
+    assert (by_id["PRM-R-228104"].amount, by_id["PRM-R-228104"].currency) == ("85.50", "GBP")
+    assert (by_id["PRM-24-0071"].amount, by_id["PRM-24-0071"].currency) == ("1,240", "EUR")
+    # a date or a version is no id
+    assert known_entities([_tool("x", samples=("Updated 2026-03-01, see UTF-8 notes",))]).records == ()

@@ -20,18 +20,22 @@ from redline.core.runs.actions import ToolSpec
 from redline.core.runs.tool_effects import arguments_of, plain_purpose
 
 _TEMPLATE = re.compile(r"\{\{[^}]*\}\}")
-_ID = re.compile(r"(?<![\w-])(?:[A-Z][A-Z0-9]{0,5}[-_]\d{2,8}|[A-Z]{1,4}\d{3,8}|#\d{3,8})(?![\w-])")
+# an id: a prefix, at most one middle segment ('POL-M-204518', 'CLM-24-0817'), then digits
+_ID_BODY = r"[A-Z][A-Z0-9]{0,5}(?:[-_](?:[A-Z]{1,3}|\d{2,4}))?[-_]\d{2,8}|[A-Z]{1,4}\d{3,8}|#\d{3,8}"
+_ID = re.compile(rf"(?<![\w-])(?:{_ID_BODY})(?![\w-])")
 _SIMPLE_PATTERN = re.compile(r"^\^?([A-Za-z_-]*)(?:\[0-9\]|\\d)(?:\{(\d+)(?:,(\d*))?\}|(\+))\$?$")
 _NAME_WORD = r"[A-Z][\w&'.-]*[\w&']"
 _NAMED = re.compile(
-    r"(?<![\w-])([A-Z][A-Z0-9]{0,5}[-_]\d{2,8}|[A-Z]{1,4}\d{3,8}|#\d{3,8})"
-    r"(?:\s+[A-Z][A-Z0-9]{0,5}[-_]\d{2,8})*[\s:,]+"
+    rf"(?<![\w-])({_ID_BODY})"
+    r"(?:\s+[A-Z][A-Z0-9]{0,5}(?:[-_](?:[A-Z]{1,3}|\d{2,4}))?[-_]\d{2,8})*[\s:,]+"
     rf"((?:{_NAME_WORD})(?:\s+(?:&\s+)?(?:{_NAME_WORD})){{0,4}})"
 )
 _AMOUNT = re.compile(
     r"(?<![\w.,-])(\d{1,3}(?:,\d{3})+(?:\.\d{1,2})?|\d+(?:\.\d{1,2})?)\s?([A-Z]{3})\b"
     r"|\b([A-Z]{3})\s?(\d{1,3}(?:,\d{3})+(?:\.\d{1,2})?|\d+(?:\.\d{1,2})?)(?![\w.,])"
+    r"|([£$€])(\d{1,3}(?:,\d{3})+(?:\.\d{1,2})?|\d+(?:\.\d{1,2})?)(?![\w.]|,\d)"
 )
+_SYMBOL_CODES = {"£": "GBP", "$": "USD", "€": "EUR"}
 _STATUS = re.compile(r"\bstatus\s*[:=]\s*([a-z][\w-]*(?:\s*\([^)]{1,30}\))?)", re.I)
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _URL = re.compile(r"https?://[^\s\"'<>)\]]+")
@@ -134,9 +138,12 @@ def _read_clause(clause: str, tool: str, records: dict[str, Record], codes: dict
     name = next((n for n in names.values() if n), "")
     amount = currency = ""
     if found := _AMOUNT.search(clause):
-        amount, currency = (
-            (found.group(1), found.group(2)) if found.group(1) else (found.group(4), found.group(3))
-        )
+        if found.group(1):
+            amount, currency = found.group(1), found.group(2)
+        elif found.group(3):
+            amount, currency = found.group(4), found.group(3)
+        else:
+            amount, currency = found.group(6), _SYMBOL_CODES[found.group(5)]
         codes.setdefault(currency, None)
     status = found_status.group(1).strip() if (found_status := _STATUS.search(clause)) else ""
     for rid in ids:
