@@ -20,6 +20,7 @@ APP_NAMES = (
     "lettings_agent",
     "clinic_agent",
     "claims_agent",
+    "orders_agent",
 )
 
 
@@ -47,6 +48,8 @@ def load(name: str) -> App:
         from .clinic_agent import APP
     elif name == "claims_agent":
         from .claims_agent import APP
+    elif name == "orders_agent":
+        from .orders_agent import APP
     else:
         raise SystemExit(f"unknown app {name!r}: choose one of {', '.join(APP_NAMES)}")
     return APP

@@ -59,7 +59,7 @@ CASES: dict[str, tuple[str, str, str]] = {
 CHAT_APPS = [
     name
     for name in APP_NAMES
-    if name not in ("helpdesk_agent", "payables_agent", "lettings_agent", "clinic_agent", "claims_agent")
+    if name not in ("helpdesk_agent", "payables_agent", "lettings_agent", "clinic_agent", "claims_agent", "orders_agent")
 ]
 
 
