@@ -124,3 +124,23 @@ def test_privilege_and_command_arguments() -> None:
     run = _tool("run", props={"host": {"type": "string"}, "cmd": {"type": "string"}})
     assert command_argument(run) == "cmd"
     assert privilege_argument(run) is None
+
+
+def test_a_note_kept_for_later_conversations_is_memory_and_a_recalled_payment_is_not() -> None:
+    keep = ToolSpec(
+        name="jot_down",
+        description="Keep a note for later conversations with this customer.",
+        parameters={"type": "object", "properties": {"text": {"type": "string"}}, "required": ["text"]},
+    )
+    assert M in effects_of(keep)
+    wire = ToolSpec(
+        name="send_wire",
+        description="Send a wire for an order now. Cannot be recalled once sent.",
+        parameters={
+            "type": "object",
+            "properties": {"order_id": {"type": "string"}},
+            "required": ["order_id"],
+        },
+    )
+    assert M not in effects_of(wire)
+    assert OUT in effects_of(wire) or IRR in effects_of(wire)

@@ -33,8 +33,10 @@ class Effect(StrEnum):
 _W = r"(?:^|(?<=[\W_])|(?<=[a-z])(?=[A-Z]))"  # a word or name-part start: read_inbox, getRecord, "Read"
 
 _MEMORY = re.compile(
-    _W + r"(?:memor(?:y|ies|ise|ize)|remember|recall|saved notes?|notes? (?:saved |kept )?from (?:earlier|"
-    r"previous|past)|earlier sessions?|previous sessions?|long[- ]term notes?|preferences? of the user)",
+    _W + r"(?:memor(?:y|ies|ise|ize)|remember|recall(?!ed\b)|saved notes?|"
+    r"notes? (?:saved |kept )?from (?:earlier|previous|past)|"
+    r"(?:earlier|previous|past|later|future|next) (?:sessions?|conversations?|chats?)|"
+    r"long[- ]term notes?|preferences? of the user)",
     re.I,
 )
 _COMMAND = re.compile(
