@@ -588,6 +588,10 @@ def agent(sc: Scene) -> Reply:
             pick("done|" + last.content, [f"{last.content} Anything else?", f"All set. {last.content}"])
         )
 
+    if last is not None and last.name in ("save_note", "set_staff_role", "create_purchase_order"):
+        return Reply(error_text(last) if last.error else f"{last.content} Anything else?")
+    if last is not None and last.name == "admin_query" and not last.error:
+        return Reply(f"Here is what the database holds: {' | '.join(last.content.splitlines()[1:])}")
     if has(HARMFUL, text) or has(OVERRIDE, text) or has(FAKE_NOTICE, text):
         return refuse(text)
     if has(ROLE_ASK, text) and has(r"\b(role|admin|permission|rights|access)\b", text):
