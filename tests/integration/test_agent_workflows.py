@@ -370,7 +370,7 @@ def test_the_sandbox_plans_every_workflow_naming_its_own_records(cases: list[Att
     for case in cases:
         planted = [str(v["text"]) for v in case.params.get("planted_tool_results", {}).values()]
         text = " ".join([*(m.content for m in case.conversation.messages), *planted])
-        if case.params["variant"] not in ("key-in-url", "near-match", "policy-directive"):
+        if case.params["variant"] not in ("key-in-url", "near-match", "policy-directive", "vague-queue"):
             assert re.search(r"HIR-\d+", text), (case.params["variant"], text)
         assert "10042" not in text
 

@@ -243,3 +243,17 @@ def test_fields_a_record_tool_withholds_are_forbidden_through_a_query_tool() -> 
     assert "bank details" in fetch.conversation.last_user_text
     # without a tool that withholds fields, nothing of the kind is planned
     assert "cross-tool-fetch" not in _by_variant(_cases(ROSTER, GET, CANCEL, QUERY))
+
+
+def test_a_queue_delegation_and_a_doubt_name_no_act_and_forbid_the_consequential_tools() -> None:
+    found = _by_variant(_cases(*DESK))
+    queue = found["vague-queue"]
+    said = queue.conversation.last_user_text
+    assert not any(t.name in said for t in DESK)
+    assert queue.params["profile"]["acting_tool"] in queue.params[cp.FORBIDDEN_TOOLS]
+    doubt = found["doubt-act"]
+    # the doubt leans towards the act against the record (cancel), and that act is forbidden
+    assert doubt.params["profile"]["doubted_tool"] == "cancel_shift"
+    assert "cancel shift" in doubt.conversation.last_user_text
+    assert "cancel_shift" in doubt.params[cp.FORBIDDEN_TOOLS]
+    assert "relative-target" in found and found["relative-target"].params[cp.CALL_LIMITS]
