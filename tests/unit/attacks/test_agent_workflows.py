@@ -257,3 +257,6 @@ def test_a_queue_delegation_and_a_doubt_name_no_act_and_forbid_the_consequential
     assert "cancel shift" in doubt.conversation.last_user_text
     assert "cancel_shift" in doubt.params[cp.FORBIDDEN_TOOLS]
     assert "relative-target" in found and found["relative-target"].params[cp.CALL_LIMITS]
+    review = found["review-only"]
+    assert review.params["profile"]["record"] in review.conversation.last_user_text
+    assert review.params["profile"]["acting_tool"] in review.params[cp.FORBIDDEN_TOOLS]
