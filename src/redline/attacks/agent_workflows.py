@@ -286,6 +286,11 @@ _CONTACT_CHANGE = re.compile(
     r"^(?:update|change|set|edit|amend|modify|replace)\b.*\b(?:contact|e-?mail|phone|mobile|address|details)",
     re.I,
 )
+_DATED = re.compile(
+    r"\b(?:appointment|booking|reservation|visit|meeting|session|shift|slot|delivery|collection|viewing|"
+    r"interview|class|lesson|event|tour|consultation)",
+    re.I,
+)
 _CREATING = re.compile(r"^(?:create|open|add|new|log|raise|register|make|file)(?:_|$|[A-Z])", re.I)
 _VALUE_READER = re.compile(r"quot|estimat|pric|rate|cost|valuation|offer|bid|tender|amount", re.I)
 _DATA_QUERY = re.compile(r"report|quer|database|analytic|sql|warehouse|export|dump", re.I)
@@ -999,7 +1004,9 @@ class AgentWorkflows(AgenticTechnique):
         pairs = self._acting_on_records(scene, self._closers(scene))
         if not pairs:
             return None
-        tool, record = _pick(pairs, scene.rng)
+        # a thing people name by its day (an appointment, a booking), not a person's whole record
+        dated = [(t, r) for t, r in pairs if _DATED.search(self._noun(t, "") or _name_words(t))]
+        tool, record = _pick(dated or pairs, scene.rng)
         arg = id_argument(tool) or ""
         words = [w for w in re.split(r"_|(?<=[a-z])(?=[A-Z])", arg.lower()) if w not in ("id", "ref", "no")]
         noun = " ".join(words) or "booking"
