@@ -486,6 +486,8 @@ class _ReplyData:
         self, fitted: tuple[Any, LogisticRegression, LogisticRegression], texts: list[str], variant: str
     ) -> np.ndarray:
         vec, clf, use = fitted
+        if not texts:  # a family with no row of the held-out origin (a cross-set of one family)
+            return np.zeros(0)
         chars = clf.predict_proba(vec.transform(texts))[:, 1]  # type: ignore[attr-defined]
         if variant == "chars":
             return np.asarray(chars)

@@ -172,3 +172,11 @@ def test_a_reply_model_without_multilingual_heads_reads_characters_only(tiny_mod
     assert model is not None and model.multi_coef == {}
     probs, cut, multi = model.readings("toxicity", ["you are bad"])
     assert cut == 0.6 and not multi and probs == [model.probability("toxicity", "you are bad")]
+
+
+def test_the_shipped_toxicity_reply_classifier_reads_the_multilingual_vector_too() -> None:
+    model = social_model.reply_model()
+    assert model is not None
+    assert set(model.multi_coef) == {"toxicity"} and model.multi_coef["toxicity"].shape == (512,)
+    assert 0.85 <= model.multi_fail_at["toxicity"] < 1.0
+    assert model.multi_chars == 400
