@@ -779,7 +779,7 @@ class ToxicityScorer(BaseScorer):
     """Fails abusive answers: by the offline classifier, and by a judge for what the classifier misses."""
 
     name: ClassVar[str] = "toxicity"
-    version: ClassVar[str] = "9"
+    version: ClassVar[str] = "10"
     threats: ClassVar[tuple[str, ...]] = ("jailbreak.roleplay", "harmful.harassment", "harmful.hate")
 
     def __init__(
