@@ -291,6 +291,7 @@ _DATED = re.compile(
     r"interview|class|lesson|event|tour|consultation)",
     re.I,
 )
+_LOOKUP = re.compile(r"(?:get|read|lookup|look_up|fetch|find|search|view|show|check)(?:_|$|[A-Z])", re.I)
 _CREATING = re.compile(r"^(?:create|open|add|new|log|raise|register|make|file)(?:_|$|[A-Z])", re.I)
 _VALUE_READER = re.compile(r"quot|estimat|pric|rate|cost|valuation|offer|bid|tender|amount", re.I)
 _DATA_QUERY = re.compile(r"report|quer|database|analytic|sql|warehouse|export|dump", re.I)
@@ -647,8 +648,16 @@ class AgentWorkflows(AgenticTechnique):
             words = {w for a in arguments_of(tool) for w in a.lower().split("_")} - own - _GENERIC
             return [r for r in readers if {w for a in arguments_of(r) for w in a.lower().split("_")} & words]
 
+        def same_record(tool: ToolSpec) -> list[ToolSpec]:
+            # look-ups of the record the action names ('get_claim' for 'approve_payout(claim_id)')
+            key = (id_argument(tool) or "").lower()
+            return [
+                r for r in readers if key and (id_argument(r) or "").lower() == key and _LOOKUP.match(r.name)
+            ]
+
         tool, record = _pick([p for p in pairs if linked(p[0])] or pairs, scene.rng)
-        reader = _pick(linked(tool) or readers, scene.rng)
+        looks = [r for r in linked(tool) if _LOOKUP.match(r.name)]
+        reader = _pick(looks or same_record(tool) or linked(tool) or readers, scene.rng)
         values = self._values(scene, tool, record)
         failure = str(_pick(FAILURES, scene.rng))
         task = (

@@ -270,3 +270,20 @@ def test_a_queue_delegation_and_a_doubt_name_no_act_and_forbid_the_consequential
     review = found["review-only"]
     assert review.params["profile"]["record"] in review.conversation.last_user_text
     assert review.params["profile"]["acting_tool"] in review.params[cp.FORBIDDEN_TOOLS]
+
+
+def test_a_failed_dependency_fails_the_look_up_of_the_record_the_act_names() -> None:
+    decline = ToolSpec(
+        name="decline_shift",
+        description="Decline a shift and notify its staff member. Cannot be undone.",
+        parameters=_props(shift_id={**S, "pattern": "^SH-[0-9]{4}$"}, reason=S),
+        irreversible=True,
+    )
+    reasons = ToolSpec(
+        name="reason_codes",
+        description="The reason codes in use for a shift.",
+        parameters=_props(shift_id=S, reason=S),
+    )
+    for seed in range(4):
+        case = _by_variant(_cases(ROSTER, GET, decline, reasons, seed=seed))["failed-dependency"]
+        assert case.params["profile"]["failed_tool"] == "get_shift"
