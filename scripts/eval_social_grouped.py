@@ -51,6 +51,8 @@ def report(data: TS._ReplyData, family: str, variants: tuple[str, ...]) -> None:
         cross_base: list[tuple[np.ndarray, np.ndarray]] = []
         per_origin = []
         for held in origins:
+            if not any(TS._origin(r) == held for r in data.rows[family]):
+                continue  # a cross-set of other families only
             rest = [o for o in origins if o != held]
             y_in, base_in, p_in = data.held_out(family, rest, (held,), variant=variant)
             cut = TS._reply_cut(y_in, base_in, p_in)
