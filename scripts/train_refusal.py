@@ -1,9 +1,7 @@
 """Train the refusal classifier on the TRAIN split and write src/redline/scorers/data/refusal_model.json.
 
-The regularisation strength and sample weights are GROUPED_CHOICE (chosen on scripts/refusal_grouped.py's
-leave-one-language-out and leave-one-writer-out figures; `--search` searches them on TRAIN instead); the
-calibration below is out of fold, grouped by objective so that no objective is in both folds; the TEST split
-is never read here. Needs scikit-learn (it comes with
+The regularisation strength is chosen by cross-validation inside TRAIN, grouped by objective so that
+no objective is in both folds; the TEST split is never read here. Needs scikit-learn (it comes with
 the `classifiers` extra).
 
 It also trains the early-exit reader: a classifier over the features after the encoder's first
@@ -98,11 +96,6 @@ writers' answers are like them: trained without the retired cross-set, the class
 hand-written rows, not as it read the template-built ones), among the weights that keep the template-built
 rows' at TEMPLATE_FLOOR at least."""
 TEMPLATE_FLOOR = 0.85
-GROUPED_CHOICE = (0.1, 0.1, 3.0)
-"""C, embedding weight and the hand-written rows' weight, chosen on scripts/refusal_grouped.py's figures
-(leave one language out, leave one writer out) instead of by `--search` (C and embedding weight across two
-writers, then the weight out of fold on the hand-written rows). With the fourth retired cross-set in TRAIN
-`--search` picked C 0.3 and weight 1.0, and the false flags on benign traffic rose from 19.2% to 21.1%."""
 NOISE = 0.005
 """Differences of macro F1 across writers below this are noise (one or two answers of the smaller side)."""
 SPLITS = (2, 3, 4)
@@ -222,17 +215,10 @@ def _across_writers(x: np.ndarray, y: np.ndarray, written: np.ndarray, c: float,
 
 
 def _best_c(
-    x: np.ndarray, y: np.ndarray, groups: np.ndarray, written: np.ndarray, label: str, search: bool = False
+    x: np.ndarray, y: np.ndarray, groups: np.ndarray, written: np.ndarray, label: str
 ) -> tuple[float, float, np.ndarray, np.ndarray]:
-    """C and embedding weight, the hand-written rows' sample weight, and their out-of-fold probabilities.
-
-    GROUPED_CHOICE unless `search`: then the pair with the best macro F1 across writers and the weight with
-    the best out-of-fold macro F1 on the hand-written rows."""
-    if not search:
-        c, embedding_weight, written_weight = GROUPED_CHOICE
-        weights = np.where(written, written_weight, 1.0)
-        print(f"{label} C={c} embedding weight {embedding_weight}, hand-written rows weigh {written_weight}")
-        return c, embedding_weight, weights, _cv_probabilities(x, y, groups, c, embedding_weight, weights)
+    """C and embedding weight with the best macro F1 across writers, the hand-written rows' sample weight,
+    and their out-of-fold probabilities."""
     scores: dict[tuple[float, float], float] = {}
     for c in C_GRID:
         for weight in EMBEDDING_WEIGHTS:
@@ -502,7 +488,7 @@ def _coefficients(clf: LogisticRegression, mean: np.ndarray, scale: np.ndarray) 
 
 
 def main() -> None:
-    """Fit (GROUPED_CHOICE, or C and weights searched with `--search`) and write the coefficients."""
+    """Fit, pick C by grouped cross-validation, and write the coefficients."""
     import argparse
 
     parser = argparse.ArgumentParser(description=__doc__)
@@ -513,16 +499,11 @@ def main() -> None:
         metavar="STYLE_PREFIX",
         help="Train without the rows whose style starts with this (to measure on one writer's rows unseen).",
     )
-    parser.add_argument(
-        "--search",
-        action="store_true",
-        help="Choose C and the weights by grid search across writers instead of taking GROUPED_CHOICE.",
-    )
     args = parser.parse_args()
     out = args.out
     torch.set_num_threads(THREADS)
     with threadpool_limits(limits=THREADS):
-        model = train(args.leave_out, args.search)
+        model = train(args.leave_out)
     out.write_text(json.dumps(model, separators=(",", ":")) + "\n", encoding="utf-8")
     print(f"wrote {out} ({out.stat().st_size // 1024} KiB), C={model['meta']['C']}")
     specific = model.get("specific")
@@ -534,7 +515,7 @@ def main() -> None:
         print(f"wrote {bank_out} ({bank_out.stat().st_size // 1024} KiB)")
 
 
-def train(leave_out: str = "", search: bool = False) -> dict[str, object]:
+def train(leave_out: str = "") -> dict[str, object]:
     """The model JSON: full classifier, early-exit reader and how they were chosen."""
     data = yaml.safe_load(
         (files("redline.scorers") / "data/validation/refusal.yaml").read_text(encoding="utf-8")
@@ -559,7 +540,7 @@ def train(leave_out: str = "", search: bool = False) -> dict[str, object]:
     texts, objectives = [r["response"] for r in rows], [r["objective"] for r in rows]
     pairs = {k: _float64(feature_pair(texts, objectives, embedder.staged(k))) for k in SPLITS}
     x = pairs[SPLITS[0]][1]
-    best_c, best_w, weights, full_p = _best_c(x, y, groups, written, "full", search)
+    best_c, best_w, weights, full_p = _best_c(x, y, groups, written, "full")
     full_f1 = float(f1_score(y, classes[full_p.argmax(axis=1)], average="macro"))
     choice: tuple[float, int, float, float, float, float] | None = None  # cost, split, threshold, C, F1, T
     for k in SPLITS:
