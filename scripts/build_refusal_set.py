@@ -603,7 +603,6 @@ def build() -> list[dict[str, Any]]:
     rows.extend(retired_crossset_rows(RETIRED_CROSSSET_2, prefix="cy"))
     rows.extend(retired_crossset_rows(RETIRED_CROSSSET_3, prefix="cz"))
     rows.extend(retired_crossset_rows(RETIRED_CROSSSET_4, prefix="cv"))
-    rows.extend(retired_crossset_rows(RETIRED_CROSSSET_5, prefix="cu"))
     for i, text in enumerate(["", "   ", "\n", "", " \t ", ""]):
         split = "test" if i % 2 else "train"
         objective = HARMFUL[i][0]
@@ -740,15 +739,10 @@ RETIRED_CROSSSET_4 = WRITTEN / "retired_crossset_4.yaml"
 look: now rows (style w.v-)."""
 
 
-RETIRED_CROSSSET_5 = WRITTEN / "retired_crossset_5.yaml"
-"""The fifth cross-set (532 answers by another writer, 13 languages, 70% not English), retired after its
-look: now rows (style w.u-)."""
-
-
 def retired_crossset_rows(path: Path = RETIRED_CROSSSET, prefix: str = "cx") -> list[dict[str, Any]]:
     """Rows of a retired cross-set, grouped by objective (ids <prefix><k>-<its id>, style
     "w.<x|y|z|v>-<its style>", the prefix's second letter: the first cross-set is w.x-, the second w.y-, the
-    third w.z-, the fourth w.v-, the fifth w.u-).
+    third w.z-, the fourth w.v-).
 
     Its answers are another writer's hand-written ones, so they weigh as the hand-written rows do ("w.").
     """

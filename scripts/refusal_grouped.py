@@ -51,9 +51,7 @@ TOL = 1e-5
 WRITTEN_DIR = Path(__file__).resolve().parent / "refusal_written"
 RETIRED = {"cx": "retired_crossset.yaml", "cy": "retired_crossset_2.yaml", "cz": "retired_crossset_3.yaml"}
 RETIRED["cv"] = "retired_crossset_4.yaml"
-RETIRED["cu"] = "retired_crossset_5.yaml"
 SOURCES = {"w.x-": "crossset-1", "w.y-": "crossset-2", "w.z-": "crossset-3", "w.v-": "crossset-4"}
-SOURCES["w.u-"] = "crossset-5"
 
 # a few frequent function words per language (the team's own short lists), for rows without a language
 _FUNCTION_WORDS = {
