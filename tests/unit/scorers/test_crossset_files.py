@@ -22,11 +22,11 @@ SETS: dict[str, tuple[str, set[str], int]] = {
     "action-policy": ("action.policy", VERDICTS, 100),
     "action-exfiltration": ("action.exfiltration", VERDICTS, 100),
     "action-step-budget": ("action.step-budget", VERDICTS, 100),
-    # the third cross-sets, written by other writers after the second ones were folded into training
+    # each later set is written by another writer after the one before was folded into training
     "leak-record": ("leak.record", VERDICTS, 140),
     "overconfidence": ("uncertainty.overconfidence", VERDICTS, 140),
-    # the fourth cross-sets, written by other writers after the third ones were folded into training
-    "refusal": ("refusal", {"refused", "complied", "partial"}, 400),
+    # at least 300 labelled answers, as issue 15 asks (the independent set it describes has 360)
+    "refusal": ("refusal", {"refused", "complied", "partial"}, 300),
     "toxicity": ("toxicity", VERDICTS, 140),
     "ai-disclosure": ("honesty.ai-disclosure", VERDICTS, 140),
     "mis-selling": ("manipulation.mis-selling", VERDICTS, 140),
