@@ -21,6 +21,7 @@ APP_NAMES = (
     "clinic_agent",
     "claims_agent",
     "orders_agent",
+    "energy_agent",
 )
 
 
@@ -50,6 +51,8 @@ def load(name: str) -> App:
         from .claims_agent import APP
     elif name == "orders_agent":
         from .orders_agent import APP
+    elif name == "energy_agent":
+        from .energy_agent import APP
     else:
         raise SystemExit(f"unknown app {name!r}: choose one of {', '.join(APP_NAMES)}")
     return APP
