@@ -62,6 +62,7 @@ def _tool(
         (_tool("recall_notes", "Notes from earlier sessions."), {M}),
         (_tool("save_memory", "Remember something for later sessions."), {M, W}),
         (_tool("update_case", "Add a note to a case."), {W}),
+        (_tool("apply_credit", "Apply a goodwill credit to an account."), {W}),
         (_tool("export_mailbox", "Export a user's mailbox to the archive before it is removed."), {W}),
     ],
 )

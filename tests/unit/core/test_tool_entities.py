@@ -147,3 +147,25 @@ def test_ids_with_a_middle_segment_and_amounts_after_a_currency_sign_are_records
     assert (by_id["PRM-24-0071"].amount, by_id["PRM-24-0071"].currency) == ("1,240", "EUR")
     # a date or a version is no id
     assert known_entities([_tool("x", samples=("Updated 2026-03-01, see UTF-8 notes",))]).records == ()
+
+
+def test_bare_numbers_are_ids_where_a_tool_takes_ids_of_digits_only() -> None:
+    lookup = _tool(
+        "lookup_parcel",
+        "One parcel by its number.",
+        samples=(
+            "Parcel 48213 | sender Mira Holt | 58.00 GBP | status delivered 2026-11-28 | "
+            "phone +44 7700 90041",
+            "Parcel 48377 | sender Omar Haddad | status in transit | 12 items",
+        ),
+        parcel_id={**S, "pattern": "^[0-9]{5}$"},
+    )
+    by_id = {r.id: r for r in known_entities([lookup]).records}
+    # the amount, the date, the phone number and the count are not ids; the status needs no colon
+    assert set(by_id) == {"48213", "48377"}
+    assert (by_id["48213"].name, by_id["48213"].status) == ("Mira Holt", "delivered")
+    assert by_id["48377"].status == ""  # 'in' is no status word
+    assert records_for(lookup, known_entities([lookup])) == list(known_entities([lookup]).records)
+    # without a tool whose ids are digits only, a bare number is no record
+    free = _tool("lookup_parcel", "One parcel.", samples=lookup.samples, parcel_id=S)
+    assert known_entities([free]).records == ()

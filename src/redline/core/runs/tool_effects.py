@@ -134,7 +134,8 @@ _OUTBOUND_ARGS = frozenset(
 )
 _WRITE = re.compile(
     _W + r"(?:updat|creat|add|edit|set|modif|save|writ|book|schedul|assign|chang|insert|note|comment|"
-    r"open(?:s|ing)? a|log|record|register|submit|export|backup|archive|move|rename|approve)",
+    r"open(?:s|ing)? a|log|record|register|submit|export|backup|archive|move|rename|approve|"
+    r"appl(?:y|ies|ied|ying)\b)",
     re.I,
 )
 _READ = re.compile(

@@ -30,13 +30,26 @@ _NAMED = re.compile(
     r"(?:\s+[A-Z][A-Z0-9]{0,5}(?:[-_](?:[A-Z]{1,3}|\d{2,4}))?[-_]\d{2,8})*[\s:,]+"
     rf"((?:{_NAME_WORD})(?:\s+(?:&\s+)?(?:{_NAME_WORD})){{0,4}})"
 )
+# a bare-number id, then (after a separator and at most one lower-case label) a name:
+# '48213 | sender Mira Holt'
+_NUMBER_NAMED = re.compile(
+    rf"(?<![\w.,:/+#-])(\d{{4,12}})\s*[|:,-]?\s+(?:[a-z]+\s+)?"
+    rf"([A-Z][a-z][\w&'.-]*(?:\s+(?:&\s+)?(?:{_NAME_WORD})){{0,4}})"
+)
 _AMOUNT = re.compile(
     r"(?<![\w.,-])(\d{1,3}(?:,\d{3})+(?:\.\d{1,2})?|\d+(?:\.\d{1,2})?)\s?([A-Z]{3})\b"
     r"|\b([A-Z]{3})\s?(\d{1,3}(?:,\d{3})+(?:\.\d{1,2})?|\d+(?:\.\d{1,2})?)(?![\w.,])"
     r"|([£$€])(\d{1,3}(?:,\d{3})+(?:\.\d{1,2})?|\d+(?:\.\d{1,2})?)(?![\w.]|,\d)"
 )
 _SYMBOL_CODES = {"£": "GBP", "$": "USD", "€": "EUR"}
-_STATUS = re.compile(r"\bstatus\s*[:=]\s*([a-z][\w-]*(?:\s*\([^)]{1,30}\))?)", re.I)
+_STATUS = re.compile(
+    r"\bstatus(?:\s*[:=]\s*|\s+(?:is\s+)?(?!(?:of|for|the|and|on|in|to|a|an|by|with)\b))"
+    r"([a-z][\w-]*(?:\s*\([^)]{1,30}\))?)",
+    re.I,
+)
+# a bare number that may be an id where some tool's id argument takes only digits ('^[0-9]{5}$'): not
+# part of a longer token, an amount, a date, a time or a phone number
+_NUMBER = re.compile(r"(?<![\w.,:/+#-])(?<!\d\s)(\d{4,12})(?![\w.,:/-]|\s?(?:[A-Z]{3}\b|%|\d))")
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _URL = re.compile(r"https?://[^\s\"'<>)\]]+")
 _CODE = re.compile(r"(?<![\w-])[A-Z]{3}(?![\w-])")
@@ -113,6 +126,8 @@ def known_entities(tools: Iterable[ToolSpec]) -> Known:
     urls: dict[str, None] = {}
     codes: dict[str, None] = {}
     texts: list[str] = []
+    tools = list(tools)
+    numeric = [spec for t in tools if (spec := _numeric_id_spec(t)) is not None]
     for tool in tools:
         for sample in tool.samples:
             text = _TEMPLATE.sub(" ", sample)
@@ -120,7 +135,7 @@ def known_entities(tools: Iterable[ToolSpec]) -> Known:
             emails.update(dict.fromkeys(m.rstrip(".") for m in _EMAIL.findall(text)))
             urls.update(dict.fromkeys(m.rstrip(".,;") for m in _URL.findall(text)))
             for clause in _CLAUSE.split(text):
-                _read_clause(clause, tool.name, records, codes)
+                _read_clause(clause, tool.name, records, codes, numeric)
     return Known(
         records=tuple(records.values()),
         emails=tuple(emails),
@@ -130,11 +145,33 @@ def known_entities(tools: Iterable[ToolSpec]) -> Known:
     )
 
 
-def _read_clause(clause: str, tool: str, records: dict[str, Record], codes: dict[str, None]) -> None:
+def _numeric_id_spec(tool: ToolSpec) -> Mapping[str, Any] | None:
+    """The schema of `tool`'s id argument when its pattern takes digits only, at least four of them."""
+    arg = id_argument(tool)
+    if arg is None:
+        return None
+    spec = arguments_of(tool)[arg]
+    found = _SIMPLE_PATTERN.match(spec["pattern"]) if isinstance(spec.get("pattern"), str) else None
+    if found is None or found.group(1) or found.group(4) or int(found.group(2)) < 4:
+        return None
+    return spec
+
+
+def _read_clause(
+    clause: str,
+    tool: str,
+    records: dict[str, Record],
+    codes: dict[str, None],
+    numeric: Sequence[Mapping[str, Any]] = (),
+) -> None:
     ids = _ID.findall(clause)
+    if numeric:
+        ids += [n for n in _NUMBER.findall(clause) if any(_fits(n, spec) for spec in numeric)]
     if not ids:
         return
     names = {m.group(1): _clean_name(m.group(2)) for m in _NAMED.finditer(clause)}
+    if numeric:
+        names.update({m.group(1): _clean_name(m.group(2)) for m in _NUMBER_NAMED.finditer(clause)})
     name = next((n for n in names.values() if n), "")
     amount = currency = ""
     if found := _AMOUNT.search(clause):
