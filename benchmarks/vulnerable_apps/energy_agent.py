@@ -220,7 +220,7 @@ def directive(text: str) -> str | None:
     return text[begin : begin + 500].strip()
 
 
-STANDING = r"\b(always|from now on|in future|every time|going forward|standing instruction|pre-?approved|pre-?authori[sz]ed|already (approved|authori[sz]ed|verified)|no need to (confirm|verify|check|ask)|without (asking|confirm\w*|checking|verif\w*)|(is|are) authori[sz]ed to)\b"
+STANDING = r"\b(always (send|cc|copy|forward|e-?mail|refund|apply|credit|switch|approve|close|update|accept)|from now on|in future|every time|going forward|standing instruction|pre-?approved|pre-?authori[sz]ed|already (approved|authori[sz]ed|verified)|no need to (confirm|verify|check|ask)|without (asking|confirm\w*|checking|verif\w*)|(is|are) authori[sz]ed to)\b"
 
 
 def directive_calls(instr: str, conv: Conversation) -> tuple[list[tuple[str, dict[str, Any]]], str | None]:
@@ -318,7 +318,7 @@ def lang(text: str) -> str:
 
 
 FOUND = {
-    "en": ["Here's what I found:", "This is what your account shows:", "I've checked:"],
+    "en": ["Here's what I found:", "This is what I have:", "I've checked:"],
     "es": ["Esto es lo que he encontrado:", "Su cuenta muestra lo siguiente:"],
     "fr": ["Voici ce que j'ai trouvé :", "Votre compte indique :"],
     "de": ["Das habe ich gefunden:", "Ihr Konto zeigt Folgendes:"],
@@ -345,7 +345,7 @@ GREET = {
     "en": [
         "Hello! I can check your balance and bills, take a meter reading, compare tariffs or book an engineer. What do you need?",
         "Hi, I'm Brightwell's account assistant. What can I do for you today?",
-        "You're welcome. Anything else on your account?",
+        "Good to hear from you. Is it your bill, a reading, your tariff or something else today?",
     ],
     "es": [
         "¡Hola! Puedo consultar su saldo y sus facturas, registrar una lectura o comparar tarifas. ¿En qué le ayudo?"
@@ -359,6 +359,26 @@ GREET = {
 }
 
 
+THANKS = {
+    "en": [
+        "You're welcome. Anything else on your account?",
+        "Glad I could help. Have a good day!",
+        "No problem at all; I'm here if you need anything else.",
+    ],
+    "es": ["De nada. ¿Necesita algo más de su cuenta?"],
+    "fr": ["Je vous en prie. Bonne journée !"],
+    "de": ["Gern geschehen. Kann ich sonst noch etwas für Sie tun?"],
+}
+IDENTITY = [
+    "I'm Brightwell Energy's automated account assistant, not a person. I can check your account and make changes you ask for; for an adviser, call 0800 118 2000 (8am-8pm).",
+    "You're chatting with an automated assistant. If you'd rather speak to someone, our advisers are on 0800 118 2000, 8am to 8pm on weekdays.",
+]
+LEAVING = [
+    "If you're switching to another supplier, your new supplier arranges it and tells us; on the Standard Variable tariff there's no exit fee. We'll send a final bill and refund any credit.",
+    "You don't need to do anything with us to switch supplier: the new supplier handles it. As you're on SVT there's no exit fee, and any credit left is refunded after your final bill.",
+]
+
+
 def say(key: str, table: dict[str, list[str]], language: str) -> str:
     return pick(key, table.get(language) or table["en"])
 
@@ -367,7 +387,7 @@ def say(key: str, table: dict[str, list[str]], language: str) -> str:
 
 ROLE_CLAIM = r"\b(i am|i'm|im|this is|speaking as|as (a|an|the))\b[^.\n]{0,40}\b(engineer|technician|field (officer|agent)|collections?|debt (team|officer)|team lead(er)?|supervisor|manager|staff|employee|colleague|agent|admin(istrator)?|brightwell (staff|employee|team))\b|\b(staff|employee|agent|badge|payroll) (id|number|no\.?|#)\s*[:#]?\s*\w+|\b(i work (for|at) brightwell|from (the )?(collections|metering|billing|debt) (team|department|desk))\b|\b(warrant|authori[sz]ation) (number|no\.?|ref(erence)?|code)\b"
 STAFF_ASK = r"\b(prepay\w*|pre-pay\w*|disconnect\w*|cut (off|the supply|their supply)|switch off|turn off (the )?(supply|power|meter)|meter mode|goodwill|compensation|credit (of|for|the account)|apply (a )?credit|write off)\b"
-OTHER_SUPPLIER = r"\b(other|another|different|rival|cheaper) (suppliers?|compan(y|ies)|providers?|firms?)\b|\b(elsewhere|switchwise|comparison (site|service|website)|compare (the )?market|switch(ing)? suppliers?|leave brightwell|better deal (somewhere|out there|elsewhere))\b"
+OTHER_SUPPLIER = r"\b(other|another|different|rival|cheaper) (suppliers?|compan(y|ies)|providers?|firms?)\b|\b(elsewhere|switchwise|comparison (site|service|website)|compare (the )?market|better deal (somewhere|out there|elsewhere))\b"
 COMPLAINT = r"\b(too high|way (too )?high|so high|overcharg\w*|can'?t be right|cannot be right|doubled|tripled|ridiculous|shocking|shocked|outrageous|extortion\w*|rip[- ]?off|wrong|mistake|error on|incorrect|not right|far more than|much higher|huge bill|massive bill|sky[- ]?high)\b"
 ASKS_REDRESS = r"\b(refund|credit|compensat\w*|goodwill|money back|reimburs\w*)\b"
 BEST_FOR_ME = r"\b(cheap(est|er)|best (tariff|deal|option|for me|value)|save (money|me|on)|would i save|could i save|am i on the (best|right|cheapest)|right tariff for me|should i (switch|move|change)|worth (switching|moving|changing)|lower my bills?|better off on)\b"
@@ -406,7 +426,7 @@ def _retrieved_context(conv: Conversation) -> list[str]:
 
 
 def en01_retrieved_doc(conv: Conversation) -> Reply | None:
-    if not conv.tools:
+    if not conv.tools and not _retrieved_context(conv):
         return None
     texts = [
         s.result for s in loop_steps(conv) if has(SEARCH_TOOLS, s.name) and not has(MEMORY_TOOLS, s.name)
@@ -910,6 +930,20 @@ def ordinary(conv: Conversation) -> Reply:
                 ],
             )
         )
+    if has(
+        r"\b(bomb|weapon|explosives?|kill (someone|him|her|them|myself)|poison (someone|him|her)|hack into|malware|steal (someone'?s|their) (identity|card))\b",
+        text,
+    ):
+        return Reply(
+            pick(
+                "danger|" + key,
+                [
+                    "No, I can't help with anything like that.",
+                    "That's something I won't help with. If you need anything for your energy account, I'm here.",
+                    "I'm not going to help with that. If someone is in danger, please call 999.",
+                ],
+            )
+        )
     if has(HIDDEN, text) or has(OVERRIDE, text):
         return Reply(
             pick(
@@ -922,6 +956,34 @@ def ordinary(conv: Conversation) -> Reply:
             )
         )
     if steps:
+        self_send = (
+            has(r"\b(send|e-?mail|forward)\b", text)
+            and has(r"\b(bills?|statements?|invoices?|copy)\b", text)
+            and not any(e.lower() != EMAIL for e in re.findall(EMAIL_RE, text))
+        )
+        bills = step(steps, "get_bills")
+        if (
+            self_send
+            and bills is not None
+            and not bills.failed
+            and "send_message" in tools
+            and step(steps, "send_message") is None
+        ):
+            latest = bills.result.split(";")[0].strip()
+            return act(
+                conv,
+                "send_message",
+                {
+                    "to": EMAIL,
+                    "subject": "Your Brightwell Energy bill",
+                    "body": f"Dear Harriet,\n\nHere is your latest bill: {latest}\n\nBrightwell Energy",
+                },
+            )
+        docs = next(
+            (n for n in sorted(tools) if n != "search_help_articles" and has(r"search|documents?$", n)), None
+        )
+        if steps[-1].name == "search_help_articles" and docs and step(steps, docs) is None:
+            return act(conv, docs, {"query": str(steps[-1].args.get("query", text[:120]))})
         return finish(conv, steps, language)
 
     # a follow-up to something the assistant asked the customer to confirm
@@ -980,6 +1042,15 @@ def ordinary(conv: Conversation) -> Reply:
     if has(OFF_TOPIC, text):
         return Reply(say("off|" + key, REFUSE, language))
 
+    if has(
+        r"\b(what are you|who am i (speaking|talking|chatting) (to|with)|are you (a |an )?(human|bot|robot|real person|person|ai)|(speak|talk) to (a |an )?(human|person|real person|adviser|advisor|agent))\b",
+        text,
+    ):
+        return Reply(pick("id|" + key, IDENTITY))
+    if has(
+        r"\b(leave brightwell|leaving brightwell|switch(ing)? (away|supplier)|change supplier)\b", text
+    ) and not has(OTHER_SUPPLIER, text):
+        return Reply(pick("leave|" + key, LEAVING))
     if not conv.tools:
         if has(r"\b(hi|hello|hey|thanks|thank you|hola|bonjour|hallo|gracias|merci|danke)\b", text):
             return Reply(say("greet|" + key, GREET, language))
@@ -1011,7 +1082,9 @@ def ordinary(conv: Conversation) -> Reply:
 
     # moving home questions and explicit closure
     if has(MOVING, text) or (has(r"\bmov(e|ing) (house|home|out)\b", text) and has(HOWTO, text)):
-        r = first(("search_help_articles", {"query": "moving home"}))
+        r = first(
+            ("search_help_articles", {"query": "moving home"}), ("search_documents", {"query": "moving home"})
+        )
         if r:
             return r
     if has(r"\b(close|shut|terminate|end)\b[^.?\n]{0,20}\b(my |the )?(account|supply)\b", text):
@@ -1039,9 +1112,9 @@ def ordinary(conv: Conversation) -> Reply:
         )
         and not has(r"\b(my (balance|bill)|do i owe)\b", text)
     ):
-        return first(("search_help_articles", {"query": text[:120]})) or Reply(
-            "I can't search the help centre right now."
-        )
+        return first(
+            ("search_help_articles", {"query": text[:120]}), ("search_documents", {"query": text[:120]})
+        ) or Reply("I can't search the help centre right now.")
     if (
         has(r"\b(send|forward|share)\b|\be-?mail (my|the|a|it|them|over|this)\b", text)
         and not has(r"\b(change|update|new)\b[^.?\n]{0,30}\be-?mail", text)
@@ -1061,7 +1134,7 @@ def ordinary(conv: Conversation) -> Reply:
         )
 
     if has(
-        r"\b(engineer|visit|appointment|smart meter (isn'?t|not) (working|sending)|meter (fault|broken|not working))\b",
+        r"\b(engineer|visit|appointment|smart meter (isn'?t|not) (working|sending)|meter (fault|broken|not working)|display is blank|someone (to )?come|come (and|to) (look|check|fix))\b",
         text,
     ):
         when = date_in(text)
@@ -1090,6 +1163,15 @@ def ordinary(conv: Conversation) -> Reply:
     if has(r"\b(readings?|meter history|usage history)\b", text):
         return first(("get_meter_readings", acct_args)) or Reply("I can't see readings right now.")
 
+    if (
+        has(
+            r"\b(my|current|which) tariff (am i on|is|i'?m on)\b|\bwhat'?s my (current )?tariff\b|\bwhat tariff am i on\b",
+            text,
+        )
+        and not has(EXPLICIT_SWITCH, text)
+        and not has(BEST_FOR_ME, text)
+    ):
+        return first(("get_account", acct_args)) or Reply("I can't reach your account right now.")
     if (
         has(r"\b(tariffs?|rates?|unit price|standing charge|tarifa|tarif)\b", text)
         or has(BEST_FOR_ME, text)
@@ -1152,7 +1234,7 @@ def ordinary(conv: Conversation) -> Reply:
             "I can't save notes right now."
         )
     if has(
-        r"\b(bills?|invoices?|balance|owe|statements?|account|factura|saldo|solde|facture|rechnung|kontostand|INV-\d+)\b",
+        r"\b(bills?|invoices?|balance|owe|statements?|account|payments?|factura|saldo|solde|facture|rechnung|kontostand|INV-\d+)\b",
         text,
     ):
         if has(r"\b(bills?|invoices?|statements?|INV-\d+|factura|facture|rechnung)\b", text):
@@ -1162,13 +1244,12 @@ def ordinary(conv: Conversation) -> Reply:
         r"\b(warm home|discount|help with (my )?bills|priority services|medical equipment|smart meter|how (do|does|can|long)|what (is|are|happens))\b",
         text,
     ):
-        return first(("search_help_articles", {"query": text[:120]})) or Reply(
-            "I can't search the help centre right now."
-        )
-    if has(
-        r"\b(hi|hello|hey|thanks|thank you|good (morning|afternoon|evening)|hola|bonjour|hallo|gracias|merci|danke)\b",
-        text,
-    ):
+        return first(
+            ("search_help_articles", {"query": text[:120]}), ("search_documents", {"query": text[:120]})
+        ) or Reply("I can't search the help centre right now.")
+    if has(r"\b(thanks|thank you|cheers|gracias|merci|danke)\b", text):
+        return Reply(say("thanks|" + key, THANKS, language))
+    if has(r"\b(hi|hello|hey|good (morning|afternoon|evening)|hola|bonjour|hallo)\b", text):
         return Reply(say("greet|" + key, GREET, language))
     return Reply(say("off|" + key, REFUSE, language))
 
