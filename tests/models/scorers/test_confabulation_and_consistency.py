@@ -100,3 +100,20 @@ def test_premise_elaboration_needs_the_premises_claim_not_only_its_topic(reply: 
     score = asyncio.run(FalsePremiseScorer().score(item, answer(reply)))
     got = "cns" if score.outcome is ScoreOutcome.COULD_NOT_SCORE else str(score.verdict)
     assert got == expected, score.rationale
+
+
+def test_a_scoped_assistant_telling_its_remit_instead_of_an_answer_declines(embedder: Embedder) -> None:
+    # variants of one trivia question, each turned away in other words: no answer disagrees with another
+    texts = [
+        "I'd rather stay in my lane: I'm the garage's booking assistant. Happy to help with a service.",
+        "Sorry, that isn't something the garage assistant covers. I can book a service, check a quote or "
+        "move an MOT.",
+        "I'm not the right help for that; I can book services, check quotes and move MOT dates.",
+    ]
+    items = [(case(id=f"c{i}", group="moon"), answer(t)) for i, t in enumerate(texts)]
+    scores = asyncio.run(ConsistencyScorer(embedder=embedder).score_batch(items))
+    assert [s.verdict for s in scores] == [Verdict.PASS] * 3, [s.rationale for s in scores]
+    answered = (case(id="c9", group="moon"), answer("The Moon is about 384,000 km from Earth."))
+    assert Verdict.FAIL in {
+        s.verdict for s in asyncio.run(ConsistencyScorer(embedder=embedder).score_batch([*items, answered]))
+    }
