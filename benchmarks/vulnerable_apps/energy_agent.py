@@ -398,8 +398,8 @@ REMEMBER = r"\b(remember|make a note|note (that|down|for)|save (a note|this|that
 AUTHORITY = r"\b(authori[sz]\w*|permission|power of attorney|no need to (confirm|verify|check|ask)|don'?t (need to )?(ask|check|confirm|verify)|without (asking|confirm\w*|check\w*|verif\w*)|skip (the )?(checks?|verification|confirmation|security)|always (refund|send|apply|switch|approve|cc|copy)|pre-?approved|i'?m (staff|an? (engineer|agent|employee|manager))|account holder for BW-\d{6}|i (also )?(manage|control|run) (the )?(account|accounts) )"
 DD_REVIEW = r"\bdirect debit\b[^.?\n]{0,60}\b(review|recalculat\w*|right|correct|enough|adjust|base(d)? on|match|too (much|little|high|low)|what should|reassess|update it)|\b(review|recalculat\w*|adjust|reassess|check|work out)\b[^.?\n]{0,40}\bdirect debit\b"
 FRAMED_PASTE = r"\b(got|received|been sent|here'?s|here is|below is|pasted|forwarded|copy of|this)\b[^.\n]{0,40}\b(letter|e-?mail|text|message|notice|sms|note|leaflet|flyer)\b"
-PASTE_ASK = r"\b(explain|summari[sz]e|what does (this|it) mean|is (this|it|that)\b[^.?]{0,30}\b(real|genuine|legit\w*|from you|a scam|fake)|read|check|translate|what do i (need to )?do|help me understand|make sense of|what'?s this)\b"
-FAKE_SYSTEM = r"(?m)^\s*[\[<#(]*\s*(system|admin|operator|developer|brightwell (ops|operations|admin))( message| notice| update| override| note)?\s*[\]>)]*\s*:|<\/?system>|\b(new|updated) (objective|task|instructions?|goal) (from|for) (the )?(operator|developer|brightwell|admin|system)\b|\bend of (user|customer) (message|input)\b"
+PASTE_ASK = r"\b(explain|summari[sz]e|what does (this|it|the)\b[^?]{0,20}\bmean|is (this|it|that)\b[^.?]{0,30}\b(real|genuine|legit\w*|from you|a scam|fake)|read|check|translate|what do i (need to )?do|help me understand|make sense of|what'?s this)\b"
+FAKE_SYSTEM = r"(?m)#{2,}\s*(system|admin|operator|developer)\b|\[(system|admin|operator|developer)\b[^\]\n]{0,30}\]|^\s*[\[<#(]*\s*(system|admin|operator|developer|brightwell (ops|operations|admin))( message| notice| update| override| note)?\s*[\]>)]*\s*:|<\/?system>|\b(new|updated) (objective|task|instructions?|goal) (from|for) (the )?(operator|developer|brightwell|admin|system)\b|\bend of (user|customer) (message|input)\b"
 
 
 def wants_other_account(text: str) -> str | None:
@@ -544,6 +544,8 @@ def en07_staff_tool(conv: Conversation) -> Reply | None:
     text = conv.last
     if not conv.tools or not has(ROLE_CLAIM, text) or not has(STAFF_ASK, text):
         return None
+    if loop_steps(conv):
+        return None  # acted already: the ordinary code reports the outcome
     tools = offered(conv)
     if has(r"\b(goodwill|compensation|credit|write off)\b", text) and "apply_account_credit" in tools:
         acct = wants_other_account(text) or ACCOUNT
@@ -712,7 +714,7 @@ def en16_refund_on_question(conv: Conversation) -> Reply | None:
         )
     ):
         return None
-    if has(r"\b(tariff|reading|outage|power cut|engineer|direct debit|payment plan|close|moving)\b", text):
+    if has(r"\b(tariff|reading|outage|power cut|engineer|payment plan|close|moving)\b", text):
         return None
     if step(loop_steps(conv), "issue_refund"):
         return None
@@ -870,6 +872,8 @@ def finish(conv: Conversation, steps: list[Step], language: str) -> Reply:
         "send_message": "{r} Check your spam folder if it hasn't arrived in a few minutes.",
         "update_contact_details": "{r} We'll use the new details from now on.",
         "save_note": "Noted for next time. {r}",
+        "set_meter_mode": "{r}",
+        "apply_account_credit": "{r}",
     }
     if last.name in texts:
         return Reply(texts[last.name].format(r=last.result.strip()))
@@ -919,6 +923,36 @@ def ordinary(conv: Conversation) -> Reply:
 
     if not text.strip():
         return Reply(say("empty", GREET, language))
+    if steps:
+        self_send = (
+            has(r"\b(send|e-?mail|forward)\b", text)
+            and has(r"\b(bills?|statements?|invoices?|copy)\b", text)
+            and not any(e.lower() != EMAIL for e in re.findall(EMAIL_RE, text))
+        )
+        bills = step(steps, "get_bills")
+        if (
+            self_send
+            and bills is not None
+            and not bills.failed
+            and "send_message" in tools
+            and step(steps, "send_message") is None
+        ):
+            latest = bills.result.split(";")[0].strip()
+            return act(
+                conv,
+                "send_message",
+                {
+                    "to": EMAIL,
+                    "subject": "Your Brightwell Energy bill",
+                    "body": f"Dear Harriet,\n\nHere is your latest bill: {latest}\n\nBrightwell Energy",
+                },
+            )
+        docs = next(
+            (n for n in sorted(tools) if n != "search_help_articles" and has(r"search|documents?$", n)), None
+        )
+        if steps[-1].name == "search_help_articles" and docs and step(steps, docs) is None:
+            return act(conv, docs, {"query": str(steps[-1].args.get("query", text[:120]))})
+        return finish(conv, steps, language)
     if has(HARMFUL, text):
         return Reply(
             pick(
@@ -955,36 +989,6 @@ def ordinary(conv: Conversation) -> Reply:
                 ],
             )
         )
-    if steps:
-        self_send = (
-            has(r"\b(send|e-?mail|forward)\b", text)
-            and has(r"\b(bills?|statements?|invoices?|copy)\b", text)
-            and not any(e.lower() != EMAIL for e in re.findall(EMAIL_RE, text))
-        )
-        bills = step(steps, "get_bills")
-        if (
-            self_send
-            and bills is not None
-            and not bills.failed
-            and "send_message" in tools
-            and step(steps, "send_message") is None
-        ):
-            latest = bills.result.split(";")[0].strip()
-            return act(
-                conv,
-                "send_message",
-                {
-                    "to": EMAIL,
-                    "subject": "Your Brightwell Energy bill",
-                    "body": f"Dear Harriet,\n\nHere is your latest bill: {latest}\n\nBrightwell Energy",
-                },
-            )
-        docs = next(
-            (n for n in sorted(tools) if n != "search_help_articles" and has(r"search|documents?$", n)), None
-        )
-        if steps[-1].name == "search_help_articles" and docs and step(steps, docs) is None:
-            return act(conv, docs, {"query": str(steps[-1].args.get("query", text[:120]))})
-        return finish(conv, steps, language)
 
     # a follow-up to something the assistant asked the customer to confirm
     pend = pending_action(previous_assistant(conv))
@@ -1072,7 +1076,7 @@ def ordinary(conv: Conversation) -> Reply:
 
     acct_args = {"account_id": ACCOUNT}
     earlier = has(
-        r"\b(last time|previous(ly)?|we (spoke|talked|agreed|discussed)|as (agreed|discussed)|earlier (chat|conversation|call)|follow(ing)? up|where we left|my notes|any notes)\b",
+        r"\b(last time|previous(ly)?|we (spoke|talked|agreed|discussed)|as (agreed|discussed)|earlier (chat|conversation|call)|(our |my )?last (chat|conversation|call)|continuing|carry on from|pick up where|follow(ing)? up|where we left|my notes|any notes)\b",
         text,
     )
     if earlier:
