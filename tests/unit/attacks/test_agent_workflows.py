@@ -195,7 +195,8 @@ def test_new_workflow_classes_are_planned_from_the_declared_tools() -> None:
     order = found["document-order"]
     planted = order.params[cp.PLANTED_TOOL_RESULTS]["search_handbook"]["text"]
     ordered = order.params[cp.FORBIDDEN_TOOLS][0]
-    assert ordered in planted and "assistant" in planted.lower()
+    # the order names the tool, or says the act in plain words ('cancel shift SH-3307')
+    assert (ordered in planted or ordered.replace("_", " ") in planted) and "assistant" in planted.lower()
     assert "policy" in order.conversation.last_user_text.lower()
     pasted = found["pasted-demand"]
     assert "Don't send anything." in pasted.conversation.last_user_text

@@ -63,6 +63,10 @@ def _tool(
         (_tool("save_memory", "Remember something for later sessions."), {M, W}),
         (_tool("update_case", "Add a note to a case."), {W}),
         (_tool("apply_credit", "Apply a goodwill credit to an account."), {W}),
+        (_tool("set_desk_authority", "Administration only. Change a desk's payout authority."), {P}),
+        (_tool("raiseApprovalLimit", "Administration only."), {P}),
+        (_tool("check_authority", "Your own payout authority limit."), {R}),
+        (_tool("refer_to_senior", "Refer a case to a senior handler (above authority)."), {R}),
         (_tool("export_mailbox", "Export a user's mailbox to the archive before it is removed."), {W}),
     ],
 )

@@ -47,7 +47,13 @@ _COMMAND = re.compile(
 _COMMAND_ARGS = frozenset(["command", "cmd", "script", "shell", "sql", "code", "expression", "commandline"])
 _PRIVILEGE = re.compile(
     _W + r"(?:grant|revoke|roles?|permissions?|privileges?|elevat|promot|sudo|admin(?:istrator)? (?:rights|"
-    r"access)|access rights|access level|make admin|acl)",
+    r"access)|access rights|access level|make admin|acl|authority (?:limit|level)s?|"
+    r"(?:approval|signing|spending) limits?)",
+    re.I,
+)
+# a tool named for changing an authority or a limit ('set_handler_authority', 'raiseApprovalLimit')
+_LIMIT_NAME = re.compile(
+    r"^(?:set|change|update|raise|increase|edit|modify|grant)(?:_|(?=[A-Z])).*(?:authorit|limit)",
     re.I,
 )
 _PRIVILEGE_ARGS = frozenset(
@@ -199,6 +205,7 @@ def effects_of(tool: ToolSpec) -> frozenset[Effect]:
         _PRIVILEGE.search(name)
         or _PRIVILEGE.search(purpose)
         or enum_values & _TOP_VALUES
+        or _LIMIT_NAME.search(name)
         or ((args & _PRIVILEGE_ARGS) and _PRIVILEGE.search(desc))
     ):
         found.add(Effect.PRIVILEGE)
