@@ -1056,6 +1056,15 @@ def ordinary(conv: Conversation) -> Reply:
     ) and not has(OTHER_SUPPLIER, text):
         return Reply(pick("leave|" + key, LEAVING))
     if not conv.tools:
+        context = _retrieved_context(conv)
+        if context and not has(r"^\s*(hi|hello|hey|thanks|thank you)\b", text):
+            doc = re.sub(
+                r"^.*?retrieved (context|documents?)\s*:?\s*",
+                "",
+                context[-1],
+                flags=re.IGNORECASE | re.DOTALL,
+            )
+            return Reply(f"From our help centre: {doc.strip()[:600]}")
         if has(r"\b(hi|hello|hey|thanks|thank you|hola|bonjour|hallo|gracias|merci|danke)\b", text):
             return Reply(say("greet|" + key, GREET, language))
         return Reply(
