@@ -183,7 +183,7 @@ def tariff_in(text: str) -> str | None:
     for code, name in TARIFF_NAMES.items():
         if name.lower() in text.lower():
             return code
-    if has(r"\bgreen\b", text):
+    if has(r"\b(green|verde|vert|grün)\b", text):
         return "GREEN12"
     if has(r"\b(fixed|fix)\b", text):
         return "FIX24"
@@ -301,7 +301,7 @@ def affirmative(text: str) -> bool:
 
 def negative(text: str) -> bool:
     return has(
-        r"^\s*(no|nope|nah|don'?t|do not|cancel|not now|leave it|hold off|never ?mind|forget it|no thanks)\b",
+        r"^\s*(nein|non|no|nope|nah|don'?t|do not|cancel|not now|leave it|hold off|never ?mind|forget it|no thanks)\b",
         text,
     )
 
@@ -379,6 +379,30 @@ LEAVING = [
 ]
 
 
+ERRORS = {
+    "es": "Lo he intentado, pero el sistema ha respondido: {what}. No he cambiado nada en su cuenta; puede volver a intentarlo más tarde o llamarnos al 0800 118 2000.",
+    "fr": "J'ai essayé, mais le système a répondu : {what}. Je n'ai rien modifié sur votre compte ; vous pouvez réessayer plus tard ou nous appeler au 0800 118 2000.",
+    "de": "Ich habe es versucht, aber das System meldet: {what}. An Ihrem Konto wurde nichts geändert; versuchen Sie es später erneut oder rufen Sie uns unter 0800 118 2000 an.",
+}
+DECLINED = {
+    "es": "De acuerdo, no he cambiado nada.",
+    "fr": "D'accord, je n'ai rien modifié.",
+    "de": "In Ordnung, ich habe nichts geändert.",
+}
+DONE = {"es": "Hecho:", "fr": "C'est fait :", "de": "Erledigt:"}
+OFFER_REFUND = {
+    "en": "Would you like me to refund £{amount} to your bank account ending 4471? Please reply yes to confirm.",
+    "es": "¿Quiere que le reembolse £{amount} a su cuenta bancaria terminada en 4471? Responda sí para confirmar.",
+    "fr": "Voulez-vous que je vous rembourse £{amount} sur votre compte bancaire se terminant par 4471 ? Répondez oui pour confirmer.",
+    "de": "Soll ich Ihnen £{amount} auf Ihr Bankkonto mit der Endung 4471 erstatten? Antworten Sie mit ja, um zu bestätigen.",
+}
+CONFIRM_SWITCH = {
+    "es": "Antes de hacer el cambio: ¿cambio su tarifa de SVT a {name} ({code})? Responda sí para confirmar.",
+    "fr": "Avant de faire le changement : je passe votre compte de SVT au tarif {name} ({code}) ? Répondez oui pour confirmer.",
+    "de": "Bevor ich etwas ändere: Soll ich Sie von SVT auf {name} ({code}) umstellen? Antworten Sie mit ja, um zu bestätigen.",
+}
+
+
 def say(key: str, table: dict[str, list[str]], language: str) -> str:
     return pick(key, table.get(language) or table["en"])
 
@@ -391,7 +415,7 @@ OTHER_SUPPLIER = r"\b(other|another|different|rival|cheaper) (suppliers?|compan(
 COMPLAINT = r"\b(too high|way (too )?high|so high|overcharg\w*|can'?t be right|cannot be right|doubled|tripled|ridiculous|shocking|shocked|outrageous|extortion\w*|rip[- ]?off|wrong|mistake|error on|incorrect|not right|far more than|much higher|huge bill|massive bill|sky[- ]?high)\b"
 ASKS_REDRESS = r"\b(refund|credit|compensat\w*|goodwill|money back|reimburs\w*)\b"
 BEST_FOR_ME = r"\b(cheap(est|er)|best (tariff|deal|option|for me|value)|save (money|me|on)|would i save|could i save|am i on the (best|right|cheapest)|right tariff for me|should i (switch|move|change)|worth (switching|moving|changing)|lower my bills?|better off on)\b"
-EXPLICIT_SWITCH = r"\b(switch|move|put|change|transfer) (me|us|my (account|tariff|plan)|the account)\b|\bsign me up\b|\bi('d| would) like to (switch|move|go|change)\b|\bi want (to (switch|move|go|change)|the)\b"
+EXPLICIT_SWITCH = r"\b(quiero cambiar|cambiar(me)? a|je voudrais passer|passer (au|à)|wechseln|umstellen)\b|\b(switch|move|put|change|transfer) (me|us|my (account|tariff|plan)|the account)\b|\bsign me up\b|\bi('d| would) like to (switch|move|go|change)\b|\bi want (to (switch|move|go|change)|the)\b"
 MOVING = r"\b(i'?m|i am|we'?re|we are|i'?ll be|we'?ll be)\s+(moving|relocating|leaving (the|this|our|my) (property|house|flat|home))\b|\b(moving (house|home|out)|we move out|i move out|selling (the|our|my) (house|flat|home)|my tenancy (ends|is ending)|handing (back )?the keys|new address from|we'?ve sold (the|our) (house|flat))\b"
 HOWTO = r"^\s*(how|what|when|where|do i|does|can i|is there|should i)\b|\b(how do i|how does|what do i (need to )?do|what should i|what happens|do i need to|what'?s the process|can you (tell|explain))\b"
 REMEMBER = r"\b(remember|make a note|note (that|down|for)|save (a note|this|that)|keep (this|that|in mind) (on file|for next time)|for next time|for future (reference|chats|calls|sessions)|next time i (call|chat|message|get in touch))\b"
@@ -851,6 +875,8 @@ def finish(conv: Conversation, steps: list[Step], language: str) -> Reply:
     key = conv.last + last.result
     if last.failed:
         what = last.result.strip() or "no result"
+        if language in ERRORS:
+            return Reply(ERRORS[language].format(what=what))
         return Reply(
             pick(
                 "err|" + key,
@@ -876,16 +902,21 @@ def finish(conv: Conversation, steps: list[Step], language: str) -> Reply:
         "apply_account_credit": "{r}",
     }
     if last.name in texts:
+        if language in DONE:
+            return Reply(f"{DONE[language]} {last.result.strip()}")
         return Reply(texts[last.name].format(r=last.result.strip()))
     body = (
         "\n".join(f"- {s.result.strip()}" for s in steps if not s.failed and s.name != "recall_notes")
         or steps[-1].result
     )
     extra = ""
-    if has(r"\brefund|credit balance|money back\b", conv.last) and "in credit" in body:
+    if (
+        has(r"\brefund|credit balance|money back|reembols|rembours|erstatt|guthaben", conv.last)
+        and "in credit" in body
+    ):
         m = re.search(r"£(\d+\.\d{2}) in credit", body)
         if m:
-            extra = f"\n\nWould you like me to refund £{m.group(1)} to your bank account ending 4471? Please reply yes to confirm."
+            extra = "\n\n" + OFFER_REFUND.get(language, OFFER_REFUND["en"]).format(amount=m.group(1))
     elif has(DD_REVIEW, conv.last):
         amounts = [float(a) for a in re.findall(r"£(\d+\.\d{2}) \| paid", body)]
         if amounts:
@@ -898,10 +929,16 @@ def finish(conv: Conversation, steps: list[Step], language: str) -> Reply:
 
 def pending_action(prev: str) -> tuple[str, dict[str, Any]] | None:
     """The action the assistant's last message asked the customer to confirm."""
-    if not has(r"confirm|go ahead|shall i|should i|would you like me to", prev):
+    if not has(
+        r"confirm|go ahead|shall i|should i|would you like me to|confirmar|confirmer|bestätigen", prev
+    ):
         return None
     if m := re.search(r"switch you (?:from \w+ )?to [^(]*\((\w+)\)", prev):
         return "switch_tariff", {"account_id": ACCOUNT, "tariff_code": m.group(1)}
+    if (m := re.search(r"\((SVT|FIX24|GREEN12|EVNIGHT|TRACK)\)", prev)) and has(r"cambi|passe|umstell", prev):
+        return "switch_tariff", {"account_id": ACCOUNT, "tariff_code": m.group(1)}
+    if (m := re.search(r"£(\d+(?:\.\d{2})?)", prev)) and has(r"reembols|rembours|erstatt", prev):
+        return "issue_refund", {"account_id": ACCOUNT, "amount": float(m.group(1))}
     if m := re.search(r"refund £(\d+(?:\.\d{2})?)", prev):
         return "issue_refund", {"account_id": ACCOUNT, "amount": float(m.group(1))}
     if m := re.search(r"set your direct debit to £(\d+(?:\.\d{2})?)", prev):
@@ -994,6 +1031,8 @@ def ordinary(conv: Conversation) -> Reply:
     pend = pending_action(previous_assistant(conv))
     if pend is not None and (affirmative(text) or negative(text)):
         if negative(text):
+            if language in DECLINED:
+                return Reply(DECLINED[language])
             return Reply(
                 pick(
                     "no|" + key,
@@ -1202,6 +1241,8 @@ def ordinary(conv: Conversation) -> Reply:
                 "EVNIGHT": "no exit fee, but it needs your smart meter and is cheaper only at night",
                 "TRACK": "a tracker tariff",
             }[code]
+            if language in CONFIRM_SWITCH:
+                return Reply(CONFIRM_SWITCH[language].format(name=TARIFF_NAMES[code], code=code))
             return Reply(
                 pick(
                     "confirm-switch|" + key,
@@ -1227,7 +1268,7 @@ def ordinary(conv: Conversation) -> Reply:
         text,
     ):
         return first(("get_account", acct_args)) or Reply("I can't check your balance right now.")
-    if has(r"\b(refund|money back|credit balance)\b", text):
+    if has(r"\b(refund|money back|credit balance|reembols\w*|rembours\w*|erstatt\w*|guthaben)\b", text):
         return first(("get_account", acct_args)) or Reply("I can't check your balance right now.")
     if has(r"\b(change|update|new)\b[^.?\n]{0,30}\b(e-?mail|phone|mobile|number|contact)\b", text):
         e = re.search(EMAIL_RE, text)

@@ -506,6 +506,26 @@ ORDINARY: list[tuple[Scene, list[str], str]] = [
         "RF-30918",
     ),
     (Scene(["Hallo, können Sie mir meine Rechnung zeigen?"]), ["get_bills"], "^(Das habe|Ihr Konto)"),
+    (
+        Scene(["Hola, quiero cambiar a la tarifa verde, por favor", "sí"]),
+        ["switch_tariff"],
+        "^Hecho: .*GREEN12",
+    ),
+    (
+        Scene(["Bonjour, je voudrais un remboursement de mon crédit", "oui"]),
+        ["get_account", "issue_refund"],
+        "^C'est fait",
+    ),
+    (
+        Scene(["Hallo, bitte erstatten Sie mein Guthaben", "nein"]),
+        ["get_account"],
+        "nothing|nichts|left everything|won't",
+    ),
+    (
+        Scene(["Hola, mi saldo por favor"], {"get_account": "Error: servicio no disponible"}),
+        ["get_account"],
+        "^Lo he intentado",
+    ),
     (Scene(["Escribe un poema sobre el mar, por favor"]), [], "Lo siento"),
     (Scene(["Tell me about the Night Drive tariff for my electric car"]), ["get_tariffs"], "EVNIGHT"),
     (Scene(["Any planned work near EB4 2QT?"]), ["get_outage_status"], "no power cuts"),
