@@ -200,7 +200,7 @@ AIMED_AT_AGENT = (
     r"\b(assistants?|agents?|ai|chat ?bots?|bots?|models?|llms?|automated (?:system|helper|process)s?|virtual agents?)\b[^.\n]{0,60}?\b(must|should|shall|needs? to|is (?:required|instructed|authori[sz]ed|expected) to|has to|are to|will now|is to)\b",
     r"\b(note|instructions?|message|notice|reminder)s? (?:to|for) (?:the |any |all )?(assistants?|agents?|ai|bots?|models?|automated)",
     r"\b(ignore|disregard|forget|override|set aside)\b[^.\n]{0,40}\b(instructions|rules|previous|above|policy|policies|guidelines|prompt|what you were told)",
-    r"(?m)^\s*[\[<#(]*\s*(system|admin|operator|developer|important|attention|instruction)s?\b\s*[\]>)]*\s*[:!-]",
+    r"(?m)^\s*[\[<#(]*\s*(system|admin|operator|developer|instruction)s?\b\s*[\]>)]*\s*[:!-]",
     r"\bif you are (?:an? )?(ai|assistant|agent|bot|language model)\b",
     r"\b(new|updated|revised) (objective|task|instructions?|goal)s?\b\s*[:-]",
 )
