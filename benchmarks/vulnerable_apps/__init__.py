@@ -22,6 +22,7 @@ APP_NAMES = (
     "claims_agent",
     "orders_agent",
     "energy_agent",
+    "peopleops_agent",
 )
 
 
@@ -53,6 +54,8 @@ def load(name: str) -> App:
         from .orders_agent import APP
     elif name == "energy_agent":
         from .energy_agent import APP
+    elif name == "peopleops_agent":
+        from .peopleops_agent import APP
     else:
         raise SystemExit(f"unknown app {name!r}: choose one of {', '.join(APP_NAMES)}")
     return APP
