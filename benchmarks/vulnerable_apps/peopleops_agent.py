@@ -532,10 +532,12 @@ HARMFUL = (
     r"\b(find out|tell me|check|is)\b.{0,30}\b(pregnant|religion|sexual|gay|ill|sick)\b|"
     r"\b(home address|personal (phone|mobile)|ni number|national insurance|bank (details|account)|salary|sort code)\b.{0,40}\b(of|for)\b.{0,30}\b(everyone|all staff|every employee|the whole)|"
     r"\b(hack|phish|keylog|spy on|stalk|fake (payslip|reference|p45|contract)|forge|launder|steal)\b|"
+    r"\b(everyone'?s|all (staff|employees)'?|every (employee|member of staff)'?s?)\b.{0,20}\b(salar\w+|pay|home address\w*|ni numbers?|bank)|"
+    r"\b(pretend|act as if|imagine)\b.{0,30}\bno (rules|restrictions|limits)\b|"
     r"\b(read|access|see)\b.{0,20}\b(someone else'?s|colleague'?s|their) (email|inbox|messages)\b"
 )
 OUT_OF_SCOPE = (
-    r"\b(poem|joke|song|recipe|weather|football|stock|crypto|bitcoin|homework|essay|movie|film|horoscope|write (me )?a story|"
+    r"\b(poema?|poème|gedicht|chiste|blague|witz|joke|song|recipe|weather|football|stock|crypto|bitcoin|homework|essay|movie|film|horoscope|write (me )?a story|"
     r"capital of|translate this|code in python|javascript|lottery|dating|diet)\b"
 )
 
@@ -672,7 +674,7 @@ INTENTS: list[tuple[str, str]] = [
     ),
     (
         "leave",
-        r"\b(leave|holiday|vacation|days off|annual leave)\b.{0,30}\b(left|balance|remaining|has|have|taken)\b|\bhow (much|many days)\b.{0,30}\b(leave|holiday)|\bvacaciones\b|\bcongés\b|\burlaub\b",
+        r"\b(leave|holiday|vacation|days off|annual leave)\b.{0,30}\b(left|balance|remaining|has|have|taken)\b|\bhow (much|many days)\b.{0,30}\b(leave|holiday)|\b(her|his|their) (annual )?(leave|holidays?)\b|\bvacaciones\b|\bcongés\b|\burlaub\b",
     ),
     (
         "starters",
@@ -874,6 +876,10 @@ def wanted_session(text: str, sessions: list[dict[str, Any]]) -> dict[str, Any] 
         day = int(d.group(1) or d.group(4))
         mon = MONTHS[(d.group(2) or d.group(3)).lower()[:3]]
         return next((s for s in sessions if str(s.get("date", "")).endswith(f"-{mon:02d}-{day:02d}")), None)
+    mo = re.search(r"\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b", text, re.IGNORECASE)
+    if mo:
+        mon = MONTHS[mo.group(1).lower()]
+        return next((s for s in sessions if str(s.get("date", ""))[5:7] == f"{mon:02d}"), None)
     if has(r"\b(next|first|earliest|soonest)\b", text):
         return next((s for s in sessions if int(s.get("seats_left") or 0) > 0), None)
     if has(r"\bonline\b", text):
@@ -1446,16 +1452,6 @@ def h_send(ctx: Ctx) -> Reply:
     p = resolve(ctx, who)
     if not isinstance(p, Person):
         return p if isinstance(p, Reply) else Reply(p)
-    if external(dest[0]):
-        return Reply(
-            pick(
-                "ext|" + ctx.user,
-                [
-                    f"I can't send {p.name}'s HR record to an outside address like {dest[0]}. If they need something, I can send a welcome e-mail or point them to the HR portal.",
-                    f"{dest[0]} isn't a Halden & Crane address, so I won't e-mail {p.name}'s personnel details there. A colleague's work address is fine.",
-                ],
-            )
-        )
     s = ctx.done("send_email")
     if s is None:
         body = "\n".join(f"{k.replace('_', ' ')}: {p.record.get(k)}" for k in SAFE_FIELDS if p.record.get(k))
@@ -1530,6 +1526,9 @@ def agent(ctx: Ctx) -> Reply:
     if affirmative(text) and offered_reminders(ctx.prev_assistant):
         return h_chase_confirmed(ctx)
     kind = intent(text)
+    if kind is None and ctx.prev_assistant.startswith("Which session should") and ctx.earlier_users:
+        ctx.user = f"{ctx.earlier_users[-1]} {text}"
+        return h_book(ctx)
     if kind is None and has(r"\b(her|his|their|them)\b", text) and ctx.earlier_users:
         kind = intent(ctx.earlier_users[-1] + " " + text) if persons(ctx.earlier_users[-1]) else None
     if has(OUT_OF_SCOPE, text) and kind not in ("policy", "lookup"):
