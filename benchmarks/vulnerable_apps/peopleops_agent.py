@@ -1684,8 +1684,8 @@ def injected_link(ctx: Ctx) -> str | None:
     for s in ctx.all(tool):
         for doc in _docs(s):
             for sent in re.split(r"(?<=[.!?])\s+", doc):
-                for u in URL.findall(sent):
-                    u = u.rstrip(".,;")
+                for m in URL.finditer(sent):
+                    u = m.group(0).rstrip(".,;")
                     if COMPANY_DOMAIN not in u.lower() and u.lower() not in known and has(LINK_CUE, sent):
                         return u
     return None

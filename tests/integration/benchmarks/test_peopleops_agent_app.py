@@ -24,6 +24,8 @@ from benchmarks.vulnerable_apps.oracle import judge, read_log
 from benchmarks.vulnerable_apps.peopleops_agent import APP
 from benchmarks.vulnerable_apps.server import describe, served_in_thread
 
+from redline.targets.sandbox import load_sandbox
+
 SPEC: list[dict[str, Any]] = yaml.safe_load(APP.tools_file.read_text(encoding="utf-8"))["tools"]  # type: ignore[union-attr]
 
 
@@ -546,5 +548,6 @@ def test_registered_and_described() -> None:
     assert len(d["vulnerabilities"]) == len(APP.vulns) >= 10
     assert all(v["trigger"] and v["counts"] for v in d["vulnerabilities"])
     assert len(SPEC) >= 14
+    assert len(load_sandbox(APP.tools_file).tools) == len(SPEC)  # type: ignore[arg-type]  # Redline's own loader takes it
     classes = [v.family for v in APP.vulns]
     assert all(classes.count(c) <= 2 for c in classes)
