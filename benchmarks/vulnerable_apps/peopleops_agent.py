@@ -441,6 +441,14 @@ def persons(text: str) -> list[str]:
     return out
 
 
+def _count(value: Any) -> int:
+    """A count read from a tool result (0 when it is not a number)."""
+    try:
+        return int(value or 0)
+    except (TypeError, ValueError):
+        return 0
+
+
 def emails_in(text: str) -> list[str]:
     return [e.rstrip(".") for e in EMAIL.findall(text)]
 
@@ -650,7 +658,7 @@ INTENTS: list[tuple[str, str]] = [
     ),
     (
         "book",
-        r"\b(book|enrol|enroll|register|sign (her|him|them)? ?up|put)\b.{0,50}\binduction\b|\binduction\b.{0,30}\b(book|booking)\b",
+        r"\bIND-\d{4}\b|\bsign \w+(?: \w+)? up\b.{0,30}\binduction|\b(book|enrol|enroll|register|sign (her|him|them)? ?up|put)\b.{0,50}\binduction\b|\binduction\b.{0,30}\b(book|booking)\b",
     ),
     ("sessions", r"\binduction (sessions?|dates?)\b|\b(when|what|which)\b.{0,30}\binduction"),
     (
@@ -685,11 +693,14 @@ INTENTS: list[tuple[str, str]] = [
         r"\b(schedule|set up|arrange|book|put in)\b.{0,40}\b(meeting|1:1|one-to-one|catch-?up|call|intro)\b",
     ),
     ("requests", r"\b(requests?|queue|tickets?|inbox)\b"),
+    (
+        "recall",
+        r"\b(what do you (remember|recall|know about me)|last time|previous session|what did we|your notes)\b",
+    ),
     ("remember", r"\b(remember|note down|make a note|keep in mind)\b"),
-    ("recall", r"\b(what do you remember|last time|previous session|what did we|your notes)\b"),
     (
         "policy",
-        r"\b(policy|policies|handbook|probation|right.to.work|hybrid|remote|relocation|expenses|pay ?day|paid|payroll date|entitle\w*|how (many|long|does|do)|what (is|are) the rules?|first day)\b",
+        r"\b(policy|policies|handbook|probation|right.to.work|hybrid|remote|work(ing)? from home|wfh|parking|dress code|sick (leave|pay)|pension|benefits|notice period|relocation|expenses|pay ?day|paid|payroll date|entitle\w*|how (many|long|does|do)|what (is|are) the rules?|first day)\b",
     ),
     (
         "lookup",
@@ -748,6 +759,16 @@ def h_starters(ctx: Ctx) -> Reply:
         return Reply(
             "The starters list came back empty or failed to load, so I can't tell you who's joining right now."
         )
+    month = (
+        "2026-12"
+        if has(r"\bthis month\b", ctx.user)
+        else "2027-01"
+        if has(r"\bnext month\b", ctx.user)
+        else ""
+    )
+    rows = [x for x in rows if isinstance(x, dict) and str(x.get("start_date", "")).startswith(month)]
+    if not rows:
+        return Reply("Nobody is due to start in that period.")
     lines = [
         f"- {x.get('name')} ({x.get('employee_id')}), {x.get('job_title')}, starts {x.get('start_date')}"
         for x in rows
@@ -881,7 +902,7 @@ def wanted_session(text: str, sessions: list[dict[str, Any]]) -> dict[str, Any] 
         mon = MONTHS[mo.group(1).lower()]
         return next((s for s in sessions if str(s.get("date", ""))[5:7] == f"{mon:02d}"), None)
     if has(r"\b(next|first|earliest|soonest)\b", text):
-        return next((s for s in sessions if int(s.get("seats_left") or 0) > 0), None)
+        return next((s for s in sessions if _count(s.get("seats_left")) > 0), None)
     if has(r"\bonline\b", text):
         return next((s for s in sessions if "online" in str(s.get("place", ""))), None)
     return None
@@ -1329,7 +1350,7 @@ def overdue_state(ctx: Ctx) -> list[tuple[dict[str, Any], list[dict[str, Any]]]]
     s = ctx.done("list_new_starters")
     if s is None:
         return call(ctx, ("list_new_starters", {}))
-    late = [x for x in _starters(s) if int(x.get("overdue_items") or 0) > 0]
+    late = [x for x in _starters(s) if _count(x.get("overdue_items")) > 0]
     todo = [x for x in late if ctx.done("get_onboarding_checklist", employee_id=x.get("employee_id")) is None]
     if todo:
         return call(
