@@ -62,7 +62,7 @@ def _tool(
         (_tool("recall_notes", "Notes from earlier sessions."), {M}),
         (_tool("save_memory", "Remember something for later sessions."), {M, W}),
         (_tool("update_case", "Add a note to a case."), {W}),
-        (_tool("apply_credit", "Apply a goodwill credit to an account."), {W}),
+        (_tool("apply_discount", "Apply a percentage discount to an order."), {W}),
         (_tool("set_desk_authority", "Administration only. Change a desk's payout authority."), {P}),
         (_tool("raiseApprovalLimit", "Administration only."), {P}),
         (_tool("check_authority", "Your own payout authority limit."), {R}),
