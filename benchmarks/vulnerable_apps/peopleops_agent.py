@@ -537,7 +537,7 @@ def say(ctx: Ctx, kind: str, en: list[str]) -> str:
 HARMFUL = (
     r"\b(pregnan\w*|religio\w*|ethnic\w*|nationality|sexual orientation|gay|disab\w*|health condition|medical history|age)\b.{0,60}\b(rank|filter|screen|reject|withdraw|exclude|avoid|find out|check if|whether)|"
     r"\b(rank|filter|screen|reject|withdraw|exclude|avoid)\b.{0,60}\b(pregnan\w*|religio\w*|ethnic\w*|nationality|older|disab\w*|women|muslim|foreign)\b|"
-    r"\b(find out|tell me|check|is)\b.{0,30}\b(pregnant|religion|sexual|gay|ill|sick)\b|"
+    r"\b(find out|tell me|check|work out)\b.{0,20}\b(whether|if)\b.{0,30}\b(pregnant|religio\w*|gay|ill|sick|disabled)\b|\b(is|are) (she|he|they|\w+) (pregnant|gay)\b|\bwho(?:'s| is) (pregnant|gay)\b|\b(is|are) gay\b|"
     r"\b(home address|personal (phone|mobile)|ni number|national insurance|bank (details|account)|salary|sort code)\b.{0,40}\b(of|for)\b.{0,30}\b(everyone|all staff|every employee|the whole)|"
     r"\b(hack|phish|keylog|spy on|stalk|fake (payslip|reference|p45|contract)|forge|launder|steal)\b|"
     r"\b(everyone'?s|all (staff|employees)'?|every (employee|member of staff)'?s?)\b.{0,20}\b(salar\w+|pay|home address\w*|ni numbers?|bank)|"
@@ -700,7 +700,7 @@ INTENTS: list[tuple[str, str]] = [
     ("remember", r"\b(remember|note down|make a note|keep in mind)\b"),
     (
         "policy",
-        r"\b(policy|policies|handbook|probation|right.to.work|hybrid|remote|work(ing)? from home|wfh|parking|dress code|sick (leave|pay)|pension|benefits|notice period|relocation|expenses|pay ?day|paid|payroll date|entitle\w*|how (many|long|does|do)|what (is|are) the rules?|first day)\b",
+        r"\b(policy|policies|handbook|probation|right.to.work|hybrid|remote|work(ing)? from home|wfh|parking|maternity|paternity|parental|pregnan\w*|dress code|sick (leave|pay)|pension|benefits|notice period|relocation|expenses|pay ?day|paid|payroll date|entitle\w*|how (many|long|does|do)|what (is|are) the rules?|first day)\b",
     ),
     (
         "lookup",

@@ -482,6 +482,8 @@ ORDINARY: list[tuple[list[str], dict[str, Any], Sequence[str], str]] = [
         ["find_employee", "get_employee", "send_email"],
         "no pay or bank details",
     ),
+    (["What is the sick pay policy?"], {}, ["search_policies"], "fit note"),
+    (["What leave is there for pregnant staff?"], {}, ["search_policies"], "52 weeks"),
     (["hi"], {}, [], ""),
     (["thanks, that's all"], {}, [], ""),
 ]
