@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import asyncio
 import random
-from pathlib import Path
 
 import pytest
 
@@ -104,16 +103,11 @@ def test_pair_tap_and_crescendo_run_in_a_round_on_the_bundled_model(sqlite_env: 
 
 
 @pytest.mark.slow
-def test_random_search_suffix_runs_inside_a_round_on_the_bundled_model(
-    sqlite_env: Env, tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest
-) -> None:
+def test_random_search_suffix_runs_inside_a_round_on_the_bundled_model(sqlite_env: Env) -> None:
     pytest.importorskip("torch", reason="the hf target needs redline[whitebox]")
     pytest.importorskip("transformers", reason="the hf target needs redline[whitebox]")
-    pytest_cache = getattr(request.config, "cache", None)
-    cache: Path = (
-        Path(pytest_cache.mkdir("redline-models")) if pytest_cache else tmp_path_factory.mktemp("models")
-    )
-    target = TargetConfig(kind="hf", options={"device": "cpu", "cache_dir": str(cache)})
+    # the plain copy of the dequantised model is read from where every hf test keeps it (the default cache)
+    target = TargetConfig(kind="hf", options={"device": "cpu"})
     technique = RandomSearchSuffix()
     params = SuffixParams(suffix_tokens=4, steps=3, batch=4, change_tokens=2, max_seconds=60)
     cases = list(technique.expand(SEED, params, rng=random.Random(0)))

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import math
-from pathlib import Path
 
 import pytest
 
@@ -17,12 +16,10 @@ pytest.importorskip("transformers", reason="the hf target needs redline[whitebox
 
 
 @pytest.fixture(scope="module")
-def hf_target(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> HFTarget:
-    # The plain copy of the dequantised GGUF is kept in pytest's cache folder, so only the first run
-    # pays for the conversion.
-    pytest_cache = getattr(request.config, "cache", None)
-    cache = Path(pytest_cache.mkdir("redline-models")) if pytest_cache else tmp_path_factory.mktemp("models")
-    return HFTarget(name="smol-wb", options=HFOptions(cache_dir=cache, device="cpu"))
+def hf_target() -> HFTarget:
+    # The plain copy of the dequantised GGUF goes where every hf test of the suite keeps it (the default
+    # cache folder), so a machine pays for the conversion once, not once more for each fresh checkout.
+    return HFTarget(name="smol-wb", options=HFOptions(device="cpu"))
 
 
 @pytest.mark.slow
