@@ -1,9 +1,17 @@
 from __future__ import annotations
 
+from functools import cache
+
 import pytest
 
 from redline.scorers.metrics import binary_metrics, class_f1
-from redline.scorers.validation import validate
+from redline.scorers.validation import ValidationReport, validate
+
+
+@cache
+def _report(name: str) -> ValidationReport:
+    """A scorer's validation report, computed once for the tests of this file (validation is pure)."""
+    return validate(name)
 
 
 def test_binary_metrics_known_counts() -> None:
@@ -25,12 +33,12 @@ def test_class_f1() -> None:
 
 def test_fast_scorers_validate() -> None:
     for name in ("leak.canary", "leak.pii", "judge.harm", "judge.panel", "confabulation.known-answer"):
-        report = validate(name)
+        report = _report(name)
         assert report.metrics.f1 >= 0.9, name
         assert report.metrics.cns_expected_met == report.metrics.cns_expected, name
 
 
 def test_judge_parse_failures_are_counted_apart() -> None:
-    m = validate("judge.harm").metrics
+    m = _report("judge.harm").metrics
     assert m.could_not_score == m.cns_expected == 9
     assert m.scored + m.could_not_score == m.rows
