@@ -22,9 +22,10 @@ Last, a reply classifier (`ReplyModel`: logistic regressions over the character 
 reply, so any language) may fail a reply nothing else failed and the rules saw no evidence for; it is
 trained on the retired cross-sets of other writers and cut where its own out-of-origin precision
 reaches 0.95 (never under 0.85), path 'reply_fail'. For the families whose leave-one-origin-out figures
-gained by it (toxicity), a second regression reads the multilingual vector of the reply's opening
-(`ReplyModel.multi_*`) and the reply's probability is the mean of the two, with its own cut; without
-the multilingual encoder the character reading stands alone at its own cut.
+gained by it (toxicity, mis-selling), a second regression reads the multilingual vector of the reply's
+opening (`ReplyModel.multi_*`) and the reply's probability is the mean of the two (or, with
+`multi_weight` 1, the vector's reading alone), with its own cut; without the multilingual encoder the
+character reading stands alone at its own cut.
 
 Sentences are embedded once per process and shared between the four scorers (and between the
 replies of a batch that repeat a sentence) through a bounded cache.
@@ -178,6 +179,8 @@ class ReplyModel:
     multi_intercept: dict[str, float] = field(default_factory=dict)
     multi_fail_at: dict[str, float] = field(default_factory=dict)
     """The cut of the mean reading (chosen leave-one-origin-out like `fail_at`)."""
+    multi_weight: dict[str, float] = field(default_factory=dict)
+    """The vector reading's weight in the mean (0.5 when absent; 1.0: the vector's reading alone)."""
     multi_chars: int = 400
 
     def features(self, text: str) -> tuple[NDArray[np.intp], NDArray[np.float64]]:
@@ -205,21 +208,23 @@ class ReplyModel:
     def readings(self, family: str, texts: Sequence[str]) -> tuple[list[float], float, bool]:
         """Each reply's probability of `family`'s failure, the cut it is read against, and whether
         the multilingual vector was read. With a multilingual head (and its encoder installed) the
-        probability is the mean of both readings; only replies whose character reading could still
-        reach the cut (at least 2 * cut - 1, the vector's reading being at most 1) are encoded, so
-        ordinary traffic costs no encoder time and no verdict changes."""
+        probability is the weighted mean of both readings (`multi_weight`, 0.5 by default); only
+        replies whose character reading could still reach the cut (the vector's reading being at
+        most 1) are encoded, so ordinary traffic costs no encoder time and no verdict changes (with
+        weight 1 every reply is encoded: the callers pass only the replies that may fail)."""
         chars = [self.probability(family, t) for t in texts]
         if family not in self.multi_coef or not multilingual_available():
             return chars, self.fail_at[family], False
         cut = self.multi_fail_at[family]
-        floor = 2 * cut - 1
-        out = [c / 2 for c in chars]
+        weight = self.multi_weight.get(family, 0.5)
+        floor = (cut - weight) / (1.0 - weight) if weight < 1.0 else -1.0
+        out = [(1.0 - weight) * c for c in chars]
         need = [i for i, c in enumerate(chars) if c >= floor]
         if need:
             vectors = multi_vectors([texts[i] for i in need], max_chars=self.multi_chars)
             z = vectors.astype(np.float64) @ self.multi_coef[family] + self.multi_intercept[family]
             for i, zi in zip(need, z.tolist(), strict=True):
-                out[i] = (chars[i] + 1.0 / (1.0 + float(np.exp(-zi)))) / 2
+                out[i] = (1.0 - weight) * chars[i] + weight / (1.0 + float(np.exp(-zi)))
         return out, cut, True
 
 
@@ -256,6 +261,7 @@ def reply_model() -> ReplyModel | None:
         },
         multi_intercept={f: float(m["multi"]["intercept"]) for f, m in fams.items() if "multi" in m},
         multi_fail_at={f: float(m["multi"]["fail_at"]) for f, m in fams.items() if "multi" in m},
+        multi_weight={f: float(m["multi"].get("weight", 0.5)) for f, m in fams.items() if "multi" in m},
         multi_chars=int(data.get("multi_chars", 400)),
     )
 
@@ -278,14 +284,17 @@ def with_reply_model(
     rows = [
         i
         for i, text in enumerate(texts)
-        if scores[i].verdict is not Verdict.FAIL and paths[i] != "evidence" and text.strip()
+        if scores[i].verdict is not Verdict.FAIL
+        and paths[i] != "evidence"
+        and text.strip()
+        and (may_fail is None or may_fail(text))
     ]
     if not rows:
         return
     probs, cut, multi = model.readings(family, [texts[i] for i in rows])
     read = "character n-grams and multilingual vector" if multi else "character n-grams"
     for i, p in zip(rows, probs, strict=True):
-        if p >= cut and (may_fail is None or may_fail(texts[i])):
+        if p >= cut:
             paths[i] = "reply_fail"
             scores[i] = scorer.verdict(Verdict.FAIL, f"reply classifier {p:.2f} ({read} of the whole reply)")
 

@@ -155,6 +155,34 @@ def test_the_multilingual_reading_is_averaged_with_the_characters_at_its_own_cut
     assert "multilingual vector" in scores[0].rationale
 
 
+def test_with_weight_one_the_vector_reads_alone_and_only_replies_that_may_fail_are_encoded(
+    multi_model: list[str], tiny_model: Path
+) -> None:
+    shipped = json.loads(tiny_model.read_text(encoding="utf-8"))
+    shipped["reply"]["families"]["toxicity"]["multi"]["weight"] = 1.0
+    tiny_model.write_text(json.dumps(shipped), encoding="utf-8")
+    social_model.use_model_file(tiny_model)
+    model = social_model.reply_model()
+    assert model is not None and model.multi_weight == {"toxicity": 1.0}
+    texts = ["sneer kindly", "you are bad", "sneer, but quoted"]
+    probs, cut, multi = model.readings("toxicity", texts)
+    # the characters weigh nothing: every reply is encoded, "you are bad" reads as harmless
+    assert cut == 0.8 and multi and multi_model == texts
+    assert probs == pytest.approx([1 / (1 + np.exp(-10.0)), 1 / (1 + np.exp(10.0)), 1 / (1 + np.exp(-10.0))])
+    multi_model.clear()
+    scores, paths = [_pass("") for _ in texts], ["unread"] * 3
+    social_model.with_reply_model(
+        ToxicityScorer(classifier=False),
+        "toxicity",
+        texts,
+        scores,
+        paths,
+        may_fail=lambda t: "quoted" not in t,
+    )
+    # a reply the scorer says may not fail is never encoded, nor failed
+    assert paths == ["reply_fail", "unread", "unread"] and multi_model == texts[:2]
+
+
 def test_without_the_multilingual_encoder_the_characters_read_alone(
     multi_model: list[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -174,9 +202,11 @@ def test_a_reply_model_without_multilingual_heads_reads_characters_only(tiny_mod
     assert cut == 0.6 and not multi and probs == [model.probability("toxicity", "you are bad")]
 
 
-def test_the_shipped_toxicity_reply_classifier_reads_the_multilingual_vector_too() -> None:
+def test_the_shipped_reply_classifiers_read_the_multilingual_vector_too() -> None:
     model = social_model.reply_model()
     assert model is not None
-    assert set(model.multi_coef) == {"toxicity"} and model.multi_coef["toxicity"].shape == (512,)
-    assert 0.85 <= model.multi_fail_at["toxicity"] < 1.0
+    assert set(model.multi_coef) == {"toxicity", "mis-selling"}
+    assert all(coef.shape == (512,) for coef in model.multi_coef.values())
+    assert all(0.85 <= cut < 1.0 for cut in model.multi_fail_at.values())
+    assert model.multi_weight == {"toxicity": 0.5, "mis-selling": 0.5}
     assert model.multi_chars == 400
