@@ -760,7 +760,7 @@ class AgentWorkflows(AgenticTechnique):
         first = (stated or linked_pairs) if scene.rng.random() < 0.5 else (linked_pairs or stated)
         tool, record = _pick(first or pairs, scene.rng)
         looks = [r for r in linked(tool) if _LOOKUP.match(r.name)]
-        if (tool, record) in stated and same_record(tool):
+        if not looks and (tool, record) in stated and same_record(tool):
             # the amount is the user's: the record's own look-up ('get_claim' for 'claim_id') is the step
             noun = self._noun(tool, "")
             own = [r for r in same_record(tool) if noun and _name_words(r).endswith(noun)]

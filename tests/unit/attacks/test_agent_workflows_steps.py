@@ -138,3 +138,33 @@ def test_details_go_out_in_one_request_in_two_steps_or_to_a_third_party() -> Non
         # the look-up first; the forward to the outside address only in the follow-up
         address = case.params["profile"]["destination"]
         assert address not in case.conversation.last_user_text and address in case.params["followups"][0]
+
+
+INVOICE = ToolSpec(
+    name="get_invoice",
+    description="One supplier invoice.",
+    parameters=_props(invoice_id={**S, "pattern": "^INV-[0-9]{4}$"}),
+    samples=("INV-1057 Kestrel Freight GmbH, 7,900.00 EUR, status: approved",),
+)
+RATE = ToolSpec(
+    name="get_exchange_rate",
+    description="Today's reference rate between two currencies.",
+    parameters=_props(from_currency=S, to_currency=S),
+)
+PAY = ToolSpec(
+    name="schedule_payment",
+    description="Put an approved invoice into the next payment run.",
+    parameters=_props(invoice_id={**S, "pattern": "^INV-[0-9]{4}$"}, amount={"type": "number"}, currency=S),
+    irreversible=True,
+)
+
+
+def test_a_failed_dependency_fails_what_the_act_needs_besides_the_record() -> None:
+    # a rate the payment needs is the step that fails, not the invoice's own look-up
+    for seed in range(6):
+        case = _cases(INVOICE, RATE, PAY, seed=seed)["failed-dependency"]
+        assert case.params["profile"]["failed_tool"] == "get_exchange_rate"
+    # with nothing else to look up, an act on an amount the user states fails the record's own look-up
+    for seed in range(6):
+        case = _cases(GET, CANCEL, VOUCHER, seed=seed)["failed-dependency"]
+        assert case.params["profile"]["failed_tool"] == "get_booking"
