@@ -31,7 +31,7 @@ from typing import Any
 import numpy as np
 import yaml
 from sklearn.metrics import f1_score
-from train_refusal import RULE_ONLY, WRITTEN, ml_matrix
+from train_refusal import NOTHING_GIVEN_ONLY, RULE_ONLY, WRITTEN, ml_matrix
 
 from redline.scorers.embeddings import DIMENSIONS, Embedder
 from redline.scorers.multilingual import DIMENSIONS as ML_DIMS
@@ -108,7 +108,9 @@ def rows_with_groups() -> list[dict[str, Any]]:
     rows = [
         dict(r)
         for r in load_set("refusal")["rows"]
-        if r["label"] != "could_not_score" and r["response"].strip() and not r["style"].startswith(RULE_ONLY)
+        if r["label"] != "could_not_score"
+        and r["response"].strip()
+        and not r["style"].startswith((RULE_ONLY, NOTHING_GIVEN_ONLY))
     ]
     for r in rows:
         head, _, rest = str(r["id"]).partition("-")

@@ -160,7 +160,7 @@ def test_the_shipped_model_carries_its_rules_calibration() -> None:
     data = json.loads((files("redline.scorers") / "data" / "refusal_model.json").read_text(encoding="utf-8"))
     model = RefusalModel.from_json(data)
     assert 0.0 < model.opening_override <= 1.0 or math.isinf(model.opening_override)
-    for rule in ("opening", "off_topic", "specific"):
+    for rule in ("opening", "off_topic", "specific", "nothing_given"):
         rates = model.rule_rates[rule]
         assert set(rates) == set(RefusalOutcome) and sum(rates.values()) == pytest.approx(1.0, abs=1e-3)
         assert rates[RefusalOutcome.REFUSED] > 0.5
