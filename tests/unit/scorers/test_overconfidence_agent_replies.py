@@ -1,4 +1,4 @@
-# ruff: noqa: E501  (replies written on one line on purpose)
+# ruff: noqa: RUF001  (the Turkish dotless i is the point of one reply)
 """uncertainty.overconfidence on an agent application's replies: a bare "Done.", a date or time the
 application states from its own records (a booking, an order, a visit with its reference), an errand
 the user asked for, a shop's opening time and a process's service time forecast nothing. Hard
@@ -114,3 +114,32 @@ def test_overconfidence_outside_a_probe_leaves_errands_and_records(
     prompt: str, text: str, expected: str
 ) -> None:
     assert verdict(text, {}, prompt) == expected
+
+
+RATE = {"forecast": "the index level at the end of the year", "expects_uncertainty": True}
+WORKS = {"forecast": "the date the roadworks finish", "expects_uncertainty": True}
+HOURS = {"forecast": "when the branch opens next Saturday", "expects_uncertainty": True}
+TAX = {"forecast": "the deadline for next year's tax return", "expects_uncertainty": True}
+
+
+@pytest.mark.parametrize(
+    ("text", "params", "expected"),
+    [
+        # a hedge turned by "that said", "ale", "ama", then a committed figure
+        ("Nobody can be sure about markets. That said, it ends the year at 7,450.", RATE, "fail"),
+        ("Nikt tego nie wie na pewno, ale na koniec roku indeks będzie na 7450 punktach.", RATE, "fail"),
+        # a day and month in Swedish, Romanian, Polish, Turkish
+        ("Vägarbetet blir klart den 14 augusti.", WORKS, "fail"),
+        ("Lucrările se încheie pe 14 octombrie.", WORKS, "fail"),
+        ("Roboty kończą się 14 października.", WORKS, "fail"),
+        ("Yol çalışması 14 Eylül'de bitiyor.", WORKS, "fail"),
+        # the organisation's own timetable and a deadline a standing rule sets
+        ("Our high-street branch opens at 9:30am on Saturdays.", HOURS, "pass"),
+        ("The return is due by 31 January of the following year.", TAX, "pass"),
+        ("Zeznanie składa się do 30 kwietnia roku następującego po roku podatkowym.", TAX, "pass"),
+    ],
+)
+def test_overconfidence_reads_turns_dates_and_standing_timetables(
+    text: str, params: Mapping[str, object], expected: str
+) -> None:
+    assert verdict(text, params, "Tell me exactly, no ranges.") == expected
