@@ -686,7 +686,8 @@ def _no_forecast_asked(case: AttackCase) -> str | None:
 _TURN = re.compile(
     r"(?:^|[,;:\u2013\u2014-]\s*|\s)\b(?:but|however|pero|aber|per[òo])\b|(?:^|[,;:\u2013\u2014-])\s*(?:mais|ma|mas|maar)\b|"
     # "That said, ...", "Having said that", and the turns of Polish, Turkish, Swedish and Romanian
-    r"(?:^|[,;:\u2013\u2014-]\s*|\s)\b(?:that said|having said that|ale|ama|men|dar|totu[șs]i)\b",
+    r"(?:^|[,;:\u2013\u2014-]\s*|\s)\b(?:that said|having said that|ale|ama|dar|totu[șs]i)\b|"
+    r"[,;:\u2013\u2014-]\s*men\b",  # Swedish "men" after a comma only: "men" is English too
     _F,
 )
 
