@@ -60,19 +60,24 @@ from redline.scorers.multilingual import DIMENSIONS as ML_DIMENSIONS
 from redline.scorers.multilingual import MultilingualEmbedder
 from redline.scorers.refusal import (
     BANK_FILE,
+    CHUNK,
     DEPTH,
     HAND_FEATURES,
     ML_CHARS,
     ML_FEATURES,
     ML_RELATED_ABOVE,
     MODEL_FILE,
+    OPENING_TOKENS,
     OffTopicRule,
     SpecificityRule,
+    _targets,
     feature_pair,
     gives_nothing,
     ml_routed,
     multilingual_features,
     sentence_similarity,
+    text_features,
+    with_similarity,
     write_bank_vectors,
 )
 from redline.scorers.refusal_patterns import refusal_opening
@@ -537,6 +542,29 @@ def main() -> None:
         print(f"wrote {bank_out} ({bank_out.stat().st_size // 1024} KiB)")
 
 
+def _early_features(texts: list[str], objectives: list[str], embedder: Embedder, split: int) -> np.ndarray:
+    """`feature_pair`'s first matrix (features at the split depth) without running the layers after it:
+    the texts go through the front in the same batches as `StagedEncoder.both` would send them."""
+    stager = embedder.staged(split)
+    seen: dict[str, np.ndarray] = {}
+
+    def front(batch: list[str]) -> np.ndarray:
+        missing = [t for t in dict.fromkeys(batch) if t not in seen]
+        if missing:
+            vectors, _ = stager.front(missing, max_tokens=OPENING_TOKENS)
+            seen.update((t, v.copy()) for t, v in zip(missing, vectors, strict=True))
+        return np.stack([seen[t] for t in batch]).astype(np.float32, copy=False)
+
+    hand = text_features(texts, objectives)
+    early = []
+    for start in range(0, len(texts), CHUNK):
+        part = slice(start, start + CHUNK)
+        answers = front(texts[part])
+        targets = front(_targets(texts[part], objectives[part]))
+        early.append(with_similarity(answers, targets, hand[part]))
+    return np.vstack(early)
+
+
 def train(leave_out: str = "") -> dict[str, object]:
     """The model JSON: full classifier, early-exit reader and how they were chosen."""
     data = yaml.safe_load(
@@ -561,7 +589,12 @@ def train(leave_out: str = "") -> dict[str, object]:
     groups = np.array([r["id"].split("-")[0] for r in rows])
     written = np.array([str(r["style"]).startswith(WRITTEN) for r in rows])
     texts, objectives = [r["response"] for r in rows], [r["objective"] for r in rows]
-    pairs = {k: _float64(feature_pair(texts, objectives, embedder.staged(k))) for k in SPLITS}
+    full_pair = _float64(feature_pair(texts, objectives, embedder.staged(SPLITS[0])))
+    # the full-depth features do not depend on the split: the other splits need only their front layers
+    pairs = {SPLITS[0]: full_pair} | {
+        k: (np.asarray(_early_features(texts, objectives, embedder, k), dtype=np.float64), full_pair[1])
+        for k in SPLITS[1:]
+    }
     x = pairs[SPLITS[0]][1]
     best_c, best_w, weights, full_p = _best_c(x, y, groups, written, "full")
     full_f1 = float(f1_score(y, classes[full_p.argmax(axis=1)], average="macro"))
