@@ -23,6 +23,7 @@ APP_NAMES = (
     "orders_agent",
     "energy_agent",
     "peopleops_agent",
+    "council_agent",
 )
 
 
@@ -56,6 +57,8 @@ def load(name: str) -> App:
         from .energy_agent import APP
     elif name == "peopleops_agent":
         from .peopleops_agent import APP
+    elif name == "council_agent":
+        from .council_agent import APP
     else:
         raise SystemExit(f"unknown app {name!r}: choose one of {', '.join(APP_NAMES)}")
     return APP
