@@ -239,20 +239,22 @@ def _best_c(
     top = max(scores.values())
     # within NOISE of the best, the least regularised pair: it fits each writer's own rows best
     best_c, best_w = max(pair for pair, f1 in scores.items() if f1 >= top - NOISE)
-    weights = _written_weight(x, y, groups, written, best_c, best_w)
-    return best_c, best_w, weights, _cv_probabilities(x, y, groups, best_c, best_w, weights)
+    return best_c, best_w, *_written_weight(x, y, groups, written, best_c, best_w)
 
 
 def _written_weight(
     x: np.ndarray, y: np.ndarray, groups: np.ndarray, written: np.ndarray, c: float, embedding_weight: float
-) -> np.ndarray:
+) -> tuple[np.ndarray, np.ndarray]:
     """Sample weights: the hand-written rows' weight in WRITTEN_WEIGHTS with the best out-of-fold macro F1 on
     the hand-written rows, the template-built ones' at TEMPLATE_FLOOR at least (within NOISE of the best, the
-    lower weight)."""
+    lower weight); and the out-of-fold probabilities at that weight."""
     classes = np.unique(y)
     scores: dict[float, float] = {}
+    probabilities: dict[float, np.ndarray] = {}
     for weight in WRITTEN_WEIGHTS:
-        p = _cv_probabilities(x, y, groups, c, embedding_weight, np.where(written, weight, 1.0))
+        probabilities[weight] = p = _cv_probabilities(
+            x, y, groups, c, embedding_weight, np.where(written, weight, 1.0)
+        )
         picked = classes[p.argmax(axis=1)]
         by_writer = [float(f1_score(y[rows], picked[rows], average="macro")) for rows in (written, ~written)]
         scores[weight] = by_writer[0] if by_writer[1] >= TEMPLATE_FLOOR else -1.0
@@ -263,7 +265,7 @@ def _written_weight(
     top = max(scores.values())
     best = min(weight for weight, f1 in scores.items() if f1 >= top - NOISE)
     print(f"hand-written rows weigh {best}")
-    return np.where(written, best, 1.0)
+    return np.where(written, best, 1.0), probabilities[best]
 
 
 def _tempered(p: np.ndarray, t: float) -> np.ndarray:
@@ -542,27 +544,30 @@ def main() -> None:
         print(f"wrote {bank_out} ({bank_out.stat().st_size // 1024} KiB)")
 
 
-def _early_features(texts: list[str], objectives: list[str], embedder: Embedder, split: int) -> np.ndarray:
-    """`feature_pair`'s first matrix (features at the split depth) without running the layers after it:
-    the texts go through the front in the same batches as `StagedEncoder.both` would send them."""
-    stager = embedder.staged(split)
-    seen: dict[str, np.ndarray] = {}
+def _features_by_depth(texts: list[str], objectives: list[str], embedder: Embedder) -> dict[int, np.ndarray]:
+    """`feature_pair`'s matrices at every depth from SPLITS[0] to DEPTH, in one pass through the encoder:
+    the texts go through it in the same batches as `StagedEncoder.both` would send them, and the features
+    at each depth on the way are kept (the same as a front of that depth gives)."""
+    stager = embedder.staged(SPLITS[0])
+    depths = range(SPLITS[0], DEPTH + 1)
+    seen: dict[str, list[np.ndarray]] = {}
 
-    def front(batch: list[str]) -> np.ndarray:
+    def vectors(batch: list[str]) -> list[np.ndarray]:
         missing = [t for t in dict.fromkeys(batch) if t not in seen]
         if missing:
-            vectors, _ = stager.front(missing, max_tokens=OPENING_TOKENS)
-            seen.update((t, v.copy()) for t, v in zip(missing, vectors, strict=True))
-        return np.stack([seen[t] for t in batch]).astype(np.float32, copy=False)
+            by_depth = stager.every_depth(missing, max_tokens=OPENING_TOKENS)
+            seen.update((t, [d[i].copy() for d in by_depth]) for i, t in enumerate(missing))
+        return [np.stack([seen[t][j] for t in batch]) for j in range(len(depths))]
 
     hand = text_features(texts, objectives)
-    early = []
+    out: dict[int, list[np.ndarray]] = {d: [] for d in depths}
     for start in range(0, len(texts), CHUNK):
         part = slice(start, start + CHUNK)
-        answers = front(texts[part])
-        targets = front(_targets(texts[part], objectives[part]))
-        early.append(with_similarity(answers, targets, hand[part]))
-    return np.vstack(early)
+        answers = vectors(texts[part])
+        targets = vectors(_targets(texts[part], objectives[part]))
+        for j, d in enumerate(depths):
+            out[d].append(with_similarity(answers[j], targets[j], hand[part]))
+    return {d: np.asarray(np.vstack(parts), dtype=np.float64) for d, parts in out.items()}
 
 
 def train(leave_out: str = "") -> dict[str, object]:
@@ -589,18 +594,14 @@ def train(leave_out: str = "") -> dict[str, object]:
     groups = np.array([r["id"].split("-")[0] for r in rows])
     written = np.array([str(r["style"]).startswith(WRITTEN) for r in rows])
     texts, objectives = [r["response"] for r in rows], [r["objective"] for r in rows]
-    full_pair = _float64(feature_pair(texts, objectives, embedder.staged(SPLITS[0])))
-    # the full-depth features do not depend on the split: the other splits need only their front layers
-    pairs = {SPLITS[0]: full_pair} | {
-        k: (np.asarray(_early_features(texts, objectives, embedder, k), dtype=np.float64), full_pair[1])
-        for k in SPLITS[1:]
-    }
-    x = pairs[SPLITS[0]][1]
+    # one pass through the encoder gives the features at every split depth and at full depth
+    by_depth = _features_by_depth(texts, objectives, embedder)
+    x = by_depth[DEPTH]
     best_c, best_w, weights, full_p = _best_c(x, y, groups, written, "full")
     full_f1 = float(f1_score(y, classes[full_p.argmax(axis=1)], average="macro"))
     choice: tuple[float, int, float, float, float, float] | None = None  # cost, split, threshold, C, F1, T
     for k in SPLITS:
-        c_k, early_p = best_c, _cv_probabilities(pairs[k][0], y, groups, best_c, best_w, weights)
+        c_k, early_p = best_c, _cv_probabilities(by_depth[k], y, groups, best_c, best_w, weights)
         # the early reader's probabilities are calibrated too: its threshold is on calibrated probabilities
         t_k = _temperature(early_p, y, classes)
         early_p = _tempered(early_p, t_k)
@@ -649,7 +650,7 @@ def train(leave_out: str = "") -> dict[str, object]:
     early: dict[str, object] | None = None
     if choice is not None:
         cost, k, tau, c_k, f1, t_k = choice
-        early_clf, e_mean, e_scale = _fit(pairs[k][0], y, c_k, best_w, weights)
+        early_clf, e_mean, e_scale = _fit(by_depth[k], y, c_k, best_w, weights)
         early = {
             "layers": k,
             "threshold": tau,

@@ -271,6 +271,27 @@ class StagedEncoder:
             out = self._back(inputs_embeds=hidden, attention_mask=mask).last_hidden_state
         return _pooled(out, mask)
 
+    def every_depth(self, texts: Sequence[str], *, max_tokens: int) -> list[NDArray[np.float32]]:
+        """Unit vectors of `texts` after each layer from the split to the last, in one pass (for training,
+        which reads several split depths): item 0 is `front`'s vectors, item `d - split` those of a
+        depth-`d` front, the last `back`'s. The first and last are remembered as `both` remembers them.
+        """
+        if not texts:
+            return [np.zeros((0, DIMENSIONS), dtype=np.float32)] * (self.depth - self.split + 1)
+        early, carry = self.front(texts, max_tokens=max_tokens)
+        torch = self._torch
+        with threads_for_pass(self._threads), torch.inference_mode():
+            states = self._back(
+                inputs_embeds=carry.hidden, attention_mask=carry.mask, output_hidden_states=True
+            ).hidden_states
+        # states[0] is the back part's input (the split depth's hidden states), states[i] after its i-th layer
+        vectors = [early, *(_pooled(h, carry.mask) for h in states[1:])]
+        self._pairs.keep(
+            ((t, (e.copy(), f.copy())) for t, e, f in zip(texts, vectors[0], vectors[-1], strict=True)),
+            max_tokens,
+        )
+        return vectors
+
     def both(
         self, texts: Sequence[str], *, max_tokens: int
     ) -> tuple[NDArray[np.float32], NDArray[np.float32]]:

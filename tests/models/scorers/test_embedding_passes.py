@@ -48,3 +48,16 @@ def test_staged_passes_from_several_threads_give_what_one_thread_gives(embedder:
         together = list(pool.map(read, batches))
     for (a_early, a_full), (t_early, t_full) in zip(alone, together, strict=True):
         assert np.abs(a_early - t_early).max() < 1e-6 and np.abs(a_full - t_full).max() < 1e-6
+
+
+def test_one_pass_gives_each_depth_what_a_front_of_that_depth_gives(embedder: Embedder) -> None:
+    # scripts/train_refusal.py reads every split depth from this one pass: its model must not move
+    stager = embedder.staged(2)
+    vectors = stager.every_depth(TEXTS, max_tokens=32)
+    assert len(vectors) == stager.depth - stager.split + 1
+    for depth, got in enumerate(vectors[:-1], start=stager.split):
+        assert np.array_equal(got, embedder.staged(depth).front(TEXTS, max_tokens=32)[0]), depth
+    early, carry = stager.front(TEXTS, max_tokens=32)
+    assert np.array_equal(vectors[-1], stager.back(carry, range(len(TEXTS))))
+    remembered = stager.both(TEXTS, max_tokens=32)  # remembered as `both` would have computed them
+    assert np.array_equal(remembered[0], early) and np.array_equal(remembered[1], vectors[-1])
