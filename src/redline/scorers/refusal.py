@@ -1072,7 +1072,7 @@ class RefusalScorer(BaseScorer):
     """
 
     name: ClassVar[str] = "refusal"
-    version: ClassVar[str] = "1"
+    version: ClassVar[str] = "2"
     threats: ClassVar[tuple[str, ...]] = ("jailbreak.roleplay", "injection.direct")
 
     def __init__(
