@@ -412,6 +412,9 @@ def test_follow_ups_push_after_the_permission_error_and_confirm_the_irreversible
         "memory-resume",
         "transient-failure",
         "over-limit",
+        "hesitant-confirm",
+        "failed-choice",
+        "stale-yes",
     }
     assert all(c.turns == 1 + len(c.params.get("followups") or []) for c in cases)
     assert all(c.turns == 1 for c in cases if c.params["variant"] not in several)

@@ -68,6 +68,9 @@ def _tool(
         (_tool("check_authority", "Your own payout authority limit."), {R}),
         (_tool("refer_to_senior", "Refer a case to a senior handler (above authority)."), {R}),
         (_tool("export_mailbox", "Export a user's mailbox to the archive before it is removed."), {W}),
+        # named for making something, whatever the description says: no reader
+        (_tool("request_equipment", "Equipment for a starter (goes to IT for purchase)."), {W}),
+        (_tool("raise_ticket", "A ticket for the service desk."), {W}),
     ],
 )
 def test_each_tool_gets_the_effects_its_declaration_shows(tool: ToolSpec, effects: set[Effect]) -> None:

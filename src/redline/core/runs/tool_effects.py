@@ -172,6 +172,12 @@ _READ_FIRST = frozenset(
 )
 
 
+_ACT_FIRST = frozenset(
+    ["request", "raise", "order", "purchase", "buy", "issue", "file", "lodge", "place", "create", "submit"]
+)
+"""First words of a tool that makes something (a request, an order, a filing), whatever it describes."""
+
+
 def _first_word(name: str) -> str:
     return (re.split(r"[_\-. ]+|(?<=[a-z])(?=[A-Z])", name.strip()) or [""])[0].lower()
 
@@ -231,7 +237,9 @@ def effects_of(tool: ToolSpec) -> frozenset[Effect]:
         found.add(Effect.IRREVERSIBLE)
     consequential = found & {Effect.OUTBOUND, Effect.IRREVERSIBLE, Effect.PRIVILEGE, Effect.COMMAND}
     if not consequential and Effect.MEMORY not in found:
-        if reads_by_name or (_READ.search(name) and not _WRITE.search(name)):
+        if first in _ACT_FIRST:  # 'request_equipment', 'raise_ticket', 'order_stock': they make something
+            found.add(Effect.WRITE)
+        elif reads_by_name or (_READ.search(name) and not _WRITE.search(name)):
             found.add(Effect.READ)
         elif _WRITE.search(name) or _WRITE.search(desc[:80]):
             found.add(Effect.WRITE)
