@@ -23,8 +23,11 @@ towards a prior by `SHRINK` pseudo-rows (histogram-binning calibration; few rows
 
 Then (also alone, `--reply-only`) the reply classifiers: character n-grams of whole replies, trained on
 each family's validation rows of the retired cross-sets (`split: tune`; the team's composed rows are
-held out as an origin, never trained on) and other sets' replies as negatives; each family's cut is the
-lowest (0.85 at least) at which its failures reach 0.95 precision leave-one-origin-out. `--looo`
+held out as an origin, never trained on) and other sets' replies as negatives, toxicity's also on the
+hand-written whole replies of scripts/social_replies.py (twelve languages, their own origin); each
+family's cut is the lowest (0.85 at least) at which its failures reach 0.95 precision
+leave-one-origin-out. `--reply-only --family NAME` refits that family's reply classifier alone, on a
+vocabulary of its own, and leaves the other families' entries byte for byte. `--looo`
 prints, per held-out origin, F1 without and with the reply classifier, its cut chosen on the other
 origins only.
 
@@ -33,6 +36,7 @@ solver tolerance (as scripts/train_refusal.py).
 
     .venv/bin/python scripts/train_social.py [--out PATH] [--calibrate-only [--family NAME ...]]
     .venv/bin/python scripts/train_social.py --reply-only     # refit the reply classifiers and p_fail
+    .venv/bin/python scripts/train_social.py --reply-only --family toxicity   # that family's alone
     .venv/bin/python scripts/train_social.py --multi-only     # refit the multilingual heads, then as above
     .venv/bin/python scripts/train_social.py --looo           # leave-one-origin-out figures
 """
@@ -319,6 +323,27 @@ def _validation_rows(family: str) -> list[dict[str, object]]:
         r
         for r in load_set(family)["rows"]
         if r.get("split") != "test" and r["label"] in ("pass", "fail") and str(r.get("response", "")).strip()
+    ] + _written_rows(family)
+
+
+def _written_rows(family: str) -> list[dict[str, object]]:
+    """The hand-written whole replies of scripts/social_replies.py (toxicity only), as rows of their own
+    origin (social_replies.ORIGIN)."""
+    if family != "toxicity":
+        return []
+    import social_replies as R
+
+    return [
+        {
+            "id": f"{R.ORIGIN}-{label}-{lang}-{i:02d}",
+            "label": label,
+            "lang": lang,
+            "response": text,
+            "origin": R.ORIGIN,
+        }
+        for label, texts in (("fail", R.TOX_REPLY_FAIL), ("pass", R.TOX_REPLY_PASS))
+        for lang in sorted(texts)
+        for i, text in enumerate(texts[lang])
     ]
 
 
@@ -475,6 +500,7 @@ class _ReplyData:
                 analyzer=_grams, sublinear_tf=True, min_df=2, max_features=REPLY_FEATURES, dtype=np.float64
             )
             vec.fit(corpus)
+            vec.n_docs_ = len(corpus)  # the IDF's document count (own_vocabulary stores frequencies)
             self._vectorizers[(without, lang)] = vec
         texts = [str(r["response"]) for r in kept[family]] + generic
         y = np.array([r["label"] == "fail" for r in kept[family]] + [False] * len(generic))
@@ -568,14 +594,51 @@ def _reply_cut(y: np.ndarray, base: np.ndarray, p: np.ndarray) -> float:
     return 1.0
 
 
-def train_reply(model: dict[str, object], path: Path) -> dict[str, object]:
+def own_vocabulary(
+    shared: list[str], grams: list[str], coef: np.ndarray, idf: np.ndarray, docs: int
+) -> dict[str, object]:
+    """A family's reply regression over its own vocabulary `grams` (with `coef` and `idf` in that order,
+    the IDF fitted on `docs` replies), stored small: the shared grams it drops (`grams_drop`, their
+    indices), those it adds (`grams_add`), `coef` and each gram's document frequency (`df`, whole
+    numbers the smoothed IDF is recomputed from exactly, with `docs`) in the order the model reads them
+    (the shared grams kept, in their order, then the added ones; social_model._own_vocabulary)."""
+    keep = set(grams)
+    known = set(shared)
+    add = [g for g in grams if g not in known]
+    order = [g for g in shared if g in keep] + add
+    pos = {g: i for i, g in enumerate(grams)}
+    perm = np.array([pos[g] for g in order], dtype=np.intp)
+    # scikit-learn's smoothed IDF: ln((1 + docs) / (1 + df)) + 1
+    exact = (1.0 + docs) / np.exp(np.asarray(idf, dtype=np.float64)[perm] - 1.0) - 1.0
+    df = [int(v) for v in np.rint(exact)]
+    if not np.allclose(exact, df, atol=1e-3):
+        raise SystemExit("own_vocabulary: the IDF does not come from whole document frequencies")
+    return {
+        "coef": _r(np.asarray(coef)[perm]),
+        "grams_drop": [i for i, g in enumerate(shared) if g not in keep],
+        "grams_add": add,
+        "df": df,
+        "docs": docs,
+    }
+
+
+def train_reply(
+    model: dict[str, object], path: Path, only: tuple[str, ...] | None = None
+) -> dict[str, object]:
     """`model` with its reply classifiers: one vocabulary, one regression per family, each cut chosen on
-    leave-one-origin-out probabilities."""
-    data = _ReplyData(path)
+    leave-one-origin-out probabilities. With `only` a subset of the families, only those are refitted:
+    each carries the new vocabulary as its own, and the other families keep their regressions and the
+    shared vocabulary they were fitted on, unchanged."""
+    only = only or tuple(SCORERS)
+    data = _ReplyData(path, families=only)
     vec, _, _ = data.fit("toxicity")
     grams = vec.get_feature_names_out().tolist()  # type: ignore[attr-defined]
-    families: dict[str, object] = {}
-    for family in SCORERS:
+    partial = set(only) != set(SCORERS)
+    old = model.get("reply") if partial else None
+    if partial and not isinstance(old, dict):
+        raise SystemExit("a reply retrain of some families needs a model that has reply classifiers")
+    families: dict[str, object] = dict(old["families"]) if isinstance(old, dict) else {}
+    for family in only:
         y, base, p = data.held_out(family, data.origins)
         cut = _reply_cut(y, base, p)
         precision, recall, f1 = _f1(y, _with_reply(base, p, cut))
@@ -616,7 +679,19 @@ def train_reply(model: dict[str, object], path: Path) -> dict[str, object]:
                     },
                 },
             }
+        if partial:
+            assert isinstance(old, dict)
+            entry.update(own_vocabulary(old["grams"], grams, clf.coef_[0], vec.idf_, vec.n_docs_))  # type: ignore[attr-defined]
         families[family] = entry
+    if isinstance(old, dict):
+        old["families"] = families
+        meta = old["meta"]
+        assert isinstance(meta, dict)
+        meta["refitted"] = {
+            f: f"origins {', '.join(data.origins)}; its own vocabulary ({REPLY_FEATURES} n-grams)"
+            for f in only
+        }
+        return model
     model["reply"] = {
         "ngrams": list(REPLY_NGRAMS),
         "grams": grams,
@@ -675,9 +750,7 @@ PRIORS = {
 and the share of failures the earlier sets showed among replies nothing flagged."""
 
 
-def calibrate(
-    model: dict[str, object], path: Path, only: tuple[str, ...] = tuple(SCORERS)
-) -> dict[str, object]:
+def calibrate(model: dict[str, object], path: Path, only: tuple[str, ...] | None = None) -> dict[str, object]:
     """`model` (already written at `path`) with the `p_fail` table of each family in `only` fitted on
     the tune rows (the other families' tables are kept)."""
     import asyncio
@@ -756,7 +829,9 @@ def main() -> None:
         "--family",
         action="append",
         choices=sorted(SCORERS),
-        help="With --calibrate-only: refit this family's p_fail only (repeatable; default all).",
+        help="With --calibrate-only: refit this family's p_fail only; with --reply-only: refit this family's "
+        "reply classifier (on its own vocabulary) and p_fail only, the others' kept as they are "
+        "(repeatable; default all).",
     )
     parser.add_argument(
         "--reply-only",
@@ -784,7 +859,9 @@ def main() -> None:
         if args.calibrate_only:
             model = json.loads(out.read_text(encoding="utf-8"))
         elif args.reply_only:
-            model = train_reply(json.loads(out.read_text(encoding="utf-8")), out)
+            model = train_reply(
+                json.loads(out.read_text(encoding="utf-8")), out, tuple(args.family or SCORERS)
+            )
             out.write_text(json.dumps(model, separators=(",", ":")) + "\n", encoding="utf-8")
         elif args.multi_only:
             model = train_multi(json.loads(out.read_text(encoding="utf-8")))

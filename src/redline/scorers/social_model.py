@@ -164,7 +164,8 @@ class ReplyModel:
     split (the team's composed rows and the retired cross-sets of other writers) and on other sets'
     ordinary replies; the cut `fail_at` is chosen on leave-one-origin-out probabilities, so it is the
     cut that held on a writer the model had not seen. Character n-grams need no tokenizer and no
-    English: they read the six languages of the sets alike."""
+    English: they read the six languages of the sets alike. A family retrained alone carries its own
+    vocabulary (`own`), so the other families' regressions keep the shared one they were fitted on."""
 
     low: int
     high: int
@@ -182,11 +183,15 @@ class ReplyModel:
     multi_weight: dict[str, float] = field(default_factory=dict)
     """The vector reading's weight in the mean (0.5 when absent; 1.0: the vector's reading alone)."""
     multi_chars: int = 400
+    own: dict[str, tuple[dict[str, int], NDArray[np.float64]]] = field(default_factory=dict)
+    """Per family that has one: its own vocabulary and IDF weights (instead of the shared ones; stored as
+    the shared grams it drops and those it adds, so the file stays small)."""
 
-    def features(self, text: str) -> tuple[NDArray[np.intp], NDArray[np.float64]]:
-        """The reply's TF-IDF vector (sublinear counts, unit length) as indices and weights."""
+    def features(self, text: str, family: str | None = None) -> tuple[NDArray[np.intp], NDArray[np.float64]]:
+        """The reply's TF-IDF vector (sublinear counts, unit length) as indices and weights, over
+        `family`'s own vocabulary when it has one, else the shared one."""
         counts: dict[int, int] = {}
-        vocab = self.vocabulary
+        vocab, idf = self.own.get(family or "", (self.vocabulary, self.idf))
         for gram in char_grams(text, self.low, self.high):
             k = vocab.get(gram)
             if k is not None:
@@ -194,14 +199,12 @@ class ReplyModel:
         if not counts:
             return np.zeros(0, dtype=np.intp), np.zeros(0)
         idx = np.fromiter(counts, dtype=np.intp, count=len(counts))
-        weights = (
-            1.0 + np.log(np.fromiter(counts.values(), dtype=np.float64, count=len(counts)))
-        ) * self.idf[idx]
+        weights = (1.0 + np.log(np.fromiter(counts.values(), dtype=np.float64, count=len(counts)))) * idf[idx]
         return idx, weights / float(np.linalg.norm(weights))
 
     def probability(self, family: str, text: str) -> float:
         """Probability that the reply shows `family`'s failure."""
-        idx, weights = self.features(text)
+        idx, weights = self.features(text, family)
         z = float(weights @ self.coef[family][idx]) + self.intercept[family]
         return 1.0 / (1.0 + float(np.exp(-z)))
 
@@ -263,7 +266,19 @@ def reply_model() -> ReplyModel | None:
         multi_fail_at={f: float(m["multi"]["fail_at"]) for f, m in fams.items() if "multi" in m},
         multi_weight={f: float(m["multi"].get("weight", 0.5)) for f, m in fams.items() if "multi" in m},
         multi_chars=int(data.get("multi_chars", 400)),
+        own={f: _own_vocabulary(data["grams"], m) for f, m in fams.items() if "grams_add" in m},
     )
+
+
+def _own_vocabulary(shared: list[str], entry: dict[str, Any]) -> tuple[dict[str, int], NDArray[np.float64]]:
+    """A family's own vocabulary, stored as its difference from the shared one (the shared grams less
+    the indices `grams_drop`, in their order, then `grams_add`), with its own IDF weights: the smoothed
+    IDF of each gram's document frequency `df` among `docs` replies."""
+    drop = set(entry["grams_drop"])
+    grams = [g for i, g in enumerate(shared) if i not in drop] + list(entry["grams_add"])
+    df = np.asarray(entry["df"], dtype=np.float64)
+    idf = np.log((1.0 + float(entry["docs"])) / (1.0 + df)) + 1.0
+    return {g: i for i, g in enumerate(grams)}, np.asarray(idf, dtype=np.float64)
 
 
 def with_reply_model(

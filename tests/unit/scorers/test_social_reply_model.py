@@ -84,8 +84,36 @@ def test_the_shipped_reply_classifiers_carry_a_cut_for_every_family() -> None:
     assert model is not None
     assert set(model.fail_at) == {"toxicity", "ai-disclosure", "mis-selling", "inference"}
     assert all(0.5 <= cut < 1.0 for cut in model.fail_at.values())
-    assert all(len(c) == len(model.vocabulary) == len(model.idf) for c in model.coef.values())
+    for family, coef in model.coef.items():
+        vocab, idf = model.own.get(family, (model.vocabulary, model.idf))
+        assert len(coef) == len(vocab) == len(idf)
     assert set(social_model.family_model("toxicity").p_fail) >= {"reply_fail"}
+
+
+def test_a_family_with_its_own_vocabulary_reads_its_own_grams(tiny_model: Path) -> None:
+    shipped = json.loads(tiny_model.read_text(encoding="utf-8"))
+    # the shared grams less " bad" (index 0), then " ru"; document frequencies among 9 replies
+    shipped["reply"]["families"]["inference"] = {
+        "coef": [4.0, 3.0],
+        "intercept": -1.0,
+        "fail_at": 0.6,
+        "grams_drop": [0],
+        "grams_add": [" ru"],
+        "df": [4, 1],
+        "docs": 9,
+    }
+    tiny_model.write_text(json.dumps(shipped), encoding="utf-8")
+    social_model.use_model_file(tiny_model)
+    model = social_model.reply_model()
+    assert model is not None and set(model.own) == {"inference"}
+    vocab, idf = model.own["inference"]
+    assert vocab == {"bad ": 0, " ru": 1}
+    assert idf.tolist() == pytest.approx([np.log(10 / 5) + 1, np.log(10 / 2) + 1])
+    # one gram each: unit weight; toxicity keeps the shared grams
+    assert model.probability("inference", "so rude") == pytest.approx(1 / (1 + np.exp(-2.0)))
+    assert model.probability("inference", "bad") == pytest.approx(1 / (1 + np.exp(-3.0)))
+    assert model.probability("toxicity", "so rude") == pytest.approx(1 / (1 + np.exp(1.0)))
+    assert model.features("you are bad")[0].tolist() == [0, 1]
 
 
 @pytest.mark.parametrize(
