@@ -9,6 +9,7 @@ when they are asked for.
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Mapping
 from pathlib import Path
@@ -16,6 +17,7 @@ from typing import Any, ClassVar, Self
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from redline.core.errors import ConfigError
 from redline.core.provenance import ModelIdentity
 from redline.core.runs.conversation import Conversation, ErrorKind, GenerationParams, Response, Usage
 from redline.targets.base import (
@@ -31,6 +33,27 @@ from redline.targets.llama_runtime import LlamaWorker, LoadOptions, WorkerCrashe
 from redline.targets.spec import TargetSpec, parse_options
 from redline.targets.weights import file_sha256, local_model_path
 
+THREADS_ENV = "REDLINE_LLAMA_THREADS"
+
+
+def llama_threads() -> int | None:
+    """REDLINE_LLAMA_THREADS: the CPU threads of a GGUF model without an `n_threads` option, else None.
+
+    None leaves llama.cpp's choice (half the cores to generate, every core to read the prompt). On a
+    machine whose cores other processes keep busy, one thread costs less CPU time (llama.cpp's threads
+    wait for each other by spinning) and gives the same answers.
+    """
+    raw = os.environ.get(THREADS_ENV, "").strip()
+    if not raw:
+        return None
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ConfigError(f"{THREADS_ENV} must be a whole number of threads, not {raw!r}") from None
+    if value < 1:
+        raise ConfigError(f"{THREADS_ENV} must be 1 or more, not {value}")
+    return value
+
 
 class GGUFOptions(BaseModel):
     """Options of the `gguf` adapter."""
@@ -39,7 +62,10 @@ class GGUFOptions(BaseModel):
 
     n_ctx: int = Field(default=2048, ge=64, description="Context window in tokens.")
     n_threads: int | None = Field(
-        default=None, ge=1, description="CPU threads (default: llama.cpp's choice)."
+        default=None,
+        ge=1,
+        description="CPU threads for generation and prompt processing (default: REDLINE_LLAMA_THREADS, "
+        "else llama.cpp's choice).",
     )
     n_gpu_layers: int = Field(
         default=0, description="Layers offloaded to a GPU build of llama.cpp (-1: all)."
@@ -96,7 +122,7 @@ class GGUFTarget:
             LoadOptions(
                 path=str(self.path),
                 n_ctx=o.n_ctx,
-                n_threads=o.n_threads,
+                n_threads=o.n_threads or llama_threads(),
                 n_gpu_layers=o.n_gpu_layers,
                 logits_all=logprobs or o.logprobs,
             )

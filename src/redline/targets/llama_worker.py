@@ -40,6 +40,8 @@ def _load(config: dict[str, Any]) -> Any:
         model_path=config["path"],
         n_ctx=config["n_ctx"],
         n_threads=config.get("n_threads"),
+        # a thread count given is the model's whole share of the CPU, prompt processing included
+        n_threads_batch=config.get("n_threads"),
         n_gpu_layers=config.get("n_gpu_layers", 0),
         logits_all=bool(config.get("logits_all")),
         verbose=False,

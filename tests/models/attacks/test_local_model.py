@@ -38,14 +38,15 @@ BUDGET = AttackBudget(target_max_tokens=64, attacker_max_tokens=96, max_tokens=2
 @pytest.fixture(scope="module")
 def gguf() -> GGUFTarget:
     pytest.importorskip("llama_cpp")
-    from redline.targets.gguf import GGUFTarget
+    from redline.targets.gguf import GGUFOptions, GGUFTarget
     from redline.targets.weights import local_model_path
 
     try:
         local_model_path(None, where="test")
     except Exception as exc:  # the bundled model package is not installed
         pytest.skip(str(exc))
-    return GGUFTarget(name="smollm2")
+    # one llama.cpp thread: the same answers, without threads spinning on a core the suite's other worker uses
+    return GGUFTarget(name="smollm2", options=GGUFOptions(n_threads=1))
 
 
 class JsonlStore:
