@@ -8,12 +8,6 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
-# `make test` runs two xdist workers on two cores: each worker, and the CLI processes and model workers it
-# starts, keeps to one core. More threads only spin against the other worker (OpenMP in torch and llama.cpp);
-# answers do not change with the count. Set before anything imports torch; a value already set is kept.
-os.environ.setdefault("OMP_NUM_THREADS", "1")
-os.environ.setdefault("REDLINE_LLAMA_THREADS", "1")
-
 import pytest
 
 from redline.config.settings import Settings
