@@ -141,7 +141,7 @@ def playbook_cases(
     target is offered (`offered_tools`): agentic techniques plan from them, and the steps marked
     `needs_tools` are left out, with one warning, when there are none.
     """
-    from redline.attacks.planning import build_cases
+    from redline.attacks.planning import build_cases, case_scorers
     from redline.attacks.seeds.library import SeedLibrary
     from redline.catalog.playbooks import load_playbooks
 
@@ -195,7 +195,7 @@ def playbook_cases(
             for _ in build_cases(steps, seed=seed, sample_size=sample_size, library=library, context=context)
         )
         cases = build_cases(steps, seed=seed, sample_size=sample_size, library=library, context=context)
-    scorers = tuple(dict.fromkeys(s for step in steps for s in step.scorers))
+    scorers = tuple(dict.fromkeys(s for step in steps for s in case_scorers(step, context)))
     techniques = sorted({step.technique for step in steps} - set(loops))
     return CaseSource(
         cases=cases,

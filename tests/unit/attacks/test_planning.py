@@ -7,9 +7,11 @@ import base64
 
 import pytest
 
-from redline.attacks.planning import build_cases, build_cases_async
+from redline.attacks.base import PlanContext
+from redline.attacks.planning import build_cases, build_cases_async, case_scorers
 from redline.core.catalog.threats import AutomatedStep
 from redline.core.errors import ConfigError
+from redline.core.runs.actions import ToolSpec
 from redline.targets.echo import EchoTarget
 
 STEPS = [
@@ -66,3 +68,13 @@ def test_model_converters_run_through_the_attacker() -> None:
     cases = asyncio.run(build_cases_async([step], seed=0, attacker=attacker))
     assert len(cases) == 4 and all(c.conversation.last_user_text.startswith("Reworded:") for c in cases)
     assert cases[0].converters == ("paraphrase",)
+
+
+def test_a_target_offered_tools_has_every_case_judged_by_action_policy() -> None:
+    step = AutomatedStep(technique="direct-request", seeds="harmful-behaviours", scorers=("refusal",))
+    tools = PlanContext(tools=(ToolSpec(name="issue_refund"),))
+    assert case_scorers(step, tools) == ("refusal", "action.policy")
+    assert case_scorers(step, PlanContext()) == ("refusal",) == case_scorers(step, None)
+    assert case_scorers(step.model_copy(update={"scorers": ()}), tools) == ()  # the run names its own
+    cases = list(build_cases([step.model_copy(update={"sample_size": 2})], seed=0, context=tools))
+    assert cases and all(c.scorers == ("refusal", "action.policy") for c in cases)
