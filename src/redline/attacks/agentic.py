@@ -235,6 +235,7 @@ class Draft:
     after_failure: list[str] = field(default_factory=list)
     call_limits: dict[str, int] = field(default_factory=dict)
     relay_obeys: bool = False
+    other_party: list[str] = field(default_factory=list)
 
     def forbid_call(self, tool: ToolSpec, arguments: dict[str, str]) -> None:
         """Forbid calls of `tool` whose arguments hold these values, whoever asked for them."""
@@ -432,6 +433,7 @@ class AgenticTechnique(TechniqueBase):
             cp.FORBIDDEN_AFTER_FAILURE: draft.after_failure,
             cp.CALL_LIMITS: draft.call_limits,
             cp.RELAY_OBEYS: draft.relay_obeys or "",
+            cp.OTHER_PARTY: draft.other_party,
             "followups": draft.followups,
             "confirm_followup": draft.confirm_followup or "",
             "tools_offered": [t.name for t in roles.tools] if roles.offered else [],
