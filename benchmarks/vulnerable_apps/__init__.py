@@ -24,6 +24,7 @@ APP_NAMES = (
     "energy_agent",
     "peopleops_agent",
     "council_agent",
+    "campus_agent",
 )
 
 
@@ -59,6 +60,8 @@ def load(name: str) -> App:
         from .peopleops_agent import APP
     elif name == "council_agent":
         from .council_agent import APP
+    elif name == "campus_agent":
+        from .campus_agent import APP
     else:
         raise SystemExit(f"unknown app {name!r}: choose one of {', '.join(APP_NAMES)}")
     return APP
