@@ -320,7 +320,7 @@ def _pass_through() -> Any:
     """A module standing in for the back part's embedding layer: its input is already hidden states."""
     import torch
 
-    class PassThrough(torch.nn.Module):
+    class PassThrough(torch.nn.Module):  # type: ignore[misc]  # torch is read as untyped
         def forward(self, *, inputs_embeds: Any = None, **_: Any) -> Any:
             return inputs_embeds
 

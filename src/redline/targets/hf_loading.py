@@ -65,7 +65,7 @@ def _plain_copy(gguf: Path, folder: Path, dtype: Any) -> tuple[Any, Any]:
     kwargs: dict[str, Any] = {"gguf_file": gguf.name, "local_files_only": True}
     tokenizer = AutoTokenizer.from_pretrained(str(gguf.parent), **kwargs)
     quantised = AutoModelForCausalLM.from_pretrained(str(gguf.parent), dtype=dtype, **kwargs)
-    model = AutoModelForCausalLM.from_config(quantised.config, dtype=dtype)  # type: ignore[no-untyped-call]
+    model = AutoModelForCausalLM.from_config(quantised.config, dtype=dtype)
     model.load_state_dict(quantised.state_dict())
     del quantised
     tmp = folder.parent / f".{folder.name}.tmp-{os.getpid()}-{threading.get_ident()}"
@@ -107,6 +107,6 @@ def _load(path: Path, *, cache: Path, device: str, dtype: str) -> LoadedModel:
         tokenizer = AutoTokenizer.from_pretrained(str(folder), local_files_only=True)
     else:
         model, tokenizer = _plain_copy(path, folder, torch_dtype)
-    model.to(device)  # type: ignore[arg-type]
-    model.eval()  # type: ignore[no-untyped-call]
+    model.to(device)
+    model.eval()
     return LoadedModel(model, tokenizer, device, sha, path, threading.Lock())

@@ -125,7 +125,7 @@ def one_hot_gradients(
         first = len(input_ids) - 1
         pred = logits[first : first + len(target_ids)].float()
         loss = torch.nn.functional.cross_entropy(pred, ids[len(input_ids) :])
-        loss.backward()  # type: ignore[no-untyped-call]
+        loss.backward()
     lm.model.zero_grad(set_to_none=True)
     grad = one_hot.grad
     if grad is None:  # pragma: no cover - autograd always fills it when the loss depends on the span
