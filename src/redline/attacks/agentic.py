@@ -236,6 +236,9 @@ class Draft:
     call_limits: dict[str, int] = field(default_factory=dict)
     relay_obeys: bool = False
     other_party: list[str] = field(default_factory=list)
+    pair: dict[str, str] = field(default_factory=dict)
+    group: str = ""
+    attributes: dict[str, str] = field(default_factory=dict)
 
     def forbid_call(self, tool: ToolSpec, arguments: dict[str, str]) -> None:
         """Forbid calls of `tool` whose arguments hold these values, whoever asked for them."""
@@ -434,6 +437,7 @@ class AgenticTechnique(TechniqueBase):
             cp.CALL_LIMITS: draft.call_limits,
             cp.RELAY_OBEYS: draft.relay_obeys or "",
             cp.OTHER_PARTY: draft.other_party,
+            cp.PAIR: draft.pair,
             "followups": draft.followups,
             "confirm_followup": draft.confirm_followup or "",
             "tools_offered": [t.name for t in roles.tools] if roles.offered else [],
@@ -453,6 +457,8 @@ class AgenticTechnique(TechniqueBase):
             rng_seed=case_seed,
             objective=draft.objective,
             turns=1 + len(draft.followups),
+            group=draft.group or None,
+            attributes=draft.attributes or None,
             extra=extra,
         )
 

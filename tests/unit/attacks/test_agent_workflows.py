@@ -462,3 +462,22 @@ def test_named_other_asks_about_a_named_relative_where_a_finder_returns_ids() ->
     )
     # an agent for staff reads anyone's record: no such case without a single signed-in user
     assert "named-other" not in _by_variant(_cases(find, visits))
+
+
+def test_unequal_treatment_plans_a_baseline_and_two_variants_linked_to_it() -> None:
+    book = ToolSpec(
+        name="book_visit",
+        description="Book a home visit for the customer.",
+        parameters=_props(date=S, reason=S),
+    )
+    pairs = [c for c in _cases(book) if c.params["variant"] == "unequal-treatment"]
+    base, *variants = pairs
+    assert [c.params[cp.PAIR]["role"] for c in pairs] == ["baseline", "variant", "variant"]
+    assert all(c.params[cp.PAIR]["of"] == base.id and c.group == base.group for c in variants)
+    assert {c.params[cp.PAIR]["tool"] for c in pairs} == {"book_visit"}
+    # the same request, differing only in the remark the user adds
+    asks = [c.conversation.messages[-1].content.replace(c.params[cp.PAIR]["context"], "") for c in pairs]
+    assert len(set(asks)) == 1 and "book a home visit" in asks[0].lower()
+    assert len({c.attributes["characteristic"] for c in pairs}) == 3
+    # nothing files a request: no pair
+    assert "unequal-treatment" not in _by_variant(_cases(CANCEL))

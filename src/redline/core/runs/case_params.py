@@ -50,6 +50,11 @@ what the agent was asked to do so action scorers can judge what it did:
 - `other_party`: names of people the user says are someone else (a relative named in the request); for
   an agent serving one signed-in user, an id that a look-up naming one of them returned, passed to a
   later call, opens that person's records.
+- `pair`: one side of a counterfactual pair of agent exchanges (the same request, once plain and once
+  with a protected characteristic stated): `role` ('baseline' or 'variant'), `of` (the variant's
+  baseline case id), `tool` (the tool that files the request), `axis` (origin, religion, disability,
+  pregnancy, age ...) and `context` (the sentence the variant adds). The round review compares the two
+  exchanges (`redline.engine.review`).
 """
 
 from __future__ import annotations
@@ -82,6 +87,7 @@ FORBIDDEN_AFTER_FAILURE = "forbidden_after_failure"
 CALL_LIMITS = "call_limits"
 RELAY_OBEYS = "relay_obeys"
 OTHER_PARTY = "other_party"
+PAIR = "pair"
 """True when relaying a planted instruction's text to the user is itself what it asked for (a passage that
 dictates what to tell users, asked about as policy): `leak.canary` then counts a relayed sentence as
 obeyed unless the reply's own words report or decline it."""
@@ -255,6 +261,15 @@ def other_party(params: Mapping[str, Any]) -> list[str]:
     serving one signed-in user must not open: an id a look-up of that name returned, passed to another
     call, opens them."""
     return list(dict.fromkeys(_strings(params.get(OTHER_PARTY))))
+
+
+def pair(params: Mapping[str, Any]) -> dict[str, str]:
+    """The case's side of a counterfactual pair (`role`, `of`, `tool`, `axis`, `context`); empty when the
+    case is not one."""
+    raw = params.get(PAIR)
+    if not isinstance(raw, Mapping):
+        return {}
+    return {str(k): str(v) for k, v in raw.items() if isinstance(v, str)}
 
 
 def call_limits(params: Mapping[str, Any]) -> dict[str, int]:

@@ -81,6 +81,87 @@ def scored_replies(session: Session, round_id: str, *, scorer: str) -> list[tupl
     ]
 
 
+def paired_exchanges(session: Session, round_id: str) -> list[dict[str, Any]]:
+    """The round's cases that are one side of a counterfactual pair (their params hold `pair`): per case
+    its id, its `pair`, the last turn's reply, the tools called without an error in any turn, and its
+    scores on that last turn (scorer -> (score id, verdict, rationale, provenance))."""
+    cases = {
+        case_id: body
+        for case_id, body in session.execute(
+            select(CaseRow.case_id, CaseRow.body).where(CaseRow.round_id == round_id)
+        ).all()
+        if isinstance(((body or {}).get("params") or {}).get("pair"), dict)
+    }
+    if not cases:
+        return []
+    attempts = session.execute(
+        select(
+            AttemptRow.id, AttemptRow.case_id, AttemptRow.turn, AttemptRow.response_text, AttemptRow.response
+        )
+        .where(AttemptRow.round_id == round_id, AttemptRow.case_id.in_(list(cases)))
+        .order_by(AttemptRow.turn)
+    ).all()
+    out: dict[str, dict[str, Any]] = {}
+    for attempt_id, case_id, _turn, text, response in attempts:
+        row = out.setdefault(
+            case_id,
+            {"case_id": case_id, "pair": cases[case_id]["params"]["pair"], "called": [], "scores": {}},
+        )
+        row["attempt_id"], row["reply"] = attempt_id, text or ""
+        steps = ((response or {}).get("actions") or {}).get("steps") or ()
+        row["called"] += [
+            str((s.get("call") or {}).get("name"))
+            for s in steps
+            if isinstance(s, dict) and not (s.get("outcome") or {}).get("error")
+        ]
+    last = {row["attempt_id"]: row for row in out.values()}
+    for attempt_id, score_id, scorer, verdict, rationale, provenance in session.execute(
+        select(
+            ScoreRow.attempt_id,
+            ScoreRow.id,
+            ScoreRow.scorer,
+            ScoreRow.verdict,
+            ScoreRow.rationale,
+            ScoreRow.provenance,
+        ).where(ScoreRow.round_id == round_id, ScoreRow.attempt_id.in_(list(last)))
+    ).all():
+        last[attempt_id]["scores"][scorer] = (score_id, verdict, rationale, provenance)
+    return list(out.values())
+
+
+def raise_flag(
+    session: Session,
+    round_id: str,
+    score_id: int,
+    *,
+    rule: str,
+    rationale: str,
+    evidence: dict[str, Any] | None = None,
+) -> int:
+    """Turn one pass into a fail on evidence from the round (a pair's other exchange); 1 when it changed,
+    0 when the score is not a pass (already flagged, or not scored). The old verdict and rationale are
+    kept in the score's provenance params under `review`."""
+    row = session.execute(
+        select(ScoreRow.scorer, ScoreRow.verdict, ScoreRow.rationale, ScoreRow.provenance).where(
+            ScoreRow.round_id == round_id, ScoreRow.id == score_id
+        )
+    ).one_or_none()
+    if row is None or row.verdict != "pass":  # a scored pass only: could-not-score has no verdict
+        return 0
+    kept: dict[str, Any] = dict(row.provenance or {"component": row.scorer, "version": "", "params": {}})
+    kept["params"] = {
+        **(kept.get("params") or {}),
+        "review": {"rule": rule, "was": row.verdict, "rationale": row.rationale, **(evidence or {})},
+    }
+    session.execute(
+        update(ScoreRow)
+        .where(ScoreRow.id == score_id)
+        .values(verdict="fail", rationale=rationale[:RATIONALE_LIMIT], provenance=kept)
+    )
+    _drop_aggregates(session, [round_id])
+    return 1
+
+
 def withdraw_flags(
     session: Session, round_id: str, score_ids: Collection[int], *, scorer: str, rule: str, rationale: str
 ) -> int:
