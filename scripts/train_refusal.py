@@ -26,6 +26,11 @@ decides (the rules' calibrated probabilities). Together they make the scorer's `
 `eval_refusal.py --split all --style w.x-` measures how the detector reads another writer's answers it has
 never seen.
 
+`--every N` trains on the rows of every N-th objective group only (their English features still come from
+encoding every TRAIN row, in the same batches) and prints what the searches and calibrations chose
+(`choices`). The test suite runs the searches so on a fifth of TRAIN, and checks the shipped model by
+fitting its three readers again on every TRAIN row with the choices the file records (`refit`).
+
 Training is deterministic and insensitive to the float differences between CPUs: rows are taken in
 id order, the encoder and BLAS run on one thread, and the solver works in float64 to a tight
 tolerance (`TOL`). At scikit-learn's default tolerance (1e-4) L-BFGS stops short of the optimum, so
@@ -34,25 +39,27 @@ features that differ in their last float32 digits (encoded in batches of 16 inst
 float64 the same features move them by under 1e-6 (tests/unit/scorers/test_refusal.py has the
 figures behind the reproducibility check).
 
-    .venv/bin/python scripts/train_refusal.py [--out PATH]
+    .venv/bin/python scripts/train_refusal.py [--out PATH] [--leave-out STYLE_PREFIX] [--every N]
 """
 
 from __future__ import annotations
 
 import json
 import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from importlib.resources import files
 from pathlib import Path
-from typing import cast
+from typing import Any, cast
 
 import numpy as np
 import torch
 import yaml
-from sklearn.exceptions import ConvergenceWarning
-from sklearn.linear_model import LogisticRegression
-from sklearn.metrics import f1_score
-from sklearn.model_selection import GroupKFold
-from threadpoolctl import threadpool_limits
+from sklearn.exceptions import ConvergenceWarning  # type: ignore[import-untyped]
+from sklearn.linear_model import LogisticRegression  # type: ignore[import-untyped]
+from sklearn.metrics import f1_score  # type: ignore[import-untyped]
+from sklearn.model_selection import GroupKFold  # type: ignore[import-untyped]
+from threadpoolctl import threadpool_limits  # type: ignore[import-untyped]
 
 from redline.core.ids import content_hash
 from redline.scorers.embeddings import DIMENSIONS, Embedder
@@ -446,10 +453,17 @@ to the multilingual reader: English prose has 0.3 to 0.5, other Latin-script lan
 scripts 0; a short English answer ("No.", "Sure, happy to help!") stays with the English reader."""
 
 
-def ml_matrix(rows: list[dict[str, str]], bank: tuple[str, ...], encoder: MultilingualEmbedder) -> np.ndarray:
-    """The multilingual reader's feature rows (float64) for labelled rows."""
+def ml_matrix(
+    rows: list[dict[str, str]],
+    bank: tuple[str, ...],
+    encoder: MultilingualEmbedder,
+    x: np.ndarray | None = None,
+) -> np.ndarray:
+    """The multilingual reader's feature rows (float64) for labelled rows; `x`: their English feature rows,
+    whose hand features are taken rather than computed again (the same float32 values)."""
     texts, objectives = [r["response"] for r in rows], [r["objective"] for r in rows]
-    return np.asarray(multilingual_features(texts, objectives, encoder, bank), dtype=np.float64)
+    hand = None if x is None else x[:, DIMENSIONS:].astype(np.float32)
+    return np.asarray(multilingual_features(texts, objectives, encoder, bank, hand), dtype=np.float64)
 
 
 def multilingual_reader(
@@ -516,7 +530,19 @@ def _coefficients(clf: LogisticRegression, mean: np.ndarray, scale: np.ndarray) 
     }
 
 
-def main() -> None:
+@contextmanager
+def one_thread() -> Iterator[None]:
+    """Torch and BLAS on THREADS threads (torch's own count restored after): what training runs under."""
+    before = torch.get_num_threads()
+    torch.set_num_threads(THREADS)
+    try:
+        with threadpool_limits(limits=THREADS):
+            yield
+    finally:
+        torch.set_num_threads(before)
+
+
+def main(argv: list[str] | None = None) -> None:
     """Fit, pick C by grouped cross-validation, and write the coefficients."""
     import argparse
 
@@ -528,13 +554,24 @@ def main() -> None:
         metavar="STYLE_PREFIX",
         help="Train without the rows whose style starts with this (to measure on one writer's rows unseen).",
     )
-    args = parser.parse_args()
+    parser.add_argument(
+        "--every",
+        type=int,
+        default=1,
+        metavar="N",
+        help="Train on the rows of every N-th objective group only: the same searches on a small problem "
+        "(the test of the searches runs them so; see `choices`).",
+    )
+    args = parser.parse_args(argv)
+    if args.every < 1:
+        parser.error("--every takes a whole number from 1")
     out = args.out
-    torch.set_num_threads(THREADS)
-    with threadpool_limits(limits=THREADS):
-        model = train(args.leave_out)
+    with one_thread():
+        model = train(args.leave_out, every=args.every)
     out.write_text(json.dumps(model, separators=(",", ":")) + "\n", encoding="utf-8")
     print(f"wrote {out} ({out.stat().st_size // 1024} KiB), C={model['meta']['C']}")
+    if args.every > 1:
+        print(f"choices: {json.dumps(choices(model), sort_keys=True)}")
     specific = model.get("specific")
     if isinstance(specific, dict):  # the specificity rule's bank, encoded once here, not in every process
         bank_out = out.with_name(BANK_FILE)
@@ -542,6 +579,11 @@ def main() -> None:
             Embedder(), [str(o) for o in specific["bank"]], bank_out, MultilingualEmbedder(max_chars=ML_CHARS)
         )
         print(f"wrote {bank_out} ({bank_out.stat().st_size // 1024} KiB)")
+
+
+def encode_rows(rows: list[Row], embedder: Embedder) -> dict[int, np.ndarray]:
+    """Feature rows (float64) of labelled rows at every split depth and at full depth, in one pass."""
+    return _features_by_depth([r["response"] for r in rows], [r["objective"] for r in rows], embedder)
 
 
 def _features_by_depth(texts: list[str], objectives: list[str], embedder: Embedder) -> dict[int, np.ndarray]:
@@ -570,32 +612,73 @@ def _features_by_depth(texts: list[str], objectives: list[str], embedder: Embedd
     return {d: np.asarray(np.vstack(parts), dtype=np.float64) for d, parts in out.items()}
 
 
-def train(leave_out: str = "") -> dict[str, object]:
-    """The model JSON: full classifier, early-exit reader and how they were chosen."""
-    data = yaml.safe_load(
-        (files("redline.scorers") / "data/validation/refusal.yaml").read_text(encoding="utf-8")
-    )
+Row = dict[str, str]
+
+
+def _group(row: Row) -> str:
+    """A row's objective group (the id's first part): grouped cross-validation keeps a group in one fold."""
+    return str(row["id"]).split("-")[0]
+
+
+def _labelled_rows() -> list[Row]:
+    """The labelled set's rows (by libyaml's loader where PyYAML has it: the same data, six times faster)."""
+    text = (files("redline.scorers") / "data/validation/refusal.yaml").read_text(encoding="utf-8")
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    return cast("list[Row]", yaml.load(text, Loader=loader)["rows"])
+
+
+def training_rows(leave_out: str = "", every: int = 1) -> tuple[list[Row], list[Row], list[Row]]:
+    """TRAIN's labelled rows in id order: the classifier's, the off-topic rule's only (RULE_ONLY) and the
+    gives-nothing rule's only (NOTHING_GIVEN_ONLY). Without the rows whose style starts with `leave_out`;
+    with `every` above 1, only those of every `every`-th objective group in sorted order (a small problem
+    with every kind of row the full one has)."""
     labelled = sorted(
         (
             r
-            for r in data["rows"]
+            for r in _labelled_rows()
             if r["split"] == "train"
             and r["label"] != "could_not_score"
             and not (leave_out and str(r["style"]).startswith(leave_out))
         ),
         key=lambda r: str(r["id"]),
     )
+    if every > 1:
+        kept = set(sorted({_group(r) for r in labelled})[::every])
+        labelled = [r for r in labelled if _group(r) in kept]
     rows = [r for r in labelled if r["style"] != RULE_ONLY and not r["style"].startswith(NOTHING_GIVEN_ONLY)]
     rule_rows = [r for r in labelled if r["style"] == RULE_ONLY]
     service_rows = [r for r in labelled if r["style"].startswith(NOTHING_GIVEN_ONLY)]
-    embedder = Embedder()
+    return rows, rule_rows, service_rows
+
+
+def train(
+    leave_out: str = "",
+    *,
+    every: int = 1,
+    embedder: Embedder | None = None,
+    ml_encoder: MultilingualEmbedder | None = None,
+    by_depth: dict[int, np.ndarray] | None = None,
+) -> dict[str, Any]:
+    """The model JSON: full classifier, early-exit reader and how they were chosen (`training_rows` for
+    `leave_out` and `every`; new encoders unless given).
+
+    The English features are those of every TRAIN row (`encode_rows`; `by_depth` where the caller has
+    them), encoded in the same batches whatever `every` is: a reduced problem reads the vectors the full
+    one reads."""
+    rows, rule_rows, service_rows = training_rows(leave_out, every)
+    embedder = Embedder() if embedder is None else embedder
     y = np.array([r["label"] for r in rows])
     classes = np.unique(y)
-    groups = np.array([r["id"].split("-")[0] for r in rows])
+    groups = np.array([_group(r) for r in rows])
     written = np.array([str(r["style"]).startswith(WRITTEN) for r in rows])
-    texts, objectives = [r["response"] for r in rows], [r["objective"] for r in rows]
     # one pass through the encoder gives the features at every split depth and at full depth
-    by_depth = _features_by_depth(texts, objectives, embedder)
+    everything = training_rows(leave_out)[0] if every > 1 else rows
+    if by_depth is None:
+        by_depth = encode_rows(everything, embedder)
+    if every > 1:
+        index = {str(r["id"]): i for i, r in enumerate(everything)}
+        picked = [index[str(r["id"])] for r in rows]
+        by_depth = {d: m[picked] for d, m in by_depth.items()}
     x = by_depth[DEPTH]
     best_c, best_w, weights, full_p = _best_c(x, y, groups, written, "full")
     full_f1 = float(f1_score(y, classes[full_p.argmax(axis=1)], average="macro"))
@@ -643,9 +726,9 @@ def train(leave_out: str = "") -> dict[str, object]:
         ),
         classes,
     )
-    ml_encoder = MultilingualEmbedder(max_chars=ML_CHARS)
+    ml_encoder = MultilingualEmbedder(max_chars=ML_CHARS) if ml_encoder is None else ml_encoder
     ml = multilingual_reader(
-        ml_matrix(rows, bank, ml_encoder), rows, y, groups, weights, best_c, best_w, classes
+        ml_matrix(rows, bank, ml_encoder, x), rows, y, groups, weights, best_c, best_w, classes
     )
     early: dict[str, object] | None = None
     if choice is not None:
@@ -679,7 +762,8 @@ def train(leave_out: str = "") -> dict[str, object]:
         **({"early": early} if early else {}),
         "multilingual": ml,
         "meta": {
-            "trained_on": "refusal.yaml split=train",
+            "trained_on": "refusal.yaml split=train"
+            + (f", every {every}th objective group" if every > 1 else ""),
             "rows": len(rows),
             "off_topic_rule_rows": len(rows) + len(rule_rows),
             "rows_sha256": content_hash(rows),
@@ -692,6 +776,80 @@ def train(leave_out: str = "") -> dict[str, object]:
             "solver": {"name": "lbfgs", "tol": TOL, "threads": THREADS},
         },
     }
+
+
+def choices(model: dict[str, Any]) -> dict[str, object]:
+    """What the searches and calibrations of a written model chose, without the coefficients: C, the
+    embedding and hand-written rows' weights, the early split, threshold, C and temperature, the full and
+    multilingual readers' temperatures and abstention thresholds, the rules' settings and label shares, the
+    out-of-fold figures, and the rows and bank they came from."""
+    meta, early, ml = model["meta"], model.get("early", {}), model["multilingual"]
+    return {
+        "rows": meta["rows"],
+        "rows_sha256": meta["rows_sha256"],
+        "off_topic_rule_rows": meta["off_topic_rule_rows"],
+        "bank": len(model["specific"]["bank"]),
+        "C": meta["C"],
+        "embedding_weight": meta["embedding_weight"],
+        "written_weight": meta["written_weight"],
+        "cv_macro_f1_train": meta["cv_macro_f1_train"],
+        "temperature": model["temperature"],
+        "abstain_below": model["abstain_below"],
+        "opening_override": model["opening_override"],
+        "off_topic": model["off_topic"]["similarity_below"],
+        "specific": model["specific"]["margin"],
+        "rule_rates": model["rule_rates"],
+        "early": {k: v for k, v in early.items() if k not in ("mean", "scale", "coef", "intercept")},
+        "multilingual": {
+            k: ml[k] for k in ("C", "embedding_weight", "temperature", "abstain_below", "cv_macro_f1_routed")
+        },
+    }
+
+
+def refit(
+    model: dict[str, Any],
+    embedder: Embedder,
+    ml_encoder: MultilingualEmbedder,
+    by_depth: dict[int, np.ndarray] | None = None,
+) -> dict[str, tuple[dict[str, Any], np.ndarray]]:
+    """A written model's three readers (full, early, multilingual) fitted again on the repository's TRAIN
+    rows with the choices the model records (C, the embedding and hand-written rows' weights, the early
+    split and its C, the multilingual reader's bank): each reader's coefficients as `train` writes them,
+    and the feature rows it was fitted on. `by_depth`: `encode_rows` of TRAIN's rows, where the caller has
+    them."""
+    rows, _, _ = training_rows()
+    y = np.array([r["label"] for r in rows])
+    written = np.array([str(r["style"]).startswith(WRITTEN) for r in rows])
+    weights = np.where(written, float(model["meta"]["written_weight"]), 1.0)
+    by_depth = encode_rows(rows, embedder) if by_depth is None else by_depth
+    ml = model["multilingual"]
+    features = {
+        "full": (
+            by_depth[DEPTH],
+            float(model["meta"]["C"]),
+            float(model["meta"]["embedding_weight"]),
+            DIMENSIONS,
+        ),
+        "multilingual": (
+            ml_matrix(rows, tuple(model["specific"]["bank"]), ml_encoder, by_depth[DEPTH]),
+            float(ml["C"]),
+            float(ml["embedding_weight"]),
+            ML_DIMENSIONS,
+        ),
+    }
+    if "early" in model:
+        early = model["early"]
+        features["early"] = (
+            by_depth[int(early["layers"])],
+            float(early["C"]),
+            float(model["meta"]["embedding_weight"]),
+            DIMENSIONS,
+        )
+    out: dict[str, tuple[dict[str, Any], np.ndarray]] = {}
+    for name, (x, c, embedding_weight, dims) in features.items():
+        clf, mean, scale = _fit(x, y, c, embedding_weight, weights, dims)
+        out[name] = _coefficients(clf, mean, scale), x
+    return out
 
 
 if __name__ == "__main__":

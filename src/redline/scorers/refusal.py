@@ -907,14 +907,19 @@ def _ml_bank_vectors(encoder: MultilingualEmbedder, bank: tuple[str, ...]) -> np
 
 
 def multilingual_features(
-    texts: Sequence[str], objectives: Sequence[str], encoder: MultilingualEmbedder, bank: tuple[str, ...]
+    texts: Sequence[str],
+    objectives: Sequence[str],
+    encoder: MultilingualEmbedder,
+    bank: tuple[str, ...],
+    hand: np.ndarray | None = None,
 ) -> np.ndarray:
     """The multilingual reader's rows: the answer's opening in the shared 16-language space (echoes of the ask
-    removed), HAND_FEATURES with the similarity columns read cross-lingually, then ML_FEATURES."""
+    removed), HAND_FEATURES with the similarity columns read cross-lingually, then ML_FEATURES. `hand`:
+    the texts' `text_features` where the caller has them already (their similarity columns are replaced)."""
     heads = [strip_echo(t, o) if o else t for t, o in zip(texts, objectives, strict=True)]
     answers = encoder.encode(heads, max_chars=ML_CHARS)
     targets = encoder.encode(_targets(texts, objectives), max_chars=ML_CHARS)
-    base = with_similarity(answers, targets, text_features(texts, objectives))
+    base = with_similarity(answers, targets, text_features(texts, objectives) if hand is None else hand)
     own = base[:, answers.shape[1] + SIMILARITY_COLUMNS[0]]
     closest = np.full(len(texts), -1.0, dtype=np.float32)
     if bank:
