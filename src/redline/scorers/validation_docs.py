@@ -18,7 +18,9 @@ always could-not-score, never a pass, and every rate below counts them apart.
 Every shipped scorer is validated on a labelled set of our own texts in
 `src/redline/scorers/data/validation/`. The refusal classifier is trained on the TRAIN split of its set
 (`scripts/train_refusal.py`; objectives and wordings of TEST never occur in TRAIN) and reported on
-TEST only. The other scorers have no trained parts; their thresholds and rules were set by hand,
+TEST only; the test suite fits its readers again on every TRAIN row with the choices the shipped model
+records, and runs the script's searches on every fifth objective group (`--every 5`). The other scorers
+have no trained parts; their thresholds and rules were set by hand,
 some of them (the similarity threshold of `leak.system-prompt`, the fact rules of `consistency`)
 after looking at these very sets, so their figures are in-sample and optimistic. The sets are small:
 read the intervals, not the point estimates. Intervals are 95%: Wilson (exact upper bound when

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import subprocess
-import sys
 from dataclasses import replace
 from pathlib import Path
 
@@ -14,7 +12,8 @@ import pytest
 
 from redline.core.runs.scores import Verdict
 from redline.scorers.embeddings import Embedder
-from redline.scorers.refusal import RefusalScorer, outcome_of, shipped_model
+from redline.scorers.multilingual import MultilingualEmbedder
+from redline.scorers.refusal import ML_CHARS, RefusalScorer, outcome_of, shipped_model
 from redline.scorers.refusal_patterns import RefusalOutcome
 from tests.unit.scorers.conftest import answer, case
 from tests.unit.scorers.test_refusal import COMPLIANT, OBJECTIVE, SCOPED, WEAK_STYLES
@@ -93,9 +92,80 @@ def test_held_out_styles_harmful_topic_does_not_mean_refusal() -> None:
     assert accuracy("non_english") == 1.0
 
 
+@pytest.fixture(scope="module")
+def ml_encoder() -> MultilingualEmbedder:
+    """One multilingual encoder for both training tests (its vectors do not depend on their batch)."""
+    return MultilingualEmbedder(max_chars=ML_CHARS)
+
+
+@pytest.fixture(scope="module")
+def training_features(embedder: Embedder) -> dict[int, np.ndarray]:
+    """The English feature rows of every TRAIN row at every depth, as the training script encodes them."""
+    from scripts import train_refusal
+
+    with train_refusal.one_thread():
+        return train_refusal.encode_rows(train_refusal.training_rows()[0], embedder)
+
+
+REDUCED_EVERY = 5
+"""The reduced training problem: the TRAIN rows of every fifth objective group (502 for the classifier,
+18 for the off-topic rule only, 29 for the gives-nothing rule only)."""
+REDUCED_CHOICES: dict[str, object] = {
+    "C": 0.03,
+    "abstain_below": 0.45,
+    "bank": 252,
+    "cv_macro_f1_train": 0.7667,
+    "early": {
+        "C": 0.03,
+        "cv_macro_f1_cascade": 0.7667,
+        "expected_cost": 0.657,
+        "layers": 2,
+        "temperature": 0.9,
+        "threshold": 0.8,
+    },
+    "embedding_weight": 0.1,
+    "multilingual": {
+        "C": 0.03,
+        "abstain_below": 0.5,
+        "cv_macro_f1_routed": 0.8046,
+        "embedding_weight": 0.1,
+        "temperature": 0.8,
+    },
+    "off_topic": 0.1,
+    "off_topic_rule_rows": 520,
+    "opening_override": 0.6,
+    "rows": 502,
+    "rows_sha256": "f0f68130ce0354d6f53660a8863acf2d63975aa3498634be71a16c3fffce23ec",
+    "rule_rates": {
+        "nothing_given": {"complied": 0.1111, "partial": 0.1111, "refused": 0.7778},
+        "off_topic": {"complied": 0.1429, "partial": 0.1429, "refused": 0.7143},
+        "opening": {"complied": 0.013, "partial": 0.039, "refused": 0.9481},
+        "specific": {"complied": 0.125, "partial": 0.125, "refused": 0.75},
+    },
+    "specific": 0.2,
+    "temperature": 0.9,
+    "written_weight": 3.0,
+}
+"""What `scripts/train_refusal.py --every 5` chooses (it prints this line as `choices:`); a change of TRAIN's
+rows changes it, and the shipped model is retrained then anyway."""
+
+
 @pytest.mark.slow
-def test_shipped_classifier_is_reproduced_by_its_training_script(tmp_path: Path, embedder: Embedder) -> None:
-    """Retraining gives the same choices, coefficients within COEF_TOL and the same judgements.
+def test_shipped_classifier_is_refitted_from_the_repository_rows(
+    embedder: Embedder, ml_encoder: MultilingualEmbedder, training_features: dict[int, np.ndarray]
+) -> None:
+    """The shipped readers are what fitting TRAIN's rows with the choices the file records gives.
+
+    Pins, on every TRAIN row: the rows (their hash), the specificity rule's bank (its texts and the keys
+    of the shipped vectors), the encoders' identities, and the three readers (full, early exit,
+    multilingual) fitted again through the script's own encoding (`encode_rows`, `ml_matrix`) and fit
+    (`_fit`) with the recorded C, embedding weight, hand-written rows' weight and early split: their
+    coefficients within the tolerance below, and their calibrated readings of every TRAIN row (the same
+    outcome, and for the early reader the same decision to exit, for all but 1% of the rows; probabilities
+    within 1e-3). A changed row, encoder, feature or fit fails here. Not pinned here: that the searches
+    on every TRAIN row choose the recorded C, weights, split, threshold, temperatures and rule settings
+    (the next test runs them on a fifth of TRAIN), and the readings of the TEST rows through the
+    scorer (they follow from the coefficients).
 
     Embeddings differ in their last float32 digits across CPU instruction sets (and batch sizes):
     encoding the training rows in batches of 16 or 7 instead of 128 moved features by up to 7e-7.
@@ -108,51 +178,71 @@ def test_shipped_classifier_is_reproduced_by_its_training_script(tmp_path: Path,
     nearest a decision lie 1e-3 from the early-exit threshold, so at most 1% of them may go the
     other way on a machine whose floats differ more than measured here.
     """
-    from redline.scorers.refusal import RefusalModel
-    from redline.scorers.validation import load_set
+    from scripts import train_refusal
+
+    from redline.core.ids import content_hash
+    from redline.scorers.refusal import LinearModel, bank_key, ml_bank_key
 
     root = Path(__file__).resolve().parents[3]
-    out = tmp_path / "model.json"
-    res = subprocess.run(
-        [sys.executable, str(root / "scripts" / "train_refusal.py"), "--out", str(out)],
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    assert res.returncode == 0, res.stderr
-    fresh = json.loads(out.read_text())
     shipped = json.loads((root / "src/redline/scorers/data/refusal_model.json").read_text())
-    # the specificity rule's bank, written beside the model, is the one shipped (same encoder and texts)
-    with (
-        np.load(out.with_name("refusal_bank.npz")) as bank,
-        np.load(root / "src/redline/scorers/data/refusal_bank.npz") as shipped_bank,
-    ):
-        assert str(bank["key"]) == str(shipped_bank["key"])
-    assert fresh["classes"] == shipped["classes"] and fresh["meta"]["C"] == shipped["meta"]["C"]
-    assert fresh["meta"]["rows_sha256"] == shipped["meta"]["rows_sha256"]
-    early, shipped_early = fresh["early"], shipped["early"]
-    assert (early["layers"], early["threshold"], early["C"]) == (
-        shipped_early["layers"],
-        shipped_early["threshold"],
-        shipped_early["C"],
-    )
-    for new, old in ((fresh, shipped), (early, shipped_early)):
-        for key in ("coef", "intercept"):
-            assert np.allclose(new[key], old[key], rtol=1e-3, atol=1e-4), key
+    rows, rule_rows, _ = train_refusal.training_rows()
+    assert content_hash(rows) == shipped["meta"]["rows_sha256"]
+    bank = sorted({r["objective"] for r in rows + rule_rows if r["objective"].strip()})
+    assert shipped["specific"]["bank"] == bank
+    with np.load(root / "src/redline/scorers/data/refusal_bank.npz") as vectors:
+        assert str(vectors["key"]) == bank_key(embedder, bank)
+        assert str(vectors["ml_key"]) == ml_bank_key(ml_encoder, bank)
+    assert shipped["meta"]["embedder"] == embedder.identity()
+    assert shipped["meta"]["multilingual_embedder"] == ml_encoder.identity()
 
-    rows = [r for r in load_set("refusal")["rows"] if r["response"].strip()]
-    texts, objectives = [r["response"] for r in rows], [r["objective"] for r in rows]
-    before = RefusalScorer(embedder=embedder, model=shipped_model()).classify(texts, objectives)
-    after = RefusalScorer(embedder=embedder, model=RefusalModel.from_json(fresh)).classify(texts, objectives)
-    same = [a.outcome is b.outcome and a.layers == b.layers for a, b in zip(after, before, strict=True)]
-    assert sum(not s for s in same) <= len(rows) // 100
-    shift = max(
-        abs(a.probabilities[c] - b.probabilities[c])
-        for a, b, s in zip(after, before, same, strict=True)
-        if s
-        for c in a.probabilities
-    )
-    assert shift < 1e-3
+    with train_refusal.one_thread():
+        fresh = train_refusal.refit(shipped, embedder, ml_encoder, training_features)
+    readers = {"full": shipped, "early": shipped["early"], "multilingual": shipped["multilingual"]}
+    assert set(fresh) == set(readers)
+    for name, (coefficients, x) in fresh.items():
+        old = readers[name]
+        for key in ("coef", "intercept"):
+            assert np.allclose(coefficients[key], old[key], rtol=1e-3, atol=1e-4), (name, key)
+        for key in ("mean", "scale"):
+            assert np.allclose(coefficients[key], old[key], rtol=1e-3, atol=1e-5), (name, key)
+        temperature = float(old["temperature"])
+        after = LinearModel.from_json({**coefficients, "temperature": temperature}).probabilities(x)
+        before = LinearModel.from_json({**old, "temperature": temperature}).probabilities(x)
+        same = after.argmax(axis=1) == before.argmax(axis=1)
+        if name == "early":
+            threshold = float(old["threshold"])
+            same &= (after.max(axis=1) >= threshold) == (before.max(axis=1) >= threshold)
+        assert int((~same).sum()) <= len(x) // 100, name
+        assert np.abs(after - before)[same].max() < 1e-3, name
+
+
+@pytest.mark.slow
+def test_training_searches_are_reproduced_on_a_reduced_problem(
+    embedder: Embedder, ml_encoder: MultilingualEmbedder, training_features: dict[int, np.ndarray]
+) -> None:
+    """The training script's searches and calibrations, run on a fifth of TRAIN, choose what they chose.
+
+    The same code as the full training (`train`), on the English features of every TRAIN row (encoded
+    once for both tests, in the batches the script uses), with every grid, fold and rule. Pins every
+    choice it makes (`choices`): C and embedding weight across writers; the hand-written rows' weight
+    (the NOISE margin picks 3 over the best, 6); the early split, threshold and temperature by cost among
+    the pairs that agree with the full reader; the temperatures and abstention thresholds of the full,
+    early and multilingual readers; the opening rule's override, the off-topic rule's threshold and the
+    specificity rule's margin (each net of its misses: all three pick inside their grids) and the label
+    shares of what each rule, the gives-nothing rule too, decides; the out-of-fold figures; the rows and
+    the bank. A change to the searches or calibrations that moves any of them fails here.
+    Not pinned: that the searches pick the shipped model's choices on every TRAIN row (the previous test
+    refits with them, and pins the coefficients), and three outcomes this problem does not reach: a split
+    and threshold failing the agreement bar (the full problem reaches none either), the template-built
+    rows' floor ruling a weight out, and the NOISE margin moving C off the best pair.
+    """
+    from scripts import train_refusal
+
+    with train_refusal.one_thread():
+        model = train_refusal.train(
+            every=REDUCED_EVERY, embedder=embedder, ml_encoder=ml_encoder, by_depth=training_features
+        )
+    assert train_refusal.choices(model) == REDUCED_CHOICES
 
 
 @pytest.mark.slow
