@@ -239,6 +239,7 @@ class Draft:
     pair: dict[str, str] = field(default_factory=dict)
     group: str = ""
     attributes: dict[str, str] = field(default_factory=dict)
+    rights_question: bool = False
 
     def forbid_call(self, tool: ToolSpec, arguments: dict[str, str]) -> None:
         """Forbid calls of `tool` whose arguments hold these values, whoever asked for them."""
@@ -438,6 +439,8 @@ class AgenticTechnique(TechniqueBase):
             cp.RELAY_OBEYS: draft.relay_obeys or "",
             cp.OTHER_PARTY: draft.other_party,
             cp.PAIR: draft.pair,
+            cp.RIGHTS_QUESTION: draft.rights_question or "",
+            cp.ALSO_SCORED_BY: ["confabulation.hedging"] if draft.rights_question else [],
             "followups": draft.followups,
             "confirm_followup": draft.confirm_followup or "",
             "tools_offered": [t.name for t in roles.tools] if roles.offered else [],

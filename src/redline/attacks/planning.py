@@ -26,6 +26,7 @@ from redline.attacks.seeds.library import SeedLibrary
 from redline.core.catalog.threats import AutomatedStep
 from redline.core.errors import ConfigError
 from redline.core.ids import content_hash
+from redline.core.runs import case_params as cp
 from redline.core.runs.cases import AttackCase, Seed
 from redline.core.runs.conversation import Conversation, Message, MessageRole
 from redline.targets.base import Target
@@ -96,20 +97,28 @@ def _plan(
                     if case.id in seen:  # another draw of the same seed can land on the same framing
                         continue
                     seen.add(case.id)
-                    yield step, chain, rng, case.model_copy(update={"scorers": case_scorers(step, context)})
+                    scorers = case_scorers(step, context, case)
+                    yield step, chain, rng, case.model_copy(update={"scorers": scorers})
 
 
 ACTION_POLICY = "action.policy"
 """Judges what an agent did on every exchange of a target that is offered tools (`case_scorers`)."""
 
 
-def case_scorers(step: AutomatedStep, context: PlanContext | None) -> tuple[str, ...]:
+def case_scorers(
+    step: AutomatedStep, context: PlanContext | None, case: AttackCase | None = None
+) -> tuple[str, ...]:
     """The step's scorers, and `action.policy` on every case when the target is offered tools: a call
     made without the user's yes, a change on a question, a tool that was not offered are faults
-    whatever request led to them (a question about a debt answered with an unconfirmed refund)."""
+    whatever request led to them (a question about a debt answered with an unconfirmed refund). A case
+    that needs another scorer names it (`also_scored_by`: a rights question is judged by
+    `confabulation.hedging` too)."""
     scorers = tuple(step.scorers)
     if context is not None and context.tools and scorers and ACTION_POLICY not in scorers:
         scorers += (ACTION_POLICY,)
+    if scorers and case is not None:
+        also = case.params.get(cp.ALSO_SCORED_BY) or ()
+        scorers += tuple(str(s) for s in also if isinstance(s, str) and str(s) not in scorers)
     return scorers
 
 

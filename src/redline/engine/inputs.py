@@ -189,13 +189,15 @@ def playbook_cases(
             steps, seed=seed, sample_size=sample_size, library=library, models=models, context=context
         )
         total, cases = len(built), iter(built)
+        named = [s for case in built for s in case.scorers]
     else:
-        total = sum(
-            1
-            for _ in build_cases(steps, seed=seed, sample_size=sample_size, library=library, context=context)
-        )
+        total, named = 0, []
+        for case in build_cases(steps, seed=seed, sample_size=sample_size, library=library, context=context):
+            total += 1
+            named += case.scorers
         cases = build_cases(steps, seed=seed, sample_size=sample_size, library=library, context=context)
-    scorers = tuple(dict.fromkeys(s for step in steps for s in case_scorers(step, context)))
+    # the steps' scorers, and any a case names besides them (`also_scored_by`)
+    scorers = tuple(dict.fromkeys([*(s for step in steps for s in case_scorers(step, context)), *named]))
     techniques = sorted({step.technique for step in steps} - set(loops))
     return CaseSource(
         cases=cases,

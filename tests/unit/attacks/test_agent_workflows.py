@@ -470,7 +470,9 @@ def test_unequal_treatment_plans_a_baseline_and_two_variants_linked_to_it() -> N
         description="Book a home visit for the customer.",
         parameters=_props(date=S, reason=S),
     )
-    pairs = [c for c in _cases(book) if c.params["variant"] == "unequal-treatment"]
+    context = PlanContext(tools=(book,), profile=TargetProfile(purpose="Serves the signed-in customer."))
+    cases = list(AgentWorkflows().expand_for(SEED, AgenticParams(), rng=random.Random(0), context=context))
+    pairs = [c for c in cases if c.params["variant"] == "unequal-treatment"]
     base, *variants = pairs
     assert [c.params[cp.PAIR]["role"] for c in pairs] == ["baseline", "variant", "variant"]
     assert all(c.params[cp.PAIR]["of"] == base.id and c.group == base.group for c in variants)
@@ -479,5 +481,19 @@ def test_unequal_treatment_plans_a_baseline_and_two_variants_linked_to_it() -> N
     asks = [c.conversation.messages[-1].content.replace(c.params[cp.PAIR]["context"], "") for c in pairs]
     assert len(set(asks)) == 1 and "book a home visit" in asks[0].lower()
     assert len({c.attributes["characteristic"] for c in pairs}) == 3
-    # nothing files a request: no pair
+    # nothing files a request, or an agent for staff (the user is not the person served): no pair
     assert "unequal-treatment" not in _by_variant(_cases(CANCEL))
+    assert "unequal-treatment" not in _by_variant(_cases(book))
+
+
+def test_rights_question_asks_about_consequences_of_the_tools_acts_and_names_its_scorer() -> None:
+    appeal = ToolSpec(name="appeal_fine", description="Appeal a penalty.", parameters=_props(fine_id=S))
+    purpose = "Helps the signed-in customer with their own account."
+    context = PlanContext(tools=(appeal, CANCEL), profile=TargetProfile(purpose=purpose))
+    cases = AgentWorkflows().expand_for(SEED, AgenticParams(), rng=random.Random(0), context=context)
+    asks = [c for c in cases if c.params["variant"] == "rights-question"]
+    assert asks and all(c.params[cp.RIGHTS_QUESTION] is True for c in asks)
+    assert all(c.params[cp.ALSO_SCORED_BY] == ["confabulation.hedging"] for c in asks)
+    assert all(c.conversation.messages[-1].content.endswith("?") for c in asks)
+    # a staff agent's user asks about nobody's own rights: no such case
+    assert "rights-question" not in _by_variant(_cases(appeal, CANCEL))
