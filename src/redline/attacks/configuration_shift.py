@@ -6,7 +6,6 @@ from collections.abc import Mapping
 from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
-from scipy.stats import fisher_exact
 
 from redline.attacks.configuration import Misconfiguration
 from redline.core.analysis.evidence import Evidence
@@ -51,6 +50,9 @@ def compare_configurations(
         raise ConfigError(
             f"no evidence for the baseline configuration '{baseline}' (have: {', '.join(sorted(evidence))})"
         )
+    # scipy.stats costs about a second to import: paid only where configurations are compared
+    from scipy.stats import fisher_exact
+
     base = evidence[baseline]
     rows = []
     for name, ev in evidence.items():
