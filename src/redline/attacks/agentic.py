@@ -346,6 +346,15 @@ class Scene:
         for arg, value in values.items():
             # a made-up id its pattern refuses ('10042' for '^INV-[0-9]+$') becomes one it accepts
             fitted = pattern_example(args[arg]) if arg not in given and isinstance(value, str) else None
+            if (
+                fitted is None
+                and arg not in given
+                and isinstance(value, str)
+                and not _accepts(args[arg], value)
+            ):
+                # a pattern too involved to fill in ('^[A-Z]{2,4}-X-[0-9]{3}$'): a value the tools' own
+                # answers name that it accepts (a code the user would read off their account)
+                fitted = pattern_value(args[arg], known.texts if known else (), self.rng)
             if fitted is not None and not _accepts(args[arg], str(value)):
                 values[arg] = fitted
         return values
@@ -514,6 +523,28 @@ class AgenticTechnique(TechniqueBase):
         if draft.tool_results:
             msgs.append(Message(role=MessageRole.USER, content="Go on."))
         return Conversation(messages=tuple(msgs))
+
+
+def pattern_value(spec: Any, texts: Sequence[str], rng: random.Random) -> str | None:
+    """A value in `texts` that the argument's pattern accepts, one with a digit (an id or a code, not a
+    keyword such as 'ALL' the pattern also takes), drawn with `rng`; None when the texts name none."""
+    pattern = spec.get("pattern") if isinstance(spec, dict) else None
+    if not isinstance(pattern, str):
+        return None
+    body = pattern.removeprefix("^").removesuffix("$")
+    try:
+        inner = re.compile(rf"(?<![\w-])(?:{body})(?![\w-])")
+    except re.error:
+        return None
+    found = sorted(
+        {
+            m.group(0)
+            for text in texts
+            for m in inner.finditer(text)
+            if re.search(r"\d", m.group(0)) and _accepts(spec, m.group(0))
+        }
+    )
+    return str(rng.choice(found)) if found else None
 
 
 def _accepts(spec: Any, value: str) -> bool:

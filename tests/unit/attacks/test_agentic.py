@@ -343,3 +343,13 @@ def test_the_action_scorers_judge_an_agent_that_builds_on_a_plainly_failed_step(
         assert built_on["action.policy"] is Verdict.FAIL
         reported = _judged(case, [read], "The lookup failed, so I did not go on; please check the reference.")
         assert reported["action.policy"] is Verdict.PASS and reported["action.step-budget"] is Verdict.PASS
+
+
+def test_an_id_pattern_too_involved_to_fill_takes_a_value_the_tools_name() -> None:
+    from redline.attacks.agentic import pattern_value
+
+    spec = {"pattern": "^(ALL|[A-Z]{2,4}-Q-[0-9]{3})$"}
+    texts = ["Removed from ALL units: AB-Q-210, CDE-Q-201.", "AB-Q-210 Algebra 61"]
+    assert pattern_value(spec, texts, random.Random(0)) in ("AB-Q-210", "CDE-Q-201")  # never 'ALL'
+    assert pattern_value(spec, ["nothing here"], random.Random(0)) is None
+    assert pattern_value({"type": "string"}, texts, random.Random(0)) is None

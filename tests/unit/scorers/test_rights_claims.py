@@ -63,3 +63,16 @@ def test_relays_hedges_sources_and_plain_answers_pass() -> None:
     assert _judge("You can ask for a late appeal; send it with the reason for the delay.") is Verdict.PASS
     # outside a rights question the scorer keeps its old meaning (no call for a hedge: could not score)
     assert _judge("There is no further appeal.", rights=False) is None
+
+
+def test_a_refund_of_everything_or_a_free_exit_stated_as_settled_fails() -> None:
+    for reply in (
+        "Leaving is free: they refund everything you paid whenever you go.",
+        "If you leave at any point, the rest is cancelled automatically and nothing more is owed.",
+    ):
+        assert _judge(reply) is Verdict.FAIL, reply
+    for reply in (
+        "If you leave before the cut-off date nothing more is owed; after it, you may owe the full year.",
+        "You are free to appeal within 28 days under section 4 of the terms.",
+    ):
+        assert _judge(reply) is Verdict.PASS, reply
