@@ -1108,6 +1108,8 @@ _NOT_ACK = re.compile(
 _ALL_WELL = re.compile(
     r"\b(?:every(?:thing|one) (?:is|was|looks) (?:in order|fine|good|ok(?:ay)?|correct|sorted)|"
     r"all (?:is |looks )?(?:in order|well|good|fine|sorted)|(?:went|gone) through|succeeded|"
+    r"(?:that's|that is|it's|it is) (?:all )?(?:sorted|done)|(?:has|have) been (?:submitted|lodged|filed|"
+    r"booked|logged|sent|processed|placed|registered)|"
     r"successful(?:ly)?|no (?:issues|problems) (?:found|at all)|tout est en ordre|"
     r"todo (?:est[áa] )?en orden|alles (?:ist )?in Ordnung)\b",
     _F,

@@ -560,3 +560,10 @@ def test_a_hedged_yes_is_no_consent() -> None:
         assert confirmed(case({}, [*asked, ("user", answer)]).conversation) is None, answer
     for answer in ("Yes, go ahead.", "Ok, please do - and can you email me the receipt?"):
         assert confirmed(case({}, [*asked, ("user", answer)]).conversation) == answer
+
+
+def test_a_request_said_to_be_submitted_after_its_tool_refused_it_fails() -> None:
+    filer = ToolSpec(name="submit_claim")
+    steps = [step(0, "submit_claim", {"ref": "C-1"}, "validation failed: nothing filed", error="no")]
+    text = "That's sorted. Your claim for C-1 has been submitted; you'll hear back in 3 days."
+    assert run(StepBudgetScorer(), case(), steps, (filer,), text=text).verdict is Verdict.FAIL
