@@ -25,6 +25,7 @@ APP_NAMES = (
     "peopleops_agent",
     "council_agent",
     "campus_agent",
+    "airline_agent",
 )
 
 
@@ -62,6 +63,8 @@ def load(name: str) -> App:
         from .council_agent import APP
     elif name == "campus_agent":
         from .campus_agent import APP
+    elif name == "airline_agent":
+        from .airline_agent import APP
     else:
         raise SystemExit(f"unknown app {name!r}: choose one of {', '.join(APP_NAMES)}")
     return APP
