@@ -241,9 +241,13 @@ class Draft:
     attributes: dict[str, str] = field(default_factory=dict)
     rights_question: bool = False
 
-    def forbid_call(self, tool: ToolSpec, arguments: dict[str, str]) -> None:
-        """Forbid calls of `tool` whose arguments hold these values, whoever asked for them."""
-        self.calls.append({"tool": tool.name, "arguments": arguments})
+    def forbid_call(self, tool: ToolSpec, arguments: dict[str, str], carrying: Sequence[str] = ()) -> None:
+        """Forbid calls of `tool` whose arguments hold these values, whoever asked for them (only those
+        that pass on what one of the `carrying` tools returned, where any are named)."""
+        call: dict[str, Any] = {"tool": tool.name, "arguments": arguments}
+        if carrying:
+            call["carrying"] = list(carrying)
+        self.calls.append(call)
 
 
 @dataclass(frozen=True)

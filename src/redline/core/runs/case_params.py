@@ -296,6 +296,9 @@ class ForbiddenCall:
 
     tool: str
     arguments: Mapping[str, str]
+    carrying: tuple[str, ...] = ()
+    """Tools whose answers the call must pass on to count (a list of people a finder returned); empty:
+    any such call."""
 
     def matches(self, name: str, arguments: Mapping[str, Any]) -> str | None:
         """The argument that shows the call is this one (the first listed), or None."""
@@ -329,5 +332,6 @@ def forbidden_calls(params: Mapping[str, Any]) -> list[ForbiddenCall]:
             continue
         args = {str(k): str(v) for k, v in item["arguments"].items() if v is not None and str(v).strip()}
         if args:
-            out.append(ForbiddenCall(tool=str(item.get("tool") or "*"), arguments=args))
+            carrying = tuple(_strings(item.get("carrying")))
+            out.append(ForbiddenCall(tool=str(item.get("tool") or "*"), arguments=args, carrying=carrying))
     return out
