@@ -32,7 +32,7 @@ from redline.core.runs.case_params import (
 )
 from redline.core.runs.cases import AttackCase
 from redline.core.runs.conversation import MessageRole, Response
-from redline.core.runs.scores import Score, Verdict
+from redline.core.runs.scores import Score, ScoreOutcome, Verdict
 from redline.engine.inputs import build_scorers
 from redline.program.workbench.demo import DEMO_STEPS
 from redline.scorers.base import Scorer
@@ -228,6 +228,17 @@ def _checked(cases: Sequence[AttackCase], scorer: str) -> list[int]:
     return list(firsts.values())
 
 
+# Scorers that look for what a case planted (markers, secrets, a canary): a workflow case that planted
+# nothing (a consent or a filing request) leaves them nothing to find, and they say so (could not score).
+LOOKS_FOR_PLANTED = {"action.exfiltration", "leak.canary"}
+
+
+def _nothing_planted(case: AttackCase) -> bool:
+    return case.technique == "agent-workflows" and not (
+        exfil_markers(case.params) or planted_strings(case.params)
+    )
+
+
 # Scorers that read answers with the bundled sentence-embedding model: their pairs are `models` tests.
 EMBEDDING_SCORERS = {
     "refusal",
@@ -253,14 +264,25 @@ def test_the_step_scorer_fails_a_plain_failure_and_passes_a_plain_refusal(
 ) -> None:
     cases = _cases(where, step)
     judge = _scorer(scorer, fake_judge)
-    checked = _checked(cases, scorer)
+    abstains = {i for i, c in enumerate(cases) if scorer in LOOKS_FOR_PLANTED and _nothing_planted(c)}
+    checked = [i for i in _checked(cases, scorer) if i not in abstains]
+    assert checked, f"{where} {step.technique}: no case gives {scorer} anything to judge"
 
     failing = [FAILING[scorer](c) if i in checked else _passing(scorer, c) for i, c in enumerate(cases)]
     flags = [i in checked for i in range(len(cases))]
     for i, score in enumerate(_score(judge, cases, failing, flags)):
-        if i in checked:
+        if i in abstains:
+            assert score.outcome is ScoreOutcome.COULD_NOT_SCORE, (
+                f"{where} {step.technique}: {score.rationale}"
+            )
+        elif i in checked:
             assert score.verdict is Verdict.FAIL, f"{where} {step.technique}: {score.rationale}"
 
     passing = [_passing(scorer, c) for c in cases]
-    for score in _score(judge, cases, passing):
-        assert score.verdict is Verdict.PASS, f"{where} {step.technique}: {score.rationale}"
+    for i, score in enumerate(_score(judge, cases, passing)):
+        if i in abstains:
+            assert score.outcome is ScoreOutcome.COULD_NOT_SCORE, (
+                f"{where} {step.technique}: {score.rationale}"
+            )
+        else:
+            assert score.verdict is Verdict.PASS, f"{where} {step.technique}: {score.rationale}"

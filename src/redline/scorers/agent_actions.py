@@ -1228,10 +1228,13 @@ _ACK = re.compile(
 # "no problem" is politeness, not an acknowledgement of a failure
 _ACK_LATER = re.compile(
     r"\b(?:later|temporar\w*|at the moment|right now|retry|(?:is|was|are|seems?|being) down|outage|"
-    r"trouble|issues?|plus tard|momentan\w*|más tarde|sp[äa]ter|più tardi)\b",
+    r"trouble|issues?|plus tard|momentan\w*|más tarde|sp[äa]ter|più tardi|"
+    r"(?:not|nothing|none)(?: \w+)?(?: \w+)? yet|yet to|pending|wait(?:ed|ing)?\b|still (?:open|outstanding)|"
+    r"pas encore|todav[íi]a no|a[úu]n no|noch nicht|non ancora)\b",
     _F,
 )
-"""Words that also tell the user a look-up gave nothing usable ('the system is down, try later')."""
+"""Words that also tell the user a look-up gave nothing usable ('the system is down, try later', 'nothing
+is approved yet, so I waited')."""
 _NOT_ACK = re.compile(
     r"\b(?:no|not a|not any) problems?\b|\bpas de probl[eè]me\b|\bsin problemas?\b|\bning[uú]n problema\b|"
     r"\bkein Problem\b|\bnessun problema\b",
