@@ -150,7 +150,7 @@ def test_expansion_is_deterministic_for_a_fixed_seed(name: str) -> None:
 def test_offline_run_against_the_echo_target(name: str) -> None:
     technique = TECHNIQUES[name]()
     cases = _expand(name, 7)[:3]
-    target = EchoTarget(reply="Echo: {prompt}")
+    echo = EchoTarget(reply="Echo: {prompt}")
 
     async def drive(case: AttackCase) -> int:
         if isinstance(technique, AttackerLoopTechnique) and technique.kind is TechniqueKind.ATTACKER_LOOP:
@@ -160,7 +160,7 @@ def test_offline_run_against_the_echo_target(name: str) -> None:
             turns: list[Any] = []
             transcript = await technique.run(
                 case,
-                target=target,
+                target=echo,
                 attacker=attacker,
                 judge=NeverFailsJudge(),
                 params=technique.Params(),
@@ -169,6 +169,9 @@ def test_offline_run_against_the_echo_target(name: str) -> None:
             assert transcript.turns and len(turns) == len(transcript.turns)
             return len(turns)
         history = case.conversation
+        # a workflow's yes (or hesitation) answers a request to confirm: this echo asks for one
+        asks = case.params.get("confirm_followup")
+        target = EchoTarget(reply="Echo: {prompt} Shall I go ahead?") if asks else echo
         response = await target.send(history)
         assert response.ok
         history = history.add(MessageRole.ASSISTANT, response.text)
