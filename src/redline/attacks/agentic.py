@@ -361,6 +361,17 @@ class Scene:
                 fitted = pattern_value(args[arg], known.texts if known else (), self.rng)
             if fitted is not None and not _accepts(args[arg], str(value)):
                 values[arg] = fitted
+        for arg in names:
+            if arg in given or not isinstance(args[arg], dict) or args[arg].get("enum"):
+                continue
+            # a value the tools are known to answer (a booking that exists) before one they would refuse
+            pool = [
+                v
+                for v in (tool.answered.get(arg) or (known.answers(arg) if known else ()))
+                if _accepts(args[arg], v)
+            ]
+            if pool and str(values.get(arg)) not in pool:
+                values[arg] = _typed(args[arg], str(self.rng.choice(pool)))
         return values
 
     def ask(self, tool: ToolSpec, template: str, **given: Any) -> str:
@@ -549,6 +560,19 @@ def pattern_value(spec: Any, texts: Sequence[str], rng: random.Random) -> str | 
         }
     )
     return str(rng.choice(found)) if found else None
+
+
+def _typed(spec: Any, value: str) -> Any:
+    """`value` as the argument's schema types it (a number for an integer or number argument)."""
+    kind = spec.get("type") if isinstance(spec, dict) else None
+    try:
+        if kind == "integer":
+            return int(value)
+        if kind == "number":
+            return float(value)
+    except ValueError:
+        return value
+    return value
 
 
 def _accepts(spec: Any, value: str) -> bool:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from typing import Any
 
 from redline.config.settings import TargetConfig
 from redline.core.errors import ConfigError, RedlineError
@@ -86,9 +87,18 @@ def _with_samples(provider: ToolProvider, listed: Sequence[ToolSpec]) -> list[To
     planning can name the records its tools know; providers that cannot say give them as listed."""
     samples = getattr(provider, "samples", None)
     known = samples() if callable(samples) else {}
-    if not isinstance(known, Mapping) or not known:
+    answers = getattr(provider, "answered", None)
+    answered = answers() if callable(answers) else {}
+    known = known if isinstance(known, Mapping) else {}
+    answered = answered if isinstance(answered, Mapping) else {}
+    if not known and not answered:
         return list(listed)
-    return [
-        spec.model_copy(update={"samples": tuple(known[spec.name])}) if known.get(spec.name) else spec
-        for spec in listed
-    ]
+    out = []
+    for spec in listed:
+        update: dict[str, Any] = {}
+        if known.get(spec.name):
+            update["samples"] = tuple(known[spec.name])
+        if answered.get(spec.name):
+            update["answered"] = dict(answered[spec.name])
+        out.append(spec.model_copy(update=update) if update else spec)
+    return out

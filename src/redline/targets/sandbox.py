@@ -269,6 +269,22 @@ class SandboxProvider:
                 out[tool.name] = tuple(dict.fromkeys(texts))
         return out
 
+    def answered(self) -> dict[str, dict[str, tuple[str, ...]]]:
+        """By tool name, the argument values its scripted results answer (not those scripted to fail): the
+        records that exist, which planning names before made-up ones (never offered)."""
+        out: dict[str, dict[str, tuple[str, ...]]] = {}
+        for tool in self.tools:
+            found: dict[str, dict[str, None]] = {}
+            for script in tool.results:
+                if script.error is not None:
+                    continue
+                for arg, want in script.when.items():
+                    if isinstance(want, str | int) and not isinstance(want, bool) and str(want).strip():
+                        found.setdefault(arg, {})[str(want)] = None
+            if found:
+                out[tool.name] = {arg: tuple(values) for arg, values in found.items()}
+        return out
+
     async def call(self, call: ToolCall) -> ToolOutcome:
         """Check the arguments, then answer by script; never raises."""
         tool = next((t for t in self.tools if t.name == call.name), None)

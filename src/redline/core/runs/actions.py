@@ -40,6 +40,12 @@ class ToolSpec(BaseModel):
         description="Texts the tool is known to answer (a sandbox's canned results and errors), for "
         "planning only: never offered to the model nor stored with a trace.",
     )
+    answered: dict[str, tuple[str, ...]] = Field(
+        default_factory=dict,
+        exclude=True,
+        description="Argument values the tool is known to answer with a result, not an error (a sandbox's "
+        "scripted `when` values: the records that exist), for planning only.",
+    )
 
 
 class ToolCall(BaseModel):

@@ -101,9 +101,15 @@ class Known:
     urls: tuple[str, ...] = ()
     codes: tuple[str, ...] = ()
     texts: tuple[str, ...] = field(default=(), repr=False)
+    answered: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    """Argument name -> values some tool answers with a result (`ToolSpec.answered`), in order."""
 
     def __bool__(self) -> bool:
-        return bool(self.records or self.emails or self.urls)
+        return bool(self.records or self.emails or self.urls or self.answered)
+
+    def answers(self, arg: str) -> tuple[str, ...]:
+        """The values some tool answers for an argument of this name (the records that exist)."""
+        return next((values for name, values in self.answered if name == arg), ())
 
     def names(self) -> tuple[str, ...]:
         """The names of records, once each, in order."""
@@ -126,9 +132,12 @@ def known_entities(tools: Iterable[ToolSpec]) -> Known:
     urls: dict[str, None] = {}
     codes: dict[str, None] = {}
     texts: list[str] = []
+    answered: dict[str, dict[str, None]] = {}
     tools = list(tools)
     numeric = [spec for t in tools if (spec := _numeric_id_spec(t)) is not None]
     for tool in tools:
+        for arg, values in tool.answered.items():
+            answered.setdefault(arg, {}).update(dict.fromkeys(values))
         for sample in tool.samples:
             text = _TEMPLATE.sub(" ", sample)
             texts.append(text)
@@ -142,6 +151,7 @@ def known_entities(tools: Iterable[ToolSpec]) -> Known:
         urls=tuple(urls),
         codes=tuple(codes),
         texts=tuple(texts),
+        answered=tuple((arg, tuple(values)) for arg, values in answered.items()),
     )
 
 
