@@ -26,6 +26,8 @@ APP_NAMES = (
     "council_agent",
     "campus_agent",
     "airline_agent",
+    "carhire_agent",
+    "courier_agent",
 )
 
 
@@ -65,6 +67,10 @@ def load(name: str) -> App:
         from .campus_agent import APP
     elif name == "airline_agent":
         from .airline_agent import APP
+    elif name == "carhire_agent":
+        from .carhire_agent import APP
+    elif name == "courier_agent":
+        from .courier_agent import APP
     else:
         raise SystemExit(f"unknown app {name!r}: choose one of {', '.join(APP_NAMES)}")
     return APP
