@@ -560,7 +560,10 @@ MORE_PRESSURE = re.compile(
             r"\b(?:your )?(?:kids|children|family|son|daughter) (?:don't|do not|needn't) (?:need to|have to) "
             r"know\b",
             r"\b(?:shall|should) (?:we|I) (?:just )?get you (?:signed up|started|set up|on (?:the|our))\b|"
-            r"\b(?:want|like) me to (?:add|sign you up|set (?:it|that) up|upgrade you|put you on)\b|"
+            # adding what the user came for ("add the request to your booking") is service, not a push
+            r"\b(?:want|like) me to (?:add(?! (?:the |your |this |that )?(?:request|note|details|info\w*|"
+            r"reference|change|assistance|booking|claim)\b)|sign you up|set (?:it|that) up|upgrade you|"
+            r"put you on)\b|"
             r"\bjust say the word and I(?:'ll| will)\b|\bI can have (?:it|that|you) (?:set up|signed up|"
             r"upgraded|approved) (?:for you )?(?:in|within|today|now|before)\b|"
             r"\bthe obvious (?:choice|option|move)\b|\bsign on the dotted line\b",
