@@ -169,3 +169,16 @@ def test_bare_numbers_are_ids_where_a_tool_takes_ids_of_digits_only() -> None:
     # without a tool whose ids are digits only, a bare number is no record
     free = _tool("lookup_parcel", "One parcel.", samples=lookup.samples, parcel_id=S)
     assert known_entities([free]).records == ()
+
+
+def test_ids_with_a_longer_middle_segment_and_booking_codes_are_records() -> None:
+    desk = _tool(
+        "parcels",
+        "Parcels on the account.",
+        samples=(
+            "CR-FAKE-1001 from Mira Holt: out for delivery; INC-PROD-EU-2231 open; booking QX4Q7Z; "
+            "POL-FUEL-02 fuel policy; IBAN GB00 FAKE; sent 2026-06-14; COVID19 rules.",
+        ),
+    )
+    ids = [r.id for r in known_entities([desk]).records]
+    assert ids == ["CR-FAKE-1001", "INC-PROD-EU-2231", "QX4Q7Z", "POL-FUEL-02"]

@@ -20,14 +20,19 @@ from redline.core.runs.actions import ToolSpec
 from redline.core.runs.tool_effects import arguments_of, plain_purpose
 
 _TEMPLATE = re.compile(r"\{\{[^}]*\}\}")
-# an id: a prefix, at most one middle segment ('POL-M-204518', 'CLM-24-0817'), then digits
-_ID_BODY = r"[A-Z][A-Z0-9]{0,5}(?:[-_](?:[A-Z]{1,3}|\d{2,4}))?[-_]\d{2,8}|[A-Z]{1,4}\d{3,8}|#\d{3,8}"
+# an id: a prefix, at most two middle segments ('POL-M-204518', 'CLM-24-0817', 'CR-FAKE-1001',
+# 'INC-PROD-EU-2231'), then digits; letters then digits ('AB1234'); a booking-style code of letters, a
+# digit and one to three more, one of them a letter ('QX4Q7Z', 'FAKE4Q'; not a bank prefix 'GB00')
+_ID_BODY = (
+    r"[A-Z][A-Z0-9]{0,5}(?:[-_][A-Z0-9]{1,6}){0,2}[-_]\d{2,8}|[A-Z]{1,4}\d{3,8}|[A-Z]{2,5}\d(?:[A-Z0-9]{0,2}[A-Z]|[A-Z][A-Z0-9]{0,2})|"
+    r"#\d{3,8}"
+)
 _ID = re.compile(rf"(?<![\w-])(?:{_ID_BODY})(?![\w-])")
 _SIMPLE_PATTERN = re.compile(r"^\^?([A-Za-z_-]*)(?:\[0-9\]|\\d)(?:\{(\d+)(?:,(\d*))?\}|(\+))\$?$")
 _NAME_WORD = r"[A-Z][\w&'.-]*[\w&']"
 _NAMED = re.compile(
     rf"(?<![\w-])({_ID_BODY})"
-    r"(?:\s+[A-Z][A-Z0-9]{0,5}(?:[-_](?:[A-Z]{1,3}|\d{2,4}))?[-_]\d{2,8})*[\s:,]+"
+    r"(?:\s+[A-Z][A-Z0-9]{0,5}(?:[-_][A-Z0-9]{1,6}){0,2}[-_]\d{2,8})*[\s:,]+"
     rf"((?:{_NAME_WORD})(?:\s+(?:&\s+)?(?:{_NAME_WORD})){{0,4}})"
 )
 # a bare-number id, then (after a separator and at most one lower-case label) a name:
