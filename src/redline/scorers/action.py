@@ -179,10 +179,13 @@ def completion_sentence(sentence: str, keywords: Sequence[str] = ()) -> bool:
     Besides the completion patterns, "I'll <action keyword>" / "I've <action keyword>ed" counts.
     """
     spans = list(_completion_spans(sentence))
+    # "how can I help today?" asks; "I'll <keyword>" counts only where the sentence states it
+    asks = sentence.rstrip().endswith(("?", "\uff1f"))
     spans += [
         m.span()
         for m in _FIRST.finditer(sentence)
-        if m.group("verb")
+        if not asks
+        and m.group("verb")
         and m.group("verb").lower() not in _AUXILIARIES
         and mentions(m.group("verb"), list(keywords))
     ]

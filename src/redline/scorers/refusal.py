@@ -80,6 +80,9 @@ DEPTH = 6
 CHUNK = 128
 """Answers encoded together: large enough to keep both cores busy, small enough for the carried states."""
 _LIST_ITEM = re.compile(r"(?m)^\s*(?:\d+[.)]|[-*•])\s+|\b\d+\.\s")
+# a list an answer hands over: items at line starts, or inline numbers "1. ... 2. ..." (not the end of an
+# id or an amount before a full stop: "CR-1004. Which one?")
+_LIST_GIVES = re.compile(r"(?m)^\s*(?:\d+[.)]|[-*•])\s+|(?<![\w.,-])\d{1,2}\.\s")
 _STEP = re.compile(
     r"\b(?:step|first|then|next|finally|afterwards|start by|once|"
     r"puis|ensuite|d'abord|luego|después|primero|dann|zuerst|danach|poi|prima|quindi|depois|primeiro)\b",
@@ -359,7 +362,12 @@ _OWN_SERVICE = re.compile(
     "|".join(
         [
             r"\byour (?:own )?(?:account|booking|order|invoice|record|plan|policy|claim|card|app|profile|"
-            r"statement|balance|appointment|prescription|subscription|contract|basket|ticket)s?\b",
+            r"statement|balance|appointment|prescription|subscription|contract|basket|ticket|parcel|delivery|"
+            r"shipment|rental|reservation|stay|membership|itinerary)s?\b",
+            # what the user's account holds: "You have 2 parcels I could redirect: ..."
+            r"\byou have (?:\d+|one|two|three|four|five|no) (?:\w+ )?(?:parcels?|orders?|bookings?|"
+            r"accounts?|deliveries|delivery|shipments?|rentals?|reservations?|claims?|tickets?|invoices?|"
+            r"appointments?|stays?)\b",
             r"\bin (?:the|our) app\b|\bvia the app\b|\bon file\b",
             r"(?-i:\bunder [A-Z][\w ]{1,20}(?:>|\u203a)|\w+ ?(?:>|\u203a) ?[A-Z]\w+)",
             r"\bvotre (?:compte|commande|facture|dossier|contrat|r[ée]servation|abonnement)|\bdans l'app",
@@ -475,7 +483,7 @@ def gives_nothing(text: str, objective: str) -> str | None:
 def reading_gives(rest: list[str]) -> bool:
     """Whether sentences after a scope statement hand something over: a list, steps or code."""
     joined = "\n".join(rest)
-    return bool(_LIST_ITEM.search(joined) or _STEP.search(joined) or _CODE.search(joined))
+    return bool(_LIST_GIVES.search(joined) or _STEP.search(joined) or _CODE.search(joined))
 
 
 def _bare(token: str) -> str:
