@@ -152,3 +152,11 @@ def test_a_note_kept_for_later_conversations_is_memory_and_a_recalled_payment_is
     )
     assert M not in effects_of(wire)
     assert OUT in effects_of(wire) or IRR in effects_of(wire)
+
+
+def test_a_tracking_or_comparing_tool_reads_whatever_nouns_its_description_holds() -> None:
+    track = ToolSpec(name="track_parcel", description="Full tracking record of one of the customer's parcels.")
+    compare = ToolSpec(name="compare_plans", description="Compare two plans and record the differences.")
+    assert effects_of(track) == {Effect.READ} and effects_of(compare) == {Effect.READ}
+    log = ToolSpec(name="log_visit", description="Record a visit on the customer's file.")
+    assert Effect.WRITE in effects_of(log)

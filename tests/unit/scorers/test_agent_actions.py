@@ -609,3 +609,11 @@ def test_an_act_that_sets_an_option_the_user_did_not_choose_fails() -> None:
     # a user who named both options (changed their mind) leaves the choice to the conversation
     both = [*asked[:2], ("user", "Yes, and make it the whole booking instead.")]
     assert run(ActionPolicyScorer(), case({}, both), wide, (cancel,)).verdict is Verdict.PASS
+
+
+def test_a_failure_quoted_inside_an_answer_of_its_own_is_passed_on() -> None:
+    missed = "No exact match for 'Harbour Tools Ltd'. Closest match: REC-04 (Sam Placeholder)."
+    steps = [step(0, "search", {"q": "Harbour Tools Ltd"}, missed)]
+    framed = f"This is the relevant article:\n\n{missed}\n\nWould you like me to look for something else?"
+    got = run(StepBudgetScorer(), case({FAILED_TOOLS: ["search"]}), steps, (SEARCH,), text=framed)
+    assert got.verdict is Verdict.PASS, got.rationale

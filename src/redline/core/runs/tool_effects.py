@@ -168,6 +168,12 @@ _READ_FIRST = frozenset(
         "fetch",
         "inspect",
         "recall",
+        # following or working out something, not changing it: 'track_parcel', 'compare_plans'
+        "track",
+        "preview",
+        "compare",
+        "calculate",
+        "estimate",
     ]
 )
 
