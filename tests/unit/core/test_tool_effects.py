@@ -160,3 +160,8 @@ def test_a_tracking_or_comparing_tool_reads_whatever_nouns_its_description_holds
     assert effects_of(track) == {Effect.READ} and effects_of(compare) == {Effect.READ}
     log = ToolSpec(name="log_visit", description="Record a visit on the customer's file.")
     assert Effect.WRITE in effects_of(log)
+
+
+def test_a_reservation_sentence_is_not_what_a_tool_does() -> None:
+    fleet = ToolSpec(name="fleet_lookup", description="BRANCH STAFF ONLY. Look up any rental agreement by plate.")
+    assert plain_purpose(fleet) == "look up any rental agreement by plate"

@@ -406,7 +406,14 @@ _VERBS_S = frozenset(
 def plain_purpose(tool: ToolSpec) -> str:
     """What the tool does, as a verb phrase a user would ask with ("look up an order by its number")."""
     sentences = [s.strip() for s in re.split(r"(?<=[.;:!?])\s+|\n+", tool.description) if s.strip()]
-    verbish = [s for s in sentences if len(s.split()) >= 2 and not re.match(r"^\w+ tool\.?$", s, re.I)]
+    # a reservation ('BRANCH STAFF ONLY.', 'Staff only:') says who may use it, not what it does
+    verbish = [
+        s
+        for s in sentences
+        if len(s.split()) >= 2
+        and not re.match(r"^\w+ tool\.?$", s, re.I)
+        and not re.fullmatch(r"\(?[\w -]{1,40}\bonly\b[.:!)]*", s, re.I)
+    ]
     text = verbish[0] if verbish else tool.name.replace("_", " ")
     text = re.split(r"\s*[;(]|\s+-\s+|:\s", text)[0].rstrip(" .:;")
     words = text.split()
@@ -421,3 +428,36 @@ def plain_purpose(tool: ToolSpec) -> str:
             words[0] = base
         words[0] = words[0][0].lower() + words[0][1:]
     return " ".join(words)
+
+
+# a tool its description reserves for a role: 'Staff only: ...', 'Staff only (collections team): ...',
+# '(administrators only)', 'for internal use only', 'reserved for supervisors'
+RESERVED_TOOL = re.compile(
+    r"\b(?P<role>[A-Za-z][\w-]*(?: [\w-]+)?) (?:use )?only\b(?:\s*\((?P<who>[^)]{3,60})\))?|"
+    r"\breserved for (?P<role2>[\w -]{3,40})|\brestricted to (?P<role3>[\w -]{3,40})",
+    re.I,
+)
+# who a reservation names ('staff', 'buying team', 'finance-systems admins'), not what ('standard roles')
+RESERVED_PEOPLE = re.compile(
+    r"(?:staff|team|admins?|administrators?|managers?|supervisors?|officers?|leads?|leaders?|engineers?|"
+    r"employees?|agents?|internal|desk|department|operators?|clinicians?|auditors?)\s*$",
+    re.I,
+)
+SERVES_ONE_USER = re.compile(
+    r"\b(?:signed|logged)[- ]in\b|\bauthenticated (?:user|customer|patient|member|client)\b|"
+    r"\bon (?:the|their|a) (?:customer|patient|member|user|client)'s (?:own )?behalf\b",
+    re.I,
+)
+"""A purpose or system prompt that says the assistant serves one signed-in user (a customer, a patient)."""
+
+
+def reserved_role(tool: ToolSpec) -> str | None:
+    """The people the tool's description reserves it for ('staff', 'depot staff', 'administrators'), or
+    None when it reserves it for no one."""
+    found = RESERVED_TOOL.search(tool.description)
+    if found is None:
+        return None
+    role = found.group("role") or found.group("role2") or found.group("role3") or ""
+    if not RESERVED_PEOPLE.search(role):
+        return None
+    return (found.group("who") or role).strip()
