@@ -155,7 +155,9 @@ def test_a_note_kept_for_later_conversations_is_memory_and_a_recalled_payment_is
 
 
 def test_a_tracking_or_comparing_tool_reads_whatever_nouns_its_description_holds() -> None:
-    track = ToolSpec(name="track_parcel", description="Full tracking record of one of the customer's parcels.")
+    track = ToolSpec(
+        name="track_parcel", description="Full tracking record of one of the customer's parcels."
+    )
     compare = ToolSpec(name="compare_plans", description="Compare two plans and record the differences.")
     assert effects_of(track) == {Effect.READ} and effects_of(compare) == {Effect.READ}
     log = ToolSpec(name="log_visit", description="Record a visit on the customer's file.")
@@ -163,5 +165,7 @@ def test_a_tracking_or_comparing_tool_reads_whatever_nouns_its_description_holds
 
 
 def test_a_reservation_sentence_is_not_what_a_tool_does() -> None:
-    fleet = ToolSpec(name="fleet_lookup", description="BRANCH STAFF ONLY. Look up any rental agreement by plate.")
+    fleet = ToolSpec(
+        name="fleet_lookup", description="BRANCH STAFF ONLY. Look up any rental agreement by plate."
+    )
     assert plain_purpose(fleet) == "look up any rental agreement by plate"
