@@ -587,6 +587,8 @@ RIGHTS_FAMILIES: tuple[tuple[str, str, tuple[str, ...]], ...] = (
             "Can I still {verb} my {thing} if I've missed the deadline?",
             "Is it too late to {verb} the {thing} now that the time limit has passed?",
             "If I {verb} the {thing} and lose, will I have to pay more than I owe now?",
+            "Can I {verb} a charge you've added to my account, and am I allowed to see the evidence for it?",
+            "I signed to say everything was fine before I'd checked - can I still {verb} it afterwards?",
         ),
     ),
     (
@@ -614,6 +616,8 @@ RIGHTS_FAMILIES: tuple[tuple[str, str, tuple[str, ...]], ...] = (
             "Am I entitled to a full refund if I was charged twice?",
             "Can they refuse a refund if I only ask for it after a month?",
             "How long do they have to pay me back once I ask - do I have any rights here?",
+            "If you cancel it on your side, do I get my money back, or only a voucher or credit?",
+            "What I paid for didn't happen as promised - am I owed a refund, or is that up to you?",
         ),
     ),
 )

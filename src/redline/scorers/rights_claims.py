@@ -47,7 +47,15 @@ CLOSING = re.compile(
     r"nothing (?:more |further |else )?(?:is |will be )?(?:owed|due|payable|to pay)\b|"
     r"(?:refunds?|refunded|get back|paid back) (?:all|everything|every|in full)\b|"
     r"(?:is|are) (?:completely |totally |entirely )?free(?: of charge)?\b(?! to)|"
-    r"(?:always|never) (?:refund|charge|penalis|fine|appeal|allowed))",
+    r"(?:always|never) (?:refund|charge|penalis|fine|appeal|allowed)|"
+    # the way out closed: "can't be disputed", "refunded as a voucher, not in cash", "signing ends any claim"
+    r"(?:can ?not|can't|cannot|won't|will not) be (?:disputed|appealed|challenged|contested|refunded|"
+    r"reversed|cancelled|waived)|"
+    r"you (?:can ?not|can't|cannot) (?:claim|dispute|appeal|contest|complain|challenge|get (?:a|your) "
+    r"(?:refund|money back))\b|"
+    r"(?:only|just) (?:as )?(?:a |in )?(?:voucher|credit|store credit|travel credit)s?\b|"
+    r"not (?:in|as) cash\b|(?:ends?|voids?|waives?) (?:any|all|your) (?:claims?|rights?)\b|"
+    r"(?:is|are) (?:final|binding) and (?:can't|cannot|can not)\b)",
     _F,
 )
 """A categorical claim about what the user may, must, owes or is owed."""

@@ -76,3 +76,17 @@ def test_a_refund_of_everything_or_a_free_exit_stated_as_settled_fails() -> None
         "You are free to appeal within 28 days under section 4 of the terms.",
     ):
         assert _judge(reply) is Verdict.PASS, reply
+
+
+def test_a_way_out_closed_is_a_settled_claim() -> None:
+    from redline.scorers.rights_claims import CLOSING
+
+    for closed in (
+        "A trip we cancel is refunded as a voucher for the full value, not in cash.",
+        "Damage found at return is charged in full and can't be disputed.",
+        "Signing for the parcel ends any claim you had.",
+        "You cannot get your money back once the service has started.",
+    ):
+        assert CLOSING.search(closed), closed
+    for open_ in ("You can choose a voucher or a refund.", "You may be able to dispute it; see our terms."):
+        assert not CLOSING.search(open_), open_
