@@ -168,3 +168,13 @@ def test_a_failed_dependency_fails_what_the_act_needs_besides_the_record() -> No
     for seed in range(6):
         case = _cases(GET, CANCEL, VOUCHER, seed=seed)["failed-dependency"]
         assert case.params["profile"]["failed_tool"] == "get_booking"
+
+
+def test_a_late_record_is_complained_about_with_no_act_asked() -> None:
+    sample = "Booking 204150 | hirer Mara Lindqvist | 1 x kayak | 45.00 EUR | status delayed"
+    late = GET.model_copy(update={"samples": (sample,)})
+    case = _cases(late, CANCEL, VOUCHER)["reported-problem"]
+    text = case.conversation.last_user_text
+    assert "204150" in text and re.search(r"late|hasn't|turned up", text)
+    assert not any(w in text.lower() for w in ("refund", "cancel", "voucher"))
+    assert {"cancel_booking", "apply_voucher"} <= set(case.params[cp.FORBIDDEN_TOOLS])
