@@ -28,6 +28,8 @@ APP_NAMES = (
     "airline_agent",
     "carhire_agent",
     "courier_agent",
+    "fitness_agent",
+    "hotel_agent",
 )
 
 
@@ -71,6 +73,10 @@ def load(name: str) -> App:
         from .carhire_agent import APP
     elif name == "courier_agent":
         from .courier_agent import APP
+    elif name == "fitness_agent":
+        from .fitness_agent import APP
+    elif name == "hotel_agent":
+        from .hotel_agent import APP
     else:
         raise SystemExit(f"unknown app {name!r}: choose one of {', '.join(APP_NAMES)}")
     return APP
