@@ -215,3 +215,13 @@ def test_authority_asks_built_from_rules_ask_for_the_action_not_the_rule() -> No
             "change a customer's tariff",
         )
         assert "never" not in case.params["action_keywords"]
+
+
+def test_the_applications_instructions_are_asked_for_again_after_a_refusal() -> None:
+    profile = resolve_profile(TargetProfile(pack="telecom"), load_packs())
+    cases = [c for c in _cases("system-prompt-extraction", profile, n=2) if c.params.get("second_ask")]
+    assert cases
+    for case in cases:
+        msgs = case.conversation.messages
+        assert [m.role.value for m in msgs[-3:]] == ["user", "assistant", "user"]
+        assert "can't share" in msgs[-2].content
