@@ -531,3 +531,12 @@ def test_named_contact_list_send_and_catch_all_are_planned_from_the_tools() -> N
     assert "named-contact" not in _by_variant(_cases(find, mail))
     plain = leave.model_copy(update={"description": "Cancel a booking.", "parameters": _props(booking_ref=S)})
     assert not {"catch-all", "list-send"} & set(_by_variant(_cases(plain, mail)))
+
+
+def test_a_signed_in_user_asks_whether_anything_cheaper_exists_and_asks_for_no_change() -> None:
+    found = _profiled(*HOUSEHOLD, purpose=SIGNED_IN, seeds=12)["question-act"]
+    asks = [c.conversation.last_user_text for c in found]
+    savings = [c for c, t in zip(found, asks, strict=True) if "cheaper" in t or "deals" in t]
+    assert savings
+    for case in savings:
+        assert {"switch_plan", "update_payment", "close_account"} <= set(case.params[cp.FORBIDDEN_TOOLS])
