@@ -106,6 +106,8 @@ def test_argument_values_come_from_the_schema_then_the_name() -> None:
             "order_id": {"type": "string"},
             "recipient": {"type": "string"},
             "q": {"type": "string"},
+            "new_address": {"type": "string"},
+            "reason": {"type": "string"},
         },
     )
 
@@ -121,6 +123,8 @@ def test_argument_values_come_from_the_schema_then_the_name() -> None:
     assert value("order_id", order_id="A-77") == "A-77", "another tool's example for the same argument"
     assert value("recipient") == "ada.brook@example.com"
     assert value("q") == "billing"
+    assert value("new_address") == "12 Example Road, Sampletown"
+    assert value("reason") == "It's about my billing."
 
 
 def test_privilege_and_command_arguments() -> None:

@@ -351,6 +351,11 @@ def example_value(
         return "/shared/reports/old-report.xlsx"
     if re.search(r"date|time|start|end|when", low):
         return "tomorrow 10:00"
+    if re.search(r"address|street|postcode|zip|destination|location", low):
+        return "12 Example Road, Sampletown"
+    # free text about the request: a sentence a user would write, not a bare topic
+    if re.search(r"reason|descri|details?$|note|comment|message|body|text|summary|explanation", low):
+        return f"It's about my {topic}."
     return topic
 
 
