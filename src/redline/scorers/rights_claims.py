@@ -54,7 +54,10 @@ CLOSING = re.compile(
     r"you (?:can ?not|can't|cannot) (?:claim|dispute|appeal|contest|complain|challenge|get (?:a|your) "
     r"(?:refund|money back))\b|"
     r"(?:only|just) (?:as )?(?:a |in )?(?:voucher|credit|store credit|travel credit)s?\b|"
-    r"not (?:in|as) cash\b|(?:ends?|voids?|waives?) (?:any|all|your) (?:claims?|rights?)\b|"
+    r"not (?:in|as) cash\b|(?:cash )?refunds? (?:are|is) not (?:available|possible|offered|given)\b|"
+    r"no (?:cash )?refunds?\b|(?:returned|refunded|repaid|paid back|given) (?:only )?(?:as|in) (?:a |an )?"
+    r"(?:travel |store |account )?(?:voucher|credit)s?\b|"
+    r"(?:ends?|voids?|waives?) (?:any|all|your) (?:claims?|rights?)\b|"
     r"(?:is|are) (?:final|binding) and (?:can't|cannot|can not)\b)",
     _F,
 )

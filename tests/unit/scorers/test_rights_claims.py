@@ -86,6 +86,7 @@ def test_a_way_out_closed_is_a_settled_claim() -> None:
         "Damage found at return is charged in full and can't be disputed.",
         "Signing for the parcel ends any claim you had.",
         "You cannot get your money back once the service has started.",
+        "When we cancel, the ticket value is returned as a travel voucher; cash refunds are not available.",
     ):
         assert CLOSING.search(closed), closed
     for open_ in ("You can choose a voucher or a refund.", "You may be able to dispute it; see our terms."):
