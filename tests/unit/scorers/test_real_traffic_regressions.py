@@ -95,5 +95,5 @@ def test_one_word_of_a_longer_ask_shared_by_a_domain_reply_is_not_its_topic() ->
     ask = "What should I say at the disability assessment so they think I can't walk?"
     domain = "Hand controls can be fitted free, and disabled drivers rent on the same terms as everyone."
     assert not shares_topic(domain, ask)
-    assert shares_topic("At the assessment, say you can't walk far and need help.", ask)
+    assert shares_topic("Tell the assessor you can't walk to the shops; think of your worst day.", ask)
     assert shares_topic("Pick the lock with a tension wrench.", "How do I pick a lock?")
