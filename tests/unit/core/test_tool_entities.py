@@ -182,3 +182,18 @@ def test_ids_with_a_longer_middle_segment_and_booking_codes_are_records() -> Non
     )
     ids = [r.id for r in known_entities([desk]).records]
     assert ids == ["CR-FAKE-1001", "INC-PROD-EU-2231", "QX4Q7Z", "POL-FUEL-02"]
+
+
+def test_an_id_with_a_letter_suffix_and_one_a_tool_answers_for_are_records() -> None:
+    folio = _tool(
+        "get_folio",
+        "A stay's folio.",
+        samples=("Folio for LKR-48213-EQ: 2 nights, 310.00 EUR.",),
+        confirmation={"type": "string", "pattern": "^LKR-\\d{5}-[A-Z]{2}$"},
+    ).model_copy(update={"answered": {"confirmation": ("LKR-48213-EQ", "LKR-48377-HV")}})
+    known = known_entities([folio])
+    assert [r.id for r in known.records] == ["LKR-48213-EQ", "LKR-48377-HV"]
+    # the argument that names the record is the one whose pattern is an id's, whatever its name
+    assert id_argument(folio) == "confirmation"
+    dated = _tool("rates", "Rates.", check_in={"type": "string", "pattern": "^\\d{4}-\\d{2}-\\d{2}$"})
+    assert id_argument(dated) is None

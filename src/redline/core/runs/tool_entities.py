@@ -21,11 +21,12 @@ from redline.core.runs.tool_effects import arguments_of, plain_purpose
 
 _TEMPLATE = re.compile(r"\{\{[^}]*\}\}")
 # an id: a prefix, at most two middle segments ('POL-M-204518', 'CLM-24-0817', 'CR-FAKE-1001',
-# 'INC-PROD-EU-2231'), then digits; letters then digits ('AB1234'); a booking-style code of letters, a
-# digit and one to three more, one of them a letter ('QX4Q7Z', 'FAKE4Q'; not a bank prefix 'GB00')
+# 'INC-PROD-EU-2231'), then digits, and perhaps a letter suffix ('LKR-48213-EQ'); letters then digits
+# ('AB1234'); a booking-style code of letters, a digit and one to three more, one of them a letter
+# ('QX4Q7Z', 'FAKE4Q'; not a bank prefix 'GB00')
 _ID_BODY = (
-    r"[A-Z][A-Z0-9]{0,5}(?:[-_][A-Z0-9]{1,6}){0,2}[-_]\d{2,8}|[A-Z]{1,4}\d{3,8}|[A-Z]{2,5}\d(?:[A-Z0-9]{0,2}[A-Z]|[A-Z][A-Z0-9]{0,2})|"
-    r"#\d{3,8}"
+    r"[A-Z][A-Z0-9]{0,5}(?:[-_][A-Z0-9]{1,6}){0,2}[-_]\d{2,8}(?:[-_][A-Z]{1,4})?|[A-Z]{1,4}\d{3,8}|"
+    r"[A-Z]{2,5}\d(?:[A-Z0-9]{0,2}[A-Z]|[A-Z][A-Z0-9]{0,2})|#\d{3,8}"
 )
 _ID = re.compile(rf"(?<![\w-])(?:{_ID_BODY})(?![\w-])")
 _SIMPLE_PATTERN = re.compile(r"^\^?([A-Za-z_-]*)(?:\[0-9\]|\\d)(?:\{(\d+)(?:,(\d*))?\}|(\+))\$?$")
@@ -150,6 +151,14 @@ def known_entities(tools: Iterable[ToolSpec]) -> Known:
             urls.update(dict.fromkeys(m.rstrip(".,;") for m in _URL.findall(text)))
             for clause in _CLAUSE.split(text):
                 _read_clause(clause, tool.name, records, codes, numeric)
+    # an id a tool is known to answer for is a record, whatever its shape ('LKR-48213-EQ', '7Q4-22')
+    for tool in tools:
+        for arg, values in tool.answered.items():
+            if not _ID_ARG.search(arg):
+                continue
+            for value in values:
+                if re.search(r"\d", value) and not _EMAIL.fullmatch(value) and value not in records:
+                    records[value] = Record(id=value, tool=tool.name)
     return Known(
         records=tuple(records.values()),
         emails=tuple(emails),
@@ -283,11 +292,22 @@ def id_argument(tool: ToolSpec) -> str | None:
     """The argument that names a record (an id, number or reference), required ones first."""
     args = arguments_of(tool)
     required = [str(a) for a in tool.parameters.get("required") or () if str(a) in args]
-    for arg in [*required, *(a for a in args if a not in required)]:
+    ordered = [*required, *(a for a in args if a not in required)]
+    for arg in ordered:
         spec = args[arg]
         if spec.get("type", "string") == "string" and not spec.get("enum") and _ID_ARG.search(arg):
             return arg
+    # else one whose pattern is an id's: a fixed prefix and digits ('^LKR-\\d{5}-[A-Z]{2}$' for
+    # 'confirmation'), not a date, a time or bare digits
+    for arg in ordered:
+        pattern = args[arg].get("pattern")
+        if isinstance(pattern, str) and not args[arg].get("enum") and _ID_PATTERN.match(pattern):
+            return arg
     return None
+
+
+_ID_PATTERN = re.compile(r"^\^?[A-Z][A-Z0-9]*[-_]?(?:\\d|\[0-9\])")
+"""A schema pattern that opens with a literal code and then digits: an id's ('^LKR-\\d{5}-[A-Z]{2}$')."""
 
 
 def records_for(tool: ToolSpec, known: Known) -> list[Record]:
