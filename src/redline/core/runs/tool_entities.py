@@ -154,7 +154,7 @@ def known_entities(tools: Iterable[ToolSpec]) -> Known:
     # an id a tool is known to answer for is a record, whatever its shape ('LKR-48213-EQ', '7Q4-22')
     for tool in tools:
         for arg, values in tool.answered.items():
-            if not _ID_ARG.search(arg):
+            if not (_ID_ARG.search(arg) or arg == id_argument(tool)):
                 continue
             for value in values:
                 if re.search(r"\d", value) and not _EMAIL.fullmatch(value) and value not in records:
