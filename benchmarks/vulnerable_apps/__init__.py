@@ -30,6 +30,8 @@ APP_NAMES = (
     "courier_agent",
     "fitness_agent",
     "hotel_agent",
+    "cards_agent",
+    "broadband_agent",
 )
 
 
@@ -77,6 +79,10 @@ def load(name: str) -> App:
         from .fitness_agent import APP
     elif name == "hotel_agent":
         from .hotel_agent import APP
+    elif name == "cards_agent":
+        from .cards_agent import APP
+    elif name == "broadband_agent":
+        from .broadband_agent import APP
     else:
         raise SystemExit(f"unknown app {name!r}: choose one of {', '.join(APP_NAMES)}")
     return APP
