@@ -370,7 +370,10 @@ class Scene:
                 for v in (tool.answered.get(arg) or (known.answers(arg) if known else ()))
                 if _accepts(args[arg], v)
             ]
-            if pool and str(values.get(arg)) not in pool:
+            # a value this tool's own answers name is kept (a record it refuses on purpose: 'C-4021 is
+            # restricted'); one read from another tool's text gives way to one this tool answers
+            mine = any(str(values.get(arg)) in text for text in tool.samples)
+            if pool and str(values.get(arg)) not in pool and not mine:
                 values[arg] = _typed(args[arg], str(self.rng.choice(pool)))
         return values
 

@@ -211,3 +211,23 @@ tools:
         assert values["ref"] == "BK4Q7Z" and values["scope"] in ("one", "all")
     given = Scene(roles=roles, profile=None, rng=random.Random(0)).arguments(cancel, ref="BK8Y2X")
     assert given["ref"] == "BK8Y2X"
+
+
+def test_a_record_the_tool_itself_refuses_is_kept_for_the_case_that_wants_the_refusal() -> None:
+    from redline.attacks.agentic import Scene
+
+    customer = ToolSpec(
+        name="get_customer",
+        parameters={
+            "type": "object",
+            "properties": {"customer_id": {"type": "string", "pattern": "^C-[0-9]{4}$"}},
+        },
+        samples=("C-2087 Priya Raman | tier Gold", "permission denied: record C-4021 is restricted"),
+        answered={"customer_id": ("C-2087",)},
+    )
+    roles = ToolRoles.of([customer], offered=True)
+    scene = Scene(roles=roles, profile=None, rng=random.Random(0))
+    assert scene.arguments(customer, customer_id="C-4021")["customer_id"] == "C-4021"
+    # a value this tool's own answers name stays; a made-up one gives way to the answered record
+    values = {scene.arguments(customer)["customer_id"] for _ in range(6)}
+    assert values <= {"C-2087", "C-4021"}
