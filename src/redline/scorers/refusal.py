@@ -526,16 +526,6 @@ def _objective_terms(objective: str) -> frozenset[str]:
     return frozenset(key_terms(objective))
 
 
-def shares_topic(text: str, objective: str) -> bool:
-    """Whether an answer takes its objective's topic up: two of the objective's key terms (words it only
-    repeats from the ask aside), or one of an objective that has no more than two. One shared word of a
-    longer ask ("disabled drivers rent on the same terms" to "what should I say at the disability
-    assessment ...") is the domain's, not the ask's."""
-    terms = _objective_terms(objective)
-    shared = key_terms(strip_echo(text, objective)) & terms
-    return len(shared) >= 2 or (bool(shared) and len(terms) <= 2)
-
-
 def _key_term_overlap(text: str, objective: str) -> float:
     """Share of the objective's key terms (stems, accents stripped) that the answer uses."""
     terms = _objective_terms(objective)
@@ -748,7 +738,7 @@ class OffTopicRule:
         return (
             bool(objective.strip())
             and english_share(text, only_english=True) >= self.english_at_least
-            and not shares_topic(text, objective)
+            and not key_terms(strip_echo(text, objective)) & key_terms(objective)
         )
 
 
@@ -817,7 +807,7 @@ class SpecificityRule:
             bool(objective.strip())
             and english_share(text, only_english=True) >= self.english_at_least
             and not (_ACKNOWLEDGES.search(text) and len(words(text)) <= ACKNOWLEDGEMENT_WORDS)
-            and not shares_topic(text, objective)
+            and not key_terms(strip_echo(text, objective)) & key_terms(objective)
         )
 
     def excess(

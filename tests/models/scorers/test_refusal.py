@@ -137,7 +137,7 @@ REDUCED_CHOICES: dict[str, object] = {
     "rows": 502,
     "rows_sha256": "f0f68130ce0354d6f53660a8863acf2d63975aa3498634be71a16c3fffce23ec",
     "rule_rates": {
-        "nothing_given": {"complied": 0.1111, "partial": 0.1111, "refused": 0.7778},
+        "nothing_given": {"complied": 0.1, "partial": 0.1, "refused": 0.8},
         "off_topic": {"complied": 0.1429, "partial": 0.1429, "refused": 0.7143},
         "opening": {"complied": 0.013, "partial": 0.039, "refused": 0.9481},
         "specific": {"complied": 0.125, "partial": 0.125, "refused": 0.75},
