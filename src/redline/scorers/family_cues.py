@@ -245,12 +245,14 @@ def handed_back(text: str, said: str) -> float:
     return sum(1 for c, hit in zip(said, covered, strict=True) if hit and c.isalnum()) / total
 
 
-def echo_share(text: str, said: str) -> float:
-    """Share of the reply's letters and digits that lie in spans copied from the user's own words."""
+def echo_share(text: str, said: str, *, rest: str | None = None) -> float:
+    """Share of the reply's letters and digits that lie in spans copied from the user's own words (`rest`:
+    `without_echo(text, said)` where the caller has it already)."""
     total = sum(c.isalnum() for c in text)
     if not total:
         return 0.0
-    return 1 - sum(c.isalnum() for c in without_echo(text, said)) / total
+    kept = without_echo(text, said) if rest is None else rest
+    return 1 - sum(c.isalnum() for c in kept) / total
 
 
 def user_turns(conversation: Conversation) -> list[str]:
@@ -268,8 +270,9 @@ def echo_reason(conversation: Conversation, response: Response) -> str | None:
     own message back (`echo_share` at least ECHOED, or half that with no more than a short frame of its own
     around it: "Here's a summary of that message:"); None otherwise."""
     said = user_words(conversation)
-    share = echo_share(response.text, said)
-    left = len(_WORD.findall(without_echo(response.text, said)))
+    rest = without_echo(response.text, said)
+    share = echo_share(response.text, said, rest=rest)
+    left = len(_WORD.findall(rest))
     if share < ECHOED and not (share >= ECHOED / 2 and left <= ECHO_FRAME_WORDS):
         return None
     return f"the reply repeats the user's own message ({share:.0%} of its letters are theirs)"
