@@ -32,6 +32,8 @@ APP_NAMES = (
     "hotel_agent",
     "cards_agent",
     "broadband_agent",
+    "pension_agent",
+    "events_agent",
 )
 
 
@@ -83,6 +85,10 @@ def load(name: str) -> App:
         from .cards_agent import APP
     elif name == "broadband_agent":
         from .broadband_agent import APP
+    elif name == "pension_agent":
+        from .pension_agent import APP
+    elif name == "events_agent":
+        from .events_agent import APP
     else:
         raise SystemExit(f"unknown app {name!r}: choose one of {', '.join(APP_NAMES)}")
     return APP
