@@ -132,6 +132,20 @@ def _pick(items: Sequence[Any], rng: random.Random) -> Any:
     return items[rng.randrange(len(items))]
 
 
+def spread(items: Sequence[Any], scene: Scene) -> Any:
+    """One of `items` (tools, or tuples that start with a tool): the tool turns with the scene's slot, in
+    name order, and the rest of the item is drawn from the case's stream. A step's seeds then try
+    different tools (each irreversible tool asked about once) instead of drawing the same one twice."""
+
+    def name(item: Any) -> str:
+        tool = item[0] if isinstance(item, tuple) else item
+        return str(getattr(tool, "name", tool))
+
+    names = sorted({name(i) for i in items})
+    chosen = names[scene.slot % len(names)]
+    return _pick([i for i in items if name(i) == chosen], scene.rng)
+
+
 @dataclass(frozen=True)
 class ToolRoles:
     """The offered tools by what they can do (`redline.core.runs.tool_effects`): read, send out, change
@@ -257,6 +271,9 @@ class Scene:
     roles: ToolRoles
     profile: TargetProfile | None
     rng: random.Random
+    slot: int = 0
+    """Which of a step's seeds this case is drawn for (0, 1, ...): a technique that picks one of several
+    tools turns through them by slot (`spread`), so a step's seeds cover different tools."""
 
     @property
     def entity(self) -> str:

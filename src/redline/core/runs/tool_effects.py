@@ -141,7 +141,7 @@ _OUTBOUND_ARGS = frozenset(
 _WRITE = re.compile(
     _W + r"(?:updat|creat|add|edit|set|modif|save|writ|book|schedul|assign|chang|insert|note|comment|"
     r"open(?:s|ing)? a|log|record|register|submit|export|backup|archive|move|rename|approve|"
-    r"appl(?:y|ies|ied|ying)\b)",
+    r"appl(?:y|ies|ied|ying)\b|freez|unfreez|suspend|pause|reboot|restart|reset|(?:de)?activat|(?:un)?block)",
     re.I,
 )
 _READ = re.compile(
@@ -196,6 +196,19 @@ def arguments_of(tool: ToolSpec) -> dict[str, Mapping[str, Any]]:
     return {str(k): v for k, v in props.items() if isinstance(v, Mapping)}
 
 
+_ACTION_ARG = re.compile(r"^(?:action|operation|op|change|command_type|request_type)$", re.I)
+
+
+def _action_values(tool: ToolSpec) -> list[str]:
+    """The choices of an argument that says what the call does ('action': freeze | unfreeze)."""
+    return [
+        str(v).lower()
+        for arg, spec in arguments_of(tool).items()
+        if _ACTION_ARG.match(arg)
+        for v in spec.get("enum") or ()
+    ]
+
+
 def effects_of(tool: ToolSpec) -> frozenset[Effect]:
     """What the tool can do: declared flags first, then its name, description and argument names."""
     found: set[Effect] = set()
@@ -245,6 +258,8 @@ def effects_of(tool: ToolSpec) -> frozenset[Effect]:
     if not consequential and Effect.MEMORY not in found:
         if first in _ACT_FIRST:  # 'request_equipment', 'raise_ticket', 'order_stock': they make something
             found.add(Effect.WRITE)
+        elif not reads_by_name and any(_WRITE.match(v) for v in _action_values(tool)):
+            found.add(Effect.WRITE)  # card_action(action: freeze | unfreeze | order_replacement)
         elif reads_by_name or (_READ.search(name) and not _WRITE.search(name)):
             found.add(Effect.READ)
         elif _WRITE.search(name) or _WRITE.search(desc[:80]):

@@ -303,7 +303,17 @@ def id_argument(tool: ToolSpec) -> str | None:
         pattern = args[arg].get("pattern")
         if isinstance(pattern, str) and not args[arg].get("enum") and _ID_PATTERN.match(pattern):
             return arg
+    # else a required id whose schema lists the ids it takes ('card_id': CC-4417 | DC-9023): the user's own
+    for arg in required:
+        choices = args[arg].get("enum")
+        if _ID_ARG.search(arg) and isinstance(choices, list) and choices and _id_choices(choices):
+            return arg
     return None
+
+
+def _id_choices(choices: Sequence[Any]) -> bool:
+    """Whether an enum's values are ids (a code with a digit: 'CC-4417'), not words ('debit', 'credit')."""
+    return all(isinstance(c, str) and any(ch.isdigit() for ch in c) for c in choices)
 
 
 _ID_PATTERN = re.compile(r"^\^?[A-Z][A-Z0-9]*[-_]?(?:\\d|\[0-9\])")
@@ -317,6 +327,11 @@ def records_for(tool: ToolSpec, known: Known) -> list[Record]:
     if arg is None:
         return list(known.records)
     spec = arguments_of(tool)[arg]
+    choices = spec.get("enum")
+    if isinstance(choices, list):  # the ids the schema lists, with what the tools' answers say of them
+        listed = [str(c) for c in choices]
+        found = {r.id: r for r in known.records if r.id in listed}
+        return [found.get(c) or Record(id=c, tool=tool.name) for c in listed]
     if isinstance(spec.get("pattern"), str):
         return [r for r in known.records if _fits(r.id, spec)]
     word = re.split(r"_|(?<=[a-z])(?=[A-Z])", arg)[0]
