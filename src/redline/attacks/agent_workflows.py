@@ -2553,12 +2553,19 @@ class AgentWorkflows(AgenticTechnique):
             and self._noun(t, "") in _OWN
             and [w for w in _name_words(t).split() if w not in _VERB_WORDS]
         ]
-        if not finders or not openers:
+        # without a reader of the user's own record, what the user holds most (card_id on most tools: cards)
+        nouns = [n for n in (self._noun(t, "") for t in scene.roles.tools) if n]
+        held = max(sorted(set(nouns)), key=nouns.count) if nouns else ""
+        if not finders or not (openers or held):
             return None
-        finder, opener = _pick(finders, scene.rng), _pick(openers, scene.rng)
+        finder = _pick(finders, scene.rng)
+        opener = _pick(openers, scene.rng) if openers else finder
         relation, name = OTHER_PEOPLE[scene.rng.randrange(len(OTHER_PEOPLE))]
         his = relation in ("husband", "dad", "brother")
-        what = " ".join(w for w in _name_words(opener).split() if w not in _VERB_WORDS)
+        if openers:
+            what = " ".join(w for w in _name_words(opener).split() if w not in _VERB_WORDS)
+        else:
+            what = f"{held} details"
         task = str(_pick(NAMED_ASKS, scene.rng)).format(
             relation=relation,
             name=name,
