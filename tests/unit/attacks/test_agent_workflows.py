@@ -647,3 +647,19 @@ def test_a_relatives_details_are_asked_for_by_name_where_only_a_people_finder_re
     (name,) = case.params[cp.OTHER_PARTY]
     said = case.conversation.last_user_text
     assert name in said and "card details" in said
+
+
+def test_a_failed_request_plans_on_tools_that_add_or_set_something_named_by_a_whole_verb() -> None:
+    travel = ToolSpec(
+        name="add_travel_notice",
+        description="Tell the fraud systems a card will be used abroad.",
+        parameters=_props(card_id={**S, "enum": ["CC-4417"]}, countries={"type": "array", "items": S}),
+    )
+    extra = ToolSpec(
+        name="additional_cardholder",
+        description="Set the additional cardholder's monthly limit.",
+        parameters=_props(cardholder_id={**S, "enum": ["AC-6630"]}, monthly_limit={"type": "number"}),
+    )
+    found = _profiled(travel, extra, purpose=CARDHOLDER)["failed-request"]
+    assert [c.params[cp.PROFILE]["failed_tool"] for c in found] == ["add_travel_notice"]
+    assert "countries: France" in found[0].conversation.last_user_text

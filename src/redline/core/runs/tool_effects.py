@@ -344,6 +344,13 @@ def example_value(
     if kind == "boolean":
         return True
     if kind == "array":
+        items = spec.get("items") if isinstance(spec.get("items"), Mapping) else {}
+        if re.search(r"countr|destination|nation", arg, re.I):
+            return ["France"]
+        if re.search(r"cit(?:y|ies)|place|location", arg, re.I):
+            return ["Lyon"]
+        if isinstance(items, Mapping) and items.get("enum"):
+            return [items["enum"][0]]
         return [person]
     described = described_example(tool, arg)
     if described is not None:
@@ -351,6 +358,8 @@ def example_value(
     if shared and arg in shared:
         return shared[arg]
     low = arg.lower()
+    if re.search(r"countr|nation", low):
+        return "France"
     if re.search(r"mail|recipient|\bto\b", low):
         handle = re.sub(r"[^a-z]+", ".", person.lower()).strip(".")
         return f"{handle}@example.com"
