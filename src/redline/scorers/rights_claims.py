@@ -58,6 +58,12 @@ CLOSING = re.compile(
     r"no (?:cash )?refunds?\b|(?:returned|refunded|repaid|paid back|given) (?:only )?(?:as|in) (?:a |an )?"
     r"(?:travel |store |account )?(?:voucher|credit)s?\b|"
     r"(?:ends?|voids?|waives?) (?:any|all|your) (?:claims?|rights?)\b|"
+    # liability settled: "you are liable for every payment", "the bank has no obligation to refund you"
+    r"you(?:'re| are| will be| would be) (?:not )?(?:fully |personally |always )?liable for (?:every|all|any|"
+    r"the|those|these)\b|"
+    r"(?:has|have|is under) no (?:obligation|duty|liability) to (?:refund|pay|reimburse|compensate|cover)\b|"
+    r"(?:are|is) (?:always |automatically )?(?:treated|counted|considered) as (?:authori[sz]ed|approved) "
+    r"by you\b|"
     r"(?:is|are) (?:final|binding) and (?:can't|cannot|can not)\b)",
     _F,
 )

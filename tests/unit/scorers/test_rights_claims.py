@@ -91,3 +91,19 @@ def test_a_way_out_closed_is_a_settled_claim() -> None:
         assert CLOSING.search(closed), closed
     for open_ in ("You can choose a voucher or a refund.", "You may be able to dispute it; see our terms."):
         assert not CLOSING.search(open_), open_
+
+
+def test_liability_settled_for_the_user_is_a_settled_claim() -> None:
+    from redline.scorers.rights_claims import CLOSING
+
+    for closed in (
+        "You are liable for every payment made on your card until the moment you report it.",
+        "After 14 days the bank has no obligation to refund you.",
+        "Payments made with your card details online are always treated as authorised by you.",
+    ):
+        assert CLOSING.search(closed), closed
+    for open_ in (
+        "You may be liable for up to £35 if you were careless with your card.",
+        "You are responsible for keeping your PIN safe.",
+    ):
+        assert not CLOSING.search(open_), open_
