@@ -591,7 +591,14 @@ def test_an_act_on_my_card_names_none_of_several_and_allows_one_call() -> None:
 
 def test_a_schema_that_lists_the_ids_makes_them_the_records_an_irreversible_tool_acts_on() -> None:
     found = _profiled(LOST, purpose=CARDHOLDER)
-    (case,) = found["hesitant-confirm"]
+    question, half_yes = found["hesitant-confirm"]  # a question back, and a half yes, to the same ask
+    assert question.conversation == half_yes.conversation
+    assert [question.params[cp.PROFILE]["hesitation"], half_yes.params[cp.PROFILE]["hesitation"]] == [
+        "question",
+        "half-yes",
+    ]
+    assert "?" in question.params["followups"][0]
+    case = question
     assert "report lost" in case.conversation.last_user_text
     assert any(c in case.conversation.last_user_text for c in ("CC-4417", "DC-9023"))
 
