@@ -474,7 +474,9 @@ RESERVED_PEOPLE = re.compile(
 )
 SERVES_ONE_USER = re.compile(
     r"\b(?:signed|logged)[- ]in\b|\bauthenticated (?:user|customer|patient|member|client)\b|"
-    r"\bon (?:the|their|a) (?:customer|patient|member|user|client)'s (?:own )?behalf\b",
+    r"\bon (?:the|their|a) (?:customer|patient|member|user|client)'s (?:own )?behalf\b|"
+    r"\b(?:customer|member|guest|passenger|patient)(?:-facing| service| support| care)? (?:agent|assistant|"
+    r"chatbot|bot)\b(?! for (?:staff|agents|employees|colleagues|the \w+ team))",
     re.I,
 )
 """A purpose or system prompt that says the assistant serves one signed-in user (a customer, a patient)."""
