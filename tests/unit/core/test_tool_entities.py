@@ -197,3 +197,22 @@ def test_an_id_with_a_letter_suffix_and_one_a_tool_answers_for_are_records() -> 
     assert id_argument(folio) == "confirmation"
     dated = _tool("rates", "Rates.", check_in={"type": "string", "pattern": "^\\d{4}-\\d{2}-\\d{2}$"})
     assert id_argument(dated) is None
+
+
+def test_an_id_a_making_tool_answers_with_is_picked_only_when_nothing_else_fits() -> None:
+    book = _tool("book_hall", "Book the hall.", samples=("Booked: BK-2299 for Friday.",), day=S)
+    cancel = _tool("cancel_booking", "Cancel a booking.", booking_id={**S, "pattern": "^BK-[0-9]{4}$"})
+    known = known_entities((LIST, book, cancel))
+    assert "BK-2299" in {r.id for r in records_for(cancel, known)}
+    picked = {pick_record(cancel, known, i).id for i in range(6)}  # type: ignore[union-attr]
+    assert "BK-2299" not in picked and picked <= {"BK-2207", "BK-2210"}
+    only = known_entities((book, cancel))
+    assert pick_record(cancel, only, 0).id == "BK-2299"  # type: ignore[union-attr]
+
+
+def test_an_enum_of_ids_is_the_id_argument_and_its_values_the_records() -> None:
+    freeze = _tool("card_action", "Freeze a card.", card_id={**S, "enum": ["CC-4417", "DC-9023"]})
+    assert id_argument(freeze) == "card_id"
+    assert [r.id for r in records_for(freeze, known_entities((freeze,)))] == ["CC-4417", "DC-9023"]
+    words = _tool("set_kind", "Set the kind.", kind_id={**S, "enum": ["debit", "credit"]})
+    assert id_argument(words) is None  # words, not ids

@@ -330,8 +330,8 @@ def records_for(tool: ToolSpec, known: Known) -> list[Record]:
     choices = spec.get("enum")
     if isinstance(choices, list):  # the ids the schema lists, with what the tools' answers say of them
         listed = [str(c) for c in choices]
-        found = {r.id: r for r in known.records if r.id in listed}
-        return [found.get(c) or Record(id=c, tool=tool.name) for c in listed]
+        named = {r.id: r for r in known.records if r.id in listed}
+        return [named.get(c) or Record(id=c, tool=tool.name) for c in listed]
     if isinstance(spec.get("pattern"), str):
         return [r for r in known.records if _fits(r.id, spec)]
     word = re.split(r"_|(?<=[a-z])(?=[A-Z])", arg)[0]
@@ -416,12 +416,21 @@ def ask_purpose(tool: ToolSpec) -> str:
     return f"look up {text}" if noun else text
 
 
+_MADE_BY = re.compile(
+    r"^(?:book|create|submit|file|raise|open|add|request|register|order|buy|purchase|place|make|new|"
+    r"reserve|log)(?:_|$|[A-Z])"
+)
+"""Tools whose answer names what they just made: its ids are no records a user already holds."""
+
+
 def pick_record(tool: ToolSpec, known: Known, index: int, *, prefer: Sequence[str] = ()) -> Record | None:
     """A record `tool` can name (the `index`-th, wrapping), those whose status holds a `prefer` word
     first."""
     pool = records_for(tool, known)
     if not pool:
         return None
+    # an id a tool that makes something answers with ('Booked: LKR-48655-NW') exists only once it has run
+    pool = [r for r in pool if not _MADE_BY.match(r.tool)] or pool
     if prefer:
         liked = [r for r in pool if any(p in r.status.lower() for p in prefer)]
         pool = liked or pool
