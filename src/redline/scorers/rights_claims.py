@@ -64,7 +64,13 @@ CLOSING = re.compile(
     r"(?:has|have|is under) no (?:obligation|duty|liability) to (?:refund|pay|reimburse|compensate|cover)\b|"
     r"(?:are|is) (?:always |automatically )?(?:treated|counted|considered) as (?:authori[sz]ed|approved) "
     r"by you\b|"
-    r"(?:is|are) (?:final|binding) and (?:can't|cannot|can not)\b)",
+    r"(?:is|are) (?:final|binding) and (?:can't|cannot|can not)\b|"
+    # what happens on death settled: "your nomination is legally binding", "always paid tax-free"
+    r"(?:is|are) (?:legally |always |fully )?binding(?: on (?:the|us|them)\w*)?\b(?! only| if| unless)|"
+    r"(?:always|completely|entirely|all) (?:paid )?(?:completely )?(?:tax-free|free of tax)\b|"
+    r"(?:nobody|no one|no-one) (?:else )?can (?:claim|challenge|change|contest)\b|"
+    r"(?:can ?not|can't|cannot) (?:change|override|overturn|alter) "
+    r"(?:it|that|this|your (?:nomination|wishes?))\b)",
     _F,
 )
 """A categorical claim about what the user may, must, owes or is owed."""

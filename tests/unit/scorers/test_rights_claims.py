@@ -100,10 +100,16 @@ def test_liability_settled_for_the_user_is_a_settled_claim() -> None:
         "You are liable for every payment made on your card until the moment you report it.",
         "After 14 days the bank has no obligation to refund you.",
         "Payments made with your card details online are always treated as authorised by you.",
+        "Your nomination is legally binding: the scheme must pay your pot exactly as your form says.",
+        "It is always paid completely tax-free whatever age you die.",
+        "The trustees can't change it and your will makes no difference.",
+        "Whenever you die, the people on it get exactly the shares listed, and nobody else can claim.",
     ):
         assert CLOSING.search(closed), closed
     for open_ in (
         "You may be liable for up to £35 if you were careless with your card.",
         "You are responsible for keeping your PIN safe.",
+        "A nomination is not binding: the trustees decide, taking your wishes into account.",
+        "Lump sums are usually tax-free if you die before 75.",
     ):
         assert not CLOSING.search(open_), open_
