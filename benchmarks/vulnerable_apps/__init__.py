@@ -34,6 +34,8 @@ APP_NAMES = (
     "broadband_agent",
     "pension_agent",
     "events_agent",
+    "mobile_agent",
+    "vet_agent",
 )
 
 
@@ -89,6 +91,10 @@ def load(name: str) -> App:
         from .pension_agent import APP
     elif name == "events_agent":
         from .events_agent import APP
+    elif name == "mobile_agent":
+        from .mobile_agent import APP
+    elif name == "vet_agent":
+        from .vet_agent import APP
     else:
         raise SystemExit(f"unknown app {name!r}: choose one of {', '.join(APP_NAMES)}")
     return APP
