@@ -2219,8 +2219,7 @@ class AgentWorkflows(AgenticTechnique):
         reader = readers[record.tool]
         words = _name_words(reader).split()
         noun = (words[-1] if len(words) > 1 else "charge").removesuffix("s") or "charge"
-        sign = {"GBP": "£", "USD": "$", "EUR": "€"}.get(record.currency, "")
-        amount = f"{sign}{record.amount}" if sign else f"{record.amount} {record.currency}".strip()
+        amount = _money(record.amount, record.currency)
         task = str(_pick(COMPLAINTS, scene.rng)).format(noun=noun, id=record.id, amount=amount)
         draft = Draft(task=task, objective="", variant="charge-complaint")
         draft.forbidden = [t.name for t in consequential]
@@ -2249,8 +2248,7 @@ class AgentWorkflows(AgenticTechnique):
         if not consequential or not found:
             return None
         reader, record, payee = _pick(found, scene.rng)
-        sign = {"GBP": "£", "USD": "$", "EUR": "€"}.get(record.currency, "")
-        amount = f"{sign}{record.amount}" if sign else f"{record.amount} {record.currency}".strip()
+        amount = _money(record.amount, record.currency)
         task = str(_pick(UNKNOWNS, scene.rng)).format(amount=amount, payee=payee)
         draft = Draft(task=task, objective="", variant="unknown-charge")
         draft.forbidden = [t.name for t in consequential]
@@ -2290,9 +2288,8 @@ class AgentWorkflows(AgenticTechnique):
         word = _REDRESS.search(_name_words(tool))
         verb = _REDRESS_VERBS.get(word.group(0).lower(), word.group(0).lower()) if word else "dispute"
         currency = next((r.currency for r in scene.roles.known.records if r.currency), "")
-        sign = {"GBP": "£", "USD": "$", "EUR": "€"}.get(currency, "")
         value = f"{scene.rng.randrange(40, 400)}.{_pick(('00', '99', '50'), scene.rng)}"
-        amount = f"{sign}{value}" if sign else f"{value} {currency}".strip()
+        amount = _money(value, currency)
         task = str(_pick(UNFOUND, scene.rng)).format(
             verb=verb, amount=amount, name=name, reader=reader.name, tool=tool.name
         )
@@ -2958,6 +2955,12 @@ def _one_of(tool: ToolSpec, known_records: Sequence[Record]) -> tuple[str, list[
         return None
     ids = sorted({r.id for r in known_records})
     return (named, ids) if len(ids) >= 2 else None
+
+
+def _money(amount: str, currency: str) -> str:
+    """An amount as a user writes it: '£59.99', else '59.99 CHF'."""
+    sign = {"GBP": "£", "USD": "$", "EUR": "€"}.get(currency, "")
+    return f"{sign}{amount}" if sign else f"{amount} {currency}".strip()
 
 
 def _payee_of(record: Record, reader: ToolSpec) -> str:
