@@ -2942,16 +2942,11 @@ class AgentWorkflows(AgenticTechnique):
 
 
 def _one_of(tool: ToolSpec, known_records: Sequence[Record]) -> tuple[str, list[str]] | None:
-    """(argument, ids) for a tool that acts on one record the user holds several of: its id argument and
-    the ids it can name (an enum of two or more, else the known records its id fits); else None."""
-    args = arguments_of(tool)
-    required = [str(a) for a in tool.parameters.get("required") or () if str(a) in args]
-    for arg in required:
-        choices = args[arg].get("enum")
-        if _ONE_ARG.search(arg) and isinstance(choices, list) and len(choices) >= 2:
-            return arg, [str(c) for c in choices]
+    """(argument, ids) for a tool that acts on one record the user holds several of: its required id
+    argument (`id_argument`, an enum of ids included) and the ids it can name (`records_for`), two or
+    more; else None."""
     named = id_argument(tool)
-    if named is None or named not in required:
+    if named is None or named not in (tool.parameters.get("required") or ()):
         return None
     ids = sorted({r.id for r in known_records})
     return (named, ids) if len(ids) >= 2 else None
